@@ -1,0 +1,17 @@
+export const authMessages = {
+  'auth.bad-credentials': { zh: '用户名或密码错误', en: 'Wrong username or password' },
+  'auth.locked': { zh: '连续登录失败次数过多，账号已临时锁定', en: 'Too many failed logins; the account is locked for a while' },
+  'auth.throttled': { zh: '该地址登录失败次数过多，请稍后再试', en: 'Too many failed logins from this address; try again later' },
+  'auth.bad-username': { zh: '用户名格式不正确', en: 'Invalid username' },
+  'auth.weak-password': { zh: '密码强度不足', en: 'Password too weak' },
+  'auth.bad-phone': { zh: '手机号码不正确', en: 'Invalid mobile number' },
+  'auth.bad-id-number': { zh: '身份证号码不正确', en: 'Invalid resident ID number' },
+  'auth.username-taken': { zh: '用户名已被使用', en: 'Username already taken' },
+  'auth.id-number-taken': { zh: '该身份证号已注册', en: 'ID number already registered' },
+  'auth.unknown-role': { zh: '未知角色', en: 'Unknown role' },
+  'auth.role-not-grantable': { zh: '无权授予该角色', en: 'You cannot grant this role' },
+  'auth.self-demotion': { zh: '不能撤销自己的角色或停用自己', en: 'You cannot remove your own roles or disable yourself' },
+  'org.department.not-found': { zh: '部门不存在', en: 'Department not found' },
+  'user.not-found': { zh: '用户不存在', en: 'User not found' },
+  'api-token.not-found': { zh: '令牌不存在', en: 'Token not found' },
+};

@@ -1,0 +1,76 @@
+import crypto from 'node:crypto';
+import type { Db, Queryable } from '../db/index.ts';
+import { jurisdictionOf, type Actor, type Role } from './actor.ts';
+import { grantsOf } from './policy.ts';
+
+export const sessionCookie = 'yw_session';
+export const sessionLifetimeMs = 12 * 3600_000;
+// A resolved session is reused for a few seconds: every authenticated request would otherwise cost a query.
+const cacheMs = 5_000;
+
+const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest();
+
+export interface UserRow {
+  id: number;
+  username: string;
+  display_name: string;
+  kind: 'staff' | 'citizen';
+  department_id: number | null;
+  division_code: string | null;
+  roles: Role[];
+}
+
+export function actorOfUser(user: UserRow, sessionId?: string): Actor {
+  return {
+    kind: user.kind,
+    id: String(user.id),
+    name: user.display_name,
+    roles: user.roles,
+    grants: grantsOf(user.roles),
+    jurisdiction: jurisdictionOf(user.kind === 'staff' ? user.division_code : null),
+    departmentId: user.department_id,
+    sessionId,
+  };
+}
+
+/** Opens a session; the returned token goes into the cookie and is stored only as its hash. */
+export async function createSession(tx: Queryable, userId: number, now: Date, meta: { ip?: string; userAgent?: string }) {
+  const token = crypto.randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + sessionLifetimeMs);
+  await tx.query('INSERT INTO sessions (id_hash, user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5)',
+    [sha256(token), userId, expiresAt, meta.ip ?? null, meta.userAgent?.slice(0, 300) ?? null]);
+  return { token, expiresAt };
+}
+
+const cache = new Map<string, { actor: Actor; userId: number; until: number; expiresAt: number }>();
+
+/** The actor behind a session cookie, or null when the session is unknown, expired or its user disabled. */
+export async function resolveSession(db: Db, token: string): Promise<Actor | null> {
+  const now = Date.now();
+  const hit = cache.get(token);
+  if (hit && hit.until > now && hit.expiresAt > now) return hit.actor;
+  const hash = sha256(token);
+  const { rows } = await db.query<UserRow & { expires_at: Date }>(
+    `SELECT u.id, u.username, u.display_name, u.kind, u.department_id, u.division_code, u.roles, s.expires_at
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id_hash = $1 AND s.expires_at > now() AND NOT u.disabled`, [hash]);
+  const row = rows[0];
+  if (!row) {
+    cache.delete(token);
+    return null;
+  }
+  const actor = actorOfUser(row, hash.toString('hex').slice(0, 16));
+  if (cache.size > 50_000) cache.clear();
+  cache.set(token, { actor, userId: row.id, until: now + cacheMs, expiresAt: row.expires_at.getTime() });
+  return actor;
+}
+
+export async function endSession(tx: Queryable, token: string): Promise<void> {
+  cache.delete(token);
+  await tx.query('DELETE FROM sessions WHERE id_hash = $1', [sha256(token)]);
+}
+
+/** Drops cached sessions of a user whose roles or status changed, so the change takes effect at once. */
+export function forgetUserSessions(userId: number): void {
+  for (const [token, entry] of cache) if (entry.userId === userId) cache.delete(token);
+}

@@ -1,0 +1,100 @@
+import crypto from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+import type { Db, Queryable } from '../db/index.ts';
+import { DomainError, notFound } from '../errors.ts';
+import { appendToLedger } from '../ledger/index.ts';
+import { secret } from '../secrets.ts';
+import { jurisdictionOf, roles as allRoles, type Actor, type Ctx, type Role } from './actor.ts';
+import { assertCan, grantsOf, hasGrant, inJurisdiction } from './policy.ts';
+
+const issuer = 'yiwang';
+const tokenKey = (db: Queryable) => secret(db, 'api-token-hmac', () => crypto.randomBytes(32));
+
+export interface IssueToken {
+  name: string;
+  roles: Role[];
+  divisionCode: string;
+  departmentId?: number;
+  validDays: number;
+}
+
+export interface ApiTokenRow {
+  id: string;
+  name: string;
+  roles: Role[];
+  division_code: string;
+  department_id: number | null;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+}
+
+/**
+ * Issues an API token for a system (a signed JWT naming a row, so revoking the row kills it). The caller
+ * may only give roles it holds, within its jurisdiction. The token text is returned once and never stored.
+ */
+export async function issueApiToken(ctx: Ctx, input: IssueToken): Promise<{ token: string; row: ApiTokenRow }> {
+  assertCan(ctx.actor, 'auth.token.manage', { divisionCode: input.divisionCode });
+  for (const role of input.roles)
+    if (!allRoles.includes(role) || role === 'citizen' || (!ctx.actor.roles.includes(role) && !hasGrant(ctx.actor, 'auth.role.grant-any')))
+      throw new DomainError('auth.role-not-grantable', { status: 403, field: 'roles', role }, `cannot give role ${role}`);
+  const id = crypto.randomUUID();
+  const expiresAt = new Date(ctx.now.getTime() + input.validDays * 86_400_000);
+  const { rows } = await ctx.tx.query<ApiTokenRow>(
+    `INSERT INTO api_tokens (id, name, roles, division_code, department_id, created_by, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+    [id, input.name, input.roles, input.divisionCode, input.departmentId ?? null,
+      ctx.actor.kind === 'staff' ? Number(ctx.actor.id) : null, expiresAt]);
+  const token = await new SignJWT({ typ: 'api' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(id).setIssuer(issuer).setIssuedAt(Math.floor(ctx.now.getTime() / 1000))
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(await tokenKey(ctx.tx));
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.token.issued', object: { type: 'api-token', id },
+    payload: { name: input.name, roles: input.roles, divisionCode: input.divisionCode, expiresAt } });
+  return { token, row: rows[0]! };
+}
+
+export async function revokeApiToken(ctx: Ctx, id: string): Promise<ApiTokenRow> {
+  const { rows } = await ctx.tx.query<ApiTokenRow>('SELECT * FROM api_tokens WHERE id = $1 FOR UPDATE', [id]);
+  const row = rows[0];
+  if (!row) throw notFound('api-token', id);
+  assertCan(ctx.actor, 'auth.token.manage', { divisionCode: row.division_code });
+  const revoked = await ctx.tx.query<ApiTokenRow>('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING *', [id, ctx.now]);
+  revokedCache.delete(id);
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.token.revoked', object: { type: 'api-token', id } });
+  return revoked.rows[0]!;
+}
+
+const revokedCache = new Map<string, { actor: Actor | null; until: number }>();
+
+/** The system actor behind a bearer token, or null for a forged, expired or revoked one. */
+export async function resolveApiToken(db: Db, token: string): Promise<Actor | null> {
+  let id: string;
+  try {
+    const { payload } = await jwtVerify(token, await tokenKey(db), { issuer, algorithms: ['HS256'] });
+    if (payload.typ !== 'api' || !payload.sub) return null;
+    id = payload.sub;
+  } catch {
+    return null;
+  }
+  const now = Date.now();
+  const hit = revokedCache.get(id);
+  if (hit && hit.until > now) return hit.actor;
+  const { rows } = await db.query<ApiTokenRow>('SELECT * FROM api_tokens WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()', [id]);
+  const row = rows[0];
+  const actor: Actor | null = row ? {
+    kind: 'system', id: `token:${row.id}`, name: row.name, roles: row.roles, grants: grantsOf(row.roles),
+    jurisdiction: jurisdictionOf(row.division_code), departmentId: row.department_id,
+  } : null;
+  revokedCache.set(id, { actor, until: now + 5_000 });
+  return actor;
+}
+
+export async function listApiTokens(db: Queryable, actor: Actor): Promise<ApiTokenRow[]> {
+  assertCan(actor, 'auth.token.manage');
+  const params: unknown[] = [];
+  const { rows } = await db.query<ApiTokenRow>(
+    `SELECT * FROM api_tokens WHERE ${inJurisdiction('division_code', actor.jurisdiction, params)} ORDER BY created_at DESC LIMIT 500`, params);
+  return rows;
+}

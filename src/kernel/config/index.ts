@@ -1,0 +1,38 @@
+import path from 'node:path';
+
+/** Runtime settings, all from the environment so one build runs on a laptop and on a server. */
+export interface Config {
+  /** PostgreSQL server; when absent, Yiwang starts its own embedded PostgreSQL under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  host: string;
+  port: number;
+  embeddedPgPort: number;
+  /** Origin line of ledger checkpoints (C2SP signed note); names this log to outside verifiers. */
+  ledgerOrigin: string;
+  /** Seed of the demo city generator: the same seed gives the same city. */
+  demoSeed: string;
+  logLevel: string;
+}
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: path.resolve(process.env.YIWANG_DATA_DIR ?? 'data'),
+    host: process.env.HOST ?? '127.0.0.1',
+    port: intFromEnv('PORT', 3000),
+    embeddedPgPort: intFromEnv('YIWANG_PG_PORT', 54320),
+    ledgerOrigin: process.env.YIWANG_LEDGER_ORIGIN ?? 'yiwang.example/ledger',
+    demoSeed: process.env.YIWANG_DEMO_SEED ?? 'guang-an-511600',
+    logLevel: process.env.LOG_LEVEL ?? 'warn',
+    ...overrides,
+  };
+}

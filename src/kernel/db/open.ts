@@ -1,0 +1,57 @@
+import type { Config } from '../config/index.ts';
+import { StartupError } from '../errors.ts';
+import { createPool, type Db } from './index.ts';
+import { lockDataDir, startEmbeddedPostgres } from './embedded.ts';
+
+export interface OpenDatabase {
+  db: Db;
+  /** Where the data lives, for the operator (no password). */
+  description: string;
+  close(): Promise<void>;
+}
+
+function describe(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+}
+
+/**
+ * Opens the database: the server in DATABASE_URL, or else an embedded PostgreSQL under the data
+ * directory, which this process then owns (locked against a second Yiwang).
+ */
+export async function openDatabase(config: Config): Promise<OpenDatabase> {
+  if (config.databaseUrl) {
+    let url: URL;
+    try {
+      url = new URL(config.databaseUrl);
+    } catch {
+      throw new StartupError('DATABASE_URL is not a valid URL; expected postgres://user:password@host:5432/database');
+    }
+    const db = createPool(config.databaseUrl);
+    try {
+      await db.query('SELECT 1');
+    } catch (error) {
+      await db.end().catch(() => undefined);
+      const reason = (error as Error).message || String((error as NodeJS.ErrnoException).code ?? error);
+      throw new StartupError(`cannot reach the database at ${url.hostname}:${url.port || 5432} (${reason}). Check DATABASE_URL and that PostgreSQL is running, or unset DATABASE_URL to use the embedded database.`);
+    }
+    return { db, description: describe(config.databaseUrl), close: () => db.end() };
+  }
+  const unlock = await lockDataDir(config.dataDir);
+  try {
+    const embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
+    const db = createPool(embedded.url);
+    return {
+      db,
+      description: `embedded PostgreSQL in ${config.dataDir}/pg (port ${config.embeddedPgPort})`,
+      async close() {
+        await db.end().catch(() => undefined);
+        await embedded.stop();
+        await unlock();
+      },
+    };
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+import crypto from 'node:crypto';
+import type { Actor } from '../auth/actor.ts';
+import type { Queryable } from '../db/index.ts';
+
+export interface LedgerEntryInput {
+  actor: Pick<Actor, 'kind' | 'id'>;
+  action: string;
+  object?: { type: string; id: string | number };
+  purpose?: string;
+  /** What was done, hashed into the entry; the content itself stays in the module's own tables. */
+  payload?: unknown;
+  at?: Date;
+}
+
+/** JSON with object keys sorted, so that equal payloads hash equally whatever order they were built in. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  ) ?? 'null';
+}
+
+export const payloadHash = (payload: unknown) => crypto.createHash('sha256').update(canonicalJson(payload ?? null)).digest();
+
+/**
+ * Queues one ledger entry. MUST be called with the transaction of the change it records, so the change
+ * and its evidence commit or roll back together; the sequencer gives it an index a moment later.
+ */
+export async function appendToLedger(tx: Queryable, entry: LedgerEntryInput): Promise<void> {
+  await tx.query(
+    `INSERT INTO ledger_queue (actor_kind, actor_id, action, object_type, object_id, purpose, payload_hash, recorded_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [entry.actor.kind, entry.actor.id, entry.action, entry.object?.type ?? null,
+      entry.object === undefined ? null : String(entry.object.id), entry.purpose ?? null,
+      payloadHash(entry.payload), entry.at ?? new Date()],
+  );
+}

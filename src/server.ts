@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { Db } from './kernel/db/index.ts';
+import { createHttp, type App } from './kernel/http/index.ts';
+import { authentication, authRoutes, tokenRoutes, userRoutes } from './kernel/auth/routes.ts';
+import { registerMessages } from './kernel/http/messages.ts';
+import { authMessages } from './kernel/auth/messages.ts';
+
+export const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+
+export interface AppOptions {
+  db: Db;
+  logLevel?: string;
+  secureCookies?: boolean;
+  /** Serve the built web console from web/dist (off in API-only tests). */
+  serveWeb?: boolean;
+}
+
+/** Builds the whole platform's HTTP app from the modules: one process, one database. */
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const app = createHttp({ logLevel: opts.logLevel ?? 'warn' });
+  app.decorate('db', opts.db);
+  registerMessages(authMessages);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Yiwang API', version: '0.1.0', description: '一网: digital-government platform. Errors are application/problem+json (RFC 9457).' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'yw_session' }, bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['ops'], summary: 'The database answers' } }, async (req, reply) => {
+    try {
+      await opts.db.query('SELECT 1');
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'database unavailable' });
+    }
+  });
+
+  await authentication(app);
+  await app.register(authRoutes, { prefix: '/api/v1/auth', secureCookies: opts.secureCookies ?? false });
+  await app.register(userRoutes, { prefix: '/api/v1/users' });
+  await app.register(tokenRoutes, { prefix: '/api/v1/tokens' });
+
+  if (opts.serveWeb && fs.existsSync(path.join(webDist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
+    // The console routes on the client: any other GET that is not the API gets the app shell.
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/open311/'))
+        return reply.sendFile('index.html');
+      return reply.code(404).type('application/problem+json').send({ type: 'urn:yiwang:problem:not-found', title: 'Not found', status: 404, code: 'not-found', instance: req.url });
+    });
+  }
+  return app;
+}
