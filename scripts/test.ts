@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, lockDataDir } from '../src/kernel/db/embedded.ts';
+import { ensureWebBuilt } from '../src/web-build.ts';
 
 async function findTests(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
@@ -18,6 +19,9 @@ async function findTests(dir: string): Promise<string[]> {
 
 const filters = process.argv.slice(2);
 const files = (await findTests('test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+
+// The browser tests drive the built console.
+if (files.some((f) => f.includes(`${path.sep}e2e${path.sep}`))) await ensureWebBuilt(console.log);
 
 let stopDatabase = async () => {};
 if (!process.env.TEST_DATABASE_URL) {

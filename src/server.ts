@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
@@ -8,9 +7,9 @@ import type { Db } from './kernel/db/index.ts';
 import { createHttp, type App } from './kernel/http/index.ts';
 import { authentication, authRoutes, tokenRoutes, userRoutes } from './kernel/auth/routes.ts';
 import { registerMessages } from './kernel/http/messages.ts';
+import { webDist } from './web-build.ts';
 import { authMessages } from './kernel/auth/messages.ts';
 
-export const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
 export interface AppOptions {
   db: Db;

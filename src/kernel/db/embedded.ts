@@ -57,6 +57,16 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
 interface Credentials {
   user: string;
   password: string;
+  /** Port of the last start, so that CLI commands can reach the database of a running platform. */
+  port?: number;
+}
+
+/** The URL of the embedded database another Yiwang process runs on `dataDir`, from its credentials file. */
+export async function runningEmbeddedUrl(dataDir: string, database = 'yiwang'): Promise<string | null> {
+  const text = await fs.readFile(path.join(dataDir, 'embedded-pg.json'), 'utf8').catch(() => null);
+  if (!text) return null;
+  const c = JSON.parse(text) as Credentials;
+  return c.port ? `postgres://${c.user}:${encodeURIComponent(c.password)}@127.0.0.1:${c.port}/${database}` : null;
 }
 
 /**
@@ -92,10 +102,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, datab
     onError: (message) => void log.push(String(message)),
   });
   try {
-    if (!initialised) {
-      await server.initialise();
-      await fs.writeFile(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
-    }
+    if (!initialised) await server.initialise();
+    await fs.writeFile(credentialsFile, JSON.stringify({ ...credentials, port }), { mode: 0o600 });
     await server.start();
   } catch (error) {
     const detail = log.join('').split('\n').filter((l) => /FATAL|ERROR|failed/i.test(l)).slice(-1)[0] ?? String(error ?? '');

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.ts';
 import { StartupError } from '../errors.ts';
 import { createPool, type Db } from './index.ts';
-import { lockDataDir, startEmbeddedPostgres } from './embedded.ts';
+import { lockDataDir, runningEmbeddedUrl, startEmbeddedPostgres } from './embedded.ts';
 
 export interface OpenDatabase {
   db: Db;
@@ -19,7 +19,7 @@ function describe(url: string): string {
  * Opens the database: the server in DATABASE_URL, or else an embedded PostgreSQL under the data
  * directory, which this process then owns (locked against a second Yiwang).
  */
-export async function openDatabase(config: Config): Promise<OpenDatabase> {
+export async function openDatabase(config: Config, opts: { joinRunning?: boolean } = {}): Promise<OpenDatabase> {
   if (config.databaseUrl) {
     let url: URL;
     try {
@@ -37,7 +37,15 @@ export async function openDatabase(config: Config): Promise<OpenDatabase> {
     }
     return { db, description: describe(config.databaseUrl), close: () => db.end() };
   }
-  const unlock = await lockDataDir(config.dataDir);
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await lockDataDir(config.dataDir);
+  } catch (error) {
+    // A CLI command next to a running platform uses that platform's embedded database.
+    const url = opts.joinRunning && error instanceof StartupError ? await runningEmbeddedUrl(config.dataDir) : null;
+    if (!url) throw error;
+    return openDatabase({ ...config, databaseUrl: url });
+  }
   try {
     const embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
     const db = createPool(embedded.url);

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// yiwang: the operator's command line. Every command opens the same database the platform uses.
+import { Command } from 'commander';
+import { loadConfig } from './kernel/config/index.ts';
+import { migrate, withTransaction } from './kernel/db/index.ts';
+import { openDatabase, type OpenDatabase } from './kernel/db/open.ts';
+import { StartupError, DomainError } from './kernel/errors.ts';
+import { createStaff, systemActor } from './kernel/auth/index.ts';
+import { latestCheckpoint, verifyLedger } from './kernel/ledger/index.ts';
+import { startPlatform } from './start.ts';
+import { resetDemoCity } from '../demo/load.ts';
+
+/** One clear line for the operator instead of a stack trace, for the failures we expect. */
+function fail(error: unknown): never {
+  if (error instanceof StartupError || error instanceof DomainError) {
+    const field = error instanceof DomainError && error.details.field ? ` (${error.details.field})` : '';
+    console.error(`yiwang: ${error.message}${field}`);
+  } else {
+    console.error(`yiwang: ${(error as Error)?.stack ?? error}`);
+  }
+  process.exit(1);
+}
+
+async function withDatabase<T>(fn: (database: OpenDatabase) => Promise<T>): Promise<T> {
+  const database = await openDatabase(loadConfig(), { joinRunning: true });
+  try {
+    await migrate(database.db);
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const program = new Command('yiwang').description('Yiwang 一网: digital-government platform').showHelpAfterError();
+
+program.command('start').description('start the platform: database, migrations, demo city on first start, web console and API')
+  .action(async () => {
+    const platform = await startPlatform(loadConfig());
+    let stopping = false;
+    const shutdown = async () => {
+      if (stopping) return;
+      stopping = true;
+      console.log('stopping…');
+      await platform.stop();
+      process.exit(0);
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+
+program.command('migrate').description('apply pending database migrations and exit')
+  .action(() => withDatabase(async ({ db }) => {
+    const applied = await migrate(db);
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+  }));
+
+program.command('demo').description('regenerate the demo city (removes the demo\'s divisions, departments, grids and accounts and loads them again)')
+  .option('--seed <seed>', 'seed of the generator; the same seed gives the same city')
+  .action((opts: { seed?: string }) => withDatabase(async ({ db }) => {
+    const summary = await resetDemoCity(db, opts.seed ?? loadConfig().demoSeed);
+    console.log(`demo city loaded: ${JSON.stringify(summary)}`);
+  }));
+
+const user = program.command('user').description('manage accounts');
+user.command('add').description('add a staff account to a department')
+  .requiredOption('--username <name>', 'login name: 3–40 lower-case letters, digits, _ . -')
+  .requiredOption('--name <display name>', 'name shown in the console')
+  .requiredOption('--department <id>', 'department id', (v) => Number(v))
+  .requiredOption('--roles <roles>', 'comma-separated: platform_admin, dept_admin, officer, data_officer, inspector', (v) => v.split(','))
+  .option('--password <password>', 'initial password (or set YIWANG_PASSWORD)')
+  .action((opts: { username: string; name: string; department: number; roles: string[]; password?: string }) => withDatabase(async ({ db }) => {
+    const password = opts.password ?? process.env.YIWANG_PASSWORD;
+    if (!password) throw new StartupError('give --password or set YIWANG_PASSWORD');
+    const created = await withTransaction(db, (tx) => createStaff({ tx, actor: systemActor('cli'), now: new Date() },
+      { username: opts.username, displayName: opts.name, password, departmentId: opts.department, roles: opts.roles }));
+    console.log(`added ${created.username} (id ${created.id}) with roles ${created.roles.join(', ')}`);
+  }));
+
+const ledger = program.command('ledger').description('the tamper-evident ledger');
+ledger.command('verify').description('recompute the whole log against the latest signed checkpoint')
+  .action(() => withDatabase(async ({ db }) => {
+    const result = await verifyLedger(db);
+    if (result.ok) {
+      console.log(`ledger verified: ${result.size} entries match the signed checkpoint`);
+    } else {
+      console.error(`ledger verification FAILED at index ${result.firstBadIndex}: ${result.reason}`);
+      process.exitCode = 2;
+    }
+  }));
+ledger.command('checkpoint').description('print the latest signed checkpoint (C2SP signed note)')
+  .action(() => withDatabase(async ({ db }) => {
+    const checkpoint = await latestCheckpoint(db);
+    process.stdout.write(checkpoint ? checkpoint.note : 'the ledger is empty\n');
+  }));
+
+program.parseAsync().catch(fail);
+process.on('unhandledRejection', fail);

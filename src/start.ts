@@ -1,0 +1,59 @@
+import type { Config } from './kernel/config/index.ts';
+import { migrate } from './kernel/db/index.ts';
+import { openDatabase } from './kernel/db/open.ts';
+import { StartupError } from './kernel/errors.ts';
+import { startSequencer } from './kernel/ledger/index.ts';
+import { seedOfficialHolidays } from './kernel/calendar/index.ts';
+import { withTransaction } from './kernel/db/index.ts';
+import { buildApp } from './server.ts';
+import { ensureWebBuilt } from './web-build.ts';
+import { demoLoaded, demoLogins, demoPassword, loadDemoCity } from '../demo/load.ts';
+
+export interface RunningPlatform {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `yiwang start`: database (embedded unless DATABASE_URL), migrations, the demo city on first start,
+ * the web console, the HTTP server and the ledger sequencer.
+ */
+export async function startPlatform(config: Config, log: (line: string) => void = console.log): Promise<RunningPlatform> {
+  const started = performance.now();
+  const database = await openDatabase(config);
+  const { db } = database;
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let sequencer: ReturnType<typeof startSequencer> | undefined;
+  const stop = async () => {
+    await app?.close();
+    await sequencer?.stop();
+    await database.close();
+  };
+  try {
+    await migrate(db);
+    await withTransaction(db, (tx) => seedOfficialHolidays(tx));
+    if (!(await demoLoaded(db))) {
+      log(`loading the demo city (seed "${config.demoSeed}")…`);
+      await loadDemoCity(db, { seed: config.demoSeed });
+    }
+    await ensureWebBuilt(log);
+    app = await buildApp({ db, logLevel: config.logLevel, serveWeb: true, secureCookies: process.env.YIWANG_SECURE_COOKIES === '1' });
+    sequencer = startSequencer(db, {});
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new StartupError(`port ${config.port} is in use. Stop what uses it or start with PORT=<another port>.`);
+      throw error;
+    }
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  log(`Yiwang 一网 is ready at ${url}  (${Math.round(performance.now() - started)} ms; database: ${database.description})`);
+  log(`API docs: ${url}/docs`);
+  log(`Demo logins (password ${demoPassword}):`);
+  for (const l of demoLogins) log(`  ${l.username.padEnd(14)} ${l.description}`);
+  return { url, stop };
+}
