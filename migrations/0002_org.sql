@@ -1,9 +1,9 @@
 -- 行政区划: 12-digit codes, GB/T 2260 (6) + township (3) + village (3).
 CREATE TABLE divisions (
-  code        char(12) PRIMARY KEY CHECK (code ~ '^[0-9]{12}$'),
+  code        text PRIMARY KEY CHECK (code ~ '^[0-9]{12}$'),
   name        text NOT NULL,
   level       text NOT NULL CHECK (level IN ('province', 'city', 'county', 'township', 'village')),
-  parent_code char(12) REFERENCES divisions (code),
+  parent_code text REFERENCES divisions (code),
   -- true for divisions the demo made up (villages, communities): the public data stops at townships
   generated   boolean NOT NULL DEFAULT false,
   geometry    jsonb,
@@ -19,7 +19,7 @@ CREATE TABLE departments (
   name          text NOT NULL,
   short_name    text,
   kind          text NOT NULL DEFAULT 'government',
-  division_code char(12) NOT NULL REFERENCES divisions (code),
+  division_code text NOT NULL REFERENCES divisions (code),
   parent_id     bigint REFERENCES departments (id),
   created_at    timestamptz NOT NULL DEFAULT now(),
   updated_at    timestamptz NOT NULL DEFAULT now(),
@@ -31,7 +31,7 @@ CREATE INDEX departments_division ON departments (division_code text_pattern_ops
 CREATE TABLE grids (
   code          text PRIMARY KEY,
   name          text NOT NULL,
-  division_code char(12) NOT NULL REFERENCES divisions (code),
+  division_code text NOT NULL REFERENCES divisions (code),
   geometry      jsonb NOT NULL,
   schematic     boolean NOT NULL DEFAULT false,
   created_at    timestamptz NOT NULL DEFAULT now()

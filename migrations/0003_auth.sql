@@ -6,7 +6,7 @@ CREATE TABLE users (
   password_hash   text NOT NULL,
   -- staff act within their department's division; citizens have no jurisdiction
   department_id   bigint REFERENCES departments (id),
-  division_code   char(12) REFERENCES divisions (code),
+  division_code   text REFERENCES divisions (code),
   roles           text[] NOT NULL DEFAULT '{}',
   id_number       text UNIQUE,
   phone           text,
@@ -34,7 +34,7 @@ CREATE TABLE api_tokens (
   id            uuid PRIMARY KEY,
   name          text NOT NULL,
   roles         text[] NOT NULL,
-  division_code char(12) NOT NULL REFERENCES divisions (code),
+  division_code text NOT NULL REFERENCES divisions (code),
   department_id bigint REFERENCES departments (id),
   created_by    bigint REFERENCES users (id),
   created_at    timestamptz NOT NULL DEFAULT now(),

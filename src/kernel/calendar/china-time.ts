@@ -8,7 +8,7 @@
 export type Day = string;
 
 export const HOUR_MS = 3_600_000;
-export const DAY_MS = 24 * HOUR_MS;
+const DAY_MS = 24 * HOUR_MS;
 const CHINA_OFFSET_MS = 8 * HOUR_MS;
 
 /** Days since 1970-01-01 of a 'YYYY-MM-DD' day, or null when the text is not a real date. */
