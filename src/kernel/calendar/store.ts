@@ -62,11 +62,12 @@ export async function seedOfficialHolidays(tx: Queryable): Promise<number[]> {
        WHERE EXCLUDED.published AND NOT calendar_years.published`,
       [year, published, JSON.stringify(papers)]);
     if (!published || rowCount === 0) continue;
-    // A day an administrator already set keeps the administrator's value.
+    // A later notice may rearrange the previous December; a day an administrator set keeps its value.
     await tx.query(
       `INSERT INTO calendar_days (date, is_off_day, name, source)
        SELECT date, is_off_day, name, 'official' FROM unnest($1::date[], $2::boolean[], $3::text[]) AS d (date, is_off_day, name)
-       ON CONFLICT (date) DO NOTHING`,
+       ON CONFLICT (date) DO UPDATE SET is_off_day = EXCLUDED.is_off_day, name = EXCLUDED.name
+       WHERE calendar_days.source = 'official'`,
       [days.map((d) => d.date), days.map((d) => d.isOffDay), days.map((d) => d.name)]);
     await appendToLedger(tx, {
       actor: systemActor('calendar-seed'), action: 'calendar.year.imported',

@@ -4,7 +4,7 @@
  * English sentence; callers turn a failure into a DomainError naming their own field. Pure, so the web
  * app can run the same checks before submitting.
  */
-import { chinaDay, dayNumber, type Day } from '../calendar/china-time.ts';
+import { chinaDay, chinaDayNumber, dayNumber, type Day } from '../calendar/china-time.ts';
 
 export type CheckResult<Reason extends string> =
   | { ok: true; value: string }
@@ -45,7 +45,7 @@ export function checkResidentId(input: string, today: Date = new Date()): CheckR
   const birthDay = dayNumber(birthDate);
   if (birthDay === null)
     return fail('birth-date', `The birth date ${birthDate} in this resident ID is not a real date.`);
-  if (birthDay > dayNumber(chinaDay(today))!)
+  if (birthDay > chinaDayNumber(today))
     return fail('birth-date', `The birth date ${birthDate} in this resident ID is in the future.`);
   const expected = residentIdCheckChar(id.slice(0, 17));
   if (id[17] !== expected)
