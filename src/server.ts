@@ -9,6 +9,8 @@ import { authentication, authRoutes, tokenRoutes, userRoutes } from './kernel/au
 import { registerMessages } from './kernel/http/messages.ts';
 import { webDist } from './web-build.ts';
 import { authMessages } from './kernel/auth/messages.ts';
+import { calendarMessages } from './kernel/calendar/index.ts';
+import { calendarRoutes } from './kernel/calendar/routes.ts';
 
 
 export interface AppOptions {
@@ -24,6 +26,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const app = createHttp({ logLevel: opts.logLevel ?? 'warn' });
   app.decorate('db', opts.db);
   registerMessages(authMessages);
+  registerMessages(calendarMessages);
 
   await app.register(swagger, {
     openapi: {
@@ -49,6 +52,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(authRoutes, { prefix: '/api/v1/auth', secureCookies: opts.secureCookies ?? false });
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(tokenRoutes, { prefix: '/api/v1/tokens' });
+  await app.register(calendarRoutes, { prefix: '/api/v1/calendar' });
 
   if (opts.serveWeb && fs.existsSync(path.join(webDist, 'index.html'))) {
     await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
