@@ -36,3 +36,13 @@ export async function appendToLedger(tx: Queryable, entry: LedgerEntryInput): Pr
       payloadHash(entry.payload), entry.at ?? new Date()],
   );
 }
+
+export { getEntry, listEntries, type EntryPage, type LedgerEntry } from './entries.ts';
+export { ledgerSigner, ledgerVerifierKey } from './keys.ts';
+export { verifierKeyText, parseVerifierKey, openNote, parseCheckpointText, type NoteSigner } from './note.ts';
+export { integrateBatch, startSequencer, type Sequencer, type SequencerOptions } from './sequencer.ts';
+export {
+  consistencyProofFor, inclusionProofFor, latestCheckpoint,
+  type Checkpoint, type ConsistencyProof, type InclusionProof,
+} from './tree.ts';
+export { verifyConsistency, verifyInclusion } from './merkle.ts';
