@@ -1,5 +1,8 @@
 import crypto from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression, type RawServerDefault,
+} from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor, Ctx } from '../auth/actor.ts';
 import { withTransaction, type Db } from '../db/index.ts';
@@ -17,7 +20,8 @@ declare module 'fastify' {
   }
 }
 
-export type App = FastifyInstance;
+/** The app as modules see it: schemas written with TypeBox type the request in each route. */
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 /** RFC 9457 problem details; `field` names the input at fault, `code` is the stable machine-readable reason. */
 export interface Problem {
