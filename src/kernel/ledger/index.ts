@@ -46,3 +46,4 @@ export {
   type Checkpoint, type ConsistencyProof, type InclusionProof,
 } from './tree.ts';
 export { verifyConsistency, verifyInclusion } from './merkle.ts';
+export { verifyLedger, type LedgerVerification, type VerifyOptions } from './verify.ts';
