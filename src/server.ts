@@ -11,6 +11,8 @@ import { webDist } from './web-build.ts';
 import { authMessages } from './kernel/auth/messages.ts';
 import { calendarMessages } from './kernel/calendar/index.ts';
 import { calendarRoutes } from './kernel/calendar/routes.ts';
+import { ledgerMessages } from './kernel/ledger/messages.ts';
+import { ledgerRoutes } from './kernel/ledger/routes.ts';
 
 
 export interface AppOptions {
@@ -27,6 +29,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.decorate('db', opts.db);
   registerMessages(authMessages);
   registerMessages(calendarMessages);
+  registerMessages(ledgerMessages);
 
   await app.register(swagger, {
     openapi: {
@@ -53,6 +56,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(tokenRoutes, { prefix: '/api/v1/tokens' });
   await app.register(calendarRoutes, { prefix: '/api/v1/calendar' });
+  await app.register(ledgerRoutes, { prefix: '/api/v1/ledger' });
 
   if (opts.serveWeb && fs.existsSync(path.join(webDist, 'index.html'))) {
     await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
