@@ -26,6 +26,7 @@ CREATE TABLE departments (
   UNIQUE (division_code, name)
 );
 CREATE INDEX departments_division ON departments (division_code text_pattern_ops);
+CREATE INDEX departments_parent ON departments (parent_id);
 
 -- 网格: a polygon under a township or community, the unit a grid worker looks after.
 CREATE TABLE grids (
@@ -37,3 +38,21 @@ CREATE TABLE grids (
   created_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX grids_division ON grids (division_code text_pattern_ops);
+
+-- Bumped by every statement that changes grids, in the same transaction, so that each process can tell
+-- with one primary-key read whether its in-memory point-in-polygon index is stale.
+CREATE TABLE grid_revision (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  revision  bigint NOT NULL
+);
+INSERT INTO grid_revision (revision) VALUES (0);
+
+CREATE FUNCTION bump_grid_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE grid_revision SET revision = revision + 1;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER grids_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grids
+  FOR EACH STATEMENT EXECUTE FUNCTION bump_grid_revision();

@@ -1,19 +1,13 @@
-import type { Queryable } from '../db/index.ts';
-
-export interface Department {
-  id: number;
-  code: string;
-  name: string;
-  shortName: string | null;
-  kind: string;
-  divisionCode: string;
-  parentId: number | null;
-}
-
-export const departmentColumns =
-  'id, code, name, short_name AS "shortName", kind, division_code AS "divisionCode", parent_id AS "parentId"';
-
-export async function findDepartment(db: Queryable, id: number): Promise<Department | null> {
-  const { rows } = await db.query<Department>(`SELECT ${departmentColumns} FROM departments WHERE id = $1`, [id]);
-  return rows[0] ?? null;
-}
+/** 组织机构: what other modules may use of divisions, departments and grids. */
+export {
+  createDepartment, findDepartment, findDepartmentByCode, getDepartment, listDepartments, updateDepartment,
+  type CreateDepartment, type Department, type DepartmentQuery, type DepartmentSummary, type UpdateDepartment,
+} from './departments.ts';
+export {
+  createDivision, divisionTree, getDivision, listDivisionChildren, renameDivision,
+  type CreateDivision, type Division, type DivisionDetail, type DivisionNode, type DivisionSummary,
+} from './divisions.ts';
+export { checkPolygon, createGrid, gridAt, gridFeature, listGrids, type CreateGrid, type Grid, type GridFeature, type Polygon } from './grids.ts';
+export { orgLedgerActions, orgMessages } from './messages.ts';
+export { presentDepartment, presentDivision, presentDivisionNode } from './present.ts';
+export { exportDepartments, exportDivisions, importDepartments, importDivisions, type ImportReport, type RowError } from './transfer.ts';

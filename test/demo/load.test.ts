@@ -1,0 +1,102 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateCity } from '../../demo/city.ts';
+import { demoLoaded, demoLogins, demoPassword, loadDemoCity, resetDemoCity } from '../../demo/load.ts';
+import { checkResidentId } from '../../src/kernel/checks/index.ts';
+import { gridAt } from '../../src/kernel/org/index.ts';
+import { createTestApp, type TestApp } from '../helpers/factories.ts';
+
+let t: TestApp;
+const seed = 'load-test';
+const city = generateCity(seed);
+
+before(async () => {
+  t = await createTestApp();
+});
+after(() => t.close());
+
+async function count(sql: string, params: unknown[] = []): Promise<number> {
+  return (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) counted`, params)).rows[0]!.n;
+}
+
+const tableCounts = async () => ({
+  divisions: await count('SELECT 1 FROM divisions'),
+  departments: await count('SELECT 1 FROM departments'),
+  grids: await count('SELECT 1 FROM grids'),
+  staff: await count(`SELECT 1 FROM users WHERE kind = 'staff'`),
+  citizens: await count(`SELECT 1 FROM users WHERE kind = 'citizen'`),
+});
+
+describe('loadDemoCity', () => {
+  test('loads the generated city: every division, department, grid and staff member, and five citizens', async () => {
+    const summary = await loadDemoCity(t.db, { seed });
+    assert.ok(!summary.skipped);
+    const { holidayYears, ...loaded } = summary;
+    assert.deepEqual(loaded, {
+      skipped: false, seed, divisions: city.divisions.length, departments: city.departments.length, grids: city.grids.length,
+      staff: city.staff.length, citizens: 5,
+    });
+    assert.ok(holidayYears.includes(2025), 'the official holidays come with the demo');
+    assert.deepEqual(await tableCounts(), {
+      divisions: city.divisions.length, departments: city.departments.length, grids: city.grids.length, staff: city.staff.length, citizens: 5,
+    });
+    assert.equal((await demoLoaded(t.db))?.seed, seed);
+    assert.equal(await count(`SELECT 1 FROM ledger_queue WHERE action = 'demo.loaded'`), 1);
+  });
+
+  test('divisions keep their levels, parents and schematic areas; staff sit at their department\'s division', async () => {
+    const county = (await t.db.query('SELECT name, level, parent_code, geometry IS NOT NULL AS drawn FROM divisions WHERE code = $1', ['511602000000'])).rows[0];
+    assert.deepEqual(county, { name: '广安区', level: 'county', parent_code: '511600000000', drawn: true });
+    assert.equal(await count(`SELECT 1 FROM divisions WHERE generated`), city.divisions.filter((d) => d.generated).length);
+    assert.equal(await count(`SELECT 1 FROM users u JOIN departments d ON d.id = u.department_id WHERE u.division_code <> d.division_code`), 0);
+    const inspector = (await t.db.query(`SELECT roles, division_code FROM users WHERE username = 'inspector'`)).rows[0];
+    assert.deepEqual(inspector, { roles: ['inspector'], division_code: '511600000000' });
+  });
+
+  test('every account has its own salt, and citizens have valid resident IDs', async () => {
+    assert.equal(await count('SELECT DISTINCT password_hash FROM users'), city.staff.length + 5);
+    const ids = (await t.db.query<{ id_number: string }>(`SELECT id_number FROM users WHERE kind = 'citizen'`)).rows;
+    for (const { id_number } of ids) assert.ok(checkResidentId(id_number).ok, id_number);
+  });
+
+  test('every printed demo login exists with its role, and the admin logs in with the demo password', async () => {
+    for (const login of demoLogins) {
+      const { rows } = await t.db.query<{ roles: string[] }>('SELECT roles FROM users WHERE username = $1', [login.username]);
+      assert.deepEqual(rows[0]?.roles, [login.role], login.username);
+    }
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: demoPassword } });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().user.jurisdiction, '511600000000');
+  });
+
+  test('grids are found by location', async () => {
+    const grid = city.grids[0]!;
+    const [[west, south], [east], [, north]] = grid.geometry.coordinates[0]!;
+    assert.equal((await gridAt(t.db, (west! + east!) / 2, (south! + north!) / 2))?.code, grid.code);
+  });
+
+  test('a second load is skipped and changes nothing', async () => {
+    const before = await tableCounts();
+    const again = await loadDemoCity(t.db, { seed: 'another-seed' });
+    assert.equal(again.skipped, true);
+    assert.equal(again.seed, seed);
+    assert.deepEqual(await tableCounts(), before);
+  });
+});
+
+describe('resetDemoCity', () => {
+  test('removes the demo and everything added inside it, keeps the ledger, and loads the new seed', async () => {
+    const other = generateCity('reset-test');
+    await t.db.query(`INSERT INTO departments (code, name, division_code) VALUES ('511621-EXTRA', '岳池县新设局', '511621000000')`);
+    const ledgerBefore = await count('SELECT 1 FROM ledger_queue');
+    const summary = await resetDemoCity(t.db, 'reset-test');
+    assert.equal(summary.skipped, false);
+    assert.deepEqual(await tableCounts(), {
+      divisions: other.divisions.length, departments: other.departments.length, grids: other.grids.length, staff: other.staff.length, citizens: 5,
+    });
+    assert.equal(await count(`SELECT 1 FROM departments WHERE code = '511621-EXTRA'`), 0);
+    assert.equal((await demoLoaded(t.db))?.seed, 'reset-test');
+    assert.equal(await count(`SELECT 1 FROM ledger_queue WHERE action IN ('demo.loaded', 'demo.removed')`), 3);
+    assert.ok(await count('SELECT 1 FROM ledger_queue') > ledgerBefore, 'nothing is taken off the ledger');
+  });
+});
