@@ -1,5 +1,5 @@
+import crypto from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
-import { hashLeaf } from './merkle.ts';
 
 /** A sequenced ledger entry: who did what to which object, why and when, and the hash of what was done. */
 export interface LedgerEntry {
@@ -44,21 +44,22 @@ export function entryFromRow(row: EntryRow): LedgerEntry {
 }
 
 /**
- * The bytes a leaf hash covers (leaf hash = SHA-256(0x00 || these bytes)). Outside verifiers recompute them,
- * so they MUST NOT change; docs/ledger.md states the same. They are the UTF-8 of a JSON array without
- * whitespace, strings escaped as JSON.stringify (and RFC 8785) does:
+ * The text a leaf hash covers: leaf hash = SHA-256(0x00 || UTF-8 of this text). Outside verifiers recompute
+ * it, so it MUST NOT change; docs/ledger.md states the same. It is a JSON array without whitespace, strings
+ * escaped as JSON.stringify (and RFC 8785) does:
  *   [index, actor kind, actor id, action, object type|null, object id|null, purpose|null,
  *    payload hash as 64 lowercase hex digits, recorded at as ISO 8601 UTC with milliseconds]
  * e.g. [7,"staff","42","hotline.ticket.returned","ticket","T-1",null,"9f86…0a08","2025-03-01T08:30:00.000Z"]
  */
-export function leafData(row: EntryRow): Buffer {
-  return Buffer.from(JSON.stringify([
+export function leafText(row: EntryRow): string {
+  return JSON.stringify([
     row.leaf_index, row.actor_kind, row.actor_id, row.action, row.object_type, row.object_id, row.purpose,
     row.payload_hash.toString('hex'), row.recorded_at.toISOString(),
-  ]), 'utf8');
+  ]);
 }
 
-export const entryLeafHash = (row: EntryRow) => hashLeaf(leafData(row));
+/** RFC 9162 leaf hash of an entry. U+0000 encodes as the single byte 0x00, so hashing the string is exact. */
+export const entryLeafHash = (row: EntryRow): Buffer => crypto.hash('sha256', `\u0000${leafText(row)}`, 'buffer');
 
 /** One sequenced entry, or null when no entry has that index yet. */
 export async function getEntry(db: Queryable, index: number): Promise<LedgerEntry | null> {

@@ -10,17 +10,22 @@ import crypto from 'node:crypto';
 
 export const hashSize = 32;
 
-const leafPrefix = Buffer.from([0x00]);
-const nodePrefix = Buffer.from([0x01]);
-
 /** RFC 9162 §2.1.1: leaf hash = SHA-256(0x00 || data). */
 export function hashLeaf(data: Uint8Array): Buffer {
-  return crypto.createHash('sha256').update(leafPrefix).update(data).digest();
+  return crypto.hash('sha256', Buffer.concat([Buffer.of(0x00), data]), 'buffer');
 }
+
+// One-shot hashing of one buffer is markedly faster than three update() calls; hashing is synchronous, so
+// a single scratch buffer serves every call.
+const nodeInput = Buffer.alloc(1 + 2 * hashSize, 0x01);
 
 /** RFC 9162 §2.1.1: interior node = SHA-256(0x01 || left || right). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  return crypto.createHash('sha256').update(nodePrefix).update(left).update(right).digest();
+  if (left.length !== hashSize || right.length !== hashSize)
+    return crypto.hash('sha256', Buffer.concat([Buffer.of(0x01), left, right]), 'buffer');
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 1 + hashSize);
+  return crypto.hash('sha256', nodeInput, 'buffer');
 }
 
 /** Root of the empty tree: SHA-256 of no bytes. */
@@ -37,14 +42,25 @@ export interface NodeId {
  */
 export type NodeReader = (ids: readonly NodeId[]) => Promise<readonly Uint8Array[]>;
 
-const pow2 = (level: number) => 2 ** level;
+const pow2 = Array.from({ length: 54 }, (_, level) => 2 ** level);
+const two32 = 2 ** 32;
+
+/** floor(log2(n)) for a positive safe integer (32-bit helpers only see the low word, hence the split). */
+function log2Floor(n: number): number {
+  const high = Math.floor(n / two32);
+  return high > 0 ? 63 - Math.clz32(high) : 31 - Math.clz32(n);
+}
+
+/** Exponent of the largest power of two dividing a positive safe integer. */
+function trailingZeros(n: number): number {
+  const low = n >>> 0;
+  if (low !== 0) return 31 - Math.clz32(low & -low);
+  const high = Math.floor(n / two32);
+  return 63 - Math.clz32(high & -high);
+}
 
 /** Largest power of two strictly below n (n ≥ 2): the split point k of RFC 9162 §2.1.1. */
-function splitPoint(n: number): number {
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
-}
+const splitPoint = (n: number) => pow2[log2Floor(n - 1)]!;
 
 /**
  * The perfect subtrees covering leaves [begin, end), left to right, each as large as its alignment allows.
@@ -54,32 +70,35 @@ function splitPoint(n: number): number {
 export function perfectSubtrees(begin: number, end: number): NodeId[] {
   const ids: NodeId[] = [];
   while (begin < end) {
-    let level = 0;
-    while (begin % pow2(level + 1) === 0 && begin + pow2(level + 1) <= end) level++;
-    ids.push({ level, index: begin / pow2(level) });
-    begin += pow2(level);
+    const fits = log2Floor(end - begin);
+    const level = begin === 0 ? fits : Math.min(fits, trailingZeros(begin));
+    ids.push({ level, index: begin / pow2[level]! });
+    begin += pow2[level]!;
   }
   return ids;
 }
 
-/** Merkle tree hash of a range from its perfect subtrees (left to right), folded from the right. */
-export function rootFromSubtrees(hashes: readonly Uint8Array[]): Buffer {
-  if (hashes.length === 0) return emptyRoot;
-  let root: Buffer = Buffer.from(hashes[hashes.length - 1]!);
-  for (let i = hashes.length - 2; i >= 0; i--) root = hashChildren(hashes[i]!, root);
+/** Merkle tree hash of a range from its perfect subtrees (left to right, hashes[begin..end)), folded from the right. */
+export function rootFromSubtrees(hashes: readonly Uint8Array[], begin = 0, end = hashes.length): Buffer {
+  if (end <= begin) return emptyRoot;
+  const last = hashes[end - 1]!;
+  // A copy, so callers never hold a view into a reader's memory; allocUnsafe + set is the fast way to copy.
+  let root: Buffer = Buffer.allocUnsafe(last.length);
+  root.set(last);
+  for (let i = end - 2; i >= begin; i--) root = hashChildren(hashes[i]!, root);
   return root;
 }
 
 /** Hashes of leaf ranges, fetched in one read. */
 async function rangeHashes(ranges: readonly (readonly [number, number])[], read: NodeReader): Promise<Buffer[]> {
-  const idsPerRange = ranges.map(([begin, end]) => perfectSubtrees(begin, end));
-  const hashes = await read(idsPerRange.flat());
-  let at = 0;
-  return idsPerRange.map((ids) => {
-    const part = hashes.slice(at, at + ids.length);
-    at += ids.length;
-    return rootFromSubtrees(part);
-  });
+  const ids: NodeId[] = [];
+  const ends: number[] = [];
+  for (const [begin, end] of ranges) {
+    for (const id of perfectSubtrees(begin, end)) ids.push(id);
+    ends.push(ids.length);
+  }
+  const hashes = await read(ids);
+  return ends.map((end, i) => rootFromSubtrees(hashes, i === 0 ? 0 : ends[i - 1], end));
 }
 
 function assertSize(name: string, value: number): void {

@@ -18,8 +18,7 @@ export const defaultBatchSize = 4096;
 async function loadEdge(tx: Tx, size: number): Promise<{ frontier: Frontier; tails: Map<number, Buffer> }> {
   const lastChunks = [];
   for (let level = 0; Math.floor(size / 2 ** level) > 0; level++) lastChunks.push(chunkOf({ level, index: Math.floor(size / 2 ** level) - 1 }));
-  const stored = await readChunks(tx, lastChunks);
-  const tails = new Map(lastChunks.map((c) => [c.level, stored.get(`${c.level}/${c.chunk}`) ?? Buffer.alloc(0)]));
+  const tails = new Map((await readChunks(tx, lastChunks)).map((c) => [c.level, c.hashes]));
   const edge = perfectSubtrees(0, size).map((id) => {
     const hash = nodeInChunk(tails.get(id.level), id);
     if (!hash) throw new Error(`ledger node ${id.level}/${id.index} is not stored; the tree cannot be extended`);

@@ -102,7 +102,7 @@ async function verifySnapshot(db: Db, tx: Tx, opts: VerifyOptions): Promise<Ledg
         leafChunk = (await leafChunks.next()).value ?? { chunk: Infinity, hashes: Buffer.alloc(0) };
       const leaf = entryLeafHash(row);
       const stored = leafChunk.chunk === Math.floor(index / nodesPerChunk) ? nodeInChunk(leafChunk.hashes, { level: 0, index }) : undefined;
-      if (!stored || !stored.equals(leaf))
+      if (!stored || !leaf.equals(stored))
         return { ok: false, firstBadIndex: index, reason: `entry ${index} does not match the leaf hash it was sequenced with` };
       frontier.append(leaf);
       if (checkpoint && checkpoint.size === frontier.size) {
