@@ -13,6 +13,8 @@ import { calendarMessages } from './kernel/calendar/index.ts';
 import { calendarRoutes } from './kernel/calendar/routes.ts';
 import { ledgerMessages } from './kernel/ledger/messages.ts';
 import { ledgerRoutes } from './kernel/ledger/routes.ts';
+import { orgMessages } from './kernel/org/index.ts';
+import { orgRoutes } from './kernel/org/routes.ts';
 
 
 export interface AppOptions {
@@ -30,6 +32,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerMessages(authMessages);
   registerMessages(calendarMessages);
   registerMessages(ledgerMessages);
+  registerMessages(orgMessages);
 
   await app.register(swagger, {
     openapi: {
@@ -57,6 +60,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(tokenRoutes, { prefix: '/api/v1/tokens' });
   await app.register(calendarRoutes, { prefix: '/api/v1/calendar' });
   await app.register(ledgerRoutes, { prefix: '/api/v1/ledger' });
+  await app.register(orgRoutes, { prefix: '/api/v1/org' });
 
   if (opts.serveWeb && fs.existsSync(path.join(webDist, 'index.html'))) {
     await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
