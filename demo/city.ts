@@ -14,7 +14,6 @@ export type { Department, DepartmentKind } from './departments.ts';
 export type { Division, DivisionLevel } from './divisions.ts';
 export type { DivisionCell, Grid, Polygon } from './geography.ts';
 export type { Role, StaffDescription } from './staff.ts';
-export { ROLES } from './staff.ts';
 
 export interface DemoCity {
   divisions: Division[];

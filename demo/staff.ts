@@ -2,12 +2,12 @@
  * Demo staff descriptions: the fixed logins the walkthroughs use, plus two generated staff per
  * department. Accounts and passwords are made from these elsewhere; this file only says who is who.
  */
+import type { Role } from '../src/kernel/auth/actor.ts';
 import type { Department, DepartmentKind } from './departments.ts';
 import { personName } from './names.ts';
 import type { Rng } from './rng.ts';
 
-export const ROLES = ['platform_admin', 'dept_admin', 'officer', 'data_officer', 'inspector', 'citizen'] as const;
-export type Role = (typeof ROLES)[number];
+export type { Role };
 
 export interface StaffDescription {
   username: string;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { point } from '@turf/helpers';
-import { generateCity, ROLES, type DivisionCell, type Polygon } from '../../demo/city.ts';
+import { generateCity, type DivisionCell, type Polygon } from '../../demo/city.ts';
+import { roles as ROLES } from '../../src/kernel/auth/actor.ts';
 
 const city = generateCity('test-seed');
 const byCode = new Map(city.divisions.map((division) => [division.code12, division]));

@@ -53,8 +53,12 @@ describe('loadDemoCity', () => {
     assert.deepEqual(inspector, { roles: ['inspector'], division_code: '511600000000' });
   });
 
-  test('every account has its own salt, and citizens have valid resident IDs', async () => {
-    assert.equal(await count('SELECT DISTINCT password_hash FROM users'), city.staff.length + 5);
+  test('demo logins and citizens each have their own salt, other staff no password yet; citizens have valid resident IDs', async () => {
+    const withPassword = demoLogins.length - 1 + 5; // demoLogins lists one of the 5 citizens
+    assert.equal(await count(`SELECT DISTINCT password_hash FROM users WHERE password_hash <> '!'`), withPassword);
+    assert.equal(await count(`SELECT 1 FROM users WHERE password_hash = '!'`), city.staff.length + 5 - withPassword);
+    const locked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: city.staff.at(-1)!.username, password: demoPassword } });
+    assert.equal(locked.statusCode, 401, 'a generated staff member without a password cannot log in');
     const ids = (await t.db.query<{ id_number: string }>(`SELECT id_number FROM users WHERE kind = 'citizen'`)).rows;
     for (const { id_number } of ids) assert.ok(checkResidentId(id_number).ok, id_number);
   });
