@@ -49,7 +49,8 @@ export function entryFromRow(row: EntryRow): LedgerEntry {
  * escaped as JSON.stringify (and RFC 8785) does:
  *   [index, actor kind, actor id, action, object type|null, object id|null, purpose|null,
  *    payload hash as 64 lowercase hex digits, recorded at as ISO 8601 UTC with milliseconds]
- * e.g. [7,"staff","42","hotline.ticket.returned","ticket","T-1",null,"9f86…0a08","2025-03-01T08:30:00.000Z"]
+ * e.g. [7,"staff","42","hotline.ticket.returned","ticket","T-1",null,"1f8a…62c1","2025-03-01T08:30:00.000Z"]
+ * (docs/ledger.md works this example through to its leaf hash).
  */
 export function leafText(row: EntryRow): string {
   return JSON.stringify([
