@@ -12,7 +12,7 @@ import { chunkOf, chunksOf, nodeInChunk, nodesPerChunk, readChunks, writeChunks,
 
 // Held for the whole integration transaction, so two processes never extend the tree at once.
 const sequencerLock = 7105;
-export const defaultBatchSize = 4096;
+const defaultBatchSize = 4096;
 
 /** The right edge of the stored tree of `size` leaves: its frontier and the last, growing chunk of each level. */
 async function loadEdge(tx: Tx, size: number): Promise<{ frontier: Frontier; tails: Map<number, Buffer> }> {

@@ -156,5 +156,8 @@ describe('ledger sequencer', () => {
     assert.equal(checkpoint.rootHash, (await naiveRoot(t.db, 1510)).toString('base64'));
     const { rows: [queue] } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_queue');
     assert.equal(queue!.n, 0);
+    // Batches of at most 50: the 800 new entries were signed in at least 16 checkpoints as they arrived.
+    const { rows: [signed] } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_checkpoints WHERE size > 710');
+    assert.ok(signed!.n >= 16, `${signed!.n} checkpoints`);
   });
 });
