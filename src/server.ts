@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Db } from './kernel/db/index.ts';
-import { createHttp, type App } from './kernel/http/index.ts';
+import { createHttp, sendProblem, type App } from './kernel/http/index.ts';
 import { authentication, authRoutes, tokenRoutes, userRoutes } from './kernel/auth/routes.ts';
 import { registerMessages } from './kernel/http/messages.ts';
 import { webDist } from './web-build.ts';
@@ -62,14 +62,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(ledgerRoutes, { prefix: '/api/v1/ledger' });
   await app.register(orgRoutes, { prefix: '/api/v1/org' });
 
-  if (opts.serveWeb && fs.existsSync(path.join(webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
-    // The console routes on the client: any other GET that is not the API gets the app shell.
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/open311/'))
-        return reply.sendFile('index.html');
-      return reply.code(404).type('application/problem+json').send({ type: 'urn:yiwang:problem:not-found', title: 'Not found', status: 404, code: 'not-found', instance: req.url });
-    });
-  }
+  const serveWeb = opts.serveWeb === true && fs.existsSync(path.join(webDist, 'index.html'));
+  if (serveWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
+  app.setNotFoundHandler((req, reply) => {
+    // The console routes on the client: any other GET outside the API gets the app shell.
+    if (serveWeb && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
+    return sendProblem(req, reply, { status: 404, code: 'not-found', detail: `${req.method} ${req.url}` });
+  });
   return app;
 }

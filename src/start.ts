@@ -2,7 +2,7 @@ import type { Config } from './kernel/config/index.ts';
 import { migrate } from './kernel/db/index.ts';
 import { openDatabase } from './kernel/db/open.ts';
 import { StartupError } from './kernel/errors.ts';
-import { startSequencer } from './kernel/ledger/index.ts';
+import { ledgerSigner, startSequencer } from './kernel/ledger/index.ts';
 import { seedOfficialHolidays } from './kernel/calendar/index.ts';
 import { withTransaction } from './kernel/db/index.ts';
 import { buildApp } from './server.ts';
@@ -38,7 +38,7 @@ export async function startPlatform(config: Config, log: (line: string) => void 
     }
     await ensureWebBuilt(log);
     app = await buildApp({ db, logLevel: config.logLevel, serveWeb: true, secureCookies: process.env.YIWANG_SECURE_COOKIES === '1' });
-    sequencer = startSequencer(db, {});
+    sequencer = startSequencer(db, { signer: await ledgerSigner(db, config.ledgerOrigin) });
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (error) {

@@ -107,7 +107,6 @@ export function createHttp(opts: HttpOptions): App {
     if (problem.status >= 500) req.log.error({ err: error }, 'request failed');
     return sendProblem(req, reply, problem);
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, { status: 404, code: 'not-found', detail: `${req.method} ${req.url}` }));
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });

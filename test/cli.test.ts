@@ -1,0 +1,105 @@
+// The operator's experience of `yiwang start`: clear one-line refusals, clean stop, data reused.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestDb } from './helpers/db.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cleanups: (() => Promise<unknown>)[] = [];
+after(async () => { for (const c of cleanups.reverse()) await c(); });
+
+interface Run { code: number | null; output: string }
+
+/** Runs `yiwang <args>`; with `until`, sends Ctrl-C (SIGINT) once that text has appeared. */
+function yiwang(args: string[], env: Record<string, string>, until?: string): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], {
+    cwd: root, env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (until && output.includes(until)) {
+        until = undefined;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+async function tempDir(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'yiwang-cli-'));
+  await fs.chmod(dir, 0o755); // the embedded PostgreSQL runs as another user under root
+  cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function occupyPort(): Promise<{ port: number; close(): Promise<void> }> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      resolve({ port, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
+
+const oneLine = (output: string) => output.trim().split('\n').filter((l) => l.startsWith('yiwang:'));
+
+test('an unreachable DATABASE_URL gives one line saying what to do', async () => {
+  const run = await yiwang(['start'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:9/none' });
+  assert.equal(run.code, 1);
+  assert.match(run.output, /^yiwang: cannot reach the database at 127\.0\.0\.1:9 .*Check DATABASE_URL/m);
+  assert.doesNotMatch(run.output, /\n\s+at /, 'no stack trace');
+});
+
+test('a second start on a data directory in use is refused with one line', async () => {
+  const dir = await tempDir();
+  await fs.writeFile(path.join(dir, 'yiwang.pid'), String(process.pid)); // this test process holds it
+  const run = await yiwang(['start'], { YIWANG_DATA_DIR: dir });
+  assert.equal(run.code, 1);
+  assert.deepEqual(oneLine(run.output), [`yiwang: Yiwang is already running on ${dir} (pid ${process.pid}). Stop it first, or set YIWANG_DATA_DIR to another directory.`]);
+});
+
+test('a busy port for the embedded database or for HTTP is named, with the variable to change', async () => {
+  const busy = await occupyPort();
+  cleanups.push(busy.close);
+  const dir = await tempDir();
+  const pg = await yiwang(['start'], { YIWANG_DATA_DIR: dir, YIWANG_PG_PORT: String(busy.port) });
+  assert.equal(pg.code, 1);
+  assert.deepEqual(oneLine(pg.output), [`yiwang: port ${busy.port} for the embedded database is in use. Stop what uses it or set YIWANG_PG_PORT to a free port.`]);
+
+  const testDb = await createTestDb();
+  cleanups.push(testDb.drop);
+  const http = await yiwang(['start'], { DATABASE_URL: testDb.url, PORT: String(busy.port) });
+  assert.equal(http.code, 1);
+  assert.ok(oneLine(http.output).includes(`yiwang: port ${busy.port} is in use. Stop what uses it or start with PORT=<another port>.`), http.output);
+});
+
+test('start on a fresh data directory loads the demo; Ctrl-C stops cleanly; the next start reuses the data', async () => {
+  const dir = await tempDir();
+  const free = await occupyPort();
+  await free.close();
+  const env = { YIWANG_DATA_DIR: dir, PORT: String(free.port), YIWANG_PG_PORT: String(free.port + 1) };
+  const first = await yiwang(['start'], env, 'is ready at');
+  assert.equal(first.code, 0, first.output);
+  assert.match(first.output, /loading the demo city/);
+  assert.match(first.output, new RegExp(`ready at http://127\\.0\\.0\\.1:${free.port}`));
+  assert.match(first.output, /admin +/);
+  await assert.rejects(fs.stat(path.join(dir, 'yiwang.pid')), 'the lock is released on stop');
+
+  const second = await yiwang(['start'], env, 'is ready at');
+  assert.equal(second.code, 0, second.output);
+  assert.doesNotMatch(second.output, /loading the demo city/);
+
+  const verify = await yiwang(['ledger', 'verify'], env);
+  assert.equal(verify.code, 0, verify.output);
+  assert.match(verify.output, /ledger verified: \d+ entries/);
+});
