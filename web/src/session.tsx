@@ -1,0 +1,63 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiProblem, whenUnauthenticated } from './api';
+
+export type Role = 'platform_admin' | 'dept_admin' | 'officer' | 'data_officer' | 'inspector' | 'citizen';
+
+/** The caller as `GET /auth/me` describes it. */
+export interface Me {
+  kind: 'staff' | 'citizen' | 'system';
+  id: string;
+  name: string;
+  roles: Role[];
+  grants: string[];
+  departmentId: number | null;
+  /** Division code at the top of what the user may see; null for none. */
+  jurisdiction: string | null;
+}
+
+interface Session {
+  /** undefined while the first `me` request is in flight, null when nobody is logged in. */
+  user: Me | null | undefined;
+  login(username: string, password: string): Promise<void>;
+  logout(): Promise<void>;
+  /** Whether the user holds an action; the server still decides per row. */
+  can(action: string): boolean;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<Me | null | undefined>(undefined);
+
+  useEffect(() => {
+    whenUnauthenticated(() => setUser(null));
+    api<{ user: Me }>('GET', '/auth/me').then(
+      ({ user }) => setUser(user),
+      (error: unknown) => {
+        if (!(error instanceof ApiProblem) || error.status !== 401) console.error(error);
+        setUser(null);
+      });
+  }, []);
+
+  const login = useCallback(async (username: string, password: string) => {
+    const { user } = await api<{ user: Me }>('POST', '/auth/login', { username, password });
+    setUser(user);
+  }, []);
+
+  const logout = useCallback(async () => {
+    await api('POST', '/auth/logout').catch(() => undefined);
+    setUser(null);
+  }, []);
+
+  const value = useMemo<Session>(() => ({
+    user, login, logout,
+    can: (action) => !!user && (user.grants.includes(action) || user.grants.includes('*')),
+  }), [user, login, logout]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside SessionProvider');
+  return session;
+}
