@@ -6,7 +6,8 @@ import { migrate, withTransaction } from './kernel/db/index.ts';
 import { openDatabase, type OpenDatabase } from './kernel/db/open.ts';
 import { StartupError, DomainError } from './kernel/errors.ts';
 import { createStaff, systemActor } from './kernel/auth/index.ts';
-import { latestCheckpoint, verifyLedger } from './kernel/ledger/index.ts';
+import { consistencyProofFor, getEntry, inclusionProofFor, latestCheckpoint, verifyLedger } from './kernel/ledger/index.ts';
+import { presentEntry } from './kernel/ledger/present.ts';
 import { startPlatform } from './start.ts';
 import { resetDemoCity } from '../demo/load.ts';
 
@@ -97,6 +98,29 @@ ledger.command('checkpoint').description('print the latest signed checkpoint (C2
     const checkpoint = await latestCheckpoint(db);
     process.stdout.write(checkpoint ? checkpoint.note : 'the ledger is empty\n');
   }));
+
+const index = (name: string) => (v: string) => {
+  if (!/^\d+$/.test(v)) throw new StartupError(`${name} must be a whole number, got "${v}"`);
+  return Number(v);
+};
+const printJson = (value: unknown) => console.log(JSON.stringify(value, null, 2));
+
+ledger.command('entry').description('print one entry (what its leaf hash covers)').argument('<index>', 'leaf index', index('index'))
+  .action((i: number) => withDatabase(async ({ db }) => {
+    const entry = await getEntry(db, i);
+    if (!entry) throw new StartupError(`no ledger entry ${i}`);
+    printJson(presentEntry(entry));
+  }));
+const proof = ledger.command('proof').description('Merkle proofs against signed tree sizes');
+proof.command('inclusion').description('inclusion proof of an entry in the tree of a signed size (default: latest)')
+  .argument('<index>', 'leaf index', index('index')).option('--size <n>', 'tree size', index('size'))
+  .action((i: number, opts: { size?: number }) => withDatabase(async ({ db }) => {
+    const size = opts.size ?? (await latestCheckpoint(db))?.size ?? 0;
+    printJson(await inclusionProofFor(db, i, size));
+  }));
+proof.command('consistency').description('consistency proof that the tree of size <to> extends the tree of size <from>')
+  .argument('<from>', 'older tree size', index('from')).argument('<to>', 'newer tree size', index('to'))
+  .action((from: number, to: number) => withDatabase(async ({ db }) => printJson(await consistencyProofFor(db, from, to))));
 
 program.parseAsync().catch(fail);
 process.on('unhandledRejection', fail);

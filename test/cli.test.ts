@@ -31,7 +31,12 @@ function yiwang(args: string[], env: Record<string, string>, until?: string): Pr
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => resolve({ code, output }));
+    // A start that never gets ready must fail the test, not hang it.
+    const limit = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('exit', (code) => {
+      clearTimeout(limit);
+      resolve({ code, output });
+    });
   });
 }
 
@@ -101,5 +106,18 @@ test('start on a fresh data directory loads the demo; Ctrl-C stops cleanly; the 
 
   const verify = await yiwang(['ledger', 'verify'], env);
   assert.equal(verify.code, 0, verify.output);
-  assert.match(verify.output, /ledger verified: \d+ entries/);
+  const size = Number(/ledger verified: (\d+) entries/.exec(verify.output)?.[1]);
+  assert.ok(size > 1, verify.output);
+  const checkpoint = await yiwang(['ledger', 'checkpoint'], env);
+  assert.equal(checkpoint.output.split('\n')[1], String(size));
+  const entry = JSON.parse((await yiwang(['ledger', 'entry', '0'], env)).output);
+  assert.equal(entry.index, 0);
+  const inclusion = JSON.parse((await yiwang(['ledger', 'proof', 'inclusion', '0'], env)).output);
+  assert.equal(inclusion.leafHash, entry.leafHash);
+  assert.equal(inclusion.size, size);
+  const consistency = JSON.parse((await yiwang(['ledger', 'proof', 'consistency', '1', String(size)], env)).output);
+  assert.equal(consistency.to, size);
+  const bad = await yiwang(['ledger', 'proof', 'consistency', '0', String(size)], env);
+  assert.equal(bad.code, 1);
+  assert.match(bad.output, /^yiwang: from must be a tree size from 1 to \d+ \(from\)$/m);
 });
