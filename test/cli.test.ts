@@ -98,6 +98,7 @@ test('start on a fresh data directory loads the demo; Ctrl-C stops cleanly; the 
   assert.match(first.output, /loading the demo city/);
   assert.match(first.output, new RegExp(`ready at http://127\\.0\\.0\\.1:${free.port}`));
   assert.match(first.output, /admin +/);
+  assert.match(first.output, /stopping…/);
   await assert.rejects(fs.stat(path.join(dir, 'yiwang.pid')), 'the lock is released on stop');
 
   const second = await yiwang(['start'], env, 'is ready at');
