@@ -20,6 +20,11 @@ import { personName, type Sex } from './names.ts';
 import { createRng } from './rng.ts';
 
 export const demoPassword = 'Yiwang@2026';
+
+export const demoLedgerActions = {
+  'demo.loaded': { zh: '载入演示城市', en: 'Demo city loaded' },
+  'demo.removed': { zh: '移除演示城市', en: 'Demo city removed' },
+};
 /** A password hash no password matches: the account exists, its holder has not been given a password. */
 const noPasswordYet = '!';
 

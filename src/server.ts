@@ -8,12 +8,14 @@ import { createHttp, sendProblem, type App } from './kernel/http/index.ts';
 import { authentication, authRoutes, tokenRoutes, userRoutes } from './kernel/auth/routes.ts';
 import { registerMessages } from './kernel/http/messages.ts';
 import { webDist } from './web-build.ts';
-import { authMessages } from './kernel/auth/messages.ts';
-import { calendarMessages } from './kernel/calendar/index.ts';
+import { authLedgerActions, authMessages } from './kernel/auth/messages.ts';
+import { calendarLedgerActions, calendarMessages } from './kernel/calendar/index.ts';
 import { calendarRoutes } from './kernel/calendar/routes.ts';
+import { registerLedgerActions } from './kernel/ledger/index.ts';
 import { ledgerMessages } from './kernel/ledger/messages.ts';
 import { ledgerRoutes } from './kernel/ledger/routes.ts';
-import { orgMessages } from './kernel/org/index.ts';
+import { orgLedgerActions, orgMessages } from './kernel/org/index.ts';
+import { demoLedgerActions } from '../demo/load.ts';
 import { orgRoutes } from './kernel/org/routes.ts';
 
 
@@ -33,6 +35,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerMessages(calendarMessages);
   registerMessages(ledgerMessages);
   registerMessages(orgMessages);
+  for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions]) registerLedgerActions(actions);
 
   await app.register(swagger, {
     openapi: {

@@ -196,6 +196,7 @@ describe('web console', () => {
     await openPage('数据铁笼·账本', '/ledger');
     await page.locator('[data-testid=signature-status]').first().getByText('签名有效').waitFor();
     const firstEntry = page.locator('.ant-table-tbody tr.ant-table-row').first();
+    await firstEntry.getByText('管理员登录').waitFor(); // the newest entry is this admin's login, by its name
     await firstEntry.getByRole('button', { name: /验\s*证/ }).click();
     const result = page.locator('[data-testid=inclusion-result]');
     await result.getByText('已验证 ✓').waitFor();
@@ -214,6 +215,7 @@ describe('web console', () => {
     await page.getByPlaceholder('Entry index').fill('0');
     await page.getByRole('button', { name: 'Verify inclusion proof' }).click();
     await page.locator('[data-testid=inclusion-result]').getByText('Verified ✓ entry #0').waitFor();
+    await page.locator('.ant-table-tbody').getByText('Administrator logged in').first().waitFor();
     await shot('06-ledger-verified-en');
 
     await page.reload();

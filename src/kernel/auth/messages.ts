@@ -15,3 +15,18 @@ export const authMessages = {
   'user.not-found': { zh: '用户不存在', en: 'User not found' },
   'api-token.not-found': { zh: '令牌不存在', en: 'Token not found' },
 };
+
+export const authLedgerActions = {
+  'auth.login.succeeded': { zh: '登录', en: 'Logged in' },
+  'auth.login.admin': { zh: '管理员登录', en: 'Administrator logged in' },
+  'auth.login.failed': { zh: '登录失败', en: 'Login failed' },
+  'auth.login.throttled': { zh: '登录受限（同一地址失败过多）', en: 'Login throttled (too many failures from one address)' },
+  'auth.account.locked': { zh: '账号临时锁定', en: 'Account locked' },
+  'auth.user.created': { zh: '新增工作人员', en: 'Staff member added' },
+  'auth.user.updated': { zh: '修改工作人员信息', en: 'Staff member changed' },
+  'auth.permissions.changed': { zh: '变更权限（角色、部门或停用）', en: 'Permissions changed (roles, department or disabled)' },
+  'auth.password.reset': { zh: '重置密码', en: 'Password reset' },
+  'auth.citizen.registered': { zh: '群众注册账号', en: 'Citizen registered' },
+  'auth.token.issued': { zh: '签发系统令牌', en: 'API token issued' },
+  'auth.token.revoked': { zh: '吊销系统令牌', en: 'API token revoked' },
+};

@@ -37,6 +37,7 @@ export async function appendToLedger(tx: Queryable, entry: LedgerEntryInput): Pr
   );
 }
 
+export { ledgerActionLabels, registerLedgerActions, type ActionLabels } from './actions.ts';
 export { getEntry, listEntries, type EntryPage, type LedgerEntry } from './entries.ts';
 export { ledgerSigner, ledgerVerifierKey } from './keys.ts';
 export { verifierKeyText, parseVerifierKey, openNote, parseCheckpointText, type NoteSigner } from './note.ts';

@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { assertCan } from '../auth/index.ts';
 import { DomainError, notFound } from '../errors.ts';
 import type { App } from '../http/index.ts';
+import { ledgerActionLabels } from './actions.ts';
 import { getEntry, listEntries } from './entries.ts';
 import { ledgerVerifierKey } from './keys.ts';
 import { presentEntry } from './present.ts';
@@ -24,6 +25,10 @@ export async function ledgerRoutes(app: App) {
     if (!checkpoint) throw new DomainError('ledger.no-checkpoint', { status: 404 }, 'the sequencer has not signed a checkpoint yet');
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(checkpoint.note);
   });
+
+  app.get('/actions', {
+    schema: { tags: ['ledger'], summary: 'Names of the ledger\'s actions in Chinese and English' },
+  }, async () => ({ actions: ledgerActionLabels() }));
 
   app.get('/key', {
     schema: { tags: ['ledger'], summary: 'Verifier key of the checkpoints: <name>+<key hash>+<base64 Ed25519 key>' },

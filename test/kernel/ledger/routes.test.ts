@@ -89,3 +89,11 @@ test('entry contents: 401, 403, then 200 for an inspector, 404 past the end', as
   assert.equal(missing.statusCode, 404);
   assert.equal(missing.json().code, 'ledger.entry.not-found');
 });
+
+test('every action a kernel module records has a name in Chinese and English', async () => {
+  const { actions } = (await t.app.inject({ url: '/api/v1/ledger/actions' })).json();
+  assert.deepEqual(actions['auth.login.admin'], { zh: '管理员登录', en: 'Administrator logged in' });
+  const recorded = ['auth.login.succeeded', 'auth.login.failed', 'auth.account.locked', 'auth.permissions.changed', 'auth.token.issued',
+    'calendar.day.set', 'calendar.year.imported', 'org.division.created', 'org.department.created', 'demo.loaded'];
+  for (const action of recorded) assert.ok(actions[action]?.zh && actions[action]?.en, action);
+});

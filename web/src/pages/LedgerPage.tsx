@@ -56,6 +56,11 @@ export default function LedgerPage() {
     if (page === 1) setNewest(result.size);
     return result;
   }, [mayReadEntries, page, checkpointGeneration]);
+  const actionLabels = useLoad(() => api<{ actions: Record<string, { zh: string; en: string }> }>('GET', '/ledger/actions'), []);
+  const actionName = (code: string) => {
+    const label = actionLabels.data?.actions[code];
+    return label ? (i18n.language === 'en' ? label.en : label.zh) : code;
+  };
   const [target, setTarget] = useState<number | null>(null);
   const [checking, setChecking] = useState<number | null>(null);
   const [check, setCheck] = useState<InclusionCheck | { index: number; error: string } | null>(null);
@@ -145,7 +150,7 @@ export default function LedgerPage() {
               { title: t('ledger.index'), dataIndex: 'index', width: 80 },
               { title: t('ledger.time'), dataIndex: 'recordedAt', width: 170, render: (v: string) => time.format(new Date(v)) },
               { title: t('ledger.actor'), key: 'actor', render: (_, e) => <span className="mono">{t(`ledger.actorKind.${e.actor.kind}`, { defaultValue: e.actor.kind })} {e.actor.id}</span> },
-              { title: t('ledger.action'), dataIndex: 'action', render: (v: string) => <span className="mono">{v}</span> },
+              { title: t('ledger.action'), dataIndex: 'action', render: (v: string) => <span title={v}>{actionName(v)}</span> },
               { title: t('ledger.object'), key: 'object', render: (_, e) => e.object ? <span className="mono">{e.object.type} {e.object.id}</span> : '—' },
               {
                 title: t('common.actions'), key: 'verify', width: 120, fixed: 'right',
