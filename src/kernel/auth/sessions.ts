@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db, Queryable } from '../db/index.ts';
-import { jurisdictionOf, type Actor, type Role } from './actor.ts';
+import { jurisdictionOf, type Actor } from './actor.ts';
+import type { User } from './users.ts';
 import { grantsOf } from './policy.ts';
 
 export const sessionCookie = 'yw_session';
@@ -10,15 +11,8 @@ const cacheMs = 5_000;
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest();
 
-export interface UserRow {
-  id: number;
-  username: string;
-  display_name: string;
-  kind: 'staff' | 'citizen';
-  department_id: number | null;
-  division_code: string | null;
-  roles: Role[];
-}
+/** What a session needs of its user to act: the columns that decide who acts and over which rows. */
+export type UserRow = Pick<User, 'id' | 'username' | 'display_name' | 'kind' | 'department_id' | 'division_code' | 'roles'>;
 
 export function actorOfUser(user: UserRow, sessionId?: string): Actor {
   return {
