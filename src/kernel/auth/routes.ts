@@ -77,7 +77,7 @@ export async function authRoutes(app: App, opts: { secureCookies: boolean }) {
 }
 
 export async function userRoutes(app: App) {
-  app.get('/', {
+  app.get('', {
     schema: { tags: ['users'], summary: 'Staff within the caller\'s jurisdiction',
       querystring: Type.Object({ departmentId: Type.Optional(Type.Integer({ minimum: 1 })), q: Type.Optional(Type.String({ maxLength: 60 })),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) }) },
@@ -86,7 +86,7 @@ export async function userRoutes(app: App) {
     return { total: page.total, items: page.items.map((u) => presentUser(u, req.actor)) };
   });
 
-  app.post('/', {
+  app.post('', {
     schema: { tags: ['users'], summary: 'Add a staff member to a department',
       body: Type.Object({ username: Username, displayName: DisplayName, password: Password, departmentId: Type.Integer({ minimum: 1 }),
         roles: Type.Array(RoleName, { minItems: 1, maxItems: 6, uniqueItems: true }), phone: Type.Optional(Type.String({ maxLength: 20 })) },
@@ -122,10 +122,10 @@ export async function userRoutes(app: App) {
 }
 
 export async function tokenRoutes(app: App) {
-  app.get('/', { schema: { tags: ['tokens'], summary: 'API tokens of systems within the caller\'s jurisdiction' } },
+  app.get('', { schema: { tags: ['tokens'], summary: 'API tokens of systems within the caller\'s jurisdiction' } },
     async (req) => ({ items: (await listApiTokens(app.db, req.actor)).map(presentApiToken) }));
 
-  app.post('/', {
+  app.post('', {
     schema: { tags: ['tokens'], summary: 'Issue an API token for a system; the token is shown once',
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), roles: Type.Array(RoleName, { minItems: 1, uniqueItems: true }),
         divisionCode: Type.String({ pattern: '^[0-9]{12}$' }), departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
