@@ -53,6 +53,10 @@ async function ensureTemplate(url: string): Promise<string> {
         throw error;
       }
       await pool.end();
+      // Templates of earlier migration sets are never cloned again.
+      const stale = await client.query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'yiwang\\_tpl\\_%' AND datname <> $1", [template]);
+      for (const { datname } of stale.rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     } finally {
       await client.query('SELECT pg_advisory_unlock(7102)');
     }
