@@ -48,7 +48,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['ops'], summary: 'The database answers' } }, async (req, reply) => {
+  app.get('/readyz', { schema: { tags: ['ops'], summary: 'The database answers' } }, async (_req, reply) => {
     try {
       await opts.db.query('SELECT 1');
       return { status: 'ready' };

@@ -7,7 +7,7 @@ import { divisionPrefix } from '../checks/index.ts';
 import type { Actor, Ctx } from '../auth/actor.ts';
 import { assertCan, inJurisdiction } from '../auth/policy.ts';
 import type { Queryable } from '../db/index.ts';
-import { DomainError, forbidden, notFound } from '../errors.ts';
+import { DomainError, notFound } from '../errors.ts';
 import { appendToLedger } from '../ledger/index.ts';
 import { divisionExists } from './divisions.ts';
 import { checkedCode, checkedDivisionCode, optionalText, requiredText } from './input.ts';
