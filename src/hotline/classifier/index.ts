@@ -1,0 +1,7 @@
+// Ticket classification for the 12345 hotline: category suggestion from text, urgency and emergency flags.
+export { trainClassifier, retrain, fromJSON } from './model.ts';
+export type { Classifier, ClassifierJSON, Classification, Example, Suggestion, TrainOptions } from './model.ts';
+export { evaluateClassifier, type Evaluation } from './evaluate.ts';
+export { tokenize } from './tokenize.ts';
+export { suggestUrgency, defaultUrgencyRules, EMERGENCY_NUMBERS } from './urgency.ts';
+export type { Emergency, UrgencyRules, UrgencySuggestion } from './urgency.ts';

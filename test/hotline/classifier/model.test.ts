@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DomainError } from '../../../src/kernel/errors.ts';
+import { fromJSON, retrain, tokenize, trainClassifier } from '../../../src/hotline/classifier/index.ts';
+
+const examples = [
+  { text: '小区门口垃圾堆了三天没人清运', label: 'CG-SRHW-LJQY' },
+  { text: '垃圾桶满了好几天，臭气熏天', label: 'CG-SRHW-LJQY' },
+  { text: '路口红绿灯坏了一直闪黄灯', label: 'JT-XHD' },
+  { text: '信号灯不亮，车辆乱行', label: 'JT-XHD' },
+  { text: '楼上每天半夜装修噪音很大', label: 'HB-ZYRM' },
+  { text: 'KTV噪音扰民到凌晨', label: 'HB-ZYRM' },
+];
+
+test('tokenize gives jieba words and character bigrams for Chinese, lower-cased words otherwise', () => {
+  const tokens = tokenize('小区垃圾没人清运 Loud MUSIC/Party');
+  assert.ok(tokens.includes('小区') && tokens.includes('垃圾'));
+  assert.ok(tokens.includes('~区垃') && tokens.includes('~清运'));
+  assert.deepEqual(tokens.slice(-3), ['loud', 'music', 'party']);
+  assert.deepEqual(tokenize('ＡＢＣ　１２'), ['abc', '12']);
+});
+
+test('classify suggests the label with a confidence and the best three, best first', () => {
+  const classifier = trainClassifier(examples);
+  const result = classifier.classify('垃圾没人清运');
+  assert.equal(result.label, 'CG-SRHW-LJQY');
+  assert.ok(result.confidence > 0.8 && result.confidence <= 1);
+  assert.equal(result.alternatives.length, 3);
+  assert.deepEqual(result.alternatives[0], { label: result.label, confidence: result.confidence });
+  assert.ok(result.alternatives[1].confidence >= result.alternatives[2].confidence);
+  const total = result.alternatives.reduce((sum, a) => sum + a.confidence, 0);
+  assert.ok(Math.abs(total - 1) < 1e-9, 'three labels hold all the probability');
+  assert.equal(classifier.classify('红绿灯坏了').label, 'JT-XHD');
+  assert.equal(classifier.classify('半夜噪音').label, 'HB-ZYRM');
+});
+
+test('a text with no known feature gets the prior, spread evenly here', () => {
+  const result = trainClassifier(examples).classify('zzz');
+  assert.ok(Math.abs(result.confidence - 1 / 3) < 1e-9);
+});
+
+test('a stored model classifies exactly as the original', () => {
+  const classifier = trainClassifier(examples);
+  const stored = JSON.parse(JSON.stringify(classifier.toJSON()));
+  const restored = fromJSON(stored);
+  for (const text of ['垃圾', '信号灯', '噪音很大', 'unknown']) assert.deepEqual(restored.classify(text), classifier.classify(text));
+  assert.throws(() => fromJSON({ ...stored, format: 'other' }), (e: DomainError) => e.code === 'hotline.classifier.format');
+});
+
+test('retrain with corrections equals training on all examples, and leaves the old model alone', () => {
+  const before = trainClassifier(examples.slice(0, 4));
+  const after = retrain(before, examples.slice(4));
+  assert.deepEqual(after.toJSON(), trainClassifier(examples).toJSON());
+  assert.deepEqual(before.labels, ['CG-SRHW-LJQY', 'JT-XHD']);
+  assert.equal(after.classify('半夜噪音').label, 'HB-ZYRM');
+  // A correction moves the suggestion for texts like it.
+  const corrected = retrain(after, [{ text: '半夜施工', label: 'CG-WZJS' }, { text: '施工扰民', label: 'CG-WZJS' }]);
+  assert.equal(corrected.classify('施工').label, 'CG-WZJS');
+});
+
+test('training refuses no examples, an empty label and a non-positive alpha', () => {
+  const code = (c: string) => (e: DomainError) => e.code === c;
+  assert.throws(() => trainClassifier([]), code('hotline.classifier.no-examples'));
+  assert.throws(() => trainClassifier([{ text: 'x', label: '' }]), code('hotline.classifier.label'));
+  assert.throws(() => trainClassifier(examples, { alpha: 0 }), code('hotline.classifier.alpha'));
+});
