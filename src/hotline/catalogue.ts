@@ -1,0 +1,193 @@
+/**
+ * What admins configure: the category tree (诉求分类, each an Open311 service), the dispatch catalogue
+ * (派单目录: category × area → department) and the time limits (办理时限) per category × urgency.
+ */
+import { assertCan, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import type { Queryable } from '../kernel/db/index.ts';
+import { DomainError } from '../kernel/errors.ts';
+import { appendToLedger } from '../kernel/ledger/index.ts';
+import { findDepartment } from '../kernel/org/index.ts';
+import { hotlineActions } from './policy.ts';
+import type { Urgency } from './states.ts';
+
+export interface Category {
+  id: number;
+  code: string;
+  name: string;
+  parentId: number | null;
+  ancestry: number[];
+  /** Names from the root down: 城市管理 › 市容环卫 › 垃圾清运 */
+  path: string[];
+  description: string | null;
+  keywords: string | null;
+  active: boolean;
+}
+
+const categoryColumns = `c.id::int, c.code, c.name, c.parent_id::int AS "parentId", c.ancestry::int[] AS ancestry,
+  (SELECT array_agg(a.name ORDER BY array_position(c.ancestry, a.id)) FROM hotline_categories a WHERE a.id = ANY(c.ancestry)) AS path,
+  c.description, c.keywords, c.active`;
+
+/** Every category (active ones unless `all`), parents before children. */
+export async function listCategories(db: Queryable, opts: { all?: boolean } = {}): Promise<Category[]> {
+  const { rows } = await db.query<Category>(
+    `SELECT ${categoryColumns} FROM hotline_categories c ${opts.all ? '' : 'WHERE c.active'} ORDER BY cardinality(c.ancestry), c.code`);
+  return rows;
+}
+
+export async function findCategory(db: Queryable, ref: { id?: number; code?: string }): Promise<Category | null> {
+  const { rows } = ref.id !== undefined
+    ? await db.query<Category>(`SELECT ${categoryColumns} FROM hotline_categories c WHERE c.id = $1`, [ref.id])
+    : await db.query<Category>(`SELECT ${categoryColumns} FROM hotline_categories c WHERE c.code = $1`, [ref.code]);
+  return rows[0] ?? null;
+}
+
+/** An active category by code; 400 naming `field` when there is none. */
+export async function requireCategory(db: Queryable, code: string, field = 'categoryCode'): Promise<Category> {
+  const category = await findCategory(db, { code });
+  if (!category || !category.active)
+    throw new DomainError('hotline.category.unknown', { field, code }, `no category with the code ${code}`);
+  return category;
+}
+
+/** Categories without active children: what a ticket is filed under and what Open311 lists as services. */
+export async function leafCategories(db: Queryable): Promise<Category[]> {
+  const { rows } = await db.query<Category>(
+    `SELECT ${categoryColumns} FROM hotline_categories c
+      WHERE c.active AND NOT EXISTS (SELECT 1 FROM hotline_categories k WHERE k.parent_id = c.id AND k.active)
+      ORDER BY c.code`);
+  return rows;
+}
+
+export interface CreateCategory {
+  code: string;
+  name: string;
+  parentCode?: string;
+  description?: string;
+  keywords?: string;
+}
+
+/** Adds a category under `parentCode` (or a new root). */
+export async function createCategory(ctx: Ctx, input: CreateCategory): Promise<Category> {
+  assertCan(ctx.actor, hotlineActions.manage);
+  if (!/^[A-Za-z0-9_.-]{1,40}$/.test(input.code))
+    throw new DomainError('validation', { field: 'code' }, 'a category code is 1-40 letters, digits, _ . -');
+  const name = input.name.trim();
+  if (!name || name.length > 40) throw new DomainError('validation', { field: 'name' }, 'a name of 1-40 characters');
+  let parent: Category | null = null;
+  if (input.parentCode !== undefined) {
+    parent = await findCategory(ctx.tx, { code: input.parentCode });
+    if (!parent) throw new DomainError('hotline.category.unknown', { field: 'parentCode' }, `no category ${input.parentCode}`);
+  }
+  const id = Number((await ctx.tx.query<{ id: string }>(`SELECT nextval('hotline_categories_id_seq') AS id`)).rows[0]!.id);
+  const { rows } = await ctx.tx.query<{ id: number }>(
+    `INSERT INTO hotline_categories (id, code, name, parent_id, ancestry, description, keywords, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (code) DO NOTHING RETURNING id::int`,
+    [id, input.code, name, parent?.id ?? null, [...(parent?.ancestry ?? []), id], input.description ?? null, input.keywords ?? null, ctx.now]);
+  if (!rows[0]) throw new DomainError('hotline.category.code-taken', { status: 409, field: 'code' }, `category ${input.code} exists`);
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hotline.category.created', object: { type: 'hotline-category', id: input.code },
+    payload: { ...input, name }, at: ctx.now });
+  return (await findCategory(ctx.tx, { id: rows[0].id }))!;
+}
+
+export interface DispatchRule {
+  id: number;
+  categoryCode: string;
+  categoryPath: string[];
+  divisionPrefix: string;
+  departmentId: number;
+  departmentName: string;
+}
+
+export async function listDispatchRules(db: Queryable, actor: Actor): Promise<DispatchRule[]> {
+  assertCan(actor, hotlineActions.read);
+  const { rows } = await db.query<DispatchRule>(
+    `SELECT r.id::int, c.code AS "categoryCode",
+        (SELECT array_agg(a.name ORDER BY array_position(c.ancestry, a.id)) FROM hotline_categories a WHERE a.id = ANY(c.ancestry)) AS "categoryPath",
+        r.division_prefix AS "divisionPrefix", r.department_id::int AS "departmentId", d.name AS "departmentName"
+       FROM hotline_dispatch_rules r JOIN hotline_categories c ON c.id = r.category_id JOIN departments d ON d.id = r.department_id
+      ORDER BY c.code, r.division_prefix`);
+  return rows;
+}
+
+export interface SetDispatchRule {
+  categoryCode: string;
+  /** Significant digits of a division code (2-12). */
+  divisionPrefix: string;
+  departmentId: number;
+}
+
+/** Sets (or replaces) the department responsible for a category in an area. */
+export async function setDispatchRule(ctx: Ctx, input: SetDispatchRule): Promise<DispatchRule> {
+  if (!/^[0-9]{2,12}$/.test(input.divisionPrefix))
+    throw new DomainError('validation', { field: 'divisionPrefix' }, 'a division prefix is 2-12 digits');
+  assertCan(ctx.actor, hotlineActions.manage, { divisionCode: input.divisionPrefix.padEnd(12, '0') });
+  const category = await requireCategory(ctx.tx, input.categoryCode);
+  const department = await findDepartment(ctx.tx, input.departmentId);
+  if (!department) throw new DomainError('hotline.department.unknown', { field: 'departmentId' }, `no department ${input.departmentId}`);
+  const { rows } = await ctx.tx.query<{ id: number }>(
+    `INSERT INTO hotline_dispatch_rules (category_id, division_prefix, department_id, updated_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (category_id, division_prefix) DO UPDATE SET department_id = EXCLUDED.department_id, updated_at = EXCLUDED.updated_at
+     RETURNING id::int`, [category.id, input.divisionPrefix, department.id, ctx.now]);
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hotline.dispatch-rule.set', object: { type: 'hotline-dispatch-rule', id: rows[0]!.id },
+    payload: input, at: ctx.now });
+  return { id: rows[0]!.id, categoryCode: category.code, categoryPath: category.path, divisionPrefix: input.divisionPrefix,
+    departmentId: department.id, departmentName: department.name };
+}
+
+/**
+ * 派单目录 lookup: the department for a category at a place. The most specific area wins (longest
+ * division prefix), then the nearest category (itself before its parent). Null when nothing matches.
+ */
+export async function routeTicket(db: Queryable, category: Pick<Category, 'ancestry'>, divisionCode: string): Promise<number | null> {
+  const { rows } = await db.query<{ departmentId: number }>(
+    `SELECT department_id::int AS "departmentId" FROM hotline_dispatch_rules
+      WHERE category_id = ANY($1::bigint[]) AND $2 LIKE division_prefix || '%'
+      ORDER BY length(division_prefix) DESC, array_position($1::bigint[], category_id) DESC LIMIT 1`,
+    [category.ancestry, divisionCode]);
+  return rows[0]?.departmentId ?? null;
+}
+
+export interface TimeLimit {
+  acceptHours: number;
+  replyDays: number;
+  resolveDays: number;
+}
+
+/** The time limit of the nearest category in the ancestry that has one, else the default for the urgency. */
+export async function timeLimitFor(db: Queryable, category: Pick<Category, 'ancestry'>, urgency: Urgency): Promise<TimeLimit> {
+  const { rows } = await db.query<TimeLimit>(
+    `SELECT accept_hours::float8 AS "acceptHours", reply_days AS "replyDays", resolve_days AS "resolveDays"
+       FROM hotline_time_limits
+      WHERE urgency = $2 AND (category_id IS NULL OR category_id = ANY($1::bigint[]))
+      ORDER BY coalesce(array_position($1::bigint[], category_id), 0) DESC LIMIT 1`, [category.ancestry, urgency]);
+  return rows[0] ?? (urgency === 'urgent' ? { acceptHours: 2, replyDays: 1, resolveDays: 3 } : { acceptHours: 24, replyDays: 5, resolveDays: 15 });
+}
+
+export interface SetTimeLimit extends TimeLimit {
+  /** Absent: the default for every category without its own limit. */
+  categoryCode?: string;
+  urgency: Urgency;
+}
+
+export async function setTimeLimit(ctx: Ctx, input: SetTimeLimit): Promise<SetTimeLimit> {
+  assertCan(ctx.actor, hotlineActions.manage);
+  if (!(input.acceptHours > 0)) throw new DomainError('validation', { field: 'acceptHours' }, 'acceptHours must be positive');
+  for (const field of ['replyDays', 'resolveDays'] as const)
+    if (!Number.isInteger(input[field]) || input[field] < 0) throw new DomainError('validation', { field }, `${field} must be a whole number ≥ 0`);
+  const category = input.categoryCode === undefined ? null : await requireCategory(ctx.tx, input.categoryCode);
+  await ctx.tx.query(
+    `INSERT INTO hotline_time_limits (category_id, urgency, accept_hours, reply_days, resolve_days) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (coalesce(category_id, 0), urgency) DO UPDATE
+       SET accept_hours = EXCLUDED.accept_hours, reply_days = EXCLUDED.reply_days, resolve_days = EXCLUDED.resolve_days`,
+    [category?.id ?? null, input.urgency, input.acceptHours, input.replyDays, input.resolveDays]);
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hotline.time-limit.set',
+    object: { type: 'hotline-time-limit', id: `${input.categoryCode ?? '*'}/${input.urgency}` }, payload: input, at: ctx.now });
+  return input;
+}
+
+/** A setting of the hotline (duplicate radius, reopen limit). */
+export async function hotlineSetting(db: Queryable, name: 'duplicateRadiusMetres' | 'maxReopens'): Promise<number> {
+  const { rows } = await db.query<{ value: number }>('SELECT value FROM hotline_settings WHERE name = $1', [name]);
+  return Number(rows[0]?.value ?? (name === 'duplicateRadiusMetres' ? 250 : 2));
+}

@@ -1,0 +1,23 @@
+/** 12345 热线: what other modules, the server, the CLI and the demo may use of the hotline. */
+export {
+  createCategory, findCategory, hotlineSetting, leafCategories, listCategories, listDispatchRules, requireCategory, routeTicket,
+  setDispatchRule, setTimeLimit, timeLimitFor,
+  type Category, type CreateCategory, type DispatchRule, type SetDispatchRule, type SetTimeLimit, type TimeLimit,
+} from './catalogue.ts';
+export { findDuplicates, haversineMetres, mergeTickets, type DuplicateQuery, type DuplicateSuggestion, type MergeTickets } from './duplicates.ts';
+export { hotlineLedgerActions, hotlineMessages } from './messages.ts';
+export { poolLocator, snapshotLocator, type Locator, type Place } from './place.ts';
+export { hotlineActions, isCentre } from './policy.ts';
+export { maskName, maskPhone, overdueOf, presentTicket, presentTicketView } from './present.ts';
+export {
+  channels, openStates, returnReasons, satisfactions, ticketKinds, ticketStates, transitions, urgencies,
+  type Channel, type Satisfaction, type TicketKind, type TicketState, type Urgency,
+} from './states.ts';
+export {
+  createTicket, findTicket, listTickets, ticketHistory, viewTicket,
+  type CreateTicket, type HotlineCtx, type Ticket, type TicketEvent, type TicketQuery, type TicketView,
+} from './tickets.ts';
+export {
+  acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
+  type CallbackTicket, type DispatchTicket, type ReturnTicket,
+} from './workflow.ts';

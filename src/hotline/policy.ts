@@ -1,0 +1,86 @@
+/**
+ * Who may do what with tickets. Roles grant the actions; two further facts decide the rest:
+ * the hotline centre (热线中心, a department of kind 'hotline') takes calls, dispatches, reviews returns,
+ * closes and calls back; a department handles (签收, 退单, 答复) only tickets dispatched to it.
+ * Rows are limited by jurisdiction as everywhere else.
+ */
+import { assertCan, can, grantToRoles, hasGrant, inJurisdiction, type Actor } from '../kernel/auth/index.ts';
+import type { Queryable } from '../kernel/db/index.ts';
+import { DomainError } from '../kernel/errors.ts';
+import { findDepartment } from '../kernel/org/index.ts';
+
+export const hotlineActions = {
+  read: 'hotline.ticket.read',
+  intake: 'hotline.ticket.intake',
+  report: 'hotline.ticket.report',
+  dispatch: 'hotline.ticket.dispatch',
+  handle: 'hotline.ticket.handle',
+  close: 'hotline.ticket.close',
+  callback: 'hotline.ticket.callback',
+  merge: 'hotline.ticket.merge',
+  manage: 'hotline.catalogue.manage',
+} as const;
+
+const a = hotlineActions;
+grantToRoles({
+  platform_admin: [a.read, a.intake, a.report, a.dispatch, a.handle, a.close, a.callback, a.merge, a.manage],
+  officer: [a.read, a.intake, a.report, a.dispatch, a.handle, a.close, a.callback, a.merge],
+  dept_admin: [a.read],
+  inspector: [a.read],
+  citizen: [a.report],
+});
+
+/** The fields of a ticket that decide access. */
+export interface TicketAccess {
+  divisionCode: string;
+  departmentId: number | null;
+  intakeActor: string;
+}
+
+/** Does the actor work for the hotline centre (or act for the whole platform)? */
+export async function isCentre(db: Queryable, actor: Actor): Promise<boolean> {
+  if (actor.grants.has('*') || actor.roles.includes('platform_admin')) return true;
+  if (actor.departmentId === null) return false;
+  return (await findDepartment(db, actor.departmentId))?.kind === 'hotline';
+}
+
+/** A centre action (受理, 派单, 改派, 办结, 回访, 并单) on a ticket in the actor's jurisdiction. */
+export async function assertCentre(db: Queryable, actor: Actor, action: string, row?: { divisionCode: string }): Promise<void> {
+  assertCan(actor, action, row);
+  if (!(await isCentre(db, actor)))
+    throw new DomainError('hotline.not-centre', { status: 403, action }, 'only the hotline centre may do this');
+}
+
+/** A handling action (签收, 退单, 答复) by the department the ticket is dispatched to. */
+export function assertHandler(actor: Actor, ticket: TicketAccess): void {
+  assertCan(actor, a.handle, ticket);
+  if (hasGrant(actor, '*') || actor.roles.includes('platform_admin')) return;
+  if (actor.departmentId === null || actor.departmentId !== ticket.departmentId)
+    throw new DomainError('hotline.not-handler', { status: 403 }, 'the ticket is not with your department');
+}
+
+/**
+ * May the actor see this ticket? The centre and overseers see their jurisdiction; a department sees the
+ * tickets dispatched to it.
+ */
+export function canRead(actor: Actor, ticket: TicketAccess, centre: boolean): boolean {
+  if (!can(actor, a.read, ticket)) return false;
+  if (centre || actor.roles.includes('inspector') || actor.roles.includes('dept_admin')) return true;
+  return actor.departmentId !== null && actor.departmentId === ticket.departmentId;
+}
+
+/** The caller's name and phone are shown only to the intake operator and the handling department. */
+export function seesCaller(actor: Actor, ticket: TicketAccess): boolean {
+  if (actor.kind === 'anonymous') return false;
+  if (ticket.intakeActor === `${actor.kind}:${actor.id}`) return true;
+  return actor.departmentId !== null && actor.departmentId === ticket.departmentId && can(actor, a.handle, ticket);
+}
+
+/** SQL condition limiting a ticket list to what the actor may see; `t` is the tickets alias. */
+export function ticketScope(actor: Actor, centre: boolean, params: unknown[]): string {
+  const within = inJurisdiction('t.division_code', actor.jurisdiction, params);
+  if (centre || actor.roles.includes('inspector') || actor.roles.includes('dept_admin')) return within;
+  if (actor.departmentId === null) return 'false';
+  params.push(actor.departmentId);
+  return `${within} AND t.department_id = $${params.length}`;
+}

@@ -1,0 +1,117 @@
+/**
+ * What leaves the API about a ticket. The caller's name and phone are masked unless the detail view
+ * showed them to the intake operator or the handling department (and wrote that to the ledger); an
+ * anonymous report shows no caller at all. Deadlines come with whether they are overdue now.
+ */
+import type { Actor } from '../kernel/auth/index.ts';
+import { hasGrant } from '../kernel/auth/index.ts';
+import { returnReasons, transitionsFrom, type Transition } from './states.ts';
+import type { Ticket, TicketEvent, TicketView } from './tickets.ts';
+import type { DuplicateSuggestion } from './duplicates.ts';
+
+/** 张三 → 张*; 欧阳娜娜 → 欧***. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(chars.length - 1);
+}
+
+/** 13812345678 → 138****5678. */
+export function maskPhone(phone: string): string {
+  return phone.length < 7 ? '*'.repeat(phone.length) : `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
+}
+
+export interface Overdue {
+  accept: boolean;
+  reply: boolean;
+  resolve: boolean;
+  any: boolean;
+}
+
+/** Which deadlines a ticket has missed by `now` (a met deadline is never overdue). */
+export function overdueOf(ticket: Ticket, now: Date): Overdue {
+  const open = ticket.state !== 'closed' && ticket.state !== 'merged';
+  const accept = ticket.state === 'dispatched' && ticket.acceptDue !== null && ticket.acceptDue < now;
+  const reply = open && ['received', 'dispatched', 'accepted', 'returned'].includes(ticket.state) && ticket.replyDue < now;
+  const resolve = open && ticket.resolveDue < now;
+  return { accept, reply, resolve, any: accept || reply || resolve };
+}
+
+const centreTransitions: readonly Transition[] = ['dispatch', 'redispatch', 'close', 'answer', 'callback', 'merge'];
+const handlerTransitions: readonly Transition[] = ['accept', 'return', 'reply'];
+
+/** The buttons the viewer may press on this ticket now. */
+export function abilitiesOf(ticket: Ticket, viewer: Actor, centre: boolean): Transition[] {
+  const admin = hasGrant(viewer, '*') || viewer.roles.includes('platform_admin');
+  const handler = admin || (viewer.departmentId !== null && viewer.departmentId === ticket.departmentId && hasGrant(viewer, 'hotline.ticket.handle'));
+  return transitionsFrom(ticket.state).filter((t) =>
+    (centre && centreTransitions.includes(t) && (t !== 'answer' || ticket.kind === 'consultation') && (t !== 'callback' || ticket.calledBackAt === null))
+    || (handler && handlerTransitions.includes(t)));
+}
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+export function presentTicket(ticket: Ticket, viewer: Actor, opts: { showCaller?: boolean; centre?: boolean; now?: Date } = {}) {
+  const now = opts.now ?? new Date();
+  const caller = ticket.anonymous ? null : {
+    name: ticket.callerName === null ? null : opts.showCaller ? ticket.callerName : maskName(ticket.callerName),
+    phone: ticket.callerPhone === null ? null : opts.showCaller ? ticket.callerPhone : maskPhone(ticket.callerPhone),
+    masked: opts.showCaller !== true,
+  };
+  return {
+    id: ticket.id,
+    number: ticket.number,
+    channel: ticket.channel,
+    kind: ticket.kind,
+    category: { code: ticket.categoryCode, path: ticket.categoryPath },
+    urgency: ticket.urgency,
+    emergency: ticket.emergency,
+    description: ticket.description,
+    location: { lon: ticket.lon, lat: ticket.lat, address: ticket.address, divisionCode: ticket.divisionCode, gridCode: ticket.gridCode },
+    anonymous: ticket.anonymous,
+    caller,
+    state: ticket.state,
+    department: ticket.departmentId === null ? null : { id: ticket.departmentId, name: ticket.departmentName },
+    mainTicketId: ticket.mainTicketId,
+    reopenCount: ticket.reopenCount,
+    reply: ticket.reply,
+    callback: ticket.calledBackAt === null ? null : { resolved: ticket.resolved, satisfaction: ticket.satisfaction, at: iso(ticket.calledBackAt) },
+    needsSupervision: ticket.needsSupervision,
+    times: {
+      receivedAt: iso(ticket.receivedAt), dispatchedAt: iso(ticket.dispatchedAt), acceptedAt: iso(ticket.acceptedAt),
+      repliedAt: iso(ticket.repliedAt), closedAt: iso(ticket.closedAt), updatedAt: iso(ticket.updatedAt),
+    },
+    deadlines: { acceptDue: iso(ticket.acceptDue), replyDue: iso(ticket.replyDue), resolveDue: iso(ticket.resolveDue),
+      provisional: ticket.deadlineProvisional },
+    overdue: overdueOf(ticket, now),
+    abilities: abilitiesOf(ticket, viewer, opts.centre ?? false),
+  };
+}
+
+export function presentEvent(event: TicketEvent) {
+  return {
+    at: event.at.toISOString(),
+    action: event.action,
+    actor: { kind: event.actorKind, id: event.actorId, name: event.actorName },
+    from: event.fromState,
+    to: event.toState,
+    department: event.departmentId === null ? null : { id: event.departmentId, name: event.departmentName },
+    reasonCode: event.reasonCode,
+    note: event.note,
+  };
+}
+
+export function presentTicketView(view: TicketView, viewer: Actor) {
+  return {
+    ...presentTicket(view.ticket, viewer, { showCaller: view.showCaller, centre: view.centre }),
+    routedDepartmentId: view.routedDepartmentId,
+    merged: view.merged,
+    history: view.history.map(presentEvent),
+  };
+}
+
+export function presentDuplicate(d: DuplicateSuggestion) {
+  return { id: d.id, number: d.number, state: d.state, description: d.description, address: d.address, lon: d.lon, lat: d.lat,
+    receivedAt: d.receivedAt.toISOString(), distanceMetres: Math.round(d.distanceMetres * 10) / 10 };
+}
+
+export const returnReasonList = () => Object.entries(returnReasons).map(([code, label]) => ({ code, ...label }));

@@ -1,0 +1,320 @@
+/**
+ * Tickets (工单): intake from every channel (受理), reading with history, and the one helper every
+ * transition goes through, which writes the row, the history event and the ledger entry together.
+ */
+import { assertCan, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
+import { checkMobile } from '../kernel/checks/index.ts';
+import type { Queryable } from '../kernel/db/index.ts';
+import { DomainError } from '../kernel/errors.ts';
+import { appendToLedger } from '../kernel/ledger/index.ts';
+import { requireCategory, routeTicket, timeLimitFor } from './catalogue.ts';
+import { snapshotLocator, type Locator } from './place.ts';
+import { assertCentre, canRead, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
+import type { Channel, Satisfaction, TicketKind, TicketState, Urgency } from './states.ts';
+
+export interface Ticket {
+  id: number;
+  number: string;
+  channel: Channel;
+  kind: TicketKind;
+  categoryId: number;
+  categoryCode: string;
+  categoryPath: string[];
+  urgency: Urgency;
+  emergency: boolean;
+  description: string;
+  lon: number | null;
+  lat: number | null;
+  address: string | null;
+  divisionCode: string;
+  gridCode: string | null;
+  anonymous: boolean;
+  callerName: string | null;
+  callerPhone: string | null;
+  citizenId: number | null;
+  intakeActor: string;
+  state: TicketState;
+  departmentId: number | null;
+  departmentName: string | null;
+  mainTicketId: number | null;
+  reopenCount: number;
+  reply: string | null;
+  resolved: boolean | null;
+  satisfaction: Satisfaction | null;
+  needsSupervision: boolean;
+  receivedAt: Date;
+  dispatchedAt: Date | null;
+  acceptedAt: Date | null;
+  repliedAt: Date | null;
+  closedAt: Date | null;
+  calledBackAt: Date | null;
+  acceptDue: Date | null;
+  replyDue: Date;
+  resolveDue: Date;
+  deadlineProvisional: boolean;
+  updatedAt: Date;
+}
+
+export const ticketColumns = `t.id::int, t.number, t.channel, t.kind, t.category_id::int AS "categoryId", c.code AS "categoryCode",
+  (SELECT array_agg(a.name ORDER BY array_position(c.ancestry, a.id)) FROM hotline_categories a WHERE a.id = ANY(c.ancestry)) AS "categoryPath",
+  t.urgency, t.emergency, t.description, t.lon, t.lat, t.address, t.division_code AS "divisionCode", t.grid_code AS "gridCode",
+  t.anonymous, t.caller_name AS "callerName", t.caller_phone AS "callerPhone", t.citizen_id::int AS "citizenId",
+  t.intake_actor AS "intakeActor", t.state, t.department_id::int AS "departmentId",
+  (SELECT d.name FROM departments d WHERE d.id = t.department_id) AS "departmentName",
+  t.main_ticket_id::int AS "mainTicketId", t.reopen_count AS "reopenCount", t.reply, t.resolved, t.satisfaction,
+  t.needs_supervision AS "needsSupervision", t.received_at AS "receivedAt", t.dispatched_at AS "dispatchedAt",
+  t.accepted_at AS "acceptedAt", t.replied_at AS "repliedAt", t.closed_at AS "closedAt", t.called_back_at AS "calledBackAt",
+  t.accept_due AS "acceptDue", t.reply_due AS "replyDue", t.resolve_due AS "resolveDue",
+  t.deadline_provisional AS "deadlineProvisional", t.updated_at AS "updatedAt"`;
+export const ticketFrom = 'hotline_tickets t JOIN hotline_categories c ON c.id = t.category_id';
+
+export const actorRef = (actor: Actor) => `${actor.kind}:${actor.id}`;
+
+export async function findTicket(db: Queryable, id: number, opts: { lock?: boolean } = {}): Promise<Ticket | null> {
+  if (opts.lock) await db.query('SELECT 1 FROM hotline_tickets WHERE id = $1 FOR UPDATE', [id]);
+  const { rows } = await db.query<Ticket>(`SELECT ${ticketColumns} FROM ${ticketFrom} WHERE t.id = $1`, [id]);
+  return rows[0] ?? null;
+}
+
+const ticketNotFound = (id: number | string) =>
+  new DomainError('hotline.ticket.not-found', { status: 404, id }, `ticket ${id} not found`);
+
+/** The ticket, locked for the rest of the transaction; 404 when there is none. */
+export async function lockTicket(db: Queryable, id: number): Promise<Ticket> {
+  const ticket = await findTicket(db, id, { lock: true });
+  if (!ticket) throw ticketNotFound(id);
+  return ticket;
+}
+
+/** A command's context, with the grid lookup the routes bring along (a snapshot of the grids otherwise). */
+export type HotlineCtx = Ctx & { locate?: Locator };
+
+export interface CreateTicket {
+  channel: Channel;
+  kind: TicketKind;
+  categoryCode: string;
+  urgency?: Urgency;
+  /** Fire, crime, medical: to be transferred to 110/119/120. */
+  emergency?: boolean;
+  description: string;
+  lon?: number;
+  lat?: number;
+  address?: string;
+  /** For a report with an address but no point: the division it is in. */
+  divisionCode?: string;
+  anonymous?: boolean;
+  callerName?: string;
+  callerPhone?: string;
+}
+
+const centreChannels: readonly Channel[] = ['phone', 'mayor-mailbox', 'wechat'];
+
+/**
+ * 受理: a report from any channel becomes a ticket. The point decides the grid and division; the
+ * category and urgency decide the deadlines to reply and resolve. Calls, the mayor's mailbox and WeChat
+ * are typed in by the centre; the web, the app and Open311 are filed by citizens and systems themselves.
+ * The category is the one the operator (or reporter) chose: a suggested category plugs in before this.
+ */
+export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promise<Ticket> {
+  const { tx, actor, now } = ctx;
+  const byCentre = centreChannels.includes(input.channel);
+  if (byCentre) assertCan(actor, hotlineActions.intake);
+  else assertCan(actor, hotlineActions.report);
+
+  const description = input.description.trim();
+  if (!description) throw new DomainError('validation', { field: 'description' }, 'describe the problem');
+  const category = await requireCategory(tx, input.categoryCode);
+
+  const hasPoint = input.lon !== undefined && input.lat !== undefined;
+  if ((input.lon === undefined) !== (input.lat === undefined))
+    throw new DomainError('validation', { field: input.lon === undefined ? 'lon' : 'lat' }, 'a point needs both lon and lat');
+  const address = input.address?.trim() || null;
+  if (!hasPoint && !address) throw new DomainError('hotline.location-missing', { field: 'location' }, 'give a point on the map or an address');
+  let divisionCode: string | null = null;
+  let gridCode: string | null = null;
+  if (hasPoint) {
+    const place = await (ctx.locate ?? await snapshotLocator(tx))(input.lon!, input.lat!);
+    if (!place) throw new DomainError('hotline.outside-city', { field: 'lon' }, `(${input.lon}, ${input.lat}) is in none of the city's grids`);
+    ({ divisionCode, gridCode } = place);
+  } else if (input.divisionCode !== undefined) {
+    if (!/^[0-9]{12}$/.test(input.divisionCode)) throw new DomainError('validation', { field: 'divisionCode' }, 'a 12-digit division code');
+    divisionCode = input.divisionCode;
+  } else {
+    divisionCode = actor.jurisdiction.root || null;
+    if (!divisionCode) throw new DomainError('hotline.location-missing', { field: 'divisionCode' }, 'an address needs its division');
+  }
+  if (byCentre) await assertCentre(tx, actor, hotlineActions.intake, { divisionCode });
+
+  const anonymous = input.anonymous === true;
+  let callerName = anonymous ? null : input.callerName?.trim() || (actor.kind === 'citizen' ? actor.name : null);
+  let callerPhone = anonymous ? null : input.callerPhone?.trim() || null;
+  if (callerPhone !== null && !checkMobile(callerPhone).ok)
+    throw new DomainError('hotline.bad-phone', { field: 'callerPhone' }, 'not a mobile number');
+  if (!anonymous && callerName === null && callerPhone === null && actor.kind === 'staff')
+    throw new DomainError('hotline.caller-missing', { field: 'callerName' }, 'name the caller or mark the report anonymous');
+  if (anonymous) [callerName, callerPhone] = [null, null];
+
+  const urgency = input.urgency ?? 'normal';
+  const limit = await timeLimitFor(tx, category, urgency);
+  const calendar = await loadCalendar(tx);
+  const reply = calendar.addWorkingDays(now, limit.replyDays);
+  const resolve = calendar.addWorkingDays(now, limit.resolveDays);
+  const id = Number((await tx.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id`)).rows[0]!.id);
+  const number = `${chinaDay(now).replaceAll('-', '')}${String(id).padStart(6, '0')}`;
+  await tx.query(
+    `INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
+       division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
+       reply_due, resolve_due, deadline_provisional, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'received', $19, $20, $21, $22, $19)`,
+    [id, number, input.channel, input.kind, category.id, urgency, input.emergency === true, description, input.lon ?? null, input.lat ?? null,
+      address, divisionCode, gridCode, anonymous, callerName, callerPhone, actor.kind === 'citizen' ? Number(actor.id) : null,
+      actorRef(actor), now, reply.due, resolve.due, reply.provisional || resolve.provisional]);
+  await recordEvent(ctx, id, { action: 'hotline.ticket.received', from: null, to: 'received' });
+  await appendToLedger(tx, { actor, action: 'hotline.ticket.received', object: { type: 'ticket', id: number }, at: now,
+    // The caller's name and phone are hashed into the entry, never stored in it.
+    payload: { ...input, description, divisionCode, gridCode, callerName, callerPhone } });
+  return (await findTicket(tx, id))!;
+}
+
+export interface TicketEvent {
+  id: number;
+  at: Date;
+  actorKind: string;
+  actorId: string;
+  actorName: string;
+  action: string;
+  fromState: TicketState | null;
+  toState: TicketState;
+  departmentId: number | null;
+  departmentName: string | null;
+  reasonCode: string | null;
+  note: string | null;
+}
+
+async function recordEvent(ctx: Ctx, ticketId: number, e: {
+  action: string; from: TicketState | null; to: TicketState; departmentId?: number | null; reasonCode?: string; note?: string;
+}): Promise<void> {
+  await ctx.tx.query(
+    `INSERT INTO hotline_ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state, department_id, reason_code, note)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [ticketId, ctx.now, ctx.actor.kind, ctx.actor.id, ctx.actor.name, e.action, e.from, e.to, e.departmentId ?? null,
+      e.reasonCode ?? null, e.note ?? null]);
+}
+
+/** Columns a transition may set, by their names in the table. */
+type TicketPatch = Partial<Record<'state' | 'department_id' | 'main_ticket_id' | 'reopen_count' | 'reply' | 'resolved' | 'satisfaction'
+  | 'needs_supervision' | 'dispatched_at' | 'accepted_at' | 'replied_at' | 'closed_at' | 'called_back_at' | 'accept_due' | 'reply_due'
+  | 'resolve_due' | 'deadline_provisional', unknown>>;
+
+/**
+ * Moves a ticket: MUST be called with the ticket locked (lockTicket) and the transition checked. Writes the
+ * row, one history event and one ledger entry, all in the command's transaction.
+ */
+export async function moveTicket(ctx: Ctx, ticket: Ticket, move: {
+  action: string; to: TicketState; set?: TicketPatch; reasonCode?: string; note?: string; payload?: unknown;
+}): Promise<Ticket> {
+  const set: TicketPatch = { ...move.set, state: move.to };
+  const columns = Object.keys(set);
+  await ctx.tx.query(
+    `UPDATE hotline_tickets SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = $${columns.length + 2} WHERE id = $1`,
+    [ticket.id, ...Object.values(set), ctx.now]);
+  const departmentId = 'department_id' in set ? (set.department_id as number | null) : ticket.departmentId;
+  await recordEvent(ctx, ticket.id, { action: move.action, from: ticket.state, to: move.to, departmentId,
+    reasonCode: move.reasonCode, note: move.note });
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: move.action, object: { type: 'ticket', id: ticket.number }, at: ctx.now,
+    payload: { ticket: ticket.number, from: ticket.state, to: move.to, ...(move.payload ?? {}) } });
+  return (await findTicket(ctx.tx, ticket.id))!;
+}
+
+export async function ticketHistory(db: Queryable, ticketId: number): Promise<TicketEvent[]> {
+  const { rows } = await db.query<TicketEvent>(
+    `SELECT e.id::int, e.at, e.actor_kind AS "actorKind", e.actor_id AS "actorId", e.actor_name AS "actorName", e.action,
+        e.from_state AS "fromState", e.to_state AS "toState", e.department_id::int AS "departmentId", d.name AS "departmentName",
+        e.reason_code AS "reasonCode", e.note
+       FROM hotline_ticket_events e LEFT JOIN departments d ON d.id = e.department_id
+      WHERE e.ticket_id = $1 ORDER BY e.id`, [ticketId]);
+  return rows;
+}
+
+export interface TicketView {
+  ticket: Ticket;
+  history: TicketEvent[];
+  merged: { id: number; number: string }[];
+  /** The department the catalogue names for this ticket, while it waits to be dispatched. */
+  routedDepartmentId: number | null;
+  showCaller: boolean;
+  centre: boolean;
+}
+
+/**
+ * A ticket with its history, as the actor may see it. Showing the caller's details (to the intake
+ * operator or the handling department) is itself a ledger entry.
+ */
+export async function viewTicket(ctx: Ctx, input: { id: number }): Promise<TicketView> {
+  assertCan(ctx.actor, hotlineActions.read);
+  const ticket = await findTicket(ctx.tx, input.id);
+  const centre = await isCentre(ctx.tx, ctx.actor);
+  // Outside the actor's reach, a ticket is not there.
+  if (!ticket || !canRead(ctx.actor, ticket, centre)) throw ticketNotFound(input.id);
+  const showCaller = !ticket.anonymous && (ticket.callerName !== null || ticket.callerPhone !== null) && seesCaller(ctx.actor, ticket);
+  if (showCaller)
+    await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hotline.caller.viewed', object: { type: 'ticket', id: ticket.number },
+      purpose: 'handling the ticket', at: ctx.now, payload: { ticket: ticket.number } });
+  const { rows: merged } = await ctx.tx.query<{ id: number; number: string }>(
+    'SELECT id::int, number FROM hotline_tickets WHERE main_ticket_id = $1 ORDER BY id', [ticket.id]);
+  const routedDepartmentId = ticket.state === 'received' || ticket.state === 'returned'
+    ? await routeTicket(ctx.tx, { ancestry: await ancestryOf(ctx.tx, ticket.categoryId) }, ticket.divisionCode) : null;
+  return { ticket, history: await ticketHistory(ctx.tx, ticket.id), merged, routedDepartmentId, showCaller, centre };
+}
+
+export async function ancestryOf(db: Queryable, categoryId: number): Promise<number[]> {
+  const { rows } = await db.query<{ ancestry: number[] }>('SELECT ancestry::int[] AS ancestry FROM hotline_categories WHERE id = $1', [categoryId]);
+  return rows[0]?.ancestry ?? [];
+}
+
+export interface TicketQuery {
+  state?: TicketState[];
+  departmentId?: number;
+  categoryCode?: string;
+  divisionCode?: string;
+  overdue?: boolean;
+  q?: string;
+  sort?: 'deadline' | 'newest';
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The work queue: tickets the actor may see (the centre: its jurisdiction; a department: what is
+ * dispatched to it), filtered, by deadline first unless asked for the newest.
+ */
+export async function listTickets(db: Queryable, actor: Actor, query: TicketQuery, now = new Date())
+  : Promise<{ total: number; items: Ticket[]; centre: boolean }> {
+  assertCan(actor, hotlineActions.read);
+  const centre = await isCentre(db, actor);
+  const params: unknown[] = [];
+  const where = [ticketScope(actor, centre, params)];
+  if (query.state?.length) { params.push(query.state); where.push(`t.state = ANY($${params.length})`); }
+  if (query.departmentId !== undefined) { params.push(query.departmentId); where.push(`t.department_id = $${params.length}`); }
+  if (query.categoryCode !== undefined) {
+    params.push(query.categoryCode);
+    where.push(`t.category_id IN (SELECT k.id FROM hotline_categories k, hotline_categories p
+      WHERE p.code = $${params.length} AND p.id = ANY(k.ancestry))`);
+  }
+  if (query.divisionCode !== undefined) { params.push(`${query.divisionCode.replace(/(000)+$/, '')}%`); where.push(`t.division_code LIKE $${params.length}`); }
+  if (query.q) { params.push(`%${query.q.replace(/[\\%_]/g, '\\$&')}%`); where.push(`(t.description ILIKE $${params.length} OR t.number LIKE $${params.length} OR t.address ILIKE $${params.length})`); }
+  if (query.overdue) {
+    params.push(now);
+    const p = `$${params.length}`;
+    where.push(`((t.state = 'dispatched' AND t.accept_due < ${p}) OR (t.state IN ('received','dispatched','accepted','returned') AND t.reply_due < ${p})
+      OR (t.state NOT IN ('closed','merged') AND t.resolve_due < ${p}))`);
+  }
+  const condition = where.join(' AND ');
+  const total = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM hotline_tickets t WHERE ${condition}`, params)).rows[0]!.n;
+  params.push(query.limit ?? 50, query.offset ?? 0);
+  const order = query.sort === 'newest' ? 't.received_at DESC, t.id DESC' : 't.resolve_due, t.id';
+  const { rows } = await db.query<Ticket>(
+    `SELECT ${ticketColumns} FROM ${ticketFrom} WHERE ${condition} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`, params);
+  return { total, items: rows, centre };
+}

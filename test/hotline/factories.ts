@@ -1,0 +1,72 @@
+import { systemActor, type Actor } from '../../src/kernel/auth/index.ts';
+import type { Db, Queryable } from '../../src/kernel/db/index.ts';
+import { withTransaction } from '../../src/kernel/db/index.ts';
+import { createCategory, createTicket, setDispatchRule, type CreateTicket } from '../../src/hotline/index.ts';
+import { makeDivisions, makeStaff } from '../helpers/factories.ts';
+import { rectangle, run, staffActor } from '../kernel/org/factories.ts';
+import { grantsOf } from '../../src/kernel/auth/policy.ts';
+import { jurisdictionOf, type Role } from '../../src/kernel/auth/actor.ts';
+
+export { refusal, ledgerCount, run } from '../kernel/org/factories.ts';
+
+/** A point inside the test grid of 浓洄街道 (广安区). */
+export const inside = { lon: 106.63, lat: 30.47 };
+/** A point in no grid. */
+export const outside = { lon: 104.06, lat: 30.66 };
+
+async function department(db: Queryable, code: string, name: string, kind: string, divisionCode: string): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    'INSERT INTO departments (code, name, kind, division_code) VALUES ($1, $2, $3, $4) RETURNING id::int', [code, name, kind, divisionCode]);
+  return rows[0]!.id;
+}
+
+/** A staff actor of a department, as a session would resolve it. */
+export function memberOf(departmentId: number, roles: Role[], root: string, id = `${departmentId}-${roles.join('+')}`): Actor {
+  return { ...staffActor(roles, root), id, departmentId, grants: grantsOf(roles), jurisdiction: jurisdictionOf(root) };
+}
+
+/**
+ * The smallest hotline city: 广安区 with one grid, the 12345 centre, 广安区城市管理局 and 岳池县城市管理局,
+ * the category 城市管理 › 市容环卫 › 垃圾清运 (and 路灯 under 市政设施), the catalogue sending 城市管理 in
+ * 广安区 to its 城市管理局, and logins: operator (centre), handler (广安区城管), yc_handler (岳池县城管).
+ */
+export async function makeHotlineCity(db: Db) {
+  await makeDivisions(db);
+  await db.query(`INSERT INTO grids (code, name, division_code, geometry) VALUES ('G-NH-1', '浓洄1号网格', '511602001000', $1)`,
+    [JSON.stringify(rectangle(106.60, 30.44, 106.66, 30.50))]);
+  const centreDept = await department(db, 'RX-5116', '广安市12345政务服务便民热线中心', 'hotline', '511600000000');
+  const gaUrban = await department(db, 'CG-511602', '广安区城市管理综合执法局', 'urban-management', '511602000000');
+  const ycUrban = await department(db, 'CG-511621', '岳池县城市管理综合执法局', 'urban-management', '511621000000');
+  const operator = await makeStaff(db, { username: 'operator', roles: ['officer'], departmentId: centreDept });
+  const handler = await makeStaff(db, { username: 'handler', roles: ['officer'], departmentId: gaUrban });
+  const ycHandler = await makeStaff(db, { username: 'yc_handler', roles: ['officer'], departmentId: ycUrban });
+  const seed = systemActor('test');
+  await withTransaction(db, async (tx) => {
+    const ctx = { tx, actor: seed, now: new Date() };
+    await createCategory(ctx, { code: 'city', name: '城市管理' });
+    await createCategory(ctx, { code: 'city.sanitation', name: '市容环卫', parentCode: 'city' });
+    await createCategory(ctx, { code: 'city.sanitation.garbage', name: '垃圾清运', parentCode: 'city.sanitation', keywords: '垃圾,清运' });
+    await createCategory(ctx, { code: 'city.facilities', name: '市政设施', parentCode: 'city' });
+    await createCategory(ctx, { code: 'city.facilities.lights', name: '路灯', parentCode: 'city.facilities' });
+    await setDispatchRule(ctx, { categoryCode: 'city', divisionPrefix: '511602', departmentId: gaUrban });
+  });
+  return {
+    centreDept, gaUrban, ycUrban, operator, handler, ycHandler,
+    actors: {
+      operator: memberOf(centreDept, ['officer'], '511600000000', String(operator)),
+      handler: memberOf(gaUrban, ['officer'], '511602000000', String(handler)),
+      ycHandler: memberOf(ycUrban, ['officer'], '511621000000', String(ycHandler)),
+      system: seed,
+    },
+  };
+}
+
+export const ticketInput = (overrides: Partial<CreateTicket> = {}): CreateTicket => ({
+  channel: 'phone', kind: 'complaint', categoryCode: 'city.sanitation.garbage', description: '小区门口垃圾三天没人清运',
+  ...inside, address: '广安区浓洄街道建设路12号', callerName: '张三', callerPhone: '13812345678', ...overrides,
+});
+
+/** A ticket received by `actor` (the system unless given). */
+export function makeTicket(db: Db, overrides: Partial<CreateTicket> = {}, actor: Actor = systemActor('test')) {
+  return run(db, actor, createTicket, ticketInput(overrides));
+}
