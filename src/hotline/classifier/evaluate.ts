@@ -1,4 +1,4 @@
-import type { Classifier, Example } from './model.ts';
+import { trainClassifier, type Classifier, type Example, type TrainOptions } from './model.ts';
 
 export interface Evaluation {
   examples: number;
@@ -9,11 +9,46 @@ export interface Evaluation {
   majorityBaseline: number;
 }
 
+export interface CrossValidation extends TrainOptions {
+  /** Example i is held out in fold i mod `folds`. */
+  folds?: number;
+  /** Scores at a coarser level, e.g. `topLevelCode` to ask whether the top-level category was right. */
+  level?: (label: string) => string;
+}
+
+interface Outcome {
+  label: string;
+  predicted: string;
+}
+
 /**
  * Scores a classifier on held-out examples it was not trained on, for the figures an administrator
  * checks before putting a retrained model to use.
  */
 export function evaluateClassifier(classifier: Classifier, training: Example[], heldOut: Example[]): Evaluation {
+  const outcomes = heldOut.map(({ text, label }) => ({ label, predicted: classifier.classify(text).label }));
+  return score(outcomes, mostFrequent(training.map((e) => e.label)));
+}
+
+/** Trains on all folds but one and predicts that one, for every fold; scores all predictions together. */
+export function crossValidate(examples: Example[], options: CrossValidation = {}): Evaluation {
+  const { folds = 5, level = (label: string) => label, ...trainOptions } = options;
+  const outcomes: Outcome[] = [];
+  let baselineHits = 0;
+  for (let fold = 0; fold < folds; fold++) {
+    const training = examples.filter((_, i) => i % folds !== fold);
+    const heldOut = examples.filter((_, i) => i % folds === fold);
+    const classifier = trainClassifier(training, trainOptions);
+    const majority = mostFrequent(training.map((e) => level(e.label)));
+    for (const { text, label } of heldOut) {
+      outcomes.push({ label: level(label), predicted: level(classifier.classify(text).label) });
+      if (level(label) === majority) baselineHits++;
+    }
+  }
+  return { ...score(outcomes, undefined), majorityBaseline: outcomes.length ? baselineHits / outcomes.length : 0 };
+}
+
+function score(outcomes: Outcome[], majority: string | undefined): Evaluation {
   const perLabel = new Map<string, { tp: number; fp: number; fn: number }>();
   const tally = (label: string) => {
     let t = perLabel.get(label);
@@ -21,8 +56,7 @@ export function evaluateClassifier(classifier: Classifier, training: Example[], 
     return t;
   };
   let correct = 0;
-  for (const { text, label } of heldOut) {
-    const predicted = classifier.classify(text).label;
+  for (const { label, predicted } of outcomes) {
     if (predicted === label) {
       correct++;
       tally(label).tp++;
@@ -32,12 +66,12 @@ export function evaluateClassifier(classifier: Classifier, training: Example[], 
     }
   }
   const f1s = [...perLabel.values()].map(({ tp, fp, fn }) => (tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn)));
-  const majority = mostFrequent(training.map((e) => e.label));
+  const n = outcomes.length;
   return {
-    examples: heldOut.length,
-    accuracy: heldOut.length ? correct / heldOut.length : 0,
+    examples: n,
+    accuracy: n ? correct / n : 0,
     macroF1: f1s.length ? f1s.reduce((a, b) => a + b, 0) / f1s.length : 0,
-    majorityBaseline: heldOut.length ? heldOut.filter((e) => e.label === majority).length / heldOut.length : 0,
+    majorityBaseline: n ? outcomes.filter((o) => o.label === majority).length / n : 0,
   };
 }
 
