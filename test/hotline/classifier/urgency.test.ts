@@ -15,6 +15,7 @@ const cases: [string, 'urgent' | 'normal', string | undefined][] = [
   ['Gas leak in the basement', 'urgent', '119'],
   ['楼道里堆满杂物，存在火灾隐患，容易引发火灾', 'normal', undefined],
   ['楼下火锅店油烟太大', 'normal', undefined],
+  ['热水器都打不着火，水压太小', 'normal', undefined],
   ['fire hydrant leaking', 'normal', undefined],
   ['小区垃圾三天没人清运', 'normal', undefined],
   ['Loud Music/Party', 'normal', undefined],
