@@ -1,0 +1,93 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ticketInput, createHotlineTestApp, makeHotlineCity, inside } from './factories.ts';
+import type { TestApp } from '../helpers/factories.ts';
+
+let t: TestApp;
+let city: Awaited<ReturnType<typeof makeHotlineCity>>;
+const cookies: Record<string, string> = {};
+before(async () => {
+  t = await createHotlineTestApp();
+  city = await makeHotlineCity(t.db);
+  for (const user of ['operator', 'handler', 'yc_handler']) cookies[user] = await t.login(user);
+});
+after(() => t.close());
+
+const call = (method: 'GET' | 'POST' | 'PUT', url: string, user?: string, payload?: unknown) =>
+  t.app.inject({ method, url: `/api/v1/hotline${url}`, headers: user ? { cookie: cookies[user]! } : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
+
+test('POST /tickets walks 401, 400 naming the field, 403, then 201 with the caller masked', async () => {
+  const body = { ...ticketInput() };
+  assert.equal((await call('POST', '/tickets', undefined, body)).statusCode, 401);
+  const bad = await call('POST', '/tickets', 'operator', { ...body, channel: 'fax' });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.json().field, 'channel');
+  const noPlace = await call('POST', '/tickets', 'operator', { ...body, lon: undefined, lat: undefined, address: undefined });
+  assert.deepEqual([noPlace.statusCode, noPlace.json().code, noPlace.json().field], [400, 'hotline.location-missing', 'location']);
+  const outside = await call('POST', '/tickets', 'operator', { ...body, lon: 104.06, lat: 30.66 });
+  assert.deepEqual([outside.statusCode, outside.json().field], [400, 'lon']);
+  assert.equal((await call('POST', '/tickets', 'handler', body)).statusCode, 403);
+  const ok = await call('POST', '/tickets', 'operator', body);
+  assert.equal(ok.statusCode, 201);
+  const ticket = ok.json();
+  assert.equal(ticket.state, 'received');
+  assert.deepEqual(ticket.caller, { name: '张*', phone: '138****5678', masked: true });
+  assert.deepEqual(ticket.category.path, ['城市管理', '市容环卫', '垃圾清运']);
+  assert.equal(ticket.location.gridCode, 'G-NH-1');
+  assert.deepEqual(ticket.abilities, ['dispatch', 'merge']);
+  assert.deepEqual(ticket.overdue, { accept: false, reply: false, resolve: false, any: false });
+});
+
+test('a ticket goes through dispatch, accept, reply, close and callback over HTTP; the handler sees the caller', async () => {
+  const id = (await call('POST', '/tickets', 'operator', ticketInput())).json().id;
+  assert.equal((await call('POST', `/tickets/${id}/dispatch`, undefined, {})).statusCode, 401);
+  assert.equal((await call('POST', `/tickets/${id}/dispatch`, 'handler', {})).statusCode, 403);
+  const dispatched = await call('POST', `/tickets/${id}/dispatch`, 'operator', {});
+  assert.deepEqual([dispatched.statusCode, dispatched.json().department.id], [200, city.gaUrban]);
+  const early = await call('POST', `/tickets/${id}/close`, 'operator', {});
+  assert.deepEqual([early.statusCode, early.json().code, early.json().field, early.json().state], [409, 'hotline.bad-state', 'state', 'dispatched']);
+  const noReason = await call('POST', `/tickets/${id}/return`, 'handler', {});
+  assert.deepEqual([noReason.statusCode, noReason.json().field], [400, 'reasonCode']);
+  assert.equal((await call('POST', `/tickets/${id}/accept`, 'handler')).statusCode, 200);
+  const detail = (await call('GET', `/tickets/${id}`, 'handler')).json();
+  assert.deepEqual(detail.caller, { name: '张三', phone: '13812345678', masked: false });
+  assert.deepEqual(detail.abilities, ['reply']);
+  const badReply = await call('POST', `/tickets/${id}/reply`, 'handler', { reply: '' });
+  assert.deepEqual([badReply.statusCode, badReply.json().field], [400, 'reply']);
+  assert.equal((await call('POST', `/tickets/${id}/reply`, 'handler', { reply: '已清运' })).statusCode, 200);
+  assert.equal((await call('POST', `/tickets/${id}/close`, 'operator', {})).statusCode, 200);
+  const badCallback = await call('POST', `/tickets/${id}/callback`, 'operator', { resolved: true, satisfaction: 'meh' });
+  assert.deepEqual([badCallback.statusCode, badCallback.json().field], [400, 'satisfaction']);
+  const called = await call('POST', `/tickets/${id}/callback`, 'operator', { resolved: true, satisfaction: 'basically-satisfied' });
+  assert.deepEqual(called.json().callback.satisfaction, 'basically-satisfied');
+  const history = (await call('GET', `/tickets/${id}`, 'operator')).json().history;
+  assert.deepEqual(history.map((e: { action: string }) => e.action), ['hotline.ticket.received', 'hotline.ticket.dispatched',
+    'hotline.ticket.accepted', 'hotline.ticket.replied', 'hotline.ticket.closed', 'hotline.ticket.called-back']);
+  // Another county's department does not see it at all.
+  assert.equal((await call('GET', `/tickets/${id}`, 'yc_handler')).statusCode, 404);
+});
+
+test('GET /tickets: the queue by deadline, scoped by department; duplicates nearby', async () => {
+  assert.equal((await call('GET', '/tickets')).statusCode, 401);
+  const bad = await call('GET', '/tickets?state=lost', 'operator');
+  assert.deepEqual([bad.statusCode, bad.json().field], [400, 'state.0']);
+  const centre = (await call('GET', '/tickets?state=received&state=dispatched', 'operator')).json();
+  assert.ok(centre.total >= 1);
+  assert.ok(centre.items.every((x: { state: string }) => ['received', 'dispatched'].includes(x.state)));
+  assert.equal((await call('GET', '/tickets', 'yc_handler')).json().total, 0);
+  const dups = await call('GET', `/tickets/duplicates?categoryCode=city.sanitation.garbage&lon=${inside.lon}&lat=${inside.lat}`, 'operator');
+  assert.equal(dups.statusCode, 200);
+  assert.ok(dups.json().items.length >= 1);
+  assert.equal(dups.json().items[0].distanceMetres, 0);
+  const unknown = await call('GET', `/tickets/duplicates?categoryCode=nope&lon=${inside.lon}&lat=${inside.lat}`, 'operator');
+  assert.deepEqual([unknown.statusCode, unknown.json().field], [400, 'categoryCode']);
+});
+
+test('categories are public; the catalogue is edited by admins only', async () => {
+  const categories = (await call('GET', '/categories')).json().items;
+  assert.ok(categories.some((c: { code: string; path: string[] }) => c.code === 'city.sanitation.garbage' && c.path.join('›') === '城市管理›市容环卫›垃圾清运'));
+  assert.equal((await call('PUT', '/dispatch-rules', undefined, { categoryCode: 'city', divisionPrefix: '511621', departmentId: city.ycUrban })).statusCode, 401);
+  assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'city', divisionPrefix: '5116x', departmentId: city.ycUrban })).json().field, 'divisionPrefix');
+  assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'city', divisionPrefix: '511621', departmentId: city.ycUrban })).statusCode, 403);
+  assert.equal((await call('GET', '/return-reasons')).json().items[0].code, 'not-our-duty');
+});
