@@ -21,3 +21,8 @@ export {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
   type CallbackTicket, type DispatchTicket, type ReturnTicket,
 } from './workflow.ts';
+export { demoCategories, loadHotlineDemo, removeHotlineDemo, type HotlineDemoSummary } from './demo.ts';
+export {
+  open311Discovery, Open311Error, open311Request, open311RequestById, open311Requests, open311ServiceDefinition, open311Services,
+  submitOpen311Request, toXml,
+} from './open311.ts';

@@ -20,6 +20,8 @@ export interface Ticket {
   kind: TicketKind;
   categoryId: number;
   categoryCode: string;
+  /** Category ids from the root down, for the catalogue and time-limit lookups. */
+  categoryAncestry: number[];
   categoryPath: string[];
   urgency: Urgency;
   emergency: boolean;
@@ -56,7 +58,7 @@ export interface Ticket {
   updatedAt: Date;
 }
 
-export const ticketColumns = `t.id::int, t.number, t.channel, t.kind, t.category_id::int AS "categoryId", c.code AS "categoryCode",
+export const ticketColumns = `t.id::int, t.number, t.channel, t.kind, t.category_id::int AS "categoryId", c.code AS "categoryCode", c.ancestry::int[] AS "categoryAncestry",
   (SELECT array_agg(a.name ORDER BY array_position(c.ancestry, a.id)) FROM hotline_categories a WHERE a.id = ANY(c.ancestry)) AS "categoryPath",
   t.urgency, t.emergency, t.description, t.lon, t.lat, t.address, t.division_code AS "divisionCode", t.grid_code AS "gridCode",
   t.anonymous, t.caller_name AS "callerName", t.caller_phone AS "callerPhone", t.citizen_id::int AS "citizenId",
@@ -72,8 +74,7 @@ export const ticketFrom = 'hotline_tickets t JOIN hotline_categories c ON c.id =
 export const actorRef = (actor: Actor) => `${actor.kind}:${actor.id}`;
 
 export async function findTicket(db: Queryable, id: number, opts: { lock?: boolean } = {}): Promise<Ticket | null> {
-  if (opts.lock) await db.query('SELECT 1 FROM hotline_tickets WHERE id = $1 FOR UPDATE', [id]);
-  const { rows } = await db.query<Ticket>(`SELECT ${ticketColumns} FROM ${ticketFrom} WHERE t.id = $1`, [id]);
+  const { rows } = await db.query<Ticket>(`SELECT ${ticketColumns} FROM ${ticketFrom} WHERE t.id = $1${opts.lock ? ' FOR UPDATE OF t' : ''}`, [id]);
   return rows[0] ?? null;
 }
 
@@ -216,15 +217,17 @@ export async function moveTicket(ctx: Ctx, ticket: Ticket, move: {
 }): Promise<Ticket> {
   const set: TicketPatch = { ...move.set, state: move.to };
   const columns = Object.keys(set);
-  await ctx.tx.query(
-    `UPDATE hotline_tickets SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = $${columns.length + 2} WHERE id = $1`,
+  const { rows: [moved] } = await ctx.tx.query<Ticket>(
+    `WITH t AS (UPDATE hotline_tickets SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')}, updated_at = $${columns.length + 2}
+                 WHERE id = $1 RETURNING *)
+     SELECT ${ticketColumns} FROM t JOIN hotline_categories c ON c.id = t.category_id`,
     [ticket.id, ...Object.values(set), ctx.now]);
   const departmentId = 'department_id' in set ? (set.department_id as number | null) : ticket.departmentId;
   await recordEvent(ctx, ticket.id, { action: move.action, from: ticket.state, to: move.to, departmentId,
     reasonCode: move.reasonCode, note: move.note });
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: move.action, object: { type: 'ticket', id: ticket.number }, at: ctx.now,
     payload: { ticket: ticket.number, from: ticket.state, to: move.to, ...(move.payload ?? {}) } });
-  return (await findTicket(ctx.tx, ticket.id))!;
+  return moved!;
 }
 
 export async function ticketHistory(db: Queryable, ticketId: number): Promise<TicketEvent[]> {
@@ -264,13 +267,8 @@ export async function viewTicket(ctx: Ctx, input: { id: number }): Promise<Ticke
   const { rows: merged } = await ctx.tx.query<{ id: number; number: string }>(
     'SELECT id::int, number FROM hotline_tickets WHERE main_ticket_id = $1 ORDER BY id', [ticket.id]);
   const routedDepartmentId = ticket.state === 'received' || ticket.state === 'returned'
-    ? await routeTicket(ctx.tx, { ancestry: await ancestryOf(ctx.tx, ticket.categoryId) }, ticket.divisionCode) : null;
+    ? await routeTicket(ctx.tx, { ancestry: ticket.categoryAncestry }, ticket.divisionCode) : null;
   return { ticket, history: await ticketHistory(ctx.tx, ticket.id), merged, routedDepartmentId, showCaller, centre };
-}
-
-export async function ancestryOf(db: Queryable, categoryId: number): Promise<number[]> {
-  const { rows } = await db.query<{ ancestry: number[] }>('SELECT ancestry::int[] AS ancestry FROM hotline_categories WHERE id = $1', [categoryId]);
-  return rows[0]?.ancestry ?? [];
 }
 
 export interface TicketQuery {

@@ -10,10 +10,10 @@ import { findDepartment } from '../kernel/org/index.ts';
 import { hotlineSetting, routeTicket, timeLimitFor } from './catalogue.ts';
 import { assertCentre, assertHandler, hotlineActions } from './policy.ts';
 import { assertTransition, returnReasons, satisfactions, type Satisfaction } from './states.ts';
-import { ancestryOf, lockTicket, moveTicket, type Ticket } from './tickets.ts';
+import { lockTicket, moveTicket, type Ticket } from './tickets.ts';
 
 async function departmentFor(ctx: Ctx, ticket: Ticket, departmentId: number | undefined): Promise<number> {
-  const id = departmentId ?? await routeTicket(ctx.tx, { ancestry: await ancestryOf(ctx.tx, ticket.categoryId) }, ticket.divisionCode);
+  const id = departmentId ?? await routeTicket(ctx.tx, { ancestry: ticket.categoryAncestry }, ticket.divisionCode);
   if (id === null) throw new DomainError('hotline.no-route', { field: 'departmentId' }, 'the dispatch catalogue names no department here');
   if (!(await findDepartment(ctx.tx, id))) throw new DomainError('hotline.department.unknown', { field: 'departmentId' }, `no department ${id}`);
   return id;
@@ -21,7 +21,7 @@ async function departmentFor(ctx: Ctx, ticket: Ticket, departmentId: number | un
 
 /** The deadline to accept (签收), in working hours from now. */
 async function acceptDue(ctx: Ctx, ticket: Ticket): Promise<Date> {
-  const limit = await timeLimitFor(ctx.tx, { ancestry: await ancestryOf(ctx.tx, ticket.categoryId) }, ticket.urgency);
+  const limit = await timeLimitFor(ctx.tx, { ancestry: ticket.categoryAncestry }, ticket.urgency);
   return (await loadCalendar(ctx.tx)).addWorkingHours(ctx.now, limit.acceptHours).due;
 }
 
@@ -155,7 +155,7 @@ export async function callbackTicket(ctx: Ctx, input: CallbackTicket): Promise<T
   if (good || supervise) return answered;
 
   // 重办: back to the department that handled it (or to the centre's desk when nobody did), with new deadlines.
-  const limit = await timeLimitFor(ctx.tx, { ancestry: await ancestryOf(ctx.tx, ticket.categoryId) }, ticket.urgency);
+  const limit = await timeLimitFor(ctx.tx, { ancestry: ticket.categoryAncestry }, ticket.urgency);
   const calendar = await loadCalendar(ctx.tx);
   const reply = calendar.addWorkingDays(ctx.now, limit.replyDays);
   const resolve = calendar.addWorkingDays(ctx.now, limit.resolveDays);

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
 import { issueApiToken, revokeApiToken, systemActor } from '../../src/kernel/auth/index.ts';
 import { createHotlineTestApp, inside, makeHotlineCity, makeTicket, run } from './factories.ts';
 import type { TestApp } from '../helpers/factories.ts';
@@ -12,7 +12,8 @@ import { acceptTicket, closeTicket, dispatchTicket, replyTicket } from '../../sr
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/open311');
 const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
+// ajv-formats is CommonJS: its plugin is the default export's default under NodeNext typing.
+(formats as unknown as { default: (a: Ajv) => void }).default(ajv);
 for (const file of ['request.json', 'requests.json', 'service.json', 'services.json', 'service-definition.json'])
   ajv.addSchema(JSON.parse(fs.readFileSync(path.join(fixtures, file), 'utf8')), file);
 

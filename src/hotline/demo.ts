@@ -1,0 +1,217 @@
+/**
+ * Demo data of the hotline for the demo city: a category tree, a dispatch catalogue sending each
+ * top category to the county department of its kind (the city's where a county has none), and a few
+ * hundred tickets spread over the last weeks in every state, made by the same commands staff use, as
+ * the system actor `demo`, so their history and ledger entries are real. Deterministic from the seed.
+ */
+import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
+import { createHash } from 'node:crypto';
+import { systemActor, type Ctx } from '../kernel/auth/index.ts';
+import { divisionPrefix } from '../kernel/checks/index.ts';
+import type { Tx } from '../kernel/db/index.ts';
+import { appendToLedger } from '../kernel/ledger/index.ts';
+import type { Polygon } from '../kernel/org/index.ts';
+import { createCategory, findCategory, setDispatchRule } from './catalogue.ts';
+import { mergeTickets } from './duplicates.ts';
+import { snapshotLocator } from './place.ts';
+import type { TicketKind } from './states.ts';
+import { createTicket, type Ticket } from './tickets.ts';
+import {
+  acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
+} from './workflow.ts';
+
+interface DemoCategory {
+  code: string;
+  name: string;
+  /** Department kind responsible (top level only). */
+  kind?: string;
+  children?: { code: string; name: string; texts: string[] }[];
+}
+
+/** 诉求分类 of the demo, with the department kind each top category goes to and sample complaints. */
+export const demoCategories: DemoCategory[] = [
+  { code: 'city', name: '城市管理', kind: 'urban-management', children: [
+    { code: 'city.garbage', name: '垃圾清运', texts: ['小区门口垃圾堆放多日无人清运，气味很大', '垃圾桶已满溢出，请尽快清运'] },
+    { code: 'city.street', name: '道路保洁', texts: ['路面有大量建筑垃圾和泥土，影响通行', '人行道上污水横流，长期无人清扫'] },
+    { code: 'city.lights', name: '路灯照明', texts: ['路灯连续一周不亮，晚上出行不安全', '路灯白天也亮着，浪费电'] },
+    { code: 'city.manhole', name: '井盖缺损', texts: ['人行道井盖缺失，有人差点掉下去', '井盖破损松动，车辆经过声音很大'] },
+    { code: 'city.stalls', name: '占道经营', texts: ['商贩占用人行道摆摊，行人只能走机动车道', '夜市摊位占道经营到凌晨'] },
+  ] },
+  { code: 'env', name: '生态环境', kind: 'ecology-environment', children: [
+    { code: 'env.noise', name: '噪声扰民', texts: ['工地夜间施工噪音很大，影响休息', '广场舞音响声音过大，晚上十点后仍未停止'] },
+    { code: 'env.air', name: '大气污染', texts: ['附近工厂排放黑烟，气味刺鼻', '餐馆油烟直排，楼上住户无法开窗'] },
+    { code: 'env.water', name: '水体污染', texts: ['河道里漂浮大量垃圾，水发黑发臭', '有企业向河里排放污水'] },
+  ] },
+  { code: 'transport', name: '交通出行', kind: 'transport', children: [
+    { code: 'transport.bus', name: '公交服务', texts: ['公交车到站不停，司机态度差', '希望增开早高峰公交班次'] },
+    { code: 'transport.taxi', name: '出租车服务', texts: ['出租车拒载、不打表', '网约车乱收费'] },
+    { code: 'transport.road', name: '道路破损', texts: ['路面坑洼严重，下雨后积水', '桥面伸缩缝破损，车辆颠簸'] },
+  ] },
+  { code: 'housing', name: '住房城建', kind: 'housing', children: [
+    { code: 'housing.property', name: '物业管理', texts: ['物业不作为，电梯坏了一个月没修', '物业费上涨未经业主同意'] },
+    { code: 'housing.building', name: '建筑施工', texts: ['工地围挡倒塌，存在安全隐患', '施工车辆带泥上路'] },
+  ] },
+  { code: 'market', name: '市场监管', kind: 'market-regulation', children: [
+    { code: 'market.food', name: '食品安全', texts: ['在超市买到过期食品', '餐馆后厨卫生很差'] },
+    { code: 'market.price', name: '价格收费', texts: ['商家明码标价与实际收费不符', '停车场乱收费'] },
+  ] },
+  { code: 'water', name: '供水排水', kind: 'water', children: [
+    { code: 'water.outage', name: '停水', texts: ['小区突然停水，没有提前通知', '水压太低，高层用不上水'] },
+    { code: 'water.drain', name: '排水不畅', texts: ['下水道堵塞，污水漫到路面', '雨后道路积水严重，排水口被堵'] },
+  ] },
+  { code: 'labour', name: '劳动保障', kind: 'human-resources', children: [
+    { code: 'labour.wages', name: '拖欠工资', texts: ['工地老板拖欠农民工工资三个月', '公司离职后不结算工资'] },
+    { code: 'labour.insurance', name: '社会保险', texts: ['单位不给缴纳社保', '咨询灵活就业人员社保如何缴纳'] },
+  ] },
+  { code: 'civil', name: '民政服务', kind: 'civil-affairs', children: [
+    { code: 'civil.elderly', name: '养老服务', texts: ['咨询社区养老服务补贴如何申请', '养老院服务质量差'] },
+    { code: 'civil.assistance', name: '社会救助', texts: ['家庭困难，咨询低保申请条件', '临时救助申请一直没有答复'] },
+  ] },
+];
+
+/** A small deterministic generator (mulberry32) seeded from the seed text. */
+function rngOf(seed: string) {
+  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
+  const next = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
+}
+
+const surnames = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '马', '罗'];
+const givenNames = ['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '华', '平', '刚'];
+const streets = ['建设路', '人民路', '解放路', '滨河路', '中心街', '育才路', '长乐街', '金安大道', '城南大道', '兴平路'];
+const replies = ['已派人现场处理完毕，并告知来电人。', '经核实情况属实，已责令整改到位。', '已协调相关单位处理，后续加强巡查。',
+  '已向来电人解释相关政策，来电人表示理解。'];
+
+export interface HotlineDemoSummary {
+  categories: number;
+  dispatchRules: number;
+  tickets: number;
+  byState: Record<string, number>;
+}
+
+/**
+ * Loads the hotline demo into a city already loaded in `tx` (divisions, departments, grids). Categories
+ * that exist already are kept. Tickets fall in the grids under `cityCode`, received over the 30 days
+ * before `now`.
+ */
+export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: string; tickets?: number; now?: Date }): Promise<HotlineDemoSummary> {
+  const actor = systemActor('demo');
+  const now = opts.now ?? new Date();
+  const cityCode = opts.cityCode ?? '511600000000';
+  const rng = rngOf(`${opts.seed}/hotline`);
+  const at = (time: Date): Ctx => ({ tx, actor, now: time });
+  const setupCtx = at(now);
+
+  let categories = 0;
+  const leaves: { code: string; texts: string[] }[] = [];
+  for (const root of demoCategories) {
+    if (!(await findCategory(tx, { code: root.code }))) { await createCategory(setupCtx, { code: root.code, name: root.name }); categories++; }
+    for (const leaf of root.children ?? []) {
+      if (!(await findCategory(tx, { code: leaf.code }))) {
+        await createCategory(setupCtx, { code: leaf.code, name: leaf.name, parentCode: root.code, keywords: leaf.texts.join(' ') });
+        categories++;
+      }
+      leaves.push(leaf);
+    }
+  }
+
+  // 派单目录: each top category to the department of its kind, per county and for the city as a fallback.
+  const { rows: departments } = await tx.query<{ id: number; kind: string; divisionCode: string; level: string }>(
+    `SELECT d.id::int, d.kind, d.division_code AS "divisionCode", v.level FROM departments d JOIN divisions v ON v.code = d.division_code
+      WHERE d.division_code LIKE $1 AND v.level IN ('city', 'county') ORDER BY d.id`, [`${divisionPrefix(cityCode)}%`]);
+  let dispatchRules = 0;
+  for (const root of demoCategories)
+    for (const department of departments.filter((d) => d.kind === root.kind)) {
+      await setDispatchRule(setupCtx, { categoryCode: root.code, divisionPrefix: divisionPrefix(department.divisionCode), departmentId: department.id });
+      dispatchRules++;
+    }
+  const fallback = departments.find((d) => d.kind === 'urban-management' && d.level === 'city')?.id;
+
+  const { rows: grids } = await tx.query<{ code: string; divisionCode: string; name: string; geometry: Polygon }>(
+    `SELECT g.code, g.division_code AS "divisionCode", v.name, g.geometry FROM grids g JOIN divisions v ON v.code = g.division_code
+      WHERE g.division_code LIKE $1 ORDER BY g.code`, [`${divisionPrefix(cityCode)}%`]);
+  const byState: Record<string, number> = {};
+  const count = grids.length === 0 ? 0 : opts.tickets ?? 300;
+  const locate = await snapshotLocator(tx);
+  const made: Ticket[] = [];
+
+  for (let i = 0; i < count; i++) {
+    const grid = rng.pick(grids);
+    const outer = grid.geometry.coordinates[0]!;
+    const [minLon, maxLon] = [Math.min(...outer.map((p) => p[0]!)), Math.max(...outer.map((p) => p[0]!))];
+    const [minLat, maxLat] = [Math.min(...outer.map((p) => p[1]!)), Math.max(...outer.map((p) => p[1]!))];
+    let point: [number, number] | null = null;
+    for (let tries = 0; tries < 30 && !point; tries++) {
+      const candidate: [number, number] = [minLon + rng.next() * (maxLon - minLon), minLat + rng.next() * (maxLat - minLat)];
+      if (booleanPointInPolygon(candidate, grid.geometry)) point = candidate;
+    }
+    if (!point) continue;
+    const leaf = rng.pick(leaves);
+    const consultation = leaf.texts.some((x) => x.startsWith('咨询')) && rng.next() < 0.6;
+    const kind: TicketKind = consultation ? 'consultation' : rng.pick(['complaint', 'complaint', 'help', 'report', 'suggestion'] as const);
+    const anonymous = rng.next() < 0.08;
+    let time = new Date(now.getTime() - rng.int(1, 30 * 24 * 60) * 60_000);
+    const step = (hours: number) => (time = new Date(Math.min(now.getTime(), time.getTime() + hours * 3_600_000)));
+    const ticket = await createTicket({ ...at(time), locate }, {
+      channel: rng.pick(['phone', 'phone', 'phone', 'web', 'app', 'wechat', 'mayor-mailbox'] as const), kind, categoryCode: leaf.code,
+      urgency: rng.next() < 0.1 ? 'urgent' : 'normal', description: rng.pick(leaf.texts),
+      lon: Math.round(point[0] * 1e6) / 1e6, lat: Math.round(point[1] * 1e6) / 1e6,
+      address: `${grid.name}${rng.pick(streets)}${rng.int(1, 300)}号`, anonymous,
+      callerName: anonymous ? undefined : `${rng.pick(surnames)}${rng.pick(givenNames)}`,
+      callerPhone: anonymous ? undefined : `1${rng.pick(['38', '39', '58', '86', '77'])}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`,
+    });
+    made.push(ticket);
+    const id = ticket.id;
+    const roll = rng.next();
+    if (consultation) {
+      if (roll < 0.8) await answerTicket(at(step(0.2)), { ticketId: id, answer: rng.pick(replies) });
+    } else if (roll < 0.08) {
+      // still 受理, waiting for dispatch
+    } else if (roll < 0.13 && made.length > 1) {
+      const main = made.slice(0, -1).reverse().find((m) => m.categoryCode === leaf.code && m.state !== 'merged');
+      if (main && ['received', 'dispatched', 'accepted', 'returned'].includes((await tx.query('SELECT state FROM hotline_tickets WHERE id = $1', [main.id])).rows[0].state))
+        await mergeTickets(at(step(0.5)), { mainId: main.id, duplicateIds: [id] });
+    } else {
+      const dispatched = await dispatchTicket(at(step(rng.int(1, 6) / 2)), { ticketId: id, departmentId: undefined })
+        .catch(async () => fallback === undefined ? null : dispatchTicket(at(time), { ticketId: id, departmentId: fallback }));
+      if (dispatched && roll >= 0.2) {
+        if (roll < 0.26) {
+          await returnTicket(at(step(rng.int(1, 20))), { ticketId: id, reasonCode: rng.pick(['not-our-duty', 'outside-area', 'unclear-request']) });
+          if (roll < 0.23 && fallback !== undefined) await redispatchTicket(at(step(4)), { ticketId: id, departmentId: fallback });
+        } else {
+          await acceptTicket(at(step(rng.int(1, 20))), { ticketId: id });
+          if (roll >= 0.35) {
+            await replyTicket(at(step(rng.int(8, 200))), { ticketId: id, reply: rng.pick(replies) });
+            if (roll >= 0.45) {
+              await closeTicket(at(step(rng.int(1, 24))), { ticketId: id });
+              if (roll >= 0.55) {
+                const satisfaction = rng.pick(['satisfied', 'satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied'] as const);
+                await callbackTicket(at(step(rng.int(4, 48))), { ticketId: id, resolved: satisfaction !== 'dissatisfied' || rng.next() < 0.3, satisfaction });
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  const { rows } = await tx.query<{ state: string; n: number }>(
+    'SELECT state, count(*)::int AS n FROM hotline_tickets WHERE id = ANY($1) GROUP BY state ORDER BY state', [made.map((m) => m.id)]);
+  for (const row of rows) byState[row.state] = row.n;
+  const summary = { categories, dispatchRules, tickets: made.length, byState };
+  await appendToLedger(tx, { actor, action: 'hotline.demo.loaded', object: { type: 'demo', id: opts.seed }, payload: summary, at: now });
+  return summary;
+}
+
+/** Removes the hotline's demo rows under a city (before its departments go); categories stay. */
+export async function removeHotlineDemo(tx: Tx, cityCode = '511600000000'): Promise<number> {
+  const under = `${divisionPrefix(cityCode)}%`;
+  await tx.query('DELETE FROM hotline_dispatch_rules r USING departments d WHERE d.id = r.department_id AND d.division_code LIKE $1', [under]);
+  await tx.query('UPDATE hotline_tickets SET main_ticket_id = NULL WHERE division_code LIKE $1', [under]);
+  return (await tx.query('DELETE FROM hotline_tickets WHERE division_code LIKE $1', [under])).rowCount ?? 0;
+}
