@@ -78,6 +78,8 @@ export async function createCategory(ctx: Ctx, input: CreateCategory): Promise<C
     parent = await findCategory(ctx.tx, { code: input.parentCode });
     if (!parent) throw new DomainError('hotline.category.unknown', { field: 'parentCode' }, `no category ${input.parentCode}`);
   }
+  const sibling = await ctx.tx.query('SELECT 1 FROM hotline_categories WHERE parent_id IS NOT DISTINCT FROM $1 AND name = $2', [parent?.id ?? null, name]);
+  if (sibling.rowCount) throw new DomainError('hotline.category.name-taken', { status: 409, field: 'name' }, `${name} exists at this level`);
   const id = Number((await ctx.tx.query<{ id: string }>(`SELECT nextval('hotline_categories_id_seq') AS id`)).rows[0]!.id);
   const { rows } = await ctx.tx.query<{ id: number }>(
     `INSERT INTO hotline_categories (id, code, name, parent_id, ancestry, description, keywords, created_at)

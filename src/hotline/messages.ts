@@ -4,6 +4,7 @@ export const hotlineMessages = {
   'hotline.category.not-found': { zh: '诉求分类不存在', en: 'Category not found' },
   'hotline.category.unknown': { zh: '未知的诉求分类', en: 'Unknown category' },
   'hotline.category.code-taken': { zh: '分类编码已被使用', en: 'Category code already taken' },
+  'hotline.category.name-taken': { zh: '同级已有同名分类', en: 'A category of that name exists at this level' },
   'hotline.department.unknown': { zh: '未知的承办部门', en: 'Unknown department' },
   'hotline.location-missing': { zh: '请提供位置或地址', en: 'A location or an address is required' },
   'hotline.outside-city': { zh: '该位置不在本市网格范围内', en: 'The point is outside the city\'s grids' },
