@@ -111,3 +111,19 @@ CREATE TABLE hotline_ticket_events (
   note          text
 );
 CREATE INDEX hotline_ticket_events_ticket ON hotline_ticket_events (ticket_id, id);
+
+-- 延期: a department asks for more working days to resolve; the centre approves or refuses.
+CREATE TABLE hotline_extensions (
+  id           bigserial PRIMARY KEY,
+  ticket_id    bigint NOT NULL REFERENCES hotline_tickets (id) ON DELETE CASCADE,
+  days         integer NOT NULL CHECK (days BETWEEN 1 AND 60),
+  reason       text NOT NULL,
+  requested_by text NOT NULL,
+  requested_at timestamptz NOT NULL,
+  decision     text CHECK (decision IN ('approved', 'refused')),
+  decided_by   text,
+  decided_at   timestamptz,
+  note         text
+);
+-- At most one request waits for a decision per ticket.
+CREATE UNIQUE INDEX hotline_extensions_pending ON hotline_extensions (ticket_id) WHERE decision IS NULL;

@@ -17,6 +17,8 @@ export const hotlineMessages = {
   'hotline.not-centre': { zh: '仅热线中心可以执行此操作', en: 'Only the hotline centre may do this' },
   'hotline.merge-self': { zh: '不能将工单并入自身', en: 'A ticket cannot be merged into itself' },
   'hotline.direct-answer-consultation-only': { zh: '仅咨询类诉求可直接答复办结', en: 'Only a consultation can be answered and closed at once' },
+  'hotline.extension-pending': { zh: '已有待审核的延期申请', en: 'An extension request is waiting already' },
+  'hotline.no-extension': { zh: '没有待审核的延期申请', en: 'No extension request is waiting' },
   'hotline.already-called-back': { zh: '该工单已回访', en: 'The ticket has been called back already' },
 };
 
@@ -32,6 +34,9 @@ export const hotlineLedgerActions = {
   'hotline.ticket.called-back': { zh: '回访', en: 'Caller called back' },
   'hotline.ticket.reopened': { zh: '重办', en: 'Ticket reopened' },
   'hotline.ticket.merged': { zh: '并单', en: 'Tickets merged' },
+  'hotline.extension.requested': { zh: '申请延期', en: 'Extension requested' },
+  'hotline.extension.approved': { zh: '批准延期', en: 'Extension approved' },
+  'hotline.extension.refused': { zh: '驳回延期', en: 'Extension refused' },
   'hotline.caller.viewed': { zh: '查看来电人信息', en: 'Caller details viewed' },
   'hotline.category.created': { zh: '新增诉求分类', en: 'Category added' },
   'hotline.dispatch-rule.set': { zh: '设置派单目录', en: 'Dispatch catalogue entry set' },

@@ -104,6 +104,7 @@ export function presentTicketView(view: TicketView, viewer: Actor) {
   return {
     ...presentTicket(view.ticket, viewer, { showCaller: view.showCaller, centre: view.centre }),
     routedDepartmentId: view.routedDepartmentId,
+    pendingExtension: view.pendingExtension && { ...view.pendingExtension, requestedAt: view.pendingExtension.requestedAt.toISOString() },
     merged: view.merged,
     history: view.history.map(presentEvent),
   };

@@ -8,6 +8,7 @@ import {
   createCategory, listCategories, listDispatchRules, setDispatchRule, setTimeLimit,
 } from './catalogue.ts';
 import { findDuplicates, mergeTickets } from './duplicates.ts';
+import { decideExtension, requestExtension } from './extensions.ts';
 import {
   open311Discovery, Open311Error, open311RequestById, open311Requests, open311ServiceDefinition, open311Services, submitOpen311Request, toXml,
 } from './open311.ts';
@@ -87,7 +88,7 @@ export async function hotlineRoutes(app: App) {
       querystring: Type.Object({
         state: Type.Optional(Type.Array(oneOf(ticketStates), { maxItems: 7 })), departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
         categoryCode: Type.Optional(CategoryCode), divisionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })),
-        overdue: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ maxLength: 60 })),
+        overdue: Type.Optional(Type.Boolean()), extensionPending: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ maxLength: 60 })),
         sort: Type.Optional(oneOf(['deadline', 'newest'])),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }),
       }) },
@@ -135,6 +136,14 @@ export async function hotlineRoutes(app: App) {
     schema: { tags, summary: 'Answer a consultation at once and close it', params: Id,
       body: Type.Object({ answer: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }) },
   }, (req) => runCommand(req, withCentre(answerTicket), { ticketId: req.params.id, ...req.body }, presentMoved));
+  app.post('/tickets/:id/extension', {
+    schema: { tags, summary: '延期 Ask the centre for more working days to resolve', params: Id,
+      body: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 60 }), reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, withCentre(requestExtension), { ticketId: req.params.id, ...req.body }, presentMoved));
+  app.post('/tickets/:id/extension/decision', {
+    schema: { tags, summary: '延期审核 Approve or refuse the waiting extension request', params: Id,
+      body: Type.Object({ approve: Type.Boolean(), note: Type.Optional(Note) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, withCentre(decideExtension), { ticketId: req.params.id, ...req.body }, presentMoved));
   app.post('/tickets/:id/callback', {
     schema: { tags, summary: '回访 Record the callback; unresolved or dissatisfied reopens (重办)', params: Id,
       body: Type.Object({ resolved: Type.Boolean(), satisfaction: oneOf(satisfactions), note: Type.Optional(Note) }, { additionalProperties: false }) },

@@ -246,6 +246,7 @@ export interface TicketView {
   merged: { id: number; number: string }[];
   /** The department the catalogue names for this ticket, while it waits to be dispatched. */
   routedDepartmentId: number | null;
+  pendingExtension: { days: number; reason: string; requestedAt: Date } | null;
   showCaller: boolean;
   centre: boolean;
 }
@@ -268,7 +269,10 @@ export async function viewTicket(ctx: Ctx, input: { id: number }): Promise<Ticke
     'SELECT id::int, number FROM hotline_tickets WHERE main_ticket_id = $1 ORDER BY id', [ticket.id]);
   const routedDepartmentId = ticket.state === 'received' || ticket.state === 'returned'
     ? await routeTicket(ctx.tx, { ancestry: ticket.categoryAncestry }, ticket.divisionCode) : null;
-  return { ticket, history: await ticketHistory(ctx.tx, ticket.id), merged, routedDepartmentId, showCaller, centre };
+  const { rows: [pendingExtension] } = await ctx.tx.query<{ days: number; reason: string; requestedAt: Date }>(
+    `SELECT days, reason, requested_at AS "requestedAt" FROM hotline_extensions WHERE ticket_id = $1 AND decision IS NULL`, [ticket.id]);
+  return { ticket, history: await ticketHistory(ctx.tx, ticket.id), merged, routedDepartmentId, pendingExtension: pendingExtension ?? null,
+    showCaller, centre };
 }
 
 export interface TicketQuery {
@@ -277,6 +281,8 @@ export interface TicketQuery {
   categoryCode?: string;
   divisionCode?: string;
   overdue?: boolean;
+  /** Only tickets with an extension request waiting for the centre (延期审核). */
+  extensionPending?: boolean;
   q?: string;
   sort?: 'deadline' | 'newest';
   limit?: number;
@@ -302,6 +308,7 @@ export async function listTickets(db: Queryable, actor: Actor, query: TicketQuer
   }
   if (query.divisionCode !== undefined) { params.push(`${query.divisionCode.replace(/(000)+$/, '')}%`); where.push(`t.division_code LIKE $${params.length}`); }
   if (query.q) { params.push(`%${query.q.replace(/[\\%_]/g, '\\$&')}%`); where.push(`(t.description ILIKE $${params.length} OR t.number LIKE $${params.length} OR t.address ILIKE $${params.length})`); }
+  if (query.extensionPending) where.push('EXISTS (SELECT 1 FROM hotline_extensions x WHERE x.ticket_id = t.id AND x.decision IS NULL)');
   if (query.overdue) {
     params.push(now);
     const p = `$${params.length}`;

@@ -1,0 +1,42 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { loadCalendar } from '../../src/kernel/calendar/index.ts';
+import { acceptTicket, decideExtension, dispatchTicket, listTickets, requestExtension, ticketHistory } from '../../src/hotline/index.ts';
+import { ledgerCount, makeHotlineCity, makeTicket, refusal, run } from './factories.ts';
+
+let t: TestDb;
+let city: Awaited<ReturnType<typeof makeHotlineCity>>;
+before(async () => {
+  t = await createTestDb();
+  city = await makeHotlineCity(t.db);
+});
+after(() => t.drop());
+
+test('延期: the department asks, the centre approves, and the deadline to resolve moves by working days', async () => {
+  const { operator, handler } = city.actors;
+  const made = await makeTicket(t.db, {}, operator);
+  await run(t.db, operator, dispatchTicket, { ticketId: made.id });
+  await assert.rejects(run(t.db, handler, requestExtension, { ticketId: made.id, days: 5, reason: '需协调施工单位' }),
+    refusal('hotline.bad-state', 409, 'state'));
+  const accepted = await run(t.db, handler, acceptTicket, { ticketId: made.id });
+  await assert.rejects(run(t.db, handler, requestExtension, { ticketId: made.id, days: 0, reason: 'x' }), refusal('validation', 400, 'days'));
+  await assert.rejects(run(t.db, handler, requestExtension, { ticketId: made.id, days: 5, reason: ' ' }), refusal('validation', 400, 'reason'));
+  await run(t.db, handler, requestExtension, { ticketId: made.id, days: 5, reason: '需协调施工单位' });
+  await assert.rejects(run(t.db, handler, requestExtension, { ticketId: made.id, days: 3, reason: '再次' }), refusal('hotline.extension-pending', 409, 'state'));
+  assert.deepEqual((await listTickets(t.db, operator, { extensionPending: true })).items.map((x) => x.id), [made.id]);
+  await assert.rejects(run(t.db, handler, decideExtension, { ticketId: made.id, approve: true }), refusal('hotline.not-centre', 403));
+  const approved = await run(t.db, operator, decideExtension, { ticketId: made.id, approve: true, note: '同意' });
+  const calendar = await loadCalendar(t.db);
+  assert.equal(approved.resolveDue.toISOString(), calendar.addWorkingDays(accepted.resolveDue, 5).due.toISOString());
+  assert.equal(approved.state, 'accepted');
+  assert.equal((await listTickets(t.db, operator, { extensionPending: true })).total, 0);
+  await assert.rejects(run(t.db, operator, decideExtension, { ticketId: made.id, approve: false }), refusal('hotline.no-extension', 409, 'state'));
+  // A refusal leaves the deadline where it was.
+  await run(t.db, handler, requestExtension, { ticketId: made.id, days: 10, reason: '材料未到' });
+  const refused = await run(t.db, operator, decideExtension, { ticketId: made.id, approve: false });
+  assert.equal(refused.resolveDue.toISOString(), approved.resolveDue.toISOString());
+  assert.deepEqual((await ticketHistory(t.db, made.id)).map((e) => e.action).slice(3), ['hotline.extension.requested', 'hotline.extension.approved',
+    'hotline.extension.requested', 'hotline.extension.refused']);
+  assert.equal(await ledgerCount(t.db, 'hotline.extension.approved'), 1);
+});
