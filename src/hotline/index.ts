@@ -6,6 +6,7 @@ export {
 } from './catalogue.ts';
 export { findDuplicates, haversineMetres, mergeTickets, type DuplicateQuery, type DuplicateSuggestion, type MergeTickets } from './duplicates.ts';
 export { decideExtension, requestExtension, type DecideExtension, type RequestExtension } from './extensions.ts';
+export { intakeTicket, type Intake } from './intake.ts';
 export { hotlineLedgerActions, hotlineMessages } from './messages.ts';
 export { poolLocator, snapshotLocator, type Locator, type Place } from './place.ts';
 export { hotlineActions, isCentre } from './policy.ts';

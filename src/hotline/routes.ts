@@ -16,7 +16,8 @@ import { poolLocator } from './place.ts';
 import { isCentre } from './policy.ts';
 import { presentDuplicate, presentTicket, presentTicketView, returnReasonList } from './present.ts';
 import { channels, satisfactions, ticketKinds, ticketStates, urgencies } from './states.ts';
-import { createTicket, listTickets, viewTicket, type Ticket } from './tickets.ts';
+import { intakeTicket } from './intake.ts';
+import { listTickets, viewTicket, type Ticket } from './tickets.ts';
 import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
 } from './workflow.ts';
@@ -69,7 +70,7 @@ export async function hotlineRoutes(app: App) {
   app.get('/return-reasons', { schema: { tags, summary: '退单原因 Reason codes of a return' } }, async () => ({ items: returnReasonList() }));
 
   app.post('/tickets', {
-    schema: { tags, summary: '受理 Take a report from any channel into a ticket',
+    schema: { tags, summary: '受理 Take a report from any channel into a ticket; answers with duplicates nearby and the catalogue\'s department',
       body: Type.Object({
         channel: oneOf(channels), kind: oneOf(ticketKinds), categoryCode: CategoryCode, urgency: Type.Optional(oneOf(urgencies)),
         emergency: Type.Optional(Type.Boolean()), description: Type.String({ minLength: 1, maxLength: 4000 }),
@@ -80,7 +81,9 @@ export async function hotlineRoutes(app: App) {
   }, async (req, reply) => {
     reply.code(201);
     const locate = poolLocator(app.db);
-    return runCommand(req, withCentre((ctx, input: typeof req.body) => createTicket({ ...ctx, locate }, input)), req.body, presentMoved);
+    return runCommand(req, async (ctx, input: typeof req.body) => ({ ...(await intakeTicket({ ...ctx, locate }, input)), centre: await isCentre(ctx.tx, ctx.actor) }),
+      req.body, (r, viewer) => ({ ...presentTicket(r.ticket, viewer, { centre: r.centre }), routedDepartmentId: r.routedDepartmentId,
+        duplicates: r.duplicates.map(presentDuplicate) }));
   });
 
   app.get('/tickets', {

@@ -97,6 +97,11 @@ test('POST requests needs a valid api_key and a known service and location; then
   assert.doesNotMatch(fetched.body, /王五|13700001111/, 'Open311 never shows the caller');
   const asXml = await post('/requests.xml', { ...fields, api_key: apiKey });
   assert.match(asXml.body, /<service_requests><request><service_request_id>\d{14}<\/service_request_id><service_notice\/><account_id\/><\/request><\/service_requests>$/);
+  const json = await t.app.inject({ method: 'POST', url: `/open311/v2/requests.json?api_key=${encodeURIComponent(apiKey)}`,
+    payload: { service_code: 'city.facilities.lights', address_string: '浓洄街道建设路', description: '路灯坏了' } });
+  assert.equal(json.statusCode, 200, json.body);
+  const byAddress = (await get(`/requests/${json.json()[0].service_request_id}.json`)).json()[0];
+  assert.deepEqual([byAddress.address, byAddress.lat, byAddress.long], ['浓洄街道建设路', null, null]);
   await run(t.db, systemActor('test'), revokeApiToken, tokenId);
   assert.equal((await post('/requests.json', { ...fields, api_key: apiKey })).statusCode, 403);
 });
@@ -111,7 +116,7 @@ test('GET requests filters by id, service_code, dates and status; responses vali
   assert.equal(closed[0].status_notes, '已清运完毕');
   assert.equal(closed[0].agency_responsible, '广安区城市管理综合执法局');
   const lights = (await get('/requests.json?service_code=city.facilities.lights')).json();
-  assert.deepEqual(lights.map((r: { description: string }) => r.description), ['路灯不亮']);
+  assert.deepEqual(lights.map((r: { description: string }) => r.description), ['路灯坏了', '路灯不亮'], 'newest first');
   assert.equal((await get(`/requests.json?service_request_id=${closedNumber}`)).json().length, 1);
   assert.deepEqual((await get('/requests.json?start_date=2000-01-01T00:00:00Z&end_date=2000-02-01T00:00:00Z')).json(), []);
   const badDate = await get('/requests.json?start_date=yesterday');

@@ -36,6 +36,10 @@ test('POST /tickets walks 401, 400 naming the field, 403, then 201 with the call
   assert.equal(ticket.location.gridCode, 'G-NH-1');
   assert.deepEqual(ticket.abilities, ['dispatch', 'merge']);
   assert.deepEqual(ticket.overdue, { accept: false, reply: false, resolve: false, any: false });
+  assert.equal(ticket.routedDepartmentId, city.gaUrban);
+  assert.deepEqual(ticket.duplicates, []);
+  const second = (await call('POST', '/tickets', 'operator', { ...body, lat: inside.lat + 0.0009 })).json();
+  assert.deepEqual(second.duplicates.map((d: { id: number; distanceMetres: number }) => [d.id, Math.round(d.distanceMetres)]), [[ticket.id, 100]]);
 });
 
 test('a ticket goes through dispatch, accept, reply, close and callback over HTTP; the handler sees the caller', async () => {
