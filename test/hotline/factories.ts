@@ -25,7 +25,7 @@ async function department(db: Queryable, code: string, name: string, kind: strin
   return rows[0]!.id;
 }
 
-/** A staff actor of a department, as a session would resolve it. */
+/** A staff actor of a department, as a login would resolve it. */
 export function memberOf(departmentId: number, roles: Role[], root: string, id = `${departmentId}-${roles.join('+')}`): Actor {
   return { ...staffActor(roles, root), id, departmentId, grants: grantsOf(roles), jurisdiction: jurisdictionOf(root) };
 }
