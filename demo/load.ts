@@ -15,6 +15,7 @@ import { hashPassword, systemActor } from '../src/kernel/auth/index.ts';
 import { seedOfficialHolidays } from '../src/kernel/calendar/index.ts';
 import { withTransaction, type Db, type Queryable, type Tx } from '../src/kernel/db/index.ts';
 import { appendToLedger } from '../src/kernel/ledger/index.ts';
+import { loadHotlineDemo, removeHotlineDemo } from '../src/hotline/index.ts';
 import { generateCity, type DemoCity, type Role } from './city.ts';
 import { personName, type Sex } from './names.ts';
 import { createRng } from './rng.ts';
@@ -74,7 +75,8 @@ const countyCodesOf = (city: DemoCity) => city.divisions.filter((d) => d.level =
 
 export type DemoSummary =
   | { skipped: true; seed: string; loadedAt: string }
-  | { skipped: false; seed: string; divisions: number; departments: number; grids: number; staff: number; citizens: number; holidayYears: number[] };
+  | { skipped: false; seed: string; divisions: number; departments: number; grids: number; staff: number; citizens: number; holidayYears: number[];
+      hotlineTickets: number };
 
 /** The seed and time of the demo in the database, or null when none was loaded. */
 export async function demoLoaded(db: Queryable): Promise<{ seed: string; loadedAt: string } | null> {
@@ -106,9 +108,13 @@ export async function resetDemoCity(db: Db, seed: string): Promise<DemoSummary> 
   });
 }
 
+const cityCodeOf = (city: DemoCity) => city.divisions.find((d) => d.level === 'city')!.code12;
+
 async function removeCity(tx: Tx, seed: string): Promise<void> {
   const city = generateCity(seed);
-  const under = `${divisionPrefix(city.divisions.find((d) => d.level === 'city')!.code12)}%`;
+  const under = `${divisionPrefix(cityCodeOf(city))}%`;
+  // Tickets point at departments and divisions, so they go first.
+  await removeHotlineDemo(tx, cityCodeOf(city));
   const citizens = demoCitizens(seed, countyCodesOf(city)).map((c) => c.username);
   const deleted = async (sql: string, params: unknown[]) => (await tx.query(sql, params)).rowCount ?? 0;
   const removed = {
@@ -179,9 +185,10 @@ async function insertCity(tx: Tx, seed: string, password: string): Promise<DemoS
       accounts.map((a) => a.idNumber), accounts.map((a) => a.phone)]);
 
   const holidayYears = await seedOfficialHolidays(tx);
+  const hotline = await loadHotlineDemo(tx, { seed, cityCode: cityCodeOf(city) });
   const summary = {
     skipped: false as const, seed, divisions: d.length, departments: p.length, grids: g.length,
-    staff: city.staff.length, citizens: citizens.length, holidayYears,
+    staff: city.staff.length, citizens: citizens.length, holidayYears, hotlineTickets: hotline.tickets,
   };
   await tx.query(`INSERT INTO kernel_settings (name, value) VALUES ('demo', $1)`,
     [JSON.stringify({ seed, loadedAt: new Date().toISOString() })]);

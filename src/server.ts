@@ -16,6 +16,8 @@ import { ledgerMessages } from './kernel/ledger/messages.ts';
 import { ledgerRoutes } from './kernel/ledger/routes.ts';
 import { orgLedgerActions, orgMessages } from './kernel/org/index.ts';
 import { demoLedgerActions } from '../demo/load.ts';
+import { hotlineLedgerActions, hotlineMessages } from './hotline/index.ts';
+import { hotlineRoutes, open311Routes } from './hotline/routes.ts';
 import { orgRoutes } from './kernel/org/routes.ts';
 
 
@@ -35,7 +37,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerMessages(calendarMessages);
   registerMessages(ledgerMessages);
   registerMessages(orgMessages);
-  for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions]) registerLedgerActions(actions);
+  registerMessages(hotlineMessages);
+  for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions, hotlineLedgerActions]) registerLedgerActions(actions);
 
   await app.register(swagger, {
     openapi: {
@@ -64,6 +67,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(calendarRoutes, { prefix: '/api/v1/calendar' });
   await app.register(ledgerRoutes, { prefix: '/api/v1/ledger' });
   await app.register(orgRoutes, { prefix: '/api/v1/org' });
+  await app.register(hotlineRoutes, { prefix: '/api/v1/hotline' });
+  await app.register(open311Routes, { prefix: '/open311/v2' });
 
   const serveWeb = opts.serveWeb === true && fs.existsSync(path.join(webDist, 'index.html'));
   if (serveWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });

@@ -31,12 +31,13 @@ describe('loadDemoCity', () => {
   test('loads the generated city: every division, department, grid and staff member, and five citizens', async () => {
     const summary = await loadDemoCity(t.db, { seed });
     assert.ok(!summary.skipped);
-    const { holidayYears, ...loaded } = summary;
+    const { holidayYears, hotlineTickets, ...loaded } = summary;
     assert.deepEqual(loaded, {
       skipped: false, seed, divisions: city.divisions.length, departments: city.departments.length, grids: city.grids.length,
       staff: city.staff.length, citizens: 5,
     });
     assert.ok(holidayYears.includes(2025), 'the official holidays come with the demo');
+    assert.ok(hotlineTickets >= 290, 'and the 12345 hotline demo');
     assert.deepEqual(await tableCounts(), {
       divisions: city.divisions.length, departments: city.departments.length, grids: city.grids.length, staff: city.staff.length, citizens: 5,
     });

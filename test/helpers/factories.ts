@@ -6,6 +6,11 @@ import type { App } from '../../src/kernel/http/index.ts';
 import { createTestDb, type TestDb } from './db.ts';
 
 export const testPassword = 'Test-pass-2026';
+
+/** Entries of one action written so far; they wait in the queue, since no sequencer runs in these tests. */
+export async function ledgerCount(db: Queryable, action: string): Promise<number> {
+  return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_queue WHERE action = $1', [action])).rows[0]!.n;
+}
 // Hashing is deliberately slow; every factory user shares one hash (tests only).
 const sharedHash = hashPassword(testPassword);
 

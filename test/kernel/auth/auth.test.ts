@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, makeCast, type TestApp } from '../../helpers/factories.ts';
+import { createTestApp, ledgerCount as countLedger, makeCast, type TestApp } from '../../helpers/factories.ts';
 import { residentIdCheckChar } from '../../../src/kernel/checks/index.ts';
 
 let t: TestApp;
@@ -12,10 +12,7 @@ before(async () => {
 });
 after(() => t.close());
 
-/** Entries of one action written so far (queued or already integrated by a sequencer). */
-async function ledgerCount(action: string): Promise<number> {
-  return (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_queue WHERE action = $1', [action])).rows[0]!.n;
-}
+const ledgerCount = (action: string) => countLedger(t.db, action);
 
 describe('login', () => {
   test('a staff member logs in and /me tells who they are, with an HttpOnly SameSite cookie', async () => {

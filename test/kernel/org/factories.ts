@@ -24,9 +24,7 @@ export const refusal = (code: string, status: number, field?: string) => (error:
   return true;
 };
 
-export async function ledgerCount(db: Db, action: string): Promise<number> {
-  return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_queue WHERE action = $1', [action])).rows[0]!.n;
-}
+export { ledgerCount } from '../../helpers/factories.ts';
 
 /** A closed axis-aligned rectangle as a GeoJSON Polygon. */
 export function rectangle(west: number, south: number, east: number, north: number) {
