@@ -41,6 +41,12 @@ export async function findCategory(db: Queryable, ref: { id?: number; code?: str
   return rows[0] ?? null;
 }
 
+/** The active categories among `codes`, in the order of `codes`. */
+export async function activeCategories(db: Queryable, codes: readonly string[]): Promise<Category[]> {
+  const { rows } = await db.query<Category>(`SELECT ${categoryColumns} FROM hotline_categories c WHERE c.active AND c.code = ANY($1)`, [codes]);
+  return codes.flatMap((code) => rows.filter((c) => c.code === code));
+}
+
 /** An active category by code; 400 naming `field` when there is none. */
 export async function requireCategory(db: Queryable, code: string, field = 'categoryCode'): Promise<Category> {
   const category = await findCategory(db, { code });

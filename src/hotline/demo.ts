@@ -1,6 +1,6 @@
 /**
- * Demo data of the hotline for the demo city: a category tree, a dispatch catalogue sending each
- * top category to the county department of its kind (the city's where a county has none), and a few
+ * Demo data of the hotline for the demo city: the classifier's category tree, a dispatch catalogue sending
+ * each top category to the county department of its kind (the city's where a county has none), and a few
  * hundred tickets spread over the last weeks in every state, made by the same commands staff use, as
  * the system actor `demo`, so their history and ledger entries are real. Deterministic from the seed.
  */
@@ -11,7 +11,8 @@ import { divisionPrefix } from '../kernel/checks/index.ts';
 import type { Tx } from '../kernel/db/index.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import type { Polygon } from '../kernel/org/index.ts';
-import { createCategory, findCategory, setDispatchRule } from './catalogue.ts';
+import { createCategory, findCategory, setDispatchRule, type CreateCategory } from './catalogue.ts';
+import { categoryPath, topLevelCode, zhCategories, zhExamples } from './classifier/index.ts';
 import { mergeTickets } from './duplicates.ts';
 import { snapshotLocator } from './place.ts';
 import type { TicketKind } from './states.ts';
@@ -20,54 +21,28 @@ import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
 } from './workflow.ts';
 
-interface DemoCategory {
-  code: string;
-  name: string;
-  /** Department kind responsible (top level only). */
-  kind?: string;
-  children?: { code: string; name: string; texts: string[] }[];
-}
+/**
+ * 诉求分类 of the demo: the classifier's tree (classifier/data/categories.json), so its examples are
+ * labelled with the codes tickets are filed under; a code's parent is the code without its last part.
+ */
+export const demoCategories: CreateCategory[] = zhCategories.map(({ code, name }) => {
+  const path = categoryPath(code);
+  return path.length > 1 ? { code, name, parentCode: path.at(-2)! } : { code, name };
+});
 
-/** 诉求分类 of the demo, with the department kind each top category goes to and sample complaints. */
-export const demoCategories: DemoCategory[] = [
-  { code: 'city', name: '城市管理', kind: 'urban-management', children: [
-    { code: 'city.garbage', name: '垃圾清运', texts: ['小区门口垃圾堆放多日无人清运，气味很大', '垃圾桶已满溢出，请尽快清运'] },
-    { code: 'city.street', name: '道路保洁', texts: ['路面有大量建筑垃圾和泥土，影响通行', '人行道上污水横流，长期无人清扫'] },
-    { code: 'city.lights', name: '路灯照明', texts: ['路灯连续一周不亮，晚上出行不安全', '路灯白天也亮着，浪费电'] },
-    { code: 'city.manhole', name: '井盖缺损', texts: ['人行道井盖缺失，有人差点掉下去', '井盖破损松动，车辆经过声音很大'] },
-    { code: 'city.stalls', name: '占道经营', texts: ['商贩占用人行道摆摊，行人只能走机动车道', '夜市摊位占道经营到凌晨'] },
-  ] },
-  { code: 'env', name: '生态环境', kind: 'ecology-environment', children: [
-    { code: 'env.noise', name: '噪声扰民', texts: ['工地夜间施工噪音很大，影响休息', '广场舞音响声音过大，晚上十点后仍未停止'] },
-    { code: 'env.air', name: '大气污染', texts: ['附近工厂排放黑烟，气味刺鼻', '餐馆油烟直排，楼上住户无法开窗'] },
-    { code: 'env.water', name: '水体污染', texts: ['河道里漂浮大量垃圾，水发黑发臭', '有企业向河里排放污水'] },
-  ] },
-  { code: 'transport', name: '交通出行', kind: 'transport', children: [
-    { code: 'transport.bus', name: '公交服务', texts: ['公交车到站不停，司机态度差', '希望增开早高峰公交班次'] },
-    { code: 'transport.taxi', name: '出租车服务', texts: ['出租车拒载、不打表', '网约车乱收费'] },
-    { code: 'transport.road', name: '道路破损', texts: ['路面坑洼严重，下雨后积水', '桥面伸缩缝破损，车辆颠簸'] },
-  ] },
-  { code: 'housing', name: '住房城建', kind: 'housing', children: [
-    { code: 'housing.property', name: '物业管理', texts: ['物业不作为，电梯坏了一个月没修', '物业费上涨未经业主同意'] },
-    { code: 'housing.building', name: '建筑施工', texts: ['工地围挡倒塌，存在安全隐患', '施工车辆带泥上路'] },
-  ] },
-  { code: 'market', name: '市场监管', kind: 'market-regulation', children: [
-    { code: 'market.food', name: '食品安全', texts: ['在超市买到过期食品', '餐馆后厨卫生很差'] },
-    { code: 'market.price', name: '价格收费', texts: ['商家明码标价与实际收费不符', '停车场乱收费'] },
-  ] },
-  { code: 'water', name: '供水排水', kind: 'water', children: [
-    { code: 'water.outage', name: '停水', texts: ['小区突然停水，没有提前通知', '水压太低，高层用不上水'] },
-    { code: 'water.drain', name: '排水不畅', texts: ['下水道堵塞，污水漫到路面', '雨后道路积水严重，排水口被堵'] },
-  ] },
-  { code: 'labour', name: '劳动保障', kind: 'human-resources', children: [
-    { code: 'labour.wages', name: '拖欠工资', texts: ['工地老板拖欠农民工工资三个月', '公司离职后不结算工资'] },
-    { code: 'labour.insurance', name: '社会保险', texts: ['单位不给缴纳社保', '咨询灵活就业人员社保如何缴纳'] },
-  ] },
-  { code: 'civil', name: '民政服务', kind: 'civil-affairs', children: [
-    { code: 'civil.elderly', name: '养老服务', texts: ['咨询社区养老服务补贴如何申请', '养老院服务质量差'] },
-    { code: 'civil.assistance', name: '社会救助', texts: ['家庭困难，咨询低保申请条件', '临时救助申请一直没有答复'] },
-  ] },
-];
+/** 派单目录 of the demo: the department kind each category goes to; a subcategory listed here overrides its top category. */
+const demoDispatchKinds: Record<string, string> = {
+  CG: 'urban-management', JT: 'transport', HB: 'ecology-environment', ZF: 'housing', 'ZF-GSTS': 'water', SB: 'human-resources',
+  SJ: 'market-regulation', GA: 'emergency-management', ZX: 'government-services',
+};
+
+/** Adds the demo's categories that are missing; returns how many were added. */
+export async function loadDemoCategories(ctx: Ctx): Promise<number> {
+  let added = 0;
+  for (const category of demoCategories)
+    if (!(await findCategory(ctx.tx, { code: category.code }))) { await createCategory(ctx, category); added++; }
+  return added;
+}
 
 /** A small deterministic generator (mulberry32) seeded from the seed text. */
 function rngOf(seed: string) {
@@ -108,27 +83,20 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
   const at = (time: Date): Ctx => ({ tx, actor, now: time });
   const setupCtx = at(now);
 
-  let categories = 0;
-  const leaves: { code: string; texts: string[] }[] = [];
-  for (const root of demoCategories) {
-    if (!(await findCategory(tx, { code: root.code }))) { await createCategory(setupCtx, { code: root.code, name: root.name }); categories++; }
-    for (const leaf of root.children ?? []) {
-      if (!(await findCategory(tx, { code: leaf.code }))) {
-        await createCategory(setupCtx, { code: leaf.code, name: leaf.name, parentCode: root.code, keywords: leaf.texts.join(' ') });
-        categories++;
-      }
-      leaves.push(leaf);
-    }
-  }
+  const categories = await loadDemoCategories(setupCtx);
+  // The demo's complaints are the classifier's examples, each under the category it is labelled with.
+  const textsOf = new Map<string, string[]>();
+  for (const { text, label } of zhExamples()) textsOf.set(label, [...(textsOf.get(label) ?? []), text]);
+  const leaves = [...textsOf].map(([code, texts]) => ({ code, texts }));
 
-  // 派单目录: each top category to the department of its kind, per county and for the city as a fallback.
+  // 派单目录: each category listed to the department of its kind, per county and for the city as a fallback.
   const { rows: departments } = await tx.query<{ id: number; kind: string; divisionCode: string; level: string }>(
     `SELECT d.id::int, d.kind, d.division_code AS "divisionCode", v.level FROM departments d JOIN divisions v ON v.code = d.division_code
       WHERE d.division_code LIKE $1 AND v.level IN ('city', 'county') ORDER BY d.id`, [`${divisionPrefix(cityCode)}%`]);
   let dispatchRules = 0;
-  for (const root of demoCategories)
-    for (const department of departments.filter((d) => d.kind === root.kind)) {
-      await setDispatchRule(setupCtx, { categoryCode: root.code, divisionPrefix: divisionPrefix(department.divisionCode), departmentId: department.id });
+  for (const [categoryCode, kind] of Object.entries(demoDispatchKinds))
+    for (const department of departments.filter((d) => d.kind === kind)) {
+      await setDispatchRule(setupCtx, { categoryCode, divisionPrefix: divisionPrefix(department.divisionCode), departmentId: department.id });
       dispatchRules++;
     }
   const fallback = departments.find((d) => d.kind === 'urban-management' && d.level === 'city')?.id;
@@ -153,7 +121,7 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
     }
     if (!point) continue;
     const leaf = rng.pick(leaves);
-    const consultation = leaf.texts.some((x) => x.startsWith('咨询')) && rng.next() < 0.6;
+    const consultation = topLevelCode(leaf.code) === 'ZX' && rng.next() < 0.8;
     const kind: TicketKind = consultation ? 'consultation' : rng.pick(['complaint', 'complaint', 'help', 'report', 'suggestion'] as const);
     const anonymous = rng.next() < 0.08;
     let time = new Date(now.getTime() - rng.int(1, 30 * 24 * 60) * 60_000);

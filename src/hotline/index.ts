@@ -1,9 +1,12 @@
 /** 12345 热线: what other modules, the server, the CLI and the demo may use of the hotline. */
 export {
-  createCategory, findCategory, hotlineSetting, leafCategories, listCategories, listDispatchRules, requireCategory, routeTicket,
+  activeCategories, createCategory, findCategory, hotlineSetting, leafCategories, listCategories, listDispatchRules, requireCategory, routeTicket,
   setDispatchRule, setTimeLimit, timeLimitFor,
   type Category, type CreateCategory, type DispatchRule, type SetDispatchRule, type SetTimeLimit, type TimeLimit,
 } from './catalogue.ts';
+export {
+  currentClassifier, retrainClassifier, suggestClassification, suggestForText, type CategorySuggestion, type TrainedModel,
+} from './classification.ts';
 export { findDuplicates, haversineMetres, mergeTickets, type DuplicateQuery, type DuplicateSuggestion, type MergeTickets } from './duplicates.ts';
 export { decideExtension, requestExtension, type DecideExtension, type RequestExtension } from './extensions.ts';
 export { intakeTicket, type Intake } from './intake.ts';
@@ -23,7 +26,7 @@ export {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
   type CallbackTicket, type DispatchTicket, type ReturnTicket,
 } from './workflow.ts';
-export { demoCategories, loadHotlineDemo, removeHotlineDemo, type HotlineDemoSummary } from './demo.ts';
+export { demoCategories, loadDemoCategories, loadHotlineDemo, removeHotlineDemo, type HotlineDemoSummary } from './demo.ts';
 export {
   open311Discovery, Open311Error, open311Request, open311RequestById, open311Requests, open311ServiceDefinition, open311Services,
   submitOpen311Request, toXml,

@@ -20,10 +20,12 @@ export const hotlineMessages = {
   'hotline.extension-pending': { zh: '已有待审核的延期申请', en: 'An extension request is waiting already' },
   'hotline.no-extension': { zh: '没有待审核的延期申请', en: 'No extension request is waiting' },
   'hotline.already-called-back': { zh: '该工单已回访', en: 'The ticket has been called back already' },
+  'hotline.no-suggestion': { zh: '无法从描述判断诉求分类，请选择分类', en: 'No category could be suggested from the text; choose one' },
 };
 
 export const hotlineLedgerActions = {
   'hotline.ticket.received': { zh: '受理', en: 'Ticket received' },
+  'hotline.ticket.classified': { zh: '工单分类', en: 'Ticket classified' },
   'hotline.ticket.dispatched': { zh: '派单', en: 'Ticket dispatched' },
   'hotline.ticket.accepted': { zh: '签收', en: 'Ticket accepted' },
   'hotline.ticket.returned': { zh: '退单', en: 'Ticket returned' },
@@ -41,5 +43,6 @@ export const hotlineLedgerActions = {
   'hotline.category.created': { zh: '新增诉求分类', en: 'Category added' },
   'hotline.dispatch-rule.set': { zh: '设置派单目录', en: 'Dispatch catalogue entry set' },
   'hotline.time-limit.set': { zh: '设置办理时限', en: 'Time limit set' },
+  'hotline.classifier.retrained': { zh: '重新训练分类模型', en: 'Classifier retrained' },
   'hotline.demo.loaded': { zh: '载入热线演示数据', en: 'Hotline demo loaded' },
 };

@@ -19,12 +19,13 @@ export const hotlineActions = {
   callback: 'hotline.ticket.callback',
   merge: 'hotline.ticket.merge',
   manage: 'hotline.catalogue.manage',
+  retrain: 'hotline.classifier.retrain',
 } as const;
 
 const a = hotlineActions;
 grantToRoles({
-  platform_admin: [a.read, a.intake, a.report, a.dispatch, a.handle, a.close, a.callback, a.merge, a.manage],
-  officer: [a.read, a.intake, a.report, a.dispatch, a.handle, a.close, a.callback, a.merge],
+  platform_admin: [a.read, a.intake, a.report, a.dispatch, a.handle, a.close, a.callback, a.merge, a.manage, a.retrain],
+  officer: [a.read, a.intake, a.report, a.dispatch, a.handle, a.close, a.callback, a.merge, a.retrain],
   dept_admin: [a.read],
   inspector: [a.read],
   citizen: [a.report],

@@ -8,6 +8,8 @@ import { hasGrant } from '../kernel/auth/index.ts';
 import { returnReasons, transitionsFrom, type Transition } from './states.ts';
 import type { Ticket, TicketEvent, TicketView } from './tickets.ts';
 import type { DuplicateSuggestion } from './duplicates.ts';
+import type { Category } from './catalogue.ts';
+import type { CategorySuggestion } from './classification.ts';
 
 /** 张三 → 张*; 欧阳娜娜 → 欧***. */
 export function maskName(name: string): string {
@@ -65,6 +67,10 @@ export function presentTicket(ticket: Ticket, viewer: Actor, opts: { showCaller?
     category: { code: ticket.categoryCode, path: ticket.categoryPath },
     urgency: ticket.urgency,
     emergency: ticket.emergency,
+    emergencyKind: ticket.emergencyKind,
+    transferTo: ticket.transferTo,
+    suggestion: ticket.suggestedCategoryCode === null ? null
+      : { categoryCode: ticket.suggestedCategoryCode, confidence: ticket.suggestionConfidence, corrected: ticket.categoryCorrected },
     description: ticket.description,
     location: { lon: ticket.lon, lat: ticket.lat, address: ticket.address, divisionCode: ticket.divisionCode, gridCode: ticket.gridCode },
     anonymous: ticket.anonymous,
@@ -113,6 +119,19 @@ export function presentTicketView(view: TicketView, viewer: Actor) {
 export function presentDuplicate(d: DuplicateSuggestion) {
   return { id: d.id, number: d.number, state: d.state, description: d.description, address: d.address, lon: d.lon, lat: d.lat,
     receivedAt: d.receivedAt.toISOString(), distanceMetres: Math.round(d.distanceMetres * 10) / 10 };
+}
+
+/** The live suggestion for the operator's console: category, alternatives, urgency and an emergency to transfer. */
+export function presentSuggestion(s: CategorySuggestion) {
+  const category = (c: Category) => ({ code: c.code, name: c.name, path: c.path });
+  return {
+    category: s.category && category(s.category),
+    confidence: s.confidence,
+    alternatives: s.alternatives.map((a) => ({ ...category(a.category), confidence: a.confidence })),
+    urgency: s.urgency.urgency,
+    ...(s.urgency.emergency ? { emergency: s.urgency.emergency, transferTo: s.urgency.transferTo } : {}),
+    matched: s.urgency.matched,
+  };
 }
 
 export const returnReasonList = () => Object.entries(returnReasons).map(([code, label]) => ({ code, ...label }));

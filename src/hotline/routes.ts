@@ -8,13 +8,14 @@ import {
   createCategory, listCategories, listDispatchRules, setDispatchRule, setTimeLimit,
 } from './catalogue.ts';
 import { findDuplicates, mergeTickets } from './duplicates.ts';
+import { retrainClassifier, suggestForText } from './classification.ts';
 import { decideExtension, requestExtension } from './extensions.ts';
 import {
   open311Discovery, Open311Error, open311RequestById, open311Requests, open311ServiceDefinition, open311Services, submitOpen311Request, toXml,
 } from './open311.ts';
 import { poolLocator } from './place.ts';
 import { isCentre } from './policy.ts';
-import { presentDuplicate, presentTicket, presentTicketView, returnReasonList } from './present.ts';
+import { presentDuplicate, presentSuggestion, presentTicket, presentTicketView, returnReasonList } from './present.ts';
 import { channels, satisfactions, ticketKinds, ticketStates, urgencies } from './states.ts';
 import { intakeTicket } from './intake.ts';
 import { listTickets, viewTicket, type Ticket } from './tickets.ts';
@@ -72,7 +73,7 @@ export async function hotlineRoutes(app: App) {
   app.post('/tickets', {
     schema: { tags, summary: '受理 Take a report from any channel into a ticket; answers with duplicates nearby and the catalogue\'s department',
       body: Type.Object({
-        channel: oneOf(channels), kind: oneOf(ticketKinds), categoryCode: CategoryCode, urgency: Type.Optional(oneOf(urgencies)),
+        channel: oneOf(channels), kind: oneOf(ticketKinds), categoryCode: Type.Optional(CategoryCode), urgency: Type.Optional(oneOf(urgencies)),
         emergency: Type.Optional(Type.Boolean()), description: Type.String({ minLength: 1, maxLength: 4000 }),
         lon: Type.Optional(Lon), lat: Type.Optional(Lat), address: Type.Optional(Type.String({ maxLength: 200 })),
         divisionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })), anonymous: Type.Optional(Type.Boolean()),
@@ -85,6 +86,15 @@ export async function hotlineRoutes(app: App) {
       req.body, (r, viewer) => ({ ...presentTicket(r.ticket, viewer, { centre: r.centre }), routedDepartmentId: r.routedDepartmentId,
         duplicates: r.duplicates.map(presentDuplicate) }));
   });
+
+  app.get('/suggest', {
+    schema: { tags, summary: '智能分类 The category and urgency a report\'s text suggests, for the operator console (staff)',
+      querystring: Type.Object({ text: Type.String({ maxLength: 4000 }) }) },
+  }, (req) => runCommand(req, suggestForText, req.query, presentSuggestion));
+
+  app.post('/classifier/retrain', {
+    schema: { tags, summary: 'Retrain the classifier from every labelled example, corrections included (centre or admin)' },
+  }, (req) => runCommand(req, retrainClassifier, {}));
 
   app.get('/tickets', {
     schema: { tags, summary: 'The work queue: tickets the caller may see, by deadline',

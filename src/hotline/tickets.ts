@@ -9,6 +9,8 @@ import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { requireCategory, routeTicket, timeLimitFor } from './catalogue.ts';
+import { keepCorrection, suggestClassification } from './classification.ts';
+import { EMERGENCY_NUMBERS, type Emergency } from './classifier/index.ts';
 import { snapshotLocator, type Locator } from './place.ts';
 import { assertCentre, canRead, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
 import type { Channel, Satisfaction, TicketKind, TicketState, Urgency } from './states.ts';
@@ -25,6 +27,13 @@ export interface Ticket {
   categoryPath: string[];
   urgency: Urgency;
   emergency: boolean;
+  /** Which emergency the text reads as, and the number (119/110/120) to transfer the caller to: shown, not dialled. */
+  emergencyKind: Emergency | null;
+  transferTo: string | null;
+  /** 智能分类: what the classifier suggested at intake, how sure it was, and whether the operator chose another. */
+  suggestedCategoryCode: string | null;
+  suggestionConfidence: number | null;
+  categoryCorrected: boolean | null;
   description: string;
   lon: number | null;
   lat: number | null;
@@ -60,7 +69,9 @@ export interface Ticket {
 
 export const ticketColumns = `t.id::int, t.number, t.channel, t.kind, t.category_id::int AS "categoryId", c.code AS "categoryCode", c.ancestry::int[] AS "categoryAncestry",
   (SELECT array_agg(a.name ORDER BY array_position(c.ancestry, a.id)) FROM hotline_categories a WHERE a.id = ANY(c.ancestry)) AS "categoryPath",
-  t.urgency, t.emergency, t.description, t.lon, t.lat, t.address, t.division_code AS "divisionCode", t.grid_code AS "gridCode",
+  t.urgency, t.emergency, t.emergency_kind AS "emergencyKind", t.transfer_to AS "transferTo",
+  (SELECT s.code FROM hotline_categories s WHERE s.id = t.suggested_category_id) AS "suggestedCategoryCode",
+  t.suggestion_confidence AS "suggestionConfidence", t.category_corrected AS "categoryCorrected", t.description, t.lon, t.lat, t.address, t.division_code AS "divisionCode", t.grid_code AS "gridCode",
   t.anonymous, t.caller_name AS "callerName", t.caller_phone AS "callerPhone", t.citizen_id::int AS "citizenId",
   t.intake_actor AS "intakeActor", t.state, t.department_id::int AS "departmentId",
   (SELECT d.name FROM departments d WHERE d.id = t.department_id) AS "departmentName",
@@ -94,7 +105,9 @@ export type HotlineCtx = Ctx & { locate?: Locator };
 export interface CreateTicket {
   channel: Channel;
   kind: TicketKind;
-  categoryCode: string;
+  /** Absent: the category the classifier suggests from the description. */
+  categoryCode?: string;
+  /** Absent: urgent when the description reads as urgent, else normal. */
   urgency?: Urgency;
   /** Fire, crime, medical: to be transferred to 110/119/120. */
   emergency?: boolean;
@@ -115,7 +128,9 @@ const centreChannels: readonly Channel[] = ['phone', 'mayor-mailbox', 'wechat'];
  * 受理: a report from any channel becomes a ticket. The point decides the grid and division; the
  * category and urgency decide the deadlines to reply and resolve. Calls, the mayor's mailbox and WeChat
  * are typed in by the centre; the web, the app and Open311 are filed by citizens and systems themselves.
- * The category is the one the operator (or reporter) chose: a suggested category plugs in before this.
+ * The classifier reads the description: its category is used when none is given, and an operator's
+ * different choice is kept as a correction to retrain on; its urgency applies unless one is given, and an
+ * emergency is flagged with the number to transfer to. The classification is a ledger entry of its own.
  */
 export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promise<Ticket> {
   const { tx, actor, now } = ctx;
@@ -125,7 +140,10 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
 
   const description = input.description.trim();
   if (!description) throw new DomainError('validation', { field: 'description' }, 'describe the problem');
-  const category = await requireCategory(tx, input.categoryCode);
+  const suggestion = await suggestClassification(tx, description, now);
+  const category = input.categoryCode !== undefined ? await requireCategory(tx, input.categoryCode) : suggestion.category;
+  if (!category) throw new DomainError('hotline.no-suggestion', { field: 'categoryCode' }, 'choose a category');
+  const corrected = input.categoryCode !== undefined && suggestion.category?.id !== category.id;
 
   const hasPoint = input.lon !== undefined && input.lat !== undefined;
   if ((input.lon === undefined) !== (input.lat === undefined))
@@ -156,7 +174,9 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
     throw new DomainError('hotline.caller-missing', { field: 'callerName' }, 'name the caller or mark the report anonymous');
   if (anonymous) [callerName, callerPhone] = [null, null];
 
-  const urgency = input.urgency ?? 'normal';
+  const urgency = input.urgency ?? suggestion.urgency.urgency;
+  const emergency = input.emergency ?? suggestion.urgency.emergency !== undefined;
+  const emergencyKind = emergency ? suggestion.urgency.emergency ?? null : null;
   const limit = await timeLimitFor(tx, category, urgency);
   const calendar = await loadCalendar(tx);
   const reply = calendar.addWorkingDays(now, limit.replyDays);
@@ -166,15 +186,24 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
   await tx.query(
     `INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
        division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
-       reply_due, resolve_due, deadline_provisional, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'received', $19, $20, $21, $22, $19)`,
-    [id, number, input.channel, input.kind, category.id, urgency, input.emergency === true, description, input.lon ?? null, input.lat ?? null,
+       reply_due, resolve_due, deadline_provisional, updated_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
+       category_corrected)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'received', $19, $20, $21, $22, $19,
+       $23, $24, $25, $26, $27)`,
+    [id, number, input.channel, input.kind, category.id, urgency, emergency, description, input.lon ?? null, input.lat ?? null,
       address, divisionCode, gridCode, anonymous, callerName, callerPhone, actor.kind === 'citizen' ? Number(actor.id) : null,
-      actorRef(actor), now, reply.due, resolve.due, reply.provisional || resolve.provisional]);
+      actorRef(actor), now, reply.due, resolve.due, reply.provisional || resolve.provisional,
+      emergencyKind, emergencyKind && EMERGENCY_NUMBERS[emergencyKind], suggestion.category?.id ?? null,
+      suggestion.category ? suggestion.confidence : null, corrected]);
   await recordEvent(ctx, id, { action: 'hotline.ticket.received', from: null, to: 'received' });
   await appendToLedger(tx, { actor, action: 'hotline.ticket.received', object: { type: 'ticket', id: number }, at: now,
     // The caller's name and phone are hashed into the entry, never stored in it.
     payload: { ...input, description, divisionCode, gridCode, callerName, callerPhone } });
+  // 纠正: staff choosing another category than the suggestion teach the next model; citizens' picks are not kept.
+  if (corrected && actor.kind === 'staff') await keepCorrection(ctx, { text: description, label: category.code, ticketId: id });
+  await appendToLedger(tx, { actor, action: 'hotline.ticket.classified', object: { type: 'ticket', id: number }, at: now,
+    payload: { ticket: number, label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
+      corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } });
   return (await findTicket(tx, id))!;
 }
 

@@ -27,14 +27,14 @@ test('duplicates: open tickets of the same category within 250 m, nearest first,
   const near = [];
   for (const metres of [200, 20, 120, 60, 240, 180]) near.push(await makeTicket(t.db, north(metres), op));
   await makeTicket(t.db, north(300), op); // too far
-  await makeTicket(t.db, { ...north(10), categoryCode: 'city.facilities.lights' }, op); // another category
-  const found = await findDuplicates(t.db, op, { categoryCode: 'city.sanitation.garbage', ...inside });
+  await makeTicket(t.db, { ...north(10), categoryCode: 'JT-XHD' }, op); // another category
+  const found = await findDuplicates(t.db, op, { categoryCode: 'CG-SRHW-LJQY', ...inside });
   assert.deepEqual(found.map((d) => Math.round(d.distanceMetres)), [20, 60, 120, 180, 200]);
   assert.ok(Math.abs(found[0]!.distanceMetres - haversineMetres(inside.lon, inside.lat, found[0]!.lon, found[0]!.lat)) < 0.01);
-  const wider = await findDuplicates(t.db, op, { categoryCode: 'city.sanitation.garbage', ...inside, radiusMetres: 1000, limit: 10 });
+  const wider = await findDuplicates(t.db, op, { categoryCode: 'CG-SRHW-LJQY', ...inside, radiusMetres: 1000, limit: 10 });
   assert.equal(wider.length, 7);
   // Departments see only what is theirs.
-  assert.deepEqual(await findDuplicates(t.db, city.actors.ycHandler, { categoryCode: 'city.sanitation.garbage', ...inside }), []);
+  assert.deepEqual(await findDuplicates(t.db, city.actors.ycHandler, { categoryCode: 'CG-SRHW-LJQY', ...inside }), []);
 });
 
 test('并单: duplicates are merged into the main ticket, and close with its reply', async () => {
@@ -46,7 +46,7 @@ test('并单: duplicates are merged into the main ticket, and close with its rep
   await assert.rejects(run(t.db, handler, mergeTickets, { mainId: main.id, duplicateIds: [dup1.id] }), refusal('hotline.not-centre', 403));
   const { merged } = await run(t.db, operator, mergeTickets, { mainId: main.id, duplicateIds: [dup1.id, dup2.id] });
   assert.deepEqual(merged.map((m) => [m.state, m.mainTicketId]), [['merged', main.id], ['merged', main.id]]);
-  const open = await findDuplicates(t.db, operator, { categoryCode: 'city.sanitation.garbage', ...north(510), radiusMetres: 50 });
+  const open = await findDuplicates(t.db, operator, { categoryCode: 'CG-SRHW-LJQY', ...north(510), radiusMetres: 50 });
   assert.deepEqual(open.map((d) => d.id), [main.id], 'merged tickets are no longer suggested');
   await run(t.db, operator, dispatchTicket, { ticketId: main.id });
   await run(t.db, handler, acceptTicket, { ticketId: main.id });

@@ -1,7 +1,7 @@
 import { systemActor, type Actor } from '../../src/kernel/auth/index.ts';
 import type { Db, Queryable } from '../../src/kernel/db/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
-import { createCategory, createTicket, hotlineLedgerActions, hotlineMessages, setDispatchRule, type CreateTicket } from '../../src/hotline/index.ts';
+import { createTicket, loadDemoCategories, hotlineLedgerActions, hotlineMessages, setDispatchRule, type CreateTicket } from '../../src/hotline/index.ts';
 import { hotlineRoutes, open311Routes } from '../../src/hotline/routes.ts';
 import { registerMessages } from '../../src/kernel/http/index.ts';
 import { registerLedgerActions } from '../../src/kernel/ledger/index.ts';
@@ -32,7 +32,7 @@ export function memberOf(departmentId: number, roles: Role[], root: string, id =
 
 /**
  * The smallest hotline city: 广安区 with one grid, the 12345 centre, 广安区城市管理局 and 岳池县城市管理局,
- * the category 城市管理 › 市容环卫 › 垃圾清运 (and 路灯 under 市政设施), the catalogue sending 城市管理 in
+ * the demo's category tree (城市管理 › 市容环卫 › 垃圾清运 …, the classifier's), the catalogue sending 城市管理 (CG) in
  * 广安区 to its 城市管理局, and logins: operator (centre), handler (广安区城管), yc_handler (岳池县城管).
  */
 export async function makeHotlineCity(db: Db) {
@@ -48,12 +48,8 @@ export async function makeHotlineCity(db: Db) {
   const seed = systemActor('test');
   await withTransaction(db, async (tx) => {
     const ctx = { tx, actor: seed, now: new Date() };
-    await createCategory(ctx, { code: 'city', name: '城市管理' });
-    await createCategory(ctx, { code: 'city.sanitation', name: '市容环卫', parentCode: 'city' });
-    await createCategory(ctx, { code: 'city.sanitation.garbage', name: '垃圾清运', parentCode: 'city.sanitation', keywords: '垃圾,清运' });
-    await createCategory(ctx, { code: 'city.facilities', name: '市政设施', parentCode: 'city' });
-    await createCategory(ctx, { code: 'city.facilities.lights', name: '路灯', parentCode: 'city.facilities' });
-    await setDispatchRule(ctx, { categoryCode: 'city', divisionPrefix: '511602', departmentId: gaUrban });
+    await loadDemoCategories(ctx);
+    await setDispatchRule(ctx, { categoryCode: 'CG', divisionPrefix: '511602', departmentId: gaUrban });
   });
   return {
     centreDept, gaUrban, ycUrban, operator, handler, ycHandler,
@@ -67,7 +63,7 @@ export async function makeHotlineCity(db: Db) {
 }
 
 export const ticketInput = (overrides: Partial<CreateTicket> = {}): CreateTicket => ({
-  channel: 'phone', kind: 'complaint', categoryCode: 'city.sanitation.garbage', description: '小区门口垃圾三天没人清运',
+  channel: 'phone', kind: 'complaint', categoryCode: 'CG-SRHW-LJQY', description: '小区门口垃圾三天没人清运',
   ...inside, address: '广安区浓洄街道建设路12号', callerName: '张三', callerPhone: '13812345678', ...overrides,
 });
 

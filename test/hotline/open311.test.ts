@@ -38,7 +38,7 @@ before(async () => {
   await run(t.db, city.actors.handler, acceptTicket, { ticketId: done.id });
   await run(t.db, city.actors.handler, replyTicket, { ticketId: done.id, reply: '已清运完毕' });
   closedNumber = (await run(t.db, city.actors.operator, closeTicket, { ticketId: done.id })).number;
-  await makeTicket(t.db, { categoryCode: 'city.facilities.lights', description: '路灯不亮' }, city.actors.operator);
+  await makeTicket(t.db, { categoryCode: 'JT-XHD', description: '路口信号灯不亮' }, city.actors.operator);
 });
 after(() => t.close());
 
@@ -53,16 +53,18 @@ test('services: the leaf categories, valid against services.json, in JSON and XM
   assert.equal(res.statusCode, 200);
   assertValid('services.json', res.json());
   res.json().forEach((s: unknown) => assertValid('service.json', s));
-  assert.deepEqual(res.json().map((s: { service_code: string }) => s.service_code), ['city.facilities.lights', 'city.sanitation.garbage']);
-  assert.equal(res.json()[1].group, '城市管理');
+  const codes = res.json().map((s: { service_code: string }) => s.service_code);
+  assert.equal(codes.length, 20, 'every leaf of the category tree');
+  assert.deepEqual(codes.slice(0, 2), ['CG-SRHW-LJQY', 'CG-SRHW-ZDJY']);
+  assert.equal(res.json()[0].group, '城市管理');
   assert.deepEqual((await get('/services')).json(), res.json());
   const xml = await get('/services.xml');
   assert.match(xml.headers['content-type'] as string, /^text\/xml/);
-  assert.match(xml.body, /^<\?xml version="1.0" encoding="utf-8"\?><services><service><service_code>city.facilities.lights<\/service_code><service_name>路灯<\/service_name>/);
+  assert.match(xml.body, /^<\?xml version="1.0" encoding="utf-8"\?><services><service><service_code>CG-SRHW-LJQY<\/service_code><service_name>垃圾清运<\/service_name>/);
 });
 
 test('services/{code}: the definition, valid against service-definition.json; unknown codes 404 in Open311 format', async () => {
-  const res = await get('/services/city.sanitation.garbage.json');
+  const res = await get('/services/CG-SRHW-LJQY.json');
   assert.equal(res.statusCode, 200);
   assertValid('service-definition.json', res.json());
   assert.equal(res.json().attributes[0].values.length, 5);
@@ -74,7 +76,7 @@ test('services/{code}: the definition, valid against service-definition.json; un
 });
 
 test('POST requests needs a valid api_key and a known service and location; then files an open311 ticket', async () => {
-  const fields = { service_code: 'city.sanitation.garbage', lat: String(inside.lat), long: String(inside.lon), description: '垃圾桶满了', first_name: '五', last_name: '王', phone: '13700001111' };
+  const fields = { service_code: 'CG-SRHW-LJQY', lat: String(inside.lat), long: String(inside.lon), description: '垃圾桶满了', first_name: '五', last_name: '王', phone: '13700001111' };
   const noKey = await post('/requests.json', fields);
   assert.deepEqual([noKey.statusCode, noKey.json()[0].code], [400, 400]);
   const badKey = await post('/requests.json', { ...fields, api_key: 'forged' });
@@ -83,7 +85,7 @@ test('POST requests needs a valid api_key and a known service and location; then
   const outside = await post('/requests.json', { ...fields, api_key: apiKey, lat: '30.66', long: '104.06' });
   assert.equal(outside.statusCode, 400);
   assert.match(outside.json()[0].description, /^long: /);
-  const nowhere = await post('/requests.json', { api_key: apiKey, service_code: 'city.sanitation.garbage' });
+  const nowhere = await post('/requests.json', { api_key: apiKey, service_code: 'CG-SRHW-LJQY' });
   assert.equal(nowhere.statusCode, 400);
   const ok = await post('/requests.json', { ...fields, api_key: apiKey });
   assert.equal(ok.statusCode, 200);
@@ -93,12 +95,12 @@ test('POST requests needs a valid api_key and a known service and location; then
   assert.deepEqual(row, { channel: 'open311', caller_name: '王五', division_code: '511602001000' });
   const fetched = await get(`/requests/${created.service_request_id}.json`);
   assertValid('requests.json', fetched.json());
-  assert.deepEqual([fetched.json()[0].status, fetched.json()[0].service_code, fetched.json()[0].lat], ['open', 'city.sanitation.garbage', inside.lat]);
+  assert.deepEqual([fetched.json()[0].status, fetched.json()[0].service_code, fetched.json()[0].lat], ['open', 'CG-SRHW-LJQY', inside.lat]);
   assert.doesNotMatch(fetched.body, /王五|13700001111/, 'Open311 never shows the caller');
   const asXml = await post('/requests.xml', { ...fields, api_key: apiKey });
   assert.match(asXml.body, /<service_requests><request><service_request_id>\d{14}<\/service_request_id><service_notice\/><account_id\/><\/request><\/service_requests>$/);
   const json = await t.app.inject({ method: 'POST', url: `/open311/v2/requests.json?api_key=${encodeURIComponent(apiKey)}`,
-    payload: { service_code: 'city.facilities.lights', address_string: '浓洄街道建设路', description: '路灯坏了' } });
+    payload: { service_code: 'JT-XHD', address_string: '浓洄街道建设路', description: '红绿灯坏了' } });
   assert.equal(json.statusCode, 200, json.body);
   const byAddress = (await get(`/requests/${json.json()[0].service_request_id}.json`)).json()[0];
   assert.deepEqual([byAddress.address, byAddress.lat, byAddress.long], ['浓洄街道建设路', null, null]);
@@ -115,8 +117,8 @@ test('GET requests filters by id, service_code, dates and status; responses vali
   assert.deepEqual(closed.map((r: { service_request_id: string }) => r.service_request_id), [closedNumber]);
   assert.equal(closed[0].status_notes, '已清运完毕');
   assert.equal(closed[0].agency_responsible, '广安区城市管理综合执法局');
-  const lights = (await get('/requests.json?service_code=city.facilities.lights')).json();
-  assert.deepEqual(lights.map((r: { description: string }) => r.description), ['路灯坏了', '路灯不亮'], 'newest first');
+  const signals = (await get('/requests.json?service_code=JT-XHD')).json();
+  assert.deepEqual(signals.map((r: { description: string }) => r.description), ['红绿灯坏了', '路口信号灯不亮'], 'newest first');
   assert.equal((await get(`/requests.json?service_request_id=${closedNumber}`)).json().length, 1);
   assert.deepEqual((await get('/requests.json?start_date=2000-01-01T00:00:00Z&end_date=2000-02-01T00:00:00Z')).json(), []);
   const badDate = await get('/requests.json?start_date=yesterday');

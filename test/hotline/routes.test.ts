@@ -79,7 +79,7 @@ test('GET /tickets: the queue by deadline, scoped by department; duplicates near
   assert.ok(centre.total >= 1);
   assert.ok(centre.items.every((x: { state: string }) => ['received', 'dispatched'].includes(x.state)));
   assert.equal((await call('GET', '/tickets', 'yc_handler')).json().total, 0);
-  const dups = await call('GET', `/tickets/duplicates?categoryCode=city.sanitation.garbage&lon=${inside.lon}&lat=${inside.lat}`, 'operator');
+  const dups = await call('GET', `/tickets/duplicates?categoryCode=CG-SRHW-LJQY&lon=${inside.lon}&lat=${inside.lat}`, 'operator');
   assert.equal(dups.statusCode, 200);
   assert.ok(dups.json().items.length >= 1);
   assert.equal(dups.json().items[0].distanceMetres, 0);
@@ -89,9 +89,9 @@ test('GET /tickets: the queue by deadline, scoped by department; duplicates near
 
 test('categories are public; the catalogue is edited by admins only', async () => {
   const categories = (await call('GET', '/categories')).json().items;
-  assert.ok(categories.some((c: { code: string; path: string[] }) => c.code === 'city.sanitation.garbage' && c.path.join('›') === '城市管理›市容环卫›垃圾清运'));
-  assert.equal((await call('PUT', '/dispatch-rules', undefined, { categoryCode: 'city', divisionPrefix: '511621', departmentId: city.ycUrban })).statusCode, 401);
-  assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'city', divisionPrefix: '5116x', departmentId: city.ycUrban })).json().field, 'divisionPrefix');
-  assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'city', divisionPrefix: '511621', departmentId: city.ycUrban })).statusCode, 403);
+  assert.ok(categories.some((c: { code: string; path: string[] }) => c.code === 'CG-SRHW-LJQY' && c.path.join('›') === '城市管理›市容环卫›垃圾清运'));
+  assert.equal((await call('PUT', '/dispatch-rules', undefined, { categoryCode: 'CG', divisionPrefix: '511621', departmentId: city.ycUrban })).statusCode, 401);
+  assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'CG', divisionPrefix: '5116x', departmentId: city.ycUrban })).json().field, 'divisionPrefix');
+  assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'CG', divisionPrefix: '511621', departmentId: city.ycUrban })).statusCode, 403);
   assert.equal((await call('GET', '/return-reasons')).json().items[0].code, 'not-our-duty');
 });

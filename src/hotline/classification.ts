@@ -1,0 +1,97 @@
+/**
+ * 工单智能分类 for intake: the model in use (stored in the database, cached per connection until a newer
+ * one is stored), the category and urgency a text suggests, the operator's corrections kept as labelled
+ * examples, and retraining from all examples.
+ */
+import { assertCan, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import type { Queryable } from '../kernel/db/index.ts';
+import { DomainError } from '../kernel/errors.ts';
+import { appendToLedger } from '../kernel/ledger/index.ts';
+import { activeCategories, type Category } from './catalogue.ts';
+import {
+  crossValidate, fromJSON, suggestUrgency, trainClassifier, zhExamples,
+  type Classifier, type ClassifierJSON, type Example, type UrgencySuggestion,
+} from './classifier/index.ts';
+import { assertCentre, hotlineActions } from './policy.ts';
+
+export interface CategorySuggestion {
+  /** The most likely active category; null when the model knows none of the active categories. */
+  category: Category | null;
+  confidence: number;
+  /** Up to three active categories, best first (the first is `category`). */
+  alternatives: { category: Category; confidence: number }[];
+  urgency: UrgencySuggestion;
+}
+
+export interface TrainedModel {
+  id: number;
+  trainedAt: Date;
+  examples: number;
+  /** 5-fold cross-validated accuracy on the examples, 0..1. */
+  accuracy: number;
+}
+
+const FOLDS = 5;
+const models = new WeakMap<Queryable, { id: number; classifier: Classifier }>();
+
+/**
+ * The classifier in use: the newest stored model. Each connection keeps the model it loaded until a newer
+ * one is stored (retraining stores one). With none stored yet, trains from the built-in examples and the
+ * stored ones and stores the result as the system. MUST be called inside a transaction.
+ */
+export async function currentClassifier(tx: Queryable, now = new Date()): Promise<Classifier> {
+  const { rows: [latest] } = await tx.query<{ id: number | null }>('SELECT max(id)::int AS id FROM hotline_classifier_models');
+  const cached = models.get(tx);
+  if (cached && cached.id === latest?.id) return cached.classifier;
+  if (latest?.id == null) return (await trainModel(tx, systemActor('hotline-classifier'), now)).classifier;
+  const { rows: [row] } = await tx.query<{ model: ClassifierJSON }>('SELECT model FROM hotline_classifier_models WHERE id = $1', [latest.id]);
+  const classifier = fromJSON(row!.model);
+  models.set(tx, { id: latest.id, classifier });
+  return classifier;
+}
+
+/** Trains on the built-in examples plus every stored one, stores the model with its accuracy and puts it on the ledger. */
+async function trainModel(tx: Queryable, actor: Actor, now: Date): Promise<TrainedModel & { classifier: Classifier }> {
+  const { rows: stored } = await tx.query<Example>('SELECT text, label FROM hotline_classifier_examples ORDER BY id');
+  const examples = [...zhExamples(), ...stored];
+  const classifier = trainClassifier(examples);
+  const { accuracy } = crossValidate(examples, { folds: FOLDS });
+  const { rows: [row] } = await tx.query<{ id: number }>(
+    `INSERT INTO hotline_classifier_models (model, trained_at, example_count, accuracy) VALUES ($1, $2, $3, $4) RETURNING id::int`,
+    [JSON.stringify(classifier.toJSON()), now, examples.length, accuracy]);
+  models.set(tx, { id: row!.id, classifier });
+  await appendToLedger(tx, { actor, action: 'hotline.classifier.retrained', object: { type: 'hotline-classifier', id: row!.id }, at: now,
+    payload: { examples: examples.length, stored: stored.length, accuracy } });
+  return { id: row!.id, trainedAt: now, examples: examples.length, accuracy, classifier };
+}
+
+/** The category (among the active ones) and the urgency the text of a report suggests. */
+export async function suggestClassification(tx: Queryable, text: string, now = new Date()): Promise<CategorySuggestion> {
+  const classification = (await currentClassifier(tx, now)).classify(text);
+  const known = await activeCategories(tx, classification.alternatives.map((a) => a.label));
+  const alternatives = known.map((category) => ({
+    category, confidence: classification.alternatives.find((a) => a.label === category.code)!.confidence }));
+  return { category: alternatives[0]?.category ?? null, confidence: alternatives[0]?.confidence ?? 0, alternatives, urgency: suggestUrgency(text) };
+}
+
+/** The operator console's live suggestion while a call is typed in (staff only). */
+export async function suggestForText(ctx: Ctx, input: { text: string }): Promise<CategorySuggestion> {
+  assertCan(ctx.actor, hotlineActions.read);
+  const text = input.text.trim();
+  if (!text) throw new DomainError('validation', { field: 'text' }, 'type what the caller says');
+  return suggestClassification(ctx.tx, text, ctx.now);
+}
+
+/** Keeps an operator's correction (纠正) as a labelled example for the next retraining. */
+export async function keepCorrection(ctx: Ctx, correction: { text: string; label: string; ticketId: number }): Promise<void> {
+  await ctx.tx.query(
+    `INSERT INTO hotline_classifier_examples (text, label, source, ticket_id, created_at) VALUES ($1, $2, 'operator', $3, $4)`,
+    [correction.text, correction.label, correction.ticketId, ctx.now]);
+}
+
+/** Retrains the classifier from every example (the centre or a platform admin); the new model is in use at once. */
+export async function retrainClassifier(ctx: Ctx): Promise<TrainedModel> {
+  await assertCentre(ctx.tx, ctx.actor, hotlineActions.retrain);
+  const { id, trainedAt, examples, accuracy } = await trainModel(ctx.tx, ctx.actor, ctx.now);
+  return { id, trainedAt, examples, accuracy };
+}
