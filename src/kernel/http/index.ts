@@ -81,6 +81,8 @@ function problemFor(error: FastifyError | DomainError | Error): Problem {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status: 400, code: 'malformed-json', field: 'body', detail: fe.message };
   }
+  if (/timeout exceeded when trying to connect/.test(fe.message ?? ''))
+    return { status: 503, code: 'unavailable', detail: 'the database is busy; try again' };
   if (fe instanceof SyntaxError || fe.statusCode === 400) return { status: 400, code: 'malformed-json', field: 'body', detail: fe.message };
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return { status: fe.statusCode, code: fe.code ?? 'bad-request', detail: fe.message };
   return { status: 500, code: 'internal' };

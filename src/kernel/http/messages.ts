@@ -27,5 +27,6 @@ registerMessages({
   'unauthenticated': { zh: '请先登录', en: 'Login required' },
   'forbidden': { zh: '无权执行此操作', en: 'Not allowed' },
   'rate-limited': { zh: '请求过于频繁', en: 'Too many requests' },
+  'unavailable': { zh: '服务繁忙，请稍后再试', en: 'Service busy; try again' },
   'internal': { zh: '服务器内部错误', en: 'Internal error' },
 });

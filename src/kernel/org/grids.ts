@@ -131,7 +131,7 @@ interface GridIndex {
  */
 const indexes = new WeakMap<Db, { revision: number; index: Promise<GridIndex> }>();
 
-async function buildIndex(db: Db): Promise<GridIndex> {
+async function buildIndex(db: Queryable): Promise<GridIndex> {
   const { rows: grids } = await db.query<Grid>(`SELECT ${gridColumns} FROM grids ORDER BY code`);
   if (grids.length === 0) return { grids, boxes: null };
   const boxes = new Flatbush(grids.length);
@@ -145,13 +145,17 @@ async function buildIndex(db: Db): Promise<GridIndex> {
   return { grids, boxes };
 }
 
-async function currentIndex(db: Db): Promise<GridIndex> {
+async function currentIndex(db: Db, via: Queryable): Promise<GridIndex> {
   // Read before the grids are: an index built from newer rows than its tag is only rebuilt once more.
-  const { rows } = await db.query<{ revision: number }>('SELECT revision FROM grid_revision');
-  const revision = rows[0]!.revision;
+  // `own` is true when the revision row was bumped by `via`'s own open transaction: grids it has written
+  // but not committed, which no other caller may see, so that index is built for this call alone.
+  const { rows } = await via.query<{ revision: number; own: boolean }>(
+    `SELECT revision, xmin::text = (txid_current_if_assigned() % 4294967296)::text AS own FROM grid_revision`);
+  const { revision, own } = rows[0]!;
+  if (own) return buildIndex(via);
   const cached = indexes.get(db);
   if (cached?.revision === revision) return cached.index;
-  const index = buildIndex(db);
+  const index = buildIndex(via);
   indexes.set(db, { revision, index });
   index.catch(() => {
     if (indexes.get(db)?.index === index) indexes.delete(db);
@@ -161,10 +165,12 @@ async function currentIndex(db: Db): Promise<GridIndex> {
 
 /**
  * The grid containing the point (WGS 84 longitude, latitude), or null. A point on the edge two grids
- * share goes to the one with the smaller code. Pass the pool, not a transaction: the index is kept per pool.
+ * share goes to the one with the smaller code. The index is kept per pool `db`; a command inside a
+ * transaction passes it as `via`, so the lookup needs no second connection and sees the transaction's
+ * own grids.
  */
-export async function gridAt(db: Db, lon: number, lat: number): Promise<Grid | null> {
-  const { grids, boxes } = await currentIndex(db);
+export async function gridAt(db: Db, lon: number, lat: number, via: Queryable = db): Promise<Grid | null> {
+  const { grids, boxes } = await currentIndex(db, via);
   if (!boxes) return null;
   const candidates = boxes.search(lon, lat, lon, lat).sort((a, b) => a - b);
   const found = candidates.find((i) => booleanPointInPolygon([lon, lat], grids[i]!.geometry));

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { systemActor } from '../../../src/kernel/auth/actor.ts';
 import { checkPolygon, createGrid, gridAt, listGrids } from '../../../src/kernel/org/index.ts';
+import { withTransaction } from '../../../src/kernel/db/index.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { makeCast } from '../../helpers/factories.ts';
 import { ledgerCount, rectangle, refusal, run, staffActor } from './factories.ts';
@@ -93,9 +94,23 @@ describe('finding grids', () => {
     await createGrid({ tx: client, actor: systemActor('test'), now: new Date() },
       { code: '511602001000-G02', name: '浓洄街道第2网格', divisionCode: '511602001000', geometry: rectangle(106.5, 30.4, 106.6, 30.5) });
     assert.equal(await gridAt(t.db, 106.55, 30.45), null);
+    // The transaction itself sees its new grid, through its own connection, and no one else is given that index.
+    assert.equal((await gridAt(t.db, 106.55, 30.45, client))?.code, '511602001000-G02');
+    assert.equal(await gridAt(t.db, 106.55, 30.45), null);
     await client.query('COMMIT');
     client.release();
     assert.equal((await gridAt(t.db, 106.55, 30.45))?.code, '511602001000-G02');
+  });
+
+  test('lookups inside transactions need no second connection, so a full pool cannot starve them', { timeout: 10_000 }, async () => {
+    const { createPool } = await import('../../../src/kernel/db/index.ts');
+    const small = createPool(t.url, 2);
+    try {
+      const found = await Promise.all([0, 1].map(async () => withTransaction(small, (tx) => gridAt(small, 106.65, 30.45, tx))));
+      assert.deepEqual(found.map((g) => g?.code), ['511602001000-G01', '511602001000-G01']);
+    } finally {
+      await small.end();
+    }
   });
 
   test('a point on a shared edge goes to the grid with the smaller code', async () => {
