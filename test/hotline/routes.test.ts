@@ -95,3 +95,32 @@ test('categories are public; the catalogue is edited by admins only', async () =
   assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'CG', divisionPrefix: '511621', departmentId: city.ycUrban })).statusCode, 403);
   assert.equal((await call('GET', '/return-reasons')).json().items[0].code, 'not-our-duty');
 });
+
+test('GET /suggest: staff only, 400 naming text when empty, then the live suggestion; an emergency says where to transfer', async () => {
+  const url = `/suggest?text=${encodeURIComponent('十字路口的红绿灯坏了一直闪黄灯')}`;
+  assert.equal((await call('GET', url)).statusCode, 401);
+  const empty = await call('GET', '/suggest?text=%20', 'operator');
+  assert.deepEqual([empty.statusCode, empty.json().field], [400, 'text']);
+  assert.deepEqual([(await call('GET', '/suggest', 'operator')).json().field], ['text']);
+  const ok = await call('GET', url, 'operator');
+  assert.equal(ok.statusCode, 200);
+  const s = ok.json();
+  assert.deepEqual(s.category, { code: 'JT-XHD', name: '信号灯故障', path: ['交通', '信号灯故障'] });
+  assert.ok(s.confidence > 0.5);
+  assert.equal(s.alternatives[0].code, 'JT-XHD');
+  assert.equal(s.urgency, 'normal');
+  assert.equal('transferTo' in s, false);
+  const fire = (await call('GET', `/suggest?text=${encodeURIComponent('着火了')}`, 'handler')).json();
+  assert.deepEqual([fire.urgency, fire.emergency, fire.transferTo], ['urgent', 'fire', '119']);
+});
+
+test('POST /tickets without a category files it under the suggestion; POST /classifier/retrain is for the centre', async () => {
+  const made = await call('POST', '/tickets', 'operator', { ...ticketInput(), categoryCode: undefined, description: '楼下饭店的油烟直接排到我家窗户' });
+  assert.equal(made.statusCode, 201);
+  assert.deepEqual([made.json().category.code, made.json().suggestion.corrected], ['HB-YY', false]);
+  assert.equal((await call('POST', '/classifier/retrain')).statusCode, 401);
+  assert.equal((await call('POST', '/classifier/retrain', 'handler')).statusCode, 403);
+  const retrained = await call('POST', '/classifier/retrain', 'operator');
+  assert.equal(retrained.statusCode, 200);
+  assert.ok(retrained.json().accuracy > 0.5 && retrained.json().accuracy <= 1);
+});

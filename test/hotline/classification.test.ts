@@ -1,0 +1,82 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { intakeTicket, retrainClassifier, suggestClassification } from '../../src/hotline/index.ts';
+import { zhExamples } from '../../src/hotline/classifier/index.ts';
+import { withTransaction } from '../../src/kernel/db/index.ts';
+import { ledgerCount, makeHotlineCity, makeTicket, refusal, run, ticketInput } from './factories.ts';
+
+let t: TestDb;
+let city: Awaited<ReturnType<typeof makeHotlineCity>>;
+before(async () => {
+  t = await createTestDb();
+  city = await makeHotlineCity(t.db);
+});
+after(() => t.drop());
+
+const suggest = (text: string) => withTransaction(t.db, (tx) => suggestClassification(tx, text));
+const operatorExamples = async () => (await t.db.query<{ text: string; label: string; ticketId: number }>(
+  `SELECT text, label, ticket_id::int AS "ticketId" FROM hotline_classifier_examples WHERE source = 'operator' ORDER BY id`)).rows;
+
+test('texts written apart from the examples get their category, with its path and alternatives; the first use trains and stores a model', async () => {
+  const cases: [string, string, string[]][] = [
+    ['楼下饭店的油烟直接排到我家窗户', 'HB-YY', ['环境保护', '油烟']],
+    ['小区垃圾站三天没人来拉，臭气熏天', 'CG-SRHW-LJQY', ['城市管理', '市容环卫', '垃圾清运']],
+    ['十字路口的红绿灯坏了一直闪黄灯', 'JT-XHD', ['交通', '信号灯故障']],
+    ['晚上工地还在施工，吵得睡不着', 'HB-ZYRM', ['环境保护', '噪音扰民']],
+    ['超市卖的牛奶过期了', 'SJ-SPAQ', ['市场监管', '食品安全']],
+  ];
+  for (const [text, code, path] of cases) {
+    const s = await suggest(text);
+    assert.deepEqual([s.category?.code, s.category?.path], [code, path], text);
+    assert.ok(s.confidence > 0.5 && s.confidence <= 1, `${text}: ${s.confidence}`);
+    assert.equal(s.alternatives[0]!.category.code, code);
+    assert.equal(s.urgency.urgency, 'normal');
+  }
+  const { rows: [model] } = await t.db.query<{ n: number; examples: number; accuracy: number }>(
+    'SELECT count(*) OVER ()::int AS n, example_count AS examples, accuracy FROM hotline_classifier_models');
+  assert.equal(model!.n, 1, 'trained once, then loaded');
+  assert.ok(model!.examples >= 285 && model!.accuracy > 0.5, JSON.stringify(model));
+  assert.equal(await ledgerCount(t.db, 'hotline.classifier.retrained'), 1);
+});
+
+test('intake without a category files the ticket under the suggestion and records the classification', async () => {
+  const before = await ledgerCount(t.db, 'hotline.ticket.classified');
+  const { ticket, routedDepartmentId } = await run(t.db, city.actors.operator, intakeTicket,
+    ticketInput({ categoryCode: undefined, description: '小区垃圾站三天没人来拉，臭气熏天' }));
+  assert.deepEqual([ticket.categoryCode, ticket.suggestedCategoryCode, ticket.categoryCorrected], ['CG-SRHW-LJQY', 'CG-SRHW-LJQY', false]);
+  assert.ok(ticket.suggestionConfidence! > 0.5);
+  assert.deepEqual([ticket.urgency, ticket.emergency, ticket.transferTo], ['normal', false, null]);
+  assert.equal(routedDepartmentId, city.gaUrban, 'the suggested category is routed like a chosen one');
+  assert.equal(await ledgerCount(t.db, 'hotline.ticket.classified'), before + 1);
+  assert.deepEqual(await operatorExamples(), [], 'taking the suggestion is no correction');
+});
+
+test('an operator\'s correction is kept, and after retraining the text is classified as corrected', async () => {
+  const text = '小区里的路灯坏了好久';
+  const first = (await suggest(text)).category!.code;
+  assert.notEqual(first, 'ZF-WYJF');
+  const ticket = await makeTicket(t.db, { categoryCode: 'ZF-WYJF', description: text }, city.actors.operator);
+  assert.deepEqual([ticket.categoryCode, ticket.suggestedCategoryCode, ticket.categoryCorrected], ['ZF-WYJF', first, true]);
+  assert.deepEqual(await operatorExamples(), [{ text, label: 'ZF-WYJF', ticketId: ticket.id }]);
+  assert.equal((await suggest(text)).category!.code, first, 'the model in use changes only when retrained');
+
+  await assert.rejects(run(t.db, city.actors.handler, retrainClassifier, {}), refusal('hotline.not-centre', 403));
+  const retrainedBefore = await ledgerCount(t.db, 'hotline.classifier.retrained');
+  const trained = await run(t.db, city.actors.operator, retrainClassifier, {});
+  assert.ok(trained.accuracy > 0.5 && trained.accuracy <= 1);
+  assert.equal(trained.examples, zhExamples().length + (await t.db.query('SELECT 1 FROM hotline_classifier_examples')).rowCount!);
+  assert.equal(await ledgerCount(t.db, 'hotline.classifier.retrained'), retrainedBefore + 1);
+  assert.equal((await suggest(text)).category!.code, 'ZF-WYJF');
+});
+
+test('着火了 is an urgent fire emergency for 119; an operator\'s urgency stands, the transfer is still shown', async () => {
+  const s = await suggest('着火了');
+  assert.deepEqual([s.urgency.urgency, s.urgency.emergency, s.urgency.transferTo], ['urgent', 'fire', '119']);
+  const fire = await makeTicket(t.db, { categoryCode: 'GA-XFYH', description: '着火了' }, city.actors.operator);
+  assert.deepEqual([fire.urgency, fire.emergency, fire.emergencyKind, fire.transferTo], ['urgent', true, 'fire', '119']);
+  const chosen = await makeTicket(t.db, { categoryCode: 'GA-XFYH', description: '楼道里着火了', urgency: 'normal' }, city.actors.operator);
+  assert.deepEqual([chosen.urgency, chosen.emergency, chosen.transferTo], ['normal', true, '119']);
+  const risk = await makeTicket(t.db, { categoryCode: 'GA-XFYH', description: '楼道堆满杂物，存在火灾隐患' }, city.actors.operator);
+  assert.deepEqual([risk.urgency, risk.emergency, risk.transferTo], ['normal', false, null], 'a fire risk is no fire');
+});
