@@ -13,12 +13,13 @@ export interface Place {
   divisionCode: string;
 }
 
-export type Locator = (lon: number, lat: number) => Promise<Place | null>;
+/** Finds the place of a point; `via` is the command's transaction, so the lookup takes no second connection. */
+export type Locator = (lon: number, lat: number, via: Queryable) => Promise<Place | null>;
 
-/** The kernel's grid lookup on a pool (cached per pool, refreshed when grids change). */
+/** The kernel's grid lookup, its index cached per pool and refreshed when grids change. */
 export function poolLocator(db: Db): Locator {
-  return async (lon, lat) => {
-    const grid = await gridAt(db, lon, lat);
+  return async (lon, lat, via) => {
+    const grid = await gridAt(db, lon, lat, via);
     return grid && { gridCode: grid.code, divisionCode: grid.divisionCode };
   };
 }

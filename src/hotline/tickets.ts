@@ -153,7 +153,7 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
   let divisionCode: string | null = null;
   let gridCode: string | null = null;
   if (hasPoint) {
-    const place = await (ctx.locate ?? await snapshotLocator(tx))(input.lon!, input.lat!);
+    const place = await (ctx.locate ?? await snapshotLocator(tx))(input.lon!, input.lat!, tx);
     if (!place) throw new DomainError('hotline.outside-city', { field: 'lon' }, `(${input.lon}, ${input.lat}) is in none of the city's grids`);
     ({ divisionCode, gridCode } = place);
   } else if (input.divisionCode !== undefined) {
