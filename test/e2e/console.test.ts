@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { demoPassword, loadDemoCity } from '../../demo/load.ts';
 import { buildApp } from '../../src/server.ts';
@@ -103,6 +103,27 @@ function step(name: string, fn: () => Promise<void>): void {
   });
 }
 
+/**
+ * Picks a department in the form's searchable select and waits until the select shows it. The options
+ * arrive with the department list, and a click during the dropdown's opening animation can miss, so the
+ * pick is tried again until it has taken.
+ */
+async function pickDepartment(form: Locator, label: string, name: string): Promise<void> {
+  const field = form.locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) });
+  for (let attempt = 1; ; attempt++) {
+    await form.getByLabel(label, { exact: true }).click();
+    await page.keyboard.type(name);
+    await page.locator('.ant-select-item-option', { hasText: name }).first().click();
+    try {
+      await field.locator('.ant-select-content, .ant-select-selection-item', { hasText: name }).first().waitFor({ timeout: 3000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await form.locator('.ant-modal-title').click(); // closes the dropdown; Escape would close the modal too
+    }
+  }
+}
+
 async function openPage(menuLabel: string, path: string) {
   if (page.viewportSize()!.width < 992) {
     await page.getByRole('button', { name: /打开菜单|Open menu/ }).click();
@@ -165,9 +186,7 @@ describe('web console', () => {
     await form.getByLabel('用户名', { exact: true }).fill('Not A Name!');
     await form.getByLabel('姓名', { exact: true }).fill('测试人员');
     await form.getByLabel('初始密码').fill('Long-enough-pass-2026');
-    await form.getByLabel('部门', { exact: true }).click();
-    await page.keyboard.type('岳池县民政局');
-    await page.locator('.ant-select-item-option', { hasText: '岳池县民政局' }).first().click();
+    await pickDepartment(form, '部门', '岳池县民政局');
     await form.getByRole('button', { name: /保\s*存/ }).click();
     // The server refuses the username (auth.bad-username, field "username"); the message sits under that field.
     await form.locator('.ant-form-item', { hasText: '用户名' }).getByText('用户名格式不正确').waitFor();
@@ -226,9 +245,7 @@ describe('web console', () => {
     await form.getByLabel('Username', { exact: true }).fill('x');
     await form.getByLabel('Name', { exact: true }).fill('Test');
     await form.getByLabel('Initial password').fill('Long-enough-pass-2026');
-    await form.getByLabel('Department', { exact: true }).click();
-    await page.keyboard.type('岳池县民政局');
-    await page.locator('.ant-select-item-option', { hasText: '岳池县民政局' }).first().click();
+    await pickDepartment(form, 'Department', '岳池县民政局');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.locator('.ant-form-item', { hasText: 'Username' }).getByText('Invalid username').waitFor();
     await form.getByRole('button', { name: 'Cancel' }).click();
