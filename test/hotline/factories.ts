@@ -1,13 +1,8 @@
 import { systemActor, type Actor } from '../../src/kernel/auth/index.ts';
 import type { Db, Queryable } from '../../src/kernel/db/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
-import { createTicket, loadDemoCategories, hotlineLedgerActions, hotlineMessages, setDispatchRule, type CreateTicket } from '../../src/hotline/index.ts';
-import { hotlineRoutes, open311Routes } from '../../src/hotline/routes.ts';
-import { registerMessages } from '../../src/kernel/http/index.ts';
-import { registerLedgerActions } from '../../src/kernel/ledger/index.ts';
-import { buildApp } from '../../src/server.ts';
-import { createTestDb } from '../helpers/db.ts';
-import { makeDivisions, makeStaff, testPassword, type TestApp } from '../helpers/factories.ts';
+import { createTicket, loadDemoCategories, setDispatchRule, type CreateTicket } from '../../src/hotline/index.ts';
+import { makeDivisions, makeStaff } from '../helpers/factories.ts';
 import { rectangle, run, staffActor } from '../kernel/org/factories.ts';
 import { grantsOf } from '../../src/kernel/auth/policy.ts';
 import { jurisdictionOf, type Role } from '../../src/kernel/auth/actor.ts';
@@ -72,29 +67,3 @@ export function makeTicket(db: Db, overrides: Partial<CreateTicket> = {}, actor:
   return run(db, actor, createTicket, ticketInput(overrides));
 }
 
-/**
- * The platform's app with the hotline's routes, whether or not src/server.ts registers them yet.
- */
-export async function createHotlineTestApp(): Promise<TestApp> {
-  const testDb = await createTestDb();
-  const app = await buildApp({ db: testDb.db });
-  registerMessages(hotlineMessages);
-  registerLedgerActions(hotlineLedgerActions);
-  if (!app.hasRoute({ method: 'GET', url: '/api/v1/hotline/categories' })) {
-    await app.register(hotlineRoutes, { prefix: '/api/v1/hotline' });
-    await app.register(open311Routes, { prefix: '/open311/v2' });
-  }
-  await app.ready();
-  return {
-    ...testDb, app,
-    async login(username, password = testPassword) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
-      if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
-      return `yw_session=${res.cookies.find((c) => c.name === 'yw_session')!.value}`;
-    },
-    async close() {
-      await app.close();
-      await testDb.drop();
-    },
-  };
-}

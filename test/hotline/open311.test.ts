@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
 import { issueApiToken, revokeApiToken, systemActor } from '../../src/kernel/auth/index.ts';
-import { createHotlineTestApp, inside, makeHotlineCity, makeTicket, run } from './factories.ts';
+import { createTestApp } from '../helpers/factories.ts';
+import { inside, makeHotlineCity, makeTicket, run } from './factories.ts';
 import type { TestApp } from '../helpers/factories.ts';
 import { acceptTicket, closeTicket, dispatchTicket, replyTicket } from '../../src/hotline/index.ts';
 
@@ -28,7 +29,7 @@ let apiKey: string;
 let tokenId: string;
 let closedNumber: string;
 before(async () => {
-  t = await createHotlineTestApp();
+  t = await createTestApp();
   city = await makeHotlineCity(t.db);
   const issued = await run(t.db, systemActor('test'), issueApiToken, { name: 'city app', roles: ['officer'], divisionCode: '511600000000', validDays: 30 });
   apiKey = issued.token;

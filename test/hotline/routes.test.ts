@@ -1,13 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ticketInput, createHotlineTestApp, makeHotlineCity, inside } from './factories.ts';
+import { createTestApp } from '../helpers/factories.ts';
+import { ticketInput, makeHotlineCity, inside } from './factories.ts';
 import type { TestApp } from '../helpers/factories.ts';
 
 let t: TestApp;
 let city: Awaited<ReturnType<typeof makeHotlineCity>>;
 const cookies: Record<string, string> = {};
 before(async () => {
-  t = await createHotlineTestApp();
+  t = await createTestApp();
   city = await makeHotlineCity(t.db);
   for (const user of ['operator', 'handler', 'yc_handler']) cookies[user] = await t.login(user);
 });
