@@ -170,9 +170,21 @@ async function currentIndex(db: Db, via: Queryable): Promise<GridIndex> {
  * own grids.
  */
 export async function gridAt(db: Db, lon: number, lat: number, via: Queryable = db): Promise<Grid | null> {
-  const { grids, boxes } = await currentIndex(db, via);
+  return gridIn(await currentIndex(db, via), lon, lat);
+}
+
+function gridIn({ grids, boxes }: GridIndex, lon: number, lat: number): Grid | null {
   if (!boxes) return null;
   const candidates = boxes.search(lon, lat, lon, lat).sort((a, b) => a - b);
   const found = candidates.find((i) => booleanPointInPolygon([lon, lat], grids[i]!.geometry));
   return found === undefined ? null : grids[found]!;
+}
+
+/**
+ * A point-in-grid lookup over the grids as `via` sees them now, built once and never shared: for a long
+ * run of lookups inside one transaction (a seed or an import) that has no pool to cache an index on.
+ */
+export async function gridLocator(via: Queryable): Promise<(lon: number, lat: number) => Grid | null> {
+  const index = await buildIndex(via);
+  return (lon, lat) => gridIn(index, lon, lat);
 }

@@ -7,7 +7,7 @@ export {
   createDivision, divisionTree, getDivision, listDivisionChildren, renameDivision,
   type CreateDivision, type Division, type DivisionDetail, type DivisionNode, type DivisionSummary,
 } from './divisions.ts';
-export { checkPolygon, createGrid, gridAt, gridFeature, listGrids, type CreateGrid, type Grid, type GridFeature, type Polygon } from './grids.ts';
+export { checkPolygon, createGrid, gridAt, gridFeature, gridLocator, listGrids, type CreateGrid, type Grid, type GridFeature, type Polygon } from './grids.ts';
 export { orgLedgerActions, orgMessages } from './messages.ts';
 export { presentDepartment, presentDivision, presentDivisionNode } from './present.ts';
 export { exportDepartments, exportDivisions, importDepartments, importDivisions, type ImportReport, type RowError } from './transfer.ts';
