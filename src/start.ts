@@ -3,6 +3,7 @@ import { migrate } from './kernel/db/index.ts';
 import { openDatabase } from './kernel/db/open.ts';
 import { StartupError } from './kernel/errors.ts';
 import { ledgerSigner, startSequencer } from './kernel/ledger/index.ts';
+import { startSweeps, type SweepRunner } from './kernel/jobs/index.ts';
 import { seedOfficialHolidays } from './kernel/calendar/index.ts';
 import { withTransaction } from './kernel/db/index.ts';
 import { buildApp } from './server.ts';
@@ -16,7 +17,7 @@ export interface RunningPlatform {
 
 /**
  * `yiwang start`: database (embedded unless DATABASE_URL), migrations, the demo city on first start,
- * the web console, the HTTP server and the ledger sequencer.
+ * the web console, the HTTP server, the ledger sequencer and the modules' sweeps.
  */
 export async function startPlatform(config: Config, log: (line: string) => void = console.log): Promise<RunningPlatform> {
   const started = performance.now();
@@ -24,8 +25,10 @@ export async function startPlatform(config: Config, log: (line: string) => void 
   const { db } = database;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let sequencer: ReturnType<typeof startSequencer> | undefined;
+  let sweeps: SweepRunner | undefined;
   const stop = async () => {
     await app?.close();
+    await sweeps?.stop();
     await sequencer?.stop();
     await database.close();
   };
@@ -39,6 +42,8 @@ export async function startPlatform(config: Config, log: (line: string) => void 
     await ensureWebBuilt(log);
     app = await buildApp({ db, logLevel: config.logLevel, serveWeb: true, secureCookies: process.env.YIWANG_SECURE_COOKIES === '1' });
     sequencer = startSequencer(db, { signer: await ledgerSigner(db, config.ledgerOrigin) });
+    // Modules register their sweeps (deadline warnings, escalations) when buildApp imports them.
+    sweeps = startSweeps(db, (line) => app?.log.error(line));
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (error) {

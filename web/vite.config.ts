@@ -13,7 +13,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
   },
   server: {
-    proxy: Object.fromEntries(['/api', '/docs', '/openapi.json'].map((prefix) =>
+    proxy: Object.fromEntries(['/api', '/docs', '/openapi.json', '/open311', '/hub', '/credentials'].map((prefix) =>
       [prefix, process.env.YIWANG_API ?? 'http://127.0.0.1:3000'])),
   },
 });

@@ -1,37 +1,36 @@
-import { lazy, Suspense, useEffect, type LazyExoticComponent, type ReactNode } from 'react';
+import { Suspense, useEffect } from 'react';
 import { Spin } from 'antd';
 import { useSession } from './session';
 import { navigate, usePath } from './router';
-import { ConsoleLayout, type PageKey } from './ConsoleLayout';
+import { ConsoleLayout } from './ConsoleLayout';
+import { PublicLayout } from './PublicLayout';
 import { LoginPage } from './pages/LoginPage';
+import { consolePageAt, pagesFor, publicPageAt } from './modules';
 
-// Each page is its own chunk: the login screen does not wait for the calendar or the ledger code.
-const pages: Record<PageKey, LazyExoticComponent<() => ReactNode>> = {
-  org: lazy(() => import('./pages/OrgPage')),
-  staff: lazy(() => import('./pages/StaffPage')),
-  calendar: lazy(() => import('./pages/CalendarPage')),
-  ledger: lazy(() => import('./pages/LedgerPage')),
-};
-
-const pageOf = (path: string): PageKey | undefined =>
-  (Object.keys(pages) as PageKey[]).find((key) => path === `/${key}` || path.startsWith(`/${key}/`));
+const loading = <Spin style={{ display: 'block', margin: 48 }} />;
 
 export function App() {
   const { user } = useSession();
   const path = usePath();
-  const page = pageOf(path);
+  const publicPage = publicPageAt(path);
+  const page = user ? consolePageAt(path) : undefined;
+  const home = user ? pagesFor(user)[0] : undefined;
 
   useEffect(() => {
-    if (user && !page) navigate('/org');
-  }, [user, page]);
+    if (user && !page && !publicPage && home) navigate(`/${home.key}`);
+  }, [user, page, publicPage, home]);
 
+  if (publicPage) {
+    const Page = publicPage.component;
+    return <PublicLayout><Suspense fallback={loading}><Page /></Suspense></PublicLayout>;
+  }
   if (user === undefined) return <Spin fullscreen />;
   if (user === null) return <LoginPage />;
   if (!page) return null;
-  const Page = pages[page];
+  const Page = page.component;
   return (
-    <ConsoleLayout page={page}>
-      <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+    <ConsoleLayout page={page.key}>
+      <Suspense fallback={loading}>
         <Page />
       </Suspense>
     </ConsoleLayout>

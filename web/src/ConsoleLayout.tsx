@@ -1,25 +1,15 @@
 import { useState, type ReactNode } from 'react';
 import { Button, Drawer, Grid, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
-import {
-  ApartmentOutlined, ApiOutlined, CalendarOutlined, LogoutOutlined, MenuOutlined, SafetyCertificateOutlined, TeamOutlined,
-} from '@ant-design/icons';
+import { ApiOutlined, LogoutOutlined, MenuOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { switchLanguage, type Language } from './i18n';
 import { navigate } from './router';
 import { useSession } from './session';
 import { roleColor } from './roles';
-
-export type PageKey = 'org' | 'staff' | 'calendar' | 'ledger';
-
-const icons: Record<PageKey, ReactNode> = {
-  org: <ApartmentOutlined />,
-  staff: <TeamOutlined />,
-  calendar: <CalendarOutlined />,
-  ledger: <SafetyCertificateOutlined />,
-};
+import { pagesFor } from './modules';
 
 /** Header with who is logged in, the language switch and logout; the page menu at the side (a drawer on phones). */
-export function ConsoleLayout({ page, children }: { page: PageKey; children: ReactNode }) {
+export function ConsoleLayout({ page, children }: { page: string; children: ReactNode }) {
   const { t, i18n } = useTranslation();
   const { user, logout } = useSession();
   const screens = Grid.useBreakpoint();
@@ -36,7 +26,7 @@ export function ConsoleLayout({ page, children }: { page: PageKey; children: Rea
         navigate(`/${key}`);
       }}
       items={[
-        ...(Object.keys(icons) as PageKey[]).map((key) => ({ key, icon: icons[key], label: t(`menu.${key}`) })),
+        ...(user ? pagesFor(user) : []).map(({ key, icon }) => ({ key, icon, label: t(`menu.${key}`) })),
         { type: 'divider' as const },
         { key: 'docs', icon: <ApiOutlined />, label: <a href="/docs" target="_blank" rel="noreferrer">{t('menu.docs')}</a> },
       ]}
@@ -47,7 +37,7 @@ export function ConsoleLayout({ page, children }: { page: PageKey; children: Rea
     <Layout className="console">
       <Layout.Header className="console-header">
         {!wide && <Button type="text" icon={<MenuOutlined />} aria-label={t('menu.open')} onClick={() => setDrawerOpen(true)} className="console-header-button" />}
-        <a className="console-brand" href="/org" onClick={(e) => { e.preventDefault(); navigate('/org'); }}>
+        <a className="console-brand" href="/" onClick={(e) => { e.preventDefault(); navigate('/'); }}>
           <span className="console-brand-mark">一网</span>
           <span className="console-brand-name">Yiwang</span>
         </a>

@@ -13,8 +13,27 @@ function rememberedLanguage(): Language {
   return stored === 'en' ? 'en' : 'zh-CN';
 }
 
+type Messages = { [key: string]: string | Messages };
+
+/** Merges module message files into the shared ones, so each module keeps its own strings. */
+function merge(into: Messages, from: Messages): Messages {
+  for (const [key, value] of Object.entries(from)) {
+    const existing = into[key];
+    into[key] = typeof value === 'object' && typeof existing === 'object' ? merge({ ...existing }, value) : value;
+  }
+  return into;
+}
+
+// Each module may ship web/src/<module>/locales/{zh-CN,en}.json next to its pages.
+const moduleMessages = import.meta.glob<Messages>('./*/locales/*.json', { eager: true, import: 'default' });
+function messagesFor(language: Language, base: Messages): Messages {
+  return Object.entries(moduleMessages)
+    .filter(([file]) => file.endsWith(`/${language}.json`))
+    .reduce((all, [, messages]) => merge(all, messages), merge({}, base));
+}
+
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: { 'zh-CN': { translation: messagesFor('zh-CN', zhCN) }, en: { translation: messagesFor('en', en) } },
   lng: rememberedLanguage(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },

@@ -1,0 +1,138 @@
+// The platform with the demo city in this process, and a real Chromium driving its web app.
+// Needs web/dist built (`npm test` builds it) and Chromium at /usr/bin/chromium.
+import { after, afterEach, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { loadDemoCity } from '../../demo/load.ts';
+import { buildApp } from '../../src/server.ts';
+import { startSequencer, type Sequencer } from '../../src/kernel/ledger/index.ts';
+import type { App } from '../../src/kernel/http/index.ts';
+
+export const wide = { width: 1280, height: 800 };
+export const phone = { width: 390, height: 844 };
+
+export interface BrowserSuite {
+  /** Filled in by the suite's `before` hook. */
+  page: Page;
+  base: string;
+  testDb: TestDb;
+  app: App;
+  /** A full-page screenshot from the top, so the sticky header sits where a user sees it. */
+  shot(name: string): Promise<void>;
+  /** Waits until `text` is visible somewhere on the page; fails the test otherwise. */
+  sees(text: string | RegExp): Promise<void>;
+  /** A step in the browser; when it fails, the page as it was is saved beside the other screenshots. */
+  step(name: string, fn: () => Promise<void>): void;
+  /** Opens a console page through the side menu (the drawer on phones). */
+  openPage(menuLabel: string, path: string): Promise<void>;
+  /** Logs in through the login form. */
+  login(username: string, password: string): Promise<void>;
+  /** Picks an option in a form's searchable select and waits until the select shows it. */
+  pickOption(form: Locator, label: string, name: string): Promise<void>;
+}
+
+/**
+ * Registers the hooks of one browser test file: a fresh database with the demo city (seeded with `seed`),
+ * the platform listening on a free port, a sequencer, and Chromium with a fresh profile. A script error on
+ * the page fails the step in which it happened. Screenshots go to test-results/<name>/.
+ */
+export function browserSuite(name: string, seed: string): BrowserSuite {
+  const screenshots = path.resolve('test-results', name);
+  const scriptErrors: string[] = [];
+  let sequencer: Sequencer | undefined;
+  let browser: BrowserContext | undefined;
+  let profileDir: string | undefined;
+
+  const suite = {
+    async shot(file: string) {
+      await suite.page.evaluate(() => window.scrollTo(0, 0));
+      await suite.page.screenshot({ path: path.join(screenshots, `${file}.png`), fullPage: true });
+    },
+    async sees(text: string | RegExp) {
+      await suite.page.getByText(text).first().waitFor({ state: 'visible' });
+    },
+    step(title: string, fn: () => Promise<void>) {
+      test(title, async () => {
+        try {
+          await fn();
+        } catch (error) {
+          await suite.page.screenshot({ path: path.join(screenshots, `failed-${title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => undefined);
+          throw error;
+        }
+      });
+    },
+    async openPage(menuLabel: string, pagePath: string) {
+      const { page } = suite;
+      if (page.viewportSize()!.width < 992) {
+        await page.getByRole('button', { name: /打开菜单|Open menu/ }).click();
+        await page.locator('.ant-drawer').getByText(menuLabel, { exact: true }).click();
+      } else {
+        await page.locator('.console-sider').getByText(menuLabel, { exact: true }).click();
+      }
+      await page.waitForURL(`**${pagePath}`);
+    },
+    async login(username: string, password: string) {
+      const { page } = suite;
+      await page.getByLabel(/用户名|Username/).fill(username);
+      await page.getByLabel(/密码|Password/).fill(password);
+      await page.getByRole('button', { name: /登\s*录|Log in/ }).click();
+      await page.locator('.console-sider, .console-header-button').first().waitFor();
+    },
+    // The options may arrive after the dropdown opens, and a click during its opening animation can miss,
+    // so the pick is tried again until it has taken.
+    async pickOption(form: Locator, label: string, option: string) {
+      const { page } = suite;
+      const field = form.locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) });
+      for (let attempt = 1; ; attempt++) {
+        await form.getByLabel(label, { exact: true }).click();
+        await page.keyboard.type(option);
+        await page.locator('.ant-select-item-option', { hasText: option }).first().click();
+        try {
+          await field.locator('.ant-select-content, .ant-select-selection-item', { hasText: option }).first().waitFor({ timeout: 3000 });
+          return;
+        } catch (error) {
+          if (attempt === 3) throw error;
+          await page.keyboard.press('Tab');
+        }
+      }
+    },
+  } as BrowserSuite;
+
+  before(async () => {
+    suite.testDb = await createTestDb();
+    await loadDemoCity(suite.testDb.db, { seed });
+    suite.app = await buildApp({ db: suite.testDb.db, serveWeb: true });
+    sequencer = startSequencer(suite.testDb.db, { intervalMs: 50 });
+    suite.base = await suite.app.listen({ port: 0, host: '127.0.0.1' });
+    await fs.mkdir(screenshots, { recursive: true });
+    profileDir = await fs.mkdtemp(path.join(os.tmpdir(), 'yiwang-chromium-'));
+    browser = await chromium.launchPersistentContext(profileDir, {
+      executablePath: '/usr/bin/chromium',
+      viewport: wide,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run'],
+    });
+    suite.page = browser.pages()[0] ?? (await browser.newPage());
+    suite.page.setDefaultTimeout(15_000);
+    suite.page.on('pageerror', (error) => scriptErrors.push(error.message));
+  });
+
+  afterEach(() => {
+    const errors = scriptErrors.splice(0);
+    assert.deepEqual(errors, [], 'no script errors on the page');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await suite.app?.close();
+    await sequencer?.stop();
+    await suite.testDb?.drop();
+    if (profileDir) await fs.rm(profileDir, { recursive: true, force: true });
+  });
+
+  return suite;
+}

@@ -1,0 +1,43 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { registerSweep, registeredSweeps, runSweep, startSweeps, type Sweep } from '../../src/kernel/jobs/index.ts';
+
+let testDb: TestDb;
+before(async () => { testDb = await createTestDb(); });
+after(async () => { await testDb.drop(); });
+
+test('a sweep runs with the time it is given and reports what it handled', async () => {
+  const seen: Date[] = [];
+  const sweep: Sweep = { name: 'test.seen', everyMs: 1000, run: async (_db, now) => { seen.push(now); return 3; } };
+  const at = new Date('2026-03-02T09:00:00+08:00');
+  assert.equal(await runSweep(testDb.db, sweep, at), 3);
+  assert.deepEqual(seen, [at]);
+});
+
+test('while one process runs a sweep, another skips it', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => { release = resolve; });
+  let calls = 0;
+  const slow: Sweep = { name: 'test.slow', everyMs: 1000, run: async () => { calls++; await gate; return 1; } };
+  const first = runSweep(testDb.db, slow);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await runSweep(testDb.db, slow), null, 'the second run is skipped');
+  release();
+  assert.equal(await first, 1);
+  assert.equal(calls, 1);
+  assert.equal(await runSweep(testDb.db, slow), 1, 'once the first run ended the lock is free again');
+});
+
+test('registered sweeps run on their interval until stopped', async () => {
+  let runs = 0;
+  registerSweep({ name: 'test.tick', everyMs: 20, run: async () => ++runs });
+  assert.ok(registeredSweeps().some((s) => s.name === 'test.tick'));
+  const runner = startSweeps(testDb.db);
+  await new Promise((r) => setTimeout(r, 150));
+  await runner.stop();
+  const afterStop = runs;
+  assert.ok(afterStop >= 2, `ran ${afterStop} times in 150 ms`);
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(runs, afterStop, 'no run after stop');
+});
