@@ -1,0 +1,152 @@
+import { useMemo, useState } from 'react';
+import { Card, Col, DatePicker, List, Row, Segmented, Space, Statistic, Table, Tag, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { api, query } from '../api';
+import { useLoad } from '../useLoad';
+import { Chart, type ChartOption } from './Chart';
+import { CityMap, type Shapes } from './CityMap';
+
+interface MetricsRow {
+  key: string;
+  label: string;
+  received: number;
+  responded: number;
+  responseRate: number;
+  resolved: number;
+  resolutionRate: number;
+  satisfied: number;
+  satisfactionRate: number;
+  score: number;
+  rank: number;
+  avgHandlingHours: number | null;
+  overdue: number;
+}
+interface Metrics { from: string; to: string; by: string; total: number; rows: MetricsRow[] }
+
+interface HotspotCategory { code: string; name: string; thisWeek: number; weeklyAverage: number; rise: number; rising?: boolean }
+interface Hotspots extends Shapes {
+  categories?: HotspotCategory[];
+  features: (Shapes['features'][number] & { properties: { code: string; name: string; thisWeek: number; weeklyAverage: number; rise: number;
+    rising: boolean; topCategories?: { name: string; count: number }[] } })[];
+}
+
+const rates = ['responseRate', 'resolutionRate', 'satisfactionRate'] as const;
+const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;
+
+/** Fill colours from calm to hot, by this week against the 4-week average. */
+function heat(thisWeek: number, average: number): string {
+  const ratio = average > 0 ? thisWeek / average : thisWeek > 0 ? 2 : 0;
+  return ratio >= 1.5 ? '#cf1322' : ratio >= 1.2 ? '#fa8c16' : ratio >= 0.8 ? '#fadb14' : thisWeek > 0 ? '#95de64' : '#e6f4ff';
+}
+
+/** 统计: the three rates by department and by month, the ranking, overdue counts, and this week's hotspots. */
+export default function MetricsPage() {
+  const { t } = useTranslation();
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().subtract(89, 'day'), dayjs()]);
+  const [by, setBy] = useState<'department' | 'division' | 'category'>('department');
+  const period = { from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') };
+  const grouped = useLoad(() => api<Metrics>('GET', `/hotline/metrics${query({ ...period, by })}`), [period.from, period.to, by]);
+  const monthly = useLoad(() => api<Metrics>('GET', `/hotline/metrics${query({ ...period, by: 'month' })}`), [period.from, period.to]);
+  const hotspots = useLoad(() => api<Hotspots>('GET', '/hotline/hotspots?level=township'), []);
+
+  const rows = grouped.data?.rows ?? [];
+  const rateSeries = (data: MetricsRow[], type: 'bar' | 'line') => rates.map((rate) => ({
+    name: t(`hotline.metrics.${rate}`), type, data: data.map((r) => Math.round(r[rate] * 1000) / 10),
+  }));
+  const byGroup = useMemo<ChartOption>(() => ({
+    tooltip: { trigger: 'axis', valueFormatter: (v) => `${String(v)}%` },
+    legend: { top: 0 },
+    grid: { left: 48, right: 16, top: 40, bottom: 96 },
+    xAxis: { type: 'category', data: rows.slice(0, 20).map((r) => r.label), axisLabel: { rotate: 40, interval: 0 } },
+    yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+    series: rateSeries(rows.slice(0, 20), 'bar') as BarLike[],
+  }), [rows, t]);
+  const months = monthly.data?.rows ?? [];
+  const byMonth = useMemo<ChartOption>(() => ({
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 48, right: 48, top: 40, bottom: 32 },
+    xAxis: { type: 'category', data: months.map((r) => r.label) },
+    yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: t('hotline.metrics.received') }],
+    series: [...(rateSeries(months, 'line') as BarLike[]),
+      { name: t('hotline.metrics.received'), type: 'bar', yAxisIndex: 1, data: months.map((r) => r.received), itemStyle: { opacity: 0.35 } }],
+  }), [months, t]);
+
+  const coloured = useMemo<Shapes | undefined>(() => hotspots.data && {
+    type: 'FeatureCollection',
+    features: hotspots.data.features.map((f) => ({ ...f, properties: { ...f.properties, fill: heat(f.properties.thisWeek, f.properties.weeklyAverage) } })),
+  }, [hotspots.data]);
+  const rising = hotspots.data?.features.filter((f) => f.properties.rising).sort((a, b) => b.properties.rise - a.properties.rise) ?? [];
+  const totals = rows.reduce((sum, r) => ({ received: sum.received + r.received, overdue: sum.overdue + r.overdue }), { received: 0, overdue: 0 });
+
+  return (
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      <Card>
+        <Space wrap size={16}>
+          <DatePicker.RangePicker value={range} allowClear={false} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} />
+          <Segmented value={by} onChange={setBy} options={(['department', 'division', 'category'] as const).map((b) => ({ value: b, label: t(`hotline.metrics.by.${b}`) }))} />
+          <Statistic title={t('hotline.metrics.received')} value={grouped.data?.total ?? totals.received} data-testid="metrics-total" />
+          <Statistic title={t('hotline.metrics.overdue')} value={totals.overdue} styles={{ content: { color: totals.overdue ? '#cf1322' : undefined } }} />
+        </Space>
+      </Card>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={12}><Card title={t('hotline.metrics.ratesBy', { by: t(`hotline.metrics.by.${by}`) })} loading={grouped.loading && !grouped.data}>
+          <Chart option={byGroup} testId="chart-by-group" /></Card></Col>
+        <Col xs={24} xl={12}><Card title={t('hotline.metrics.ratesByMonth')} loading={monthly.loading && !monthly.data}>
+          <Chart option={byMonth} testId="chart-by-month" /></Card></Col>
+      </Row>
+      <Card title={t('hotline.metrics.ranking')}>
+        <Table<MetricsRow> rowKey="key" size="small" dataSource={rows} loading={grouped.loading} pagination={{ pageSize: 10 }} scroll={{ x: 'max-content' }}
+          data-testid="ranking" columns={[
+            { key: 'rank', title: t('hotline.metrics.rank'), dataIndex: 'rank', width: 64 },
+            { key: 'label', title: t(`hotline.metrics.by.${by}`), dataIndex: 'label' },
+            { key: 'received', title: t('hotline.metrics.received'), dataIndex: 'received' },
+            ...rates.map((rate) => ({ key: rate, title: t(`hotline.metrics.${rate}`), render: (_: unknown, r: MetricsRow) => percent(r[rate]) })),
+            { key: 'score', title: t('hotline.metrics.score'), render: (_, r) => r.score.toFixed(1) },
+            { key: 'hours', title: t('hotline.metrics.avgHandlingHours'), render: (_, r) => (r.avgHandlingHours === null ? '—' : r.avgHandlingHours.toFixed(1)) },
+            { key: 'overdue', title: t('hotline.metrics.overdue'), render: (_, r) => (r.overdue ? <Tag color="red">{r.overdue}</Tag> : 0) },
+          ]} />
+      </Card>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={16}>
+          <Card title={t('hotline.metrics.hotspots')} styles={{ body: { padding: 0 } }} extra={<Legend />}>
+            <CityMap shapes={coloured} height={420} testId="hotspot-map" />
+          </Card>
+        </Col>
+        <Col xs={24} xl={8}>
+          <Card title={t('hotline.metrics.rising')} data-testid="rising">
+            <List size="small" dataSource={rising} locale={{ emptyText: t('hotline.metrics.noneRising') }} renderItem={(f) => (
+              <List.Item>
+                <List.Item.Meta title={<Space>{f.properties.name}<Tag color="red">+{Math.round(f.properties.rise * 100)}%</Tag></Space>}
+                  description={<>
+                    <div>{t('hotline.metrics.weekVsAverage', { week: f.properties.thisWeek, average: f.properties.weeklyAverage.toFixed(1) })}</div>
+                    {f.properties.topCategories?.length ? <Typography.Text type="secondary">{f.properties.topCategories.map((c) => `${c.name} ${c.count}`).join('、')}</Typography.Text> : null}
+                  </>} />
+              </List.Item>)} />
+            {hotspots.data?.categories && hotspots.data.categories.length > 0 && (
+              <>
+                <Typography.Title level={5} style={{ marginTop: 16 }}>{t('hotline.metrics.risingCategories')}</Typography.Title>
+                <List size="small" dataSource={hotspots.data.categories} renderItem={(c) => (
+                  <List.Item>{c.name}<Space>{c.thisWeek}<Typography.Text type="secondary">/ {c.weeklyAverage.toFixed(1)}</Typography.Text></Space></List.Item>)} />
+              </>
+            )}
+          </Card>
+        </Col>
+      </Row>
+    </Space>
+  );
+}
+
+type BarLike = NonNullable<ChartOption['series']> extends (infer S)[] | infer S ? S : never;
+
+function Legend() {
+  const { t } = useTranslation();
+  return (
+    <Space size={4} wrap>
+      {[['#cf1322', 'hot'], ['#fa8c16', 'warm'], ['#fadb14', 'usual'], ['#95de64', 'calm']].map(([color, key]) => (
+        <Tag key={key} color={color}>{t(`hotline.metrics.heat.${key}`)}</Tag>
+      ))}
+    </Space>
+  );
+}

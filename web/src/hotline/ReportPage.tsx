@@ -1,0 +1,120 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, App, Button, Card, Checkbox, Form, Input, Result, Select, Typography, Upload, type UploadFile } from 'antd';
+import { CameraOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { api, ApiProblem, query } from '../api';
+import { showProblemOnField } from '../problemFields';
+import { navigate } from '../router';
+import { useLoad } from '../useLoad';
+import { CityMap } from './CityMap';
+import { categoryLabel, loadCategories, type Duplicate } from './model';
+import { loadCityShapes } from './parts';
+import { uploadPhoto } from './photos';
+
+interface ReportValues { text: string; categoryCode?: string; address?: string; callerName?: string; callerPhone?: string; anonymous: boolean }
+interface Filed { number: string; statusToken: string; duplicates: unknown[] }
+
+export const statusLink = (number: string, token: string) => `/status${query({ number, token })}`;
+
+/** 我要反映: a citizen's report from a phone, no login needed; answers with the number and a status link. */
+export default function ReportPage() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<ReportValues>();
+  const categoryCode = Form.useWatch('categoryCode', form);
+  const anonymous = Form.useWatch('anonymous', form);
+  const [point, setPoint] = useState<{ lon: number; lat: number }>();
+  const [photos, setPhotos] = useState<UploadFile<{ id: number; url: string }>[]>([]);
+  const [nearby, setNearby] = useState<Duplicate[]>([]);
+  const [filed, setFiled] = useState<Filed>();
+  const [saving, setSaving] = useState(false);
+  const categories = useLoad(loadCategories, []);
+  const shapes = useLoad(() => loadCityShapes(), []);
+  const points = useMemo(() => (point ? [point] : []), [point]);
+  const topLevel = categories.data?.filter((c) => c.path.length <= 2);
+
+  // 重复提示: the same problem already reported nearby, before the citizen sends it again.
+  useEffect(() => {
+    if (!point || !categoryCode) { setNearby([]); return; }
+    let current = true;
+    api<{ items: Duplicate[] }>('GET', `/hotline/reports/duplicates${query({ categoryCode, lon: point.lon, lat: point.lat })}`)
+      .then(({ items }) => { if (current) setNearby(items); }, () => { if (current) setNearby([]); });
+    return () => { current = false; };
+  }, [point, categoryCode]);
+
+  const submit = async (values: ReportValues) => {
+    setSaving(true);
+    try {
+      const body = { text: values.text, categoryCode: values.categoryCode || undefined, address: values.address || undefined, ...(point ?? {}),
+        photoIds: photos.flatMap((p) => (p.response ? [p.response.id] : [])), anonymous: values.anonymous,
+        callerName: values.anonymous ? undefined : values.callerName || undefined,
+        callerPhone: values.anonymous ? undefined : values.callerPhone || undefined, channel: 'web' };
+      setFiled(await api<Filed>('POST', '/hotline/reports', body));
+    } catch (error) {
+      if (!showProblemOnField(form, error, ['text', 'categoryCode', 'address', 'callerName', 'callerPhone', 'photoIds']))
+        void message.error(error instanceof ApiProblem ? error.title : String(error));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  if (filed) {
+    const link = statusLink(filed.number, filed.statusToken);
+    return (
+      <Card className="hotline-narrow">
+        <Result status="success" title={t('hotline.report.filed')} data-testid="report-filed"
+          subTitle={<>{t('hotline.report.number')} <Typography.Text strong copyable data-testid="report-number">{filed.number}</Typography.Text></>}
+          extra={[
+            <Button type="primary" key="status" onClick={() => navigate(link)}>{t('hotline.report.viewStatus')}</Button>,
+            <Typography.Paragraph key="link" copyable={{ text: `${window.location.origin}${link}` }} type="secondary">{t('hotline.report.keepLink')}</Typography.Paragraph>,
+          ]} />
+      </Card>
+    );
+  }
+
+  return (
+    <Card title={t('hotline.report.title')} className="hotline-narrow">
+      <Typography.Paragraph type="secondary">{t('hotline.report.intro')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ anonymous: false }}>
+        <Form.Item name="text" label={t('hotline.report.text')} rules={[{ required: true, message: t('hotline.required') }]}>
+          <Input.TextArea rows={4} maxLength={4000} showCount placeholder={t('hotline.report.textHint')} />
+        </Form.Item>
+        <Form.Item name="categoryCode" label={t('hotline.field.category')} extra={t('hotline.report.categoryHint')}>
+          <Select allowClear showSearch={{ optionFilterProp: 'label' }} loading={categories.loading}
+            options={topLevel?.map((c) => ({ value: c.code, label: categoryLabel(c.path) }))} />
+        </Form.Item>
+        <Form.Item label={t('hotline.report.where')} extra={point ? t('hotline.intake.pointAt', { lon: point.lon.toFixed(5), lat: point.lat.toFixed(5) }) : t('hotline.report.tapMap')}>
+          <div className="hotline-map-frame">
+            <CityMap shapes={shapes.data} points={points} onPick={(lon, lat) => setPoint({ lon, lat })} height={260} testId="report-map" />
+          </div>
+        </Form.Item>
+        <Form.Item name="address" label={t('hotline.field.address')}><Input maxLength={200} placeholder={t('hotline.report.addressHint')} /></Form.Item>
+        {nearby.length > 0 && (
+          <Alert type="info" showIcon style={{ marginBottom: 16 }} data-testid="nearby"
+            title={t('hotline.report.nearby', { count: nearby.length })}
+            description={nearby.slice(0, 3).map((d) => `${d.number}（${Math.round(d.distanceMetres)} m）${d.description}`).join('；')} />
+        )}
+        <Form.Item label={t('hotline.report.photos')} name="photoIds">
+          <Upload<{ id: number; url: string }> listType="picture-card" accept="image/*" maxCount={4} fileList={photos}
+            onChange={({ fileList }) => setPhotos(fileList)}
+            customRequest={({ file, onSuccess, onError }) => {
+              uploadPhoto(file as File).then((r) => onSuccess?.(r), (e: unknown) => {
+                void message.error(e instanceof ApiProblem ? e.title : String(e));
+                onError?.(e as Error);
+              });
+            }}>
+            {photos.length < 4 && <div><CameraOutlined /><div>{t('hotline.report.addPhoto')}</div></div>}
+          </Upload>
+        </Form.Item>
+        <Form.Item name="anonymous" valuePropName="checked"><Checkbox>{t('hotline.report.anonymous')}</Checkbox></Form.Item>
+        {!anonymous && (
+          <>
+            <Form.Item name="callerName" label={t('hotline.report.name')}><Input maxLength={40} autoComplete="name" /></Form.Item>
+            <Form.Item name="callerPhone" label={t('hotline.report.phone')}><Input maxLength={20} inputMode="tel" autoComplete="tel" /></Form.Item>
+          </>
+        )}
+        <Button type="primary" htmlType="submit" block size="large" loading={saving}>{t('hotline.report.submit')}</Button>
+      </Form>
+    </Card>
+  );
+}

@@ -1,0 +1,80 @@
+import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Descriptions, Form, Input, Space, Timeline, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api, ApiProblem, query } from '../api';
+import { currentLanguage } from '../i18n';
+import { useLoad } from '../useLoad';
+import { categoryLabel, loadLedgerLabels, type TicketState } from './model';
+import { StateTag } from './parts';
+import { statusLink } from './ReportPage';
+
+/** What the public status of a report shows: no caller, no staff names. */
+export interface PublicTicket {
+  number: string;
+  state: TicketState;
+  category: { code: string; path: string[] } | null;
+  receivedAt: string;
+  department: { name: string } | null;
+  reply: string | null;
+  history: { at: string; action: string; state?: TicketState }[];
+}
+
+const params = () => new URLSearchParams(window.location.search);
+
+/** 办理进度: a report's public status by its number and the token given when it was filed. */
+export default function StatusPage() {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ number: string; token: string }>();
+  const [asked, setAsked] = useState(() => ({ number: params().get('number') ?? '', token: params().get('token') ?? '' }));
+  const labels = useLoad(loadLedgerLabels, []);
+  const [ticket, setTicket] = useState<PublicTicket>();
+  const [error, setError] = useState<string>();
+  const zh = currentLanguage() === 'zh-CN';
+
+  useEffect(() => {
+    setTicket(undefined);
+    setError(undefined);
+    if (!asked.number || !asked.token) return;
+    let current = true;
+    api<PublicTicket>('GET', `/hotline/public/tickets/${encodeURIComponent(asked.number)}${query({ token: asked.token })}`).then(
+      (found) => { if (current) setTicket(found); },
+      (failure: unknown) => { if (current) setError(failure instanceof ApiProblem ? failure.title : String(failure)); });
+    return () => { current = false; };
+  }, [asked.number, asked.token]);
+
+  const look = (values: { number: string; token: string }) => {
+    const next = { number: values.number.trim(), token: values.token.trim() };
+    window.history.replaceState(null, '', statusLink(next.number, next.token));
+    setAsked(next);
+  };
+  const actionName = (action: string) => {
+    const label = labels.data?.[action];
+    return label ? (zh ? label.zh : label.en) : action;
+  };
+
+  return (
+    <Space orientation="vertical" size={16} className="hotline-narrow" style={{ width: '100%' }}>
+      <Card title={t('hotline.status.title')}>
+        <Form form={form} layout="vertical" initialValues={asked} onFinish={look}>
+          <Form.Item name="number" label={t('hotline.report.number')} rules={[{ required: true, message: t('hotline.required') }]}><Input /></Form.Item>
+          <Form.Item name="token" label={t('hotline.status.token')} rules={[{ required: true, message: t('hotline.required') }]}><Input /></Form.Item>
+          <Button type="primary" htmlType="submit">{t('hotline.status.look')}</Button>
+        </Form>
+      </Card>
+      {error && <Alert type="warning" showIcon title={error} />}
+      {ticket && (
+        <Card title={<Space>{ticket.number}<StateTag state={ticket.state} /></Space>} data-testid="public-status">
+          <Descriptions column={1} size="small" items={[
+            { key: 'category', label: t('hotline.field.category'), children: ticket.category ? categoryLabel(ticket.category.path) : '—' },
+            { key: 'received', label: t('hotline.field.receivedAt'), children: new Date(ticket.receivedAt).toLocaleString() },
+            { key: 'department', label: t('hotline.field.department'), children: ticket.department?.name ?? '—' },
+            ...(ticket.reply ? [{ key: 'reply', label: t('hotline.field.reply'), children: ticket.reply }] : []),
+          ]} />
+          <Typography.Title level={5} style={{ marginTop: 16 }}>{t('hotline.ticket.timeline')}</Typography.Title>
+          <Timeline items={ticket.history.map((e, i) => ({ key: i,
+            content: <><Typography.Text strong>{actionName(e.action)}</Typography.Text> <Typography.Text type="secondary">{new Date(e.at).toLocaleString()}</Typography.Text></> }))} />
+        </Card>
+      )}
+    </Space>
+  );
+}
