@@ -1,6 +1,10 @@
 import { useEffect, useRef } from 'react';
-import { Map as MapLibreMap, Marker, type GeoJSONSource, type GeoJSONSourceSpecification, type MapMouseEvent } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, setWorkerUrl, type GeoJSONSource, type GeoJSONSourceSpecification, type MapMouseEvent } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
+
+// MapLibre looks for its worker beside its own module, which bundling moves; tell it where the bundle put it.
+setWorkerUrl(workerUrl);
 
 export interface Shapes {
   type: 'FeatureCollection';
@@ -72,7 +76,11 @@ export function CityMap({ shapes, points = [], onPick, height = 360, testId }: {
           paint: { 'fill-color': ['coalesce', ['get', 'fill'], '#dbe4ee'], 'fill-opacity': 0.75 } });
         current.addLayer({ id: 'shapes-line', type: 'line', source: 'shapes', paint: { 'line-color': '#7b8794', 'line-width': 0.6 } });
         const bounds = boundsOf(shapes);
-        if (bounds) current.fitBounds(bounds, { padding: 16, animate: false });
+        if (bounds) {
+          current.fitBounds(bounds, { padding: 16, animate: false });
+          // What the view was fitted to, so a browser test can aim a click at a known place.
+          container.current?.setAttribute('data-bounds', JSON.stringify(bounds));
+        }
       }
     };
     if (current.isStyleLoaded()) draw(); else current.once('load', draw);

@@ -12,7 +12,7 @@ import { departmentsInJurisdiction, type Department } from '../org';
 import { CityMap, type MapPoint } from './CityMap';
 import { DispatchForm } from './DispatchForm';
 import {
-  categoryLabel, channels, loadCategories, ticketKinds, ticketPath, type Duplicate, type Suggestion, type Ticket,
+  categoryLabel, channels, loadCategories, ticketKinds, ticketPath, type Duplicate, type Suggestion, type Ticket, formatTime,
 } from './model';
 import { loadCityShapes } from './parts';
 
@@ -99,6 +99,7 @@ export default function IntakePage() {
     return () => { current = false; };
   }, [point, categoryCode]);
 
+  const alternatives = suggestion?.alternatives.filter((a) => a.code !== suggestion.category?.code) ?? [];
   const points = useMemo<MapPoint[]>(() => [
     ...duplicates.map((d) => ({ lon: d.lon, lat: d.lat, color: '#fa8c16', title: `${d.number} ${d.description}` })),
     ...(point ? [{ ...point, title: t('hotline.intake.point') }] : []),
@@ -180,10 +181,10 @@ export default function IntakePage() {
                   ? <Tag color="blue">{categoryLabel(suggestion.category.path)} · {Math.round(suggestion.confidence * 100)}%</Tag>
                   : <Tag>{t('hotline.intake.noSuggestion')}</Tag>}
                 <Tag color={suggestion.urgency === 'urgent' ? 'red' : 'default'}>{t(`hotline.urgency.${suggestion.urgency}`)}</Tag>
-                {suggestion.alternatives.length > 0 && (
+                {alternatives.length > 0 && (
                   <div>
                     <Typography.Text type="secondary">{t('hotline.intake.alternatives')}</Typography.Text>{' '}
-                    {suggestion.alternatives.map((a) => (
+                    {alternatives.map((a) => (
                       <Tag key={a.code} className="hotline-clickable" onClick={() => { setCategoryChosen(true); form.setFieldValue('categoryCode', a.code); }}>
                         {categoryLabel(a.path)} · {Math.round(a.confidence * 100)}%
                       </Tag>
@@ -244,8 +245,8 @@ export default function IntakePage() {
                 { key: 'category', label: t('hotline.field.category'), children: categoryLabel(intake.category.path) },
                 { key: 'routed', label: t('hotline.intake.routed'), children: departmentName(intake.routedDepartmentId) },
                 { key: 'acceptDue', label: t('hotline.deadline.accept'), children: t('hotline.intake.acceptAfterDispatch') },
-                { key: 'replyDue', label: t('hotline.deadline.reply'), children: new Date(intake.deadlines.replyDue).toLocaleString() },
-                { key: 'resolveDue', label: t('hotline.deadline.resolve'), children: new Date(intake.deadlines.resolveDue).toLocaleString() },
+                { key: 'replyDue', label: t('hotline.deadline.reply'), children: formatTime(intake.deadlines.replyDue) },
+                { key: 'resolveDue', label: t('hotline.deadline.resolve'), children: formatTime(intake.deadlines.resolveDue) },
               ]} />
               <DispatchForm ticket={intake} departments={departments.data} defaultDepartmentId={intake.routedDepartmentId ?? undefined}
                 onDone={(ticket) => navigate(ticketPath(ticket.id))} />

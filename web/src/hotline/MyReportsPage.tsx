@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { navigate } from '../router';
 import { useLoad } from '../useLoad';
-import { categoryLabel, type TicketState } from './model';
+import { categoryLabel, type TicketState, formatTime } from './model';
 import { StateTag } from './parts';
 import { statusLink } from './ReportPage';
 
@@ -27,7 +27,7 @@ export default function MyReportsPage() {
           <List.Item actions={[<a key="status" onClick={() => navigate(statusLink(x.number, x.statusToken))}>{t('hotline.report.viewStatus')}</a>]}>
             <List.Item.Meta title={<Space wrap>{x.number}<StateTag state={x.state} /></Space>}
               description={<>
-                <div>{x.category ? categoryLabel(x.category.path) : ''} · {new Date(x.receivedAt).toLocaleString()}</div>
+                <div>{x.category ? categoryLabel(x.category.path) : ''} · {formatTime(x.receivedAt)}</div>
                 <Typography.Text ellipsis>{x.description}</Typography.Text>
               </>} />
           </List.Item>)} />

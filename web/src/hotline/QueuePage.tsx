@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiProblem } from '../api';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
-import { categoryLabel, listTickets, loadCategories, ticketPath, ticketStates, type Ticket, type TicketState } from './model';
+import { categoryLabel, listTickets, loadCategories, ticketPath, ticketStates, type Ticket, type TicketState, formatTime } from './model';
 import { DeadlineTag, StateTag, useNow } from './parts';
 
 const TicketPage = lazy(() => import('./TicketPage'));
@@ -44,7 +44,7 @@ function AlertsBell() {
         renderItem={(a) => (
           <List.Item className="hotline-clickable" onClick={() => void read(a)}>
             <List.Item.Meta title={`${a.number} · ${t(`hotline.alerts.kind.${a.kind}`)}`}
-              description={t('hotline.alerts.text', { deadline: t(`hotline.deadline.${a.deadline}`), due: new Date(a.due).toLocaleString() })} />
+              description={t('hotline.alerts.text', { deadline: t(`hotline.deadline.${a.deadline}`), due: formatTime(a.due) })} />
           </List.Item>)} />
     }>
       <Badge count={alerts.length} overflowCount={99}>
@@ -105,13 +105,13 @@ export function TicketTable({ tickets, loading, now, pagination, extra }: {
       onRow={(ticket) => ({ onClick: () => navigate(ticketPath(ticket.id)), className: 'hotline-clickable' })}
       columns={[
         { key: 'number', title: t('hotline.field.number'), render: (_, r) => <a>{r.number}</a> },
+        ...(extra ? [{ key: 'extra', title: extra.title, render: (_: unknown, r: Ticket) => extra.render(r) }] : []),
         { key: 'category', title: t('hotline.field.category'), render: (_, r) => r.category.path.at(-1) },
         { key: 'description', title: t('hotline.field.description'),
-          render: (_, r) => <Typography.Text ellipsis style={{ maxWidth: 280 }}>{r.description}</Typography.Text> },
+          render: (_, r) => <Typography.Text ellipsis style={{ maxWidth: 240 }}>{r.description}</Typography.Text> },
         { key: 'state', title: t('hotline.field.state'), render: (_, r) => <StateTag state={r.state} /> },
         { key: 'department', title: t('hotline.field.department'), render: (_, r) => r.department?.name ?? '—' },
         { key: 'deadline', title: t('hotline.field.deadline'), render: (_, r) => <DeadlineTag ticket={r} now={now} /> },
-        ...(extra ? [{ key: 'extra', title: extra.title, render: (_: unknown, r: Ticket) => extra.render(r) }] : []),
       ]} />
   );
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query } from '../api';
 import { currentLanguage } from '../i18n';
 import { useLoad } from '../useLoad';
-import { categoryLabel, loadLedgerLabels, type TicketState } from './model';
+import { categoryLabel, loadLedgerLabels, type TicketState, formatTime } from './model';
 import { StateTag } from './parts';
 import { statusLink } from './ReportPage';
 
@@ -66,13 +66,13 @@ export default function StatusPage() {
         <Card title={<Space>{ticket.number}<StateTag state={ticket.state} /></Space>} data-testid="public-status">
           <Descriptions column={1} size="small" items={[
             { key: 'category', label: t('hotline.field.category'), children: ticket.category ? categoryLabel(ticket.category.path) : '—' },
-            { key: 'received', label: t('hotline.field.receivedAt'), children: new Date(ticket.receivedAt).toLocaleString() },
+            { key: 'received', label: t('hotline.field.receivedAt'), children: formatTime(ticket.receivedAt) },
             { key: 'department', label: t('hotline.field.department'), children: ticket.department?.name ?? '—' },
             ...(ticket.reply ? [{ key: 'reply', label: t('hotline.field.reply'), children: ticket.reply }] : []),
           ]} />
           <Typography.Title level={5} style={{ marginTop: 16 }}>{t('hotline.ticket.timeline')}</Typography.Title>
           <Timeline items={ticket.history.map((e, i) => ({ key: i,
-            content: <><Typography.Text strong>{actionName(e.action)}</Typography.Text> <Typography.Text type="secondary">{new Date(e.at).toLocaleString()}</Typography.Text></> }))} />
+            content: <><Typography.Text strong>{actionName(e.action)}</Typography.Text> <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text></> }))} />
         </Card>
       )}
     </Space>

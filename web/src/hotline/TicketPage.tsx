@@ -13,10 +13,9 @@ import { DispatchForm } from './DispatchForm';
 import {
   AcceptButton, CallbackForm, CloseForm, ExtensionDecision, ExtensionForm, ReturnForm, TextForm,
 } from './actions';
-import { categoryLabel, loadLedgerLabels, loadReturnReasons, type TicketView } from './model';
+import { categoryLabel, loadLedgerLabels, loadReturnReasons, type TicketView, formatTime } from './model';
 import { DeadlineTag, StateTag, loadCityShapes, useNow } from './parts';
 
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
 /** 工单详情: everything about one ticket, its timeline, and the actions this user may take on it now. */
 export default function TicketPage({ id }: { id: number }) {
@@ -91,7 +90,7 @@ export default function TicketPage({ id }: { id: number }) {
                 { key: 'address', label: t('hotline.field.address'), children: ticket.location.address ?? '—' },
                 { key: 'grid', label: t('hotline.field.grid'), children: ticket.location.gridCode ?? ticket.location.divisionCode },
                 { key: 'department', label: t('hotline.field.department'), children: ticket.department?.name ?? '—' },
-                { key: 'received', label: t('hotline.field.receivedAt'), children: time(ticket.times.receivedAt) },
+                { key: 'received', label: t('hotline.field.receivedAt'), children: formatTime(ticket.times.receivedAt) },
                 { key: 'caller', label: t('hotline.field.caller'), span: 2, children: <Caller ticket={ticket} /> },
                 ...(ticket.reply ? [{ key: 'reply', label: t('hotline.field.reply'), children: ticket.reply, span: 2 }] : []),
                 ...(ticket.callback ? [{ key: 'callback', label: t('hotline.action.callback'), span: 2, children:
@@ -102,9 +101,9 @@ export default function TicketPage({ id }: { id: number }) {
             <Card title={t('hotline.ticket.deadlines')} size="small">
               <Space wrap>
                 <DeadlineTag ticket={ticket} now={now} />
-                <span>{t('hotline.deadline.accept')}: {time(ticket.deadlines.acceptDue)}</span>
-                <span>{t('hotline.deadline.reply')}: {time(ticket.deadlines.replyDue)}</span>
-                <span>{t('hotline.deadline.resolve')}: {time(ticket.deadlines.resolveDue)}</span>
+                <span>{t('hotline.deadline.accept')}: {formatTime(ticket.deadlines.acceptDue)}</span>
+                <span>{t('hotline.deadline.reply')}: {formatTime(ticket.deadlines.replyDue)}</span>
+                <span>{t('hotline.deadline.resolve')}: {formatTime(ticket.deadlines.resolveDue)}</span>
                 {ticket.deadlines.provisional && <Tag>{t('hotline.ticket.provisional')}</Tag>}
               </Space>
               {ticket.pendingExtension && (
@@ -117,7 +116,7 @@ export default function TicketPage({ id }: { id: number }) {
                 <Table rowKey="departmentId" size="small" pagination={false} dataSource={ticket.coHandlers} columns={[
                   { key: 'd', title: t('hotline.field.department'), dataIndex: 'departmentName' },
                   { key: 'r', title: t('hotline.field.reply'), render: (_, c) => c.reply ?? <Tag>{t('hotline.ticket.coWaiting')}</Tag> },
-                  { key: 'a', title: t('hotline.field.at'), render: (_, c) => time(c.repliedAt) },
+                  { key: 'a', title: t('hotline.field.at'), render: (_, c) => formatTime(c.repliedAt) },
                 ]} />
               </Card>
             )}
@@ -152,7 +151,7 @@ export default function TicketPage({ id }: { id: number }) {
                 content: (
                   <div>
                     <Typography.Text strong>{actionName(e.action)}</Typography.Text>{' '}
-                    <Typography.Text type="secondary">{time(e.at)}</Typography.Text>
+                    <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text>
                     <div>{e.actor.name ?? e.actor.id}{e.department ? ` → ${e.department.name}` : ''}</div>
                     {e.reasonCode && <div>{t('hotline.field.reasonCode')}: {reasonName(e.reasonCode)}</div>}
                     {e.note && <div className="hotline-note">{e.note}</div>}

@@ -115,3 +115,10 @@ export const listTickets = (params: Record<string, string | number | boolean | u
 
 /** A category's path from its root, in the console: 城市管理 › 市容环卫. */
 export const categoryLabel = (path: string[]) => path.join(' › ');
+
+// Deadlines are ends of China working days, so times are shown in China time wherever the browser is.
+const chinaTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+  hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** 2026-12-01 23:59, China time; a dash for none. */
+export const formatTime = (iso: string | null | undefined) => (iso ? chinaTime.format(new Date(iso)) : '—');

@@ -4,7 +4,7 @@ import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import type { Shapes } from './CityMap';
-import { nextDeadline, type Ticket, type TicketState } from './model';
+import { nextDeadline, type Ticket, type TicketState, formatTime } from './model';
 
 const stateColor: Record<TicketState, string> = {
   received: 'blue', dispatched: 'gold', accepted: 'cyan', returned: 'magenta', replied: 'purple', closed: 'green', merged: 'default',
@@ -50,10 +50,22 @@ export function DeadlineTag({ ticket, now }: { ticket: Pick<Ticket, 'state' | 'd
   const color = left < 0 ? 'red' : left < 24 * hour ? 'orange' : 'green';
   const text = left < 0 ? t('hotline.deadline.overdueBy', { span: span(left) }) : t('hotline.deadline.left', { span: span(left) });
   return (
-    <Tooltip title={`${t(`hotline.deadline.${next.which}`)} ${new Date(next.due).toLocaleString()}`}>
+    <Tooltip title={`${t(`hotline.deadline.${next.which}`)} ${formatTime(next.due)}`}>
       <Tag color={color} data-testid="countdown">{t(`hotline.deadline.${next.which}`)} · {text}</Tag>
     </Tooltip>
   );
+}
+
+const countyColours = ['#d6e4ff', '#d9f7be', '#fff1b8', '#ffd8bf', '#efdbff', '#b5f5ec', '#ffccc7', '#f4ffb8'];
+
+/** Each polygon tinted by its county, so the city's districts and counties stand apart. */
+function tintByCounty(shapes: Shapes): Shapes {
+  const counties = new Map<string, string>();
+  return { ...shapes, features: shapes.features.map((f) => {
+    const county = String(f.properties.divisionCode ?? f.properties.code ?? '').slice(0, 6);
+    if (!counties.has(county)) counties.set(county, countyColours[counties.size % countyColours.length]!);
+    return { ...f, properties: { ...f.properties, fill: counties.get(county) } };
+  }) };
 }
 
 /**
@@ -62,9 +74,9 @@ export function DeadlineTag({ ticket, now }: { ticket: Pick<Ticket, 'state' | 'd
  */
 export async function loadCityShapes(jurisdiction?: string | null): Promise<Shapes> {
   try {
-    return await api<Shapes>('GET', '/org/boundaries?level=township');
+    return tintByCounty(await api<Shapes>('GET', '/org/boundaries?level=township'));
   } catch (error) {
     if (!jurisdiction) throw error;
-    return api<Shapes>('GET', `/org/grids?divisionCode=${jurisdiction}`);
+    return tintByCounty(await api<Shapes>('GET', `/org/grids?divisionCode=${jurisdiction}`));
   }
 }

@@ -1,0 +1,188 @@
+// The 12345 hotline pages in a real browser: a call taken at the intake desk with the live suggestion,
+// dispatched, accepted and replied by the department, called back by the centre and counted in the metrics.
+import { describe } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Locator } from 'playwright-core';
+import { demoPassword } from '../../demo/load.ts';
+import { browserSuite, wide } from './browser.ts';
+
+const suite = browserSuite('hotline', 'hotline-e2e');
+const { shot, sees, step, openPage } = suite;
+
+/** Longitude and latitude to a pixel of a map fitted (padding 16) to `bounds`, in Web Mercator as MapLibre draws it. */
+function pixelOf(lon: number, lat: number, bounds: [[number, number], [number, number]], width: number, height: number) {
+  const x = (l: number) => (l + 180) / 360;
+  const y = (p: number) => (1 - Math.log(Math.tan(Math.PI / 4 + (p * Math.PI) / 360)) / Math.PI) / 2;
+  const [[west, south], [east, north]] = bounds;
+  const scale = Math.min((width - 32) / (x(east) - x(west)), (height - 32) / (y(south) - y(north)));
+  return { x: width / 2 + (x(lon) - (x(west) + x(east)) / 2) * scale, y: height / 2 + (y(lat) - (y(north) + y(south)) / 2) * scale };
+}
+
+/** Clicks a map at a place once it has drawn its polygons. */
+async function clickMapAt(map: Locator, lon: number, lat: number): Promise<void> {
+  await map.locator('canvas').waitFor();
+  await suite.page.waitForFunction((el) => el?.hasAttribute('data-bounds'), await map.elementHandle());
+  const bounds = JSON.parse((await map.getAttribute('data-bounds'))!) as [[number, number], [number, number]];
+  const box = (await map.boundingBox())!;
+  await map.click({ position: pixelOf(lon, lat, bounds, box.width, box.height) });
+}
+
+/** The middle of the largest grid under a division, a point every locator places in that division. */
+async function middleOfGridIn(divisionPrefix: string): Promise<{ lon: number; lat: number }> {
+  const { rows } = await suite.testDb.db.query<{ geometry: { coordinates: number[][][] } }>(
+    `SELECT geometry FROM grids WHERE division_code LIKE $1 || '%'`, [divisionPrefix]);
+  const boxes = rows.map(({ geometry }) => {
+    const ring = geometry.coordinates[0]!;
+    const xs = ring.map((p) => p[0]!);
+    const ys = ring.map((p) => p[1]!);
+    return { w: Math.min(...xs), e: Math.max(...xs), s: Math.min(...ys), n: Math.max(...ys) };
+  }).sort((a, b) => (b.e - b.w) * (b.n - b.s) - (a.e - a.w) * (a.n - a.s));
+  const largest = boxes[0]!;
+  return { lon: (largest.w + largest.e) / 2, lat: (largest.s + largest.n) / 2 };
+}
+
+/** Has the map drawn the city (many colours in a picture of it, not one flat background)? */
+async function mapHasDrawn(map: Locator): Promise<boolean> {
+  // WebGL does not keep its drawing buffer to be read back, so the map's picture is taken as the user sees it.
+  const picture = (await map.screenshot()).toString('base64');
+  const colours = await suite.page.evaluate(async (png) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${png}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(image, 0, 0);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < pixels.length; i += 4 * 31) seen.add((pixels[i]! << 16) | (pixels[i + 1]! << 8) | pixels[i + 2]!);
+    return seen.size;
+  }, picture);
+  return colours >= 4;
+}
+
+async function logout(): Promise<void> {
+  await suite.page.locator('.console-header').getByRole('button', { name: /退出登录|Log out/ }).click();
+  await sees(/工作人员登录|Staff login/);
+}
+
+const description = '广安区建设路小区门口的垃圾堆了三天没人清运，臭气熏天，请尽快处理';
+let number = '';
+
+describe('12345 hotline pages', () => {
+  step('the centre operator takes a call: the suggestion appears while typing, the map click sets the place', async () => {
+    await suite.page.goto(`${suite.base}/`);
+    await suite.login('hotline', demoPassword);
+    await openPage('12345 受理台', '/hotline-intake');
+    const form = suite.page.locator('.ant-card', { hasText: '受理诉求' });
+    await form.getByLabel('来电人').fill('张三');
+    await form.getByLabel('联系电话').fill('13812345678');
+    await form.getByLabel('诉求内容').fill(description);
+    const suggestion = suite.page.getByTestId('suggestion');
+    await suggestion.getByText(/城市管理/).first().waitFor();
+    assert.match(await suggestion.innerText(), /\d+%/, 'the suggestion shows its confidence');
+    // The suggestion filled the category field; the operator keeps it.
+    await form.locator('.ant-form-item', { hasText: '诉求分类' }).locator('.ant-select').getByText(/城市管理/).waitFor();
+
+    const map = suite.page.getByTestId('intake-map');
+    const place = await middleOfGridIn('511602');
+    await clickMapAt(map, place.lon, place.lat);
+    await sees(/已选位置：106\.\d+, 30\.\d+/);
+    assert.ok(await mapHasDrawn(map), 'the map drew the city');
+    await form.getByLabel('地址').fill('广安区建设路 12 号');
+    await shot('01-intake-suggestion');
+
+    await form.getByRole('button', { name: '提交受理' }).click();
+    const result = suite.page.getByTestId('intake-result');
+    await result.getByText('受理结果').waitFor();
+    number = (await result.locator('.ant-descriptions-item', { hasText: '工单编号' }).locator('.ant-typography strong').innerText()).trim();
+    assert.match(number, /^\d{14}$/);
+    await result.getByText('答复时限').waitFor();
+    await shot('02-intake-filed');
+  });
+
+  step('the operator dispatches the ticket to 广安区民政局, and the ticket page shows it dispatched', async () => {
+    const result = suite.page.getByTestId('intake-result');
+    await suite.pickOption(result, '承办部门', '广安区民政局');
+    await result.getByRole('button', { name: /派\s*单/ }).click();
+    await suite.page.waitForURL(/\/hotline-queue\/\d+$/);
+    await suite.page.getByTestId('ticket-number').getByText(number).waitFor();
+    await sees('已派单');
+    const timeline = suite.page.getByTestId('timeline');
+    await timeline.getByText('受理', { exact: true }).waitFor();
+    await timeline.getByText('派单', { exact: true }).waitFor();
+    // The intake operator sees the caller in full, and is told the view is in the ledger.
+    await suite.page.getByTestId('caller').getByText('张三 · 13812345678').waitFor();
+    await sees('此次查看已记入账本');
+    await shot('03-ticket-dispatched');
+    await logout();
+  });
+
+  step('the department officer finds it in the queue with a countdown, accepts and replies', async () => {
+    await suite.login('ga_officer', demoPassword);
+    await openPage('工单队列', '/hotline-queue');
+    const row = suite.page.locator('.ant-table-tbody tr', { hasText: number });
+    await row.waitFor();
+    await row.getByTestId('countdown').getByText(/签收时限 · 剩余/).waitFor();
+    assert.match(await row.getByTestId('countdown').getAttribute('class') ?? '', /green|orange/);
+    await shot('04-queue-department');
+    await row.click();
+    await suite.page.getByTestId('ticket-number').getByText(number).waitFor();
+    const actions = suite.page.getByTestId('ticket-actions');
+    await actions.getByRole('button', { name: /签\s*收/ }).click();
+    await sees('已签收');
+    // Replying with nothing is refused by the API, and the message sits under the field.
+    await actions.getByTestId('reply-form').getByRole('button', { name: /答\s*复/ }).click();
+    await actions.getByTestId('reply-form').locator('.ant-form-item-explain-error').first().waitFor();
+    await actions.getByLabel('答复内容').fill('已安排环卫人员清运，现场已清理干净。');
+    await actions.getByTestId('reply-form').getByRole('button', { name: /答\s*复/ }).click();
+    await suite.page.getByTestId('timeline').getByText('答复', { exact: true }).waitFor();
+    await sees('已答复');
+    await shot('05-ticket-replied');
+    await logout();
+  });
+
+  step('the centre closes and calls back: resolved and satisfied', async () => {
+    await suite.login('hotline', demoPassword);
+    await openPage('回访', '/hotline-callback');
+    await suite.page.getByRole('tab', { name: /待办结/ }).click();
+    const toClose = suite.page.locator('.ant-tabs-content-active .ant-table-tbody tr', { hasText: number });
+    await toClose.getByRole('button', { name: /办\s*结/ }).click();
+    await suite.page.locator('.ant-modal').getByRole('button', { name: /办\s*结/ }).click();
+    await suite.page.locator('.ant-modal').waitFor({ state: 'hidden' });
+    await suite.page.getByRole('tab', { name: /待回访/ }).click();
+    const toCall = suite.page.locator('.ant-tabs-content-active .ant-table-tbody tr', { hasText: number });
+    await toCall.getByRole('button', { name: /回\s*访/ }).click();
+    const modal = suite.page.locator('.ant-modal');
+    await modal.getByText('满意', { exact: true }).click();
+    await shot('06-callback');
+    await modal.getByRole('button', { name: /回\s*访/ }).click();
+    await modal.waitFor({ state: 'hidden' });
+    await toCall.waitFor({ state: 'detached' });
+
+    await suite.page.goto(`${suite.base}/hotline-queue`);
+    await suite.page.getByPlaceholder('编号、内容或地址').fill(number);
+    await suite.page.getByPlaceholder('编号、内容或地址').press('Enter');
+    await suite.page.getByLabel('状态').click();
+    await suite.page.locator('.ant-select-item-option', { hasText: '已办结' }).click();
+    await suite.page.keyboard.press('Escape');
+    await suite.page.locator('.ant-table-tbody tr', { hasText: number }).click();
+    const timeline = suite.page.getByTestId('timeline');
+    for (const step of ['受理', '派单', '签收', '答复', '办结', '回访']) await timeline.getByText(step, { exact: true }).waitFor();
+    await sees('已解决 · 满意');
+    await shot('07-ticket-closed');
+  });
+
+  step('the metrics page counts the tickets and draws the rates', async () => {
+    await suite.page.setViewportSize(wide);
+    await openPage('统计分析', '/hotline-metrics');
+    await suite.page.getByTestId('chart-by-group').locator('canvas').waitFor();
+    const total = Number((await suite.page.getByTestId('metrics-total').locator('.ant-statistic-content-value').innerText()).replace(/\D/g, ''));
+    const { rows: [counted] } = await suite.testDb.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM hotline_tickets WHERE received_at >= now() - interval '90 days'`);
+    assert.ok(total > 0 && Math.abs(total - counted!.n) <= counted!.n, `the page counts ${total} tickets`);
+    await suite.page.getByTestId('ranking').locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+    await shot('08-metrics');
+  });
+});
