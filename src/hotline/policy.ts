@@ -85,3 +85,10 @@ export function ticketScope(actor: Actor, centre: boolean, params: unknown[]): s
   params.push(actor.departmentId);
   return `${within} AND t.department_id = $${params.length}`;
 }
+
+/** SQL condition for the tickets the actor's department co-handles (协办), wherever they are. */
+export function coHandlerScope(actor: Actor, params: unknown[]): string {
+  if (actor.departmentId === null) return 'false';
+  params.push(actor.departmentId);
+  return `EXISTS (SELECT 1 FROM hotline_co_handlers ch WHERE ch.ticket_id = t.id AND ch.department_id = $${params.length})`;
+}
