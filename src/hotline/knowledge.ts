@@ -13,6 +13,9 @@ import { tokenize } from './classifier/index.ts';
 import { hotlineActions, isCentre } from './policy.ts';
 import type { Ticket } from './tickets.ts';
 import { answerTicket } from './workflow.ts';
+import demoKnowledgeJson from './data/knowledge.json' with { type: 'json' };
+
+const demoKnowledge: SaveKnowledge[] = demoKnowledgeJson;
 
 export interface KnowledgeEntry {
   id: number;
@@ -107,4 +110,16 @@ export async function answerFromKnowledge(ctx: Ctx, input: { ticketId: number; k
   const entry = await findEntry(ctx.tx, input.knowledgeId);
   if (!entry || !entry.active) throw entryNotFound(input.knowledgeId, 'knowledgeId');
   return answerTicket(ctx, { ticketId: input.ticketId, answer: entry.answer });
+}
+
+/** 知识库 entries of the demo: answers to common consultations (社保卡补办, 公积金提取, 居住证办理, …), added when missing. */
+export async function loadDemoKnowledge(ctx: Ctx): Promise<number> {
+  let added = 0;
+  for (const entry of demoKnowledge) {
+    const { rowCount } = await ctx.tx.query('SELECT 1 FROM hotline_knowledge WHERE question = $1', [entry.question]);
+    if (rowCount) continue;
+    await saveKnowledge(ctx, entry);
+    added++;
+  }
+  return added;
 }
