@@ -37,3 +37,4 @@ export { attachPhotos, photoIdsOf, photoUrl, readPhoto, storePhoto, MAX_PHOTOS_P
 export { fileReport, myTickets, publicDuplicates, publicStatus, reportChannels, type FileReport, type PublicDuplicate, type PublicStatus } from './reports.ts';
 export { answerFromKnowledge, listKnowledge, loadDemoKnowledge, saveKnowledge, type KnowledgeEntry, type SaveKnowledge } from './knowledge.ts';
 export { intakeWithExtras, type IntakeExtras } from './intake.ts';
+export { importTickets, importLayouts, parseImportDate, MIN_IMPORT_CONFIDENCE, type ImportLayout, type ImportReport, type ImportTickets, type RowRejection } from './import.ts';

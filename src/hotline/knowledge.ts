@@ -4,13 +4,13 @@
  * keywords, ranked by how many the query shares); a consultation answered from an entry is closed at
  * once through the `answer` transition. The centre and admins edit it.
  */
-import { assertCan, hasGrant, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { assertCan, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { requireCategory } from './catalogue.ts';
 import { tokenize } from './classifier/index.ts';
-import { hotlineActions, isCentre } from './policy.ts';
+import { assertCentreOrAdmin, hotlineActions } from './policy.ts';
 import type { Ticket } from './tickets.ts';
 import { answerTicket } from './workflow.ts';
 import demoKnowledgeJson from './data/knowledge.json' with { type: 'json' };
@@ -56,12 +56,6 @@ async function findEntry(db: Queryable, id: number): Promise<KnowledgeEntry | nu
 const entryNotFound = (id: number, field?: string) =>
   new DomainError('hotline.knowledge.not-found', { status: field ? 400 : 404, field, id }, `no knowledge entry ${id}`);
 
-async function assertEditor(ctx: Ctx): Promise<void> {
-  assertCan(ctx.actor, hotlineActions.read);
-  if (!hasGrant(ctx.actor, hotlineActions.manage) && !(await isCentre(ctx.tx, ctx.actor)))
-    throw new DomainError('hotline.not-centre', { status: 403, action: 'hotline.knowledge.edit' }, 'only the centre or an admin edits the knowledge base');
-}
-
 export interface SaveKnowledge {
   /** Absent: a new entry. */
   id?: number;
@@ -81,7 +75,7 @@ const text = (value: string, field: string, max: number) => {
 
 /** Adds an entry, or replaces one (by id); a ledger entry either way. */
 export async function saveKnowledge(ctx: Ctx, input: SaveKnowledge): Promise<KnowledgeEntry> {
-  await assertEditor(ctx);
+  await assertCentreOrAdmin(ctx.tx, ctx.actor, 'hotline.knowledge.edit');
   const question = text(input.question, 'question', 500);
   const answer = text(input.answer, 'answer', 4000);
   const keywords = (input.keywords ?? '').trim();

@@ -32,6 +32,7 @@ export const hotlineMessages = {
   'hotline.report.rate-limited': { zh: '提交过于频繁，请稍后再试', en: 'Too many reports from your address; try again later' },
   'hotline.knowledge.not-found': { zh: '知识条目不存在', en: 'Knowledge entry not found' },
   'hotline.import.bad-layout': { zh: '不支持的导入格式', en: 'Unsupported import layout' },
+  'hotline.import.malformed-csv': { zh: 'CSV 文件格式错误', en: 'Malformed CSV file' },
 };
 
 export const hotlineLedgerActions = {
@@ -64,4 +65,6 @@ export const hotlineLedgerActions = {
   'hotline.report.filed': { zh: '市民上报', en: 'Citizen report filed' },
   'hotline.knowledge.saved': { zh: '保存知识库条目', en: 'Knowledge entry saved' },
   'hotline.tickets.imported': { zh: '导入历史工单', en: 'Historical tickets imported' },
+  // A history event of each imported ticket (the ledger has one entry per import).
+  'hotline.ticket.imported': { zh: '历史工单导入', en: 'Ticket imported' },
 };

@@ -92,3 +92,10 @@ export function coHandlerScope(actor: Actor, params: unknown[]): string {
   params.push(actor.departmentId);
   return `EXISTS (SELECT 1 FROM hotline_co_handlers ch WHERE ch.ticket_id = t.id AND ch.department_id = $${params.length})`;
 }
+
+/** The centre or an admin of the catalogue: who edits the knowledge base and imports historical tickets. */
+export async function assertCentreOrAdmin(db: Queryable, actor: Actor, action: string): Promise<void> {
+  assertCan(actor, a.read);
+  if (!hasGrant(actor, a.manage) && !(await isCentre(db, actor)))
+    throw new DomainError('hotline.not-centre', { status: 403, action }, 'only the hotline centre or an admin may do this');
+}

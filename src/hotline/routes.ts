@@ -23,6 +23,7 @@ import {
 import { channels, satisfactions, ticketKinds, ticketStates, urgencies } from './states.ts';
 import { coReplyTicket } from './cohandling.ts';
 import { listAlerts, markAlertRead } from './deadlines.ts';
+import { importLayouts, importTickets } from './import.ts';
 import { listKnowledge, saveKnowledge } from './knowledge.ts';
 import { photoMaxBytes, photoTooLarge, photoUrl, readPhoto, storePhoto } from './photos.ts';
 import { fileReport, myTickets, photoReach, publicDuplicates, publicStatus, reportChannels, type FileReport } from './reports.ts';
@@ -264,6 +265,19 @@ export async function hotlineOpsRoutes(app: App) {
   });
   app.put('/knowledge/:id', { schema: { tags, summary: 'Replace a knowledge-base entry (centre or admin)', params: Id, body: KnowledgeBody } },
     (req) => runCommand(req, saveKnowledge, { ...req.body, id: req.params.id }, presentKnowledge));
+
+  // A historical file is larger than a JSON body: up to 50 MB of CSV.
+  const importLimit = 50 * 1024 * 1024;
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: importLimit }, async (_req: unknown, body: string | Buffer) => ({ csv: String(body) }));
+  app.post('/import', {
+    bodyLimit: importLimit,
+    schema: { tags, summary: 'Import historical tickets from CSV (centre or admin): text/csv, or JSON with the CSV and mappings; bad rows reported',
+      consumes: ['text/csv', 'application/json'],
+      querystring: Type.Object({ layout: oneOf(importLayouts), divisionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })) }),
+      body: Type.Object({ csv: Type.String({ minLength: 1 }), categories: Type.Optional(Type.Record(Type.String(), CategoryCode)),
+        departments: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Integer({ minimum: 1 }), Type.String({ minLength: 1, maxLength: 60 })]))),
+        divisionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, importTickets, { ...req.body, layout: req.query.layout, divisionCode: req.body.divisionCode ?? req.query.divisionCode }));
 }
 
 type Format = 'json' | 'xml';
