@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // yiwang: the operator's command line. Every command opens the same database the platform uses.
+import fs from 'node:fs/promises';
 import { Command } from 'commander';
 import { loadConfig } from './kernel/config/index.ts';
 import { migrate, withTransaction } from './kernel/db/index.ts';
@@ -10,6 +11,7 @@ import { consistencyProofFor, getEntry, inclusionProofFor, latestCheckpoint, ver
 import { presentEntry } from './kernel/ledger/present.ts';
 import { startPlatform } from './start.ts';
 import { resetDemoCity } from '../demo/load.ts';
+import { importLayouts, importTickets, type ImportLayout } from './hotline/index.ts';
 
 /** One clear line for the operator instead of a stack trace, for the failures we expect. */
 function fail(error: unknown): never {
@@ -128,6 +130,21 @@ proof.command('inclusion').description('inclusion proof of an entry in the tree 
 proof.command('consistency').description('consistency proof that the tree of size <to> extends the tree of size <from>')
   .argument('<from>', 'older tree size', index('from')).argument('<to>', 'newer tree size', index('to'))
   .action((from: number, to: number) => withDatabase(async ({ db }) => printJson(await consistencyProofFor(db, from, to))));
+
+const hotline = program.command('hotline').description('the 12345 hotline');
+hotline.command('import').description('import historical tickets from a CSV file; prints the report (bad rows with their reasons)')
+  .argument('<file>', 'CSV file')
+  .option('--layout <layout>', `column layout: ${importLayouts.join(' or ')}`, 'nyc311')
+  .option('--categories <file>', 'JSON mapping of source categories (NYC: Complaint Type) to category codes')
+  .option('--departments <file>', 'JSON mapping of source departments (NYC: Agency) to department ids or codes')
+  .option('--division <code>', '12-digit division of rows with an address but no point')
+  .action((file: string, opts: { layout: string; categories?: string; departments?: string; division?: string }) => withDatabase(async ({ db }) => {
+    const readJson = async (name: string | undefined) => (name === undefined ? undefined : JSON.parse(await fs.readFile(name, 'utf8')));
+    const input = { layout: opts.layout as ImportLayout, csv: await fs.readFile(file, 'utf8'), categories: await readJson(opts.categories),
+      departments: await readJson(opts.departments), divisionCode: opts.division };
+    const report = await withTransaction(db, (tx) => importTickets({ tx, actor: systemActor('cli'), now: new Date() }, input));
+    printJson(report);
+  }));
 
 program.parseAsync().catch(fail);
 process.on('unhandledRejection', fail);

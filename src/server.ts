@@ -17,7 +17,7 @@ import { ledgerRoutes } from './kernel/ledger/routes.ts';
 import { orgLedgerActions, orgMessages } from './kernel/org/index.ts';
 import { demoLedgerActions } from '../demo/load.ts';
 import { hotlineLedgerActions, hotlineMessages } from './hotline/index.ts';
-import { hotlineRoutes, open311Routes } from './hotline/routes.ts';
+import { hotlineOpsRoutes, hotlineRoutes, open311Routes } from './hotline/routes.ts';
 import { orgRoutes } from './kernel/org/routes.ts';
 
 
@@ -68,6 +68,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(ledgerRoutes, { prefix: '/api/v1/ledger' });
   await app.register(orgRoutes, { prefix: '/api/v1/org' });
   await app.register(hotlineRoutes, { prefix: '/api/v1/hotline' });
+  await app.register(hotlineOpsRoutes, { prefix: '/api/v1/hotline' });
   await app.register(open311Routes, { prefix: '/open311/v2' });
 
   const serveWeb = opts.serveWeb === true && fs.existsSync(path.join(webDist, 'index.html'));

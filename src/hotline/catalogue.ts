@@ -194,8 +194,13 @@ export async function setTimeLimit(ctx: Ctx, input: SetTimeLimit): Promise<SetTi
   return input;
 }
 
-/** A setting of the hotline (duplicate radius, reopen limit). */
-export async function hotlineSetting(db: Queryable, name: 'duplicateRadiusMetres' | 'maxReopens'): Promise<number> {
+const settingDefaults = {
+  duplicateRadiusMetres: 250, maxReopens: 2, warningShare: 0.8, supervisionAfterWorkingHours: 8, photoMaxBytes: 5 * 1024 * 1024,
+  reportsPerHourPerAddress: 20,
+};
+
+/** A setting of the hotline (duplicate radius, reopen limit, deadline alerts, photo size, report rate). */
+export async function hotlineSetting(db: Queryable, name: keyof typeof settingDefaults): Promise<number> {
   const { rows } = await db.query<{ value: number }>('SELECT value FROM hotline_settings WHERE name = $1', [name]);
-  return Number(rows[0]?.value ?? (name === 'duplicateRadiusMetres' ? 250 : 2));
+  return Number(rows[0]?.value ?? settingDefaults[name]);
 }

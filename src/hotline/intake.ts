@@ -4,7 +4,9 @@
  */
 import { routeTicket } from './catalogue.ts';
 import { findDuplicates, type DuplicateSuggestion } from './duplicates.ts';
-import { createTicket, type CreateTicket, type HotlineCtx, type Ticket } from './tickets.ts';
+import { answerFromKnowledge } from './knowledge.ts';
+import { attachPhotos } from './photos.ts';
+import { actorRef, createTicket, type CreateTicket, type HotlineCtx, type Ticket } from './tickets.ts';
 
 export interface Intake {
   ticket: Ticket;
@@ -20,4 +22,20 @@ export async function intakeTicket(ctx: HotlineCtx, input: CreateTicket): Promis
     ? await findDuplicates(ctx.tx, ctx.actor, { categoryCode: ticket.categoryCode, lon: ticket.lon, lat: ticket.lat, excludeId: ticket.id })
     : [];
   return { ticket, duplicates, routedDepartmentId: await routeTicket(ctx.tx, { ancestry: ticket.categoryAncestry }, ticket.divisionCode) };
+}
+
+export interface IntakeExtras {
+  /** Photos the operator uploaded for this report (POST /photos), ≤ 5. */
+  photoIds?: string[];
+  /** A consultation (咨询) answered from this knowledge-base entry: closed at once. */
+  knowledgeId?: number;
+}
+
+/** 受理 with the photos attached and, for a consultation answered from the knowledge base, closed in the same transaction. */
+export async function intakeWithExtras(ctx: HotlineCtx, input: CreateTicket & IntakeExtras): Promise<Intake> {
+  const { photoIds, knowledgeId, ...report } = input;
+  const intake = await intakeTicket(ctx, report);
+  await attachPhotos(ctx, intake.ticket.id, photoIds ?? [], actorRef(ctx.actor));
+  if (knowledgeId === undefined) return intake;
+  return { ...intake, ticket: await answerFromKnowledge(ctx, { ticketId: intake.ticket.id, knowledgeId }) };
 }

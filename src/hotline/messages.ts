@@ -21,6 +21,18 @@ export const hotlineMessages = {
   'hotline.no-extension': { zh: '没有待审核的延期申请', en: 'No extension request is waiting' },
   'hotline.already-called-back': { zh: '该工单已回访', en: 'The ticket has been called back already' },
   'hotline.no-suggestion': { zh: '无法从描述判断诉求分类，请选择分类', en: 'No category could be suggested from the text; choose one' },
+  'hotline.co-handler-is-main': { zh: '主办单位不能同时为协办单位', en: 'The main department cannot also co-handle' },
+  'hotline.not-co-handler': { zh: '本部门不是该工单的协办单位', en: 'Your department does not co-handle this ticket' },
+  'hotline.co-replied': { zh: '本部门已提交协办意见', en: 'Your department has given its opinion already' },
+  'hotline.alert.not-found': { zh: '提醒不存在', en: 'Alert not found' },
+  'hotline.photo.too-large': { zh: '照片超过大小限制', en: 'The photo is too large' },
+  'hotline.photo.not-image': { zh: '文件不是 JPEG、PNG 或 WebP 图片', en: 'The file is not a JPEG, PNG or WebP image' },
+  'hotline.photo.unknown': { zh: '照片不存在或不可使用', en: 'Unknown photo, or not yours to attach' },
+  'hotline.photo.not-found': { zh: '照片不存在', en: 'Photo not found' },
+  'hotline.report.rate-limited': { zh: '提交过于频繁，请稍后再试', en: 'Too many reports from your address; try again later' },
+  'hotline.knowledge.not-found': { zh: '知识条目不存在', en: 'Knowledge entry not found' },
+  'hotline.import.bad-layout': { zh: '不支持的导入格式', en: 'Unsupported import layout' },
+  'hotline.import.malformed-csv': { zh: 'CSV 文件格式错误', en: 'Malformed CSV file' },
 };
 
 export const hotlineLedgerActions = {
@@ -45,4 +57,14 @@ export const hotlineLedgerActions = {
   'hotline.time-limit.set': { zh: '设置办理时限', en: 'Time limit set' },
   'hotline.classifier.retrained': { zh: '重新训练分类模型', en: 'Classifier retrained' },
   'hotline.demo.loaded': { zh: '载入热线演示数据', en: 'Hotline demo loaded' },
+  'hotline.ticket.co-replied': { zh: '协办意见', en: 'Co-handler\'s opinion given' },
+  'hotline.deadline.warning': { zh: '超时预警', en: 'Deadline warning' },
+  'hotline.deadline.reminder': { zh: '催办', en: 'Overdue reminder' },
+  'hotline.deadline.supervision': { zh: '督办', en: 'Put under supervision' },
+  'hotline.photo.uploaded': { zh: '上传照片', en: 'Photo uploaded' },
+  'hotline.report.filed': { zh: '市民上报', en: 'Citizen report filed' },
+  'hotline.knowledge.saved': { zh: '保存知识库条目', en: 'Knowledge entry saved' },
+  'hotline.tickets.imported': { zh: '导入历史工单', en: 'Historical tickets imported' },
+  // A history event of each imported ticket (the ledger has one entry per import).
+  'hotline.ticket.imported': { zh: '历史工单导入', en: 'Ticket imported' },
 };

@@ -6,6 +6,7 @@
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { findCategory, leafCategories, type Category } from './catalogue.ts';
+import { photoUrl } from './photos.ts';
 import { ticketKinds, type TicketKind } from './states.ts';
 import { createTicket, ticketColumns, ticketFrom, type HotlineCtx, type Ticket } from './tickets.ts';
 
@@ -62,7 +63,16 @@ function dateParam(value: string | undefined, name: string): Date | undefined {
   return date;
 }
 
-export function open311Request(ticket: Ticket) {
+/** A request with the id of its first photo, for media_url. */
+type RequestRow = Ticket & { firstPhotoId?: string | null };
+const firstPhoto = `(SELECT p.id FROM hotline_photos p WHERE p.ticket_id = t.id ORDER BY p.uploaded_at, p.id LIMIT 1) AS "firstPhotoId"`;
+
+/**
+ * A ticket as a service request. It names no caller (name, phone, whether a citizen's account filed it)
+ * in any case, so anonymous reports stay anonymous; media_url links the first photo, served by the
+ * hotline API to those who may see the ticket.
+ */
+export function open311Request(ticket: RequestRow, baseUrl = '') {
   const closed = ticket.state === 'closed' || ticket.state === 'merged';
   return {
     service_request_id: ticket.number,
@@ -81,7 +91,7 @@ export function open311Request(ticket: Ticket) {
     zipcode: null,
     lat: ticket.lat,
     long: ticket.lon,
-    media_url: null,
+    media_url: ticket.firstPhotoId ? `${baseUrl}${photoUrl(ticket.firstPhotoId)}` : null,
   };
 }
 
@@ -100,7 +110,7 @@ const MAX_REQUESTS = 1000;
  * GET requests. Ids (comma-separated) win over the other filters, as the standard says; otherwise
  * the last 90 days unless a date is given, newest first, at most 1000.
  */
-export async function open311Requests(db: Queryable, query: Open311Query, now = new Date()) {
+export async function open311Requests(db: Queryable, query: Open311Query, now = new Date(), baseUrl = '') {
   const params: unknown[] = [];
   const where: string[] = [];
   if (query.service_request_id) {
@@ -125,16 +135,16 @@ export async function open311Requests(db: Queryable, query: Open311Query, now = 
         where.push(statuses.includes('open') ? `t.state NOT IN ('closed', 'merged')` : `t.state IN ('closed', 'merged')`);
     }
   }
-  const { rows } = await db.query<Ticket>(
-    `SELECT ${ticketColumns} FROM ${ticketFrom} WHERE ${where.join(' AND ')} ORDER BY t.received_at DESC, t.id DESC LIMIT ${MAX_REQUESTS}`, params);
-  return rows.map(open311Request);
+  const { rows } = await db.query<RequestRow>(
+    `SELECT ${ticketColumns}, ${firstPhoto} FROM ${ticketFrom} WHERE ${where.join(' AND ')} ORDER BY t.received_at DESC, t.id DESC LIMIT ${MAX_REQUESTS}`, params);
+  return rows.map((row) => open311Request(row, baseUrl));
 }
 
 /** GET requests/{id}: one request, in a list as the standard has it. */
-export async function open311RequestById(db: Queryable, id: string) {
-  const { rows } = await db.query<Ticket>(`SELECT ${ticketColumns} FROM ${ticketFrom} WHERE t.number = $1`, [id]);
+export async function open311RequestById(db: Queryable, id: string, baseUrl = '') {
+  const { rows } = await db.query<RequestRow>(`SELECT ${ticketColumns}, ${firstPhoto} FROM ${ticketFrom} WHERE t.number = $1`, [id]);
   if (!rows[0]) throw new Open311Error(404, `service_request_id ${id} not found`);
-  return [open311Request(rows[0])];
+  return [open311Request(rows[0], baseUrl)];
 }
 
 /** POST requests: the fields as posted (form-encoded or JSON); values are strings. */

@@ -85,3 +85,17 @@ export function ticketScope(actor: Actor, centre: boolean, params: unknown[]): s
   params.push(actor.departmentId);
   return `${within} AND t.department_id = $${params.length}`;
 }
+
+/** SQL condition for the tickets the actor's department co-handles (协办), wherever they are. */
+export function coHandlerScope(actor: Actor, params: unknown[]): string {
+  if (actor.departmentId === null) return 'false';
+  params.push(actor.departmentId);
+  return `EXISTS (SELECT 1 FROM hotline_co_handlers ch WHERE ch.ticket_id = t.id AND ch.department_id = $${params.length})`;
+}
+
+/** The centre or an admin of the catalogue: who edits the knowledge base and imports historical tickets. */
+export async function assertCentreOrAdmin(db: Queryable, actor: Actor, action: string): Promise<void> {
+  assertCan(actor, a.read);
+  if (!hasGrant(actor, a.manage) && !(await isCentre(db, actor)))
+    throw new DomainError('hotline.not-centre', { status: 403, action }, 'only the hotline centre or an admin may do this');
+}

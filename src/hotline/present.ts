@@ -10,6 +10,10 @@ import type { Ticket, TicketEvent, TicketView } from './tickets.ts';
 import type { DuplicateSuggestion } from './duplicates.ts';
 import type { Category } from './catalogue.ts';
 import type { CategorySuggestion } from './classification.ts';
+import type { Alert } from './deadlines.ts';
+import type { KnowledgeEntry } from './knowledge.ts';
+import { photoUrl } from './photos.ts';
+import type { PublicStatus } from './reports.ts';
 
 /** 张三 → 张*; 欧阳娜娜 → 欧***. */
 export function maskName(name: string): string {
@@ -112,7 +116,38 @@ export function presentTicketView(view: TicketView, viewer: Actor) {
     routedDepartmentId: view.routedDepartmentId,
     pendingExtension: view.pendingExtension && { ...view.pendingExtension, requestedAt: view.pendingExtension.requestedAt.toISOString() },
     merged: view.merged,
+    coHandlers: view.coHandlers.map((h) => ({ ...h, repliedAt: iso(h.repliedAt) })),
+    mayCoReply: view.mayCoReply,
+    photos: view.photoIds.map((id) => ({ id, url: photoUrl(id) })),
     history: view.history.map(presentEvent),
+  };
+}
+
+/** A ticket as its reporter and the public status page see it: what happens to it, never who the people are. */
+export function presentPublicTicket(ticket: Ticket) {
+  const answered = ticket.state === 'replied' || ticket.state === 'closed' || (ticket.state === 'merged' && ticket.reply !== null);
+  return {
+    number: ticket.number,
+    state: ticket.state,
+    kind: ticket.kind,
+    channel: ticket.channel,
+    category: { code: ticket.categoryCode, path: ticket.categoryPath },
+    description: ticket.description,
+    address: ticket.address,
+    receivedAt: iso(ticket.receivedAt),
+    deadlines: { replyDue: iso(ticket.replyDue), resolveDue: iso(ticket.resolveDue) },
+    department: ticket.departmentName,
+    reply: answered ? ticket.reply : null,
+    repliedAt: answered ? iso(ticket.repliedAt) : null,
+    closedAt: iso(ticket.closedAt),
+  };
+}
+
+export function presentPublicStatus(status: PublicStatus) {
+  return {
+    ...presentPublicTicket(status.ticket),
+    timeline: status.timeline.map((e) => ({ at: e.at.toISOString(), action: e.action, state: e.state, department: e.department })),
+    photos: status.photoIds.map((id) => ({ id, url: photoUrl(id) })),
   };
 }
 
@@ -135,3 +170,13 @@ export function presentSuggestion(s: CategorySuggestion) {
 }
 
 export const returnReasonList = () => Object.entries(returnReasons).map(([code, label]) => ({ code, ...label }));
+
+export function presentAlert(a: Alert) {
+  return { id: a.id, ticketId: a.ticketId, number: a.number, kind: a.kind, deadline: a.deadline, due: a.due.toISOString(), at: a.at.toISOString(),
+    departmentId: a.departmentId, read: a.read };
+}
+
+export function presentKnowledge(k: KnowledgeEntry) {
+  return { id: k.id, question: k.question, answer: k.answer, keywords: k.keywords, categoryCode: k.categoryCode, active: k.active,
+    updatedAt: k.updatedAt.toISOString(), score: k.score };
+}

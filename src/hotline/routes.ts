@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { resolveApiToken, type Ctx } from '../kernel/auth/index.ts';
 import { withTransaction } from '../kernel/db/index.ts';
@@ -15,9 +16,18 @@ import {
 } from './open311.ts';
 import { poolLocator } from './place.ts';
 import { isCentre } from './policy.ts';
-import { presentDuplicate, presentSuggestion, presentTicket, presentTicketView, returnReasonList } from './present.ts';
+import {
+  presentAlert, presentDuplicate, presentKnowledge, presentPublicStatus, presentPublicTicket, presentSuggestion, presentTicket, presentTicketView,
+  returnReasonList,
+} from './present.ts';
 import { channels, satisfactions, ticketKinds, ticketStates, urgencies } from './states.ts';
-import { intakeTicket } from './intake.ts';
+import { coReplyTicket } from './cohandling.ts';
+import { listAlerts, markAlertRead } from './deadlines.ts';
+import { importLayouts, importTickets } from './import.ts';
+import { listKnowledge, saveKnowledge } from './knowledge.ts';
+import { photoMaxBytes, photoTooLarge, photoUrl, readPhoto, storePhoto } from './photos.ts';
+import { fileReport, myTickets, photoReach, publicDuplicates, publicStatus, reportChannels, type FileReport } from './reports.ts';
+import { intakeWithExtras } from './intake.ts';
 import { listTickets, viewTicket, type Ticket } from './tickets.ts';
 import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
@@ -30,6 +40,7 @@ const Lat = Type.Number({ minimum: -90, maximum: 90 });
 const CategoryCode = Type.String({ minLength: 1, maxLength: 40 });
 const Note = Type.String({ maxLength: 1000 });
 const tags = ['hotline'];
+const PhotoIds = Type.Array(Type.String({ format: 'uuid' }), { maxItems: 5 });
 
 /** A transition's result with whether the actor is the centre, so the presenter can list the right buttons. */
 const withCentre = <I>(command: (ctx: Ctx, input: I) => Promise<Ticket>) => async (ctx: Ctx, input: I) =>
@@ -78,11 +89,12 @@ export async function hotlineRoutes(app: App) {
         lon: Type.Optional(Lon), lat: Type.Optional(Lat), address: Type.Optional(Type.String({ maxLength: 200 })),
         divisionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })), anonymous: Type.Optional(Type.Boolean()),
         callerName: Type.Optional(Type.String({ maxLength: 40 })), callerPhone: Type.Optional(Type.String({ maxLength: 20 })),
+        photoIds: Type.Optional(PhotoIds), knowledgeId: Type.Optional(Type.Integer({ minimum: 1 })),
       }, { additionalProperties: false }) },
   }, async (req, reply) => {
     reply.code(201);
     const locate = poolLocator(app.db);
-    return runCommand(req, async (ctx, input: typeof req.body) => ({ ...(await intakeTicket({ ...ctx, locate }, input)), centre: await isCentre(ctx.tx, ctx.actor) }),
+    return runCommand(req, async (ctx, input: typeof req.body) => ({ ...(await intakeWithExtras({ ...ctx, locate }, input)), centre: await isCentre(ctx.tx, ctx.actor) }),
       req.body, (r, viewer) => ({ ...presentTicket(r.ticket, viewer, { centre: r.centre }), routedDepartmentId: r.routedDepartmentId,
         duplicates: r.duplicates.map(presentDuplicate) }));
   });
@@ -102,12 +114,14 @@ export async function hotlineRoutes(app: App) {
         state: Type.Optional(Type.Array(oneOf(ticketStates), { maxItems: 7 })), departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
         categoryCode: Type.Optional(CategoryCode), divisionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })),
         overdue: Type.Optional(Type.Boolean()), extensionPending: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ maxLength: 60 })),
-        sort: Type.Optional(oneOf(['deadline', 'newest'])),
+        sort: Type.Optional(oneOf(['deadline', 'newest'])), role: Type.Optional(oneOf(['main', 'co'])),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }),
       }) },
   }, async (req) => {
     const page = await listTickets(app.db, req.actor, req.query);
-    return { total: page.total, items: page.items.map((x) => presentTicket(x, req.actor, { centre: page.centre })) };
+    // 主办 or 协办: whether the caller's department handles the ticket or helps with it.
+    const handlingRole = (x: Ticket) => (req.query.role === 'co' ? 'co' : x.departmentId !== null && x.departmentId === req.actor.departmentId ? 'main' : null);
+    return { total: page.total, items: page.items.map((x) => ({ ...presentTicket(x, req.actor, { centre: page.centre }), handlingRole: handlingRole(x) })) };
   });
 
   app.get('/tickets/duplicates', {
@@ -127,7 +141,8 @@ export async function hotlineRoutes(app: App) {
   app.get('/tickets/:id', { schema: { tags, summary: 'A ticket with its history (showing the caller is logged)', params: Id } },
     (req) => runCommand(req, viewTicket, { id: req.params.id }, presentTicketView));
 
-  const DispatchBody = Type.Object({ departmentId: Type.Optional(Type.Integer({ minimum: 1 })), note: Type.Optional(Note) }, { additionalProperties: false });
+  const DispatchBody = Type.Object({ departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+    coDepartmentIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10 })), note: Type.Optional(Note) }, { additionalProperties: false });
   app.post('/tickets/:id/dispatch', { schema: { tags, summary: '派单 Dispatch (to the catalogue\'s department unless one is named)', params: Id, body: DispatchBody } },
     (req) => runCommand(req, withCentre(dispatchTicket), { ticketId: req.params.id, ...req.body }, presentMoved));
   app.post('/tickets/:id/redispatch', { schema: { tags, summary: '改派 Dispatch a returned ticket again', params: Id, body: DispatchBody } },
@@ -161,6 +176,108 @@ export async function hotlineRoutes(app: App) {
     schema: { tags, summary: '回访 Record the callback; unresolved or dissatisfied reopens (重办)', params: Id,
       body: Type.Object({ resolved: Type.Boolean(), satisfaction: oneOf(satisfactions), note: Type.Optional(Note) }, { additionalProperties: false }) },
   }, (req) => runCommand(req, withCentre(callbackTicket), { ticketId: req.params.id, ...req.body }, presentMoved));
+}
+
+/**
+ * The rest of the closed loop: photos, 协办 opinions, deadline alerts, citizens' reports with their
+ * public status, the knowledge base and imports of historical tickets.
+ */
+export async function hotlineOpsRoutes(app: App) {
+  await app.register(multipart, { limits: { files: 1, fields: 5 } });
+
+  app.post('/photos', {
+    schema: { tags, summary: 'Upload a photo (multipart field `photo`; JPEG, PNG or WebP by content; 5 MB unless configured)', consumes: ['multipart/form-data'] },
+  }, async (req, reply) => {
+    const max = await photoMaxBytes(app.db);
+    const file = await req.file({ limits: { fileSize: max } });
+    if (!file || file.fieldname !== 'photo') throw new DomainError('validation', { field: 'photo' }, 'send the file as the multipart field photo');
+    const bytes = await file.toBuffer().catch((error: unknown) => {
+      throw error instanceof app.multipartErrors.RequestFileTooLargeError ? photoTooLarge(max) : error;
+    });
+    reply.code(201);
+    return runCommand(req, storePhoto, { bytes }, (p) => ({ id: p.id, url: photoUrl(p.id), contentType: p.contentType, width: p.width, height: p.height }));
+  });
+
+  app.get('/photos/:id', {
+    schema: { tags, summary: 'A photo, for its uploader, those who may see its ticket, or the holder of the ticket\'s status token',
+      params: Type.Object({ id: Type.String({ maxLength: 40 }) }), querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 100 })) }) },
+  }, async (req, reply) => {
+    const photo = await runCommand(req, (ctx, input: { id: string; token?: string }) => readPhoto(ctx, input, photoReach),
+      { id: req.params.id, token: req.query.token });
+    return reply.type(photo.contentType).header('cache-control', 'private, max-age=3600').header('x-content-type-options', 'nosniff').send(photo.bytes);
+  });
+
+  app.post('/tickets/:id/co-reply', {
+    schema: { tags, summary: '协办意见 A co-handling department\'s opinion (once)', params: Id,
+      body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, withCentre(coReplyTicket), { ticketId: req.params.id, ...req.body }, presentMoved));
+
+  app.get('/alerts', {
+    schema: { tags, summary: '预警/催办/督办 Deadline alerts of the caller\'s department (the centre: all)',
+      querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Integer({ minimum: 1, maximum: 500, default: 200 }) }) },
+  }, async (req) => ({ items: (await listAlerts(app.db, req.actor, req.query)).map(presentAlert) }));
+
+  app.post('/alerts/:id/read', { schema: { tags, summary: 'Mark an alert read (for the caller)', params: Id } },
+    (req) => runCommand(req, markAlertRead, { id: req.params.id }));
+
+  app.post('/reports', {
+    schema: { tags, summary: '市民上报 A citizen\'s report, logged in or anonymous; answers the number, a status token and open tickets nearby',
+      body: Type.Object({
+        channel: oneOf(reportChannels), kind: Type.Optional(oneOf(ticketKinds)), description: Type.String({ minLength: 1, maxLength: 4000 }),
+        categoryCode: Type.Optional(CategoryCode), lon: Type.Optional(Lon), lat: Type.Optional(Lat), address: Type.Optional(Type.String({ maxLength: 200 })),
+        divisionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })), photoIds: Type.Optional(PhotoIds),
+        contactName: Type.Optional(Type.String({ maxLength: 40 })), contactPhone: Type.Optional(Type.String({ maxLength: 20 })),
+        anonymous: Type.Optional(Type.Boolean()),
+      }, { additionalProperties: false }) },
+  }, async (req, reply) => {
+    reply.code(201);
+    const locate = poolLocator(app.db);
+    return runCommand(req, (ctx, input: FileReport) => fileReport({ ...ctx, locate }, input), { ...req.body, clientAddress: req.ip },
+      (r) => ({ number: r.number, statusToken: r.statusToken, duplicates: r.duplicates }));
+  });
+
+  app.get('/reports/duplicates', {
+    schema: { tags, summary: 'Open tickets of a category near a point, before a citizen submits (public; no personal data)',
+      querystring: Type.Object({ categoryCode: CategoryCode, lon: Lon, lat: Lat }) },
+  }, async (req) => ({ items: await publicDuplicates(app.db, req.query) }));
+
+  app.get('/public/tickets/:number', {
+    schema: { tags, summary: '进度查询 A report\'s state and public timeline, for the holder of its status token',
+      params: Type.Object({ number: Type.String({ maxLength: 40 }) }), querystring: Type.Object({ token: Type.String({ minLength: 1, maxLength: 100 }) }) },
+  }, async (req) => presentPublicStatus(await publicStatus(app.db, { number: req.params.number, token: req.query.token })));
+
+  app.get('/my/tickets', { schema: { tags, summary: '我的诉求 The logged-in citizen\'s reports' } },
+    async (req) => ({ items: (await myTickets(app.db, req.actor)).map(presentPublicTicket) }));
+
+  const KnowledgeBody = Type.Object({
+    question: Type.String({ minLength: 1, maxLength: 500 }), answer: Type.String({ minLength: 1, maxLength: 4000 }),
+    keywords: Type.Optional(Type.String({ maxLength: 500 })), categoryCode: Type.Optional(Type.Union([CategoryCode, Type.Null()])),
+    active: Type.Optional(Type.Boolean()),
+  }, { additionalProperties: false });
+  app.get('/knowledge', {
+    schema: { tags, summary: '知识库 Search the knowledge base (staff); `all` includes inactive entries',
+      querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), all: Type.Optional(Type.Boolean()),
+        limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }) }) },
+  }, async (req) => ({ items: (await listKnowledge(app.db, req.actor, req.query)).map(presentKnowledge) }));
+  app.post('/knowledge', { schema: { tags, summary: 'Add a knowledge-base entry (centre or admin)', body: KnowledgeBody } }, async (req, reply) => {
+    reply.code(201);
+    return runCommand(req, saveKnowledge, req.body, presentKnowledge);
+  });
+  app.put('/knowledge/:id', { schema: { tags, summary: 'Replace a knowledge-base entry (centre or admin)', params: Id, body: KnowledgeBody } },
+    (req) => runCommand(req, saveKnowledge, { ...req.body, id: req.params.id }, presentKnowledge));
+
+  // A historical file is larger than a JSON body: up to 50 MB of CSV.
+  const importLimit = 50 * 1024 * 1024;
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: importLimit }, async (_req: unknown, body: string | Buffer) => ({ csv: String(body) }));
+  app.post('/import', {
+    bodyLimit: importLimit,
+    schema: { tags, summary: 'Import historical tickets from CSV (centre or admin): text/csv, or JSON with the CSV and mappings; bad rows reported',
+      consumes: ['text/csv', 'application/json'],
+      querystring: Type.Object({ layout: oneOf(importLayouts), divisionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })) }),
+      body: Type.Object({ csv: Type.String({ minLength: 1 }), categories: Type.Optional(Type.Record(Type.String(), CategoryCode)),
+        departments: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Integer({ minimum: 1 }), Type.String({ minLength: 1, maxLength: 60 })]))),
+        divisionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, importTickets, { ...req.body, layout: req.query.layout, divisionCode: req.body.divisionCode ?? req.query.divisionCode }));
 }
 
 type Format = 'json' | 'xml';
@@ -225,7 +342,7 @@ export async function open311Routes(app: App) {
   });
   for (const url of both('/requests'))
     app.get(url, { schema: { tags: tags311, summary: 'Open311 service requests, filtered', querystring: RequestsQuery } },
-      async (req, reply) => send(reply, formatOf(req.url), 'service_requests', await open311Requests(app.db, req.query)));
+      async (req, reply) => send(reply, formatOf(req.url), 'service_requests', await open311Requests(app.db, req.query, new Date(), `${req.protocol}://${req.host}`)));
 
   for (const url of both('/requests'))
     app.post(url, { schema: { tags: tags311, summary: 'Open311: submit a service request (needs api_key)' } }, async (req, reply) => {
@@ -244,7 +361,7 @@ export async function open311Routes(app: App) {
     app.get(`${prefix}/:file`, { schema: { tags: tags311, summary: 'Open311: one service request', params: Type.Object({ file: Type.String() }) } },
       async (req, reply) => {
         const { name, format } = splitFormat(req.params.file);
-        return send(reply, format, 'service_requests', await open311RequestById(app.db, name));
+        return send(reply, format, 'service_requests', await open311RequestById(app.db, name, `${req.protocol}://${req.host}`));
       });
 
   app.get('/tokens/:file', { schema: { tags: tags311, summary: 'Open311 tokens: requests here get their id at once', params: Type.Object({ file: Type.String() }) } },

@@ -2,7 +2,7 @@
  * Tickets (工单): intake from every channel (受理), reading with history, and the one helper every
  * transition goes through, which writes the row, the history event and the ledger entry together.
  */
-import { assertCan, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { assertCan, hasGrant, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
 import { checkMobile } from '../kernel/checks/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
@@ -12,7 +12,9 @@ import { requireCategory, routeTicket, timeLimitFor } from './catalogue.ts';
 import { keepCorrection, suggestClassification } from './classification.ts';
 import { EMERGENCY_NUMBERS, type Emergency } from './classifier/index.ts';
 import { snapshotLocator, type Locator } from './place.ts';
-import { assertCentre, canRead, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
+import { coHandlersOf, isCoHandler, type CoHandler } from './cohandling.ts';
+import { photoIdsOf } from './photos.ts';
+import { assertCentre, canRead, coHandlerScope, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
 import type { Channel, Satisfaction, TicketKind, TicketState, Urgency } from './states.ts';
 
 export interface Ticket {
@@ -83,6 +85,9 @@ export const ticketColumns = `t.id::int, t.number, t.channel, t.kind, t.category
 export const ticketFrom = 'hotline_tickets t JOIN hotline_categories c ON c.id = t.category_id';
 
 export const actorRef = (actor: Actor) => `${actor.kind}:${actor.id}`;
+
+/** 工单编号: the China-time day of receipt and the id, e.g. 20261124000042. */
+export const ticketNumber = (id: number, receivedAt: Date) => `${chinaDay(receivedAt).replaceAll('-', '')}${String(id).padStart(6, '0')}`;
 
 export async function findTicket(db: Queryable, id: number, opts: { lock?: boolean } = {}): Promise<Ticket | null> {
   const { rows } = await db.query<Ticket>(`SELECT ${ticketColumns} FROM ${ticketFrom} WHERE t.id = $1${opts.lock ? ' FOR UPDATE OF t' : ''}`, [id]);
@@ -182,7 +187,7 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
   const reply = calendar.addWorkingDays(now, limit.replyDays);
   const resolve = calendar.addWorkingDays(now, limit.resolveDays);
   const id = Number((await tx.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id`)).rows[0]!.id);
-  const number = `${chinaDay(now).replaceAll('-', '')}${String(id).padStart(6, '0')}`;
+  const number = ticketNumber(id, now);
   await tx.query(
     `INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
        division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
@@ -243,6 +248,8 @@ type TicketPatch = Partial<Record<'state' | 'department_id' | 'main_ticket_id' |
  */
 export async function moveTicket(ctx: Ctx, ticket: Ticket, move: {
   action: string; to: TicketState; set?: TicketPatch; reasonCode?: string; note?: string; payload?: unknown;
+  /** The department the history event names, when another than the ticket's acts (协办). */
+  eventDepartmentId?: number;
 }): Promise<Ticket> {
   const set: TicketPatch = { ...move.set, state: move.to };
   const columns = Object.keys(set);
@@ -251,7 +258,7 @@ export async function moveTicket(ctx: Ctx, ticket: Ticket, move: {
                  WHERE id = $1 RETURNING *)
      SELECT ${ticketColumns} FROM t JOIN hotline_categories c ON c.id = t.category_id`,
     [ticket.id, ...Object.values(set), ctx.now]);
-  const departmentId = 'department_id' in set ? (set.department_id as number | null) : ticket.departmentId;
+  const departmentId = move.eventDepartmentId ?? ('department_id' in set ? (set.department_id as number | null) : ticket.departmentId);
   await recordEvent(ctx, ticket.id, { action: move.action, from: ticket.state, to: move.to, departmentId,
     reasonCode: move.reasonCode, note: move.note });
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: move.action, object: { type: 'ticket', id: ticket.number }, at: ctx.now,
@@ -278,6 +285,10 @@ export interface TicketView {
   pendingExtension: { days: number; reason: string; requestedAt: Date } | null;
   showCaller: boolean;
   centre: boolean;
+  /** 协办 departments with their opinions, and whether the viewer's department is one still to give it. */
+  coHandlers: CoHandler[];
+  mayCoReply: boolean;
+  photoIds: string[];
 }
 
 /**
@@ -289,7 +300,8 @@ export async function viewTicket(ctx: Ctx, input: { id: number }): Promise<Ticke
   const ticket = await findTicket(ctx.tx, input.id);
   const centre = await isCentre(ctx.tx, ctx.actor);
   // Outside the actor's reach, a ticket is not there.
-  if (!ticket || !canRead(ctx.actor, ticket, centre)) throw ticketNotFound(input.id);
+  if (!ticket || !(canRead(ctx.actor, ticket, centre) || (hasGrant(ctx.actor, hotlineActions.read)
+    && await isCoHandler(ctx.tx, ticket.id, ctx.actor.departmentId)))) throw ticketNotFound(input.id);
   const showCaller = !ticket.anonymous && (ticket.callerName !== null || ticket.callerPhone !== null) && seesCaller(ctx.actor, ticket);
   if (showCaller)
     await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hotline.caller.viewed', object: { type: 'ticket', id: ticket.number },
@@ -300,8 +312,11 @@ export async function viewTicket(ctx: Ctx, input: { id: number }): Promise<Ticke
     ? await routeTicket(ctx.tx, { ancestry: ticket.categoryAncestry }, ticket.divisionCode) : null;
   const { rows: [pendingExtension] } = await ctx.tx.query<{ days: number; reason: string; requestedAt: Date }>(
     `SELECT days, reason, requested_at AS "requestedAt" FROM hotline_extensions WHERE ticket_id = $1 AND decision IS NULL`, [ticket.id]);
+  const coHandlers = await coHandlersOf(ctx.tx, ticket.id);
+  const mayCoReply = coHandlers.some((h) => h.departmentId === ctx.actor.departmentId && h.reply === null)
+    && ['dispatched', 'accepted', 'returned', 'replied'].includes(ticket.state);
   return { ticket, history: await ticketHistory(ctx.tx, ticket.id), merged, routedDepartmentId, pendingExtension: pendingExtension ?? null,
-    showCaller, centre };
+    showCaller, centre, coHandlers, mayCoReply, photoIds: await photoIdsOf(ctx.tx, ticket.id) };
 }
 
 export interface TicketQuery {
@@ -314,6 +329,8 @@ export interface TicketQuery {
   extensionPending?: boolean;
   q?: string;
   sort?: 'deadline' | 'newest';
+  /** `co`: the tickets the actor's department co-handles (协办) instead of its own queue. */
+  role?: 'main' | 'co';
   limit?: number;
   offset?: number;
 }
@@ -327,7 +344,7 @@ export async function listTickets(db: Queryable, actor: Actor, query: TicketQuer
   assertCan(actor, hotlineActions.read);
   const centre = await isCentre(db, actor);
   const params: unknown[] = [];
-  const where = [ticketScope(actor, centre, params)];
+  const where = [query.role === 'co' ? coHandlerScope(actor, params) : ticketScope(actor, centre, params)];
   if (query.state?.length) { params.push(query.state); where.push(`t.state = ANY($${params.length})`); }
   if (query.departmentId !== undefined) { params.push(query.departmentId); where.push(`t.department_id = $${params.length}`); }
   if (query.categoryCode !== undefined) {

@@ -8,6 +8,7 @@ import { loadCalendar } from '../kernel/calendar/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { findDepartment } from '../kernel/org/index.ts';
 import { hotlineSetting, routeTicket, timeLimitFor } from './catalogue.ts';
+import { assignCoHandlers, checkCoDepartments } from './cohandling.ts';
 import { assertCentre, assertHandler, hotlineActions } from './policy.ts';
 import { assertTransition, returnReasons, satisfactions, type Satisfaction } from './states.ts';
 import { lockTicket, moveTicket, type Ticket } from './tickets.ts';
@@ -29,7 +30,18 @@ export interface DispatchTicket {
   ticketId: number;
   /** Absent: the department the dispatch catalogue names. */
   departmentId?: number;
+  /** 协办: departments that co-handle besides the main one; on re-dispatch, absent keeps the current ones. */
+  coDepartmentIds?: number[];
   note?: string;
+}
+
+/** The co-handlers named at (re)dispatch, checked, and the history note that names them. */
+async function coHandling(ctx: Ctx, input: DispatchTicket, departmentId: number) {
+  if (input.coDepartmentIds === undefined) return { note: input.note, assign: async () => {} };
+  const ids = input.coDepartmentIds;
+  const names = await checkCoDepartments(ctx.tx, ids, departmentId);
+  const note = names.length ? [input.note, `协办: ${names.join('、')}`].filter(Boolean).join('; ') : input.note;
+  return { note, assign: () => assignCoHandlers(ctx, input.ticketId, ids) };
 }
 
 /** 派单: the centre sends a received ticket to the responsible department. */
@@ -38,9 +50,11 @@ export async function dispatchTicket(ctx: Ctx, input: DispatchTicket): Promise<T
   await assertCentre(ctx.tx, ctx.actor, hotlineActions.dispatch, ticket);
   assertTransition(ticket.state, 'dispatch');
   const departmentId = await departmentFor(ctx, ticket, input.departmentId);
-  return moveTicket(ctx, ticket, { action: 'hotline.ticket.dispatched', to: 'dispatched', note: input.note,
+  const co = await coHandling(ctx, input, departmentId);
+  await co.assign();
+  return moveTicket(ctx, ticket, { action: 'hotline.ticket.dispatched', to: 'dispatched', note: co.note,
     set: { department_id: departmentId, dispatched_at: ctx.now, accept_due: await acceptDue(ctx, ticket) },
-    payload: { departmentId } });
+    payload: { departmentId, coDepartmentIds: input.coDepartmentIds } });
 }
 
 /** 签收: the department takes the ticket on. */
@@ -78,9 +92,11 @@ export async function redispatchTicket(ctx: Ctx, input: DispatchTicket): Promise
   await assertCentre(ctx.tx, ctx.actor, hotlineActions.dispatch, ticket);
   assertTransition(ticket.state, 'redispatch');
   const departmentId = await departmentFor(ctx, ticket, input.departmentId);
-  return moveTicket(ctx, ticket, { action: 'hotline.ticket.redispatched', to: 'dispatched', note: input.note,
+  const co = await coHandling(ctx, input, departmentId);
+  await co.assign();
+  return moveTicket(ctx, ticket, { action: 'hotline.ticket.redispatched', to: 'dispatched', note: co.note,
     set: { department_id: departmentId, dispatched_at: ctx.now, accepted_at: null, accept_due: await acceptDue(ctx, ticket) },
-    payload: { from: ticket.departmentId, departmentId } });
+    payload: { from: ticket.departmentId, departmentId, coDepartmentIds: input.coDepartmentIds } });
 }
 
 const requiredText = (value: string | undefined, field: string, max = 4000): string => {
