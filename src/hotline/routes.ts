@@ -17,7 +17,9 @@ import { poolLocator } from './place.ts';
 import { isCentre } from './policy.ts';
 import { presentDuplicate, presentSuggestion, presentTicket, presentTicketView, returnReasonList } from './present.ts';
 import { channels, satisfactions, ticketKinds, ticketStates, urgencies } from './states.ts';
+import { findHotspots } from './hotspots.ts';
 import { intakeTicket } from './intake.ts';
+import { computeMetrics, metricGroupings } from './metrics.ts';
 import { listTickets, viewTicket, type Ticket } from './tickets.ts';
 import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
@@ -108,6 +110,22 @@ export async function hotlineRoutes(app: App) {
   }, async (req) => {
     const page = await listTickets(app.db, req.actor, req.query);
     return { total: page.total, items: page.items.map((x) => presentTicket(x, req.actor, { centre: page.centre })) };
+  });
+
+  // Dates are checked by the command too, so an impossible day (02-30) is named like a malformed one.
+  const Day = Type.String({ maxLength: 10 });
+  app.get('/metrics', {
+    schema: { tags, summary: '接诉即办考评 Response, resolution and satisfaction rates, score and ranking, handling time and overdue counts',
+      querystring: Type.Object({ from: Day, to: Day, by: oneOf(metricGroupings),
+        divisionLevel: Type.Optional(oneOf(['county', 'township'])) }) },
+  }, (req) => computeMetrics(app.db, req.actor, req.query));
+
+  app.get('/hotspots', {
+    schema: { tags, summary: '热点 Tickets per township or grid this week against the 4 weeks before, as GeoJSON, with rising categories',
+      querystring: Type.Object({ asOf: Day, level: oneOf(['township', 'grid']) }) },
+  }, async (req, reply) => {
+    reply.type('application/geo+json; charset=utf-8');
+    return findHotspots(app.db, req.actor, req.query);
   });
 
   app.get('/tickets/duplicates', {
