@@ -7,9 +7,9 @@
 -- inlines it into the metrics query.
 CREATE FUNCTION hotline_office_clock(at timestamptz, first_day integer, clock double precision[])
 RETURNS double precision LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT clock[floor((extract(epoch FROM at) + 28800) / 86400)::integer - first_day + 1]
-       + least(greatest(extract(epoch FROM at) + 28800 - floor((extract(epoch FROM at) + 28800) / 86400) * 86400 - 32400, 0), 28800)
-         / 28800.0
-         * (clock[floor((extract(epoch FROM at) + 28800) / 86400)::integer - first_day + 2]
-            - clock[floor((extract(epoch FROM at) + 28800) / 86400)::integer - first_day + 1])
+  SELECT clock[floor((date_part('epoch', at) + 28800) / 86400)::integer - first_day + 1]
+       + least(greatest(date_part('epoch', at) + 28800 - floor((date_part('epoch', at) + 28800) / 86400) * 86400 - 32400, 0), 28800)
+         / 28800
+         * (clock[floor((date_part('epoch', at) + 28800) / 86400)::integer - first_day + 2]
+            - clock[floor((date_part('epoch', at) + 28800) / 86400)::integer - first_day + 1])
 $$;

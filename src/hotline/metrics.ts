@@ -112,35 +112,41 @@ export function rankByScore<T extends { score: number | null; rank: number | nul
 }
 
 interface Grouping {
-  /** SQL of the key per ticket (alias t; k is the ticket's top-level category). */
+  /** SQL of the key each ticket is counted under (alias t), kept cheap: no joins over the tickets. */
   key: string;
-  /** Labels of the keys found. */
-  labels(db: Queryable, keys: string[]): Promise<Map<string, string>>;
+  /** The row each counted key belongs to, with its label. */
+  rows(db: Queryable, keys: string[]): Promise<Map<string, { key: string; label: string }>>;
 }
 
-const labelsFrom = (sql: string) => async (db: Queryable, keys: string[]) =>
-  new Map((await db.query<{ key: string; label: string }>(sql, [keys])).rows.map((r) => [r.key, r.label]));
+const named = (sql: string) => async (db: Queryable, keys: string[]) =>
+  new Map((await db.query<{ raw: string; key: string; label: string }>(sql, [keys])).rows.map((r) => [r.raw, { key: r.key, label: r.label }]));
 
 function groupingOf(query: MetricsQuery): Grouping {
   switch (query.by) {
     case 'department':
       return { key: `coalesce(t.department_id::text, 'none')`,
-        labels: labelsFrom(`SELECT id::text AS key, name AS label FROM departments WHERE id::text = ANY($1)`) };
+        rows: async (db, keys) => {
+          const found = await named(`SELECT id::text AS raw, id::text AS key, name AS label FROM departments WHERE id::text = ANY($1)`)(db, keys);
+          return found.set('none', { key: 'none', label: '未派单' });
+        } };
     case 'division': {
       const digits = query.divisionLevel === 'township' ? 9 : 6;
       return { key: `rpad(substr(t.division_code, 1, ${digits}), 12, '0')`,
-        labels: labelsFrom(`SELECT code AS key, name AS label FROM divisions WHERE code = ANY($1)`) };
+        rows: named(`SELECT code AS raw, code AS key, name AS label FROM divisions WHERE code = ANY($1)`) };
     }
     case 'category':
-      return { key: 'k.code', labels: labelsFrom(`SELECT code AS key, name AS label FROM hotline_categories WHERE code = ANY($1)`) };
+      // Counted per category, summed up to its top-level category.
+      return { key: 't.category_id::text',
+        rows: named(`SELECT c.id::text AS raw, k.code AS key, k.name AS label FROM hotline_categories c JOIN hotline_categories k ON k.id = c.ancestry[1]
+          WHERE c.id::text = ANY($1)`) };
     case 'month':
       return { key: `to_char((t.received_at AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM')`,
-        labels: async (_db, keys) => new Map(keys.map((k) => [k, k])) };
+        rows: async (_db, keys) => new Map(keys.map((k) => [k, { key: k, label: k }])) };
   }
 }
 
 interface Counts {
-  key: string | null;
+  key: string;
   received: number;
   responseDue: number;
   responded: number;
@@ -150,7 +156,7 @@ interface Counts {
   satisfied: number;
   basicallySatisfied: number;
   closed: number;
-  handlingHours: number | null;
+  handlingHours: number;
   overdueAccept: number;
   overdueReply: number;
   overdueResolve: number;
@@ -159,7 +165,8 @@ interface Counts {
 /**
  * Metrics of the tickets received from `from` to `to` (China-time days, inclusive) that the actor may
  * see: the centre, inspectors and department admins their jurisdiction, a department its own tickets.
- * Merged duplicates (并单) count once, as their main ticket. One scan computes every row and the total.
+ * Merged duplicates (并单) count once, as their main ticket. One scan of the period counts per raw key
+ * (department id, division, category id, month); the rows and the total are sums of those.
  */
 export async function computeMetrics(db: Queryable, actor: Actor, query: MetricsQuery, now = new Date()): Promise<Metrics> {
   assertCan(actor, hotlineActions.read);
@@ -187,36 +194,46 @@ export async function computeMetrics(db: Queryable, actor: Actor, query: Metrics
         count(*) FILTER (WHERE t.satisfaction = 'satisfied')::int AS satisfied,
         count(*) FILTER (WHERE t.satisfaction = 'basically-satisfied')::int AS "basicallySatisfied",
         count(t.closed_at)::int AS closed,
-        sum(${hours('t.closed_at')} - ${hours('t.received_at')}) AS "handlingHours",
+        coalesce(sum(${hours('t.closed_at')} - ${hours('t.received_at')}), 0) AS "handlingHours",
         count(*) FILTER (WHERE t.accepted_at > t.accept_due OR (t.accepted_at IS NULL AND t.state = 'dispatched' AND t.accept_due < $3))::int AS "overdueAccept",
         count(*) FILTER (WHERE t.replied_at > t.reply_due
           OR (t.replied_at IS NULL AND t.state IN ('received', 'dispatched', 'accepted', 'returned') AND t.reply_due < $3))::int AS "overdueReply",
         count(*) FILTER (WHERE t.closed_at > t.resolve_due OR (t.closed_at IS NULL AND t.state <> 'closed' AND t.resolve_due < $3))::int AS "overdueResolve"
        FROM hotline_tickets t
-       JOIN hotline_categories c ON c.id = t.category_id
-       JOIN hotline_categories k ON k.id = c.ancestry[1]
       WHERE t.received_at >= $1 AND t.received_at < $2 AND t.state <> 'merged' AND ${scope}
-      GROUP BY GROUPING SETS ((${grouping.key}), ())`, params);
+      GROUP BY 1`, params);
 
-  const groups = rows.filter((r) => r.key !== null);
-  const labels = await grouping.labels(db, groups.map((r) => r.key!));
-  const toRow = (c: Counts, key: string, label: string): MetricsRow => {
-    const responseRate = rate(c.responded, c.responseDue);
-    const resolutionRate = rate(c.resolved, c.resolvedRated);
-    const satisfactionRate = rate(c.satisfied + basicallySatisfiedWeight * c.basicallySatisfied, c.satisfactionRated);
-    return {
-      key, label, received: c.received, responseDue: c.responseDue, responded: c.responded, responseRate,
-      resolvedRated: c.resolvedRated, resolved: c.resolved, resolutionRate,
-      satisfactionRated: c.satisfactionRated, satisfied: c.satisfied, basicallySatisfied: c.basicallySatisfied, satisfactionRate,
-      score: compositeScore({ response: responseRate, resolution: resolutionRate, satisfaction: satisfactionRate }), rank: null,
-      avgHandlingHours: c.closed === 0 || c.handlingHours === null ? null : Math.round((c.handlingHours / c.closed) * 100) / 100,
-      overdue: { accept: c.overdueAccept, reply: c.overdueReply, resolve: c.overdueResolve },
-    };
+  const owners = await grouping.rows(db, rows.map((r) => r.key));
+  const sums = new Map<string, { label: string; counts: Counts }>();
+  const total = emptyCounts('total');
+  for (const counts of rows) {
+    const owner = owners.get(counts.key) ?? { key: counts.key, label: counts.key };
+    const sum = sums.get(owner.key) ?? { label: owner.label, counts: emptyCounts(owner.key) };
+    sums.set(owner.key, sum);
+    addCounts(sum.counts, counts);
+    addCounts(total, counts);
+  }
+  const byKey = [...sums.values()].map(({ label, counts }) => toRow(counts, label)).sort((a, b) => a.key.localeCompare(b.key));
+  return { from: query.from, to: query.to, by: query.by, total: toRow(total, '合计'), rows: rankByScore(byKey) };
+}
+
+const emptyCounts = (key: string): Counts => ({ key, received: 0, responseDue: 0, responded: 0, resolvedRated: 0, resolved: 0, satisfactionRated: 0,
+  satisfied: 0, basicallySatisfied: 0, closed: 0, handlingHours: 0, overdueAccept: 0, overdueReply: 0, overdueResolve: 0 });
+
+function addCounts(into: Counts, more: Counts): void {
+  for (const field of Object.keys(into) as (keyof Counts)[]) if (field !== 'key') into[field] += Number(more[field]);
+}
+
+function toRow(c: Counts, label: string): MetricsRow {
+  const responseRate = rate(c.responded, c.responseDue);
+  const resolutionRate = rate(c.resolved, c.resolvedRated);
+  const satisfactionRate = rate(c.satisfied + basicallySatisfiedWeight * c.basicallySatisfied, c.satisfactionRated);
+  return {
+    key: c.key, label, received: c.received, responseDue: c.responseDue, responded: c.responded, responseRate,
+    resolvedRated: c.resolvedRated, resolved: c.resolved, resolutionRate,
+    satisfactionRated: c.satisfactionRated, satisfied: c.satisfied, basicallySatisfied: c.basicallySatisfied, satisfactionRate,
+    score: compositeScore({ response: responseRate, resolution: resolutionRate, satisfaction: satisfactionRate }), rank: null,
+    avgHandlingHours: c.closed === 0 ? null : Math.round((c.handlingHours / c.closed) * 100) / 100,
+    overdue: { accept: c.overdueAccept, reply: c.overdueReply, resolve: c.overdueResolve },
   };
-  const empty: Counts = { key: null, received: 0, responseDue: 0, responded: 0, resolvedRated: 0, resolved: 0, satisfactionRated: 0, satisfied: 0,
-    basicallySatisfied: 0, closed: 0, handlingHours: null, overdueAccept: 0, overdueReply: 0, overdueResolve: 0 };
-  const total = toRow(rows.find((r) => r.key === null) ?? empty, 'total', '合计');
-  const byKey = groups.map((c) => toRow(c, c.key!, labels.get(c.key!) ?? (c.key === 'none' ? '未派单' : c.key!)));
-  byKey.sort((a, b) => a.key.localeCompare(b.key));
-  return { from: query.from, to: query.to, by: query.by, total, rows: rankByScore(byKey) };
 }

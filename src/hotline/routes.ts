@@ -109,7 +109,7 @@ export async function hotlineRoutes(app: App) {
       }) },
   }, async (req) => {
     const page = await listTickets(app.db, req.actor, req.query);
-    return { total: page.total, items: page.items.map((x) => presentTicket(x, req.actor, { centre: page.centre })) };
+    return { total: page.total, totalCapped: page.totalCapped, items: page.items.map((x) => presentTicket(x, req.actor, { centre: page.centre })) };
   });
 
   // Dates are checked by the command too, so an impossible day (02-30) is named like a malformed one.

@@ -13,7 +13,7 @@ import { keepCorrection, suggestClassification } from './classification.ts';
 import { EMERGENCY_NUMBERS, type Emergency } from './classifier/index.ts';
 import { snapshotLocator, type Locator } from './place.ts';
 import { assertCentre, canRead, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
-import type { Channel, Satisfaction, TicketKind, TicketState, Urgency } from './states.ts';
+import { openStates, type Channel, type Satisfaction, type TicketKind, type TicketState, type Urgency } from './states.ts';
 
 export interface Ticket {
   id: number;
@@ -318,17 +318,26 @@ export interface TicketQuery {
   offset?: number;
 }
 
+/** A queue counts its tickets up to this many; beyond, `total` says "at least" (`totalCapped`). */
+export const queueCountCap = 10_000;
+
 /**
  * The work queue: tickets the actor may see (the centre: its jurisdiction; a department: what is
- * dispatched to it), filtered, by deadline first unless asked for the newest.
+ * dispatched to it), filtered, by deadline first unless asked for the newest. The page's ids come first
+ * from the index alone, then the rows of those ids; the count stops at `queueCountCap`.
  */
 export async function listTickets(db: Queryable, actor: Actor, query: TicketQuery, now = new Date())
-  : Promise<{ total: number; items: Ticket[]; centre: boolean }> {
+  : Promise<{ total: number; totalCapped: boolean; items: Ticket[]; centre: boolean }> {
   assertCan(actor, hotlineActions.read);
   const centre = await isCentre(db, actor);
   const params: unknown[] = [];
   const where = [ticketScope(actor, centre, params)];
-  if (query.state?.length) { params.push(query.state); where.push(`t.state = ANY($${params.length})`); }
+  if (query.state?.length) {
+    params.push(query.state);
+    where.push(`t.state = ANY($${params.length})`);
+    // Spelled out so the planner may use the open-ticket index (hotline_tickets_open_queue).
+    if (query.state.every((s) => openStates.includes(s))) where.push(`t.state NOT IN ('closed', 'merged')`);
+  }
   if (query.departmentId !== undefined) { params.push(query.departmentId); where.push(`t.department_id = $${params.length}`); }
   if (query.categoryCode !== undefined) {
     params.push(query.categoryCode);
@@ -345,10 +354,13 @@ export async function listTickets(db: Queryable, actor: Actor, query: TicketQuer
       OR (t.state NOT IN ('closed','merged') AND t.resolve_due < ${p}))`);
   }
   const condition = where.join(' AND ');
-  const total = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM hotline_tickets t WHERE ${condition}`, params)).rows[0]!.n;
-  params.push(query.limit ?? 50, query.offset ?? 0);
+  const counted = (await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM hotline_tickets t WHERE ${condition} LIMIT ${queueCountCap + 1}) q`, params)).rows[0]!.n;
   const order = query.sort === 'newest' ? 't.received_at DESC, t.id DESC' : 't.resolve_due, t.id';
-  const { rows } = await db.query<Ticket>(
-    `SELECT ${ticketColumns} FROM ${ticketFrom} WHERE ${condition} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`, params);
-  return { total, items: rows, centre };
+  const { rows: page } = await db.query<{ id: number }>(
+    `SELECT t.id::int FROM hotline_tickets t WHERE ${condition} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, query.limit ?? 50, query.offset ?? 0]);
+  const { rows } = await db.query<Ticket>(`SELECT ${ticketColumns} FROM ${ticketFrom} WHERE t.id = ANY($1)`, [page.map((r) => r.id)]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return { total: Math.min(counted, queueCountCap), totalCapped: counted > queueCountCap, items: page.map((r) => byId.get(r.id)!), centre };
 }
