@@ -13,3 +13,8 @@ RETURNS double precision LANGUAGE sql STABLE PARALLEL SAFE AS $$
          * (clock[floor((date_part('epoch', at) + 28800) / 86400)::integer - first_day + 2]
             - clock[floor((date_part('epoch', at) + 28800) / 86400)::integer - first_day + 1])
 $$;
+
+-- The China-time day a ticket was received (days since 1970-01-01), as the metrics group by it. Statistics on
+-- the expression let the planner know a month has about 30 of them, so it plans a parallel aggregate.
+CREATE STATISTICS hotline_tickets_received_day
+  ON (floor((date_part('epoch', received_at - timestamptz '1970-01-01 00:00:00+00') + 28800) / 86400)::integer) FROM hotline_tickets;

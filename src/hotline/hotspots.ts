@@ -70,31 +70,41 @@ export async function findHotspots(db: Db, actor: Actor, query: HotspotQuery): P
   const weekStart = last - 6;
   const params: unknown[] = [at(weekStart - 7 * risingRule.baselineWeeks), at(weekStart), at(last + 1)];
   const scope = ticketScope(actor, await isCentre(db, actor), params);
-  const area = query.level === 'grid' ? 't.grid_code' : `rpad(substr(t.division_code, 1, 9), 12, '0')`;
-  const { rows } = await db.query<{ area: string | null; code: string; name: string; thisWeek: number; before: number }>(
-    `SELECT ${area} AS area, c.code, c.name,
+  // Counted per grid or division code and category id (plain columns), then summed up to areas here.
+  const area = query.level === 'grid' ? 't.grid_code' : 't.division_code';
+  const { rows } = await db.query<{ area: string | null; categoryId: string; thisWeek: number; before: number }>(
+    `SELECT ${area} AS area, t.category_id::text AS "categoryId",
         count(*) FILTER (WHERE t.received_at >= $2)::int AS "thisWeek", count(*) FILTER (WHERE t.received_at < $2)::int AS before
-       FROM hotline_tickets t JOIN hotline_categories c ON c.id = t.category_id
+       FROM hotline_tickets t
       WHERE t.received_at >= $1 AND t.received_at < $3 AND t.state <> 'merged' AND ${scope}
-      GROUP BY 1, c.code, c.name`, params);
+      GROUP BY ${area}, t.category_id`, params);
+  const { rows: named } = await db.query<{ id: string; code: string; name: string }>(
+    'SELECT id::text, code, name FROM hotline_categories WHERE id = ANY($1)', [[...new Set(rows.map((r) => r.categoryId))]]);
+  const categoryOf = new Map(named.map((c) => [c.id, c]));
+  const areaOf = (code: string | null) => (code === null || query.level === 'grid' ? code : code.slice(0, 9).padEnd(12, '0'));
 
-  const perArea = new Map<string, typeof rows>();
+  const perArea = new Map<string, Map<string, { name: string; thisWeek: number; before: number }>>();
   const perCategory = new Map<string, { name: string; thisWeek: number; before: number }>();
-  for (const row of rows) {
-    if (row.area !== null) perArea.set(row.area, [...(perArea.get(row.area) ?? []), row]);
-    const sum = perCategory.get(row.code) ?? { name: row.name, thisWeek: 0, before: 0 };
+  const add = (into: Map<string, { name: string; thisWeek: number; before: number }>, code: string, name: string, row: typeof rows[number]) => {
+    const sum = into.get(code) ?? { name, thisWeek: 0, before: 0 };
     sum.thisWeek += row.thisWeek;
     sum.before += row.before;
-    perCategory.set(row.code, sum);
+    into.set(code, sum);
+  };
+  for (const row of rows) {
+    const { code, name } = categoryOf.get(row.categoryId)!;
+    const key = areaOf(row.area);
+    if (key !== null) add(perArea.get(key) ?? perArea.set(key, new Map()).get(key)!, code, name, row);
+    add(perCategory, code, name, row);
   }
   const boundaries = await listBoundaries(db, { level: query.level });
   const features = boundaries.features
     .filter((f) => actor.jurisdiction.covers(f.properties.level === 'grid' ? f.properties.parentCode! : f.properties.code))
     .map((f): HotspotFeature => {
-      const counts = perArea.get(f.properties.code) ?? [];
-      const categories = counts.filter((c) => c.thisWeek > 0).map((c) => ({ code: c.code, name: c.name, ...trendOf(c.thisWeek, c.before) }));
+      const counts = [...(perArea.get(f.properties.code) ?? new Map()).entries()];
+      const categories = counts.filter(([, c]) => c.thisWeek > 0).map(([code, c]) => ({ code, name: c.name, ...trendOf(c.thisWeek, c.before) }));
       return { ...f, properties: { code: f.properties.code, name: f.properties.name,
-        ...trendOf(counts.reduce((s, c) => s + c.thisWeek, 0), counts.reduce((s, c) => s + c.before, 0)),
+        ...trendOf(counts.reduce((s, [, c]) => s + c.thisWeek, 0), counts.reduce((s, [, c]) => s + c.before, 0)),
         topCategories: categories.sort((a, b) => b.thisWeek - a.thisWeek || a.code.localeCompare(b.code)).slice(0, TOP_CATEGORIES) } };
     });
   const categories = [...perCategory].map(([code, c]) => ({ code, name: c.name, ...trendOf(c.thisWeek, c.before) }))

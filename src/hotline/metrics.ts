@@ -112,41 +112,51 @@ export function rankByScore<T extends { score: number | null; rank: number | nul
 }
 
 interface Grouping {
-  /** SQL of the key each ticket is counted under (alias t), kept cheap: no joins over the tickets. */
+  /** The column each ticket is counted under (alias t): a plain column or a cheap expression, no joins. */
   key: string;
   /** The row each counted key belongs to, with its label. */
-  rows(db: Queryable, keys: string[]): Promise<Map<string, { key: string; label: string }>>;
+  rows(db: Queryable, keys: (string | null)[]): Promise<Map<string | null, { key: string; label: string }>>;
 }
 
-const named = (sql: string) => async (db: Queryable, keys: string[]) =>
-  new Map((await db.query<{ raw: string; key: string; label: string }>(sql, [keys])).rows.map((r) => [r.raw, { key: r.key, label: r.label }]));
+/** Keys that are their own rows, labelled from a table (`code`, `name`) where it names them. */
+async function labelled(db: Queryable, sql: string, rowKeys: Map<string | null, string>) {
+  const { rows } = await db.query<{ code: string; name: string }>(sql, [[...new Set(rowKeys.values())]]);
+  const names = new Map(rows.map((r) => [r.code, r.name]));
+  return new Map([...rowKeys].map(([raw, key]) => [raw, { key, label: names.get(key) ?? key }]));
+}
 
 function groupingOf(query: MetricsQuery): Grouping {
   switch (query.by) {
     case 'department':
-      return { key: `coalesce(t.department_id::text, 'none')`,
+      return { key: 't.department_id',
         rows: async (db, keys) => {
-          const found = await named(`SELECT id::text AS raw, id::text AS key, name AS label FROM departments WHERE id::text = ANY($1)`)(db, keys);
-          return found.set('none', { key: 'none', label: '未派单' });
+          const rows = await labelled(db, 'SELECT id::text AS code, name FROM departments WHERE id::text = ANY($1)',
+            new Map(keys.map((k) => [k, k ?? 'none'])));
+          return rows.set(null, { key: 'none', label: '未派单' });
         } };
     case 'division': {
       const digits = query.divisionLevel === 'township' ? 9 : 6;
-      return { key: `rpad(substr(t.division_code, 1, ${digits}), 12, '0')`,
-        rows: named(`SELECT code AS raw, code AS key, name AS label FROM divisions WHERE code = ANY($1)`) };
+      return { key: 't.division_code', rows: (db, keys) => labelled(db, 'SELECT code, name FROM divisions WHERE code = ANY($1)',
+        new Map(keys.map((k) => [k, k!.slice(0, digits).padEnd(12, '0')]))) };
     }
     case 'category':
       // Counted per category, summed up to its top-level category.
-      return { key: 't.category_id::text',
-        rows: named(`SELECT c.id::text AS raw, k.code AS key, k.name AS label FROM hotline_categories c JOIN hotline_categories k ON k.id = c.ancestry[1]
-          WHERE c.id::text = ANY($1)`) };
+      return { key: 't.category_id',
+        rows: async (db, keys) => new Map((await db.query<{ raw: string; key: string; label: string }>(
+          `SELECT c.id::text AS raw, k.code AS key, k.name AS label FROM hotline_categories c JOIN hotline_categories k ON k.id = c.ancestry[1]
+            WHERE c.id::text = ANY($1)`, [keys])).rows.map((r) => [r.raw, { key: r.key, label: r.label }])) };
     case 'month':
-      return { key: `to_char((t.received_at AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM')`,
-        rows: async (_db, keys) => new Map(keys.map((k) => [k, { key: k, label: k }])) };
+      // Counted per China-time day, summed up to months; the expression of the statistics in migration 0016.
+      return { key: `floor((date_part('epoch', t.received_at - timestamptz '1970-01-01 00:00:00+00') + 28800) / 86400)::integer`,
+        rows: async (_db, keys) => new Map(keys.map((k) => {
+          const month = new Date(Number(k) * DAY_MS).toISOString().slice(0, 7);
+          return [k, { key: month, label: month }];
+        })) };
   }
 }
 
 interface Counts {
-  key: string;
+  key: string | null;
   received: number;
   responseDue: number;
   responded: number;
@@ -185,7 +195,7 @@ export async function computeMetrics(db: Queryable, actor: Actor, query: Metrics
   const scope = ticketScope(actor, centre, params);
   const hours = (column: string) => `hotline_office_clock(${column}, $4, $5::float8[])`;
   const { rows } = await db.query<Counts>(
-    `SELECT ${grouping.key} AS key, count(*)::int AS received,
+    `SELECT (${grouping.key})::text AS key, count(*)::int AS received,
         count(*) FILTER (WHERE t.accept_due IS NOT NULL AND (t.accepted_at IS NOT NULL OR t.accept_due < $3))::int AS "responseDue",
         count(*) FILTER (WHERE t.accepted_at <= t.accept_due)::int AS responded,
         count(t.resolved)::int AS "resolvedRated",
@@ -201,13 +211,13 @@ export async function computeMetrics(db: Queryable, actor: Actor, query: Metrics
         count(*) FILTER (WHERE t.closed_at > t.resolve_due OR (t.closed_at IS NULL AND t.state <> 'closed' AND t.resolve_due < $3))::int AS "overdueResolve"
        FROM hotline_tickets t
       WHERE t.received_at >= $1 AND t.received_at < $2 AND t.state <> 'merged' AND ${scope}
-      GROUP BY 1`, params);
+      GROUP BY ${grouping.key}`, params);
 
   const owners = await grouping.rows(db, rows.map((r) => r.key));
   const sums = new Map<string, { label: string; counts: Counts }>();
   const total = emptyCounts('total');
   for (const counts of rows) {
-    const owner = owners.get(counts.key) ?? { key: counts.key, label: counts.key };
+    const owner = owners.get(counts.key) ?? { key: counts.key ?? 'none', label: counts.key ?? 'none' };
     const sum = sums.get(owner.key) ?? { label: owner.label, counts: emptyCounts(owner.key) };
     sums.set(owner.key, sum);
     addCounts(sum.counts, counts);
@@ -217,7 +227,7 @@ export async function computeMetrics(db: Queryable, actor: Actor, query: Metrics
   return { from: query.from, to: query.to, by: query.by, total: toRow(total, '合计'), rows: rankByScore(byKey) };
 }
 
-const emptyCounts = (key: string): Counts => ({ key, received: 0, responseDue: 0, responded: 0, resolvedRated: 0, resolved: 0, satisfactionRated: 0,
+const emptyCounts = (key: string | null): Counts => ({ key, received: 0, responseDue: 0, responded: 0, resolvedRated: 0, resolved: 0, satisfactionRated: 0,
   satisfied: 0, basicallySatisfied: 0, closed: 0, handlingHours: 0, overdueAccept: 0, overdueReply: 0, overdueResolve: 0 });
 
 function addCounts(into: Counts, more: Counts): void {
@@ -229,7 +239,7 @@ function toRow(c: Counts, label: string): MetricsRow {
   const resolutionRate = rate(c.resolved, c.resolvedRated);
   const satisfactionRate = rate(c.satisfied + basicallySatisfiedWeight * c.basicallySatisfied, c.satisfactionRated);
   return {
-    key: c.key, label, received: c.received, responseDue: c.responseDue, responded: c.responded, responseRate,
+    key: c.key!, label, received: c.received, responseDue: c.responseDue, responded: c.responded, responseRate,
     resolvedRated: c.resolvedRated, resolved: c.resolved, resolutionRate,
     satisfactionRated: c.satisfactionRated, satisfied: c.satisfied, basicallySatisfied: c.basicallySatisfied, satisfactionRate,
     score: compositeScore({ response: responseRate, resolution: resolutionRate, satisfaction: satisfactionRate }), rank: null,
