@@ -141,7 +141,9 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
   const description = input.description.trim();
   if (!description) throw new DomainError('validation', { field: 'description' }, 'describe the problem');
   const suggestion = await suggestClassification(tx, description, now);
-  const category = input.categoryCode !== undefined ? await requireCategory(tx, input.categoryCode) : suggestion.category;
+  // The operator's category is most often among the suggested ones, which are loaded already.
+  const category = input.categoryCode === undefined ? suggestion.category
+    : suggestion.alternatives.find((a) => a.category.code === input.categoryCode)?.category ?? await requireCategory(tx, input.categoryCode);
   if (!category) throw new DomainError('hotline.no-suggestion', { field: 'categoryCode' }, 'choose a category');
   const corrected = input.categoryCode !== undefined && suggestion.category?.id !== category.id;
 
@@ -181,20 +183,25 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
   const calendar = await loadCalendar(tx);
   const reply = calendar.addWorkingDays(now, limit.replyDays);
   const resolve = calendar.addWorkingDays(now, limit.resolveDays);
-  const id = Number((await tx.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id`)).rows[0]!.id);
-  const number = `${chinaDay(now).replaceAll('-', '')}${String(id).padStart(6, '0')}`;
-  await tx.query(
-    `INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
-       division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
-       reply_due, resolve_due, deadline_provisional, updated_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
-       category_corrected)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'received', $19, $20, $21, $22, $19,
-       $23, $24, $25, $26, $27)`,
-    [id, number, input.channel, input.kind, category.id, urgency, emergency, description, input.lon ?? null, input.lat ?? null,
+  // One statement: the id, the number made from it (received day + id), the row, and the row as read back.
+  const { rows: [ticket] } = await tx.query<Ticket>(
+    `WITH n AS (SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id),
+     t AS (
+       INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
+         division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
+         reply_due, resolve_due, deadline_provisional, updated_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
+         category_corrected)
+       SELECT n.id, $1 || lpad(n.id::text, greatest(6, length(n.id::text)), '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18,
+         $19, $20, $21, $18, $22, $23, $24, $25, $26
+         FROM n
+       RETURNING *)
+     SELECT ${ticketColumns} FROM t JOIN hotline_categories c ON c.id = t.category_id`,
+    [chinaDay(now).replaceAll('-', ''), input.channel, input.kind, category.id, urgency, emergency, description, input.lon ?? null, input.lat ?? null,
       address, divisionCode, gridCode, anonymous, callerName, callerPhone, actor.kind === 'citizen' ? Number(actor.id) : null,
       actorRef(actor), now, reply.due, resolve.due, reply.provisional || resolve.provisional,
       emergencyKind, emergencyKind && EMERGENCY_NUMBERS[emergencyKind], suggestion.category?.id ?? null,
       suggestion.category ? suggestion.confidence : null, corrected]);
+  const { id, number } = ticket!;
   await recordEvent(ctx, id, { action: 'hotline.ticket.received', from: null, to: 'received' });
   await appendToLedger(tx, { actor, action: 'hotline.ticket.received', object: { type: 'ticket', id: number }, at: now,
     // The caller's name and phone are hashed into the entry, never stored in it.
@@ -204,7 +211,7 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
   await appendToLedger(tx, { actor, action: 'hotline.ticket.classified', object: { type: 'ticket', id: number }, at: now,
     payload: { ticket: number, label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
       corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } });
-  return (await findTicket(tx, id))!;
+  return ticket!;
 }
 
 export interface TicketEvent {
