@@ -9,8 +9,13 @@ export {
 } from './classification.ts';
 export { findDuplicates, haversineMetres, mergeTickets, type DuplicateQuery, type DuplicateSuggestion, type MergeTickets } from './duplicates.ts';
 export { decideExtension, requestExtension, type DecideExtension, type RequestExtension } from './extensions.ts';
+export { findHotspots, risingRule, trendOf, type CategoryTrend, type HotspotFeature, type HotspotQuery, type Hotspots, type Trend } from './hotspots.ts';
 export { intakeTicket, type Intake } from './intake.ts';
 export { hotlineLedgerActions, hotlineMessages } from './messages.ts';
+export {
+  basicallySatisfiedWeight, compositeScore, computeMetrics, metricGroupings, officeClock, rankByScore, scoreWeights,
+  type MetricGrouping, type Metrics, type MetricsQuery, type MetricsRow,
+} from './metrics.ts';
 export { poolLocator, snapshotLocator, type Locator, type Place } from './place.ts';
 export { hotlineActions, isCentre } from './policy.ts';
 export { maskName, maskPhone, overdueOf, presentTicket, presentTicketView } from './present.ts';

@@ -38,11 +38,22 @@ export interface TicketAccess {
   intakeActor: string;
 }
 
+/**
+ * A command asks this several times (intake: to take the call, to list duplicates, to present the result),
+ * so the answer is kept with the actor object, which lives as long as its cached session: seconds.
+ */
+const centreActors = new WeakMap<Actor, Promise<boolean>>();
+
 /** Does the actor work for the hotline centre (or act for the whole platform)? */
 export async function isCentre(db: Queryable, actor: Actor): Promise<boolean> {
   if (actor.grants.has('*') || actor.roles.includes('platform_admin')) return true;
   if (actor.departmentId === null) return false;
-  return (await findDepartment(db, actor.departmentId))?.kind === 'hotline';
+  const known = centreActors.get(actor);
+  if (known) return known;
+  const asked = findDepartment(db, actor.departmentId).then((d) => d?.kind === 'hotline');
+  centreActors.set(actor, asked);
+  asked.catch(() => centreActors.delete(actor));
+  return asked;
 }
 
 /** A centre action (受理, 派单, 改派, 办结, 回访, 并单) on a ticket in the actor's jurisdiction. */

@@ -23,8 +23,10 @@ import {
 import { channels, satisfactions, ticketKinds, ticketStates, urgencies } from './states.ts';
 import { coReplyTicket } from './cohandling.ts';
 import { listAlerts, markAlertRead } from './deadlines.ts';
+import { findHotspots } from './hotspots.ts';
 import { importLayouts, importTickets } from './import.ts';
 import { listKnowledge, saveKnowledge } from './knowledge.ts';
+import { computeMetrics, metricGroupings } from './metrics.ts';
 import { photoMaxBytes, photoTooLarge, photoUrl, readPhoto, storePhoto } from './photos.ts';
 import { fileReport, myTickets, photoReach, publicDuplicates, publicStatus, reportChannels, type FileReport } from './reports.ts';
 import { intakeWithExtras } from './intake.ts';
@@ -121,7 +123,23 @@ export async function hotlineRoutes(app: App) {
     const page = await listTickets(app.db, req.actor, req.query);
     // 主办 or 协办: whether the caller's department handles the ticket or helps with it.
     const handlingRole = (x: Ticket) => (req.query.role === 'co' ? 'co' : x.departmentId !== null && x.departmentId === req.actor.departmentId ? 'main' : null);
-    return { total: page.total, items: page.items.map((x) => ({ ...presentTicket(x, req.actor, { centre: page.centre }), handlingRole: handlingRole(x) })) };
+    return { total: page.total, totalCapped: page.totalCapped, items: page.items.map((x) => ({ ...presentTicket(x, req.actor, { centre: page.centre }), handlingRole: handlingRole(x) })) };
+  });
+
+  // Dates are checked by the command too, so an impossible day (02-30) is named like a malformed one.
+  const Day = Type.String({ maxLength: 10 });
+  app.get('/metrics', {
+    schema: { tags, summary: '接诉即办考评 Response, resolution and satisfaction rates, score and ranking, handling time and overdue counts',
+      querystring: Type.Object({ from: Day, to: Day, by: oneOf(metricGroupings),
+        divisionLevel: Type.Optional(oneOf(['county', 'township'])) }) },
+  }, (req) => computeMetrics(app.db, req.actor, req.query));
+
+  app.get('/hotspots', {
+    schema: { tags, summary: '热点 Tickets per township or grid this week against the 4 weeks before, as GeoJSON, with rising categories',
+      querystring: Type.Object({ asOf: Day, level: oneOf(['township', 'grid']) }) },
+  }, async (req, reply) => {
+    reply.type('application/geo+json; charset=utf-8');
+    return findHotspots(app.db, req.actor, req.query);
   });
 
   app.get('/tickets/duplicates', {

@@ -15,7 +15,7 @@ import { snapshotLocator, type Locator } from './place.ts';
 import { coHandlersOf, isCoHandler, type CoHandler } from './cohandling.ts';
 import { photoIdsOf } from './photos.ts';
 import { assertCentre, canRead, coHandlerScope, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
-import type { Channel, Satisfaction, TicketKind, TicketState, Urgency } from './states.ts';
+import { openStates, type Channel, type Satisfaction, type TicketKind, type TicketState, type Urgency } from './states.ts';
 
 export interface Ticket {
   id: number;
@@ -146,7 +146,9 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
   const description = input.description.trim();
   if (!description) throw new DomainError('validation', { field: 'description' }, 'describe the problem');
   const suggestion = await suggestClassification(tx, description, now);
-  const category = input.categoryCode !== undefined ? await requireCategory(tx, input.categoryCode) : suggestion.category;
+  // The operator's category is most often among the suggested ones, which are loaded already.
+  const category = input.categoryCode === undefined ? suggestion.category
+    : suggestion.alternatives.find((a) => a.category.code === input.categoryCode)?.category ?? await requireCategory(tx, input.categoryCode);
   if (!category) throw new DomainError('hotline.no-suggestion', { field: 'categoryCode' }, 'choose a category');
   const corrected = input.categoryCode !== undefined && suggestion.category?.id !== category.id;
 
@@ -186,20 +188,25 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
   const calendar = await loadCalendar(tx);
   const reply = calendar.addWorkingDays(now, limit.replyDays);
   const resolve = calendar.addWorkingDays(now, limit.resolveDays);
-  const id = Number((await tx.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id`)).rows[0]!.id);
-  const number = ticketNumber(id, now);
-  await tx.query(
-    `INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
-       division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
-       reply_due, resolve_due, deadline_provisional, updated_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
-       category_corrected)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 'received', $19, $20, $21, $22, $19,
-       $23, $24, $25, $26, $27)`,
-    [id, number, input.channel, input.kind, category.id, urgency, emergency, description, input.lon ?? null, input.lat ?? null,
+  // One statement: the id, the number made from it (received day + id), the row, and the row as read back.
+  const { rows: [ticket] } = await tx.query<Ticket>(
+    `WITH n AS (SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id),
+     t AS (
+       INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
+         division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
+         reply_due, resolve_due, deadline_provisional, updated_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
+         category_corrected)
+       SELECT n.id, $1 || lpad(n.id::text, greatest(6, length(n.id::text)), '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18,
+         $19, $20, $21, $18, $22, $23, $24, $25, $26
+         FROM n
+       RETURNING *)
+     SELECT ${ticketColumns} FROM t JOIN hotline_categories c ON c.id = t.category_id`,
+    [chinaDay(now).replaceAll('-', ''), input.channel, input.kind, category.id, urgency, emergency, description, input.lon ?? null, input.lat ?? null,
       address, divisionCode, gridCode, anonymous, callerName, callerPhone, actor.kind === 'citizen' ? Number(actor.id) : null,
       actorRef(actor), now, reply.due, resolve.due, reply.provisional || resolve.provisional,
       emergencyKind, emergencyKind && EMERGENCY_NUMBERS[emergencyKind], suggestion.category?.id ?? null,
       suggestion.category ? suggestion.confidence : null, corrected]);
+  const { id, number } = ticket!;
   await recordEvent(ctx, id, { action: 'hotline.ticket.received', from: null, to: 'received' });
   await appendToLedger(tx, { actor, action: 'hotline.ticket.received', object: { type: 'ticket', id: number }, at: now,
     // The caller's name and phone are hashed into the entry, never stored in it.
@@ -209,7 +216,7 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
   await appendToLedger(tx, { actor, action: 'hotline.ticket.classified', object: { type: 'ticket', id: number }, at: now,
     payload: { ticket: number, label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
       corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } });
-  return (await findTicket(tx, id))!;
+  return ticket!;
 }
 
 export interface TicketEvent {
@@ -335,17 +342,26 @@ export interface TicketQuery {
   offset?: number;
 }
 
+/** A queue counts its tickets up to this many; beyond, `total` says "at least" (`totalCapped`). */
+export const queueCountCap = 10_000;
+
 /**
  * The work queue: tickets the actor may see (the centre: its jurisdiction; a department: what is
- * dispatched to it), filtered, by deadline first unless asked for the newest.
+ * dispatched to it), filtered, by deadline first unless asked for the newest. The page's ids come first
+ * from the index alone, then the rows of those ids; the count stops at `queueCountCap`.
  */
 export async function listTickets(db: Queryable, actor: Actor, query: TicketQuery, now = new Date())
-  : Promise<{ total: number; items: Ticket[]; centre: boolean }> {
+  : Promise<{ total: number; totalCapped: boolean; items: Ticket[]; centre: boolean }> {
   assertCan(actor, hotlineActions.read);
   const centre = await isCentre(db, actor);
   const params: unknown[] = [];
   const where = [query.role === 'co' ? coHandlerScope(actor, params) : ticketScope(actor, centre, params)];
-  if (query.state?.length) { params.push(query.state); where.push(`t.state = ANY($${params.length})`); }
+  if (query.state?.length) {
+    params.push(query.state);
+    where.push(`t.state = ANY($${params.length})`);
+    // Spelled out so the planner may use the open-ticket index (hotline_tickets_open_queue).
+    if (query.state.every((s) => openStates.includes(s))) where.push(`t.state NOT IN ('closed', 'merged')`);
+  }
   if (query.departmentId !== undefined) { params.push(query.departmentId); where.push(`t.department_id = $${params.length}`); }
   if (query.categoryCode !== undefined) {
     params.push(query.categoryCode);
@@ -362,10 +378,13 @@ export async function listTickets(db: Queryable, actor: Actor, query: TicketQuer
       OR (t.state NOT IN ('closed','merged') AND t.resolve_due < ${p}))`);
   }
   const condition = where.join(' AND ');
-  const total = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM hotline_tickets t WHERE ${condition}`, params)).rows[0]!.n;
-  params.push(query.limit ?? 50, query.offset ?? 0);
+  const counted = (await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM hotline_tickets t WHERE ${condition} LIMIT ${queueCountCap + 1}) q`, params)).rows[0]!.n;
   const order = query.sort === 'newest' ? 't.received_at DESC, t.id DESC' : 't.resolve_due, t.id';
-  const { rows } = await db.query<Ticket>(
-    `SELECT ${ticketColumns} FROM ${ticketFrom} WHERE ${condition} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`, params);
-  return { total, items: rows, centre };
+  const { rows: page } = await db.query<{ id: number }>(
+    `SELECT t.id::int FROM hotline_tickets t WHERE ${condition} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, query.limit ?? 50, query.offset ?? 0]);
+  const { rows } = await db.query<Ticket>(`SELECT ${ticketColumns} FROM ${ticketFrom} WHERE t.id = ANY($1)`, [page.map((r) => r.id)]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return { total: Math.min(counted, queueCountCap), totalCapped: counted > queueCountCap, items: page.map((r) => byId.get(r.id)!), centre };
 }

@@ -5,6 +5,7 @@ import { runCommand } from '../http/index.ts';
 import { assertCan } from '../auth/policy.ts';
 import { createDepartment, getDepartment, listDepartments, updateDepartment } from './departments.ts';
 import { createDivision, divisionTree, getDivision, listDivisionChildren, renameDivision } from './divisions.ts';
+import { boundaryLevels, listBoundaries } from './boundaries.ts';
 import { createGrid, gridAt, gridFeature, listGrids } from './grids.ts';
 import { presentDepartment, presentDivision, presentDivisionNode } from './present.ts';
 import {
@@ -122,6 +123,15 @@ export async function orgRoutes(app: App) {
   }, async (req, reply) => {
     reply.type('application/geo+json; charset=utf-8');
     return listGrids(app.db, req.actor, req.query);
+  });
+
+  app.get('/boundaries', {
+    schema: { tags: ['org'], summary: '边界 Shapes of counties, townships or grids for maps, as GeoJSON (public: code, name, level)',
+      querystring: Type.Object({ level: Type.Union(boundaryLevels.map((l) => Type.Literal(l))),
+        within: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })) }) },
+  }, async (req, reply) => {
+    reply.type('application/geo+json; charset=utf-8').header('cache-control', 'public, max-age=300');
+    return listBoundaries(app.db, req.query);
   });
 
   app.get('/grids/at', {
