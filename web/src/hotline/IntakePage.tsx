@@ -47,15 +47,17 @@ function useSuggestion(text: string | undefined): Suggestion | undefined {
   return suggestion;
 }
 
+interface KnowledgeEntry { id: number; question: string; answer: string }
+
 /** Knowledge-base answers for a consultation's text (知识库). */
 function useKnowledge(text: string | undefined, consultation: boolean) {
-  const [answers, setAnswers] = useState<{ id: number; title: string; answer: string }[]>([]);
+  const [answers, setAnswers] = useState<KnowledgeEntry[]>([]);
   useEffect(() => {
     const trimmed = text?.trim() ?? '';
     if (!consultation || trimmed.length < 2) { setAnswers([]); return; }
     let current = true;
     const timer = setTimeout(() => {
-      api<{ items: { id: number; title: string; answer: string }[] }>('GET', `/hotline/knowledge${query({ q: trimmed })}`)
+      api<{ items: KnowledgeEntry[] }>('GET', `/hotline/knowledge${query({ q: trimmed })}`)
         .then(({ items }) => { if (current) setAnswers(items.slice(0, 5)); }, () => { if (current) setAnswers([]); });
     }, 400);
     return () => { current = false; clearTimeout(timer); };
@@ -78,6 +80,8 @@ export default function IntakePage() {
   const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
   const [intake, setIntake] = useState<Intake>();
   const [saving, setSaving] = useState(false);
+  // 知识库答复: a consultation answered from this entry is closed as it is filed.
+  const [knowledgeId, setKnowledgeId] = useState<number>();
   const suggestion = useSuggestion(description);
   const knowledge = useKnowledge(description, kind === 'consultation');
   const categories = useLoad(loadCategories, []);
@@ -111,7 +115,8 @@ export default function IntakePage() {
       const body = { ...values, ...(point ?? {}), anonymous: values.anonymous || undefined,
         callerName: values.anonymous ? undefined : values.callerName || undefined,
         callerPhone: values.anonymous ? undefined : values.callerPhone || undefined, address: values.address || undefined,
-        categoryCode: values.categoryCode || undefined, emergency: suggestion?.emergency ? true : undefined };
+        categoryCode: values.categoryCode || undefined, emergency: suggestion?.emergency ? true : undefined,
+        knowledgeId: values.kind === 'consultation' ? knowledgeId : undefined };
       const created = await api<Intake>('POST', '/hotline/tickets', body);
       setIntake(created);
       setDuplicates(created.duplicates);
@@ -131,6 +136,7 @@ export default function IntakePage() {
     setPoint(undefined);
     setDuplicates([]);
     setCategoryChosen(false);
+    setKnowledgeId(undefined);
   };
 
   const mergeInto = async (duplicate: Duplicate) => {
@@ -210,7 +216,10 @@ export default function IntakePage() {
             {knowledge.length > 0 && (
               <Card size="small" title={t('hotline.intake.knowledge')} style={{ marginBottom: 16 }} data-testid="knowledge">
                 <List size="small" dataSource={knowledge} renderItem={(k) => (
-                  <List.Item><List.Item.Meta title={k.title} description={k.answer} /></List.Item>)} />
+                  <List.Item actions={[<Checkbox key="use" checked={knowledgeId === k.id} onChange={(e) => setKnowledgeId(e.target.checked ? k.id : undefined)}>
+                    {t('hotline.intake.answerWith')}</Checkbox>]}>
+                    <List.Item.Meta title={k.question} description={k.answer} />
+                  </List.Item>)} />
               </Card>
             )}
             <Form.Item name="address" label={t('hotline.field.address')}
@@ -248,8 +257,8 @@ export default function IntakePage() {
                 { key: 'replyDue', label: t('hotline.deadline.reply'), children: formatTime(intake.deadlines.replyDue) },
                 { key: 'resolveDue', label: t('hotline.deadline.resolve'), children: formatTime(intake.deadlines.resolveDue) },
               ]} />
-              <DispatchForm ticket={intake} departments={departments.data} defaultDepartmentId={intake.routedDepartmentId ?? undefined}
-                onDone={(ticket) => navigate(ticketPath(ticket.id))} />
+              {intake.state === 'closed' ? <Alert type="success" showIcon title={t('hotline.intake.answered')} /> : <DispatchForm ticket={intake} departments={departments.data} defaultDepartmentId={intake.routedDepartmentId ?? undefined}
+                onDone={(ticket) => navigate(ticketPath(ticket.id))} />}
             </Card>
           )}
         </Space>

@@ -7,32 +7,36 @@ import { useLoad } from '../useLoad';
 import { Chart, type ChartOption } from './Chart';
 import { CityMap, type Shapes } from './CityMap';
 
+interface Overdue { accept: number; reply: number; resolve: number }
 interface MetricsRow {
   key: string;
   label: string;
   received: number;
   responded: number;
-  responseRate: number;
+  responseRate: number | null;
   resolved: number;
-  resolutionRate: number;
+  resolutionRate: number | null;
   satisfied: number;
-  satisfactionRate: number;
-  score: number;
-  rank: number;
+  satisfactionRate: number | null;
+  score: number | null;
+  rank: number | null;
   avgHandlingHours: number | null;
-  overdue: number;
+  overdue: Overdue;
 }
-interface Metrics { from: string; to: string; by: string; total: number; rows: MetricsRow[] }
+interface Metrics { from: string; to: string; by: string; total: MetricsRow; rows: MetricsRow[] }
 
-interface HotspotCategory { code: string; name: string; thisWeek: number; weeklyAverage: number; rise: number; rising?: boolean }
+interface Trend { thisWeek: number; weeklyAverage: number; rise: number | null; rising: boolean }
+interface CategoryTrend extends Trend { code: string; name: string }
 interface Hotspots extends Shapes {
-  categories?: HotspotCategory[];
-  features: (Shapes['features'][number] & { properties: { code: string; name: string; thisWeek: number; weeklyAverage: number; rise: number;
-    rising: boolean; topCategories?: { name: string; count: number }[] } })[];
+  categories: CategoryTrend[];
+  features: (Shapes['features'][number] & { properties: Trend & { code: string; name: string; topCategories: CategoryTrend[] } })[];
 }
 
 const rates = ['responseRate', 'resolutionRate', 'satisfactionRate'] as const;
-const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;
+const percent = (x: number | null) => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);
+const overdueCount = (o: Overdue) => o.accept + o.reply + o.resolve;
+/** Today in China, the last day of the hotspot week. */
+const chinaToday = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
 /** Fill colours from calm to hot, by this week against the 4-week average. */
 function heat(thisWeek: number, average: number): string {
@@ -48,11 +52,11 @@ export default function MetricsPage() {
   const period = { from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') };
   const grouped = useLoad(() => api<Metrics>('GET', `/hotline/metrics${query({ ...period, by })}`), [period.from, period.to, by]);
   const monthly = useLoad(() => api<Metrics>('GET', `/hotline/metrics${query({ ...period, by: 'month' })}`), [period.from, period.to]);
-  const hotspots = useLoad(() => api<Hotspots>('GET', '/hotline/hotspots?level=township'), []);
+  const hotspots = useLoad(() => api<Hotspots>('GET', `/hotline/hotspots${query({ asOf: chinaToday(), level: 'township' })}`), []);
 
   const rows = grouped.data?.rows ?? [];
   const rateSeries = (data: MetricsRow[], type: 'bar' | 'line') => rates.map((rate) => ({
-    name: t(`hotline.metrics.${rate}`), type, data: data.map((r) => Math.round(r[rate] * 1000) / 10),
+    name: t(`hotline.metrics.${rate}`), type, data: data.map((r) => (r[rate] === null ? null : Math.round(r[rate]! * 1000) / 10)),
   }));
   const byGroup = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${String(v)}%` },
@@ -77,8 +81,9 @@ export default function MetricsPage() {
     type: 'FeatureCollection',
     features: hotspots.data.features.map((f) => ({ ...f, properties: { ...f.properties, fill: heat(f.properties.thisWeek, f.properties.weeklyAverage) } })),
   }, [hotspots.data]);
-  const rising = hotspots.data?.features.filter((f) => f.properties.rising).sort((a, b) => b.properties.rise - a.properties.rise) ?? [];
-  const totals = rows.reduce((sum, r) => ({ received: sum.received + r.received, overdue: sum.overdue + r.overdue }), { received: 0, overdue: 0 });
+  const rising = hotspots.data?.features.filter((f) => f.properties.rising).sort((a, b) => (b.properties.rise ?? 0) - (a.properties.rise ?? 0)) ?? [];
+  const total = grouped.data?.total;
+  const overdue = total ? overdueCount(total.overdue) : 0;
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
@@ -86,8 +91,11 @@ export default function MetricsPage() {
         <Space wrap size={16}>
           <DatePicker.RangePicker value={range} allowClear={false} onChange={(v) => v?.[0] && v[1] && setRange([v[0], v[1]])} />
           <Segmented value={by} onChange={setBy} options={(['department', 'division', 'category'] as const).map((b) => ({ value: b, label: t(`hotline.metrics.by.${b}`) }))} />
-          <Statistic title={t('hotline.metrics.received')} value={grouped.data?.total ?? totals.received} data-testid="metrics-total" />
-          <Statistic title={t('hotline.metrics.overdue')} value={totals.overdue} styles={{ content: { color: totals.overdue ? '#cf1322' : undefined } }} />
+          <Statistic title={t('hotline.metrics.received')} value={total?.received ?? 0} data-testid="metrics-total" />
+          <Statistic title={t('hotline.metrics.responseRate')} value={percent(total?.responseRate ?? null)} />
+          <Statistic title={t('hotline.metrics.resolutionRate')} value={percent(total?.resolutionRate ?? null)} />
+          <Statistic title={t('hotline.metrics.satisfactionRate')} value={percent(total?.satisfactionRate ?? null)} />
+          <Statistic title={t('hotline.metrics.overdue')} value={overdue} styles={{ content: { color: overdue ? '#cf1322' : undefined } }} />
         </Space>
       </Card>
       <Row gutter={[16, 16]}>
@@ -99,13 +107,14 @@ export default function MetricsPage() {
       <Card title={t('hotline.metrics.ranking')}>
         <Table<MetricsRow> rowKey="key" size="small" dataSource={rows} loading={grouped.loading} pagination={{ pageSize: 10 }} scroll={{ x: 'max-content' }}
           data-testid="ranking" columns={[
-            { key: 'rank', title: t('hotline.metrics.rank'), dataIndex: 'rank', width: 64 },
+            { key: 'rank', title: t('hotline.metrics.rank'), render: (_, r) => r.rank ?? '—', width: 64 },
             { key: 'label', title: t(`hotline.metrics.by.${by}`), dataIndex: 'label' },
             { key: 'received', title: t('hotline.metrics.received'), dataIndex: 'received' },
             ...rates.map((rate) => ({ key: rate, title: t(`hotline.metrics.${rate}`), render: (_: unknown, r: MetricsRow) => percent(r[rate]) })),
-            { key: 'score', title: t('hotline.metrics.score'), render: (_, r) => r.score.toFixed(1) },
+            { key: 'score', title: t('hotline.metrics.score'), render: (_, r) => (r.score === null ? '—' : r.score.toFixed(1)) },
             { key: 'hours', title: t('hotline.metrics.avgHandlingHours'), render: (_, r) => (r.avgHandlingHours === null ? '—' : r.avgHandlingHours.toFixed(1)) },
-            { key: 'overdue', title: t('hotline.metrics.overdue'), render: (_, r) => (r.overdue ? <Tag color="red">{r.overdue}</Tag> : 0) },
+            { key: 'overdue', title: t('hotline.metrics.overdue'), render: (_, r) => (overdueCount(r.overdue)
+              ? <Tag color="red">{t('hotline.metrics.overdueSplit', { ...r.overdue })}</Tag> : 0) },
           ]} />
       </Card>
       <Row gutter={[16, 16]}>
@@ -118,13 +127,13 @@ export default function MetricsPage() {
           <Card title={t('hotline.metrics.rising')} data-testid="rising">
             <List size="small" dataSource={rising} locale={{ emptyText: t('hotline.metrics.noneRising') }} renderItem={(f) => (
               <List.Item>
-                <List.Item.Meta title={<Space>{f.properties.name}<Tag color="red">+{Math.round(f.properties.rise * 100)}%</Tag></Space>}
+                <List.Item.Meta title={<Space>{f.properties.name}{f.properties.rise !== null && <Tag color="red">×{f.properties.rise.toFixed(1)}</Tag>}</Space>}
                   description={<>
                     <div>{t('hotline.metrics.weekVsAverage', { week: f.properties.thisWeek, average: f.properties.weeklyAverage.toFixed(1) })}</div>
-                    {f.properties.topCategories?.length ? <Typography.Text type="secondary">{f.properties.topCategories.map((c) => `${c.name} ${c.count}`).join('、')}</Typography.Text> : null}
+                    {f.properties.topCategories?.length ? <Typography.Text type="secondary">{f.properties.topCategories.map((c) => `${c.name} ${c.thisWeek}`).join('、')}</Typography.Text> : null}
                   </>} />
               </List.Item>)} />
-            {hotspots.data?.categories && hotspots.data.categories.length > 0 && (
+            {hotspots.data && hotspots.data.categories.length > 0 && (
               <>
                 <Typography.Title level={5} style={{ marginTop: 16 }}>{t('hotline.metrics.risingCategories')}</Typography.Title>
                 <List size="small" dataSource={hotspots.data.categories} renderItem={(c) => (

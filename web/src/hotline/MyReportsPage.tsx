@@ -1,36 +1,25 @@
-import { Button, Card, List, Space, Typography } from 'antd';
+import { Button, Card, Collapse, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { navigate } from '../router';
 import { useLoad } from '../useLoad';
-import { categoryLabel, type TicketState, formatTime } from './model';
+import { formatTime } from './model';
 import { StateTag } from './parts';
-import { statusLink } from './ReportPage';
+import { PublicTicketDetails, type PublicTicket } from './StatusPage';
 
-interface MyTicket {
-  number: string;
-  state: TicketState;
-  description: string;
-  category: { path: string[] } | null;
-  receivedAt: string;
-  statusToken: string;
-}
-
-/** 我的诉求: the reports a logged-in citizen filed, each with its status. */
+/** 我的诉求: the reports a logged-in citizen filed, each with how far it has got. */
 export default function MyReportsPage() {
   const { t } = useTranslation();
-  const mine = useLoad(() => api<{ items: MyTicket[] }>('GET', '/hotline/my/tickets'), []);
+  const mine = useLoad(() => api<{ items: PublicTicket[] }>('GET', '/hotline/my/tickets'), []);
   return (
-    <Card title={t('menu.hotline-mine')} extra={<Button type="primary" onClick={() => navigate('/report')}>{t('hotline.report.new')}</Button>}>
-      <List loading={mine.loading} dataSource={mine.data?.items} locale={{ emptyText: t('hotline.report.none') }} data-testid="my-reports"
-        renderItem={(x) => (
-          <List.Item actions={[<a key="status" onClick={() => navigate(statusLink(x.number, x.statusToken))}>{t('hotline.report.viewStatus')}</a>]}>
-            <List.Item.Meta title={<Space wrap>{x.number}<StateTag state={x.state} /></Space>}
-              description={<>
-                <div>{x.category ? categoryLabel(x.category.path) : ''} · {formatTime(x.receivedAt)}</div>
-                <Typography.Text ellipsis>{x.description}</Typography.Text>
-              </>} />
-          </List.Item>)} />
+    <Card title={t('menu.hotline-mine')} loading={mine.loading && !mine.data}
+      extra={<Button type="primary" onClick={() => navigate('/report')}>{t('hotline.report.new')}</Button>}>
+      {mine.data?.items.length === 0 && <Typography.Text type="secondary">{t('hotline.report.none')}</Typography.Text>}
+      <Collapse data-testid="my-reports" items={mine.data?.items.map((x) => ({
+        key: x.number,
+        label: <Space wrap>{x.number}<StateTag state={x.state} /><Typography.Text type="secondary">{formatTime(x.receivedAt)}</Typography.Text></Space>,
+        children: <PublicTicketDetails ticket={x} />,
+      }))} />
     </Card>
   );
 }

@@ -1,5 +1,5 @@
 import { lazy, useState } from 'react';
-import { App, Badge, Button, Card, Checkbox, Input, List, Popover, Select, Space, Table, Typography } from 'antd';
+import { App, Badge, Button, Card, Checkbox, Input, List, Popover, Segmented, Select, Space, Table, Typography } from 'antd';
 import { BellOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem } from '../api';
@@ -68,15 +68,19 @@ function Queue() {
   const [overdue, setOverdue] = useState(false);
   const [categoryCode, setCategoryCode] = useState<string>();
   const [q, setQ] = useState('');
+  // 主办 tickets of the department, or 协办 ones it helps with.
+  const [role, setRole] = useState<'main' | 'co'>('main');
   const [page, setPage] = useState(1);
   const pageSize = 20;
   const categories = useLoad(loadCategories, []);
-  const tickets = useLoad(() => listTickets({ overdue: overdue || undefined, categoryCode, q: q || undefined, sort: 'deadline',
-    limit: pageSize, offset: (page - 1) * pageSize }, states), [states.join(), overdue, categoryCode, q, page]);
+  const tickets = useLoad(() => listTickets({ role: role === 'co' ? 'co' : undefined, overdue: overdue || undefined, categoryCode, q: q || undefined, sort: 'deadline',
+    limit: pageSize, offset: (page - 1) * pageSize }, states), [states.join(), overdue, categoryCode, q, page, role]);
 
   return (
     <Card title={t('hotline.queue.title')} extra={<AlertsBell />}>
       <Space wrap style={{ marginBottom: 16 }}>
+        <Segmented value={role} onChange={(v) => { setRole(v); setPage(1); }}
+          options={(['main', 'co'] as const).map((r) => ({ value: r, label: t(`hotline.queue.role.${r}`) }))} />
         <Select mode="multiple" style={{ minWidth: 260 }} value={states} placeholder={t('hotline.field.state')} aria-label={t('hotline.field.state')}
           onChange={(v) => { setStates(v); setPage(1); }} options={ticketStates.map((s) => ({ value: s, label: t(`hotline.state.${s}`) }))} />
         <Select allowClear showSearch={{ optionFilterProp: 'label' }} style={{ width: 220 }} placeholder={t('hotline.field.category')}

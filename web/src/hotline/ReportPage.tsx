@@ -11,7 +11,7 @@ import { categoryLabel, loadCategories, type Duplicate } from './model';
 import { loadCityShapes } from './parts';
 import { uploadPhoto } from './photos';
 
-interface ReportValues { text: string; categoryCode?: string; address?: string; callerName?: string; callerPhone?: string; anonymous: boolean }
+interface ReportValues { description: string; categoryCode?: string; address?: string; contactName?: string; contactPhone?: string; anonymous: boolean }
 interface Filed { number: string; statusToken: string; duplicates: unknown[] }
 
 export const statusLink = (number: string, token: string) => `/status${query({ number, token })}`;
@@ -24,7 +24,7 @@ export default function ReportPage() {
   const categoryCode = Form.useWatch('categoryCode', form);
   const anonymous = Form.useWatch('anonymous', form);
   const [point, setPoint] = useState<{ lon: number; lat: number }>();
-  const [photos, setPhotos] = useState<UploadFile<{ id: number; url: string }>[]>([]);
+  const [photos, setPhotos] = useState<UploadFile<{ id: string; url: string }>[]>([]);
   const [nearby, setNearby] = useState<Duplicate[]>([]);
   const [filed, setFiled] = useState<Filed>();
   const [saving, setSaving] = useState(false);
@@ -45,13 +45,13 @@ export default function ReportPage() {
   const submit = async (values: ReportValues) => {
     setSaving(true);
     try {
-      const body = { text: values.text, categoryCode: values.categoryCode || undefined, address: values.address || undefined, ...(point ?? {}),
-        photoIds: photos.flatMap((p) => (p.response ? [p.response.id] : [])), anonymous: values.anonymous,
-        callerName: values.anonymous ? undefined : values.callerName || undefined,
-        callerPhone: values.anonymous ? undefined : values.callerPhone || undefined, channel: 'web' };
+      const body = { description: values.description, categoryCode: values.categoryCode || undefined, address: values.address || undefined,
+        ...(point ?? {}), photoIds: photos.flatMap((p) => (p.response ? [p.response.id] : [])), anonymous: values.anonymous,
+        contactName: values.anonymous ? undefined : values.contactName || undefined,
+        contactPhone: values.anonymous ? undefined : values.contactPhone || undefined, channel: 'web' };
       setFiled(await api<Filed>('POST', '/hotline/reports', body));
     } catch (error) {
-      if (!showProblemOnField(form, error, ['text', 'categoryCode', 'address', 'callerName', 'callerPhone', 'photoIds']))
+      if (!showProblemOnField(form, error, ['description', 'categoryCode', 'address', 'contactName', 'contactPhone', 'photoIds', 'lon', 'lat']))
         void message.error(error instanceof ApiProblem ? error.title : String(error));
     } finally {
       setSaving(false);
@@ -76,7 +76,7 @@ export default function ReportPage() {
     <Card title={t('hotline.report.title')} className="hotline-narrow">
       <Typography.Paragraph type="secondary">{t('hotline.report.intro')}</Typography.Paragraph>
       <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ anonymous: false }}>
-        <Form.Item name="text" label={t('hotline.report.text')} rules={[{ required: true, message: t('hotline.required') }]}>
+        <Form.Item name="description" label={t('hotline.report.text')} rules={[{ required: true, message: t('hotline.required') }]}>
           <Input.TextArea rows={4} maxLength={4000} showCount placeholder={t('hotline.report.textHint')} />
         </Form.Item>
         <Form.Item name="categoryCode" label={t('hotline.field.category')} extra={t('hotline.report.categoryHint')}>
@@ -95,7 +95,7 @@ export default function ReportPage() {
             description={nearby.slice(0, 3).map((d) => `${d.number}（${Math.round(d.distanceMetres)} m）${d.description}`).join('；')} />
         )}
         <Form.Item label={t('hotline.report.photos')} name="photoIds">
-          <Upload<{ id: number; url: string }> listType="picture-card" accept="image/*" maxCount={4} fileList={photos}
+          <Upload<{ id: string; url: string }> listType="picture-card" accept="image/*" maxCount={4} fileList={photos}
             onChange={({ fileList }) => setPhotos(fileList)}
             customRequest={({ file, onSuccess, onError }) => {
               uploadPhoto(file as File).then((r) => onSuccess?.(r), (e: unknown) => {
@@ -109,8 +109,8 @@ export default function ReportPage() {
         <Form.Item name="anonymous" valuePropName="checked"><Checkbox>{t('hotline.report.anonymous')}</Checkbox></Form.Item>
         {!anonymous && (
           <>
-            <Form.Item name="callerName" label={t('hotline.report.name')}><Input maxLength={40} autoComplete="name" /></Form.Item>
-            <Form.Item name="callerPhone" label={t('hotline.report.phone')}><Input maxLength={20} inputMode="tel" autoComplete="tel" /></Form.Item>
+            <Form.Item name="contactName" label={t('hotline.report.name')}><Input maxLength={40} autoComplete="name" /></Form.Item>
+            <Form.Item name="contactPhone" label={t('hotline.report.phone')}><Input maxLength={20} inputMode="tel" autoComplete="tel" /></Form.Item>
           </>
         )}
         <Button type="primary" htmlType="submit" block size="large" loading={saving}>{t('hotline.report.submit')}</Button>

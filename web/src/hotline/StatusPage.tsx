@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Form, Input, Space, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Image, Input, Space, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query } from '../api';
 import { currentLanguage } from '../i18n';
@@ -8,15 +8,24 @@ import { categoryLabel, loadLedgerLabels, type TicketState, formatTime } from '.
 import { StateTag } from './parts';
 import { statusLink } from './ReportPage';
 
-/** What the public status of a report shows: no caller, no staff names. */
+/** A report as its reporter and the public see it: what happens to it, never who the people are. */
 export interface PublicTicket {
   number: string;
   state: TicketState;
-  category: { code: string; path: string[] } | null;
+  kind: string;
+  category: { code: string; path: string[] };
+  description: string;
+  address: string | null;
   receivedAt: string;
-  department: { name: string } | null;
+  deadlines: { replyDue: string; resolveDue: string };
+  department: string | null;
   reply: string | null;
-  history: { at: string; action: string; state?: TicketState }[];
+  repliedAt: string | null;
+}
+
+interface PublicStatus extends PublicTicket {
+  timeline: { at: string; action: string; state: TicketState; department: string | null }[];
+  photos: { id: string; url: string }[];
 }
 
 const params = () => new URLSearchParams(window.location.search);
@@ -27,7 +36,7 @@ export default function StatusPage() {
   const [form] = Form.useForm<{ number: string; token: string }>();
   const [asked, setAsked] = useState(() => ({ number: params().get('number') ?? '', token: params().get('token') ?? '' }));
   const labels = useLoad(loadLedgerLabels, []);
-  const [ticket, setTicket] = useState<PublicTicket>();
+  const [ticket, setTicket] = useState<PublicStatus>();
   const [error, setError] = useState<string>();
   const zh = currentLanguage() === 'zh-CN';
 
@@ -36,7 +45,7 @@ export default function StatusPage() {
     setError(undefined);
     if (!asked.number || !asked.token) return;
     let current = true;
-    api<PublicTicket>('GET', `/hotline/public/tickets/${encodeURIComponent(asked.number)}${query({ token: asked.token })}`).then(
+    api<PublicStatus>('GET', `/hotline/public/tickets/${encodeURIComponent(asked.number)}${query({ token: asked.token })}`).then(
       (found) => { if (current) setTicket(found); },
       (failure: unknown) => { if (current) setError(failure instanceof ApiProblem ? failure.title : String(failure)); });
     return () => { current = false; };
@@ -64,17 +73,39 @@ export default function StatusPage() {
       {error && <Alert type="warning" showIcon title={error} />}
       {ticket && (
         <Card title={<Space>{ticket.number}<StateTag state={ticket.state} /></Space>} data-testid="public-status">
-          <Descriptions column={1} size="small" items={[
-            { key: 'category', label: t('hotline.field.category'), children: ticket.category ? categoryLabel(ticket.category.path) : '—' },
-            { key: 'received', label: t('hotline.field.receivedAt'), children: formatTime(ticket.receivedAt) },
-            { key: 'department', label: t('hotline.field.department'), children: ticket.department?.name ?? '—' },
-            ...(ticket.reply ? [{ key: 'reply', label: t('hotline.field.reply'), children: ticket.reply }] : []),
-          ]} />
+          <PublicTicketDetails ticket={ticket} />
+          {ticket.photos.length > 0 && (
+            <Image.PreviewGroup>
+              <Space wrap style={{ marginTop: 12 }}>
+                {ticket.photos.map((p) => <Image key={p.id} src={`${p.url}${query({ token: asked.token })}`} width={96} height={72} style={{ objectFit: 'cover' }} />)}
+              </Space>
+            </Image.PreviewGroup>
+          )}
           <Typography.Title level={5} style={{ marginTop: 16 }}>{t('hotline.ticket.timeline')}</Typography.Title>
-          <Timeline items={ticket.history.map((e, i) => ({ key: i,
-            content: <><Typography.Text strong>{actionName(e.action)}</Typography.Text> <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text></> }))} />
+          <Timeline items={ticket.timeline.map((e, i) => ({ key: i, content: (
+            <>
+              <Typography.Text strong>{actionName(e.action)}</Typography.Text> <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text>
+              {e.department && <div>{e.department}</div>}
+            </>
+          ) }))} />
         </Card>
       )}
     </Space>
+  );
+}
+
+/** The public facts of a report: category, place, deadlines, the department and its reply. */
+export function PublicTicketDetails({ ticket }: { ticket: PublicTicket }) {
+  const { t } = useTranslation();
+  return (
+    <Descriptions column={1} size="small" items={[
+      { key: 'category', label: t('hotline.field.category'), children: categoryLabel(ticket.category.path) },
+      { key: 'description', label: t('hotline.field.description'), children: ticket.description },
+      ...(ticket.address ? [{ key: 'address', label: t('hotline.field.address'), children: ticket.address }] : []),
+      { key: 'received', label: t('hotline.field.receivedAt'), children: formatTime(ticket.receivedAt) },
+      { key: 'resolveDue', label: t('hotline.deadline.resolve'), children: formatTime(ticket.deadlines.resolveDue) },
+      { key: 'department', label: t('hotline.field.department'), children: ticket.department ?? '—' },
+      ...(ticket.reply ? [{ key: 'reply', label: t('hotline.field.reply'), children: ticket.reply }] : []),
+    ]} />
   );
 }

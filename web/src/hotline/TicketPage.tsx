@@ -38,7 +38,6 @@ export default function TicketPage({ id }: { id: number }) {
 
   const done = () => view.reload();
   const own = user?.departmentId !== null && user?.departmentId === ticket.department?.id;
-  const coHandler = ticket.coHandlers?.find((c) => c.departmentId === user?.departmentId && c.reply === null);
   const actions: { key: string; title: string; body: ReactNode }[] = [];
   const has = (a: string) => ticket.abilities.includes(a as never);
   if (has('dispatch')) actions.push({ key: 'dispatch', title: t('hotline.action.dispatch'),
@@ -53,7 +52,7 @@ export default function TicketPage({ id }: { id: number }) {
     body: <ExtensionForm ticketId={ticket.id} onDone={done} /> });
   if (ticket.pendingExtension && !own && can('hotline.ticket.dispatch')) actions.push({ key: 'decision', title: t('hotline.action.decide'),
     body: <ExtensionDecision ticketId={ticket.id} onDone={done} /> });
-  if (coHandler) actions.push({ key: 'co-reply', title: t('hotline.action.co-reply'), body: <TextForm ticketId={ticket.id} action="co-reply" name="text" onDone={done} /> });
+  if (ticket.mayCoReply) actions.push({ key: 'co-reply', title: t('hotline.action.co-reply'), body: <TextForm ticketId={ticket.id} action="co-reply" name="text" onDone={done} /> });
   if (has('close')) actions.push({ key: 'close', title: t('hotline.action.close'), body: <CloseForm ticketId={ticket.id} onDone={done} /> });
   if (has('callback')) actions.push({ key: 'callback', title: t('hotline.action.callback'), body: <CallbackForm ticketId={ticket.id} onDone={done} /> });
 

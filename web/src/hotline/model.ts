@@ -34,7 +34,7 @@ export interface Ticket {
   overdue: { accept: boolean; reply: boolean; resolve: boolean; any: boolean };
   abilities: Transition[];
   coHandlers?: CoHandler[];
-  photos?: { id: number; url: string }[];
+  photos?: { id: string; url: string }[];
 }
 
 export interface CoHandler { departmentId: number; departmentName: string; reply: string | null; repliedAt: string | null }
@@ -51,6 +51,7 @@ export interface TicketEvent {
 }
 
 export interface TicketView extends Ticket {
+  mayCoReply?: boolean;
   routedDepartmentId: number | null;
   pendingExtension: { days: number; reason: string; requestedAt: string } | null;
   merged: { id: number; number: string }[];

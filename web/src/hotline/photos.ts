@@ -2,7 +2,7 @@ import { ApiProblem } from '../api';
 import { currentLanguage } from '../i18n';
 
 /** Uploads one photo as multipart field `photo`; answers its id and address. */
-export async function uploadPhoto(file: File): Promise<{ id: number; url: string }> {
+export async function uploadPhoto(file: File): Promise<{ id: string; url: string }> {
   const body = new FormData();
   body.append('photo', file);
   const response = await fetch('/api/v1/hotline/photos', { method: 'POST', body, credentials: 'same-origin',
@@ -11,5 +11,5 @@ export async function uploadPhoto(file: File): Promise<{ id: number; url: string
   if (!response.ok)
     throw new ApiProblem(response.status, String(json.code ?? response.status), String(json.title ?? response.statusText),
       typeof json.detail === 'string' ? json.detail : undefined, typeof json.field === 'string' ? json.field : undefined);
-  return json as unknown as { id: number; url: string };
+  return json as unknown as { id: string; url: string };
 }
