@@ -4,7 +4,7 @@ import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import { demoPassword } from '../../demo/load.ts';
-import { browserSuite, wide } from './browser.ts';
+import { browserSuite, phone, wide } from './browser.ts';
 
 const suite = browserSuite('hotline', 'hotline-e2e');
 const { shot, sees, step, openPage } = suite;
@@ -174,15 +174,90 @@ describe('12345 hotline pages', () => {
     await shot('07-ticket-closed');
   });
 
-  step('the metrics page counts the tickets and draws the rates', async () => {
-    await suite.page.setViewportSize(wide);
+  step('the metrics page counts the tickets of the last 90 days, draws the rates and colours this week\'s hotspots', async () => {
     await openPage('统计分析', '/hotline-metrics');
     await suite.page.getByTestId('chart-by-group').locator('canvas').waitFor();
-    const total = Number((await suite.page.getByTestId('metrics-total').locator('.ant-statistic-content-value').innerText()).replace(/\D/g, ''));
+    await suite.page.getByTestId('chart-by-month').locator('canvas').waitFor();
     const { rows: [counted] } = await suite.testDb.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM hotline_tickets WHERE received_at >= now() - interval '90 days'`);
-    assert.ok(total > 0 && Math.abs(total - counted!.n) <= counted!.n, `the page counts ${total} tickets`);
+      `SELECT count(*)::int AS n FROM hotline_tickets WHERE state <> 'merged'
+         AND received_at >= (((now() AT TIME ZONE 'Asia/Shanghai')::date - 89)::timestamp AT TIME ZONE 'Asia/Shanghai')`);
+    const total = suite.page.getByTestId('metrics-total').locator('.ant-statistic-content-value');
+    await suite.page.waitForFunction(([el, n]) => (el as HTMLElement).innerText.replace(/\D/g, '') === String(n),
+      [await total.elementHandle(), counted!.n] as const);
+    assert.ok(counted!.n > 100, `the demo tickets and this one are counted (${counted!.n})`);
     await suite.page.getByTestId('ranking').locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+    await suite.page.getByTestId('ranking').getByText('广安区民政局').first().waitFor();
+    const map = suite.page.getByTestId('hotspot-map');
+    await map.scrollIntoViewIfNeeded();
+    await suite.page.waitForFunction((el) => el?.hasAttribute('data-bounds'), await map.elementHandle());
+    assert.ok(await mapHasDrawn(map), 'the hotspot map drew the townships');
     await shot('08-metrics');
+  });
+
+  step('in English the queue, its filters and the countdowns are translated', async () => {
+    await suite.page.locator('.console-header').getByText('English').click();
+    await openPage('Ticket queue', '/hotline-queue');
+    await suite.page.getByText('Overdue only').waitFor();
+    await suite.page.locator('.ant-table-tbody tr.ant-table-row').first().getByTestId('countdown').getByText(/(left|overdue by)/).waitFor();
+    await shot('09-queue-en');
+    await suite.page.locator('.console-header').getByText('中文').click();
+    await logout();
+  });
+
+  let filed = '';
+  step('a citizen on a phone reports a problem with a photo and a point on the map, and gets a number and a status link', async () => {
+    await suite.page.setViewportSize(phone);
+    await suite.login('citizen1', demoPassword);
+    await openPage('我的诉求', '/hotline-mine');
+    await suite.page.getByRole('button', { name: '我要反映' }).click();
+    await suite.page.waitForURL('**/report');
+    await sees('向 12345 反映问题，无需登录');
+    await suite.page.getByLabel('遇到了什么问题').fill('小区门口的垃圾桶满了好几天没人清运，气味很大');
+    const map = suite.page.getByTestId('report-map');
+    const place = await middleOfGridIn('511602');
+    await clickMapAt(map, place.lon, place.lat);
+    await sees(/已选位置：106\.\d+, 30\.\d+/);
+    assert.ok(await mapHasDrawn(map), 'the map drew the city on a phone');
+    const png = await suite.page.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 40;
+      canvas.height = 30;
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = '#2f7d32';
+      context.fillRect(0, 0, 40, 30);
+      return canvas.toDataURL('image/png').split(',')[1]!;
+    });
+    await suite.page.locator('input[type=file]').setInputFiles({ name: 'rubbish.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+    await suite.page.locator('.ant-upload-list-item-done, .ant-upload-list-item:not(.ant-upload-list-item-uploading)').first().waitFor();
+    await suite.page.getByLabel('您的称呼').fill('李四');
+    await suite.page.getByLabel('手机号码').fill('13900001111');
+    const width = await suite.page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the report page fits a phone (${width}px)`);
+    await shot('10-phone-report');
+    await suite.page.getByRole('button', { name: /提\s*交/ }).click();
+    await suite.page.getByTestId('report-filed').waitFor();
+    filed = (await suite.page.getByTestId('report-number').innerText()).trim();
+    assert.match(filed, /^\d{14}$/);
+    const { rows: [row] } = await suite.testDb.db.query<{ photos: number; lon: number }>(
+      `SELECT (SELECT count(*)::int FROM hotline_photos p WHERE p.ticket_id = t.id) AS photos, t.lon FROM hotline_tickets t WHERE number = $1`, [filed]);
+    assert.equal(row!.photos, 1, 'the photo is attached to the ticket');
+    assert.ok(Math.abs(row!.lon - place.lon) < 0.05, 'the ticket is where the map was clicked');
+    await shot('11-phone-report-filed');
+  });
+
+  step('the status page shows the report\'s public timeline, and 我的诉求 lists it', async () => {
+    await suite.page.getByRole('button', { name: '查看办理进度' }).click();
+    await suite.page.waitForURL(/\/status\?number=\d+&token=/);
+    const status = suite.page.getByTestId('public-status');
+    await status.getByText(filed).waitFor();
+    await status.getByText('受理', { exact: true }).first().waitFor();
+    await status.locator('img').first().waitFor();
+    const width = await suite.page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the status page fits a phone (${width}px)`);
+    await shot('12-phone-status');
+    await suite.page.goto(`${suite.base}/hotline-mine`);
+    await suite.page.getByTestId('my-reports').getByText(filed).waitFor();
+    await shot('13-phone-my-reports');
+    await suite.page.setViewportSize(wide);
   });
 });

@@ -54,17 +54,20 @@ export default function MetricsPage() {
   const monthly = useLoad(() => api<Metrics>('GET', `/hotline/metrics${query({ ...period, by: 'month' })}`), [period.from, period.to]);
   const hotspots = useLoad(() => api<Hotspots>('GET', `/hotline/hotspots${query({ asOf: chinaToday(), level: 'township' })}`), []);
 
-  const rows = grouped.data?.rows ?? [];
+  // Best first; rows without enough rated tickets to rank come last.
+  const rows = useMemo(() => [...(grouped.data?.rows ?? [])].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity)), [grouped.data]);
   const rateSeries = (data: MetricsRow[], type: 'bar' | 'line') => rates.map((rate) => ({
     name: t(`hotline.metrics.${rate}`), type, data: data.map((r) => (r[rate] === null ? null : Math.round(r[rate]! * 1000) / 10)),
   }));
+  // Names of departments are long, so groups run down the side, the best at the top.
+  const charted = rows.slice(0, 15);
   const byGroup = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${String(v)}%` },
     legend: { top: 0 },
-    grid: { left: 48, right: 16, top: 40, bottom: 96 },
-    xAxis: { type: 'category', data: rows.slice(0, 20).map((r) => r.label), axisLabel: { rotate: 40, interval: 0 } },
-    yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
-    series: rateSeries(rows.slice(0, 20), 'bar') as BarLike[],
+    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+    yAxis: { type: 'category', inverse: true, data: charted.map((r) => r.label), axisLabel: { width: 150, overflow: 'truncate' } },
+    xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+    series: rateSeries(charted, 'bar') as BarLike[],
   }), [rows, t]);
   const months = monthly.data?.rows ?? [];
   const byMonth = useMemo<ChartOption>(() => ({
@@ -100,7 +103,7 @@ export default function MetricsPage() {
       </Card>
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={12}><Card title={t('hotline.metrics.ratesBy', { by: t(`hotline.metrics.by.${by}`) })} loading={grouped.loading && !grouped.data}>
-          <Chart option={byGroup} testId="chart-by-group" /></Card></Col>
+          <Chart option={byGroup} height={Math.max(320, 48 + charted.length * 30)} testId="chart-by-group" /></Card></Col>
         <Col xs={24} xl={12}><Card title={t('hotline.metrics.ratesByMonth')} loading={monthly.loading && !monthly.data}>
           <Chart option={byMonth} testId="chart-by-month" /></Card></Col>
       </Row>
@@ -137,7 +140,9 @@ export default function MetricsPage() {
               <>
                 <Typography.Title level={5} style={{ marginTop: 16 }}>{t('hotline.metrics.risingCategories')}</Typography.Title>
                 <List size="small" dataSource={hotspots.data.categories} renderItem={(c) => (
-                  <List.Item>{c.name}<Space>{c.thisWeek}<Typography.Text type="secondary">/ {c.weeklyAverage.toFixed(1)}</Typography.Text></Space></List.Item>)} />
+                  <List.Item>
+                    <List.Item.Meta title={c.name} description={t('hotline.metrics.weekVsAverage', { week: c.thisWeek, average: c.weeklyAverage.toFixed(1) })} />
+                  </List.Item>)} />
               </>
             )}
           </Card>
