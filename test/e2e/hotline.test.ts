@@ -62,6 +62,20 @@ async function mapHasDrawn(map: Locator): Promise<boolean> {
   return colours >= 4;
 }
 
+/** Calls the API as a demo user, through its own session. */
+async function apiAs(username: string) {
+  const login = await fetch(`${suite.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: demoPassword }) });
+  assert.equal(login.status, 200);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${suite.base}/api/v1${path}`, { method, headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined });
+    assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
+    return response.json() as Promise<T>;
+  };
+}
+
 async function logout(): Promise<void> {
   await suite.page.locator('.console-header').getByRole('button', { name: /退出登录|Log out/ }).click();
   await sees(/工作人员登录|Staff login/);
@@ -259,5 +273,71 @@ describe('12345 hotline pages', () => {
     await suite.page.getByTestId('my-reports').getByText(filed).waitFor();
     await shot('13-phone-my-reports');
     await suite.page.setViewportSize(wide);
+  });
+
+  const review: { returned?: { id: number; number: string }; extended?: { id: number; number: string } } = {};
+  step('a department returns one ticket (the reason is required) and asks more time for another', async () => {
+    // Two calls taken and dispatched through the API, as the intake desk does.
+    const call = await apiAs('hotline');
+    const place = await middleOfGridIn('511602');
+    const departments = await call<{ items: { id: number; name: string }[] }>('GET', `/org/departments?q=${encodeURIComponent('广安区民政局')}`);
+    const departmentId = departments.items.find((d) => d.name === '广安区民政局')!.id;
+    const made: { id: number; number: string }[] = [];
+    for (const description of ['低保申请递交一个月了还没有消息', '小区里的独居老人需要上门探访']) {
+      const ticket = await call<{ id: number; number: string }>('POST', '/hotline/tickets',
+        { channel: 'phone', kind: 'help', description, ...place, callerName: '王五', callerPhone: '13700002222' });
+      await call('POST', `/hotline/tickets/${ticket.id}/dispatch`, { departmentId });
+      made.push(ticket);
+    }
+    [review.returned, review.extended] = made;
+
+    await logout();
+    await suite.login('ga_officer', demoPassword);
+    await suite.page.goto(`${suite.base}/hotline-queue/${review.returned!.id}`);
+    const returnForm = suite.page.getByTestId('return-form');
+    await returnForm.getByRole('button', { name: /退\s*单/ }).click();
+    await returnForm.locator('.ant-form-item', { hasText: '退单原因' }).getByText('退单须选择退单原因').waitFor();
+    await returnForm.getByLabel('退单原因').click();
+    await suite.page.locator('.ant-select-item-option', { hasText: '非本单位职责' }).click();
+    await returnForm.getByLabel('备注').fill('低保审核属于乡镇民政办');
+    await returnForm.getByRole('button', { name: /退\s*单/ }).click();
+    await suite.page.getByTestId('timeline').getByText('退单', { exact: true }).waitFor();
+    await suite.page.getByTestId('timeline').getByText('退单原因: 非本单位职责').waitFor();
+
+    await suite.page.goto(`${suite.base}/hotline-queue/${review.extended!.id}`);
+    await suite.page.getByTestId('ticket-actions').getByRole('button', { name: /签\s*收/ }).click();
+    const extension = suite.page.getByTestId('extension-form');
+    await extension.getByLabel('延期工作日').fill('3');
+    await extension.getByLabel('延期理由').fill('需协调社区网格员上门');
+    await extension.getByRole('button', { name: '申请延期' }).click();
+    await suite.page.getByTestId('pending-extension').getByText(/3 个工作日/).waitFor();
+    await shot('14-extension-requested');
+    await logout();
+  });
+
+  step('the centre reviews: upholds the return and re-dispatches it, approves the extension', async () => {
+    await suite.login('hotline', demoPassword);
+    await openPage('审核', '/hotline-review');
+    const row = suite.page.locator('.ant-tabs-content-active .ant-table-tbody tr.ant-table-row', { hasText: review.returned!.number });
+    const decision = row.getByTestId('return-decision');
+    await decision.locator('.ant-select').click();
+    await suite.page.keyboard.type('广安区城市管理');
+    await suite.page.locator('.ant-select-item-option', { hasText: '广安区城市管理综合执法局' }).first().click();
+    await shot('15-review-return');
+    await decision.getByRole('button', { name: '同意退单并改派' }).click();
+    await row.waitFor({ state: 'detached' });
+
+    await suite.page.getByRole('tab', { name: /延期审核/ }).click();
+    const extensionRow = suite.page.locator('.ant-tabs-content-active .ant-table-tbody tr.ant-table-row', { hasText: review.extended!.number });
+    await extensionRow.getByText('批准', { exact: true }).click();
+    await extensionRow.getByRole('button', { name: '延期审核' }).click();
+    await extensionRow.waitFor({ state: 'detached' });
+
+    await suite.page.goto(`${suite.base}/hotline-queue/${review.returned!.id}`);
+    await suite.page.getByTestId('timeline').getByText('改派', { exact: true }).waitFor();
+    await sees('广安区城市管理综合执法局');
+    await suite.page.goto(`${suite.base}/hotline-queue/${review.extended!.id}`);
+    await suite.page.getByTestId('timeline').getByText('批准延期', { exact: true }).waitFor();
+    await shot('16-extension-approved');
   });
 });
