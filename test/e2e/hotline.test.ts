@@ -92,7 +92,12 @@ describe('12345 hotline pages', () => {
     const form = suite.page.locator('.ant-card', { hasText: '受理诉求' });
     await form.getByLabel('来电人').fill('张三');
     await form.getByLabel('联系电话').fill('13812345678');
+    // An emergency is recognised as it is typed and the operator is told where to transfer it.
+    await form.getByLabel('诉求内容').fill('楼下饭店着火了，浓烟很大');
+    await suite.page.getByTestId('emergency').getByText(/请立即转接 119/).waitFor();
+    await shot('00-intake-emergency');
     await form.getByLabel('诉求内容').fill(description);
+    await suite.page.getByTestId('emergency').waitFor({ state: 'detached' });
     const suggestion = suite.page.getByTestId('suggestion');
     await suggestion.getByText(/城市管理/).first().waitFor();
     assert.match(await suggestion.innerText(), /\d+%/, 'the suggestion shows its confidence');
@@ -102,7 +107,8 @@ describe('12345 hotline pages', () => {
     const map = suite.page.getByTestId('intake-map');
     const place = await middleOfGridIn('511602');
     await clickMapAt(map, place.lon, place.lat);
-    await sees(/已选位置：106\.\d+, 30\.\d+/);
+    // The point, and the grid it falls in, named before the ticket is filed.
+    await suite.page.getByTestId('picked-point').getByText(/已选位置：106\.\d+, 30\.\d+ · .+网格/).waitFor();
     assert.ok(await mapHasDrawn(map), 'the map drew the city');
     await form.getByLabel('地址').fill('广安区建设路 12 号');
     await shot('01-intake-suggestion');

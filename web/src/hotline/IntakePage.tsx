@@ -104,6 +104,11 @@ export default function IntakePage() {
   }, [point, categoryCode]);
 
   const alternatives = suggestion?.alternatives.filter((a) => a.code !== suggestion.category?.code) ?? [];
+  // The grid (网格) under the point, so the operator sees where the ticket will be routed before filing.
+  const grid = useLoad(() => (point
+    ? api<{ grid: { properties: { name: string } } | null }>('GET', `/org/grids/at${query({ lon: point.lon, lat: point.lat })}`).then((r) => r.grid)
+    : Promise.resolve(undefined)), [point]);
+
   const points = useMemo<MapPoint[]>(() => [
     ...duplicates.map((d) => ({ lon: d.lon, lat: d.lat, color: '#fa8c16', title: `${d.number} ${d.description}` })),
     ...(point ? [{ ...point, title: t('hotline.intake.point') }] : []),
@@ -223,7 +228,13 @@ export default function IntakePage() {
               </Card>
             )}
             <Form.Item name="address" label={t('hotline.field.address')}
-              extra={point ? t('hotline.intake.pointAt', { lon: point.lon.toFixed(5), lat: point.lat.toFixed(5) }) : t('hotline.intake.clickMap')}>
+              extra={point ? (
+                <span data-testid="picked-point">
+                  {t('hotline.intake.pointAt', { lon: point.lon.toFixed(5), lat: point.lat.toFixed(5) })}
+                  {grid.data === null && <Typography.Text type="danger"> · {t('hotline.intake.outsideGrids')}</Typography.Text>}
+                  {grid.data && ` · ${grid.data.properties.name}`}
+                </span>
+              ) : t('hotline.intake.clickMap')}>
               <Input maxLength={200} />
             </Form.Item>
             {!intake && <Button type="primary" htmlType="submit" loading={saving}>{t('hotline.intake.submit')}</Button>}
