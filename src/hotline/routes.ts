@@ -195,7 +195,7 @@ export async function hotlineOpsRoutes(app: App) {
       throw error instanceof app.multipartErrors.RequestFileTooLargeError ? photoTooLarge(max) : error;
     });
     reply.code(201);
-    return runCommand(req, storePhoto, { bytes }, (p) => ({ id: p.id, url: photoUrl(p.id), contentType: p.contentType, width: p.width, height: p.height }));
+    return runCommand(req, storePhoto, { bytes, clientAddress: req.ip }, (p) => ({ id: p.id, url: photoUrl(p.id), contentType: p.contentType, width: p.width, height: p.height }));
   });
 
   app.get('/photos/:id', {
