@@ -46,7 +46,7 @@ interface DueAlert {
   due: Date;
 }
 
-const alertKey = (deadline: DeadlineName, kind: AlertKind, due: Date) => `${deadline}:${kind}@${due.toISOString()}`;
+const alertKey = (deadline: DeadlineName, kind: AlertKind, due: Date) => `${deadline}:${kind}@${due.getTime()}`;
 
 /**
  * The alerts due for a ticket at `now` that were not raised yet (pure). The reply and resolve clocks run
@@ -102,7 +102,7 @@ export async function sweepDeadlines(db: Db, now: Date): Promise<number> {
   const { rows } = await db.query<OpenTicket>(
     `SELECT t.id::int, t.state, t.received_at AS "receivedAt", t.dispatched_at AS "dispatchedAt", t.reopen_count AS "reopenCount",
             t.accept_due AS "acceptDue", t.reply_due AS "replyDue", t.resolve_due AS "resolveDue",
-            coalesce((SELECT array_agg(a.deadline || ':' || a.kind || '@' || to_char(a.due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+            coalesce((SELECT array_agg(a.deadline || ':' || a.kind || '@' || round(extract(epoch FROM a.due) * 1000)::bigint)
                         FROM hotline_alerts a WHERE a.ticket_id = t.id), '{}') AS raised
        FROM hotline_tickets t WHERE t.state IN ('received', 'dispatched', 'accepted', 'returned', 'replied') AND t.imported_from IS NULL`);
   const actor = systemActor('hotline.deadlines');

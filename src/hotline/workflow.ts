@@ -8,7 +8,7 @@ import { loadCalendar } from '../kernel/calendar/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { findDepartment } from '../kernel/org/index.ts';
 import { hotlineSetting, routeTicket, timeLimitFor } from './catalogue.ts';
-import { assignCoHandlers, checkCoDepartments } from './cohandling.ts';
+import { assignCoHandlers, checkCoDepartments, dropCoHandler } from './cohandling.ts';
 import { assertCentre, assertHandler, hotlineActions } from './policy.ts';
 import { assertTransition, returnReasons, satisfactions, type Satisfaction } from './states.ts';
 import { lockTicket, moveTicket, type Ticket } from './tickets.ts';
@@ -37,7 +37,7 @@ export interface DispatchTicket {
 
 /** The co-handlers named at (re)dispatch, checked, and the history note that names them. */
 async function coHandling(ctx: Ctx, input: DispatchTicket, departmentId: number) {
-  if (input.coDepartmentIds === undefined) return { note: input.note, assign: async () => {} };
+  if (input.coDepartmentIds === undefined) return { note: input.note, assign: () => dropCoHandler(ctx, input.ticketId, departmentId) };
   const ids = input.coDepartmentIds;
   const names = await checkCoDepartments(ctx.tx, ids, departmentId);
   const note = names.length ? [input.note, `协办: ${names.join('、')}`].filter(Boolean).join('; ') : input.note;
