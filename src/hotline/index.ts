@@ -38,3 +38,4 @@ export { fileReport, myTickets, publicDuplicates, publicStatus, reportChannels, 
 export { answerFromKnowledge, listKnowledge, loadDemoKnowledge, saveKnowledge, type KnowledgeEntry, type SaveKnowledge } from './knowledge.ts';
 export { intakeWithExtras, type IntakeExtras } from './intake.ts';
 export { importTickets, importLayouts, parseImportDate, MIN_IMPORT_CONFIDENCE, type ImportLayout, type ImportReport, type ImportTickets, type RowRejection } from './import.ts';
+export { loadHotlineOpsDemo, type OpsDemoSummary } from './demo-ops.ts';
