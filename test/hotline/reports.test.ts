@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
 import { sweepOrphanPhotos } from '../../src/hotline/index.ts';
+import { expireRateCounts } from '../../src/hotline/rate.ts';
 import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
 import { inside, makeHotlineCity, outside, ticketInput } from './factories.ts';
 import { multipartBody, pngBytes } from './helpers.ts';
@@ -165,6 +166,9 @@ test('citizen report: more than the hourly limit from one address → 429, nothi
     const limited = await call('POST', '/reports', undefined, body);
     assert.deepEqual([limited.statusCode, limited.json().code], [429, 'hotline.rate-limited']);
     assert.equal(await count(), before);
+    // An hour later the address may report again.
+    assert.equal(await expireRateCounts(t.db, new Date(Date.now() + 3_601_000)), 1, 'the refused report was not counted');
+    assert.equal((await call('POST', '/reports', undefined, body)).statusCode, 201);
   } finally {
     await t.db.query(`UPDATE hotline_settings SET value = '20' WHERE name = 'reportsPerHourPerAddress'`);
   }
