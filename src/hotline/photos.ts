@@ -100,7 +100,7 @@ export async function readPhoto(ctx: Ctx, input: { id: string; token?: string },
   const { rows: [photo] } = await ctx.tx.query<{ ticketId: number | null; uploader: string; contentType: string; bytes: Buffer }>(
     `SELECT ticket_id::int AS "ticketId", uploader, content_type AS "contentType", bytes FROM hotline_photos WHERE id = $1`, [input.id]);
   if (!photo) throw notFound;
-  const allowed = photo.uploader === actorRef(ctx.actor) || (photo.ticketId !== null && await reach(ctx.tx, ctx.actor, photo.ticketId, input.token));
+  const allowed = photo.ticketId === null ? photo.uploader === actorRef(ctx.actor) : await reach(ctx.tx, ctx.actor, photo.ticketId, input.token);
   if (!allowed) throw notFound;
   return { contentType: photo.contentType, bytes: photo.bytes };
 }

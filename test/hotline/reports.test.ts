@@ -109,7 +109,10 @@ test('citizen report: anonymous, with a photo; status token opens the public sta
   assert.deepEqual([body.state, body.category.code, body.reply], ['received', 'CG-SRHW-LJQY', null]);
   assert.deepEqual(body.timeline.map((e: { state: string }) => e.state), ['received']);
   assert.ok(!JSON.stringify(body).includes('citizen-report'), 'no actor names');
-  assert.equal((await t.app.inject({ method: 'GET', url: `${photo.url}?token=${statusToken}` })).statusCode, 200);
+  assert.equal(body.photos.length, 1);
+  const shown = await t.app.inject({ method: 'GET', url: body.photos[0].url });
+  assert.deepEqual([shown.statusCode, shown.headers['content-type']], [200, 'image/png'], 'the status page shows the photo to the token holder');
+  assert.equal((await t.app.inject({ method: 'GET', url: photo.url })).statusCode, 404, 'attached, the token is the key, not the id');
   assert.equal((await call('GET', `/public/tickets/${number}?token=wrong-token`)).statusCode, 404);
   assert.equal((await call('GET', `/public/tickets/${number}`)).json().field, 'token');
 
