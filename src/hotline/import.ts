@@ -210,6 +210,7 @@ export async function importTickets(ctx: HotlineCtx, input: ImportTickets): Prom
       } else {
         throw new RowError(columns.location, source.address ? 'address-without-division' : 'location-missing');
       }
+      if (!ctx.actor.jurisdiction.covers(divisionCode)) throw new RowError(columns.location, 'outside-jurisdiction');
 
       let category: Category | null;
       if (source.categoryCode !== undefined) {
