@@ -15,7 +15,7 @@ import { hashPassword, systemActor } from '../src/kernel/auth/index.ts';
 import { seedOfficialHolidays } from '../src/kernel/calendar/index.ts';
 import { withTransaction, type Db, type Queryable, type Tx } from '../src/kernel/db/index.ts';
 import { appendToLedger } from '../src/kernel/ledger/index.ts';
-import { loadDemoKnowledge, loadHotlineDemo, removeHotlineDemo } from '../src/hotline/index.ts';
+import { loadHotlineDemo, loadHotlineOpsDemo, removeHotlineDemo } from '../src/hotline/index.ts';
 import { generateCity, type DemoCity, type Role } from './city.ts';
 import { personName, type Sex } from './names.ts';
 import { createRng } from './rng.ts';
@@ -186,7 +186,7 @@ async function insertCity(tx: Tx, seed: string, password: string): Promise<DemoS
 
   const holidayYears = await seedOfficialHolidays(tx);
   const hotline = await loadHotlineDemo(tx, { seed, cityCode: cityCodeOf(city) });
-  await loadDemoKnowledge({ tx, actor: demoActor, now: new Date() });
+  await loadHotlineOpsDemo({ tx, actor: demoActor, now: new Date() });
   const summary = {
     skipped: false as const, seed, divisions: d.length, departments: p.length, grids: g.length,
     staff: city.staff.length, citizens: citizens.length, holidayYears, hotlineTickets: hotline.tickets,

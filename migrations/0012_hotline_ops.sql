@@ -52,7 +52,7 @@ CREATE TABLE hotline_report_tokens (
   ticket_id  bigint PRIMARY KEY REFERENCES hotline_tickets (id) ON DELETE CASCADE,
   token_hash bytea NOT NULL
 );
--- Reports per client address, for the rate limit.
+-- Acts per client address (reports, uploads without an account), for the rate limits; kept for an hour.
 CREATE TABLE hotline_report_hits (
   address text NOT NULL,
   at      timestamptz NOT NULL

@@ -34,6 +34,11 @@ export async function checkCoDepartments(db: Queryable, ids: readonly number[], 
   return ids.map((id) => rows.find((r) => r.id === id)!.name);
 }
 
+/** A department that becomes the main one stops co-handling (its opinion, if given, stays on record). */
+export async function dropCoHandler(ctx: Ctx, ticketId: number, departmentId: number): Promise<void> {
+  await ctx.tx.query('DELETE FROM hotline_co_handlers WHERE ticket_id = $1 AND department_id = $2 AND reply IS NULL', [ticketId, departmentId]);
+}
+
 /**
  * Sets the co-handlers named at (re)dispatch: new ones are added; on re-dispatch, ones no longer named
  * leave unless they have given their opinion already (it stays part of the record).
@@ -59,16 +64,16 @@ export async function isCoHandler(db: Queryable, ticketId: number, departmentId:
   return rowCount !== 0;
 }
 
-const coReplyStates: readonly Ticket['state'][] = ['dispatched', 'accepted', 'returned', 'replied'];
+/** While the ticket is with the departments, co-handlers may give their opinion. */
+export const coReplyStates: readonly Ticket['state'][] = ['dispatched', 'accepted', 'returned', 'replied'];
 
 /** 协办意见: a co-handling department gives its opinion, once, while the ticket is open. */
 export async function coReplyTicket(ctx: Ctx, input: { ticketId: number; text: string }): Promise<Ticket> {
   const ticket = await lockTicket(ctx.tx, input.ticketId);
   assertCan(ctx.actor, hotlineActions.handle);
-  const departmentId = ctx.actor.departmentId;
-  const { rows: [row] } = departmentId === null ? { rows: [] }
-    : await ctx.tx.query<{ reply: string | null }>(
-      'SELECT reply FROM hotline_co_handlers WHERE ticket_id = $1 AND department_id = $2 FOR UPDATE', [ticket.id, departmentId]);
+  const departmentId = ctx.actor.departmentId ?? 0;
+  const { rows: [row] } = await ctx.tx.query<{ reply: string | null }>(
+    'SELECT reply FROM hotline_co_handlers WHERE ticket_id = $1 AND department_id = $2 FOR UPDATE', [ticket.id, departmentId]);
   if (!row) throw new DomainError('hotline.not-co-handler', { status: 403 }, 'your department does not co-handle this ticket');
   if (!coReplyStates.includes(ticket.state))
     throw new DomainError('hotline.bad-state', { status: 409, field: 'state', state: ticket.state, transition: 'co-reply' },
@@ -79,6 +84,6 @@ export async function coReplyTicket(ctx: Ctx, input: { ticketId: number; text: s
   if (text.length > 4000) throw new DomainError('validation', { field: 'text' }, 'text is longer than 4000');
   await ctx.tx.query('UPDATE hotline_co_handlers SET reply = $3, replied_by = $4, replied_at = $5 WHERE ticket_id = $1 AND department_id = $2',
     [ticket.id, departmentId, text, actorRef(ctx.actor), ctx.now]);
-  return moveTicket(ctx, ticket, { action: 'hotline.ticket.co-replied', to: ticket.state, note: text, eventDepartmentId: departmentId!,
+  return moveTicket(ctx, ticket, { action: 'hotline.ticket.co-replied', to: ticket.state, note: text, eventDepartmentId: departmentId,
     payload: { departmentId, text } });
 }

@@ -8,7 +8,7 @@
  * centre all in its jurisdiction.
  */
 import { assertCan, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
-import { loadCalendar, type WorkCalendar } from '../kernel/calendar/index.ts';
+import { chinaDay, loadCalendar, type WorkCalendar } from '../kernel/calendar/index.ts';
 import { withTransaction, type Db, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { registerSweep } from '../kernel/jobs/index.ts';
@@ -46,13 +46,32 @@ interface DueAlert {
   due: Date;
 }
 
-const alertKey = (deadline: DeadlineName, kind: AlertKind, due: Date) => `${deadline}:${kind}@${due.toISOString()}`;
+const alertKey = (deadline: DeadlineName, kind: AlertKind, due: Date) => `${deadline}:${kind}@${due.getTime()}`;
+
+/** Working hours from a fixed origin to an instant (negative before it): differences are working time between instants. */
+export type WorkingClock = (instant: Date) => number;
+
+/**
+ * A working clock over the calendar, memoised per China day: a sweep reads it for every open ticket, and
+ * each day's count from the origin is computed once.
+ */
+export function workingClock(calendar: WorkCalendar, origin: Date): WorkingClock {
+  const atMidnight = new Map<string, number>();
+  return (instant) => {
+    const day = chinaDay(instant);
+    const midnight = new Date(`${day}T00:00:00+08:00`);
+    let base = atMidnight.get(day);
+    if (base === undefined) atMidnight.set(day, base = calendar.workingHoursBetween(origin, midnight));
+    return base + calendar.workingHoursBetween(midnight, instant);
+  };
+}
 
 /**
  * The alerts due for a ticket at `now` that were not raised yet (pure). The reply and resolve clocks run
- * from receipt, or from the last 重办; the accept clock from dispatch.
+ * from receipt, or from the last 重办; the accept clock from dispatch. A warning is due once the working
+ * time since the start is `warningShare` of the working time from the start to the deadline.
  */
-export function dueAlerts(ticket: OpenTicket, now: Date, calendar: WorkCalendar, opts: { warningShare: number; supervisionAfterWorkingHours: number })
+export function dueAlerts(ticket: OpenTicket, now: Date, clock: WorkingClock, opts: { warningShare: number; supervisionAfterWorkingHours: number })
   : DueAlert[] {
   const since = ticket.reopenCount > 0 && ticket.dispatchedAt ? ticket.dispatchedAt : ticket.receivedAt;
   const clocks: { deadline: DeadlineName; due: Date; start: Date }[] = [];
@@ -60,6 +79,7 @@ export function dueAlerts(ticket: OpenTicket, now: Date, calendar: WorkCalendar,
     clocks.push({ deadline: 'accept', due: ticket.acceptDue, start: ticket.dispatchedAt });
   if (['received', 'dispatched', 'accepted', 'returned'].includes(ticket.state)) clocks.push({ deadline: 'reply', due: ticket.replyDue, start: since });
   clocks.push({ deadline: 'resolve', due: ticket.resolveDue, start: since });
+  const worked = clock(now);
   const out: DueAlert[] = [];
   for (const { deadline, due, start } of clocks) {
     const add = (kind: AlertKind) => {
@@ -67,10 +87,10 @@ export function dueAlerts(ticket: OpenTicket, now: Date, calendar: WorkCalendar,
     };
     if (now >= due) {
       add('reminder');
-      if (deadline === 'resolve' && now >= calendar.addWorkingHours(due, opts.supervisionAfterWorkingHours).due) add('supervision');
+      if (deadline === 'resolve' && worked - clock(due) >= opts.supervisionAfterWorkingHours) add('supervision');
     } else {
-      const warnAt = calendar.addWorkingHours(start, opts.warningShare * Math.max(0, calendar.workingHoursBetween(start, due))).due;
-      if (now >= warnAt) add('warning');
+      const begun = clock(start);
+      if (worked - begun >= opts.warningShare * Math.max(0, clock(due) - begun)) add('warning');
     }
   }
   return out;
@@ -98,17 +118,17 @@ async function raiseAlert(db: Db, actor: Actor, alert: DueAlert, now: Date): Pro
 export async function sweepDeadlines(db: Db, now: Date): Promise<number> {
   const opts = { warningShare: await hotlineSetting(db, 'warningShare'),
     supervisionAfterWorkingHours: await hotlineSetting(db, 'supervisionAfterWorkingHours') };
-  const calendar = await loadCalendar(db);
+  const clock = workingClock(await loadCalendar(db), now);
   const { rows } = await db.query<OpenTicket>(
     `SELECT t.id::int, t.state, t.received_at AS "receivedAt", t.dispatched_at AS "dispatchedAt", t.reopen_count AS "reopenCount",
             t.accept_due AS "acceptDue", t.reply_due AS "replyDue", t.resolve_due AS "resolveDue",
-            coalesce((SELECT array_agg(a.deadline || ':' || a.kind || '@' || to_char(a.due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+            coalesce((SELECT array_agg(a.deadline || ':' || a.kind || '@' || round(extract(epoch FROM a.due) * 1000)::bigint)
                         FROM hotline_alerts a WHERE a.ticket_id = t.id), '{}') AS raised
        FROM hotline_tickets t WHERE t.state IN ('received', 'dispatched', 'accepted', 'returned', 'replied') AND t.imported_from IS NULL`);
   const actor = systemActor('hotline.deadlines');
   let raised = 0;
   for (const ticket of rows)
-    for (const alert of dueAlerts(ticket, now, calendar, opts))
+    for (const alert of dueAlerts(ticket, now, clock, opts))
       if (await raiseAlert(db, actor, alert, now)) raised++;
   return raised;
 }

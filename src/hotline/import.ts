@@ -14,7 +14,7 @@ import { loadCalendar } from '../kernel/calendar/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartment, findDepartmentByCode } from '../kernel/org/index.ts';
-import { findCategory, routeTicket, timeLimitFor, type Category } from './catalogue.ts';
+import { findCategory, routeTicket, timeLimitFor, type Category, type TimeLimit } from './catalogue.ts';
 import { suggestClassification } from './classification.ts';
 import { snapshotLocator, type Place } from './place.ts';
 import { assertCentreOrAdmin } from './policy.ts';
@@ -152,13 +152,24 @@ export async function importTickets(ctx: HotlineCtx, input: ImportTickets): Prom
   const columns = columnNames[input.layout];
   const locate = ctx.locate ?? await snapshotLocator(ctx.tx);
   const departments = new Map<string, number | null>();
+  const categories = new Map<string, Category | null>();
+  const routes = new Map<string, number | null>();
+  const categoryByCode = async (code: string) => {
+    if (!categories.has(code)) categories.set(code, await findCategory(ctx.tx, { code }));
+    return categories.get(code)!;
+  };
+  const route = async (category: Category, divisionCode: string) => {
+    const key = `${category.id}/${divisionCode}`;
+    if (!routes.has(key)) routes.set(key, await routeTicket(ctx.tx, category, divisionCode));
+    return routes.get(key)!;
+  };
   const seen = new Set<string>();
   const rejected: RowRejection[] = [];
   const accepted: ImportedTicket[] = [];
 
   const departmentOf = async (source: string, category: Category, divisionCode: string): Promise<number | null> => {
     const mapped = input.departments?.[source];
-    if (mapped === undefined) return routeTicket(ctx.tx, category, divisionCode);
+    if (mapped === undefined) return route(category, divisionCode);
     const key = String(mapped);
     if (!departments.has(key)) {
       const found = typeof mapped === 'number' ? await findDepartment(ctx.tx, mapped) : await findDepartmentByCode(ctx.tx, mapped);
@@ -199,10 +210,11 @@ export async function importTickets(ctx: HotlineCtx, input: ImportTickets): Prom
       } else {
         throw new RowError(columns.location, source.address ? 'address-without-division' : 'location-missing');
       }
+      if (!ctx.actor.jurisdiction.covers(divisionCode)) throw new RowError(columns.location, 'outside-jurisdiction');
 
       let category: Category | null;
       if (source.categoryCode !== undefined) {
-        category = await findCategory(ctx.tx, { code: source.categoryCode });
+        category = await categoryByCode(source.categoryCode);
         if (!category?.active) throw new RowError(columns.categoryCode, 'unknown-category');
       } else {
         const suggestion = await suggestClassification(ctx.tx, source.categoryText, ctx.now);
@@ -226,8 +238,7 @@ export async function importTickets(ctx: HotlineCtx, input: ImportTickets): Prom
   const fresh = accepted.filter((t) => !already.has(t.source.originalId));
   for (const t of accepted) if (already.has(t.source.originalId)) rejected.push({ row: t.row, field: columns.originalId, reason: 'imported-before' });
 
-  const calendar = await loadCalendar(ctx.tx);
-  for (const t of fresh) await insertImported(ctx, t, input.layout, calendar);
+  await insertImported(ctx, fresh, input.layout);
   rejected.sort((a, b) => a.row - b.row);
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hotline.tickets.imported', object: { type: 'hotline-import', id: input.layout }, at: ctx.now,
     payload: { layout: input.layout, sha256: crypto.createHash('sha256').update(input.csv).digest('hex'), imported: fresh.length,
@@ -235,26 +246,49 @@ export async function importTickets(ctx: HotlineCtx, input: ImportTickets): Prom
   return { imported: fresh.length, rejected };
 }
 
-async function insertImported(ctx: Ctx, t: ImportedTicket, layout: ImportLayout, calendar: Awaited<ReturnType<typeof loadCalendar>>) {
-  const limit = await timeLimitFor(ctx.tx, t.category, 'normal');
-  const reply = calendar.addWorkingDays(t.receivedAt, limit.replyDays);
-  const resolve = calendar.addWorkingDays(t.receivedAt, limit.resolveDays);
-  const state: TicketState = t.source.closed ? 'closed' : t.departmentId !== null ? 'dispatched' : 'received';
-  const closedAt = state === 'closed' ? t.closedAt ?? t.receivedAt : null;
-  const answer = state === 'closed' && t.source.reply ? t.source.reply : null;
-  const id = Number((await ctx.tx.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id`)).rows[0]!.id);
+/** Writes the imported tickets and their history events in two statements. */
+async function insertImported(ctx: Ctx, tickets: readonly ImportedTicket[], layout: ImportLayout): Promise<void> {
+  if (tickets.length === 0) return;
+  const calendar = await loadCalendar(ctx.tx);
+  const limits = new Map<number, TimeLimit>();
+  const { rows: ids } = await ctx.tx.query<{ id: string }>(
+    `SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id FROM generate_series(1, $1)`, [tickets.length]);
+  for (const t of tickets) if (!limits.has(t.category.id)) limits.set(t.category.id, await timeLimitFor(ctx.tx, t.category, 'normal'));
+  const rows = tickets.map((t, i) => {
+    const id = Number(ids[i]!.id);
+    const limit = limits.get(t.category.id)!;
+    const reply = calendar.addWorkingDays(t.receivedAt, limit.replyDays);
+    const resolve = calendar.addWorkingDays(t.receivedAt, limit.resolveDays);
+    const state: TicketState = t.source.closed ? 'closed' : t.departmentId !== null ? 'dispatched' : 'received';
+    const closedAt = state === 'closed' ? t.closedAt ?? t.receivedAt : null;
+    const answer = state === 'closed' && t.source.reply ? t.source.reply : null;
+    return { id, number: ticketNumber(id, t.receivedAt), channel: t.channel, kind: t.kind, category: t.category.id,
+      description: t.source.description.trim(), lon: t.place ? Number(t.source.lon) : null, lat: t.place ? Number(t.source.lat) : null,
+      address: t.source.address || null, division: t.divisionCode, grid: t.place?.gridCode ?? null, state, department: t.departmentId,
+      reply: answer, received: t.receivedAt, dispatched: t.departmentId !== null ? t.receivedAt : null, replied: answer ? closedAt : null,
+      closed: closedAt, replyDue: reply.due, resolveDue: resolve.due, provisional: reply.provisional || resolve.provisional,
+      originalId: t.source.originalId };
+  });
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
   await ctx.tx.query(
     `INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, description, lon, lat, address, division_code, grid_code,
        anonymous, intake_actor, state, department_id, reply, received_at, dispatched_at, replied_at, closed_at, reply_due, resolve_due,
        deadline_provisional, updated_at, imported_from, original_id)
-     VALUES ($1, $2, $3, $4, $5, 'normal', $6, $7, $8, $9, $10, $11, true, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
-    [id, ticketNumber(id, t.receivedAt), t.channel, t.kind, t.category.id, t.source.description.trim(),
-      t.place ? Number(t.source.lon) : null, t.place ? Number(t.source.lat) : null, t.source.address || null, t.divisionCode,
-      t.place?.gridCode ?? null, actorRef(ctx.actor), state, t.departmentId, answer, t.receivedAt,
-      t.departmentId !== null ? t.receivedAt : null, answer ? closedAt : null, closedAt, reply.due, resolve.due,
-      reply.provisional || resolve.provisional, ctx.now, layout, t.source.originalId]);
+     SELECT r.id, r.number, r.channel, r.kind, r.category, 'normal', r.description, r.lon, r.lat, r.address, r.division, r.grid, true, $21,
+            r.state, r.department, r.reply, r.received, r.dispatched, r.replied, r.closed, r.reply_due, r.resolve_due, r.provisional, $22, $23,
+            r.original_id
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::float8[], $8::float8[], $9::text[],
+                   $10::text[], $11::text[], $12::text[], $13::bigint[], $14::text[], $15::timestamptz[], $16::timestamptz[],
+                   $17::timestamptz[], $18::timestamptz[], $19::timestamptz[], $20::timestamptz[], $24::boolean[], $25::text[])
+         AS r (id, number, channel, kind, category, description, lon, lat, address, division, grid, state, department, reply, received,
+               dispatched, replied, closed, reply_due, resolve_due, provisional, original_id)`,
+    [column('id'), column('number'), column('channel'), column('kind'), column('category'), column('description'), column('lon'),
+      column('lat'), column('address'), column('division'), column('grid'), column('state'), column('department'), column('reply'),
+      column('received'), column('dispatched'), column('replied'), column('closed'), column('replyDue'), column('resolveDue'),
+      actorRef(ctx.actor), ctx.now, layout, column('provisional'), column('originalId')]);
   await ctx.tx.query(
     `INSERT INTO hotline_ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state, department_id, note)
-     VALUES ($1, $2, $3, $4, $5, 'hotline.ticket.imported', NULL, $6, $7, $8)`,
-    [id, ctx.now, ctx.actor.kind, ctx.actor.id, ctx.actor.name, state, t.departmentId, `${layout} ${t.source.originalId}`]);
+     SELECT r.id, $4, $5, $6, $7, 'hotline.ticket.imported', NULL, r.state, r.department, $8 || ' ' || r.original_id
+       FROM unnest($1::bigint[], $2::text[], $3::bigint[], $9::text[]) AS r (id, state, department, original_id)`,
+    [column('id'), column('state'), column('department'), ctx.now, ctx.actor.kind, ctx.actor.id, ctx.actor.name, layout, column('originalId')]);
 }

@@ -37,9 +37,10 @@ export {
   submitOpen311Request, toXml,
 } from './open311.ts';
 export { assignCoHandlers, coHandlersOf, coReplyTicket, type CoHandler } from './cohandling.ts';
-export { dueAlerts, listAlerts, markAlertRead, sweepDeadlines, alertKinds, type Alert, type AlertKind, type DeadlineName } from './deadlines.ts';
-export { attachPhotos, photoIdsOf, photoUrl, readPhoto, storePhoto, MAX_PHOTOS_PER_TICKET, type StoredPhoto } from './photos.ts';
+export { dueAlerts, listAlerts, markAlertRead, sweepDeadlines, workingClock, alertKinds, type Alert, type AlertKind, type DeadlineName, type WorkingClock } from './deadlines.ts';
+export { attachPhotos, photoIdsOf, photoUrl, readPhoto, storePhoto, sweepOrphanPhotos, MAX_PHOTOS_PER_TICKET, type StoredPhoto } from './photos.ts';
 export { fileReport, myTickets, publicDuplicates, publicStatus, reportChannels, type FileReport, type PublicDuplicate, type PublicStatus } from './reports.ts';
 export { answerFromKnowledge, listKnowledge, loadDemoKnowledge, saveKnowledge, type KnowledgeEntry, type SaveKnowledge } from './knowledge.ts';
 export { intakeWithExtras, type IntakeExtras } from './intake.ts';
 export { importTickets, importLayouts, parseImportDate, MIN_IMPORT_CONFIDENCE, type ImportLayout, type ImportReport, type ImportTickets, type RowRejection } from './import.ts';
+export { loadHotlineOpsDemo, type OpsDemoSummary } from './demo-ops.ts';

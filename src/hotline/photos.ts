@@ -6,12 +6,14 @@
  */
 import crypto from 'node:crypto';
 import { imageSize } from 'image-size';
-import { hasGrant, type Actor, type Ctx } from '../kernel/auth/index.ts';
-import type { Queryable } from '../kernel/db/index.ts';
+import { hasGrant, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { withTransaction, type Db, type Queryable } from '../kernel/db/index.ts';
+import { registerSweep } from '../kernel/jobs/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { hotlineSetting } from './catalogue.ts';
 import { isCoHandler } from './cohandling.ts';
+import { limitPerHour } from './rate.ts';
 import { canRead, hotlineActions, isCentre } from './policy.ts';
 import { actorRef, findTicket } from './tickets.ts';
 
@@ -32,8 +34,13 @@ export const photoTooLarge = (max: number) =>
 /** The largest photo accepted, in bytes (a setting). */
 export const photoMaxBytes = (db: Queryable) => hotlineSetting(db, 'photoMaxBytes');
 
-/** Keeps an uploaded photo when its bytes are a JPEG, PNG or WebP image within the size limit. */
-export async function storePhoto(ctx: Ctx, input: { bytes: Buffer }): Promise<StoredPhoto> {
+/**
+ * Keeps an uploaded photo when its bytes are a JPEG, PNG or WebP image within the size limit. Uploads
+ * without an account count against the client address: five photos for each report it may file an hour.
+ */
+export async function storePhoto(ctx: Ctx, input: { bytes: Buffer; clientAddress: string }): Promise<StoredPhoto> {
+  if (ctx.actor.kind === 'anonymous')
+    await limitPerHour(ctx, 'photo', input.clientAddress, MAX_PHOTOS_PER_TICKET * await hotlineSetting(ctx.tx, 'reportsPerHourPerAddress'));
   const max = await photoMaxBytes(ctx.tx);
   if (input.bytes.length > max) throw photoTooLarge(max);
   let size: ReturnType<typeof imageSize> | undefined;
@@ -93,7 +100,7 @@ export async function readPhoto(ctx: Ctx, input: { id: string; token?: string },
   const { rows: [photo] } = await ctx.tx.query<{ ticketId: number | null; uploader: string; contentType: string; bytes: Buffer }>(
     `SELECT ticket_id::int AS "ticketId", uploader, content_type AS "contentType", bytes FROM hotline_photos WHERE id = $1`, [input.id]);
   if (!photo) throw notFound;
-  const allowed = photo.uploader === actorRef(ctx.actor) || (photo.ticketId !== null && await reach(ctx.tx, ctx.actor, photo.ticketId, input.token));
+  const allowed = photo.ticketId === null ? photo.uploader === actorRef(ctx.actor) : await reach(ctx.tx, ctx.actor, photo.ticketId, input.token);
   if (!allowed) throw notFound;
   return { contentType: photo.contentType, bytes: photo.bytes };
 }
@@ -105,3 +112,20 @@ export async function staffReach(db: Queryable, actor: Actor, ticketId: number):
   if (!ticket) return false;
   return canRead(actor, ticket, await isCentre(db, actor)) || isCoHandler(db, ticketId, actor.departmentId);
 }
+
+/** Unattached photos older than this are removed: their report was never filed. */
+const ORPHAN_AFTER_MS = 24 * 3_600_000;
+
+/** Removes photos never attached to a ticket a day after their upload; one ledger entry names them. */
+export async function sweepOrphanPhotos(db: Db, now: Date): Promise<number> {
+  return withTransaction(db, async (tx) => {
+    const { rows } = await tx.query<{ id: string }>('DELETE FROM hotline_photos WHERE ticket_id IS NULL AND uploaded_at < $1 RETURNING id',
+      [new Date(now.getTime() - ORPHAN_AFTER_MS)]);
+    if (rows.length > 0)
+      await appendToLedger(tx, { actor: systemActor('hotline.photos'), action: 'hotline.photo.orphans-removed', object: { type: 'hotline-photo', id: 'orphans' },
+        at: now, payload: { ids: rows.map((r) => r.id) } });
+    return rows.length;
+  });
+}
+
+registerSweep({ name: 'hotline.photos.orphans', everyMs: 3_600_000, run: sweepOrphanPhotos });

@@ -143,11 +143,12 @@ export function presentPublicTicket(ticket: Ticket) {
   };
 }
 
-export function presentPublicStatus(status: PublicStatus) {
+/** The public status; photo urls carry the status token, which is what lets the reporter see them. */
+export function presentPublicStatus(status: PublicStatus, token: string) {
   return {
     ...presentPublicTicket(status.ticket),
     timeline: status.timeline.map((e) => ({ at: e.at.toISOString(), action: e.action, state: e.state, department: e.department })),
-    photos: status.photoIds.map((id) => ({ id, url: photoUrl(id) })),
+    photos: status.photoIds.map((id) => ({ id, url: `${photoUrl(id)}?token=${encodeURIComponent(token)}` })),
   };
 }
 

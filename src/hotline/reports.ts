@@ -13,6 +13,7 @@ import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { hotlineSetting, requireCategory } from './catalogue.ts';
 import { findDuplicates } from './duplicates.ts';
+import { limitPerHour } from './rate.ts';
 import { attachPhotos, photoIdsOf, photoUrl, staffReach } from './photos.ts';
 import type { Channel, TicketKind, TicketState } from './states.ts';
 import { actorRef, createTicket, findTicket, ticketColumns, ticketFrom, ticketHistory, type HotlineCtx, type Ticket } from './tickets.ts';
@@ -60,19 +61,10 @@ export async function publicDuplicates(db: Queryable, query: { categoryCode: str
 
 const tokenHash = (token: string) => crypto.createHash('sha256').update(token).digest();
 
-/** Refuses a report when its address has filed `reportsPerHourPerAddress` within the last hour. */
-async function limitRate(ctx: Ctx, clientAddress: string): Promise<void> {
-  const limit = await hotlineSetting(ctx.tx, 'reportsPerHourPerAddress');
-  const { rows } = await ctx.tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM hotline_report_hits WHERE address = $1 AND at > $2::timestamptz - interval '1 hour'`, [clientAddress, ctx.now]);
-  if (rows[0]!.n >= limit) throw new DomainError('hotline.report.rate-limited', { status: 429, limit }, `at most ${limit} reports an hour from one address`);
-  await ctx.tx.query('INSERT INTO hotline_report_hits (address, at) VALUES ($1, $2)', [clientAddress, ctx.now]);
-}
-
 /** 市民上报: files the report, attaches its photos and hands back the number, the status token and similar open tickets nearby. */
 export async function fileReport(ctx: HotlineCtx, input: FileReport)
   : Promise<{ number: string; statusToken: string; duplicates: PublicDuplicate[]; ticket: Ticket }> {
-  await limitRate(ctx, input.clientAddress);
+  await limitPerHour(ctx, 'report', input.clientAddress, await hotlineSetting(ctx.tx, 'reportsPerHourPerAddress'));
   const anonymous = input.anonymous === true;
   const citizen = ctx.actor.kind === 'citizen' ? ctx.actor : null;
   const contactPhone = anonymous ? undefined : input.contactPhone?.trim() || undefined;

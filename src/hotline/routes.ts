@@ -213,7 +213,7 @@ export async function hotlineOpsRoutes(app: App) {
       throw error instanceof app.multipartErrors.RequestFileTooLargeError ? photoTooLarge(max) : error;
     });
     reply.code(201);
-    return runCommand(req, storePhoto, { bytes }, (p) => ({ id: p.id, url: photoUrl(p.id), contentType: p.contentType, width: p.width, height: p.height }));
+    return runCommand(req, storePhoto, { bytes, clientAddress: req.ip }, (p) => ({ id: p.id, url: photoUrl(p.id), contentType: p.contentType, width: p.width, height: p.height }));
   });
 
   app.get('/photos/:id', {
@@ -262,7 +262,7 @@ export async function hotlineOpsRoutes(app: App) {
   app.get('/public/tickets/:number', {
     schema: { tags, summary: '进度查询 A report\'s state and public timeline, for the holder of its status token',
       params: Type.Object({ number: Type.String({ maxLength: 40 }) }), querystring: Type.Object({ token: Type.String({ minLength: 1, maxLength: 100 }) }) },
-  }, async (req) => presentPublicStatus(await publicStatus(app.db, { number: req.params.number, token: req.query.token })));
+  }, async (req) => presentPublicStatus(await publicStatus(app.db, { number: req.params.number, token: req.query.token }), req.query.token));
 
   app.get('/my/tickets', { schema: { tags, summary: '我的诉求 The logged-in citizen\'s reports' } },
     async (req) => ({ items: (await myTickets(app.db, req.actor)).map(presentPublicTicket) }));

@@ -12,7 +12,7 @@ import { requireCategory, routeTicket, timeLimitFor } from './catalogue.ts';
 import { keepCorrection, suggestClassification } from './classification.ts';
 import { EMERGENCY_NUMBERS, type Emergency } from './classifier/index.ts';
 import { snapshotLocator, type Locator } from './place.ts';
-import { coHandlersOf, isCoHandler, type CoHandler } from './cohandling.ts';
+import { coHandlersOf, coReplyStates, isCoHandler, type CoHandler } from './cohandling.ts';
 import { photoIdsOf } from './photos.ts';
 import { assertCentre, canRead, coHandlerScope, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
 import { openStates, type Channel, type Satisfaction, type TicketKind, type TicketState, type Urgency } from './states.ts';
@@ -321,7 +321,7 @@ export async function viewTicket(ctx: Ctx, input: { id: number }): Promise<Ticke
     `SELECT days, reason, requested_at AS "requestedAt" FROM hotline_extensions WHERE ticket_id = $1 AND decision IS NULL`, [ticket.id]);
   const coHandlers = await coHandlersOf(ctx.tx, ticket.id);
   const mayCoReply = coHandlers.some((h) => h.departmentId === ctx.actor.departmentId && h.reply === null)
-    && ['dispatched', 'accepted', 'returned', 'replied'].includes(ticket.state);
+    && coReplyStates.includes(ticket.state);
   return { ticket, history: await ticketHistory(ctx.tx, ticket.id), merged, routedDepartmentId, pendingExtension: pendingExtension ?? null,
     showCaller, centre, coHandlers, mayCoReply, photoIds: await photoIdsOf(ctx.tx, ticket.id) };
 }

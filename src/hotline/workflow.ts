@@ -8,7 +8,7 @@ import { loadCalendar } from '../kernel/calendar/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { findDepartment } from '../kernel/org/index.ts';
 import { hotlineSetting, routeTicket, timeLimitFor } from './catalogue.ts';
-import { assignCoHandlers, checkCoDepartments } from './cohandling.ts';
+import { assignCoHandlers, checkCoDepartments, dropCoHandler } from './cohandling.ts';
 import { assertCentre, assertHandler, hotlineActions } from './policy.ts';
 import { assertTransition, returnReasons, satisfactions, type Satisfaction } from './states.ts';
 import { lockTicket, moveTicket, type Ticket } from './tickets.ts';
@@ -35,13 +35,18 @@ export interface DispatchTicket {
   note?: string;
 }
 
-/** The co-handlers named at (re)dispatch, checked, and the history note that names them. */
-async function coHandling(ctx: Ctx, input: DispatchTicket, departmentId: number) {
-  if (input.coDepartmentIds === undefined) return { note: input.note, assign: async () => {} };
-  const ids = input.coDepartmentIds;
-  const names = await checkCoDepartments(ctx.tx, ids, departmentId);
-  const note = names.length ? [input.note, `协办: ${names.join('、')}`].filter(Boolean).join('; ') : input.note;
-  return { note, assign: () => assignCoHandlers(ctx, input.ticketId, ids) };
+/**
+ * Sets the co-handlers named at (re)dispatch, after checking them, and returns the history note naming
+ * them; without a list, the new main department only stops co-handling.
+ */
+async function setCoHandling(ctx: Ctx, input: DispatchTicket, departmentId: number): Promise<string | undefined> {
+  if (input.coDepartmentIds === undefined) {
+    await dropCoHandler(ctx, input.ticketId, departmentId);
+    return input.note;
+  }
+  const names = await checkCoDepartments(ctx.tx, input.coDepartmentIds, departmentId);
+  await assignCoHandlers(ctx, input.ticketId, input.coDepartmentIds);
+  return names.length ? [input.note, `协办: ${names.join('、')}`].filter(Boolean).join('; ') : input.note;
 }
 
 /** 派单: the centre sends a received ticket to the responsible department. */
@@ -50,9 +55,8 @@ export async function dispatchTicket(ctx: Ctx, input: DispatchTicket): Promise<T
   await assertCentre(ctx.tx, ctx.actor, hotlineActions.dispatch, ticket);
   assertTransition(ticket.state, 'dispatch');
   const departmentId = await departmentFor(ctx, ticket, input.departmentId);
-  const co = await coHandling(ctx, input, departmentId);
-  await co.assign();
-  return moveTicket(ctx, ticket, { action: 'hotline.ticket.dispatched', to: 'dispatched', note: co.note,
+  const note = await setCoHandling(ctx, input, departmentId);
+  return moveTicket(ctx, ticket, { action: 'hotline.ticket.dispatched', to: 'dispatched', note,
     set: { department_id: departmentId, dispatched_at: ctx.now, accept_due: await acceptDue(ctx, ticket) },
     payload: { departmentId, coDepartmentIds: input.coDepartmentIds } });
 }
@@ -92,9 +96,8 @@ export async function redispatchTicket(ctx: Ctx, input: DispatchTicket): Promise
   await assertCentre(ctx.tx, ctx.actor, hotlineActions.dispatch, ticket);
   assertTransition(ticket.state, 'redispatch');
   const departmentId = await departmentFor(ctx, ticket, input.departmentId);
-  const co = await coHandling(ctx, input, departmentId);
-  await co.assign();
-  return moveTicket(ctx, ticket, { action: 'hotline.ticket.redispatched', to: 'dispatched', note: co.note,
+  const note = await setCoHandling(ctx, input, departmentId);
+  return moveTicket(ctx, ticket, { action: 'hotline.ticket.redispatched', to: 'dispatched', note,
     set: { department_id: departmentId, dispatched_at: ctx.now, accepted_at: null, accept_due: await acceptDue(ctx, ticket) },
     payload: { from: ticket.departmentId, departmentId, coDepartmentIds: input.coDepartmentIds } });
 }

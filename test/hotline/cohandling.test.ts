@@ -74,4 +74,9 @@ test('改派 replaces the co-handlers that have not given their opinion; outside
   const view = (await call('GET', `/tickets/${id}`, 'operator')).json();
   assert.deepEqual(view.coHandlers.map((h: { departmentId: number }) => h.departmentId), [waterDept]);
   assert.equal((await call('GET', `/tickets/${id}`, 'yc_handler')).statusCode, 404);
+  // Re-dispatched to the co-handler itself, without naming co-handlers: it is the main department now, and only that.
+  await call('POST', `/tickets/${id}/return`, 'handler', { reasonCode: 'not-our-duty' });
+  const toWater = (await call('POST', `/tickets/${id}/redispatch`, 'operator', { departmentId: waterDept })).json();
+  assert.equal(toWater.department.id, waterDept);
+  assert.deepEqual((await call('GET', `/tickets/${id}`, 'operator')).json().coHandlers, []);
 });

@@ -5,7 +5,7 @@ import { loadCalendar } from '../../src/kernel/calendar/index.ts';
 import { registeredSweeps } from '../../src/kernel/jobs/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { createTicket, dispatchTicket, findTicket, ticketHistory } from '../../src/hotline/index.ts';
-import { listAlerts, markAlertRead, sweepDeadlines } from '../../src/hotline/deadlines.ts';
+import { listAlerts, markAlertRead, sweepDeadlines, workingClock } from '../../src/hotline/deadlines.ts';
 import { ledgerCount, makeHotlineCity, refusal, run, ticketInput } from './factories.ts';
 import type { Actor } from '../../src/kernel/auth/index.ts';
 
@@ -88,5 +88,17 @@ test('a warning share set to 50 % warns at half the working time; weekends do no
     assert.deepEqual(await warnings(), [`签收预警: ${calendar.addWorkingHours(received, 24).due.toISOString()}`]);
   } finally {
     await t.db.query(`UPDATE hotline_settings SET value = '0.8' WHERE name = 'warningShare'`);
+  }
+});
+
+test('the working clock gives the calendar\'s working hours between any two instants', async () => {
+  const calendar = await loadCalendar(t.db);
+  const clock = workingClock(calendar, new Date('2026-06-01T00:00:00Z'));
+  const start = new Date('2025-12-20T00:00:00Z').getTime();
+  for (let i = 0; i < 200; i++) {
+    // A spread of instants over the 2026 Spring Festival and National Day holidays, at any minute of the day.
+    const a = new Date(start + ((i * 7_919) % 330) * 86_400_000 + ((i * 131) % 1_440) * 60_000);
+    const b = new Date(a.getTime() + ((i * 37) % 40) * 86_400_000 + ((i * 17) % 1_440) * 60_000);
+    assert.ok(Math.abs(clock(b) - clock(a) - calendar.workingHoursBetween(a, b)) < 1e-6, `${a.toISOString()} → ${b.toISOString()}`);
   }
 });

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { parseImportDate } from '../../src/hotline/index.ts';
+import { importTickets, parseImportDate } from '../../src/hotline/index.ts';
 import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
-import { makeHotlineCity } from './factories.ts';
+import { makeHotlineCity, memberOf, run } from './factories.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = fs.readFileSync(path.join(here, 'fixtures/nyc311-guang-an.csv'), 'utf8');
@@ -95,4 +95,13 @@ test('the real NYC 311 sample: every row is rejected with a reason; rows with a 
 test('a malformed file is refused as a whole, naming the body', async () => {
   const res = await importCsv('layout=yiwang', 'originalId,receivedAt\n"unterminated,2026-11-02T09:15:00+08:00\n');
   assert.deepEqual([res.statusCode, res.json().field, res.json().code], [400, 'body', 'hotline.import.malformed-csv']);
+});
+
+test('rows outside the importer\'s jurisdiction are rejected: a county centre imports only its county', async () => {
+  const countyCentre = memberOf(city.centreDept, ['officer'], '511621000000', 'yc-centre');
+  const report = await run(t.db, countyCentre, importTickets, { layout: 'nyc311', csv: fixture,
+    categories: { 'Dirty Conditions': 'CG-SRHW-LJQY', 'Noise - Residential': 'HB-ZYRM' } });
+  assert.equal(report.imported, 0);
+  // Every row with a point (all in 广安区) that got as far as its place.
+  assert.deepEqual(report.rejected.filter((r) => r.reason === 'outside-jurisdiction').map((r) => r.row), [2, 3, 7, 8]);
 });

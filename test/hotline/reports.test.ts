@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
+import { sweepOrphanPhotos } from '../../src/hotline/index.ts';
+import { expireRateCounts } from '../../src/hotline/rate.ts';
 import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
 import { inside, makeHotlineCity, outside, ticketInput } from './factories.ts';
 import { multipartBody, pngBytes } from './helpers.ts';
@@ -107,7 +109,10 @@ test('citizen report: anonymous, with a photo; status token opens the public sta
   assert.deepEqual([body.state, body.category.code, body.reply], ['received', 'CG-SRHW-LJQY', null]);
   assert.deepEqual(body.timeline.map((e: { state: string }) => e.state), ['received']);
   assert.ok(!JSON.stringify(body).includes('citizen-report'), 'no actor names');
-  assert.equal((await t.app.inject({ method: 'GET', url: `${photo.url}?token=${statusToken}` })).statusCode, 200);
+  assert.equal(body.photos.length, 1);
+  const shown = await t.app.inject({ method: 'GET', url: body.photos[0].url });
+  assert.deepEqual([shown.statusCode, shown.headers['content-type']], [200, 'image/png'], 'the status page shows the photo to the token holder');
+  assert.equal((await t.app.inject({ method: 'GET', url: photo.url })).statusCode, 404, 'attached, the token is the key, not the id');
   assert.equal((await call('GET', `/public/tickets/${number}?token=wrong-token`)).statusCode, 404);
   assert.equal((await call('GET', `/public/tickets/${number}`)).json().field, 'token');
 
@@ -162,8 +167,11 @@ test('citizen report: more than the hourly limit from one address → 429, nothi
     const count = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM hotline_tickets')).rows[0]!.n;
     const before = await count();
     const limited = await call('POST', '/reports', undefined, body);
-    assert.deepEqual([limited.statusCode, limited.json().code], [429, 'hotline.report.rate-limited']);
+    assert.deepEqual([limited.statusCode, limited.json().code], [429, 'hotline.rate-limited']);
     assert.equal(await count(), before);
+    // An hour later the address may report again.
+    assert.equal(await expireRateCounts(t.db, new Date(Date.now() + 3_601_000)), 1, 'the refused report was not counted');
+    assert.equal((await call('POST', '/reports', undefined, body)).statusCode, 201);
   } finally {
     await t.db.query(`UPDATE hotline_settings SET value = '20' WHERE name = 'reportsPerHourPerAddress'`);
   }
@@ -180,4 +188,26 @@ test('Open311 GET requests never shows callers, their accounts or whether an ano
       assert.ok(!res.body.includes(secret), `${format} must not contain ${secret}`);
     assert.ok(res.body.includes(named) && res.body.includes(anon));
   }
+});
+
+test('uploads without an account are limited per address; photos never attached are removed after a day', async () => {
+  await t.db.query(`UPDATE hotline_settings SET value = '1' WHERE name = 'reportsPerHourPerAddress'`);
+  await t.db.query('DELETE FROM hotline_report_hits');
+  try {
+    const png = await pngBytes('orphan');
+    for (let i = 0; i < 5; i++) assert.equal((await upload(undefined, 'a.png', 'image/png', png)).statusCode, 201);
+    const sixth = await upload(undefined, 'a.png', 'image/png', png);
+    assert.deepEqual([sixth.statusCode, sixth.json().code], [429, 'hotline.rate-limited']);
+    assert.equal((await upload('operator', 'a.png', 'image/png', png)).statusCode, 201, 'staff are not limited');
+  } finally {
+    await t.db.query(`UPDATE hotline_settings SET value = '20' WHERE name = 'reportsPerHourPerAddress'`);
+  }
+  const counts = async () => (await t.db.query<{ attached: number; loose: number }>(
+    'SELECT count(ticket_id)::int AS attached, (count(*) - count(ticket_id))::int AS loose FROM hotline_photos')).rows[0]!;
+  const before = await counts();
+  assert.ok(before.loose >= 6 && before.attached >= 2);
+  assert.equal(await sweepOrphanPhotos(t.db, new Date(Date.now() + 3_600_000)), 0, 'not yet a day old');
+  assert.equal(await sweepOrphanPhotos(t.db, new Date(Date.now() + 25 * 3_600_000)), before.loose);
+  assert.deepEqual(await counts(), { attached: before.attached, loose: 0 });
+  assert.equal(await ledgerCount(t.db, 'hotline.photo.orphans-removed'), 1);
 });

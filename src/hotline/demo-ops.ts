@@ -1,0 +1,65 @@
+/**
+ * Demo data of the closed loop's later parts, on top of the hotline demo: the knowledge base, two reports
+ * the demo citizen `citizen1` filed from the portal (their 我的诉求), and a ticket dispatched to a main and
+ * a co-handling department (主办/协办). Made by the same commands staff and citizens use.
+ */
+import { jurisdictionOf, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { createTicket } from './tickets.ts';
+import { loadDemoKnowledge } from './knowledge.ts';
+import { fileReport } from './reports.ts';
+import { dispatchTicket } from './workflow.ts';
+
+export interface OpsDemoSummary {
+  knowledge: number;
+  citizenReports: number;
+  coHandled: number;
+}
+
+/** The centre of the first grid of a county of the demo city: a point every report there can use. */
+async function gridCentre(ctx: Ctx, countyCode: string): Promise<{ lon: number; lat: number; name: string } | null> {
+  const { rows: [grid] } = await ctx.tx.query<{ name: string; geometry: { coordinates: number[][][] } }>(
+    `SELECT v.name, g.geometry FROM grids g JOIN divisions v ON v.code = g.division_code WHERE g.division_code LIKE $1 ORDER BY g.code LIMIT 1`,
+    [`${countyCode.slice(0, 6)}%`]);
+  if (!grid) return null;
+  const ring = grid.geometry.coordinates[0]!;
+  const mean = (i: number) => Math.round((ring.slice(0, -1).reduce((sum, p) => sum + p[i]!, 0) / (ring.length - 1)) * 1e6) / 1e6;
+  return { lon: mean(0), lat: mean(1), name: grid.name };
+}
+
+export async function loadHotlineOpsDemo(ctx: Ctx, opts: { countyCode?: string } = {}): Promise<OpsDemoSummary> {
+  const knowledge = await loadDemoKnowledge(ctx);
+  const countyCode = opts.countyCode ?? '511602000000';
+  const place = await gridCentre(ctx, countyCode);
+  if (!place) return { knowledge, citizenReports: 0, coHandled: 0 };
+
+  let citizenReports = 0;
+  const { rows: [citizen] } = await ctx.tx.query<{ id: string; name: string }>(
+    `SELECT id::text, display_name AS name FROM users WHERE username = 'citizen1' AND kind = 'citizen'`);
+  if (citizen) {
+    // Filing a report needs no grant: the citizen is only named as the reporter.
+    const actor: Actor = { kind: 'citizen', id: citizen.id, name: citizen.name, roles: ['citizen'], grants: new Set(),
+      jurisdiction: jurisdictionOf(null), departmentId: null };
+    const reports = [
+      { channel: 'web' as const, description: '小区门口的垃圾桶满了好几天没人清运，气味很大', categoryCode: 'CG-SRHW-LJQY' },
+      { channel: 'app' as const, description: '路口红绿灯一直闪黄灯，早晚高峰很危险', categoryCode: 'JT-XHD' },
+    ];
+    for (const report of reports) {
+      await fileReport({ ...ctx, actor }, { ...report, lon: place.lon, lat: place.lat, address: `${place.name}附近`, clientAddress: 'demo' });
+      citizenReports++;
+    }
+  }
+
+  // 主办/协办: a water leak on a street, handled by urban management with the water authority's help.
+  let coHandled = 0;
+  const { rows: [water] } = await ctx.tx.query<{ id: number }>(
+    `SELECT id::int FROM departments WHERE kind = 'water' AND division_code = $1 ORDER BY id LIMIT 1`, [countyCode]);
+  if (water) {
+    const demo = { ...ctx, actor: systemActor('demo') };
+    const ticket = await createTicket(demo, { channel: 'phone', kind: 'complaint', categoryCode: 'CG-SRHW-LJQY', description:
+      '菜市场旁边垃圾堆放点污水横流，旁边的自来水管好像也在漏水', lon: place.lon, lat: place.lat, address: `${place.name}菜市场`,
+      callerName: '周敏', callerPhone: '13990001234' });
+    const dispatched = await dispatchTicket(demo, { ticketId: ticket.id, coDepartmentIds: [water.id] }).catch(() => null);
+    if (dispatched) coHandled++;
+  }
+  return { knowledge, citizenReports, coHandled };
+}
