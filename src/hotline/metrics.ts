@@ -223,7 +223,8 @@ export async function computeMetrics(db: Queryable, actor: Actor, query: Metrics
     addCounts(sum.counts, counts);
     addCounts(total, counts);
   }
-  const byKey = [...sums.values()].map(({ label, counts }) => toRow(counts, label)).sort((a, b) => a.key.localeCompare(b.key));
+  const byKey = [...sums.values()].map(({ label, counts }) => toRow(counts, label))
+    .sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
   return { from: query.from, to: query.to, by: query.by, total: toRow(total, '合计'), rows: rankByScore(byKey) };
 }
 
