@@ -203,14 +203,16 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
       suggestion.category ? suggestion.confidence : null, corrected]);
   const { id, number } = ticket!;
   await recordEvent(ctx, id, { action: 'hotline.ticket.received', from: null, to: 'received' });
-  await appendToLedger(tx, { actor, action: 'hotline.ticket.received', object: { type: 'ticket', id: number }, at: now,
-    // The caller's name and phone are hashed into the entry, never stored in it.
-    payload: { ...input, description, divisionCode, gridCode, callerName, callerPhone } });
   // 纠正: staff choosing another category than the suggestion teach the next model; citizens' picks are not kept.
   if (corrected && actor.kind === 'staff') await keepCorrection(ctx, { text: description, label: category.code, ticketId: id });
-  await appendToLedger(tx, { actor, action: 'hotline.ticket.classified', object: { type: 'ticket', id: number }, at: now,
-    payload: { ticket: number, label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
-      corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } });
+  await appendToLedger(tx, [
+    { actor, action: 'hotline.ticket.received', object: { type: 'ticket', id: number }, at: now,
+      // The caller's name and phone are hashed into the entry, never stored in it.
+      payload: { ...input, description, divisionCode, gridCode, callerName, callerPhone } },
+    { actor, action: 'hotline.ticket.classified', object: { type: 'ticket', id: number }, at: now,
+      payload: { ticket: number, label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
+        corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } },
+  ]);
   return ticket!;
 }
 
