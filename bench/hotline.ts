@@ -340,7 +340,7 @@ async function fillQueue(db: pg.Client, departmentId: number, jurisdiction: stri
     [shape.categories, shape.grids, shape.divisions, queueSize, departmentId]);
 }
 
-/** The statements listTickets runs for the officer (the capped count, the page of ids), with their plans. */
+/** The parts of listTickets' statement that read the queue's index (the capped count, the page of ids), with their plans. */
 async function explainQueue(db: pg.Client, departmentId: number, jurisdiction: string): Promise<void> {
   const params: unknown[] = [];
   const scope = inJurisdiction('t.division_code', jurisdictionOf(jurisdiction), params);

@@ -25,6 +25,8 @@ export function haversineMetres(lon1: number, lat1: number, lon2: number, lat2: 
 
 export interface DuplicateQuery {
   categoryCode: string;
+  /** The category's id when the caller has it at hand (intake), saving its lookup. */
+  categoryId?: number;
   lon: number;
   lat: number;
   /** The ticket being looked at, left out of its own suggestions. */
@@ -51,11 +53,11 @@ export interface DuplicateSuggestion {
  */
 export async function findDuplicates(db: Queryable, actor: Actor, query: DuplicateQuery): Promise<DuplicateSuggestion[]> {
   assertCan(actor, hotlineActions.read);
-  const category = await requireCategory(db, query.categoryCode);
+  const categoryId = query.categoryId ?? (await requireCategory(db, query.categoryCode)).id;
   const radius = query.radiusMetres ?? await hotlineSetting(db, 'duplicateRadiusMetres');
   const dLat = radius / METRES_PER_DEGREE_LAT;
   const dLon = dLat / Math.max(0.01, Math.cos((query.lat * Math.PI) / 180));
-  const params: unknown[] = [category.id, query.lon, query.lat, dLon, dLat, radius, openStates, query.excludeId ?? 0, query.limit ?? 5];
+  const params: unknown[] = [categoryId, query.lon, query.lat, dLon, dLat, radius, openStates, query.excludeId ?? 0, query.limit ?? 5];
   const scope = ticketScope(actor, await isCentre(db, actor), params);
   const { rows } = await db.query<DuplicateSuggestion>(
     `SELECT * FROM (

@@ -6,7 +6,7 @@
 import { assertCan, type Actor } from '../kernel/auth/index.ts';
 import type { Db } from '../kernel/db/index.ts';
 import { listBoundaries, type BoundaryFeature } from '../kernel/org/index.ts';
-import { dayParam } from './metrics.ts';
+import { chinaStart, dayParam } from './metrics.ts';
 import { hotlineActions, isCentre, ticketScope } from './policy.ts';
 
 /** Rising: at least `minTickets` this week and at least `factor` times the weekly average of the 4 weeks before. */
@@ -45,8 +45,6 @@ export interface Hotspots {
   categories: CategoryTrend[];
 }
 
-const DAY_MS = 86_400_000;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 const TOP_CATEGORIES = 3;
 
 /** The trend of a count this week against the counts of the weeks before. */
@@ -66,9 +64,8 @@ const byRise = (a: CategoryTrend, b: CategoryTrend) =>
 export async function findHotspots(db: Db, actor: Actor, query: HotspotQuery): Promise<Hotspots> {
   assertCan(actor, hotlineActions.read);
   const last = dayParam(query.asOf, 'asOf');
-  const at = (day: number) => new Date(day * DAY_MS - CHINA_OFFSET_MS);
   const weekStart = last - 6;
-  const params: unknown[] = [at(weekStart - 7 * risingRule.baselineWeeks), at(weekStart), at(last + 1)];
+  const params: unknown[] = [chinaStart(weekStart - 7 * risingRule.baselineWeeks), chinaStart(weekStart), chinaStart(last + 1)];
   const scope = ticketScope(actor, await isCentre(db, actor), params);
   // Counted per grid or division code and category id (plain columns), then summed up to areas here.
   const area = query.level === 'grid' ? 't.grid_code' : 't.division_code';

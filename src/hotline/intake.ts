@@ -19,7 +19,7 @@ export async function intakeTicket(ctx: HotlineCtx, input: CreateTicket): Promis
   // A citizen filing from the portal sees no other people's tickets.
   const staff = ctx.actor.kind === 'staff' || ctx.actor.kind === 'system';
   const duplicates = staff && ticket.lon !== null && ticket.lat !== null
-    ? await findDuplicates(ctx.tx, ctx.actor, { categoryCode: ticket.categoryCode, lon: ticket.lon, lat: ticket.lat, excludeId: ticket.id })
+    ? await findDuplicates(ctx.tx, ctx.actor, { categoryCode: ticket.categoryCode, categoryId: ticket.categoryId, lon: ticket.lon, lat: ticket.lat, excludeId: ticket.id })
     : [];
   return { ticket, duplicates, routedDepartmentId: await routeTicket(ctx.tx, { ancestry: ticket.categoryAncestry }, ticket.divisionCode) };
 }

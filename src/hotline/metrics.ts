@@ -4,7 +4,7 @@
  * the definitions, their sources and what was assumed where the sources are silent.
  */
 import { assertCan, type Actor } from '../kernel/auth/index.ts';
-import { loadCalendar, type WorkCalendar } from '../kernel/calendar/index.ts';
+import { chinaDayNumber, chinaMidnight, dayFromNumber, dayNumber, loadCalendar, type WorkCalendar } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { hotlineActions, isCentre, ticketScope } from './policy.ts';
@@ -61,21 +61,17 @@ export interface Metrics {
   rows: MetricsRow[];
 }
 
-const DAY_MS = 86_400_000;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 const OFFICE_HOURS_PER_DAY = 8;
 
 /** Days since 1970-01-01 of a real 'YYYY-MM-DD' date, or a 400 naming the field. */
 export function dayParam(value: string, field: string): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const n = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / DAY_MS : NaN;
-  if (!match || new Date(n * DAY_MS).toISOString().slice(0, 10) !== value)
-    throw new DomainError('validation', { field }, `${field} must be a date YYYY-MM-DD, got "${value}"`);
-  return n;
+  const day = dayNumber(value);
+  if (day === null) throw new DomainError('validation', { field }, `${field} must be a date YYYY-MM-DD, got "${value}"`);
+  return day;
 }
 
-const chinaMidnight = (day: number) => new Date(day * DAY_MS - CHINA_OFFSET_MS);
-const chinaDayOf = (instant: Date) => Math.floor((instant.getTime() + CHINA_OFFSET_MS) / DAY_MS);
+/** 00:00 China time of a day number, as a Date. */
+export const chinaStart = (day: number) => new Date(chinaMidnight(day));
 
 /**
  * The office clock over days first..last+1 for hotline_office_clock(): office hours (09:00–17:00 China
@@ -84,7 +80,7 @@ const chinaDayOf = (instant: Date) => Math.floor((instant.getTime() + CHINA_OFFS
 export function officeClock(calendar: WorkCalendar, first: number, last: number): number[] {
   const clock = [0];
   for (let day = first; day <= last + 1; day++)
-    clock.push(clock.at(-1)! + (calendar.isWorkingDay(new Date(day * DAY_MS).toISOString().slice(0, 10)) ? OFFICE_HOURS_PER_DAY : 0));
+    clock.push(clock.at(-1)! + (calendar.isWorkingDay(dayFromNumber(day)) ? OFFICE_HOURS_PER_DAY : 0));
   return clock;
 }
 
@@ -149,7 +145,7 @@ function groupingOf(query: MetricsQuery): Grouping {
       // Counted per China-time day, summed up to months; the expression of the statistics in migration 0016.
       return { key: `floor((date_part('epoch', t.received_at - timestamptz '1970-01-01 00:00:00+00') + 28800) / 86400)::integer`,
         rows: async (_db, keys) => new Map(keys.map((k) => {
-          const month = new Date(Number(k) * DAY_MS).toISOString().slice(0, 7);
+          const month = dayFromNumber(Number(k)).slice(0, 7);
           return [k, { key: month, label: month }];
         })) };
   }
@@ -187,11 +183,11 @@ export async function computeMetrics(db: Queryable, actor: Actor, query: Metrics
   const centre = await isCentre(db, actor);
   const calendar = await loadCalendar(db);
   // Tickets close after the period too: the clock runs up to today.
-  const clockLast = Math.max(last, chinaDayOf(now));
+  const clockLast = Math.max(last, chinaDayNumber(now));
   const clock = officeClock(calendar, first, clockLast);
   const grouping = groupingOf(query);
 
-  const params: unknown[] = [chinaMidnight(first), chinaMidnight(last + 1), now, first, clock];
+  const params: unknown[] = [chinaStart(first), chinaStart(last + 1), now, first, clock];
   const scope = ticketScope(actor, centre, params);
   const hours = (column: string) => `hotline_office_clock(${column}, $4, $5::float8[])`;
   const { rows } = await db.query<Counts>(
@@ -223,7 +219,8 @@ export async function computeMetrics(db: Queryable, actor: Actor, query: Metrics
     addCounts(sum.counts, counts);
     addCounts(total, counts);
   }
-  const byKey = [...sums.values()].map(({ label, counts }) => toRow(counts, label)).sort((a, b) => a.key.localeCompare(b.key));
+  const byKey = [...sums.values()].map(({ label, counts }) => toRow(counts, label))
+    .sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
   return { from: query.from, to: query.to, by: query.by, total: toRow(total, '合计'), rows: rankByScore(byKey) };
 }
 

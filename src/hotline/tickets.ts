@@ -208,14 +208,16 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
       suggestion.category ? suggestion.confidence : null, corrected]);
   const { id, number } = ticket!;
   await recordEvent(ctx, id, { action: 'hotline.ticket.received', from: null, to: 'received' });
-  await appendToLedger(tx, { actor, action: 'hotline.ticket.received', object: { type: 'ticket', id: number }, at: now,
-    // The caller's name and phone are hashed into the entry, never stored in it.
-    payload: { ...input, description, divisionCode, gridCode, callerName, callerPhone } });
   // 纠正: staff choosing another category than the suggestion teach the next model; citizens' picks are not kept.
   if (corrected && actor.kind === 'staff') await keepCorrection(ctx, { text: description, label: category.code, ticketId: id });
-  await appendToLedger(tx, { actor, action: 'hotline.ticket.classified', object: { type: 'ticket', id: number }, at: now,
-    payload: { ticket: number, label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
-      corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } });
+  await appendToLedger(tx, [
+    { actor, action: 'hotline.ticket.received', object: { type: 'ticket', id: number }, at: now,
+      // The caller's name and phone are hashed into the entry, never stored in it.
+      payload: { ...input, description, divisionCode, gridCode, callerName, callerPhone } },
+    { actor, action: 'hotline.ticket.classified', object: { type: 'ticket', id: number }, at: now,
+      payload: { ticket: number, label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
+        corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } },
+  ]);
   return ticket!;
 }
 
@@ -343,7 +345,7 @@ export interface TicketQuery {
 }
 
 /** A queue counts its tickets up to this many; beyond, `total` says "at least" (`totalCapped`). */
-export const queueCountCap = 10_000;
+export const queueCountCap = 1_000;
 
 /**
  * The work queue: tickets the actor may see (the centre: its jurisdiction; a department: what is
@@ -378,13 +380,17 @@ export async function listTickets(db: Queryable, actor: Actor, query: TicketQuer
       OR (t.state NOT IN ('closed','merged') AND t.resolve_due < ${p}))`);
   }
   const condition = where.join(' AND ');
-  const counted = (await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM hotline_tickets t WHERE ${condition} LIMIT ${queueCountCap + 1}) q`, params)).rows[0]!.n;
+  const count = `SELECT count(*)::int FROM (SELECT 1 FROM hotline_tickets t WHERE ${condition} LIMIT ${queueCountCap + 1}) q`;
   const order = query.sort === 'newest' ? 't.received_at DESC, t.id DESC' : 't.resolve_due, t.id';
-  const { rows: page } = await db.query<{ id: number }>(
-    `SELECT t.id::int FROM hotline_tickets t WHERE ${condition} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-    [...params, query.limit ?? 50, query.offset ?? 0]);
-  const { rows } = await db.query<Ticket>(`SELECT ${ticketColumns} FROM ${ticketFrom} WHERE t.id = ANY($1)`, [page.map((r) => r.id)]);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return { total: Math.min(counted, queueCountCap), totalCapped: counted > queueCountCap, items: page.map((r) => byId.get(r.id)!), centre };
+  // One round trip: the page's ids in order from the index, then the rows of those ids, with the capped count.
+  const { rows } = await db.query<Ticket & { counted: number }>(
+    `WITH page AS (SELECT array(SELECT t.id FROM hotline_tickets t WHERE ${condition} ORDER BY ${order}
+                                 LIMIT $${params.length + 1} OFFSET $${params.length + 2}) AS ids)
+     SELECT ${ticketColumns}, (${count}) AS counted
+       FROM page, unnest(page.ids) WITH ORDINALITY AS p (id, ord) JOIN ${ticketFrom} ON t.id = p.id
+      ORDER BY p.ord`, [...params, query.limit ?? 50, query.offset ?? 0]);
+  // A page past the end has no rows to carry the count.
+  const counted = rows[0]?.counted ?? (await db.query<{ count: number }>(count, params)).rows[0]!.count;
+  const items = rows.map(({ counted: _, ...ticket }) => ticket);
+  return { total: Math.min(counted, queueCountCap), totalCapped: counted > queueCountCap, items, centre };
 }

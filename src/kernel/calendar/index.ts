@@ -1,4 +1,4 @@
-export { chinaDay, type Day } from './china-time.ts';
+export { chinaDay, chinaDayNumber, chinaMidnight, dayFromNumber, dayNumber, type Day } from './china-time.ts';
 export {
   standardOfficeHours, WorkCalendar, type Deadline, type OfficeHours, type Pause, type SpecialDay,
 } from './workdays.ts';

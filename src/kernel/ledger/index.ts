@@ -24,17 +24,21 @@ export function canonicalJson(value: unknown): string {
 export const payloadHash = (payload: unknown) => crypto.createHash('sha256').update(canonicalJson(payload ?? null)).digest();
 
 /**
- * Queues one ledger entry. MUST be called with the transaction of the change it records, so the change
- * and its evidence commit or roll back together; the sequencer gives it an index a moment later.
+ * Queues ledger entries, one or several in one statement (in the order given). MUST be called with the
+ * transaction of the change they record, so the change and its evidence commit or roll back together; the
+ * sequencer gives each an index a moment later.
  */
-export async function appendToLedger(tx: Queryable, entry: LedgerEntryInput): Promise<void> {
+export async function appendToLedger(tx: Queryable, entries: LedgerEntryInput | readonly LedgerEntryInput[]): Promise<void> {
+  const list: readonly LedgerEntryInput[] = Array.isArray(entries) ? entries : [entries as LedgerEntryInput];
+  const params: unknown[] = [];
+  const rows = list.map((entry) => {
+    params.push(entry.actor.kind, entry.actor.id, entry.action, entry.object?.type ?? null,
+      entry.object === undefined ? null : String(entry.object.id), entry.purpose ?? null, payloadHash(entry.payload), entry.at ?? new Date());
+    return `(${Array.from({ length: 8 }, (_, i) => `$${params.length - 7 + i}`).join(', ')})`;
+  });
   await tx.query(
     `INSERT INTO ledger_queue (actor_kind, actor_id, action, object_type, object_id, purpose, payload_hash, recorded_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [entry.actor.kind, entry.actor.id, entry.action, entry.object?.type ?? null,
-      entry.object === undefined ? null : String(entry.object.id), entry.purpose ?? null,
-      payloadHash(entry.payload), entry.at ?? new Date()],
-  );
+     VALUES ${rows.join(', ')}`, params);
 }
 
 export { ledgerActionLabels, registerLedgerActions, type ActionLabels } from './actions.ts';

@@ -148,19 +148,22 @@ async function buildBoundaries(db: Queryable, level: BoundaryLevel): Promise<Bou
 }
 
 /**
- * Built once per pool and level and kept until the grids change: the grid revision (bumped by a trigger in
- * every transaction that changes grids) tags each cached collection.
+ * Built once per pool and level and kept until the grids or the divisions change: each cached collection is
+ * tagged with the grid revision (bumped by a trigger in every transaction that changes grids) and the
+ * divisions' count and latest change, which name the areas.
  */
-const cache = new WeakMap<Db, Map<BoundaryLevel, { revision: number; boundaries: Promise<Boundaries> }>>();
+const cache = new WeakMap<Db, Map<BoundaryLevel, { tag: string; boundaries: Promise<Boundaries> }>>();
 
 /** The boundaries of one level, optionally only those under a division. */
 export async function listBoundaries(db: Db, query: { level: BoundaryLevel; within?: string }): Promise<Boundaries> {
-  const revision = (await db.query<{ revision: number }>('SELECT revision FROM grid_revision')).rows[0]!.revision;
-  const perLevel = cache.get(db) ?? new Map<BoundaryLevel, { revision: number; boundaries: Promise<Boundaries> }>();
+  const { tag } = (await db.query<{ tag: string }>(
+    `SELECT g.revision || '/' || d.n || '/' || coalesce(d.changed::text, '') AS tag
+       FROM grid_revision g, (SELECT count(*) AS n, max(updated_at) AS changed FROM divisions) d`)).rows[0]!;
+  const perLevel = cache.get(db) ?? new Map<BoundaryLevel, { tag: string; boundaries: Promise<Boundaries> }>();
   cache.set(db, perLevel);
   let entry = perLevel.get(query.level);
-  if (entry?.revision !== revision) {
-    entry = { revision, boundaries: buildBoundaries(db, query.level) };
+  if (entry?.tag !== tag) {
+    entry = { tag, boundaries: buildBoundaries(db, query.level) };
     perLevel.set(query.level, entry);
     const built = entry;
     built.boundaries.catch(() => { if (perLevel.get(query.level) === built) perLevel.delete(query.level); });

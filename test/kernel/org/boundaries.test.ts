@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, makeCast, type TestApp } from '../../helpers/factories.ts';
 import { systemActor } from '../../../src/kernel/auth/index.ts';
-import { createGrid, unionOfTiles } from '../../../src/kernel/org/index.ts';
+import { createGrid, renameDivision, unionOfTiles } from '../../../src/kernel/org/index.ts';
 import { rectangle, run } from './factories.ts';
 
 test('union of tiles: edges split at T-junctions cancel, parts and holes come out as rings', () => {
@@ -59,4 +59,8 @@ test('GET /org/boundaries is public GeoJSON per level, rebuilt when the grids ch
   const grown = (await get('level=township')).json().features[0].geometry.coordinates[0];
   assert.ok(grown.some((p: number[]) => p[0] === 106.66), 'the township now reaches the new grid');
   assert.equal((await get('level=grid')).json().features.length, 4);
+
+  // A renamed township is shown by its new name at once.
+  await run(t.db, systemActor('test'), renameDivision, { code: '511602002000', name: '中桥街道（新）' });
+  assert.equal((await get('level=township')).json().features[1].properties.name, '中桥街道（新）');
 });
