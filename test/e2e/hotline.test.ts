@@ -271,7 +271,9 @@ describe('12345 hotline pages', () => {
     const status = suite.page.getByTestId('public-status');
     await status.getByText(filed).waitFor();
     await status.getByText('受理', { exact: true }).first().waitFor();
-    await status.locator('img').first().waitFor();
+    // The photo loads for the holder of the status link.
+    await suite.page.waitForFunction((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth === 40,
+      await status.locator('img').first().elementHandle());
     const width = await suite.page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `the status page fits a phone (${width}px)`);
     await shot('12-phone-status');

@@ -77,7 +77,7 @@ export default function StatusPage() {
           {ticket.photos.length > 0 && (
             <Image.PreviewGroup>
               <Space wrap style={{ marginTop: 12 }}>
-                {ticket.photos.map((p) => <Image key={p.id} src={`${p.url}${query({ token: asked.token })}`} width={96} height={72} style={{ objectFit: 'cover' }} />)}
+                {ticket.photos.map((p) => <Image key={p.id} src={p.url} width={96} height={72} style={{ objectFit: 'cover' }} />)}
               </Space>
             </Image.PreviewGroup>
           )}
