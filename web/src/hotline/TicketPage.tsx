@@ -97,7 +97,7 @@ export default function TicketPage({ id }: { id: number }) {
                 ...(ticket.merged.length ? [{ key: 'merged', label: t('hotline.ticket.merged'), span: 2, children: ticket.merged.map((m) => m.number).join('、') }] : []),
               ]} />
             </Card>
-            <Card title={t('hotline.ticket.deadlines')} size="small">
+            <Card title={t('hotline.ticket.deadlines')}>
               <Space wrap>
                 <DeadlineTag ticket={ticket} now={now} />
                 <span>{t('hotline.deadline.accept')}: {formatTime(ticket.deadlines.acceptDue)}</span>
@@ -123,7 +123,7 @@ export default function TicketPage({ id }: { id: number }) {
               <Card title={t('hotline.ticket.actions')} data-testid="ticket-actions">
                 <Space orientation="vertical" size={24} style={{ width: '100%' }}>
                   {actions.map((a) => (
-                    <div key={a.key}><Typography.Title level={5}>{a.title}</Typography.Title>{a.body}</div>
+                    <div key={a.key}><Typography.Title level={5} style={{ marginTop: 0 }}>{a.title}</Typography.Title>{a.body}</div>
                   ))}
                 </Space>
               </Card>
