@@ -86,6 +86,7 @@ let number = '';
 
 describe('12345 hotline pages', () => {
   step('the centre operator takes a call: the suggestion appears while typing, the map click sets the place', async () => {
+    const place = await middleOfGridIn('511602');
     await suite.page.goto(`${suite.base}/`);
     await suite.login('hotline', demoPassword);
     await openPage('12345 受理台', '/hotline-intake');
@@ -105,8 +106,17 @@ describe('12345 hotline pages', () => {
     await form.locator('.ant-form-item', { hasText: '诉求分类' }).locator('.ant-select').getByText(/城市管理/).waitFor();
 
     const map = suite.page.getByTestId('intake-map');
-    const place = await middleOfGridIn('511602');
     await clickMapAt(map, place.lon, place.lat);
+    const picked = /(106\.\d+), (30\.\d+)/.exec(await suite.page.getByTestId('picked-point').innerText())!;
+    // Someone reported the same rubbish at that very place a moment ago: a second click shows it as a duplicate.
+    const call = await apiAs('hotline');
+    const categories = await call<{ items: { code: string; name: string }[] }>('GET', '/hotline/categories');
+    const earlier = await call<{ number: string }>('POST', '/hotline/tickets', { channel: 'wechat', kind: 'complaint',
+      categoryCode: categories.items.find((c) => c.name === '垃圾清运')!.code, description: '建设路垃圾没人收',
+      lon: Number(picked[1]), lat: Number(picked[2]), anonymous: true });
+    await clickMapAt(map, place.lon, place.lat);
+    await suite.page.getByTestId('duplicates').getByText(earlier.number).waitFor();
+    assert.equal(await map.locator('.maplibregl-marker').count(), 2, 'the picked point and the duplicate are on the map');
     // The point, and the grid it falls in, named before the ticket is filed.
     await suite.page.getByTestId('picked-point').getByText(/已选位置：106\.\d+, 30\.\d+ · .+网格/).waitFor();
     assert.ok(await mapHasDrawn(map), 'the map drew the city');
@@ -119,6 +129,7 @@ describe('12345 hotline pages', () => {
     number = (await result.locator('.ant-descriptions-item', { hasText: '工单编号' }).locator('.ant-typography strong').innerText()).trim();
     assert.match(number, /^\d{14}$/);
     await result.getByText('答复时限').waitFor();
+    await suite.page.getByTestId('duplicates').getByRole('button', { name: '并入此单' }).waitFor();
     await shot('02-intake-filed');
   });
 
@@ -220,6 +231,10 @@ describe('12345 hotline pages', () => {
     await suite.page.getByText('Overdue only').waitFor();
     await suite.page.locator('.ant-table-tbody tr.ant-table-row').first().getByTestId('countdown').getByText(/(left|overdue by)/).waitFor();
     await shot('09-queue-en');
+    await openPage('12345 intake', '/hotline-intake');
+    await suite.page.getByLabel('Description').fill('The street light outside my building has been broken for a week');
+    await suite.page.getByTestId('suggestion').getByText('Suggested:').waitFor();
+    await shot('09-intake-en');
     await suite.page.locator('.console-header').getByText('中文').click();
     await logout();
   });

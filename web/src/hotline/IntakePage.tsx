@@ -30,6 +30,7 @@ interface IntakeForm {
 
 type Intake = Ticket & { routedDepartmentId: number | null; duplicates: Duplicate[] };
 interface Point { lon: number; lat: number }
+const confidentEnough = 0.3;
 const intakeFields = ['callerName', 'callerPhone', 'channel', 'kind', 'description', 'categoryCode', 'urgency', 'address', 'lon', 'lat'];
 
 /** The suggestion for the text typed so far, asked for once typing pauses. */
@@ -88,10 +89,10 @@ export default function IntakePage() {
   const shapes = useLoad(() => loadCityShapes(user?.jurisdiction), [user?.jurisdiction]);
   const departments = useLoad(departmentsInJurisdiction, []);
 
-  // The suggestion fills category and urgency until the operator picks a category themself.
+  // A confident suggestion fills the category until the operator picks one themself; a weak one is only shown.
   useEffect(() => {
     if (!suggestion) return;
-    if (!categoryChosen && suggestion.category) form.setFieldValue('categoryCode', suggestion.category.code);
+    if (!categoryChosen && suggestion.category && suggestion.confidence >= confidentEnough) form.setFieldValue('categoryCode', suggestion.category.code);
     form.setFieldValue('urgency', suggestion.urgency);
   }, [suggestion, categoryChosen, form]);
 
@@ -189,7 +190,7 @@ export default function IntakePage() {
               <div className="hotline-suggestion" data-testid="suggestion">
                 <Typography.Text type="secondary">{t('hotline.intake.suggested')}</Typography.Text>{' '}
                 {suggestion.category
-                  ? <Tag color="blue">{categoryLabel(suggestion.category.path)} · {Math.round(suggestion.confidence * 100)}%</Tag>
+                  ? <Tag color={suggestion.confidence >= confidentEnough ? 'blue' : 'orange'}>{categoryLabel(suggestion.category.path)} · {Math.round(suggestion.confidence * 100)}%</Tag>
                   : <Tag>{t('hotline.intake.noSuggestion')}</Tag>}
                 <Tag color={suggestion.urgency === 'urgent' ? 'red' : 'default'}>{t(`hotline.urgency.${suggestion.urgency}`)}</Tag>
                 {alternatives.length > 0 && (
