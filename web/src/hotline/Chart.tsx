@@ -10,7 +10,8 @@ import type { GridComponentOption, LegendComponentOption, TooltipComponentOption
 // Only the parts the hotline's charts draw, so the bundle carries no more of ECharts than that.
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-export type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+export type ChartSeries = BarSeriesOption | LineSeriesOption;
+export type ChartOption = ComposeOption<ChartSeries | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
 
 /** An ECharts chart that follows its container's width. */
 export function Chart({ option, height = 320, testId }: { option: ChartOption; height?: number; testId?: string }) {

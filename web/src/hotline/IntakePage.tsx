@@ -6,7 +6,6 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query } from '../api';
 import { showProblemOnField } from '../problemFields';
 import { navigate } from '../router';
-import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { departmentsInJurisdiction, type Department } from '../org';
 import { CityMap, type MapPoint } from './CityMap';
@@ -70,7 +69,6 @@ function useKnowledge(text: string | undefined, consultation: boolean) {
 export default function IntakePage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const { user } = useSession();
   const [form] = Form.useForm<IntakeForm>();
   const description = Form.useWatch('description', form);
   const kind = Form.useWatch('kind', form);
@@ -86,7 +84,7 @@ export default function IntakePage() {
   const suggestion = useSuggestion(description);
   const knowledge = useKnowledge(description, kind === 'consultation');
   const categories = useLoad(loadCategories, []);
-  const shapes = useLoad(() => loadCityShapes(user?.jurisdiction), [user?.jurisdiction]);
+  const shapes = useLoad(loadCityShapes, []);
   const departments = useLoad(departmentsInJurisdiction, []);
 
   // A confident suggestion fills the category until the operator picks one themself; a weak one is only shown.

@@ -4,7 +4,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { useLoad } from '../useLoad';
-import { Chart, type ChartOption } from './Chart';
+import { Chart, type ChartOption, type ChartSeries } from './Chart';
 import { CityMap, type Shapes } from './CityMap';
 
 interface Overdue { accept: number; reply: number; resolve: number }
@@ -56,7 +56,7 @@ export default function MetricsPage() {
 
   // Best first; rows without enough rated tickets to rank come last.
   const rows = useMemo(() => [...(grouped.data?.rows ?? [])].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity)), [grouped.data]);
-  const rateSeries = (data: MetricsRow[], type: 'bar' | 'line') => rates.map((rate) => ({
+  const rateSeries = (data: MetricsRow[], type: 'bar' | 'line'): ChartSeries[] => rates.map((rate) => ({
     name: t(`hotline.metrics.${rate}`), type, data: data.map((r) => (r[rate] === null ? null : Math.round(r[rate]! * 1000) / 10)),
   }));
   // Names of departments are long, so groups run down the side, the best at the top.
@@ -67,7 +67,7 @@ export default function MetricsPage() {
     grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
     yAxis: { type: 'category', inverse: true, data: charted.map((r) => r.label), axisLabel: { width: 150, overflow: 'truncate' } },
     xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
-    series: rateSeries(charted, 'bar') as BarLike[],
+    series: rateSeries(charted, 'bar'),
   }), [rows, t]);
   const months = monthly.data?.rows ?? [];
   const byMonth = useMemo<ChartOption>(() => ({
@@ -76,7 +76,7 @@ export default function MetricsPage() {
     grid: { left: 48, right: 48, top: 40, bottom: 32 },
     xAxis: { type: 'category', data: months.map((r) => r.label) },
     yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: t('hotline.metrics.received') }],
-    series: [...(rateSeries(months, 'line') as BarLike[]),
+    series: [...rateSeries(months, 'line'),
       { name: t('hotline.metrics.received'), type: 'bar', yAxisIndex: 1, data: months.map((r) => r.received), itemStyle: { opacity: 0.35 } }],
   }), [months, t]);
 
@@ -151,8 +151,6 @@ export default function MetricsPage() {
     </Space>
   );
 }
-
-type BarLike = NonNullable<ChartOption['series']> extends (infer S)[] | infer S ? S : never;
 
 function Legend() {
   const { t } = useTranslation();

@@ -29,7 +29,7 @@ export default function ReportPage() {
   const [filed, setFiled] = useState<Filed>();
   const [saving, setSaving] = useState(false);
   const categories = useLoad(loadCategories, []);
-  const shapes = useLoad(() => loadCityShapes(), []);
+  const shapes = useLoad(loadCityShapes, []);
   const points = useMemo(() => (point ? [point] : []), [point]);
   const topLevel = categories.data?.filter((c) => c.path.length <= 2);
 

@@ -25,7 +25,7 @@ export default function TicketPage({ id }: { id: number }) {
   const view = useLoad(() => api<TicketView>('GET', `/hotline/tickets/${id}`), [id]);
   const labels = useLoad(loadLedgerLabels, []);
   const reasons = useLoad(loadReturnReasons, []);
-  const shapes = useLoad(() => loadCityShapes(user?.jurisdiction), [user?.jurisdiction]);
+  const shapes = useLoad(loadCityShapes, []);
   const ticket = view.data;
   const needsDepartments = !!ticket && (ticket.abilities.includes('dispatch') || ticket.abilities.includes('redispatch'));
   const departments = useLoad(() => (needsDepartments ? departmentsInJurisdiction() : Promise.resolve(undefined)), [needsDepartments]);

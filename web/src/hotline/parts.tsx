@@ -68,15 +68,7 @@ function tintByCounty(shapes: Shapes): Shapes {
   }) };
 }
 
-/**
- * The city's polygons for a map: the public township boundaries, or for staff, the grids of their
- * jurisdiction when boundaries are not served.
- */
-export async function loadCityShapes(jurisdiction?: string | null): Promise<Shapes> {
-  try {
-    return tintByCounty(await api<Shapes>('GET', '/org/boundaries?level=township'));
-  } catch (error) {
-    if (!jurisdiction) throw error;
-    return tintByCounty(await api<Shapes>('GET', `/org/grids?divisionCode=${jurisdiction}`));
-  }
+/** The city's townships for a map, from the public boundaries, tinted by county. */
+export async function loadCityShapes(): Promise<Shapes> {
+  return tintByCounty(await api<Shapes>('GET', '/org/boundaries?level=township'));
 }
