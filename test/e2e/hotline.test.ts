@@ -133,9 +133,11 @@ describe('12345 hotline pages', () => {
     await shot('02-intake-filed');
   });
 
-  step('the operator dispatches the ticket to 广安区民政局, and the ticket page shows it dispatched', async () => {
+  step('the operator dispatches the ticket to 广安区民政局 with a co-handling department, and the ticket page shows both', async () => {
     const result = suite.page.getByTestId('intake-result');
     await suite.pickOption(result, '承办部门', '广安区民政局');
+    await suite.pickOption(result, '协办部门', '广安区城市管理综合执法局');
+    await suite.page.keyboard.press('Escape');
     await result.getByRole('button', { name: /派\s*单/ }).click();
     await suite.page.waitForURL(/\/hotline-queue\/\d+$/);
     await suite.page.getByTestId('ticket-number').getByText(number).waitFor();
@@ -146,6 +148,10 @@ describe('12345 hotline pages', () => {
     // The intake operator sees the caller in full, and is told the view is in the ledger.
     await suite.page.getByTestId('caller').getByText('张三 · 13812345678').waitFor();
     await sees('此次查看已记入账本');
+    // 协办: the co-handling department is listed, its opinion still to come.
+    const coHandlers = suite.page.locator('.ant-card', { hasText: '协办部门' });
+    await coHandlers.getByText('广安区城市管理综合执法局').waitFor();
+    await coHandlers.getByText('待答复').waitFor();
     await shot('03-ticket-dispatched');
     await logout();
   });

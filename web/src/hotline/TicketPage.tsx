@@ -111,7 +111,7 @@ export default function TicketPage({ id }: { id: number }) {
               )}
             </Card>
             {ticket.coHandlers && ticket.coHandlers.length > 0 && (
-              <Card title={t('hotline.ticket.coHandlers')} size="small">
+              <Card title={t('hotline.ticket.coHandlers')}>
                 <Table rowKey="departmentId" size="small" pagination={false} dataSource={ticket.coHandlers} columns={[
                   { key: 'd', title: t('hotline.field.department'), dataIndex: 'departmentName' },
                   { key: 'r', title: t('hotline.field.reply'), render: (_, c) => c.reply ?? <Tag>{t('hotline.ticket.coWaiting')}</Tag> },
