@@ -1,0 +1,21 @@
+/** 一网通办: what other modules, the server, the CLI and the demo may use of the services. */
+import { registerSweep } from '../kernel/jobs/index.ts';
+import { escalateOverdue } from './workflow.ts';
+
+export {
+  findItem, getItem, importItems, inputOf, itemKinds, kindOfTaskType, lifeEvents, listItems, saveItem, setItemForm, withdrawItem,
+  defaultSteps, type ItemInput, type ItemKind, type ServiceItem, type Step, type Material, type Condition, type PrefillRule,
+} from './items.ts';
+export {
+  applicationStates, findApplication, listApplications, readApplication, saveDraft, startApplication, submitApplication, uploadMaterial,
+  type Application, type ApplicationState, type Channel,
+} from './applications.ts';
+export {
+  acceptApplication, advanceApplication, answerCorrection, decideApplication, escalateOverdue, finishApplication, rejectApplication,
+  requestCorrection,
+} from './workflow.ts';
+export { servicesActions } from './policy.ts';
+export { servicesLedgerActions, servicesMessages } from './messages.ts';
+
+// 超期督办: every ten minutes, overdue applications are flagged and escalated.
+registerSweep({ name: 'services.escalate-overdue', everyMs: 10 * 60_000, run: escalateOverdue });

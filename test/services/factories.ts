@@ -1,0 +1,48 @@
+import type { Db, Queryable } from '../../src/kernel/db/index.ts';
+import { hashPassword } from '../../src/kernel/auth/passwords.ts';
+import { systemActor } from '../../src/kernel/auth/index.ts';
+import { seedOfficialHolidays } from '../../src/kernel/calendar/index.ts';
+import { withTransaction } from '../../src/kernel/db/index.ts';
+import { saveItem, type ItemInput } from '../../src/services/index.ts';
+import { makeCast, makeStaff, testPassword } from '../helpers/factories.ts';
+
+/** A citizen account with a resident ID (GB 11643, valid check digit). */
+export async function makeCitizen(db: Queryable, username: string, idNumber: string): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO users (username, display_name, kind, password_hash, roles, id_number) VALUES ($1, $2, 'citizen', $3, '{citizen}', $4) RETURNING id`,
+    [username, `市民${username}`, await hashPassword(testPassword), idNumber]);
+  return rows[0]!.id;
+}
+
+/** An item of the 广安区民政局 with a two-field form, one upload and one material replaced by hub data. */
+export function itemInput(departmentCode: string, overrides: Partial<ItemInput> = {}): ItemInput {
+  return {
+    code: `511A0001000000-511602000000-000-TEST-${Math.random().toString(36).slice(2, 8)}-1-00`,
+    name: '临时救助申请', kind: 'benefit', itemGroup: null, departmentCode, implementingBody: '广安市广安区民政局', level: 'county',
+    legalBasis: '《社会救助暂行办法》第四十七条', conditions: [{ text: '具有本区户籍' }],
+    materials: [
+      { name: '身份证', form: 'original', required: true, replacedBy: { kind: 'hub', ref: '人口基本信息' } },
+      { name: '困难情况说明', form: 'electronic', required: true },
+    ],
+    statutoryDays: 20, committedDays: 10, fee: '不收费', visits: 0, fullyOnline: true,
+    steps: [{ key: 'accept', label: '受理', role: 'officer' }, { key: 'review', label: '审查', role: 'officer' }, { key: 'decide', label: '决定', role: 'officer' }],
+    lifeEvents: ['social-aid'],
+    formSchema: { type: 'object', required: ['name', 'reason'], properties: { name: { type: 'string', minLength: 2, title: '姓名' }, reason: { type: 'string', minLength: 4, title: '申请事由' } } },
+    prefill: [], issuesCredentialType: null, online: true, guide: '一、办理条件……',
+    ...overrides,
+  };
+}
+
+/** The standard cast plus a second 广安区 officer (countersign), two citizens and the holidays. */
+export async function makeServicesCity(db: Db) {
+  const cast = await makeCast(db);
+  const gaOfficer2 = await makeStaff(db, { username: 'ga_officer2', roles: ['officer'], departmentId: cast.gaDept });
+  const citizen = await makeCitizen(db, 'citizen1', '511602199001011234');
+  const other = await makeCitizen(db, 'citizen2', '51160219850505432X');
+  await withTransaction(db, (tx) => seedOfficialHolidays(tx));
+  const { rows: [dept] } = await db.query<{ code: string }>('SELECT code FROM departments WHERE id = $1', [cast.gaDept]);
+  const item = await withTransaction(db, (tx) => saveItem({ tx, actor: systemActor('test'), now: new Date() }, itemInput(dept!.code)));
+  return { ...cast, gaOfficer2, citizen, other, item, gaDeptCode: dept!.code };
+}
+
+export const pdf = Buffer.from('%PDF-1.4\n%test\n');
