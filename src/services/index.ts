@@ -1,5 +1,6 @@
 /** 一网通办: what other modules, the server, the CLI and the demo may use of the services. */
 import { registerSweep } from '../kernel/jobs/index.ts';
+import { defaultRatings } from './ratings.ts';
 import { escalateOverdue } from './workflow.ts';
 
 export {
@@ -15,7 +16,14 @@ export {
   requestCorrection,
 } from './workflow.ts';
 export { servicesActions } from './policy.ts';
+export {
+  advanceRectification, callBackRating, defaultRatings, listRectifications, rateApplication, ratingFigures, ratingLevels,
+  type Rating, type RatingLevel, type Rectification,
+} from './ratings.ts';
+export { serviceFigures } from './figures.ts';
 export { servicesLedgerActions, servicesMessages } from './messages.ts';
 
 // 超期督办: every ten minutes, overdue applications are flagged and escalated.
 registerSweep({ name: 'services.escalate-overdue', everyMs: 10 * 60_000, run: escalateOverdue });
+// 默认好评: hourly, finished cases unrated after the rating period become 基本满意.
+registerSweep({ name: 'services.default-ratings', everyMs: 60 * 60_000, run: defaultRatings });

@@ -10,6 +10,7 @@ import type { Queryable } from '../kernel/db/index.ts';
 import { itemKinds, type ServiceItem } from './items.ts';
 import { applicationHistory, pausesOf, uploadedMaterials, type Application, type ApplicationStep } from './applications.ts';
 import { isApplicant, servicesActions } from './policy.ts';
+import { ratingsOf, type Rating } from './ratings.ts';
 
 export function presentItem(item: ServiceItem) {
   return {
@@ -35,6 +36,7 @@ export interface ApplicationView {
   item: ServiceItem;
   history: ApplicationStep[];
   materials: Awaited<ReturnType<typeof uploadedMaterials>>;
+  ratings: Rating[];
   /** working days used so far, pauses left out (null before submission) */
   elapsedDays: number | null;
 }
@@ -42,7 +44,10 @@ export interface ApplicationView {
 export async function loadApplicationView(db: Queryable, app: Application, item: ServiceItem, now: Date): Promise<ApplicationView> {
   const calendar = await loadCalendar(db);
   const elapsedDays = app.actualDays ?? (app.submittedAt ? Math.max(0, calendar.elapsedWorkingDays(app.submittedAt, now, pausesOf(app))) : null);
-  return { app, item, history: await applicationHistory(db, app.id), materials: await uploadedMaterials(db, app.id), elapsedDays };
+  return {
+    app, item, history: await applicationHistory(db, app.id), materials: await uploadedMaterials(db, app.id),
+    ratings: await ratingsOf(db, app.id), elapsedDays,
+  };
 }
 
 /** What the viewer may do next; the server checks again when they do. */
@@ -51,7 +56,8 @@ function abilities(view: ApplicationView, viewer: Actor): string[] {
   if (isApplicant(viewer, app)) {
     if (app.state === 'draft') return ['save', 'upload', 'submit'];
     if (app.state === 'correction') return ['save', 'upload', 'answer-correction'];
-    return [];
+    const caseRated = view.ratings.some((r) => r.stepId === null);
+    return (app.state === 'finished' || app.state === 'rejected') && !caseRated ? ['rate'] : [];
   }
   if (!hasGrant(viewer, servicesActions.handle)) return [];
   const mine = hasGrant(viewer, '*') || viewer.roles.includes('platform_admin') || viewer.departmentId === app.departmentId;
@@ -86,7 +92,11 @@ export function presentApplication(view: ApplicationView, viewer: Actor) {
     },
     materials: view.materials,
     history: view.history.map((h) => ({ id: h.id, at: h.at, action: h.action, stepKey: h.stepKey, actorName: h.actorName,
-      fromState: h.fromState, toState: h.toState, note: h.note })),
+      fromState: h.fromState, toState: h.toState, note: h.note,
+      // a step staff took may be rated by the applicant, once
+      rateable: isApplicant(viewer, app) && h.actorId.startsWith('staff:') && !view.ratings.some((r) => r.stepId === h.id) })),
+    ratings: view.ratings.map((r) => ({ id: r.id, stepId: r.stepId, level: r.level, comment: r.comment, defaulted: r.defaulted,
+      ratedAt: r.ratedAt, rectificationId: r.rectificationId })),
     abilities: abilities(view, viewer),
     createdAt: app.createdAt, updatedAt: app.updatedAt,
   };

@@ -10,6 +10,13 @@ import {
   saveItem, setItemForm, withdrawItem,
 } from './items.ts';
 import { loadApplicationView, presentApplication, presentApplicationRow, presentItem, presentItemSummary, type ApplicationView } from './present.ts';
+import { serviceFigures } from './figures.ts';
+import {
+  advanceRectification, callBackRating, listRectifications, rateApplication, ratingFigures, ratingLevels, rectificationStates,
+  type AdvanceRectification, type RateApplication, type RectificationState,
+} from './ratings.ts';
+import { assertCan } from '../kernel/auth/index.ts';
+import { servicesActions } from './policy.ts';
 import {
   acceptApplication, advanceApplication, answerCorrection, decideApplication, finishApplication, rejectApplication, requestCorrection,
 } from './workflow.ts';
@@ -138,4 +145,43 @@ export async function servicesRoutes(app: App) {
     schema: { tags, summary: '决定 Approve or refuse (reason required to refuse)', params: Id,
       body: Type.Object({ approve: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }) },
   }, (req) => runCommand(req, viewing(decideApplication), { id: req.params.id, ...req.body }, presentApplication));
+
+  app.post('/applications/:id/ratings', {
+    schema: { tags, summary: '好差评 Rate the finished case, or one step of it (stepId), once each', params: Id,
+      body: Type.Object({ level: oneOf(Object.keys(ratingLevels)), comment: Type.Optional(Type.String({ maxLength: 1000 })),
+        stepId: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }) },
+  }, async (req, reply) => reply.code(201).send(await runCommand(req, rateApplication, { id: req.params.id, ...req.body } as RateApplication)));
+
+  app.get('/rectifications', {
+    schema: { tags, summary: '差评整改 Rectification tasks of bad ratings, open ones by deadline',
+      querystring: Type.Object({ state: Type.Optional(Type.Array(oneOf(rectificationStates))), ...Page }) },
+  }, async (req) => listRectifications(app.db, req.actor, req.query as { state?: RectificationState[]; limit: number; offset: number }));
+
+  app.post('/rectifications/:id/:stage', {
+    schema: { tags, summary: '核实 verify → 整改 rectify → 反馈 reply → 复核 review (accepted: false sends it back)',
+      params: Type.Object({ id: Type.Integer({ minimum: 1 }), stage: oneOf(['verify', 'rectify', 'reply', 'review']) }),
+      body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000 }), substantiated: Type.Optional(Type.Boolean()),
+        accepted: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, advanceRectification, { ...req.params, ...req.body } as AdvanceRectification));
+
+  app.post('/rectifications/:id/callback', {
+    schema: { tags, summary: '回访 Call back the citizen of a bad rating', params: Id,
+      body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, callBackRating, { id: req.params.id, note: req.body.note }));
+
+  app.get('/ratings/figures', {
+    schema: { tags, summary: 'Ratings per item, department or channel within the caller\'s jurisdiction',
+      querystring: Type.Object({ by: oneOf(['item', 'department', 'channel']) }) },
+  }, async (req) => {
+    assertCan(req.actor, servicesActions.readRatings);
+    return { items: await ratingFigures(app.db, req.query.by as 'item' | 'department' | 'channel', req.actor.jurisdiction.prefix ?? '-') };
+  });
+
+  app.get('/figures', { schema: { tags, summary: 'Dashboard figures within the caller\'s jurisdiction' } }, async (req) => {
+    assertCan(req.actor, servicesActions.readRatings);
+    return serviceFigures(app.db, req.actor.jurisdiction.prefix ?? '-');
+  });
+
+  app.get('/figures/public', { schema: { tags, summary: 'Public aggregate figures for the portal (no login)' } },
+    async () => serviceFigures(app.db, ''));
 }
