@@ -49,8 +49,10 @@ CREATE TABLE services_applications (
   -- 受理编号, given at submission
   receipt_number    text UNIQUE,
   item_id           bigint NOT NULL REFERENCES services_items (id),
-  applicant_id      bigint NOT NULL REFERENCES users (id),
+  -- the applicant's account; null for a walk-in applicant at a window (窗口) without one
+  applicant_id      bigint REFERENCES users (id),
   applicant_name    text NOT NULL,
+  applicant_id_number text,
   channel           text NOT NULL CHECK (channel IN ('web', 'app', 'window', 'proactive')),
   department_id     bigint NOT NULL REFERENCES departments (id),
   division_code     text NOT NULL,

@@ -25,7 +25,7 @@ export interface Application {
   id: number;
   receiptNumber: string | null;
   itemId: number;
-  applicantId: number;
+  applicantId: number | null;
   applicantName: string;
   channel: Channel;
   departmentId: number;
@@ -150,11 +150,11 @@ export async function startApplication(ctx: Ctx, input: StartApplication): Promi
     'SELECT id, display_name AS name, id_number AS "idNumber" FROM users WHERE id = $1', [Number(ctx.actor.id)]);
   if (!applicant) throw new DomainError('unauthenticated', { status: 401 });
   const { rows: [created] } = await ctx.tx.query<{ id: number }>(
-    `INSERT INTO services_applications (item_id, applicant_id, applicant_name, channel, department_id, division_code, state, form,
-       statutory_days, committed_days, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, 'draft', '{}', $7, $8, $9, $9) RETURNING id`,
-    [item.id, applicant.id, applicant.name, input.channel ?? 'web', item.departmentId, item.divisionCode, item.statutoryDays,
-      item.committedDays, ctx.now]);
+    `INSERT INTO services_applications (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
+       state, form, statutory_days, committed_days, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', '{}', $8, $9, $10, $10) RETURNING id`,
+    [item.id, applicant.id, applicant.name, applicant.idNumber, input.channel ?? 'web', item.departmentId, item.divisionCode,
+      item.statutoryDays, item.committedDays, ctx.now]);
   await ctx.tx.query('UPDATE services_applications SET form = $2 WHERE id = $1', [created!.id, JSON.stringify(input.form ?? {})]);
   const draft = (await findApplication(ctx.tx, created!.id))!;
   return input.submit ? submitLoaded(ctx, draft, item) : draft;

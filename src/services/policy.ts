@@ -29,10 +29,10 @@ grantToRoles({
 export interface ApplicationAccess {
   divisionCode: string;
   departmentId: number;
-  applicantId: number;
+  applicantId: number | null;
 }
 
-export const isApplicant = (actor: Actor, app: ApplicationAccess) => actor.kind === 'citizen' && actor.id === String(app.applicantId);
+export const isApplicant = (actor: Actor, app: ApplicationAccess) => actor.kind === 'citizen' && app.applicantId !== null && actor.id === String(app.applicantId);
 
 const actsForPlatform = (actor: Actor) => hasGrant(actor, '*') || actor.roles.includes('platform_admin');
 
