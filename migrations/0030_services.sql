@@ -31,7 +31,8 @@ CREATE TABLE services_items (
   steps                jsonb NOT NULL,
   life_events          text[] NOT NULL DEFAULT '{}',
   -- JSON Schema of the application form (null: the item is listed but not applied for online)
-  form_schema          jsonb,
+  -- json, not jsonb: the order of the properties is the order of the form's fields
+  form_schema          json,
   -- [{field, resource, resourceField}]: form fields prefilled from hub resources
   prefill              jsonb NOT NULL DEFAULT '[]',
   issues_credential_type text,

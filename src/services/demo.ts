@@ -51,6 +51,8 @@ const featured: Record<string, { credential?: string; conditions?: { text: strin
   个人独资企业设立登记: { credential: 'business-licence', conditions: [{ text: '投资人为具有完全民事行为能力的自然人', predicate: 'age_over_18' }] },
   '80周岁以上老年人高龄津贴发放': { conditions: [{ text: '年满80周岁且具有本区户籍', predicate: 'age_over_80' }] },
   临时救助: { countersign: true },
+  // the walkthrough's item: 广安区民政局, no upload required, decided by one officer
+  困难残疾人生活补贴: {},
 };
 
 interface SourceItem { department: string; main_item: string; name: string; itemCode: string; taskType: string }
@@ -132,7 +134,7 @@ export async function loadServicesDemo(tx: Tx, opts: { seed: string; now?: Date 
      SELECT code, name, kind, item_group, department_id, division_code, body, 'county', '', conditions, materials, statutory, committed,
             visits, fully, steps, string_to_array(events, ','), form, credential, guide
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::jsonb[], $9::jsonb[],
-                   $10::int[], $11::int[], $12::int[], $13::boolean[], $14::jsonb[], $15::text[], $16::jsonb[], $17::text[], $18::text[])
+                   $10::int[], $11::int[], $12::int[], $13::boolean[], $14::jsonb[], $15::text[], $16::json[], $17::text[], $18::text[])
          AS t (code, name, kind, item_group, department_id, division_code, body, conditions, materials, statutory, committed, visits, fully,
                steps, events, form, credential, guide)
      RETURNING id, code`,

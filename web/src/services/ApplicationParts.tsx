@@ -25,7 +25,7 @@ export function ClockCard({ app }: { app: Application }) {
           <Deadline due={clock.statutoryDue} paused={clock.paused} overdue={false} />
         </Descriptions.Item>
         {clock.elapsedDays !== null && (
-          <Descriptions.Item label="⏱">
+          <Descriptions.Item label={t('services.app.time')}>
             {clock.actualDays !== null ? t('services.app.actual', { count: clock.actualDays }) : t('services.app.elapsed', { count: clock.elapsedDays })}
           </Descriptions.Item>
         )}
