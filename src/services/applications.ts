@@ -149,15 +149,13 @@ export async function startApplication(ctx: Ctx, input: StartApplication): Promi
   const { rows: [applicant] } = await ctx.tx.query<{ id: number; name: string; idNumber: string | null }>(
     'SELECT id, display_name AS name, id_number AS "idNumber" FROM users WHERE id = $1', [Number(ctx.actor.id)]);
   if (!applicant) throw new DomainError('unauthenticated', { status: 401 });
-  const { rows: [created] } = await ctx.tx.query<{ id: number }>(
-    `INSERT INTO services_applications (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
+  const { rows: [draft] } = await ctx.tx.query<Application>(
+    `INSERT INTO services_applications AS a (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
        state, form, statutory_days, committed_days, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', '{}', $8, $9, $10, $10) RETURNING id`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $11) RETURNING ${applicationColumns}`,
     [item.id, applicant.id, applicant.name, applicant.idNumber, input.channel ?? 'web', item.departmentId, item.divisionCode,
-      item.statutoryDays, item.committedDays, ctx.now]);
-  await ctx.tx.query('UPDATE services_applications SET form = $2 WHERE id = $1', [created!.id, JSON.stringify(input.form ?? {})]);
-  const draft = (await findApplication(ctx.tx, created!.id))!;
-  return input.submit ? submitLoaded(ctx, draft, item) : draft;
+      JSON.stringify(input.form ?? {}), item.statutoryDays, item.committedDays, ctx.now]);
+  return input.submit ? submitLoaded(ctx, draft!, item) : draft!;
 }
 
 /** Saves the form of a draft (or of an application waiting for corrections) as the applicant left it. */
@@ -231,8 +229,10 @@ export async function uploadedMaterials(db: Queryable, applicationId: number) {
 /** The form meets the item's schema and every required material not replaced by data has a file. */
 async function checkComplete(db: Queryable, app: Application, item: ServiceItem, form: Record<string, unknown>): Promise<void> {
   validateForm(item.formSchema!, form);
+  const needed = item.materials.filter((m) => m.required && !m.replacedBy);
+  if (needed.length === 0) return;
   const uploaded = new Set((await uploadedMaterials(db, app.id)).map((m) => m.material));
-  const missing = item.materials.find((m) => m.required && !m.replacedBy && !uploaded.has(m.name));
+  const missing = needed.find((m) => !uploaded.has(m.name));
   if (missing) throw new DomainError('services.material.missing', { field: `materials.${missing.name}` }, `${missing.name} is missing`);
 }
 

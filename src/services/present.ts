@@ -44,10 +44,8 @@ export interface ApplicationView {
 export async function loadApplicationView(db: Queryable, app: Application, item: ServiceItem, now: Date): Promise<ApplicationView> {
   const calendar = await loadCalendar(db);
   const elapsedDays = app.actualDays ?? (app.submittedAt ? Math.max(0, calendar.elapsedWorkingDays(app.submittedAt, now, pausesOf(app))) : null);
-  return {
-    app, item, history: await applicationHistory(db, app.id), materials: await uploadedMaterials(db, app.id),
-    ratings: await ratingsOf(db, app.id), elapsedDays,
-  };
+  const [history, materials, ratings] = await Promise.all([applicationHistory(db, app.id), uploadedMaterials(db, app.id), ratingsOf(db, app.id)]);
+  return { app, item, history, materials, ratings, elapsedDays };
 }
 
 /** What the viewer may do next; the server checks again when they do. */
