@@ -14,7 +14,7 @@ export {
   askPredicate, callResource, performAsk, performCall, gatewayCaller, settleOutcome,
   type AskAnswer, type AskInput, type CallAnswer, type CallInput, type Caller, type Outcome,
 } from './exchange/gateway.ts';
-export { EvidenceWriter, writeEvidence, type EvidenceRecord } from './exchange/evidence.ts';
+export { EvidenceWriter, verifyEvidence, writeEvidence, type EvidenceRecord } from './exchange/evidence.ts';
 export { activeGrant, issueGrant, revokeGrant, type Grant, type GrantTerms } from './exchange/grants.ts';
 export { definePredicate, evaluatePredicate, findPredicate, listPredicates, type Predicate } from './exchange/predicates.ts';
 export { decideRequest, escalateOverdueRequests, listRequests, submitRequest, withdrawRequest, type SharingRequest } from './exchange/requests.ts';

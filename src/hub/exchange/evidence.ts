@@ -8,7 +8,7 @@ import type { Actor } from '../../kernel/auth/index.ts';
 import type { Db, Queryable } from '../../kernel/db/index.ts';
 import { withTransaction } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
-import { appendToLedger } from '../../kernel/ledger/index.ts';
+import { appendToLedger, payloadHash } from '../../kernel/ledger/index.ts';
 
 export interface EvidenceRecord {
   messageId: string;
@@ -119,4 +119,43 @@ export class EvidenceWriter {
         });
     }
   }
+}
+
+/** A stored hub_evidence row (SELECT *) as the record its ledger entry hashed. */
+export interface EvidenceRow {
+  message_id: string; at: Date; consumer_system_id: number; consumer_department_id: number; provider_department_id: number | null;
+  resource_id: number | null; predicate_id: number | null; grant_id: number | null; subject: string | null; lookup_key: string | null;
+  param: string | null; fields: string[]; purpose: string; case_id: string; legal_basis: string | null; request_hash: string;
+  response_hash: string | null; status: number; code: string; duration_ms: number;
+}
+
+export function evidenceFromRow(row: EvidenceRow): EvidenceRecord {
+  return {
+    messageId: row.message_id, at: row.at, consumerSystemId: row.consumer_system_id, consumerDepartmentId: row.consumer_department_id,
+    providerDepartmentId: row.provider_department_id, resourceId: row.resource_id, predicateId: row.predicate_id, grantId: row.grant_id,
+    subject: row.subject, key: row.lookup_key, param: row.param, fields: row.fields, purpose: row.purpose, caseId: row.case_id,
+    legalBasis: row.legal_basis, requestHash: row.request_hash, responseHash: row.response_hash, status: row.status, code: row.code,
+    durationMs: row.duration_ms,
+  };
+}
+
+/** The hash the ledger entry of this stored record must carry (hex); it differs once the row was changed by hand. */
+export const recordHash = (row: EvidenceRow) => payloadHash(evidencePayload(evidenceFromRow(row))).toString('hex');
+
+/**
+ * Checks every evidence row against the payload hash of its ledger entry (sequenced or still queued):
+ * a row changed in the database, or one without its entry, is named.
+ */
+export async function verifyEvidence(db: Queryable): Promise<{ checked: number; changed: string[]; unrecorded: string[] }> {
+  const { rows } = await db.query<EvidenceRow & { ledger_hash: Buffer | null }>(
+    `SELECT e.*, l.payload_hash AS ledger_hash FROM hub_evidence e
+       LEFT JOIN (SELECT object_id, payload_hash FROM ledger_entries WHERE object_type = 'hub-message'
+                  UNION ALL SELECT object_id, payload_hash FROM ledger_queue WHERE object_type = 'hub-message') l ON l.object_id = e.message_id::text`);
+  const changed: string[] = [];
+  const unrecorded: string[] = [];
+  for (const row of rows) {
+    if (row.ledger_hash === null) unrecorded.push(row.message_id);
+    else if (row.ledger_hash.toString('hex') !== recordHash(row)) changed.push(row.message_id);
+  }
+  return { checked: rows.length, changed, unrecorded };
 }

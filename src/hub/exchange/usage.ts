@@ -6,7 +6,8 @@ import { assertCan, getUser, type Actor, type Ctx } from '../../kernel/auth/inde
 import { chinaDay } from '../../kernel/calendar/index.ts';
 import type { Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
-import { appendToLedger } from '../../kernel/ledger/index.ts';
+import { appendToLedger, getEntry, type LedgerEntry } from '../../kernel/ledger/index.ts';
+import { recordHash, type EvidenceRow } from './evidence.ts';
 import { isHubAdmin, maskValue } from './catalogue.ts';
 import { departmentScope, exchangeActions, seesDepartmentRow } from './policy.ts';
 
@@ -73,16 +74,21 @@ export async function listEvidence(ctx: Ctx, query: EvidenceQuery): Promise<Evid
   return rows.map((row) => ({ ...row, subject: row.subject === null ? null : String(maskValue(row.subject, 'partial')) }));
 }
 
-/** One call's evidence, with its ledger leaf index once sequenced (null while queued), for the verify link. */
-export async function evidenceDetail(ctx: Ctx, input: { messageId: string }): Promise<EvidenceView & { ledgerIndex: number | null }> {
+/**
+ * One call's evidence with its ledger entry (null while still queued) and the hash the entry must carry
+ * for the stored row, so the console can check the row against the signed ledger.
+ */
+export async function evidenceDetail(ctx: Ctx, input: { messageId: string }): Promise<EvidenceView & { recordHash: string; ledgerEntry: LedgerEntry | null }> {
   const row = (await listEvidenceById(ctx.tx, input.messageId))[0];
   if (!row || !seesDepartmentRow(ctx.actor, await isHubAdmin(ctx.tx, ctx.actor), exchangeActions.evidence,
     { consumer: row.consumerDepartmentId, provider: row.providerDepartmentId }))
     throw new DomainError('hub.evidence.not-found', { status: 404 }, input.messageId);
+  const stored = await ctx.tx.query<EvidenceRow>('SELECT * FROM hub_evidence WHERE message_id = $1', [input.messageId]);
   const ledger = await ctx.tx.query<{ leaf_index: number }>(
     `SELECT leaf_index FROM ledger_entries WHERE object_type = 'hub-message' AND object_id = $1`, [input.messageId]);
-  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hub.evidence.listed', object: { type: 'hub-message', id: input.messageId } });
-  return { ...row, subject: row.subject === null ? null : String(maskValue(row.subject, 'partial')), ledgerIndex: ledger.rows[0]?.leaf_index ?? null };
+  const ledgerEntry = ledger.rows[0] ? await getEntry(ctx.tx, ledger.rows[0].leaf_index) : null;
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hub.evidence.listed', object: { type: 'hub-evidence', id: input.messageId } });
+  return { ...row, subject: row.subject === null ? null : String(maskValue(row.subject, 'partial')), recordHash: recordHash(stored.rows[0]!), ledgerEntry };
 }
 
 async function listEvidenceById(db: Queryable, messageId: string) {

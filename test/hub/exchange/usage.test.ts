@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { myUsage } from '../../../src/hub/exchange/usage.ts';
+import { verifyEvidence } from '../../../src/hub/index.ts';
 import { createTestApp, ledgerCount, testPassword, type TestApp } from '../../helpers/factories.ts';
 import { adult, callGateway, grantFor, makeExchange, type Exchange } from './factories.ts';
 
@@ -36,7 +37,19 @@ describe('call log, who used my data, dashboard', () => {
     assert.ok(await ledgerCount(t.db, 'hub.evidence.listed') >= 3);
     assert.equal((await t.app.inject({ url: '/api/v1/hub/evidence', headers: { cookie: citizen } })).statusCode, 403);
     const detail = await t.app.inject({ url: `/api/v1/hub/evidence/${ids[0]}`, headers: { cookie: x.providerOfficer } });
-    assert.deepEqual([detail.json().messageId, detail.json().ledgerIndex], [ids[0], null]);
+    assert.deepEqual([detail.json().messageId, detail.json().ledgerEntry], [ids[0], null]);
+    const queued = await t.db.query(`SELECT encode(payload_hash, 'hex') AS hash FROM ledger_queue WHERE object_id = $1`, [ids[0]]);
+    assert.equal(detail.json().recordHash, queued.rows[0].hash);
+  });
+
+  it('catches an evidence row changed by hand', async () => {
+    assert.deepEqual(await verifyEvidence(t.db), { checked: 4, changed: [], unrecorded: [] });
+    await t.db.query(`UPDATE hub_evidence SET purpose = '别的目的' WHERE message_id = $1`, [ids[1]]);
+    try {
+      assert.deepEqual((await verifyEvidence(t.db)).changed, [ids[1]]);
+    } finally {
+      await t.db.query(`UPDATE hub_evidence SET purpose = '低保资格审核' WHERE message_id = $1`, [ids[1]]);
+    }
   });
 
   it('shows a citizen every call that carried their ID, with department, system, fields, purpose and legal basis', async () => {
