@@ -12,7 +12,7 @@ import { withTransaction } from '../../kernel/db/index.ts';
 import { DomainError, notFound } from '../../kernel/errors.ts';
 import { registerSweep } from '../../kernel/jobs/index.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
-import { findPublishedResource, findSystem, isHubAdmin, type Resource } from './catalogue.ts';
+import { findPublishedResource, findSystem, isHubAdmin, listSystems, type Resource } from './catalogue.ts';
 import { checkTerms, issueGrant, type Grant, type GrantTerms } from './grants.ts';
 import { assertProviderOfficer, exchangeActions, seesDepartmentRow } from './policy.ts';
 import { findPredicate } from './predicates.ts';
@@ -255,3 +255,26 @@ export async function escalateOverdueRequests(db: Db, now: Date): Promise<number
 }
 
 registerSweep({ name: 'hub.requests.escalate', everyMs: 60_000, run: escalateOverdueRequests });
+
+export interface RequestOptions {
+  systems: { id: number; code: string; name: string }[];
+  resources: { code: string; name: string; shareType: string; providerName: string }[];
+  /** The fields (and predicates) of the resource asked about, to choose from. */
+  resource?: { code: string; fields: { code: string; name: string; sensitivity: string; masking: string }[]; predicates: { code: string; name: string }[] };
+}
+
+/** What the request form offers: the actor's department's systems and the published resources that may be requested. */
+export async function requestOptions(db: Queryable, actor: Actor, resourceCode?: string): Promise<RequestOptions> {
+  assertCan(actor, exchangeActions.request);
+  const systems = (await listSystems(db, actor)).filter((s) => s.departmentId === actor.departmentId);
+  const { rows: resources } = await db.query<RequestOptions['resources'][number]>(
+    `SELECT r.code, r.name, r.share_type AS "shareType", d.name AS "providerName" FROM hub_resources r JOIN departments d ON d.id = r.provider_department_id
+      WHERE r.published_version IS NOT NULL AND r.status <> 'retired' AND r.share_type <> 'none' ORDER BY r.code LIMIT 2000`);
+  const options: RequestOptions = { systems: systems.map(({ id, code, name }) => ({ id, code, name })), resources };
+  if (resourceCode) {
+    const resource = await publishedResource(db, resourceCode);
+    const predicates = await db.query<{ code: string; name: string }>('SELECT code, name FROM hub_predicates WHERE resource_id = $1 ORDER BY code', [resource.id]);
+    options.resource = { code: resource.code, fields: resource.fields.map(({ code, name, sensitivity, masking }) => ({ code, name, sensitivity, masking })), predicates: predicates.rows };
+  }
+  return options;
+}

@@ -8,7 +8,7 @@ import { EvidenceWriter } from './evidence.ts';
 import { gatewayCaller, performAsk, performCall, settleOutcome, type Outcome } from './gateway.ts';
 import { listGrants, revokeGrant } from './grants.ts';
 import { definePredicate, listPredicates, predicateOperators } from './predicates.ts';
-import { decideRequest, listRequests, requestHistory, requestStates, submitRequest, withdrawRequest } from './requests.ts';
+import { decideRequest, listRequests, requestHistory, requestOptions, requestStates, submitRequest, withdrawRequest } from './requests.ts';
 import { evidenceDetail, hideEvidence, listEvidence, myUsage } from './usage.ts';
 
 const oneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -41,6 +41,11 @@ export async function hubExchangeRoutes(app: App) {
     schema: { tags, summary: '共享申请 My department\'s requests (mine) or those waiting for my decision (to-approve), with due dates',
       querystring: Type.Object({ box: oneOf(['mine', 'to-approve']), state: Type.Optional(oneOf(requestStates)) }, { additionalProperties: false }) },
   }, async (req) => ({ items: await listRequests(app.db, req.actor, req.query as never) }));
+
+  app.get('/requests/options', {
+    schema: { tags, summary: 'What a request may name: my department\'s systems, requestable resources, and one resource\'s fields and predicates',
+      querystring: Type.Object({ resource: Type.Optional(ResourceCode) }, { additionalProperties: false }) },
+  }, async (req) => requestOptions(app.db, req.actor, req.query.resource));
 
   app.get('/requests/:id/history', { schema: { tags, summary: 'A request\'s history', params: Id } },
     async (req) => ({ items: await requestHistory(app.db, req.actor, req.params.id) }));
