@@ -4,6 +4,7 @@
  * the whole hub; any other department only the calls and requests it is a party to.
  */
 import { assertCan, type Actor } from '../../kernel/auth/index.ts';
+import { chinaDay } from '../../kernel/calendar/index.ts';
 import type { Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { isHubAdmin } from './catalogue.ts';
@@ -59,7 +60,13 @@ export async function hubDashboard(db: Queryable, actor: Actor, query: { from: s
       AND ${scoped('-1', 'r.provider_department_id', publishedParams)}`, publishedParams),
     evidence('count(DISTINCT e.resource_id)::int AS n', '', { answered: true, providerOnly: true }),
   ]);
-  const dayRows = days.rows as Dashboard['days'];
+  // Every day of the period, with zeros where nothing was called, so the chart is a time line.
+  const counted = new Map((days.rows as Dashboard['days']).map((d) => [d.day, d]));
+  const dayRows: Dashboard['days'] = [];
+  for (let at = start.getTime(); at < end.getTime(); at += DAY_MS) {
+    const day = chinaDay(new Date(at));
+    dayRows.push(counted.get(day) ?? { day, calls: 0, answered: 0, refused: 0, errors: 0 });
+  }
   const sum = (k: keyof Dashboard['totals']) => dayRows.reduce((n, d) => n + d[k], 0);
   const r = requests.rows[0]!;
   const decided = r.approved + r.refused;

@@ -43,7 +43,7 @@ function ranking(rows: { name: string; calls: number }[], label: string): echart
   return {
     textStyle: font, tooltip: { trigger: 'axis' }, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'value', minInterval: 1 }, yAxis: { type: 'category', data: sorted.map((r) => r.name), axisLabel: { width: 140, overflow: 'truncate' } },
-    series: [{ type: 'bar', name: label, data: sorted.map((r) => r.calls), itemStyle: { color: '#1677ff' } }],
+    series: [{ type: 'bar', name: label, data: sorted.map((r) => r.calls), barMaxWidth: 28, itemStyle: { color: '#1677ff' } }],
   };
 }
 
@@ -60,9 +60,9 @@ export default function DashboardPage() {
       textStyle: font, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: d.days.map((x) => x.day) }, yAxis: { type: 'value', minInterval: 1 },
       series: [
-        { type: 'bar', stack: 'calls', name: t('hubx.answered'), data: d.days.map((x) => x.answered), itemStyle: { color: '#52c41a' } },
-        { type: 'bar', stack: 'calls', name: t('hubx.refusedCalls'), data: d.days.map((x) => x.refused), itemStyle: { color: '#faad14' } },
-        { type: 'bar', stack: 'calls', name: t('hubx.errors'), data: d.days.map((x) => x.errors), itemStyle: { color: '#ff4d4f' } },
+        { type: 'bar', stack: 'calls', barMaxWidth: 24, name: t('hubx.answered'), data: d.days.map((x) => x.answered), itemStyle: { color: '#52c41a' } },
+        { type: 'bar', stack: 'calls', barMaxWidth: 24, name: t('hubx.refusedCalls'), data: d.days.map((x) => x.refused), itemStyle: { color: '#faad14' } },
+        { type: 'bar', stack: 'calls', barMaxWidth: 24, name: t('hubx.errors'), data: d.days.map((x) => x.errors), itemStyle: { color: '#ff4d4f' } },
       ],
     });
   }, [d, t]);
