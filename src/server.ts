@@ -19,6 +19,8 @@ import { demoLedgerActions } from '../demo/load.ts';
 import { hotlineLedgerActions, hotlineMessages } from './hotline/index.ts';
 import { hotlineRoutes, open311Routes } from './hotline/routes.ts';
 import { orgRoutes } from './kernel/org/routes.ts';
+import { hubExchangeLedgerActions, hubExchangeMessages } from './hub/index.ts';
+import { hubExchangeRoutes, hubGatewayRoutes } from './hub/exchange/routes.ts';
 import { servicesLedgerActions, servicesMessages } from './services/index.ts';
 import { servicesRoutes } from './services/routes.ts';
 
@@ -40,8 +42,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerMessages(ledgerMessages);
   registerMessages(orgMessages);
   registerMessages(hotlineMessages);
+  registerMessages(hubExchangeMessages);
   registerMessages(servicesMessages);
-  for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions, hotlineLedgerActions, servicesLedgerActions]) registerLedgerActions(actions);
+  for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions, hotlineLedgerActions, hubExchangeLedgerActions,
+    servicesLedgerActions]) registerLedgerActions(actions);
 
   await app.register(swagger, {
     openapi: {
@@ -72,6 +76,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(orgRoutes, { prefix: '/api/v1/org' });
   await app.register(hotlineRoutes, { prefix: '/api/v1/hotline' });
   await app.register(open311Routes, { prefix: '/open311/v2' });
+  await app.register(hubExchangeRoutes, { prefix: '/api/v1/hub' });
+  await app.register(hubGatewayRoutes, { prefix: '/hub/v1' });
   await app.register(servicesRoutes, { prefix: '/api/v1/services' });
 
   const serveWeb = opts.serveWeb === true && fs.existsSync(path.join(webDist, 'index.html'));
