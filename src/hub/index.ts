@@ -6,7 +6,7 @@ export {
 } from './entries.ts';
 export { maskValue } from './masking.ts';
 export { readRows, type ReadRows, type RowCondition, type RowFilter } from './rows.ts';
-export { findSystem, issueSystemToken, systemOfActor, type System } from './systems.ts';
+export { createSystem, findSystem, issueSystemToken, listSystems, systemOfActor, type System } from './systems.ts';
 export { hubActions, isHubAdmin } from './policy.ts';
 export { hubCatalogueLedgerActions, hubCatalogueMessages } from './messages.ts';
 // Exchange (共享申请, 授权, 网关, 核验, 存证)

@@ -10,6 +10,7 @@ import { loadCalendar, type Pause, type WorkCalendar } from '../kernel/calendar/
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
+import { checkConditions, prefillForm } from './exchange.ts';
 import { validateForm } from './forms.ts';
 import { getItem, type ServiceItem } from './items.ts';
 import { applicationScope, assertApplicant, canReadApplication, servicesActions } from './policy.ts';
@@ -27,6 +28,7 @@ export interface Application {
   itemId: number;
   applicantId: number | null;
   applicantName: string;
+  applicantIdNumber: string | null;
   channel: Channel;
   departmentId: number;
   divisionCode: string;
@@ -65,7 +67,7 @@ export interface ApplicationStep {
 }
 
 export const applicationColumns = `a.id, a.receipt_number AS "receiptNumber", a.item_id AS "itemId", a.applicant_id AS "applicantId",
-  a.applicant_name AS "applicantName", a.channel, a.department_id AS "departmentId", a.division_code AS "divisionCode", a.state,
+  a.applicant_name AS "applicantName", a.applicant_id_number AS "applicantIdNumber", a.channel, a.department_id AS "departmentId", a.division_code AS "divisionCode", a.state,
   a.form, a.prefilled, a.step_index AS "stepIndex", a.signed_by AS "signedBy", a.reason, a.pauses, a.correction_note AS "correctionNote",
   a.resume_state AS "resumeState", a.submitted_at AS "submittedAt", a.statutory_days AS "statutoryDays", a.committed_days AS "committedDays",
   a.statutory_due AS "statutoryDue", a.committed_due AS "committedDue", a.finished_at AS "finishedAt", a.actual_days AS "actualDays",
@@ -155,6 +157,12 @@ export async function startApplication(ctx: Ctx, input: StartApplication): Promi
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $11) RETURNING ${applicationColumns}`,
     [item.id, applicant.id, applicant.name, applicant.idNumber, input.channel ?? 'web', item.departmentId, item.divisionCode,
       JSON.stringify(input.form ?? {}), item.statutoryDays, item.committedDays, ctx.now]);
+  const prefill = await prefillForm(ctx, item, applicant.idNumber, draft!.id);
+  if (prefill.fields.length > 0) {
+    draft!.form = { ...prefill.values, ...input.form };
+    draft!.prefilled = prefill.fields;
+    await ctx.tx.query('UPDATE services_applications SET form = $2, prefilled = $3 WHERE id = $1', [draft!.id, JSON.stringify(draft!.form), prefill.fields]);
+  }
   return input.submit ? submitLoaded(ctx, draft!, item) : draft!;
 }
 
@@ -247,6 +255,7 @@ export async function submitApplication(ctx: Ctx, input: { id: number; form?: Re
 async function submitLoaded(ctx: Ctx, app: Application, item: ServiceItem): Promise<Application> {
   if (app.state !== 'draft') throw badState(app);
   await checkComplete(ctx.tx, app, item, app.form);
+  await checkConditions(ctx, item, app.applicantIdNumber, app.id);
   const calendar = await loadCalendar(ctx.tx);
   const receipt = `${app.divisionCode.slice(0, 6)}-${chinaDate(ctx.now)}-${String(app.id).padStart(7, '0')}`;
   return recordStep(ctx, app, {

@@ -44,8 +44,10 @@ export interface ApplicationView {
 export async function loadApplicationView(db: Queryable, app: Application, item: ServiceItem, now: Date): Promise<ApplicationView> {
   const calendar = await loadCalendar(db);
   const elapsedDays = app.actualDays ?? (app.submittedAt ? Math.max(0, calendar.elapsedWorkingDays(app.submittedAt, now, pausesOf(app))) : null);
-  const [history, materials, ratings] = await Promise.all([applicationHistory(db, app.id), uploadedMaterials(db, app.id), ratingsOf(db, app.id)]);
-  return { app, item, history, materials, ratings, elapsedDays };
+  // One after another: `db` may be the command's single connection.
+  const history = await applicationHistory(db, app.id);
+  const materials = await uploadedMaterials(db, app.id);
+  return { app, item, history, materials, ratings: await ratingsOf(db, app.id), elapsedDays };
 }
 
 /** What the viewer may do next; the server checks again when they do. */

@@ -4,7 +4,11 @@ import { systemActor } from '../../src/kernel/auth/index.ts';
 import { seedOfficialHolidays } from '../../src/kernel/calendar/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { saveItem, type ItemInput } from '../../src/services/index.ts';
+import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
 import { makeCast, makeStaff, testPassword } from '../helpers/factories.ts';
+
+/** A valid resident ID (GB 11643) of 广安区 born on `birth` (YYYYMMDD). */
+export const residentId = (birth: string, seq = '123') => `511602${birth}${seq}${residentIdCheckChar(`511602${birth}${seq}`)}`;
 
 /** A citizen account with a resident ID (GB 11643, valid check digit). */
 export async function makeCitizen(db: Queryable, username: string, idNumber: string): Promise<number> {
@@ -37,8 +41,8 @@ export function itemInput(departmentCode: string, overrides: Partial<ItemInput> 
 export async function makeServicesCity(db: Db) {
   const cast = await makeCast(db);
   const gaOfficer2 = await makeStaff(db, { username: 'ga_officer2', roles: ['officer'], departmentId: cast.gaDept });
-  const citizen = await makeCitizen(db, 'citizen1', '511602199001011234');
-  const other = await makeCitizen(db, 'citizen2', '51160219850505432X');
+  const citizen = await makeCitizen(db, 'citizen1', residentId('19900101'));
+  const other = await makeCitizen(db, 'citizen2', residentId('19850505', '432'));
   await withTransaction(db, (tx) => seedOfficialHolidays(tx));
   const { rows: [dept] } = await db.query<{ code: string }>('SELECT code FROM departments WHERE id = $1', [cast.gaDept]);
   const item = await withTransaction(db, (tx) => saveItem({ tx, actor: systemActor('test'), now: new Date() }, itemInput(dept!.code)));
