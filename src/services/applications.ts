@@ -6,7 +6,7 @@
  */
 import type { Actor, Ctx } from '../kernel/auth/index.ts';
 import { assertCan } from '../kernel/auth/index.ts';
-import { loadCalendar, type Pause, type WorkCalendar } from '../kernel/calendar/index.ts';
+import { chinaDay, loadCalendar, type Pause, type WorkCalendar } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
@@ -257,10 +257,9 @@ async function submitLoaded(ctx: Ctx, app: Application, item: ServiceItem): Prom
   await checkComplete(ctx.tx, app, item, app.form);
   await checkConditions(ctx, item, app.applicantIdNumber, app.id);
   const calendar = await loadCalendar(ctx.tx);
-  const receipt = `${app.divisionCode.slice(0, 6)}-${chinaDate(ctx.now)}-${String(app.id).padStart(7, '0')}`;
   return recordStep(ctx, app, {
     action: 'services.application.submitted', to: 'submitted',
-    set: { form: app.form, receipt_number: receipt, submitted_at: ctx.now, ...deadlines(calendar, ctx.now, app, []) },
+    set: { form: app.form, receipt_number: receiptNumber(app, ctx.now), submitted_at: ctx.now, ...deadlines(calendar, ctx.now, app, []) },
   });
 }
 
@@ -275,7 +274,17 @@ export function deadlines(calendar: WorkCalendar, submittedAt: Date, app: Pick<A
 export const pausesOf = (app: Pick<Application, 'pauses'>): Pause[] =>
   app.pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null }));
 
-const chinaDate = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
+/** 受理编号: county, China-time day of submission and the application's number, e.g. 511602-20261124-0003001. */
+export const receiptNumber = (app: Pick<Application, 'id' | 'divisionCode'>, submittedAt: Date) =>
+  `${app.divisionCode.slice(0, 6)}-${chinaDay(submittedAt).replaceAll('-', '')}-${String(app.id).padStart(7, '0')}`;
+
+/** The same receipt numbers for applications written in bulk (demo, automatic grants). */
+export async function numberInBulk(db: Queryable, ids: number[]): Promise<void> {
+  await db.query(
+    `UPDATE services_applications SET receipt_number = left(division_code, 6) || '-'
+       || to_char(submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(id::text, 7, '0')
+      WHERE id = ANY($1) AND submitted_at IS NOT NULL`, [ids]);
+}
 
 export interface ApplicationQuery {
   state?: ApplicationState[];

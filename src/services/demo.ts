@@ -16,6 +16,7 @@ import type { Tx } from '../kernel/db/index.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { createRng, type Rng } from '../../demo/rng.ts';
 import { personName } from '../../demo/names.ts';
+import { numberInBulk } from './applications.ts';
 import { defaultSteps, kindOfTaskType, type ItemKind, type Material, type Step } from './items.ts';
 
 const itemsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../demo/data/service-items-511602.csv');
@@ -215,9 +216,7 @@ async function insertApplications(tx: Tx, rng: Rng, now: Date, items: DemoItem[]
       rows.map((r) => r.state), rows.map((r) => r.stepIndex), rows.map((r) => r.submittedAt), rows.map((r) => r.item.statutory),
       rows.map((r) => r.item.committed), rows.map((r) => r.statutoryDue), rows.map((r) => r.committedDue), rows.map((r) => r.finishedAt),
       rows.map((r) => r.actualDays), rows.map((r) => r.overdue), rows.map((r) => r.created)]);
-  await tx.query(
-    `UPDATE services_applications SET receipt_number = left(division_code, 6) || '-' || to_char(submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(id::text, 7, '0')
-      WHERE id = ANY($1) AND submitted_at IS NOT NULL`, [ids.map((r) => r.id)]);
+  await numberInBulk(tx, ids.map((r) => r.id));
   // History: submission, then 受理 and the end where the case got that far.
   await tx.query(
     `INSERT INTO services_application_steps (application_id, at, action, step_key, actor_id, actor_name, department_id, from_state, to_state, note)

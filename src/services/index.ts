@@ -21,6 +21,8 @@ export {
   type Rating, type RatingLevel, type Rectification,
 } from './ratings.ts';
 export { serviceFigures } from './figures.ts';
+export { acceptOffer, evaluatePolicy, listPolicies, myOffers, savePolicy, type Offer, type Policy, type PolicyInput, type PolicyRule } from './policies.ts';
+export { checkConditions, connectDepartmentToHub, prefillForm, type ConnectToHub } from './exchange.ts';
 export { servicesLedgerActions, servicesMessages } from './messages.ts';
 
 // 超期督办: every ten minutes, overdue applications are flagged and escalated.

@@ -33,6 +33,7 @@ export const servicesMessages = {
   'services.rectification.callback-done': { zh: '已回访', en: 'Already called back' },
   'services.policy.not-found': { zh: '惠企惠民政策不存在', en: 'Policy not found' },
   'services.offer.not-found': { zh: '没有待确认的政策推送', en: 'No offer is waiting' },
+  'services.policy.unknown-predicate': { zh: '数据共享平台没有该核验事项', en: 'The hub has no such predicate' },
 };
 
 export const servicesLedgerActions = {
@@ -61,5 +62,6 @@ export const servicesLedgerActions = {
   'services.policy.saved': { zh: '设置惠企惠民政策', en: 'Policy saved' },
   'services.policy.evaluated': { zh: '政策精准匹配', en: 'Policy evaluated' },
   'services.offer.accepted': { zh: '确认享受政策', en: 'Offer accepted' },
+  'services.offer.granted': { zh: '免申即享', en: 'Benefit granted without application' },
   'services.demo.loaded': { zh: '载入政务服务演示数据', en: 'Services demo loaded' },
 };

@@ -11,6 +11,7 @@ import {
 } from './items.ts';
 import { loadApplicationView, presentApplication, presentApplicationRow, presentItem, presentItemSummary, type ApplicationView } from './present.ts';
 import { serviceFigures } from './figures.ts';
+import { acceptOffer, evaluatePolicy, listPolicies, myOffers, PolicyInput, savePolicy } from './policies.ts';
 import {
   advanceRectification, callBackRating, listRectifications, rateApplication, ratingFigures, ratingLevels, rectificationStates,
   type AdvanceRectification, type RateApplication, type RectificationState,
@@ -184,4 +185,20 @@ export async function servicesRoutes(app: App) {
 
   app.get('/figures/public', { schema: { tags, summary: 'Public aggregate figures for the portal (no login)' } },
     async () => serviceFigures(app.db, ''));
+
+  app.get('/policies', { schema: { tags, summary: '不来即享 Proactive benefit policies with their offer counts (admin)' } },
+    async (req) => ({ items: await listPolicies(app.db, req.actor) }));
+
+  app.post('/policies', { schema: { tags, summary: 'Add a policy, or replace the one with the same code (admin)', body: PolicyInput } },
+    async (req, reply) => reply.code(201).send(await runCommand(req, savePolicy, req.body as PolicyInput)));
+
+  app.post('/policies/:id/evaluate', {
+    schema: { tags, summary: '精准匹配 Find who qualifies now from hub data; offer (or grant, if automatic) to each new one', params: Id },
+  }, (req) => runCommand(req, evaluatePolicy, { id: req.params.id }));
+
+  app.get('/offers', { schema: { tags, summary: 'Benefits offered to me (citizen), with why I qualify' } },
+    async (req) => ({ items: await myOffers(app.db, req.actor) }));
+
+  app.post('/offers/:id/accept', { schema: { tags, summary: '一键确认 Accept an offer: an application approved at once', params: Id } },
+    (req) => runCommand(req, viewing(acceptOffer), { id: req.params.id }, presentApplication));
 }

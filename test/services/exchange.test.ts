@@ -1,12 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { systemActor } from '../../src/kernel/auth/index.ts';
-import { definePredicate } from '../../src/hub/index.ts';
-import { connectDepartmentToHub } from '../../src/services/exchange.ts';
 import { saveItem } from '../../src/services/index.ts';
-import { createTestApp, makeDepartment, type TestApp } from '../helpers/factories.ts';
-import { personEntry, publishEntry, run } from '../hub/factories.ts';
-import { itemInput, makeCitizen, makeServicesCity, residentId } from './factories.ts';
+import { createTestApp, type TestApp } from '../helpers/factories.ts';
+import { run } from '../hub/factories.ts';
+import { itemInput, makeCitizen, makeServicesCity, makeServicesHub, residentId } from './factories.ts';
 
 let t: TestApp;
 let itemId: number;
@@ -19,17 +17,10 @@ before(async () => {
   t = await createTestApp();
   const city = await makeServicesCity(t.db);
   await makeCitizen(t.db, 'citizen3', elder);
-  const police = await makeDepartment(t.db, { name: '市公安局', divisionCode: '511600000000' });
-  const people = await publishEntry(t.db, personEntry(police));
-  for (const row of [
+  const people = await makeServicesHub(t.db, city, [
     { id_number: young, name: '张小红', birth_date: '1990-01-01', division_code: '511602001001', household_size: 2 },
     { id_number: elder, name: '王德福', birth_date: '1940-03-07', division_code: '511602001001', household_size: 1 },
-  ]) await t.db.query('INSERT INTO hub_rows (resource_id, subject, key, data) VALUES ($1, $2, $2, $3)', [people.id, row.id_number, row]);
-  await run(t.db, hub, definePredicate, { code: 'age-over-80', name: '年满80周岁', resource: people.code, field: 'birth_date', operator: 'age_at_least', param: '80' });
-  await run(t.db, hub, connectDepartmentToHub, {
-    departmentId: city.gaDept, systemCode: 'GAQ-MZ-YWTB', systemName: '广安区民政局一网通办受理系统',
-    reads: [{ resource: people.code, fields: ['id_number', 'name'] }], asks: [{ resource: people.code, predicate: 'age-over-80' }],
-  });
+  ]);
   const item = await run(t.db, hub, saveItem, itemInput(city.gaDeptCode, {
     code: '511B0002000000-511602000000-000-HUB-1-00', name: '80周岁以上老年人高龄津贴发放',
     conditions: [{ text: '年满80周岁', predicate: 'age-over-80' }],

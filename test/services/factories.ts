@@ -5,7 +5,10 @@ import { seedOfficialHolidays } from '../../src/kernel/calendar/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { saveItem, type ItemInput } from '../../src/services/index.ts';
 import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
-import { makeCast, makeStaff, testPassword } from '../helpers/factories.ts';
+import { makeCast, makeDepartment, makeStaff, testPassword } from '../helpers/factories.ts';
+import { definePredicate } from '../../src/hub/index.ts';
+import { connectDepartmentToHub } from '../../src/services/exchange.ts';
+import { personEntry, publishEntry, run } from '../hub/factories.ts';
 
 /** A valid resident ID (GB 11643) of 广安区 born on `birth` (YYYYMMDD). */
 export const residentId = (birth: string, seq = '123') => `511602${birth}${seq}${residentIdCheckChar(`511602${birth}${seq}`)}`;
@@ -50,3 +53,23 @@ export async function makeServicesCity(db: Db) {
 }
 
 export const pdf = Buffer.from('%PDF-1.4\n%test\n');
+
+/**
+ * The hub as the services use it: a 市公安局 person register with `people` rows, the predicates 年满80周岁 and
+ * 广安区户籍, and the 广安区民政局's 一网通办 system granted the name and ID (unmasked) and both predicates.
+ */
+export async function makeServicesHub(db: Db, city: { gaDept: number }, people: Record<string, unknown>[]) {
+  const hub = systemActor('test');
+  const police = await makeDepartment(db, { name: '市公安局', divisionCode: '511600000000' });
+  const register = await publishEntry(db, personEntry(police));
+  await db.query(`INSERT INTO hub_rows (resource_id, subject, key, data) SELECT $1, d ->> 'id_number', d ->> 'id_number', d FROM unnest($2::jsonb[]) AS d`,
+    [register.id, people.map((p) => JSON.stringify(p))]);
+  await run(db, hub, definePredicate, { code: 'age-over-80', name: '年满80周岁', resource: register.code, field: 'birth_date', operator: 'age_at_least', param: '80' });
+  await run(db, hub, definePredicate, { code: 'resident-guang-an', name: '广安区户籍', resource: register.code, field: 'division_code', operator: 'equals_prefix', param: '511602' });
+  await run(db, hub, connectDepartmentToHub, {
+    departmentId: city.gaDept, systemCode: 'GAQ-MZ-YWTB', systemName: '广安区民政局一网通办受理系统',
+    reads: [{ resource: register.code, fields: ['id_number', 'name'] }],
+    asks: [{ resource: register.code, predicate: 'age-over-80' }, { resource: register.code, predicate: 'resident-guang-an' }],
+  });
+  return register;
+}
