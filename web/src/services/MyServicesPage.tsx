@@ -33,10 +33,46 @@ function StartApplication({ itemId }: { itemId: number }) {
   return <Spin style={{ display: 'block', margin: 48 }} />;
 }
 
+interface Offer { id: number; policyName: string; description: string; itemName: string; reasons: { name: string }[]; state: string; applicationId: number | null }
+
+/** 不来即享: benefits the citizen qualifies for, found from data the government holds, with why; one click to accept. */
+function Offers() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { data, reload } = useLoad(() => api<{ items: Offer[] }>('GET', '/services/offers'), []);
+  if (!data?.items.length) return null;
+  const accept = async (offer: Offer) => {
+    try {
+      const app = await api<Application>('POST', `/services/offers/${offer.id}/accept`);
+      void message.success(t('services.offers.accepted', { receipt: app.receiptNumber }));
+      reload();
+    } catch (error) {
+      void message.error(error instanceof ApiProblem ? error.title : String(error));
+    }
+  };
+  return (
+    <Card title={t('services.offers.title')} className="services-offers">
+      <List dataSource={data.items} renderItem={(offer) => (
+        <List.Item actions={[offer.state === 'offered'
+          ? <Button key="accept" type="primary" onClick={() => void accept(offer)}>{t('services.offers.accept')}</Button>
+          : <Button key="open" type="link" onClick={() => navigate(`/my-services/${offer.applicationId}`)}>{t(`services.offers.states.${offer.state}`)}</Button>]}>
+          <List.Item.Meta title={offer.policyName} description={
+            <Space orientation="vertical" size={4}>
+              <span>{offer.description}</span>
+              <Flex wrap gap={4}>{t('services.offers.why')}{offer.reasons.map((r) => <Tag key={r.name} color="green">{r.name}</Tag>)}</Flex>
+            </Space>} />
+        </List.Item>
+      )} />
+    </Card>
+  );
+}
+
 function MyApplications() {
   const { t, i18n } = useTranslation();
   const { data, loading } = useLoad(() => api<{ total: number; items: ApplicationRow[] }>('GET', '/services/applications?limit=50'), []);
   return (
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+    <Offers />
     <Card title={t('services.app.mine')} extra={<Button icon={<SearchOutlined />} onClick={() => navigate('/services')}>{t('services.app.catalogue')}</Button>}>
       <List
         loading={loading}
@@ -60,6 +96,7 @@ function MyApplications() {
         )}
       />
     </Card>
+    </Space>
   );
 }
 
