@@ -83,10 +83,8 @@ test('a disclosure from another SD-JWT, or the same disclosure twice, is refused
 test('an SD-JWT issued here with the library round-trips: every claim selectively disclosable, nested ones one by one', async () => {
   const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const sdjwt = new SDJwtInstance({ hasher, saltGenerator, signer: es256Signer(privateKey), verifier: es256Verifier(publicKey), signAlg: 'ES256' });
-  const issued = await sdjwt.issue(
-    { iss: 'https://issuer.example', iat: 1, name: '张三', age_equal_or_over: { 18: true, 60: false } },
-    { _sd: ['name', 'age_equal_or_over'], age_equal_or_over: { _sd: ['18', '60'] } },
-  );
+  const claims: Record<string, unknown> = { iss: 'https://issuer.example', iat: 1, name: '张三', age_equal_or_over: { 18: true, 60: false } };
+  const issued = await sdjwt.issue(claims, { _sd: ['name', 'age_equal_or_over'], age_equal_or_over: { _sd: ['18', '60'] } });
   const presented = await sdjwt.present(issued, { age_equal_or_over: { 18: true } });
   const { issuerJwt, disclosures } = splitSdJwt(presented);
   assert.equal(disclosures.length, 2);
