@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Jwt, SDJwtInstance } from '@sd-jwt/core';
+import type { DisclosureFrame } from '@sd-jwt/types';
 import {
   disclosureDigest, es256Signer, es256Verifier, hasher, processDisclosures, saltGenerator, splitSdJwt,
 } from '../../../src/services/credentials/sdjwt.ts';
@@ -84,7 +85,8 @@ test('an SD-JWT issued here with the library round-trips: every claim selectivel
   const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const sdjwt = new SDJwtInstance({ hasher, saltGenerator, signer: es256Signer(privateKey), verifier: es256Verifier(publicKey), signAlg: 'ES256' });
   const claims: Record<string, unknown> = { iss: 'https://issuer.example', iat: 1, name: '张三', age_equal_or_over: { 18: true, 60: false } };
-  const issued = await sdjwt.issue(claims, { _sd: ['name', 'age_equal_or_over'], age_equal_or_over: { _sd: ['18', '60'] } });
+  const frame = { _sd: ['name', 'age_equal_or_over'], age_equal_or_over: { _sd: ['18', '60'] } } as unknown as DisclosureFrame<typeof claims>;
+  const issued = await sdjwt.issue(claims, frame);
   const presented = await sdjwt.present(issued, { age_equal_or_over: { 18: true } });
   const { issuerJwt, disclosures } = splitSdJwt(presented);
   assert.equal(disclosures.length, 2);
