@@ -1,0 +1,37 @@
+/** Titles of the e-certificate module's refusals and names of its ledger actions, in zh-CN and English. */
+export const credentialMessages = {
+  'credentials.credential.not-found': { zh: '证照不存在', en: 'Credential not found' },
+  'credentials.unknown-type': { zh: '未知的证照类型', en: 'Unknown credential type' },
+  'credentials.unknown-claim': { zh: '该证照没有此项信息', en: 'The credential has no such claim' },
+  'credentials.claim-missing': { zh: '缺少证照必填信息', en: 'A required claim is missing' },
+  'credentials.bad-id-number': { zh: '公民身份号码不正确', en: 'Invalid resident ID' },
+  'credentials.bad-birth-date': { zh: '出生日期格式应为 YYYY-MM-DD', en: 'Date of birth must be YYYY-MM-DD' },
+  'credentials.valid-until-past': { zh: '有效期截止时间已过', en: 'The end of validity is in the past' },
+  'credentials.holder-unknown': { zh: '持证人不存在', en: 'Unknown holder' },
+  'credentials.department-unknown': { zh: '发证部门不存在', en: 'Unknown issuing department' },
+  'credentials.issuer-without-key': { zh: '发证机关没有可用的签名密钥', en: 'The issuer has no signing key' },
+  'credentials.already-revoked': { zh: '证照已被吊销', en: 'The credential is revoked already' },
+  'credentials.malformed': { zh: '不是有效的 SD-JWT 证照出示', en: 'Not a valid SD-JWT presentation' },
+  'credentials.unsupported-hash': { zh: '不支持的摘要算法', en: 'Unsupported digest algorithm' },
+  'credentials.key-binding-unsupported': { zh: '本验证服务不接受带持有者绑定的出示', en: 'Presentations with key binding are not accepted here' },
+  'credentials.unknown-issuer': { zh: '发证机关未在本平台登记', en: 'The issuer is not registered on this platform' },
+  'credentials.unknown-key': { zh: '签名密钥不属于该发证机关', en: 'The signing key is not one of the issuer\'s' },
+  'credentials.bad-signature': { zh: '签名验证失败：证照已被篡改', en: 'Signature check failed: the credential was altered' },
+  'credentials.expired': { zh: '证照已过有效期', en: 'The credential has expired' },
+  'credentials.not-yet-valid': { zh: '证照尚未生效', en: 'The credential is not valid yet' },
+  'credentials.foreign-disclosure': { zh: '出示中含有不属于该证照的信息', en: 'A disclosure does not belong to this credential' },
+  'credentials.duplicate-disclosure': { zh: '出示中有重复的信息', en: 'A disclosure appears twice' },
+  'credentials.duplicate-digest': { zh: '证照中有重复的摘要', en: 'A digest appears twice in the credential' },
+  'credentials.no-status': { zh: '证照没有状态列表条目', en: 'The credential has no status list entry' },
+  'credentials.unknown-status-list': { zh: '状态列表不属于该发证机关', en: 'The status list is not the issuer\'s' },
+  'credentials.revoked': { zh: '证照已被发证机关吊销', en: 'The issuer has revoked the credential' },
+  'credentials.status-list.not-found': { zh: '状态列表不存在', en: 'Status list not found' },
+  'credentials.issuer.not-found': { zh: '发证机关不存在', en: 'Issuer not found' },
+};
+
+export const credentialLedgerActions = {
+  'credentials.credential.issued': { zh: '签发电子证照', en: 'Credential issued' },
+  'credentials.credential.revoked': { zh: '吊销电子证照', en: 'Credential revoked' },
+  'credentials.key.rotated': { zh: '轮换发证签名密钥', en: 'Issuer signing key rotated' },
+  'credentials.demo.loaded': { zh: '载入电子证照演示数据', en: 'Credential demo loaded' },
+};

@@ -1,0 +1,122 @@
+/**
+ * 验证: what a verifier does with a presentation (RFC 9901 §7.1 and §7.3, SD-JWT VC): the issuer is
+ * one registered here, the key is one of that issuer's, the signature holds, the credential is in its
+ * validity period, every disclosure belongs to it, and its status list entry says valid. Each failure
+ * is its own error code, so a verifier can tell a forgery from a revocation.
+ */
+import crypto from 'node:crypto';
+import { Jwt } from '@sd-jwt/core';
+import type { Queryable } from '../../kernel/db/index.ts';
+import { DomainError } from '../../kernel/errors.ts';
+import { findIssuer, issuerPublicKey } from './issuers.ts';
+import { es256Verifier, processDisclosures, signAlg, splitSdJwt } from './sdjwt.ts';
+import { currentStatusList, statusListIdOf, unknownStatusList } from './status.ts';
+import { typeOfVct, type CredentialType } from './types.ts';
+
+/** Claims that frame the credential rather than say something about the holder. */
+const frameClaims = new Set(['iss', 'iat', 'nbf', 'exp', 'vct', 'vct#integrity', 'status', 'cnf', 'sub', '_sd_alg']);
+
+export interface VerifiedIssuer {
+  iss: string;
+  departmentId: number;
+  name: string;
+}
+
+export interface Verification {
+  valid: true;
+  type: CredentialType | null;
+  vct: string;
+  issuer: VerifiedIssuer;
+  kid: string;
+  issuedAt: Date | null;
+  validUntil: Date | null;
+  status: 'valid';
+  /** Only what the holder disclosed. */
+  claims: Record<string, unknown>;
+}
+
+/** How the verifier learns issuers, keys and statuses; the database supplies them, the benchmark a map. */
+export interface TrustSource {
+  issuer(iss: string): Promise<VerifiedIssuer | null>;
+  key(issuer: VerifiedIssuer, kid: string): Promise<crypto.KeyObject | null>;
+  /** The status at `idx` of the list at `uri`, which MUST belong to `issuer`; null when it is not a list of it. */
+  status(issuer: VerifiedIssuer, uri: string, idx: number): Promise<number | null>;
+}
+
+const refuse = (code: string, detail: string, extra: Record<string, unknown> = {}) =>
+  new DomainError(`credentials.${code}`, { status: 422, field: 'presentation', ...extra }, detail);
+
+/** Verifies a compact SD-JWT VC presentation (issuer JWT~disclosures~) against a trust source. */
+export async function verifyWith(trust: TrustSource, presentation: string, now = new Date()): Promise<Verification> {
+  const { issuerJwt, disclosures, keyBindingJwt } = splitSdJwt(presentation.trim());
+  if (keyBindingJwt !== null) throw refuse('key-binding-unsupported', 'this verifier takes presentations without a Key Binding JWT');
+  let jwt: Jwt<Record<string, unknown>, Record<string, unknown>>;
+  try {
+    jwt = Jwt.fromEncode(issuerJwt);
+  } catch {
+    throw new DomainError('credentials.malformed', { field: 'presentation' }, 'the issuer-signed JWT does not decode');
+  }
+  const header = jwt.header ?? {};
+  const payload = jwt.payload ?? {};
+  if (header.typ !== 'dc+sd-jwt' || header.alg !== signAlg || typeof header.kid !== 'string')
+    throw new DomainError('credentials.malformed', { field: 'presentation' }, 'not an ES256 SD-JWT VC (typ dc+sd-jwt) with a kid');
+  if (typeof payload.iss !== 'string' || typeof payload.vct !== 'string')
+    throw new DomainError('credentials.malformed', { field: 'presentation' }, 'iss and vct are required');
+  const issuer = await trust.issuer(payload.iss);
+  if (!issuer) throw refuse('unknown-issuer', 'the issuer is not registered on this platform', { iss: payload.iss });
+  const key = await trust.key(issuer, header.kid);
+  if (!key) throw refuse('unknown-key', 'the issuer never had this key', { kid: header.kid });
+  const seconds = Math.floor(now.getTime() / 1000);
+  try {
+    await jwt.verify(es256Verifier(key), { currentDate: seconds });
+  } catch (e) {
+    const message = (e as Error).message;
+    if (/expired/.test(message)) throw refuse('expired', 'the credential has expired', { validUntil: new Date(Number(payload.exp) * 1000).toISOString() });
+    if (/not yet valid/.test(message)) throw refuse('not-yet-valid', 'the credential is not valid yet');
+    throw refuse('bad-signature', 'the issuer\'s signature does not match: the credential was altered');
+  }
+  const processed = await processDisclosures(issuerJwt, disclosures);
+  const reference = (payload.status as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)?.status_list;
+  if (!reference || !Number.isInteger(reference.idx) || typeof reference.uri !== 'string')
+    throw refuse('no-status', 'the credential has no status list entry');
+  const status = await trust.status(issuer, reference.uri, reference.idx as number);
+  if (status === null) throw unknownStatusList();
+  if (status !== 0) throw refuse('revoked', 'the issuer has revoked the credential');
+  return {
+    valid: true,
+    type: typeOfVct(payload.vct) ?? null,
+    vct: payload.vct,
+    issuer,
+    kid: header.kid,
+    issuedAt: typeof payload.iat === 'number' ? new Date(payload.iat * 1000) : null,
+    validUntil: typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : null,
+    status: 'valid',
+    claims: Object.fromEntries(Object.entries(processed).filter(([key]) => !frameClaims.has(key))),
+  };
+}
+
+/** Issuers, keys and status lists from this platform's database; status lists read as they are now. */
+export function databaseTrust(db: Queryable, now = new Date()): TrustSource {
+  return {
+    async issuer(iss) {
+      const found = await findIssuer(db, iss);
+      return found && { iss: found.issuer, departmentId: found.departmentId, name: found.departmentName };
+    },
+    async key(issuer, kid) {
+      return (await issuerPublicKey(db, issuer.departmentId, kid))?.publicKey ?? null;
+    },
+    async status(issuer, uri, idx) {
+      const listId = statusListIdOf(uri);
+      const list = listId === null ? null : await currentStatusList(db, listId, now);
+      if (!list || list.departmentId !== issuer.departmentId) return null;
+      try {
+        return list.list.getStatus(idx);
+      } catch {
+        return null; // beyond the end of the list
+      }
+    },
+  };
+}
+
+/** `POST /credentials/verify`: verifies a presentation against this platform's issuers. */
+export const verifyPresentation = (db: Queryable, presentation: string, now = new Date()) => verifyWith(databaseTrust(db, now), presentation, now);
