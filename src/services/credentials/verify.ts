@@ -75,7 +75,7 @@ export async function verifyWith(trust: TrustSource, presentation: string, now =
     if (/not yet valid/.test(message)) throw refuse('not-yet-valid', 'the credential is not valid yet');
     throw refuse('bad-signature', 'the issuer\'s signature does not match: the credential was altered');
   }
-  const processed = await processDisclosures(issuerJwt, disclosures);
+  const processed = processDisclosures(payload, disclosures);
   const reference = (payload.status as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)?.status_list;
   if (!reference || !Number.isInteger(reference.idx) || typeof reference.uri !== 'string')
     throw refuse('no-status', 'the credential has no status list entry');
