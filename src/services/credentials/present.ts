@@ -10,9 +10,17 @@ export interface ClaimView {
   value: unknown;
 }
 
-/** Claims as flat, labelled rows; each age threshold is a row of its own, since each is disclosed alone. */
+/** Display order: the holder, then the type's claims as its spec lists them, then the ages; anything else last. */
+function claimOrder(type: CredentialType | null): string[] {
+  return ['name', 'id_number', 'birthdate', ...(type ? Object.keys(credentialTypes[type].claims) : []), 'age_equal_or_over'];
+}
+
+/** Claims as flat, labelled rows in display order; each age threshold is a row of its own, since each is disclosed alone. */
 export function claimRows(type: CredentialType | null, claims: Record<string, unknown>): ClaimView[] {
-  return Object.entries(claims).flatMap(([key, value]) =>
+  const order = claimOrder(type);
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  const sorted = Object.entries(claims).sort(([a], [b]) => rank(a) - rank(b));
+  return sorted.flatMap(([key, value]) =>
     key === 'age_equal_or_over' && value && typeof value === 'object'
       ? Object.entries(value).map(([age, reached]) => ({ path: `${key}.${age}`, label: claimLabel(type ?? undefined, `${key}.${age}`), value: reached }))
       : [{ path: key, label: claimLabel(type ?? undefined, key), value }]);

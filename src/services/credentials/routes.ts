@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import type { FastifyRequest } from 'fastify';
 import { runCommand, type App } from '../../kernel/http/index.ts';
 import { DomainError, notFound } from '../../kernel/errors.ts';
 import { listIssuedCredentials, listMyCredentials, presentCredential, revokeCredential } from './credentials.ts';
@@ -9,12 +10,25 @@ import { credentialTypeNames } from './types.ts';
 import { verifyPresentation } from './verify.ts';
 
 const tags = ['credentials'];
+const verifySchema = {
+  tags, summary: '验证 Verify a presentation: issuer, key, signature, validity, disclosures, revocation (public)',
+  body: Type.Object({ presentation: Type.String({ minLength: 1, maxLength: 64 * 1024 }) }, { additionalProperties: false }),
+};
+
+/** Verifies a presentation for anyone; logs what was verified, not what it disclosed. */
+async function verifyHandler(req: FastifyRequest<{ Body: { presentation: string } }>) {
+  const verified = await verifyPresentation(req.server.db, req.body.presentation);
+  req.log.info({ iss: verified.issuer.iss, vct: verified.vct, disclosed: Object.keys(verified.claims) }, 'credential verified');
+  return presentVerification(verified);
+}
 const oneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const CredentialId = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const Presentation = Type.String({ minLength: 1, maxLength: 64 * 1024 });
 
 /** 电子证照 API for holders and issuers (under /api/v1/credentials). */
 export async function credentialRoutes(app: App) {
+  // The same verifier as /credentials/verify, for the web app's API client.
+  app.post('/verify', { schema: verifySchema }, verifyHandler);
+
   app.get('/mine', { schema: { tags, summary: '我的证照 The holder\'s credentials with their claims' } },
     async (req) => ({ items: (await listMyCredentials(app.db, req.actor)).map((c) => presentWalletCard(c)) }));
 
@@ -49,14 +63,7 @@ export async function credentialRoutes(app: App) {
 
 /** Public endpoints for verifiers: verify, status lists, issuer keys and SD-JWT VC issuer metadata. */
 export async function credentialPublicRoutes(app: App) {
-  app.post('/credentials/verify', {
-    schema: { tags, summary: '验证 Verify a presentation: issuer, key, signature, validity, disclosures, revocation',
-      body: Type.Object({ presentation: Presentation }, { additionalProperties: false }) },
-  }, async (req) => {
-    const verified = await verifyPresentation(app.db, req.body.presentation);
-    req.log.info({ iss: verified.issuer.iss, vct: verified.vct, disclosed: Object.keys(verified.claims) }, 'credential verified');
-    return presentVerification(verified);
-  });
+  app.post('/credentials/verify', { schema: verifySchema }, verifyHandler);
 
   app.get('/credentials/status/:list', {
     schema: { tags, summary: 'Token Status List of an issuer (application/statuslist+jwt)', params: Type.Object({ list: Type.Integer({ minimum: 1 }) }) },
