@@ -6,9 +6,11 @@ import type { IssueCredential } from '../../../src/services/credentials/index.ts
 
 const sharedHash = hashPassword(testPassword);
 
+let citizenSeq = 100;
+
 /** A citizen born on `birth` (YYYYMMDD) with a valid resident ID of 广安区. */
 export async function makeCitizen(db: Queryable, username: string, birth = '19900315', displayName = '王小红'): Promise<{ id: number; idNumber: string }> {
-  const first17 = `511602${birth}${String(100 + username.length * 7).slice(-3)}`;
+  const first17 = `511602${birth}${String(citizenSeq++).slice(-3)}`;
   const idNumber = first17 + residentIdCheckChar(first17);
   const { rows } = await db.query<{ id: number }>(
     `INSERT INTO users (username, display_name, kind, password_hash, roles, id_number) VALUES ($1, $2, 'citizen', $3, '{citizen}', $4) RETURNING id`,
