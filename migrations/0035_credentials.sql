@@ -46,6 +46,9 @@ CREATE TABLE credentials (
   -- the SD-JWT with all its disclosures: the holder's copy, from which presentations are cut
   sd_jwt               text NOT NULL,
   kid                  text NOT NULL REFERENCES credential_issuer_keys (kid),
+  -- the private half of the credential's holder key (its `cnf`), sealed like issuer keys; the wallet
+  -- service signs Key Binding JWTs with it for the logged-in holder only
+  holder_key           bytea NOT NULL,
   status_list_id       bigint NOT NULL REFERENCES credential_status_lists (id),
   status_index         int NOT NULL,
   issued_at            timestamptz NOT NULL,

@@ -44,7 +44,8 @@ describe('e-certificates', () => {
     await qr.waitFor();
     assert.ok((await qr.getAttribute('src'))!.startsWith('data:image/png;base64,'));
     presentationLink = (await dialog.getByTestId('presentation-link').getAttribute('href'))!;
-    assert.match(presentationLink, /\/verify#ey[^~]+\.[^~]+\.[^~]+~[^~]+~[^~]+~$/, 'the issuer JWT and two disclosures (age_equal_or_over and 18)');
+    assert.match(presentationLink, /\/verify#ey[^~]+\.[^~]+\.[^~]+~[^~]+~[^~]+~ey[^~]+$/,
+      'the issuer JWT, two disclosures (age_equal_or_over and 18) and the Key Binding JWT');
     await shot('02-presentation-qr');
     await dialog.getByRole('button', { name: /完\s*成/ }).click();
   });

@@ -11,7 +11,7 @@ import { checkResidentId, residentIdFacts } from '../../kernel/checks/index.ts';
 import type { Queryable } from '../../kernel/db/index.ts';
 import { DomainError, notFound } from '../../kernel/errors.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
-import { ensureIssuer, signingKey, type SigningKey } from './issuers.ts';
+import { ensureIssuer, openPrivateKey, publicBaseUrl, sealPrivateKey, signingKey, type SigningKey } from './issuers.ts';
 import { assertIssuerStaff, credentialActions, registerScope } from './policy.ts';
 import { es256Signer, hasher, saltGenerator, signAlg } from './sdjwt.ts';
 import { allocateStatus, bumpStatusList } from './status.ts';
@@ -106,6 +106,8 @@ export interface SignCredential {
   issuedAt: Date;
   validUntil?: Date;
   status: { idx: number; uri: string };
+  /** The public holder key that Key Binding JWTs of its presentations must be signed with (`cnf`). */
+  holderKey?: crypto.JsonWebKey;
   claims: Record<string, unknown>;
 }
 
@@ -118,6 +120,7 @@ export async function signCredential(key: SigningKey, input: SignCredential): Pr
     ...(input.validUntil ? { exp: Math.floor(input.validUntil.getTime() / 1000) } : {}),
     vct: input.vct,
     status: { status_list: input.status },
+    ...(input.holderKey ? { cnf: { jwk: input.holderKey } } : {}),
     ...input.claims,
   } as SdJwtVcPayload;
   return sdjwt.issue(payload, disclosureFrameOf(input.claims), { header: { kid: key.kid } });
@@ -134,22 +137,25 @@ export async function issueCredential(tx: Queryable, input: IssueCredential): Pr
   const spec = credentialTypeOf(input.type);
   if (input.validUntil && input.validUntil.getTime() <= now.getTime())
     throw new DomainError('credentials.valid-until-past', { field: 'validUntil' });
-  const holder = (await tx.query<{ kind: string }>('SELECT kind FROM users WHERE id = $1', [input.holderUserId])).rows[0];
-  if (!holder) throw new DomainError('credentials.holder-unknown', { field: 'holderUserId', holderUserId: input.holderUserId });
+  const holderRow = (await tx.query<{ kind: string }>('SELECT kind FROM users WHERE id = $1', [input.holderUserId])).rows[0];
+  if (!holderRow) throw new DomainError('credentials.holder-unknown', { field: 'holderUserId', holderUserId: input.holderUserId });
   const claims = credentialClaims(input.type, input.subject, input.claims, now);
   const issuer = await ensureIssuer(tx, input.issuerDepartmentId);
   const key = await signingKey(tx, issuer.departmentId);
   const status = await allocateStatus(tx, issuer.departmentId);
+  // One holder key per credential, so that presentations of two credentials share no key.
+  const holder = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const sdJwt = await signCredential(key, {
-    iss: issuer.issuer, vct: spec.vct, issuedAt: now, validUntil: input.validUntil, status: { idx: status.index, uri: status.uri }, claims,
+    iss: issuer.issuer, vct: spec.vct, issuedAt: now, validUntil: input.validUntil, status: { idx: status.index, uri: status.uri },
+    holderKey: holder.publicKey.export({ format: 'jwk' }), claims,
   });
   const id = crypto.randomUUID();
   await tx.query(
-    `INSERT INTO credentials (id, type, vct, issuer_department_id, holder_user_id, application_id, claims, sd_jwt, kid, status_list_id, status_index,
-       issued_at, valid_until)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    `INSERT INTO credentials (id, type, vct, issuer_department_id, holder_user_id, application_id, claims, sd_jwt, kid, holder_key, status_list_id,
+       status_index, issued_at, valid_until)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
     [id, input.type, spec.vct, issuer.departmentId, input.holderUserId, input.applicationId === undefined ? null : String(input.applicationId),
-      claims, sdJwt, key.kid, status.listId, status.index, now, input.validUntil ?? null]);
+      claims, sdJwt, key.kid, await sealPrivateKey(tx, id, holder.privateKey), status.listId, status.index, now, input.validUntil ?? null]);
   await appendToLedger(tx, {
     actor, action: 'credentials.credential.issued', object: { type: 'credential', id },
     payload: { type: input.type, issuer: issuer.issuer, holderUserId: input.holderUserId, applicationId: input.applicationId ?? null, kid: key.kid },
@@ -243,14 +249,19 @@ export async function revokeCredential(ctx: Ctx, input: { id: string; reason: st
   return (await findCredential(ctx.tx, input.id))!;
 }
 
+/** The audience of Key Binding JWTs made by this platform's wallet: its own verifier page. */
+export const presentationAudience = () => `${publicBaseUrl()}/verify`;
+
 /**
  * 出示: the holder cuts a presentation from their credential holding only the chosen claims, given as
- * paths (`name`, `age_equal_or_over.18`). No key binding: the presentation is a bearer token (see docs).
+ * paths (`name`, `age_equal_or_over.18`), closed by a Key Binding JWT (time, nonce, sd_hash) that the
+ * wallet service signs with the credential's holder key for the logged-in holder. The platform keeps
+ * that key, so this dates the presentation rather than proving a device: see docs/credentials.md §5.
  */
 export async function presentCredential(ctx: Ctx, input: { id: string; disclose: string[] }): Promise<{ presentation: string; disclosed: string[] }> {
   assertCan(ctx.actor, credentialActions.hold);
-  const { rows } = await ctx.tx.query<{ sd_jwt: string; holder_user_id: string; claims: Record<string, unknown> }>(
-    'SELECT sd_jwt, holder_user_id, claims FROM credentials WHERE id = $1', [uuidPattern.test(input.id) ? input.id : null]);
+  const { rows } = await ctx.tx.query<{ sd_jwt: string; holder_user_id: string; claims: Record<string, unknown>; holder_key: Buffer }>(
+    'SELECT sd_jwt, holder_user_id, claims, holder_key FROM credentials WHERE id = $1', [uuidPattern.test(input.id) ? input.id : null]);
   const row = rows[0];
   if (!row || String(row.holder_user_id) !== ctx.actor.id) throw notFound('credentials.credential', input.id);
   const frame: Record<string, unknown> = {};
@@ -263,7 +274,10 @@ export async function presentCredential(ctx: Ctx, input: { id: string; disclose:
     if (sub === undefined) frame[head!] = true;
     else if (frame[head!] !== true) frame[head!] = { ...(frame[head!] as object | undefined), [sub]: true };
   }
-  const sdjwt = new SDJwtVcInstance({ hasher });
-  const presentation = await sdjwt.present(row.sd_jwt, frame as PresentationFrame<SdJwtVcPayload>);
+  const holderKey = await openPrivateKey(ctx.tx, input.id, row.holder_key);
+  const sdjwt = new SDJwtVcInstance({ hasher, kbSigner: es256Signer(holderKey), kbSignAlg: signAlg });
+  const presentation = await sdjwt.present(row.sd_jwt, frame as PresentationFrame<SdJwtVcPayload>, {
+    kb: { payload: { iat: Math.floor(ctx.now.getTime() / 1000), aud: presentationAudience(), nonce: crypto.randomBytes(16).toString('base64url') } },
+  });
   return { presentation, disclosed: [...input.disclose].sort() };
 }

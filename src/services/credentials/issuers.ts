@@ -43,16 +43,19 @@ const publicKeys = new Map<string, crypto.KeyObject>();
 
 const keyEncryptionKey = (db: Queryable) => secret(db, 'credentials.key-encryption-key', () => crypto.randomBytes(32));
 
-/** AES-256-GCM; the kid is the associated data, so a stored key cannot be swapped onto another row. */
-async function sealPrivateKey(db: Queryable, kid: string, key: crypto.KeyObject): Promise<Buffer> {
+/**
+ * Seals a private key with AES-256-GCM under the key-encryption key; `owner` (a kid, a credential id) is
+ * the associated data, so a stored key cannot be moved onto another row.
+ */
+export async function sealPrivateKey(db: Queryable, owner: string, key: crypto.KeyObject): Promise<Buffer> {
   const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv('aes-256-gcm', await keyEncryptionKey(db), iv).setAAD(Buffer.from(kid));
+  const cipher = crypto.createCipheriv('aes-256-gcm', await keyEncryptionKey(db), iv).setAAD(Buffer.from(owner));
   const sealed = Buffer.concat([cipher.update(key.export({ format: 'der', type: 'pkcs8' })), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), sealed]);
 }
 
-async function openPrivateKey(db: Queryable, kid: string, stored: Buffer): Promise<crypto.KeyObject> {
-  const decipher = crypto.createDecipheriv('aes-256-gcm', await keyEncryptionKey(db), stored.subarray(0, 12)).setAAD(Buffer.from(kid));
+export async function openPrivateKey(db: Queryable, owner: string, stored: Buffer): Promise<crypto.KeyObject> {
+  const decipher = crypto.createDecipheriv('aes-256-gcm', await keyEncryptionKey(db), stored.subarray(0, 12)).setAAD(Buffer.from(owner));
   decipher.setAuthTag(stored.subarray(12, 28));
   const der = Buffer.concat([decipher.update(stored.subarray(28)), decipher.final()]);
   return crypto.createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });

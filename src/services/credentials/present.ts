@@ -65,5 +65,6 @@ export const presentVerification = (v: Verification) => ({
   kid: v.kid,
   issuedAt: v.issuedAt?.toISOString() ?? null,
   validUntil: v.validUntil?.toISOString() ?? null,
+  presentedAt: v.presentedAt?.toISOString() ?? null,
   claims: claimRows(v.type, v.claims),
 });

@@ -1,13 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { Jwt } from '@sd-jwt/core';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
 import { createTestApp, ledgerCount, type TestApp } from '../../helpers/factories.ts';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
-import { issueCredential, signCredential, verifyPresentation, type IssueCredential } from '../../../src/services/credentials/index.ts';
+import { issueCredential, presentCredential, signCredential, verifyPresentation, type IssueCredential } from '../../../src/services/credentials/index.ts';
 import { es256Signer, hasher, saltGenerator } from '../../../src/services/credentials/sdjwt.ts';
-import { licenceInput, makeCredentialCast } from './factories.ts';
+import { citizenActor, licenceInput, makeCredentialCast } from './factories.ts';
 
 let t: TestApp;
 let cast: Awaited<ReturnType<typeof makeCredentialCast>>;
@@ -54,7 +55,8 @@ test('issueCredential signs every claim as a disclosure, derives ages from the r
   assert.equal(decoded.jwt!.header!.typ, 'dc+sd-jwt');
   // Holder claims (4) and licence claims (6) at the top, five ages inside age_equal_or_over.
   assert.equal(decoded.disclosures!.length, 4 + 6 + 5);
-  assert.deepEqual(Object.keys(decoded.jwt!.payload!).sort(), ['_sd', '_sd_alg', 'iat', 'iss', 'status', 'vct']);
+  assert.deepEqual(Object.keys(decoded.jwt!.payload!).sort(), ['_sd', '_sd_alg', 'cnf', 'iat', 'iss', 'status', 'vct']);
+  assert.deepEqual(Object.keys((decoded.jwt!.payload!.cnf as { jwk: object }).jwk).sort(), ['crv', 'kty', 'x', 'y'], 'the holder key, public half only');
   const jwks = await call('GET', '/credentials/issuers/' + encodeURIComponent(await codeOf(cast.approval)) + '/jwks');
   assert.equal(jwks.statusCode, 200);
   assert.equal(jwks.json().keys.length, 1);
@@ -108,7 +110,9 @@ test('the wallet lists the holder\'s own credentials with labelled claims; other
 test('a presentation of "over 18" only verifies, publicly, showing that claim alone', async () => {
   const credential = await issue(licenceInput(cast.approval, cast.alice));
   const presentation = await present('alice', credential.id, ['age_equal_or_over.18']);
-  assert.equal(presentation.split('~').length, 4, 'issuer JWT, age_equal_or_over, 18, and the closing ~');
+  const parts = presentation.split('~');
+  assert.equal(parts.length, 4, 'issuer JWT, age_equal_or_over, 18, and the Key Binding JWT');
+  assert.equal(JSON.parse(Buffer.from(parts[3]!.split('.')[0]!, 'base64url').toString('utf8')).typ, 'kb+jwt');
   const res = await verify(presentation);
   assert.equal(res.statusCode, 200, res.body);
   const body = res.json();
@@ -159,11 +163,11 @@ test('verification refuses a tampered credential, an unknown key, an unknown iss
   assert.deepEqual(await refusal(foreignIssuer), [422, 'credentials.unknown-issuer', 'presentation']);
   // A disclosure cut from another credential of the same issuer and holder.
   const otherName = (await present('alice', other.id, ['company_name'])).split('~')[1]!;
-  assert.deepEqual(await refusal(`${presentation}${otherName}~`), [422, 'credentials.foreign-disclosure', 'presentation']);
+  assert.deepEqual(await refusal([jwt, ...rest.slice(0, -1), otherName, rest.at(-1)].join('~')), [422, 'credentials.foreign-disclosure', 'presentation']);
   // A disclosure edited in place no longer matches its digest, so it belongs to nothing.
   const disclosure = JSON.parse(Buffer.from(rest[1]!, 'base64url').toString('utf8'));
   const edited = Buffer.from(JSON.stringify([disclosure[0], disclosure[1], !disclosure[2]])).toString('base64url');
-  assert.deepEqual(await refusal([jwt, rest[0], edited, ''].join('~')), [422, 'credentials.foreign-disclosure', 'presentation']);
+  assert.deepEqual(await refusal([jwt, rest[0], edited, rest[2]].join('~')), [422, 'credentials.foreign-disclosure', 'presentation']);
   assert.deepEqual(await refusal('not an sd-jwt'), [400, 'credentials.malformed', 'presentation']);
   assert.deepEqual(await refusal('a.b.c~'), [400, 'credentials.malformed', 'presentation']);
   const empty = await call('POST', '/credentials/verify', undefined, {});
@@ -177,9 +181,33 @@ test('an expired credential is refused as expired', async () => {
   assert.deepEqual([res.statusCode, res.json().code], [422, 'credentials.expired']);
   const card = (await call('GET', '/api/v1/credentials/mine', 'alice')).json().items.find((c: { id: string }) => c.id === credential.id);
   assert.equal(card.state, 'expired');
-  // The same presentation was fine while the credential was valid.
-  const earlier = await verifyPresentation(t.db, await present('alice', credential.id, ['name']), new Date(issuedAt.getTime() + 1000));
-  assert.equal(earlier.valid, true);
+  // A presentation made while the credential was valid was fine then.
+  const then = new Date(issuedAt.getTime() + 1000);
+  const made = await withTransaction(t.db, (tx) =>
+    presentCredential({ tx, actor: citizenActor(cast.alice.id), now: then }, { id: credential.id, disclose: ['name'] }));
+  assert.equal((await verifyPresentation(t.db, made.presentation, then)).valid, true);
+});
+
+test('a presentation needs its Key Binding JWT, over exactly what is presented, and expires after ten minutes', async () => {
+  const credential = await issue(licenceInput(cast.approval, cast.alice));
+  const presentation = await present('alice', credential.id, ['age_equal_or_over.18']);
+  const [jwt, container, age, kb] = presentation.split('~');
+  const refusal = async (p: string) => (await verify(p)).json().code;
+  assert.equal(await refusal(`${jwt}~${container}~${age}~`), 'credentials.key-binding-missing');
+  assert.equal(await refusal(`${jwt}~${container}~${kb}`), 'credentials.key-binding-invalid', 'a disclosure dropped after signing: sd_hash differs');
+  const [kh, kp, ks] = kb!.split('.');
+  const kbPayload = JSON.parse(Buffer.from(kp!, 'base64url').toString('utf8'));
+  const elsewhere = Buffer.from(JSON.stringify({ ...kbPayload, aud: 'https://verifier.elsewhere.example' })).toString('base64url');
+  assert.equal(await refusal(`${jwt}~${container}~${age}~${kh}.${elsewhere}.${ks}`), 'credentials.key-binding-invalid');
+  // A well-formed Key Binding JWT over exactly this presentation, signed by any key but the holder's.
+  const stranger = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const sdHash = crypto.createHash('sha256').update(`${jwt}~${container}~${age}~`).digest('base64url');
+  assert.equal(sdHash, kbPayload.sd_hash);
+  const forged = await new Jwt({ header: { typ: 'kb+jwt', alg: 'ES256' }, payload: kbPayload }).sign(es256Signer(stranger.privateKey));
+  assert.equal(await refusal(`${jwt}~${container}~${age}~${forged}`), 'credentials.key-binding-invalid');
+  const now = Date.now();
+  assert.equal((await verifyPresentation(t.db, presentation, new Date(now + 9 * 60_000))).valid, true);
+  await assert.rejects(verifyPresentation(t.db, presentation, new Date(now + 11 * 60_000)), { code: 'credentials.presentation-expired' });
 });
 
 test('revocation by the issuing department shows in the status list and the verifier at once; others may not revoke', async () => {

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { makeDivisions } from '../../helpers/factories.ts';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
-import { loadCredentialDemo, removeCredentialDemo, verifyPresentation } from '../../../src/services/credentials/index.ts';
-import { presentCredential } from '../../../src/services/credentials/credentials.ts';
-import { makeCitizen } from './factories.ts';
+import { loadCredentialDemo, presentCredential, removeCredentialDemo, verifyPresentation } from '../../../src/services/credentials/index.ts';
+import { citizenActor, makeCitizen } from './factories.ts';
 
 let t: TestDb;
 before(async () => {
@@ -32,8 +31,7 @@ test('the demo issues six certificates through issueCredential, revokes one, and
   const { rows } = await t.db.query<{ id: string; holder: string; revoked: boolean }>(
     `SELECT c.id, c.holder_user_id AS holder, c.revoked_at IS NOT NULL AS revoked FROM credentials c WHERE c.type = 'residence-certificate' ORDER BY c.revoked_at NULLS FIRST`);
   const presentAs = (row: { id: string; holder: string }) => withTransaction(t.db, (tx) =>
-    presentCredential({ tx, actor: { kind: 'citizen', id: String(row.holder), name: 'x', roles: ['citizen'], grants: new Set(['credentials.wallet.read']),
-      jurisdiction: { root: null, prefix: null, covers: () => false }, departmentId: null }, now: new Date() }, { id: row.id, disclose: ['age_equal_or_over.18'] }));
+    presentCredential({ tx, actor: citizenActor(Number(row.holder)), now: new Date() }, { id: row.id, disclose: ['age_equal_or_over.18'] }));
   const valid = await verifyPresentation(t.db, (await presentAs(rows[0]!)).presentation);
   assert.deepEqual(valid.claims, { age_equal_or_over: { 18: true } });
   const revoked = rows.find((r) => r.revoked)!;

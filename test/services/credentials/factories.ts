@@ -3,6 +3,13 @@ import type { Db, Queryable } from '../../../src/kernel/db/index.ts';
 import { makeDepartment, makeDivisions, makeStaff, testPassword } from '../../helpers/factories.ts';
 import { hashPassword } from '../../../src/kernel/auth/passwords.ts';
 import type { IssueCredential } from '../../../src/services/credentials/index.ts';
+import { jurisdictionOf, type Actor } from '../../../src/kernel/auth/index.ts';
+
+/** The actor a logged-in citizen acts as, for calling commands directly. */
+export const citizenActor = (id: number): Actor => ({
+  kind: 'citizen', id: String(id), name: 'citizen', roles: ['citizen'], grants: new Set(['credentials.wallet.read']),
+  jurisdiction: jurisdictionOf(null), departmentId: null,
+});
 
 const sharedHash = hashPassword(testPassword);
 

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Descriptions, Input, Result, Space, Typography } f
 import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem } from '../api';
-import { claimValue, day, localized, type Verification } from './credentials';
+import { claimValue, day, localized, moment, type Verification } from './credentials';
 
 type Outcome = { verification: Verification } | { problem: ApiProblem };
 
@@ -49,6 +49,7 @@ export default function VerifyPage() {
             { key: 'issuer', label: t('credentials.issuer'), children: outcome.verification.issuer.name },
             { key: 'issued', label: t('credentials.issuedAt'), children: day(outcome.verification.issuedAt) },
             { key: 'until', label: t('credentials.validUntil'), children: outcome.verification.validUntil ? day(outcome.verification.validUntil) : t('credentials.noExpiry') },
+            { key: 'presented', label: t('credentials.verify.presentedAt'), children: moment(outcome.verification.presentedAt) },
           ]} />
           <Typography.Title level={5} style={{ marginTop: 16 }}>{t('credentials.verify.disclosed')}</Typography.Title>
           {outcome.verification.claims.length === 0

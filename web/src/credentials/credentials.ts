@@ -39,6 +39,7 @@ export interface Verification {
   issuer: { iss: string; name: string };
   issuedAt: string | null;
   validUntil: string | null;
+  presentedAt: string | null;
   claims: ClaimView[];
 }
 
@@ -55,6 +56,9 @@ export function claimValue(value: unknown, t: TFunction): string {
 }
 
 export const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
+
+/** A time of day in the viewer's zone, for when a presentation was made. */
+export const moment = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
 /** The verifier page's link for a presentation: in the fragment, so it never reaches a server's logs. */
 export const verifyLink = (presentation: string) => `${window.location.origin}/verify#${presentation}`;
