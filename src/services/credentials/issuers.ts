@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Ctx } from '../../kernel/auth/index.ts';
+import { loadConfig } from '../../kernel/config/index.ts';
 import type { Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
@@ -14,8 +15,14 @@ import { findDepartment } from '../../kernel/org/index.ts';
 import { secret } from '../../kernel/secrets.ts';
 import { assertIssuerStaff, credentialActions } from './policy.ts';
 
-/** Base of issuer identifiers and status list URLs: where outside verifiers reach this platform. */
-export const publicBaseUrl = () => (process.env.YIWANG_PUBLIC_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+/**
+ * Base of issuer identifiers and status list URLs: where outside verifiers reach this platform
+ * (`YIWANG_PUBLIC_URL`; by default the address the platform listens on).
+ */
+export function publicBaseUrl(): string {
+  const { host, port } = loadConfig();
+  return (process.env.YIWANG_PUBLIC_URL ?? `http://${host}:${port}`).replace(/\/+$/, '');
+}
 
 export interface Issuer {
   departmentId: number;
