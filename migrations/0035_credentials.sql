@@ -47,8 +47,10 @@ CREATE TABLE credentials (
   sd_jwt               text NOT NULL,
   kid                  text NOT NULL REFERENCES credential_issuer_keys (kid),
   -- the private half of the credential's holder key (its `cnf`), sealed like issuer keys; the wallet
-  -- service signs Key Binding JWTs with it for the logged-in holder only
-  holder_key           bytea NOT NULL,
+  -- service signs Key Binding JWTs with it for the logged-in holder only. NULL once the credential is
+  -- bound to a key on the holder's device, which the platform never sees.
+  holder_key           bytea,
+  device_bound_at      timestamptz,
   status_list_id       bigint NOT NULL REFERENCES credential_status_lists (id),
   status_index         int NOT NULL,
   issued_at            timestamptz NOT NULL,

@@ -14,7 +14,7 @@ import { appendToLedger } from '../../kernel/ledger/index.ts';
 import { ensureIssuer, openPrivateKey, publicBaseUrl, sealPrivateKey, signingKey, type SigningKey } from './issuers.ts';
 import { assertIssuerStaff, credentialActions, registerScope } from './policy.ts';
 import { es256Signer, hasher, saltGenerator, signAlg } from './sdjwt.ts';
-import { allocateStatus, bumpStatusList } from './status.ts';
+import { allocateStatus, bumpStatusList, statusListUri } from './status.ts';
 import { ageThresholds, credentialTypeOf, type CredentialType } from './types.ts';
 
 export type ClaimValue = string | number | boolean;
@@ -59,6 +59,8 @@ export interface Credential {
   revokeReason: string | null;
   statusListId: number;
   statusIndex: number;
+  /** When the holder bound it to a key on their device; null while the platform keeps its holder key. */
+  deviceBoundAt: Date | null;
 }
 
 /** The claims of the credential, holder's first, all of them selectively disclosable. */
@@ -181,17 +183,19 @@ interface CredentialRow {
   revoke_reason: string | null;
   status_list_id: string;
   status_index: number;
+  device_bound_at: Date | null;
 }
 
 const credentialSelect = `SELECT c.id, c.type, c.vct, c.issuer_department_id, d.name AS issuer_name, d.division_code, c.holder_user_id,
     u.display_name AS holder_name, c.application_id, c.claims, c.issued_at, c.valid_until, c.revoked_at, c.revoke_reason, c.status_list_id,
-    c.status_index
+    c.status_index, c.device_bound_at
   FROM credentials c JOIN departments d ON d.id = c.issuer_department_id JOIN users u ON u.id = c.holder_user_id`;
 
 const credentialOf = (r: CredentialRow): Credential => ({
   id: r.id, type: r.type, vct: r.vct, issuerDepartmentId: Number(r.issuer_department_id), issuerName: r.issuer_name, divisionCode: r.division_code,
   holderUserId: Number(r.holder_user_id), holderName: r.holder_name, applicationId: r.application_id, claims: r.claims, issuedAt: r.issued_at,
   validUntil: r.valid_until, revokedAt: r.revoked_at, revokeReason: r.revoke_reason, statusListId: Number(r.status_list_id), statusIndex: r.status_index,
+  deviceBoundAt: r.device_bound_at,
 });
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -249,18 +253,32 @@ export async function revokeCredential(ctx: Ctx, input: { id: string; reason: st
   return (await findCredential(ctx.tx, input.id))!;
 }
 
-/** The audience of Key Binding JWTs made by this platform's wallet: its own verifier page. */
+/** The audience of Key Binding JWTs made for this platform's verifier. */
 export const presentationAudience = () => `${publicBaseUrl()}/verify`;
+
+/** What a Key Binding JWT must say, for the holder's device to sign when the platform holds no key. */
+export interface KeyBindingRequest {
+  iat: number;
+  aud: string;
+  nonce: string;
+}
+
+export interface Presentation {
+  presentation: string;
+  disclosed: string[];
+  /** Null when the presentation is complete; otherwise the device appends a KB-JWT with these claims. */
+  keyBinding: KeyBindingRequest | null;
+}
 
 /**
  * 出示: the holder cuts a presentation from their credential holding only the chosen claims, given as
- * paths (`name`, `age_equal_or_over.18`), closed by a Key Binding JWT (time, nonce, sd_hash) that the
- * wallet service signs with the credential's holder key for the logged-in holder. The platform keeps
- * that key, so this dates the presentation rather than proving a device: see docs/credentials.md §5.
+ * paths (`name`, `age_equal_or_over.18`). It is closed by a Key Binding JWT (time, nonce, sd_hash):
+ * signed here with the holder key the platform keeps, or, for a credential bound to the holder's
+ * device, left for the device to sign (`keyBinding`). See docs/credentials.md §5.
  */
-export async function presentCredential(ctx: Ctx, input: { id: string; disclose: string[] }): Promise<{ presentation: string; disclosed: string[] }> {
+export async function presentCredential(ctx: Ctx, input: { id: string; disclose: string[] }): Promise<Presentation> {
   assertCan(ctx.actor, credentialActions.hold);
-  const { rows } = await ctx.tx.query<{ sd_jwt: string; holder_user_id: string; claims: Record<string, unknown>; holder_key: Buffer }>(
+  const { rows } = await ctx.tx.query<{ sd_jwt: string; holder_user_id: string; claims: Record<string, unknown>; holder_key: Buffer | null }>(
     'SELECT sd_jwt, holder_user_id, claims, holder_key FROM credentials WHERE id = $1', [uuidPattern.test(input.id) ? input.id : null]);
   const row = rows[0];
   if (!row || String(row.holder_user_id) !== ctx.actor.id) throw notFound('credentials.credential', input.id);
@@ -274,10 +292,45 @@ export async function presentCredential(ctx: Ctx, input: { id: string; disclose:
     if (sub === undefined) frame[head!] = true;
     else if (frame[head!] !== true) frame[head!] = { ...(frame[head!] as object | undefined), [sub]: true };
   }
+  const keyBinding = { iat: Math.floor(ctx.now.getTime() / 1000), aud: presentationAudience(), nonce: crypto.randomBytes(16).toString('base64url') };
+  const disclosed = [...input.disclose].sort();
+  const presentationFrame = frame as PresentationFrame<SdJwtVcPayload>;
+  if (row.holder_key === null)
+    return { presentation: await new SDJwtVcInstance({ hasher }).present(row.sd_jwt, presentationFrame), disclosed, keyBinding };
   const holderKey = await openPrivateKey(ctx.tx, input.id, row.holder_key);
   const sdjwt = new SDJwtVcInstance({ hasher, kbSigner: es256Signer(holderKey), kbSignAlg: signAlg });
-  const presentation = await sdjwt.present(row.sd_jwt, frame as PresentationFrame<SdJwtVcPayload>, {
-    kb: { payload: { iat: Math.floor(ctx.now.getTime() / 1000), aud: presentationAudience(), nonce: crypto.randomBytes(16).toString('base64url') } },
+  return { presentation: await sdjwt.present(row.sd_jwt, presentationFrame, { kb: { payload: keyBinding } }), disclosed, keyBinding: null };
+}
+
+/**
+ * 绑定设备: re-signs the holder's credential with `cnf` set to a public key made on their device
+ * (WebCrypto, non-extractable), and drops the platform's holder key: from then on only that device
+ * can make presentations of it. Same claims, status entry and date of issue.
+ */
+export async function bindCredentialToDevice(ctx: Ctx, input: { id: string; jwk: crypto.JsonWebKey }): Promise<Credential> {
+  assertCan(ctx.actor, credentialActions.hold);
+  const credential = await findCredential(ctx.tx, input.id);
+  if (!credential || String(credential.holderUserId) !== ctx.actor.id) throw notFound('credentials.credential', input.id);
+  if (credential.revokedAt) throw new DomainError('credentials.already-revoked', { status: 409, field: 'id' });
+  const { kty, crv, x, y } = input.jwk;
+  let deviceKey: crypto.JsonWebKey;
+  try {
+    if (kty !== 'EC' || crv !== 'P-256' || 'd' in input.jwk) throw new Error('not a P-256 public key');
+    deviceKey = crypto.createPublicKey({ key: { kty, crv, x, y }, format: 'jwk' }).export({ format: 'jwk' });
+  } catch {
+    throw new DomainError('credentials.bad-device-key', { field: 'jwk' }, 'the device key must be a P-256 public JWK');
+  }
+  const issuer = await ensureIssuer(ctx.tx, credential.issuerDepartmentId);
+  const key = await signingKey(ctx.tx, issuer.departmentId);
+  const sdJwt = await signCredential(key, {
+    iss: issuer.issuer, vct: credential.vct, issuedAt: credential.issuedAt, validUntil: credential.validUntil ?? undefined,
+    status: { idx: credential.statusIndex, uri: statusListUri(credential.statusListId) }, holderKey: deviceKey, claims: credential.claims,
   });
-  return { presentation, disclosed: [...input.disclose].sort() };
+  await ctx.tx.query('UPDATE credentials SET sd_jwt = $2, kid = $3, holder_key = NULL, device_bound_at = $4 WHERE id = $1',
+    [input.id, sdJwt, key.kid, ctx.now]);
+  await appendToLedger(ctx.tx, {
+    actor: ctx.actor, action: 'credentials.credential.bound', object: { type: 'credential', id: input.id },
+    payload: { deviceKey, kid: key.kid }, at: ctx.now,
+  });
+  return (await findCredential(ctx.tx, input.id))!;
 }

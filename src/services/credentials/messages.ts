@@ -10,6 +10,7 @@ export const credentialMessages = {
   'credentials.holder-unknown': { zh: '持证人不存在', en: 'Unknown holder' },
   'credentials.department-unknown': { zh: '发证部门不存在', en: 'Unknown issuing department' },
   'credentials.issuer-without-key': { zh: '发证机关没有可用的签名密钥', en: 'The issuer has no signing key' },
+  'credentials.bad-device-key': { zh: '设备密钥应为 P-256 公钥', en: 'The device key must be a P-256 public key' },
   'credentials.already-revoked': { zh: '证照已被吊销', en: 'The credential is revoked already' },
   'credentials.malformed': { zh: '不是有效的 SD-JWT 证照出示', en: 'Not a valid SD-JWT presentation' },
   'credentials.unsupported-hash': { zh: '不支持的摘要算法', en: 'Unsupported digest algorithm' },
@@ -34,6 +35,7 @@ export const credentialMessages = {
 export const credentialLedgerActions = {
   'credentials.credential.issued': { zh: '签发电子证照', en: 'Credential issued' },
   'credentials.credential.revoked': { zh: '吊销电子证照', en: 'Credential revoked' },
+  'credentials.credential.bound': { zh: '证照绑定持证人设备', en: 'Credential bound to the holder\'s device' },
   'credentials.key.rotated': { zh: '轮换发证签名密钥', en: 'Issuer signing key rotated' },
   'credentials.demo.loaded': { zh: '载入电子证照演示数据', en: 'Credential demo loaded' },
 };

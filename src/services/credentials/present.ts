@@ -41,6 +41,7 @@ const base = (c: Credential, now: Date) => ({
   revokedAt: c.revokedAt?.toISOString() ?? null,
   revokeReason: c.revokeReason,
   applicationId: c.applicationId,
+  deviceBound: c.deviceBoundAt !== null,
 });
 
 /** The holder's card: every claim, since they are the holder's own. */

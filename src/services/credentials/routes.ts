@@ -2,7 +2,7 @@ import Type from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import { runCommand, type App } from '../../kernel/http/index.ts';
 import { DomainError, notFound } from '../../kernel/errors.ts';
-import { listIssuedCredentials, listMyCredentials, presentCredential, revokeCredential } from './credentials.ts';
+import { bindCredentialToDevice, listIssuedCredentials, listMyCredentials, presentCredential, revokeCredential } from './credentials.ts';
 import { findIssuerByCode, issuerJwks, rotateIssuerKey } from './issuers.ts';
 import { presentRegisterRow, presentVerification, presentWalletCard } from './present.ts';
 import { currentStatusList } from './status.ts';
@@ -23,6 +23,7 @@ async function verifyHandler(req: FastifyRequest<{ Body: { presentation: string 
 }
 const oneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const CredentialId = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const JwkCoordinate = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' });
 
 /** 电子证照 API for holders and issuers (under /api/v1/credentials). */
 export async function credentialRoutes(app: App) {
@@ -40,6 +41,13 @@ export async function credentialRoutes(app: App) {
     reply.code(201);
     return runCommand(req, presentCredential, { id: req.params.id, disclose: req.body.disclose });
   });
+
+  app.post('/:id/device-binding', {
+    schema: { tags, summary: '绑定设备 Bind the holder\'s credential to a key made on their device; presentations then need its signature',
+      params: CredentialId,
+      body: Type.Object({ jwk: Type.Object({ kty: Type.Literal('EC'), crv: Type.Literal('P-256'), x: JwkCoordinate, y: JwkCoordinate },
+        { additionalProperties: false }) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, bindCredentialToDevice, { id: req.params.id, jwk: req.body.jwk }, (c) => presentWalletCard(c)));
 
   app.get('/issued', {
     schema: { tags, summary: '发证登记 Credentials issued by the caller\'s department',

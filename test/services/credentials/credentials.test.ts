@@ -284,3 +284,37 @@ test('a credential naming a registered issuer but signed with a key it never had
   const res = await verify(forged);
   assert.deepEqual([res.statusCode, res.json().code], [422, 'credentials.unknown-key']);
 });
+
+test('bound to a key on the holder\'s device, a credential is presented only with that device\'s signature', async () => {
+  const credential = await issue(licenceInput(cast.approval, cast.alice));
+  const device = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { kty, crv, x, y } = device.publicKey.export({ format: 'jwk' });
+  const url = `/api/v1/credentials/${credential.id}/device-binding`;
+  assert.equal((await call('POST', url, 'bob', { jwk: { kty, crv, x, y } })).statusCode, 404);
+  const privateSent = await call('POST', url, 'alice', { jwk: { ...device.privateKey.export({ format: 'jwk' }) } });
+  assert.deepEqual([privateSent.statusCode, privateSent.json().field], [400, 'jwk.d'], 'a private key is refused before it is read');
+  const offCurve = await call('POST', url, 'alice', { jwk: { kty, crv, x, y: x } });
+  assert.deepEqual([offCurve.statusCode, offCurve.json().code, offCurve.json().field], [400, 'credentials.bad-device-key', 'jwk']);
+  const before = await present('alice', credential.id, ['name']);
+  const bound = await call('POST', url, 'alice', { jwk: { kty, crv, x, y } });
+  assert.equal(bound.statusCode, 200, bound.body);
+  assert.equal(bound.json().deviceBound, true);
+  assert.equal(await ledgerCount(t.db, 'credentials.credential.bound'), 1);
+  const stored = await t.db.query<{ holder_key: Buffer | null }>('SELECT holder_key FROM credentials WHERE id = $1', [credential.id]);
+  assert.equal(stored.rows[0]!.holder_key, null, 'the platform no longer holds a key that could present it');
+  // What the platform signed before binding names the old holder key: the verifier still takes it for its ten minutes.
+  assert.equal((await verify(before)).statusCode, 200);
+
+  const made = (await call('POST', `/api/v1/credentials/${credential.id}/presentations`, 'alice', { disclose: ['age_equal_or_over.18'] })).json();
+  assert.ok(made.presentation.endsWith('~'), 'no KB-JWT from the platform');
+  assert.equal((await verify(made.presentation)).json().code, 'credentials.key-binding-missing');
+  const sdHash = crypto.createHash('sha256').update(made.presentation).digest('base64url');
+  const kb = await new Jwt({ header: { typ: 'kb+jwt', alg: 'ES256' }, payload: { ...made.keyBinding, sd_hash: sdHash } }).sign(es256Signer(device.privateKey));
+  const verified = await verify(`${made.presentation}${kb}`);
+  assert.equal(verified.statusCode, 200, verified.body);
+  assert.deepEqual(verified.json().claims.map((c: { path: string }) => c.path), ['age_equal_or_over.18']);
+  assert.equal(verified.json().presentedAt, new Date(made.keyBinding.iat * 1000).toISOString());
+  const stranger = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const strangerKb = await new Jwt({ header: { typ: 'kb+jwt', alg: 'ES256' }, payload: { ...made.keyBinding, sd_hash: sdHash } }).sign(es256Signer(stranger.privateKey));
+  assert.equal((await verify(`${made.presentation}${strangerKb}`)).json().code, 'credentials.key-binding-invalid');
+});
