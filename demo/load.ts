@@ -17,6 +17,7 @@ import { withTransaction, type Db, type Queryable, type Tx } from '../src/kernel
 import { appendToLedger } from '../src/kernel/ledger/index.ts';
 import { loadHotlineDemo, removeHotlineDemo } from '../src/hotline/index.ts';
 import { loadServicesDemo, removeServicesDemo } from '../src/services/demo.ts';
+import { loadCredentialDemo, removeCredentialDemo } from '../src/services/credentials/index.ts';
 import { generateCity, type DemoCity, type Role } from './city.ts';
 import { personName, type Sex } from './names.ts';
 import { createRng } from './rng.ts';
@@ -117,6 +118,7 @@ async function removeCity(tx: Tx, seed: string): Promise<void> {
   // Tickets point at departments and divisions, so they go first.
   await removeHotlineDemo(tx, cityCodeOf(city));
   await removeServicesDemo(tx, cityCodeOf(city));
+  await removeCredentialDemo(tx, cityCodeOf(city));
   const citizens = demoCitizens(seed, countyCodesOf(city)).map((c) => c.username);
   const deleted = async (sql: string, params: unknown[]) => (await tx.query(sql, params)).rowCount ?? 0;
   const removed = {
@@ -189,6 +191,7 @@ async function insertCity(tx: Tx, seed: string, password: string): Promise<DemoS
   const holidayYears = await seedOfficialHolidays(tx);
   const hotline = await loadHotlineDemo(tx, { seed, cityCode: cityCodeOf(city) });
   await loadServicesDemo(tx, { seed });
+  await loadCredentialDemo(tx);
   const summary = {
     skipped: false as const, seed, divisions: d.length, departments: p.length, grids: g.length,
     staff: city.staff.length, citizens: citizens.length, holidayYears, hotlineTickets: hotline.tickets,

@@ -23,6 +23,8 @@ import { hubExchangeLedgerActions, hubExchangeMessages } from './hub/index.ts';
 import { hubExchangeRoutes, hubGatewayRoutes } from './hub/exchange/routes.ts';
 import { servicesLedgerActions, servicesMessages } from './services/index.ts';
 import { servicesRoutes } from './services/routes.ts';
+import { credentialLedgerActions, credentialMessages } from './services/credentials/index.ts';
+import { credentialPublicRoutes, credentialRoutes } from './services/credentials/routes.ts';
 
 
 export interface AppOptions {
@@ -44,8 +46,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerMessages(hotlineMessages);
   registerMessages(hubExchangeMessages);
   registerMessages(servicesMessages);
+  registerMessages(credentialMessages);
   for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions, hotlineLedgerActions, hubExchangeLedgerActions,
-    servicesLedgerActions]) registerLedgerActions(actions);
+    servicesLedgerActions, credentialLedgerActions]) registerLedgerActions(actions);
 
   await app.register(swagger, {
     openapi: {
@@ -79,6 +82,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(hubExchangeRoutes, { prefix: '/api/v1/hub' });
   await app.register(hubGatewayRoutes, { prefix: '/hub/v1' });
   await app.register(servicesRoutes, { prefix: '/api/v1/services' });
+  await app.register(credentialRoutes, { prefix: '/api/v1/credentials' });
+  await app.register(credentialPublicRoutes);
 
   const serveWeb = opts.serveWeb === true && fs.existsSync(path.join(webDist, 'index.html'));
   if (serveWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });

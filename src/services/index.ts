@@ -23,6 +23,7 @@ export {
 export { serviceFigures } from './figures.ts';
 export { acceptOffer, evaluatePolicy, listPolicies, myOffers, savePolicy, type Offer, type Policy, type PolicyInput, type PolicyRule } from './policies.ts';
 export { checkConditions, connectDepartmentToHub, prefillForm, type ConnectToHub } from './exchange.ts';
+export * from './credentials/index.ts';
 export { servicesLedgerActions, servicesMessages } from './messages.ts';
 
 // 超期督办: every ten minutes, overdue applications are flagged and escalated.
