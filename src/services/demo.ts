@@ -48,7 +48,7 @@ const eventsOf = (name: string) => eventWords.filter(([, words]) => words.test(n
 /** Items the walkthroughs use, with what they need beyond the common guide. */
 const featured: Record<string, { credential?: string; conditions?: { text: string; predicate?: string }[]; countersign?: boolean }> = {
   中国内地公民婚姻登记: { credential: 'marriage-certificate', conditions: [{ text: '男女双方均达到法定婚龄', predicate: 'age_over_22' }] },
-  居住证办理: { credential: 'residence-permit', conditions: [{ text: '在本区居住半年以上', predicate: 'resident_of_511602' }] },
+  居住证办理: { credential: 'residence-certificate', conditions: [{ text: '在本区居住半年以上', predicate: 'resident_of_511602' }] },
   个人独资企业设立登记: { credential: 'business-licence', conditions: [{ text: '投资人为具有完全民事行为能力的自然人', predicate: 'age_over_18' }] },
   '80周岁以上老年人高龄津贴发放': { conditions: [{ text: '年满80周岁且具有本区户籍', predicate: 'age_over_80' }] },
   临时救助: { countersign: true },

@@ -13,6 +13,7 @@ import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartmentByCode } from '../kernel/org/index.ts';
+import { credentialTypes } from './credentials/index.ts';
 import { checkFormSchema } from './forms.ts';
 import { servicesActions } from './policy.ts';
 
@@ -183,6 +184,8 @@ function checkItem(input: ItemInput): void {
   const keys = input.steps.map((s) => s.key);
   if (new Set(keys).size !== keys.length) throw new DomainError('services.step-key-twice', { field: 'steps' }, 'each step needs its own key');
   checkFormSchema(input.formSchema);
+  if (input.issuesCredentialType !== null && !(input.issuesCredentialType in credentialTypes))
+    throw new DomainError('services.credential-type-unknown', { field: 'issuesCredentialType' }, `no e-certificate type ${input.issuesCredentialType}`);
   const fields = Object.keys((input.formSchema as { properties?: object } | null)?.properties ?? {});
   const stray = input.prefill.find((p) => !fields.includes(p.field));
   if (stray) throw new DomainError('services.prefill-unknown-field', { field: 'prefill' }, `prefill names ${stray.field}, which the form does not have`);

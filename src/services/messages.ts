@@ -25,6 +25,8 @@ export const servicesMessages = {
   'services.decision-due': { zh: '下一环节为审批决定', en: 'The next step is the decision' },
   'services.step-pending': { zh: '前序环节尚未办理', en: 'Earlier steps are not done' },
   'services.countersign-same-officer': { zh: '会签须由另一名工作人员办理', en: 'A countersign needs a second, different officer' },
+  'services.credential-type-unknown': { zh: '未知的电子证照类型', en: 'Unknown e-certificate type' },
+  'services.credential-not-issuable': { zh: '该办件无法签发电子证照', en: 'No e-certificate can be issued for this application' },
   'services.rating.twice': { zh: '已评价过，不能重复评价', en: 'Already rated' },
   'services.rating.not-finished': { zh: '办结后才能评价', en: 'Only a finished application can be rated' },
   'services.rating.step-unknown': { zh: '该办件没有此环节', en: 'The application has no such step' },

@@ -8,6 +8,7 @@ import { systemActor, type Ctx } from '../kernel/auth/index.ts';
 import { loadCalendar } from '../kernel/calendar/index.ts';
 import { withTransaction, type Db } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
+import { issueOnApproval } from './certificates.ts';
 import { validateForm } from './forms.ts';
 import { getItem, type Step } from './items.ts';
 import { assertApplicant, assertHandler } from './policy.ts';
@@ -106,10 +107,12 @@ export async function decideApplication(ctx: Ctx, input: { id: number; approve: 
     throw new DomainError('services.step-pending', { status: 409, field: 'step', step: item.steps[app.stepIndex]!.key }, 'earlier steps are not done');
   const signed = await sign(ctx, app, step);
   if (!signed.complete) return signed.app;
-  return recordStep(ctx, signed.app, {
+  const decided = await recordStep(ctx, signed.app, {
     action: input.approve ? 'services.application.approved' : 'services.application.refused',
     to: input.approve ? 'approved' : 'refused', stepKey: step.key, note: reason, set: { reason, signed_by: [] },
   });
+  if (input.approve) await issueOnApproval(ctx, item, decided);
+  return decided;
 }
 
 /** 办结: the decision is delivered; the actual working days used are kept. */

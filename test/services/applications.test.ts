@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
 import { escalateOverdue } from '../../src/services/index.ts';
-import { makeServicesCity, pdf } from './factories.ts';
+import { itemInput, makeServicesCity, pdf } from './factories.ts';
 
 let t: TestApp;
 let city: Awaited<ReturnType<typeof makeServicesCity>>;
@@ -140,4 +140,21 @@ test('the sweep flags and escalates an application past its committed deadline, 
   await escalateOverdue(t.db, later);
   assert.equal(await ledgerCount(t.db, 'services.application.escalated'), count);
   assert.ok((await call('GET', '/applications?overdue=true', 'ga_officer')).json().items.some((a: { id: number }) => a.id === id));
+});
+
+test('approving an item that issues a certificate puts it in the applicant\'s wallet, signed by the department', async () => {
+  const item = (await t.app.inject({ method: 'POST', url: '/api/v1/services/items', headers: { cookie: cookies.admin! },
+    payload: itemInput(city.gaDeptCode, { code: '511C0009-RESIDENCE-1-00', name: '居住证明开具', issuesCredentialType: 'residence-certificate',
+      materials: [], formSchema: { type: 'object', required: ['address'], properties: { address: { type: 'string', minLength: 4 } } } }) })).json();
+  const bad = await t.app.inject({ method: 'POST', url: '/api/v1/services/items', headers: { cookie: cookies.admin! },
+    payload: itemInput(city.gaDeptCode, { code: '511C0010-X-1-00', issuesCredentialType: 'moon-pass' }) });
+  assert.deepEqual([bad.statusCode, bad.json().field], [400, 'issuesCredentialType']);
+  const app = (await call('POST', '/applications', 'citizen1', { itemId: item.id, form: { address: '广安区浓洄街道建设路1号' }, submit: true })).json();
+  for (const step of ['accept', 'advance']) await call('POST', `/applications/${app.id}/${step}`, 'ga_officer', {});
+  assert.equal((await call('POST', `/applications/${app.id}/decide`, 'ga_officer', { approve: true })).json().state, 'approved');
+  const wallet = (await t.app.inject({ method: 'GET', url: '/api/v1/credentials/mine', headers: { cookie: cookies.citizen1! } })).json();
+  const items = wallet.items ?? wallet;
+  const issued = items.find((c: { type: string }) => c.type === 'residence-certificate');
+  assert.ok(issued, 'the certificate is in the wallet');
+  assert.equal(JSON.stringify(issued).includes('广安区浓洄街道建设路1号'), true);
 });
