@@ -19,6 +19,8 @@ import { demoLedgerActions } from '../demo/load.ts';
 import { hotlineLedgerActions, hotlineMessages } from './hotline/index.ts';
 import { hotlineRoutes, open311Routes } from './hotline/routes.ts';
 import { orgRoutes } from './kernel/org/routes.ts';
+import { hubCatalogueLedgerActions, hubCatalogueMessages } from './hub/index.ts';
+import { ckanRoutes, hubCatalogueRoutes } from './hub/routes.ts';
 
 
 export interface AppOptions {
@@ -38,7 +40,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerMessages(ledgerMessages);
   registerMessages(orgMessages);
   registerMessages(hotlineMessages);
-  for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions, hotlineLedgerActions]) registerLedgerActions(actions);
+  registerMessages(hubCatalogueMessages);
+  for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions, hotlineLedgerActions, hubCatalogueLedgerActions]) registerLedgerActions(actions);
 
   await app.register(swagger, {
     openapi: {
@@ -69,6 +72,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(orgRoutes, { prefix: '/api/v1/org' });
   await app.register(hotlineRoutes, { prefix: '/api/v1/hotline' });
   await app.register(open311Routes, { prefix: '/open311/v2' });
+  await app.register(hubCatalogueRoutes, { prefix: '/api/v1/hub' });
+  await app.register(ckanRoutes, { prefix: '/api/3/action' });
 
   const serveWeb = opts.serveWeb === true && fs.existsSync(path.join(webDist, 'index.html'));
   if (serveWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
