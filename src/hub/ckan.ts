@@ -6,8 +6,7 @@
  */
 import type { Actor } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
-import { fieldsByResource, findResource, type Field, type Resource } from './entries.ts';
-import { canSeeEntry, isHubAdmin } from './policy.ts';
+import { fieldsByResource, viewResource, type Field, type Resource } from './entries.ts';
 import { searchCatalogue, type CatalogueQuery } from './search.ts';
 
 /** A CKAN error: `type` is CKAN's `__type`, `status` the HTTP status CKAN uses for it. */
@@ -99,8 +98,12 @@ export async function packageSearch(db: Queryable, actor: Actor, input: { q?: st
 }
 
 export async function packageShow(db: Queryable, actor: Actor, id: string) {
-  const resource = await findResource(db, id.toUpperCase());
-  if (!resource || !canSeeEntry(actor, resource, await isHubAdmin(db, actor))) throw new CkanError(404, 'Not Found Error', 'Not found');
+  let resource: Resource;
+  try {
+    resource = (await viewResource(db, actor, id.toUpperCase())).resource;
+  } catch {
+    throw new CkanError(404, 'Not Found Error', 'Not found');
+  }
   const codes = await departmentCodes(db, [resource.providerDepartmentId]);
   return ckanPackage(resource, resource.fields, codes.get(resource.providerDepartmentId)!);
 }

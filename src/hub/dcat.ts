@@ -19,7 +19,7 @@ const ACCESS: Record<string, string> = { unconditional: 'PUBLIC', conditional: '
 export const dcatExportLimit = 50_000;
 
 export async function dcatCatalogue(db: Queryable, actor: Actor, baseUrl: string) {
-  const page = await searchCatalogue(db, actor, { status: 'published', limit: dcatExportLimit, offset: 0 });
+  const page = await searchCatalogue(db, actor, { publishedOnly: true, limit: dcatExportLimit, offset: 0 });
   const fields = await fieldsByResource(db, page.items.map((r) => r.id));
   return {
     '@context': {

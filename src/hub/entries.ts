@@ -8,7 +8,7 @@ import type { Queryable, Tx } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartment } from '../kernel/org/index.ts';
-import { assertProvider, assertReviewer, canSeeEntry, hubActions, isHubAdmin } from './policy.ts';
+import { assertProvider, assertReviewer, canSeeEntry, hubActions, isHubAdmin, seesWorkingCopy } from './policy.ts';
 import { isMappingPath } from './rows.ts';
 import { searchDocument } from './search-text.ts';
 
@@ -315,12 +315,19 @@ export async function retireResource(ctx: Ctx, input: { code: string; note: stri
   return moveEntry(ctx, resource, 'retired', 'hub.resource.retired', input.note);
 }
 
-/** An entry as the actor may see it: 404 for a draft of another department, as if it did not exist. */
+/**
+ * An entry as the actor may see it: the provider and hub administrators see the working copy, others the
+ * published version while the next one is being prepared; 404 for a never-published draft of another
+ * department, as if it did not exist.
+ */
 export async function viewResource(db: Queryable, actor: Actor, code: string): Promise<{ resource: Resource; hubAdmin: boolean }> {
   const resource = await findResource(db, code);
   const hubAdmin = await isHubAdmin(db, actor);
-  if (!resource || !canSeeEntry(actor, resource, hubAdmin)) throw notFound('hub.resource', code);
-  return { resource, hubAdmin };
+  if (!resource) throw notFound('hub.resource', code);
+  if (canSeeEntry(actor, resource, hubAdmin)) return { resource, hubAdmin };
+  const published = seesWorkingCopy(actor, resource, hubAdmin) ? null : await findPublishedResource(db, code);
+  if (!published || !canSeeEntry(actor, published, hubAdmin)) throw notFound('hub.resource', code);
+  return { resource: { ...published, rowCount: resource.rowCount, qualityScore: resource.qualityScore }, hubAdmin };
 }
 
 export interface VersionSummary {

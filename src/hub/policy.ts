@@ -57,11 +57,16 @@ export function canSeeEntry(actor: Actor, entry: { status: string; openType: str
   return entry.status === 'published' || entry.status === 'retired' || hubAdmin || actor.departmentId === entry.providerDepartmentId;
 }
 
+/** Does the actor see the working copy, or (for a published entry whose next version is a draft) only the published version? */
+export const seesWorkingCopy = (actor: Actor, entry: { providerDepartmentId: number }, hubAdmin: boolean) =>
+  hubAdmin || actor.departmentId === entry.providerDepartmentId;
+
 /** SQL condition for the entries a list may show; `r` is the hub_resources alias. */
 export function entryScope(actor: Actor, hubAdmin: boolean, params: unknown[]): string {
   if (!hasGrant(actor, a.read)) return `(r.status = 'published' AND r.open_type = 'open')`;
   if (hubAdmin) return 'true';
-  if (actor.departmentId === null) return `r.status IN ('published', 'retired')`;
+  const visible = `(r.status IN ('published', 'retired') OR r.published_version IS NOT NULL)`;
+  if (actor.departmentId === null) return visible;
   params.push(actor.departmentId);
-  return `(r.status IN ('published', 'retired') OR r.provider_department_id = $${params.length})`;
+  return `(${visible} OR r.provider_department_id = $${params.length})`;
 }

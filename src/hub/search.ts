@@ -6,7 +6,7 @@
 import type { Actor } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { resourceSelect, type Resource } from './entries.ts';
-import { entryScope, isHubAdmin } from './policy.ts';
+import { entryScope, isHubAdmin, seesWorkingCopy } from './policy.ts';
 import { searchQuery } from './search-text.ts';
 
 export interface CatalogueQuery {
@@ -16,6 +16,8 @@ export interface CatalogueQuery {
   sensitivity?: string;
   openType?: string;
   status?: string;
+  /** Only entries in use (with a published version, not retired), each shown as published. */
+  publishedOnly?: boolean;
   limit: number;
   offset: number;
 }
@@ -35,7 +37,9 @@ export interface CataloguePage {
 /** Matching entries, best match first (newest first without a text query), with facet counts over all matches. */
 export async function searchCatalogue(db: Queryable, actor: Actor, query: CatalogueQuery): Promise<CataloguePage> {
   const params: unknown[] = [];
-  const where = [entryScope(actor, await isHubAdmin(db, actor), params)];
+  const hubAdmin = await isHubAdmin(db, actor);
+  const where = [entryScope(actor, hubAdmin, params)];
+  if (query.publishedOnly) where.push(`r.published_version IS NOT NULL AND r.status <> 'retired'`);
   const text = query.q ? searchQuery(query.q) : null;
   let rank = 'extract(epoch FROM r.updated_at)';
   if (text !== null) {
@@ -72,5 +76,18 @@ export async function searchCatalogue(db: Queryable, actor: Actor, query: Catalo
   for (const row of facetRows.rows)
     facets[row.facet].push(row.label === null ? { value: row.value, count: row.count } : { value: row.value, label: row.label, count: row.count });
   for (const list of Object.values(facets)) list.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  return { total: facets.status.reduce((sum, f) => sum + f.count, 0), items: pageRows.rows, facets };
+  const items = await publishedWhereDue(db, pageRows.rows,
+    (r) => r.status !== 'published' && r.status !== 'retired' && (query.publishedOnly === true || !seesWorkingCopy(actor, r, hubAdmin)));
+  return { total: facets.status.reduce((sum, f) => sum + f.count, 0), items, facets };
+}
+
+/** Replaces the entries `due` picks (a draft of the next version) with their published version. */
+async function publishedWhereDue(db: Queryable, rows: Omit<Resource, 'fields'>[], due: (r: Omit<Resource, 'fields'>) => boolean) {
+  const ids = rows.filter(due).map((r) => r.id);
+  if (ids.length === 0) return rows;
+  const { rows: versions } = await db.query<{ entry: Resource }>(
+    `SELECT v.entry FROM hub_resources r JOIN hub_resource_versions v ON v.resource_id = r.id AND v.version = r.published_version
+      WHERE r.id = ANY($1::bigint[])`, [ids]);
+  const byId = new Map(versions.map(({ entry: { fields: _f, ...entry } }) => [entry.id, entry]));
+  return rows.map((r) => (byId.has(r.id) ? { ...byId.get(r.id)!, rowCount: r.rowCount, qualityScore: r.qualityScore } : r));
 }
