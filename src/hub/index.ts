@@ -14,4 +14,4 @@ export { searchCatalogue, type CataloguePage, type CatalogueQuery } from './sear
 export { createSystem, findSystem, issueSystemToken, listSystems, systemOfActor, type System } from './systems.ts';
 export { hubActions, hubAdminDepartmentKind, isHubAdmin } from './policy.ts';
 export { hubCatalogueLedgerActions, hubCatalogueMessages } from './messages.ts';
-export { loadHubDemo, type HubDemoSummary } from './demo.ts';
+export { loadHubDemo, removeHubDemo, type HubDemoSummary } from './demo.ts';
