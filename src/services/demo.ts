@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { systemActor } from '../kernel/auth/index.ts';
+import { systemActor, type Ctx } from '../kernel/auth/index.ts';
+import { definePredicate, findPredicate } from '../hub/index.ts';
 import { residentIdCheckChar } from '../kernel/checks/index.ts';
 import { loadCalendar } from '../kernel/calendar/index.ts';
 import type { Tx } from '../kernel/db/index.ts';
@@ -17,6 +18,8 @@ import { appendToLedger } from '../kernel/ledger/index.ts';
 import { createRng, type Rng } from '../../demo/rng.ts';
 import { personName } from '../../demo/names.ts';
 import { numberInBulk } from './applications.ts';
+import { connectDepartmentToHub } from './exchange.ts';
+import { evaluatePolicy, savePolicy, type PolicyInput } from './policies.ts';
 import { defaultSteps, kindOfTaskType, type ItemKind, type Material, type Step } from './items.ts';
 
 const itemsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../demo/data/service-items-511602.csv');
@@ -47,10 +50,12 @@ const eventsOf = (name: string) => eventWords.filter(([, words]) => words.test(n
 
 /** Items the walkthroughs use, with what they need beyond the common guide. */
 const featured: Record<string, { credential?: string; conditions?: { text: string; predicate?: string }[]; countersign?: boolean }> = {
-  中国内地公民婚姻登记: { credential: 'marriage-certificate', conditions: [{ text: '男女双方均达到法定婚龄', predicate: 'age_over_22' }] },
-  居住证办理: { credential: 'residence-certificate', conditions: [{ text: '在本区居住半年以上', predicate: 'resident_of_511602' }] },
-  个人独资企业设立登记: { credential: 'business-licence', conditions: [{ text: '投资人为具有完全民事行为能力的自然人', predicate: 'age_over_18' }] },
-  '80周岁以上老年人高龄津贴发放': { conditions: [{ text: '年满80周岁且具有本区户籍', predicate: 'age_over_80' }] },
+  // the walkthrough's item: 广安区民政局, issues a marriage certificate; men's age (22) is checked by the registrar
+  中国内地公民婚姻登记: { credential: 'marriage-certificate', conditions: [{ text: '达到法定婚龄（女年满20周岁、男年满22周岁）', predicate: 'age-over-20' }] },
+  居住证办理: { credential: 'residence-certificate', conditions: [{ text: '申领人年满16周岁', predicate: 'age-over-16' }] },
+  个人独资企业设立登记: { credential: 'business-licence', conditions: [{ text: '投资人为具有完全民事行为能力的自然人（年满18周岁）', predicate: 'age-over-18' }] },
+  '80周岁以上老年人高龄津贴发放': { conditions: [{ text: '年满80周岁', predicate: 'age-over-80' }, { text: '具有广安区户籍', predicate: 'resident-guang-an' }] },
+  失业保险稳岗返还申领: {},
   临时救助: { countersign: true },
   // the walkthrough's item: 广安区民政局, no upload required, decided by one officer
   困难残疾人生活补贴: {},
@@ -89,7 +94,66 @@ function guideFor(item: { name: string; department: string }, kind: ItemKind, da
   ].join('\n');
 }
 
-export interface ServicesDemoSummary { items: number; featured: number; applications: number; ratings: number; rectifications: number }
+export interface ServicesDemoSummary {
+  items: number; featured: number; applications: number; ratings: number; rectifications: number; systems: number; offers: number; granted: number;
+}
+
+const demoActor = systemActor('demo');
+/** The hub demo's registers the services read: people (人口基本信息) and firms (企业登记信息). */
+const people = 'A01-0001-0001-0001';
+const firms = 'A02-0001-0001-0001';
+
+/** The questions the demo's conditions and policies ask: over the people register, and the firms' age. */
+const demoPredicates: Parameters<typeof definePredicate>[1][] = [
+  { code: 'age-over-18', name: '年满18周岁', resource: people, field: 'birth_date', operator: 'age_at_least', param: '18' },
+  { code: 'age-over-16', name: '年满16周岁', resource: people, field: 'birth_date', operator: 'age_at_least', param: '16' },
+  { code: 'age-over-20', name: '年满20周岁', resource: people, field: 'birth_date', operator: 'age_at_least', param: '20' },
+  { code: 'age-over-80', name: '年满80周岁', resource: people, field: 'birth_date', operator: 'age_at_least', param: '80' },
+  { code: 'resident-guang-an', name: '广安区户籍', resource: people, field: 'division_code', operator: 'equals_prefix', param: county },
+  { code: 'firm-older-than-1y', name: '成立满1年', resource: firms, field: 'registered_on', operator: 'age_at_least', param: '1' },
+];
+
+/**
+ * Connects the departments of the featured items to the hub (a 一网通办 system each, granted the applicant's
+ * name and ID and the predicates their conditions ask), maps the forms' applicant fields to the people
+ * register, and sets up and evaluates the two demo policies of 不来即享.
+ */
+async function linkToHub(ctx: Ctx, featuredItems: { id: number; name: string; department: { id: number; code: string }; conditions: { predicate?: string }[] }[]) {
+  for (const predicate of demoPredicates) if (!(await findPredicate(ctx.tx, predicate.code))) await definePredicate(ctx, predicate);
+  const byDepartment = new Map<number, { code: string; asks: Set<string> }>();
+  for (const item of featuredItems) {
+    const entry = byDepartment.get(item.department.id) ?? { code: item.department.code, asks: new Set<string>() };
+    for (const c of item.conditions) if (c.predicate) entry.asks.add(c.predicate);
+    byDepartment.set(item.department.id, entry);
+  }
+  const { rows: names } = await ctx.tx.query<{ id: number; name: string }>('SELECT id, name FROM departments WHERE id = ANY($1)', [[...byDepartment.keys()]]);
+  for (const [departmentId, { code, asks }] of byDepartment)
+    await connectDepartmentToHub(ctx, {
+      departmentId, systemCode: `${code}-YWTB`, systemName: `${names.find((n) => n.id === departmentId)!.name}一网通办受理系统`,
+      reads: [{ resource: people, fields: ['id_number', 'name'] }], asks: [...asks].map((predicate) => ({ resource: people, predicate })),
+    });
+  await ctx.tx.query(`UPDATE services_items SET prefill = $2 WHERE id = ANY($1)`, [featuredItems.map((i) => i.id), JSON.stringify([
+    { field: 'applicantName', resource: people, resourceField: 'name' }, { field: 'idNumber', resource: people, resourceField: 'id_number' }])]);
+
+  const itemNamed = (name: string) => featuredItems.find((i) => i.name === name)!.id;
+  const inCounty = [{ field: 'division_code', op: 'prefix' as const, value: county }];
+  const policies: PolicyInput[] = [
+    { code: 'elderly-allowance', name: '高龄津贴主动发放', description: '广安区户籍、年满80周岁的老年人，系统比对后主动推送，一键确认即可领取',
+      itemId: itemNamed('80周岁以上老年人高龄津贴发放'), automatic: false, active: true,
+      rules: [{ predicate: 'age-over-80', expect: true, filter: inCounty }, { predicate: 'resident-guang-an', expect: true, filter: inCounty }] },
+    { code: 'new-firm-retention', name: '新设小微企业稳岗返还（免申即享）', description: '广安区成立未满1年的存续企业，无需申请，直接拨付',
+      itemId: itemNamed('失业保险稳岗返还申领'), automatic: true, active: true,
+      rules: [{ predicate: 'firm-older-than-1y', expect: false, filter: [...inCounty, { field: 'state', op: 'eq', value: '存续' }] }] },
+  ];
+  let offers = 0;
+  let granted = 0;
+  for (const policy of policies) {
+    const result = await evaluatePolicy(ctx, { id: (await savePolicy(ctx, policy)).id });
+    offers += result.offered;
+    granted += result.granted;
+  }
+  return { systems: byDepartment.size, offers, granted };
+}
 
 /** Loads the services demo for the demo city; the departments of 广安区 must exist. */
 export async function loadServicesDemo(tx: Tx, opts: { seed: string; now?: Date }): Promise<ServicesDemoSummary> {
@@ -149,8 +213,9 @@ export async function loadServicesDemo(tx: Tx, opts: { seed: string; now?: Date 
   const applied = items.filter((i) => i.full && !featured[i.name]?.conditions?.some((c) => c.predicate));
 
   const applications = await insertApplications(tx, rng, now, applied.map((i) => ({ ...i, id: idOf.get(i.code)! })));
-  const summary = { items: items.length, featured: items.filter((i) => i.full).length, ...applications };
-  await appendToLedger(tx, { actor: systemActor('demo'), action: 'services.demo.loaded', payload: summary, at: now });
+  const hub = await linkToHub({ tx, actor: demoActor, now }, items.filter((i) => i.full).map((i) => ({ ...i, id: idOf.get(i.code)! })));
+  const summary = { items: items.length, featured: items.filter((i) => i.full).length, ...applications, ...hub };
+  await appendToLedger(tx, { actor: demoActor, action: 'services.demo.loaded', payload: summary, at: now });
   return summary;
 }
 
@@ -264,9 +329,10 @@ async function insertApplications(tx: Tx, rng: Rng, now: Date, items: DemoItem[]
   return { applications: ids.length, ratings: ratings.length, rectifications: bad.length };
 }
 
-/** Removes the services data of a city (before its departments go): rectifications and ratings go with their applications. */
+/** Removes the services data of a city (before its departments go): offers go with their policies, ratings with their applications. */
 export async function removeServicesDemo(tx: Tx, cityCode: string): Promise<void> {
   const under = `${cityCode.slice(0, 4)}%`;
+  await tx.query('DELETE FROM services_policies WHERE division_code LIKE $1', [under]);
   await tx.query('DELETE FROM services_applications WHERE division_code LIKE $1', [under]);
   await tx.query('DELETE FROM services_items WHERE division_code LIKE $1', [under]);
 }

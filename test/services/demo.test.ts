@@ -41,3 +41,16 @@ test('a few thousand applications in every state, with ratings and rectification
     `SELECT count(*)::int AS n FROM services_applications WHERE state <> 'draft' AND receipt_number !~ '^511602-[0-9]{8}-[0-9]{7}$'`);
   assert.equal(receipts!.n, 0);
 });
+
+test('the featured items read the hub: each department has a granted system, forms are prefilled, the two policies found people', async () => {
+  const { rows: [items] } = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM services_items WHERE form_schema IS NOT NULL AND prefill <> '[]'`);
+  assert.ok(items!.n >= 40);
+  const { rows: policies } = await t.db.query<{ code: string; offers: number; granted: number }>(
+    `SELECT p.code, count(o.id)::int AS offers, count(o.id) FILTER (WHERE o.state = 'granted')::int AS granted
+       FROM services_policies p LEFT JOIN services_offers o ON o.policy_id = p.id GROUP BY p.code ORDER BY p.code`);
+  assert.deepEqual(policies.map((p) => p.code), ['elderly-allowance', 'new-firm-retention']);
+  const elderly = policies.find((p) => p.code === 'elderly-allowance')!;
+  const firms = policies.find((p) => p.code === 'new-firm-retention')!;
+  assert.ok(elderly.offers > 0 && elderly.granted === 0, 'elders are offered the allowance');
+  assert.ok(firms.granted > 0 && firms.granted === firms.offers, 'new firms are granted without applying');
+});
