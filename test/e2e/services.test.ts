@@ -1,13 +1,14 @@
-// 一网通办 in a real browser: find an item, apply, a clerk asks for a correction, the citizen corrects, the
-// clerk approves and finishes, the citizen rates 不满意, and the rectification task appears.
+// 一网通办 in a real browser: find an item, apply with the form prefilled from the hub, a clerk asks for a
+// correction, the citizen corrects, the clerk approves (the marriage certificate goes to the wallet) and
+// finishes, the citizen rates 不满意, and the rectification task appears.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoPassword } from '../../demo/load.ts';
 import { browserSuite, phone, wide } from './browser.ts';
 
 const suite = browserSuite('services', 'services-e2e');
-const { shot, sees, step } = suite;
-const itemName = '困难残疾人生活补贴';
+const { shot, sees, step, openPage } = suite;
+const itemName = '中国内地公民婚姻登记';
 let receipt = '';
 
 async function fitsScreen(where: string): Promise<void> {
@@ -30,7 +31,7 @@ describe('one-stop services', () => {
     const { page } = suite;
     await page.goto(`${suite.base}/services`);
     await sees('广安区政务服务网 · 一网通办');
-    await page.locator('.services-events').getByText(/^社会救助/).click();
+    await page.locator('.services-events').getByText(/^婚姻/).click();
     await page.locator('.ant-list-item').first().waitFor();
     await page.getByPlaceholder('搜索事项名称或编码').fill(itemName);
     await page.getByPlaceholder('搜索事项名称或编码').press('Enter');
@@ -42,6 +43,7 @@ describe('one-stop services', () => {
     await sees('办事指南');
     await sees('免提交：人口基本信息');
     await sees('承诺时限');
+    await sees('marriage-certificate');
     await shot('02-guide');
   });
 
@@ -58,24 +60,27 @@ describe('one-stop services', () => {
     await sees('办事指南');
   });
 
-  step('the citizen logs in to apply, fills the form and submits: a receipt number and a committed deadline', async () => {
+  step('the citizen logs in to apply: name and ID come from the hub; the rest is filled in and submitted', async () => {
     const { page } = suite;
     await page.getByRole('button', { name: '登录后在线申请' }).click();
     await suite.login('citizen1', demoPassword);
     await page.waitForURL(/\/my-services\/\d+$/);
     await sees('申请表');
     const form = page.locator('.ant-form');
-    await form.getByLabel('申请人姓名').fill('张小红');
-    await form.getByLabel('公民身份号码').fill('511602199001011234');
+    await form.locator('.ant-form-item', { hasText: '申请人姓名' }).getByText('已由共享数据自动填写').waitFor();
+    assert.match(await form.getByLabel('公民身份号码').inputValue(), /^5116\d{13}[\dX]$/);
+    assert.ok((await form.getByLabel('申请人姓名').inputValue()).length >= 2);
+    await shot('05-prefilled');
     await form.getByLabel('联系电话').fill('13812345678');
     await form.getByLabel('现居住地址').fill('广安区浓洄街道建设路1号');
-    await form.getByLabel(/申请事由/).fill('肢体残疾二级，无固定收入');
+    await form.getByLabel('另一方姓名').fill('李明');
+    await form.getByLabel(/申请事由/).fill('自愿结婚，申请结婚登记');
     await page.getByRole('button', { name: '提交申请' }).click();
     await sees(/已提交，受理编号/);
     await page.locator('.ant-descriptions').getByText('待受理').waitFor();
     receipt = (await page.locator('.mono').first().textContent())!.trim();
     assert.match(receipt, /^511602-\d{8}-\d{7}$/);
-    await shot('05-submitted');
+    await shot('06-submitted');
     await logout();
   });
 
@@ -86,10 +91,10 @@ describe('one-stop services', () => {
     await page.getByPlaceholder('受理编号、事项或申请人').press('Enter');
     await page.locator('.ant-table-row').getByText(receipt).click();
     await page.waitForURL(/\/service-queue\/\d+$/);
-    await page.getByLabel('意见').fill('请在申请事由中写明残疾证号');
+    await page.getByLabel('意见').fill('请在申请事由中写明双方均无配偶');
     await page.getByRole('button', { name: '一次性告知补正' }).click();
     await sees('补正中，计时暂停');
-    await shot('06-correction-asked');
+    await shot('07-correction-asked');
     await logout();
   });
 
@@ -97,8 +102,8 @@ describe('one-stop services', () => {
     const { page } = suite;
     await loginAt('/my-services', 'citizen1');
     await page.locator('.ant-list-item', { hasText: itemName }).getByRole('button', { name: '查看' }).click();
-    await sees('补正告知：请在申请事由中写明残疾证号');
-    await page.locator('.ant-form').getByLabel(/申请事由/).fill('肢体残疾二级，残疾证号51160219900101123442');
+    await sees('补正告知：请在申请事由中写明双方均无配偶');
+    await page.locator('.ant-form').getByLabel(/申请事由/).fill('自愿结婚，双方均无配偶，申请结婚登记');
     await page.getByRole('button', { name: '提交补正' }).click();
     await sees('补正已提交');
     // Asked before 受理, it goes back to the queue of applications waiting for acceptance.
@@ -119,13 +124,21 @@ describe('one-stop services', () => {
       await page.locator('.ant-descriptions').getByText(after).waitFor();
     }
     await sees(/实际用时 \d+ 个工作日/);
-    await shot('07-finished');
+    await shot('08-finished');
     await logout();
+  });
+
+  step('the marriage certificate issued on approval is in the citizen\'s wallet', async () => {
+    const { page } = suite;
+    await loginAt('/wallet', 'citizen1');
+    await page.getByText('结婚证').first().waitFor();
+    await page.getByText('广安区民政局').first().waitFor();
+    await shot('09-wallet');
   });
 
   step('the citizen rates the service 不满意, and a rectification task appears for the department', async () => {
     const { page } = suite;
-    await loginAt('/my-services', 'citizen1');
+    await openPage('我的办事', '/my-services');
     await page.locator('.ant-list-item', { hasText: itemName }).getByRole('button', { name: '查看' }).click();
     await sees('评价本次办事');
     await page.getByRole('radio', { name: '不满意', exact: true }).check();
@@ -134,7 +147,7 @@ describe('one-stop services', () => {
     await sees('已转整改');
     await page.setViewportSize(phone);
     await fitsScreen('application on a phone');
-    await shot('08-phone-rated');
+    await shot('10-phone-rated');
     await page.setViewportSize(wide);
     await logout();
     await loginAt('/service-ratings', 'ga_officer');
@@ -142,6 +155,6 @@ describe('one-stop services', () => {
     await row.getByText('补正要求没有一次说清').waitFor();
     await row.getByText('核实').waitFor();
     await sees('时限压缩');
-    await shot('09-rectification');
+    await shot('11-rectification');
   });
 });
