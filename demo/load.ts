@@ -16,6 +16,7 @@ import { seedOfficialHolidays } from '../src/kernel/calendar/index.ts';
 import { withTransaction, type Db, type Queryable, type Tx } from '../src/kernel/db/index.ts';
 import { appendToLedger } from '../src/kernel/ledger/index.ts';
 import { loadHotlineDemo, removeHotlineDemo } from '../src/hotline/index.ts';
+import { loadHubExchangeDemo, removeHubExchangeDemo } from '../src/hub/exchange-demo.ts';
 import { generateCity, type DemoCity, type Role } from './city.ts';
 import { personName, type Sex } from './names.ts';
 import { createRng } from './rng.ts';
@@ -115,6 +116,7 @@ async function removeCity(tx: Tx, seed: string): Promise<void> {
   const under = `${divisionPrefix(cityCodeOf(city))}%`;
   // Tickets point at departments and divisions, so they go first.
   await removeHotlineDemo(tx, cityCodeOf(city));
+  await removeHubExchangeDemo(tx, cityCodeOf(city));
   const citizens = demoCitizens(seed, countyCodesOf(city)).map((c) => c.username);
   const deleted = async (sql: string, params: unknown[]) => (await tx.query(sql, params)).rowCount ?? 0;
   const removed = {
@@ -186,6 +188,7 @@ async function insertCity(tx: Tx, seed: string, password: string): Promise<DemoS
 
   const holidayYears = await seedOfficialHolidays(tx);
   const hotline = await loadHotlineDemo(tx, { seed, cityCode: cityCodeOf(city) });
+  await loadHubExchangeDemo(tx, { seed, cityCode: cityCodeOf(city) });
   const summary = {
     skipped: false as const, seed, divisions: d.length, departments: p.length, grids: g.length,
     staff: city.staff.length, citizens: citizens.length, holidayYears, hotlineTickets: hotline.tickets,
