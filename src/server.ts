@@ -19,7 +19,8 @@ import { demoLedgerActions } from '../demo/load.ts';
 import { hotlineLedgerActions, hotlineMessages } from './hotline/index.ts';
 import { hotlineRoutes, open311Routes } from './hotline/routes.ts';
 import { orgRoutes } from './kernel/org/routes.ts';
-import { hubExchangeLedgerActions, hubExchangeMessages } from './hub/index.ts';
+import { hubCatalogueLedgerActions, hubCatalogueMessages, hubExchangeLedgerActions, hubExchangeMessages } from './hub/index.ts';
+import { ckanRoutes, hubCatalogueRoutes } from './hub/routes.ts';
 import { hubExchangeRoutes, hubGatewayRoutes } from './hub/exchange/routes.ts';
 
 
@@ -40,8 +41,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerMessages(ledgerMessages);
   registerMessages(orgMessages);
   registerMessages(hotlineMessages);
+  registerMessages(hubCatalogueMessages);
   registerMessages(hubExchangeMessages);
-  for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions, hotlineLedgerActions, hubExchangeLedgerActions]) registerLedgerActions(actions);
+  for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions, hotlineLedgerActions, hubCatalogueLedgerActions,
+    hubExchangeLedgerActions]) registerLedgerActions(actions);
 
   await app.register(swagger, {
     openapi: {
@@ -72,6 +75,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(orgRoutes, { prefix: '/api/v1/org' });
   await app.register(hotlineRoutes, { prefix: '/api/v1/hotline' });
   await app.register(open311Routes, { prefix: '/open311/v2' });
+  await app.register(hubCatalogueRoutes, { prefix: '/api/v1/hub' });
+  await app.register(ckanRoutes, { prefix: '/api/3/action' });
   await app.register(hubExchangeRoutes, { prefix: '/api/v1/hub' });
   await app.register(hubGatewayRoutes, { prefix: '/hub/v1' });
 

@@ -3,12 +3,12 @@
  * submitted for review, and published by a hub administrator; editing a published entry starts the next
  * version as a draft while the published one stays in use, and every published version stays readable.
  */
-import type { Actor, Ctx } from '../kernel/auth/index.ts';
+import { assertCan, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import type { Queryable, Tx } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartment } from '../kernel/org/index.ts';
-import { assertProvider, assertReviewer, canSeeEntry, isHubAdmin } from './policy.ts';
+import { assertProvider, assertReviewer, canSeeEntry, hubActions, isHubAdmin, seesWorkingCopy } from './policy.ts';
 import { isMappingPath } from './rows.ts';
 import { searchDocument } from './search-text.ts';
 
@@ -129,6 +129,16 @@ async function fieldsOf(db: Queryable, resourceId: number): Promise<Field[]> {
   return rows;
 }
 
+/** Fields of several entries at once, by resource id. */
+export async function fieldsByResource(db: Queryable, ids: readonly number[]): Promise<Map<number, Field[]>> {
+  const { rows } = await db.query<Field & { resourceId: number }>(
+    `SELECT resource_id AS "resourceId", code, name, type, length, sensitivity, level, masking, rules FROM hub_resource_fields
+      WHERE resource_id = ANY($1::bigint[]) ORDER BY resource_id, position`, [ids]);
+  const out = new Map<number, Field[]>(ids.map((id) => [id, []]));
+  for (const { resourceId, ...field } of rows) out.get(resourceId)!.push(field);
+  return out;
+}
+
 /** The working copy of an entry by code, with its fields; `lock` takes the row for an update. */
 export async function findResource(db: Queryable, code: string, lock = false): Promise<Resource | null> {
   const { rows } = await db.query<Omit<Resource, 'fields'>>(`${resourceSelect} WHERE r.code = $1${lock ? ' FOR UPDATE OF r' : ''}`, [code]);
@@ -223,6 +233,7 @@ async function assertSystemOf(tx: Queryable, systemId: number | undefined, depar
 
 /** 资源登记: a data officer registers a catalogue entry of their department, as a draft. */
 export async function createResource(ctx: Ctx, input: CreateEntry): Promise<Resource> {
+  assertCan(ctx.actor, hubActions.register);
   const departmentId = input.providerDepartmentId ?? ctx.actor.departmentId;
   if (departmentId === null) throw new DomainError('hub.provider-required', { field: 'providerDepartmentId' }, 'name the providing department');
   await assertProvider(ctx.tx, ctx.actor, departmentId);
@@ -304,12 +315,19 @@ export async function retireResource(ctx: Ctx, input: { code: string; note: stri
   return moveEntry(ctx, resource, 'retired', 'hub.resource.retired', input.note);
 }
 
-/** An entry as the actor may see it: 404 for a draft of another department, as if it did not exist. */
+/**
+ * An entry as the actor may see it: the provider and hub administrators see the working copy, others the
+ * published version while the next one is being prepared; 404 for a never-published draft of another
+ * department, as if it did not exist.
+ */
 export async function viewResource(db: Queryable, actor: Actor, code: string): Promise<{ resource: Resource; hubAdmin: boolean }> {
   const resource = await findResource(db, code);
   const hubAdmin = await isHubAdmin(db, actor);
-  if (!resource || !canSeeEntry(actor, resource, hubAdmin)) throw notFound('hub.resource', code);
-  return { resource, hubAdmin };
+  if (!resource) throw notFound('hub.resource', code);
+  if (canSeeEntry(actor, resource, hubAdmin)) return { resource, hubAdmin };
+  const published = seesWorkingCopy(actor, resource, hubAdmin) ? null : await findPublishedResource(db, code);
+  if (!published || !canSeeEntry(actor, published, hubAdmin)) throw notFound('hub.resource', code);
+  return { resource: { ...published, rowCount: resource.rowCount, qualityScore: resource.qualityScore }, hubAdmin };
 }
 
 export interface VersionSummary {

@@ -1,13 +1,18 @@
 /** 数据共享 (data hub): what other modules, the server, the CLI and the demo may use. */
-// Catalogue (目录, resources, rows, quality)
+// Catalogue (目录, resources, rows, quality, objections)
 export {
-  entryStates, fieldTypes, findPublishedResource, findResource, levels, maskings, openTypes, sensitivities, shareTypes,
-  type ApiMapping, type Field, type FieldRules, type Masking, type Resource,
+  createResource, entryStates, fieldTypes, findPublishedResource, findResource, levels, maskings, openTypes, reviewResource, sensitivities, shareTypes,
+  submitResource, updateResource, viewResource,
+  type ApiMapping, type CreateEntry, type Field, type FieldRules, type Masking, type Resource,
 } from './entries.ts';
+export { importRows, pushRows, type LoadReport, type RowError } from './loads.ts';
 export { maskValue } from './masking.ts';
+export { answerObjection, listObjections, raiseObjection, type Objection } from './objections.ts';
 export { readRows, type ReadRows, type RowCondition, type RowFilter } from './rows.ts';
-export { findSystem, issueSystemToken, systemOfActor, type System } from './systems.ts';
-export { hubActions, isHubAdmin } from './policy.ts';
+export { scoreQuality } from './quality.ts';
+export { searchCatalogue, type CataloguePage, type CatalogueQuery } from './search.ts';
+export { createSystem, findSystem, issueSystemToken, listSystems, systemOfActor, type System } from './systems.ts';
+export { hubActions, hubAdminDepartmentKind, isHubAdmin } from './policy.ts';
 export { hubCatalogueLedgerActions, hubCatalogueMessages } from './messages.ts';
 // Exchange (共享申请, 授权, 网关, 核验, 存证)
 export {

@@ -48,17 +48,25 @@ export async function assertReviewer(db: Queryable, actor: Actor): Promise<void>
   if (!(await isHubAdmin(db, actor))) throw new DomainError('hub.not-hub-admin', { status: 403 }, 'only hub administrators may review');
 }
 
-/** May the actor see an entry in this state? Published and retired entries: all staff; drafts: provider and admins. */
-export function canSeeEntry(actor: Actor, entry: { status: string; providerDepartmentId: number }, hubAdmin: boolean): boolean {
-  if (!hasGrant(actor, a.read)) return false;
+/**
+ * May the actor see an entry? Published and retired entries: all staff; drafts: provider and admins.
+ * Anyone (citizens, anonymous catalogue clients) sees the published entries open to the public (无条件开放).
+ */
+export function canSeeEntry(actor: Actor, entry: { status: string; openType: string; providerDepartmentId: number }, hubAdmin: boolean): boolean {
+  if (!hasGrant(actor, a.read)) return entry.status === 'published' && entry.openType === 'open';
   return entry.status === 'published' || entry.status === 'retired' || hubAdmin || actor.departmentId === entry.providerDepartmentId;
 }
 
+/** Does the actor see the working copy, or (for a published entry whose next version is a draft) only the published version? */
+export const seesWorkingCopy = (actor: Actor, entry: { providerDepartmentId: number }, hubAdmin: boolean) =>
+  hubAdmin || actor.departmentId === entry.providerDepartmentId;
+
 /** SQL condition for the entries a list may show; `r` is the hub_resources alias. */
 export function entryScope(actor: Actor, hubAdmin: boolean, params: unknown[]): string {
-  if (!hasGrant(actor, a.read)) return 'false';
+  if (!hasGrant(actor, a.read)) return `(r.status = 'published' AND r.open_type = 'open')`;
   if (hubAdmin) return 'true';
-  if (actor.departmentId === null) return `r.status IN ('published', 'retired')`;
+  const visible = `(r.status IN ('published', 'retired') OR r.published_version IS NOT NULL)`;
+  if (actor.departmentId === null) return visible;
   params.push(actor.departmentId);
-  return `(r.status IN ('published', 'retired') OR r.provider_department_id = $${params.length})`;
+  return `(${visible} OR r.provider_department_id = $${params.length})`;
 }

@@ -28,6 +28,7 @@ export interface CreateSystem {
 
 /** 登记信息系统: a data officer registers a system of their department (hub administrators: of any department). */
 export async function createSystem(ctx: Ctx, input: CreateSystem): Promise<System> {
+  assertCan(ctx.actor, hubActions.register);
   const departmentId = input.departmentId ?? ctx.actor.departmentId;
   if (departmentId === null) throw new DomainError('hub.provider-required', { field: 'departmentId' }, 'name the department');
   await assertProvider(ctx.tx, ctx.actor, departmentId);
