@@ -14,6 +14,7 @@ export { searchCatalogue, type CataloguePage, type CatalogueQuery } from './sear
 export { createSystem, findSystem, issueSystemToken, listSystems, systemOfActor, type System } from './systems.ts';
 export { hubActions, hubAdminDepartmentKind, isHubAdmin } from './policy.ts';
 export { hubCatalogueLedgerActions, hubCatalogueMessages } from './messages.ts';
+export { loadHubDemo, removeHubDemo, type HubDemoSummary } from './demo.ts';
 // Exchange (共享申请, 授权, 网关, 核验, 存证)
 export {
   askPredicate, callResource, performAsk, performCall, gatewayCaller, settleOutcome,
