@@ -19,6 +19,7 @@ import { loadHotlineDemo, removeHotlineDemo } from '../src/hotline/index.ts';
 import { loadServicesDemo, removeServicesDemo } from '../src/services/demo.ts';
 import { loadCredentialDemo, removeCredentialDemo } from '../src/services/credentials/index.ts';
 import { loadHubDemo, removeHubDemo } from '../src/hub/index.ts';
+import { loadHubExchangeDemo, removeHubExchangeDemo } from '../src/hub/exchange-demo.ts';
 import { generateCity, type DemoCity, type Role } from './city.ts';
 import { personName, type Sex } from './names.ts';
 import { createRng } from './rng.ts';
@@ -120,6 +121,7 @@ async function removeCity(tx: Tx, seed: string): Promise<void> {
   await removeHotlineDemo(tx, cityCodeOf(city));
   await removeServicesDemo(tx, cityCodeOf(city));
   await removeCredentialDemo(tx, cityCodeOf(city));
+  await removeHubExchangeDemo(tx, cityCodeOf(city));
   await removeHubDemo(tx, cityCodeOf(city));
   const citizens = demoCitizens(seed, countyCodesOf(city)).map((c) => c.username);
   const deleted = async (sql: string, params: unknown[]) => (await tx.query(sql, params)).rowCount ?? 0;
@@ -193,6 +195,7 @@ async function insertCity(tx: Tx, seed: string, password: string): Promise<DemoS
   const holidayYears = await seedOfficialHolidays(tx);
   const hotline = await loadHotlineDemo(tx, { seed, cityCode: cityCodeOf(city) });
   const hub = await loadHubDemo(tx, { seed, cityCode: cityCodeOf(city) });
+  await loadHubExchangeDemo(tx, { seed, cityCode: cityCodeOf(city) });
   await loadServicesDemo(tx, { seed });
   await loadCredentialDemo(tx);
   const summary = {

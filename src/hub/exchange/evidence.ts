@@ -149,8 +149,10 @@ export const recordHash = (row: EvidenceRow) => payloadHash(evidencePayload(evid
 export async function verifyEvidence(db: Queryable): Promise<{ checked: number; changed: string[]; unrecorded: string[] }> {
   const { rows } = await db.query<EvidenceRow & { ledger_hash: Buffer | null }>(
     `SELECT e.*, l.payload_hash AS ledger_hash FROM hub_evidence e
-       LEFT JOIN (SELECT object_id, payload_hash FROM ledger_entries WHERE object_type = 'hub-message'
-                  UNION ALL SELECT object_id, payload_hash FROM ledger_queue WHERE object_type = 'hub-message') l ON l.object_id = e.message_id::text`);
+       LEFT JOIN (SELECT object_id, payload_hash FROM ledger_entries WHERE object_type = 'hub-message' AND action ~ '^hub\\.(call|ask)\\.'
+                  UNION ALL
+                  SELECT object_id, payload_hash FROM ledger_queue WHERE object_type = 'hub-message' AND action ~ '^hub\\.(call|ask)\\.') l
+         ON l.object_id = e.message_id::text`);
   const changed: string[] = [];
   const unrecorded: string[] = [];
   for (const row of rows) {

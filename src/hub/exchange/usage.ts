@@ -85,7 +85,7 @@ export async function evidenceDetail(ctx: Ctx, input: { messageId: string }): Pr
     throw new DomainError('hub.evidence.not-found', { status: 404 }, input.messageId);
   const stored = await ctx.tx.query<EvidenceRow>('SELECT * FROM hub_evidence WHERE message_id = $1', [input.messageId]);
   const ledger = await ctx.tx.query<{ leaf_index: number }>(
-    `SELECT leaf_index FROM ledger_entries WHERE object_type = 'hub-message' AND object_id = $1`, [input.messageId]);
+    `SELECT leaf_index FROM ledger_entries WHERE object_type = 'hub-message' AND object_id = $1 AND action ~ '^hub\\.(call|ask)\\.'`, [input.messageId]);
   const ledgerEntry = ledger.rows[0] ? await getEntry(ctx.tx, ledger.rows[0].leaf_index) : null;
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hub.evidence.listed', object: { type: 'hub-evidence', id: input.messageId } });
   return { ...row, subject: row.subject === null ? null : String(maskValue(row.subject, 'partial')), recordHash: recordHash(stored.rows[0]!), ledgerEntry };

@@ -152,7 +152,7 @@ function NewRequest({ onClose }: { onClose: (saved: boolean) => void }) {
 
 interface DecisionForm { fields: string[]; masking: Record<string, string>; filterField?: string; filterOp?: 'eq' | 'prefix'; filterValue?: string;
   validity?: [Dayjs, Dayjs]; dailyQuota?: number; reason?: string }
-const decisionFields = ['fields', 'validUntil', 'dailyQuota', 'reason'];
+const decisionFields = ['fields', 'dailyQuota', 'reason'];
 
 /** 审批: approve with narrowed fields, masking, a row filter, validity and a daily quota, or refuse with a reason. */
 function Decide({ request, approve, onClose }: { request: SharingRequest; approve: boolean; onClose: (saved: boolean) => void }) {
