@@ -14,6 +14,16 @@ import {
 import type { ServiceItem } from './items.ts';
 
 const lookup = systemActor('services');
+// Systems change rarely; like the hub's own caches, a list a few seconds old is good enough.
+let systemsCache: { until: number; systems: ReturnType<typeof listSystems> } | null = null;
+function allSystems(ctx: Ctx): ReturnType<typeof listSystems> {
+  if (!systemsCache || systemsCache.until < Date.now()) {
+    const systems = listSystems(ctx.tx, lookup);
+    systemsCache = { until: Date.now() + 5_000, systems };
+    systems.catch(() => { systemsCache = null; });
+  }
+  return systemsCache.systems;
+}
 
 /**
  * The system through which the item's department reads: the first of its systems holding a valid grant on
@@ -21,7 +31,7 @@ const lookup = systemActor('services');
  * the department has no system at all.
  */
 async function departmentCaller(ctx: Ctx, departmentId: number, resourceId: number, predicateId: number | null): Promise<Caller | null> {
-  const systems = (await listSystems(ctx.tx, lookup)).filter((s) => s.departmentId === departmentId);
+  const systems = (await allSystems(ctx)).filter((s) => s.departmentId === departmentId);
   for (const system of systems) {
     const granted = await activeGrant(ctx.tx, system.id, resourceId, predicateId, ctx.now).then(() => true, () => false);
     if (granted) return { system, actor: ctx.actor };
