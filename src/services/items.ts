@@ -195,6 +195,10 @@ function checkItem(input: ItemInput): void {
 export async function saveItem(ctx: Ctx, input: ItemInput): Promise<ServiceItem> {
   const department = await departmentFor(ctx.tx, input.departmentCode);
   assertCan(ctx.actor, servicesActions.manageItems, department);
+  // Replacing an item by its code needs the right over the item as it is, too.
+  const { rows: [existing] } = await ctx.tx.query<{ divisionCode: string }>(
+    'SELECT division_code AS "divisionCode" FROM services_items WHERE code = $1', [input.code]);
+  if (existing) assertCan(ctx.actor, servicesActions.manageItems, existing);
   checkItem(input);
   const { rows: [saved] } = await ctx.tx.query<{ id: number; created: boolean }>(
     `INSERT INTO services_items (code, name, kind, item_group, department_id, division_code, implementing_body, level, legal_basis,

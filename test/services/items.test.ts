@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
+import { createTestApp, ledgerCount, makeDepartment, makeStaff, type TestApp } from '../helpers/factories.ts';
 import { itemInput, makeServicesCity } from './factories.ts';
 
 let t: TestApp;
@@ -78,4 +78,16 @@ test('export as CSV and import it back; an import keeps the good rows and report
   assert.deepEqual(report.errors.map((e: { row: number; field: string }) => [e.row, e.field]), [[2, 'kind'], [3, 'departmentCode']]);
   assert.equal((await call('GET', '/items?q=好的一行')).json().total, 1);
   assert.equal((await call('POST', '/items/import', 'citizen1', rows)).statusCode, 403);
+});
+
+test('an admin of another county cannot take over an item by saving its code under their own department', async () => {
+  const yc = await makeDepartment(t.db, { name: '岳池县民政局（二）', divisionCode: '511621000000' });
+  await makeStaff(t.db, { username: 'yc_admin', roles: ['dept_admin'], departmentId: yc });
+  const cookie = await t.login('yc_admin');
+  const { rows: [dept] } = await t.db.query<{ code: string }>('SELECT code FROM departments WHERE id = $1', [yc]);
+  const { rows: [item] } = await t.db.query<{ code: string }>('SELECT code FROM services_items WHERE id = $1', [city.item.id]);
+  const takeover = await t.app.inject({ method: 'POST', url: '/api/v1/services/items', headers: { cookie },
+    payload: itemInput(dept!.code, { code: item!.code, name: '被改走的事项' }) });
+  assert.equal(takeover.statusCode, 403);
+  assert.notEqual((await call('GET', `/items/${city.item.id}`)).json().name, '被改走的事项');
 });
