@@ -157,4 +157,35 @@ describe('one-stop services', () => {
     await sees('时限压缩');
     await shot('11-rectification');
   });
+
+  step('the admin edits an item\'s form as JSON (a broken schema is refused on the field) and evaluates a policy', async () => {
+    const { page } = suite;
+    await logout();
+    await loginAt('/service-items', 'admin');
+    await page.getByPlaceholder('事项名称或编码').fill(itemName);
+    await page.getByPlaceholder('事项名称或编码').press('Enter');
+    await page.getByRole('button', { name: `编辑表单 ${itemName}` }).click();
+    const editor = page.locator('.ant-modal');
+    await editor.getByLabel('申请表 JSON Schema').fill('{"type": "object", "properties": {"a": {"type": "nonsense"}}}');
+    await editor.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await editor.getByText('表单定义不是有效的 JSON Schema').first().waitFor();
+    await shot('12-form-editor');
+    await editor.getByRole('button', { name: /取\s*消|Cancel/ }).click();
+    await openPage('不来即享', '/service-policies');
+    const row = page.locator('.ant-table-row', { hasText: '高龄津贴主动发放' });
+    await row.getByRole('button', { name: '精准匹配' }).click();
+    await sees(/符合条件 \d+ 人/);
+    await shot('13-policies');
+  });
+
+  step('the portal reads in English too', async () => {
+    const { page } = suite;
+    await page.goto(`${suite.base}/services`);
+    await page.locator('.console-header').getByText('English').click();
+    await sees("Guang'an District one-stop services");
+    await page.locator('.services-events').getByText(/^Marriage/).click();
+    await page.locator('.ant-list-item').first().waitFor();
+    await shot('14-portal-en');
+    await page.locator('.console-header').getByText('中文').click();
+  });
 });
