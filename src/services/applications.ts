@@ -92,6 +92,14 @@ export async function readApplication(db: Queryable, actor: Actor, id: number): 
   return app;
 }
 
+/** An application opened by staff: the look at a person's case is itself on the ledger. */
+export async function viewApplication(db: Queryable, actor: Actor, id: number): Promise<Application> {
+  const app = await readApplication(db, actor, id);
+  if (actor.kind === 'staff')
+    await appendToLedger(db, { actor, action: 'services.application.viewed', object: { type: 'application', id: app.id }, payload: { id: app.id } });
+  return app;
+}
+
 export async function applicationHistory(db: Queryable, id: number): Promise<ApplicationStep[]> {
   const { rows } = await db.query<ApplicationStep>(
     `SELECT id, at, action, step_key AS "stepKey", actor_id AS "actorId", actor_name AS "actorName", from_state AS "fromState",

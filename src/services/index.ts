@@ -8,7 +8,7 @@ export {
   defaultSteps, type ItemInput, type ItemKind, type ServiceItem, type Step, type Material, type Condition, type PrefillRule,
 } from './items.ts';
 export {
-  applicationStates, findApplication, listApplications, readApplication, saveDraft, startApplication, submitApplication, uploadMaterial,
+  applicationStates, findApplication, listApplications, readApplication, saveDraft, startApplication, submitApplication, uploadMaterial, viewApplication,
   type Application, type ApplicationState, type Channel,
 } from './applications.ts';
 export {

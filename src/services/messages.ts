@@ -54,6 +54,7 @@ export const servicesLedgerActions = {
   'services.application.refused': { zh: '不予许可', en: 'Application refused' },
   'services.application.finished': { zh: '办结', en: 'Application finished' },
   'services.application.escalated': { zh: '超期督办', en: 'Overdue application escalated' },
+  'services.application.viewed': { zh: '查看办件', en: 'Application viewed' },
   'services.rating.given': { zh: '好差评', en: 'Rating given' },
   'services.rating.defaulted': { zh: '默认好评', en: 'Default rating' },
   'services.rectification.verified': { zh: '差评核实', en: 'Bad rating verified' },

@@ -2,8 +2,8 @@ import Type from 'typebox';
 import type { Ctx } from '../kernel/auth/index.ts';
 import { runCommand, type App } from '../kernel/http/index.ts';
 import {
-  applicationStates, channels, listApplications, readApplication, saveDraft, startApplication, submitApplication,
-  uploadMaterial, type Application, type ApplicationQuery, type StartApplication,
+  applicationStates, channels, listApplications, saveDraft, startApplication, submitApplication,
+  uploadMaterial, viewApplication, type Application, type ApplicationQuery, type StartApplication,
 } from './applications.ts';
 import {
   exportItems, getItem, importItems, ItemInput, itemKinds, itemsToCsv, lifeEventCounts, lifeEvents, listItems, parseItemFile, PrefillRule,
@@ -102,7 +102,7 @@ export async function servicesRoutes(app: App) {
 
   app.get('/applications/:id', { schema: { tags, summary: 'One application with its clocks, history and next actions', params: Id } },
     async (req) => {
-      const found = await readApplication(app.db, req.actor, req.params.id);
+      const found = await viewApplication(app.db, req.actor, req.params.id);
       return presentApplication(await loadApplicationView(app.db, found, await getItem(app.db, found.itemId), new Date()), req.actor);
     });
 

@@ -69,6 +69,9 @@ test('handling: 受理, 补正 pauses the clock and moves the deadline, 审查, 
   const { id } = await submitted();
   assert.equal((await call('POST', `/applications/${id}/accept`, 'yc_officer', {})).statusCode, 403);
   assert.equal((await call('POST', `/applications/${id}/accept`, 'citizen1', {})).statusCode, 403);
+  const viewed = await ledgerCount(t.db, 'services.application.viewed');
+  assert.equal((await call('GET', `/applications/${id}`, 'ga_officer')).statusCode, 200);
+  assert.equal(await ledgerCount(t.db, 'services.application.viewed'), viewed + 1);
   const queue = (await call('GET', '/applications?state=submitted', 'ga_officer')).json();
   assert.ok(queue.items.some((a: { id: number }) => a.id === id));
   assert.equal((await call('GET', '/applications', 'yc_officer')).json().total, 0);
