@@ -16,6 +16,10 @@ import { seedOfficialHolidays } from '../src/kernel/calendar/index.ts';
 import { withTransaction, type Db, type Queryable, type Tx } from '../src/kernel/db/index.ts';
 import { appendToLedger } from '../src/kernel/ledger/index.ts';
 import { loadHotlineDemo, loadHotlineOpsDemo, removeHotlineDemo } from '../src/hotline/index.ts';
+import { loadServicesDemo, removeServicesDemo } from '../src/services/demo.ts';
+import { loadCredentialDemo, removeCredentialDemo } from '../src/services/credentials/index.ts';
+import { loadHubDemo, removeHubDemo } from '../src/hub/index.ts';
+import { loadHubExchangeDemo, removeHubExchangeDemo } from '../src/hub/exchange-demo.ts';
 import { generateCity, type DemoCity, type Role } from './city.ts';
 import { personName, type Sex } from './names.ts';
 import { createRng } from './rng.ts';
@@ -76,7 +80,7 @@ const countyCodesOf = (city: DemoCity) => city.divisions.filter((d) => d.level =
 export type DemoSummary =
   | { skipped: true; seed: string; loadedAt: string }
   | { skipped: false; seed: string; divisions: number; departments: number; grids: number; staff: number; citizens: number; holidayYears: number[];
-      hotlineTickets: number };
+      hotlineTickets: number; hubEntries: number; hubRows: number };
 
 /** The seed and time of the demo in the database, or null when none was loaded. */
 export async function demoLoaded(db: Queryable): Promise<{ seed: string; loadedAt: string } | null> {
@@ -115,6 +119,10 @@ async function removeCity(tx: Tx, seed: string): Promise<void> {
   const under = `${divisionPrefix(cityCodeOf(city))}%`;
   // Tickets point at departments and divisions, so they go first.
   await removeHotlineDemo(tx, cityCodeOf(city));
+  await removeServicesDemo(tx, cityCodeOf(city));
+  await removeCredentialDemo(tx, cityCodeOf(city));
+  await removeHubExchangeDemo(tx, cityCodeOf(city));
+  await removeHubDemo(tx, cityCodeOf(city));
   const citizens = demoCitizens(seed, countyCodesOf(city)).map((c) => c.username);
   const deleted = async (sql: string, params: unknown[]) => (await tx.query(sql, params)).rowCount ?? 0;
   const removed = {
@@ -187,9 +195,14 @@ async function insertCity(tx: Tx, seed: string, password: string): Promise<DemoS
   const holidayYears = await seedOfficialHolidays(tx);
   const hotline = await loadHotlineDemo(tx, { seed, cityCode: cityCodeOf(city) });
   await loadHotlineOpsDemo({ tx, actor: demoActor, now: new Date() });
+  const hub = await loadHubDemo(tx, { seed, cityCode: cityCodeOf(city) });
+  await loadHubExchangeDemo(tx, { seed, cityCode: cityCodeOf(city) });
+  await loadServicesDemo(tx, { seed });
+  await loadCredentialDemo(tx);
   const summary = {
     skipped: false as const, seed, divisions: d.length, departments: p.length, grids: g.length,
     staff: city.staff.length, citizens: citizens.length, holidayYears, hotlineTickets: hotline.tickets,
+    hubEntries: hub.entries, hubRows: hub.rows,
   };
   await tx.query(`INSERT INTO kernel_settings (name, value) VALUES ('demo', $1)`,
     [JSON.stringify({ seed, loadedAt: new Date().toISOString() })]);

@@ -12,6 +12,7 @@ import { presentEntry } from './kernel/ledger/present.ts';
 import { startPlatform } from './start.ts';
 import { resetDemoCity } from '../demo/load.ts';
 import { importLayouts, importTickets, type ImportLayout } from './hotline/index.ts';
+import { verifyEvidence } from './hub/index.ts';
 
 /** One clear line for the operator instead of a stack trace, for the failures we expect. */
 function fail(error: unknown): never {
@@ -99,6 +100,16 @@ ledger.command('verify').description('recompute the whole log against the latest
     } else {
       const where = result.firstBadIndex === null ? 'in the signed checkpoint' : `at index ${result.firstBadIndex}`;
       console.error(`ledger verification FAILED ${where}: ${result.reason}`);
+      process.exitCode = 2;
+    }
+  }));
+ledger.command('verify-evidence').description('check every data hub call record (调用存证) against the payload hash of its ledger entry')
+  .action(() => withDatabase(async ({ db }) => {
+    const result = await verifyEvidence(db);
+    if (result.changed.length === 0 && result.unrecorded.length === 0) {
+      console.log(`evidence verified: ${result.checked} call records match their ledger entries`);
+    } else {
+      console.error(`evidence verification FAILED: changed ${result.changed.join(', ') || 'none'}; without ledger entry ${result.unrecorded.join(', ') || 'none'}`);
       process.exitCode = 2;
     }
   }));

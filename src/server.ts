@@ -19,6 +19,13 @@ import { demoLedgerActions } from '../demo/load.ts';
 import { hotlineLedgerActions, hotlineMessages } from './hotline/index.ts';
 import { hotlineOpsRoutes, hotlineRoutes, open311Routes } from './hotline/routes.ts';
 import { orgRoutes } from './kernel/org/routes.ts';
+import { hubCatalogueLedgerActions, hubCatalogueMessages, hubExchangeLedgerActions, hubExchangeMessages } from './hub/index.ts';
+import { ckanRoutes, hubCatalogueRoutes } from './hub/routes.ts';
+import { hubExchangeRoutes, hubGatewayRoutes } from './hub/exchange/routes.ts';
+import { servicesLedgerActions, servicesMessages } from './services/index.ts';
+import { servicesRoutes } from './services/routes.ts';
+import { credentialLedgerActions, credentialMessages } from './services/credentials/index.ts';
+import { credentialPublicRoutes, credentialRoutes } from './services/credentials/routes.ts';
 
 
 export interface AppOptions {
@@ -38,7 +45,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerMessages(ledgerMessages);
   registerMessages(orgMessages);
   registerMessages(hotlineMessages);
-  for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions, hotlineLedgerActions]) registerLedgerActions(actions);
+  registerMessages(hubCatalogueMessages);
+  registerMessages(hubExchangeMessages);
+  registerMessages(servicesMessages);
+  registerMessages(credentialMessages);
+  for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions, hotlineLedgerActions, hubCatalogueLedgerActions, hubExchangeLedgerActions,
+    servicesLedgerActions, credentialLedgerActions]) registerLedgerActions(actions);
 
   await app.register(swagger, {
     openapi: {
@@ -70,6 +82,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(hotlineRoutes, { prefix: '/api/v1/hotline' });
   await app.register(hotlineOpsRoutes, { prefix: '/api/v1/hotline' });
   await app.register(open311Routes, { prefix: '/open311/v2' });
+  await app.register(hubCatalogueRoutes, { prefix: '/api/v1/hub' });
+  await app.register(ckanRoutes, { prefix: '/api/3/action' });
+  await app.register(hubExchangeRoutes, { prefix: '/api/v1/hub' });
+  await app.register(hubGatewayRoutes, { prefix: '/hub/v1' });
+  await app.register(servicesRoutes, { prefix: '/api/v1/services' });
+  await app.register(credentialRoutes, { prefix: '/api/v1/credentials' });
+  await app.register(credentialPublicRoutes);
 
   const serveWeb = opts.serveWeb === true && fs.existsSync(path.join(webDist, 'index.html'));
   if (serveWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });

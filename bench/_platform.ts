@@ -1,0 +1,46 @@
+/** The platform as a child process for a benchmark: its own data directory and ports, started and stopped cleanly. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface BenchPlatform {
+  base: string;
+  dataDir: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+  login(username: string, password?: string): Promise<string>;
+}
+
+/** Starts `yiwang start` on a data directory under ./data (the demo loads on its first start). */
+export function startPlatform(name: string, port: number, pgPort: number): Promise<BenchPlatform> {
+  const dataDir = path.join(root, 'data', name);
+  const base = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, YIWANG_DATA_DIR: dataDir, PORT: String(port), YIWANG_PG_PORT: String(pgPort), DATABASE_URL: '' };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), 'start'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes('is ready at')) resolve({
+        base, dataDir, child,
+        stop: () => new Promise((done) => {
+          if (child.exitCode !== null) return done();
+          child.removeAllListeners('exit');
+          child.on('exit', () => done());
+          child.kill('SIGINT');
+        }),
+        async login(username, password = 'Yiwang@2026') {
+          const res = await fetch(`${base}/api/v1/auth/login`, {
+            method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+          if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${await res.text()}`);
+          return res.headers.get('set-cookie')!.split(';')[0]!;
+        },
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`start exited with ${code}: ${output}`)));
+  });
+}

@@ -1,0 +1,5 @@
+/** What the exchange side uses of the catalogue side (hub-core's contract), in one place. */
+export {
+  findPublishedResource, findSystem, isHubAdmin, listSystems, maskValue, maskings, readRows, systemOfActor,
+  type Field, type Resource, type RowFilter, type System,
+} from '../index.ts';

@@ -1,0 +1,163 @@
+/**
+ * 调用存证: one record per gateway call or question, answered or refused, written to hub_evidence and to
+ * the ledger in the same transaction. The HTTP gateway writes through an EvidenceWriter (group commit):
+ * the records of concurrent calls go in one transaction every few milliseconds and each call answers only
+ * after its batch committed, so a call whose evidence is lost returns no data (fail closed).
+ */
+import type { Actor } from '../../kernel/auth/index.ts';
+import type { Db, Queryable } from '../../kernel/db/index.ts';
+import { withTransaction } from '../../kernel/db/index.ts';
+import { DomainError } from '../../kernel/errors.ts';
+import { appendToLedger, payloadHash } from '../../kernel/ledger/index.ts';
+
+export interface EvidenceRecord {
+  messageId: string;
+  at: Date;
+  consumerSystemId: number;
+  consumerDepartmentId: number;
+  providerDepartmentId: number | null;
+  resourceId: number | null;
+  predicateId: number | null;
+  grantId: number | null;
+  subject: string | null;
+  key: string | null;
+  param: string | null;
+  fields: string[];
+  purpose: string;
+  caseId: string;
+  legalBasis: string | null;
+  requestHash: string;
+  responseHash: string | null;
+  /** HTTP status of the answer, and the problem code or 'ok'. */
+  status: number;
+  code: string;
+  durationMs: number;
+}
+
+/** The record as the ledger hashes it; rebuilt from the stored row it hashes the same (durations in ms to 3 places). */
+export function evidencePayload(r: EvidenceRecord) {
+  return { ...r, at: r.at.toISOString(), durationMs: Math.round(r.durationMs * 1000) / 1000 };
+}
+
+const ledgerActionOf = (r: EvidenceRecord) =>
+  `hub.${r.predicateId === null ? 'call' : 'ask'}.${r.status === 200 ? 'answered' : 'refused'}`;
+
+/** Writes evidence records and their ledger entries on `tx`; MUST run in the transaction the caller commits. */
+export async function writeEvidence(tx: Queryable, entries: { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'> }[]): Promise<void> {
+  if (entries.length === 0) return;
+  const col = <T>(pick: (r: EvidenceRecord) => T) => entries.map((e) => pick(e.record));
+  await tx.query(
+    `INSERT INTO hub_evidence (message_id, at, consumer_system_id, consumer_department_id, provider_department_id, resource_id,
+       predicate_id, grant_id, subject, lookup_key, param, fields, purpose, case_id, legal_basis, request_hash, response_hash,
+       status, code, duration_ms)
+     SELECT m, a, cs, cd, pd, r, p, g, s, k, pa, string_to_array(f, ','), pu, ca, lb, rq, rs, st, co, du
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
+         $18::int[], $19::text[], $20::numeric[])
+         AS t (m, a, cs, cd, pd, r, p, g, s, k, pa, f, pu, ca, lb, rq, rs, st, co, du)`,
+    [col((r) => r.messageId), col((r) => r.at), col((r) => r.consumerSystemId), col((r) => r.consumerDepartmentId),
+      col((r) => r.providerDepartmentId), col((r) => r.resourceId), col((r) => r.predicateId), col((r) => r.grantId),
+      col((r) => r.subject), col((r) => r.key), col((r) => r.param), col((r) => r.fields.join(',')), col((r) => r.purpose),
+      col((r) => r.caseId), col((r) => r.legalBasis), col((r) => r.requestHash), col((r) => r.responseHash),
+      col((r) => r.status), col((r) => r.code), col((r) => evidencePayload(r).durationMs)]);
+  await Promise.all(entries.map(({ record, actor }) => appendToLedger(tx, {
+    actor, action: ledgerActionOf(record), object: { type: 'hub-message', id: record.messageId },
+    purpose: record.purpose, payload: evidencePayload(record), at: record.at,
+  })));
+}
+
+interface Pending { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'>; done: (error?: unknown) => void }
+
+/**
+ * Group commit of evidence. `write` resolves once the record's batch committed and rejects with 503
+ * `hub.evidence-unavailable` when it did not. Batches start as soon as the event loop turns, so under load
+ * the records that arrive while a batch commits form the next one.
+ */
+export class EvidenceWriter {
+  private pending: Pending[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+  private readonly idle = new Set<() => void>();
+
+  constructor(private readonly db: Db, private readonly opts = { maxBatch: 400, maxInFlight: 3 }) {}
+
+  write(record: EvidenceRecord, actor: Pick<Actor, 'kind' | 'id'>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ record, actor, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
+      }
+    });
+  }
+
+  /** Resolves when every record handed in so far is written or failed (on shutdown). */
+  drained(): Promise<void> {
+    if (this.pending.length === 0 && this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.add(resolve));
+  }
+
+  private flush(): void {
+    while (this.pending.length > 0 && this.inFlight < this.opts.maxInFlight) {
+      const batch = this.pending.splice(0, this.opts.maxBatch);
+      this.inFlight++;
+      withTransaction(this.db, (tx) => writeEvidence(tx, batch))
+        .then(() => batch.forEach((p) => p.done()), (cause: unknown) => {
+          const error = new DomainError('hub.evidence-unavailable', { status: 503 }, `evidence not written: ${String(cause)}`);
+          batch.forEach((p) => p.done(error));
+        })
+        .finally(() => {
+          this.inFlight--;
+          this.flush();
+          if (this.pending.length === 0 && this.inFlight === 0) {
+            for (const resolve of this.idle) resolve();
+            this.idle.clear();
+          }
+        });
+    }
+  }
+}
+
+/** A stored hub_evidence row (SELECT *) as the record its ledger entry hashed. */
+export interface EvidenceRow {
+  message_id: string; at: Date; consumer_system_id: number; consumer_department_id: number; provider_department_id: number | null;
+  resource_id: number | null; predicate_id: number | null; grant_id: number | null; subject: string | null; lookup_key: string | null;
+  param: string | null; fields: string[]; purpose: string; case_id: string; legal_basis: string | null; request_hash: string;
+  response_hash: string | null; status: number; code: string; duration_ms: number;
+}
+
+export function evidenceFromRow(row: EvidenceRow): EvidenceRecord {
+  return {
+    messageId: row.message_id, at: row.at, consumerSystemId: row.consumer_system_id, consumerDepartmentId: row.consumer_department_id,
+    providerDepartmentId: row.provider_department_id, resourceId: row.resource_id, predicateId: row.predicate_id, grantId: row.grant_id,
+    subject: row.subject, key: row.lookup_key, param: row.param, fields: row.fields, purpose: row.purpose, caseId: row.case_id,
+    legalBasis: row.legal_basis, requestHash: row.request_hash, responseHash: row.response_hash, status: row.status, code: row.code,
+    durationMs: row.duration_ms,
+  };
+}
+
+/** The hash the ledger entry of this stored record must carry (hex); it differs once the row was changed by hand. */
+export const recordHash = (row: EvidenceRow) => payloadHash(evidencePayload(evidenceFromRow(row))).toString('hex');
+
+/**
+ * Checks every evidence row against the payload hash of its ledger entry (sequenced or still queued):
+ * a row changed in the database, or one without its entry, is named.
+ */
+export async function verifyEvidence(db: Queryable): Promise<{ checked: number; changed: string[]; unrecorded: string[] }> {
+  const { rows } = await db.query<EvidenceRow & { ledger_hash: Buffer | null }>(
+    `SELECT e.*, l.payload_hash AS ledger_hash FROM hub_evidence e
+       LEFT JOIN (SELECT object_id, payload_hash FROM ledger_entries WHERE object_type = 'hub-message' AND action ~ '^hub\\.(call|ask)\\.'
+                  UNION ALL
+                  SELECT object_id, payload_hash FROM ledger_queue WHERE object_type = 'hub-message' AND action ~ '^hub\\.(call|ask)\\.') l
+         ON l.object_id = e.message_id::text`);
+  const changed: string[] = [];
+  const unrecorded: string[] = [];
+  for (const row of rows) {
+    if (row.ledger_hash === null) unrecorded.push(row.message_id);
+    else if (row.ledger_hash.toString('hex') !== recordHash(row)) changed.push(row.message_id);
+  }
+  return { checked: rows.length, changed, unrecorded };
+}

@@ -1,0 +1,304 @@
+/**
+ * 共享网关: a consumer system reads a resource (call) or asks a predicate (ask) under a grant. Every step
+ * denies by default; every outcome about a known consumer (answered or refused) becomes one evidence record.
+ * The same functions serve the HTTP gateway (evidence by group commit) and other modules in-process
+ * (`callResource`, `askPredicate`: evidence on the caller's transaction).
+ */
+import crypto from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Actor, Ctx } from '../../kernel/auth/index.ts';
+import { checkCreditCode, checkResidentId } from '../../kernel/checks/index.ts';
+import type { Queryable } from '../../kernel/db/index.ts';
+import { DomainError } from '../../kernel/errors.ts';
+import { secret } from '../../kernel/secrets.ts';
+import { findPublishedResource, findSystem, maskValue, readRows, systemOfActor, type Field, type Resource, type System } from './catalogue.ts';
+import { writeEvidence, type EvidenceRecord } from './evidence.ts';
+import { activeGrant, type Grant } from './grants.ts';
+import { evaluatePredicate, findPredicate, predicateParam, type Answer } from './predicates.ts';
+import { chinaDayBounds, exchangeSetting, sha256Json, ttlCache } from './settings.ts';
+
+/** Who calls: a consumer system, and the actor acting for it (its API token, or an officer of its department). */
+export interface Caller {
+  system: System;
+  actor: Actor;
+}
+
+export interface CallInput {
+  resource: string;
+  subject?: string;
+  key?: string;
+  purpose: string;
+  caseId: string;
+  fields?: string[];
+}
+
+export interface CallAnswer {
+  messageId: string;
+  requestHash: string;
+  data: Record<string, unknown>[];
+}
+
+export interface AskInput {
+  predicate: string;
+  subject: string;
+  param?: string;
+  purpose: string;
+  caseId: string;
+}
+
+export interface AskAnswer {
+  answer: Answer;
+  asOf: string;
+  messageId: string;
+  requestHash: string;
+}
+
+/** What happened: the evidence to write, and either the answer or the refusal to give once it is written. */
+export interface Outcome<T> {
+  evidence: EvidenceRecord;
+  answer?: T;
+  refusal?: DomainError;
+  failure?: unknown;
+}
+
+const systemCache = ttlCache<System | null>(5_000);
+const resourceCache = ttlCache<Resource | null>(5_000);
+
+/** The system a bearer token speaks for: 401 without a token, 403 for a token tied to no system. */
+export async function gatewayCaller(db: Queryable, actor: Actor): Promise<Caller> {
+  if (actor.kind === 'anonymous') throw new DomainError('unauthenticated', { status: 401 }, 'an API token is required');
+  const system = await systemCache.get(actor.id, () => systemOfActor(db, actor));
+  if (!system) throw new DomainError('hub.not-a-system', { status: 403 }, 'the token is tied to no system');
+  return { system, actor };
+}
+
+/**
+ * For in-process callers: a token's system, or for an officer the department's system that holds a grant
+ * on the resource (any of its systems otherwise, so that the refusal is evidenced against it).
+ */
+async function callerFor(db: Queryable, actor: Actor, resourceId: number | null): Promise<Caller> {
+  if (actor.kind !== 'staff') return gatewayCaller(db, actor);
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT s.id FROM hub_systems s
+       LEFT JOIN hub_grants g ON g.consumer_system_id = s.id AND g.resource_id = $2 AND g.revoked_at IS NULL
+      WHERE s.department_id = $1 ORDER BY (g.id IS NULL), s.id LIMIT 1`, [actor.departmentId, resourceId]);
+  const system = rows[0] ? await findSystem(db, rows[0].id) : null;
+  if (!system) throw new DomainError('hub.no-system', { status: 403 }, 'the department has no system');
+  return { system, actor };
+}
+
+const cachedResource = (db: Queryable, code: string) => resourceCache.get(code, () => findPublishedResource(db, code));
+
+async function requireResource(db: Queryable, code: string): Promise<Resource> {
+  const resource = await cachedResource(db, code);
+  if (!resource) throw new DomainError('hub.resource.not-found', { status: 404, field: 'resource', resource: code }, `resource ${code}`);
+  return resource;
+}
+
+/** A resident ID (person) or unified social credit code (company), normalised; 400 naming `subject` otherwise. */
+function checkSubject(resource: Resource, subject: string, now: Date): string {
+  const checked = resource.subjectKind === 'company' ? checkCreditCode(subject) : resource.subjectKind === 'person' ? checkResidentId(subject, now) : null;
+  if (checked?.ok) return checked.value;
+  throw new DomainError('hub.subject.invalid', { field: 'subject', reason: checked?.reason ?? 'no-subject' }, checked?.message ?? 'the resource has no subject');
+}
+
+// A key is a code or a number: letters, digits and - _ . only, so nothing reaches a query or a mapping as syntax.
+const keyPattern = /^[\p{L}\p{N}_.-]{1,64}$/u;
+
+// Per-system calls in the current second (限流), and per-grant calls answered today (每日限额). In-process.
+const windows = new Map<number, { second: number; count: number }>();
+const quotaUse = new Map<number, { day: string; used: number }>();
+
+async function takeRate(db: Queryable, systemId: number, now: Date): Promise<void> {
+  const limit = await exchangeSetting(db, 'systemCallsPerSecond');
+  const second = Math.floor(now.getTime() / 1000);
+  const window = windows.get(systemId);
+  if (!window || window.second !== second) windows.set(systemId, { second, count: 1 });
+  else if (++window.count > limit) throw new DomainError('hub.rate-limited', { status: 429, retryAfter: 1, limit }, 'rate limit');
+}
+
+/** Reserves one call of the grant's daily quota; returns how to give it back when the call fails later. */
+async function reserveQuota(db: Queryable, grant: Grant, now: Date): Promise<() => void> {
+  if (grant.dailyQuota === null) return () => undefined;
+  const { day, start, next } = chinaDayBounds(now);
+  let use = quotaUse.get(grant.id);
+  if (!use || use.day !== day) {
+    // The first call of the day in this process counts what is on record already.
+    const { rows } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM hub_evidence WHERE grant_id = $1 AND status = 200 AND at >= $2', [grant.id, start]);
+    use = quotaUse.get(grant.id)?.day === day ? quotaUse.get(grant.id)! : { day, used: rows[0]!.n };
+    quotaUse.set(grant.id, use);
+  }
+  if (use.used >= grant.dailyQuota) {
+    const retryAfter = Math.ceil((next.getTime() - now.getTime()) / 1000);
+    throw new DomainError('hub.quota-exceeded', { status: 429, retryAfter, quota: grant.dailyQuota }, 'daily quota used up');
+  }
+  use.used++;
+  const reserved = use;
+  return () => void reserved.used--;
+}
+
+/** Runs one exchange: evidence is filled in as the checks pass, and a refusal ends it with its status. */
+async function exchange<T>(caller: Caller, request: { purpose: string; caseId: string; hashed: unknown }, now: Date,
+  body: (evidence: EvidenceRecord) => Promise<T>): Promise<Outcome<T>> {
+  const started = performance.now();
+  const evidence: EvidenceRecord = {
+    messageId: crypto.randomUUID(), at: now, consumerSystemId: caller.system.id, consumerDepartmentId: caller.system.departmentId,
+    providerDepartmentId: null, resourceId: null, predicateId: null, grantId: null, subject: null, key: null, param: null, fields: [],
+    purpose: request.purpose, caseId: request.caseId, legalBasis: null, requestHash: sha256Json({ system: caller.system.code, ...(request.hashed as object) }),
+    responseHash: null, status: 200, code: 'ok', durationMs: 0,
+  };
+  const outcome: Outcome<T> = { evidence };
+  try {
+    if (!request.purpose.trim() || !request.caseId.trim())
+      throw new DomainError('hub.purpose.required', { field: request.purpose.trim() ? 'caseId' : 'purpose' }, 'purpose and case id');
+    outcome.answer = await body(evidence);
+  } catch (error) {
+    if (error instanceof DomainError) {
+      outcome.refusal = error;
+      evidence.status = error.status;
+      evidence.code = error.code;
+    } else {
+      outcome.failure = error;
+      evidence.status = 500;
+      evidence.code = 'internal';
+    }
+  }
+  evidence.durationMs = performance.now() - started;
+  return outcome;
+}
+
+// 'hash' masking is an HMAC under a platform key, so a consumer cannot reverse it by hashing every possible ID.
+const maskingKey = ttlCache<Buffer>(3_600_000);
+const maskingKeyOf = (db: Queryable) => maskingKey.get('key', () => secret(db, 'hub-masking-hmac', () => crypto.randomBytes(32)));
+
+function project(row: Record<string, unknown>, fields: Field[], overrides: Grant['masking'], hashKey: Buffer): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) {
+    const rule = overrides[field.code] ?? field.masking;
+    if (rule !== 'drop') out[field.code] = maskValue(row[field.code] ?? null, rule, hashKey);
+  }
+  return out;
+}
+
+/** One read of a resource: grant, projection to granted fields, masking, row filter, quota and rate limit. */
+export function performCall(db: Queryable, caller: Caller, input: CallInput, now: Date): Promise<Outcome<CallAnswer>> {
+  const hashed = { resource: input.resource, subject: input.subject ?? null, key: input.key ?? null, fields: input.fields ?? null, purpose: input.purpose, caseId: input.caseId };
+  return exchange(caller, { ...input, hashed }, now, async (evidence) => {
+    await takeRate(db, caller.system.id, now);
+    const resource = await requireResource(db, input.resource);
+    evidence.resourceId = resource.id;
+    evidence.providerDepartmentId = resource.providerDepartmentId;
+    if (input.subject !== undefined) evidence.subject = checkSubject(resource, input.subject, now);
+    else if (input.key !== undefined) {
+      if (!keyPattern.test(input.key)) throw new DomainError('hub.key.invalid', { field: 'key' }, 'key');
+      evidence.key = input.key;
+    } else throw new DomainError('hub.subject.required', { field: 'subject' }, 'subject or key');
+    const grant = await activeGrant(db, caller.system.id, resource.id, null, now);
+    evidence.grantId = grant.id;
+    evidence.legalBasis = grant.legalBasis;
+    const wanted = input.fields ?? grant.fields;
+    const outside = wanted.find((code) => !grant.fields.includes(code));
+    if (outside !== undefined) throw new DomainError('hub.field.not-granted', { status: 403, field: 'fields', value: outside }, `field ${outside}`);
+    const fields = resource.fields.filter((f) => wanted.includes(f.code));
+    const release = await reserveQuota(db, grant, now);
+    try {
+      const rows = await readRows(db, resource, { subject: evidence.subject ?? undefined, key: evidence.key ?? undefined, filter: grant.rowFilter, limit: 100 });
+      const hashKey = await maskingKeyOf(db);
+      const data = rows.map((row) => project(row, fields, grant.masking, hashKey));
+      evidence.fields = fields.filter((f) => (grant.masking[f.code] ?? f.masking) !== 'drop').map((f) => f.code);
+      evidence.responseHash = sha256Json(data);
+      return { messageId: evidence.messageId, requestHash: evidence.requestHash, data };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  });
+}
+
+// 防探测: questions per consumer system × subject today, and the parameters tried per predicate. In-process.
+let probeDay = '';
+const probes = new Map<string, { count: number; params: Map<number, Set<string>> }>();
+
+async function checkProbing(db: Queryable, systemId: number, subject: string, predicateId: number, param: string | null, now: Date): Promise<void> {
+  const { day } = chinaDayBounds(now);
+  if (day !== probeDay) {
+    probes.clear();
+    probeDay = day;
+  }
+  const key = `${systemId}|${subject}`;
+  const seen = probes.get(key) ?? { count: 0, params: new Map<number, Set<string>>() };
+  probes.set(key, seen);
+  const perDay = await exchangeSetting(db, 'askPerSubjectPerDay');
+  if (seen.count >= perDay) throw new DomainError('hub.ask.subject-limit', { status: 429, retryAfter: Math.ceil((chinaDayBounds(now).next.getTime() - now.getTime()) / 1000), limit: perDay }, 'per-subject limit');
+  if (param !== null) {
+    const tried = seen.params.get(predicateId) ?? new Set<string>();
+    const distinct = await exchangeSetting(db, 'askDistinctParamsPerSubject');
+    if (!tried.has(param) && tried.size >= distinct)
+      throw new DomainError('hub.ask.probing', { status: 403, field: 'param', limit: distinct }, 'too many distinct parameters for one subject');
+    tried.add(param);
+    seen.params.set(predicateId, tried);
+  }
+  seen.count++;
+}
+
+/** One yes/no question: grant on the predicate, parameter check, anti-probing, quota; the answer, never the value. */
+export function performAsk(db: Queryable, caller: Caller, input: AskInput, now: Date): Promise<Outcome<AskAnswer>> {
+  const hashed = { predicate: input.predicate, subject: input.subject, param: input.param ?? null, purpose: input.purpose, caseId: input.caseId };
+  return exchange(caller, { ...input, hashed }, now, async (evidence) => {
+    await takeRate(db, caller.system.id, now);
+    const predicate = await findPredicate(db, input.predicate);
+    if (!predicate) throw new DomainError('hub.predicate.not-found', { status: 404, field: 'predicate' }, `predicate ${input.predicate}`);
+    evidence.predicateId = predicate.id;
+    const resource = await requireResource(db, predicate.resourceCode);
+    evidence.resourceId = resource.id;
+    evidence.providerDepartmentId = resource.providerDepartmentId;
+    evidence.subject = checkSubject(resource, input.subject, now);
+    const grant = await activeGrant(db, caller.system.id, resource.id, predicate.id, now);
+    evidence.grantId = grant.id;
+    evidence.legalBasis = grant.legalBasis;
+    const param = predicateParam(predicate, input.param);
+    evidence.param = param;
+    await checkProbing(db, caller.system.id, evidence.subject, predicate.id, param, now);
+    const release = await reserveQuota(db, grant, now);
+    try {
+      const rows = await readRows(db, resource, { subject: evidence.subject, filter: grant.rowFilter, limit: 20 });
+      const answer = evaluatePredicate(predicate, param, rows, chinaDayBounds(now).day);
+      const asOf = now.toISOString();
+      evidence.responseHash = sha256Json({ answer, asOf });
+      return { answer, asOf, messageId: evidence.messageId, requestHash: evidence.requestHash };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  });
+}
+
+/** Gives the outcome to the caller once its evidence is written: the answer, or the refusal (or failure) as an error. */
+export function settleOutcome<T>(outcome: Outcome<T>): T {
+  if (outcome.refusal) throw outcome.refusal;
+  if (outcome.failure !== undefined) throw outcome.failure;
+  return outcome.answer!;
+}
+
+/**
+ * Reads a resource for another module (prefill): the same checks and evidence as `POST /hub/v1/call`, for
+ * the actor's system (a token's, or an officer's department's). Evidence goes on `ctx.tx`, so it commits
+ * with the caller's command; a refusal throws, and rolls back with it.
+ */
+export async function callResource(ctx: Ctx, input: CallInput): Promise<CallAnswer> {
+  const resource = await cachedResource(ctx.tx, input.resource);
+  const caller = await callerFor(ctx.tx, ctx.actor, resource?.id ?? null);
+  const outcome = await performCall(ctx.tx, caller, input, ctx.now);
+  await writeEvidence(ctx.tx, [{ record: outcome.evidence, actor: ctx.actor }]);
+  return settleOutcome(outcome);
+}
+
+/** Asks a predicate for another module (yes/no conditions), as `GET /hub/v1/ask` does; evidence on `ctx.tx`. */
+export async function askPredicate(ctx: Ctx, input: AskInput): Promise<AskAnswer> {
+  const predicate = await findPredicate(ctx.tx, input.predicate);
+  const caller = await callerFor(ctx.tx, ctx.actor, predicate?.resourceId ?? null);
+  const outcome = await performAsk(ctx.tx, caller, input, ctx.now);
+  await writeEvidence(ctx.tx, [{ record: outcome.evidence, actor: ctx.actor }]);
+  return settleOutcome(outcome);
+}

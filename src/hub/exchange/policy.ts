@@ -1,0 +1,56 @@
+/**
+ * Who may do what on the exchange side. Officers and data officers request data for their department's
+ * systems; the providing department's data officer decides (审批) and revokes; hub administrators decide
+ * escalated requests and see every figure. A citizen sees the calls that carried their own ID. Systems
+ * call the gateway under a grant only: a token is not enough (deny by default).
+ */
+import { assertCan, grantToRoles, hasGrant, type Actor } from '../../kernel/auth/index.ts';
+import type { Queryable } from '../../kernel/db/index.ts';
+import { DomainError } from '../../kernel/errors.ts';
+import { isHubAdmin } from './catalogue.ts';
+
+export const exchangeActions = {
+  request: 'hub.request.create',
+  decide: 'hub.request.decide',
+  grants: 'hub.grant.read',
+  evidence: 'hub.evidence.read',
+  hide: 'hub.evidence.hide',
+  predicate: 'hub.predicate.define',
+  dashboard: 'hub.dashboard.read',
+  usage: 'hub.usage.read',
+} as const;
+
+const a = exchangeActions;
+grantToRoles({
+  platform_admin: [a.request, a.decide, a.grants, a.evidence, a.hide, a.predicate, a.dashboard],
+  data_officer: [a.request, a.decide, a.grants, a.evidence, a.hide, a.predicate, a.dashboard],
+  officer: [a.request, a.grants, a.evidence, a.hide, a.dashboard],
+  inspector: [a.grants, a.evidence, a.dashboard],
+  citizen: [a.usage],
+});
+
+/** A provider act (审批, 撤销, 发布核验事项) on `providerDepartmentId`'s data: its data officer, or a hub administrator. */
+export async function assertProviderOfficer(db: Queryable, actor: Actor, action: string, providerDepartmentId: number): Promise<void> {
+  assertCan(actor, action);
+  if (actor.departmentId === providerDepartmentId && actor.roles.includes('data_officer')) return;
+  if (await isHubAdmin(db, actor)) return;
+  throw new DomainError('hub.request.not-provider', { status: 403 }, 'only the provider\'s data officer or a hub administrator may do this');
+}
+
+/**
+ * SQL condition limiting rows with consumer and provider department columns to what the actor may see:
+ * hub administrators everything, other staff their own department's side of it. Deny by default.
+ */
+export function departmentScope(actor: Actor, hubAdmin: boolean, action: string, columns: { consumer: string; provider: string }, params: unknown[]): string {
+  if (!hasGrant(actor, action)) return 'false';
+  if (hubAdmin) return 'true';
+  if (actor.departmentId === null) return 'false';
+  params.push(actor.departmentId);
+  return `(${columns.consumer} = $${params.length} OR ${columns.provider} = $${params.length})`;
+}
+
+/** The same rule for one row: `departmentScope` in JavaScript. */
+export function seesDepartmentRow(actor: Actor, hubAdmin: boolean, action: string, row: { consumer: number; provider: number | null }): boolean {
+  if (!hasGrant(actor, action)) return false;
+  return hubAdmin || (actor.departmentId !== null && (row.consumer === actor.departmentId || row.provider === actor.departmentId));
+}

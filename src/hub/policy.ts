@@ -1,0 +1,72 @@
+/**
+ * Who may do what in the catalogue. A data officer (数据专员) registers systems and resources of their own
+ * department; hub administrators (platform admins, and data officers of a department of kind
+ * `government-services`, the 政务服务和数据管理局 that runs the hub) review entries and may act for any
+ * department. Published entries are read by all staff; drafts only by their provider and the hub administrators.
+ */
+import { assertCan, grantToRoles, hasGrant, type Actor } from '../kernel/auth/index.ts';
+import type { Queryable } from '../kernel/db/index.ts';
+import { DomainError } from '../kernel/errors.ts';
+import { findDepartment } from '../kernel/org/index.ts';
+
+export const hubActions = {
+  read: 'hub.catalogue.read',
+  register: 'hub.resource.register',
+  review: 'hub.resource.review',
+  objection: 'hub.objection.raise',
+} as const;
+
+const a = hubActions;
+grantToRoles({
+  platform_admin: [a.read, a.register, a.review, a.objection],
+  data_officer: [a.read, a.register, a.review, a.objection],
+  dept_admin: [a.read],
+  officer: [a.read, a.objection],
+  inspector: [a.read],
+});
+
+/** The department kind whose data officers administer the hub (政务服务和数据管理局). */
+export const hubAdminDepartmentKind = 'government-services';
+
+/** Is the actor a hub administrator: platform admin (or the system), or a data officer of the data bureau? */
+export async function isHubAdmin(db: Queryable, actor: Actor): Promise<boolean> {
+  if (hasGrant(actor, '*') || actor.roles.includes('platform_admin')) return true;
+  if (!actor.roles.includes('data_officer') || actor.departmentId === null) return false;
+  return (await findDepartment(db, actor.departmentId))?.kind === hubAdminDepartmentKind;
+}
+
+/** A registration act (systems, resources, imports, answers to objections) for `departmentId`'s data. */
+export async function assertProvider(db: Queryable, actor: Actor, departmentId: number): Promise<void> {
+  assertCan(actor, a.register);
+  if (actor.departmentId === departmentId || await isHubAdmin(db, actor)) return;
+  throw new DomainError('hub.not-provider', { status: 403 }, 'only the providing department may do this');
+}
+
+/** Reviewing (approving or rejecting) catalogue entries: hub administrators only. */
+export async function assertReviewer(db: Queryable, actor: Actor): Promise<void> {
+  assertCan(actor, a.review);
+  if (!(await isHubAdmin(db, actor))) throw new DomainError('hub.not-hub-admin', { status: 403 }, 'only hub administrators may review');
+}
+
+/**
+ * May the actor see an entry? Published and retired entries: all staff; drafts: provider and admins.
+ * Anyone (citizens, anonymous catalogue clients) sees the published entries open to the public (无条件开放).
+ */
+export function canSeeEntry(actor: Actor, entry: { status: string; openType: string; providerDepartmentId: number }, hubAdmin: boolean): boolean {
+  if (!hasGrant(actor, a.read)) return entry.status === 'published' && entry.openType === 'open';
+  return entry.status === 'published' || entry.status === 'retired' || hubAdmin || actor.departmentId === entry.providerDepartmentId;
+}
+
+/** Does the actor see the working copy, or (for a published entry whose next version is a draft) only the published version? */
+export const seesWorkingCopy = (actor: Actor, entry: { providerDepartmentId: number }, hubAdmin: boolean) =>
+  hubAdmin || actor.departmentId === entry.providerDepartmentId;
+
+/** SQL condition for the entries a list may show; `r` is the hub_resources alias. */
+export function entryScope(actor: Actor, hubAdmin: boolean, params: unknown[]): string {
+  if (!hasGrant(actor, a.read)) return `(r.status = 'published' AND r.open_type = 'open')`;
+  if (hubAdmin) return 'true';
+  const visible = `(r.status IN ('published', 'retired') OR r.published_version IS NOT NULL)`;
+  if (actor.departmentId === null) return visible;
+  params.push(actor.departmentId);
+  return `(${visible} OR r.provider_department_id = $${params.length})`;
+}

@@ -1,0 +1,186 @@
+import Type from 'typebox';
+import type { FastifyError } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { Ctx } from '../kernel/auth/index.ts';
+import { DomainError } from '../kernel/errors.ts';
+import { runCommand, type App } from '../kernel/http/index.ts';
+import { CkanError, organizationList, packageSearch, packageShow } from './ckan.ts';
+import { dcatCatalogue } from './dcat.ts';
+import {
+  createResource, entryStates, fieldTypes, getVersion, identityChecks, levels, listVersions, maskings, openTypes, retireResource, reviewResource,
+  sensitivities, shareTypes, submitResource, updateResource, viewResource, type Resource,
+} from './entries.ts';
+import { importRows, listLoads, pushRows } from './loads.ts';
+import { answerObjection, listObjections, raiseObjection } from './objections.ts';
+import { isHubAdmin } from './policy.ts';
+import { presentResource } from './present.ts';
+import { scoreQuality } from './quality.ts';
+import { searchCatalogue } from './search.ts';
+import { createSystem, issueSystemToken, listSystems } from './systems.ts';
+
+const oneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const tags = ['hub'];
+const Code = Type.Object({ code: Type.String({ pattern: '^[A-Za-z][0-9]{2}-[0-9]{4}-[0-9]{4}-[0-9]{4}$' }) });
+const FieldCode = Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' });
+export const updateCycles = ['realtime', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'irregular'] as const;
+
+const FieldSchema = Type.Object({
+  code: FieldCode, name: Type.String({ minLength: 1, maxLength: 60 }), type: oneOf(fieldTypes), length: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+  sensitivity: oneOf(sensitivities), level: oneOf(levels), masking: oneOf(maskings),
+  rules: Type.Optional(Type.Object({
+    required: Type.Optional(Type.Boolean()), pattern: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()), check: Type.Optional(oneOf(identityChecks)),
+    reference: Type.Optional(Type.String({ pattern: '^[A-Z][0-9]{2}-[0-9]{4}-[0-9]{4}-[0-9]{4}$' })),
+  }, { additionalProperties: false })),
+}, { additionalProperties: false });
+
+const entryProperties = {
+  name: Type.String({ minLength: 1, maxLength: 100 }), systemId: Type.Optional(Type.Integer({ minimum: 1 })), kind: oneOf(['table', 'api']),
+  summary: Type.Optional(Type.String({ maxLength: 2000 })), format: Type.String({ minLength: 1, maxLength: 40 }), updateCycle: oneOf(updateCycles),
+  shareType: oneOf(shareTypes), shareCondition: Type.Optional(Type.String({ maxLength: 1000 })), openType: oneOf(openTypes),
+  subjectKind: Type.Optional(oneOf(['person', 'company'])), subjectField: Type.Optional(FieldCode), keyField: Type.Optional(FieldCode),
+  apiUrl: Type.Optional(Type.String({ maxLength: 500 })), apiTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 60000 })),
+  apiMapping: Type.Optional(Type.Object({ root: Type.String({ maxLength: 200 }),
+    fields: Type.Record(Type.String(), Type.String({ maxLength: 200 })) }, { additionalProperties: false })),
+  fields: Type.Array(FieldSchema, { maxItems: 200 }),
+};
+
+/** A command whose result is an entry, presented with the viewer's abilities. */
+const withAdmin = <I>(command: (ctx: Ctx, input: I) => Promise<Resource>) => async (ctx: Ctx, input: I) =>
+  ({ resource: await command(ctx, input), hubAdmin: await isHubAdmin(ctx.tx, ctx.actor) });
+const presentEntry = (r: { resource: Resource; hubAdmin: boolean }, viewer: Parameters<typeof presentResource>[1]) =>
+  presentResource(r.resource, viewer, r.hubAdmin);
+
+/** 数据共享 catalogue API under /api/v1/hub: systems, entries and their lifecycle, data loads, quality, objections. */
+export async function hubCatalogueRoutes(app: App) {
+  // CSV imports stream: the parser hands the request itself to the command.
+  app.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
+
+  app.get('/systems', { schema: { tags, summary: '信息系统 Systems of the caller\'s department (all for hub administrators)' } },
+    async (req) => ({ items: await listSystems(app.db, req.actor) }));
+  app.post('/systems', {
+    schema: { tags, summary: '登记信息系统 Register a system (data officer)', body: Type.Object({
+      code: Type.String({ pattern: '^[A-Za-z0-9_-]{2,40}$' }), name: Type.String({ minLength: 1, maxLength: 100 }),
+      departmentId: Type.Optional(Type.Integer({ minimum: 1 })), description: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }) },
+  }, async (req, reply) => { reply.code(201); return runCommand(req, createSystem, req.body); });
+  app.post('/systems/:id/tokens', {
+    schema: { tags, summary: 'Issue an API token the system calls the gateway with (shown once)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+      body: Type.Object({ validDays: Type.Integer({ minimum: 1, maximum: 730 }) }, { additionalProperties: false }) },
+  }, async (req, reply) => { reply.code(201); return runCommand(req, issueSystemToken, { systemId: req.params.id, ...req.body }); });
+
+  app.get('/resources', {
+    schema: { tags, summary: '目录检索 Search the catalogue (Chinese full text) with facets', querystring: Type.Object({
+      q: Type.Optional(Type.String({ maxLength: 100 })), provider: Type.Optional(Type.Integer({ minimum: 1 })), shareType: Type.Optional(oneOf(shareTypes)),
+      sensitivity: Type.Optional(oneOf(sensitivities)), openType: Type.Optional(oneOf(openTypes)), status: Type.Optional(oneOf(entryStates)),
+      limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }), offset: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }) }) },
+  }, async (req) => searchCatalogue(app.db, req.actor, { ...req.query, providerDepartmentId: req.query.provider }));
+
+  app.post('/resources', {
+    schema: { tags, summary: '资源登记 Register a catalogue entry as a draft (data officer)', body: Type.Object({
+      code: Type.String({ maxLength: 40 }), providerDepartmentId: Type.Optional(Type.Integer({ minimum: 1 })), ...entryProperties }, { additionalProperties: false }) },
+  }, async (req, reply) => { reply.code(201); return runCommand(req, withAdmin(createResource), req.body, presentEntry); });
+
+  app.get('/resources/:code', { schema: { tags, summary: 'An entry with its fields (信息项), grades and masking', params: Code } },
+    async (req) => {
+      const { resource, hubAdmin } = await viewResource(app.db, req.actor, req.params.code);
+      return presentResource(resource, req.actor, hubAdmin);
+    });
+  app.get('/resources/:code/fields', { schema: { tags, summary: '信息项 The fields of an entry', params: Code } },
+    async (req) => ({ items: (await viewResource(app.db, req.actor, req.params.code)).resource.fields }));
+  app.put('/resources/:code', {
+    schema: { tags, summary: 'Edit an entry; a published one gets its next version as a draft', params: Code,
+      body: Type.Object(entryProperties, { additionalProperties: false }) },
+  }, (req) => runCommand(req, withAdmin(updateResource), { ...req.body, code: req.params.code }, presentEntry));
+  app.post('/resources/:code/submit', { schema: { tags, summary: '提交审核 Submit a draft for review', params: Code } },
+    (req) => runCommand(req, withAdmin(submitResource), { code: req.params.code }, presentEntry));
+  app.post('/resources/:code/review', {
+    schema: { tags, summary: '审核 Publish the entry in review, or send it back with a reason (hub administrator)', params: Code,
+      body: Type.Object({ approve: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, withAdmin(reviewResource), { code: req.params.code, ...req.body }, presentEntry));
+  app.post('/resources/:code/retire', {
+    schema: { tags, summary: '下线 Retire a published entry', params: Code,
+      body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, withAdmin(retireResource), { code: req.params.code, ...req.body }, presentEntry));
+  app.get('/resources/:code/versions', { schema: { tags, summary: '版本 Published versions, newest first', params: Code } },
+    async (req) => ({ items: await listVersions(app.db, req.actor, req.params.code) }));
+  app.get('/resources/:code/versions/:version', {
+    schema: { tags, summary: 'One published version as it was', params: Type.Object({ ...Code.properties, version: Type.Integer({ minimum: 1 }) }) },
+  }, async (req) => getVersion(app.db, req.actor, req.params.code, req.params.version));
+
+  app.post('/resources/:code/import', {
+    bodyLimit: 50 * 1024 * 1024,
+    schema: { tags, summary: '数据导入 Replace a table resource\'s rows: text/csv (header of field codes or names, UTF-8, streamed) or a JSON array; bad rows reported, good rows kept',
+      params: Code, consumes: ['text/csv', 'application/json'] },
+  }, async (req) => {
+    const body = req.body as Readable | unknown;
+    const isCsv = (req.headers['content-type'] ?? '').startsWith('text/csv');
+    if (!isCsv && !(Array.isArray(body) && body.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r))))
+      throw new DomainError('hub.bad-file', { field: 'body' }, 'a JSON import is an array of objects');
+    return runCommand(req, importRows, { code: req.params.code, format: isCsv ? 'csv' as const : 'json' as const,
+      body: body as Readable | Record<string, unknown>[] });
+  });
+  app.post('/resources/:code/rows', {
+    bodyLimit: 10 * 1024 * 1024,
+    schema: { tags, summary: '数据推送 Push rows by key (the provider\'s system or data officer); bad rows reported, good rows kept', params: Code,
+      body: Type.Object({ rows: Type.Array(Type.Record(Type.String(), Type.Unknown()), { minItems: 1, maxItems: 10000 }) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, pushRows, { code: req.params.code, rows: req.body.rows }));
+  app.get('/resources/:code/imports', { schema: { tags, summary: 'The last loads with their per-row reports (provider)', params: Code } },
+    (req) => runCommand(req, async (ctx, code: string) => {
+      const { resource, hubAdmin } = await viewResource(ctx.tx, ctx.actor, code);
+      if (!presentResource(resource, ctx.actor, hubAdmin).abilities.load) throw new DomainError('hub.not-provider', { status: 403 });
+      return { items: await listLoads(ctx.tx, resource.id) };
+    }, req.params.code));
+  app.post('/resources/:code/quality', { schema: { tags, summary: '质量评分 Re-check the stored rows against the current rules', params: Code } },
+    (req) => runCommand(req, scoreQuality, { code: req.params.code }));
+
+  app.get('/objections', {
+    schema: { tags, summary: '疑义 Objections to answer (about the department\'s data) or raised by the department',
+      querystring: Type.Object({ side: oneOf(['to-answer', 'raised']) }) },
+  }, async (req) => ({ items: await listObjections(app.db, req.actor, req.query) }));
+  app.post('/objections', {
+    schema: { tags, summary: '提出疑义 Object to a record of another department\'s resource', body: Type.Object({
+      code: Type.String({ maxLength: 40 }), rowKey: Type.String({ minLength: 1, maxLength: 200 }), fieldCode: FieldCode,
+      description: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }) },
+  }, async (req, reply) => { reply.code(201); return runCommand(req, raiseObjection, req.body); });
+  app.post('/objections/:id/answer', {
+    schema: { tags, summary: '答复疑义 Answer: corrected, or rejected with a reason (provider)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+      body: Type.Object({ outcome: oneOf(['corrected', 'rejected']), answer: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, answerObjection, { id: req.params.id, ...req.body }));
+
+  app.get('/catalogue.jsonld', { schema: { tags, summary: 'DCAT-AP export of the published catalogue (JSON-LD)' } }, async (req, reply) => {
+    const base = `${req.protocol}://${req.host}`;
+    reply.type('application/ld+json; charset=utf-8');
+    return dcatCatalogue(app.db, req.actor, base);
+  });
+}
+
+/**
+ * CKAN Action API v3 under /api/3/action: `{help, success, result}`, and `{success: false, error:
+ * {message, __type}}` with CKAN's status codes on failure.
+ */
+export async function ckanRoutes(app: App) {
+  const ckanTags = ['ckan'];
+  const help = (action: string) => `/api/3/action/help_show?name=${action}`;
+  app.setErrorHandler((error, req, reply) => {
+    const action = req.url.split('?')[0]!.split('/').pop()!;
+    const fe = error as FastifyError;
+    const [status, type, message] = error instanceof CkanError ? [error.status, error.type, error.message]
+      : fe.validation ? [409, 'Validation Error', `${fe.validationContext}: ${fe.message}`]
+        : error instanceof DomainError ? [error.status, error.status === 404 ? 'Not Found Error' : error.status === 403 ? 'Authorization Error' : 'Validation Error', error.message]
+          : [500, 'Internal Server Error', 'internal error'];
+    if (status >= 500) req.log.error({ err: error }, 'ckan request failed');
+    return reply.code(status).send({ help: help(action), success: false, error: { message, __type: type } });
+  });
+  app.get('/package_search', {
+    schema: { tags: ckanTags, summary: 'CKAN package_search over the catalogue', querystring: Type.Object({
+      q: Type.Optional(Type.String({ maxLength: 100 })), fq: Type.Optional(Type.String({ maxLength: 500 })),
+      rows: Type.Integer({ minimum: 0, maximum: 1000, default: 10 }), start: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }) }) },
+  }, async (req) => ({ help: help('package_search'), success: true, result: await packageSearch(app.db, req.actor, req.query) }));
+  app.get('/package_show', {
+    schema: { tags: ckanTags, summary: 'CKAN package_show: one entry by code', querystring: Type.Object({ id: Type.String({ minLength: 1, maxLength: 40 }) }) },
+  }, async (req) => ({ help: help('package_show'), success: true, result: await packageShow(app.db, req.actor, req.query.id) }));
+  app.get('/organization_list', {
+    schema: { tags: ckanTags, summary: 'CKAN organization_list: providing departments', querystring: Type.Object({
+      all_fields: Type.Boolean({ default: false }) }) },
+  }, async (req) => ({ help: help('organization_list'), success: true, result: await organizationList(app.db, req.actor, req.query.all_fields) }));
+}

@@ -1,0 +1,93 @@
+/**
+ * 目录检索: full-text search over the catalogue (jieba words in a GIN-indexed tsvector), filtered and
+ * faceted by provider, share type, sensitivity grade, open type and state, in pages. Lists only what the
+ * caller may see (policy.entryScope).
+ */
+import type { Actor } from '../kernel/auth/index.ts';
+import type { Queryable } from '../kernel/db/index.ts';
+import { resourceSelect, type Resource } from './entries.ts';
+import { entryScope, isHubAdmin, seesWorkingCopy } from './policy.ts';
+import { searchQuery } from './search-text.ts';
+
+export interface CatalogueQuery {
+  q?: string;
+  providerDepartmentId?: number;
+  shareType?: string;
+  sensitivity?: string;
+  openType?: string;
+  status?: string;
+  /** Only entries in use (with a published version, not retired), each shown as published. */
+  publishedOnly?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export interface FacetValue {
+  value: string;
+  label?: string;
+  count: number;
+}
+
+export interface CataloguePage {
+  total: number;
+  items: Omit<Resource, 'fields'>[];
+  facets: { provider: FacetValue[]; shareType: FacetValue[]; sensitivity: FacetValue[]; status: FacetValue[]; openType: FacetValue[] };
+}
+
+/** Matching entries, best match first (newest first without a text query), with facet counts over all matches. */
+export async function searchCatalogue(db: Queryable, actor: Actor, query: CatalogueQuery): Promise<CataloguePage> {
+  const params: unknown[] = [];
+  const hubAdmin = await isHubAdmin(db, actor);
+  const where = [entryScope(actor, hubAdmin, params)];
+  if (query.publishedOnly) where.push(`r.published_version IS NOT NULL AND r.status <> 'retired'`);
+  const text = query.q ? searchQuery(query.q) : null;
+  let rank = 'extract(epoch FROM r.updated_at)';
+  if (text !== null) {
+    params.push(text);
+    where.push(`r.search @@ to_tsquery('simple', $${params.length})`);
+    rank = `ts_rank(r.search, to_tsquery('simple', $${params.length}))`;
+  } else if (query.q?.trim()) {
+    where.push('false');
+  }
+  const filters: [keyof CatalogueQuery, string][] = [['providerDepartmentId', 'r.provider_department_id'], ['shareType', 'r.share_type'],
+    ['sensitivity', 'r.top_sensitivity'], ['openType', 'r.open_type'], ['status', 'r.status']];
+  for (const [key, column] of filters) {
+    if (query[key] === undefined) continue;
+    params.push(query[key]);
+    where.push(`${column} = $${params.length}`);
+  }
+  const hits = `SELECT r.id, r.code, r.provider_department_id, r.share_type, r.top_sensitivity, r.open_type, r.status, ${rank} AS rank
+    FROM hub_resources r WHERE ${where.join(' AND ')}`;
+  const facetSql = `WITH hits AS MATERIALIZED (${hits})
+    SELECT 'provider' AS facet, h.provider_department_id::text AS value, d.name AS label, count(*)::int AS count
+      FROM hits h JOIN departments d ON d.id = h.provider_department_id GROUP BY 1, 2, 3
+    UNION ALL SELECT 'shareType', share_type, NULL, count(*)::int FROM hits GROUP BY 2
+    UNION ALL SELECT 'sensitivity', top_sensitivity, NULL, count(*)::int FROM hits GROUP BY 2
+    UNION ALL SELECT 'openType', open_type, NULL, count(*)::int FROM hits GROUP BY 2
+    UNION ALL SELECT 'status', status, NULL, count(*)::int FROM hits GROUP BY 2`;
+  const pageParams = [...params, query.limit, query.offset];
+  const [facetRows, pageRows] = await Promise.all([
+    db.query<{ facet: keyof CataloguePage['facets']; value: string; label: string | null; count: number }>(facetSql, params),
+    db.query<Omit<Resource, 'fields'>>(
+      `WITH page AS (${hits} ORDER BY rank DESC, code LIMIT $${params.length + 1} OFFSET $${params.length + 2})
+       ${resourceSelect} JOIN page ON page.id = r.id ORDER BY page.rank DESC, page.code`, pageParams),
+  ]);
+  const facets: CataloguePage['facets'] = { provider: [], shareType: [], sensitivity: [], status: [], openType: [] };
+  for (const row of facetRows.rows)
+    facets[row.facet].push(row.label === null ? { value: row.value, count: row.count } : { value: row.value, label: row.label, count: row.count });
+  for (const list of Object.values(facets)) list.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  const items = await publishedWhereDue(db, pageRows.rows,
+    (r) => r.status !== 'published' && r.status !== 'retired' && (query.publishedOnly === true || !seesWorkingCopy(actor, r, hubAdmin)));
+  return { total: facets.status.reduce((sum, f) => sum + f.count, 0), items, facets };
+}
+
+/** Replaces the entries `due` picks (a draft of the next version) with their published version. */
+async function publishedWhereDue(db: Queryable, rows: Omit<Resource, 'fields'>[], due: (r: Omit<Resource, 'fields'>) => boolean) {
+  const ids = rows.filter(due).map((r) => r.id);
+  if (ids.length === 0) return rows;
+  const { rows: versions } = await db.query<{ entry: Resource }>(
+    `SELECT v.entry FROM hub_resources r JOIN hub_resource_versions v ON v.resource_id = r.id AND v.version = r.published_version
+      WHERE r.id = ANY($1::bigint[])`, [ids]);
+  const byId = new Map(versions.map(({ entry: { fields: _f, ...entry } }) => [entry.id, entry]));
+  return rows.map((r) => (byId.has(r.id) ? { ...byId.get(r.id)!, rowCount: r.rowCount, qualityScore: r.qualityScore } : r));
+}

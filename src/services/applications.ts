@@ -1,0 +1,331 @@
+/**
+ * 申请 (办件): a citizen applies once, online. A draft keeps the form between visits; submission checks the
+ * form against the item's JSON Schema and the materials, then gives a receipt number (受理编号) and the
+ * statutory and committed deadlines in working days. Every step of an application is a row of its history
+ * and a ledger entry, written in the command's transaction.
+ */
+import type { Actor, Ctx } from '../kernel/auth/index.ts';
+import { assertCan } from '../kernel/auth/index.ts';
+import { chinaDay, loadCalendar, type Pause, type WorkCalendar } from '../kernel/calendar/index.ts';
+import type { Queryable } from '../kernel/db/index.ts';
+import { DomainError, notFound } from '../kernel/errors.ts';
+import { appendToLedger } from '../kernel/ledger/index.ts';
+import { checkConditions, prefillForm } from './exchange.ts';
+import { validateForm } from './forms.ts';
+import { getItem, type ServiceItem } from './items.ts';
+import { applicationScope, assertApplicant, canReadApplication, servicesActions } from './policy.ts';
+
+export const applicationStates = ['draft', 'submitted', 'accepted', 'correction', 'approved', 'refused', 'rejected', 'finished'] as const;
+export type ApplicationState = (typeof applicationStates)[number];
+/** States in which the clock runs or is paused: the case is with the administration or the applicant. */
+export const openStates: readonly ApplicationState[] = ['submitted', 'accepted', 'correction', 'approved', 'refused'];
+export const channels = ['web', 'app', 'window', 'proactive'] as const;
+export type Channel = (typeof channels)[number];
+
+export interface Application {
+  id: number;
+  receiptNumber: string | null;
+  itemId: number;
+  applicantId: number | null;
+  applicantName: string;
+  applicantIdNumber: string | null;
+  channel: Channel;
+  departmentId: number;
+  divisionCode: string;
+  state: ApplicationState;
+  form: Record<string, unknown>;
+  prefilled: string[];
+  stepIndex: number;
+  signedBy: string[];
+  reason: string | null;
+  pauses: { from: string; to?: string | null }[];
+  correctionNote: string | null;
+  resumeState: ApplicationState | null;
+  submittedAt: Date | null;
+  statutoryDays: number;
+  committedDays: number;
+  statutoryDue: Date | null;
+  committedDue: Date | null;
+  finishedAt: Date | null;
+  actualDays: number | null;
+  overdue: boolean;
+  escalatedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ApplicationStep {
+  id: number;
+  at: Date;
+  action: string;
+  stepKey: string | null;
+  actorId: string;
+  actorName: string;
+  fromState: string | null;
+  toState: string;
+  note: string | null;
+}
+
+export const applicationColumns = `a.id, a.receipt_number AS "receiptNumber", a.item_id AS "itemId", a.applicant_id AS "applicantId",
+  a.applicant_name AS "applicantName", a.applicant_id_number AS "applicantIdNumber", a.channel, a.department_id AS "departmentId", a.division_code AS "divisionCode", a.state,
+  a.form, a.prefilled, a.step_index AS "stepIndex", a.signed_by AS "signedBy", a.reason, a.pauses, a.correction_note AS "correctionNote",
+  a.resume_state AS "resumeState", a.submitted_at AS "submittedAt", a.statutory_days AS "statutoryDays", a.committed_days AS "committedDays",
+  a.statutory_due AS "statutoryDue", a.committed_due AS "committedDue", a.finished_at AS "finishedAt", a.actual_days AS "actualDays",
+  a.overdue, a.escalated_at AS "escalatedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
+
+export async function findApplication(db: Queryable, id: number, lock = false): Promise<Application | null> {
+  const { rows } = await db.query<Application>(
+    `SELECT ${applicationColumns} FROM services_applications a WHERE a.id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0] ?? null;
+}
+
+export async function lockApplication(db: Queryable, id: number): Promise<Application> {
+  const app = await findApplication(db, id, true);
+  if (!app) throw notFound('services.application', id);
+  return app;
+}
+
+/** An application the actor may see (404 otherwise: a stranger does not learn that it exists). */
+export async function readApplication(db: Queryable, actor: Actor, id: number): Promise<Application> {
+  const app = await findApplication(db, id);
+  if (!app || !canReadApplication(actor, app)) throw notFound('services.application', id);
+  return app;
+}
+
+/** An application opened by staff: the look at a person's case is itself on the ledger. */
+export async function viewApplication(db: Queryable, actor: Actor, id: number): Promise<Application> {
+  const app = await readApplication(db, actor, id);
+  if (actor.kind === 'staff')
+    await appendToLedger(db, { actor, action: 'services.application.viewed', object: { type: 'application', id: app.id }, payload: { id: app.id } });
+  return app;
+}
+
+export async function applicationHistory(db: Queryable, id: number): Promise<ApplicationStep[]> {
+  const { rows } = await db.query<ApplicationStep>(
+    `SELECT id, at, action, step_key AS "stepKey", actor_id AS "actorId", actor_name AS "actorName", from_state AS "fromState",
+            to_state AS "toState", note
+       FROM services_application_steps WHERE application_id = $1 ORDER BY id`, [id]);
+  return rows;
+}
+
+/**
+ * Records one step: the new state and fields, a history row and a ledger entry, all on the command's
+ * transaction. Returns the application as it now is.
+ */
+export async function recordStep(ctx: Ctx, app: Application, step: {
+  action: string;
+  to: ApplicationState;
+  stepKey?: string | null;
+  note?: string | null;
+  set?: Record<string, unknown>;
+}): Promise<Application> {
+  const set = { state: step.to, updated_at: ctx.now, ...step.set };
+  const columns = Object.keys(set);
+  const { rows: [updated] } = await ctx.tx.query<Application>(
+    `UPDATE services_applications a SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE a.id = $1
+     RETURNING ${applicationColumns}`,
+    [app.id, ...columns.map((c) => (jsonColumns.has(c) ? JSON.stringify(set[c as keyof typeof set]) : set[c as keyof typeof set]))]);
+  await ctx.tx.query(
+    `INSERT INTO services_application_steps (application_id, at, action, step_key, actor_id, actor_name, department_id, from_state, to_state, note)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [app.id, ctx.now, step.action, step.stepKey ?? null, `${ctx.actor.kind}:${ctx.actor.id}`, ctx.actor.name, ctx.actor.departmentId,
+      app.state, step.to, step.note ?? null]);
+  await appendToLedger(ctx.tx, {
+    actor: ctx.actor, action: step.action, object: { type: 'application', id: app.id },
+    payload: { state: step.to, stepKey: step.stepKey ?? null, note: step.note ?? null }, at: ctx.now,
+  });
+  return updated!;
+}
+
+const jsonColumns = new Set(['form', 'pauses']);
+
+export interface StartApplication {
+  itemId: number;
+  channel?: Channel;
+  form?: Record<string, unknown>;
+  /** Submit at once (the form is complete and no uploads are needed). */
+  submit?: boolean;
+}
+
+/**
+ * Opens an application for the logged-in citizen: a draft whose form is prefilled from the hub for the
+ * purpose of this item. Given `submit`, it is submitted in the same transaction.
+ */
+export async function startApplication(ctx: Ctx, input: StartApplication): Promise<Application> {
+  assertCan(ctx.actor, servicesActions.apply);
+  const item = await getItem(ctx.tx, input.itemId);
+  if (!item.online || item.formSchema === null)
+    throw new DomainError('services.item.not-online', { field: 'itemId', status: 409 }, 'this item is not applied for online');
+  const { rows: [applicant] } = await ctx.tx.query<{ id: number; name: string; idNumber: string | null }>(
+    'SELECT id, display_name AS name, id_number AS "idNumber" FROM users WHERE id = $1', [Number(ctx.actor.id)]);
+  if (!applicant) throw new DomainError('unauthenticated', { status: 401 });
+  const { rows: [draft] } = await ctx.tx.query<Application>(
+    `INSERT INTO services_applications AS a (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
+       state, form, statutory_days, committed_days, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $11) RETURNING ${applicationColumns}`,
+    [item.id, applicant.id, applicant.name, applicant.idNumber, input.channel ?? 'web', item.departmentId, item.divisionCode,
+      JSON.stringify(input.form ?? {}), item.statutoryDays, item.committedDays, ctx.now]);
+  const prefill = await prefillForm(ctx, item, applicant.idNumber, draft!.id);
+  if (prefill.fields.length > 0) {
+    draft!.form = { ...prefill.values, ...input.form };
+    draft!.prefilled = prefill.fields;
+    await ctx.tx.query('UPDATE services_applications SET form = $2, prefilled = $3 WHERE id = $1', [draft!.id, JSON.stringify(draft!.form), prefill.fields]);
+  }
+  return input.submit ? submitLoaded(ctx, draft!, item) : draft!;
+}
+
+/** Saves the form of a draft (or of an application waiting for corrections) as the applicant left it. */
+export async function saveDraft(ctx: Ctx, input: { id: number; form: Record<string, unknown> }): Promise<Application> {
+  const app = await lockApplication(ctx.tx, input.id);
+  assertApplicant(ctx.actor, app);
+  if (app.state !== 'draft' && app.state !== 'correction') throw badState(app);
+  const { rows: [saved] } = await ctx.tx.query<Application>(
+    `UPDATE services_applications a SET form = $2, updated_at = $3 WHERE a.id = $1 RETURNING ${applicationColumns}`,
+    [app.id, JSON.stringify(input.form), ctx.now]);
+  return saved!;
+}
+
+export const badState = (app: Pick<Application, 'state'>) =>
+  new DomainError('services.bad-state', { status: 409, field: 'state', state: app.state }, `not allowed while the application is ${app.state}`);
+
+const maxMaterialBytes = 5 * 1024 * 1024;
+const defaultAccept = ['application/pdf', 'image/jpeg', 'image/png'];
+// The first bytes each accepted type starts with: a renamed file of another type is refused.
+const signatures: Record<string, number[]> = {
+  'application/pdf': [0x25, 0x50, 0x44, 0x46],
+  'image/png': [0x89, 0x50, 0x4e, 0x47],
+  'image/jpeg': [0xff, 0xd8, 0xff],
+};
+
+export interface UploadMaterial {
+  id: number;
+  material: string;
+  fileName: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** Attaches a file for one of the item's materials (replacing an earlier one); type and size are checked. */
+export async function uploadMaterial(ctx: Ctx, input: UploadMaterial): Promise<{ material: string; size: number }> {
+  const app = await lockApplication(ctx.tx, input.id);
+  assertApplicant(ctx.actor, app);
+  if (app.state !== 'draft' && app.state !== 'correction') throw badState(app);
+  const item = await getItem(ctx.tx, app.itemId);
+  const material = item.materials.find((m) => m.name === input.material);
+  if (!material) throw new DomainError('services.material.unknown', { field: 'material' }, `the item asks for no material named ${input.material}`);
+  if (material.replacedBy)
+    throw new DomainError('services.material.replaced', { field: 'material' }, `${material.name} comes from ${material.replacedBy.ref}; no upload needed`);
+  const accept = material.accept ?? defaultAccept;
+  if (!accept.includes(input.contentType))
+    throw new DomainError('services.material.bad-type', { field: 'contentType', status: 415, accept }, `accepted: ${accept.join(', ')}`);
+  if (input.content.length === 0 || input.content.length > maxMaterialBytes)
+    throw new DomainError('services.material.bad-size', { field: 'content', status: 413, maxBytes: maxMaterialBytes }, 'a file of 1 byte to 5 MB');
+  if (!signatures[input.contentType]!.every((byte, i) => input.content[i] === byte))
+    throw new DomainError('services.material.bad-type', { field: 'content', status: 415, accept }, `the file is not ${input.contentType}`);
+  await ctx.tx.query(
+    `INSERT INTO services_materials (application_id, material, file_name, content_type, size, content, uploaded_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (application_id, material) DO UPDATE SET file_name = EXCLUDED.file_name, content_type = EXCLUDED.content_type,
+       size = EXCLUDED.size, content = EXCLUDED.content, uploaded_at = EXCLUDED.uploaded_at`,
+    [app.id, material.name, input.fileName, input.contentType, input.content.length, input.content, ctx.now]);
+  await appendToLedger(ctx.tx, {
+    actor: ctx.actor, action: 'services.material.uploaded', object: { type: 'application', id: app.id },
+    payload: { material: material.name, size: input.content.length, contentType: input.contentType }, at: ctx.now,
+  });
+  return { material: material.name, size: input.content.length };
+}
+
+export async function uploadedMaterials(db: Queryable, applicationId: number) {
+  const { rows } = await db.query<{ material: string; fileName: string; contentType: string; size: number; uploadedAt: Date }>(
+    `SELECT material, file_name AS "fileName", content_type AS "contentType", size, uploaded_at AS "uploadedAt"
+       FROM services_materials WHERE application_id = $1 ORDER BY material`, [applicationId]);
+  return rows;
+}
+
+/** The form meets the item's schema and every required material not replaced by data has a file. */
+async function checkComplete(db: Queryable, app: Application, item: ServiceItem, form: Record<string, unknown>): Promise<void> {
+  validateForm(item.formSchema!, form);
+  const needed = item.materials.filter((m) => m.required && !m.replacedBy);
+  if (needed.length === 0) return;
+  const uploaded = new Set((await uploadedMaterials(db, app.id)).map((m) => m.material));
+  const missing = needed.find((m) => !uploaded.has(m.name));
+  if (missing) throw new DomainError('services.material.missing', { field: `materials.${missing.name}` }, `${missing.name} is missing`);
+}
+
+/** Submits a draft: checks, receipt number and deadlines. */
+export async function submitApplication(ctx: Ctx, input: { id: number; form?: Record<string, unknown> }): Promise<Application> {
+  const app = await lockApplication(ctx.tx, input.id);
+  assertApplicant(ctx.actor, app);
+  const item = await getItem(ctx.tx, app.itemId);
+  return submitLoaded(ctx, input.form ? { ...app, form: input.form } : app, item);
+}
+
+async function submitLoaded(ctx: Ctx, app: Application, item: ServiceItem): Promise<Application> {
+  if (app.state !== 'draft') throw badState(app);
+  await checkComplete(ctx.tx, app, item, app.form);
+  await checkConditions(ctx, item, app.applicantIdNumber, app.id);
+  const calendar = await loadCalendar(ctx.tx);
+  return recordStep(ctx, app, {
+    action: 'services.application.submitted', to: 'submitted',
+    set: { form: app.form, receipt_number: receiptNumber(app, ctx.now), submitted_at: ctx.now, ...deadlines(calendar, ctx.now, app, []) },
+  });
+}
+
+/** The statutory and committed deadlines from submission with the 补正 pauses (null while paused). */
+export function deadlines(calendar: WorkCalendar, submittedAt: Date, app: Pick<Application, 'statutoryDays' | 'committedDays'>, pauses: readonly Pause[]) {
+  return {
+    statutory_due: calendar.deadlineWithPauses(submittedAt, app.statutoryDays, pauses)?.due ?? null,
+    committed_due: calendar.deadlineWithPauses(submittedAt, app.committedDays, pauses)?.due ?? null,
+  };
+}
+
+export const pausesOf = (app: Pick<Application, 'pauses'>): Pause[] =>
+  app.pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null }));
+
+/** 受理编号: county, China-time day of submission and the application's number, e.g. 511602-20261124-0003001. */
+export const receiptNumber = (app: Pick<Application, 'id' | 'divisionCode'>, submittedAt: Date) =>
+  `${app.divisionCode.slice(0, 6)}-${chinaDay(submittedAt).replaceAll('-', '')}-${String(app.id).padStart(7, '0')}`;
+
+/** The same receipt numbers for applications written in bulk (demo, automatic grants). */
+export async function numberInBulk(db: Queryable, ids: number[]): Promise<void> {
+  await db.query(
+    `UPDATE services_applications SET receipt_number = left(division_code, 6) || '-'
+       || to_char(submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(id::text, 7, '0')
+      WHERE id = ANY($1) AND submitted_at IS NOT NULL`, [ids]);
+}
+
+export interface ApplicationQuery {
+  state?: ApplicationState[];
+  itemId?: number;
+  overdue?: boolean;
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface ApplicationRow extends Application {
+  itemName: string;
+  itemCode: string;
+  departmentName: string;
+}
+
+/** The work queue (staff: their scope, soonest committed deadline first) or a citizen's own applications (newest first). */
+export async function listApplications(db: Queryable, actor: Actor, query: ApplicationQuery): Promise<{ total: number; items: ApplicationRow[] }> {
+  if (actor.kind === 'anonymous') throw new DomainError('unauthenticated', { status: 401 }, 'login required');
+  const params: unknown[] = [];
+  const where = [applicationScope(actor, params)];
+  if (actor.kind !== 'citizen') where.push(`a.state <> 'draft'`);
+  if (query.state?.length) { params.push(query.state); where.push(`a.state = ANY($${params.length})`); }
+  if (query.itemId) { params.push(query.itemId); where.push(`a.item_id = $${params.length}`); }
+  if (query.overdue !== undefined) { params.push(query.overdue); where.push(`a.overdue = $${params.length}`); }
+  if (query.q) { params.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`); where.push(`(a.receipt_number ILIKE $${params.length} OR i.name ILIKE $${params.length} OR a.applicant_name ILIKE $${params.length})`); }
+  const filter = where.join(' AND ');
+  const from = 'services_applications a JOIN services_items i ON i.id = a.item_id JOIN departments d ON d.id = a.department_id';
+  const { rows: [{ total }] } = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM ${from} WHERE ${filter}`, params);
+  params.push(query.limit, query.offset);
+  const order = actor.kind === 'citizen' ? 'a.id DESC' : 'a.committed_due NULLS LAST, a.id';
+  const { rows } = await db.query<ApplicationRow>(
+    `SELECT ${applicationColumns}, i.name AS "itemName", i.code AS "itemCode", d.name AS "departmentName"
+       FROM ${from} WHERE ${filter} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`, params);
+  return { total, items: rows };
+}

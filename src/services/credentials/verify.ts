@@ -1,0 +1,169 @@
+/**
+ * 验证: what a verifier does with a presentation (RFC 9901 §7.1 and §7.3, SD-JWT VC): the issuer is
+ * one registered here, the key is one of that issuer's, the signature holds, the credential is in its
+ * validity period, every disclosure belongs to it, and its status list entry says valid. Each failure
+ * is its own error code, so a verifier can tell a forgery from a revocation.
+ */
+import crypto from 'node:crypto';
+import { Jwt } from '@sd-jwt/core';
+import type { Queryable } from '../../kernel/db/index.ts';
+import { DomainError } from '../../kernel/errors.ts';
+import { presentationAudience } from './credentials.ts';
+import { findIssuer, issuerPublicKey } from './issuers.ts';
+import { es256Verifier, processDisclosures, signAlg, splitSdJwt } from './sdjwt.ts';
+import { currentStatusList, statusListIdOf, unknownStatusList } from './status.ts';
+import { typeOfVct, type CredentialType } from './types.ts';
+
+/** Claims that frame the credential rather than say something about the holder. */
+const frameClaims = new Set(['iss', 'iat', 'nbf', 'exp', 'vct', 'vct#integrity', 'status', 'cnf', 'sub', '_sd_alg']);
+
+export interface VerifiedIssuer {
+  iss: string;
+  departmentId: number;
+  name: string;
+}
+
+export interface Verification {
+  valid: true;
+  type: CredentialType | null;
+  vct: string;
+  issuer: VerifiedIssuer;
+  kid: string;
+  issuedAt: Date | null;
+  validUntil: Date | null;
+  /** When the holder's wallet made the presentation (its Key Binding JWT). */
+  presentedAt: Date | null;
+  status: 'valid';
+  /** Only what the holder disclosed. */
+  claims: Record<string, unknown>;
+}
+
+/** How the verifier learns issuers, keys and statuses; the database supplies them, the benchmark a map. */
+export interface TrustSource {
+  /** The `aud` this verifier accepts in Key Binding JWTs. */
+  audience: string;
+  issuer(iss: string): Promise<VerifiedIssuer | null>;
+  key(issuer: VerifiedIssuer, kid: string): Promise<crypto.KeyObject | null>;
+  /** The status at `idx` of the list at `uri`, which MUST belong to `issuer`; null when it is not a list of it. */
+  status(issuer: VerifiedIssuer, uri: string, idx: number): Promise<number | null>;
+}
+
+const refuse = (code: string, detail: string, extra: Record<string, unknown> = {}) =>
+  new DomainError(`credentials.${code}`, { status: 422, field: 'presentation', ...extra }, detail);
+
+/** How long after its Key Binding JWT was signed a presentation is accepted, and the clock skew allowed. */
+export const presentationTtlSeconds = 600;
+const skewSeconds = 60;
+
+/**
+ * RFC 9901 §7.3 step 5: a credential with a `cnf` key is accepted only with a Key Binding JWT signed by
+ * that key, for this verifier, over exactly the presented SD-JWT (`sd_hash`), and recent.
+ */
+async function checkKeyBinding(payload: Record<string, unknown>, compact: string, kbJwt: string | null, now: number, audience: string): Promise<Date | null> {
+  const jwk = (payload.cnf as { jwk?: crypto.JsonWebKey } | undefined)?.jwk;
+  if (!jwk) {
+    if (kbJwt !== null) throw refuse('key-binding-invalid', 'a Key Binding JWT for a credential without a holder key');
+    return null;
+  }
+  if (kbJwt === null) throw refuse('key-binding-missing', 'the credential is bound to a holder key; the presentation needs a Key Binding JWT');
+  let kb: Jwt<Record<string, unknown>, Record<string, unknown>>;
+  let holderKey: crypto.KeyObject;
+  try {
+    kb = Jwt.fromEncode(kbJwt);
+    holderKey = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+  } catch {
+    throw refuse('key-binding-invalid', 'the Key Binding JWT or the holder key does not decode');
+  }
+  if (kb.header?.typ !== 'kb+jwt' || kb.header.alg !== signAlg) throw refuse('key-binding-invalid', 'not an ES256 kb+jwt');
+  const sdHash = crypto.createHash('sha256').update(compact.slice(0, compact.length - kbJwt.length)).digest('base64url');
+  if (kb.payload?.sd_hash !== sdHash) throw refuse('key-binding-invalid', 'sd_hash does not match the presented SD-JWT');
+  if (kb.payload.aud !== audience) throw refuse('key-binding-invalid', 'the presentation was made for another verifier', { aud: kb.payload.aud });
+  if (typeof kb.payload.nonce !== 'string' || typeof kb.payload.iat !== 'number') throw refuse('key-binding-invalid', 'nonce and iat are required');
+  try {
+    await kb.verify(es256Verifier(holderKey), { currentDate: now, skewSeconds });
+  } catch {
+    throw refuse('key-binding-invalid', 'the Key Binding JWT is not signed by the holder key, or is dated in the future');
+  }
+  if (kb.payload.iat + presentationTtlSeconds < now)
+    throw refuse('presentation-expired', 'the presentation is too old: ask the holder for a new one',
+      { madeAt: new Date(kb.payload.iat * 1000).toISOString() });
+  return new Date(kb.payload.iat * 1000);
+}
+
+/** Verifies a compact SD-JWT VC presentation (issuer JWT~disclosures~KB-JWT) against a trust source. */
+export async function verifyWith(trust: TrustSource, presentation: string, now = new Date()): Promise<Verification> {
+  const compact = presentation.trim();
+  const { issuerJwt, disclosures, keyBindingJwt } = splitSdJwt(compact);
+  let jwt: Jwt<Record<string, unknown>, Record<string, unknown>>;
+  try {
+    jwt = Jwt.fromEncode(issuerJwt);
+  } catch {
+    throw new DomainError('credentials.malformed', { field: 'presentation' }, 'the issuer-signed JWT does not decode');
+  }
+  const header = jwt.header ?? {};
+  const payload = jwt.payload ?? {};
+  if (header.typ !== 'dc+sd-jwt' || header.alg !== signAlg || typeof header.kid !== 'string')
+    throw new DomainError('credentials.malformed', { field: 'presentation' }, 'not an ES256 SD-JWT VC (typ dc+sd-jwt) with a kid');
+  if (typeof payload.iss !== 'string' || typeof payload.vct !== 'string')
+    throw new DomainError('credentials.malformed', { field: 'presentation' }, 'iss and vct are required');
+  const issuer = await trust.issuer(payload.iss);
+  if (!issuer) throw refuse('unknown-issuer', 'the issuer is not registered on this platform', { iss: payload.iss });
+  const key = await trust.key(issuer, header.kid);
+  if (!key) throw refuse('unknown-key', 'the issuer never had this key', { kid: header.kid });
+  const seconds = Math.floor(now.getTime() / 1000);
+  try {
+    await jwt.verify(es256Verifier(key), { currentDate: seconds });
+  } catch (e) {
+    const message = (e as Error).message;
+    if (/expired/.test(message)) throw refuse('expired', 'the credential has expired', { validUntil: new Date(Number(payload.exp) * 1000).toISOString() });
+    if (/not yet valid/.test(message)) throw refuse('not-yet-valid', 'the credential is not valid yet');
+    throw refuse('bad-signature', 'the issuer\'s signature does not match: the credential was altered');
+  }
+  const processed = processDisclosures(payload, disclosures);
+  const presentedAt = await checkKeyBinding(payload, compact, keyBindingJwt, seconds, trust.audience);
+  const reference = (payload.status as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)?.status_list;
+  if (!reference || !Number.isInteger(reference.idx) || typeof reference.uri !== 'string')
+    throw refuse('no-status', 'the credential has no status list entry');
+  const status = await trust.status(issuer, reference.uri, reference.idx as number);
+  if (status === null) throw unknownStatusList();
+  if (status !== 0) throw refuse('revoked', 'the issuer has revoked the credential');
+  return {
+    valid: true,
+    type: typeOfVct(payload.vct) ?? null,
+    vct: payload.vct,
+    issuer,
+    kid: header.kid,
+    issuedAt: typeof payload.iat === 'number' ? new Date(payload.iat * 1000) : null,
+    validUntil: typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : null,
+    presentedAt,
+    status: 'valid',
+    claims: Object.fromEntries(Object.entries(processed).filter(([key]) => !frameClaims.has(key))),
+  };
+}
+
+/** Issuers, keys and status lists from this platform's database; status lists read as they are now. */
+export function databaseTrust(db: Queryable, now = new Date()): TrustSource {
+  return {
+    audience: presentationAudience(),
+    async issuer(iss) {
+      const found = await findIssuer(db, iss);
+      return found && { iss: found.issuer, departmentId: found.departmentId, name: found.departmentName };
+    },
+    async key(issuer, kid) {
+      return (await issuerPublicKey(db, issuer.departmentId, kid))?.publicKey ?? null;
+    },
+    async status(issuer, uri, idx) {
+      const listId = statusListIdOf(uri);
+      const list = listId === null ? null : await currentStatusList(db, listId, now);
+      if (!list || list.departmentId !== issuer.departmentId) return null;
+      try {
+        return list.list.getStatus(idx);
+      } catch {
+        return null; // beyond the end of the list
+      }
+    },
+  };
+}
+
+/** `POST /credentials/verify`: verifies a presentation against this platform's issuers. */
+export const verifyPresentation = (db: Queryable, presentation: string, now = new Date()) => verifyWith(databaseTrust(db, now), presentation, now);

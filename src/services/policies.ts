@@ -1,0 +1,216 @@
+/**
+ * 不来即享 (proactive benefits). An admin defines a policy as rules over hub predicates ("over 80",
+ * "resident of 广安区", "registered less than a year ago" as not "at least one year old"); evaluating it reads
+ * the predicates' resources through the hub once, in bulk, answers every subject with the hub's own
+ * predicate logic, and records an offer with the reasons for each one who qualifies. The citizen sees the
+ * offer in the portal and accepts it with one click (an application approved at once); an automatic policy
+ * (免申即享) grants without waiting.
+ */
+import Type, { type Static } from 'typebox';
+import { assertCan, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
+import type { Queryable } from '../kernel/db/index.ts';
+import { DomainError, notFound } from '../kernel/errors.ts';
+import { appendToLedger } from '../kernel/ledger/index.ts';
+import { evaluatePredicate, findPredicate, findPublishedResource, readRows, type RowFilter } from '../hub/index.ts';
+import { applicationColumns, deadlines, numberInBulk, receiptNumber, recordStep, type Application } from './applications.ts';
+import { getItem } from './items.ts';
+import { servicesActions } from './policy.ts';
+
+export const PolicyRule = Type.Object({
+  predicate: Type.String({ minLength: 1, maxLength: 80 }),
+  /** the answer that qualifies: false turns "registered at least a year ago" into "registered within the year" */
+  expect: Type.Boolean(),
+  /** rows of the predicate's resource to consider, e.g. `division_code prefix 511602` */
+  filter: Type.Optional(Type.Array(Type.Object({
+    field: Type.String({ minLength: 1, maxLength: 80 }), op: Type.Enum(['eq', 'in', 'prefix']),
+    value: Type.Union([Type.String({ maxLength: 200 }), Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 })]),
+  }, { additionalProperties: false }), { maxItems: 5 })),
+}, { additionalProperties: false });
+export type PolicyRule = Static<typeof PolicyRule>;
+
+export const PolicyInput = Type.Object({
+  code: Type.String({ pattern: '^[a-z][a-z0-9-]{1,60}$' }),
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  description: Type.String({ maxLength: 2000 }),
+  itemId: Type.Integer({ minimum: 1 }),
+  rules: Type.Array(PolicyRule, { minItems: 1, maxItems: 6 }),
+  automatic: Type.Boolean(),
+  active: Type.Boolean(),
+}, { additionalProperties: false });
+export type PolicyInput = Static<typeof PolicyInput>;
+
+export interface Policy extends PolicyInput {
+  id: number;
+  itemName: string;
+  divisionCode: string;
+  evaluatedAt: Date | null;
+  offers: number;
+  accepted: number;
+  granted: number;
+}
+
+const policyColumns = `p.id, p.code, p.name, p.description, p.item_id AS "itemId", i.name AS "itemName", p.rules, p.automatic, p.active,
+  p.division_code AS "divisionCode", p.evaluated_at AS "evaluatedAt",
+  (SELECT count(*)::int FROM services_offers o WHERE o.policy_id = p.id) AS offers,
+  (SELECT count(*)::int FROM services_offers o WHERE o.policy_id = p.id AND o.state = 'accepted') AS accepted,
+  (SELECT count(*)::int FROM services_offers o WHERE o.policy_id = p.id AND o.state = 'granted') AS granted`;
+
+export async function listPolicies(db: Queryable, actor: Actor): Promise<Policy[]> {
+  assertCan(actor, servicesActions.managePolicies);
+  const { rows } = await db.query<Policy>(
+    `SELECT ${policyColumns} FROM services_policies p JOIN services_items i ON i.id = p.item_id
+      WHERE p.division_code LIKE $1 ORDER BY p.code`, [`${actor.jurisdiction.prefix ?? '-'}%`]);
+  return rows;
+}
+
+async function getPolicy(db: Queryable, id: number): Promise<Policy> {
+  const { rows } = await db.query<Policy>(
+    `SELECT ${policyColumns} FROM services_policies p JOIN services_items i ON i.id = p.item_id WHERE p.id = $1`, [id]);
+  if (!rows[0]) throw notFound('services.policy', id);
+  return rows[0];
+}
+
+/** Adds a policy or replaces the one with the same code; every rule must name a predicate the hub knows. */
+export async function savePolicy(ctx: Ctx, input: PolicyInput): Promise<Policy> {
+  const item = await getItem(ctx.tx, input.itemId);
+  assertCan(ctx.actor, servicesActions.managePolicies, item);
+  for (const [index, rule] of input.rules.entries())
+    if (!(await findPredicate(ctx.tx, rule.predicate)))
+      throw new DomainError('services.policy.unknown-predicate', { field: `rules.${index}.predicate` }, `the hub has no predicate ${rule.predicate}`);
+  const { rows: [saved] } = await ctx.tx.query<{ id: number }>(
+    `INSERT INTO services_policies (code, name, description, item_id, rules, automatic, active, division_code, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, item_id = EXCLUDED.item_id,
+       rules = EXCLUDED.rules, automatic = EXCLUDED.automatic, active = EXCLUDED.active, division_code = EXCLUDED.division_code,
+       updated_at = EXCLUDED.updated_at
+     RETURNING id`,
+    [input.code, input.name, input.description, item.id, JSON.stringify(input.rules), input.automatic, input.active, item.divisionCode, ctx.now]);
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'services.policy.saved', object: { type: 'policy', id: saved!.id }, payload: input, at: ctx.now });
+  return getPolicy(ctx.tx, saved!.id);
+}
+
+interface Qualified { subject: string; name: string | null; reasons: { predicate: string; name: string; answer: boolean }[] }
+
+/** Every subject for whom all rules give the expected answer, with the rules as reasons. */
+async function qualifying(db: Queryable, rules: PolicyRule[], today: string): Promise<Qualified[]> {
+  let found: Map<string, Qualified> | null = null;
+  for (const [index, rule] of rules.entries()) {
+    const predicate = await findPredicate(db, rule.predicate);
+    const resource = predicate && await findPublishedResource(db, predicate.resourceCode);
+    if (!predicate || !resource?.subjectField)
+      throw new DomainError('services.policy.unknown-predicate', { field: `rules.${index}.predicate` }, `the hub has no predicate ${rule.predicate} over subjects`);
+    const rows = await readRows(db, resource, { filter: rule.filter as RowFilter | undefined, limit: 1_000_000 });
+    const next = new Map<string, Qualified>();
+    for (const row of rows) {
+      const subject = row[resource.subjectField];
+      if (typeof subject !== 'string' || (found !== null && !found.has(subject))) continue;
+      if (evaluatePredicate(predicate, predicate.param, [row], today) !== rule.expect) continue;
+      const earlier = found?.get(subject);
+      next.set(subject, {
+        subject, name: earlier?.name ?? (typeof row.name === 'string' ? row.name : null),
+        reasons: [...(earlier?.reasons ?? []), { predicate: predicate.code, name: predicate.name, answer: rule.expect }],
+      });
+    }
+    found = next;
+  }
+  return [...(found ?? new Map<string, Qualified>()).values()];
+}
+
+/**
+ * 精准匹配: finds who qualifies now and records an offer for each new one (earlier offers stay as they are);
+ * an automatic policy grants them at once. One ledger entry with the counts.
+ */
+export async function evaluatePolicy(ctx: Ctx, input: { id: number }): Promise<{ qualified: number; offered: number; granted: number }> {
+  const policy = await getPolicy(ctx.tx, input.id);
+  assertCan(ctx.actor, servicesActions.managePolicies, policy);
+  const found = await qualifying(ctx.tx, policy.rules, chinaDay(ctx.now));
+  const { rows: offered } = await ctx.tx.query<{ id: number }>(
+    `INSERT INTO services_offers (policy_id, subject, user_id, reasons, state, found_at)
+     SELECT $1, t.subject, u.id, t.reasons, 'offered', $4
+       FROM unnest($2::text[], $3::jsonb[]) AS t (subject, reasons)
+       LEFT JOIN users u ON u.id_number = t.subject AND u.kind = 'citizen'
+     ON CONFLICT (policy_id, subject) DO NOTHING RETURNING id`,
+    [policy.id, found.map((q) => q.subject), found.map((q) => JSON.stringify(q.reasons)), ctx.now]);
+  let granted = 0;
+  if (policy.automatic) granted = await grantOffers(ctx, policy, offered.map((o) => o.id), new Map(found.map((q) => [q.subject, q.name])));
+  await ctx.tx.query('UPDATE services_policies SET evaluated_at = $2 WHERE id = $1', [policy.id, ctx.now]);
+  const counts = { qualified: found.length, offered: offered.length, granted };
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'services.policy.evaluated', object: { type: 'policy', id: policy.id }, payload: counts, at: ctx.now });
+  return counts;
+}
+
+/** Applications approved at once for these offers (channel 不来即享), in bulk; returns how many. */
+async function grantOffers(ctx: Ctx, policy: Policy, offerIds: number[], names: Map<string, string | null>): Promise<number> {
+  if (offerIds.length === 0) return 0;
+  const item = await getItem(ctx.tx, policy.itemId);
+  const calendar = await loadCalendar(ctx.tx);
+  const due = deadlines(calendar, ctx.now, item, []);
+  const { rows: offers } = await ctx.tx.query<{ id: number; subject: string; userId: number | null }>(
+    'SELECT id, subject, user_id AS "userId" FROM services_offers WHERE id = ANY($1) ORDER BY id', [offerIds]);
+  const { rows: apps } = await ctx.tx.query<{ id: number }>(
+    `INSERT INTO services_applications (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
+       state, form, step_index, submitted_at, statutory_days, committed_days, statutory_due, committed_due, reason, created_at, updated_at)
+     SELECT $1, t.user_id, t.name, t.subject, 'proactive', $2, $3, 'approved', '{}', $4, $5, $6, $7, $8, $9, $10, $5, $5
+       FROM unnest($11::text[], $12::bigint[], $13::text[]) WITH ORDINALITY AS t (subject, user_id, name, n) ORDER BY t.n
+     RETURNING id`,
+    [item.id, item.departmentId, item.divisionCode, item.steps.length - 1, ctx.now, item.statutoryDays, item.committedDays,
+      due.statutory_due, due.committed_due, `免申即享：${policy.name}`, offers.map((o) => o.subject), offers.map((o) => o.userId),
+      offers.map((o) => names.get(o.subject) ?? o.subject.slice(0, 6) + '********' + o.subject.slice(-4))]);
+  await numberInBulk(ctx.tx, apps.map((a) => a.id));
+  await ctx.tx.query(
+    `UPDATE services_offers o SET state = 'granted', decided_at = $2, application_id = t.app
+       FROM unnest($1::bigint[], $3::bigint[]) AS t (offer, app) WHERE o.id = t.offer`, [offers.map((o) => o.id), ctx.now, apps.map((a) => a.id)]);
+  await ctx.tx.query(
+    `INSERT INTO services_application_steps (application_id, at, action, actor_id, actor_name, from_state, to_state, note)
+     SELECT id, $2, 'services.offer.granted', $3, $4, NULL, 'approved', $5 FROM unnest($1::bigint[]) AS id`,
+    [apps.map((a) => a.id), ctx.now, `${ctx.actor.kind}:${ctx.actor.id}`, ctx.actor.name, policy.name]);
+  return apps.length;
+}
+
+export interface Offer {
+  id: number;
+  policyId: number;
+  policyName: string;
+  description: string;
+  itemName: string;
+  reasons: { predicate: string; name: string; answer: boolean }[];
+  state: 'offered' | 'accepted' | 'granted';
+  applicationId: number | null;
+  foundAt: Date;
+}
+
+/** The offers made to the logged-in citizen. */
+export async function myOffers(db: Queryable, actor: Actor): Promise<Offer[]> {
+  if (actor.kind !== 'citizen') throw new DomainError('unauthenticated', { status: 401 }, 'citizens only');
+  const { rows } = await db.query<Offer>(
+    `SELECT o.id, o.policy_id AS "policyId", p.name AS "policyName", p.description, i.name AS "itemName", o.reasons, o.state,
+            o.application_id AS "applicationId", o.found_at AS "foundAt"
+       FROM services_offers o JOIN services_policies p ON p.id = o.policy_id JOIN services_items i ON i.id = p.item_id
+      WHERE o.user_id = $1 ORDER BY o.found_at DESC, o.id`, [Number(actor.id)]);
+  return rows;
+}
+
+/** 一键确认: the citizen accepts an offer; the application is approved at once and waits for 办结. */
+export async function acceptOffer(ctx: Ctx, input: { id: number }): Promise<Application> {
+  const { rows: [offer] } = await ctx.tx.query<{ id: number; policyId: number; subject: string; state: string; userId: number | null }>(
+    'SELECT id, policy_id AS "policyId", subject, state, user_id AS "userId" FROM services_offers WHERE id = $1 FOR UPDATE', [input.id]);
+  if (!offer || ctx.actor.kind !== 'citizen' || String(offer.userId) !== ctx.actor.id)
+    throw new DomainError('services.offer.not-found', { status: 404, id: input.id }, 'no such offer');
+  if (offer.state !== 'offered') throw new DomainError('services.bad-state', { status: 409, field: 'state', state: offer.state }, 'already decided');
+  const policy = await getPolicy(ctx.tx, offer.policyId);
+  const item = await getItem(ctx.tx, policy.itemId);
+  const { rows: [user] } = await ctx.tx.query<{ name: string }>('SELECT display_name AS name FROM users WHERE id = $1', [offer.userId]);
+  const { rows: [app] } = await ctx.tx.query<Application>(
+    `INSERT INTO services_applications AS a (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
+       state, form, statutory_days, committed_days, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, 'proactive', $5, $6, 'submitted', '{}', $7, $8, $9, $9) RETURNING ${applicationColumns}`,
+    [item.id, offer.userId, user!.name, offer.subject, item.departmentId, item.divisionCode, item.statutoryDays, item.committedDays, ctx.now]);
+  const calendar = await loadCalendar(ctx.tx);
+  const approved = await recordStep(ctx, app!, {
+    action: 'services.offer.accepted', to: 'approved', note: policy.name,
+    set: { receipt_number: receiptNumber(app!, ctx.now), submitted_at: ctx.now, step_index: item.steps.length - 1, reason: `不来即享：${policy.name}`, ...deadlines(calendar, ctx.now, item, []) },
+  });
+  await ctx.tx.query(`UPDATE services_offers SET state = 'accepted', decided_at = $2, application_id = $3 WHERE id = $1`, [offer.id, ctx.now, approved.id]);
+  return approved;
+}

@@ -1,0 +1,102 @@
+// E-certificates in a real browser: the citizen's wallet at phone width, an "over 18 only" presentation
+// checked on the public verifier page, then revoked by the issuer and refused by the verifier.
+import { describe } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { demoPassword } from '../../demo/load.ts';
+import { browserSuite, phone, wide } from './browser.ts';
+
+const suite = browserSuite('credentials', 'credentials-e2e');
+const { shot, sees, step, openPage } = suite;
+let presentationLink = '';
+let verifier: Page;
+let holderName = '';
+
+const verifierShot = (name: string) =>
+  verifier.screenshot({ path: `test-results/credentials/${name}.png`, fullPage: true });
+
+describe('e-certificates', () => {
+  step('citizen1 opens the wallet on a phone and sees the demo certificates with their claims', async () => {
+    holderName = (await suite.testDb.db.query<{ display_name: string }>(`SELECT display_name FROM users WHERE username = 'citizen1'`)).rows[0]!.display_name;
+    await suite.page.setViewportSize(phone);
+    await suite.page.goto(`${suite.base}/`);
+    await suite.login('citizen1', demoPassword);
+    await openPage('我的证照', '/wallet');
+    for (const name of ['居住证明', '营业执照', '结婚证']) await sees(name);
+    const residence = suite.page.getByTestId('credential-residence-certificate');
+    await residence.getByText('广安区公安分局').waitFor();
+    await residence.getByText(holderName, { exact: true }).waitFor();
+    await residence.getByText('年满18周岁').waitFor();
+    const width = await suite.page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(width[0]! <= width[1]!, `wallet is ${width[0]}px wide in a ${width[1]}px window`);
+    await shot('01-wallet-phone');
+  });
+
+  step('the citizen builds a presentation of "aged 18 or over" only and gets a QR code', async () => {
+    const residence = suite.page.getByTestId('credential-residence-certificate');
+    await residence.getByRole('button', { name: /出\s*示/ }).click();
+    const dialog = suite.page.locator('.ant-modal');
+    await dialog.getByText('出示居住证明').waitFor();
+    await dialog.getByText(/^年满18周岁：是$/).click();
+    await dialog.getByRole('button', { name: '生成出示码' }).click();
+    await dialog.getByText('仅出示：年满18周岁').waitFor();
+    const qr = dialog.getByTestId('presentation-qr');
+    await qr.waitFor();
+    assert.ok((await qr.getAttribute('src'))!.startsWith('data:image/png;base64,'));
+    presentationLink = (await dialog.getByTestId('presentation-link').getAttribute('href'))!;
+    assert.match(presentationLink, /\/verify#ey[^~]+\.[^~]+\.[^~]+~[^~]+~[^~]+~ey[^~]+$/,
+      'the issuer JWT, two disclosures (age_equal_or_over and 18) and the Key Binding JWT');
+    await shot('02-presentation-qr');
+    await dialog.getByRole('button', { name: /完\s*成/ }).click();
+  });
+
+  step('the public verifier page, logged out, shows the presentation valid with only that claim', async () => {
+    verifier = await suite.page.context().browser()?.newPage() ?? await suite.page.context().newPage();
+    await verifier.context().clearCookies();
+    await verifier.setViewportSize(phone);
+    await verifier.goto(presentationLink);
+    const result = verifier.getByTestId('verify-result');
+    await result.getByText('证照有效').waitFor();
+    await result.getByText('居住证明').waitFor();
+    await result.getByText('广安区公安分局').waitFor();
+    const claims = verifier.getByTestId('verify-claims');
+    await claims.getByText('年满18周岁').waitFor();
+    assert.equal(await claims.locator('.ant-descriptions-row').count(), 1);
+    assert.equal(await claims.locator('.ant-descriptions-item-content').first().innerText(), '是');
+    for (const hidden of [holderName, '出生日期', '公民身份号码', '居住地址']) assert.equal(await verifier.getByText(hidden).count(), 0, `${hidden} is not shown`);
+    await verifierShot('03-verifier-valid-phone');
+  });
+
+  step('the issuer (a platform admin here) revokes the certificate in the register', async () => {
+    await suite.page.setViewportSize(wide);
+    await suite.page.getByRole('button', { name: /退出|Log out/ }).click();
+    await suite.page.goto(`${suite.base}/`);
+    await suite.login('admin', demoPassword);
+    await openPage('电子证照登记', '/credential-register');
+    const row = suite.page.locator('.ant-table-row', { hasText: holderName }).filter({ hasText: '居住证明' }).filter({ hasText: '有效' });
+    await row.getByRole('button', { name: /吊\s*销/ }).click();
+    const dialog = suite.page.locator('.ant-modal');
+    await dialog.getByRole('button', { name: /吊\s*销/ }).click();
+    await dialog.getByText('请填写吊销原因').waitFor();
+    await dialog.getByLabel('吊销原因').fill('居住地已变更');
+    await dialog.getByRole('button', { name: /吊\s*销/ }).click();
+    await sees('已吊销，核验方立即可见');
+    await suite.page.locator('.ant-table-row', { hasText: holderName }).filter({ hasText: '居住证明' }).getByText('已吊销').waitFor();
+    await shot('04-register-revoked');
+  });
+
+  step('the same presentation is now refused as revoked, in English too', async () => {
+    await verifier.reload();
+    const problem = verifier.getByTestId('verify-problem');
+    await problem.getByText('证照已被发证机关吊销').waitFor();
+    await problem.getByText('credentials.revoked').waitFor();
+    assert.equal(await verifier.getByTestId('verify-result').count(), 0);
+    await verifierShot('05-verifier-revoked-phone');
+    await verifier.getByText('English').click();
+    await verifier.getByRole('button', { name: 'Verify' }).click();
+    await verifier.getByTestId('verify-problem').getByText('The issuer has revoked the credential').waitFor();
+    await verifier.getByText('Verify an e-certificate').waitFor();
+    await verifierShot('06-verifier-revoked-en');
+    await verifier.close();
+  });
+});

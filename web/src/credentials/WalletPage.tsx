@@ -1,0 +1,112 @@
+import { useState } from 'react';
+import { Alert, App, Button, Card, Checkbox, Descriptions, Empty, Flex, Modal, Space, Spin, Tag, Typography } from 'antd';
+import { QrcodeOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import QRCode from 'qrcode';
+import { api, ApiProblem } from '../api';
+import { useLoad } from '../useLoad';
+import { claimValue, day, localized, stateColor, verifyLink, type WalletCard } from './credentials';
+
+interface Presentation {
+  presentation: string;
+  disclosed: string[];
+  link: string;
+  qr: string;
+}
+
+/** 我的证照: the citizen's e-certificates, each with a dialog to show only chosen claims as a QR code. */
+export default function WalletPage() {
+  const { t } = useTranslation();
+  const cards = useLoad(() => api<{ items: WalletCard[] }>('GET', '/credentials/mine'), []);
+  const [presenting, setPresenting] = useState<WalletCard>();
+
+  return (
+    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+      <Typography.Title level={4} style={{ margin: 0 }}>{t('credentials.wallet.title')}</Typography.Title>
+      <Typography.Text type="secondary">{t('credentials.wallet.intro')}</Typography.Text>
+      {cards.loading && !cards.data && <Spin />}
+      {cards.data?.items.length === 0 && <Empty description={t('credentials.wallet.empty')} />}
+      <Flex wrap gap={16}>
+        {cards.data?.items.map((card) => (
+          <CredentialCard key={card.id} card={card} onPresent={() => setPresenting(card)} />
+        ))}
+      </Flex>
+      {presenting && <PresentDialog card={presenting} onClose={() => setPresenting(undefined)} />}
+    </Space>
+  );
+}
+
+function CredentialCard({ card, onPresent }: { card: WalletCard; onPresent: () => void }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <Card
+      className="credential-card"
+      data-testid={`credential-${card.type}`}
+      title={<Space><span>{localized(card.typeName, i18n.language)}</span><Tag color={stateColor[card.state]}>{t(`credentials.state.${card.state}`)}</Tag></Space>}
+      extra={card.state === 'valid' && <Button type="primary" icon={<QrcodeOutlined />} onClick={onPresent}>{t('credentials.wallet.present')}</Button>}
+      style={{ width: 'min(100%, 420px)' }}
+    >
+      <Descriptions size="small" column={1} items={[
+        { key: 'issuer', label: t('credentials.issuer'), children: card.issuer.name },
+        { key: 'issued', label: t('credentials.issuedAt'), children: day(card.issuedAt) },
+        { key: 'until', label: t('credentials.validUntil'), children: card.validUntil ? day(card.validUntil) : t('credentials.noExpiry') },
+        ...(card.revokeReason ? [{ key: 'reason', label: t('credentials.revokeReason'), children: card.revokeReason }] : []),
+        ...card.claims.map((claim) => ({ key: claim.path, label: localized(claim.label, i18n.language), children: claimValue(claim.value, t) })),
+      ]} />
+    </Card>
+  );
+}
+
+/** 出示: tick the claims to show; the server cuts a presentation with only those disclosures. */
+function PresentDialog({ card, onClose }: { card: WalletCard; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [result, setResult] = useState<Presentation>();
+  const [busy, setBusy] = useState(false);
+
+  const build = async () => {
+    setBusy(true);
+    try {
+      const made = await api<{ presentation: string; disclosed: string[] }>('POST', `/credentials/${card.id}/presentations`, { disclose: chosen });
+      const link = verifyLink(made.presentation);
+      setResult({ ...made, link, qr: await QRCode.toDataURL(link, { errorCorrectionLevel: 'L', margin: 1, width: 320 }) });
+    } catch (error) {
+      void message.error(error instanceof ApiProblem ? error.title : String(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal open title={t('credentials.present.title', { name: localized(card.typeName, i18n.language) })} onCancel={onClose}
+      footer={result
+        ? [<Button key="again" onClick={() => setResult(undefined)}>{t('credentials.present.again')}</Button>,
+          <Button key="close" type="primary" onClick={onClose}>{t('credentials.present.done')}</Button>]
+        : [<Button key="cancel" onClick={onClose}>{t('credentials.present.cancel')}</Button>,
+          <Button key="build" type="primary" loading={busy} onClick={() => void build()}>{t('credentials.present.build')}</Button>]}
+    >
+      {!result && (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <Typography.Text>{t('credentials.present.choose')}</Typography.Text>
+          <Checkbox.Group value={chosen} onChange={(values) => setChosen(values as string[])} style={{ display: 'flex', flexDirection: 'column', gap: 6 }}
+            options={card.claims.map((claim) => ({ value: claim.path, label: `${localized(claim.label, i18n.language)}：${claimValue(claim.value, t)}` }))} />
+        </Space>
+      )}
+      {result && (
+        <Space direction="vertical" align="center" style={{ width: '100%' }}>
+          <Alert type="info" showIcon message={result.disclosed.length === 0
+            ? t('credentials.present.nothing')
+            : t('credentials.present.only', { claims: result.disclosed.map((path) => localized(card.claims.find((c) => c.path === path)!.label, i18n.language)).join('、') })} />
+          <img src={result.qr} alt={t('credentials.present.qr')} width={260} height={260} data-testid="presentation-qr" />
+          <Typography.Paragraph copyable={{ text: result.presentation }} ellipsis={{ rows: 2 }} style={{ maxWidth: 420, wordBreak: 'break-all' }}
+            data-testid="presentation-text">
+            {result.presentation}
+          </Typography.Paragraph>
+          <Typography.Link href={result.link} target="_blank" data-testid="presentation-link">{t('credentials.present.openVerifier')}</Typography.Link>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('credentials.present.bearer')}</Typography.Text>
+        </Space>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,94 @@
+import { useEffect, useRef, useState } from 'react';
+import { Card, Col, DatePicker, Empty, Row, Statistic, Tag } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import * as echarts from 'echarts/core';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import { api, query } from '../api';
+import { useLoad } from '../useLoad';
+
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+
+interface Dashboard {
+  scope: 'hub' | 'department';
+  totals: { calls: number; answered: number; refused: number; errors: number };
+  days: { day: string; calls: number; answered: number; refused: number; errors: number }[];
+  byProvider: { name: string; calls: number }[];
+  byConsumer: { name: string; calls: number }[];
+  topResources: { code: string; name: string; calls: number }[];
+  requests: { pending: number; overdue: number; escalated: number; approved: number; refused: number; satisfactionRate: number | null };
+  usage: { published: number; used: number; rate: number | null };
+}
+
+/** One ECharts chart in a div that follows its container's width. */
+function Chart({ option, height = 280, testId }: { option: echarts.EChartsCoreOption; height?: number; testId: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const chart = echarts.init(ref.current!);
+    chart.setOption(option);
+    const observer = new ResizeObserver(() => chart.resize());
+    observer.observe(ref.current!);
+    return () => { observer.disconnect(); chart.dispose(); };
+  }, [option]);
+  return <div ref={ref} style={{ width: '100%', height }} data-testid={testId} />;
+}
+
+const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
+const font = { fontFamily: 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif' };
+
+function ranking(rows: { name: string; calls: number }[], label: string): echarts.EChartsCoreOption {
+  const sorted = [...rows].reverse();
+  return {
+    textStyle: font, tooltip: { trigger: 'axis' }, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1 }, yAxis: { type: 'category', data: sorted.map((r) => r.name), axisLabel: { width: 140, overflow: 'truncate' } },
+    series: [{ type: 'bar', name: label, data: sorted.map((r) => r.calls), barMaxWidth: 28, itemStyle: { color: '#1677ff' } }],
+  };
+}
+
+/** 共享看板: calls over time, refusals and errors, requests and usage; the hub's figures for administrators, a department's own otherwise. */
+export default function DashboardPage() {
+  const { t } = useTranslation();
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().subtract(89, 'day'), dayjs()]);
+  const data = useLoad(() => api<Dashboard>('GET', `/hub/dashboard${query({ from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') })}`), [range]);
+  const d = data.data;
+  const [trend, setTrend] = useState<echarts.EChartsCoreOption | null>(null);
+  useEffect(() => {
+    if (!d) return;
+    setTrend({
+      textStyle: font, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: d.days.map((x) => x.day) }, yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        { type: 'bar', stack: 'calls', barMaxWidth: 24, name: t('hubx.answered'), data: d.days.map((x) => x.answered), itemStyle: { color: '#52c41a' } },
+        { type: 'bar', stack: 'calls', barMaxWidth: 24, name: t('hubx.refusedCalls'), data: d.days.map((x) => x.refused), itemStyle: { color: '#faad14' } },
+        { type: 'bar', stack: 'calls', barMaxWidth: 24, name: t('hubx.errors'), data: d.days.map((x) => x.errors), itemStyle: { color: '#ff4d4f' } },
+      ],
+    });
+  }, [d, t]);
+
+  return (
+    <Row gutter={[16, 16]}>
+      <Col span={24}>
+        <Card title={t('hubx.dashboardTitle')} loading={data.loading && !d}
+          extra={<DatePicker.RangePicker allowClear={false} value={range} onChange={(v) => v && setRange(v as [Dayjs, Dayjs])} />}>
+          {d && <Row gutter={[16, 16]} data-testid="kpis">
+            <Col xs={12} md={8} xl={4}><Statistic title={t('hubx.calls')} value={d.totals.calls} /></Col>
+            <Col xs={12} md={8} xl={4}><Statistic title={t('hubx.refusedCalls')} value={d.totals.refused} /></Col>
+            <Col xs={12} md={8} xl={4}><Statistic title={t('hubx.errors')} value={d.totals.errors} /></Col>
+            <Col xs={12} md={8} xl={4}><Statistic title={t('hubx.overdueRequests')} value={d.requests.overdue + d.requests.escalated} /></Col>
+            <Col xs={12} md={8} xl={4}><Statistic title={t('hubx.satisfaction')} value={percent(d.requests.satisfactionRate)} /></Col>
+            <Col xs={12} md={8} xl={4}><Statistic title={t('hubx.usageRate')} value={percent(d.usage.rate)} suffix={<Tag>{d.usage.used}/{d.usage.published}</Tag>} /></Col>
+          </Row>}
+        </Card>
+      </Col>
+      {d && d.totals.calls === 0 && <Col span={24}><Card><Empty description={t('hubx.noCalls')} /></Card></Col>}
+      {d && d.totals.calls > 0 && trend && <>
+        <Col span={24}><Card title={t('hubx.callsPerDay')}><Chart option={trend} testId="trend" /></Card></Col>
+        <Col xs={24} lg={8}><Card title={t('hubx.topResources')}><Chart option={ranking(d.topResources, t('hubx.calls'))} testId="resources" /></Card></Col>
+        <Col xs={24} lg={8}><Card title={t('hubx.byProvider')}><Chart option={ranking(d.byProvider, t('hubx.calls'))} testId="providers" /></Card></Col>
+        <Col xs={24} lg={8}><Card title={t('hubx.byConsumer')}><Chart option={ranking(d.byConsumer, t('hubx.calls'))} testId="consumers" /></Card></Col>
+      </>}
+    </Row>
+  );
+}

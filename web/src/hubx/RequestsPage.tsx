@@ -1,0 +1,228 @@
+import { useState } from 'react';
+import { App, Button, Card, Checkbox, DatePicker, Flex, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import type { Dayjs } from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { api, ApiProblem, query } from '../api';
+import { showProblemOnField } from '../problemFields';
+import { useSession } from '../session';
+import { useLoad } from '../useLoad';
+import { chinaTime, countdown, maskings } from './format';
+
+export interface SharingRequest {
+  id: number;
+  resourceCode: string;
+  resourceName: string;
+  predicateCode: string | null;
+  systemName: string;
+  consumerDepartmentName: string;
+  providerDepartmentName: string;
+  fields: string[];
+  purpose: string;
+  legalBasis: string;
+  scenario: string;
+  state: 'pending' | 'approved' | 'refused' | 'escalated' | 'withdrawn';
+  requestedAt: string;
+  dueAt: string;
+  reason: string | null;
+  grantId: number | null;
+}
+
+interface Options {
+  systems: { id: number; code: string; name: string }[];
+  resources: { code: string; name: string; shareType: string; providerName: string }[];
+  resource?: { code: string; fields: { code: string; name: string; masking: string }[]; predicates: { code: string; name: string }[] };
+}
+
+const stateColor: Record<SharingRequest['state'], string> = { pending: 'processing', approved: 'success', refused: 'error', escalated: 'warning', withdrawn: 'default' };
+const open = (r: SharingRequest) => r.state === 'pending' || r.state === 'escalated';
+
+/** 共享申请: my department's requests and those waiting for my decision, with countdowns to the deadline. */
+export default function RequestsPage() {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const { can } = useSession();
+  const mayDecide = can('hub.request.decide');
+  const [box, setBox] = useState<'mine' | 'to-approve'>(mayDecide ? 'to-approve' : 'mine');
+  const list = useLoad(() => api<{ items: SharingRequest[] }>('GET', `/hub/requests${query({ box })}`), [box]);
+  const [creating, setCreating] = useState(false);
+  const [deciding, setDeciding] = useState<{ request: SharingRequest; approve: boolean } | null>(null);
+
+  async function withdraw(request: SharingRequest) {
+    try {
+      await api('POST', `/hub/requests/${request.id}/withdraw`);
+      list.reload();
+    } catch (error) {
+      void message.error(error instanceof ApiProblem ? error.title : String(error));
+    }
+  }
+
+  const columns = [
+    { title: t('hubx.resource'), key: 'resource', render: (_: unknown, r: SharingRequest) => (
+      <Space direction="vertical" size={0}><span>{r.resourceName}</span><Typography.Text type="secondary" className="mono">{r.predicateCode ?? r.resourceCode}</Typography.Text></Space>) },
+    { title: box === 'mine' ? t('hubx.provider') : t('hubx.consumer'), key: 'party',
+      render: (_: unknown, r: SharingRequest) => box === 'mine' ? r.providerDepartmentName : `${r.consumerDepartmentName} · ${r.systemName}` },
+    { title: t('hubx.fields'), dataIndex: 'fields', render: (fields: string[]) => <Flex wrap gap={4}>{fields.map((f) => <Tag key={f}>{f}</Tag>)}</Flex> },
+    { title: t('hubx.purpose'), dataIndex: 'purpose' },
+    { title: t('hubx.state'), key: 'state', render: (_: unknown, r: SharingRequest) => (
+      <Space direction="vertical" size={0}>
+        <Tag color={stateColor[r.state]}>{t(`hubx.states.${r.state}`)}</Tag>
+        {r.reason && <Typography.Text type="secondary">{r.reason}</Typography.Text>}
+      </Space>) },
+    { title: t('hubx.due'), key: 'due', render: (_: unknown, r: SharingRequest) => {
+      if (!open(r)) return chinaTime(r.requestedAt, i18n.language);
+      const left = countdown(r.dueAt, t);
+      return <Space direction="vertical" size={0}><Typography.Text type={left.overdue ? 'danger' : undefined} data-testid="countdown">{left.text}</Typography.Text>
+        <Typography.Text type="secondary">{chinaTime(r.dueAt, i18n.language)}</Typography.Text></Space>;
+    } },
+    { title: t('common.actions'), key: 'actions', render: (_: unknown, r: SharingRequest) => !open(r) ? null : box === 'to-approve'
+      ? <Space><Button type="primary" size="small" onClick={() => setDeciding({ request: r, approve: true })}>{t('hubx.approve')}</Button>
+          <Button danger size="small" onClick={() => setDeciding({ request: r, approve: false })}>{t('hubx.refuse')}</Button></Space>
+      : <Button size="small" onClick={() => void withdraw(r)}>{t('hubx.withdraw')}</Button> },
+  ];
+
+  return (
+    <Card title={t('hubx.requestsTitle')} extra={can('hub.request.create') &&
+      <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('hubx.newRequest')}</Button>}>
+      <Tabs activeKey={box} onChange={(key) => setBox(key as typeof box)} items={[
+        ...(mayDecide ? [{ key: 'to-approve', label: t('hubx.toApprove') }] : []),
+        { key: 'mine', label: t('hubx.mine') },
+      ]} />
+      <Table rowKey="id" size="small" loading={list.loading} dataSource={list.data?.items} columns={columns} scroll={{ x: 900 }} pagination={{ pageSize: 20 }} />
+      {creating && <NewRequest onClose={(saved) => { setCreating(false); if (saved) { setBox('mine'); list.reload(); } }} />}
+      {deciding && <Decide {...deciding} onClose={(saved) => { setDeciding(null); if (saved) list.reload(); }} />}
+    </Card>
+  );
+}
+
+interface NewRequestForm { systemId: number; resource: string; kind: 'fields' | 'predicate'; fields?: string[]; predicate?: string; purpose: string; legalBasis: string; scenario: string }
+const requestFields = ['systemId', 'resource', 'fields', 'predicate', 'purpose', 'legalBasis', 'scenario'];
+
+function NewRequest({ onClose }: { onClose: (saved: boolean) => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<NewRequestForm>();
+  const resource = Form.useWatch('resource', form);
+  const kind = Form.useWatch('kind', form) ?? 'fields';
+  const options = useLoad(() => api<Options>('GET', `/hub/requests/options${query({ resource })}`), [resource]);
+  const [saving, setSaving] = useState(false);
+
+  async function submit(values: NewRequestForm) {
+    setSaving(true);
+    try {
+      const { kind: chosen, fields, predicate, ...rest } = values;
+      const created = await api<SharingRequest>('POST', '/hub/requests', chosen === 'predicate' ? { ...rest, predicate } : { ...rest, fields });
+      void message.success(t(created.state === 'approved' ? 'hubx.grantedAtOnce' : 'hubx.submitted'));
+      onClose(true);
+    } catch (error) {
+      if (!showProblemOnField(form, error, requestFields)) void message.error(error instanceof ApiProblem ? error.title : String(error));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Modal open title={t('hubx.newRequest')} onCancel={() => onClose(false)} onOk={() => form.submit()} confirmLoading={saving} width={640} destroyOnHidden>
+      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'fields' }}>
+        <Form.Item name="systemId" label={t('hubx.system')} rules={[{ required: true }]}>
+          <Select options={options.data?.systems.map((s) => ({ value: s.id, label: `${s.name} (${s.code})` }))} />
+        </Form.Item>
+        <Form.Item name="resource" label={t('hubx.resource')} rules={[{ required: true }]}>
+          <Select showSearch optionFilterProp="label" onChange={() => form.setFieldsValue({ fields: [], predicate: undefined })}
+            options={options.data?.resources.map((r) => ({ value: r.code, label: `${r.name} · ${r.providerName} · ${t(`hubx.share.${r.shareType}`)}` }))} />
+        </Form.Item>
+        {options.data?.resource && options.data.resource.predicates.length > 0 && (
+          <Form.Item name="kind" label={t('hubx.asking')}>
+            <Select options={[{ value: 'fields', label: t('hubx.askFields') }, { value: 'predicate', label: t('hubx.askPredicate') }]} />
+          </Form.Item>)}
+        {kind === 'predicate'
+          ? <Form.Item name="predicate" label={t('hubx.predicate')} rules={[{ required: true }]}>
+              <Select options={options.data?.resource?.predicates.map((p) => ({ value: p.code, label: p.name }))} />
+            </Form.Item>
+          : <Form.Item name="fields" label={t('hubx.fields')} rules={[{ required: true }]}>
+              <Checkbox.Group options={options.data?.resource?.fields.map((f) => ({ value: f.code, label: f.name }))} />
+            </Form.Item>}
+        <Form.Item name="purpose" label={t('hubx.purpose')} rules={[{ required: true }]}><Input maxLength={500} /></Form.Item>
+        <Form.Item name="legalBasis" label={t('hubx.legalBasis')} rules={[{ required: true }]}><Input maxLength={500} /></Form.Item>
+        <Form.Item name="scenario" label={t('hubx.scenario')} rules={[{ required: true }]}><Input.TextArea rows={2} maxLength={1000} /></Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+interface DecisionForm { fields: string[]; masking: Record<string, string>; filterField?: string; filterOp?: 'eq' | 'prefix'; filterValue?: string;
+  validity?: [Dayjs, Dayjs]; dailyQuota?: number; reason?: string }
+const decisionFields = ['fields', 'dailyQuota', 'reason'];
+
+/** 审批: approve with narrowed fields, masking, a row filter, validity and a daily quota, or refuse with a reason. */
+function Decide({ request, approve, onClose }: { request: SharingRequest; approve: boolean; onClose: (saved: boolean) => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<DecisionForm>();
+  const chosen = Form.useWatch('fields', form) ?? request.fields;
+  const options = useLoad(() => api<Options>('GET', `/hub/requests/options${query({ resource: request.resourceCode })}`), [request.resourceCode]);
+  const nameOf = (code: string) => options.data?.resource?.fields.find((f) => f.code === code)?.name ?? code;
+  const [saving, setSaving] = useState(false);
+
+  async function submit(values: DecisionForm) {
+    setSaving(true);
+    try {
+      const masking = Object.fromEntries(Object.entries(values.masking ?? {}).filter(([code, rule]) => rule && values.fields.includes(code)));
+      const body = approve ? {
+        approve, fields: values.fields, masking,
+        rowFilter: values.filterField && values.filterValue ? [{ field: values.filterField, op: values.filterOp ?? 'eq', value: values.filterValue }] : undefined,
+        validFrom: values.validity?.[0].startOf('day').toISOString(), validUntil: values.validity?.[1].endOf('day').toISOString(),
+        dailyQuota: values.dailyQuota ?? undefined,
+      } : { approve, reason: values.reason };
+      await api('POST', `/hub/requests/${request.id}/decision`, body);
+      void message.success(t(approve ? 'hubx.approved' : 'hubx.refused'));
+      onClose(true);
+    } catch (error) {
+      if (!showProblemOnField(form, error, decisionFields)) void message.error(error instanceof ApiProblem ? error.title : String(error));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Modal open title={`${t(approve ? 'hubx.approve' : 'hubx.refuse')} · ${request.resourceName}`} onCancel={() => onClose(false)}
+      onOk={() => form.submit()} confirmLoading={saving} width={640} destroyOnHidden okButtonProps={{ danger: !approve }}>
+      <Typography.Paragraph type="secondary">{request.consumerDepartmentName} · {request.systemName} · {request.purpose} · {request.legalBasis}</Typography.Paragraph>
+      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ fields: request.fields, masking: {}, filterOp: 'prefix' }}>
+        {approve ? <>
+          <Form.Item name="fields" label={t('hubx.grantFields')} rules={[{ required: true }]}>
+            <Checkbox.Group options={request.fields.map((f) => ({ value: f, label: nameOf(f) }))} />
+          </Form.Item>
+          <Form.Item label={t('hubx.masking')} help={t('hubx.maskingHelp')}>
+            <Flex vertical gap={4}>
+              {chosen.map((code) => (
+                <Space key={code} wrap>
+                  <span style={{ display: 'inline-block', minWidth: 120 }}>{nameOf(code)}</span>
+                  <Form.Item name={['masking', code]} noStyle>
+                    <Select allowClear style={{ width: 160 }} placeholder={t('hubx.maskingDefault')} aria-label={`${t('hubx.masking')} ${nameOf(code)}`}
+                      options={maskings.map((m) => ({ value: m, label: t(`hubx.maskingRules.${m}`) }))} />
+                  </Form.Item>
+                </Space>))}
+            </Flex>
+          </Form.Item>
+          <Form.Item label={t('hubx.rowFilter')} help={t('hubx.rowFilterHelp')}>
+            <Space.Compact style={{ width: '100%' }}>
+              <Form.Item name="filterField" noStyle>
+                <Select allowClear style={{ width: '40%' }} placeholder={t('hubx.field')} aria-label={t('hubx.rowFilterField')}
+                  options={options.data?.resource?.fields.map((f) => ({ value: f.code, label: f.name }))} />
+              </Form.Item>
+              <Form.Item name="filterOp" noStyle>
+                <Select style={{ width: '25%' }} options={[{ value: 'prefix', label: t('hubx.ops.prefix') }, { value: 'eq', label: t('hubx.ops.eq') }]} />
+              </Form.Item>
+              <Form.Item name="filterValue" noStyle><Input style={{ width: '35%' }} aria-label={t('hubx.rowFilterValue')} /></Form.Item>
+            </Space.Compact>
+          </Form.Item>
+          <Form.Item name="validity" label={t('hubx.validity')}><DatePicker.RangePicker style={{ width: '100%' }} /></Form.Item>
+          <Form.Item name="dailyQuota" label={t('hubx.dailyQuota')}><InputNumber min={1} precision={0} style={{ width: '100%' }} /></Form.Item>
+        </> : (
+          <Form.Item name="reason" label={t('hubx.reason')} rules={[{ required: true }]}><Input.TextArea rows={3} maxLength={1000} /></Form.Item>
+        )}
+      </Form>
+    </Modal>
+  );
+}

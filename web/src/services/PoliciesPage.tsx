@@ -1,0 +1,82 @@
+import { useState } from 'react';
+import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Switch, Table, Tag } from 'antd';
+import { PlusOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { api, ApiProblem } from '../api';
+import { useLoad } from '../useLoad';
+import { chinaTime } from './common';
+
+interface Rule { predicate: string; expect: boolean }
+interface Policy {
+  id: number; code: string; name: string; description: string; itemId: number; itemName: string; rules: Rule[]; automatic: boolean; active: boolean;
+  evaluatedAt: string | null; offers: number; accepted: number; granted: number;
+}
+
+/** 不来即享 (admin): policies as rules over hub predicates; evaluate to find who qualifies. */
+export default function PoliciesPage() {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const { data, loading, reload } = useLoad(() => api<{ items: Policy[] }>('GET', '/services/policies'), []);
+  const [editing, setEditing] = useState<Partial<Policy> | null>(null);
+  const [busy, setBusy] = useState<number | null>(null);
+  const evaluate = async (policy: Policy) => {
+    setBusy(policy.id);
+    try {
+      const result = await api<{ qualified: number; offered: number; granted: number }>('POST', `/services/policies/${policy.id}/evaluate`);
+      void message.success(t('services.policies.evaluated', result));
+      reload();
+    } catch (error) {
+      void message.error(error instanceof ApiProblem ? error.title : String(error));
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <Card title={t('services.policies.title')} extra={<Button icon={<PlusOutlined />} onClick={() => setEditing({ rules: [], automatic: false, active: true })}>{t('services.policies.add')}</Button>}>
+      <Table<Policy> rowKey="id" size="small" loading={loading} dataSource={data?.items ?? []} pagination={false} scroll={{ x: 900 }}
+        columns={[
+          { title: t('services.policies.name'), render: (_, p) => <a onClick={() => setEditing(p)}>{p.name}</a> },
+          { title: t('services.app.item'), dataIndex: 'itemName' },
+          { title: t('services.policies.rules'), render: (_, p) => <Flex wrap gap={4}>{p.rules.map((r) => <Tag key={r.predicate} color={r.expect ? 'green' : 'orange'}>{r.expect ? '' : '¬ '}{r.predicate}</Tag>)}</Flex> },
+          { title: t('services.policies.automatic'), render: (_, p) => (p.automatic ? <Tag color="purple">{t('services.policies.automatic')}</Tag> : '—') },
+          { title: t('services.policies.counts'), render: (_, p) => `${p.offers} / ${p.accepted} / ${p.granted}` },
+          { title: t('services.policies.evaluatedAt'), render: (_, p) => chinaTime(p.evaluatedAt, i18n.language) },
+          { title: '', render: (_, p) => <Button size="small" type="primary" icon={<ThunderboltOutlined />} loading={busy === p.id} onClick={() => void evaluate(p)}>{t('services.policies.evaluate')}</Button> },
+        ]} />
+      {editing && <PolicyEditor policy={editing} onClose={() => setEditing(null)} onSaved={() => { setEditing(null); reload(); }} />}
+    </Card>
+  );
+}
+
+function PolicyEditor({ policy, onClose, onSaved }: { policy: Partial<Policy>; onClose: () => void; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm();
+  const save = async () => {
+    const values = await form.validateFields() as Record<string, unknown> & { rules: string };
+    try {
+      await api('POST', '/services/policies', { ...values, rules: JSON.parse(values.rules) as unknown });
+      onSaved();
+    } catch (error) {
+      if (error instanceof ApiProblem && error.field) form.setFields([{ name: error.field.split('.')[0]!, errors: [error.title] }]);
+      else void message.error(error instanceof ApiProblem ? error.title : String(error));
+    }
+  };
+  const json = { validator: (_: unknown, text: string) => { try { JSON.parse(text); return Promise.resolve(); } catch { return Promise.reject(new Error(t('services.admin.badJson'))); } } };
+  return (
+    <Modal open title={policy.name ?? t('services.policies.add')} onCancel={onClose} onOk={() => void save()} width={640} destroyOnHidden>
+      <Form form={form} layout="vertical" initialValues={{ code: policy.code, name: policy.name, description: policy.description ?? '', itemId: policy.itemId,
+        automatic: policy.automatic, active: policy.active, rules: JSON.stringify(policy.rules ?? [], null, 2) }}>
+        <Form.Item name="code" label={t('services.policies.code')} rules={[{ required: true, pattern: /^[a-z][a-z0-9-]{1,60}$/ }]}><Input /></Form.Item>
+        <Form.Item name="name" label={t('services.policies.name')} rules={[{ required: true }]}><Input /></Form.Item>
+        <Form.Item name="description" label={t('services.policies.description')}><Input.TextArea rows={2} /></Form.Item>
+        <Form.Item name="itemId" label={t('services.policies.itemId')} rules={[{ required: true }]}><InputNumber min={1} style={{ width: '100%' }} /></Form.Item>
+        <Form.Item name="rules" label={t('services.policies.rules')} rules={[json]}><Input.TextArea rows={6} className="mono" /></Form.Item>
+        <Flex gap={24}>
+          <Form.Item name="automatic" label={t('services.policies.automatic')} valuePropName="checked"><Switch /></Form.Item>
+          <Form.Item name="active" label={t('services.policies.active')} valuePropName="checked"><Switch /></Form.Item>
+        </Flex>
+      </Form>
+    </Modal>
+  );
+}
