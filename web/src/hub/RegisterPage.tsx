@@ -15,7 +15,7 @@ const maskings = ['none', 'partial', 'hash', 'drop'];
 const cycles = ['realtime', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'irregular'];
 const entryFields = ['code', 'name', 'summary', 'format', 'updateCycle', 'shareType', 'openType', 'keyField', 'subjectKind', 'subjectField', 'fields'];
 
-interface FieldForm { code: string; name: string; type: string; length?: number; sensitivity: string; level: string; masking: string; required?: boolean }
+interface FieldForm { code: string; name: string; type: string; length?: number; sensitivity: string; level: string; masking: string; required?: boolean; check?: string }
 
 /** 资源登记: a data officer registers an entry with its fields, imports its data from CSV and submits it for review. */
 export default function RegisterPage() {
@@ -33,7 +33,8 @@ export default function RegisterPage() {
       const created = await api<Entry>('POST', '/hub/resources', {
         ...rest, kind: 'table',
         ...(keyField ? { keyField } : {}), ...(subjectKind && subjectField ? { subjectKind, subjectField } : {}),
-        fields: fields.map(({ required, length, ...f }) => ({ ...f, ...(length ? { length } : {}), rules: required ? { required: true } : {} })),
+        fields: fields.map(({ required, length, check, ...f }) => ({ ...f, ...(length ? { length } : {}),
+          rules: { ...(required ? { required: true } : {}), ...(check ? { check } : {}) } })),
       });
       void message.success(t('hub.register.created', { code: created.code }));
       form.resetFields();
@@ -88,7 +89,8 @@ export default function RegisterPage() {
                     <Form.Item name={[name, 'sensitivity']}><Select options={options('hub.sensitivity', sensitivities)} aria-label={t('hub.field.sensitivity')} style={{ width: 90 }} /></Form.Item>
                     <Form.Item name={[name, 'level']}><Select options={levels.map((v) => ({ value: v, label: v }))} aria-label={t('hub.field.level')} style={{ width: 70 }} /></Form.Item>
                     <Form.Item name={[name, 'masking']}><Select options={options('hub.masking', maskings)} aria-label={t('hub.field.masking')} style={{ width: 110 }} /></Form.Item>
-                    <Form.Item name={[name, 'required']} valuePropName="checked" label={t('hub.field.required')}><Switch size="small" /></Form.Item>
+                    <Form.Item name={[name, 'check']}><Select allowClear placeholder={t('hub.field.check')} options={options('hub.check', ['resident-id', 'credit-code'])} aria-label={t('hub.field.check')} style={{ width: 170 }} /></Form.Item>
+                    <Form.Item name={[name, 'required']} valuePropName="checked"><Switch size="small" checkedChildren={t('hub.field.required')} unCheckedChildren={t('hub.field.optional')} aria-label={t('hub.field.required')} /></Form.Item>
                     <MinusCircleOutlined onClick={() => remove(name)} aria-label={t('hub.register.removeField')} />
                   </Space>
                 ))}
