@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Card, Checkbox, Col, Descriptions, Drawer, Empty, Flex, Input, List, Row, Space, Table, Typography } from 'antd';
+import { Card, Checkbox, Col, Descriptions, Drawer, Empty, Flex, Grid, Input, List, Row, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { useLoad } from '../useLoad';
@@ -15,6 +15,7 @@ export default function CataloguePage() {
   const [filters, setFilters] = useState<Partial<Record<FacetKey, string>>>({});
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<string | null>(null);
+  const screens = Grid.useBreakpoint();
   const results = useLoad(() => api<Page>('GET', `/hub/resources${query({ q, ...filters, limit: 20, offset: (page - 1) * 20 })}`), [q, filters, page]);
 
   const labelOf = (key: FacetKey, f: Facet) => (key === 'provider' ? f.label ?? f.value : t(`hub.${key === 'shareType' ? 'share' : key}.${f.value}`));
@@ -41,20 +42,32 @@ export default function CataloguePage() {
       </Col>
       <Col xs={24} md={18}>
         <Card title={t('hub.catalogue.results', { total: results.data?.total ?? 0 })}>
-          <Table<Entry> rowKey="code" loading={results.loading} dataSource={results.data?.items} scroll={{ x: true }}
-            onRow={(e) => ({ onClick: () => setOpen(e.code), style: { cursor: 'pointer' } })}
-            pagination={{ current: page, pageSize: 20, total: results.data?.total, onChange: setPage, showSizeChanger: false }}
-            locale={{ emptyText: <Empty description={t('hub.catalogue.none')} /> }}
-            columns={[
-              { title: t('hub.entry.name'), dataIndex: 'name', render: (v: string, e) => <Space direction="vertical" size={0}><Typography.Link>{v}</Typography.Link><Typography.Text type="secondary">{e.code}</Typography.Text></Space> },
-              { title: t('hub.entry.provider'), dataIndex: 'providerName' },
-              { title: t('hub.entry.shareType'), dataIndex: 'shareType', render: (v: string) => t(`hub.share.${v}`) },
-              { title: t('hub.entry.grade'), dataIndex: 'topSensitivity', render: (v: Entry['topSensitivity']) => <GradeTag grade={v} /> },
-              { title: t('hub.entry.status'), dataIndex: 'status', render: (v: Entry['status']) => <StatusTag status={v} /> },
-            ]} />
+          {screens.md ? (
+            <Table<Entry> rowKey="code" loading={results.loading} dataSource={results.data?.items} scroll={{ x: true }}
+              onRow={(e) => ({ onClick: () => setOpen(e.code), style: { cursor: 'pointer' } })}
+              pagination={{ current: page, pageSize: 20, total: results.data?.total, onChange: setPage, showSizeChanger: false }}
+              locale={{ emptyText: <Empty description={t('hub.catalogue.none')} /> }}
+              columns={[
+                { title: t('hub.entry.name'), dataIndex: 'name', render: (v: string, e) => <Space direction="vertical" size={0}><Typography.Link>{v}</Typography.Link><Typography.Text type="secondary">{e.code}</Typography.Text></Space> },
+                { title: t('hub.entry.provider'), dataIndex: 'providerName' },
+                { title: t('hub.entry.shareType'), dataIndex: 'shareType', render: (v: string) => t(`hub.share.${v}`) },
+                { title: t('hub.entry.grade'), dataIndex: 'topSensitivity', render: (v: Entry['topSensitivity']) => <GradeTag grade={v} /> },
+                { title: t('hub.entry.status'), dataIndex: 'status', render: (v: Entry['status']) => <StatusTag status={v} /> },
+              ]} />
+          ) : (
+            // On a phone each entry is a card-like row: a table's five columns would squeeze names to a character per line.
+            <List<Entry> loading={results.loading} dataSource={results.data?.items} locale={{ emptyText: t('hub.catalogue.none') }}
+              pagination={{ current: page, pageSize: 20, total: results.data?.total, onChange: setPage, size: 'small' }}
+              renderItem={(e) => (
+                <List.Item onClick={() => setOpen(e.code)} style={{ cursor: 'pointer' }}>
+                  <List.Item.Meta title={<Typography.Link>{e.name}</Typography.Link>}
+                    description={<Space wrap size={4}>{e.providerName}<span>{t(`hub.share.${e.shareType}`)}</span><GradeTag grade={e.topSensitivity} /><StatusTag status={e.status} /></Space>} />
+                </List.Item>
+              )} />
+          )}
         </Card>
       </Col>
-      <Drawer open={open !== null} onClose={() => setOpen(null)} width={Math.min(760, window.innerWidth)} title={t('hub.entry.detail')} destroyOnHidden>
+      <Drawer open={open !== null} onClose={() => setOpen(null)} size={Math.min(760, window.innerWidth)} title={t('hub.entry.detail')} destroyOnHidden>
         {open && <EntryDetail code={open} />}
       </Drawer>
     </Row>

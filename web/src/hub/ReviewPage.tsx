@@ -35,7 +35,7 @@ export default function ReviewPage() {
           { title: t('hub.entry.grade'), dataIndex: 'topSensitivity', render: (v: Entry['topSensitivity']) => <GradeTag grade={v} /> },
           { title: '', key: 'open', render: (_, e) => <Button onClick={async () => setOpen(await api<Entry>('GET', `/hub/resources/${e.code}`))}>{t('hub.review.open')}</Button> },
         ]} />
-      <Drawer open={open !== null} onClose={() => setOpen(null)} width={Math.min(760, window.innerWidth)} title={open?.name}>
+      <Drawer open={open !== null} onClose={() => setOpen(null)} size={Math.min(760, window.innerWidth)} title={open?.name}>
         {open && (
           <Flex vertical gap={12}>
             <div>{open.summary}</div>
