@@ -90,6 +90,8 @@ describe('data catalogue', () => {
     const row = page.locator('.ant-table-row', { hasText: 'A01-0009-0001-0001' });
     await row.getByRole('button', { name: /审\s*核/ }).click();
     await sees('来广安居住半年以上的流动人口登记');
+    // A trial click waits until the drawer has stopped sliding in.
+    await page.getByRole('button', { name: '通过并发布' }).click({ trial: true });
     await shot('review');
     await page.getByRole('button', { name: '通过并发布' }).click();
     await sees('已发布');
