@@ -110,6 +110,7 @@ describe('data catalogue', () => {
     await drawer.getByText('重要 · L3').waitFor();
     await drawer.getByText('部分遮盖').waitFor();
     await drawer.getByText('第 1 版').first().waitFor();
+    await drawer.locator('.ant-drawer-close').click({ trial: true });
     await shot('entry-detail');
     await page.keyboard.press('Escape');
   });
@@ -135,5 +136,21 @@ describe('data catalogue', () => {
     await sees('户籍地与现住址不符，请核实');
     await sees(/剩余 \d+ 天|已超期 \d+ 天/);
     await shot('quality');
+  });
+
+  step('the catalogue works in English too', async () => {
+    const { page } = suite;
+    await page.goto(`${suite.base}/catalogue`);
+    await page.locator('.console-header').getByText('English').click();
+    await sees('Data catalogue');
+    await page.getByLabel('Search').fill('企业');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await sees(/Results \(\d+\)/);
+    await page.getByText('企业登记信息').first().click();
+    await page.locator('.ant-drawer').getByText('Shared unconditionally').waitFor();
+    await page.locator('.ant-drawer-close').click({ trial: true });
+    await shot('entry-detail-en');
+    await page.keyboard.press('Escape');
+    await page.locator('.console-header').getByText('中文').click();
   });
 });
