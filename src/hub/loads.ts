@@ -91,7 +91,9 @@ async function* csvRecords(body: AsyncIterable<Buffer | string>): AsyncGenerator
         }
         // A browser that read GBK bytes as UTF-8 sends replacement characters instead.
         if (text.includes('\uFFFD')) throw new DomainError('hub.bad-encoding', { field: 'file', status: 415 }, 'the file is not UTF-8');
-        if (!parser.write(text)) await new Promise((resolve) => parser.once('drain', resolve));
+        if (parser.destroyed) return;
+        // Wait for the parser to catch up, or to be closed by a reader that stopped early.
+        if (!parser.write(text)) await new Promise((resolve) => { parser.once('drain', resolve); parser.once('close', resolve); });
       }
       parser.end();
     } catch (error) {
@@ -103,6 +105,8 @@ async function* csvRecords(body: AsyncIterable<Buffer | string>): AsyncGenerator
   } catch (error) {
     if (error instanceof DomainError) throw error;
     throw new DomainError('hub.bad-file', { field: 'file' }, (error as Error).message);
+  } finally {
+    parser.destroy();
   }
   await feed;
 }

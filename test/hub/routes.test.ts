@@ -158,4 +158,20 @@ describe('data hub catalogue over HTTP', () => {
     assert.equal(await ledgerCount(t.db, 'hub.objection.raised'), 1);
     assert.equal(await ledgerCount(t.db, 'hub.objection.answered'), 1);
   });
+
+  it('lets the provider\'s own system push rows with its token, and refuses another department\'s system', async () => {
+    const own = await call('police_data', 'POST', '/api/v1/hub/systems', { code: 'GA-RKK', name: '人口库' });
+    assert.equal(own.statusCode, 201, own.body);
+    assert.equal((await call('police_data', 'POST', '/api/v1/hub/systems', { code: 'MZ-X', name: '他人系统', departmentId: cast.civil })).statusCode, 403);
+    const other = await call('civil_data', 'POST', '/api/v1/hub/systems', { code: 'MZ-HY', name: '婚姻登记系统' });
+    const tokenOf = async (who: string, id: number) => (await call(who, 'POST', `/api/v1/hub/systems/${id}/tokens`, { validDays: 30 })).json().token as string;
+    const ownToken = await tokenOf('police_data', own.json().id);
+    const otherToken = await tokenOf('civil_data', other.json().id);
+    const push = (token: string) => t.app.inject({ method: 'POST', url: '/api/v1/hub/resources/A01-0001-0001-0001/rows',
+      headers: { authorization: `Bearer ${token}` }, payload: { rows: [{ id_number: rid('51160219950505123'), name: '赵七' }] } });
+    assert.equal((await push(otherToken)).statusCode, 403);
+    const pushed = await push(ownToken);
+    assert.deepEqual([pushed.statusCode, pushed.json().loaded], [200, 1]);
+    assert.deepEqual((await call('police_data', 'GET', '/api/v1/hub/systems')).json().items.map((x: { code: string }) => x.code), ['GA-RKK']);
+  });
 });
