@@ -58,27 +58,32 @@ export async function searchCatalogue(db: Queryable, actor: Actor, query: Catalo
   }
   const hits = `SELECT r.id, r.code, r.provider_department_id, r.share_type, r.top_sensitivity, r.open_type, r.status, ${rank} AS rank
     FROM hub_resources r WHERE ${where.join(' AND ')}`;
-  const facetSql = `WITH hits AS MATERIALIZED (${hits})
-    SELECT 'provider' AS facet, h.provider_department_id::text AS value, d.name AS label, count(*)::int AS count
-      FROM hits h JOIN departments d ON d.id = h.provider_department_id GROUP BY 1, 2, 3
-    UNION ALL SELECT 'shareType', share_type, NULL, count(*)::int FROM hits GROUP BY 2
-    UNION ALL SELECT 'sensitivity', top_sensitivity, NULL, count(*)::int FROM hits GROUP BY 2
-    UNION ALL SELECT 'openType', open_type, NULL, count(*)::int FROM hits GROUP BY 2
-    UNION ALL SELECT 'status', status, NULL, count(*)::int FROM hits GROUP BY 2`;
+  // One pass over the matches counts every facet (grouping sets), instead of one scan per facet.
+  const facetSql = `SELECT CASE WHEN GROUPING(provider_department_id) = 0 THEN 'provider' WHEN GROUPING(share_type) = 0 THEN 'shareType'
+        WHEN GROUPING(top_sensitivity) = 0 THEN 'sensitivity' WHEN GROUPING(open_type) = 0 THEN 'openType' ELSE 'status' END AS facet,
+      coalesce(provider_department_id::text, share_type, top_sensitivity, open_type, status) AS value, count(*)::int AS count
+    FROM (${hits}) h GROUP BY GROUPING SETS ((provider_department_id), (share_type), (top_sensitivity), (open_type), (status))`;
   const pageParams = [...params, query.limit, query.offset];
   const [facetRows, pageRows] = await Promise.all([
-    db.query<{ facet: keyof CataloguePage['facets']; value: string; label: string | null; count: number }>(facetSql, params),
+    db.query<{ facet: keyof CataloguePage['facets']; value: string; count: number }>(facetSql, params),
     db.query<Omit<Resource, 'fields'>>(
       `WITH page AS (${hits} ORDER BY rank DESC, code LIMIT $${params.length + 1} OFFSET $${params.length + 2})
        ${resourceSelect} JOIN page ON page.id = r.id ORDER BY page.rank DESC, page.code`, pageParams),
   ]);
   const facets: CataloguePage['facets'] = { provider: [], shareType: [], sensitivity: [], status: [], openType: [] };
-  for (const row of facetRows.rows)
-    facets[row.facet].push(row.label === null ? { value: row.value, count: row.count } : { value: row.value, label: row.label, count: row.count });
+  for (const row of facetRows.rows) facets[row.facet].push({ value: row.value, count: row.count });
+  const providerNames = await departmentNames(db, facets.provider.map((f) => Number(f.value)));
+  for (const f of facets.provider) f.label = providerNames.get(Number(f.value));
   for (const list of Object.values(facets)) list.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   const items = await publishedWhereDue(db, pageRows.rows,
     (r) => r.status !== 'published' && r.status !== 'retired' && (query.publishedOnly === true || !seesWorkingCopy(actor, r, hubAdmin)));
   return { total: facets.status.reduce((sum, f) => sum + f.count, 0), items, facets };
+}
+
+async function departmentNames(db: Queryable, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ id: number; name: string }>('SELECT id, name FROM departments WHERE id = ANY($1::bigint[])', [ids]);
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** Replaces the entries `due` picks (a draft of the next version) with their published version. */

@@ -1,0 +1,53 @@
+import { useState } from 'react';
+import { App, Button, Card, Drawer, Flex, Input, Space, Table } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api, ApiProblem } from '../api';
+import { useLoad } from '../useLoad';
+import { FieldTable, GradeTag, type CataloguePage, type Entry } from './shared';
+
+/** 目录审核: hub administrators publish the entries in review or send them back with a reason. */
+export default function ReviewPage() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queue = useLoad(() => api<CataloguePage>('GET', '/hub/resources?status=review&limit=100'), []);
+  const [open, setOpen] = useState<Entry | null>(null);
+  const [note, setNote] = useState('');
+
+  async function decide(approve: boolean) {
+    try {
+      await api('POST', `/hub/resources/${open!.code}/review`, { approve, ...(note ? { note } : {}) });
+      void message.success(t(approve ? 'hub.review.published' : 'hub.review.returned'));
+      setOpen(null);
+      setNote('');
+      queue.reload();
+    } catch (error) {
+      void message.error(error instanceof ApiProblem ? error.title : String(error));
+    }
+  }
+
+  return (
+    <Card title={t('hub.review.title')}>
+      <Table<Entry> rowKey="code" loading={queue.loading} dataSource={queue.data?.items} scroll={{ x: true }} pagination={false}
+        columns={[
+          { title: t('hub.entry.code'), dataIndex: 'code' },
+          { title: t('hub.entry.name'), dataIndex: 'name' },
+          { title: t('hub.entry.provider'), dataIndex: 'providerName' },
+          { title: t('hub.entry.grade'), dataIndex: 'topSensitivity', render: (v: Entry['topSensitivity']) => <GradeTag grade={v} /> },
+          { title: '', key: 'open', render: (_, e) => <Button onClick={async () => setOpen(await api<Entry>('GET', `/hub/resources/${e.code}`))}>{t('hub.review.open')}</Button> },
+        ]} />
+      <Drawer open={open !== null} onClose={() => setOpen(null)} size={Math.min(760, window.innerWidth)} title={open?.name}>
+        {open && (
+          <Flex vertical gap={12}>
+            <div>{open.summary}</div>
+            <FieldTable fields={open.fields ?? []} />
+            <Input.TextArea rows={3} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('hub.review.note')} aria-label={t('hub.review.note')} />
+            <Space>
+              <Button type="primary" onClick={() => decide(true)}>{t('hub.review.approve')}</Button>
+              <Button danger onClick={() => decide(false)}>{t('hub.review.reject')}</Button>
+            </Space>
+          </Flex>
+        )}
+      </Drawer>
+    </Card>
+  );
+}
