@@ -78,7 +78,7 @@ const countyCodesOf = (city: DemoCity) => city.divisions.filter((d) => d.level =
 export type DemoSummary =
   | { skipped: true; seed: string; loadedAt: string }
   | { skipped: false; seed: string; divisions: number; departments: number; grids: number; staff: number; citizens: number; holidayYears: number[];
-      hotlineTickets: number; hubEntries: number; hubRows: number };
+      hotlineTickets: number };
 
 /** The seed and time of the demo in the database, or null when none was loaded. */
 export async function demoLoaded(db: Queryable): Promise<{ seed: string; loadedAt: string } | null> {
@@ -190,12 +190,11 @@ async function insertCity(tx: Tx, seed: string, password: string): Promise<DemoS
 
   const holidayYears = await seedOfficialHolidays(tx);
   const hotline = await loadHotlineDemo(tx, { seed, cityCode: cityCodeOf(city) });
-  const hub = await loadHubDemo(tx, { seed, cityCode: cityCodeOf(city) });
+  await loadHubDemo(tx, { seed, cityCode: cityCodeOf(city) });
   await loadHubExchangeDemo(tx, { seed, cityCode: cityCodeOf(city) });
   const summary = {
     skipped: false as const, seed, divisions: d.length, departments: p.length, grids: g.length,
     staff: city.staff.length, citizens: citizens.length, holidayYears, hotlineTickets: hotline.tickets,
-    hubEntries: hub.entries, hubRows: hub.rows,
   };
   await tx.query(`INSERT INTO kernel_settings (name, value) VALUES ('demo', $1)`,
     [JSON.stringify({ seed, loadedAt: new Date().toISOString() })]);
