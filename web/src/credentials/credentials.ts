@@ -24,6 +24,8 @@ export interface WalletCard {
   state: CredentialState;
   revokedAt: string | null;
   revokeReason: string | null;
+  /** Bound to a key on some device of the holder (this one or another). */
+  deviceBound: boolean;
   claims: ClaimView[];
 }
 
