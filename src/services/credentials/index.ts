@@ -3,7 +3,7 @@ export {
   bindCredentialToDevice, findCredential, issueCredential, listIssuedCredentials, listMyCredentials, presentCredential, revokeCredential, signCredential,
   type ClaimValue, type Credential, type CredentialSubject, type IssueCredential, type KeyBindingRequest, type Presentation,
 } from './credentials.ts';
-export { ensureIssuer, findIssuer, issuerJwks, publicBaseUrl, rotateIssuerKey, signingKey, type Issuer } from './issuers.ts';
+export { ensureIssuer, findIssuer, issuerJwks, publicBaseUrl, rotateIssuerKey, type Issuer } from './issuers.ts';
 export { credentialLedgerActions, credentialMessages } from './messages.ts';
 export { credentialActions } from './policy.ts';
 export { ageThresholds, credentialTypeNames, credentialTypes, type CredentialType } from './types.ts';
