@@ -30,6 +30,14 @@ describe('e-certificates', () => {
     const width = await suite.page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     assert.ok(width[0]! <= width[1]!, `wallet is ${width[0]}px wide in a ${width[1]}px window`);
     await shot('01-wallet-phone');
+    await suite.page.getByText('English', { exact: true }).click();
+    await sees('My e-certificates');
+    await residence.getByText('Residence certificate').waitFor();
+    await residence.getByText('Aged 18 or over').waitFor();
+    await residence.getByText('Bind to this device').waitFor();
+    await shot('01b-wallet-phone-en');
+    await suite.page.getByText('中文', { exact: true }).click();
+    await sees('我的电子证照');
   });
 
   step('the citizen builds a presentation of "aged 18 or over" only and gets a QR code', async () => {

@@ -209,7 +209,7 @@ export async function findCredential(db: Queryable, id: string): Promise<Credent
 /** 我的证照: the holder's own credentials, newest first. */
 export async function listMyCredentials(db: Queryable, actor: Actor): Promise<Credential[]> {
   assertCan(actor, credentialActions.hold);
-  const { rows } = await db.query<CredentialRow>(`${credentialSelect} WHERE c.holder_user_id = $1 ORDER BY c.issued_at DESC, c.id`, [actor.id]);
+  const { rows } = await db.query<CredentialRow>(`${credentialSelect} WHERE c.holder_user_id = $1 ORDER BY c.issued_at DESC, c.type, c.id`, [actor.id]);
   return rows.map(credentialOf);
 }
 

@@ -106,7 +106,8 @@ function PresentDialog({ card, onClose }: { card: WalletCard; onClose: () => voi
       const made = await api<PresentationMade>('POST', `/credentials/${card.id}/presentations`, { disclose: chosen });
       const presentation = made.keyBinding ? await signKeyBinding(card.id, made.presentation, made.keyBinding) : made.presentation;
       const link = verifyLink(presentation);
-      setResult({ presentation, disclosed: made.disclosed, link, qr: await QRCode.toDataURL(link, { errorCorrectionLevel: 'L', margin: 1, width: 320 }) });
+      // A presentation is 1–2 KB, so the code is dense: drawn large and with the lowest error correction.
+      setResult({ presentation, disclosed: made.disclosed, link, qr: await QRCode.toDataURL(link, { errorCorrectionLevel: 'L', margin: 2, width: 720 }) });
     } catch (error) {
       void message.error(error instanceof ApiProblem ? error.title : String(error));
     } finally {
@@ -134,7 +135,7 @@ function PresentDialog({ card, onClose }: { card: WalletCard; onClose: () => voi
           <Alert type="info" showIcon message={result.disclosed.length === 0
             ? t('credentials.present.nothing')
             : t('credentials.present.only', { claims: result.disclosed.map((path) => localized(card.claims.find((c) => c.path === path)!.label, i18n.language)).join('、') })} />
-          <img src={result.qr} alt={t('credentials.present.qr')} width={260} height={260} data-testid="presentation-qr" />
+          <img src={result.qr} alt={t('credentials.present.qr')} style={{ width: 'min(100%, 360px)', aspectRatio: '1 / 1' }} data-testid="presentation-qr" />
           <Typography.Paragraph copyable={{ text: result.presentation }} ellipsis={{ rows: 2 }} style={{ maxWidth: 420, wordBreak: 'break-all' }}
             data-testid="presentation-text">
             {result.presentation}
