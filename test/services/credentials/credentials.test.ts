@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import { Jwt } from '@sd-jwt/core';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createTestApp, ledgerCount, type TestApp } from '../../helpers/factories.ts';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
 import { issueCredential, presentCredential, signCredential, verifyPresentation, type IssueCredential } from '../../../src/services/credentials/index.ts';
@@ -239,6 +240,14 @@ test('revocation by the issuing department shows in the status list and the veri
   const bits = getListFromStatusListJWT(list.body);
   assert.equal(bits.getStatus(revoked.json().statusList.index), 1);
   assert.equal(bits.getStatus(0), 0);
+  // An outside verifier checks the list with another JOSE library against the issuer's published JWKS.
+  const jwks = (await call('GET', `/credentials/issuers/${encodeURIComponent(await codeOf(cast.approval))}/jwks`)).json();
+  const checked = await jwtVerify(list.body, createLocalJWKSet(jwks), { typ: 'statuslist+jwt', algorithms: ['ES256'] });
+  assert.equal(checked.payload.ttl, 60);
+  assert.ok((checked.payload.sub as string).endsWith(`/credentials/status/${revoked.json().statusList.id}`));
+  const issuerJwt = presentation.split('~')[0]!;
+  const credentialCheck = await jwtVerify(issuerJwt, createLocalJWKSet(jwks), { typ: 'dc+sd-jwt', algorithms: ['ES256'] });
+  assert.equal(credentialCheck.payload.vct, 'urn:yiwang:vct:business-licence:1');
   assert.equal((await call('GET', '/credentials/status/999999')).statusCode, 404);
 });
 
