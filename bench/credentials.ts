@@ -33,7 +33,7 @@ const trust: TrustSource = {
 };
 
 let index = 0;
-const issueTo = (holderKey: crypto.JsonWebKey) => signCredential(key, {
+const issueTo = (holderKey: crypto.JsonWebKey | undefined) => signCredential(key, {
   iss, vct: credentialTypes['business-licence'].vct, issuedAt: new Date(), status: { idx: index++ % 131_072, uri: statusUri }, holderKey, claims,
 });
 
@@ -60,18 +60,24 @@ for (let i = 0; i < 200; i++) await issueTo(someHolder); // warm-up
 await measure('credentials.issue', () => issueTo(someHolder), { claims: 15, disclosures: 15 });
 
 // Credentials of distinct holders, each presented once with a Key Binding JWT from its own holder key.
-const holders = Array.from({ length: poolSize }, () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }));
-const kb = () => ({ kb: { payload: { iat: Math.floor(Date.now() / 1000), aud: audience, nonce: crypto.randomBytes(16).toString('base64url') } } });
-const presentAll = async (frame: object) => Promise.all(holders.map(async (holder) => {
+const presentAll = async (frame: object, keyBound = true) => Promise.all(Array.from({ length: poolSize }, async () => {
+  if (!keyBound) return new SDJwtVcInstance({ hasher }).present(await issueTo(undefined), frame as never);
+  const holder = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const credential = await issueTo(holder.publicKey.export({ format: 'jwk' }));
-  return new SDJwtVcInstance({ hasher, kbSigner: es256Signer(holder.privateKey), kbSignAlg: 'ES256' }).present(credential, frame as never, kb());
+  const kb = { payload: { iat: Math.floor(Date.now() / 1000), aud: audience, nonce: crypto.randomBytes(16).toString('base64url') } };
+  return new SDJwtVcInstance({ hasher, kbSigner: es256Signer(holder.privateKey), kbSignAlg: 'ES256' }).present(credential, frame as never, { kb });
 }));
-const over18 = await presentAll({ age_equal_or_over: { 18: true } });
+const over18Frame = { age_equal_or_over: { 18: true } };
+const over18 = await presentAll(over18Frame);
 const everything = await presentAll({ name: true, id_number: true, birthdate: true, age_equal_or_over: { 14: true, 16: true, 18: true, 60: true, 65: true },
   company_name: true, uscc: true, company_type: true, legal_representative: true, established_on: true, address: true });
+const unbound = await presentAll(over18Frame, false);
 for (let i = 0; i < 200; i++) await verifyWith(trust, over18[0]!); // warm-up
 await measure('credentials.verify', (i) => verifyWith(trust, over18[i]!),
   { disclosed: 'age_equal_or_over.18', keyBinding: true, distinctHolders: poolSize }, poolSize);
 await measure('credentials.verify-all-claims', (i) => verifyWith(trust, everything[i]!),
   { disclosed: 15, keyBinding: true, distinctHolders: poolSize }, poolSize);
+// An SD-JWT VC without a holder key: the issuer's signature, the disclosures and the status alone.
+await measure('credentials.verify-without-key-binding', (i) => verifyWith(trust, unbound[i]!),
+  { disclosed: 'age_equal_or_over.18', keyBinding: false, distinctCredentials: poolSize }, poolSize);
 await measure('credentials.verify-same-presentation', () => verifyWith(trust, over18[0]!), { disclosed: 'age_equal_or_over.18', keyBinding: true });
