@@ -30,6 +30,14 @@ describe('e-certificates', () => {
     const width = await suite.page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     assert.ok(width[0]! <= width[1]!, `wallet is ${width[0]}px wide in a ${width[1]}px window`);
     await shot('01-wallet-phone');
+    await suite.page.getByText('English', { exact: true }).click();
+    await sees('My e-certificates');
+    await residence.getByText('Residence certificate').waitFor();
+    await residence.getByText('Aged 18 or over').waitFor();
+    await residence.getByText('Bind to this device').waitFor();
+    await shot('01b-wallet-phone-en');
+    await suite.page.getByText('中文', { exact: true }).click();
+    await sees('我的电子证照');
   });
 
   step('the citizen builds a presentation of "aged 18 or over" only and gets a QR code', async () => {
@@ -48,6 +56,30 @@ describe('e-certificates', () => {
       'the issuer JWT, two disclosures (age_equal_or_over and 18) and the Key Binding JWT');
     await shot('02-presentation-qr');
     await dialog.getByRole('button', { name: /完\s*成/ }).click();
+  });
+
+  step('bound to this device, the marriage certificate is presented with a key only this browser holds', async () => {
+    const marriage = suite.page.getByTestId('credential-marriage-certificate');
+    await marriage.getByRole('button', { name: '绑定本设备' }).click();
+    await suite.page.locator('.ant-popconfirm').getByRole('button', { name: '绑定本设备' }).click();
+    await marriage.locator('.ant-tag', { hasText: '已绑定本设备' }).waitFor();
+    const stored = await suite.testDb.db.query<{ holder_key: Buffer | null }>(
+      `SELECT holder_key FROM credentials c JOIN users u ON u.id = c.holder_user_id WHERE u.username = 'citizen1' AND c.type = 'marriage-certificate'`);
+    assert.equal(stored.rows[0]!.holder_key, null);
+    await marriage.getByRole('button', { name: /出\s*示/ }).click();
+    const dialog = suite.page.locator('.ant-modal');
+    await dialog.getByText(`姓名：${holderName}`).click();
+    await dialog.getByRole('button', { name: '生成出示码' }).click();
+    await dialog.getByText('出示码由本设备的密钥签名', { exact: false }).waitFor();
+    await shot('02b-device-bound-presentation');
+    const link = (await dialog.getByTestId('presentation-link').getAttribute('href'))!;
+    await dialog.getByRole('button', { name: /完\s*成/ }).click();
+    const check = await suite.page.context().newPage();
+    await check.goto(link);
+    await check.getByTestId('verify-result').getByText('证照有效').waitFor();
+    await check.getByTestId('verify-claims').getByText(holderName).waitFor();
+    assert.equal(await check.getByTestId('verify-claims').locator('.ant-descriptions-row').count(), 1);
+    await check.close();
   });
 
   step('the public verifier page, logged out, shows the presentation valid with only that claim', async () => {

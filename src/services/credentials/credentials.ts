@@ -209,7 +209,19 @@ export async function findCredential(db: Queryable, id: string): Promise<Credent
 /** 我的证照: the holder's own credentials, newest first. */
 export async function listMyCredentials(db: Queryable, actor: Actor): Promise<Credential[]> {
   assertCan(actor, credentialActions.hold);
-  const { rows } = await db.query<CredentialRow>(`${credentialSelect} WHERE c.holder_user_id = $1 ORDER BY c.issued_at DESC, c.id`, [actor.id]);
+  const { rows } = await db.query<CredentialRow>(`${credentialSelect} WHERE c.holder_user_id = $1 ORDER BY c.issued_at DESC, c.type, c.id`, [actor.id]);
+  return rows.map(credentialOf);
+}
+
+/**
+ * The holder's credentials that are in force at `now` (not revoked, not expired), optionally of one
+ * type: for other modules asking "does the applicant hold a business licence?" so that the
+ * certificate replaces a paper material. No permission check: the caller decides whose it asks about.
+ */
+export async function credentialsInForce(db: Queryable, holderUserId: number, type?: CredentialType, now = new Date()): Promise<Credential[]> {
+  const { rows } = await db.query<CredentialRow>(
+    `${credentialSelect} WHERE c.holder_user_id = $1 AND c.revoked_at IS NULL AND (c.valid_until IS NULL OR c.valid_until > $2)
+       AND ($3::text IS NULL OR c.type = $3) ORDER BY c.issued_at DESC, c.id`, [holderUserId, now, type ?? null]);
   return rows.map(credentialOf);
 }
 

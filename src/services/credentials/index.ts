@@ -1,9 +1,9 @@
 /** 电子证照: what other modules (办件 approval), the server, the CLI and the demo may use of e-certificates. */
 export {
-  bindCredentialToDevice, findCredential, issueCredential, listIssuedCredentials, listMyCredentials, presentCredential, revokeCredential, signCredential,
+  bindCredentialToDevice, credentialsInForce, findCredential, issueCredential, listIssuedCredentials, listMyCredentials, presentCredential, revokeCredential, signCredential,
   type ClaimValue, type Credential, type CredentialSubject, type IssueCredential, type KeyBindingRequest, type Presentation,
 } from './credentials.ts';
-export { ensureIssuer, findIssuer, issuerJwks, publicBaseUrl, rotateIssuerKey, signingKey, type Issuer } from './issuers.ts';
+export { ensureIssuer, findIssuer, issuerJwks, publicBaseUrl, rotateIssuerKey, type Issuer } from './issuers.ts';
 export { credentialLedgerActions, credentialMessages } from './messages.ts';
 export { credentialActions } from './policy.ts';
 export { ageThresholds, credentialTypeNames, credentialTypes, type CredentialType } from './types.ts';

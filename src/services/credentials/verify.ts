@@ -55,6 +55,19 @@ const refuse = (code: string, detail: string, extra: Record<string, unknown> = {
 export const presentationTtlSeconds = 600;
 const skewSeconds = 60;
 
+// Parsing a JWK costs as much as checking a signature, and a holder shows the same credential many times.
+const holderKeys = new Map<string, crypto.KeyObject>();
+function holderKeyOf(jwk: crypto.JsonWebKey): crypto.KeyObject {
+  const id = `${jwk.crv}.${jwk.x}.${jwk.y}`;
+  let key = holderKeys.get(id);
+  if (!key) {
+    key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+    if (holderKeys.size >= 10_000) holderKeys.clear();
+    holderKeys.set(id, key);
+  }
+  return key;
+}
+
 /**
  * RFC 9901 §7.3 step 5: a credential with a `cnf` key is accepted only with a Key Binding JWT signed by
  * that key, for this verifier, over exactly the presented SD-JWT (`sd_hash`), and recent.
@@ -70,7 +83,7 @@ async function checkKeyBinding(payload: Record<string, unknown>, compact: string
   let holderKey: crypto.KeyObject;
   try {
     kb = Jwt.fromEncode(kbJwt);
-    holderKey = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+    holderKey = holderKeyOf(jwk);
   } catch {
     throw refuse('key-binding-invalid', 'the Key Binding JWT or the holder key does not decode');
   }

@@ -4,9 +4,10 @@ import crypto from 'node:crypto';
 import { Jwt } from '@sd-jwt/core';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createTestApp, ledgerCount, type TestApp } from '../../helpers/factories.ts';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
-import { issueCredential, presentCredential, signCredential, verifyPresentation, type IssueCredential } from '../../../src/services/credentials/index.ts';
+import { credentialsInForce, issueCredential, presentCredential, signCredential, verifyPresentation, type IssueCredential } from '../../../src/services/credentials/index.ts';
 import { es256Signer, hasher, saltGenerator } from '../../../src/services/credentials/sdjwt.ts';
 import { citizenActor, licenceInput, makeCredentialCast } from './factories.ts';
 
@@ -239,6 +240,14 @@ test('revocation by the issuing department shows in the status list and the veri
   const bits = getListFromStatusListJWT(list.body);
   assert.equal(bits.getStatus(revoked.json().statusList.index), 1);
   assert.equal(bits.getStatus(0), 0);
+  // An outside verifier checks the list with another JOSE library against the issuer's published JWKS.
+  const jwks = (await call('GET', `/credentials/issuers/${encodeURIComponent(await codeOf(cast.approval))}/jwks`)).json();
+  const checked = await jwtVerify(list.body, createLocalJWKSet(jwks), { typ: 'statuslist+jwt', algorithms: ['ES256'] });
+  assert.equal(checked.payload.ttl, 60);
+  assert.ok((checked.payload.sub as string).endsWith(`/credentials/status/${revoked.json().statusList.id}`));
+  const issuerJwt = presentation.split('~')[0]!;
+  const credentialCheck = await jwtVerify(issuerJwt, createLocalJWKSet(jwks), { typ: 'dc+sd-jwt', algorithms: ['ES256'] });
+  assert.equal(credentialCheck.payload.vct, 'urn:yiwang:vct:business-licence:1');
   assert.equal((await call('GET', '/credentials/status/999999')).statusCode, 404);
 });
 
@@ -317,4 +326,16 @@ test('bound to a key on the holder\'s device, a credential is presented only wit
   const stranger = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const strangerKb = await new Jwt({ header: { typ: 'kb+jwt', alg: 'ES256' }, payload: { ...made.keyBinding, sd_hash: sdHash } }).sign(es256Signer(stranger.privateKey));
   assert.equal((await verify(`${made.presentation}${strangerKb}`)).json().code, 'credentials.key-binding-invalid');
+});
+
+test('credentialsInForce answers which certificates a holder has now: not revoked, not expired, of a type', async () => {
+  const bobLicence = await issue(licenceInput(cast.approval, cast.bob, { subject: { name: '刘小明', idNumber: cast.bob.idNumber } }));
+  const soon = await issue(licenceInput(cast.approval, cast.bob, { subject: { name: '刘小明' }, validUntil: new Date(Date.now() + 60_000) }));
+  assert.deepEqual((await credentialsInForce(t.db, cast.bob.id, 'business-licence')).map((c) => c.id).sort(), [bobLicence.id, soon.id].sort());
+  assert.deepEqual(await credentialsInForce(t.db, cast.bob.id, 'marriage-certificate'), []);
+  assert.deepEqual((await credentialsInForce(t.db, cast.bob.id, undefined, new Date(Date.now() + 120_000))).map((c) => c.id), [bobLicence.id]);
+  await call('POST', `/api/v1/credentials/${bobLicence.id}/revoke`, 'sp_data', { reason: '注销' });
+  assert.deepEqual((await credentialsInForce(t.db, cast.bob.id)).map((c) => c.id), [soon.id]);
+  // Without a birth date the certificate answers no age questions at all.
+  assert.equal(soon.claims.age_equal_or_over, undefined);
 });

@@ -1,17 +1,25 @@
-import { useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Descriptions, Empty, Flex, Modal, Space, Spin, Tag, Typography } from 'antd';
-import { QrcodeOutlined } from '@ant-design/icons';
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Card, Checkbox, Descriptions, Empty, Flex, Modal, Popconfirm, Space, Spin, Tag, Typography } from 'antd';
+import { MobileOutlined, QrcodeOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import QRCode from 'qrcode';
 import { api, ApiProblem } from '../api';
 import { useLoad } from '../useLoad';
 import { claimValue, day, localized, stateColor, verifyLink, type WalletCard } from './credentials';
+import { createDeviceKey, deviceKeyOf, signKeyBinding } from './deviceKeys';
 
 interface Presentation {
   presentation: string;
   disclosed: string[];
   link: string;
   qr: string;
+}
+
+interface PresentationMade {
+  presentation: string;
+  disclosed: string[];
+  /** Set when the credential is bound to a device key: this device signs the Key Binding JWT. */
+  keyBinding: { iat: number; aud: string; nonce: string } | null;
 }
 
 /** 我的证照: the citizen's e-certificates, each with a dialog to show only chosen claims as a QR code. */
@@ -28,7 +36,7 @@ export default function WalletPage() {
       {cards.data?.items.length === 0 && <Empty description={t('credentials.wallet.empty')} />}
       <Flex wrap gap={16}>
         {cards.data?.items.map((card) => (
-          <CredentialCard key={card.id} card={card} onPresent={() => setPresenting(card)} />
+          <CredentialCard key={card.id} card={card} onPresent={() => setPresenting(card)} onBound={cards.reload} />
         ))}
       </Flex>
       {presenting && <PresentDialog card={presenting} onClose={() => setPresenting(undefined)} />}
@@ -36,15 +44,42 @@ export default function WalletPage() {
   );
 }
 
-function CredentialCard({ card, onPresent }: { card: WalletCard; onPresent: () => void }) {
+function CredentialCard({ card, onPresent, onBound }: { card: WalletCard; onPresent: () => void; onBound: () => void }) {
   const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  // Whether this browser holds the credential's device key: undefined until IndexedDB answers.
+  const [here, setHere] = useState<boolean>();
+  useEffect(() => {
+    deviceKeyOf(card.id).then((pair) => setHere(pair !== undefined), () => setHere(false));
+  }, [card.id, card.deviceBound]);
+  const elsewhere = card.deviceBound && here === false;
+
+  const bind = async () => {
+    try {
+      await api('POST', `/credentials/${card.id}/device-binding`, { jwk: await createDeviceKey(card.id) });
+      void message.success(t('credentials.device.bound'));
+      onBound();
+    } catch (error) {
+      void message.error(error instanceof ApiProblem ? error.title : String(error));
+    }
+  };
+
   return (
     <Card
       className="credential-card"
       data-testid={`credential-${card.type}`}
       title={<Space><span>{localized(card.typeName, i18n.language)}</span><Tag color={stateColor[card.state]}>{t(`credentials.state.${card.state}`)}</Tag></Space>}
-      extra={card.state === 'valid' && <Button type="primary" icon={<QrcodeOutlined />} onClick={onPresent}>{t('credentials.wallet.present')}</Button>}
+      extra={card.state === 'valid' && (
+        <Button type="primary" icon={<QrcodeOutlined />} onClick={onPresent} disabled={elsewhere}>{t('credentials.wallet.present')}</Button>)}
       style={{ width: 'min(100%, 420px)' }}
+      actions={card.state !== 'valid' ? undefined : [card.deviceBound
+        ? <Tag key="device" icon={<MobileOutlined />} color={elsewhere ? 'default' : 'blue'}>{t(elsewhere ? 'credentials.device.elsewhere' : 'credentials.device.here')}</Tag>
+        : (
+          <Popconfirm key="device" title={t('credentials.device.confirmTitle')} description={t('credentials.device.confirm')}
+            okText={t('credentials.device.bind')} cancelText={t('credentials.present.cancel')} onConfirm={() => bind()}>
+            <Button type="link" icon={<MobileOutlined />}>{t('credentials.device.bind')}</Button>
+          </Popconfirm>
+        )]}
     >
       <Descriptions size="small" column={1} items={[
         { key: 'issuer', label: t('credentials.issuer'), children: card.issuer.name },
@@ -68,9 +103,11 @@ function PresentDialog({ card, onClose }: { card: WalletCard; onClose: () => voi
   const build = async () => {
     setBusy(true);
     try {
-      const made = await api<{ presentation: string; disclosed: string[] }>('POST', `/credentials/${card.id}/presentations`, { disclose: chosen });
-      const link = verifyLink(made.presentation);
-      setResult({ ...made, link, qr: await QRCode.toDataURL(link, { errorCorrectionLevel: 'L', margin: 1, width: 320 }) });
+      const made = await api<PresentationMade>('POST', `/credentials/${card.id}/presentations`, { disclose: chosen });
+      const presentation = made.keyBinding ? await signKeyBinding(card.id, made.presentation, made.keyBinding) : made.presentation;
+      const link = verifyLink(presentation);
+      // A presentation is 1–2 KB, so the code is dense: drawn large and with the lowest error correction.
+      setResult({ presentation, disclosed: made.disclosed, link, qr: await QRCode.toDataURL(link, { errorCorrectionLevel: 'L', margin: 2, width: 720 }) });
     } catch (error) {
       void message.error(error instanceof ApiProblem ? error.title : String(error));
     } finally {
@@ -98,13 +135,13 @@ function PresentDialog({ card, onClose }: { card: WalletCard; onClose: () => voi
           <Alert type="info" showIcon message={result.disclosed.length === 0
             ? t('credentials.present.nothing')
             : t('credentials.present.only', { claims: result.disclosed.map((path) => localized(card.claims.find((c) => c.path === path)!.label, i18n.language)).join('、') })} />
-          <img src={result.qr} alt={t('credentials.present.qr')} width={260} height={260} data-testid="presentation-qr" />
+          <img src={result.qr} alt={t('credentials.present.qr')} style={{ width: 'min(100%, 360px)', aspectRatio: '1 / 1' }} data-testid="presentation-qr" />
           <Typography.Paragraph copyable={{ text: result.presentation }} ellipsis={{ rows: 2 }} style={{ maxWidth: 420, wordBreak: 'break-all' }}
             data-testid="presentation-text">
             {result.presentation}
           </Typography.Paragraph>
           <Typography.Link href={result.link} target="_blank" data-testid="presentation-link">{t('credentials.present.openVerifier')}</Typography.Link>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('credentials.present.bearer')}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(card.deviceBound ? 'credentials.present.device' : 'credentials.present.bearer')}</Typography.Text>
         </Space>
       )}
     </Modal>

@@ -1,4 +1,5 @@
 /** Shapes of the e-certificate API as the pages use them, and the helpers they share. */
+import dayjs from 'dayjs';
 import type { TFunction } from 'i18next';
 
 export interface Label {
@@ -24,6 +25,8 @@ export interface WalletCard {
   state: CredentialState;
   revokedAt: string | null;
   revokeReason: string | null;
+  /** Bound to a key on some device of the holder (this one or another). */
+  deviceBound: boolean;
   claims: ClaimView[];
 }
 
@@ -57,8 +60,8 @@ export function claimValue(value: unknown, t: TFunction): string {
 
 export const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
 
-/** A time of day in the viewer's zone, for when a presentation was made. */
-export const moment = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+/** A time in the viewer's zone, for when a presentation was made. */
+export const moment = (iso: string | null) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm:ss') : '—');
 
 /** The verifier page's link for a presentation: in the fragment, so it never reaches a server's logs. */
 export const verifyLink = (presentation: string) => `${window.location.origin}/verify#${presentation}`;
