@@ -32,7 +32,9 @@ const queueClients = 8;
 // The platform
 
 function start(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), 'start'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVER_ARGS passes node flags to the platform's process, e.g. `--cpu-prof` to profile it under load.
+  const nodeArgs = process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'src/cli.ts'), 'start'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {

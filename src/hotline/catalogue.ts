@@ -3,7 +3,7 @@
  * (派单目录: category × area → department) and the time limits (办理时限) per category × urgency.
  */
 import { assertCan, type Actor, type Ctx } from '../kernel/auth/index.ts';
-import type { Queryable } from '../kernel/db/index.ts';
+import { readStamps, stampedCache, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartment } from '../kernel/org/index.ts';
@@ -41,18 +41,12 @@ export async function findCategory(db: Queryable, ref: { id?: number; code?: str
   return rows[0] ?? null;
 }
 
-/** The active categories among `codes`, in the order of `codes`. */
 export async function activeCategories(db: Queryable, codes: readonly string[]): Promise<Category[]> {
-  const { rows } = await db.query<Category>(`SELECT ${categoryColumns} FROM hotline_categories c WHERE c.active AND c.code = ANY($1)`, [codes]);
-  return codes.flatMap((code) => rows.filter((c) => c.code === code));
+  return activeCategoriesIn(await hotlineConfig(db), codes);
 }
 
-/** An active category by code; 400 naming `field` when there is none. */
 export async function requireCategory(db: Queryable, code: string, field = 'categoryCode'): Promise<Category> {
-  const category = await findCategory(db, { code });
-  if (!category || !category.active)
-    throw new DomainError('hotline.category.unknown', { field, code }, `no category with the code ${code}`);
-  return category;
+  return requireCategoryIn(await hotlineConfig(db), code, field);
 }
 
 /** Categories without active children: what a ticket is filed under and what Open311 lists as services. */
@@ -147,13 +141,19 @@ export async function setDispatchRule(ctx: Ctx, input: SetDispatchRule): Promise
  * 派单目录 lookup: the department for a category at a place. The most specific area wins (longest
  * division prefix), then the nearest category (itself before its parent). Null when nothing matches.
  */
+export function routeIn(config: HotlineConfig, category: Pick<Category, 'ancestry'>, divisionCode: string): number | null {
+  let best: { rule: DispatchRuleRow; depth: number } | null = null;
+  for (const rule of config.rules) {
+    const depth = category.ancestry.indexOf(rule.categoryId);
+    if (depth < 0 || !divisionCode.startsWith(rule.divisionPrefix)) continue;
+    if (!best || rule.divisionPrefix.length > best.rule.divisionPrefix.length
+      || (rule.divisionPrefix.length === best.rule.divisionPrefix.length && depth > best.depth)) best = { rule, depth };
+  }
+  return best?.rule.departmentId ?? null;
+}
+
 export async function routeTicket(db: Queryable, category: Pick<Category, 'ancestry'>, divisionCode: string): Promise<number | null> {
-  const { rows } = await db.query<{ departmentId: number }>(
-    `SELECT department_id::int AS "departmentId" FROM hotline_dispatch_rules
-      WHERE category_id = ANY($1::bigint[]) AND $2 LIKE division_prefix || '%'
-      ORDER BY length(division_prefix) DESC, array_position($1::bigint[], category_id) DESC LIMIT 1`,
-    [category.ancestry, divisionCode]);
-  return rows[0]?.departmentId ?? null;
+  return routeIn(await hotlineConfig(db), category, divisionCode);
 }
 
 export interface TimeLimit {
@@ -163,13 +163,20 @@ export interface TimeLimit {
 }
 
 /** The time limit of the nearest category in the ancestry that has one, else the default for the urgency. */
+export function timeLimitIn(config: HotlineConfig, category: Pick<Category, 'ancestry'>, urgency: Urgency): TimeLimit {
+  let best: { limit: TimeLimitRow; depth: number } | null = null;
+  for (const limit of config.limits) {
+    if (limit.urgency !== urgency) continue;
+    const depth = limit.categoryId === null ? -1 : category.ancestry.indexOf(limit.categoryId);
+    if (limit.categoryId !== null && depth < 0) continue;
+    if (!best || depth > best.depth) best = { limit, depth };
+  }
+  if (best) return { acceptHours: best.limit.acceptHours, replyDays: best.limit.replyDays, resolveDays: best.limit.resolveDays };
+  return urgency === 'urgent' ? { acceptHours: 2, replyDays: 1, resolveDays: 3 } : { acceptHours: 24, replyDays: 5, resolveDays: 15 };
+}
+
 export async function timeLimitFor(db: Queryable, category: Pick<Category, 'ancestry'>, urgency: Urgency): Promise<TimeLimit> {
-  const { rows } = await db.query<TimeLimit>(
-    `SELECT accept_hours::float8 AS "acceptHours", reply_days AS "replyDays", resolve_days AS "resolveDays"
-       FROM hotline_time_limits
-      WHERE urgency = $2 AND (category_id IS NULL OR category_id = ANY($1::bigint[]))
-      ORDER BY coalesce(array_position($1::bigint[], category_id), 0) DESC LIMIT 1`, [category.ancestry, urgency]);
-  return rows[0] ?? (urgency === 'urgent' ? { acceptHours: 2, replyDays: 1, resolveDays: 3 } : { acceptHours: 24, replyDays: 5, resolveDays: 15 });
+  return timeLimitIn(await hotlineConfig(db), category, urgency);
 }
 
 export interface SetTimeLimit extends TimeLimit {
@@ -199,8 +206,64 @@ const settingDefaults = {
   reportsPerHourPerAddress: 20,
 };
 
+type SettingName = keyof typeof settingDefaults;
+
 /** A setting of the hotline (duplicate radius, reopen limit, deadline alerts, photo size, report rate). */
-export async function hotlineSetting(db: Queryable, name: keyof typeof settingDefaults): Promise<number> {
-  const { rows } = await db.query<{ value: number }>('SELECT value FROM hotline_settings WHERE name = $1', [name]);
-  return Number(rows[0]?.value ?? settingDefaults[name]);
+export function settingIn(config: HotlineConfig, name: SettingName): number {
+  return Number(config.settings[name] ?? settingDefaults[name]);
+}
+
+export async function hotlineSetting(db: Queryable, name: SettingName): Promise<number> {
+  return settingIn(await hotlineConfig(db), name);
+}
+
+interface DispatchRuleRow { categoryId: number; divisionPrefix: string; departmentId: number }
+interface TimeLimitRow extends TimeLimit { categoryId: number | null; urgency: Urgency }
+
+/**
+ * What intake reads on every ticket (categories, time limits, the dispatch catalogue, settings), held in
+ * memory by the configuration's cache stamp, so a change is seen by the next command that can see it.
+ */
+export interface HotlineConfig {
+  categories: Map<string, Category>;
+  rules: DispatchRuleRow[];
+  limits: TimeLimitRow[];
+  settings: Partial<Record<SettingName, number>>;
+}
+
+const configs = stampedCache<HotlineConfig>(8);
+
+/** The hotline's configuration as `db` sees it; a command that has read the stamps passes the 'hotline' one. */
+export async function hotlineConfig(db: Queryable, stamp?: string): Promise<HotlineConfig> {
+  return configs(stamp ?? (await readStamps(db, ['hotline'])).hotline, async () => {
+    const { rows: [loaded] } = await db.query<{ categories: Category[]; rules: DispatchRuleRow[] | null; limits: TimeLimitRow[] | null;
+      settings: Record<string, unknown> | null }>(
+      `SELECT (SELECT json_agg(k) FROM (SELECT ${categoryColumns} FROM hotline_categories c) k) AS categories,
+              (SELECT json_agg(json_build_object('categoryId', category_id, 'divisionPrefix', division_prefix, 'departmentId', department_id))
+                 FROM hotline_dispatch_rules) AS rules,
+              (SELECT json_agg(json_build_object('categoryId', category_id, 'urgency', urgency, 'acceptHours', accept_hours::float8,
+                 'replyDays', reply_days, 'resolveDays', resolve_days)) FROM hotline_time_limits) AS limits,
+              (SELECT json_object_agg(name, value) FROM hotline_settings) AS settings`);
+    return {
+      categories: new Map((loaded!.categories ?? []).map((c) => [c.code, c])),
+      rules: loaded!.rules ?? [],
+      limits: loaded!.limits ?? [],
+      settings: Object.fromEntries(Object.entries(loaded!.settings ?? {}).map(([k, v]) => [k, Number(v)])),
+    };
+  });
+}
+
+/** The active categories among `codes`, in the order of `codes`. */
+export function activeCategoriesIn(config: HotlineConfig, codes: readonly string[]): Category[] {
+  return codes.flatMap((code) => {
+    const category = config.categories.get(code);
+    return category?.active ? [category] : [];
+  });
+}
+
+/** An active category by code; 400 naming `field` when there is none. */
+export function requireCategoryIn(config: HotlineConfig, code: string, field = 'categoryCode'): Category {
+  const category = config.categories.get(code);
+  if (!category?.active) throw new DomainError('hotline.category.unknown', { field, code }, `no category with the code ${code}`);
+  return category;
 }

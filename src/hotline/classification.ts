@@ -4,10 +4,10 @@
  * examples, and retraining from all examples.
  */
 import { assertCan, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
-import type { Queryable } from '../kernel/db/index.ts';
+import { readStamps, stampedCache, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
-import { activeCategories, type Category } from './catalogue.ts';
+import { activeCategoriesIn, hotlineConfig, type Category, type HotlineConfig } from './catalogue.ts';
 import {
   crossValidate, fromJSON, suggestUrgency, trainClassifier, zhExamples,
   type Classifier, type ClassifierJSON, type Example, type UrgencySuggestion,
@@ -32,22 +32,20 @@ export interface TrainedModel {
 }
 
 const FOLDS = 5;
-const models = new WeakMap<Queryable, { id: number; classifier: Classifier }>();
+const storedModels = stampedCache<Classifier | null>(4);
 
 /**
- * The classifier in use: the newest stored model. Each connection keeps the model it loaded until a newer
- * one is stored (retraining stores one). With none stored yet, trains from the built-in examples and the
- * stored ones and stores the result as the system. MUST be called inside a transaction.
+ * The classifier in use: the newest stored model, held in memory by the classifier's cache stamp (a
+ * retraining renews it). With none stored yet, trains from the built-in examples and the stored ones and
+ * stores the result as the system. MUST be called inside a transaction; a command that has read the
+ * stamps already passes the 'hotline-classifier' one.
  */
-export async function currentClassifier(tx: Queryable, now = new Date()): Promise<Classifier> {
-  const { rows: [latest] } = await tx.query<{ id: number | null }>('SELECT max(id)::int AS id FROM hotline_classifier_models');
-  const cached = models.get(tx);
-  if (cached && cached.id === latest?.id) return cached.classifier;
-  if (latest?.id == null) return (await trainModel(tx, systemActor('hotline-classifier'), now)).classifier;
-  const { rows: [row] } = await tx.query<{ model: ClassifierJSON }>('SELECT model FROM hotline_classifier_models WHERE id = $1', [latest.id]);
-  const classifier = fromJSON(row!.model);
-  models.set(tx, { id: latest.id, classifier });
-  return classifier;
+export async function currentClassifier(tx: Queryable, now = new Date(), stamp?: string): Promise<Classifier> {
+  const stored = await storedModels(stamp ?? (await readStamps(tx, ['hotline-classifier']))['hotline-classifier'], async () => {
+    const { rows: [row] } = await tx.query<{ model: ClassifierJSON }>('SELECT model FROM hotline_classifier_models ORDER BY id DESC LIMIT 1');
+    return row ? fromJSON(row.model) : null;
+  });
+  return stored ?? (await trainModel(tx, systemActor('hotline-classifier'), now)).classifier;
 }
 
 /** Trains on the built-in examples plus every stored one, stores the model with its accuracy and puts it on the ledger. */
@@ -59,19 +57,21 @@ async function trainModel(tx: Queryable, actor: Actor, now: Date): Promise<Train
   const { rows: [row] } = await tx.query<{ id: number }>(
     `INSERT INTO hotline_classifier_models (model, trained_at, example_count, accuracy) VALUES ($1, $2, $3, $4) RETURNING id::int`,
     [JSON.stringify(classifier.toJSON()), now, examples.length, accuracy]);
-  models.set(tx, { id: row!.id, classifier });
   await appendToLedger(tx, { actor, action: 'hotline.classifier.retrained', object: { type: 'hotline-classifier', id: row!.id }, at: now,
     payload: { examples: examples.length, stored: stored.length, accuracy } });
   return { id: row!.id, trainedAt: now, examples: examples.length, accuracy, classifier };
 }
 
 /** The category (among the active ones) and the urgency the text of a report suggests. */
-export async function suggestClassification(tx: Queryable, text: string, now = new Date()): Promise<CategorySuggestion> {
-  const classification = (await currentClassifier(tx, now)).classify(text);
-  const known = await activeCategories(tx, classification.alternatives.map((a) => a.label));
-  const alternatives = known.map((category) => ({
+export function suggestWith(config: HotlineConfig, classifier: Classifier, text: string): CategorySuggestion {
+  const classification = classifier.classify(text);
+  const alternatives = activeCategoriesIn(config, classification.alternatives.map((a) => a.label)).map((category) => ({
     category, confidence: classification.alternatives.find((a) => a.label === category.code)!.confidence }));
   return { category: alternatives[0]?.category ?? null, confidence: alternatives[0]?.confidence ?? 0, alternatives, urgency: suggestUrgency(text) };
+}
+
+export async function suggestClassification(tx: Queryable, text: string, now = new Date()): Promise<CategorySuggestion> {
+  return suggestWith(await hotlineConfig(tx), await currentClassifier(tx, now), text);
 }
 
 /** The operator console's live suggestion while a call is typed in (staff only). */

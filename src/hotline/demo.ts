@@ -14,7 +14,6 @@ import type { Polygon } from '../kernel/org/index.ts';
 import { createCategory, findCategory, setDispatchRule, type CreateCategory } from './catalogue.ts';
 import { categoryPath, topLevelCode, zhCategories, zhExamples } from './classifier/index.ts';
 import { mergeTickets } from './duplicates.ts';
-import { snapshotLocator } from './place.ts';
 import type { TicketKind } from './states.ts';
 import { createTicket, type Ticket } from './tickets.ts';
 import {
@@ -106,7 +105,6 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
       WHERE g.division_code LIKE $1 ORDER BY g.code`, [`${divisionPrefix(cityCode)}%`]);
   const byState: Record<string, number> = {};
   const count = grids.length === 0 ? 0 : opts.tickets ?? 300;
-  const locate = await snapshotLocator(tx);
   const made: Ticket[] = [];
 
   for (let i = 0; i < count; i++) {
@@ -126,7 +124,7 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
     const anonymous = rng.next() < 0.08;
     let time = new Date(now.getTime() - rng.int(1, 30 * 24 * 60) * 60_000);
     const step = (hours: number) => (time = new Date(Math.min(now.getTime(), time.getTime() + hours * 3_600_000)));
-    const ticket = await createTicket({ ...at(time), locate }, {
+    const ticket = await createTicket(at(time), {
       channel: rng.pick(['phone', 'phone', 'phone', 'web', 'app', 'wechat', 'mayor-mailbox'] as const), kind, categoryCode: leaf.code,
       urgency: rng.next() < 0.1 ? 'urgent' : 'normal', description: rng.pick(leaf.texts),
       lon: Math.round(point[0] * 1e6) / 1e6, lat: Math.round(point[1] * 1e6) / 1e6,

@@ -55,22 +55,34 @@ export async function findDuplicates(db: Queryable, actor: Actor, query: Duplica
   assertCan(actor, hotlineActions.read);
   const categoryId = query.categoryId ?? (await requireCategory(db, query.categoryCode)).id;
   const radius = query.radiusMetres ?? await hotlineSetting(db, 'duplicateRadiusMetres');
-  const dLat = radius / METRES_PER_DEGREE_LAT;
-  const dLon = dLat / Math.max(0.01, Math.cos((query.lat * Math.PI) / 180));
-  const params: unknown[] = [categoryId, query.lon, query.lat, dLon, dLat, radius, openStates, query.excludeId ?? 0, query.limit ?? 5];
-  const scope = ticketScope(actor, await isCentre(db, actor), params);
+  const params: unknown[] = [];
   const { rows } = await db.query<DuplicateSuggestion>(
-    `SELECT * FROM (
+    duplicatesSql(actor, await isCentre(db, actor), { ...query, categoryId, radiusMetres: radius }, params), params);
+  return rows;
+}
+
+/**
+ * The statement behind findDuplicates, its values appended to `params`: for a command that looks for
+ * duplicates within a statement of its own (intake, in the statement that writes the ticket).
+ */
+export function duplicatesSql(actor: Actor, centre: boolean, query: Omit<DuplicateQuery, 'categoryCode'> & { categoryId: number; radiusMetres: number },
+  params: unknown[]): string {
+  const dLat = query.radiusMetres / METRES_PER_DEGREE_LAT;
+  const dLon = dLat / Math.max(0.01, Math.cos((query.lat * Math.PI) / 180));
+  const at = params.length;
+  params.push(query.categoryId, query.lon, query.lat, dLon, dLat, query.radiusMetres, openStates, query.excludeId ?? 0, query.limit ?? 5);
+  const $ = (n: number) => `$${at + n}`;
+  const scope = ticketScope(actor, centre, params);
+  return `SELECT * FROM (
        SELECT t.id::int, t.number, t.state, t.description, t.address, t.lon, t.lat, t.received_at AS "receivedAt",
          2 * ${EARTH_RADIUS_M} * asin(least(1, sqrt(
-           power(sin(radians(t.lat - $3) / 2), 2) + cos(radians($3)) * cos(radians(t.lat)) * power(sin(radians(t.lon - $2) / 2), 2)
+           power(sin(radians(t.lat - ${$(3)}) / 2), 2) + cos(radians(${$(3)})) * cos(radians(t.lat)) * power(sin(radians(t.lon - ${$(2)}) / 2), 2)
          ))) AS "distanceMetres"
        FROM hotline_tickets t
-      WHERE t.category_id = $1 AND t.state = ANY($7) AND t.id <> $8
-        AND t.lat BETWEEN $3 - $5 AND $3 + $5 AND t.lon BETWEEN $2 - $4 AND $2 + $4
+      WHERE t.category_id = ${$(1)} AND t.state = ANY(${$(7)}) AND t.id <> ${$(8)}
+        AND t.lat BETWEEN ${$(3)} - ${$(5)} AND ${$(3)} + ${$(5)} AND t.lon BETWEEN ${$(2)} - ${$(4)} AND ${$(2)} + ${$(4)}
         AND ${scope}
-     ) near WHERE "distanceMetres" <= $6 ORDER BY "distanceMetres", id LIMIT $9`, params);
-  return rows;
+     ) near WHERE "distanceMetres" <= ${$(6)} ORDER BY "distanceMetres", id LIMIT ${$(9)}`;
 }
 
 export interface MergeTickets {

@@ -11,15 +11,16 @@ import crypto from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { Ctx } from '../kernel/auth/index.ts';
 import { loadCalendar } from '../kernel/calendar/index.ts';
+import { readStamps } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartment, findDepartmentByCode } from '../kernel/org/index.ts';
 import { findCategory, routeTicket, timeLimitFor, type Category, type TimeLimit } from './catalogue.ts';
 import { suggestClassification } from './classification.ts';
-import { snapshotLocator, type Place } from './place.ts';
+import { placeAt, type Place } from './place.ts';
 import { assertCentreOrAdmin } from './policy.ts';
 import { channels, ticketKinds, type Channel, type TicketKind, type TicketState } from './states.ts';
-import { actorRef, ticketNumber, type HotlineCtx } from './tickets.ts';
+import { actorRef, ticketNumber } from './tickets.ts';
 
 export const importLayouts = ['nyc311', 'yiwang'] as const;
 export type ImportLayout = (typeof importLayouts)[number];
@@ -137,7 +138,7 @@ interface ImportedTicket {
 }
 
 /** Imports the rows of a CSV file; good rows are kept, each bad one is reported with its column and reason. */
-export async function importTickets(ctx: HotlineCtx, input: ImportTickets): Promise<ImportReport> {
+export async function importTickets(ctx: Ctx, input: ImportTickets): Promise<ImportReport> {
   await assertCentreOrAdmin(ctx.tx, ctx.actor, 'hotline.tickets.import');
   if (!(importLayouts as readonly string[]).includes(input.layout))
     throw new DomainError('hotline.import.bad-layout', { field: 'layout', allowed: importLayouts }, `unknown layout ${input.layout}`);
@@ -150,7 +151,7 @@ export async function importTickets(ctx: HotlineCtx, input: ImportTickets): Prom
     throw new DomainError('hotline.import.malformed-csv', { field: 'body' }, (error as Error).message);
   }
   const columns = columnNames[input.layout];
-  const locate = ctx.locate ?? await snapshotLocator(ctx.tx);
+  const gridsStamp = (await readStamps(ctx.tx, ['grids'])).grids;
   const departments = new Map<string, number | null>();
   const categories = new Map<string, Category | null>();
   const routes = new Map<string, number | null>();
@@ -202,7 +203,7 @@ export async function importTickets(ctx: HotlineCtx, input: ImportTickets): Prom
       if (hasPoint) {
         const [lon, lat] = [Number(source.lon), Number(source.lat)];
         if (!Number.isFinite(lon) || !Number.isFinite(lat) || Math.abs(lon) > 180 || Math.abs(lat) > 90) throw new RowError(columns.lat, 'bad-point');
-        place = await locate(lon, lat, ctx.tx);
+        place = await placeAt(ctx.tx, lon, lat, gridsStamp);
         if (!place) throw new RowError(columns.lat, 'outside-city');
         divisionCode = place.divisionCode;
       } else if (source.address && input.divisionCode) {

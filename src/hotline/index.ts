@@ -16,7 +16,7 @@ export {
   basicallySatisfiedWeight, compositeScore, computeMetrics, metricGroupings, officeClock, rankByScore, scoreWeights,
   type MetricGrouping, type Metrics, type MetricsQuery, type MetricsRow,
 } from './metrics.ts';
-export { poolLocator, snapshotLocator, type Locator, type Place } from './place.ts';
+export { placeAt, type Place } from './place.ts';
 export { hotlineActions, isCentre } from './policy.ts';
 export { maskName, maskPhone, overdueOf, presentTicket, presentTicketView } from './present.ts';
 export {
@@ -25,7 +25,7 @@ export {
 } from './states.ts';
 export {
   createTicket, findTicket, listTickets, ticketHistory, viewTicket,
-  type CreateTicket, type HotlineCtx, type Ticket, type TicketEvent, type TicketQuery, type TicketView,
+  type CreateTicket, type Ticket, type TicketEvent, type TicketQuery, type TicketView,
 } from './tickets.ts';
 export {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,

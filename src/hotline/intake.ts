@@ -2,11 +2,13 @@
  * 受理 as the operator's console does it: the ticket, the open tickets nearby that may be the same
  * problem (for 并单), and the department the dispatch catalogue names, in one transaction.
  */
-import { routeTicket } from './catalogue.ts';
-import { findDuplicates, type DuplicateSuggestion } from './duplicates.ts';
+import { can, type Ctx } from '../kernel/auth/index.ts';
+import { routeIn, settingIn } from './catalogue.ts';
+import { duplicatesSql, type DuplicateSuggestion } from './duplicates.ts';
+import { hotlineActions, isCentre } from './policy.ts';
 import { answerFromKnowledge } from './knowledge.ts';
 import { attachPhotos } from './photos.ts';
-import { actorRef, createTicket, type CreateTicket, type HotlineCtx, type Ticket } from './tickets.ts';
+import { actorRef, createTicketWith, type CreateTicket, type Ticket } from './tickets.ts';
 
 export interface Intake {
   ticket: Ticket;
@@ -14,14 +16,18 @@ export interface Intake {
   routedDepartmentId: number | null;
 }
 
-export async function intakeTicket(ctx: HotlineCtx, input: CreateTicket): Promise<Intake> {
-  const ticket = await createTicket(ctx, input);
+export async function intakeTicket(ctx: Ctx, input: CreateTicket): Promise<Intake> {
+  const { tx, actor } = ctx;
   // A citizen filing from the portal sees no other people's tickets.
-  const staff = ctx.actor.kind === 'staff' || ctx.actor.kind === 'system';
-  const duplicates = staff && ticket.lon !== null && ticket.lat !== null
-    ? await findDuplicates(ctx.tx, ctx.actor, { categoryCode: ticket.categoryCode, categoryId: ticket.categoryId, lon: ticket.lon, lat: ticket.lat, excludeId: ticket.id })
-    : [];
-  return { ticket, duplicates, routedDepartmentId: await routeTicket(ctx.tx, { ancestry: ticket.categoryAncestry }, ticket.divisionCode) };
+  const staff = (actor.kind === 'staff' || actor.kind === 'system') && can(actor, hotlineActions.read);
+  const centre = staff && await isCentre(tx, actor);
+  const { ticket, alongside, config } = await createTicketWith<DuplicateSuggestion>(ctx, input, (created, config, params) =>
+    staff && created.lon !== null && created.lat !== null
+      ? duplicatesSql(actor, centre, { categoryId: created.categoryId, lon: created.lon, lat: created.lat,
+        radiusMetres: settingIn(config, 'duplicateRadiusMetres') }, params)
+      : null);
+  const duplicates = alongside.map((d) => ({ ...d, receivedAt: new Date(d.receivedAt) }));
+  return { ticket, duplicates, routedDepartmentId: routeIn(config, { ancestry: ticket.categoryAncestry }, ticket.divisionCode) };
 }
 
 export interface IntakeExtras {
@@ -32,7 +38,7 @@ export interface IntakeExtras {
 }
 
 /** 受理 with the photos attached and, for a consultation answered from the knowledge base, closed in the same transaction. */
-export async function intakeWithExtras(ctx: HotlineCtx, input: CreateTicket & IntakeExtras): Promise<Intake> {
+export async function intakeWithExtras(ctx: Ctx, input: CreateTicket & IntakeExtras): Promise<Intake> {
   const { photoIds, knowledgeId, ...report } = input;
   const intake = await intakeTicket(ctx, report);
   await attachPhotos(ctx, intake.ticket.id, photoIds ?? [], actorRef(ctx.actor));

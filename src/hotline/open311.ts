@@ -3,12 +3,13 @@
  * = category code), tickets are service requests (service_request_id = ticket number). What this file
  * knows is the standard's vocabulary, its errors and its XML; routes.ts only carries it over HTTP.
  */
+import type { Ctx } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { findCategory, leafCategories, type Category } from './catalogue.ts';
 import { photoUrl } from './photos.ts';
 import { ticketKinds, type TicketKind } from './states.ts';
-import { createTicket, ticketColumns, ticketFrom, type HotlineCtx, type Ticket } from './tickets.ts';
+import { createTicket, ticketColumns, ticketFrom, type Ticket } from './tickets.ts';
 
 /** An Open311 error: the HTTP status and the `[{code, description}]` body the standard prescribes. */
 export class Open311Error extends Error {
@@ -161,7 +162,7 @@ function numberParam(value: string | undefined, name: string, min: number, max: 
  * POST requests: files a ticket through the open311 channel as the system the api_key belongs to. A
  * refusal of the domain comes back as an Open311 error naming the parameter.
  */
-export async function submitOpen311Request(ctx: HotlineCtx, post: Open311Post) {
+export async function submitOpen311Request(ctx: Ctx, post: Open311Post) {
   const serviceCode = post.service_code?.trim();
   if (!serviceCode) throw new Open311Error(400, 'service_code is required');
   const category = await findCategory(ctx.tx, { code: serviceCode });

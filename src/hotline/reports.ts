@@ -16,7 +16,7 @@ import { findDuplicates } from './duplicates.ts';
 import { limitPerHour } from './rate.ts';
 import { attachPhotos, photoIdsOf, photoUrl, staffReach } from './photos.ts';
 import type { Channel, TicketKind, TicketState } from './states.ts';
-import { actorRef, createTicket, findTicket, ticketColumns, ticketFrom, ticketHistory, type HotlineCtx, type Ticket } from './tickets.ts';
+import { actorRef, createTicket, findTicket, ticketColumns, ticketFrom, ticketHistory, type Ticket } from './tickets.ts';
 
 /** The process that files citizens' reports; tickets it files show it as their intake actor. */
 const reportDesk = systemActor('citizen-report');
@@ -62,7 +62,7 @@ export async function publicDuplicates(db: Queryable, query: { categoryCode: str
 const tokenHash = (token: string) => crypto.createHash('sha256').update(token).digest();
 
 /** 市民上报: files the report, attaches its photos and hands back the number, the status token and similar open tickets nearby. */
-export async function fileReport(ctx: HotlineCtx, input: FileReport)
+export async function fileReport(ctx: Ctx, input: FileReport)
   : Promise<{ number: string; statusToken: string; duplicates: PublicDuplicate[]; ticket: Ticket }> {
   await limitPerHour(ctx, 'report', input.clientAddress, await hotlineSetting(ctx.tx, 'reportsPerHourPerAddress'));
   const anonymous = input.anonymous === true;

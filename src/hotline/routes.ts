@@ -14,7 +14,6 @@ import { decideExtension, requestExtension } from './extensions.ts';
 import {
   open311Discovery, Open311Error, open311RequestById, open311Requests, open311ServiceDefinition, open311Services, submitOpen311Request, toXml,
 } from './open311.ts';
-import { poolLocator } from './place.ts';
 import { isCentre } from './policy.ts';
 import {
   presentAlert, presentDuplicate, presentKnowledge, presentPublicStatus, presentPublicTicket, presentSuggestion, presentTicket, presentTicketView,
@@ -95,8 +94,7 @@ export async function hotlineRoutes(app: App) {
       }, { additionalProperties: false }) },
   }, async (req, reply) => {
     reply.code(201);
-    const locate = poolLocator(app.db);
-    return runCommand(req, async (ctx, input: typeof req.body) => ({ ...(await intakeWithExtras({ ...ctx, locate }, input)), centre: await isCentre(ctx.tx, ctx.actor) }),
+    return runCommand(req, async (ctx, input: typeof req.body) => ({ ...(await intakeWithExtras(ctx, input)), centre: await isCentre(ctx.tx, ctx.actor) }),
       req.body, (r, viewer) => ({ ...presentTicket(r.ticket, viewer, { centre: r.centre }), routedDepartmentId: r.routedDepartmentId,
         duplicates: r.duplicates.map(presentDuplicate) }));
   });
@@ -249,8 +247,7 @@ export async function hotlineOpsRoutes(app: App) {
       }, { additionalProperties: false }) },
   }, async (req, reply) => {
     reply.code(201);
-    const locate = poolLocator(app.db);
-    return runCommand(req, (ctx, input: FileReport) => fileReport({ ...ctx, locate }, input), { ...req.body, clientAddress: req.ip },
+    return runCommand(req, fileReport, { ...req.body, clientAddress: req.ip },
       (r) => ({ number: r.number, statusToken: r.statusToken, duplicates: r.duplicates }));
   });
 
@@ -370,8 +367,7 @@ export async function open311Routes(app: App) {
       if (!apiKey) throw new Open311Error(400, 'api_key is required');
       const actor = await resolveApiToken(app.db, apiKey);
       if (!actor) throw new Open311Error(403, 'api_key is invalid, expired or revoked');
-      const locate = poolLocator(app.db);
-      const created = await withTransaction(app.db, (tx) => submitOpen311Request({ tx, actor, now: new Date(), locate }, fields));
+      const created = await withTransaction(app.db, (tx) => submitOpen311Request({ tx, actor, now: new Date() }, fields));
       return send(reply, formatOf(req.url), 'service_requests', created);
     });
 

@@ -5,13 +5,13 @@
 import { assertCan, hasGrant, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
 import { checkMobile } from '../kernel/checks/index.ts';
-import type { Queryable } from '../kernel/db/index.ts';
+import { readStamps, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
-import { requireCategory, routeTicket, timeLimitFor } from './catalogue.ts';
-import { keepCorrection, suggestClassification } from './classification.ts';
+import { hotlineConfig, requireCategoryIn, routeTicket, timeLimitIn, type HotlineConfig } from './catalogue.ts';
+import { currentClassifier, keepCorrection, suggestWith } from './classification.ts';
 import { EMERGENCY_NUMBERS, type Emergency } from './classifier/index.ts';
-import { snapshotLocator, type Locator } from './place.ts';
+import { placeAt } from './place.ts';
 import { coHandlersOf, coReplyStates, isCoHandler, type CoHandler } from './cohandling.ts';
 import { photoIdsOf } from './photos.ts';
 import { assertCentre, canRead, coHandlerScope, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
@@ -104,9 +104,6 @@ export async function lockTicket(db: Queryable, id: number): Promise<Ticket> {
   return ticket;
 }
 
-/** A command's context, with the grid lookup the routes bring along (a snapshot of the grids otherwise). */
-export type HotlineCtx = Ctx & { locate?: Locator };
-
 export interface CreateTicket {
   channel: Channel;
   kind: TicketKind;
@@ -137,7 +134,18 @@ const centreChannels: readonly Channel[] = ['phone', 'mayor-mailbox', 'wechat'];
  * different choice is kept as a correction to retrain on; its urgency applies unless one is given, and an
  * emergency is flagged with the number to transfer to. The classification is a ledger entry of its own.
  */
-export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promise<Ticket> {
+export async function createTicket(ctx: Ctx, input: CreateTicket): Promise<Ticket> {
+  return (await createTicketWith(ctx, input)).ticket;
+}
+
+/**
+ * A read that runs in the statement writing the ticket, its rows returned as JSON (intake's duplicates
+ * nearby), so a busy intake makes one round trip to the database for its ticket, not two.
+ */
+export type ReadAlongside = (ticket: Pick<Ticket, 'categoryId' | 'lon' | 'lat'>, config: HotlineConfig, params: unknown[]) => string | null;
+
+/** 受理 as createTicket, with a read alongside; every lookup is in memory by the configuration's cache stamps. */
+export async function createTicketWith<R = unknown>(ctx: Ctx, input: CreateTicket, alongside?: ReadAlongside): Promise<{ ticket: Ticket; alongside: R[]; config: HotlineConfig }> {
   const { tx, actor, now } = ctx;
   const byCentre = centreChannels.includes(input.channel);
   if (byCentre) assertCan(actor, hotlineActions.intake);
@@ -145,10 +153,10 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
 
   const description = input.description.trim();
   if (!description) throw new DomainError('validation', { field: 'description' }, 'describe the problem');
-  const suggestion = await suggestClassification(tx, description, now);
-  // The operator's category is most often among the suggested ones, which are loaded already.
-  const category = input.categoryCode === undefined ? suggestion.category
-    : suggestion.alternatives.find((a) => a.category.code === input.categoryCode)?.category ?? await requireCategory(tx, input.categoryCode);
+  const stamps = await readStamps(tx, ['grids', 'calendar', 'hotline', 'hotline-classifier']);
+  const config = await hotlineConfig(tx, stamps.hotline);
+  const suggestion = suggestWith(config, await currentClassifier(tx, now, stamps['hotline-classifier']), description);
+  const category = input.categoryCode === undefined ? suggestion.category : requireCategoryIn(config, input.categoryCode);
   if (!category) throw new DomainError('hotline.no-suggestion', { field: 'categoryCode' }, 'choose a category');
   const corrected = input.categoryCode !== undefined && suggestion.category?.id !== category.id;
 
@@ -157,17 +165,17 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
     throw new DomainError('validation', { field: input.lon === undefined ? 'lon' : 'lat' }, 'a point needs both lon and lat');
   const address = input.address?.trim() || null;
   if (!hasPoint && !address) throw new DomainError('hotline.location-missing', { field: 'location' }, 'give a point on the map or an address');
-  let divisionCode: string | null = null;
+  let divisionCode: string;
   let gridCode: string | null = null;
   if (hasPoint) {
-    const place = await (ctx.locate ?? await snapshotLocator(tx))(input.lon!, input.lat!, tx);
+    const place = await placeAt(tx, input.lon!, input.lat!, stamps.grids);
     if (!place) throw new DomainError('hotline.outside-city', { field: 'lon' }, `(${input.lon}, ${input.lat}) is in none of the city's grids`);
     ({ divisionCode, gridCode } = place);
   } else if (input.divisionCode !== undefined) {
     if (!/^[0-9]{12}$/.test(input.divisionCode)) throw new DomainError('validation', { field: 'divisionCode' }, 'a 12-digit division code');
     divisionCode = input.divisionCode;
   } else {
-    divisionCode = actor.jurisdiction.root || null;
+    divisionCode = actor.jurisdiction.root ?? '';
     if (!divisionCode) throw new DomainError('hotline.location-missing', { field: 'divisionCode' }, 'an address needs its division');
   }
   if (byCentre) await assertCentre(tx, actor, hotlineActions.intake, { divisionCode });
@@ -184,14 +192,21 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
   const urgency = input.urgency ?? suggestion.urgency.urgency;
   const emergency = input.emergency ?? suggestion.urgency.emergency !== undefined;
   const emergencyKind = emergency ? suggestion.urgency.emergency ?? null : null;
-  const limit = await timeLimitFor(tx, category, urgency);
-  const calendar = await loadCalendar(tx);
+  const limit = timeLimitIn(config, category, urgency);
+  const calendar = await loadCalendar(tx, stamps.calendar);
   const reply = calendar.addWorkingDays(now, limit.replyDays);
   const resolve = calendar.addWorkingDays(now, limit.resolveDays);
-  // One statement: the id, the number made from it (received day + id), the row, and the row as read back.
-  const { rows: [ticket] } = await tx.query<Ticket>(
+  const params: unknown[] = [chinaDay(now).replaceAll('-', ''), input.channel, input.kind, category.id, urgency, emergency, description,
+    input.lon ?? null, input.lat ?? null, address, divisionCode, gridCode, anonymous, callerName, callerPhone,
+    actor.kind === 'citizen' ? Number(actor.id) : null, actorRef(actor), now, reply.due, resolve.due, reply.provisional || resolve.provisional,
+    emergencyKind, emergencyKind && EMERGENCY_NUMBERS[emergencyKind], suggestion.category?.id ?? null,
+    suggestion.category ? suggestion.confidence : null, corrected, actor.kind, actor.id, actor.name];
+  const read = alongside?.({ categoryId: category.id, lon: input.lon ?? null, lat: input.lat ?? null }, config, params);
+  // One statement: the id, the number made from it (received day + id), the row, its first history event,
+  // the row as read back and the read alongside.
+  const { rows: [row] } = await tx.query<Ticket & { alongside: R[] | null }>(
     `WITH n AS (SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id),
-     t AS (
+     created AS (
        INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
          division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
          reply_due, resolve_due, deadline_provisional, updated_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
@@ -199,15 +214,14 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
        SELECT n.id, $1 || lpad(n.id::text, greatest(6, length(n.id::text)), '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18,
          $19, $20, $21, $18, $22, $23, $24, $25, $26
          FROM n
-       RETURNING *)
-     SELECT ${ticketColumns} FROM t JOIN hotline_categories c ON c.id = t.category_id`,
-    [chinaDay(now).replaceAll('-', ''), input.channel, input.kind, category.id, urgency, emergency, description, input.lon ?? null, input.lat ?? null,
-      address, divisionCode, gridCode, anonymous, callerName, callerPhone, actor.kind === 'citizen' ? Number(actor.id) : null,
-      actorRef(actor), now, reply.due, resolve.due, reply.provisional || resolve.provisional,
-      emergencyKind, emergencyKind && EMERGENCY_NUMBERS[emergencyKind], suggestion.category?.id ?? null,
-      suggestion.category ? suggestion.confidence : null, corrected]);
-  const { id, number } = ticket!;
-  await recordEvent(ctx, id, { action: 'hotline.ticket.received', from: null, to: 'received' });
+       RETURNING *),
+     event AS (
+       INSERT INTO hotline_ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state)
+       SELECT id, $18, $27, $28, $29, 'hotline.ticket.received', NULL, 'received' FROM created)
+     SELECT ${ticketColumns}, ${read ? `(SELECT json_agg(a) FROM (${read}) a)` : 'NULL'} AS alongside
+       FROM created t JOIN hotline_categories c ON c.id = t.category_id`, params);
+  const { alongside: found, ...ticket } = row!;
+  const { id, number } = ticket;
   // 纠正: staff choosing another category than the suggestion teach the next model; citizens' picks are not kept.
   if (corrected && actor.kind === 'staff') await keepCorrection(ctx, { text: description, label: category.code, ticketId: id });
   await appendToLedger(tx, [
@@ -218,7 +232,7 @@ export async function createTicket(ctx: HotlineCtx, input: CreateTicket): Promis
       payload: { ticket: number, label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
         corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } },
   ]);
-  return ticket!;
+  return { ticket, alongside: found ?? [], config };
 }
 
 export interface TicketEvent {

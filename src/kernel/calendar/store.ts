@@ -1,6 +1,6 @@
 /** The working-day calendar in the database: loading it, importing the official arrangements, admin edits. */
 import { assertCan, systemActor, type Ctx } from '../auth/index.ts';
-import type { Queryable } from '../db/index.ts';
+import { readStamps, stampedCache, type Queryable } from '../db/index.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { appendToLedger } from '../ledger/index.ts';
 import { dayNumber, type Day } from './china-time.ts';
@@ -20,31 +20,21 @@ export interface CalendarYear {
 
 const dayColumns = `to_char(date, 'YYYY-MM-DD') AS date, is_off_day AS "isOffDay", name, source`;
 
-const cache = new WeakMap<Queryable, { stamp: string; calendar: WorkCalendar }>();
+const calendars = stampedCache<WorkCalendar>(4);
 
 /**
- * The working-day calendar as the database holds it. Cached per handle (pool or transaction) and checked
- * against the revision stamp that every change replaces, so a change is seen as soon as it is visible to
- * that handle (committed, or made in the same transaction) and a rolled-back change never is.
+ * The working-day calendar as the database holds it, cached by its stamp (`cache_stamps`), so a change is
+ * seen as soon as it is visible to `db` (committed, or made in the same transaction) and a rolled-back
+ * change never is. A command that has read the stamps already passes the calendar's.
  */
-export async function loadCalendar(db: Queryable): Promise<WorkCalendar> {
-  const { rows: [current] } = await db.query<{ stamp: string }>('SELECT stamp FROM calendar_revision');
-  const cached = cache.get(db);
-  if (cached?.stamp === current.stamp) return cached.calendar;
-  // One statement, one snapshot: the days and years together with the stamp they belong to.
-  const { rows: [loaded] } = await db.query<{ stamp: string; days: SpecialDay[]; years: number[] }>(`
-    SELECT r.stamp,
-      coalesce((SELECT json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'isOffDay', is_off_day, 'name', name))
-                FROM calendar_days), '[]') AS days,
-      coalesce((SELECT json_agg(year) FROM calendar_years WHERE published), '[]') AS years
-    FROM calendar_revision r`);
-  const calendar = new WorkCalendar(loaded.days, loaded.years);
-  cache.set(db, { stamp: loaded.stamp, calendar });
-  return calendar;
-}
-
-async function calendarChanged(tx: Queryable): Promise<void> {
-  await tx.query('UPDATE calendar_revision SET stamp = gen_random_uuid()');
+export async function loadCalendar(db: Queryable, stamp?: string): Promise<WorkCalendar> {
+  return calendars(stamp ?? (await readStamps(db, ['calendar'])).calendar, async () => {
+    const { rows: [loaded] } = await db.query<{ days: SpecialDay[]; years: number[] }>(`
+      SELECT coalesce((SELECT json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'isOffDay', is_off_day, 'name', name))
+                         FROM calendar_days), '[]') AS days,
+             coalesce((SELECT json_agg(year) FROM calendar_years WHERE published), '[]') AS years`);
+    return new WorkCalendar(loaded!.days, loaded!.years);
+  });
 }
 
 /**
@@ -75,7 +65,6 @@ export async function seedOfficialHolidays(tx: Queryable): Promise<number[]> {
     });
     imported.push(year);
   }
-  if (imported.length > 0) await calendarChanged(tx);
   return imported;
 }
 
@@ -100,7 +89,6 @@ export async function setCalendarDay(ctx: Ctx, input: SpecialDay): Promise<Calen
      ON CONFLICT (date) DO UPDATE SET is_off_day = EXCLUDED.is_off_day, name = EXCLUDED.name, source = 'admin'
      RETURNING ${dayColumns}`,
     [date, input.isOffDay, name]);
-  await calendarChanged(ctx.tx);
   await appendToLedger(ctx.tx, {
     actor: ctx.actor, action: 'calendar.day.set', object: { type: 'calendar-day', id: date },
     payload: { date, isOffDay: day.isOffDay, name }, at: ctx.now,
@@ -114,7 +102,6 @@ export async function removeCalendarDay(ctx: Ctx, date: Day): Promise<CalendarDa
   const { rows: [removed] } = await ctx.tx.query<CalendarDay>(
     `DELETE FROM calendar_days WHERE date = $1 RETURNING ${dayColumns}`, [checkDate(date)]);
   if (!removed) throw notFound('calendar-day', date);
-  await calendarChanged(ctx.tx);
   await appendToLedger(ctx.tx, {
     actor: ctx.actor, action: 'calendar.day.removed', object: { type: 'calendar-day', id: date },
     payload: removed, at: ctx.now,
@@ -137,7 +124,6 @@ export async function publishCalendarYear(ctx: Ctx, input: { year: number; paper
      ON CONFLICT (year) DO UPDATE SET published = true, papers = EXCLUDED.papers
      RETURNING year, published, papers`,
     [input.year, JSON.stringify(papers)]);
-  await calendarChanged(ctx.tx);
   await appendToLedger(ctx.tx, {
     actor: ctx.actor, action: 'calendar.year.published', object: { type: 'calendar-year', id: input.year },
     payload: year, at: ctx.now,

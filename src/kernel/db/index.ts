@@ -62,3 +62,5 @@ export async function migrate(db: Db): Promise<string[]> {
     return applied;
   });
 }
+
+export { readStamps, stampedCache } from './stamps.ts';

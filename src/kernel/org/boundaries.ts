@@ -149,7 +149,7 @@ async function buildBoundaries(db: Queryable, level: BoundaryLevel): Promise<Bou
 
 /**
  * Built once per pool and level and kept until the grids or the divisions change: each cached collection is
- * tagged with the grid revision (bumped by a trigger in every transaction that changes grids) and the
+ * tagged with the grids' stamp (renewed by a trigger in every transaction that changes grids) and the
  * divisions' count and latest change, which name the areas.
  */
 const cache = new WeakMap<Db, Map<BoundaryLevel, { tag: string; boundaries: Promise<Boundaries> }>>();
@@ -157,8 +157,8 @@ const cache = new WeakMap<Db, Map<BoundaryLevel, { tag: string; boundaries: Prom
 /** The boundaries of one level, optionally only those under a division. */
 export async function listBoundaries(db: Db, query: { level: BoundaryLevel; within?: string }): Promise<Boundaries> {
   const { tag } = (await db.query<{ tag: string }>(
-    `SELECT g.revision || '/' || d.n || '/' || coalesce(d.changed::text, '') AS tag
-       FROM grid_revision g, (SELECT count(*) AS n, max(updated_at) AS changed FROM divisions) d`)).rows[0]!;
+    `SELECT g.stamp || '/' || d.n || '/' || coalesce(d.changed::text, '') AS tag
+       FROM cache_stamps g, (SELECT count(*) AS n, max(updated_at) AS changed FROM divisions) d WHERE g.name = 'grids'`)).rows[0]!;
   const perLevel = cache.get(db) ?? new Map<BoundaryLevel, { tag: string; boundaries: Promise<Boundaries> }>();
   cache.set(db, perLevel);
   let entry = perLevel.get(query.level);

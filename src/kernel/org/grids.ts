@@ -7,7 +7,7 @@ import Flatbush from 'flatbush';
 import { divisionLevel, divisionPrefix } from '../checks/index.ts';
 import type { Actor, Ctx } from '../auth/actor.ts';
 import { assertCan, inJurisdiction } from '../auth/policy.ts';
-import type { Db, Queryable } from '../db/index.ts';
+import { readStamps, stampedCache, type Queryable } from '../db/index.ts';
 import { DomainError } from '../errors.ts';
 import { appendToLedger } from '../ledger/index.ts';
 import { divisionExists } from './divisions.ts';
@@ -124,12 +124,8 @@ interface GridIndex {
   boxes: Flatbush | null;
 }
 
-/**
- * One index per pool, tagged with the grid revision it was built from. Every statement that changes
- * grids bumps the revision in its own transaction (a trigger), so a committed change is seen by the
- * next lookup in every process, and an uncommitted one by none.
- */
-const indexes = new WeakMap<Db, { revision: number; index: Promise<GridIndex> }>();
+/** Indexes by the grids' stamp (`cache_stamps`): a change is seen by the next lookup that can see it. */
+const indexes = stampedCache<GridIndex>(4);
 
 async function buildIndex(db: Queryable): Promise<GridIndex> {
   const { rows: grids } = await db.query<Grid>(`SELECT ${gridColumns} FROM grids ORDER BY code`);
@@ -145,32 +141,14 @@ async function buildIndex(db: Queryable): Promise<GridIndex> {
   return { grids, boxes };
 }
 
-async function currentIndex(db: Db, via: Queryable): Promise<GridIndex> {
-  // Read before the grids are: an index built from newer rows than its tag is only rebuilt once more.
-  // `own` is true when the revision row was bumped by `via`'s own open transaction: grids it has written
-  // but not committed, which no other caller may see, so that index is built for this call alone.
-  const { rows } = await via.query<{ revision: number; own: boolean }>(
-    `SELECT revision, xmin::text = (txid_current_if_assigned() % 4294967296)::text AS own FROM grid_revision`);
-  const { revision, own } = rows[0]!;
-  if (own) return buildIndex(via);
-  const cached = indexes.get(db);
-  if (cached?.revision === revision) return cached.index;
-  const index = buildIndex(via);
-  indexes.set(db, { revision, index });
-  index.catch(() => {
-    if (indexes.get(db)?.index === index) indexes.delete(db);
-  });
-  return index;
-}
-
 /**
  * The grid containing the point (WGS 84 longitude, latitude), or null. A point on the edge two grids
- * share goes to the one with the smaller code. The index is kept per pool `db`; a command inside a
- * transaction passes it as `via`, so the lookup needs no second connection and sees the transaction's
- * own grids.
+ * share goes to the one with the smaller code. `via` may be a transaction, which then also sees its own
+ * uncommitted grids; a command that has read the stamps already passes the grids' one.
  */
-export async function gridAt(db: Db, lon: number, lat: number, via: Queryable = db): Promise<Grid | null> {
-  return gridIn(await currentIndex(db, via), lon, lat);
+export async function gridAt(via: Queryable, lon: number, lat: number, stamp?: string): Promise<Grid | null> {
+  const index = await indexes(stamp ?? (await readStamps(via, ['grids'])).grids, () => buildIndex(via));
+  return gridIn(index, lon, lat);
 }
 
 function gridIn({ grids, boxes }: GridIndex, lon: number, lat: number): Grid | null {
@@ -178,13 +156,4 @@ function gridIn({ grids, boxes }: GridIndex, lon: number, lat: number): Grid | n
   const candidates = boxes.search(lon, lat, lon, lat).sort((a, b) => a - b);
   const found = candidates.find((i) => booleanPointInPolygon([lon, lat], grids[i]!.geometry));
   return found === undefined ? null : grids[found]!;
-}
-
-/**
- * A point-in-grid lookup over the grids as `via` sees them now, built once and never shared: for a long
- * run of lookups inside one transaction (a seed or an import) that has no pool to cache an index on.
- */
-export async function gridLocator(via: Queryable): Promise<(lon: number, lat: number) => Grid | null> {
-  const index = await buildIndex(via);
-  return (lon, lat) => gridIn(index, lon, lat);
 }

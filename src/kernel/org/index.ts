@@ -7,7 +7,7 @@ export {
   createDivision, divisionTree, getDivision, listDivisionChildren, renameDivision,
   type CreateDivision, type Division, type DivisionDetail, type DivisionNode, type DivisionSummary,
 } from './divisions.ts';
-export { checkPolygon, createGrid, gridAt, gridFeature, gridLocator, listGrids, type CreateGrid, type Grid, type GridFeature, type Polygon } from './grids.ts';
+export { checkPolygon, createGrid, gridAt, gridFeature, listGrids, type CreateGrid, type Grid, type GridFeature, type Polygon } from './grids.ts';
 export { boundaryLevels, listBoundaries, unionOfTiles, type BoundaryFeature, type BoundaryLevel, type Boundaries, type MultiPolygon } from './boundaries.ts';
 export { orgLedgerActions, orgMessages } from './messages.ts';
 export { presentDepartment, presentDivision, presentDivisionNode } from './present.ts';

@@ -95,7 +95,7 @@ describe('finding grids', () => {
       { code: '511602001000-G02', name: '浓洄街道第2网格', divisionCode: '511602001000', geometry: rectangle(106.5, 30.4, 106.6, 30.5) });
     assert.equal(await gridAt(t.db, 106.55, 30.45), null);
     // The transaction itself sees its new grid, through its own connection, and no one else is given that index.
-    assert.equal((await gridAt(t.db, 106.55, 30.45, client))?.code, '511602001000-G02');
+    assert.equal((await gridAt(client, 106.55, 30.45))?.code, '511602001000-G02');
     assert.equal(await gridAt(t.db, 106.55, 30.45), null);
     await client.query('COMMIT');
     client.release();
@@ -106,7 +106,7 @@ describe('finding grids', () => {
     const { createPool } = await import('../../../src/kernel/db/index.ts');
     const small = createPool(t.url, 2);
     try {
-      const found = await Promise.all([0, 1].map(async () => withTransaction(small, (tx) => gridAt(small, 106.65, 30.45, tx))));
+      const found = await Promise.all([0, 1].map(async () => withTransaction(small, (tx) => gridAt(tx, 106.65, 30.45))));
       assert.deepEqual(found.map((g) => g?.code), ['511602001000-G01', '511602001000-G01']);
     } finally {
       await small.end();
