@@ -1,5 +1,6 @@
 /** The platform as a child process for a benchmark: its own data directory and ports, started and stopped cleanly. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +12,36 @@ export interface BenchPlatform {
   child: ChildProcess;
   stop(): Promise<void>;
   login(username: string, password?: string): Promise<string>;
+  /** CPU seconds used so far by the platform's process and by its database's processes (Linux /proc). */
+  cpuSeconds(): { server: number; database: number };
+}
+
+const ticksPerSecond = 100; // USER_HZ on Linux
+
+/** utime + stime of every process in /proc, with its parent, in seconds. */
+function processTimes(): Map<number, { parent: number; seconds: number }> {
+  const times = new Map<number, { parent: number; seconds: number }>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    let stat: string;
+    try { stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; }
+    // The command name may hold spaces and parentheses: fields are counted after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    times.set(Number(entry), { parent: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond });
+  }
+  return times;
+}
+
+function cpuOf(pid: number): { server: number; database: number } {
+  const times = processTimes();
+  const descendants = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [p, t] of times) if (!descendants.has(p) && descendants.has(t.parent)) { descendants.add(p); grew = true; }
+  }
+  let database = 0;
+  for (const p of descendants) if (p !== pid) database += times.get(p)!.seconds;
+  return { server: times.get(pid)?.seconds ?? 0, database };
 }
 
 /** Starts `yiwang start` on a data directory under ./data (the demo loads on its first start). */
@@ -18,13 +49,17 @@ export function startPlatform(name: string, port: number, pgPort: number): Promi
   const dataDir = path.join(root, 'data', name);
   const base = `http://127.0.0.1:${port}`;
   const env = { ...process.env, YIWANG_DATA_DIR: dataDir, PORT: String(port), YIWANG_PG_PORT: String(pgPort), DATABASE_URL: '' };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), 'start'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVER_ARGS passes node flags to the platform's process, e.g. `--cpu-prof` to profile it under load.
+  const nodeArgs = process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'src/cli.ts'), 'start'],
+    { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk;
       if (output.includes('is ready at')) resolve({
         base, dataDir, child,
+        cpuSeconds: () => cpuOf(child.pid!),
         stop: () => new Promise((done) => {
           if (child.exitCode !== null) return done();
           child.removeAllListeners('exit');

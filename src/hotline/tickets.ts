@@ -5,7 +5,7 @@
 import { assertCan, hasGrant, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
 import { checkMobile } from '../kernel/checks/index.ts';
-import { readStamps, type Queryable } from '../kernel/db/index.ts';
+import { prepared, readStamps, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { hotlineConfig, requireCategoryIn, routeTicket, timeLimitIn, type HotlineConfig } from './catalogue.ts';
@@ -204,7 +204,7 @@ export async function createTicketWith<R = unknown>(ctx: Ctx, input: CreateTicke
   const read = alongside?.({ categoryId: category.id, lon: input.lon ?? null, lat: input.lat ?? null }, config, params);
   // One statement: the id, the number made from it (received day + id), the row, its first history event,
   // the row as read back and the read alongside.
-  const { rows: [row] } = await tx.query<Ticket & { alongside: R[] | null }>(
+  const { rows: [row] } = await tx.query<Ticket & { alongside: R[] | null }>(prepared(
     `WITH n AS (SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id),
      created AS (
        INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
@@ -219,7 +219,7 @@ export async function createTicketWith<R = unknown>(ctx: Ctx, input: CreateTicke
        INSERT INTO hotline_ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state)
        SELECT id, $18, $27, $28, $29, 'hotline.ticket.received', NULL, 'received' FROM created)
      SELECT ${ticketColumns}, ${read ? `(SELECT json_agg(a) FROM (${read}) a)` : 'NULL'} AS alongside
-       FROM created t JOIN hotline_categories c ON c.id = t.category_id`, params);
+       FROM created t JOIN hotline_categories c ON c.id = t.category_id`, params));
   const { alongside: found, ...ticket } = row!;
   const { id, number } = ticket;
   // 纠正: staff choosing another category than the suggestion teach the next model; citizens' picks are not kept.

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,21 @@ export function createPool(connectionString: string, max = 20): Db {
   pool.on('error', () => undefined);
   return pool;
 }
+
+/**
+ * A statement run as a prepared statement, named by its text: each connection parses it once, so a
+ * statement run many times a second skips that. The text must hold no values, only placeholders: each
+ * distinct text is a statement on every connection.
+ */
+export function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    name = `p${crypto.createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    preparedNames.set(text, name);
+  }
+  return { name, text, values };
+}
+const preparedNames = new Map<string, string>();
 
 /** Runs `fn` in one transaction: commit on return, roll back on throw. */
 export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -6,11 +6,11 @@
  * set with (committed, or its own transaction's), and a rolled-back stamp is never seen again. One read
  * gives a command every stamp it needs.
  */
-import type { Queryable } from './index.ts';
+import { prepared, type Queryable } from './index.ts';
 
 /** The current stamps of the named caches, in one primary-key read. */
 export async function readStamps<N extends string>(via: Queryable, names: readonly N[]): Promise<Record<N, string>> {
-  const { rows } = await via.query<{ name: N; stamp: string }>('SELECT name, stamp::text FROM cache_stamps WHERE name = ANY($1)', [names]);
+  const { rows } = await via.query<{ name: N; stamp: string }>(prepared('SELECT name, stamp::text FROM cache_stamps WHERE name = ANY($1)', [names]));
   const stamps = Object.fromEntries(rows.map((r) => [r.name, r.stamp])) as Record<N, string>;
   const missing = names.find((n) => stamps[n] === undefined);
   if (missing !== undefined) throw new Error(`no cache stamp named ${missing}: its migration has not run`);

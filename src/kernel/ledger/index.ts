@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Actor } from '../auth/actor.ts';
-import type { Queryable } from '../db/index.ts';
+import { prepared, type Queryable } from '../db/index.ts';
 
 export interface LedgerEntryInput {
   actor: Pick<Actor, 'kind' | 'id'>;
@@ -36,9 +36,9 @@ export async function appendToLedger(tx: Queryable, entries: LedgerEntryInput | 
       entry.object === undefined ? null : String(entry.object.id), entry.purpose ?? null, payloadHash(entry.payload), entry.at ?? new Date());
     return `(${Array.from({ length: 8 }, (_, i) => `$${params.length - 7 + i}`).join(', ')})`;
   });
-  await tx.query(
+  await tx.query(prepared(
     `INSERT INTO ledger_queue (actor_kind, actor_id, action, object_type, object_id, purpose, payload_hash, recorded_at)
-     VALUES ${rows.join(', ')}`, params);
+     VALUES ${rows.join(', ')}`, params));
 }
 
 export { ledgerActionLabels, registerLedgerActions, type ActionLabels } from './actions.ts';
