@@ -18,15 +18,17 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export function createPool(connectionString: string, max = 20): Db {
   // A request that waits this long for a connection fails with 503 instead of queueing without end.
-  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 10_000 });
+  // Prepared statements (`prepared`) keep the plan made for their first call: they are the hot, simple ones.
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 10_000, options: '-c plan_cache_mode=force_generic_plan' });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   return pool;
 }
 
 /**
- * A statement run as a prepared statement, named by its text: each connection parses it once, so a
- * statement run many times a second skips that. The text must hold no values, only placeholders: each
+ * A statement run as a prepared statement, named by its text: each connection parses and plans it once
+ * (a generic plan, see createPool), so a statement run many times a second skips both. Write it so one
+ * plan suits every call: constants in the text where a partial index depends on them. The text must hold no values, only placeholders: each
  * distinct text is a statement on every connection.
  */
 export function prepared(text: string, values: unknown[]): pg.QueryConfig {
