@@ -4,6 +4,7 @@
 //     evidence record per call on the ledger (group commit);
 // (2) yes/no questions (over 18?) under a grant, with the anti-probing counters;
 // (3) "who used my data" for a citizen with 10,000 calls on record.
+import os from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { systemActor } from '../src/kernel/auth/index.ts';
@@ -12,7 +13,7 @@ import { withTransaction } from '../src/kernel/db/index.ts';
 import { issueSystemToken } from '../src/hub/index.ts';
 import { exchangeDemo } from '../src/hub/exchange-demo.ts';
 import { report } from './_report.ts';
-import { startPlatform, type BenchPlatform } from './_platform.ts';
+import { cpuSeconds, startPlatform, type BenchPlatform } from './_platform.ts';
 
 const connections = 100;
 const seconds = 10;
@@ -30,8 +31,14 @@ async function loadRun(platform: BenchPlatform, token: string, paths: string[]) 
     }],
   });
   await run(2); // connections, plans, caches
+  const before = cpuSeconds(platform);
   const result = await run(seconds);
-  return { perSecond: result['2xx'] / seconds, p50: result.latency.p50, p99: result.latency.p99, bad: result.non2xx + result.errors + result.timeouts, firstError };
+  const after = cpuSeconds(platform);
+  const answered = Math.max(result['2xx'], 1);
+  return {
+    perSecond: result['2xx'] / seconds, p50: result.latency.p50, p99: result.latency.p99, bad: result.non2xx + result.errors + result.timeouts, firstError,
+    serverCpuMs: (after.server - before.server) * 1000 / answered, databaseCpuMs: (after.database - before.database) * 1000 / answered,
+  };
 }
 
 async function main() {
@@ -50,19 +57,25 @@ async function main() {
     const subjects = (await db.query<{ subject: string }>(
       `SELECT subject FROM hub_rows WHERE resource_id = $1 AND subject IS NOT NULL ORDER BY row_id LIMIT 20000`, [grant.resource_id])).rows.map((r) => r.subject);
     const population = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_rows WHERE resource_id = $1', [grant.resource_id])).rows[0]!.n;
-    const extra = { connections, seconds, population, note: 'measured on a shared 2-core machine while other work ran' };
+    const extra = { connections, seconds, population };
+    // The machine's load when the runs begin (other work on a shared machine slows every figure below).
+    report('machine.load_average_1m', os.loadavg()[0]!, 'processes', { cores: os.cpus().length });
 
     const calls = await loadRun(platform, token, subjects.map((s) => `/hub/v1/call/${grant.code}?subject=${s}`));
     report('hub.gateway.calls_per_second', calls.perSecond, 'calls/s', { ...extra, target: `>= ${targets.calls}`, ratio: Math.round(calls.perSecond / targets.calls * 100) / 100 });
     report('hub.gateway.latency_p50', calls.p50, 'ms', extra);
     report('hub.gateway.latency_p99', calls.p99, 'ms', { ...extra, target: `< ${targets.callP99}`, ratio: Math.round(calls.p99 / targets.callP99 * 100) / 100 });
     report('hub.gateway.non_200', calls.bad, 'responses', { ...extra, ...(calls.firstError ? { first: calls.firstError } : {}) });
+    report('hub.gateway.server_cpu_per_call', calls.serverCpuMs, 'ms', extra);
+    report('hub.gateway.database_cpu_per_call', calls.databaseCpuMs, 'ms', extra);
 
     // Each subject is asked a handful of times at most, below the per-subject daily limit.
     const asks = await loadRun(platform, token, subjects.map((s) => `/hub/v1/ask/${exchangeDemo.predicates.over18}?subject=${s}`));
     report('hub.ask.answers_per_second', asks.perSecond, 'answers/s', { ...extra, target: `>= ${targets.asks}`, ratio: Math.round(asks.perSecond / targets.asks * 100) / 100 });
     report('hub.ask.latency_p99', asks.p99, 'ms', extra);
     report('hub.ask.non_200', asks.bad, 'responses', { ...extra, ...(asks.firstError ? { first: asks.firstError } : {}) });
+    report('hub.ask.server_cpu_per_answer', asks.serverCpuMs, 'ms', extra);
+    report('hub.ask.database_cpu_per_answer', asks.databaseCpuMs, 'ms', extra);
 
     // 10,000 calls about citizen1 on record, written with SQL beside what the gateway made.
     const { rows: [citizen] } = await db.query<{ id_number: string }>(`SELECT id_number FROM users WHERE username = 'citizen1'`);
