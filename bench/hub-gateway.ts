@@ -77,13 +77,15 @@ async function main() {
     report('hub.ask.server_cpu_per_answer', asks.serverCpuMs, 'ms', extra);
     report('hub.ask.database_cpu_per_answer', asks.databaseCpuMs, 'ms', extra);
 
-    // 10,000 calls about citizen1 on record, written with SQL beside what the gateway made.
+    // 10,000 calls about citizen1 on record, written with SQL beside what the gateway made (those of an earlier
+    // run on the same data directory are removed first, so every run measures the same history).
     const { rows: [citizen] } = await db.query<{ id_number: string }>(`SELECT id_number FROM users WHERE username = 'citizen1'`);
+    await db.query(`DELETE FROM hub_evidence WHERE subject = $1 AND case_id LIKE 'BENCH-USAGE-%'`, [citizen!.id_number]);
     await db.query(
       `INSERT INTO hub_evidence (message_id, at, consumer_system_id, consumer_department_id, provider_department_id, resource_id, grant_id,
          subject, fields, purpose, case_id, legal_basis, request_hash, response_hash, status, code, duration_ms)
        SELECT gen_random_uuid(), now() - make_interval(mins => i * 13), g.consumer_system_id, g.consumer_department_id, g.provider_department_id,
-              g.resource_id, g.id, $2, g.fields, g.purpose, 'BENCH-' || i, g.legal_basis, md5(i::text), md5(i::text), 200, 'ok', 1
+              g.resource_id, g.id, $2, g.fields, g.purpose, 'BENCH-USAGE-' || i, g.legal_basis, md5(i::text), md5(i::text), 200, 'ok', 1
          FROM generate_series(1, 10000) AS i, (SELECT * FROM hub_grants WHERE consumer_system_id = $1 AND predicate_id IS NULL LIMIT 1) g`,
       [grant.system_id, citizen!.id_number]);
     await db.query('ANALYZE hub_evidence');
