@@ -60,7 +60,7 @@ function processStat(pid: number): { ppid: number; cpu: number } {
 /**
  * CPU seconds used so far by the platform's process and by its embedded PostgreSQL (the postmaster and
  * every backend it forked), read from /proc. Differences over a load run give the CPU cost per call,
- * which other work on a shared machine slows down but does not inflate.
+ * which depends much less than throughput on other work running on a shared machine.
  */
 export function cpuSeconds(platform: BenchPlatform): { server: number; database: number } {
   const postmaster = Number(fs.readFileSync(path.join(platform.dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);

@@ -5,7 +5,7 @@
 // (2) yes/no questions (over 18?) under a grant, with the anti-probing counters;
 // (3) "who used my data" for a citizen with 10,000 calls on record.
 // Besides throughput and latency it prints the CPU time per call of the server, of its database and of the
-// load generator (all on the same cores), which other work on a shared machine does not inflate.
+// load generator (all on the same cores), which depends much less on other work on a shared machine.
 import os from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
