@@ -79,3 +79,35 @@ export function startPlatform(name: string, port: number, pgPort: number): Promi
     child.on('exit', (code) => reject(new Error(`start exited with ${code}: ${output}`)));
   });
 }
+
+// Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux).
+const ticksPerSecond = 100;
+
+/** Parent pid and user + system CPU seconds of a process, from /proc. */
+function processStat(pid: number): { ppid: number; cpu: number } {
+  const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, inside parentheses): state ppid … utime(14) stime(15).
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond };
+}
+
+/**
+ * CPU seconds used so far by the platform's process and by its embedded PostgreSQL (the postmaster and
+ * every backend it forked), read from /proc. Differences over a load run give the CPU cost per call,
+ * which depends much less than throughput on other work running on a shared machine.
+ */
+export function cpuSeconds(platform: BenchPlatform): { server: number; database: number } {
+  const postmaster = Number(fs.readFileSync(path.join(platform.dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let database = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    try {
+      const stat = processStat(pid);
+      if (pid === postmaster || stat.ppid === postmaster) database += stat.cpu;
+    } catch {
+      // the process ended while the list was read
+    }
+  }
+  return { server: processStat(platform.child.pid!).cpu, database };
+}

@@ -8,7 +8,7 @@ export {
 export { importRows, pushRows, type LoadReport, type RowError } from './loads.ts';
 export { maskValue } from './masking.ts';
 export { answerObjection, listObjections, raiseObjection, type Objection } from './objections.ts';
-export { readRows, type ReadRows, type RowCondition, type RowFilter } from './rows.ts';
+export { readRows, readRowsOf, type ReadRows, type ReadRowsOf, type RowCondition, type RowFilter } from './rows.ts';
 export { scoreQuality } from './quality.ts';
 export { searchCatalogue, type CataloguePage, type CatalogueQuery } from './search.ts';
 export { createSystem, findSystem, issueSystemToken, listSystems, systemOfActor, type System } from './systems.ts';

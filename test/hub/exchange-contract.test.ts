@@ -1,11 +1,11 @@
-// The functions hub-exchange builds on: findPublishedResource, readRows, maskValue, systemOfActor.
+// The functions hub-exchange builds on: findPublishedResource, readRows, readRowsOf, maskValue, systemOfActor.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { resolveApiToken } from '../../src/kernel/auth/index.ts';
 import { DomainError } from '../../src/kernel/errors.ts';
-import { findPublishedResource, issueSystemToken, maskValue, readRows, systemOfActor } from '../../src/hub/index.ts';
+import { findPublishedResource, issueSystemToken, maskValue, readRows, readRowsOf, systemOfActor } from '../../src/hub/index.ts';
 import { createSystem } from '../../src/hub/systems.ts';
 import { createResource, updateResource } from '../../src/hub/entries.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
@@ -86,6 +86,27 @@ describe('the catalogue functions the exchange uses', () => {
     assert.deepEqual(await readRows(t.db, resource, { subject: "' OR 1=1 --", limit: 10 }), []);
     await assert.rejects(readRows(t.db, resource, { filter: [{ field: 'salary', op: 'eq', value: '1' }], limit: 10 }),
       (e: DomainError) => e.code === 'hub.unknown-field' && e.details.field === 'filter.0.field');
+  });
+
+  it('reads the rows of many subjects or keys in one query, each value as readRows reads it alone', async () => {
+    const resource = (await findPublishedResource(t.db, 'A01-0001-0001-0003'))!;
+    const [zhang, li, wang] = ['511602199001011234', '511621198505052345', '511602200012123456'];
+    const extra = { id_number: zhang, name: '张三', division_code: '511602009001' };
+    await t.db.query('INSERT INTO hub_rows (resource_id, subject, key, data) VALUES ($1, $2, $3, $4)', [resource.id, zhang, 'second', extra]);
+    const values = [zhang!, li!, wang!, zhang!, "' OR 1=1 --", '511602190001010000'];
+    for (const filter of [undefined, [{ field: 'division_code', op: 'prefix' as const, value: '511602' }]])
+      for (const limit of [1, 10]) {
+        const found = await readRowsOf(t.db, resource, { by: 'subject', values, filter, limit });
+        assert.deepEqual([...found.keys()].sort(), [...new Set(values)].sort());
+        for (const value of values) assert.deepEqual(found.get(value), await readRows(t.db, resource, { subject: value, filter, limit }));
+      }
+    assert.deepEqual((await readRowsOf(t.db, resource, { by: 'subject', values: [zhang!], limit: 10 })).get(zhang!)?.map((r) => r.division_code),
+      ['511602001001', '511602009001']);
+    const byKey = await readRowsOf(t.db, resource, { by: 'key', values: [li!, 'second', 'none'], limit: 10 });
+    assert.deepEqual([byKey.get(li!)?.map((r) => r.name), byKey.get('second'), byKey.get('none')], [['李四'], [extra], []]);
+    await assert.rejects(readRowsOf(t.db, resource, { by: 'subject', values: [zhang!], filter: [{ field: 'salary', op: 'eq', value: '1' }], limit: 10 }),
+      (e: DomainError) => e.code === 'hub.unknown-field');
+    await t.db.query("DELETE FROM hub_rows WHERE resource_id = $1 AND key = 'second'", [resource.id]);
   });
 
   it('calls an api resource with its timeout and maps the answer to field codes', async () => {

@@ -60,7 +60,8 @@ export async function writeEvidence(tx: Queryable, entries: { record: EvidenceRe
       col((r) => r.subject), col((r) => r.key), col((r) => r.param), col((r) => r.fields.join(',')), col((r) => r.purpose),
       col((r) => r.caseId), col((r) => r.legalBasis), col((r) => r.requestHash), col((r) => r.responseHash),
       col((r) => r.status), col((r) => r.code), col((r) => evidencePayload(r).durationMs)]);
-  await Promise.all(entries.map(({ record, actor }) => appendToLedger(tx, {
+  // All ledger entries of the batch in one statement: one round trip per batch instead of one per call.
+  await appendToLedger(tx, entries.map(({ record, actor }) => ({
     actor, action: ledgerActionOf(record), object: { type: 'hub-message', id: record.messageId },
     purpose: record.purpose, payload: evidencePayload(record), at: record.at,
   })));

@@ -14,6 +14,7 @@ import { secret } from '../../kernel/secrets.ts';
 import { findPublishedResource, findSystem, maskValue, readRows, systemOfActor, type Field, type Resource, type System } from './catalogue.ts';
 import { writeEvidence, type EvidenceRecord } from './evidence.ts';
 import { activeGrant, type Grant } from './grants.ts';
+import type { RowRead } from './lookups.ts';
 import { evaluatePredicate, findPredicate, predicateParam, type Answer } from './predicates.ts';
 import { chinaDayBounds, exchangeSetting, sha256Json, ttlCache } from './settings.ts';
 
@@ -181,8 +182,11 @@ function project(row: Record<string, unknown>, fields: Field[], overrides: Grant
   return out;
 }
 
+// In-process callers read on their own transaction; the HTTP gateway passes a RowReader's batched read.
+const readOn = (db: Queryable): RowRead => (resource, query) => readRows(db, resource, query);
+
 /** One read of a resource: grant, projection to granted fields, masking, row filter, quota and rate limit. */
-export function performCall(db: Queryable, caller: Caller, input: CallInput, now: Date): Promise<Outcome<CallAnswer>> {
+export function performCall(db: Queryable, caller: Caller, input: CallInput, now: Date, read = readOn(db)): Promise<Outcome<CallAnswer>> {
   const hashed = { resource: input.resource, subject: input.subject ?? null, key: input.key ?? null, fields: input.fields ?? null, purpose: input.purpose, caseId: input.caseId };
   return exchange(caller, { ...input, hashed }, now, async (evidence) => {
     await takeRate(db, caller.system.id, now);
@@ -203,7 +207,7 @@ export function performCall(db: Queryable, caller: Caller, input: CallInput, now
     const fields = resource.fields.filter((f) => wanted.includes(f.code));
     const release = await reserveQuota(db, grant, now);
     try {
-      const rows = await readRows(db, resource, { subject: evidence.subject ?? undefined, key: evidence.key ?? undefined, filter: grant.rowFilter, limit: 100 });
+      const rows = await read(resource, { subject: evidence.subject ?? undefined, key: evidence.key ?? undefined, filter: grant.rowFilter, limit: 100 });
       const hashKey = await maskingKeyOf(db);
       const data = rows.map((row) => project(row, fields, grant.masking, hashKey));
       evidence.fields = fields.filter((f) => (grant.masking[f.code] ?? f.masking) !== 'drop').map((f) => f.code);
@@ -243,7 +247,7 @@ async function checkProbing(db: Queryable, systemId: number, subject: string, pr
 }
 
 /** One yes/no question: grant on the predicate, parameter check, anti-probing, quota; the answer, never the value. */
-export function performAsk(db: Queryable, caller: Caller, input: AskInput, now: Date): Promise<Outcome<AskAnswer>> {
+export function performAsk(db: Queryable, caller: Caller, input: AskInput, now: Date, read = readOn(db)): Promise<Outcome<AskAnswer>> {
   const hashed = { predicate: input.predicate, subject: input.subject, param: input.param ?? null, purpose: input.purpose, caseId: input.caseId };
   return exchange(caller, { ...input, hashed }, now, async (evidence) => {
     await takeRate(db, caller.system.id, now);
@@ -262,7 +266,7 @@ export function performAsk(db: Queryable, caller: Caller, input: AskInput, now: 
     await checkProbing(db, caller.system.id, evidence.subject, predicate.id, param, now);
     const release = await reserveQuota(db, grant, now);
     try {
-      const rows = await readRows(db, resource, { subject: evidence.subject, filter: grant.rowFilter, limit: 20 });
+      const rows = await read(resource, { subject: evidence.subject, filter: grant.rowFilter, limit: 20 });
       const answer = evaluatePredicate(predicate, param, rows, chinaDayBounds(now).day);
       const asOf = now.toISOString();
       evidence.responseHash = sha256Json({ answer, asOf });

@@ -5,6 +5,7 @@ import { runCommand, type App } from '../../kernel/http/index.ts';
 import { maskings } from './catalogue.ts';
 import { hubDashboard } from './dashboard.ts';
 import { EvidenceWriter } from './evidence.ts';
+import { RowReader } from './lookups.ts';
 import { gatewayCaller, performAsk, performCall, settleOutcome, type Outcome } from './gateway.ts';
 import { listGrants, revokeGrant } from './grants.ts';
 import { definePredicate, listPredicates, predicateOperators } from './predicates.ts';
@@ -128,11 +129,13 @@ const Subject = Type.String({ minLength: 1, maxLength: 40 });
 const Key = Type.String({ minLength: 1, maxLength: 100 });
 
 /**
- * 共享网关 for systems (Bearer API token): `call` reads a resource, `ask` answers a predicate. Evidence of
- * every call is group-committed; a call answers only once its evidence is on record.
+ * 共享网关 for systems (Bearer API token): `call` reads a resource, `ask` answers a predicate. The row reads of
+ * concurrent calls are batched and their evidence is group-committed; a call answers only once its evidence
+ * is on record.
  */
 export async function hubGatewayRoutes(app: App) {
   const writer = new EvidenceWriter(app.db);
+  const reader = new RowReader(app.db);
   app.addHook('onClose', () => writer.drained());
 
   const respond = async <T>(reply: FastifyReply, outcome: Outcome<T>, actor: FastifyRequest['actor']): Promise<T> => {
@@ -153,7 +156,7 @@ export async function hubGatewayRoutes(app: App) {
   }, async (req, reply) => {
     const caller = await gatewayCaller(app.db, req.actor);
     const { subject, key, fields } = req.body;
-    return respond(reply, await performCall(app.db, caller, { resource: req.params.resource, subject, key, fields, ...purposeOf(req, req.body) }, new Date()), req.actor);
+    return respond(reply, await performCall(app.db, caller, { resource: req.params.resource, subject, key, fields, ...purposeOf(req, req.body) }, new Date(), reader.read), req.actor);
   });
 
   app.get('/call/:resource', {
@@ -164,7 +167,7 @@ export async function hubGatewayRoutes(app: App) {
   }, async (req, reply) => {
     const caller = await gatewayCaller(app.db, req.actor);
     const { subject, key, fields } = req.query;
-    return respond(reply, await performCall(app.db, caller, { resource: req.params.resource, subject, key, fields: fields?.split(','), ...purposeOf(req, req.query) }, new Date()), req.actor);
+    return respond(reply, await performCall(app.db, caller, { resource: req.params.resource, subject, key, fields: fields?.split(','), ...purposeOf(req, req.query) }, new Date(), reader.read), req.actor);
   });
 
   app.get('/ask/:predicate', {
@@ -174,6 +177,6 @@ export async function hubGatewayRoutes(app: App) {
   }, async (req, reply) => {
     const caller = await gatewayCaller(app.db, req.actor);
     const { subject, param } = req.query;
-    return respond(reply, await performAsk(app.db, caller, { predicate: req.params.predicate, subject, param, ...purposeOf(req, req.query) }, new Date()), req.actor);
+    return respond(reply, await performAsk(app.db, caller, { predicate: req.params.predicate, subject, param, ...purposeOf(req, req.query) }, new Date(), reader.read), req.actor);
   });
 }

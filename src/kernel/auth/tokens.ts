@@ -68,17 +68,41 @@ export async function revokeApiToken(ctx: Ctx, id: string): Promise<ApiTokenRow>
 
 const revokedCache = new Map<string, { actor: Actor | null; until: number }>();
 
-/** The system actor behind a bearer token, or null for a forged, expired or revoked one. */
-export async function resolveApiToken(db: Db, token: string): Promise<Actor | null> {
-  let id: string;
+// The signing key never changes once made, so each pool reads it once (not two queries per request).
+const verifyKeys = new WeakMap<Db, Promise<Buffer>>();
+function verifyKey(db: Db): Promise<Buffer> {
+  let key = verifyKeys.get(db);
+  if (!key) {
+    key = tokenKey(db);
+    verifyKeys.set(db, key);
+    key.catch(() => verifyKeys.delete(db));
+  }
+  return key;
+}
+
+// Token texts whose signature verified, with their expiry: a system calls with the same token many times.
+const verified = new Map<string, { id: string; expiresAt: number }>();
+
+/** The token row id a correctly signed, unexpired API token names, or null. */
+async function verifiedTokenId(db: Db, token: string, now: number): Promise<string | null> {
+  const hit = verified.get(token);
+  if (hit && hit.expiresAt > now) return hit.id;
   try {
-    const { payload } = await jwtVerify(token, await tokenKey(db), { issuer, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, await verifyKey(db), { issuer, algorithms: ['HS256'] });
     if (payload.typ !== 'api' || !payload.sub) return null;
-    id = payload.sub;
+    if (verified.size >= 10_000) verified.clear();
+    verified.set(token, { id: payload.sub, expiresAt: payload.exp === undefined ? Infinity : payload.exp * 1000 });
+    return payload.sub;
   } catch {
     return null;
   }
+}
+
+/** The system actor behind a bearer token, or null for a forged, expired or revoked one. */
+export async function resolveApiToken(db: Db, token: string): Promise<Actor | null> {
   const now = Date.now();
+  const id = await verifiedTokenId(db, token, now);
+  if (id === null) return null;
   const hit = revokedCache.get(id);
   if (hit && hit.until > now) return hit.actor;
   const { rows } = await db.query<ApiTokenRow>('SELECT * FROM api_tokens WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()', [id]);

@@ -141,6 +141,16 @@ describe('the gateway', () => {
     assert.equal((await t.db.query(`SELECT count(*)::int AS n FROM ledger_queue WHERE object_id = ANY($1)`, [ids])).rows[0].n, 50);
   });
 
+  it('reads the rows of concurrent calls together, each call getting only its own subject\'s rows', async () => {
+    const subjects = [adult, minor, otherCounty];
+    const alone = new Map<string, unknown>();
+    for (const subject of subjects) alone.set(subject, (await callGateway(t, x.token, x.people.code, { subject })).json().data);
+    assert.notDeepEqual(alone.get(adult), alone.get(minor));
+    const together = await Promise.all(Array.from({ length: 30 }, (_, i) => subjects[i % 3]!).map(async (subject) =>
+      [subject, (await callGateway(t, x.token, x.people.code, { subject })).json().data] as const));
+    for (const [subject, data] of together) assert.deepEqual(data, alone.get(subject), subject);
+  });
+
   it('serves other modules in-process for an officer\'s department system, with the same evidence', async () => {
     const user = (await t.db.query(`SELECT id FROM users WHERE username = 'civil_officer'`)).rows[0];
     const staff = await getUser(t.db, user.id);
