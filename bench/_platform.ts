@@ -12,36 +12,6 @@ export interface BenchPlatform {
   child: ChildProcess;
   stop(): Promise<void>;
   login(username: string, password?: string): Promise<string>;
-  /** CPU seconds used so far by the platform's process and by its database's processes (Linux /proc). */
-  cpuSeconds(): { server: number; database: number };
-}
-
-const ticksPerSecond = 100; // USER_HZ on Linux
-
-/** utime + stime of every process in /proc, with its parent, in seconds. */
-function processTimes(): Map<number, { parent: number; seconds: number }> {
-  const times = new Map<number, { parent: number; seconds: number }>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(entry)) continue;
-    let stat: string;
-    try { stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8'); } catch { continue; }
-    // The command name may hold spaces and parentheses: fields are counted after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    times.set(Number(entry), { parent: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond });
-  }
-  return times;
-}
-
-function cpuOf(pid: number): { server: number; database: number } {
-  const times = processTimes();
-  const descendants = new Set([pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [p, t] of times) if (!descendants.has(p) && descendants.has(t.parent)) { descendants.add(p); grew = true; }
-  }
-  let database = 0;
-  for (const p of descendants) if (p !== pid) database += times.get(p)!.seconds;
-  return { server: times.get(pid)?.seconds ?? 0, database };
 }
 
 /** Starts `yiwang start` on a data directory under ./data (the demo loads on its first start). */
@@ -59,7 +29,6 @@ export function startPlatform(name: string, port: number, pgPort: number): Promi
       output += chunk;
       if (output.includes('is ready at')) resolve({
         base, dataDir, child,
-        cpuSeconds: () => cpuOf(child.pid!),
         stop: () => new Promise((done) => {
           if (child.exitCode !== null) return done();
           child.removeAllListeners('exit');

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { inJurisdiction, jurisdictionOf } from '../src/kernel/auth/index.ts';
 import { runningEmbeddedUrl } from '../src/kernel/db/embedded.ts';
 import { queueCountCap } from '../src/hotline/tickets.ts';
-import { root, startPlatform } from './_platform.ts';
+import { cpuSeconds, root, startPlatform } from './_platform.ts';
 import { report } from './_report.ts';
 
 const intakeConnections = 50;
@@ -180,9 +180,9 @@ async function intakeUnderLoad(bodies: string[], connections: number): Promise<I
     }],
   });
   const warm = await run(2); // connections, plans, the grid index
-  const before = platform.cpuSeconds();
+  const before = cpuSeconds(platform);
   const result = warm.timeouts > 0 ? warm : await run(intakeSeconds);
-  const after = platform.cpuSeconds();
+  const after = cpuSeconds(platform);
   const bad = result.non2xx + result.errors + result.timeouts;
   const failed = bad === 0 ? null : result.timeouts > 0 && firstError === null
     ? `${result.timeouts} requests got no answer within 5 s (${result['2xx']} tickets made, ${result.non2xx} non-2xx)`

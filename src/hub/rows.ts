@@ -3,8 +3,7 @@
  * for an api resource (called with the resource's timeout, its JSON answer mapped to field codes).
  * The caller (the gateway) decides who may read; this only fetches.
  */
-import crypto from 'node:crypto';
-import type { Queryable } from '../kernel/db/index.ts';
+import { prepared, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import type { ApiMapping, Resource } from './entries.ts';
 
@@ -58,18 +57,7 @@ function matches(row: Record<string, unknown>, condition: RowCondition): boolean
   }
 }
 
-// Lookups run as named (prepared) statements: PostgreSQL parses and plans each query shape once per
-// connection instead of on every call. Shapes are few (they differ only by the row filter's conditions).
-const statementNames = new Map<string, string>();
-function prepared(text: string, values: unknown[]) {
-  let name = statementNames.get(text);
-  if (name === undefined) {
-    name = `hub_rows_${crypto.createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-    statementNames.set(text, name);
-  }
-  return { name, text, values };
-}
-
+// Lookups run as prepared statements: their shapes are few (they differ only by the row filter's conditions).
 /** Rows of a resource by subject and/or key, within the filter, at most `limit`, as field code → value. */
 export async function readRows(db: Queryable, resource: Resource, query: ReadRows): Promise<Record<string, unknown>[]> {
   const filter = query.filter ?? [];
