@@ -61,6 +61,14 @@ export function canSeeEntry(actor: Actor, entry: { status: string; openType: str
 export const seesWorkingCopy = (actor: Actor, entry: { providerDepartmentId: number }, hubAdmin: boolean) =>
   hubAdmin || actor.departmentId === entry.providerDepartmentId;
 
+/** SQL twin of seesWorkingCopy for lists; `r` is the hub_resources alias. */
+export function workingCopyScope(actor: Actor, hubAdmin: boolean, params: unknown[]): string {
+  if (hubAdmin) return 'true';
+  if (actor.departmentId === null) return 'false';
+  params.push(actor.departmentId);
+  return `r.provider_department_id = $${params.length}`;
+}
+
 /** SQL condition for the entries a list may show; `r` is the hub_resources alias. */
 export function entryScope(actor: Actor, hubAdmin: boolean, params: unknown[]): string {
   if (!hasGrant(actor, a.read)) return `(r.status = 'published' AND r.open_type = 'open')`;

@@ -101,6 +101,22 @@ describe('data hub catalogue over HTTP', () => {
     assert.equal((await call('civil_officer', 'GET', `${url}/versions/2`)).statusCode, 404);
   });
 
+  it('searches and counts facets by the published version while the next one is a draft', async () => {
+    const url = '/api/v1/hub/resources/A01-0001-0001-0001';
+    await call('police_data', 'PUT', url, { ...entry(), code: undefined, name: '人口基本信息（含曾用名）', shareType: 'unconditional' });
+    const search = (who: string, q: string) => call(who, 'GET', `/api/v1/hub/resources?${q}`).then((r) => r.json());
+    assert.equal((await search('civil_officer', `q=${encodeURIComponent('曾用名')}`)).total, 0, 'the draft\'s words are not searched');
+    assert.equal((await search('civil_officer', 'shareType=unconditional')).total, 0, 'the draft\'s share type is not filtered on');
+    const published = await search('civil_officer', `q=${encodeURIComponent('人口')}`);
+    assert.deepEqual([published.total, published.items[0].name, published.items[0].shareType], [1, '人口基本信息', 'conditional']);
+    assert.deepEqual([published.facets.shareType, published.facets.status],
+      [[{ value: 'conditional', count: 1 }], [{ value: 'published', count: 1 }]]);
+    assert.equal((await call('civil_officer', 'GET', '/api/3/action/package_search?fq=share_type:unconditional')).json().result.count, 0);
+    const own = await search('police_data', `q=${encodeURIComponent('曾用名')}`);
+    assert.deepEqual([own.total, own.facets.shareType, own.facets.status], [1, [{ value: 'unconditional', count: 1 }], [{ value: 'draft', count: 1 }]],
+      'the provider searches its working copy');
+  });
+
   it('speaks CKAN: package_search, package_show, organization_list and its error envelope', async () => {
     const search = (await call('civil_officer', 'GET', `/api/3/action/package_search?q=${encodeURIComponent('人口')}&rows=5`)).json();
     assert.equal(search.success, true);
