@@ -12,7 +12,7 @@ export { readRows, type ReadRows, type RowCondition, type RowFilter } from './ro
 export { scoreQuality } from './quality.ts';
 export { searchCatalogue, type CataloguePage, type CatalogueQuery } from './search.ts';
 export { createSystem, findSystem, issueSystemToken, listSystems, systemOfActor, type System } from './systems.ts';
-export { hubActions, hubAdminDepartmentKind, isHubAdmin } from './policy.ts';
+export { hubActions, hubAdminDepartmentKind, hubCapabilities, isHubAdmin } from './policy.ts';
 export { hubCatalogueLedgerActions, hubCatalogueMessages } from './messages.ts';
 export { loadHubDemo, removeHubDemo, type HubDemoSummary } from './demo.ts';
 // Exchange (共享申请, 授权, 网关, 核验, 存证)

@@ -4,7 +4,7 @@
  * `government-services`, the 政务服务和数据管理局 that runs the hub) review entries and may act for any
  * department. Published entries are read by all staff; drafts only by their provider and the hub administrators.
  */
-import { assertCan, grantToRoles, hasGrant, type Actor } from '../kernel/auth/index.ts';
+import { assertCan, grantToRoles, hasGrant, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { findDepartment } from '../kernel/org/index.ts';
@@ -33,6 +33,11 @@ export async function isHubAdmin(db: Queryable, actor: Actor): Promise<boolean> 
   if (hasGrant(actor, '*') || actor.roles.includes('platform_admin')) return true;
   if (!actor.roles.includes('data_officer') || actor.departmentId === null) return false;
   return (await findDepartment(db, actor.departmentId))?.kind === hubAdminDepartmentKind;
+}
+
+/** What the console offers in the catalogue: review only to hub administrators (assertReviewer). */
+export async function hubCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
+  return { withhold: hasGrant(actor, a.review) && !(await isHubAdmin(db, actor)) ? [a.review] : [] };
 }
 
 /** A registration act (systems, resources, imports, answers to objections) for `departmentId`'s data. */

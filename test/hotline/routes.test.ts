@@ -17,6 +17,18 @@ after(() => t.close());
 const call = (method: 'GET' | 'POST' | 'PUT', url: string, user?: string, payload?: unknown) =>
   t.app.inject({ method, url: `/api/v1/hotline${url}`, headers: user ? { cookie: cookies[user]! } : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
 
+test('GET /auth/me: the centre\'s desks and statistics are capabilities of the centre only; a department officer keeps the queue', async () => {
+  const me = async (user: string) => (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: cookies[user]! } })).json().user;
+  const centreOnly = ['hotline.ticket.callback', 'hotline.ticket.close', 'hotline.ticket.dispatch', 'hotline.ticket.intake', 'hotline.ticket.merge',
+    'hotline.classifier.retrain', 'hotline.metrics.read'];
+  const operator = await me('operator');
+  const handler = await me('handler');
+  assert.deepEqual(centreOnly.filter((c) => !operator.capabilities.includes(c)), []);
+  assert.deepEqual(centreOnly.filter((c) => handler.capabilities.includes(c)), []);
+  assert.ok(handler.grants.includes('hotline.ticket.intake'), 'the role grants it; the centre rule withholds it');
+  assert.deepEqual(['hotline.ticket.read', 'hotline.ticket.handle'].map((c) => handler.capabilities.includes(c)), [true, true]);
+});
+
 test('POST /tickets walks 401, 400 naming the field, 403, then 201 with the caller masked', async () => {
   const body = { ...ticketInput() };
   assert.equal((await call('POST', '/tickets', undefined, body)).statusCode, 401);

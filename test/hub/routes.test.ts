@@ -21,6 +21,13 @@ describe('data hub catalogue over HTTP', () => {
   });
   after(() => t.close());
 
+  it('offers catalogue review (a capability in /auth/me) only to hub administrators', async () => {
+    const capabilities = async (who: string) => (await call(who, 'GET', '/api/v1/auth/me')).json().user.capabilities as string[];
+    assert.equal((await capabilities('hub_admin')).includes('hub.resource.review'), true);
+    const provider = await capabilities('police_data');
+    assert.deepEqual([provider.includes('hub.resource.review'), provider.includes('hub.resource.register')], [false, true]);
+  });
+
   it('registers an entry: 401 without login, 400 naming the field, 403 for another department, 201 for the provider', async () => {
     assert.equal((await call(null, 'POST', '/api/v1/hub/resources', entry())).statusCode, 401);
     const badCode = await call('police_data', 'POST', '/api/v1/hub/resources', { ...entry(), code: 'Z01-0001-0001-0001' });

@@ -1,9 +1,9 @@
 import { lazy } from 'react';
 import { AuditOutlined, FileSearchOutlined, GiftOutlined, LikeOutlined, SolutionOutlined } from '@ant-design/icons';
 import type { WebModule } from '../modules';
-import type { Me } from '../session';
+import { holds as userHolds, type Me } from '../session';
 
-const holds = (action: string) => (user: Me) => user.grants.includes(action) || user.grants.includes('*');
+const holds = (action: string) => (user: Me) => userHolds(user, action);
 
 export const module: WebModule = {
   order: 30,
