@@ -177,6 +177,26 @@ test('citizen report: more than the hourly limit from one address → 429, nothi
   }
 });
 
+test('GET /reports/suggest: anyone gets the category and urgency of a text, nothing else, limited per address', async () => {
+  await t.db.query('DELETE FROM hotline_report_hits');
+  const url = `/reports/suggest?text=${encodeURIComponent('十字路口的红绿灯坏了一直闪黄灯')}`;
+  const ok = await call('GET', url);
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.deepEqual(ok.json(), { category: { code: 'JT-XHD', name: '信号灯故障', path: ['交通', '信号灯故障'] }, urgency: 'normal' });
+  assert.deepEqual((await call('GET', `/reports/suggest?text=${encodeURIComponent('着火了')}`)).json().transferTo, '119');
+  assert.deepEqual((await call('GET', '/reports/suggest?text=%20')).json().field, 'text');
+  await t.db.query(`UPDATE hotline_settings SET value = '1' WHERE name = 'reportsPerHourPerAddress'`);
+  try {
+    // One report an hour allows 30 suggestions; two were counted above (an empty text is refused before counting).
+    for (let i = 2; i < 30; i++) assert.equal((await call('GET', url)).statusCode, 200);
+    const limited = await call('GET', url);
+    assert.deepEqual([limited.statusCode, limited.json().code], [429, 'hotline.rate-limited']);
+  } finally {
+    await t.db.query(`UPDATE hotline_settings SET value = '20' WHERE name = 'reportsPerHourPerAddress'`);
+    await t.db.query('DELETE FROM hotline_report_hits');
+  }
+});
+
 test('Open311 GET requests never shows callers, their accounts or whether an anonymous report came from someone', async () => {
   const named = (await call('POST', '/tickets', 'operator', ticketInput({ callerName: '王五', callerPhone: '13912345678' }))).json().number;
   const anon = (await call('POST', '/reports', 'citizen', { channel: 'web', description: '噪音扰民', categoryCode: 'CG-SRHW-LJQY', ...inside,
