@@ -1,29 +1,20 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
 import { sweepOrphanPhotos } from '../../src/hotline/index.ts';
 import { expireRateCounts } from '../../src/hotline/rate.ts';
-import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
-import { inside, makeHotlineCity, outside, ticketInput } from './factories.ts';
+import { ledgerCount } from '../helpers/factories.ts';
+import { hotlineAppPerFile, inside, outside, ticketInput } from './factories.ts';
 import { multipartBody, pngBytes } from './helpers.ts';
 
-let t: TestApp;
-const cookies: Record<string, string> = {};
-before(async () => {
-  t = await createTestApp();
-  await makeHotlineCity(t.db);
-  for (const user of ['operator', 'handler', 'yc_handler']) cookies[user] = await t.login(user);
+const t = hotlineAppPerFile(['operator', 'handler', 'yc_handler'], async () => {
   const first17 = '51160219900101123';
   const registered = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register',
     payload: { username: 'li_si', displayName: '李四', password: 'Strong-pass-42', idNumber: first17 + residentIdCheckChar(first17) } });
   assert.equal(registered.statusCode, 201);
   cookies.citizen = await t.login('li_si', 'Strong-pass-42');
 });
-after(() => t.close());
-
-const call = (method: 'GET' | 'POST', url: string, user?: string, payload?: unknown) =>
-  t.app.inject({ method, url: `/api/v1/hotline${url}`, headers: user ? { cookie: cookies[user]! } : {},
-    ...(payload === undefined ? {} : { payload: payload as object }) });
+const { call, cookies } = t;
 
 const upload = async (user: string | undefined, filename: string, contentType: string, bytes: Buffer) => {
   const body = multipartBody('photo', filename, contentType, bytes);
