@@ -26,3 +26,10 @@ export { definePredicate, evaluatePredicate, findPredicate, listPredicates, type
 export { decideRequest, escalateOverdueRequests, listRequests, submitRequest, withdrawRequest, type SharingRequest } from './exchange/requests.ts';
 export { exchangeActions } from './exchange/policy.ts';
 export { hubExchangeLedgerActions, hubExchangeMessages } from './exchange/messages.ts';
+// What the catalogue and exchange APIs answer with, as the web console reads it.
+export type { EntryAbilities } from './present.ts';
+export type { FacetValue } from './search.ts';
+export type { Dashboard } from './exchange/dashboard.ts';
+export type { EvidenceView } from './exchange/usage.ts';
+export type { GrantView } from './exchange/grants.ts';
+export type { RequestView } from './exchange/requests.ts';

@@ -20,6 +20,9 @@ export interface Me {
 /** Whether the user may use an action or ability; the server still decides per row. */
 export const holds = (user: Me, action: string): boolean => user.capabilities.includes(action) || user.capabilities.includes('*');
 
+/** A menu rule: whoever holds `action`. */
+export const holding = (action: string) => (user: Me): boolean => holds(user, action);
+
 /** A menu rule: staff holding `action`. */
 export const staffHolding = (action: string) => (user: Me): boolean => user.kind === 'staff' && holds(user, action);
 

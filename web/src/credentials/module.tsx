@@ -1,14 +1,14 @@
 import { lazy } from 'react';
 import { IdcardOutlined, AuditOutlined } from '@ant-design/icons';
 import type { WebModule } from '../modules';
-import { holds } from '../session';
+import { holding } from '../session';
 
 export const module: WebModule = {
   order: 35,
   pages: [
-    { key: 'wallet', icon: <IdcardOutlined />, component: lazy(() => import('./WalletPage')), visible: (user) => holds(user, 'credentials.wallet.read') },
+    { key: 'wallet', icon: <IdcardOutlined />, component: lazy(() => import('./WalletPage')), visible: holding('credentials.wallet.read') },
     { key: 'credential-register', icon: <AuditOutlined />, component: lazy(() => import('./RegisterPage')),
-      visible: (user) => holds(user, 'credentials.register.read') },
+      visible: holding('credentials.register.read') },
   ],
   publicPages: [{ path: '/verify', component: lazy(() => import('./VerifyPage')) }],
 };
