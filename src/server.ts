@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import type { Db } from './kernel/db/index.ts';
 import { createHttp, sendProblem, type App } from './kernel/http/index.ts';
 import { authentication, authRoutes, tokenRoutes, userRoutes } from './kernel/auth/routes.ts';
+import { registerCapabilities } from './kernel/auth/index.ts';
 import { registerMessages } from './kernel/http/messages.ts';
 import { webDist } from './web-build.ts';
 import { authLedgerActions, authMessages } from './kernel/auth/messages.ts';
@@ -16,10 +17,10 @@ import { ledgerMessages } from './kernel/ledger/messages.ts';
 import { ledgerRoutes } from './kernel/ledger/routes.ts';
 import { orgLedgerActions, orgMessages } from './kernel/org/index.ts';
 import { demoLedgerActions } from '../demo/load.ts';
-import { hotlineLedgerActions, hotlineMessages } from './hotline/index.ts';
+import { hotlineCapabilities, hotlineLedgerActions, hotlineMessages } from './hotline/index.ts';
 import { hotlineOpsRoutes, hotlineRoutes, open311Routes } from './hotline/routes.ts';
 import { orgRoutes } from './kernel/org/routes.ts';
-import { hubCatalogueLedgerActions, hubCatalogueMessages, hubExchangeLedgerActions, hubExchangeMessages } from './hub/index.ts';
+import { hubCapabilities, hubCatalogueLedgerActions, hubCatalogueMessages, hubExchangeLedgerActions, hubExchangeMessages } from './hub/index.ts';
 import { ckanRoutes, hubCatalogueRoutes } from './hub/routes.ts';
 import { hubExchangeRoutes, hubGatewayRoutes } from './hub/exchange/routes.ts';
 import { servicesLedgerActions, servicesMessages } from './services/index.ts';
@@ -51,6 +52,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerMessages(credentialMessages);
   for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions, hotlineLedgerActions, hubCatalogueLedgerActions, hubExchangeLedgerActions,
     servicesLedgerActions, credentialLedgerActions]) registerLedgerActions(actions);
+  registerCapabilities(hotlineCapabilities);
+  registerCapabilities(hubCapabilities);
 
   await app.register(swagger, {
     openapi: {

@@ -17,7 +17,7 @@ export {
   type MetricGrouping, type Metrics, type MetricsQuery, type MetricsRow,
 } from './metrics.ts';
 export { placeAt, type Place } from './place.ts';
-export { hotlineActions, isCentre } from './policy.ts';
+export { hotlineActions, hotlineCapabilities, isCentre } from './policy.ts';
 export { maskName, maskPhone, overdueOf, presentTicket, presentTicketView } from './present.ts';
 export {
   channels, openStates, returnReasons, satisfactions, ticketKinds, ticketStates, transitions, urgencies,

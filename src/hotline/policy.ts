@@ -4,7 +4,7 @@
  * closes and calls back; a department handles (签收, 退单, 答复) only tickets dispatched to it.
  * Rows are limited by jurisdiction as everywhere else.
  */
-import { assertCan, can, grantToRoles, hasGrant, inJurisdiction, type Actor } from '../kernel/auth/index.ts';
+import { assertCan, can, grantToRoles, hasGrant, inJurisdiction, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { findDepartment } from '../kernel/org/index.ts';
@@ -71,14 +71,30 @@ export function assertHandler(actor: Actor, ticket: TicketAccess): void {
     throw new DomainError('hotline.not-handler', { status: 403 }, 'the ticket is not with your department');
 }
 
+/** Does the actor see every ticket of their jurisdiction (the centre and overseers), not only their department's? */
+const seesJurisdiction = (actor: Actor, centre: boolean) => centre || actor.roles.includes('inspector') || actor.roles.includes('dept_admin');
+
 /**
  * May the actor see this ticket? The centre and overseers see their jurisdiction; a department sees the
  * tickets dispatched to it.
  */
 export function canRead(actor: Actor, ticket: TicketAccess, centre: boolean): boolean {
   if (!can(actor, a.read, ticket)) return false;
-  if (centre || actor.roles.includes('inspector') || actor.roles.includes('dept_admin')) return true;
+  if (seesJurisdiction(actor, centre)) return true;
   return actor.departmentId !== null && actor.departmentId === ticket.departmentId;
+}
+
+/** The centre's actions (受理, 派单, 办结, 回访, 并单, retraining), refused to anyone outside the centre. */
+const centreActions = [a.intake, a.dispatch, a.close, a.callback, a.merge, a.retrain];
+
+/**
+ * What the console offers in the hotline: the centre's desks only to the centre (assertCentre), and the
+ * statistics (`hotline.metrics.read`) to whoever sees the whole jurisdiction's tickets; a department's
+ * officers get their work queue.
+ */
+export async function hotlineCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
+  const centre = await isCentre(db, actor);
+  return { withhold: centre ? [] : centreActions, add: hasGrant(actor, a.read) && seesJurisdiction(actor, centre) ? ['hotline.metrics.read'] : [] };
 }
 
 /** The caller's name and phone are shown only to the intake operator and the handling department. */
@@ -91,7 +107,7 @@ export function seesCaller(actor: Actor, ticket: TicketAccess): boolean {
 /** SQL condition limiting a ticket list to what the actor may see; `t` is the tickets alias. */
 export function ticketScope(actor: Actor, centre: boolean, params: unknown[]): string {
   const within = inJurisdiction('t.division_code', actor.jurisdiction, params);
-  if (centre || actor.roles.includes('inspector') || actor.roles.includes('dept_admin')) return within;
+  if (seesJurisdiction(actor, centre)) return within;
   if (actor.departmentId === null) return 'false';
   params.push(actor.departmentId);
   return `${within} AND t.department_id = $${params.length}`;

@@ -12,6 +12,7 @@ import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { hotlineSetting, requireCategory } from './catalogue.ts';
+import { suggestClassification } from './classification.ts';
 import { findDuplicates } from './duplicates.ts';
 import { limitPerHour } from './rate.ts';
 import { attachPhotos, photoIdsOf, photoUrl, staffReach } from './photos.ts';
@@ -57,6 +58,27 @@ export async function publicDuplicates(db: Queryable, query: { categoryCode: str
   const near = await findDuplicates(db, reportDesk, query);
   return near.map((d) => ({ number: d.number, category: { code: category.code, name: category.name },
     distanceMetres: Math.round(d.distanceMetres), state: d.state as TicketState, receivedDate: d.receivedAt.toISOString().slice(0, 10) }));
+}
+
+/** What the public report page learns from a text: a category to offer and the urgency, nothing about tickets. */
+export interface PublicSuggestion {
+  category: { code: string; name: string; path: string[] } | null;
+  urgency: 'urgent' | 'normal';
+  /** A fire, crime or medical emergency belongs with 119, 110 or 120, not in a report. */
+  transferTo?: string;
+}
+
+/** Suggestions one address may ask for per report it may file: the page asks once each time typing pauses. */
+const suggestionsPerReport = 30;
+
+/** 智能分类 for citizens: the category and urgency a report's text suggests, limited per client address like reports. */
+export async function suggestForReport(ctx: Ctx, input: { text: string; clientAddress: string }): Promise<PublicSuggestion> {
+  const text = input.text.trim();
+  if (!text) throw new DomainError('validation', { field: 'text' }, 'describe the problem');
+  await limitPerHour(ctx, 'suggest', input.clientAddress, suggestionsPerReport * await hotlineSetting(ctx.tx, 'reportsPerHourPerAddress'));
+  const { category, urgency } = await suggestClassification(ctx.tx, text, ctx.now);
+  return { category: category && { code: category.code, name: category.name, path: category.path }, urgency: urgency.urgency,
+    ...(urgency.transferTo ? { transferTo: urgency.transferTo } : {}) };
 }
 
 const tokenHash = (token: string) => crypto.createHash('sha256').update(token).digest();

@@ -27,7 +27,7 @@ import { importLayouts, importTickets } from './import.ts';
 import { listKnowledge, saveKnowledge } from './knowledge.ts';
 import { computeMetrics, metricGroupings } from './metrics.ts';
 import { photoMaxBytes, photoTooLarge, photoUrl, readPhoto, storePhoto } from './photos.ts';
-import { fileReport, myTickets, photoReach, publicDuplicates, publicStatus, reportChannels, type FileReport } from './reports.ts';
+import { fileReport, myTickets, photoReach, publicDuplicates, publicStatus, reportChannels, suggestForReport, type FileReport } from './reports.ts';
 import { intakeWithExtras } from './intake.ts';
 import { listTickets, viewTicket, type Ticket } from './tickets.ts';
 import {
@@ -255,6 +255,11 @@ export async function hotlineOpsRoutes(app: App) {
     schema: { tags, summary: 'Open tickets of a category near a point, before a citizen submits (public; no personal data)',
       querystring: Type.Object({ categoryCode: CategoryCode, lon: Lon, lat: Lat }) },
   }, async (req) => ({ items: await publicDuplicates(app.db, req.query) }));
+
+  app.get('/reports/suggest', {
+    schema: { tags, summary: '智能分类 The category and urgency a report\'s text suggests, for the public report page (no ticket data; limited per address)',
+      querystring: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }) },
+  }, (req) => runCommand(req, suggestForReport, { text: req.query.text, clientAddress: req.ip }));
 
   app.get('/public/tickets/:number', {
     schema: { tags, summary: '进度查询 A report\'s state and public timeline, for the holder of its status token',

@@ -301,7 +301,8 @@ export async function reviewResource(ctx: Ctx, input: { code: string; approve: b
   }
   const published = { ...resource, status: 'published' as const, publishedVersion: resource.version, reviewNote: input.note ?? null };
   await ctx.tx.query(
-    `INSERT INTO hub_resource_versions (resource_id, version, entry, published_at, published_by) VALUES ($1, $2, $3, $4, $5)`,
+    `INSERT INTO hub_resource_versions (resource_id, version, entry, published_at, published_by, search)
+     SELECT $1, $2, $3, $4, $5, search FROM hub_resources WHERE id = $1`,
     [resource.id, resource.version, JSON.stringify(published), ctx.now, `${ctx.actor.kind}:${ctx.actor.id}`]);
   await ctx.tx.query('UPDATE hub_resources SET published_version = version WHERE id = $1', [resource.id]);
   return moveEntry(ctx, resource, 'published', 'hub.resource.published', input.note ?? null);

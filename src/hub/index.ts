@@ -12,7 +12,7 @@ export { readRows, readRowsOf, type ReadRows, type ReadRowsOf, type RowCondition
 export { scoreQuality } from './quality.ts';
 export { searchCatalogue, type CataloguePage, type CatalogueQuery } from './search.ts';
 export { createSystem, findSystem, issueSystemToken, listSystems, systemOfActor, type System } from './systems.ts';
-export { hubActions, hubAdminDepartmentKind, isHubAdmin } from './policy.ts';
+export { hubActions, hubAdminDepartmentKind, hubCapabilities, isHubAdmin } from './policy.ts';
 export { hubCatalogueLedgerActions, hubCatalogueMessages } from './messages.ts';
 export { loadHubDemo, removeHubDemo, type HubDemoSummary } from './demo.ts';
 // Exchange (共享申请, 授权, 网关, 核验, 存证)
@@ -26,3 +26,10 @@ export { definePredicate, evaluatePredicate, findPredicate, listPredicates, type
 export { decideRequest, escalateOverdueRequests, listRequests, submitRequest, withdrawRequest, type SharingRequest } from './exchange/requests.ts';
 export { exchangeActions } from './exchange/policy.ts';
 export { hubExchangeLedgerActions, hubExchangeMessages } from './exchange/messages.ts';
+// What the catalogue and exchange APIs answer with, as the web console reads it.
+export type { EntryAbilities } from './present.ts';
+export type { FacetValue } from './search.ts';
+export type { Dashboard } from './exchange/dashboard.ts';
+export type { EvidenceView } from './exchange/usage.ts';
+export type { GrantView } from './exchange/grants.ts';
+export type { RequestView } from './exchange/requests.ts';

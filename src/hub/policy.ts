@@ -4,7 +4,7 @@
  * `government-services`, the 政务服务和数据管理局 that runs the hub) review entries and may act for any
  * department. Published entries are read by all staff; drafts only by their provider and the hub administrators.
  */
-import { assertCan, grantToRoles, hasGrant, type Actor } from '../kernel/auth/index.ts';
+import { assertCan, grantToRoles, hasGrant, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { findDepartment } from '../kernel/org/index.ts';
@@ -35,6 +35,11 @@ export async function isHubAdmin(db: Queryable, actor: Actor): Promise<boolean> 
   return (await findDepartment(db, actor.departmentId))?.kind === hubAdminDepartmentKind;
 }
 
+/** What the console offers in the catalogue: review only to hub administrators (assertReviewer). */
+export async function hubCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
+  return { withhold: hasGrant(actor, a.review) && !(await isHubAdmin(db, actor)) ? [a.review] : [] };
+}
+
 /** A registration act (systems, resources, imports, answers to objections) for `departmentId`'s data. */
 export async function assertProvider(db: Queryable, actor: Actor, departmentId: number): Promise<void> {
   assertCan(actor, a.register);
@@ -60,6 +65,14 @@ export function canSeeEntry(actor: Actor, entry: { status: string; openType: str
 /** Does the actor see the working copy, or (for a published entry whose next version is a draft) only the published version? */
 export const seesWorkingCopy = (actor: Actor, entry: { providerDepartmentId: number }, hubAdmin: boolean) =>
   hubAdmin || actor.departmentId === entry.providerDepartmentId;
+
+/** SQL twin of seesWorkingCopy for lists; `r` is the hub_resources alias. */
+export function workingCopyScope(actor: Actor, hubAdmin: boolean, params: unknown[]): string {
+  if (hubAdmin) return 'true';
+  if (actor.departmentId === null) return 'false';
+  params.push(actor.departmentId);
+  return `r.provider_department_id = $${params.length}`;
+}
 
 /** SQL condition for the entries a list may show; `r` is the hub_resources alias. */
 export function entryScope(actor: Actor, hubAdmin: boolean, params: unknown[]): string {

@@ -6,7 +6,7 @@
 import type { Actor } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { resourceSelect, type Resource } from './entries.ts';
-import { entryScope, isHubAdmin, seesWorkingCopy } from './policy.ts';
+import { entryScope, isHubAdmin, seesWorkingCopy, workingCopyScope } from './policy.ts';
 import { searchQuery } from './search-text.ts';
 
 export interface CatalogueQuery {
@@ -34,30 +34,46 @@ export interface CataloguePage {
   facets: { provider: FacetValue[]; shareType: FacetValue[]; sensitivity: FacetValue[]; status: FacetValue[]; openType: FacetValue[] };
 }
 
-/** Matching entries, best match first (newest first without a text query), with facet counts over all matches. */
+/**
+ * Matching entries, best match first (newest first without a text query), with facet counts over all matches.
+ * An entry the caller is shown as published while its next version is prepared is matched, filtered and
+ * counted by that published version, so a draft's words and terms do not leak into results or facets.
+ */
 export async function searchCatalogue(db: Queryable, actor: Actor, query: CatalogueQuery): Promise<CataloguePage> {
   const params: unknown[] = [];
   const hubAdmin = await isHubAdmin(db, actor);
-  const where = [entryScope(actor, hubAdmin, params)];
-  if (query.publishedOnly) where.push(`r.published_version IS NOT NULL AND r.status <> 'retired'`);
+  const scope = [entryScope(actor, hubAdmin, params)];
+  if (query.publishedOnly) scope.push(`r.published_version IS NOT NULL AND r.status <> 'retired'`);
+  const asPublished = `r.status IN ('draft', 'review') AND r.published_version IS NOT NULL${
+    query.publishedOnly ? '' : ` AND NOT (${workingCopyScope(actor, hubAdmin, params)})`}`;
+  // Each entry once, as the caller is shown it: the working copy, or the published version while the next is
+  // prepared. The conditions below are pushed into both branches, so each uses its own GIN index.
+  const shown = `SELECT r.id, r.code, r.provider_department_id, r.share_type, r.top_sensitivity, r.open_type, r.status, r.search, r.updated_at
+      FROM hub_resources r WHERE ${scope.join(' AND ')} AND NOT (${asPublished})
+    UNION ALL
+    SELECT r.id, r.code, r.provider_department_id, v.entry->>'shareType', v.entry->>'topSensitivity', v.entry->>'openType', v.entry->>'status',
+        v.search, r.updated_at
+      FROM hub_resources r JOIN hub_resource_versions v ON v.resource_id = r.id AND v.version = r.published_version
+      WHERE ${scope.join(' AND ')} AND ${asPublished}`;
+  const where: string[] = [];
   const text = query.q ? searchQuery(query.q) : null;
-  let rank = 'extract(epoch FROM r.updated_at)';
+  let rank = 'extract(epoch FROM m.updated_at)';
   if (text !== null) {
     params.push(text);
-    where.push(`r.search @@ to_tsquery('simple', $${params.length})`);
-    rank = `ts_rank(r.search, to_tsquery('simple', $${params.length}))`;
+    where.push(`m.search @@ to_tsquery('simple', $${params.length})`);
+    rank = `ts_rank(m.search, to_tsquery('simple', $${params.length}))`;
   } else if (query.q?.trim()) {
     where.push('false');
   }
-  const filters: [keyof CatalogueQuery, string][] = [['providerDepartmentId', 'r.provider_department_id'], ['shareType', 'r.share_type'],
-    ['sensitivity', 'r.top_sensitivity'], ['openType', 'r.open_type'], ['status', 'r.status']];
+  const filters: [keyof CatalogueQuery, string][] = [['providerDepartmentId', 'provider_department_id'], ['shareType', 'share_type'],
+    ['sensitivity', 'top_sensitivity'], ['openType', 'open_type'], ['status', 'status']];
   for (const [key, column] of filters) {
     if (query[key] === undefined) continue;
     params.push(query[key]);
-    where.push(`${column} = $${params.length}`);
+    where.push(`m.${column} = $${params.length}`);
   }
-  const hits = `SELECT r.id, r.code, r.provider_department_id, r.share_type, r.top_sensitivity, r.open_type, r.status, ${rank} AS rank
-    FROM hub_resources r WHERE ${where.join(' AND ')}`;
+  const hits = `SELECT m.id, m.code, m.provider_department_id, m.share_type, m.top_sensitivity, m.open_type, m.status, ${rank} AS rank
+    FROM (${shown}) m${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
   // One pass over the matches counts every facet (grouping sets), instead of one scan per facet.
   const facetSql = `SELECT CASE WHEN GROUPING(provider_department_id) = 0 THEN 'provider' WHEN GROUPING(share_type) = 0 THEN 'shareType'
         WHEN GROUPING(top_sensitivity) = 0 THEN 'sensitivity' WHEN GROUPING(open_type) = 0 THEN 'openType' ELSE 'status' END AS facet,

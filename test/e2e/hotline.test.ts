@@ -153,6 +153,15 @@ describe('12345 hotline pages', () => {
     await coHandlers.getByText('广安区城市管理综合执法局').waitFor();
     await coHandlers.getByText('待答复').waitFor();
     await shot('03-ticket-dispatched');
+    // A resolve deadline in December waits on the next year's holiday arrangement: tagged, and the tag says why.
+    const db = suite.testDb.db;
+    const { rows: [kept] } = await db.query<{ resolve_due: Date; deadline_provisional: boolean }>(
+      'SELECT resolve_due, deadline_provisional FROM hotline_tickets WHERE number = $1', [number]);
+    await db.query(`UPDATE hotline_tickets SET resolve_due = '2026-12-15 23:59:59.999+08', deadline_provisional = true WHERE number = $1`, [number]);
+    await suite.page.reload();
+    await suite.page.getByTestId('deadline-provisional').hover();
+    await suite.page.getByRole('tooltip').getByText(/2027 年节假日安排尚未公布/).waitFor();
+    await db.query('UPDATE hotline_tickets SET resolve_due = $2, deadline_provisional = $3 WHERE number = $1', [number, kept!.resolve_due, kept!.deadline_provisional]);
     await logout();
   });
 
@@ -254,6 +263,18 @@ describe('12345 hotline pages', () => {
     await suite.page.waitForURL('**/report');
     await sees('向 12345 反映问题，无需登录');
     await suite.page.getByLabel('遇到了什么问题').fill('小区门口的垃圾桶满了好几天没人清运，气味很大');
+    // The public suggestion is offered while typing; the citizen accepts it, may clear it, and accepts again.
+    const suggestion = suite.page.getByTestId('report-suggestion');
+    const suggested = (await suggestion.locator('.ant-tag').first().innerText()).trim();
+    assert.match(suggested, /垃圾/);
+    await suggestion.getByRole('button', { name: /采\s*用/ }).click();
+    await suggestion.getByText('已采用').waitFor();
+    const categoryField = suite.page.locator('.ant-form-item', { has: suite.page.getByLabel('诉求分类', { exact: true }) });
+    await categoryField.getByText(suggested, { exact: true }).waitFor();
+    await categoryField.hover();
+    await categoryField.locator('.ant-select-clear').click();
+    await suggestion.getByRole('button', { name: /采\s*用/ }).click();
+    await categoryField.getByText(suggested, { exact: true }).waitFor();
     const map = suite.page.getByTestId('report-map');
     const place = await middleOfGridIn('511602');
     await clickMapAt(map, place.lon, place.lat);
@@ -283,6 +304,9 @@ describe('12345 hotline pages', () => {
       `SELECT (SELECT count(*)::int FROM hotline_photos p WHERE p.ticket_id = t.id) AS photos, t.lon FROM hotline_tickets t WHERE number = $1`, [filed]);
     assert.equal(row!.photos, 1, 'the photo is attached to the ticket');
     assert.ok(Math.abs(row!.lon - place.lon) < 0.05, 'the ticket is where the map was clicked');
+    const { rows: [category] } = await suite.testDb.db.query<{ name: string }>(
+      `SELECT c.name FROM hotline_tickets t JOIN hotline_categories c ON c.id = t.category_id WHERE t.number = $1`, [filed]);
+    assert.ok(suggested.endsWith(category!.name), `filed under the accepted suggestion (${suggested})`);
     await shot('11-phone-report-filed');
   });
 

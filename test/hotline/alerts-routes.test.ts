@@ -1,20 +1,10 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sweepDeadlines } from '../../src/hotline/index.ts';
-import { createTestApp, type TestApp } from '../helpers/factories.ts';
-import { makeHotlineCity, ticketInput } from './factories.ts';
+import { hotlineAppPerFile, ticketInput } from './factories.ts';
 
-let t: TestApp;
-const cookies: Record<string, string> = {};
-before(async () => {
-  t = await createTestApp();
-  await makeHotlineCity(t.db);
-  for (const user of ['operator', 'handler', 'yc_handler']) cookies[user] = await t.login(user);
-});
-after(() => t.close());
-
-const call = (method: 'GET' | 'POST', url: string, user?: string, payload?: unknown) =>
-  t.app.inject({ method, url: `/api/v1/hotline${url}`, headers: user ? { cookie: cookies[user]! } : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
+const t = hotlineAppPerFile(['operator', 'handler', 'yc_handler']);
+const { call, cookies } = t;
 
 test('GET /alerts and POST /alerts/{id}/read: the department\'s alerts, read marks per reader, 404 outside its desk', async () => {
   const id = (await call('POST', '/tickets', 'operator', ticketInput())).json().id;

@@ -1,18 +1,11 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { intakeTicket, retrainClassifier, suggestClassification } from '../../src/hotline/index.ts';
 import { zhExamples } from '../../src/hotline/classifier/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
-import { ledgerCount, makeHotlineCity, makeTicket, refusal, run, ticketInput } from './factories.ts';
+import { hotlineCityPerFile, ledgerCount, makeTicket, refusal, run, ticketInput } from './factories.ts';
 
-let t: TestDb;
-let city: Awaited<ReturnType<typeof makeHotlineCity>>;
-before(async () => {
-  t = await createTestDb();
-  city = await makeHotlineCity(t.db);
-});
-after(() => t.drop());
+const t = hotlineCityPerFile();
 
 const suggest = (text: string) => withTransaction(t.db, (tx) => suggestClassification(tx, text));
 const operatorExamples = async () => (await t.db.query<{ text: string; label: string; ticketId: number }>(
@@ -42,12 +35,12 @@ test('texts written apart from the examples get their category, with its path an
 
 test('intake without a category files the ticket under the suggestion and records the classification', async () => {
   const before = await ledgerCount(t.db, 'hotline.ticket.classified');
-  const { ticket, routedDepartmentId } = await run(t.db, city.actors.operator, intakeTicket,
+  const { ticket, routedDepartmentId } = await run(t.db, t.city.actors.operator, intakeTicket,
     ticketInput({ categoryCode: undefined, description: '小区垃圾站三天没人来拉，臭气熏天' }));
   assert.deepEqual([ticket.categoryCode, ticket.suggestedCategoryCode, ticket.categoryCorrected], ['CG-SRHW-LJQY', 'CG-SRHW-LJQY', false]);
   assert.ok(ticket.suggestionConfidence! > 0.5);
   assert.deepEqual([ticket.urgency, ticket.emergency, ticket.transferTo], ['normal', false, null]);
-  assert.equal(routedDepartmentId, city.gaUrban, 'the suggested category is routed like a chosen one');
+  assert.equal(routedDepartmentId, t.city.gaUrban, 'the suggested category is routed like a chosen one');
   assert.equal(await ledgerCount(t.db, 'hotline.ticket.classified'), before + 1);
   assert.deepEqual(await operatorExamples(), [], 'taking the suggestion is no correction');
 });
@@ -56,14 +49,14 @@ test('an operator\'s correction is kept, and after retraining the text is classi
   const text = '小区里的路灯坏了好久';
   const first = (await suggest(text)).category!.code;
   assert.notEqual(first, 'ZF-WYJF');
-  const ticket = await makeTicket(t.db, { categoryCode: 'ZF-WYJF', description: text }, city.actors.operator);
+  const ticket = await makeTicket(t.db, { categoryCode: 'ZF-WYJF', description: text }, t.city.actors.operator);
   assert.deepEqual([ticket.categoryCode, ticket.suggestedCategoryCode, ticket.categoryCorrected], ['ZF-WYJF', first, true]);
   assert.deepEqual(await operatorExamples(), [{ text, label: 'ZF-WYJF', ticketId: ticket.id }]);
   assert.equal((await suggest(text)).category!.code, first, 'the model in use changes only when retrained');
 
-  await assert.rejects(run(t.db, city.actors.handler, retrainClassifier, {}), refusal('hotline.not-centre', 403));
+  await assert.rejects(run(t.db, t.city.actors.handler, retrainClassifier, {}), refusal('hotline.not-centre', 403));
   const retrainedBefore = await ledgerCount(t.db, 'hotline.classifier.retrained');
-  const trained = await run(t.db, city.actors.operator, retrainClassifier, {});
+  const trained = await run(t.db, t.city.actors.operator, retrainClassifier, {});
   assert.ok(trained.accuracy > 0.5 && trained.accuracy <= 1);
   assert.equal(trained.examples, zhExamples().length + (await t.db.query('SELECT 1 FROM hotline_classifier_examples')).rowCount!);
   assert.equal(await ledgerCount(t.db, 'hotline.classifier.retrained'), retrainedBefore + 1);
@@ -73,10 +66,10 @@ test('an operator\'s correction is kept, and after retraining the text is classi
 test('着火了 is an urgent fire emergency for 119; an operator\'s urgency stands, the transfer is still shown', async () => {
   const s = await suggest('着火了');
   assert.deepEqual([s.urgency.urgency, s.urgency.emergency, s.urgency.transferTo], ['urgent', 'fire', '119']);
-  const fire = await makeTicket(t.db, { categoryCode: 'GA-XFYH', description: '着火了' }, city.actors.operator);
+  const fire = await makeTicket(t.db, { categoryCode: 'GA-XFYH', description: '着火了' }, t.city.actors.operator);
   assert.deepEqual([fire.urgency, fire.emergency, fire.emergencyKind, fire.transferTo], ['urgent', true, 'fire', '119']);
-  const chosen = await makeTicket(t.db, { categoryCode: 'GA-XFYH', description: '楼道里着火了', urgency: 'normal' }, city.actors.operator);
+  const chosen = await makeTicket(t.db, { categoryCode: 'GA-XFYH', description: '楼道里着火了', urgency: 'normal' }, t.city.actors.operator);
   assert.deepEqual([chosen.urgency, chosen.emergency, chosen.transferTo], ['normal', true, '119']);
-  const risk = await makeTicket(t.db, { categoryCode: 'GA-XFYH', description: '楼道堆满杂物，存在火灾隐患' }, city.actors.operator);
+  const risk = await makeTicket(t.db, { categoryCode: 'GA-XFYH', description: '楼道堆满杂物，存在火灾隐患' }, t.city.actors.operator);
   assert.deepEqual([risk.urgency, risk.emergency, risk.transferTo], ['normal', false, null], 'a fire risk is no fire');
 });

@@ -1,21 +1,14 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { loadCalendar } from '../../src/kernel/calendar/index.ts';
 import { registeredSweeps } from '../../src/kernel/jobs/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { createTicket, dispatchTicket, findTicket, ticketHistory } from '../../src/hotline/index.ts';
 import { listAlerts, markAlertRead, sweepDeadlines, workingClock } from '../../src/hotline/deadlines.ts';
-import { ledgerCount, makeHotlineCity, refusal, run, ticketInput } from './factories.ts';
+import { hotlineCityPerFile, ledgerCount, refusal, run, ticketInput } from './factories.ts';
 import type { Actor } from '../../src/kernel/auth/index.ts';
 
-let t: TestDb;
-let city: Awaited<ReturnType<typeof makeHotlineCity>>;
-before(async () => {
-  t = await createTestDb();
-  city = await makeHotlineCity(t.db);
-});
-after(() => t.drop());
+const t = hotlineCityPerFile();
 
 const at = <I, R>(now: Date, actor: Actor, command: (ctx: { tx: never; actor: Actor; now: Date }, input: I) => Promise<R>, input: I) =>
   withTransaction(t.db, (tx) => command({ tx: tx as never, actor, now }, input));
@@ -27,7 +20,7 @@ test('the sweep is registered to run every minute', () => {
 });
 
 test('预警 at 80 % of the working time, 催办 after the deadline, 督办 a working day after the resolve deadline; each once', async () => {
-  const { operator } = city.actors;
+  const { operator } = t.city.actors;
   // Tuesday 2026-11-24, 10:00 China time.
   const received = new Date('2026-11-24T02:00:00Z');
   const ticket = await at(received, operator, createTicket, ticketInput());
@@ -59,16 +52,16 @@ test('预警 at 80 % of the working time, 催办 after the deadline, 督办 a wo
     'hotline.deadline.supervision']);
 
   // The department sees its alerts, another county's none, the centre all; each reader marks their own read.
-  const mine = await listAlerts(t.db, city.actors.handler, {});
+  const mine = await listAlerts(t.db, t.city.actors.handler, {});
   assert.deepEqual(mine.map((a) => `${a.deadline}:${a.kind}`).sort(),
     ['accept:reminder', 'accept:warning', 'reply:reminder', 'resolve:reminder', 'resolve:supervision']);
-  assert.ok(mine.every((a) => a.number === ticket.number && a.departmentId === city.gaUrban && !a.read));
-  assert.deepEqual(await listAlerts(t.db, city.actors.ycHandler, {}), []);
+  assert.ok(mine.every((a) => a.number === ticket.number && a.departmentId === t.city.gaUrban && !a.read));
+  assert.deepEqual(await listAlerts(t.db, t.city.actors.ycHandler, {}), []);
   assert.equal((await listAlerts(t.db, operator, {})).length, 5);
-  await run(t.db, city.actors.handler, markAlertRead, { id: mine[0]!.id });
-  assert.equal((await listAlerts(t.db, city.actors.handler, { unread: true })).length, 4);
+  await run(t.db, t.city.actors.handler, markAlertRead, { id: mine[0]!.id });
+  assert.equal((await listAlerts(t.db, t.city.actors.handler, { unread: true })).length, 4);
   assert.equal((await listAlerts(t.db, operator, { unread: true })).length, 5);
-  await assert.rejects(run(t.db, city.actors.ycHandler, markAlertRead, { id: mine[0]!.id }), refusal('hotline.alert.not-found', 404));
+  await assert.rejects(run(t.db, t.city.actors.ycHandler, markAlertRead, { id: mine[0]!.id }), refusal('hotline.alert.not-found', 404));
 });
 
 test('a warning share set to 50 % warns at half the working time; weekends do not count', async () => {
@@ -76,8 +69,8 @@ test('a warning share set to 50 % warns at half the working time; weekends do no
   try {
     // Friday 2026-11-27, 16:00 China time: half of the 24 working hours to accept (office hours 9–17) falls on Monday afternoon.
     const received = new Date('2026-11-27T08:00:00Z');
-    const ticket = await at(received, city.actors.operator, createTicket, ticketInput());
-    await at(received, city.actors.operator, dispatchTicket, { ticketId: ticket.id });
+    const ticket = await at(received, t.city.actors.operator, createTicket, ticketInput());
+    await at(received, t.city.actors.operator, dispatchTicket, { ticketId: ticket.id });
     const calendar = await loadCalendar(t.db);
     const warnAt = calendar.addWorkingHours(received, 12).due;
     assert.ok(warnAt.getTime() - received.getTime() > 2 * 86_400_000, 'the weekend does not count');

@@ -1,18 +1,11 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDb, type TestDb } from '../helpers/db.ts';
 import {
   acceptTicket, closeTicket, dispatchTicket, findDuplicates, haversineMetres, mergeTickets, replyTicket, ticketHistory, findTicket,
 } from '../../src/hotline/index.ts';
-import { inside, makeHotlineCity, makeTicket, refusal, run } from './factories.ts';
+import { hotlineCityPerFile, inside, makeTicket, refusal, run } from './factories.ts';
 
-let t: TestDb;
-let city: Awaited<ReturnType<typeof makeHotlineCity>>;
-before(async () => {
-  t = await createTestDb();
-  city = await makeHotlineCity(t.db);
-});
-after(() => t.drop());
+const t = hotlineCityPerFile();
 
 // Metres → degrees of latitude near 30°N.
 const north = (metres: number) => ({ lon: inside.lon, lat: inside.lat + metres / 111_195 });
@@ -23,7 +16,7 @@ test('haversine: one degree of latitude is about 111.2 km; a point is 0 m from i
 });
 
 test('duplicates: open tickets of the same category within 250 m, nearest first, top 5', async () => {
-  const op = city.actors.operator;
+  const op = t.city.actors.operator;
   const near = [];
   for (const metres of [200, 20, 120, 60, 240, 180]) near.push(await makeTicket(t.db, north(metres), op));
   await makeTicket(t.db, north(300), op); // too far
@@ -34,11 +27,11 @@ test('duplicates: open tickets of the same category within 250 m, nearest first,
   const wider = await findDuplicates(t.db, op, { categoryCode: 'CG-SRHW-LJQY', ...inside, radiusMetres: 1000, limit: 10 });
   assert.equal(wider.length, 7);
   // Departments see only what is theirs.
-  assert.deepEqual(await findDuplicates(t.db, city.actors.ycHandler, { categoryCode: 'CG-SRHW-LJQY', ...inside }), []);
+  assert.deepEqual(await findDuplicates(t.db, t.city.actors.ycHandler, { categoryCode: 'CG-SRHW-LJQY', ...inside }), []);
 });
 
 test('并单: duplicates are merged into the main ticket, and close with its reply', async () => {
-  const { operator, handler } = city.actors;
+  const { operator, handler } = t.city.actors;
   const main = await makeTicket(t.db, north(500), operator);
   const dup1 = await makeTicket(t.db, north(510), operator);
   const dup2 = await makeTicket(t.db, { ...north(520), callerName: '李四', callerPhone: '13900001111' }, operator);
@@ -53,7 +46,7 @@ test('并单: duplicates are merged into the main ticket, and close with its rep
   await run(t.db, handler, replyTicket, { ticketId: main.id, reply: '已清运' });
   await run(t.db, operator, closeTicket, { ticketId: main.id });
   const after = await findTicket(t.db, dup2.id);
-  assert.deepEqual([after!.state, after!.reply, after!.departmentId], ['closed', '已清运', city.gaUrban]);
+  assert.deepEqual([after!.state, after!.reply, after!.departmentId], ['closed', '已清运', t.city.gaUrban]);
   assert.deepEqual((await ticketHistory(t.db, dup2.id)).map((e) => e.toState), ['received', 'merged', 'closed']);
   await assert.rejects(run(t.db, operator, mergeTickets, { mainId: main.id, duplicateIds: [dup1.id] }), refusal('hotline.bad-state', 409, 'state'));
 });

@@ -1,20 +1,13 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { loadCalendar } from '../../src/kernel/calendar/index.ts';
 import { acceptTicket, decideExtension, dispatchTicket, listTickets, requestExtension, ticketHistory } from '../../src/hotline/index.ts';
-import { ledgerCount, makeHotlineCity, makeTicket, refusal, run } from './factories.ts';
+import { hotlineCityPerFile, ledgerCount, makeTicket, refusal, run } from './factories.ts';
 
-let t: TestDb;
-let city: Awaited<ReturnType<typeof makeHotlineCity>>;
-before(async () => {
-  t = await createTestDb();
-  city = await makeHotlineCity(t.db);
-});
-after(() => t.drop());
+const t = hotlineCityPerFile();
 
 test('延期: the department asks, the centre approves, and the deadline to resolve moves by working days', async () => {
-  const { operator, handler } = city.actors;
+  const { operator, handler } = t.city.actors;
   const made = await makeTicket(t.db, {}, operator);
   await run(t.db, operator, dispatchTicket, { ticketId: made.id });
   await assert.rejects(run(t.db, handler, requestExtension, { ticketId: made.id, days: 5, reason: '需协调施工单位' }),

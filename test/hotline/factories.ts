@@ -1,8 +1,10 @@
+import { after, before } from 'node:test';
 import { systemActor, type Actor } from '../../src/kernel/auth/index.ts';
 import type { Db, Queryable } from '../../src/kernel/db/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { createTicket, loadDemoCategories, setDispatchRule, type CreateTicket } from '../../src/hotline/index.ts';
-import { makeDivisions, makeStaff } from '../helpers/factories.ts';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { createTestApp, makeDivisions, makeStaff, type TestApp } from '../helpers/factories.ts';
 import { rectangle, run, staffActor } from '../kernel/org/factories.ts';
 import { grantsOf } from '../../src/kernel/auth/policy.ts';
 import { jurisdictionOf, type Role } from '../../src/kernel/auth/actor.ts';
@@ -67,3 +69,45 @@ export function makeTicket(db: Db, overrides: Partial<CreateTicket> = {}, actor:
   return run(db, actor, createTicket, ticketInput(overrides));
 }
 
+/**
+ * A test file's database with the hotline city: made by a `before` hook, dropped after. Read `db` and
+ * `city` inside tests (they exist once the hook has run).
+ */
+export function hotlineCityPerFile(): { readonly db: Db; readonly city: Awaited<ReturnType<typeof makeHotlineCity>> } {
+  let testDb: TestDb | undefined;
+  let city: Awaited<ReturnType<typeof makeHotlineCity>> | undefined;
+  before(async () => {
+    testDb = await createTestDb();
+    city = await makeHotlineCity(testDb.db);
+  });
+  after(() => testDb?.drop());
+  return { get db() { return testDb!.db; }, get city() { return city!; } };
+}
+
+/**
+ * A test file's platform over HTTP with the hotline city and `users` logged in (their cookies by name):
+ * `call` sends a request under /api/v1/hotline as one of them, or anonymously. Made by a `before` hook,
+ * which then runs `prepare` (a file's own setup), and closed after.
+ */
+export function hotlineAppPerFile(users: readonly string[], prepare?: () => Promise<void>) {
+  let made: TestApp | undefined;
+  let city: Awaited<ReturnType<typeof makeHotlineCity>> | undefined;
+  const cookies: Record<string, string> = {};
+  before(async () => {
+    made = await createTestApp();
+    city = await makeHotlineCity(made.db);
+    for (const user of users) cookies[user] = await made.login(user);
+    await prepare?.();
+  });
+  after(() => made?.close());
+  return {
+    get app() { return made!.app; },
+    get db() { return made!.db; },
+    get city() { return city!; },
+    cookies,
+    login: (username: string, password?: string) => made!.login(username, password),
+    call: (method: 'GET' | 'POST' | 'PUT', url: string, user?: string, payload?: unknown) =>
+      made!.app.inject({ method, url: `/api/v1/hotline${url}`, headers: user ? { cookie: cookies[user]! } : {},
+        ...(payload === undefined ? {} : { payload: payload as object }) }),
+  };
+}

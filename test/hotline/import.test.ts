@@ -1,27 +1,20 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { importTickets, parseImportDate } from '../../src/hotline/index.ts';
-import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
-import { makeHotlineCity, memberOf, run } from './factories.ts';
+import { ledgerCount } from '../helpers/factories.ts';
+import { hotlineAppPerFile, memberOf, run } from './factories.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = fs.readFileSync(path.join(here, 'fixtures/nyc311-guang-an.csv'), 'utf8');
 // The real NYC 311 sample (2,000 rows, all in New York), as the classifier's tests keep it.
 const nycSample = path.join(here, 'classifier/fixtures/311_subset.micro.csv');
 
-let t: TestApp;
-let city: Awaited<ReturnType<typeof makeHotlineCity>>;
-const cookies: Record<string, string> = {};
-before(async () => {
-  t = await createTestApp();
-  city = await makeHotlineCity(t.db);
-  for (const user of ['operator', 'handler']) cookies[user] = await t.login(user);
-});
-after(() => t.close());
+const t = hotlineAppPerFile(['operator', 'handler']);
+const { cookies } = t;
 
 const importCsv = (query: string, payload: string | object, user = 'operator') =>
   t.app.inject({ method: 'POST', url: `/api/v1/hotline/import?${query}`, payload: payload as string,
@@ -40,7 +33,7 @@ test('an NYC-layout file: good rows kept with their original ids, each bad row r
   assert.equal((await importCsv('layout=nyc311', fixture, 'handler')).statusCode, 403);
   assert.equal((await importCsv('layout=lagos', fixture)).json().field, 'layout');
   const mappings = { categories: { 'Dirty Conditions': 'CG-SRHW-LJQY', 'Noise - Residential': 'HB-ZYRM', 'Street Condition': 'NOPE' },
-    departments: { NYPD: 'CG-511602', DSNY: city.gaUrban } };
+    departments: { NYPD: 'CG-511602', DSNY: t.city.gaUrban } };
   const res = await importCsv('layout=nyc311', { csv: fixture, ...mappings });
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json(), {
@@ -59,8 +52,8 @@ test('an NYC-layout file: good rows kept with their original ids, each bad row r
     `SELECT original_id, imported_from, state, channel, department_id::int, reply, anonymous, received_at, closed_at, lon, grid_code
        FROM hotline_tickets WHERE imported_from IS NOT NULL ORDER BY original_id`);
   assert.deepEqual(rows.map((r) => [r.original_id, r.imported_from, r.state, r.channel, r.department_id, r.anonymous, r.grid_code]), [
-    ['90000001', 'nyc311', 'closed', 'web', city.gaUrban, true, 'G-NH-1'],
-    ['90000002', 'nyc311', 'dispatched', 'phone', city.gaUrban, true, 'G-NH-1'],
+    ['90000001', 'nyc311', 'closed', 'web', t.city.gaUrban, true, 'G-NH-1'],
+    ['90000002', 'nyc311', 'dispatched', 'phone', t.city.gaUrban, true, 'G-NH-1'],
   ]);
   assert.equal(rows[0].reply, 'The Department of Sanitation cleaned the location.');
   assert.equal(rows[0].received_at.toISOString(), '2026-11-02T01:15:00.000Z');
@@ -98,7 +91,7 @@ test('a malformed file is refused as a whole, naming the body', async () => {
 });
 
 test('rows outside the importer\'s jurisdiction are rejected: a county centre imports only its county', async () => {
-  const countyCentre = memberOf(city.centreDept, ['officer'], '511621000000', 'yc-centre');
+  const countyCentre = memberOf(t.city.centreDept, ['officer'], '511621000000', 'yc-centre');
   const report = await run(t.db, countyCentre, importTickets, { layout: 'nyc311', csv: fixture,
     categories: { 'Dirty Conditions': 'CG-SRHW-LJQY', 'Noise - Residential': 'HB-ZYRM' } });
   assert.equal(report.imported, 0);

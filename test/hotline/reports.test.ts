@@ -1,29 +1,20 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
 import { sweepOrphanPhotos } from '../../src/hotline/index.ts';
 import { expireRateCounts } from '../../src/hotline/rate.ts';
-import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
-import { inside, makeHotlineCity, outside, ticketInput } from './factories.ts';
+import { ledgerCount } from '../helpers/factories.ts';
+import { hotlineAppPerFile, inside, outside, ticketInput } from './factories.ts';
 import { multipartBody, pngBytes } from './helpers.ts';
 
-let t: TestApp;
-const cookies: Record<string, string> = {};
-before(async () => {
-  t = await createTestApp();
-  await makeHotlineCity(t.db);
-  for (const user of ['operator', 'handler', 'yc_handler']) cookies[user] = await t.login(user);
+const t = hotlineAppPerFile(['operator', 'handler', 'yc_handler'], async () => {
   const first17 = '51160219900101123';
   const registered = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register',
     payload: { username: 'li_si', displayName: '李四', password: 'Strong-pass-42', idNumber: first17 + residentIdCheckChar(first17) } });
   assert.equal(registered.statusCode, 201);
   cookies.citizen = await t.login('li_si', 'Strong-pass-42');
 });
-after(() => t.close());
-
-const call = (method: 'GET' | 'POST', url: string, user?: string, payload?: unknown) =>
-  t.app.inject({ method, url: `/api/v1/hotline${url}`, headers: user ? { cookie: cookies[user]! } : {},
-    ...(payload === undefined ? {} : { payload: payload as object }) });
+const { call, cookies } = t;
 
 const upload = async (user: string | undefined, filename: string, contentType: string, bytes: Buffer) => {
   const body = multipartBody('photo', filename, contentType, bytes);
@@ -174,6 +165,26 @@ test('citizen report: more than the hourly limit from one address → 429, nothi
     assert.equal((await call('POST', '/reports', undefined, body)).statusCode, 201);
   } finally {
     await t.db.query(`UPDATE hotline_settings SET value = '20' WHERE name = 'reportsPerHourPerAddress'`);
+  }
+});
+
+test('GET /reports/suggest: anyone gets the category and urgency of a text, nothing else, limited per address', async () => {
+  await t.db.query('DELETE FROM hotline_report_hits');
+  const url = `/reports/suggest?text=${encodeURIComponent('十字路口的红绿灯坏了一直闪黄灯')}`;
+  const ok = await call('GET', url);
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.deepEqual(ok.json(), { category: { code: 'JT-XHD', name: '信号灯故障', path: ['交通', '信号灯故障'] }, urgency: 'normal' });
+  assert.deepEqual((await call('GET', `/reports/suggest?text=${encodeURIComponent('着火了')}`)).json().transferTo, '119');
+  assert.deepEqual((await call('GET', '/reports/suggest?text=%20')).json().field, 'text');
+  await t.db.query(`UPDATE hotline_settings SET value = '1' WHERE name = 'reportsPerHourPerAddress'`);
+  try {
+    // One report an hour allows 30 suggestions; two were counted above (an empty text is refused before counting).
+    for (let i = 2; i < 30; i++) assert.equal((await call('GET', url)).statusCode, 200);
+    const limited = await call('GET', url);
+    assert.deepEqual([limited.statusCode, limited.json().code], [429, 'hotline.rate-limited']);
+  } finally {
+    await t.db.query(`UPDATE hotline_settings SET value = '20' WHERE name = 'reportsPerHourPerAddress'`);
+    await t.db.query('DELETE FROM hotline_report_hits');
   }
 });
 

@@ -1,21 +1,21 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp } from '../helpers/factories.ts';
-import { ticketInput, makeHotlineCity, inside } from './factories.ts';
-import type { TestApp } from '../helpers/factories.ts';
+import { hotlineAppPerFile, ticketInput, inside } from './factories.ts';
 
-let t: TestApp;
-let city: Awaited<ReturnType<typeof makeHotlineCity>>;
-const cookies: Record<string, string> = {};
-before(async () => {
-  t = await createTestApp();
-  city = await makeHotlineCity(t.db);
-  for (const user of ['operator', 'handler', 'yc_handler']) cookies[user] = await t.login(user);
+const t = hotlineAppPerFile(['operator', 'handler', 'yc_handler']);
+const { call, cookies } = t;
+
+test('GET /auth/me: the centre\'s desks and statistics are capabilities of the centre only; a department officer keeps the queue', async () => {
+  const me = async (user: string) => (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: cookies[user]! } })).json().user;
+  const centreOnly = ['hotline.ticket.callback', 'hotline.ticket.close', 'hotline.ticket.dispatch', 'hotline.ticket.intake', 'hotline.ticket.merge',
+    'hotline.classifier.retrain', 'hotline.metrics.read'];
+  const operator = await me('operator');
+  const handler = await me('handler');
+  assert.deepEqual(centreOnly.filter((c) => !operator.capabilities.includes(c)), []);
+  assert.deepEqual(centreOnly.filter((c) => handler.capabilities.includes(c)), []);
+  assert.ok(handler.grants.includes('hotline.ticket.intake'), 'the role grants it; the centre rule withholds it');
+  assert.deepEqual(['hotline.ticket.read', 'hotline.ticket.handle'].map((c) => handler.capabilities.includes(c)), [true, true]);
 });
-after(() => t.close());
-
-const call = (method: 'GET' | 'POST' | 'PUT', url: string, user?: string, payload?: unknown) =>
-  t.app.inject({ method, url: `/api/v1/hotline${url}`, headers: user ? { cookie: cookies[user]! } : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 test('POST /tickets walks 401, 400 naming the field, 403, then 201 with the caller masked', async () => {
   const body = { ...ticketInput() };
@@ -37,7 +37,7 @@ test('POST /tickets walks 401, 400 naming the field, 403, then 201 with the call
   assert.equal(ticket.location.gridCode, 'G-NH-1');
   assert.deepEqual(ticket.abilities, ['dispatch', 'merge']);
   assert.deepEqual(ticket.overdue, { accept: false, reply: false, resolve: false, any: false });
-  assert.equal(ticket.routedDepartmentId, city.gaUrban);
+  assert.equal(ticket.routedDepartmentId, t.city.gaUrban);
   assert.deepEqual(ticket.duplicates, []);
   const second = (await call('POST', '/tickets', 'operator', { ...body, lat: inside.lat + 0.0009 })).json();
   assert.deepEqual(second.duplicates.map((d: { id: number; distanceMetres: number }) => [d.id, Math.round(d.distanceMetres)]), [[ticket.id, 100]]);
@@ -48,7 +48,7 @@ test('a ticket goes through dispatch, accept, reply, close and callback over HTT
   assert.equal((await call('POST', `/tickets/${id}/dispatch`, undefined, {})).statusCode, 401);
   assert.equal((await call('POST', `/tickets/${id}/dispatch`, 'handler', {})).statusCode, 403);
   const dispatched = await call('POST', `/tickets/${id}/dispatch`, 'operator', {});
-  assert.deepEqual([dispatched.statusCode, dispatched.json().department.id], [200, city.gaUrban]);
+  assert.deepEqual([dispatched.statusCode, dispatched.json().department.id], [200, t.city.gaUrban]);
   const early = await call('POST', `/tickets/${id}/close`, 'operator', {});
   assert.deepEqual([early.statusCode, early.json().code, early.json().field, early.json().state], [409, 'hotline.bad-state', 'state', 'dispatched']);
   const noReason = await call('POST', `/tickets/${id}/return`, 'handler', {});
@@ -91,9 +91,9 @@ test('GET /tickets: the queue by deadline, scoped by department; duplicates near
 test('categories are public; the catalogue is edited by admins only', async () => {
   const categories = (await call('GET', '/categories')).json().items;
   assert.ok(categories.some((c: { code: string; path: string[] }) => c.code === 'CG-SRHW-LJQY' && c.path.join('›') === '城市管理›市容环卫›垃圾清运'));
-  assert.equal((await call('PUT', '/dispatch-rules', undefined, { categoryCode: 'CG', divisionPrefix: '511621', departmentId: city.ycUrban })).statusCode, 401);
-  assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'CG', divisionPrefix: '5116x', departmentId: city.ycUrban })).json().field, 'divisionPrefix');
-  assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'CG', divisionPrefix: '511621', departmentId: city.ycUrban })).statusCode, 403);
+  assert.equal((await call('PUT', '/dispatch-rules', undefined, { categoryCode: 'CG', divisionPrefix: '511621', departmentId: t.city.ycUrban })).statusCode, 401);
+  assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'CG', divisionPrefix: '5116x', departmentId: t.city.ycUrban })).json().field, 'divisionPrefix');
+  assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'CG', divisionPrefix: '511621', departmentId: t.city.ycUrban })).statusCode, 403);
   assert.equal((await call('GET', '/return-reasons')).json().items[0].code, 'not-our-duty');
 });
 

@@ -1,25 +1,18 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDb, type TestDb } from '../helpers/db.ts';
 import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket, ticketHistory,
 } from '../../src/hotline/index.ts';
-import { ledgerCount, makeHotlineCity, makeTicket, refusal, run } from './factories.ts';
+import { hotlineCityPerFile, ledgerCount, makeTicket, refusal, run } from './factories.ts';
 
-let t: TestDb;
-let city: Awaited<ReturnType<typeof makeHotlineCity>>;
-before(async () => {
-  t = await createTestDb();
-  city = await makeHotlineCity(t.db);
-});
-after(() => t.drop());
+const t = hotlineCityPerFile();
 
 test('派单 → 签收 → 答复 → 办结 → 回访: each step moves the state, keeps history and writes the ledger', async () => {
-  const { operator, handler } = city.actors;
+  const { operator, handler } = t.city.actors;
   const made = await makeTicket(t.db, {}, operator);
   const dispatched = await run(t.db, operator, dispatchTicket, { ticketId: made.id });
   assert.equal(dispatched.state, 'dispatched');
-  assert.equal(dispatched.departmentId, city.gaUrban, 'the catalogue routes 城市管理 in 广安区 to its 城管局');
+  assert.equal(dispatched.departmentId, t.city.gaUrban, 'the catalogue routes 城市管理 in 广安区 to its 城管局');
   assert.ok(dispatched.acceptDue! > dispatched.dispatchedAt!);
   const accepted = await run(t.db, handler, acceptTicket, { ticketId: made.id });
   assert.equal(accepted.state, 'accepted');
@@ -37,7 +30,7 @@ test('派单 → 签收 → 答复 → 办结 → 回访: each step moves the st
 });
 
 test('transitions the state machine does not allow give 409 naming the state, and change nothing', async () => {
-  const { operator, handler } = city.actors;
+  const { operator, handler } = t.city.actors;
   const made = await makeTicket(t.db, {}, operator);
   await assert.rejects(run(t.db, operator, closeTicket, { ticketId: made.id }), (e: any) => {
     assert.deepEqual([e.code, e.status, e.details.field, e.details.state], ['hotline.bad-state', 409, 'state', 'received']);
@@ -49,7 +42,7 @@ test('transitions the state machine does not allow give 409 naming the state, an
 });
 
 test('退单 needs a reason code; the centre reviews and 改派 to another department', async () => {
-  const { operator, handler, ycHandler } = city.actors;
+  const { operator, handler, ycHandler } = t.city.actors;
   const made = await makeTicket(t.db, {}, operator);
   await run(t.db, operator, dispatchTicket, { ticketId: made.id });
   await assert.rejects(run(t.db, handler, returnTicket, { ticketId: made.id }), refusal('hotline.reason-required', 400, 'reasonCode'));
@@ -57,9 +50,9 @@ test('退单 needs a reason code; the centre reviews and 改派 to another depar
   await assert.rejects(run(t.db, ycHandler, returnTicket, { ticketId: made.id, reasonCode: 'not-our-duty' }), refusal('forbidden', 403));
   const returned = await run(t.db, handler, returnTicket, { ticketId: made.id, reasonCode: 'not-our-duty', note: '属供电公司' });
   assert.equal(returned.state, 'returned');
-  await assert.rejects(run(t.db, handler, redispatchTicket, { ticketId: made.id, departmentId: city.ycUrban }), refusal('hotline.not-centre', 403));
-  const again = await run(t.db, operator, redispatchTicket, { ticketId: made.id, departmentId: city.ycUrban });
-  assert.deepEqual([again.state, again.departmentId], ['dispatched', city.ycUrban]);
+  await assert.rejects(run(t.db, handler, redispatchTicket, { ticketId: made.id, departmentId: t.city.ycUrban }), refusal('hotline.not-centre', 403));
+  const again = await run(t.db, operator, redispatchTicket, { ticketId: made.id, departmentId: t.city.ycUrban });
+  assert.deepEqual([again.state, again.departmentId], ['dispatched', t.city.ycUrban]);
   const history = await ticketHistory(t.db, made.id);
   assert.deepEqual(history.map((e) => [e.action, e.reasonCode]).slice(2),
     [['hotline.ticket.returned', 'not-our-duty'], ['hotline.ticket.redispatched', null]]);
@@ -69,13 +62,13 @@ test('退单 needs a reason code; the centre reviews and 改派 to another depar
 
 test('a dispatch with no catalogue entry asks for a department', async () => {
   const made = await makeTicket(t.db, { lon: undefined, lat: undefined, divisionCode: '511621000000' });
-  await assert.rejects(run(t.db, city.actors.system, dispatchTicket, { ticketId: made.id }), refusal('hotline.no-route', 400, 'departmentId'));
-  await assert.rejects(run(t.db, city.actors.system, dispatchTicket, { ticketId: made.id, departmentId: 999999 }),
+  await assert.rejects(run(t.db, t.city.actors.system, dispatchTicket, { ticketId: made.id }), refusal('hotline.no-route', 400, 'departmentId'));
+  await assert.rejects(run(t.db, t.city.actors.system, dispatchTicket, { ticketId: made.id, departmentId: 999999 }),
     refusal('hotline.department.unknown', 400, 'departmentId'));
 });
 
 test('回访 unresolved reopens (重办) with new deadlines, at most maxReopens times, then marks for supervision', async () => {
-  const { operator, handler } = city.actors;
+  const { operator, handler } = t.city.actors;
   const made = await makeTicket(t.db, { urgency: 'urgent' }, operator);
   await run(t.db, operator, dispatchTicket, { ticketId: made.id });
   for (let round = 0; round < 3; round++) {
@@ -84,7 +77,7 @@ test('回访 unresolved reopens (重办) with new deadlines, at most maxReopens 
     await run(t.db, operator, closeTicket, { ticketId: made.id });
     const after = await run(t.db, operator, callbackTicket, { ticketId: made.id, resolved: false, satisfaction: 'dissatisfied' });
     if (round < 2) {
-      assert.deepEqual([after.state, after.reopenCount, after.calledBackAt, after.departmentId], ['dispatched', round + 1, null, city.gaUrban]);
+      assert.deepEqual([after.state, after.reopenCount, after.calledBackAt, after.departmentId], ['dispatched', round + 1, null, t.city.gaUrban]);
     } else {
       assert.deepEqual([after.state, after.reopenCount, after.needsSupervision, after.satisfaction], ['closed', 2, true, 'dissatisfied']);
     }
@@ -92,7 +85,7 @@ test('回访 unresolved reopens (重办) with new deadlines, at most maxReopens 
 });
 
 test('a consultation is answered and closed at once; other kinds are not', async () => {
-  const { operator } = city.actors;
+  const { operator } = t.city.actors;
   const question = await makeTicket(t.db, { kind: 'consultation', description: '垃圾分类投放时间？' }, operator);
   const answered = await run(t.db, operator, answerTicket, { ticketId: question.id, answer: '每日7:00-9:00、18:00-20:00' });
   assert.deepEqual([answered.state, answered.reply], ['closed', '每日7:00-9:00、18:00-20:00']);

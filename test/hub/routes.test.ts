@@ -21,6 +21,13 @@ describe('data hub catalogue over HTTP', () => {
   });
   after(() => t.close());
 
+  it('offers catalogue review (a capability in /auth/me) only to hub administrators', async () => {
+    const capabilities = async (who: string) => (await call(who, 'GET', '/api/v1/auth/me')).json().user.capabilities as string[];
+    assert.equal((await capabilities('hub_admin')).includes('hub.resource.review'), true);
+    const provider = await capabilities('police_data');
+    assert.deepEqual([provider.includes('hub.resource.review'), provider.includes('hub.resource.register')], [false, true]);
+  });
+
   it('registers an entry: 401 without login, 400 naming the field, 403 for another department, 201 for the provider', async () => {
     assert.equal((await call(null, 'POST', '/api/v1/hub/resources', entry())).statusCode, 401);
     const badCode = await call('police_data', 'POST', '/api/v1/hub/resources', { ...entry(), code: 'Z01-0001-0001-0001' });
@@ -99,6 +106,22 @@ describe('data hub catalogue over HTTP', () => {
     assert.deepEqual(versions.map((v: { version: number }) => v.version), [1]);
     assert.equal((await call('civil_officer', 'GET', `${url}/versions/1`)).json().name, '人口基本信息');
     assert.equal((await call('civil_officer', 'GET', `${url}/versions/2`)).statusCode, 404);
+  });
+
+  it('searches and counts facets by the published version while the next one is a draft', async () => {
+    const url = '/api/v1/hub/resources/A01-0001-0001-0001';
+    await call('police_data', 'PUT', url, { ...entry(), code: undefined, name: '人口基本信息（含曾用名）', shareType: 'unconditional' });
+    const search = (who: string, q: string) => call(who, 'GET', `/api/v1/hub/resources?${q}`).then((r) => r.json());
+    assert.equal((await search('civil_officer', `q=${encodeURIComponent('曾用名')}`)).total, 0, 'the draft\'s words are not searched');
+    assert.equal((await search('civil_officer', 'shareType=unconditional')).total, 0, 'the draft\'s share type is not filtered on');
+    const published = await search('civil_officer', `q=${encodeURIComponent('人口')}`);
+    assert.deepEqual([published.total, published.items[0].name, published.items[0].shareType], [1, '人口基本信息', 'conditional']);
+    assert.deepEqual([published.facets.shareType, published.facets.status],
+      [[{ value: 'conditional', count: 1 }], [{ value: 'published', count: 1 }]]);
+    assert.equal((await call('civil_officer', 'GET', '/api/3/action/package_search?fq=share_type:unconditional')).json().result.count, 0);
+    const own = await search('police_data', `q=${encodeURIComponent('曾用名')}`);
+    assert.deepEqual([own.total, own.facets.shareType, own.facets.status], [1, [{ value: 'unconditional', count: 1 }], [{ value: 'draft', count: 1 }]],
+      'the provider searches its working copy');
   });
 
   it('speaks CKAN: package_search, package_show, organization_list and its error envelope', async () => {

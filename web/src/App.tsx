@@ -1,11 +1,12 @@
 import { Suspense, useEffect } from 'react';
-import { Spin } from 'antd';
+import { Button, Result, Spin } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { useSession } from './session';
 import { navigate, usePath } from './router';
 import { ConsoleLayout } from './ConsoleLayout';
 import { PublicLayout } from './PublicLayout';
 import { LoginPage } from './pages/LoginPage';
-import { consolePageAt, pagesFor, publicPageAt } from './modules';
+import { consolePageAt, pagesFor, publicPageAt, type ConsolePage } from './modules';
 
 const loading = <Spin style={{ display: 'block', margin: 48 }} />;
 
@@ -14,7 +15,8 @@ export function App() {
   const path = usePath();
   const publicPage = publicPageAt(path);
   const page = user ? consolePageAt(path) : undefined;
-  const home = user ? pagesFor(user)[0] : undefined;
+  const allowed = user ? pagesFor(user) : [];
+  const home = allowed[0];
 
   useEffect(() => {
     if (user && !page && !publicPage && home) navigate(`/${home.key}`);
@@ -27,6 +29,8 @@ export function App() {
   if (user === undefined) return <Spin fullscreen />;
   if (user === null) return <LoginPage />;
   if (!page) return null;
+  // A page the menu does not offer this user, opened by its address: say so rather than show an empty page.
+  if (!allowed.includes(page)) return <ConsoleLayout page={page.key}><NoAccess home={home} /></ConsoleLayout>;
   const Page = page.component;
   return (
     <ConsoleLayout page={page.key}>
@@ -34,5 +38,15 @@ export function App() {
         <Page />
       </Suspense>
     </ConsoleLayout>
+  );
+}
+
+function NoAccess({ home }: { home: ConsolePage | undefined }) {
+  const { t } = useTranslation();
+  return (
+    <div data-testid="no-access">
+      <Result status="403" title={t('noAccess.title')} subTitle={t('noAccess.detail')}
+        extra={home && <Button type="primary" onClick={() => navigate(`/${home.key}`)}>{t('noAccess.home')}</Button>} />
+    </div>
   );
 }

@@ -1,37 +1,13 @@
 import type { Role } from './session';
+import type { DepartmentSummary, DivisionSummary, presentDepartment, presentDivision } from '../../src/kernel/org/index.ts';
 import { api, query } from './api';
+import type { Wire } from './wire';
 
-export type DivisionLevel = 'province' | 'city' | 'county' | 'township' | 'village';
+/** A division as the organisation API summarises it (a tree node carries its children). */
+export type Division = Wire<ReturnType<typeof presentDivision<DivisionSummary>>> & { children?: Division[] };
 
-/** A division as the organisation API summarises it. */
-export interface Division {
-  code: string;
-  name: string;
-  level: DivisionLevel;
-  parentCode: string | null;
-  generated: boolean;
-  withinJurisdiction: boolean;
-  childCount: number;
-  departmentCount: number;
-  staffCount: number;
-  totalDepartments: number;
-  totalStaff: number;
-  abilities: { rename: boolean; addChild: boolean; addDepartment: boolean; addGrid: boolean };
-  children?: Division[];
-}
-
-export interface Department {
-  id: number;
-  code: string;
-  name: string;
-  shortName: string | null;
-  kind: string;
-  divisionCode: string;
-  divisionName: string;
-  parentId: number | null;
-  staffCount: number;
-  abilities: { edit: boolean };
-}
+/** A department as lists show it. */
+export type Department = Wire<ReturnType<typeof presentDepartment<DepartmentSummary>>>;
 
 export interface StaffMember {
   id: number;

@@ -13,14 +13,25 @@ export interface Me {
   departmentId: number | null;
   /** Division code at the top of what the user may see; null for none. */
   jurisdiction: string | null;
+  /** The granted actions that module rules let the user use (the hotline desks only for the centre, …), plus abilities such as `hotline.metrics.read`. */
+  capabilities: string[];
 }
+
+/** Whether the user may use an action or ability; the server still decides per row. */
+export const holds = (user: Me, action: string): boolean => user.capabilities.includes(action) || user.capabilities.includes('*');
+
+/** A menu rule: whoever holds `action`. */
+export const holding = (action: string) => (user: Me): boolean => holds(user, action);
+
+/** A menu rule: staff holding `action`. */
+export const staffHolding = (action: string) => (user: Me): boolean => user.kind === 'staff' && holds(user, action);
 
 interface Session {
   /** undefined while the first `me` request is in flight, null when nobody is logged in. */
   user: Me | null | undefined;
   login(username: string, password: string): Promise<void>;
   logout(): Promise<void>;
-  /** Whether the user holds an action; the server still decides per row. */
+  /** Whether the user holds an action or ability (see `holds`). */
   can(action: string): boolean;
 }
 
@@ -51,7 +62,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<Session>(() => ({
     user, login, logout,
-    can: (action) => !!user && (user.grants.includes(action) || user.grants.includes('*')),
+    can: (action) => !!user && holds(user, action),
   }), [user, login, logout]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -10,19 +10,33 @@ import { chinaDayBounds, ttlCache } from './settings.ts';
 
 export type MaskingRule = (typeof maskings)[number];
 
-export interface Grant {
-  id: number;
-  requestId: number | null;
+/** Who shares what with whom, and why: a request and the grant it leads to carry these alike. */
+export interface SharingParties {
   consumerSystemId: number;
   consumerDepartmentId: number;
   resourceId: number;
   predicateId: number | null;
   providerDepartmentId: number;
+  purpose: string;
+  legalBasis: string;
+}
+
+/** The names a list shows beside a request or a grant. */
+export interface SharingNames {
+  resourceCode: string;
+  resourceName: string;
+  predicateCode: string | null;
+  systemName: string;
+  consumerDepartmentName: string;
+  providerDepartmentName: string;
+}
+
+export interface Grant extends SharingParties {
+  id: number;
+  requestId: number | null;
   fields: string[];
   masking: Record<string, MaskingRule>;
   rowFilter: RowFilter;
-  purpose: string;
-  legalBasis: string;
   validFrom: Date;
   validUntil: Date | null;
   dailyQuota: number | null;
@@ -69,15 +83,8 @@ export function checkTerms(resource: Resource, allowedFields: readonly string[],
     throw new DomainError('hub.validity.invalid', { field: 'validUntil' }, 'validity ends before it starts');
 }
 
-export interface IssueGrant extends GrantTerms {
+export interface IssueGrant extends GrantTerms, SharingParties {
   requestId: number | null;
-  consumerSystemId: number;
-  consumerDepartmentId: number;
-  resourceId: number;
-  predicateId: number | null;
-  providerDepartmentId: number;
-  purpose: string;
-  legalBasis: string;
 }
 
 /** Issues a grant on the caller's transaction (from an approved request); the ledger entry goes with it. */
@@ -130,13 +137,7 @@ export async function activeGrant(db: Queryable, systemId: number, resourceId: n
 }
 
 /** A grant as lists show it, with names and how many calls it answered today. */
-export interface GrantView extends Grant {
-  resourceCode: string;
-  resourceName: string;
-  predicateCode: string | null;
-  systemName: string;
-  consumerDepartmentName: string;
-  providerDepartmentName: string;
+export interface GrantView extends Grant, SharingNames {
   callsToday: number;
 }
 

@@ -13,7 +13,7 @@ import { DomainError, notFound } from '../../kernel/errors.ts';
 import { registerSweep } from '../../kernel/jobs/index.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
 import { findPublishedResource, findSystem, isHubAdmin, listSystems, type Resource } from './catalogue.ts';
-import { checkTerms, issueGrant, type Grant, type GrantTerms } from './grants.ts';
+import { checkTerms, issueGrant, type Grant, type GrantTerms, type SharingNames, type SharingParties } from './grants.ts';
 import { assertProviderOfficer, exchangeActions, seesDepartmentRow } from './policy.ts';
 import { findPredicate } from './predicates.ts';
 import { exchangeSetting } from './settings.ts';
@@ -21,16 +21,9 @@ import { exchangeSetting } from './settings.ts';
 export const requestStates = ['pending', 'approved', 'refused', 'escalated', 'withdrawn'] as const;
 export type RequestState = (typeof requestStates)[number];
 
-export interface SharingRequest {
+export interface SharingRequest extends SharingParties {
   id: number;
-  consumerSystemId: number;
-  consumerDepartmentId: number;
-  resourceId: number;
-  predicateId: number | null;
-  providerDepartmentId: number;
   fields: string[];
-  purpose: string;
-  legalBasis: string;
   scenario: string;
   state: RequestState;
   requestedBy: string;
@@ -43,13 +36,7 @@ export interface SharingRequest {
 }
 
 /** A request as lists show it: with names of the resource, the system and both departments, and its grant. */
-export interface RequestView extends SharingRequest {
-  resourceCode: string;
-  resourceName: string;
-  predicateCode: string | null;
-  systemName: string;
-  consumerDepartmentName: string;
-  providerDepartmentName: string;
+export interface RequestView extends SharingRequest, SharingNames {
   grantId: number | null;
 }
 

@@ -36,8 +36,11 @@ export function presentApiToken(row: ApiTokenRow) {
   };
 }
 
-/** What the console needs to know about the caller: who, which roles and actions, over which division. */
-export function presentActor(actor: Actor) {
+/**
+ * What the console needs to know about the caller: who, which roles and actions, over which division, and
+ * the capabilities (the actions module rules let them use; see capabilities.ts) its menu is built from.
+ */
+export function presentActor(actor: Actor, capabilities: readonly string[]) {
   return {
     kind: actor.kind,
     id: actor.id,
@@ -46,5 +49,6 @@ export function presentActor(actor: Actor) {
     grants: [...actor.grants].sort(),
     departmentId: actor.departmentId,
     jurisdiction: actor.jurisdiction.root,
+    capabilities,
   };
 }

@@ -4,6 +4,7 @@ import type { App } from '../http/index.ts';
 import { runCommand, sendProblem } from '../http/index.ts';
 import { withTransaction } from '../db/index.ts';
 import { anonymous, roles } from './actor.ts';
+import { capabilitiesOf } from './capabilities.ts';
 import { login } from './login.ts';
 import { presentActor, presentApiToken, presentUser } from './present.ts';
 import { endSession, resolveSession, sessionCookie, sessionLifetimeMs } from './sessions.ts';
@@ -50,7 +51,7 @@ export async function authRoutes(app: App, opts: { secureCookies: boolean }) {
       path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, maxAge: sessionLifetimeMs / 1000,
     });
     const actor = (await resolveSession(app.db, result.token))!;
-    return { user: presentActor(actor) };
+    return { user: presentActor(actor, await capabilitiesOf(app.db, actor)) };
   });
 
   app.post('/logout', { schema: { tags: ['auth'], summary: 'End the session' } }, async (req, reply) => {
@@ -60,9 +61,9 @@ export async function authRoutes(app: App, opts: { secureCookies: boolean }) {
     return reply.code(204).send();
   });
 
-  app.get('/me', { schema: { tags: ['auth'], summary: 'The caller: name, roles, actions and jurisdiction' } }, async (req) => {
+  app.get('/me', { schema: { tags: ['auth'], summary: 'The caller: name, roles, actions, jurisdiction and capabilities (what the console may offer)' } }, async (req) => {
     if (req.actor.kind === 'anonymous') assertCan(req.actor, 'auth.me');
-    return { user: presentActor(req.actor) };
+    return { user: presentActor(req.actor, await capabilitiesOf(app.db, req.actor)) };
   });
 
   app.post('/register', {

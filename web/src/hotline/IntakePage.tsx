@@ -13,7 +13,7 @@ import { DispatchForm } from './DispatchForm';
 import {
   categoryLabel, channels, loadCategories, ticketKinds, ticketPath, type Duplicate, type Suggestion, type Ticket, formatTime,
 } from './model';
-import { loadCityShapes } from './parts';
+import { loadCityShapes, useSuggestion } from './parts';
 
 interface IntakeForm {
   callerName?: string;
@@ -31,21 +31,6 @@ type Intake = Ticket & { routedDepartmentId: number | null; duplicates: Duplicat
 interface Point { lon: number; lat: number }
 const confidentEnough = 0.3;
 const intakeFields = ['callerName', 'callerPhone', 'channel', 'kind', 'description', 'categoryCode', 'urgency', 'address', 'lon', 'lat'];
-
-/** The suggestion for the text typed so far, asked for once typing pauses. */
-function useSuggestion(text: string | undefined): Suggestion | undefined {
-  const [suggestion, setSuggestion] = useState<Suggestion>();
-  useEffect(() => {
-    const trimmed = text?.trim() ?? '';
-    if (trimmed.length < 4) { setSuggestion(undefined); return; }
-    let current = true;
-    const timer = setTimeout(() => {
-      api<Suggestion>('GET', `/hotline/suggest${query({ text: trimmed })}`).then((s) => { if (current) setSuggestion(s); }, () => undefined);
-    }, 400);
-    return () => { current = false; clearTimeout(timer); };
-  }, [text]);
-  return suggestion;
-}
 
 interface KnowledgeEntry { id: number; question: string; answer: string }
 
@@ -81,7 +66,7 @@ export default function IntakePage() {
   const [saving, setSaving] = useState(false);
   // 知识库答复: a consultation answered from this entry is closed as it is filed.
   const [knowledgeId, setKnowledgeId] = useState<number>();
-  const suggestion = useSuggestion(description);
+  const suggestion = useSuggestion<Suggestion>('/hotline/suggest', description);
   const knowledge = useKnowledge(description, kind === 'consultation');
   const categories = useLoad(loadCategories, []);
   const shapes = useLoad(loadCityShapes, []);

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Form, Input, Result, Select, Typography, Upload, type UploadFile } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Form, Input, Result, Select, Tag, Typography, Upload, type UploadFile } from 'antd';
 import { CameraOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query } from '../api';
@@ -7,8 +7,8 @@ import { showProblemOnField } from '../problemFields';
 import { navigate } from '../router';
 import { useLoad } from '../useLoad';
 import { CityMap } from './CityMap';
-import { categoryLabel, loadCategories, type Duplicate } from './model';
-import { loadCityShapes } from './parts';
+import { categoryLabel, loadCategories, type Duplicate, type PublicSuggestion } from './model';
+import { loadCityShapes, useSuggestion } from './parts';
 import { uploadPhoto } from './photos';
 
 interface ReportValues { description: string; categoryCode?: string; address?: string; contactName?: string; contactPhone?: string; anonymous: boolean }
@@ -22,6 +22,10 @@ export default function ReportPage() {
   const { message } = App.useApp();
   const [form] = Form.useForm<ReportValues>();
   const categoryCode = Form.useWatch('categoryCode', form);
+  const description = Form.useWatch('description', form);
+  // 智能分类 as the citizen types: offered, never filled in, so the citizen accepts it or picks another.
+  const suggestion = useSuggestion<PublicSuggestion>('/hotline/reports/suggest', description);
+  const suggested = suggestion?.category;
   const anonymous = Form.useWatch('anonymous', form);
   const [point, setPoint] = useState<{ lon: number; lat: number }>();
   const [photos, setPhotos] = useState<UploadFile<{ id: string; url: string }>[]>([]);
@@ -32,6 +36,8 @@ export default function ReportPage() {
   const shapes = useLoad(loadCityShapes, []);
   const points = useMemo(() => (point ? [point] : []), [point]);
   const topLevel = categories.data?.filter((c) => c.path.length <= 2);
+  const options = topLevel?.map((c) => ({ value: c.code, label: categoryLabel(c.path) }));
+  if (options && suggested && !options.some((o) => o.value === suggested.code)) options.push({ value: suggested.code, label: categoryLabel(suggested.path) });
 
   // 重复提示: the same problem already reported nearby, before the citizen sends it again.
   useEffect(() => {
@@ -79,9 +85,25 @@ export default function ReportPage() {
         <Form.Item name="description" label={t('hotline.report.text')} rules={[{ required: true, message: t('hotline.required') }]}>
           <Input.TextArea rows={4} maxLength={4000} showCount placeholder={t('hotline.report.textHint')} />
         </Form.Item>
+        {suggestion && (
+          <div className="hotline-suggestion" data-testid="report-suggestion">
+            {suggested && (
+              <>
+                <Typography.Text type="secondary">{t('hotline.report.suggested')}</Typography.Text>
+                <Tag color="blue">{categoryLabel(suggested.path)}</Tag>
+                {categoryCode === suggested.code
+                  ? <Tag color="success">{t('hotline.report.accepted')}</Tag>
+                  : <Button size="small" onClick={() => form.setFieldValue('categoryCode', suggested.code)}>{t('hotline.report.accept')}</Button>}
+              </>
+            )}
+            {suggestion.urgency === 'urgent' && !suggestion.transferTo && <div><Tag color="red">{t('hotline.report.urgent')}</Tag></div>}
+            {suggestion.transferTo && (
+              <Alert type="error" showIcon style={{ marginTop: 8 }} title={t('hotline.report.emergency', { number: suggestion.transferTo })} />
+            )}
+          </div>
+        )}
         <Form.Item name="categoryCode" label={t('hotline.field.category')} extra={t('hotline.report.categoryHint')}>
-          <Select allowClear showSearch={{ optionFilterProp: 'label' }} loading={categories.loading}
-            options={topLevel?.map((c) => ({ value: c.code, label: categoryLabel(c.path) }))} />
+          <Select allowClear showSearch={{ optionFilterProp: 'label' }} loading={categories.loading} options={options} />
         </Form.Item>
         <Form.Item label={t('hotline.report.where')} extra={point ? t('hotline.intake.pointAt', { lon: point.lon.toFixed(5), lat: point.lat.toFixed(5) }) : t('hotline.report.tapMap')}>
           <div className="hotline-map-frame">

@@ -1,6 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
-import { Alert, Button, Card, Col, Descriptions, Image, Result, Row, Space, Table, Tag, Timeline, Typography } from 'antd';
-import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Descriptions, Image, Result, Row, Space, Table, Tag, Timeline, Tooltip, Typography } from 'antd';
+import { ArrowLeftOutlined, QuestionCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { currentLanguage } from '../i18n';
@@ -13,7 +13,7 @@ import { DispatchForm } from './DispatchForm';
 import {
   AcceptButton, CallbackForm, CloseForm, ExtensionDecision, ExtensionForm, ReturnForm, TextForm,
 } from './actions';
-import { categoryLabel, loadLedgerLabels, loadReturnReasons, type TicketView, formatTime } from './model';
+import { categoryLabel, loadLedgerLabels, loadReturnReasons, type TicketView, formatTime, unsettledYear } from './model';
 import { DeadlineTag, StateTag, loadCityShapes, useNow } from './parts';
 
 
@@ -103,7 +103,11 @@ export default function TicketPage({ id }: { id: number }) {
                 <span>{t('hotline.deadline.accept')}: {formatTime(ticket.deadlines.acceptDue)}</span>
                 <span>{t('hotline.deadline.reply')}: {formatTime(ticket.deadlines.replyDue)}</span>
                 <span>{t('hotline.deadline.resolve')}: {formatTime(ticket.deadlines.resolveDue)}</span>
-                {ticket.deadlines.provisional && <Tag>{t('hotline.ticket.provisional')}</Tag>}
+                {ticket.deadlines.provisional && (
+                  <Tooltip title={t('hotline.ticket.provisionalWhy', { year: unsettledYear(ticket.deadlines.resolveDue) })}>
+                    <Tag icon={<QuestionCircleOutlined />} data-testid="deadline-provisional">{t('hotline.ticket.provisional')}</Tag>
+                  </Tooltip>
+                )}
               </Space>
               {ticket.pendingExtension && (
                 <Alert style={{ marginTop: 12 }} type="warning" showIcon data-testid="pending-extension"

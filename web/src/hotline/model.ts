@@ -82,6 +82,9 @@ export interface Suggestion {
   matched: string[];
 }
 
+/** What the public report page gets for a text (no confidence, no alternatives). */
+export type PublicSuggestion = Pick<Suggestion, 'category' | 'urgency' | 'transferTo'>;
+
 export type Labels = Record<string, { zh: string; en: string }>;
 
 export const ticketPath = (id: number) => `/hotline-queue/${id}`;
@@ -123,3 +126,12 @@ const chinaTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', 
 
 /** 2026-12-01 23:59, China time; a dash for none. */
 export const formatTime = (iso: string | null | undefined) => (iso ? chinaTime.format(new Date(iso)) : '—');
+
+/**
+ * The year whose holiday arrangement a provisional deadline waits for: the due day's own year, or the next one
+ * for a day in December, which the next year's notice may still move (元旦调休).
+ */
+export function unsettledYear(dueIso: string): number {
+  const [year, month] = formatTime(dueIso).split('-').map(Number);
+  return month === 12 ? year! + 1 : year!;
+}

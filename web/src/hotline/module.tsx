@@ -1,11 +1,9 @@
 import { lazy } from 'react';
 import { AuditOutlined, BarChartOutlined, FormOutlined, PhoneOutlined, ProfileOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import type { WebModule } from '../modules';
-import type { Me } from '../session';
+import { staffHolding as holds } from '../session';
 
-const holds = (action: string) => (user: Me) => user.kind === 'staff' && (user.grants.includes(action) || user.grants.includes('*'));
-
-/** The 12345 hotline: the centre's intake, review and callback desks, the departments' queue, metrics, and citizens' reports. */
+/** The 12345 hotline: the centre's intake, review and callback desks, the departments' queue, metrics for the centre and overseers, and citizens' reports. */
 export const module: WebModule = {
   order: 10,
   pages: [
@@ -13,7 +11,7 @@ export const module: WebModule = {
     { key: 'hotline-queue', icon: <UnorderedListOutlined />, component: lazy(() => import('./QueuePage')), visible: holds('hotline.ticket.read') },
     { key: 'hotline-review', icon: <AuditOutlined />, component: lazy(() => import('./ReviewPage')), visible: holds('hotline.ticket.dispatch') },
     { key: 'hotline-callback', icon: <ProfileOutlined />, component: lazy(() => import('./CallbackPage')), visible: holds('hotline.ticket.callback') },
-    { key: 'hotline-metrics', icon: <BarChartOutlined />, component: lazy(() => import('./MetricsPage')), visible: holds('hotline.ticket.read') },
+    { key: 'hotline-metrics', icon: <BarChartOutlined />, component: lazy(() => import('./MetricsPage')), visible: holds('hotline.metrics.read') },
     { key: 'hotline-mine', icon: <FormOutlined />, component: lazy(() => import('./MyReportsPage')), visible: (user) => user.kind === 'citizen' },
   ],
   publicPages: [

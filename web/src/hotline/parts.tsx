@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api';
+import { api, query } from '../api';
 import type { Shapes } from './CityMap';
 import { nextDeadline, type Ticket, type TicketState, formatTime } from './model';
 
@@ -13,6 +13,21 @@ const stateColor: Record<TicketState, string> = {
 export function StateTag({ state }: { state: TicketState }) {
   const { t } = useTranslation();
   return <Tag color={stateColor[state]}>{t(`hotline.state.${state}`)}</Tag>;
+}
+
+/** The suggestion (智能分类) from `path` for the text typed so far, asked for once typing pauses. */
+export function useSuggestion<T>(path: string, text: string | undefined): T | undefined {
+  const [suggestion, setSuggestion] = useState<T>();
+  useEffect(() => {
+    const trimmed = text?.trim() ?? '';
+    if (trimmed.length < 4) { setSuggestion(undefined); return; }
+    let current = true;
+    const timer = setTimeout(() => {
+      api<T>('GET', `${path}${query({ text: trimmed })}`).then((s) => { if (current) setSuggestion(s); }, () => undefined);
+    }, 400);
+    return () => { current = false; clearTimeout(timer); };
+  }, [path, text]);
+  return suggestion;
 }
 
 /** The clock, ticking once a minute, for countdowns. */

@@ -1,16 +1,16 @@
 import { lazy } from 'react';
 import { AuditOutlined, DatabaseOutlined, FormOutlined, SafetyOutlined } from '@ant-design/icons';
 import type { WebModule } from '../modules';
+import { staffHolding } from '../session';
 
 const staff = (user: { kind: string }) => user.kind === 'staff';
-const dataOfficer = (user: { roles: string[] }) => user.roles.includes('data_officer') || user.roles.includes('platform_admin');
 
 export const module: WebModule = {
   order: 20,
   pages: [
     { key: 'catalogue', icon: <DatabaseOutlined />, component: lazy(() => import('./CataloguePage')), visible: staff },
-    { key: 'hub-register', icon: <FormOutlined />, component: lazy(() => import('./RegisterPage')), visible: dataOfficer },
+    { key: 'hub-register', icon: <FormOutlined />, component: lazy(() => import('./RegisterPage')), visible: staffHolding('hub.resource.register') },
     { key: 'hub-quality', icon: <SafetyOutlined />, component: lazy(() => import('./QualityPage')), visible: staff },
-    { key: 'hub-review', icon: <AuditOutlined />, component: lazy(() => import('./ReviewPage')), visible: dataOfficer },
+    { key: 'hub-review', icon: <AuditOutlined />, component: lazy(() => import('./ReviewPage')), visible: staffHolding('hub.resource.review') },
   ],
 };

@@ -1,67 +1,20 @@
 import { Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
+import type {
+  CataloguePage as ServerCataloguePage, EntryAbilities, FacetValue, Field as ServerField, LoadReport as ServerLoadReport, Resource,
+  RowError as ServerRowError,
+} from '../../../src/hub/index.ts';
+import type { Wire } from '../wire';
 
-export interface Field {
-  code: string;
-  name: string;
-  type: string;
-  length: number | null;
-  sensitivity: 'general' | 'important' | 'core';
-  level: string;
-  masking: string;
-  rules: Record<string, unknown>;
-}
+type Field = Wire<ServerField>;
 
-export interface Entry {
-  id: number;
-  code: string;
-  name: string;
-  providerDepartmentId: number;
-  providerName: string;
-  kind: 'table' | 'api';
-  summary: string;
-  format: string;
-  updateCycle: string;
-  shareType: string;
-  openType: string;
-  status: 'draft' | 'review' | 'published' | 'retired';
-  version: number;
-  publishedVersion: number | null;
-  reviewNote: string | null;
-  topSensitivity: Field['sensitivity'];
-  rowCount: number;
-  qualityScore: number | null;
-  updatedAt: string;
-  fields?: Field[];
-  abilities?: { edit: boolean; submit: boolean; review: boolean; retire: boolean; load: boolean; object: boolean };
-}
+/** An entry as the API shows it: lists leave out the fields and abilities. */
+export type Entry = Wire<Omit<Resource, 'fields'>> & { fields?: Field[]; abilities?: EntryAbilities };
 
-export interface Facet {
-  value: string;
-  label?: string;
-  count: number;
-}
-
-export interface CataloguePage {
-  total: number;
-  items: Entry[];
-  facets: Record<'provider' | 'shareType' | 'sensitivity' | 'status' | 'openType', Facet[]>;
-}
-
-export interface RowError {
-  row: number;
-  field: string;
-  code: string;
-  message: string;
-}
-
-export interface LoadReport {
-  total: number;
-  loaded: number;
-  failed: number;
-  errors: RowError[];
-  qualityScore: number | null;
-}
+export type Facet = FacetValue;
+export type CataloguePage = Wire<ServerCataloguePage>;
+type RowError = ServerRowError;
+export type LoadReport = Wire<ServerLoadReport>;
 
 const gradeColour = { general: 'green', important: 'orange', core: 'red' } as const;
 const statusColour = { draft: 'default', review: 'processing', published: 'success', retired: 'warning' } as const;

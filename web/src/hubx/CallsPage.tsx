@@ -3,7 +3,9 @@ import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Flex, Form,
 import { SafetyCertificateOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import type { EvidenceView } from '../../../src/hub/index.ts';
 import { api, ApiProblem, apiText, query } from '../api';
+import type { Wire } from '../wire';
 import {
   entryLeafData, fromBase64, hashLeaf, parseCheckpoint, parseVerifierKey, rootFromInclusionProof, sameBytes, verifyCheckpointSignature, type LedgerEntry,
 } from '../ledger/verify';
@@ -12,28 +14,7 @@ import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { chinaTime } from './format';
 
-interface Evidence {
-  messageId: string;
-  at: string;
-  consumerSystemName: string;
-  consumerDepartmentName: string;
-  providerDepartmentName: string | null;
-  resourceCode: string | null;
-  resourceName: string | null;
-  predicateCode: string | null;
-  subject: string | null;
-  fields: string[];
-  purpose: string;
-  caseId: string;
-  legalBasis: string | null;
-  requestHash: string;
-  responseHash: string | null;
-  status: number;
-  code: string;
-  durationMs: number;
-  hiddenUntil: string | null;
-  hiddenReason: string | null;
-}
+type Evidence = Wire<EvidenceView>;
 
 interface Detail extends Evidence { recordHash: string; ledgerEntry: LedgerEntry | null }
 

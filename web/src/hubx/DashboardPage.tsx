@@ -6,21 +6,12 @@ import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import type { Dashboard } from '../../../src/hub/index.ts';
 import { api, query } from '../api';
 import { useLoad } from '../useLoad';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-interface Dashboard {
-  scope: 'hub' | 'department';
-  totals: { calls: number; answered: number; refused: number; errors: number };
-  days: { day: string; calls: number; answered: number; refused: number; errors: number }[];
-  byProvider: { name: string; calls: number }[];
-  byConsumer: { name: string; calls: number }[];
-  topResources: { code: string; name: string; calls: number }[];
-  requests: { pending: number; overdue: number; escalated: number; approved: number; refused: number; satisfactionRate: number | null };
-  usage: { published: number; used: number; rate: number | null };
-}
 
 /** One ECharts chart in a div that follows its container's width. */
 function Chart({ option, height = 280, testId }: { option: echarts.EChartsCoreOption; height?: number; testId: string }) {

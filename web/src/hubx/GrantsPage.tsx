@@ -1,30 +1,14 @@
 import { useState } from 'react';
 import { App, Button, Card, Flex, Input, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import type { GrantView } from '../../../src/hub/index.ts';
 import { api, ApiProblem, query } from '../api';
+import type { Wire } from '../wire';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { chinaTime } from './format';
 
-interface Grant {
-  id: number;
-  resourceCode: string;
-  resourceName: string;
-  predicateCode: string | null;
-  systemName: string;
-  consumerDepartmentName: string;
-  providerDepartmentName: string;
-  fields: string[];
-  masking: Record<string, string>;
-  rowFilter: { field: string; op: string; value: string | string[] }[];
-  legalBasis: string;
-  validFrom: string;
-  validUntil: string | null;
-  dailyQuota: number | null;
-  callsToday: number;
-  revokedAt: string | null;
-  revokeReason: string | null;
-}
+type Grant = Wire<GrantView>;
 
 /** 授权: what my department's systems may read, and what my department granted (revocable at once). */
 export default function GrantsPage() {

@@ -3,30 +3,15 @@ import { App, Button, Card, Checkbox, DatePicker, Flex, Form, Input, InputNumber
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import type { RequestView } from '../../../src/hub/index.ts';
 import { api, ApiProblem, query } from '../api';
+import type { Wire } from '../wire';
 import { showProblemOnField } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { chinaTime, countdown, maskings } from './format';
 
-export interface SharingRequest {
-  id: number;
-  resourceCode: string;
-  resourceName: string;
-  predicateCode: string | null;
-  systemName: string;
-  consumerDepartmentName: string;
-  providerDepartmentName: string;
-  fields: string[];
-  purpose: string;
-  legalBasis: string;
-  scenario: string;
-  state: 'pending' | 'approved' | 'refused' | 'escalated' | 'withdrawn';
-  requestedAt: string;
-  dueAt: string;
-  reason: string | null;
-  grantId: number | null;
-}
+type SharingRequest = Wire<RequestView>;
 
 interface Options {
   systems: { id: number; code: string; name: string }[];

@@ -1,10 +1,7 @@
 import { lazy } from 'react';
 import { AuditOutlined, BarChartOutlined, EyeOutlined, FileProtectOutlined, SwapOutlined } from '@ant-design/icons';
 import type { WebModule } from '../modules';
-import type { Me } from '../session';
-
-const staff = (user: Me) => user.kind === 'staff';
-const has = (action: string) => (user: Me) => staff(user) && (user.grants.includes(action) || user.grants.includes('*'));
+import { staffHolding as has } from '../session';
 
 /** 数据共享 exchange side: requests, grants, call log, dashboard, and the citizen's "who used my data". */
 export const module: WebModule = {

@@ -2,6 +2,8 @@
  * Checks the ledger's evidence in the browser, trusting nothing but the verifier key: the checkpoint's
  * Ed25519 signature (C2SP signed-note) and inclusion proofs (RFC 9162 §2.1.3.2). WebCrypto only.
  */
+import type { LedgerEntry as ServerLedgerEntry } from '../../../src/kernel/ledger/index.ts';
+import type { Wire } from '../wire.ts';
 
 export interface Checkpoint {
   origin: string;
@@ -133,16 +135,7 @@ export async function rootFromInclusionProof(index: number, size: number, leafHa
 }
 
 /** A ledger entry as the API lists it. */
-export interface LedgerEntry {
-  index: number;
-  actor: { kind: string; id: string };
-  action: string;
-  object: { type: string; id: string } | null;
-  purpose: string | null;
-  payloadHash: string;
-  recordedAt: string;
-  leafHash: string;
-}
+export type LedgerEntry = Wire<ServerLedgerEntry>;
 
 /**
  * The bytes the ledger hashes into a leaf, rebuilt from an entry's fields: a JSON array without

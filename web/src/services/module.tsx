@@ -1,9 +1,7 @@
 import { lazy } from 'react';
 import { AuditOutlined, FileSearchOutlined, GiftOutlined, LikeOutlined, SolutionOutlined } from '@ant-design/icons';
 import type { WebModule } from '../modules';
-import type { Me } from '../session';
-
-const holds = (action: string) => (user: Me) => user.grants.includes(action) || user.grants.includes('*');
+import { holding as holds } from '../session';
 
 export const module: WebModule = {
   order: 30,

@@ -1,0 +1,35 @@
+/**
+ * What the console may offer a user. Roles grant actions, but some actions need more than a role: the
+ * hotline centre's desks need a department of kind 'hotline', catalogue review the data bureau. A module
+ * registers how its own rules narrow (or add to) the actions of an actor, so the menu shows only what the
+ * commands would accept; the commands still check for themselves.
+ */
+import type { Queryable } from '../db/index.ts';
+import type { Actor } from './actor.ts';
+
+export interface CapabilityChange {
+  /** Granted actions the module's rules refuse this actor. */
+  withhold?: readonly string[];
+  /** Abilities beyond the granted actions, e.g. `hotline.metrics.read` for whoever oversees a whole jurisdiction. */
+  add?: readonly string[];
+}
+
+export type CapabilityRule = (db: Queryable, actor: Actor) => Promise<CapabilityChange>;
+
+const rules: CapabilityRule[] = [];
+
+/** Registers a module's rule; the server does this once per module at start. */
+export function registerCapabilities(rule: CapabilityRule): void {
+  if (!rules.includes(rule)) rules.push(rule);
+}
+
+/** The actor's granted actions less what module rules withhold, plus what they add, sorted. */
+export async function capabilitiesOf(db: Queryable, actor: Actor): Promise<string[]> {
+  if (actor.kind === 'anonymous') return [];
+  const out = new Set(actor.grants);
+  for (const change of await Promise.all(rules.map((rule) => rule(db, actor)))) {
+    for (const action of change.withhold ?? []) out.delete(action);
+    for (const ability of change.add ?? []) out.add(ability);
+  }
+  return [...out].sort();
+}

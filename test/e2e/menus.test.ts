@@ -1,0 +1,63 @@
+// Each demo login's menu offers only the pages the user can use, and a page opened by its address that the
+// user may not use says so instead of showing an empty page.
+import { describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { demoLogins, demoPassword } from '../../demo/load.ts';
+import { browserSuite } from './browser.ts';
+
+const suite = browserSuite('menus', 'menus-e2e');
+const { shot, step } = suite;
+
+const centreDesks = ['12345 受理台', '审核', '回访', '统计分析'];
+
+const kernel = ['组织机构', '人员管理', '工作日历', '数据铁笼·账本'];
+const sharing = ['共享申请', '授权管理', '调用日志', '共享看板'];
+/** The menu of each demo login, as its labels read in Chinese (API 文档 is everyone's). */
+const expected: Record<string, string[]> = {
+  admin: [...kernel, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '数据目录', '资源登记', '数据质量', '目录审核', ...sharing,
+    '办件受理', '事项管理', '不来即享', '好差评', '电子证照登记'],
+  ga_admin: [...kernel, '工单队列', '统计分析', '数据目录', '数据质量', '办件受理', '事项管理', '好差评', '电子证照登记'],
+  ga_officer: [...kernel, '工单队列', '数据目录', '数据质量', ...sharing, '办件受理', '好差评'],
+  yc_officer: [...kernel, '工单队列', '数据目录', '数据质量', ...sharing, '办件受理', '好差评'],
+  data_officer: [...kernel, '数据目录', '资源登记', '数据质量', '目录审核', ...sharing, '电子证照登记'],
+  inspector: [...kernel, '工单队列', '统计分析', '数据目录', '数据质量', ...sharing, '办件受理', '好差评'],
+  hotline: [...kernel, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '数据目录', '数据质量', ...sharing, '办件受理', '好差评'],
+  citizen1: ['数据铁笼·账本', '我的诉求', '我的数据使用记录', '我的办事', '我的证照'],
+};
+
+async function menuOf(username: string): Promise<string[]> {
+  const { page } = suite;
+  await page.goto(`${suite.base}/`);
+  await suite.login(username, demoPassword);
+  const items = page.locator('.console-sider .ant-menu-item');
+  await items.first().waitFor();
+  const labels = (await items.allInnerTexts()).map((s) => s.trim()).filter((s) => s !== 'API 文档');
+  await page.locator('.console-header').getByRole('button', { name: /退出登录|Log out/ }).click();
+  await page.getByText(/工作人员登录|Staff login/).first().waitFor();
+  return labels;
+}
+
+describe('menus and pages by what a user may use', () => {
+  step('every demo login\'s menu: the hotline centre\'s desks only for the centre (and the admin)', async () => {
+    const menus: Record<string, string[]> = {};
+    for (const { username } of demoLogins) menus[username] = await menuOf(username);
+    assert.deepEqual(Object.keys(menus).sort(), Object.keys(expected).sort());
+    for (const officer of ['ga_officer', 'yc_officer'])
+      assert.deepEqual(centreDesks.filter((d) => menus[officer]!.includes(d)), [], `${officer} sees no centre desk`);
+    assert.deepEqual(centreDesks.filter((d) => !menus.hotline!.includes(d)), [], 'the centre sees its desks');
+    assert.deepEqual(menus, expected);
+  });
+
+  step('a department officer opening the intake desk by its address sees 无权访问, with a way back', async () => {
+    const { page } = suite;
+    await page.goto(`${suite.base}/`);
+    await suite.login('ga_officer', demoPassword);
+    await page.goto(`${suite.base}/hotline-intake`);
+    await page.getByTestId('no-access').getByText('无权访问').waitFor();
+    assert.equal(await page.getByLabel('诉求内容').count(), 0, 'the intake form is not shown');
+    await shot('01-no-access');
+    await page.getByTestId('no-access').getByRole('button', { name: '返回首页' }).click();
+    await page.waitForURL((url) => url.pathname !== '/hotline-intake');
+    await page.getByTestId('no-access').waitFor({ state: 'detached' });
+  });
+});
