@@ -6,7 +6,7 @@
 import { assertCan, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { readStamps, stampedCache, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { appendToLedger } from '../kernel/ledger/index.ts';
+import { ledgerQueueSql } from '../kernel/ledger/index.ts';
 import { activeCategoriesIn, hotlineConfig, type Category, type HotlineConfig } from './catalogue.ts';
 import {
   crossValidate, fromJSON, suggestUrgency, trainClassifier, zhExamples,
@@ -54,11 +54,14 @@ async function trainModel(tx: Queryable, actor: Actor, now: Date): Promise<Train
   const examples = [...zhExamples(), ...stored];
   const classifier = trainClassifier(examples);
   const { accuracy } = crossValidate(examples, { folds: FOLDS });
+  // One statement with its ledger entry: the first intake may train the first model outside a transaction.
+  const params: unknown[] = [JSON.stringify(classifier.toJSON()), now, examples.length, accuracy];
+  const ledger = ledgerQueueSql([{ actor, action: 'hotline.classifier.retrained', object: { type: 'hotline-classifier', idSql: 'model.id' }, at: now,
+    payload: { examples: examples.length, stored: stored.length, accuracy } }], params, 'model');
   const { rows: [row] } = await tx.query<{ id: number }>(
-    `INSERT INTO hotline_classifier_models (model, trained_at, example_count, accuracy) VALUES ($1, $2, $3, $4) RETURNING id::int`,
-    [JSON.stringify(classifier.toJSON()), now, examples.length, accuracy]);
-  await appendToLedger(tx, { actor, action: 'hotline.classifier.retrained', object: { type: 'hotline-classifier', id: row!.id }, at: now,
-    payload: { examples: examples.length, stored: stored.length, accuracy } });
+    `WITH model AS (INSERT INTO hotline_classifier_models (model, trained_at, example_count, accuracy) VALUES ($1, $2, $3, $4) RETURNING id),
+     ledger AS (${ledger})
+     SELECT id::int FROM model`, params);
   return { id: row!.id, trainedAt: now, examples: examples.length, accuracy, classifier };
 }
 
@@ -82,11 +85,15 @@ export async function suggestForText(ctx: Ctx, input: { text: string }): Promise
   return suggestClassification(ctx.tx, text, ctx.now);
 }
 
-/** Keeps an operator's correction (纠正) as a labelled example for the next retraining. */
-export async function keepCorrection(ctx: Ctx, correction: { text: string; label: string; ticketId: number }): Promise<void> {
-  await ctx.tx.query(
-    `INSERT INTO hotline_classifier_examples (text, label, source, ticket_id, created_at) VALUES ($1, $2, 'operator', $3, $4)`,
-    [correction.text, correction.label, correction.ticketId, ctx.now]);
+/**
+ * The statement that keeps an operator's correction (纠正) as a labelled example for the next retraining,
+ * its values appended to `params`, for the ticket written by the CTE `from` of the same statement.
+ */
+export function correctionSql(correction: { text: string; label: string; at: Date }, params: unknown[], from: string): string {
+  params.push(correction.text, correction.label, correction.at);
+  const n = params.length;
+  return `INSERT INTO hotline_classifier_examples (text, label, source, ticket_id, created_at)
+     SELECT $${n - 2}::text, $${n - 1}::text, 'operator', id, $${n}::timestamptz FROM ${from}`;
 }
 
 /** Retrains the classifier from every example (the centre or a platform admin); the new model is in use at once. */

@@ -94,9 +94,11 @@ export async function hotlineRoutes(app: App) {
       }, { additionalProperties: false }) },
   }, async (req, reply) => {
     reply.code(201);
+    // A plain intake writes in one statement (createTicketWith); photos and a knowledge answer need a transaction.
+    const plain = req.body.photoIds === undefined && req.body.knowledgeId === undefined;
     return runCommand(req, async (ctx, input: typeof req.body) => ({ ...(await intakeWithExtras(ctx, input)), centre: await isCentre(ctx.tx, ctx.actor) }),
       req.body, (r, viewer) => ({ ...presentTicket(r.ticket, viewer, { centre: r.centre }), routedDepartmentId: r.routedDepartmentId,
-        duplicates: r.duplicates.map(presentDuplicate) }));
+        duplicates: r.duplicates.map(presentDuplicate) }), { oneStatement: plain });
   });
 
   app.get('/suggest', {

@@ -7,9 +7,9 @@ import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
 import { checkMobile } from '../kernel/checks/index.ts';
 import { prepared, readStamps, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { appendToLedger } from '../kernel/ledger/index.ts';
+import { appendToLedger, ledgerQueueSql } from '../kernel/ledger/index.ts';
 import { hotlineConfig, requireCategoryIn, routeTicket, timeLimitIn, type HotlineConfig } from './catalogue.ts';
-import { currentClassifier, keepCorrection, suggestWith } from './classification.ts';
+import { correctionSql, currentClassifier, suggestWith } from './classification.ts';
 import { EMERGENCY_NUMBERS, type Emergency } from './classifier/index.ts';
 import { placeAt } from './place.ts';
 import { coHandlersOf, coReplyStates, isCoHandler, type CoHandler } from './cohandling.ts';
@@ -202,8 +202,21 @@ export async function createTicketWith<R = unknown>(ctx: Ctx, input: CreateTicke
     emergencyKind, emergencyKind && EMERGENCY_NUMBERS[emergencyKind], suggestion.category?.id ?? null,
     suggestion.category ? suggestion.confidence : null, corrected, actor.kind, actor.id, actor.name];
   const read = alongside?.({ categoryId: category.id, lon: input.lon ?? null, lat: input.lat ?? null }, config, params);
-  // One statement: the id, the number made from it (received day + id), the row, its first history event,
-  // the row as read back and the read alongside.
+  // 纠正: staff choosing another category than the suggestion teach the next model; citizens' picks are not kept.
+  const correction = corrected && actor.kind === 'staff'
+    ? `, correction AS (${correctionSql({ text: description, label: category.code, at: now }, params, 'created')})` : '';
+  const ticketObject = { type: 'ticket', idSql: 'created.number' };
+  const ledger = ledgerQueueSql([
+    { actor, action: 'hotline.ticket.received', object: ticketObject, at: now,
+      // The caller's name and phone are hashed into the entry, never stored in it.
+      payload: { ...input, description, divisionCode, gridCode, callerName, callerPhone } },
+    { actor, action: 'hotline.ticket.classified', object: ticketObject, at: now,
+      payload: { label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
+        corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } },
+  ], params, 'created');
+  // One statement, so atomic inside a transaction or not: the id, the number made from it (received day +
+  // id), the row, its first history event, its ledger entries, the correction if any, the row as read back
+  // and the read alongside.
   const { rows: [row] } = await tx.query<Ticket & { alongside: R[] | null }>(prepared(
     `WITH n AS (SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id),
      created AS (
@@ -217,21 +230,11 @@ export async function createTicketWith<R = unknown>(ctx: Ctx, input: CreateTicke
        RETURNING *),
      event AS (
        INSERT INTO hotline_ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state)
-       SELECT id, $18, $27, $28, $29, 'hotline.ticket.received', NULL, 'received' FROM created)
+       SELECT id, $18, $27, $28, $29, 'hotline.ticket.received', NULL, 'received' FROM created),
+     ledger AS (${ledger})${correction}
      SELECT ${ticketColumns}, ${read ? `(SELECT json_agg(a) FROM (${read}) a)` : 'NULL'} AS alongside
        FROM created t JOIN hotline_categories c ON c.id = t.category_id`, params));
   const { alongside: found, ...ticket } = row!;
-  const { id, number } = ticket;
-  // 纠正: staff choosing another category than the suggestion teach the next model; citizens' picks are not kept.
-  if (corrected && actor.kind === 'staff') await keepCorrection(ctx, { text: description, label: category.code, ticketId: id });
-  await appendToLedger(tx, [
-    { actor, action: 'hotline.ticket.received', object: { type: 'ticket', id: number }, at: now,
-      // The caller's name and phone are hashed into the entry, never stored in it.
-      payload: { ...input, description, divisionCode, gridCode, callerName, callerPhone } },
-    { actor, action: 'hotline.ticket.classified', object: { type: 'ticket', id: number }, at: now,
-      payload: { ticket: number, label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
-        corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } },
-  ]);
   return { ticket, alongside: found ?? [], config };
 }
 

@@ -41,6 +41,19 @@ export function prepared(text: string, values: unknown[]): pg.QueryConfig {
 }
 const preparedNames = new Map<string, string>();
 
+/**
+ * Runs `fn` on a pooled connection outside a transaction, each statement committing by itself: for a
+ * command whose writes are all in one statement (atomic on its own), which then saves BEGIN and COMMIT.
+ */
+export async function withConnection<T>(db: Db, fn: (client: Tx) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    return await fn(client);
+  } finally {
+    client.release();
+  }
+}
+
 /** Runs `fn` in one transaction: commit on return, roll back on throw. */
 export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await db.connect();

@@ -5,7 +5,7 @@ import Fastify, {
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor, Ctx } from '../auth/actor.ts';
-import { withTransaction, type Db } from '../db/index.ts';
+import { withConnection, withTransaction, type Db } from '../db/index.ts';
 import { DomainError } from '../errors.ts';
 import { languageOf, titleOf } from './messages.ts';
 
@@ -117,15 +117,18 @@ export function createHttp(opts: HttpOptions): App {
 
 /**
  * Runs one command for a request: one transaction, the caller as actor, the present time. The route
- * stays one line; the command does its own permission checks.
+ * stays one line; the command does its own permission checks. A command that writes all it writes in one
+ * statement may say so (`oneStatement`) and run without BEGIN and COMMIT.
  */
 export async function runCommand<I, R, P = R>(
   req: FastifyRequest,
   command: (ctx: Ctx, input: I) => Promise<R>,
   input: I,
   present?: (result: R, viewer: Actor) => P,
+  opts: { oneStatement?: boolean } = {},
 ): Promise<P> {
   const db = req.server.db;
-  const result = await withTransaction(db, (tx) => command({ tx, actor: req.actor, now: new Date() }, input));
+  const now = new Date();
+  const result = await (opts.oneStatement ? withConnection : withTransaction)(db, (tx) => command({ tx, actor: req.actor, now }, input));
   return present ? present(result, req.actor) : (result as unknown as P);
 }

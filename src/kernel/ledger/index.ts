@@ -29,16 +29,37 @@ export const payloadHash = (payload: unknown) => crypto.createHash('sha256').upd
  * sequencer gives each an index a moment later.
  */
 export async function appendToLedger(tx: Queryable, entries: LedgerEntryInput | readonly LedgerEntryInput[]): Promise<void> {
-  const list: readonly LedgerEntryInput[] = Array.isArray(entries) ? entries : [entries as LedgerEntryInput];
   const params: unknown[] = [];
-  const rows = list.map((entry) => {
-    params.push(entry.actor.kind, entry.actor.id, entry.action, entry.object?.type ?? null,
-      entry.object === undefined ? null : String(entry.object.id), entry.purpose ?? null, payloadHash(entry.payload), entry.at ?? new Date());
-    return `(${Array.from({ length: 8 }, (_, i) => `$${params.length - 7 + i}`).join(', ')})`;
+  await tx.query(prepared(ledgerQueueSql(Array.isArray(entries) ? entries : [entries as LedgerEntryInput], params), params));
+}
+
+/** An entry's object named by an SQL expression over the rows of the statement that writes the change. */
+export interface LedgerObjectSql {
+  type: string;
+  idSql: string;
+}
+
+/**
+ * The statement that queues `entries`, its values appended to `params`, for a command that writes its
+ * change and the change's ledger entries in one statement (a data-modifying CTE), so that they commit
+ * together even outside a transaction. With `from` (the CTE of the rows written), one entry is queued per
+ * row and an object id may be an expression over that row, e.g. a number the insert made.
+ */
+export function ledgerQueueSql(entries: readonly (Omit<LedgerEntryInput, 'object'> & { object?: LedgerEntryInput['object'] | LedgerObjectSql })[],
+  params: unknown[], from?: string): string {
+  const value = (v: unknown, type: string) => {
+    params.push(v);
+    return `$${params.length}::${type}`;
+  };
+  const rows = entries.map((entry) => {
+    const object = entry.object;
+    const objectId = object === undefined ? 'NULL::text' : 'idSql' in object ? `(${object.idSql})::text` : value(String(object.id), 'text');
+    const columns = [value(entry.actor.kind, 'text'), value(entry.actor.id, 'text'), value(entry.action, 'text'), value(object?.type ?? null, 'text'),
+      objectId, value(entry.purpose ?? null, 'text'), value(payloadHash(entry.payload), 'bytea'), value(entry.at ?? new Date(), 'timestamptz')];
+    return from ? `SELECT ${columns.join(', ')} FROM ${from}` : `(${columns.join(', ')})`;
   });
-  await tx.query(prepared(
-    `INSERT INTO ledger_queue (actor_kind, actor_id, action, object_type, object_id, purpose, payload_hash, recorded_at)
-     VALUES ${rows.join(', ')}`, params));
+  return `INSERT INTO ledger_queue (actor_kind, actor_id, action, object_type, object_id, purpose, payload_hash, recorded_at)
+     ${from ? rows.join(' UNION ALL ') : `VALUES ${rows.join(', ')}`}`;
 }
 
 export { ledgerActionLabels, registerLedgerActions, type ActionLabels } from './actions.ts';
