@@ -37,6 +37,7 @@ export const hotlineMessages = {
 
 export const hotlineLedgerActions = {
   'hotline.ticket.received': { zh: '受理', en: 'Ticket received' },
+  // Entries written before the classification went into the intake's own entry.
   'hotline.ticket.classified': { zh: '工单分类', en: 'Ticket classified' },
   'hotline.ticket.dispatched': { zh: '派单', en: 'Ticket dispatched' },
   'hotline.ticket.accepted': { zh: '签收', en: 'Ticket accepted' },

@@ -132,7 +132,7 @@ const centreChannels: readonly Channel[] = ['phone', 'mayor-mailbox', 'wechat'];
  * are typed in by the centre; the web, the app and Open311 are filed by citizens and systems themselves.
  * The classifier reads the description: its category is used when none is given, and an operator's
  * different choice is kept as a correction to retrain on; its urgency applies unless one is given, and an
- * emergency is flagged with the number to transfer to. The classification is a ledger entry of its own.
+ * emergency is flagged with the number to transfer to. The classification is hashed into the intake's ledger entry.
  */
 export async function createTicket(ctx: Ctx, input: CreateTicket): Promise<Ticket> {
   return (await createTicketWith(ctx, input)).ticket;
@@ -206,14 +206,13 @@ export async function createTicketWith<R = unknown>(ctx: Ctx, input: CreateTicke
   const correction = corrected && actor.kind === 'staff'
     ? `, correction AS (${correctionSql({ text: description, label: category.code, at: now }, params, 'created')})` : '';
   const ticketObject = { type: 'ticket', idSql: 'created.number' };
-  const ledger = ledgerQueueSql([
-    { actor, action: 'hotline.ticket.received', object: ticketObject, at: now,
-      // The caller's name and phone are hashed into the entry, never stored in it.
-      payload: { ...input, description, divisionCode, gridCode, callerName, callerPhone } },
-    { actor, action: 'hotline.ticket.classified', object: ticketObject, at: now,
-      payload: { label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
-        corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } },
-  ], params, 'created');
+  // One entry per intake: what was reported and how it was classified (the suggestion, whether the operator
+  // chose another category, the urgency and any emergency transfer); fewer entries for the sequencer to sign.
+  const ledger = ledgerQueueSql([{ actor, action: 'hotline.ticket.received', object: { type: 'ticket', idSql: 'created.number' }, at: now,
+    // The caller's name and phone are hashed into the entry, never stored in it.
+    payload: { ...input, description, divisionCode, gridCode, callerName, callerPhone,
+      classification: { label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
+        corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } } }], params, 'created');
   // One statement, so atomic inside a transaction or not: the id, the number made from it (received day +
   // id), the row, its first history event, its ledger entries, the correction if any, the row as read back
   // and the read alongside.

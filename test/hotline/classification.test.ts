@@ -34,14 +34,14 @@ test('texts written apart from the examples get their category, with its path an
 });
 
 test('intake without a category files the ticket under the suggestion and records the classification', async () => {
-  const before = await ledgerCount(t.db, 'hotline.ticket.classified');
+  const before = await ledgerCount(t.db, 'hotline.ticket.received');
   const { ticket, routedDepartmentId } = await run(t.db, t.city.actors.operator, intakeTicket,
     ticketInput({ categoryCode: undefined, description: '小区垃圾站三天没人来拉，臭气熏天' }));
   assert.deepEqual([ticket.categoryCode, ticket.suggestedCategoryCode, ticket.categoryCorrected], ['CG-SRHW-LJQY', 'CG-SRHW-LJQY', false]);
   assert.ok(ticket.suggestionConfidence! > 0.5);
   assert.deepEqual([ticket.urgency, ticket.emergency, ticket.transferTo], ['normal', false, null]);
   assert.equal(routedDepartmentId, t.city.gaUrban, 'the suggested category is routed like a chosen one');
-  assert.equal(await ledgerCount(t.db, 'hotline.ticket.classified'), before + 1);
+  assert.equal(await ledgerCount(t.db, 'hotline.ticket.received'), before + 1, 'one entry, the classification in its payload');
   assert.deepEqual(await operatorExamples(), [], 'taking the suggestion is no correction');
 });
 
