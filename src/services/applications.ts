@@ -5,7 +5,7 @@
  * and a ledger entry, written in the command's transaction.
  */
 import type { Actor, Ctx } from '../kernel/auth/index.ts';
-import { assertCan } from '../kernel/auth/index.ts';
+import { assertCan, getUser } from '../kernel/auth/index.ts';
 import { chinaDay, loadCalendar, type Pause, type WorkCalendar } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
@@ -156,16 +156,15 @@ export async function startApplication(ctx: Ctx, input: StartApplication): Promi
   const item = await getItem(ctx.tx, input.itemId);
   if (!item.online || item.formSchema === null)
     throw new DomainError('services.item.not-online', { field: 'itemId', status: 409 }, 'this item is not applied for online');
-  const { rows: [applicant] } = await ctx.tx.query<{ id: number; name: string; idNumber: string | null }>(
-    'SELECT id, display_name AS name, id_number AS "idNumber" FROM users WHERE id = $1', [Number(ctx.actor.id)]);
+  const applicant = await getUser(ctx.tx, Number(ctx.actor.id));
   if (!applicant) throw new DomainError('unauthenticated', { status: 401 });
   const { rows: [draft] } = await ctx.tx.query<Application>(
     `INSERT INTO services_applications AS a (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
        state, form, statutory_days, committed_days, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $11) RETURNING ${applicationColumns}`,
-    [item.id, applicant.id, applicant.name, applicant.idNumber, input.channel ?? 'web', item.departmentId, item.divisionCode,
+    [item.id, applicant.id, applicant.display_name, applicant.id_number, input.channel ?? 'web', item.departmentId, item.divisionCode,
       JSON.stringify(input.form ?? {}), item.statutoryDays, item.committedDays, ctx.now]);
-  const prefill = await prefillForm(ctx, item, applicant.idNumber, draft!.id);
+  const prefill = await prefillForm(ctx, item, applicant.id_number, draft!.id);
   if (prefill.fields.length > 0) {
     draft!.form = { ...prefill.values, ...input.form };
     draft!.prefilled = prefill.fields;

@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { SDJwtVcInstance, type SdJwtVcPayload } from '@sd-jwt/sd-jwt-vc';
 import type { DisclosureFrame, PresentationFrame } from '@sd-jwt/types';
-import { assertCan, systemActor, type Actor, type Ctx } from '../../kernel/auth/index.ts';
+import { assertCan, getUser, systemActor, type Actor, type Ctx } from '../../kernel/auth/index.ts';
 import { chinaDay } from '../../kernel/calendar/index.ts';
 import { checkResidentId, residentIdFacts } from '../../kernel/checks/index.ts';
 import type { Queryable } from '../../kernel/db/index.ts';
@@ -139,8 +139,7 @@ export async function issueCredential(tx: Queryable, input: IssueCredential): Pr
   const spec = credentialTypeOf(input.type);
   if (input.validUntil && input.validUntil.getTime() <= now.getTime())
     throw new DomainError('credentials.valid-until-past', { field: 'validUntil' });
-  const holderRow = (await tx.query<{ kind: string }>('SELECT kind FROM users WHERE id = $1', [input.holderUserId])).rows[0];
-  if (!holderRow) throw new DomainError('credentials.holder-unknown', { field: 'holderUserId', holderUserId: input.holderUserId });
+  if (!(await getUser(tx, input.holderUserId))) throw new DomainError('credentials.holder-unknown', { field: 'holderUserId', holderUserId: input.holderUserId });
   const claims = credentialClaims(input.type, input.subject, input.claims, now);
   const issuer = await ensureIssuer(tx, input.issuerDepartmentId);
   const key = await signingKey(tx, issuer.departmentId);
