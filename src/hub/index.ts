@@ -18,7 +18,7 @@ export { loadHubDemo, removeHubDemo, type HubDemoSummary } from './demo.ts';
 // Exchange (共享申请, 授权, 网关, 核验, 存证)
 export {
   askPredicate, callResource, performAsk, performCall, gatewayCaller, settleOutcome,
-  type AskAnswer, type AskInput, type CallAnswer, type CallInput, type Caller, type InProcessCall, type Outcome,
+  type AskAnswer, type AskInput, type CallAnswer, type CallInput, type Caller, type Outcome,
 } from './exchange/gateway.ts';
 export { EvidenceWriter, verifyEvidence, writeEvidence, type EvidenceRecord } from './exchange/evidence.ts';
 export { activeGrant, issueGrant, revokeGrant, type Grant, type GrantTerms } from './exchange/grants.ts';

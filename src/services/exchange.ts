@@ -5,19 +5,48 @@
  * that the citizen sees in "who used my data". A condition is asked as a yes/no question; its value is
  * never collected.
  */
-import type { Ctx } from '../kernel/auth/index.ts';
+import { systemActor, type Ctx } from '../kernel/auth/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { askPredicate, callResource, createSystem, decideRequest, submitRequest } from '../hub/index.ts';
+import {
+  activeGrant, createSystem, decideRequest, findPredicate, findPublishedResource, listSystems, performAsk, performCall, settleOutcome,
+  submitRequest, writeEvidence, type Caller, type Outcome,
+} from '../hub/index.ts';
 import type { ServiceItem } from './items.ts';
+
+const lookup = systemActor('services');
+// Systems change rarely; like the hub's own caches, a list a few seconds old is good enough.
+let systemsCache: { until: number; systems: ReturnType<typeof listSystems> } | null = null;
+function allSystems(ctx: Ctx): ReturnType<typeof listSystems> {
+  if (!systemsCache || systemsCache.until < Date.now()) {
+    const systems = listSystems(ctx.tx, lookup);
+    systemsCache = { until: Date.now() + 5_000, systems };
+    systems.catch(() => { systemsCache = null; });
+  }
+  return systemsCache.systems;
+}
+
+/**
+ * The system through which the item's department reads: the first of its systems holding a valid grant on
+ * the resource (or predicate), else its first system, so that a refusal is evidenced against it. Null when
+ * the department has no system at all.
+ */
+async function departmentCaller(ctx: Ctx, departmentId: number, resourceId: number, predicateId: number | null): Promise<Caller | null> {
+  const systems = (await allSystems(ctx)).filter((s) => s.departmentId === departmentId);
+  for (const system of systems) {
+    const granted = await activeGrant(ctx.tx, system.id, resourceId, predicateId, ctx.now).then(() => true, () => false);
+    if (granted) return { system, actor: ctx.actor };
+  }
+  return systems[0] ? { system: systems[0], actor: ctx.actor } : null;
+}
+
+/** Writes the evidence of one exchange on the command's transaction, then gives its answer or its refusal. */
+async function settled<T>(ctx: Ctx, outcome: Outcome<T>): Promise<T> {
+  await writeEvidence(ctx.tx, [{ record: outcome.evidence, actor: ctx.actor }]);
+  return settleOutcome(outcome);
+}
 
 const purposeOf = (item: ServiceItem) => `${item.name}（${item.code}）`;
 const caseOf = (applicationId: number) => `application:${applicationId}`;
-
-/** The hub's answer, or null when the hub refused (no system, no grant, no such resource): the refusal is on record. */
-const unlessRefused = <T>(answer: Promise<T>): Promise<T | null> => answer.catch((error: unknown) => {
-  if (error instanceof DomainError) return null;
-  throw error;
-});
 
 /**
  * Values for the form fields the item maps to hub resources, read for the applicant (`subject`, their
@@ -30,9 +59,16 @@ export async function prefillForm(ctx: Ctx, item: ServiceItem, subject: string |
   const byResource = new Map<string, typeof item.prefill>();
   for (const rule of item.prefill) byResource.set(rule.resource, [...(byResource.get(rule.resource) ?? []), rule]);
   for (const [code, rules] of byResource) {
-    const answer = await unlessRefused(callResource(ctx, {
+    const resource = await findPublishedResource(ctx.tx, code);
+    const caller = resource && await departmentCaller(ctx, item.departmentId, resource.id, null);
+    if (!caller) continue;
+    const outcome = await performCall(ctx.tx, caller, {
       resource: code, subject, purpose: purposeOf(item), caseId: caseOf(applicationId), fields: [...new Set(rules.map((r) => r.resourceField))],
-    }, { forDepartment: item.departmentId }));
+    }, ctx.now);
+    const answer = await settled(ctx, outcome).catch((error: unknown) => {
+      if (error instanceof DomainError) return null;
+      throw error;
+    });
     const row = answer?.data[0];
     if (!row) continue;
     for (const rule of rules) if (row[rule.resourceField] !== undefined && row[rule.resourceField] !== null) values[rule.field] = row[rule.resourceField];
@@ -49,10 +85,17 @@ export async function checkConditions(ctx: Ctx, item: ServiceItem, subject: stri
   for (const [index, condition] of item.conditions.entries()) {
     if (!condition.predicate) continue;
     const field = `conditions.${index}`;
-    const answer = subject && await unlessRefused(askPredicate(ctx, {
-      predicate: condition.predicate, subject, purpose: purposeOf(item), caseId: caseOf(applicationId),
-    }, { forDepartment: item.departmentId }));
-    if (!answer || answer.answer === 'unknown')
+    const predicate = await findPredicate(ctx.tx, condition.predicate);
+    const caller = subject && predicate && await departmentCaller(ctx, item.departmentId, predicate.resourceId, predicate.id);
+    if (!caller) throw new DomainError('services.condition-unknown', { status: 409, field, condition: condition.text }, condition.text);
+    const outcome = await performAsk(ctx.tx, caller, {
+      predicate: condition.predicate, subject: subject!, purpose: purposeOf(item), caseId: caseOf(applicationId),
+    }, ctx.now);
+    const answer = await settled(ctx, outcome).catch((error: unknown) => {
+      if (error instanceof DomainError) return null;
+      throw error;
+    });
+    if (answer === null || answer.answer === 'unknown')
       throw new DomainError('services.condition-unknown', { status: 409, field, condition: condition.text }, condition.text);
     if (answer.answer === false)
       throw new DomainError('services.condition-not-met', { status: 422, field, condition: condition.text }, `不符合申请条件：${condition.text}`);

@@ -73,17 +73,16 @@ export async function gatewayCaller(db: Queryable, actor: Actor): Promise<Caller
 }
 
 /**
- * For in-process callers: a token's system, or for an officer (or the department a module acts for) the
- * department's system that holds a grant on the resource (any of its systems otherwise, so that the refusal
- * is evidenced against it).
+ * For in-process callers: a token's system, or for an officer the department's system that holds a grant
+ * on the resource (any of its systems otherwise, so that the refusal is evidenced against it).
  */
-async function callerFor(db: Queryable, actor: Actor, resourceId: number | null, forDepartment?: number): Promise<Caller> {
-  if (forDepartment === undefined && actor.kind !== 'staff') return gatewayCaller(db, actor);
+async function callerFor(db: Queryable, actor: Actor, resourceId: number | null): Promise<Caller> {
+  if (actor.kind !== 'staff') return gatewayCaller(db, actor);
   const { rows } = await db.query<{ id: number }>(
     `SELECT s.id FROM hub_systems s
        LEFT JOIN hub_grants g ON g.consumer_system_id = s.id AND g.resource_id = $2 AND g.revoked_at IS NULL
-      WHERE s.department_id = $1 ORDER BY (g.id IS NULL), s.id LIMIT 1`, [forDepartment ?? actor.departmentId, resourceId]);
-  const system = rows[0] ? await systemCache.get(`system:${rows[0].id}`, () => findSystem(db, rows[0]!.id)) : null;
+      WHERE s.department_id = $1 ORDER BY (g.id IS NULL), s.id LIMIT 1`, [actor.departmentId, resourceId]);
+  const system = rows[0] ? await findSystem(db, rows[0].id) : null;
   if (!system) throw new DomainError('hub.no-system', { status: 403 }, 'the department has no system');
   return { system, actor };
 }
@@ -283,30 +282,22 @@ export function settleOutcome<T>(outcome: Outcome<T>): T {
 }
 
 /**
- * How another module calls in-process. `forDepartment`: the module acts for that department whoever the
- * actor is (一网通办 reads for the item's department on a citizen's application); the evidence names the actor.
- */
-export interface InProcessCall {
-  forDepartment?: number;
-}
-
-/**
  * Reads a resource for another module (prefill): the same checks and evidence as `POST /hub/v1/call`, for
- * the actor's system (a token's, or an officer's department's) or the `forDepartment`'s. Evidence goes on
- * `ctx.tx`, so it commits with the caller's command; a refusal throws, and rolls back with it.
+ * the actor's system (a token's, or an officer's department's). Evidence goes on `ctx.tx`, so it commits
+ * with the caller's command; a refusal throws, and rolls back with it.
  */
-export async function callResource(ctx: Ctx, input: CallInput, options: InProcessCall = {}): Promise<CallAnswer> {
+export async function callResource(ctx: Ctx, input: CallInput): Promise<CallAnswer> {
   const resource = await cachedResource(ctx.tx, input.resource);
-  const caller = await callerFor(ctx.tx, ctx.actor, resource?.id ?? null, options.forDepartment);
+  const caller = await callerFor(ctx.tx, ctx.actor, resource?.id ?? null);
   const outcome = await performCall(ctx.tx, caller, input, ctx.now);
   await writeEvidence(ctx.tx, [{ record: outcome.evidence, actor: ctx.actor }]);
   return settleOutcome(outcome);
 }
 
 /** Asks a predicate for another module (yes/no conditions), as `GET /hub/v1/ask` does; evidence on `ctx.tx`. */
-export async function askPredicate(ctx: Ctx, input: AskInput, options: InProcessCall = {}): Promise<AskAnswer> {
+export async function askPredicate(ctx: Ctx, input: AskInput): Promise<AskAnswer> {
   const predicate = await findPredicate(ctx.tx, input.predicate);
-  const caller = await callerFor(ctx.tx, ctx.actor, predicate?.resourceId ?? null, options.forDepartment);
+  const caller = await callerFor(ctx.tx, ctx.actor, predicate?.resourceId ?? null);
   const outcome = await performAsk(ctx.tx, caller, input, ctx.now);
   await writeEvidence(ctx.tx, [{ record: outcome.evidence, actor: ctx.actor }]);
   return settleOutcome(outcome);
