@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { StatusList } from '@sd-jwt/jwt-status-list';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { credentialTypes, signCredential, verifyWith, type TrustSource } from '../src/services/credentials/index.ts';
-import { es256Signer, hasher } from '../src/services/credentials/sdjwt.ts';
+import { es256Signer, hasher, newP256KeyPair } from '../src/services/credentials/sdjwt.ts';
 import { report } from './_report.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
@@ -58,7 +58,7 @@ async function measure(name: string, run: (i: number) => Promise<unknown>, extra
   });
 }
 
-const someHolder = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+const someHolder = newP256KeyPair().publicJwk;
 for (let i = 0; i < 200; i++) await issueTo(someHolder); // warm-up
 await measure('credentials.issue', () => issueTo(someHolder), { claims: 15, disclosures: 15 });
 
@@ -67,8 +67,8 @@ await measure('credentials.issue', () => issueTo(someHolder), { claims: 15, disc
 async function presentAll(frame: object): Promise<string[]> {
   const presentations: string[] = [];
   for (let i = 0; i < poolSize; i++) {
-    const holder = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const credential = await issueTo(holder.publicKey.export({ format: 'jwk' }));
+    const holder = newP256KeyPair();
+    const credential = await issueTo(holder.publicJwk);
     const kb = { payload: { iat: Math.floor(Date.now() / 1000), aud: audience, nonce: crypto.randomBytes(16).toString('base64url') } };
     presentations.push(await new SDJwtVcInstance({ hasher, kbSigner: es256Signer(holder.privateKey), kbSignAlg: 'ES256' }).present(credential, frame as never, { kb }));
   }

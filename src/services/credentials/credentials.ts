@@ -13,7 +13,7 @@ import { DomainError, notFound } from '../../kernel/errors.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
 import { ensureIssuer, openPrivateKey, publicBaseUrl, sealPrivateKey, signingKey, type SigningKey } from './issuers.ts';
 import { assertIssuerStaff, credentialActions, registerScope } from './policy.ts';
-import { es256Signer, hasher, saltGenerator, signAlg } from './sdjwt.ts';
+import { es256Signer, hasher, newP256KeyPair, saltGenerator, signAlg } from './sdjwt.ts';
 import { allocateStatus, bumpStatusList, statusListUri } from './status.ts';
 import { ageThresholds, credentialTypeOf, type CredentialType } from './types.ts';
 
@@ -145,10 +145,10 @@ export async function issueCredential(tx: Queryable, input: IssueCredential): Pr
   const key = await signingKey(tx, issuer.departmentId);
   const status = await allocateStatus(tx, issuer.departmentId);
   // One holder key per credential, so that presentations of two credentials share no key.
-  const holder = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const holder = newP256KeyPair();
   const sdJwt = await signCredential(key, {
     iss: issuer.issuer, vct: spec.vct, issuedAt: now, validUntil: input.validUntil, status: { idx: status.index, uri: status.uri },
-    holderKey: holder.publicKey.export({ format: 'jwk' }), claims,
+    holderKey: holder.publicJwk, claims,
   });
   const id = crypto.randomUUID();
   await tx.query(
