@@ -1,7 +1,8 @@
 // 一网通办 on the real platform (demo city 广安市 with the hub's 100,000 people, sequencer running):
 // (1) a citizen submits applications through the HTTP API in one request each: the form prefilled by a
 //     hub read with its evidence, checked against the item's JSON Schema, receipt number, working-day
-//     deadlines, history row and ledger entry, all in one transaction;
+//     deadlines, history row and ledger entry, all in one transaction; besides the rate, the CPU the platform
+//     and its PostgreSQL spent per submission;
 // (2) a 不来即享 policy evaluated over every person of the hub's people register (年满80周岁).
 import fs from 'node:fs';
 import autocannon from 'autocannon';
@@ -11,6 +12,29 @@ import { startPlatform } from './_platform.ts';
 const connections = 16;
 const seconds = 10;
 const itemName = '困难残疾人生活补贴';
+
+/**
+ * CPU seconds used so far by a process and its descendants alive now (the platform and its PostgreSQL
+ * backends), from /proc; null where there is no /proc. On a shared machine the rate depends on what else
+ * runs, the CPU per submission much less.
+ */
+function cpuOfTree(pid: number): number | null {
+  if (!fs.existsSync(`/proc/${pid}/stat`)) return null;
+  const stats = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+    try {
+      const fields = fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return [{ pid: Number(d), parent: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / 100 }];
+    } catch {
+      return []; // ended meanwhile
+    }
+  });
+  const inTree = new Set([pid]);
+  for (let size = 0; size !== inTree.size;) {
+    size = inTree.size;
+    for (const s of stats) if (inTree.has(s.parent)) inTree.add(s.pid);
+  }
+  return stats.filter((s) => inTree.has(s.pid)).reduce((sum, s) => sum + s.seconds, 0);
+}
 
 fs.rmSync(new URL('../data/bench-services', import.meta.url), { recursive: true, force: true });
 const platform = await startPlatform('bench-services', 3992, 54352);
@@ -31,11 +55,15 @@ try {
       onResponse: (status, text) => { if (status !== 201 && firstError === null) firstError = `${status} ${text}`; } }],
   });
   await run(2); // connections, plans, the compiled form schema
+  const cpuBefore = cpuOfTree(platform.child.pid!);
   const result = await run(seconds);
+  const cpuAfter = cpuOfTree(platform.child.pid!);
   const extra = { connections, seconds };
   report('services.submit.applications_per_second', result['2xx'] / seconds, 'applications/s', { ...extra, target: '>= 300' });
   report('services.submit.latency_p50', result.latency.p50, 'ms', extra);
   report('services.submit.latency_p99', result.latency.p99, 'ms', { ...extra, target: '< 100' });
+  if (cpuBefore !== null && cpuAfter !== null)
+    report('services.submit.cpu_per_application', (cpuAfter - cpuBefore) * 1000 / result['2xx'], 'ms', { ...extra, of: 'platform process and its PostgreSQL' });
   report('services.submit.non_2xx', result.non2xx + result.errors + result.timeouts, 'responses', { ...extra, target: '0', ...(firstError ? { first: firstError } : {}) });
   await evaluateOverAllPeople(platform.base, await platform.login('admin'), itemId);
 } catch (error) {

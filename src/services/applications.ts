@@ -5,14 +5,15 @@
  * and a ledger entry, written in the command's transaction.
  */
 import type { Actor, Ctx } from '../kernel/auth/index.ts';
-import { assertCan } from '../kernel/auth/index.ts';
+import { assertCan, getUser } from '../kernel/auth/index.ts';
 import { chinaDay, loadCalendar, type Pause, type WorkCalendar } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { checkConditions, prefillForm } from './exchange.ts';
 import { validateForm } from './forms.ts';
-import { getItem, type ServiceItem } from './items.ts';
+import { getItem, itemAsOf, type ServiceItem } from './items.ts';
+import type { ApplicationView } from './present.ts';
 import { applicationScope, assertApplicant, canReadApplication, servicesActions } from './policy.ts';
 
 export const applicationStates = ['draft', 'submitted', 'accepted', 'correction', 'approved', 'refused', 'rejected', 'finished'] as const;
@@ -112,29 +113,41 @@ export async function applicationHistory(db: Queryable, id: number): Promise<App
  * Records one step: the new state and fields, a history row and a ledger entry, all on the command's
  * transaction. Returns the application as it now is.
  */
-export async function recordStep(ctx: Ctx, app: Application, step: {
+export async function recordStep(ctx: Ctx, app: Application, step: NewStep): Promise<Application> {
+  return (await writeStep(ctx, app, step)).app;
+}
+
+interface NewStep {
   action: string;
   to: ApplicationState;
   stepKey?: string | null;
   note?: string | null;
   set?: Record<string, unknown>;
-}): Promise<Application> {
+}
+
+/** `recordStep`, also giving the history row written: the update and the row are one statement. */
+async function writeStep(ctx: Ctx, app: Application, step: NewStep): Promise<{ app: Application; step: ApplicationStep }> {
   const set = { state: step.to, updated_at: ctx.now, ...step.set };
   const columns = Object.keys(set);
-  const { rows: [updated] } = await ctx.tx.query<Application>(
-    `UPDATE services_applications a SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE a.id = $1
-     RETURNING ${applicationColumns}`,
-    [app.id, ...columns.map((c) => (jsonColumns.has(c) ? JSON.stringify(set[c as keyof typeof set]) : set[c as keyof typeof set]))]);
-  await ctx.tx.query(
-    `INSERT INTO services_application_steps (application_id, at, action, step_key, actor_id, actor_name, department_id, from_state, to_state, note)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [app.id, ctx.now, step.action, step.stepKey ?? null, `${ctx.actor.kind}:${ctx.actor.id}`, ctx.actor.name, ctx.actor.departmentId,
-      app.state, step.to, step.note ?? null]);
+  const values = columns.map((c) => (jsonColumns.has(c) ? JSON.stringify(set[c as keyof typeof set]) : set[c as keyof typeof set]));
+  const history = {
+    at: ctx.now, action: step.action, stepKey: step.stepKey ?? null, actorId: `${ctx.actor.kind}:${ctx.actor.id}`, actorName: ctx.actor.name,
+    fromState: app.state, toState: step.to, note: step.note ?? null,
+  };
+  const first = columns.length + 2;
+  const { rows: [updated] } = await ctx.tx.query<Application & { stepId: number }>(
+    `WITH a AS (UPDATE services_applications a SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE a.id = $1 RETURNING a.*),
+     s AS (INSERT INTO services_application_steps (application_id, at, action, step_key, actor_id, actor_name, department_id, from_state, to_state, note)
+           VALUES ($1, ${Array.from({ length: 9 }, (_, i) => `$${first + i}`).join(', ')}) RETURNING id)
+     SELECT ${applicationColumns}, s.id AS "stepId" FROM a, s`,
+    [app.id, ...values, history.at, history.action, history.stepKey, history.actorId, history.actorName, ctx.actor.departmentId,
+      history.fromState, history.toState, history.note]);
   await appendToLedger(ctx.tx, {
     actor: ctx.actor, action: step.action, object: { type: 'application', id: app.id },
     payload: { state: step.to, stepKey: step.stepKey ?? null, note: step.note ?? null }, at: ctx.now,
   });
-  return updated!;
+  const { stepId, ...row } = updated!;
+  return { app: row, step: { id: stepId, ...history } };
 }
 
 const jsonColumns = new Set(['form', 'pauses']);
@@ -149,29 +162,42 @@ export interface StartApplication {
 
 /**
  * Opens an application for the logged-in citizen: a draft whose form is prefilled from the hub for the
- * purpose of this item. Given `submit`, it is submitted in the same transaction.
+ * purpose of this item. Given `submit`, it is submitted in the same transaction. Returns it as its applicant
+ * sees it: nothing is uploaded or rated yet, and the history is the step just recorded, if any.
  */
-export async function startApplication(ctx: Ctx, input: StartApplication): Promise<Application> {
+export async function startApplication(ctx: Ctx, input: StartApplication): Promise<ApplicationView> {
   assertCan(ctx.actor, servicesActions.apply);
-  const item = await getItem(ctx.tx, input.itemId);
-  if (!item.online || item.formSchema === null)
-    throw new DomainError('services.item.not-online', { field: 'itemId', status: 409 }, 'this item is not applied for online');
-  const { rows: [applicant] } = await ctx.tx.query<{ id: number; name: string; idNumber: string | null }>(
-    'SELECT id, display_name AS name, id_number AS "idNumber" FROM users WHERE id = $1', [Number(ctx.actor.id)]);
+  const applicant = await getUser(ctx.tx, Number(ctx.actor.id));
   if (!applicant) throw new DomainError('unauthenticated', { status: 401 });
-  const { rows: [draft] } = await ctx.tx.query<Application>(
-    `INSERT INTO services_applications AS a (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
-       state, form, statutory_days, committed_days, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, $11) RETURNING ${applicationColumns}`,
-    [item.id, applicant.id, applicant.name, applicant.idNumber, input.channel ?? 'web', item.departmentId, item.divisionCode,
-      JSON.stringify(input.form ?? {}), item.statutoryDays, item.committedDays, ctx.now]);
-  const prefill = await prefillForm(ctx, item, applicant.idNumber, draft!.id);
-  if (prefill.fields.length > 0) {
-    draft!.form = { ...prefill.values, ...input.form };
-    draft!.prefilled = prefill.fields;
-    await ctx.tx.query('UPDATE services_applications SET form = $2, prefilled = $3 WHERE id = $1', [draft!.id, JSON.stringify(draft!.form), prefill.fields]);
+  // One statement writes the draft from the item's row as it is now and reads the item's stamp, so that the
+  // item itself can come from the cache.
+  const { rows: [opened] } = await ctx.tx.query<Application & { itemRevision: string; itemDepartmentCode: string; itemDepartmentName: string }>(
+    `WITH i AS (SELECT i.id, i.revision, d.code, d.name, i.department_id, i.division_code, i.statutory_days, i.committed_days,
+                       i.online AND i.form_schema IS NOT NULL AS open
+                  FROM services_items i JOIN departments d ON d.id = i.department_id WHERE i.id = $1),
+     a AS (INSERT INTO services_applications (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
+             state, form, statutory_days, committed_days, created_at, updated_at)
+           SELECT i.id, $2::bigint, $3::text, $4::text, $5::text, i.department_id, i.division_code, 'draft', $6::jsonb, i.statutory_days,
+                  i.committed_days, $7::timestamptz, $7::timestamptz
+             FROM i WHERE i.open RETURNING *)
+     SELECT i.revision AS "itemRevision", i.code AS "itemDepartmentCode", i.name AS "itemDepartmentName", ${applicationColumns}
+       FROM i LEFT JOIN a ON true`,
+    [input.itemId, applicant.id, applicant.display_name, applicant.id_number, input.channel ?? 'web', JSON.stringify(input.form ?? {}), ctx.now]);
+  if (!opened) throw notFound('services.item', input.itemId);
+  const { itemRevision, itemDepartmentCode, itemDepartmentName, ...draft } = opened;
+  if (draft.id === null)
+    throw new DomainError('services.item.not-online', { field: 'itemId', status: 409 }, 'this item is not applied for online');
+  const item = await itemAsOf(ctx.tx, { id: input.itemId, revision: itemRevision, departmentCode: itemDepartmentCode, departmentName: itemDepartmentName });
+  const prefill = await prefillForm(ctx, item, applicant.id_number, draft.id);
+  const filled = prefill.fields.length > 0 ? { ...draft, form: { ...prefill.values, ...input.form }, prefilled: prefill.fields } : draft;
+  const view = { item, materials: [], ratings: [] };
+  if (input.submit) {
+    const submitted = await submitLoaded(ctx, filled, item);
+    return { ...view, app: submitted.app, history: [submitted.step], elapsedDays: 0 };
   }
-  return input.submit ? submitLoaded(ctx, draft!, item) : draft!;
+  if (filled !== draft)
+    await ctx.tx.query('UPDATE services_applications SET form = $2, prefilled = $3 WHERE id = $1', [draft.id, JSON.stringify(filled.form), filled.prefilled]);
+  return { ...view, app: filled, history: [], elapsedDays: null };
 }
 
 /** Saves the form of a draft (or of an application waiting for corrections) as the applicant left it. */
@@ -257,17 +283,18 @@ export async function submitApplication(ctx: Ctx, input: { id: number; form?: Re
   const app = await lockApplication(ctx.tx, input.id);
   assertApplicant(ctx.actor, app);
   const item = await getItem(ctx.tx, app.itemId);
-  return submitLoaded(ctx, input.form ? { ...app, form: input.form } : app, item);
+  return (await submitLoaded(ctx, input.form ? { ...app, form: input.form } : app, item)).app;
 }
 
-async function submitLoaded(ctx: Ctx, app: Application, item: ServiceItem): Promise<Application> {
+async function submitLoaded(ctx: Ctx, app: Application, item: ServiceItem) {
   if (app.state !== 'draft') throw badState(app);
   await checkComplete(ctx.tx, app, item, app.form);
   await checkConditions(ctx, item, app.applicantIdNumber, app.id);
   const calendar = await loadCalendar(ctx.tx);
-  return recordStep(ctx, app, {
+  return writeStep(ctx, app, {
     action: 'services.application.submitted', to: 'submitted',
-    set: { form: app.form, receipt_number: receiptNumber(app, ctx.now), submitted_at: ctx.now, ...deadlines(calendar, ctx.now, app, []) },
+    set: { form: app.form, prefilled: app.prefilled, receipt_number: receiptNumber(app, ctx.now), submitted_at: ctx.now,
+      ...deadlines(calendar, ctx.now, app, []) },
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * Application forms are JSON Schema (draft 2020-12 subset that ajv knows), edited by an admin per item.
  * One ajv instance checks both that a schema is a schema and that a form meets it; compiled validators
- * are kept per schema text, since every submission of an item uses the same one.
+ * are kept per schema text (and per schema object), since every submission of an item uses the same one.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -11,15 +11,20 @@ const ajv = new Ajv({ allErrors: false, strict: false });
 addFormats.default(ajv);
 
 const compiled = new Map<string, ValidateFunction>();
+// The same schema object (a cached item's) finds its validator without serialising the schema again.
+const bySchema = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: object): ValidateFunction {
+  let validate = bySchema.get(schema);
+  if (validate) return validate;
   const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
+  validate = compiled.get(key);
   if (!validate) {
     validate = ajv.compile(schema);
     if (compiled.size > 500) compiled.clear();
     compiled.set(key, validate);
   }
+  bySchema.set(schema, validate);
   return validate;
 }
 

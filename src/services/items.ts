@@ -103,6 +103,8 @@ export interface ServiceItem extends Omit<ItemInput, 'departmentCode'> {
   departmentCode: string;
   departmentName: string;
   divisionCode: string;
+  /** replaced by every change of the item (a trigger): what the item cache checks */
+  revision: string;
   updatedAt: Date;
 }
 
@@ -118,7 +120,7 @@ export const itemColumns = `i.id, i.code, i.name, i.kind, i.item_group AS "itemG
   i.implementing_body AS "implementingBody", i.level, i.legal_basis AS "legalBasis", i.conditions, i.materials,
   i.statutory_days AS "statutoryDays", i.committed_days AS "committedDays", i.fee, i.visits, i.fully_online AS "fullyOnline",
   i.steps, i.life_events AS "lifeEvents", i.form_schema AS "formSchema", i.prefill,
-  i.issues_credential_type AS "issuesCredentialType", i.online, i.guide, i.updated_at AS "updatedAt"`;
+  i.issues_credential_type AS "issuesCredentialType", i.online, i.guide, i.revision, i.updated_at AS "updatedAt"`;
 
 export async function findItem(db: Queryable, id: number): Promise<ServiceItem | null> {
   const { rows } = await db.query<ServiceItem>(
@@ -129,6 +131,29 @@ export async function findItem(db: Queryable, id: number): Promise<ServiceItem |
 export async function getItem(db: Queryable, id: number): Promise<ServiceItem> {
   const item = await findItem(db, id);
   if (!item) throw notFound('services.item', id);
+  return item;
+}
+
+/** What identifies the content of an item as read now: its revision and its department's code and name. */
+export interface ItemStamp {
+  id: number;
+  revision: string;
+  departmentCode: string;
+  departmentName: string;
+}
+
+// Items as this process last read them. Every submission needs its item; a statement the command runs anyway
+// reads the stamp, and an entry is used only while the stamp matches, so no change is ever missed.
+const itemCache = new Map<number, ServiceItem>();
+
+/** The item with the stamp just read on `db`, from the cache when it is that content; MUST NOT be changed by the caller. */
+export async function itemAsOf(db: Queryable, stamp: ItemStamp): Promise<ServiceItem> {
+  const cached = itemCache.get(stamp.id);
+  if (cached && cached.revision === stamp.revision && cached.departmentCode === stamp.departmentCode && cached.departmentName === stamp.departmentName)
+    return cached;
+  const item = await getItem(db, stamp.id);
+  if (itemCache.size >= 5_000) itemCache.clear();
+  itemCache.set(item.id, item);
   return item;
 }
 

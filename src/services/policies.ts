@@ -7,7 +7,7 @@
  * (免申即享) grants without waiting.
  */
 import Type, { type Static } from 'typebox';
-import { assertCan, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { assertCan, citizensByIdNumber, getUser, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
@@ -125,13 +125,13 @@ export async function evaluatePolicy(ctx: Ctx, input: { id: number }): Promise<{
   const policy = await getPolicy(ctx.tx, input.id);
   assertCan(ctx.actor, servicesActions.managePolicies, policy);
   const found = await qualifying(ctx.tx, policy.rules, chinaDay(ctx.now));
+  const accounts = await citizensByIdNumber(ctx.tx, found.map((q) => q.subject));
   const { rows: offered } = await ctx.tx.query<{ id: number }>(
     `INSERT INTO services_offers (policy_id, subject, user_id, reasons, state, found_at)
-     SELECT $1, t.subject, u.id, t.reasons, 'offered', $4
-       FROM unnest($2::text[], $3::jsonb[]) AS t (subject, reasons)
-       LEFT JOIN users u ON u.id_number = t.subject AND u.kind = 'citizen'
+     SELECT $1, t.subject, t.user_id, t.reasons, 'offered', $5
+       FROM unnest($2::text[], $3::bigint[], $4::jsonb[]) AS t (subject, user_id, reasons)
      ON CONFLICT (policy_id, subject) DO NOTHING RETURNING id`,
-    [policy.id, found.map((q) => q.subject), found.map((q) => JSON.stringify(q.reasons)), ctx.now]);
+    [policy.id, found.map((q) => q.subject), found.map((q) => accounts.get(q.subject) ?? null), found.map((q) => JSON.stringify(q.reasons)), ctx.now]);
   let granted = 0;
   if (policy.automatic) granted = await grantOffers(ctx, policy, offered.map((o) => o.id), new Map(found.map((q) => [q.subject, q.name])));
   await ctx.tx.query('UPDATE services_policies SET evaluated_at = $2 WHERE id = $1', [policy.id, ctx.now]);
@@ -200,12 +200,12 @@ export async function acceptOffer(ctx: Ctx, input: { id: number }): Promise<Appl
   if (offer.state !== 'offered') throw new DomainError('services.bad-state', { status: 409, field: 'state', state: offer.state }, 'already decided');
   const policy = await getPolicy(ctx.tx, offer.policyId);
   const item = await getItem(ctx.tx, policy.itemId);
-  const { rows: [user] } = await ctx.tx.query<{ name: string }>('SELECT display_name AS name FROM users WHERE id = $1', [offer.userId]);
+  const user = await getUser(ctx.tx, Number(ctx.actor.id));
   const { rows: [app] } = await ctx.tx.query<Application>(
     `INSERT INTO services_applications AS a (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
        state, form, statutory_days, committed_days, created_at, updated_at)
      VALUES ($1, $2, $3, $4, 'proactive', $5, $6, 'submitted', '{}', $7, $8, $9, $9) RETURNING ${applicationColumns}`,
-    [item.id, offer.userId, user!.name, offer.subject, item.departmentId, item.divisionCode, item.statutoryDays, item.committedDays, ctx.now]);
+    [item.id, offer.userId, user!.display_name, offer.subject, item.departmentId, item.divisionCode, item.statutoryDays, item.committedDays, ctx.now]);
   const calendar = await loadCalendar(ctx.tx);
   const approved = await recordStep(ctx, app!, {
     action: 'services.offer.accepted', to: 'approved', note: policy.name,

@@ -98,7 +98,7 @@ export async function servicesRoutes(app: App) {
     schema: { tags, summary: '申请 Start an application (a prefilled draft), or submit it at once with `submit`',
       body: Type.Object({ itemId: Type.Integer({ minimum: 1 }), channel: Type.Optional(oneOf(channels.filter((c) => c !== 'proactive'))),
         form: Type.Optional(Form), submit: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) },
-  }, async (req, reply) => reply.code(201).send(await runCommand(req, viewing(startApplication), req.body as StartApplication, presentApplication)));
+  }, async (req, reply) => reply.code(201).send(await runCommand(req, startApplication, req.body as StartApplication, presentApplication)));
 
   app.get('/applications/:id', { schema: { tags, summary: 'One application with its clocks, history and next actions', params: Id } },
     async (req) => {

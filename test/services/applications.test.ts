@@ -1,7 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
-import { escalateOverdue } from '../../src/services/index.ts';
+import { systemActor } from '../../src/kernel/auth/index.ts';
+import { withTransaction } from '../../src/kernel/db/index.ts';
+import { escalateOverdue, saveItem } from '../../src/services/index.ts';
 import { itemInput, makeServicesCity, pdf } from './factories.ts';
 
 let t: TestApp;
@@ -63,6 +65,34 @@ test('a draft is saved; submission checks the form (field named) and the materia
   assert.equal((await call('GET', `/applications/${id}`, 'citizen2')).statusCode, 404);
   assert.equal((await call('GET', `/applications/${id}`, 'yc_officer')).statusCode, 404);
   assert.deepEqual((await call('GET', '/applications', 'citizen2')).json().items, []);
+});
+
+test('submitted at once, the answer shows its one step; any change of the item or its department is seen by the next application', async () => {
+  const item = await withTransaction(t.db, (tx) => saveItem({ tx, actor: systemActor('test'), now: new Date() },
+    itemInput(city.gaDeptCode, { materials: [], conditions: [] })));
+  const first = await call('POST', '/applications', 'citizen1', { itemId: item.id, form, submit: true });
+  assert.equal(first.statusCode, 201);
+  const answer = first.json();
+  assert.deepEqual([answer.state, answer.history.map((h: { action: string; fromState: string; toState: string }) => [h.action, h.fromState, h.toState]),
+    answer.materials, answer.ratings, answer.clock.elapsedDays, answer.clock.committedDays], ['submitted', [['services.application.submitted', 'draft', 'submitted']], [], [], 0, 10]);
+  const { abilities: _mine, ...readBack } = (await call('GET', `/applications/${answer.id}`, 'citizen1')).json();
+  const { abilities: _also, ...answered } = answer;
+  assert.deepEqual(answered, readBack);
+  // Changed straight in the database, not by a command: the item still gets a new revision, the cache lets it go.
+  await t.db.query('UPDATE services_items SET committed_days = 3, form_schema = $2 WHERE id = $1',
+    [item.id, JSON.stringify({ type: 'object', required: ['phone'], properties: { phone: { type: 'string' } } })]);
+  const refused = await call('POST', '/applications', 'citizen1', { itemId: item.id, form, submit: true });
+  assert.deepEqual([refused.statusCode, refused.json().field], [400, 'form.phone']);
+  const second = (await call('POST', '/applications', 'citizen1', { itemId: item.id, form: { phone: '13812345678' }, submit: true })).json();
+  assert.deepEqual([second.state, second.clock.committedDays], ['submitted', 3]);
+  const { rows: [{ name }] } = await t.db.query('SELECT name FROM departments WHERE id = $1', [city.gaDept]);
+  await t.db.query('UPDATE departments SET name = $2 WHERE id = $1', [city.gaDept, '广安区民政和社会事务局']);
+  try {
+    const third = (await call('POST', '/applications', 'citizen1', { itemId: item.id, form: { phone: '13812345678' }, submit: true })).json();
+    assert.equal(third.department.name, '广安区民政和社会事务局');
+  } finally {
+    await t.db.query('UPDATE departments SET name = $2 WHERE id = $1', [city.gaDept, name]);
+  }
 });
 
 test('handling: 受理, 补正 pauses the clock and moves the deadline, 审查, 决定, 办结; each step on the ledger and in the history', async () => {

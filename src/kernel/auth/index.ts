@@ -2,7 +2,7 @@ export { anonymous, jurisdictionOf, roles, systemActor, type Actor, type Ctx, ty
 export { capabilitiesOf, registerCapabilities, type CapabilityChange, type CapabilityRule } from './capabilities.ts';
 export { assertCan, can, grantToRoles, hasGrant, inJurisdiction } from './policy.ts';
 export { hashPassword, passwordWeakness } from './passwords.ts';
-export { createStaff, getUser, listStaff, registerCitizen, resetPassword, updateStaff, type User } from './users.ts';
+export { citizensByIdNumber, createStaff, getUser, listStaff, registerCitizen, resetPassword, updateStaff, type User } from './users.ts';
 export { issueApiToken, revokeApiToken, resolveApiToken } from './tokens.ts';
 export { login } from './login.ts';
 export { presentUser } from './present.ts';

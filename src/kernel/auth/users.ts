@@ -213,3 +213,10 @@ export async function getUser(db: Queryable, id: number): Promise<User | null> {
   const { rows } = await db.query<User>(`SELECT ${columns} FROM users WHERE id = $1`, [id]);
   return rows[0] ?? null;
 }
+
+/** Citizens' account ids by resident ID, for a module linking what it found about people to their accounts. */
+export async function citizensByIdNumber(db: Queryable, idNumbers: readonly string[]): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ id: number; idNumber: string }>(
+    `SELECT id, id_number AS "idNumber" FROM users WHERE kind = 'citizen' AND id_number = ANY($1)`, [idNumbers]);
+  return new Map(rows.map((r) => [r.idNumber, r.id]));
+}

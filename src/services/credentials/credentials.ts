@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { SDJwtVcInstance, type SdJwtVcPayload } from '@sd-jwt/sd-jwt-vc';
 import type { DisclosureFrame, PresentationFrame } from '@sd-jwt/types';
-import { assertCan, systemActor, type Actor, type Ctx } from '../../kernel/auth/index.ts';
+import { assertCan, getUser, systemActor, type Actor, type Ctx } from '../../kernel/auth/index.ts';
 import { chinaDay } from '../../kernel/calendar/index.ts';
 import { checkResidentId, residentIdFacts } from '../../kernel/checks/index.ts';
 import type { Queryable } from '../../kernel/db/index.ts';
@@ -13,7 +13,7 @@ import { DomainError, notFound } from '../../kernel/errors.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
 import { ensureIssuer, openPrivateKey, publicBaseUrl, sealPrivateKey, signingKey, type SigningKey } from './issuers.ts';
 import { assertIssuerStaff, credentialActions, registerScope } from './policy.ts';
-import { es256Signer, hasher, saltGenerator, signAlg } from './sdjwt.ts';
+import { es256Signer, hasher, newP256KeyPair, saltGenerator, signAlg } from './sdjwt.ts';
 import { allocateStatus, bumpStatusList, statusListUri } from './status.ts';
 import { ageThresholds, credentialTypeOf, type CredentialType } from './types.ts';
 
@@ -139,17 +139,16 @@ export async function issueCredential(tx: Queryable, input: IssueCredential): Pr
   const spec = credentialTypeOf(input.type);
   if (input.validUntil && input.validUntil.getTime() <= now.getTime())
     throw new DomainError('credentials.valid-until-past', { field: 'validUntil' });
-  const holderRow = (await tx.query<{ kind: string }>('SELECT kind FROM users WHERE id = $1', [input.holderUserId])).rows[0];
-  if (!holderRow) throw new DomainError('credentials.holder-unknown', { field: 'holderUserId', holderUserId: input.holderUserId });
+  if (!(await getUser(tx, input.holderUserId))) throw new DomainError('credentials.holder-unknown', { field: 'holderUserId', holderUserId: input.holderUserId });
   const claims = credentialClaims(input.type, input.subject, input.claims, now);
   const issuer = await ensureIssuer(tx, input.issuerDepartmentId);
   const key = await signingKey(tx, issuer.departmentId);
   const status = await allocateStatus(tx, issuer.departmentId);
   // One holder key per credential, so that presentations of two credentials share no key.
-  const holder = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const holder = newP256KeyPair();
   const sdJwt = await signCredential(key, {
     iss: issuer.issuer, vct: spec.vct, issuedAt: now, validUntil: input.validUntil, status: { idx: status.index, uri: status.uri },
-    holderKey: holder.publicKey.export({ format: 'jwk' }), claims,
+    holderKey: holder.publicJwk, claims,
   });
   const id = crypto.randomUUID();
   await tx.query(

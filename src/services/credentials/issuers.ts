@@ -14,6 +14,7 @@ import { appendToLedger } from '../../kernel/ledger/index.ts';
 import { findDepartment } from '../../kernel/org/index.ts';
 import { secret } from '../../kernel/secrets.ts';
 import { assertIssuerStaff, credentialActions } from './policy.ts';
+import { newP256KeyPair } from './sdjwt.ts';
 
 /**
  * Base of issuer identifiers and status list URLs: where outside verifiers reach this platform
@@ -107,8 +108,8 @@ export async function ensureIssuer(tx: Queryable, departmentId: number): Promise
 }
 
 async function addKey(tx: Queryable, departmentId: number): Promise<string> {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = publicKey.export({ format: 'jwk' }) as JWK;
+  const { privateKey, publicJwk } = newP256KeyPair();
+  const jwk = publicJwk as JWK;
   const kid = await calculateJwkThumbprint(jwk);
   await tx.query('INSERT INTO credential_issuer_keys (kid, department_id, public_jwk, private_key) VALUES ($1, $2, $3, $4)',
     [kid, departmentId, { ...jwk, kid, alg: 'ES256', use: 'sig' }, await sealPrivateKey(tx, kid, privateKey)]);

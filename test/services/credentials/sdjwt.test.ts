@@ -6,11 +6,13 @@ import fs from 'node:fs';
 import { Jwt, SDJwtInstance } from '@sd-jwt/core';
 import type { DisclosureFrame } from '@sd-jwt/types';
 import {
-  disclosureDigest, es256Signer, es256Verifier, hasher, processDisclosures, saltGenerator, splitSdJwt,
+  decodeJws, disclosureDigest, es256Signer, es256Valid, hasher, processDisclosures, saltGenerator, splitSdJwt,
 } from '../../../src/services/credentials/sdjwt.ts';
 
 const rfc = JSON.parse(fs.readFileSync(new URL('./fixtures/rfc9901-examples.json', import.meta.url), 'utf8'));
 const issuerKey = crypto.createPublicKey({ key: rfc.issuerPublicKey, format: 'jwk' });
+// The library's verifier interface (signing input, signature) served by the verifier's own JWS checks.
+const es256Verifier = (key: crypto.KeyObject) => (data: string, signature: string) => es256Valid(decodeJws(`${data}.${signature}`)!, key);
 const verify = es256Verifier(issuerKey);
 
 const payloadOf = (issuerJwt: string) => Jwt.decodeJWT<Record<string, unknown>, Record<string, unknown>>(issuerJwt).payload;
@@ -36,6 +38,11 @@ test('the issuer-signed JWT of RFC 9901 §5.1 verifies with the key of A.5, and 
   const forged = Buffer.from(Buffer.from(p!, 'base64url').toString('utf8').replace('user_42', 'user_43')).toString('base64url');
   const tampered = Jwt.fromEncode(`${h}.${forged}.${s}`);
   await assert.rejects(tampered.verify(verify, { currentDate: 1683000000 }), /Invalid JWT Signature/);
+  // The verifier's own decoding: the same header and payload, the signature over the JWS as sent.
+  const decoded = decodeJws(issuerJwt)!;
+  assert.deepEqual([decoded.header, decoded.payload], [jwt.header, jwt.payload]);
+  assert.deepEqual([es256Valid(decoded, issuerKey), es256Valid(decodeJws(`${h}.${forged}.${s}`)!, issuerKey)], [true, false]);
+  assert.deepEqual([decodeJws(`${h}.${p}`), decodeJws(`${h}.${p}.${s}.x`), decodeJws(`x.${p}.${s}`)], [null, null, null]);
 });
 
 test('every disclosure of §5.1 hashes to its listed digest and decodes to its listed contents', () => {
