@@ -7,34 +7,11 @@
 import fs from 'node:fs';
 import autocannon from 'autocannon';
 import { report } from './_report.ts';
-import { startPlatform } from './_platform.ts';
+import { cpuSeconds, startPlatform } from './_platform.ts';
 
 const connections = 16;
 const seconds = 10;
 const itemName = '困难残疾人生活补贴';
-
-/**
- * CPU seconds used so far by a process and its descendants alive now (the platform and its PostgreSQL
- * backends), from /proc; null where there is no /proc. On a shared machine the rate depends on what else
- * runs, the CPU per submission much less.
- */
-function cpuOfTree(pid: number): number | null {
-  if (!fs.existsSync(`/proc/${pid}/stat`)) return null;
-  const stats = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-    try {
-      const fields = fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return [{ pid: Number(d), parent: Number(fields[1]), seconds: (Number(fields[11]) + Number(fields[12])) / 100 }];
-    } catch {
-      return []; // ended meanwhile
-    }
-  });
-  const inTree = new Set([pid]);
-  for (let size = 0; size !== inTree.size;) {
-    size = inTree.size;
-    for (const s of stats) if (inTree.has(s.parent)) inTree.add(s.pid);
-  }
-  return stats.filter((s) => inTree.has(s.pid)).reduce((sum, s) => sum + s.seconds, 0);
-}
 
 fs.rmSync(new URL('../data/bench-services', import.meta.url), { recursive: true, force: true });
 const platform = await startPlatform('bench-services', 3992, 54352);
@@ -55,15 +32,17 @@ try {
       onResponse: (status, text) => { if (status !== 201 && firstError === null) firstError = `${status} ${text}`; } }],
   });
   await run(2); // connections, plans, the compiled form schema
-  const cpuBefore = cpuOfTree(platform.child.pid!);
+  const cpuBefore = cpuSeconds(platform);
   const result = await run(seconds);
-  const cpuAfter = cpuOfTree(platform.child.pid!);
+  const cpuAfter = cpuSeconds(platform);
   const extra = { connections, seconds };
   report('services.submit.applications_per_second', result['2xx'] / seconds, 'applications/s', { ...extra, target: '>= 300' });
   report('services.submit.latency_p50', result.latency.p50, 'ms', extra);
   report('services.submit.latency_p99', result.latency.p99, 'ms', { ...extra, target: '< 100' });
-  if (cpuBefore !== null && cpuAfter !== null)
-    report('services.submit.cpu_per_application', (cpuAfter - cpuBefore) * 1000 / result['2xx'], 'ms', { ...extra, of: 'platform process and its PostgreSQL' });
+  // On a shared machine the rate depends on what else runs, the CPU per submission much less.
+  const perApplication = (seconds: number) => Math.round(seconds * 1000 / Math.max(1, result['2xx']) * 1000) / 1000;
+  report('services.submit.server_cpu_per_application', perApplication(cpuAfter.server - cpuBefore.server), 'ms', extra);
+  report('services.submit.database_cpu_per_application', perApplication(cpuAfter.database - cpuBefore.database), 'ms', extra);
   report('services.submit.non_2xx', result.non2xx + result.errors + result.timeouts, 'responses', { ...extra, target: '0', ...(firstError ? { first: firstError } : {}) });
   await evaluateOverAllPeople(platform.base, await platform.login('admin'), itemId);
 } catch (error) {
