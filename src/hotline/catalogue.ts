@@ -41,10 +41,6 @@ export async function findCategory(db: Queryable, ref: { id?: number; code?: str
   return rows[0] ?? null;
 }
 
-export async function activeCategories(db: Queryable, codes: readonly string[]): Promise<Category[]> {
-  return activeCategoriesIn(await hotlineConfig(db), codes);
-}
-
 export async function requireCategory(db: Queryable, code: string, field = 'categoryCode'): Promise<Category> {
   return requireCategoryIn(await hotlineConfig(db), code, field);
 }

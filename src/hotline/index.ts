@@ -1,6 +1,6 @@
 /** 12345 热线: what other modules, the server, the CLI and the demo may use of the hotline. */
 export {
-  activeCategories, createCategory, findCategory, hotlineSetting, leafCategories, listCategories, listDispatchRules, requireCategory, routeTicket,
+  createCategory, findCategory, hotlineSetting, leafCategories, listCategories, listDispatchRules, requireCategory, routeTicket,
   setDispatchRule, setTimeLimit, timeLimitFor,
   type Category, type CreateCategory, type DispatchRule, type SetDispatchRule, type SetTimeLimit, type TimeLimit,
 } from './catalogue.ts';
