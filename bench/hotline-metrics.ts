@@ -1,17 +1,12 @@
 // 接诉即办考评 over a month (October 2026, every ticket closed before today) of 2,000,000 tickets: the metrics
 // by department, category, area and month, as the centre asks for them (target < 5 s each), and the week's hotspots per township.
 // Database: BENCH_DATABASE_URL's server, else the embedded PostgreSQL in data/bench-metrics; a fresh database either way.
-import crypto from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { systemActor } from '../src/kernel/auth/index.ts';
-import { createPool, migrate, withTransaction, type Db } from '../src/kernel/db/index.ts';
-import { startEmbeddedPostgres } from '../src/kernel/db/embedded.ts';
+import { withTransaction } from '../src/kernel/db/index.ts';
 import { computeMetrics, findHotspots, loadDemoCategories, metricGroupings } from '../src/hotline/index.ts';
+import { scratchDatabase } from './_database.ts';
 import { report } from './_report.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tickets = Number(process.env.BENCH_TICKETS ?? 2_000_000);
 const counties = 6;
 const townshipsPerCounty = 20;
@@ -19,18 +14,9 @@ const gridsPerTownship = 4;
 const departments = 40;
 const month = { from: '2026-10-01', to: '2026-10-31' };
 
-const embedded = process.env.BENCH_DATABASE_URL ? null : await startEmbeddedPostgres(path.join(root, 'data', 'bench-metrics'), 54353, 'postgres');
-const serverUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
-const database = `yiwang_bench_metrics_${crypto.randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${database}`);
-const url = new URL(serverUrl);
-url.pathname = `/${database}`;
-const db: Db = createPool(url.toString(), 4);
+const { db, close } = await scratchDatabase('metrics', { dataDir: 'bench-metrics', port: 54353, poolSize: 4 });
 
 try {
-  await migrate(db);
   await seedCity();
   const filled = performance.now();
   await fillMonth();
@@ -49,10 +35,7 @@ try {
   const spots = await findHotspots(db, centre, { asOf: '2026-10-31', level: 'township' });
   report('hotline.hotspots.township', performance.now() - begun, 'ms', { tickets, areas: spots.features.length });
 } finally {
-  await db.end();
-  await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
-  await admin.end();
-  await embedded?.stop();
+  await close();
 }
 
 /** A city of 6 counties, 120 townships and 480 grids (rectangles), 40 departments and the demo's categories. */

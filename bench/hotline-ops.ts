@@ -2,46 +2,29 @@
 // two departments): (1) one pass of the deadline sweep over many open tickets, with nothing due and with
 // an alert due on every ticket; (2) importing a historical file in the NYC 311 layout; (3) knowledge-base
 // searches. Database: BENCH_DATABASE_URL's server, else the embedded PostgreSQL in data/bench-hotline-ops.
-import crypto from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
-import pg from 'pg';
 import { systemActor } from '../src/kernel/auth/index.ts';
-import { createPool, migrate, withTransaction, type Db } from '../src/kernel/db/index.ts';
-import { startEmbeddedPostgres } from '../src/kernel/db/embedded.ts';
+import { withTransaction } from '../src/kernel/db/index.ts';
 import { importTickets, listKnowledge, loadDemoKnowledge, sweepDeadlines } from '../src/hotline/index.ts';
 import { makeHotlineCity } from '../test/hotline/factories.ts';
+import { scratchDatabase } from './_database.ts';
 import { report } from './_report.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const openTickets = 20_000;
 const dueTickets = 2_000;
 const importRows = 2_000;
 const searches = 2_000;
 
-const embedded = process.env.BENCH_DATABASE_URL ? null : await startEmbeddedPostgres(path.join(root, 'data', 'bench-hotline-ops'), 54346, 'postgres');
-const serverUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
-const database = `yiwang_bench_hotline_ops_${crypto.randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${database}`);
-const url = new URL(serverUrl);
-url.pathname = `/${database}`;
-const db: Db = createPool(url.toString(), 8);
+const { db, close } = await scratchDatabase('hotline_ops', { dataDir: 'bench-hotline-ops', port: 54346, poolSize: 8 });
 const actor = systemActor('bench');
 
 try {
-  await migrate(db);
   const city = await makeHotlineCity(db);
   await sweep(city.gaUrban);
   await importHistory();
   await searchKnowledge();
 } finally {
-  await db.end();
-  await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
-  await admin.end();
-  await embedded?.stop();
+  await close();
 }
 
 /** Open tickets written in bulk: received `ageDays` ago, dispatched, deadlines `dueInDays` from now. */

@@ -3,45 +3,29 @@
 // 1,000,000-entry log, (c) a full verification of that log.
 // Database: BENCH_DATABASE_URL's server, else the embedded PostgreSQL in data/bench; a fresh database either way.
 import crypto from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { createPool, migrate, withTransaction, type Db } from '../src/kernel/db/index.ts';
-import { startEmbeddedPostgres } from '../src/kernel/db/embedded.ts';
+import { withTransaction } from '../src/kernel/db/index.ts';
 import {
   appendToLedger, inclusionProofFor, integrateBatch, latestCheckpoint, startSequencer, verifyLedger,
 } from '../src/kernel/ledger/index.ts';
+import { scratchDatabase } from './_database.ts';
 import { report } from './_report.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const appenders = 32;
 const appendSeconds = 10;
 const logSize = 1_000_000;
 const proofWorkers = 8;
 const proofSeconds = 5;
 
-const embedded = process.env.BENCH_DATABASE_URL ? null : await startEmbeddedPostgres(path.join(root, 'data', 'bench'), 54340, 'postgres');
-const serverUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
-const database = `yiwang_bench_ledger_${crypto.randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${database}`);
-const url = new URL(serverUrl);
-url.pathname = `/${database}`;
-const db: Db = createPool(url.toString(), appenders + 8);
+const { db, close } = await scratchDatabase('ledger', { dataDir: 'bench', port: 54340, poolSize: appenders + 8 });
 
 try {
-  await migrate(db);
   await commitBaseline();
   await appendUnderLoad(1);
   await appendUnderLoad(10);
   await proofsOnLargeLog();
   await verifyLargeLog();
 } finally {
-  await db.end();
-  await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
-  await admin.end();
-  await embedded?.stop();
+  await close();
 }
 
 /** What 32 clients get from one-row transactions without the ledger: the ceiling for one-entry commands. */
