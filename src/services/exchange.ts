@@ -6,6 +6,7 @@
  * never collected.
  */
 import { systemActor, type Ctx } from '../kernel/auth/index.ts';
+import { ttlCache } from '../kernel/cache.ts';
 import { DomainError } from '../kernel/errors.ts';
 import {
   activeGrant, createSystem, decideRequest, findPredicate, findPublishedResource, listSystems, performAsk, performCall, settleOutcome,
@@ -15,23 +16,10 @@ import type { ServiceItem } from './items.ts';
 
 const lookup = systemActor('services');
 
-/** Values kept for a few seconds, one load shared by concurrent callers; a failed load is not kept. */
-function keptFor<V>(ms: number) {
-  const entries = new Map<string, { until: number; value: Promise<V> }>();
-  return (key: string, load: () => Promise<V>): Promise<V> => {
-    const hit = entries.get(key);
-    if (hit && hit.until > Date.now()) return hit.value;
-    const value = load();
-    entries.set(key, { until: Date.now() + ms, value });
-    value.catch(() => entries.delete(key));
-    return value;
-  };
-}
-
 // Systems and published resources change rarely; like the hub's own caches, a value a few seconds old is good enough.
-const systems = keptFor<Awaited<ReturnType<typeof listSystems>>>(5_000);
-const resources = keptFor<Awaited<ReturnType<typeof findPublishedResource>>>(5_000);
-const allSystems = (ctx: Ctx) => systems('all', () => listSystems(ctx.tx, lookup));
+const systems = ttlCache<Awaited<ReturnType<typeof listSystems>>>(5_000);
+const resources = ttlCache<Awaited<ReturnType<typeof findPublishedResource>>>(5_000);
+const allSystems = (ctx: Ctx) => systems.get('all', () => listSystems(ctx.tx, lookup));
 
 /**
  * The system through which the item's department reads: the first of its systems holding a valid grant on
@@ -67,7 +55,7 @@ export async function prefillForm(ctx: Ctx, item: ServiceItem, subject: string |
   const byResource = new Map<string, typeof item.prefill>();
   for (const rule of item.prefill) byResource.set(rule.resource, [...(byResource.get(rule.resource) ?? []), rule]);
   for (const [code, rules] of byResource) {
-    const resource = await resources(code, () => findPublishedResource(ctx.tx, code));
+    const resource = await resources.get(code, () => findPublishedResource(ctx.tx, code));
     const caller = resource && await departmentCaller(ctx, item.departmentId, resource.id, null);
     if (!caller) continue;
     const outcome = await performCall(ctx.tx, caller, {

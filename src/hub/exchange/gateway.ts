@@ -16,7 +16,8 @@ import { writeEvidence, type EvidenceRecord } from './evidence.ts';
 import { activeGrant, type Grant } from './grants.ts';
 import type { RowRead } from './lookups.ts';
 import { evaluatePredicate, findPredicate, predicateParam, type Answer } from './predicates.ts';
-import { chinaDayBounds, exchangeSetting, sha256Json, ttlCache } from './settings.ts';
+import { ttlCache } from '../../kernel/cache.ts';
+import { chinaDayBounds, exchangeSetting, sha256Json } from './settings.ts';
 
 /** Who calls: a consumer system, and the actor acting for it (its API token, or an officer of its department). */
 export interface Caller {

@@ -6,7 +6,8 @@ import { appendToLedger } from '../../kernel/ledger/index.ts';
 import type { Resource, RowFilter } from './catalogue.ts';
 import { isHubAdmin, maskings } from './catalogue.ts';
 import { assertProviderOfficer, departmentScope, exchangeActions } from './policy.ts';
-import { chinaDayBounds, ttlCache } from './settings.ts';
+import { ttlCache } from '../../kernel/cache.ts';
+import { chinaDayBounds } from './settings.ts';
 
 export type MaskingRule = (typeof maskings)[number];
 

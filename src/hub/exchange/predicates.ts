@@ -10,7 +10,7 @@ import { DomainError } from '../../kernel/errors.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
 import { findPublishedResource } from './catalogue.ts';
 import { assertProviderOfficer, exchangeActions } from './policy.ts';
-import { ttlCache } from './settings.ts';
+import { ttlCache } from '../../kernel/cache.ts';
 
 export const predicateOperators = ['age_at_least', 'exists', 'equals_prefix'] as const;
 export type PredicateOperator = (typeof predicateOperators)[number];

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { canonicalJson } from '../../kernel/ledger/index.ts';
 import type { Queryable } from '../../kernel/db/index.ts';
 import { chinaDay } from '../../kernel/calendar/index.ts';
+import { ttlCache } from '../../kernel/cache.ts';
 
 /** Hub settings an administrator may change (hub_exchange_settings), with the values the migration seeds. */
 export const exchangeDefaults = {
@@ -15,26 +16,6 @@ export const exchangeDefaults = {
   askDistinctParamsPerSubject: 3,
 };
 export type ExchangeSetting = keyof typeof exchangeDefaults;
-
-/**
- * A small time-bounded cache of promises, so concurrent callers share one load; a failed load is not kept.
- * The gateway uses it for what changes rarely (resources, systems, grants, settings).
- */
-export function ttlCache<V>(ttlMs: number) {
-  const entries = new Map<string, { value: Promise<V>; until: number }>();
-  return {
-    get(key: string, load: () => Promise<V>): Promise<V> {
-      const now = Date.now();
-      const hit = entries.get(key);
-      if (hit && hit.until > now) return hit.value;
-      const value = load();
-      entries.set(key, { value, until: now + ttlMs });
-      value.catch(() => entries.delete(key));
-      return value;
-    },
-    clear: () => entries.clear(),
-  };
-}
 
 const settings = ttlCache<Record<string, number>>(10_000);
 
