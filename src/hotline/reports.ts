@@ -8,6 +8,7 @@
 import crypto from 'node:crypto';
 import { systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { checkMobile } from '../kernel/checks/index.ts';
+import { chinaDay } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
@@ -57,7 +58,7 @@ export async function publicDuplicates(db: Queryable, query: { categoryCode: str
   const category = await requireCategory(db, query.categoryCode);
   const near = await findDuplicates(db, reportDesk, query);
   return near.map((d) => ({ number: d.number, category: { code: category.code, name: category.name },
-    distanceMetres: Math.round(d.distanceMetres), state: d.state as TicketState, receivedDate: d.receivedAt.toISOString().slice(0, 10) }));
+    distanceMetres: Math.round(d.distanceMetres), state: d.state as TicketState, receivedDate: chinaDay(d.receivedAt) }));
 }
 
 /** What the public report page learns from a text: a category to offer and the urgency, nothing about tickets. */

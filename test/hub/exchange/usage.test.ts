@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { myUsage } from '../../../src/hub/exchange/usage.ts';
+import { chinaDay } from '../../../src/kernel/calendar/index.ts';
 import { verifyEvidence } from '../../../src/hub/index.ts';
 import { createTestApp, ledgerCount, testPassword, type TestApp } from '../../helpers/factories.ts';
 import { adult, callGateway, grantFor, makeExchange, type Exchange } from './factories.ts';
@@ -88,8 +89,9 @@ describe('call log, who used my data, dashboard', () => {
   });
 
   it('gives hub administrators the whole hub\'s figures and a department only its own', async () => {
-    const today = new Date().toISOString().slice(0, 10);
-    const from = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+    // The dashboard counts China-time days.
+    const today = chinaDay(new Date());
+    const from = chinaDay(new Date(Date.now() - 7 * 86_400_000));
     const admin = await t.login('hub_admin');
     const hub = (await t.app.inject({ url: `/api/v1/hub/dashboard?from=${from}&to=${today}`, headers: { cookie: admin } })).json();
     assert.equal(hub.scope, 'hub');

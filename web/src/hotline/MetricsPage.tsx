@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Card, Col, DatePicker, List, Row, Segmented, Space, Statistic, Table, Tag, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { chinaDaysBack, chinaToday } from '../chinaDays';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { useLoad } from '../useLoad';
@@ -35,8 +36,6 @@ interface Hotspots extends Shapes {
 const rates = ['responseRate', 'resolutionRate', 'satisfactionRate'] as const;
 const percent = (x: number | null) => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);
 const overdueCount = (o: Overdue) => o.accept + o.reply + o.resolve;
-/** Today in China, the last day of the hotspot week. */
-const chinaToday = () => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
 /** Fill colours from calm to hot, by this week against the 4-week average. */
 function heat(thisWeek: number, average: number): string {
@@ -47,12 +46,12 @@ function heat(thisWeek: number, average: number): string {
 /** 统计: the three rates by department and by month, the ranking, overdue counts, and this week's hotspots. */
 export default function MetricsPage() {
   const { t } = useTranslation();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().subtract(89, 'day'), dayjs()]);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => chinaDaysBack(89));
   const [by, setBy] = useState<'department' | 'division' | 'category'>('department');
   const period = { from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') };
   const grouped = useLoad(() => api<Metrics>('GET', `/hotline/metrics${query({ ...period, by })}`), [period.from, period.to, by]);
   const monthly = useLoad(() => api<Metrics>('GET', `/hotline/metrics${query({ ...period, by: 'month' })}`), [period.from, period.to]);
-  const hotspots = useLoad(() => api<Hotspots>('GET', `/hotline/hotspots${query({ asOf: chinaToday(), level: 'township' })}`), []);
+  const hotspots = useLoad(() => api<Hotspots>('GET', `/hotline/hotspots${query({ asOf: chinaToday().format('YYYY-MM-DD'), level: 'township' })}`), []);
 
   // Best first; rows without enough rated tickets to rank come last.
   const rows = useMemo(() => [...(grouped.data?.rows ?? [])].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity)), [grouped.data]);

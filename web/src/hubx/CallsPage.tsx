@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, DatePicker, Descriptions, Drawer, Flex, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { SafetyCertificateOutlined } from '@ant-design/icons';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { chinaDaysBack } from '../chinaDays';
 import { useTranslation } from 'react-i18next';
 import type { EvidenceView } from '../../../src/hub/index.ts';
 import { api, ApiProblem, apiText, query } from '../api';
@@ -43,7 +44,7 @@ async function verifyInLedger(detail: Detail, t: (key: string, v?: Record<string
 /** 调用日志: calls my department made or served, each with its evidence and a check against the signed ledger. */
 export default function CallsPage() {
   const { t, i18n } = useTranslation();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().subtract(30, 'day'), dayjs()]);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => chinaDaysBack(30));
   const [outcome, setOutcome] = useState<string>();
   const list = useLoad(() => api<{ items: Evidence[] }>('GET', `/hub/evidence${query({
     from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD'), outcome, limit: 200 })}`), [range, outcome]);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Card, Col, DatePicker, Empty, Row, Statistic, Tag } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
+import { chinaDaysBack } from '../chinaDays';
 import { useTranslation } from 'react-i18next';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
@@ -41,7 +42,7 @@ function ranking(rows: { name: string; calls: number }[], label: string): echart
 /** 共享看板: calls over time, refusals and errors, requests and usage; the hub's figures for administrators, a department's own otherwise. */
 export default function DashboardPage() {
   const { t } = useTranslation();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().subtract(89, 'day'), dayjs()]);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => chinaDaysBack(89));
   const data = useLoad(() => api<Dashboard>('GET', `/hub/dashboard${query({ from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') })}`), [range]);
   const d = data.data;
   const [trend, setTrend] = useState<echarts.EChartsCoreOption | null>(null);
