@@ -1,14 +1,13 @@
 /**
  * 调用存证: one record per gateway call or question, answered or refused, written to hub_evidence and to
- * the ledger in the same transaction. The HTTP gateway writes through an EvidenceWriter (group commit):
- * the records of concurrent calls go in one transaction every few milliseconds and each call answers only
+ * the ledger in the same statement. The HTTP gateway writes through an EvidenceWriter (group commit):
+ * the records of concurrent calls go in one statement every few milliseconds and each call answers only
  * after its batch committed, so a call whose evidence is lost returns no data (fail closed).
  */
 import type { Actor } from '../../kernel/auth/index.ts';
-import type { Db, Queryable } from '../../kernel/db/index.ts';
-import { withTransaction } from '../../kernel/db/index.ts';
+import { prepared, type Db, type Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
-import { appendToLedger, payloadHash } from '../../kernel/ledger/index.ts';
+import { ledgerQueueSql, payloadHash } from '../../kernel/ledger/index.ts';
 
 export interface EvidenceRecord {
   messageId: string;
@@ -42,29 +41,33 @@ export function evidencePayload(r: EvidenceRecord) {
 const ledgerActionOf = (r: EvidenceRecord) =>
   `hub.${r.predicateId === null ? 'call' : 'ask'}.${r.status === 200 ? 'answered' : 'refused'}`;
 
-/** Writes evidence records and their ledger entries on `tx`; MUST run in the transaction the caller commits. */
-export async function writeEvidence(tx: Queryable, entries: { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'> }[]): Promise<void> {
+/**
+ * Writes evidence records and their ledger entries in one statement, so they are written together even
+ * outside a transaction (the group commit), or in the caller's transaction when it has one.
+ */
+export async function writeEvidence(db: Queryable, entries: { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'> }[]): Promise<void> {
   if (entries.length === 0) return;
   const col = <T>(pick: (r: EvidenceRecord) => T) => entries.map((e) => pick(e.record));
-  await tx.query(
-    `INSERT INTO hub_evidence (message_id, at, consumer_system_id, consumer_department_id, provider_department_id, resource_id,
-       predicate_id, grant_id, subject, lookup_key, param, fields, purpose, case_id, legal_basis, request_hash, response_hash,
-       status, code, duration_ms)
-     SELECT m, a, cs, cd, pd, r, p, g, s, k, pa, string_to_array(f, ','), pu, ca, lb, rq, rs, st, co, du
-       FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
-         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
-         $18::int[], $19::text[], $20::numeric[])
-         AS t (m, a, cs, cd, pd, r, p, g, s, k, pa, f, pu, ca, lb, rq, rs, st, co, du)`,
-    [col((r) => r.messageId), col((r) => r.at), col((r) => r.consumerSystemId), col((r) => r.consumerDepartmentId),
-      col((r) => r.providerDepartmentId), col((r) => r.resourceId), col((r) => r.predicateId), col((r) => r.grantId),
-      col((r) => r.subject), col((r) => r.key), col((r) => r.param), col((r) => r.fields.join(',')), col((r) => r.purpose),
-      col((r) => r.caseId), col((r) => r.legalBasis), col((r) => r.requestHash), col((r) => r.responseHash),
-      col((r) => r.status), col((r) => r.code), col((r) => evidencePayload(r).durationMs)]);
-  // All ledger entries of the batch in one statement: one round trip per batch instead of one per call.
-  await appendToLedger(tx, entries.map(({ record, actor }) => ({
+  const params: unknown[] = [col((r) => r.messageId), col((r) => r.at), col((r) => r.consumerSystemId), col((r) => r.consumerDepartmentId),
+    col((r) => r.providerDepartmentId), col((r) => r.resourceId), col((r) => r.predicateId), col((r) => r.grantId),
+    col((r) => r.subject), col((r) => r.key), col((r) => r.param), col((r) => r.fields.join(',')), col((r) => r.purpose),
+    col((r) => r.caseId), col((r) => r.legalBasis), col((r) => r.requestHash), col((r) => r.responseHash),
+    col((r) => r.status), col((r) => r.code), col((r) => evidencePayload(r).durationMs)];
+  const ledger = ledgerQueueSql(entries.map(({ record, actor }) => ({
     actor, action: ledgerActionOf(record), object: { type: 'hub-message', id: record.messageId },
     purpose: record.purpose, payload: evidencePayload(record), at: record.at,
-  })));
+  })), params);
+  await db.query(prepared(
+    `WITH evidence AS (
+       INSERT INTO hub_evidence (message_id, at, consumer_system_id, consumer_department_id, provider_department_id, resource_id,
+         predicate_id, grant_id, subject, lookup_key, param, fields, purpose, case_id, legal_basis, request_hash, response_hash,
+         status, code, duration_ms)
+       SELECT m, a, cs, cd, pd, r, p, g, s, k, pa, string_to_array(f, ','), pu, ca, lb, rq, rs, st, co, du
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
+           $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
+           $18::int[], $19::text[], $20::numeric[])
+           AS t (m, a, cs, cd, pd, r, p, g, s, k, pa, f, pu, ca, lb, rq, rs, st, co, du))
+     ${ledger}`, params));
 }
 
 interface Pending { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'>; done: (error?: unknown) => void }
@@ -105,7 +108,7 @@ export class EvidenceWriter {
     while (this.pending.length > 0 && this.inFlight < this.opts.maxInFlight) {
       const batch = this.pending.splice(0, this.opts.maxBatch);
       this.inFlight++;
-      withTransaction(this.db, (tx) => writeEvidence(tx, batch))
+      writeEvidence(this.db, batch)
         .then(() => batch.forEach((p) => p.done()), (cause: unknown) => {
           const error = new DomainError('hub.evidence-unavailable', { status: 503 }, `evidence not written: ${String(cause)}`);
           batch.forEach((p) => p.done(error));

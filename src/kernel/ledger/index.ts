@@ -53,14 +53,20 @@ export function ledgerQueueSql(entries: readonly (Omit<LedgerEntryInput, 'object
   };
   const rows = entries.map((entry) => {
     const object = entry.object;
-    const objectId = object === undefined ? 'NULL::text' : 'idSql' in object ? `(${object.idSql})::text` : value(String(object.id), 'text');
-    const columns = [value(entry.actor.kind, 'text'), value(entry.actor.id, 'text'), value(entry.action, 'text'), value(object?.type ?? null, 'text'),
-      objectId, value(entry.purpose ?? null, 'text'), value(payloadHash(entry.payload), 'bytea'), value(entry.at ?? new Date(), 'timestamptz')];
-    return from ? `SELECT ${columns.join(', ')} FROM ${from}` : `(${columns.join(', ')})`;
+    const objectSql = object !== undefined && 'idSql' in object ? `(${object.idSql})::text` : null;
+    if (objectSql && !from) throw new Error('an object id given as SQL needs the rows it is read from');
+    const objectId = object === undefined || objectSql ? null : String((object as { id: string | number }).id);
+    return { objectSql, values: [entry.actor.kind, entry.actor.id, entry.action, object?.type ?? null, objectId, entry.purpose ?? null,
+      payloadHash(entry.payload), entry.at ?? new Date()] };
   });
-  return `INSERT INTO ledger_queue (actor_kind, actor_id, action, object_type, object_id, purpose, payload_hash, recorded_at)
-     ${from ? rows.join(' UNION ALL ') : `VALUES ${rows.join(', ')}`}`;
+  const into = 'INSERT INTO ledger_queue (actor_kind, actor_id, action, object_type, object_id, purpose, payload_hash, recorded_at)';
+  // Without rows to read from, one array per column: the same statement (and prepared plan) for one entry or a thousand.
+  if (!from) return `${into} SELECT * FROM unnest(${queueTypes.map((type, i) => value(rows.map((r) => r.values[i]), `${type}[]`)).join(', ')})`;
+  return `${into} ${rows.map(({ objectSql, values }) =>
+    `SELECT ${values.map((v, i) => (i === 4 && objectSql ? objectSql : value(v, queueTypes[i]!))).join(', ')} FROM ${from}`).join(' UNION ALL ')}`;
 }
+
+const queueTypes = ['text', 'text', 'text', 'text', 'text', 'text', 'bytea', 'timestamptz'] as const;
 
 export { ledgerActionLabels, registerLedgerActions, type ActionLabels } from './actions.ts';
 export { getEntry, listEntries, type EntryPage, type LedgerEntry } from './entries.ts';
