@@ -52,17 +52,18 @@ export function startPlatform(name: string, port: number, pgPort: number): Promi
 // Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux).
 const ticksPerSecond = 100;
 
-/** Parent pid and user + system CPU seconds of a process, from /proc. */
-function processStat(pid: number): { ppid: number; cpu: number } {
+/** Parent pid, user + system CPU seconds of a process, and those of its children that ended, from /proc. */
+function processStat(pid: number): { ppid: number; cpu: number; endedChildren: number } {
   const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces, inside parentheses): state ppid … utime(14) stime(15).
+  // Fields after the command name (which may hold spaces, inside parentheses): state ppid … utime(14) stime(15) cutime(16) cstime(17).
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond };
+  return { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond,
+    endedChildren: (Number(fields[13]) + Number(fields[14])) / ticksPerSecond };
 }
 
 /**
  * CPU seconds used so far by the platform's process and by its embedded PostgreSQL (the postmaster and
- * every backend it forked), read from /proc. Differences over a load run give the CPU cost per call,
+ * every backend it forked, running or ended), read from /proc. Differences over a load run give the CPU cost per call,
  * which depends much less than throughput on other work running on a shared machine.
  */
 export function cpuSeconds(platform: BenchPlatform): { server: number; database: number } {
@@ -73,7 +74,9 @@ export function cpuSeconds(platform: BenchPlatform): { server: number; database:
     const pid = Number(entry);
     try {
       const stat = processStat(pid);
-      if (pid === postmaster || stat.ppid === postmaster) database += stat.cpu;
+      // A backend that ended (a pool closing an idle connection) counts in the postmaster's ended children.
+      if (pid === postmaster) database += stat.cpu + stat.endedChildren;
+      else if (stat.ppid === postmaster) database += stat.cpu;
     } catch {
       // the process ended while the list was read
     }
