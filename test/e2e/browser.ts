@@ -33,6 +33,8 @@ export interface BrowserSuite {
   login(username: string, password: string): Promise<void>;
   /** Picks an option in a form's searchable select and waits until the select shows it. */
   pickOption(form: Locator, label: string, name: string): Promise<void>;
+  /** The dialog just opened, once its opening animation has ended: a click during it can miss a moving button. */
+  dialog(): Promise<Locator>;
 }
 
 /**
@@ -81,6 +83,12 @@ export function browserSuite(name: string, seed: string): BrowserSuite {
       await page.getByLabel(/密码|Password/).fill(password);
       await page.getByRole('button', { name: /登\s*录|Log in/ }).click();
       await page.locator('.console-sider, .console-header-button').first().waitFor();
+    },
+    async dialog() {
+      const modal = suite.page.locator('.ant-modal');
+      await modal.waitFor();
+      await suite.page.locator('.ant-modal.ant-zoom-appear, .ant-modal.ant-zoom-enter').waitFor({ state: 'detached' });
+      return modal;
     },
     // The options may arrive after the dropdown opens, and a click during its opening animation can miss,
     // so the pick is tried again until it has taken.

@@ -79,7 +79,7 @@ describe('web console', () => {
     assert.equal(await suite.page.locator('.ant-table-tbody tr.ant-table-row').count(), 1);
 
     await suite.page.getByRole('button', { name: '新增人员' }).click();
-    const form = suite.page.locator('.ant-modal');
+    const form = await suite.dialog();
     await form.getByLabel('用户名', { exact: true }).fill('Not A Name!');
     await form.getByLabel('姓名', { exact: true }).fill('测试人员');
     await form.getByLabel('初始密码').fill('Long-enough-pass-2026');
@@ -138,7 +138,7 @@ describe('web console', () => {
     await suite.page.locator('.console-sider').getByText('Working calendar', { exact: true }).waitFor();
     await openPage('Staff', '/staff');
     await suite.page.getByRole('button', { name: 'Add staff member' }).click();
-    const form = suite.page.locator('.ant-modal');
+    const form = await suite.dialog();
     await form.getByLabel('Username', { exact: true }).fill('x');
     await form.getByLabel('Name', { exact: true }).fill('Test');
     await form.getByLabel('Initial password').fill('Long-enough-pass-2026');

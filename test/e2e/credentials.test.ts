@@ -43,7 +43,7 @@ describe('e-certificates', () => {
   step('the citizen builds a presentation of "aged 18 or over" only and gets a QR code', async () => {
     const residence = suite.page.getByTestId('credential-residence-certificate');
     await residence.getByRole('button', { name: /出\s*示/ }).click();
-    const dialog = suite.page.locator('.ant-modal');
+    const dialog = await suite.dialog();
     await dialog.getByText('出示居住证明').waitFor();
     await dialog.getByText(/^年满18周岁：是$/).click();
     await dialog.getByRole('button', { name: '生成出示码' }).click();
@@ -67,7 +67,7 @@ describe('e-certificates', () => {
       `SELECT holder_key FROM credentials c JOIN users u ON u.id = c.holder_user_id WHERE u.username = 'citizen1' AND c.type = 'marriage-certificate'`);
     assert.equal(stored.rows[0]!.holder_key, null);
     await marriage.getByRole('button', { name: /出\s*示/ }).click();
-    const dialog = suite.page.locator('.ant-modal');
+    const dialog = await suite.dialog();
     await dialog.getByText(`姓名：${holderName}`).click();
     await dialog.getByRole('button', { name: '生成出示码' }).click();
     await dialog.getByText('出示码由本设备的密钥签名', { exact: false }).waitFor();
@@ -107,7 +107,7 @@ describe('e-certificates', () => {
     await openPage('电子证照登记', '/credential-register');
     const row = suite.page.locator('.ant-table-row', { hasText: holderName }).filter({ hasText: '居住证明' }).filter({ hasText: '有效' });
     await row.getByRole('button', { name: /吊\s*销/ }).click();
-    const dialog = suite.page.locator('.ant-modal');
+    const dialog = await suite.dialog();
     await dialog.getByRole('button', { name: /吊\s*销/ }).click();
     await dialog.getByText('请填写吊销原因').waitFor();
     await dialog.getByLabel('吊销原因').fill('居住地已变更');

@@ -195,12 +195,12 @@ describe('12345 hotline pages', () => {
     await suite.page.getByRole('tab', { name: /待办结/ }).click();
     const toClose = suite.page.locator('.ant-tabs-content-active .ant-table-tbody tr', { hasText: number });
     await toClose.getByRole('button', { name: /办\s*结/ }).click();
-    await suite.page.locator('.ant-modal').getByRole('button', { name: /办\s*结/ }).click();
+    await (await suite.dialog()).getByRole('button', { name: /办\s*结/ }).click();
     await suite.page.locator('.ant-modal').waitFor({ state: 'hidden' });
     await suite.page.getByRole('tab', { name: /待回访/ }).click();
     const toCall = suite.page.locator('.ant-tabs-content-active .ant-table-tbody tr', { hasText: number });
     await toCall.getByRole('button', { name: /回\s*访/ }).click();
-    const modal = suite.page.locator('.ant-modal');
+    const modal = await suite.dialog();
     await modal.getByText('满意', { exact: true }).click();
     await shot('06-callback');
     await modal.getByRole('button', { name: /回\s*访/ }).click();

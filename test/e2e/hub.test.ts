@@ -55,7 +55,7 @@ describe('data hub exchange in the console', () => {
     await suite.login('ga_officer', demoPassword);
     await openPage('共享申请', '/share-requests');
     await suite.page.getByRole('button', { name: /新建申请/ }).click();
-    const form = suite.page.locator('.ant-modal');
+    const form = await suite.dialog();
     await suite.pickOption(form, '使用系统', '区民政救助系统');
     await suite.pickOption(form, '数据资源', '户籍人口核验信息');
     for (const field of ['公民身份号码', '姓名', '出生日期']) await form.getByLabel(field, { exact: true }).check();
@@ -79,7 +79,7 @@ describe('data hub exchange in the console', () => {
     const row = suite.page.locator('.ant-table-row', { hasText: '户籍人口核验信息' });
     await row.locator('[data-testid=countdown]').waitFor();
     await row.getByRole('button', { name: /^同\s*意$/ }).click();
-    const dialog = suite.page.locator('.ant-modal');
+    const dialog = await suite.dialog();
     await dialog.getByText('广安区民政局 · 区民政救助系统').waitFor();
     await dialog.getByLabel('出生日期', { exact: true }).uncheck();
     await dialog.getByLabel('脱敏规则 姓名').click();

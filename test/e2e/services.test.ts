@@ -165,7 +165,7 @@ describe('one-stop services', () => {
     await page.getByPlaceholder('事项名称或编码').fill(itemName);
     await page.getByPlaceholder('事项名称或编码').press('Enter');
     await page.getByRole('button', { name: `编辑表单 ${itemName}` }).click();
-    const editor = page.locator('.ant-modal');
+    const editor = await suite.dialog();
     await editor.getByLabel('申请表 JSON Schema').fill('{"type": "object", "properties": {"a": {"type": "nonsense"}}}');
     await editor.getByRole('button', { name: /确\s*定|OK/ }).click();
     await editor.getByText('表单定义不是有效的 JSON Schema').first().waitFor();
