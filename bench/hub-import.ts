@@ -33,7 +33,8 @@ function* csv(): Generator<Buffer> {
     let chunk = '';
     for (let i = start; i < Math.min(rows, start + 1000); i++) {
       const birth = `${1940 + (i % 80)}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`;
-      const first17 = `511602${birth}${String(Math.floor(i / 960) % 1000).padStart(3, '0')}`;
+      // 1,680 birth dates (the period of i mod 80, 12 and 28) times a sequence number: unique up to 1,680,000 rows.
+      const first17 = `511602${birth}${String(Math.floor(i / 1680)).padStart(3, '0')}`;
       const id = i % 1000 === 999 ? `${first17}Z` : first17 + residentIdCheckChar(first17);
       chunk += `${id},居民${i},${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6)},511602${String(1 + (i % 12)).padStart(3, '0')}001,${1 + (i % 6)}\n`;
     }
