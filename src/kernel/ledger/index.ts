@@ -31,7 +31,8 @@ function canonicalValue(value: unknown, key: string): string | undefined {
   if (value !== null && (typeof value === 'object' || typeof value === 'bigint') && typeof (value as { toJSON?: unknown }).toJSON === 'function')
     value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((item, i) => canonicalValue(item, String(i)) ?? 'null').join(',')}]`;
+  // Array.from visits the holes of a sparse array too, which JSON writes as null.
+  if (Array.isArray(value)) return `[${Array.from(value, (item, i) => canonicalValue(item, String(i)) ?? 'null').join(',')}]`;
   const keys = Object.keys(value).sort();
   const indexes = keys.filter(isArrayIndex);
   const ordered = indexes.length === 0 ? keys
