@@ -194,9 +194,14 @@ async function intakeUnderLoad(bodies: string[], connections: number): Promise<I
   const failed = bad === 0 ? null : result.timeouts > 0 && firstError === null
     ? `${result.timeouts} requests got no answer within 5 s (${result['2xx']} tickets made, ${result.non2xx} non-2xx)`
     : `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts; first error: ${firstError}`;
-  const perTicket = (seconds: number) => Math.round((seconds * 1000 / Math.max(1, result['2xx'])) * 1000) / 1000;
   return { load: 'closed loop', connections, created: result['2xx'], p50: result.latency.p50, p99: result.latency.p99, bad, failed,
-    serverCpuMs: perTicket(after.server - before.server), databaseCpuMs: perTicket(after.database - before.database) };
+    ...cpuPerTicket(before, after, result['2xx']) };
+}
+
+/** CPU milliseconds per ticket made between two readings, of the platform and of its database. */
+function cpuPerTicket(before: ReturnType<typeof cpuSeconds>, after: ReturnType<typeof cpuSeconds>, created: number) {
+  const perTicket = (seconds: number) => Math.round((seconds * 1000 / Math.max(1, created)) * 1000) / 1000;
+  return { serverCpuMs: perTicket(after.server - before.server), databaseCpuMs: perTicket(after.database - before.database) };
 }
 
 /** (1) 受理 at a fixed rate: each ticket due at its time whether or not the ones before it were answered. */
@@ -209,10 +214,8 @@ async function intakeAtRate(bodies: string[]): Promise<IntakeRun> {
   const result = await atFixedRate({ base, rate: intakeRate, seconds: intakeSeconds, sockets: intakeConnections, request });
   const after = cpuSeconds(platform);
   const created = Math.round(result.okPerSecond * intakeSeconds);
-  const perTicket = (seconds: number) => Math.round((seconds * 1000 / Math.max(1, created)) * 1000) / 1000;
   return { load: `${intakeRate}/s fixed`, connections: intakeConnections, created, p50: result.p50, p99: result.p99, bad: result.bad,
-    failed: result.bad === 0 ? null : `${result.bad} failed; first error: ${result.firstError}`,
-    serverCpuMs: perTicket(after.server - before.server), databaseCpuMs: perTicket(after.database - before.database) };
+    failed: result.bad === 0 ? null : `${result.bad} failed; first error: ${result.firstError}`, ...cpuPerTicket(before, after, created) };
 }
 
 function reportIntake(name: string, r: IntakeRun, target: Record<string, string>): void {
