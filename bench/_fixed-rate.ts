@@ -10,7 +10,8 @@ import http from 'node:http';
 export interface FixedRateRequest { method: string; path: string; headers: Record<string, string>; body?: string }
 
 export interface FixedRateResult {
-  /** Requests answered with 2xx per second of the run. */
+  /** Requests answered with 2xx, and how many per second of the run (until the last answer). */
+  ok: number;
   okPerSecond: number;
   p50: number;
   p99: number;
@@ -68,5 +69,5 @@ export async function atFixedRate(opts: {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 10) / 10;
-  return { okPerSecond: Math.round((ok / elapsed) * 10) / 10, p50: at(0.5), p99: at(0.99), bad, firstError };
+  return { ok, okPerSecond: Math.round((ok / elapsed) * 10) / 10, p50: at(0.5), p99: at(0.99), bad, firstError };
 }
