@@ -2,7 +2,7 @@ import type { Config } from './kernel/config/index.ts';
 import { migrate } from './kernel/db/index.ts';
 import { openDatabase } from './kernel/db/open.ts';
 import { StartupError } from './kernel/errors.ts';
-import { ledgerSigner, startSequencer } from './kernel/ledger/index.ts';
+import { startSequencerThread, type Sequencer } from './kernel/ledger/index.ts';
 import { startSweeps, type SweepRunner } from './kernel/jobs/index.ts';
 import { seedOfficialHolidays } from './kernel/calendar/index.ts';
 import { withTransaction } from './kernel/db/index.ts';
@@ -24,7 +24,7 @@ export async function startPlatform(config: Config, log: (line: string) => void 
   const database = await openDatabase(config);
   const { db } = database;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
-  let sequencer: ReturnType<typeof startSequencer> | undefined;
+  let sequencer: Sequencer | undefined;
   let sweeps: SweepRunner | undefined;
   const stop = async () => {
     await app?.close();
@@ -41,7 +41,7 @@ export async function startPlatform(config: Config, log: (line: string) => void 
     }
     await ensureWebBuilt(log);
     app = await buildApp({ db, logLevel: config.logLevel, serveWeb: true, secureCookies: process.env.YIWANG_SECURE_COOKIES === '1' });
-    sequencer = startSequencer(db, { signer: await ledgerSigner(db, config.ledgerOrigin) });
+    sequencer = await startSequencerThread({ connectionString: database.url, origin: config.ledgerOrigin });
     // Modules register their sweeps (deadline warnings, escalations) when buildApp imports them.
     sweeps = startSweeps(db, (line) => app?.log.error(line));
     try {

@@ -5,6 +5,8 @@ import { lockDataDir, runningEmbeddedUrl, startEmbeddedPostgres } from './embedd
 
 export interface OpenDatabase {
   db: Db;
+  /** The connection string, for a thread that opens its own pool (it holds the password: never log it). */
+  url: string;
   /** Where the data lives, for the operator (no password). */
   description: string;
   close(): Promise<void>;
@@ -35,7 +37,7 @@ export async function openDatabase(config: Config, opts: { joinRunning?: boolean
       const reason = (error as Error).message || String((error as NodeJS.ErrnoException).code ?? error);
       throw new StartupError(`cannot reach the database at ${url.hostname}:${url.port || 5432} (${reason}). Check DATABASE_URL and that PostgreSQL is running, or unset DATABASE_URL to use the embedded database.`);
     }
-    return { db, description: describe(config.databaseUrl), close: () => db.end() };
+    return { db, url: config.databaseUrl, description: describe(config.databaseUrl), close: () => db.end() };
   }
   let unlock: () => Promise<void>;
   try {
@@ -51,6 +53,7 @@ export async function openDatabase(config: Config, opts: { joinRunning?: boolean
     const db = createPool(embedded.url);
     return {
       db,
+      url: embedded.url,
       description: `embedded PostgreSQL in ${config.dataDir}/pg (port ${config.embeddedPgPort})`,
       async close() {
         await db.end().catch(() => undefined);

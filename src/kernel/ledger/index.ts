@@ -97,6 +97,7 @@ export { getEntry, listEntries, type EntryPage, type LedgerEntry } from './entri
 export { ledgerSigner, ledgerVerifierKey } from './keys.ts';
 export { verifierKeyText, parseVerifierKey, openNote, parseCheckpointText, type NoteSigner } from './note.ts';
 export { integrateBatch, startSequencer, type Sequencer, type SequencerOptions } from './sequencer.ts';
+export { startSequencerThread, type SequencerThreadOptions } from './sequencer-thread.ts';
 export {
   consistencyProofFor, inclusionProofFor, latestCheckpoint,
   type Checkpoint, type ConsistencyProof, type InclusionProof,
