@@ -14,15 +14,24 @@ export interface BenchPlatform {
   login(username: string, password?: string): Promise<string>;
 }
 
+/**
+ * The arguments `npm start` gives node, so a benchmark measures the platform as operators run it; then
+ * BENCH_SERVER_ARGS, node flags for the run, e.g. `--cpu-prof` to profile the server under load.
+ */
+export function startArgs(): string[] {
+  const script: string = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
+  const [node, ...args] = script.split(' ');
+  if (node !== 'node' || !args.includes('src/cli.ts')) throw new Error(`package.json's start script is not a node command: ${script}`);
+  const extra = process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
+  return [...extra, ...args.map((a) => (a === 'src/cli.ts' ? path.join(root, a) : a))];
+}
+
 /** Starts `yiwang start` on a data directory under ./data (the demo loads on its first start). */
 export function startPlatform(name: string, port: number, pgPort: number): Promise<BenchPlatform> {
   const dataDir = path.join(root, 'data', name);
   const base = `http://127.0.0.1:${port}`;
   const env = { ...process.env, YIWANG_DATA_DIR: dataDir, PORT: String(port), YIWANG_PG_PORT: String(pgPort), DATABASE_URL: '' };
-  // BENCH_SERVER_ARGS passes node flags to the platform's process, e.g. `--cpu-prof` to profile it under load.
-  const nodeArgs = process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'src/cli.ts'), 'start'],
-    { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, startArgs(), { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {

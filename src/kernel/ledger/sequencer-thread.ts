@@ -27,6 +27,7 @@ export function startSequencerThread(opts: SequencerThreadOptions): Promise<Sequ
   const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let exited = false;
+  let started = false;
   let stopping: Promise<void> | undefined;
   const ask = (kind: Request['kind']) => new Promise<void>((resolve, reject) => {
     if (exited) return reject(new Error('the ledger sequencer thread has exited'));
@@ -36,22 +37,31 @@ export function startSequencerThread(opts: SequencerThreadOptions): Promise<Sequ
   });
   return new Promise((resolve, reject) => {
     worker.on('message', (reply: Reply) => {
-      if ('ready' in reply) return resolve({
-        flush: () => (stopping ? Promise.reject(new Error('the ledger sequencer has stopped')) : ask('flush')),
-        stop: () => (stopping ??= ask('stop')),
-      });
+      if ('ready' in reply) {
+        started = true;
+        return resolve({
+          flush: () => (stopping ? Promise.reject(new Error('the ledger sequencer has stopped')) : ask('flush')),
+          stop: () => (stopping ??= ask('stop')),
+        });
+      }
       if ('failed' in reply) return reject(new Error(`the ledger sequencer did not start: ${reply.failed}`));
       const pending = waiting.get(reply.id);
       waiting.delete(reply.id);
       if (reply.error === undefined) pending?.resolve();
       else pending?.reject(new Error(reply.error));
     });
-    worker.on('error', reject);
+    // Before it is ready a failure fails the start; after, entries would stay queued unsigned, so say so loudly.
+    worker.on('error', (error) => {
+      reject(error);
+      if (started) console.error('ledger sequencer thread failed:', error);
+    });
     worker.on('exit', (code) => {
       exited = true;
-      for (const pending of waiting.values()) pending.reject(new Error(`the ledger sequencer thread exited with ${code}`));
+      const error = new Error(`the ledger sequencer thread exited with ${code}`);
+      for (const pending of waiting.values()) pending.reject(error);
       waiting.clear();
-      reject(new Error(`the ledger sequencer thread exited with ${code}`));
+      reject(error);
+      if (started && !stopping) console.error(`${error.message}; queued ledger entries are not being signed until the platform restarts`);
     });
   });
 }
