@@ -14,7 +14,7 @@ export interface SequencerThreadOptions {
   intervalMs?: number;
 }
 
-type Request = { id: number; kind: 'flush' | 'stop' };
+export type SequencerRequest = { id: number; kind: 'flush' | 'stop' };
 type Reply = { ready: true } | { id: number; error?: string } | { failed: string };
 
 /** Starts the sequencer thread; resolves once it has its signing key and runs. */
@@ -29,11 +29,11 @@ export function startSequencerThread(opts: SequencerThreadOptions): Promise<Sequ
   let exited = false;
   let started = false;
   let stopping: Promise<void> | undefined;
-  const ask = (kind: Request['kind']) => new Promise<void>((resolve, reject) => {
+  const ask = (kind: SequencerRequest['kind']) => new Promise<void>((resolve, reject) => {
     if (exited) return reject(new Error('the ledger sequencer thread has exited'));
     const id = nextId++;
     waiting.set(id, { resolve, reject });
-    worker.postMessage({ id, kind } satisfies Request);
+    worker.postMessage({ id, kind } satisfies SequencerRequest);
   });
   return new Promise((resolve, reject) => {
     worker.on('message', (reply: Reply) => {

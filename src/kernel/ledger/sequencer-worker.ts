@@ -3,15 +3,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createPool } from '../db/index.ts';
 import { ledgerSigner } from './keys.ts';
 import { startSequencer } from './sequencer.ts';
-import type { SequencerThreadOptions } from './sequencer-thread.ts';
+import type { SequencerRequest, SequencerThreadOptions } from './sequencer-thread.ts';
 
 const opts = workerData as SequencerThreadOptions;
 const port = parentPort!;
-// One connection integrates; the second reads the signing key while the first is busy at startup.
-const db = createPool(opts.connectionString, 2);
+// One connection: the sequencer does all its work in one transaction at a time.
+const db = createPool(opts.connectionString, 1);
 try {
   const sequencer = startSequencer(db, { signer: await ledgerSigner(db, opts.origin), intervalMs: opts.intervalMs });
-  port.on('message', (request: { id: number; kind: 'flush' | 'stop' }) => {
+  port.on('message', (request: SequencerRequest) => {
     const done = request.kind === 'flush' ? sequencer.flush() : sequencer.stop().then(() => db.end());
     done.then(() => port.postMessage({ id: request.id }), (error: unknown) => port.postMessage({ id: request.id, error: String(error) }))
       .finally(() => { if (request.kind === 'stop') port.close(); });
