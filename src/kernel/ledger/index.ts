@@ -25,24 +25,29 @@ export function canonicalJson(value: unknown): string {
 
 const arrayIndex = /^(?:0|[1-9][0-9]*)$/;
 const isArrayIndex = (key: string) => arrayIndex.test(key) && Number(key) < 4294967295;
+const startsWithDigit = (key: string) => key.charCodeAt(0) >= 48 && key.charCodeAt(0) <= 57;
 
 /** JSON text of `value`, or undefined where JSON.stringify leaves a property out. */
-function canonicalValue(value: unknown, key: string): string | undefined {
+function canonicalValue(value: unknown, key: string | number): string | undefined {
   if (value !== null && (typeof value === 'object' || typeof value === 'bigint') && typeof (value as { toJSON?: unknown }).toJSON === 'function')
-    value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
+    value = (value as { toJSON: (key: string) => unknown }).toJSON(String(key));
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  // Array.from visits the holes of a sparse array too, which JSON writes as null.
-  if (Array.isArray(value)) return `[${Array.from(value, (item, i) => canonicalValue(item, String(i)) ?? 'null').join(',')}]`;
-  const keys = Object.keys(value).sort();
-  const indexes = keys.filter(isArrayIndex);
-  const ordered = indexes.length === 0 ? keys
-    : [...indexes.sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
-  const members: string[] = [];
-  for (const k of ordered) {
-    const text = canonicalValue((value as Record<string, unknown>)[k], k);
-    if (text !== undefined) members.push(`${JSON.stringify(k)}:${text}`);
+  if (Array.isArray(value)) {
+    // The holes of a sparse array read as undefined, which JSON writes as null.
+    let text = '[';
+    for (let i = 0; i < value.length; i++) text += `${i === 0 ? '' : ','}${canonicalValue(value[i], i) ?? 'null'}`;
+    return `${text}]`;
   }
-  return `{${members.join(',')}}`;
+  const keys = Object.keys(value).sort();
+  // Array-index keys are rare in payloads: only they need the second ordering.
+  const ordered = keys.some((k) => startsWithDigit(k) && isArrayIndex(k))
+    ? [...keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))] : keys;
+  let text = '{';
+  for (const k of ordered) {
+    const member = canonicalValue((value as Record<string, unknown>)[k], k);
+    if (member !== undefined) text += `${text.length === 1 ? '' : ','}${JSON.stringify(k)}:${member}`;
+  }
+  return `${text}}`;
 }
 
 export const payloadHash = (payload: unknown) => crypto.createHash('sha256').update(canonicalJson(payload ?? null)).digest();

@@ -16,7 +16,9 @@ test('canonical JSON is byte for byte the text stored hashes were made from', ()
     { at: new Date('2026-11-24T08:00:00.123Z'), nested: [new Date(0), undefined, () => 1, { skip: undefined, keep: null }] },
     { buffer: Buffer.from('ab'), list: [[1, [2, { d: 4, c: 3 }]]], fn: () => 1, sym: Symbol('s') },
     // [1, , 3] has a hole, which JSON writes as null.
-    { toJSON: () => ({ z: 1, a: 2 }) }, [undefined, null], [1, , 3], { 'key with "quotes"': '值', '𝌆': 'astral', 'ｚ': 'fullwidth' },
+    { toJSON: () => ({ z: 1, a: 2 }) }, [undefined, null], [1, , 3],
+    // toJSON gets the property name, or the index as a string inside an array.
+    { named: { toJSON: (key: string) => `key ${key}` }, list: [{ toJSON: (key: string) => `index ${JSON.stringify(key)}` }] }, { 'key with "quotes"': '值', '𝌆': 'astral', 'ｚ': 'fullwidth' },
   ];
   for (const value of values) assert.equal(canonicalJson(value), byDefinition(value));
   assert.equal(canonicalJson({ b: { d: 1, c: 2 }, a: [{ f: 1, e: 2 }] }), '{"a":[{"e":2,"f":1}],"b":{"c":2,"d":1}}');
