@@ -86,14 +86,12 @@ export async function suggestForText(ctx: Ctx, input: { text: string }): Promise
 }
 
 /**
- * The statement that keeps an operator's correction (纠正) as a labelled example for the next retraining,
- * its values appended to `params`, for the ticket written by the CTE `from` of the same statement.
+ * The statement that keeps operators' corrections (纠正) as labelled examples for the next retraining, one per
+ * row of `from` in the statement that writes the tickets, each value an SQL expression over the row.
  */
-export function correctionSql(correction: { text: string; label: string; at: Date }, params: unknown[], from: string): string {
-  params.push(correction.text, correction.label, correction.at);
-  const n = params.length;
+export function correctionSql(correction: { text: string; label: string; ticketId: string; at: string }, from: string): string {
   return `INSERT INTO hotline_classifier_examples (text, label, source, ticket_id, created_at)
-     SELECT $${n - 2}::text, $${n - 1}::text, 'operator', id, $${n}::timestamptz FROM ${from}`;
+     SELECT ${correction.text}, ${correction.label}, 'operator', ${correction.ticketId}, ${correction.at} FROM ${from}`;
 }
 
 /** Retrains the classifier from every example (the centre or a platform admin); the new model is in use at once. */

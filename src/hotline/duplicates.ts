@@ -63,28 +63,38 @@ export async function findDuplicates(db: Queryable, actor: Actor, query: Duplica
   return rows;
 }
 
-/**
- * The statement behind findDuplicates, its values appended to `params`: for a command that looks for
- * duplicates within a statement of its own (intake, in the statement that writes the ticket).
- */
+/** The statement behind findDuplicates, its values appended to `params`. */
 export function duplicatesSql(actor: Actor, centre: boolean, query: Omit<DuplicateQuery, 'categoryCode'> & { categoryId: number; radiusMetres: number },
   params: unknown[]): string {
-  const dLat = query.radiusMetres / METRES_PER_DEGREE_LAT;
-  const dLon = dLat / Math.max(0.01, Math.cos((query.lat * Math.PI) / 180));
-  const at = params.length;
-  params.push(query.categoryId, query.lon, query.lat, dLon, dLat, query.radiusMetres, query.excludeId ?? 0, query.limit ?? 5);
-  const $ = (n: number) => `$${at + n}`;
+  const $ = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
+  return nearbyOpenTicketsSql(actor, centre, {
+    categoryId: $(query.categoryId, 'bigint'), lon: $(query.lon, 'float8'), lat: $(query.lat, 'float8'), radiusMetres: $(query.radiusMetres, 'float8'),
+    excludeId: $(query.excludeId ?? 0, 'bigint'), limit: $(query.limit ?? 5, 'int'),
+  }, params);
+}
+
+/**
+ * Open tickets of a category near a point that the actor may see, nearest first, each input an SQL
+ * expression: a placeholder, or a column of the ticket being written when intake looks in the same statement.
+ */
+export function nearbyOpenTicketsSql(actor: Actor, centre: boolean, near: {
+  categoryId: string; lon: string; lat: string; radiusMetres: string; excludeId: string; limit: string;
+}, params: unknown[]): string {
+  const { categoryId, lon, lat, radiusMetres, excludeId, limit } = near;
+  // A box around the point first, which the index on (category, lat, lon) narrows; then the true distance.
+  const dLat = `(${radiusMetres} / ${METRES_PER_DEGREE_LAT})`;
+  const dLon = `(${dLat} / greatest(0.01, cos(radians(${lat}))))`;
   const scope = ticketScope(actor, centre, params);
   return `SELECT * FROM (
        SELECT t.id::int, t.number, t.state, t.description, t.address, t.lon, t.lat, t.received_at AS "receivedAt",
          2 * ${EARTH_RADIUS_M} * asin(least(1, sqrt(
-           power(sin(radians(t.lat - ${$(3)}) / 2), 2) + cos(radians(${$(3)})) * cos(radians(t.lat)) * power(sin(radians(t.lon - ${$(2)}) / 2), 2)
+           power(sin(radians(t.lat - ${lat}) / 2), 2) + cos(radians(${lat})) * cos(radians(t.lat)) * power(sin(radians(t.lon - ${lon}) / 2), 2)
          ))) AS "distanceMetres"
        FROM hotline_tickets t
-      WHERE t.category_id = ${$(1)} AND t.state IN (${openStateList}) AND t.id <> ${$(7)}
-        AND t.lat BETWEEN ${$(3)} - ${$(5)} AND ${$(3)} + ${$(5)} AND t.lon BETWEEN ${$(2)} - ${$(4)} AND ${$(2)} + ${$(4)}
+      WHERE t.category_id = ${categoryId} AND t.state IN (${openStateList}) AND t.id <> ${excludeId}
+        AND t.lat BETWEEN ${lat} - ${dLat} AND ${lat} + ${dLat} AND t.lon BETWEEN ${lon} - ${dLon} AND ${lon} + ${dLon}
         AND ${scope}
-     ) near WHERE "distanceMetres" <= ${$(6)} ORDER BY "distanceMetres", id LIMIT ${$(8)}`;
+     ) near WHERE "distanceMetres" <= ${radiusMetres} ORDER BY "distanceMetres", id LIMIT ${limit}`;
 }
 
 export interface MergeTickets {

@@ -4,7 +4,7 @@
  */
 import { can, type Ctx } from '../kernel/auth/index.ts';
 import { routeIn, settingIn } from './catalogue.ts';
-import { duplicatesSql, type DuplicateSuggestion } from './duplicates.ts';
+import { nearbyOpenTicketsSql, type DuplicateSuggestion } from './duplicates.ts';
 import { hotlineActions, isCentre } from './policy.ts';
 import { answerFromKnowledge } from './knowledge.ts';
 import { attachPhotos } from './photos.ts';
@@ -21,10 +21,11 @@ export async function intakeTicket(ctx: Ctx, input: CreateTicket): Promise<Intak
   // A citizen filing from the portal sees no other people's tickets.
   const staff = (actor.kind === 'staff' || actor.kind === 'system') && can(actor, hotlineActions.read);
   const centre = staff && await isCentre(tx, actor);
-  const { ticket, alongside, config } = await createTicketWith<DuplicateSuggestion>(ctx, input, (created, config, params) =>
-    staff && created.lon !== null && created.lat !== null
-      ? duplicatesSql(actor, centre, { categoryId: created.categoryId, lon: created.lon, lat: created.lat,
-        radiusMetres: settingIn(config, 'duplicateRadiusMetres') }, params)
+  // Read for a ticket with a point only: the statement skips it for a ticket without one.
+  const { ticket, alongside, config } = await createTicketWith<DuplicateSuggestion>(ctx, input, (row, config, params) =>
+    staff
+      ? nearbyOpenTicketsSql(actor, centre, { ...row, radiusMetres: `$${params.push(settingIn(config, 'duplicateRadiusMetres'))}::float8`,
+        excludeId: '0', limit: '5' }, params)
       : null);
   const duplicates = alongside.map((d) => ({ ...d, receivedAt: new Date(d.receivedAt) }));
   return { ticket, duplicates, routedDepartmentId: routeIn(config, { ancestry: ticket.categoryAncestry }, ticket.divisionCode) };

@@ -6,8 +6,9 @@ import { assertCan, hasGrant, type Actor, type Ctx } from '../kernel/auth/index.
 import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
 import { checkMobile } from '../kernel/checks/index.ts';
 import { prepared, readStamps, type Queryable } from '../kernel/db/index.ts';
+import { StatementGroups } from '../kernel/db/group.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { appendToLedger, ledgerQueueSql } from '../kernel/ledger/index.ts';
+import { appendToLedger, ledgerQueueRowsSql, payloadHash } from '../kernel/ledger/index.ts';
 import { hotlineConfig, requireCategoryIn, routeTicket, timeLimitIn, type HotlineConfig } from './catalogue.ts';
 import { correctionSql, currentClassifier, suggestWith } from './classification.ts';
 import { EMERGENCY_NUMBERS, type Emergency } from './classifier/index.ts';
@@ -140,9 +141,70 @@ export async function createTicket(ctx: Ctx, input: CreateTicket): Promise<Ticke
 
 /**
  * A read that runs in the statement writing the ticket, its rows returned as JSON (intake's duplicates
- * nearby), so a busy intake makes one round trip to the database for its ticket, not two.
+ * nearby), so a busy intake makes one round trip to the database for its ticket, not two. It reads the
+ * ticket's values as SQL expressions (`row`): one statement may write many tickets (see intakeGroups).
  */
-export type ReadAlongside = (ticket: Pick<Ticket, 'categoryId' | 'lon' | 'lat'>, config: HotlineConfig, params: unknown[]) => string | null;
+export type ReadAlongside = (row: { categoryId: string; lon: string; lat: string }, config: HotlineConfig, params: unknown[]) => string | null;
+
+/** The values of one ticket in the intake statement, one array per column across the tickets it writes. */
+const intakeColumns = {
+  day: 'text', channel: 'text', kind: 'text', category_id: 'bigint', urgency: 'text', emergency: 'boolean', description: 'text',
+  lon: 'float8', lat: 'float8', address: 'text', division_code: 'text', grid_code: 'text', anonymous: 'boolean', caller_name: 'text',
+  caller_phone: 'text', citizen_id: 'bigint', intake_actor: 'text', received_at: 'timestamptz', reply_due: 'timestamptz',
+  resolve_due: 'timestamptz', deadline_provisional: 'boolean', emergency_kind: 'text', transfer_to: 'text', suggested_category_id: 'bigint',
+  suggestion_confidence: 'float8', category_corrected: 'boolean', actor_kind: 'text', actor_id: 'text', actor_name: 'text',
+  payload_hash: 'bytea', correction_text: 'text', correction_label: 'text',
+} as const;
+type IntakeRow = Record<keyof typeof intakeColumns, unknown>;
+const intakeColumnNames = Object.keys(intakeColumns) as (keyof typeof intakeColumns)[];
+
+/**
+ * The statement writing tickets, for every number of them: each ticket's id, its number (received day + id),
+ * the row, its first history event, its ledger entry, the operator's correction if any, the row as read back
+ * and the read alongside. `params` holds the read's own values; the tickets' arrays follow them.
+ */
+function intakeStatement(read: string | null, params: unknown[]): string {
+  const arrays = intakeColumnNames.map((name, i) => `$${params.length + i + 1}::${intakeColumns[name]}[]`);
+  const ledger = ledgerQueueRowsSql('created t JOIN n ON n.id = t.id ORDER BY n.ord', {
+    actorKind: 'n.actor_kind', actorId: 'n.actor_id', action: `'hotline.ticket.received'`, objectType: `'ticket'`, objectId: 't.number',
+    purpose: 'NULL', payloadHash: 'n.payload_hash', recordedAt: 'n.received_at',
+  });
+  return `WITH n AS (
+       SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id, i.*
+         FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS i (${intakeColumnNames.join(', ')}, ord)),
+     created AS (
+       INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
+         division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
+         reply_due, resolve_due, deadline_provisional, updated_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
+         category_corrected)
+       SELECT id, day || lpad(id::text, greatest(6, length(id::text)), '0'), channel, kind, category_id, urgency, emergency, description, lon, lat,
+         address, division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, 'received', received_at,
+         reply_due, resolve_due, deadline_provisional, received_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
+         category_corrected
+         FROM n
+       RETURNING *),
+     event AS (
+       INSERT INTO hotline_ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state)
+       SELECT id, received_at, actor_kind, actor_id, actor_name, 'hotline.ticket.received', NULL, 'received' FROM n),
+     ledger AS (${ledger}),
+     correction AS (${correctionSql({ text: 'n.correction_text', label: 'n.correction_label', ticketId: 'n.id', at: 'n.received_at' },
+       'n WHERE n.correction_text IS NOT NULL')})
+     SELECT n.ord, ${ticketColumns},
+       ${read ? `CASE WHEN n.lon IS NOT NULL THEN (SELECT json_agg(a) FROM (${read}) a) END` : 'NULL'} AS alongside
+       FROM created t JOIN n ON n.id = t.id JOIN hotline_categories c ON c.id = t.category_id`;
+}
+
+type Written = Ticket & { alongside: unknown[] | null };
+
+/**
+ * Concurrent intakes of one shape (the same read alongside) written by one statement: one executor start, one
+ * set of constraint checks and one commit for a busy second's tickets instead of one each.
+ */
+const intakeGroups = new StatementGroups<{ text: string; params: unknown[] }, IntakeRow, Written>(async (db, { text, params }, rows) => {
+  const { rows: written } = await db.query<Written & { ord: number }>(prepared(text, [...params, ...intakeColumnNames.map((name) => rows.map((r) => r[name]))]));
+  const byOrder = new Map(written.map(({ ord, ...ticket }) => [Number(ord), ticket]));
+  return rows.map((_, i) => byOrder.get(i + 1)!);
+});
 
 /** 受理 as createTicket, with a read alongside; every lookup is in memory by the configuration's cache stamps. */
 export async function createTicketWith<R = unknown>(ctx: Ctx, input: CreateTicket, alongside?: ReadAlongside): Promise<{ ticket: Ticket; alongside: R[]; config: HotlineConfig }> {
@@ -196,45 +258,31 @@ export async function createTicketWith<R = unknown>(ctx: Ctx, input: CreateTicke
   const calendar = await loadCalendar(tx, stamps.calendar);
   const reply = calendar.addWorkingDays(now, limit.replyDays);
   const resolve = calendar.addWorkingDays(now, limit.resolveDays);
-  const params: unknown[] = [chinaDay(now).replaceAll('-', ''), input.channel, input.kind, category.id, urgency, emergency, description,
-    input.lon ?? null, input.lat ?? null, address, divisionCode, gridCode, anonymous, callerName, callerPhone,
-    actor.kind === 'citizen' ? Number(actor.id) : null, actorRef(actor), now, reply.due, resolve.due, reply.provisional || resolve.provisional,
-    emergencyKind, emergencyKind && EMERGENCY_NUMBERS[emergencyKind], suggestion.category?.id ?? null,
-    suggestion.category ? suggestion.confidence : null, corrected, actor.kind, actor.id, actor.name];
-  const read = alongside?.({ categoryId: category.id, lon: input.lon ?? null, lat: input.lat ?? null }, config, params);
-  // 纠正: staff choosing another category than the suggestion teach the next model; citizens' picks are not kept.
-  const correction = corrected && actor.kind === 'staff'
-    ? `, correction AS (${correctionSql({ text: description, label: category.code, at: now }, params, 'created')})` : '';
-  const ticketObject = { type: 'ticket', idSql: 'created.number' };
-  // One entry per intake: what was reported and how it was classified (the suggestion, whether the operator
-  // chose another category, the urgency and any emergency transfer); fewer entries for the sequencer to sign.
-  const ledger = ledgerQueueSql([{ actor, action: 'hotline.ticket.received', object: { type: 'ticket', idSql: 'created.number' }, at: now,
-    // The caller's name and phone are hashed into the entry, never stored in it.
-    payload: { ...input, description, divisionCode, gridCode, callerName, callerPhone,
-      classification: { label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
-        corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] } } }], params, 'created');
-  // One statement, so atomic inside a transaction or not: the id, the number made from it (received day +
-  // id), the row, its first history event, its ledger entries, the correction if any, the row as read back
-  // and the read alongside.
-  const { rows: [row] } = await tx.query<Ticket & { alongside: R[] | null }>(prepared(
-    `WITH n AS (SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id),
-     created AS (
-       INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
-         division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
-         reply_due, resolve_due, deadline_provisional, updated_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
-         category_corrected)
-       SELECT n.id, $1 || lpad(n.id::text, greatest(6, length(n.id::text)), '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'received', $18,
-         $19, $20, $21, $18, $22, $23, $24, $25, $26
-         FROM n
-       RETURNING *),
-     event AS (
-       INSERT INTO hotline_ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state)
-       SELECT id, $18, $27, $28, $29, 'hotline.ticket.received', NULL, 'received' FROM created),
-     ledger AS (${ledger})${correction}
-     SELECT ${ticketColumns}, ${read ? `(SELECT json_agg(a) FROM (${read}) a)` : 'NULL'} AS alongside
-       FROM created t JOIN hotline_categories c ON c.id = t.category_id`, params));
-  const { alongside: found, ...ticket } = row!;
-  return { ticket, alongside: found ?? [], config };
+  const classification = { label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
+    corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] };
+  const row: IntakeRow = {
+    day: chinaDay(now).replaceAll('-', ''), channel: input.channel, kind: input.kind, category_id: category.id, urgency, emergency, description,
+    lon: input.lon ?? null, lat: input.lat ?? null, address, division_code: divisionCode, grid_code: gridCode, anonymous,
+    caller_name: callerName, caller_phone: callerPhone, citizen_id: actor.kind === 'citizen' ? Number(actor.id) : null,
+    intake_actor: actorRef(actor), received_at: now, reply_due: reply.due, resolve_due: resolve.due,
+    deadline_provisional: reply.provisional || resolve.provisional, emergency_kind: emergencyKind,
+    transfer_to: emergencyKind && EMERGENCY_NUMBERS[emergencyKind], suggested_category_id: suggestion.category?.id ?? null,
+    suggestion_confidence: suggestion.category ? suggestion.confidence : null, category_corrected: corrected,
+    actor_kind: actor.kind, actor_id: actor.id, actor_name: actor.name,
+    // One entry per intake: what was reported and how it was classified (the suggestion, whether the operator chose
+    // another category, the urgency and any emergency transfer). The caller's name and phone are hashed into it, never stored in it.
+    payload_hash: payloadHash({ ...input, description, divisionCode, gridCode, callerName, callerPhone, classification }),
+    // 纠正: staff choosing another category than the suggestion teach the next model; citizens' picks are not kept.
+    correction_text: corrected && actor.kind === 'staff' ? description : null, correction_label: category.code,
+  };
+  const params: unknown[] = [];
+  const read = alongside?.({ categoryId: 'n.category_id', lon: 'n.lon', lat: 'n.lat' }, config, params) ?? null;
+  const shape = { text: intakeStatement(read, params), params };
+  // Outside a transaction the statement is the whole command, so it may be one with other intakes' (group commit).
+  const { alongside: found, ...ticket } = ctx.oneStatement
+    ? await intakeGroups.submit(tx, JSON.stringify(shape), shape, row)
+    : (await intakeGroups.run(tx, shape, [row]))[0]!;
+  return { ticket, alongside: (found ?? []) as R[], config };
 }
 
 export interface TicketEvent {

@@ -51,6 +51,31 @@ test('POST /tickets walks 401, 400 naming the field, 403, then 201 with the call
   assert.deepEqual(events, [ticket.id, second.id].map((id) => ({ ticket_id: id, action: 'hotline.ticket.received' })));
 });
 
+test('concurrent intakes, written together, each answer with their own ticket, history event, ledger entry and duplicates', async () => {
+  const descriptions = Array.from({ length: 6 }, (_, i) => `小区门口第${i + 1}处垃圾堆放多日无人清运`);
+  const answers = await Promise.all(descriptions.map((description, i) =>
+    call('POST', '/tickets', 'operator', { ...ticketInput(), description, lat: inside.lat + i * 0.00001, ...(i === 2 ? { anonymous: true } : {}) })));
+  assert.deepEqual(answers.map((a) => a.statusCode), descriptions.map(() => 201));
+  const tickets = answers.map((a) => a.json());
+  assert.deepEqual(tickets.map((k) => k.description), descriptions);
+  assert.deepEqual(tickets.map((k) => k.caller?.masked ?? 'anonymous'), [true, true, 'anonymous', true, true, true]);
+  assert.equal(new Set(tickets.map((k) => k.number)).size, 6);
+  const { rows } = await t.db.query<{ number: string; description: string; events: number; entries: number }>(
+    `SELECT t.number, t.description,
+            (SELECT count(*)::int FROM hotline_ticket_events e WHERE e.ticket_id = t.id) AS events,
+            (SELECT count(*)::int FROM ledger_queue q WHERE q.object_type = 'ticket' AND q.object_id = t.number) AS entries
+       FROM hotline_tickets t WHERE t.id = ANY($1) ORDER BY t.id`, [tickets.map((k) => k.id)]);
+  assert.deepEqual(rows.map((r) => [r.description, r.events, r.entries]).sort(), descriptions.map((d) => [d, 1, 1]).sort());
+  assert.deepEqual(rows.map((r) => r.number).sort(), tickets.map((k) => k.number).sort());
+  // Each sees the two tickets the test above left within 250 m (others of these six only if written before it), nearest first.
+  for (const k of tickets) {
+    const distances = k.duplicates.map((d: { distanceMetres: number }) => d.distanceMetres);
+    assert.ok(distances.length >= 2 && distances.every((m: number) => m <= 250), `${k.number}: ${distances}`);
+    assert.deepEqual(distances, [...distances].sort((x, y) => x - y));
+    assert.ok(!k.duplicates.some((d: { id: number }) => d.id === k.id), 'not itself');
+  }
+});
+
 test('a ticket goes through dispatch, accept, reply, close and callback over HTTP; the handler sees the caller', async () => {
   const id = (await call('POST', '/tickets', 'operator', ticketInput())).json().id;
   assert.equal((await call('POST', `/tickets/${id}/dispatch`, undefined, {})).statusCode, 401);

@@ -47,4 +47,6 @@ export interface Ctx {
   tx: import('../db/index.ts').Tx;
   actor: Actor;
   now: Date;
+  /** The command runs outside a transaction and writes in one statement, which may then be shared (group commit). */
+  oneStatement?: boolean;
 }

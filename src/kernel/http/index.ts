@@ -129,6 +129,6 @@ export async function runCommand<I, R, P = R>(
 ): Promise<P> {
   const db = req.server.db;
   const now = new Date();
-  const result = await (opts.oneStatement ? withConnection : withTransaction)(db, (tx) => command({ tx, actor: req.actor, now }, input));
+  const result = await (opts.oneStatement ? withConnection : withTransaction)(db, (tx) => command({ tx, actor: req.actor, now, oneStatement: opts.oneStatement }, input));
   return present ? present(result, req.actor) : (result as unknown as P);
 }

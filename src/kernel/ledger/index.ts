@@ -88,14 +88,28 @@ export function ledgerQueueSql(entries: readonly (Omit<LedgerEntryInput, 'object
     return { objectSql, values: [entry.actor.kind, entry.actor.id, entry.action, object?.type ?? null, objectId, entry.purpose ?? null,
       payloadHash(entry.payload), entry.at ?? new Date()] };
   });
-  const into = 'INSERT INTO ledger_queue (actor_kind, actor_id, action, object_type, object_id, purpose, payload_hash, recorded_at)';
   // Without rows to read from, one array per column: the same statement (and prepared plan) for one entry or a thousand.
-  if (!from) return `${into} SELECT * FROM unnest(${queueTypes.map((type, i) => value(rows.map((r) => r.values[i]), `${type}[]`)).join(', ')})`;
-  return `${into} ${rows.map(({ objectSql, values }) =>
+  if (!from) return `${queueInto} SELECT * FROM unnest(${queueTypes.map((type, i) => value(rows.map((r) => r.values[i]), `${type}[]`)).join(', ')})`;
+  return `${queueInto} ${rows.map(({ objectSql, values }) =>
     `SELECT ${values.map((v, i) => (i === 4 && objectSql ? objectSql : value(v, queueTypes[i]!))).join(', ')} FROM ${from}`).join(' UNION ALL ')}`;
 }
 
 const queueTypes = ['text', 'text', 'text', 'text', 'text', 'text', 'bytea', 'timestamptz'] as const;
+const queueInto = 'INSERT INTO ledger_queue (actor_kind, actor_id, action, object_type, object_id, purpose, payload_hash, recorded_at)';
+
+/** An entry's columns as SQL expressions over a row; `payloadHash` is the row's `payloadHash(payload)`. */
+export interface LedgerRowSql {
+  actorKind: string; actorId: string; action: string; objectType: string; objectId: string; purpose: string; payloadHash: string; recordedAt: string;
+}
+
+/**
+ * Queues one entry per row of `from`, every column an expression over the row: for one statement that writes
+ * many changes (a group commit), each with its own entry. `ORDER BY` in `from` sets the entries' queue order.
+ */
+export function ledgerQueueRowsSql(from: string, entry: LedgerRowSql): string {
+  const { actorKind, actorId, action, objectType, objectId, purpose, payloadHash: hash, recordedAt } = entry;
+  return `${queueInto} SELECT ${actorKind}, ${actorId}, ${action}, ${objectType}, ${objectId}, ${purpose}, ${hash}, ${recordedAt} FROM ${from}`;
+}
 
 export { ledgerActionLabels, registerLedgerActions, type ActionLabels } from './actions.ts';
 export { getEntry, listEntries, type EntryPage, type LedgerEntry } from './entries.ts';
