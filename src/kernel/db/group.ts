@@ -1,8 +1,9 @@
 /**
- * Group commit for commands that write everything in one statement outside a transaction. The statements
- * of one shape submitted in the same turn of the event loop run as one statement over all their rows, on the
- * connection of the first (each submitter holds its own connection while it waits, so a group never waits
- * for the pool). One statement for many rows starts the executor, checks constraints and commits once.
+ * Group commit for commands that write everything in one statement outside a transaction. Statements of one
+ * shape run as one statement over all their rows, on the connection of the first (each submitter holds its
+ * own connection while it waits, so a group never waits for the pool). While `maxInFlight` statements of a
+ * shape run, the rows that arrive meanwhile wait and form the next one, so the busier the platform, the more
+ * rows share a statement: one executor start, one set of constraint checks and one commit for all of them.
  * Each row's command stays all or nothing: if a group's statement fails, every row is tried again alone,
  * so only the rows that fail by themselves fail.
  */
@@ -12,34 +13,40 @@ import type { Queryable } from './index.ts';
 export type GroupRun<S, R, T> = (db: Queryable, shape: S, rows: R[]) => Promise<T[]>;
 
 interface Waiting<R, T> { db: Queryable; row: R; resolve: (result: T) => void; reject: (error: unknown) => void }
+interface Group<S, R, T> { shape: S; waiting: Waiting<R, T>[]; inFlight: number; scheduled: boolean }
 
 export class StatementGroups<S, R, T> {
-  private groups = new Map<string, { shape: S; waiting: Waiting<R, T>[] }>();
-  private scheduled = false;
+  private readonly groups = new Map<string, Group<S, R, T>>();
 
   /** `run` also serves a command that writes alone (in a transaction); `maxRows` bounds one statement. */
-  constructor(readonly run: GroupRun<S, R, T>, private readonly maxRows = 100) {}
+  constructor(readonly run: GroupRun<S, R, T>, private readonly opts = { maxRows: 100, maxInFlight: 1 }) {}
 
-  /** The result for `row`, written with the other rows of the same `key` (the shape's identity) in this turn. */
+  /** The result for `row`, written with the other rows of the same `key` (the shape's identity) waiting with it. */
   submit(db: Queryable, key: string, shape: S, row: R): Promise<T> {
     let group = this.groups.get(key);
-    if (!group) this.groups.set(key, group = { shape, waiting: [] });
+    if (!group) this.groups.set(key, group = { shape, waiting: [], inFlight: 0, scheduled: false });
     const waiting = group.waiting;
     return new Promise<T>((resolve, reject) => {
       waiting.push({ db, row, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule(key, group);
     });
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const groups = [...this.groups.values()];
-    this.groups.clear();
-    for (const { shape, waiting } of groups)
-      for (let start = 0; start < waiting.length; start += this.maxRows) void this.write(shape, waiting.slice(start, start + this.maxRows));
+  // At the end of this turn of the event loop, so that the rows submitted in it go together.
+  private schedule(key: string, group: Group<S, R, T>): void {
+    if (group.scheduled || group.inFlight >= this.opts.maxInFlight) return;
+    group.scheduled = true;
+    setImmediate(() => {
+      group.scheduled = false;
+      while (group.waiting.length > 0 && group.inFlight < this.opts.maxInFlight) {
+        group.inFlight++;
+        void this.write(group.shape, group.waiting.splice(0, this.opts.maxRows)).finally(() => {
+          group.inFlight--;
+          if (group.waiting.length > 0) this.schedule(key, group);
+          else if (group.inFlight === 0) this.groups.delete(key);
+        });
+      }
+    });
   }
 
   private async write(shape: S, batch: Waiting<R, T>[]): Promise<void> {

@@ -11,18 +11,40 @@ test('rows of one shape submitted in one turn run as one statement, on the first
   const groups = new StatementGroups<string, number, string>(async (db, shape, rows) => {
     runs.push({ on: (db as { name?: string }).name!, shape, rows });
     return rows.map((r) => `${shape}:${r * 10}`);
-  }, 3);
+  }, { maxRows: 3, maxInFlight: 1 });
   const [a, b, c] = ['a', 'b', 'c'].map(connection);
   const answers = await Promise.all([
     groups.submit(a!, 'x', 'X', 1), groups.submit(b!, 'y', 'Y', 2), groups.submit(c!, 'x', 'X', 3),
     groups.submit(b!, 'x', 'X', 4), groups.submit(c!, 'x', 'X', 5),
   ]);
   assert.deepEqual(answers, ['X:10', 'Y:20', 'X:30', 'X:40', 'X:50']);
-  // Shape x: its first three rows in one statement (maxRows 3), the other two in a second.
-  assert.deepEqual(runs, [{ on: 'a', shape: 'X', rows: [1, 3, 4] }, { on: 'c', shape: 'X', rows: [5] }, { on: 'b', shape: 'Y', rows: [2] }]);
+  // Shape x: its first three rows in one statement (maxRows 3), the last after it (one statement in flight).
+  assert.deepEqual(runs, [{ on: 'a', shape: 'X', rows: [1, 3, 4] }, { on: 'b', shape: 'Y', rows: [2] }, { on: 'c', shape: 'X', rows: [5] }]);
   // A later turn starts a new group.
   assert.equal(await groups.submit(a!, 'x', 'X', 6), 'X:60');
   assert.deepEqual(runs.at(-1), { on: 'a', shape: 'X', rows: [6] });
+});
+
+test('rows that arrive while a statement of their shape runs wait for it and go together in the next', async () => {
+  const runs: number[][] = [];
+  let finishFirst!: () => void;
+  const first = new Promise<void>((resolve) => (finishFirst = resolve));
+  const groups = new StatementGroups<null, number, number>(async (_db, _shape, rows) => {
+    runs.push(rows);
+    if (runs.length === 1) await first;
+    return rows;
+  });
+  const a = connection('a');
+  const answers = [groups.submit(a, 'k', null, 1)];
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const row of [2, 3, 4]) {
+    answers.push(groups.submit(a, 'k', null, row));
+    await new Promise((resolve) => setImmediate(resolve)); // each in a turn of its own
+  }
+  assert.deepEqual(runs, [[1]]);
+  finishFirst();
+  assert.deepEqual(await Promise.all(answers), [1, 2, 3, 4]);
+  assert.deepEqual(runs, [[1], [2, 3, 4]]);
 });
 
 test('when a group\'s statement fails, each row is tried alone on its own connection: only the row that fails alone fails', async () => {
