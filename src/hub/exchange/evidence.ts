@@ -6,6 +6,7 @@
  */
 import type { Actor } from '../../kernel/auth/index.ts';
 import { prepared, type Db, type Queryable } from '../../kernel/db/index.ts';
+import { StatementGroups } from '../../kernel/db/group.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { ledgerQueueSql, payloadHash } from '../../kernel/ledger/index.ts';
 
@@ -45,7 +46,9 @@ const ledgerActionOf = (r: EvidenceRecord) =>
  * Writes evidence records and their ledger entries in one statement, so they are written together even
  * outside a transaction (the group commit), or in the caller's transaction when it has one.
  */
-export async function writeEvidence(db: Queryable, entries: { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'> }[]): Promise<void> {
+type EvidenceEntry = { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'> };
+
+export async function writeEvidence(db: Queryable, entries: EvidenceEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const col = <T>(pick: (r: EvidenceRecord) => T) => entries.map((e) => pick(e.record));
   const params: unknown[] = [col((r) => r.messageId), col((r) => r.at), col((r) => r.consumerSystemId), col((r) => r.consumerDepartmentId),
@@ -70,58 +73,30 @@ export async function writeEvidence(db: Queryable, entries: { record: EvidenceRe
      ${ledger}`, params));
 }
 
-interface Pending { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'>; done: (error?: unknown) => void }
-
 /**
- * Group commit of evidence. `write` resolves once the record's batch committed and rejects with 503
- * `hub.evidence-unavailable` when it did not. Batches start as soon as the event loop turns, so under load
- * the records that arrive while a batch commits form the next one.
+ * Group commit of evidence. `write` resolves once the record's statement committed and rejects with 503
+ * `hub.evidence-unavailable` when it did not. Under load the records that arrive while batches commit form
+ * the next one.
  */
 export class EvidenceWriter {
-  private pending: Pending[] = [];
-  private inFlight = 0;
-  private scheduled = false;
-  private readonly idle = new Set<() => void>();
+  private readonly groups: StatementGroups<null, EvidenceEntry, undefined>;
 
-  constructor(private readonly db: Db, private readonly opts = { maxBatch: 400, maxInFlight: 3 }) {}
+  constructor(private readonly db: Db, opts = { maxRows: 400, maxInFlight: 3 }) {
+    this.groups = new StatementGroups(async (on, _shape, entries) => {
+      await writeEvidence(on, entries);
+      return entries.map(() => undefined);
+    }, opts);
+  }
 
-  write(record: EvidenceRecord, actor: Pick<Actor, 'kind' | 'id'>): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ record, actor, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          this.flush();
-        });
-      }
+  async write(record: EvidenceRecord, actor: Pick<Actor, 'kind' | 'id'>): Promise<void> {
+    await this.groups.submit(this.db, 'evidence', null, { record, actor }).catch((cause: unknown) => {
+      throw new DomainError('hub.evidence-unavailable', { status: 503 }, `evidence not written: ${String(cause)}`);
     });
   }
 
   /** Resolves when every record handed in so far is written or failed (on shutdown). */
   drained(): Promise<void> {
-    if (this.pending.length === 0 && this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idle.add(resolve));
-  }
-
-  private flush(): void {
-    while (this.pending.length > 0 && this.inFlight < this.opts.maxInFlight) {
-      const batch = this.pending.splice(0, this.opts.maxBatch);
-      this.inFlight++;
-      writeEvidence(this.db, batch)
-        .then(() => batch.forEach((p) => p.done()), (cause: unknown) => {
-          const error = new DomainError('hub.evidence-unavailable', { status: 503 }, `evidence not written: ${String(cause)}`);
-          batch.forEach((p) => p.done(error));
-        })
-        .finally(() => {
-          this.inFlight--;
-          this.flush();
-          if (this.pending.length === 0 && this.inFlight === 0) {
-            for (const resolve of this.idle) resolve();
-            this.idle.clear();
-          }
-        });
-    }
+    return this.groups.drained();
   }
 }
 

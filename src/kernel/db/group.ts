@@ -1,11 +1,12 @@
 /**
- * Group commit for commands that write everything in one statement outside a transaction. Statements of one
- * shape run as one statement over all their rows, on the connection of the first (each submitter holds its
- * own connection while it waits, so a group never waits for the pool). While `maxInFlight` statements of a
+ * Group commit: statements of one shape run as one statement over all their rows. Intake's commands, which
+ * write everything in one statement outside a transaction, share a statement on the connection of the first
+ * (each holds its own connection while it waits, so a group never waits for the pool); the hub's gateway
+ * groups its evidence writes and row reads the same way on the pool. While `maxInFlight` statements of a
  * shape run, the rows that arrive meanwhile wait and form the next one, so the busier the platform, the more
  * rows share a statement: one executor start, one set of constraint checks and one commit for all of them.
- * Each row's command stays all or nothing: if a group's statement fails, every row is tried again alone,
- * so only the rows that fail by themselves fail.
+ * Each row stays all or nothing: if a group's statement fails, every row is tried again alone, so only the
+ * rows that fail by themselves fail.
  */
 import type { Queryable } from './index.ts';
 
@@ -17,6 +18,8 @@ interface Group<S, R, T> { shape: S; waiting: Waiting<R, T>[]; inFlight: number;
 
 export class StatementGroups<S, R, T> {
   private readonly groups = new Map<string, Group<S, R, T>>();
+  private pending = 0;
+  private readonly idle = new Set<() => void>();
 
   /** `run` also serves a command that writes alone (in a transaction); `maxRows` bounds one statement. */
   constructor(readonly run: GroupRun<S, R, T>, private readonly opts = { maxRows: 100, maxInFlight: 1 }) {}
@@ -26,10 +29,20 @@ export class StatementGroups<S, R, T> {
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, group = { shape, waiting: [], inFlight: 0, scheduled: false });
     const waiting = group.waiting;
+    this.pending++;
     return new Promise<T>((resolve, reject) => {
       waiting.push({ db, row, resolve, reject });
       this.schedule(key, group);
+    }).finally(() => {
+      if (--this.pending > 0) return;
+      for (const resolve of this.idle) resolve();
+      this.idle.clear();
     });
+  }
+
+  /** Resolves when every row submitted so far is written or failed (on shutdown). */
+  drained(): Promise<void> {
+    return this.pending === 0 ? Promise.resolve() : new Promise((resolve) => this.idle.add(resolve));
   }
 
   // At the end of this turn of the event loop, so that the rows submitted in it go together.

@@ -42,9 +42,16 @@ test('rows that arrive while a statement of their shape runs wait for it and go 
     await new Promise((resolve) => setImmediate(resolve)); // each in a turn of its own
   }
   assert.deepEqual(runs, [[1]]);
+  let drained = false;
+  const draining = groups.drained().then(() => (drained = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(drained, false, 'four rows still to write');
   finishFirst();
   assert.deepEqual(await Promise.all(answers), [1, 2, 3, 4]);
   assert.deepEqual(runs, [[1], [2, 3, 4]]);
+  await draining;
+  assert.equal(drained, true);
+  assert.equal(await groups.drained().then(() => 'at once'), 'at once');
 });
 
 test('when a group\'s statement fails, each row is tried alone on its own connection: only the row that fails alone fails', async () => {
