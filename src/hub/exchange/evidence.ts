@@ -75,13 +75,13 @@ export async function writeEvidence(db: Queryable, entries: EvidenceEntry[]): Pr
 
 /**
  * Group commit of evidence. `write` resolves once the record's statement committed and rejects with 503
- * `hub.evidence-unavailable` when it did not. Under load the records that arrive while batches commit form
- * the next one.
+ * `hub.evidence-unavailable` when it did not. One statement at a time: the records that arrive while it
+ * commits form the next (with three at a time the gateway's p99 was 27–36 ms, with one 25–26 ms).
  */
 export class EvidenceWriter {
   private readonly groups: StatementGroups<null, EvidenceEntry, undefined>;
 
-  constructor(private readonly db: Db, opts = { maxRows: 400, maxInFlight: 3 }) {
+  constructor(private readonly db: Db, opts = { maxRows: 400, maxInFlight: 1 }) {
     this.groups = new StatementGroups(async (on, _shape, entries) => {
       await writeEvidence(on, entries);
       return entries.map(() => undefined);

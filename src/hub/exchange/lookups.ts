@@ -16,11 +16,11 @@ export type RowRead = (resource: Resource, query: ReadRows) => Promise<Rows>;
 type Shape = { resource: Resource; by: 'subject' | 'key'; query: ReadRows };
 
 export class RowReader {
-  // Reads do not wait for each other: every turn's lookups go at once, however many are in flight.
+  // One read of a resource and filter at a time: the lookups that arrive while it runs go in the next.
   private readonly groups = new StatementGroups<Shape, string, Rows>(async (db, { resource, by, query }, values) => {
     const found = await readRowsOf(db, resource, { by, values, filter: query.filter, limit: query.limit });
     return values.map((value) => found.get(value) ?? []);
-  }, { maxRows: 500, maxInFlight: Infinity });
+  }, { maxRows: 500, maxInFlight: 1 });
 
   constructor(private readonly db: Queryable) {}
 
