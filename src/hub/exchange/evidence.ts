@@ -42,12 +42,12 @@ export function evidencePayload(r: EvidenceRecord) {
 const ledgerActionOf = (r: EvidenceRecord) =>
   `hub.${r.predicateId === null ? 'call' : 'ask'}.${r.status === 200 ? 'answered' : 'refused'}`;
 
+type EvidenceEntry = { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'> };
+
 /**
  * Writes evidence records and their ledger entries in one statement, so they are written together even
  * outside a transaction (the group commit), or in the caller's transaction when it has one.
  */
-type EvidenceEntry = { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'> };
-
 export async function writeEvidence(db: Queryable, entries: EvidenceEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const col = <T>(pick: (r: EvidenceRecord) => T) => entries.map((e) => pick(e.record));

@@ -1,6 +1,6 @@
 /**
- * 批量读取: the gateway's reads of concurrent calls, gathered each turn of the event loop into one query per
- * resource and grant terms (row filter), as the evidence is group-committed. A hundred lookups in flight
+ * 批量读取: the gateway's reads of concurrent calls, gathered into one query per resource and grant terms
+ * (row filter) by the same group commit as the evidence (src/kernel/db/group.ts). A hundred lookups in flight
  * cost one statement instead of a hundred; each call still gets only the rows of its own subject or key,
  * within its own grant's filter and limit.
  */
@@ -24,7 +24,7 @@ export class RowReader {
 
   constructor(private readonly db: Queryable) {}
 
-  /** The rows `readRows` would give for this one query, read together with the other calls of this turn. */
+  /** The rows `readRows` would give for this one query, read together with the other calls' lookups waiting with it. */
   read: RowRead = (resource, query) => {
     const by = query.subject !== undefined ? 'subject' : 'key';
     const value = query[by];
