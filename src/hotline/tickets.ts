@@ -5,8 +5,7 @@
 import { assertCan, hasGrant, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
 import { checkMobile } from '../kernel/checks/index.ts';
-import { prepared, readStamps, type Queryable } from '../kernel/db/index.ts';
-import { StatementGroups } from '../kernel/db/group.ts';
+import { prepared, readStamps, StatementGroups, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger, ledgerQueueRowsSql, payloadHash } from '../kernel/ledger/index.ts';
 import { hotlineConfig, requireCategoryIn, routeTicket, timeLimitIn, type HotlineConfig } from './catalogue.ts';

@@ -5,8 +5,7 @@
  * after its batch committed, so a call whose evidence is lost returns no data (fail closed).
  */
 import type { Actor } from '../../kernel/auth/index.ts';
-import { prepared, type Db, type Queryable } from '../../kernel/db/index.ts';
-import { StatementGroups } from '../../kernel/db/group.ts';
+import { prepared, StatementGroups, type Db, type Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { ledgerQueueSql, payloadHash } from '../../kernel/ledger/index.ts';
 

@@ -4,8 +4,7 @@
  * cost one statement instead of a hundred; each call still gets only the rows of its own subject or key,
  * within its own grant's filter and limit.
  */
-import type { Queryable } from '../../kernel/db/index.ts';
-import { StatementGroups } from '../../kernel/db/group.ts';
+import { StatementGroups, type Queryable } from '../../kernel/db/index.ts';
 import { readRows, readRowsOf, type ReadRows, type Resource } from './catalogue.ts';
 
 type Rows = Record<string, unknown>[];

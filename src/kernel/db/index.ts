@@ -95,3 +95,4 @@ export async function migrate(db: Db): Promise<string[]> {
 }
 
 export { readStamps, stampedCache } from './stamps.ts';
+export { StatementGroups, type GroupRun } from './group.ts';
