@@ -58,19 +58,13 @@ export async function findDuplicates(db: Queryable, actor: Actor, query: Duplica
   const categoryId = query.categoryId ?? (await requireCategory(db, query.categoryCode)).id;
   const radius = query.radiusMetres ?? await hotlineSetting(db, 'duplicateRadiusMetres');
   const params: unknown[] = [];
-  const { rows } = await db.query<DuplicateSuggestion>(
-    duplicatesSql(actor, await isCentre(db, actor), { ...query, categoryId, radiusMetres: radius }, params), params);
-  return rows;
-}
-
-/** The statement behind findDuplicates, its values appended to `params`. */
-export function duplicatesSql(actor: Actor, centre: boolean, query: Omit<DuplicateQuery, 'categoryCode'> & { categoryId: number; radiusMetres: number },
-  params: unknown[]): string {
   const $ = (value: unknown, type: string) => `$${params.push(value)}::${type}`;
-  return nearbyOpenTicketsSql(actor, centre, {
-    categoryId: $(query.categoryId, 'bigint'), lon: $(query.lon, 'float8'), lat: $(query.lat, 'float8'), radiusMetres: $(query.radiusMetres, 'float8'),
+  const sql = nearbyOpenTicketsSql(actor, await isCentre(db, actor), {
+    categoryId: $(categoryId, 'bigint'), lon: $(query.lon, 'float8'), lat: $(query.lat, 'float8'), radiusMetres: $(radius, 'float8'),
     excludeId: $(query.excludeId ?? 0, 'bigint'), limit: $(query.limit ?? 5, 'int'),
   }, params);
+  const { rows } = await db.query<DuplicateSuggestion>(sql, params);
+  return rows;
 }
 
 /**
