@@ -1,13 +1,12 @@
 /**
  * Who may do what in the catalogue. A data officer (数据专员) registers systems and resources of their own
- * department; hub administrators (platform admins, and data officers of a department of kind
- * `government-services`, the 政务服务和数据管理局 that runs the hub) review entries and may act for any
- * department. Published entries are read by all staff; drafts only by their provider and the hub administrators.
+ * department; hub administrators (platform admins of the whole installation, and data officers of the
+ * top division's department of kind `government-services`, the 政务服务和数据管理局 that runs the hub)
+ * review entries and may act for any department. Published entries are read by all staff; drafts only by their provider and the hub administrators.
  */
 import { assertCan, grantToRoles, hasGrant, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { findDepartment } from '../kernel/org/index.ts';
 
 export const hubActions = {
   read: 'hub.catalogue.read',
@@ -28,11 +27,27 @@ grantToRoles({
 /** The department kind whose data officers administer the hub (政务服务和数据管理局). */
 export const hubAdminDepartmentKind = 'government-services';
 
-/** Is the actor a hub administrator: platform admin (or the system), or a data officer of the data bureau? */
+// A division is at the top of the installation when no department sits at a higher level (the city, for a city's platform).
+const levels = ['province', 'city', 'county', 'township', 'village'];
+const noDepartmentAbove = (division: string) => `NOT EXISTS (SELECT 1 FROM departments o JOIN divisions ov ON ov.code = o.division_code
+  WHERE array_position($2::text[], ov.level) < (SELECT array_position($2::text[], v.level) FROM divisions v WHERE v.code = ${division}))`;
+
+/**
+ * Is the actor a hub administrator? The system; a platform admin whose jurisdiction is the top of the
+ * installation; or a data officer of the data bureau (kind `government-services`) of the top division.
+ * A county's 政数局 is a department like any other: its data officer decides for their own data only.
+ */
 export async function isHubAdmin(db: Queryable, actor: Actor): Promise<boolean> {
-  if (hasGrant(actor, '*') || actor.roles.includes('platform_admin')) return true;
+  if (hasGrant(actor, '*')) return true;
+  if (actor.roles.includes('platform_admin') && actor.jurisdiction.root !== null) {
+    const { rows } = await db.query<{ top: boolean }>(`SELECT ${noDepartmentAbove('$1')} AS top`, [actor.jurisdiction.root, levels]);
+    if (rows[0]!.top) return true;
+  }
   if (!actor.roles.includes('data_officer') || actor.departmentId === null) return false;
-  return (await findDepartment(db, actor.departmentId))?.kind === hubAdminDepartmentKind;
+  const { rows } = await db.query<{ admin: boolean }>(
+    `SELECT d.kind = $3 AND ${noDepartmentAbove('d.division_code')} AS admin FROM departments d WHERE d.id = $1`,
+    [actor.departmentId, levels, hubAdminDepartmentKind]);
+  return rows[0]?.admin === true;
 }
 
 /** What the console offers in the catalogue: review only to hub administrators (assertReviewer). */

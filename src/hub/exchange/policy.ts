@@ -29,12 +29,40 @@ grantToRoles({
   citizen: [a.usage],
 });
 
+/** Is the actor the providing department's own data officer (not a hub administrator acting for it)? */
+export const isProviderOfficer = (actor: Actor, providerDepartmentId: number) =>
+  actor.departmentId === providerDepartmentId && actor.roles.includes('data_officer');
+
 /** A provider act (审批, 撤销, 发布核验事项) on `providerDepartmentId`'s data: its data officer, or a hub administrator. */
 export async function assertProviderOfficer(db: Queryable, actor: Actor, action: string, providerDepartmentId: number): Promise<void> {
   assertCan(actor, action);
-  if (actor.departmentId === providerDepartmentId && actor.roles.includes('data_officer')) return;
+  if (isProviderOfficer(actor, providerDepartmentId)) return;
   if (await isHubAdmin(db, actor)) return;
   throw new DomainError('hub.request.not-provider', { status: 403 }, 'only the provider\'s data officer or a hub administrator may do this');
+}
+
+/**
+ * Nobody decides their own request, and a department does not decide for itself through a hub administrator
+ * of its own: when the requesting department is not the provider, only someone outside it decides. When a
+ * department asks for its own data, its data officer (another person) decides.
+ */
+export function assertNotOwnRequest(actor: Actor, request: { requestedBy: string; consumerDepartmentId: number; providerDepartmentId: number }): void {
+  if (request.requestedBy === `${actor.kind}:${actor.id}`)
+    throw new DomainError('hub.request.own', { status: 403 }, 'you cannot decide your own request');
+  if (actor.departmentId === request.consumerDepartmentId && request.consumerDepartmentId !== request.providerDepartmentId)
+    throw new DomainError('hub.request.own-department', { status: 403 }, 'your department asked for this; the provider decides');
+}
+
+/**
+ * Unmasking (masking `none`) a 核心 or 重要 field that the catalogue masks is the provider's own decision:
+ * its data officer's, never a hub administrator's for another department.
+ */
+export function assertUnmaskingAllowed(actor: Actor, providerDepartmentId: number, fields: readonly { code: string; sensitivity: string; masking: string }[],
+  masking: Record<string, string>): void {
+  if (isProviderOfficer(actor, providerDepartmentId)) return;
+  const exposed = fields.find((f) => masking[f.code] === 'none' && f.masking !== 'none' && (f.sensitivity === 'core' || f.sensitivity === 'important'));
+  if (exposed) throw new DomainError('hub.masking.provider-only', { status: 403, field: 'masking', value: exposed.code },
+    `only the provider's data officer may unmask ${exposed.code}`);
 }
 
 /**

@@ -14,7 +14,7 @@ import { registerSweep } from '../../kernel/jobs/index.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
 import { findPublishedResource, findSystem, isHubAdmin, listSystems, type Resource } from './catalogue.ts';
 import { checkTerms, issueGrant, type Grant, type GrantTerms, type SharingNames, type SharingParties } from './grants.ts';
-import { assertProviderOfficer, exchangeActions, seesDepartmentRow } from './policy.ts';
+import { assertNotOwnRequest, assertProviderOfficer, assertUnmaskingAllowed, exchangeActions, seesDepartmentRow } from './policy.ts';
 import { findPredicate } from './predicates.ts';
 import { exchangeSetting } from './settings.ts';
 
@@ -142,10 +142,12 @@ async function settle(ctx: Ctx, request: SharingRequest, state: RequestState, re
 /**
  * 审批: the provider's data officer (or a hub administrator, e.g. once escalated) approves, possibly
  * narrowing the fields and adding masking, a row filter, a validity and a daily quota, or refuses with a reason.
+ * Never the requester, nor the requesting department's hub administrator; unmasking 核心/重要 fields is the provider's.
  */
 export async function decideRequest(ctx: Ctx, input: DecideRequest): Promise<SharingRequest> {
   const request = await lockRequest(ctx.tx, input.requestId);
   await assertProviderOfficer(ctx.tx, ctx.actor, exchangeActions.decide, request.providerDepartmentId);
+  assertNotOwnRequest(ctx.actor, request);
   if (request.state !== 'pending' && request.state !== 'escalated')
     throw new DomainError('hub.request.decided', { status: 409, state: request.state }, `request is ${request.state}`);
   const subject = { type: 'hub-request', id: request.id };
@@ -159,6 +161,7 @@ export async function decideRequest(ctx: Ctx, input: DecideRequest): Promise<Sha
   const resource = (await findResourceById(ctx.tx, request.resourceId));
   const terms: GrantTerms = { ...input, fields: input.fields ?? request.fields };
   checkTerms(resource, request.fields, terms, 'hub.field.not-requested');
+  assertUnmaskingAllowed(ctx.actor, request.providerDepartmentId, resource.fields, terms.masking ?? {});
   const approved = await approve(ctx, request, terms);
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hub.request.approved', object: subject, payload: input });
   return approved;

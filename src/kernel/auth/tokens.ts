@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { Db, Queryable } from '../db/index.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { findDepartment } from '../org/index.ts';
 import { appendToLedger } from '../ledger/index.ts';
 import { secret } from '../secrets.ts';
 import { jurisdictionOf, roles as allRoles, type Actor, type Ctx, type Role } from './actor.ts';
@@ -24,26 +25,71 @@ export interface ApiTokenRow {
   roles: Role[];
   division_code: string;
   department_id: number | null;
+  created_by: string | null;
   created_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
 }
 
+/** What a person who issued a token is now: their token keeps working only while they could still issue it. */
+export interface Issuer {
+  kind: 'staff' | 'citizen';
+  roles: readonly Role[];
+  departmentId: number | null;
+  divisionCode: string | null;
+  disabled: boolean;
+}
+
+type TokenScope = Pick<ApiTokenRow, 'roles' | 'division_code' | 'department_id'>;
+
+/**
+ * Could `issuer` issue a token of this scope? Enabled staff who may manage tokens, over a division in
+ * their jurisdiction, giving only roles they hold and their own department (a platform admin: any role,
+ * any department). Checked when a token is used and when its issuer's permissions change.
+ */
+export function mayIssue(issuer: Issuer, token: TokenScope): boolean {
+  if (issuer.disabled || issuer.kind !== 'staff') return false;
+  const grants = grantsOf(issuer.roles);
+  if (!grants.has('auth.token.manage') || !jurisdictionOf(issuer.divisionCode).covers(token.division_code)) return false;
+  if (grants.has('auth.role.grant-any')) return true;
+  return token.roles.every((role) => issuer.roles.includes(role)) && token.department_id === issuer.departmentId;
+}
+
+/** Actions a token never carries, whatever its roles: tokens do not mint tokens nor change who may do what. */
+const personalActions = ['auth.token.manage', 'auth.user.manage', 'auth.role.grant-any'];
+
+/** The department a token acts for: the issuer's own, or for a platform admin one inside the token's division. */
+async function tokenDepartment(ctx: Ctx, input: IssueToken): Promise<number | null> {
+  if (!hasGrant(ctx.actor, 'auth.role.grant-any')) {
+    if (input.departmentId !== undefined && input.departmentId !== ctx.actor.departmentId)
+      throw new DomainError('auth.token.department-not-own', { status: 403, field: 'departmentId' }, 'a token acts for your own department');
+    return ctx.actor.departmentId;
+  }
+  if (input.departmentId === undefined) return null;
+  const department = await findDepartment(ctx.tx, input.departmentId);
+  if (!department) throw new DomainError('org.department.not-found', { field: 'departmentId' }, `no department ${input.departmentId}`);
+  if (!jurisdictionOf(input.divisionCode).covers(department.divisionCode))
+    throw new DomainError('auth.token.department-outside', { status: 403, field: 'departmentId' }, 'the department lies outside the token\'s division');
+  return department.id;
+}
+
 /**
  * Issues an API token for a system (a signed JWT naming a row, so revoking the row kills it). The caller
- * may only give roles it holds, within its jurisdiction. The token text is returned once and never stored.
+ * may only give roles it holds and its own department, within its jurisdiction (`mayIssue`); a token
+ * cannot issue tokens. The token text is returned once and never stored.
  */
 export async function issueApiToken(ctx: Ctx, input: IssueToken): Promise<{ token: string; row: ApiTokenRow }> {
   assertCan(ctx.actor, 'auth.token.manage', { divisionCode: input.divisionCode });
   for (const role of input.roles)
     if (!allRoles.includes(role) || role === 'citizen' || (!ctx.actor.roles.includes(role) && !hasGrant(ctx.actor, 'auth.role.grant-any')))
       throw new DomainError('auth.role-not-grantable', { status: 403, field: 'roles', role }, `cannot give role ${role}`);
+  const departmentId = await tokenDepartment(ctx, input);
   const id = crypto.randomUUID();
   const expiresAt = new Date(ctx.now.getTime() + input.validDays * 86_400_000);
   const { rows } = await ctx.tx.query<ApiTokenRow>(
     `INSERT INTO api_tokens (id, name, roles, division_code, department_id, created_by, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-    [id, input.name, input.roles, input.divisionCode, input.departmentId ?? null,
+    [id, input.name, input.roles, input.divisionCode, departmentId,
       ctx.actor.kind === 'staff' ? Number(ctx.actor.id) : null, expiresAt]);
   const token = await new SignJWT({ typ: 'api' })
     .setProtectedHeader({ alg: 'HS256' })
@@ -51,7 +97,7 @@ export async function issueApiToken(ctx: Ctx, input: IssueToken): Promise<{ toke
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
     .sign(await tokenKey(ctx.tx));
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.token.issued', object: { type: 'api-token', id },
-    payload: { name: input.name, roles: input.roles, divisionCode: input.divisionCode, expiresAt } });
+    payload: { name: input.name, roles: input.roles, divisionCode: input.divisionCode, departmentId, expiresAt } });
   return { token, row: rows[0]! };
 }
 
@@ -62,8 +108,25 @@ export async function revokeApiToken(ctx: Ctx, id: string): Promise<ApiTokenRow>
   assertCan(ctx.actor, 'auth.token.manage', { divisionCode: row.division_code });
   const revoked = await ctx.tx.query<ApiTokenRow>('UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING *', [id, ctx.now]);
   revokedCache.delete(id);
-  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.token.revoked', object: { type: 'api-token', id } });
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.token.revoked', object: { type: 'api-token', id }, payload: { reason: 'revoked' } });
   return revoked.rows[0]!;
+}
+
+/**
+ * Revokes the live tokens `userId` issued that they could no longer issue as they now are (disabled,
+ * a role or their department gone), on the caller's transaction, each with its ledger entry.
+ */
+export async function revokeTokensBeyond(ctx: Ctx, userId: number, issuer: Issuer, reason: string): Promise<string[]> {
+  const { rows } = await ctx.tx.query<ApiTokenRow>(
+    'SELECT * FROM api_tokens WHERE created_by = $1 AND revoked_at IS NULL AND expires_at > $2 FOR UPDATE', [userId, ctx.now]);
+  const lapsed = rows.filter((row) => !mayIssue(issuer, row)).map((row) => row.id);
+  if (lapsed.length === 0) return lapsed;
+  await ctx.tx.query('UPDATE api_tokens SET revoked_at = $2 WHERE id = ANY($1::uuid[])', [lapsed, ctx.now]);
+  for (const id of lapsed) {
+    revokedCache.delete(id);
+    await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.token.revoked', object: { type: 'api-token', id }, payload: { reason, issuer: userId } });
+  }
+  return lapsed;
 }
 
 const revokedCache = new Map<string, { actor: Actor | null; until: number }>();
@@ -98,17 +161,26 @@ async function verifiedTokenId(db: Db, token: string, now: number): Promise<stri
   }
 }
 
-/** The system actor behind a bearer token, or null for a forged, expired or revoked one. */
+/**
+ * The system actor behind a bearer token, or null for a forged, expired or revoked one, or one whose
+ * issuer could no longer issue it (`mayIssue`): the same read, cached for a few seconds like revocation.
+ */
 export async function resolveApiToken(db: Db, token: string): Promise<Actor | null> {
   const now = Date.now();
   const id = await verifiedTokenId(db, token, now);
   if (id === null) return null;
   const hit = revokedCache.get(id);
   if (hit && hit.until > now) return hit.actor;
-  const { rows } = await db.query<ApiTokenRow>('SELECT * FROM api_tokens WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()', [id]);
+  const { rows } = await db.query<ApiTokenRow & { issuer: Issuer | null }>(
+    `SELECT t.*, CASE WHEN u.id IS NOT NULL THEN json_build_object('kind', u.kind, 'roles', u.roles, 'departmentId', u.department_id,
+              'divisionCode', u.division_code, 'disabled', u.disabled) END AS issuer
+       FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
+      WHERE t.id = $1 AND t.revoked_at IS NULL AND t.expires_at > now()`, [id]);
   const row = rows[0];
-  const actor: Actor | null = row ? {
-    kind: 'system', id: `token:${row.id}`, name: row.name, roles: row.roles, grants: grantsOf(row.roles),
+  const valid = row !== undefined && (row.created_by === null || (row.issuer !== null && mayIssue(row.issuer, row)));
+  const actor: Actor | null = valid ? {
+    kind: 'system', id: `token:${row.id}`, name: row.name, roles: row.roles,
+    grants: new Set([...grantsOf(row.roles)].filter((action) => !personalActions.includes(action))),
     jurisdiction: jurisdictionOf(row.division_code), departmentId: row.department_id,
   } : null;
   revokedCache.set(id, { actor, until: now + 5_000 });

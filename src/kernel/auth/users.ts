@@ -7,6 +7,7 @@ import { roles as allRoles, type Actor, type Ctx, type Role } from './actor.ts';
 import { assertCan, hasGrant, inJurisdiction } from './policy.ts';
 import { hashPassword, passwordWeakness } from './passwords.ts';
 import { forgetUserSessions } from './sessions.ts';
+import { revokeTokensBeyond } from './tokens.ts';
 
 export interface User {
   id: number;
@@ -45,12 +46,16 @@ function normalisedPhone(phone: string | undefined): string | null {
   return checked.value;
 }
 
-/** An admin may give a role only if they hold it or may give any (platform admin); never `citizen` to staff. */
+/** May the actor give (or take away) `role`: one they hold, officer or data officer, or any for a platform admin. */
+const mayGrant = (actor: Actor, role: Role) =>
+  hasGrant(actor, 'auth.role.grant-any') || actor.roles.includes(role) || role === 'officer' || role === 'data_officer';
+
+/** An admin may give a role only if `mayGrant` says so; never `citizen` to staff. */
 function assertGrantable(actor: Actor, roles: readonly string[]): asserts roles is Role[] {
   for (const role of roles) {
     if (!(allRoles as readonly string[]).includes(role) || role === 'citizen')
       throw new DomainError('auth.unknown-role', { field: 'roles', role }, `unknown staff role ${role}`);
-    if (!hasGrant(actor, 'auth.role.grant-any') && !actor.roles.includes(role as Role) && role !== 'officer' && role !== 'data_officer')
+    if (!mayGrant(actor, role as Role))
       throw new DomainError('auth.role-not-grantable', { status: 403, field: 'roles', role }, `you cannot give role ${role}`);
   }
 }
@@ -134,11 +139,28 @@ export interface UpdateStaff {
   phone?: string;
 }
 
+/**
+ * Nobody changes their own permissions: no self-demotion or self-disabling (409, the account would lock
+ * itself out), and no self-granting, by roles or by moving into another department (403).
+ */
+function assertNotOwnPermissions(user: User, input: UpdateStaff): void {
+  const dropsRole = input.roles !== undefined && user.roles.some((r) => !input.roles!.includes(r));
+  if (input.disabled || dropsRole)
+    throw new DomainError('auth.self-demotion', { status: 409, field: input.disabled ? 'disabled' : 'roles' }, 'you cannot remove your own roles or disable yourself');
+  if (input.roles !== undefined && input.roles.some((r) => !user.roles.includes(r as Role)))
+    throw new DomainError('auth.self-grant', { status: 403, field: 'roles' }, 'you cannot give yourself roles');
+  if (input.departmentId !== undefined && input.departmentId !== user.department_id)
+    throw new DomainError('auth.self-grant', { status: 403, field: 'departmentId' }, 'you cannot move yourself to another department');
+}
+
 /** Changes a staff member; role and department changes are permission changes and go to the ledger as such. */
 export async function updateStaff(ctx: Ctx, input: UpdateStaff): Promise<User> {
   const user = await lockUser(ctx.tx, input.id);
   if (user.kind !== 'staff') throw notFound('user', input.id);
   assertCan(ctx.actor, 'auth.user.manage', { divisionCode: user.division_code! });
+  // Someone holding a role the admin could not give is above them: a county admin does not disable a platform admin.
+  const above = user.roles.find((role) => !mayGrant(ctx.actor, role));
+  if (above !== undefined) throw new DomainError('auth.user-above', { status: 403, field: 'id', role: above }, `the user holds ${above}`);
   let departmentId = user.department_id;
   let divisionCode = user.division_code;
   if (input.departmentId !== undefined && input.departmentId !== user.department_id) {
@@ -149,9 +171,7 @@ export async function updateStaff(ctx: Ctx, input: UpdateStaff): Promise<User> {
     divisionCode = department.divisionCode;
   }
   if (input.roles) assertGrantable(ctx.actor, input.roles);
-  const dropsOwnRole = input.roles !== undefined && user.roles.some((r) => !input.roles!.includes(r));
-  if (String(user.id) === ctx.actor.id && (input.disabled || dropsOwnRole))
-    throw new DomainError('auth.self-demotion', { status: 409, field: input.disabled ? 'disabled' : 'roles' }, 'you cannot remove your own roles or disable yourself');
+  if (ctx.actor.kind === 'staff' && String(user.id) === ctx.actor.id) assertNotOwnPermissions(user, input);
   const { rows } = await ctx.tx.query<User>(
     `UPDATE users SET display_name = $2, department_id = $3, division_code = $4, roles = $5, disabled = $6, phone = $7, updated_at = $8
       WHERE id = $1 RETURNING ${columns}`,
@@ -160,7 +180,11 @@ export async function updateStaff(ctx: Ctx, input: UpdateStaff): Promise<User> {
   const updated = rows[0]!;
   const permissionChanged = departmentId !== user.department_id || updated.disabled !== user.disabled ||
     updated.roles.join() !== user.roles.join();
-  if (permissionChanged) forgetUserSessions(user.id);
+  if (permissionChanged) {
+    forgetUserSessions(user.id);
+    await revokeTokensBeyond(ctx, user.id, { kind: 'staff', roles: updated.roles, departmentId, divisionCode, disabled: updated.disabled },
+      updated.disabled ? 'issuer-disabled' : 'issuer-permissions-changed');
+  }
   await appendToLedger(ctx.tx, {
     actor: ctx.actor, action: permissionChanged ? 'auth.permissions.changed' : 'auth.user.updated', object: { type: 'user', id: user.id },
     payload: { before: { roles: user.roles, departmentId: user.department_id, disabled: user.disabled },
