@@ -118,10 +118,22 @@ export async function replyTicket(ctx: Ctx, input: { ticketId: number; reply: st
   return moveTicket(ctx, ticket, { action: 'hotline.ticket.replied', to: 'replied', set: { reply, replied_at: ctx.now }, payload: { reply } });
 }
 
+/**
+ * Whoever answered a ticket (答复) does not close it nor call the caller back about it: the answer is
+ * checked by another pair of eyes, also when the centre handles a ticket itself.
+ */
+async function assertNotOwnReply(ctx: Ctx, ticket: Ticket): Promise<void> {
+  const { rowCount } = await ctx.tx.query(
+    `SELECT 1 FROM hotline_ticket_events WHERE ticket_id = $1 AND action = 'hotline.ticket.replied' AND actor_kind = $2 AND actor_id = $3 LIMIT 1`,
+    [ticket.id, ctx.actor.kind, ctx.actor.id]);
+  if (rowCount) throw new DomainError('hotline.own-reply', { status: 403 }, 'you answered this ticket; someone else closes it and calls back');
+}
+
 /** 办结: the centre closes a replied ticket; tickets merged into it close with it and get the same reply. */
 export async function closeTicket(ctx: Ctx, input: { ticketId: number; note?: string }): Promise<Ticket> {
   const ticket = await lockTicket(ctx.tx, input.ticketId);
   await assertCentre(ctx.tx, ctx.actor, hotlineActions.close, ticket);
+  await assertNotOwnReply(ctx, ticket);
   assertTransition(ticket.state, 'close');
   const closed = await moveTicket(ctx, ticket, { action: 'hotline.ticket.closed', to: 'closed', note: input.note, set: { closed_at: ctx.now } });
   const { rows } = await ctx.tx.query<{ id: number }>(
@@ -159,6 +171,7 @@ export interface CallbackTicket {
 export async function callbackTicket(ctx: Ctx, input: CallbackTicket): Promise<Ticket> {
   const ticket = await lockTicket(ctx.tx, input.ticketId);
   await assertCentre(ctx.tx, ctx.actor, hotlineActions.callback, ticket);
+  await assertNotOwnReply(ctx, ticket);
   assertTransition(ticket.state, 'callback');
   if (ticket.calledBackAt !== null)
     throw new DomainError('hotline.already-called-back', { status: 409, field: 'state', state: ticket.state }, 'called back already');

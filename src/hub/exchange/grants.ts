@@ -120,20 +120,33 @@ export async function revokeGrant(ctx: Ctx, input: { grantId: number; reason: st
 }
 
 // Grants change rarely and are read on every call; issuing or revoking one in this process clears the cache.
-const grantCache = ttlCache<Grant[]>(2_000);
+const grantCache = ttlCache<(Grant & { approverActive: boolean })[]>(2_000);
+
+/**
+ * A grant stands while the person who approved it could still approve it: enabled, and a data officer of
+ * the provider, or a platform admin or data officer of the data bureau. Grants the hub gave (无条件) stand.
+ */
+const approverActive = `(g.granted_by NOT LIKE 'staff:%' OR EXISTS (SELECT 1 FROM users u LEFT JOIN departments d ON d.id = u.department_id
+  WHERE u.id = substring(g.granted_by from 7)::bigint AND NOT u.disabled
+    AND ('platform_admin' = ANY(u.roles) OR ('data_officer' = ANY(u.roles) AND (u.department_id = g.provider_department_id OR d.kind = 'government-services')))))`;
 
 /**
  * The grant a system holds on a resource (or a predicate of it) at `now`. Deny by default: throws 403
- * naming why (none, not yet valid, expired); revoked grants are never returned.
+ * naming why (none, not yet valid, expired, approver no longer entitled); revoked grants are never returned.
  */
 export async function activeGrant(db: Queryable, systemId: number, resourceId: number, predicateId: number | null, now: Date): Promise<Grant> {
-  const grants = await grantCache.get(`${systemId}:${resourceId}:${predicateId ?? ''}`, async () => (await db.query<Grant>(
-    `SELECT ${grantColumns} FROM hub_grants g
+  const grants = await grantCache.get(`${systemId}:${resourceId}:${predicateId ?? ''}`, async () => (await db.query<Grant & { approverActive: boolean }>(
+    `SELECT ${grantColumns}, ${approverActive} AS "approverActive" FROM hub_grants g
       WHERE g.consumer_system_id = $1 AND g.resource_id = $2 AND g.predicate_id IS NOT DISTINCT FROM $3 AND g.revoked_at IS NULL
       ORDER BY g.granted_at DESC`, [systemId, resourceId, predicateId])).rows);
-  const valid = grants.find((g) => g.validFrom <= now && (g.validUntil === null || g.validUntil > now));
-  if (valid) return valid;
-  const code = grants.some((g) => g.validFrom > now) ? 'hub.grant.not-yet-valid' : grants.length > 0 ? 'hub.grant.expired' : 'hub.no-grant';
+  const current = grants.filter((g) => g.validFrom <= now && (g.validUntil === null || g.validUntil > now));
+  const valid = current.find((g) => g.approverActive);
+  if (valid) {
+    const { approverActive: _, ...grant } = valid;
+    return grant;
+  }
+  const code = current.length > 0 ? 'hub.grant.approver-gone' : grants.some((g) => g.validFrom > now) ? 'hub.grant.not-yet-valid'
+    : grants.length > 0 ? 'hub.grant.expired' : 'hub.no-grant';
   throw new DomainError(code, { status: 403 }, 'no valid grant');
 }
 

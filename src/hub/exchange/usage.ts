@@ -106,7 +106,8 @@ export async function hideEvidence(ctx: Ctx, input: { messageId: string; until: 
   const rows = await listEvidenceById(ctx.tx, input.messageId);
   const row = rows[0];
   if (!row) throw new DomainError('hub.evidence.not-found', { status: 404 }, input.messageId);
-  if (row.consumerDepartmentId !== ctx.actor.departmentId && !(await isHubAdmin(ctx.tx, ctx.actor)))
+  // Only the department that made the call knows why the citizen must not learn of it yet: not a hub administrator.
+  if (row.consumerDepartmentId !== ctx.actor.departmentId)
     throw new DomainError('hub.evidence.not-own', { status: 403 }, 'not your department\'s call');
   if (input.until <= chinaDay(ctx.now)) throw new DomainError('hub.evidence.hide-until-past', { field: 'until' }, 'until a later day');
   const until = new Date(`${input.until}T00:00:00+08:00`);
