@@ -1,0 +1,64 @@
+// Nobody changes their own permissions, and nobody changes someone holding a role they could not give.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestApp, ledgerCount, makeCast, makeStaff, type TestApp } from '../../helpers/factories.ts';
+import { updateStaff } from '../../../src/kernel/auth/index.ts';
+import { actorOfUser } from '../../../src/kernel/auth/sessions.ts';
+import { withTransaction } from '../../../src/kernel/db/index.ts';
+import { DomainError } from '../../../src/kernel/errors.ts';
+
+let t: TestApp;
+let cast: Awaited<ReturnType<typeof makeCast>>;
+
+before(async () => {
+  t = await createTestApp();
+  cast = await makeCast(t.db);
+});
+after(() => t.close());
+
+const patch = async (who: string, id: number, payload: Record<string, unknown>) =>
+  t.app.inject({ method: 'PATCH', url: `/api/v1/users/${id}`, headers: { cookie: await t.login(who) }, payload });
+const rolesOf = async (id: number) => (await t.db.query<{ roles: string[] }>('SELECT roles FROM users WHERE id = $1', [id])).rows[0]!.roles;
+
+describe('own permissions', () => {
+  test('updateStaff refuses a self-grant by roles or department, naming the field', async () => {
+    const user = (await t.db.query('SELECT id, username, display_name, kind, department_id, division_code, roles FROM users WHERE id = $1', [cast.gaAdmin])).rows[0];
+    const actor = actorOfUser(user);
+    const attempt = (input: Record<string, unknown>) => withTransaction(t.db, (tx) => updateStaff({ tx, actor, now: new Date() }, { id: cast.gaAdmin, ...input }));
+    await assert.rejects(attempt({ roles: ['dept_admin', 'data_officer'] }),
+      (e: DomainError) => e.code === 'auth.self-grant' && e.status === 403 && e.details.field === 'roles');
+    await assert.rejects(attempt({ departmentId: cast.cityDept }), (e: DomainError) => e.status === 403);
+    const updated = await attempt({ displayName: '新名字', roles: ['dept_admin'] });
+    assert.deepEqual([updated.display_name, updated.roles], ['新名字', ['dept_admin']], 'unchanged roles and one\'s own name are fine');
+  });
+
+  test('a platform admin cannot give itself or take away its own roles either', async () => {
+    const grant = await patch('admin', cast.admin, { roles: ['platform_admin', 'inspector'] });
+    assert.deepEqual([grant.statusCode, grant.json().code, grant.json().field], [403, 'auth.self-grant', 'roles']);
+    const drop = await patch('admin', cast.admin, { roles: ['inspector'] });
+    assert.deepEqual([drop.statusCode, drop.json().code], [409, 'auth.self-demotion']);
+    assert.deepEqual(await rolesOf(cast.admin), ['platform_admin']);
+  });
+});
+
+describe('people above the admin', () => {
+  test('a county admin cannot change, disable or demote someone holding a role they cannot give', async () => {
+    const countyInspector = await makeStaff(t.db, { username: 'ga_inspector', roles: ['inspector'], departmentId: cast.gaDept });
+    const countyPlatform = await makeStaff(t.db, { username: 'ga_platform', roles: ['platform_admin'], departmentId: cast.gaDept });
+    const before = await ledgerCount(t.db, 'auth.permissions.changed');
+    for (const [id, role] of [[countyInspector, 'inspector'], [countyPlatform, 'platform_admin']] as const) {
+      const res = await patch('ga_admin', id, { disabled: true });
+      assert.deepEqual([res.statusCode, res.json().code, res.json().role], [403, 'auth.user-above', role]);
+      assert.equal((await patch('ga_admin', id, { roles: ['officer'] })).statusCode, 403);
+    }
+    assert.equal(await ledgerCount(t.db, 'auth.permissions.changed'), before);
+    const officer = await patch('ga_admin', cast.gaOfficer, { roles: ['officer', 'data_officer'] });
+    assert.deepEqual([officer.statusCode, officer.json().roles], [200, ['officer', 'data_officer']], 'colleagues below are the admin\'s to manage');
+    assert.equal((await patch('admin', countyInspector, { roles: ['officer'] })).statusCode, 200);
+  });
+
+  test('a county admin cannot pull a user in from another county, nor push one out', async () => {
+    assert.equal((await patch('ga_admin', cast.ycOfficer, { departmentId: cast.gaDept })).statusCode, 403);
+    assert.equal((await patch('ga_admin', cast.gaOfficer, { departmentId: cast.ycDept })).statusCode, 403);
+  });
+});
