@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadCalendar } from '../../../src/kernel/calendar/index.ts';
 import { escalateOverdueRequests } from '../../../src/hub/index.ts';
-import { createTestApp, ledgerCount, type TestApp } from '../../helpers/factories.ts';
+import { systemActor } from '../../../src/kernel/auth/index.ts';
+import { actorOfUser } from '../../../src/kernel/auth/sessions.ts';
+import type { DomainError } from '../../../src/kernel/errors.ts';
+import { activeGrant } from '../../../src/hub/exchange/grants.ts';
+import { decideRequest, submitRequest } from '../../../src/hub/exchange/requests.ts';
+import { assertNotOwnRequest, assertUnmaskingAllowed } from '../../../src/hub/exchange/policy.ts';
+import { createTestApp, ledgerCount, makeStaff, type TestApp } from '../../helpers/factories.ts';
+import { run } from '../factories.ts';
 import { grantFor, makeExchange, type Exchange } from './factories.ts';
 
 describe('sharing requests and grants', () => {
@@ -127,5 +134,52 @@ describe('sharing requests and grants', () => {
     assert.equal(other.statusCode, 403);
     const res = await t.app.inject({ method: 'POST', url: `/api/v1/hub/requests/${request.id}/withdraw`, headers: { cookie: x.officer } });
     assert.equal(res.json().state, 'withdrawn');
+  });
+
+  const actorOf = async (username: string) => actorOfUser((await t.db.query(
+    'SELECT id, username, display_name, kind, department_id, division_code, roles FROM users WHERE username = $1', [username])).rows[0]);
+  const refusedWith = (code: string, field?: string) => (e: DomainError) => e.code === code && e.status === 403 && e.details.field === field;
+
+  it('a department asking for its own data: its requester never decides, another data officer of it does', async () => {
+    await makeStaff(t.db, { username: 'police_data_2', roles: ['data_officer'], departmentId: x.police });
+    const requester = await actorOf('police_data');
+    const request = await run(t.db, requester, submitRequest, { ...base(), systemId: x.policeSystem.id });
+    await assert.rejects(run(t.db, requester, decideRequest, { requestId: request.id, approve: true }), refusedWith('hub.request.own'));
+    await assert.rejects(run(t.db, requester, decideRequest, { requestId: request.id, approve: false, reason: '自己拒绝' }), refusedWith('hub.request.own'));
+    const decided = await run(t.db, await actorOf('police_data_2'), decideRequest, { requestId: request.id, approve: true, masking: { id_number: 'none' } });
+    assert.equal(decided.state, 'approved');
+  });
+
+  it('the rules of a decision, as functions: not the requester, not the requesting department, unmasking is the provider\'s', async () => {
+    const hubAdmin = await actorOf('hub_admin');
+    const request = { requestedBy: `staff:${hubAdmin.id}`, consumerDepartmentId: x.civil, providerDepartmentId: x.police };
+    assert.throws(() => assertNotOwnRequest(hubAdmin, request), refusedWith('hub.request.own'));
+    assert.throws(() => assertNotOwnRequest(hubAdmin, { ...request, requestedBy: 'staff:0', consumerDepartmentId: x.bureau }), refusedWith('hub.request.own-department'));
+    assert.doesNotThrow(() => assertNotOwnRequest(hubAdmin, { ...request, requestedBy: 'staff:0' }));
+    const fields = x.people.fields;
+    assert.throws(() => assertUnmaskingAllowed(hubAdmin, x.police, fields, { name: 'none' }), refusedWith('hub.masking.provider-only', 'masking'));
+    assert.doesNotThrow(() => assertUnmaskingAllowed(hubAdmin, x.police, fields, { birth_date: 'none', name: 'hash' }), 'general fields, or masked otherwise');
+    const providerOfficer = await actorOf('police_data');
+    assert.doesNotThrow(() => assertUnmaskingAllowed(providerOfficer, x.police, fields, { name: 'none' }));
+  });
+
+  it('a grant lapses when its approver is disabled; a grant the hub gave by itself stands', async () => {
+    const approved = await grantFor(t, x, x.people.code, {}, ['id_number']);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const held = await activeGrant(t.db, x.civilSystem.id, x.people.id, null, new Date());
+    assert.equal(held.id, approved.grant.id);
+    assert.equal('approverActive' in held, false);
+    // Every approver of the system's grants on the resource (the provider's data officer, and the hub administrator of the escalated one).
+    const approvers = `username IN ('police_data', 'hub_admin')`;
+    await t.db.query(`UPDATE users SET disabled = true WHERE ${approvers}`);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      await assert.rejects(activeGrant(t.db, x.civilSystem.id, x.people.id, null, new Date()), refusedWith('hub.grant.approver-gone'));
+      const open = await run(t.db, systemActor('test'), submitRequest, { ...base(), resource: x.open.code });
+      assert.equal(open.state, 'approved', 'the auto-grant is the hub\'s');
+      assert.ok(await activeGrant(t.db, x.civilSystem.id, x.open.id, null, new Date()));
+    } finally {
+      await t.db.query(`UPDATE users SET disabled = false WHERE ${approvers}`);
+    }
   });
 });
