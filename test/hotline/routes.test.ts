@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hotlineAppPerFile, ticketInput, inside } from './factories.ts';
+import { makeStaff } from '../helpers/factories.ts';
 
 const t = hotlineAppPerFile(['operator', 'handler', 'yc_handler']);
 const { call, cookies } = t;
@@ -157,4 +158,21 @@ test('POST /tickets without a category files it under the suggestion; POST /clas
   const retrained = await call('POST', '/classifier/retrain', 'operator');
   assert.equal(retrained.statusCode, 200);
   assert.ok(retrained.json().accuracy > 0.5 && retrained.json().accuracy <= 1);
+});
+
+test('whoever answered a ticket neither closes it nor calls back about it, also when the centre handles it itself', async () => {
+  await makeStaff(t.db, { username: 'operator_2', roles: ['officer'], departmentId: t.city.centreDept });
+  const colleague = { cookie: await t.login('operator_2') };
+  const id = (await call('POST', '/tickets', 'operator', ticketInput())).json().id;
+  assert.equal((await call('POST', `/tickets/${id}/dispatch`, 'operator', { departmentId: t.city.centreDept })).statusCode, 200);
+  assert.equal((await call('POST', `/tickets/${id}/accept`, 'operator')).statusCode, 200);
+  assert.equal((await call('POST', `/tickets/${id}/reply`, 'operator', { reply: '已协调清运' })).statusCode, 200);
+  const own = await call('POST', `/tickets/${id}/close`, 'operator', {});
+  assert.deepEqual([own.statusCode, own.json().code], [403, 'hotline.own-reply']);
+  const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url: `/api/v1/hotline${url}`, headers: colleague, payload });
+  assert.equal((await post(`/tickets/${id}/close`, {})).statusCode, 200);
+  const ownCallback = await call('POST', `/tickets/${id}/callback`, 'operator', { resolved: true, satisfaction: 'satisfied' });
+  assert.deepEqual([ownCallback.statusCode, ownCallback.json().code], [403, 'hotline.own-reply']);
+  assert.equal((await call('GET', `/tickets/${id}`, 'operator')).json().callback?.satisfaction ?? null, null);
+  assert.equal((await post(`/tickets/${id}/callback`, { resolved: true, satisfaction: 'satisfied' })).statusCode, 200);
 });

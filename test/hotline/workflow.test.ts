@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket, ticketHistory,
 } from '../../src/hotline/index.ts';
-import { hotlineCityPerFile, ledgerCount, makeTicket, refusal, run } from './factories.ts';
+import { hotlineCityPerFile, ledgerCount, makeTicket, memberOf, refusal, run } from './factories.ts';
 
 const t = hotlineCityPerFile();
 
@@ -92,4 +92,17 @@ test('a consultation is answered and closed at once; other kinds are not', async
   const complaint = await makeTicket(t.db, {}, operator);
   await assert.rejects(run(t.db, operator, answerTicket, { ticketId: complaint.id, answer: 'x' }),
     refusal('hotline.direct-answer-consultation-only', 409, 'kind'));
+});
+
+test('whoever answered a ticket does not close it nor call back: another member of the centre does', async () => {
+  const { operator } = t.city.actors;
+  const colleague = memberOf(t.city.centreDept, ['officer'], '511600000000', 'colleague');
+  const made = await makeTicket(t.db, {}, operator);
+  await run(t.db, operator, dispatchTicket, { ticketId: made.id, departmentId: t.city.centreDept });
+  await run(t.db, operator, acceptTicket, { ticketId: made.id });
+  await run(t.db, operator, replyTicket, { ticketId: made.id, reply: '中心已直接协调处理' });
+  await assert.rejects(run(t.db, operator, closeTicket, { ticketId: made.id }), refusal('hotline.own-reply', 403));
+  assert.equal((await run(t.db, colleague, closeTicket, { ticketId: made.id })).state, 'closed');
+  await assert.rejects(run(t.db, operator, callbackTicket, { ticketId: made.id, resolved: true, satisfaction: 'satisfied' }), refusal('hotline.own-reply', 403));
+  assert.equal((await run(t.db, colleague, callbackTicket, { ticketId: made.id, resolved: true, satisfaction: 'satisfied' })).satisfaction, 'satisfied');
 });

@@ -73,6 +73,8 @@ describe('call log, who used my data, dashboard', () => {
     const hide = (cookie: string, until: string) => t.app.inject({ method: 'POST', url: `/api/v1/hub/evidence/${ids[0]}/hide`, headers: { cookie },
       payload: { until, reason: '案件侦查中，暂不告知' } });
     assert.deepEqual((await hide(x.providerOfficer, '2099-01-01')).json().code, 'hub.evidence.not-own');
+    const hubAdmin = await hide(await t.login('hub_admin'), '2099-01-01');
+    assert.deepEqual([hubAdmin.statusCode, hubAdmin.json().code], [403, 'hub.evidence.not-own'], 'not a hub administrator either: the calling department knows why');
     assert.deepEqual((await hide(x.officer, '2020-01-01')).json().field, 'until');
     const hidden = await hide(x.officer, '2099-01-01');
     assert.equal(hidden.statusCode, 200);
