@@ -60,7 +60,8 @@ export function assertNotOwnRequest(actor: Actor, request: { requestedBy: string
  */
 export function assertUnmaskingAllowed(actor: Actor, providerDepartmentId: number, fields: readonly { code: string; sensitivity: string; masking: string }[],
   masking: Record<string, string>): void {
-  if (isProviderOfficer(actor, providerDepartmentId)) return;
+  // The platform's own processes (a city's set-up, the demo) act on what the installation configured.
+  if (hasGrant(actor, '*') || isProviderOfficer(actor, providerDepartmentId)) return;
   const exposed = fields.find((f) => masking[f.code] === 'none' && f.masking !== 'none' && (f.sensitivity === 'core' || f.sensitivity === 'important'));
   if (exposed) throw new DomainError('hub.masking.provider-only', { status: 403, field: 'masking', value: exposed.code },
     `only the provider's data officer may unmask ${exposed.code}`);
