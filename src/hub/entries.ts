@@ -3,7 +3,7 @@
  * submitted for review, and published by a hub administrator; editing a published entry starts the next
  * version as a draft while the published one stays in use, and every published version stays readable.
  */
-import { assertCan, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { assertCan, hasGrant, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import type { Queryable, Tx } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
@@ -287,14 +287,21 @@ export async function submitResource(ctx: Ctx, input: { code: string }): Promise
   const resource = await requireResource(ctx.tx, input.code, true);
   await assertProvider(ctx.tx, ctx.actor, resource.providerDepartmentId);
   assertState(resource, 'draft');
+  await ctx.tx.query('UPDATE hub_resources SET submitted_by = $2 WHERE id = $1', [resource.id, `${ctx.actor.kind}:${ctx.actor.id}`]);
   return moveEntry(ctx, resource, 'review', 'hub.resource.submitted', null);
 }
 
-/** 审核: a hub administrator publishes the entry in review, or sends it back to draft with a reason. */
+/**
+ * 审核: a hub administrator publishes the entry in review, or sends it back to draft with a reason; never
+ * the one who submitted it (else a hub administrator could rewrite another department's masking and publish it).
+ */
 export async function reviewResource(ctx: Ctx, input: { code: string; approve: boolean; note?: string }): Promise<Resource> {
   const resource = await requireResource(ctx.tx, input.code, true);
   await assertReviewer(ctx.tx, ctx.actor);
   assertState(resource, 'review');
+  const { rows: [entry] } = await ctx.tx.query<{ submittedBy: string | null }>('SELECT submitted_by AS "submittedBy" FROM hub_resources WHERE id = $1', [resource.id]);
+  if (!hasGrant(ctx.actor, '*') && entry?.submittedBy === `${ctx.actor.kind}:${ctx.actor.id}`)
+    throw new DomainError('hub.review.own', { status: 403 }, 'you submitted this entry; another hub administrator reviews it');
   if (!input.approve) {
     if (!input.note?.trim()) throw new DomainError('hub.reason-required', { field: 'note' }, 'a rejection needs a reason');
     return moveEntry(ctx, resource, 'draft', 'hub.resource.rejected', input.note);

@@ -5,6 +5,7 @@ export const hubCatalogueMessages = {
   'hub.system.not-found': { zh: '信息系统不存在', en: 'System not found' },
   'hub.objection.not-found': { zh: '疑义不存在', en: 'Objection not found' },
   'hub.not-provider': { zh: '仅资源提供部门可以执行此操作', en: 'Only the providing department may do this' },
+  'hub.review.own': { zh: '不能审核自己提交的目录', en: 'You submitted this entry; another hub administrator reviews it' },
   'hub.not-hub-admin': { zh: '仅数据共享管理员可以审核', en: 'Only hub administrators may review' },
   'hub.provider-required': { zh: '请指定提供部门', en: 'Name the providing department' },
   'hub.department-unknown': { zh: '部门不存在', en: 'No such department' },

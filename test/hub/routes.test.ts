@@ -198,3 +198,31 @@ describe('data hub catalogue over HTTP', () => {
     assert.deepEqual((await call('police_data', 'GET', '/api/v1/hub/systems')).json().items.map((x: { code: string }) => x.code), ['GA-RKK']);
   });
 });
+
+describe('catalogue review has four eyes', () => {
+  let t: TestApp;
+  const cookies: Record<string, string> = {};
+  const call = (who: string, method: 'POST' | 'PUT', url: string, payload?: object) =>
+    t.app.inject({ method, url, headers: { cookie: cookies[who]! }, ...(payload ? { payload } : {}) });
+  before(async () => {
+    t = await createTestApp();
+    const cast = await makeHubCast(t.db);
+    for (const who of ['admin', 'hub_admin', 'police_data']) cookies[who] = await t.login(who);
+    const created = await call('police_data', 'POST', '/api/v1/hub/resources', personEntry(cast.police));
+    assert.equal(created.statusCode, 201, created.body);
+  });
+  after(() => t.close());
+
+  it('a hub administrator who edited and submitted another department\'s entry (unmasking its ID numbers) cannot publish it', async () => {
+    const url = '/api/v1/hub/resources/A01-0001-0001-0001';
+    const { providerDepartmentId: _p, code: _c, ...fields } = personEntry(0);
+    const unmasked = { ...fields, fields: fields.fields.map((f) => ({ ...f, masking: 'none' })) };
+    assert.equal((await call('hub_admin', 'PUT', url, unmasked)).statusCode, 200);
+    assert.equal((await call('hub_admin', 'POST', `${url}/submit`)).json().status, 'review');
+    const own = await call('hub_admin', 'POST', `${url}/review`, { approve: true });
+    assert.deepEqual([own.statusCode, own.json().code], [403, 'hub.review.own']);
+    assert.equal(await ledgerCount(t.db, 'hub.resource.published'), 0);
+    const other = await call('admin', 'POST', `${url}/review`, { approve: false, note: '脱敏规则应由公安局确定' });
+    assert.deepEqual([other.statusCode, other.json().status], [200, 'draft']);
+  });
+});
