@@ -1,10 +1,12 @@
 // API tokens act for their issuer's department, never mint tokens nor manage people, and die with their issuer's permissions.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, ledgerCount, makeCast, makeDepartment, makeStaff, type TestApp } from '../../helpers/factories.ts';
 import { systemActor } from '../../../src/kernel/auth/index.ts';
-import { withTransaction } from '../../../src/kernel/db/index.ts';
-import { mayIssue, revokeTokensBeyond } from '../../../src/kernel/auth/tokens.ts';
+import { migrationsDir, withTransaction } from '../../../src/kernel/db/index.ts';
+import { issueApiToken, mayIssue, revokeTokensBeyond } from '../../../src/kernel/auth/tokens.ts';
 import { payloadHash } from '../../../src/kernel/ledger/index.ts';
 
 let t: TestApp;
@@ -114,5 +116,31 @@ describe('a token dies with its issuer\'s permissions', () => {
       { kind: 'staff', roles: ['data_officer'], departmentId: ycPolice, divisionCode: '511621000000', disabled: false }, 'issuer-permissions-changed'));
     assert.deepEqual(revoked, [lose.id]);
     assert.equal((await me(keep.token)).statusCode, 200);
+  });
+});
+
+describe('migration 0038: tokens issued before these rules', () => {
+  test('tokens a token minted and tokens of disabled issuers are revoked, each with its ledger entry; others stay', async () => {
+    const seed = systemActor('test');
+    const mint = (name: string) => withTransaction(t.db, (tx) => issueApiToken({ tx, actor: seed, now: new Date() }, { name, roles: ['officer'], divisionCode: '511621000000', validDays: 30 }));
+    const child = await mint('子令牌');
+    const kept = await mint('系统令牌');
+    // As the old code recorded a token minting a token: no issuing user, the minting token as the ledger's actor.
+    await t.db.query(`INSERT INTO ledger_queue (actor_kind, actor_id, action, object_type, object_id, payload_hash, recorded_at)
+      VALUES ('system', 'token:00000000-0000-4000-8000-000000000001', 'auth.token.issued', 'api-token', $1, '\\x00', now())`, [child.row.id]);
+    const person = await makeStaff(t.db, { username: 'yc_data_old', roles: ['data_officer'], departmentId: ycPolice });
+    const orphan = (await issue({ cookie: await t.login('yc_data_old') }, { divisionCode: '511621000000' })).json();
+    await t.db.query('UPDATE users SET disabled = true WHERE id = $1', [person]);
+
+    await t.db.query(await fs.readFile(path.join(migrationsDir, '0038_authz_revoke_minted_tokens.sql'), 'utf8'));
+    const revoked = (await t.db.query<{ id: string }>('SELECT id FROM api_tokens WHERE revoked_at IS NOT NULL AND id = ANY($1::uuid[])',
+      [[child.row.id, kept.row.id, orphan.id]])).rows.map((r) => r.id).sort();
+    assert.deepEqual(revoked, [child.row.id, orphan.id].sort());
+    const entries = (await t.db.query<{ object_id: string; payload_hash: Buffer }>(
+      `SELECT object_id, payload_hash FROM ledger_queue WHERE action = 'auth.token.revoked' AND actor_id = 'migration'`)).rows;
+    assert.deepEqual(new Map(entries.map((e) => [e.object_id, e.payload_hash.toString('hex')])), new Map([
+      [child.row.id, payloadHash({ reason: 'minted-by-token' }).toString('hex')], [orphan.id, payloadHash({ reason: 'issuer-disabled' }).toString('hex')]]));
+    assert.equal((await me(child.token)).statusCode, 401);
+    assert.equal((await me(kept.token)).statusCode, 200);
   });
 });
