@@ -41,9 +41,12 @@ export interface DecideExtension {
 export async function decideExtension(ctx: Ctx, input: DecideExtension): Promise<Ticket> {
   const ticket = await lockTicket(ctx.tx, input.ticketId);
   await assertCentre(ctx.tx, ctx.actor, hotlineActions.dispatch, ticket);
-  const { rows: [pending] } = await ctx.tx.query<{ id: number; days: number }>(
-    'SELECT id::int, days FROM hotline_extensions WHERE ticket_id = $1 AND decision IS NULL FOR UPDATE', [ticket.id]);
+  const { rows: [pending] } = await ctx.tx.query<{ id: number; days: number; requestedBy: string }>(
+    'SELECT id::int, days, requested_by AS "requestedBy" FROM hotline_extensions WHERE ticket_id = $1 AND decision IS NULL FOR UPDATE', [ticket.id]);
   if (!pending) throw new DomainError('hotline.no-extension', { status: 409, field: 'state', state: ticket.state }, 'no request waits');
+  // Nobody grants themselves more time: when the centre handles a ticket itself, another member decides.
+  if (pending.requestedBy === actorRef(ctx.actor))
+    throw new DomainError('hotline.own-extension', { status: 403 }, 'you asked for this extension; someone else decides it');
   await ctx.tx.query('UPDATE hotline_extensions SET decision = $2, decided_by = $3, decided_at = $4, note = $5 WHERE id = $1',
     [pending.id, input.approve ? 'approved' : 'refused', actorRef(ctx.actor), ctx.now, input.note ?? null]);
   const due = input.approve ? (await loadCalendar(ctx.tx)).addWorkingDays(ticket.resolveDue, pending.days) : null;

@@ -14,6 +14,7 @@ export const hotlineMessages = {
   'hotline.reason-required': { zh: '退单须选择退单原因', en: 'A return needs a reason code' },
   'hotline.no-route': { zh: '派单目录中没有对应的承办部门，请指定部门', en: 'No department in the dispatch catalogue; name one' },
   'hotline.not-handler': { zh: '该工单不在本部门办理', en: 'The ticket is not with your department' },
+  'hotline.own-extension': { zh: '不能审核自己提出的延期申请', en: 'You asked for this extension; someone else decides it' },
   'hotline.own-reply': { zh: '答复人不能办结或回访自己答复的工单', en: 'You answered this ticket; someone else closes it and calls back' },
   'hotline.not-centre': { zh: '仅热线中心可以执行此操作', en: 'Only the hotline centre may do this' },
   'hotline.merge-self': { zh: '不能将工单并入自身', en: 'A ticket cannot be merged into itself' },

@@ -12,7 +12,7 @@ export { readRows, readRowsOf, type ReadRows, type ReadRowsOf, type RowCondition
 export { scoreQuality } from './quality.ts';
 export { searchCatalogue, type CataloguePage, type CatalogueQuery } from './search.ts';
 export { createSystem, findSystem, issueSystemToken, listSystems, systemOfActor, type System } from './systems.ts';
-export { hubActions, hubAdminDepartmentKind, hubCapabilities, isHubAdmin } from './policy.ts';
+export { hubActions, hubAdminDepartmentKind, hubAdminSql, hubCapabilities, isHubAdmin } from './policy.ts';
 export { hubCatalogueLedgerActions, hubCatalogueMessages } from './messages.ts';
 export { loadHubDemo, removeHubDemo, type HubDemoSummary } from './demo.ts';
 // Exchange (共享申请, 授权, 网关, 核验, 存证)

@@ -28,9 +28,14 @@ grantToRoles({
 export const hubAdminDepartmentKind = 'government-services';
 
 // A division is at the top of the installation when no department sits at a higher level (the city, for a city's platform).
-const levels = ['province', 'city', 'county', 'township', 'village'];
+const levels = `ARRAY['province', 'city', 'county', 'township', 'village']`;
 const noDepartmentAbove = (division: string) => `NOT EXISTS (SELECT 1 FROM departments o JOIN divisions ov ON ov.code = o.division_code
-  WHERE array_position($2::text[], ov.level) < (SELECT array_position($2::text[], v.level) FROM divisions v WHERE v.code = ${division}))`;
+  WHERE array_position(${levels}, ov.level) < (SELECT array_position(${levels}, v.level) FROM divisions v WHERE v.code = ${division}))`;
+
+/** SQL twin of `isHubAdmin` for the user row `u` (enabled), for checks that run in a query. */
+export const hubAdminSql = (u: string) => `(NOT ${u}.disabled AND (('platform_admin' = ANY(${u}.roles) AND ${noDepartmentAbove(`${u}.division_code`)})
+  OR ('data_officer' = ANY(${u}.roles) AND EXISTS (SELECT 1 FROM departments hd WHERE hd.id = ${u}.department_id
+    AND hd.kind = '${hubAdminDepartmentKind}' AND ${noDepartmentAbove('hd.division_code')}))))`;
 
 /**
  * Is the actor a hub administrator? The system; a platform admin whose jurisdiction is the top of the
@@ -40,13 +45,13 @@ const noDepartmentAbove = (division: string) => `NOT EXISTS (SELECT 1 FROM depar
 export async function isHubAdmin(db: Queryable, actor: Actor): Promise<boolean> {
   if (hasGrant(actor, '*')) return true;
   if (actor.roles.includes('platform_admin') && actor.jurisdiction.root !== null) {
-    const { rows } = await db.query<{ top: boolean }>(`SELECT ${noDepartmentAbove('$1')} AS top`, [actor.jurisdiction.root, levels]);
+    const { rows } = await db.query<{ top: boolean }>(`SELECT ${noDepartmentAbove('$1')} AS top`, [actor.jurisdiction.root]);
     if (rows[0]!.top) return true;
   }
   if (!actor.roles.includes('data_officer') || actor.departmentId === null) return false;
   const { rows } = await db.query<{ admin: boolean }>(
-    `SELECT d.kind = $3 AND ${noDepartmentAbove('d.division_code')} AS admin FROM departments d WHERE d.id = $1`,
-    [actor.departmentId, levels, hubAdminDepartmentKind]);
+    `SELECT d.kind = $2 AND ${noDepartmentAbove('d.division_code')} AS admin FROM departments d WHERE d.id = $1`,
+    [actor.departmentId, hubAdminDepartmentKind]);
   return rows[0]?.admin === true;
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCalendar } from '../../src/kernel/calendar/index.ts';
 import { acceptTicket, decideExtension, dispatchTicket, listTickets, requestExtension, ticketHistory } from '../../src/hotline/index.ts';
-import { hotlineCityPerFile, ledgerCount, makeTicket, refusal, run } from './factories.ts';
+import { hotlineCityPerFile, ledgerCount, makeTicket, memberOf, refusal, run } from './factories.ts';
 
 const t = hotlineCityPerFile();
 
@@ -32,4 +32,16 @@ test('延期: the department asks, the centre approves, and the deadline to reso
   assert.deepEqual((await ticketHistory(t.db, made.id)).map((e) => e.action).slice(3), ['hotline.extension.requested', 'hotline.extension.approved',
     'hotline.extension.requested', 'hotline.extension.refused']);
   assert.equal(await ledgerCount(t.db, 'hotline.extension.approved'), 1);
+});
+
+test('nobody decides their own extension: when the centre handles a ticket itself, another member of the centre decides', async () => {
+  const { operator } = t.city.actors;
+  const colleague = memberOf(t.city.centreDept, ['officer'], '511600000000', 'colleague');
+  const made = await makeTicket(t.db, {}, operator);
+  await run(t.db, operator, dispatchTicket, { ticketId: made.id, departmentId: t.city.centreDept });
+  await run(t.db, operator, acceptTicket, { ticketId: made.id });
+  await run(t.db, operator, requestExtension, { ticketId: made.id, days: 5, reason: '需协调施工单位' });
+  await assert.rejects(run(t.db, operator, decideExtension, { ticketId: made.id, approve: true }), refusal('hotline.own-extension', 403));
+  const decided = await run(t.db, colleague, decideExtension, { ticketId: made.id, approve: false, note: '请按期办结' });
+  assert.equal(decided.resolveDue?.getTime(), made.resolveDue?.getTime(), 'refused: the deadline stays');
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { systemActor } from '../../src/kernel/auth/index.ts';
 import { actorOfUser } from '../../src/kernel/auth/sessions.ts';
-import { isHubAdmin } from '../../src/hub/index.ts';
+import { hubAdminSql, isHubAdmin } from '../../src/hub/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { makeDepartment, makeStaff } from '../helpers/factories.ts';
 import { makeHubCast } from './factories.ts';
@@ -28,6 +28,15 @@ describe('isHubAdmin', () => {
   ];
   for (const [username, expected] of cases)
     it(`${username}: ${expected}`, async () => assert.equal(await isHubAdmin(t.db, await actor(username)), expected));
+
+  it('hubAdminSql, its twin in SQL, says the same, and no for a disabled hub administrator', async () => {
+    const sql = async () => new Map((await t.db.query<{ username: string; admin: boolean }>(
+      `SELECT username, ${hubAdminSql('u')} AS admin FROM users u WHERE username = ANY($1)`, [cases.map(([u]) => u)])).rows.map((r) => [r.username, r.admin]));
+    assert.deepEqual(await sql(), new Map(cases));
+    await t.db.query(`UPDATE users SET disabled = true WHERE username = 'hub_admin'`);
+    assert.equal((await sql()).get('hub_admin'), false);
+    await t.db.query(`UPDATE users SET disabled = false WHERE username = 'hub_admin'`);
+  });
 
   it('the platform\'s own processes are', async () => assert.equal(await isHubAdmin(t.db, systemActor('test')), true));
 

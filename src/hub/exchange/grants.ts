@@ -4,7 +4,7 @@ import type { Queryable } from '../../kernel/db/index.ts';
 import { DomainError, notFound } from '../../kernel/errors.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
 import type { Resource, RowFilter } from './catalogue.ts';
-import { isHubAdmin, maskings } from './catalogue.ts';
+import { hubAdminSql, isHubAdmin, maskings } from './catalogue.ts';
 import { assertProviderOfficer, departmentScope, exchangeActions } from './policy.ts';
 import { ttlCache } from '../../kernel/cache.ts';
 import { chinaDayBounds } from './settings.ts';
@@ -124,11 +124,11 @@ const grantCache = ttlCache<(Grant & { approverActive: boolean })[]>(2_000);
 
 /**
  * A grant stands while the person who approved it could still approve it: enabled, and a data officer of
- * the provider, or a platform admin or data officer of the data bureau. Grants the hub gave (无条件) stand.
+ * the provider or a hub administrator. Grants the hub gave (无条件) stand.
  */
-const approverActive = `(g.granted_by NOT LIKE 'staff:%' OR EXISTS (SELECT 1 FROM users u LEFT JOIN departments d ON d.id = u.department_id
-  WHERE u.id = substring(g.granted_by from 7)::bigint AND NOT u.disabled
-    AND ('platform_admin' = ANY(u.roles) OR ('data_officer' = ANY(u.roles) AND (u.department_id = g.provider_department_id OR d.kind = 'government-services')))))`;
+const approverActive = `(g.granted_by NOT LIKE 'staff:%' OR EXISTS (SELECT 1 FROM users u
+  WHERE u.id = CASE WHEN g.granted_by LIKE 'staff:%' THEN substring(g.granted_by from 7)::bigint END
+    AND ((NOT u.disabled AND 'data_officer' = ANY(u.roles) AND u.department_id = g.provider_department_id) OR ${hubAdminSql('u')})))`;
 
 /**
  * The grant a system holds on a resource (or a predicate of it) at `now`. Deny by default: throws 403
