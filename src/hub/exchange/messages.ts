@@ -16,6 +16,7 @@ export const hubExchangeMessages = {
   'hub.request.decided': { zh: '该申请已处理', en: 'The request has been decided already' },
   'hub.request.reason-required': { zh: '不予同意须说明理由', en: 'A refusal needs a reason' },
   'hub.grant.approver-gone': { zh: '批准该授权的人员已无审批权限，授权失效', en: 'Whoever approved the grant may no longer approve it; the grant has lapsed' },
+  'hub.request.person-decides': { zh: '共享申请须由工作人员审批，系统令牌不能审批', en: 'A person decides a request, not a system token' },
   'hub.request.own': { zh: '不能审批自己提交的申请', en: 'You cannot decide your own request' },
   'hub.request.own-department': { zh: '本部门提交的申请由提供部门审批', en: 'Your department asked for this; the provider decides' },
   'hub.masking.provider-only': { zh: '核心、重要数据项不脱敏须由提供部门数据专员审批', en: 'Only the provider\'s data officer may leave core or important fields unmasked' },

@@ -42,12 +42,14 @@ export async function assertProviderOfficer(db: Queryable, actor: Actor, action:
 }
 
 /**
- * Nobody decides their own request, and a department does not decide for itself through a hub administrator
+ * A person decides, never a system's token; nobody decides their own request, and a department does not decide for itself through a hub administrator
  * of its own: when the requesting department is not the provider, only someone outside it decides. When a
  * department asks for its own data, its data officer (another person) decides.
  */
 export function assertNotOwnRequest(actor: Actor, request: { requestedBy: string; consumerDepartmentId: number; providerDepartmentId: number }): void {
   if (hasGrant(actor, '*')) return; // the platform's own processes (demo seeding) request and decide as one
+  // A decision is a person's: an API token (a system) carrying data_officer does not approve.
+  if (actor.kind !== 'staff') throw new DomainError('hub.request.person-decides', { status: 403 }, 'a person decides, not a system');
   if (request.requestedBy === `${actor.kind}:${actor.id}`)
     throw new DomainError('hub.request.own', { status: 403 }, 'you cannot decide your own request');
   if (actor.departmentId === request.consumerDepartmentId && request.consumerDepartmentId !== request.providerDepartmentId)

@@ -182,4 +182,15 @@ describe('sharing requests and grants', () => {
       await t.db.query(`UPDATE users SET disabled = false WHERE ${approvers}`);
     }
   });
+
+  it('a system token carrying data_officer of the provider does not decide: a person does', async () => {
+    const request = (await submit(x.officer, base())).json();
+    const issued = await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: { cookie: x.providerOfficer },
+      payload: { name: '公安数据接口', roles: ['data_officer'], divisionCode: '511600000000', validDays: 30 } });
+    assert.equal(issued.statusCode, 201, issued.body);
+    const decided = await t.app.inject({ method: 'POST', url: `/api/v1/hub/requests/${request.id}/decision`,
+      headers: { authorization: `Bearer ${issued.json().token}` }, payload: { approve: true } });
+    assert.deepEqual([decided.statusCode, decided.json().code], [403, 'hub.request.person-decides']);
+    assert.equal((await t.db.query('SELECT state FROM hub_requests WHERE id = $1', [request.id])).rows[0].state, 'pending');
+  });
 });
