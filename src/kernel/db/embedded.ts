@@ -54,6 +54,29 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   throw new StartupError(`could not lock ${dir}; remove ${lockFile} if no Yiwang is running`);
 }
 
+/**
+ * Stops the PostgreSQL server left running on our cluster by a Yiwang process that died without stopping
+ * it (killed, or crashed): it still holds the port and the cluster, and the next start would be refused.
+ * Only called by the holder of the data directory's lock, so no live Yiwang uses that server. The server
+ * is the one whose pid the cluster's postmaster.pid names, checked to be a postgres process on this
+ * cluster, not another process that got the pid since. A fast shutdown rolls back what was in flight.
+ */
+export async function stopOrphanedPostmaster(clusterDir: string, waitMs = 30_000): Promise<boolean> {
+  const pidFile = await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => null);
+  const pid = Number(pidFile?.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return false;
+  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  // Without /proc (not Linux), the pid file's own check applies: PostgreSQL refuses a cluster in use.
+  const args = cmdline.split('\0');
+  if (!args[0]?.includes('postgres') || !args.some((a) => path.resolve(a) === path.resolve(clusterDir))) return false;
+  process.kill(pid, 'SIGINT');
+  for (const until = Date.now() + waitMs; alive(pid);) {
+    if (Date.now() > until) throw new StartupError(`the PostgreSQL server left running on ${clusterDir} (pid ${pid}) did not stop; stop it and start again`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
 interface Credentials {
   user: string;
   password: string;
@@ -88,9 +111,10 @@ const socketFits = (dir: string, port: number) => path.join(dir, `.s.PGSQL.${por
  * unprivileged `postgres` user (created if the system has none).
  */
 export async function startEmbeddedPostgres(dataDir: string, port: number, database = 'yiwang'): Promise<EmbeddedDatabase> {
+  const clusterDir = path.join(dataDir, 'pg');
+  await stopOrphanedPostmaster(clusterDir);
   if (await portInUse(port))
     throw new StartupError(`port ${port} for the embedded database is in use. Stop what uses it or set YIWANG_PG_PORT to a free port.`);
-  const clusterDir = path.join(dataDir, 'pg');
   const credentialsFile = path.join(dataDir, 'embedded-pg.json');
   const initialised = await fs.stat(path.join(clusterDir, 'PG_VERSION')).then(() => true, () => false);
   let credentials: Credentials;
