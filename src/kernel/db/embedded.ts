@@ -158,3 +158,41 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, datab
   }
   return { url: `${base}/${database}`, stop: () => server.stop() };
 }
+
+const postmasterPid = async (clusterDir: string) =>
+  Number((await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]) || null;
+
+/**
+ * The embedded server, started again whenever it dies (killed, crashed, out of memory) while the platform
+ * runs: the platform answers 503 meanwhile and recovers by itself once it is back. Checked every `checkMs`;
+ * a start that fails (the dead server's backends still hold its shared memory for a moment) is tried again
+ * at the next check.
+ */
+export async function keepEmbeddedPostgres(dataDir: string, port: number, database = 'yiwang',
+  log: (line: string) => void = console.error, checkMs = 1_000): Promise<EmbeddedDatabase> {
+  const clusterDir = path.join(dataDir, 'pg');
+  let server = await startEmbeddedPostgres(dataDir, port, database);
+  let pid = await postmasterPid(clusterDir);
+  let stopped = false;
+  let restarting: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (stopped || restarting || (pid !== null && alive(pid))) return;
+    log(`the embedded PostgreSQL (pid ${pid}) has stopped; starting it again`);
+    restarting = startEmbeddedPostgres(dataDir, port, database).then(async (next) => {
+      server = next;
+      pid = await postmasterPid(clusterDir);
+      log('the embedded PostgreSQL runs again');
+    }, (error: unknown) => log(`${(error as Error).message}; trying again`)).finally(() => { restarting = undefined; });
+  }, checkMs);
+  timer.unref();
+  return {
+    url: server.url,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await restarting;
+      // Stopping a server that already died would wait for an exit that never comes.
+      if (pid !== null && alive(pid)) await server.stop();
+    },
+  };
+}

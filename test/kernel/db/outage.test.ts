@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../../src/kernel/db/embedded.ts';
 import { createPool, migrate } from '../../../src/kernel/db/index.ts';
@@ -14,28 +13,7 @@ import {
 import { buildApp } from '../../../src/server.ts';
 import { makeHotlineCity, ticketInput } from '../../hotline/factories.ts';
 import { testPassword } from '../../helpers/factories.ts';
-
-const freePort = () => new Promise<number>((resolve) => {
-  const server = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as net.AddressInfo;
-    server.close(() => resolve(port));
-  });
-});
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** SIGKILL to the postmaster of `clusterDir` and every backend it forked, as a crash or an OOM kill would do. */
-async function killPostgres(clusterDir: string): Promise<void> {
-  const postmaster = Number((await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
-  const children: number[] = [];
-  for (const entry of await fs.readdir('/proc')) {
-    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    if (stat && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) children.push(Number(entry));
-  }
-  for (const pid of [postmaster, ...children]) process.kill(pid, 'SIGKILL');
-  for (const pid of [postmaster, ...children]) {
-    while (await fs.stat(`/proc/${pid}`).then(() => true, () => false)) await sleep(20);
-  }
-}
+import { freePort, killPostgres, sleep } from '../../helpers/postgres.ts';
 
 test('PostgreSQL killed under 100 tickets/s: 503 while away, recovery by itself, no acknowledged ticket lost, the ledger consistent', { timeout: 90_000 }, async () => {
   const dataDir = path.resolve('data', `outage-${process.pid}`);
