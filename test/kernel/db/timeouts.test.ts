@@ -110,3 +110,16 @@ test('/readyz reports the ledger lag and turns 503 once an entry has waited beyo
     await strict.close();
   }
 });
+
+test('connection failures, shutdowns and timeouts count as "the database is away"; faults of a statement do not', () => {
+  const error = (message: string, extra: object = {}) => Object.assign(new Error(message), extra);
+  for (const away of [error('connect ECONNREFUSED 127.0.0.1:5432', { code: 'ECONNREFUSED' }), error('read ECONNRESET', { code: 'ECONNRESET' }),
+    error('terminating connection due to administrator command', { code: '57P01' }), error('the database system is starting up', { code: '57P03' }),
+    error('connection failure', { code: '08006' }), error('Connection terminated unexpectedly'), error('timeout exceeded when trying to connect'),
+    error('connect ENOENT /data/pg/.s.PGSQL.54320', { code: 'ENOENT', syscall: 'connect' }),
+    error('canceling statement due to statement timeout', { code: '57014' })])
+    assert.ok(databaseUnavailable(away), away.message);
+  for (const fault of [error('duplicate key', { code: '23505' }), error('invalid input syntax', { code: '22P02' }),
+    error('no such file', { code: 'ENOENT', syscall: 'open' }), error('boom'), 'not an error'])
+    assert.equal(databaseUnavailable(fault), false, String(fault));
+});
