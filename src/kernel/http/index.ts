@@ -107,7 +107,7 @@ export function createHttp(opts: HttpOptions): App {
     const problem = problemFor(error as FastifyError);
     if (problem.status >= 500) req.log.error({ err: error }, 'request failed');
     // The database (or what the request needs of it) is away or busy for a moment: clients and proxies retry after a second.
-    if (problem.status === 503) reply.header('retry-after', '1');
+    if (problem.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
     return sendProblem(req, reply, problem);
   });
   app.addHook('onSend', async (req, reply) => {
