@@ -9,6 +9,7 @@ import { authentication, authRoutes, tokenRoutes, userRoutes } from './kernel/au
 import { registerCapabilities } from './kernel/auth/index.ts';
 import { registerMessages } from './kernel/http/messages.ts';
 import { webDist } from './web-build.ts';
+import { healthRoutes } from './kernel/health.ts';
 import { authLedgerActions, authMessages } from './kernel/auth/messages.ts';
 import { calendarLedgerActions, calendarMessages } from './kernel/calendar/index.ts';
 import { calendarRoutes } from './kernel/calendar/routes.ts';
@@ -35,6 +36,8 @@ export interface AppOptions {
   secureCookies?: boolean;
   /** Serve the built web console from web/dist (off in API-only tests). */
   serveWeb?: boolean;
+  /** /readyz turns 503 once the oldest unsigned ledger entry has waited this long (default 30 s). */
+  ledgerLagLimitSeconds?: number;
 }
 
 /** Builds the whole platform's HTTP app from the modules: one process, one database. */
@@ -66,14 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['ops'], summary: 'The database answers' } }, async (_req, reply) => {
-    try {
-      await opts.db.query('SELECT 1');
-      return { status: 'ready' };
-    } catch {
-      return reply.code(503).send({ status: 'database unavailable' });
-    }
-  });
+  healthRoutes(app, opts.db, { ledgerLagLimitSeconds: opts.ledgerLagLimitSeconds });
 
   await authentication(app);
   await app.register(authRoutes, { prefix: '/api/v1/auth', secureCookies: opts.secureCookies ?? false });

@@ -15,8 +15,8 @@ after(async () => { for (const c of cleanups.reverse()) await c(); });
 
 interface Run { code: number | null; output: string }
 
-/** Runs `yiwang <args>`; with `until`, sends Ctrl-C (SIGINT) once that text has appeared. */
-function yiwang(args: string[], env: Record<string, string>, until?: string): Promise<Run> {
+/** Runs `yiwang <args>`; with `until`, sends Ctrl-C (SIGINT, or `signal`) once that text has appeared. */
+function yiwang(args: string[], env: Record<string, string>, until?: string, signal: NodeJS.Signals = 'SIGINT'): Promise<Run> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], {
     cwd: root, env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -26,7 +26,7 @@ function yiwang(args: string[], env: Record<string, string>, until?: string): Pr
       output += chunk;
       if (until && output.includes(until)) {
         until = undefined;
-        child.kill('SIGINT');
+        child.kill(signal);
       }
     };
     child.stdout.on('data', onData);
@@ -121,4 +121,22 @@ test('start on a fresh data directory loads the demo; Ctrl-C stops cleanly; the 
   const bad = await yiwang(['ledger', 'proof', 'consistency', '0', String(size)], env);
   assert.equal(bad.code, 1);
   assert.match(bad.output, /^yiwang: from must be a tree size from 1 to \d+ \(from\)$/m);
+});
+
+test('after the platform is killed (kill -9), its embedded PostgreSQL left running, the next start takes over and answers', async () => {
+  const dir = await tempDir();
+  const free = await occupyPort();
+  await free.close();
+  const env = { YIWANG_DATA_DIR: dir, PORT: String(free.port), YIWANG_PG_PORT: String(free.port + 1) };
+  const killed = await yiwang(['start'], env, 'is ready at', 'SIGKILL');
+  assert.equal(killed.code, null, killed.output);
+  const postmaster = Number((await fs.readFile(path.join(dir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  assert.doesNotThrow(() => process.kill(postmaster, 0), 'the database outlived the platform');
+
+  const again = await yiwang(['start'], env, 'is ready at');
+  assert.equal(again.code, 0, again.output);
+  assert.doesNotMatch(again.output, /loading the demo city|in use/);
+  assert.throws(() => process.kill(postmaster, 0), 'the orphaned server was stopped');
+  const verify = await yiwang(['ledger', 'verify'], env);
+  assert.equal(verify.code, 0, verify.output);
 });

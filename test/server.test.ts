@@ -12,7 +12,7 @@ test('healthz and readyz answer; every response carries a request id, echoed whe
   assert.deepEqual(health.json(), { status: 'ok' });
   assert.match(String(health.headers['x-request-id']), /^[0-9a-f-]{36}$/);
   const ready = await t.app.inject({ url: '/readyz', headers: { 'x-request-id': 'trace-42' } });
-  assert.deepEqual(ready.json(), { status: 'ready' });
+  assert.deepEqual(ready.json(), { status: 'ready', ledger: { queued: 0, oldestUnsignedSeconds: 0, limitSeconds: 30 } });
   assert.equal(ready.headers['x-request-id'], 'trace-42');
 });
 

@@ -13,6 +13,8 @@ export interface Config {
   /** Seed of the demo city generator: the same seed gives the same city. */
   demoSeed: string;
   logLevel: string;
+  /** /readyz reports not ready once a ledger entry has waited this long to be signed (YIWANG_LEDGER_LAG_LIMIT_S). */
+  ledgerLagLimitSeconds: number;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -33,6 +35,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     ledgerOrigin: process.env.YIWANG_LEDGER_ORIGIN ?? 'yiwang.example/ledger',
     demoSeed: process.env.YIWANG_DEMO_SEED ?? 'guang-an-511600',
     logLevel: process.env.LOG_LEVEL ?? 'warn',
+    ledgerLagLimitSeconds: intFromEnv('YIWANG_LEDGER_LAG_LIMIT_S', 30),
     ...overrides,
   };
 }

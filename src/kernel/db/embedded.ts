@@ -54,6 +54,29 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   throw new StartupError(`could not lock ${dir}; remove ${lockFile} if no Yiwang is running`);
 }
 
+/**
+ * Stops the PostgreSQL server left running on our cluster by a Yiwang process that died without stopping
+ * it (killed, or crashed): it still holds the port and the cluster, and the next start would be refused.
+ * Only called by the holder of the data directory's lock, so no live Yiwang uses that server. The server
+ * is the one whose pid the cluster's postmaster.pid names, checked to be a postgres process on this
+ * cluster, not another process that got the pid since. A fast shutdown rolls back what was in flight.
+ */
+export async function stopOrphanedPostmaster(clusterDir: string, waitMs = 30_000): Promise<boolean> {
+  const pidFile = await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => null);
+  const pid = Number(pidFile?.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return false;
+  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  // Without /proc (not Linux), the pid file's own check applies: PostgreSQL refuses a cluster in use.
+  const args = cmdline.split('\0');
+  if (!args[0]?.includes('postgres') || !args.some((a) => path.resolve(a) === path.resolve(clusterDir))) return false;
+  process.kill(pid, 'SIGINT');
+  for (const until = Date.now() + waitMs; alive(pid);) {
+    if (Date.now() > until) throw new StartupError(`the PostgreSQL server left running on ${clusterDir} (pid ${pid}) did not stop; stop it and start again`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
 interface Credentials {
   user: string;
   password: string;
@@ -88,9 +111,10 @@ const socketFits = (dir: string, port: number) => path.join(dir, `.s.PGSQL.${por
  * unprivileged `postgres` user (created if the system has none).
  */
 export async function startEmbeddedPostgres(dataDir: string, port: number, database = 'yiwang'): Promise<EmbeddedDatabase> {
+  const clusterDir = path.join(dataDir, 'pg');
+  await stopOrphanedPostmaster(clusterDir);
   if (await portInUse(port))
     throw new StartupError(`port ${port} for the embedded database is in use. Stop what uses it or set YIWANG_PG_PORT to a free port.`);
-  const clusterDir = path.join(dataDir, 'pg');
   const credentialsFile = path.join(dataDir, 'embedded-pg.json');
   const initialised = await fs.stat(path.join(clusterDir, 'PG_VERSION')).then(() => true, () => false);
   let credentials: Credentials;
@@ -133,4 +157,42 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, datab
     await admin.end();
   }
   return { url: `${base}/${database}`, stop: () => server.stop() };
+}
+
+const postmasterPid = async (clusterDir: string) =>
+  Number((await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]) || null;
+
+/**
+ * The embedded server, started again whenever it dies (killed, crashed, out of memory) while the platform
+ * runs: the platform answers 503 meanwhile and recovers by itself once it is back. Checked every `checkMs`;
+ * a start that fails (the dead server's backends still hold its shared memory for a moment) is tried again
+ * at the next check.
+ */
+export async function keepEmbeddedPostgres(dataDir: string, port: number, database = 'yiwang',
+  log: (line: string) => void = console.error, checkMs = 1_000): Promise<EmbeddedDatabase> {
+  const clusterDir = path.join(dataDir, 'pg');
+  let server = await startEmbeddedPostgres(dataDir, port, database);
+  let pid = await postmasterPid(clusterDir);
+  let stopped = false;
+  let restarting: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (stopped || restarting || (pid !== null && alive(pid))) return;
+    log(`the embedded PostgreSQL (pid ${pid}) has stopped; starting it again`);
+    restarting = startEmbeddedPostgres(dataDir, port, database).then(async (next) => {
+      server = next;
+      pid = await postmasterPid(clusterDir);
+      log('the embedded PostgreSQL runs again');
+    }, (error: unknown) => log(`${(error as Error).message}; trying again`)).finally(() => { restarting = undefined; });
+  }, checkMs);
+  timer.unref();
+  return {
+    url: server.url,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await restarting;
+      // Stopping a server that already died would wait for an exit that never comes.
+      if (pid !== null && alive(pid)) await server.stop();
+    },
+  };
 }

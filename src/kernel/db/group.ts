@@ -6,9 +6,10 @@
  * shape run, the rows that arrive meanwhile wait and form the next one, so the busier the platform, the more
  * rows share a statement: one executor start, one set of constraint checks and one commit for all of them.
  * Each row stays all or nothing: if a group's statement fails, every row is tried again alone, so only the
- * rows that fail by themselves fail.
+ * rows that fail by themselves fail; but when the database is away, every row fails at once, without a retry
+ * that would only wait for it again.
  */
-import type { Queryable } from './index.ts';
+import { databaseUnavailable, type Queryable } from './index.ts';
 
 /** Runs one shape's statement for `rows`, returning one result per row, in order. */
 export type GroupRun<S, R, T> = (db: Queryable, shape: S, rows: R[]) => Promise<T[]>;
@@ -67,7 +68,7 @@ export class StatementGroups<S, R, T> {
       const results = await this.run(batch[0]!.db, shape, batch.map((w) => w.row));
       batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
+      if (batch.length === 1 || databaseUnavailable(error)) return batch.forEach((w) => w.reject(error));
       await Promise.all(batch.map((w) => this.write(shape, [w])));
     }
   }

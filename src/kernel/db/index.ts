@@ -16,13 +16,57 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 // dates (not timestamps) stay as 'YYYY-MM-DD' strings: they are calendar days, not instants.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
-export function createPool(connectionString: string, max = 20): Db {
+/**
+ * How long one statement may run and wait for a lock, per connection (set when it connects, so no round
+ * trip per request). A statement waiting on a locked table fails after the lock timeout with 503 and frees
+ * its connection, so one slow area cannot hold the whole pool; the statement timeout bounds a runaway query.
+ * A long admin path (migrations, imports) raises them for its own transaction with SET LOCAL.
+ */
+export interface DbTimeouts {
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+}
+
+function msFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number of milliseconds, got "${raw}"`);
+  return value;
+}
+
+/** YIWANG_DB_STATEMENT_TIMEOUT_MS (default 30 s) and YIWANG_DB_LOCK_TIMEOUT_MS (default 2 s); 0 turns one off. */
+export const dbTimeouts = (): DbTimeouts => ({
+  statementTimeoutMs: msFromEnv('YIWANG_DB_STATEMENT_TIMEOUT_MS', 30_000),
+  lockTimeoutMs: msFromEnv('YIWANG_DB_LOCK_TIMEOUT_MS', 2_000),
+});
+
+export function createPool(connectionString: string, max = 20, timeouts: DbTimeouts = dbTimeouts(),
+  connectionTimeoutMillis = 10_000): Db {
   // A request that waits this long for a connection fails with 503 instead of queueing without end.
   // Prepared statements (`prepared`) keep the plan made for their first call: they are the hot, simple ones.
-  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 10_000, options: '-c plan_cache_mode=force_generic_plan' });
-  // An idle client losing its server must not crash the process; the next query reports it.
+  const options = `-c plan_cache_mode=force_generic_plan -c statement_timeout=${timeouts.statementTimeoutMs} -c lock_timeout=${timeouts.lockTimeoutMs}`;
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis, options });
+  // A client losing its server must not crash the process, idle or checked out (the pool only listens on
+  // idle ones): the query in flight fails by itself, and the pool drops the broken client on release.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
+}
+
+// Connection lost or refused, server shutting down or not accepting connections, no connection in time, or
+// a lock or statement timeout: the database is away or busy, not the request at fault.
+const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300', '55P03', '57014']);
+const unavailableMessages = /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Client was closed|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)/;
+
+/** True when `error` says the database is away or busy (answer 503 and retry), rather than that a statement is wrong. */
+export function databaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08'))) return true;
+  // A Unix socket that is not there: the embedded server is down.
+  if (code === 'ENOENT' && (error as { syscall?: unknown }).syscall === 'connect') return true;
+  return unavailableMessages.test(error.message);
 }
 
 /**
@@ -79,6 +123,8 @@ export const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta
 export async function migrate(db: Db): Promise<string[]> {
   const files = (await fs.readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort();
   return withTransaction(db, async (tx) => {
+    // A migration may rewrite a large table or wait for a running platform's statements: no timeouts here.
+    await tx.query('SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0');
     await tx.query('SELECT pg_advisory_xact_lock(7101)');
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);

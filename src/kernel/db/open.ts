@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.ts';
 import { StartupError } from '../errors.ts';
 import { createPool, type Db } from './index.ts';
-import { lockDataDir, runningEmbeddedUrl, startEmbeddedPostgres } from './embedded.ts';
+import { keepEmbeddedPostgres, lockDataDir, runningEmbeddedUrl } from './embedded.ts';
 
 export interface OpenDatabase {
   db: Db;
@@ -19,7 +19,7 @@ function describe(url: string): string {
 
 /**
  * Opens the database: the server in DATABASE_URL, or else an embedded PostgreSQL under the data
- * directory, which this process then owns (locked against a second Yiwang).
+ * directory, which this process then owns (locked against a second Yiwang) and starts again if it dies.
  */
 export async function openDatabase(config: Config, opts: { joinRunning?: boolean } = {}): Promise<OpenDatabase> {
   if (config.databaseUrl) {
@@ -49,7 +49,7 @@ export async function openDatabase(config: Config, opts: { joinRunning?: boolean
     return openDatabase({ ...config, databaseUrl: url });
   }
   try {
-    const embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
+    const embedded = await keepEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
     const db = createPool(embedded.url);
     return {
       db,

@@ -5,7 +5,7 @@ import Fastify, {
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor, Ctx } from '../auth/actor.ts';
-import { withConnection, withTransaction, type Db } from '../db/index.ts';
+import { databaseUnavailable, withConnection, withTransaction, type Db } from '../db/index.ts';
 import { DomainError } from '../errors.ts';
 import { languageOf, titleOf } from './messages.ts';
 
@@ -81,8 +81,7 @@ function problemFor(error: FastifyError | DomainError | Error): Problem {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status: 400, code: 'malformed-json', field: 'body', detail: fe.message };
   }
-  if (/timeout exceeded when trying to connect/.test(fe.message ?? ''))
-    return { status: 503, code: 'unavailable', detail: 'the database is busy; try again' };
+  if (databaseUnavailable(fe)) return { status: 503, code: 'unavailable', detail: 'the database is unavailable or busy; try again shortly' };
   if (fe instanceof SyntaxError || fe.statusCode === 400) return { status: 400, code: 'malformed-json', field: 'body', detail: fe.message };
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return { status: fe.statusCode, code: fe.code ?? 'bad-request', detail: fe.message };
   return { status: 500, code: 'internal' };
@@ -107,6 +106,8 @@ export function createHttp(opts: HttpOptions): App {
   app.setErrorHandler((error, req, reply) => {
     const problem = problemFor(error as FastifyError);
     if (problem.status >= 500) req.log.error({ err: error }, 'request failed');
+    // The database (or what the request needs of it) is away or busy for a moment: clients and proxies retry after a second.
+    if (problem.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
     return sendProblem(req, reply, problem);
   });
   app.addHook('onSend', async (req, reply) => {

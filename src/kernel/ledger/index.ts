@@ -115,7 +115,7 @@ export { ledgerActionLabels, registerLedgerActions, type ActionLabels } from './
 export { getEntry, listEntries, type EntryPage, type LedgerEntry } from './entries.ts';
 export { ledgerSigner, ledgerVerifierKey } from './keys.ts';
 export { verifierKeyText, parseVerifierKey, openNote, parseCheckpointText, type NoteSigner } from './note.ts';
-export { integrateBatch, startSequencer, type Sequencer, type SequencerOptions } from './sequencer.ts';
+export { integrateBatch, ledgerLag, startSequencer, type LedgerLag, type Sequencer, type SequencerOptions } from './sequencer.ts';
 export { startSequencerThread, type SequencerThreadOptions } from './sequencer-thread.ts';
 export {
   consistencyProofFor, inclusionProofFor, latestCheckpoint,

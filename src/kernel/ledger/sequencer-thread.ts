@@ -15,53 +15,76 @@ export interface SequencerThreadOptions {
 }
 
 export type SequencerRequest = { id: number; kind: 'flush' | 'stop' };
-type Reply = { ready: true } | { id: number; error?: string } | { failed: string };
+export type SequencerReply = { ready: true } | { id: number; error?: string } | { failed: string };
 
 /** Starts the sequencer thread; resolves once it has its signing key and runs. */
 export function startSequencerThread(opts: SequencerThreadOptions): Promise<Sequencer> {
   // Node 20 does not apply the TypeScript loader to a worker's entry module, so the worker starts from a
   // line of JavaScript that imports the entry through the loader's API.
   const entry = new URL('./sequencer-worker.ts', import.meta.url).href;
-  const worker = new Worker(`import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`,
-    { eval: true, workerData: opts });
+  return superviseSequencer(() => new Worker(
+    `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`,
+    { eval: true, workerData: opts }));
+}
+
+/**
+ * Runs the thread that `spawn` starts, and starts it again when it fails: queued entries must not stay
+ * unsigned until someone restarts the platform. The first start must succeed (its failure fails the
+ * platform's start); later ones are retried after a pause that doubles from `restartMs` up to 30 s.
+ */
+export function superviseSequencer(spawn: () => Worker, restartMs = 1_000,
+  log: (line: string) => void = console.error): Promise<Sequencer> {
   const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  let worker: Worker | undefined; // the thread that is ready, while it runs
   let nextId = 0;
-  let exited = false;
-  let started = false;
+  let pause = restartMs;
+  let restartTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   const ask = (kind: SequencerRequest['kind']) => new Promise<void>((resolve, reject) => {
-    if (exited) return reject(new Error('the ledger sequencer thread has exited'));
+    if (!worker) return reject(new Error('the ledger sequencer thread is not running; it is being restarted'));
     const id = nextId++;
     waiting.set(id, { resolve, reject });
     worker.postMessage({ id, kind } satisfies SequencerRequest);
   });
-  return new Promise((resolve, reject) => {
-    worker.on('message', (reply: Reply) => {
+
+  const start = (first: boolean) => new Promise<void>((resolve, reject) => {
+    const thread = spawn();
+    let ready = false;
+    let gone = false;
+    const end = (reason: string) => {
+      if (gone) return;
+      gone = true;
+      if (worker === thread) worker = undefined;
+      const error = new Error(`the ledger sequencer thread ${reason}`);
+      for (const pending of waiting.values()) pending.reject(error);
+      waiting.clear();
+      void thread.terminate();
+      if (stopping) return resolve();
+      if (first && !ready) return reject(new Error(`the ledger sequencer did not start: ${reason}`));
+      log(`${error.message}; starting it again in ${pause} ms`);
+      restartTimer = setTimeout(() => void start(false).catch(() => undefined), pause);
+      pause = Math.min(pause * 2, 30_000);
+    };
+    thread.on('message', (reply: SequencerReply) => {
       if ('ready' in reply) {
-        started = true;
-        return resolve({
-          flush: () => (stopping ? Promise.reject(new Error('the ledger sequencer has stopped')) : ask('flush')),
-          stop: () => (stopping ??= ask('stop')),
-        });
+        ready = true;
+        if (stopping) return void thread.terminate();
+        worker = thread;
+        pause = restartMs;
+        return resolve();
       }
-      if ('failed' in reply) return reject(new Error(`the ledger sequencer did not start: ${reply.failed}`));
+      if ('failed' in reply) return end(`failed: ${reply.failed}`);
       const pending = waiting.get(reply.id);
       waiting.delete(reply.id);
       if (reply.error === undefined) pending?.resolve();
       else pending?.reject(new Error(reply.error));
     });
-    // Before it is ready a failure fails the start; after, entries would stay queued unsigned, so say so loudly.
-    worker.on('error', (error) => {
-      reject(error);
-      if (started) console.error('ledger sequencer thread failed:', error);
-    });
-    worker.on('exit', (code) => {
-      exited = true;
-      const error = new Error(`the ledger sequencer thread exited with ${code}`);
-      for (const pending of waiting.values()) pending.reject(error);
-      waiting.clear();
-      reject(error);
-      if (started && !stopping) console.error(`${error.message}; queued ledger entries are not being signed until the platform restarts`);
-    });
+    thread.on('error', (error) => end(`failed: ${String(error)}`));
+    thread.on('exit', (code) => end(`exited with ${code}`));
   });
+
+  return start(true).then(() => ({
+    flush: () => (stopping ? Promise.reject(new Error('the ledger sequencer has stopped')) : ask('flush')),
+    stop: () => (stopping ??= (clearTimeout(restartTimer), worker ? ask('stop').catch(() => undefined) : Promise.resolve())),
+  }));
 }

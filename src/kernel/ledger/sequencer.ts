@@ -3,7 +3,7 @@
  * transaction); the sequencer numbers a batch of them, extends the tree, stores the new nodes and signs a
  * checkpoint, all in one transaction, as Tessera separates sequencing from integration.
  */
-import { withTransaction, type Db, type Tx } from '../db/index.ts';
+import { withTransaction, type Db, type Queryable, type Tx } from '../db/index.ts';
 import { entryColumns, entryLeafHash, type EntryRow } from './entries.ts';
 import { ledgerSigner } from './keys.ts';
 import { Frontier, perfectSubtrees } from './merkle.ts';
@@ -83,7 +83,7 @@ export interface SequencerOptions {
   /** Checkpoint signer; default the installation's key under the configured origin. */
   signer?: NoteSigner;
   maxEntries?: number;
-  /** Called when a run fails; the sequencer carries on at the next interval. */
+  /** Called when a run fails; the sequencer carries on after a pause that grows while runs keep failing. */
   onError?: (error: unknown) => void;
 }
 
@@ -113,9 +113,15 @@ export function startSequencer(db: Db, opts: SequencerOptions = {}): Sequencer {
   };
   // Runs never overlap within the process; a failed run does not block the next.
   const run = (yieldToStop: boolean) => (running = running.catch(() => undefined).then(() => drain(yieldToStop)));
+  // After a failure (the database away) the pause doubles up to 5 s, so an outage is not a flood of errors.
+  const interval = opts.intervalMs ?? 200;
+  let pause = interval;
   const tick = () => {
-    run(true).catch(onError).finally(() => {
-      if (!stopped) timer = setTimeout(tick, opts.intervalMs ?? 200);
+    run(true).then(() => { pause = interval; }, (error: unknown) => {
+      pause = Math.min(pause * 2, Math.max(interval, 5_000));
+      onError(error);
+    }).finally(() => {
+      if (!stopped) timer = setTimeout(tick, pause);
     });
   };
   tick();
@@ -127,4 +133,19 @@ export function startSequencer(db: Db, opts: SequencerOptions = {}): Sequencer {
       await running.catch(() => undefined);
     },
   };
+}
+
+export interface LedgerLag {
+  /** Entries queued but not yet integrated and signed (counted up to 1,000,000). */
+  queued: number;
+  /** How long the oldest of them has waited, in seconds; 0 when none waits. */
+  oldestSeconds: number;
+}
+
+/** How far the sequencer is behind: a growing lag means entries stay unsigned (the sequencer is down or stuck). */
+export async function ledgerLag(db: Queryable): Promise<LedgerLag> {
+  const { rows: [lag] } = await db.query<LedgerLag>(`SELECT
+      (SELECT count(*) FROM (SELECT 1 FROM ledger_queue LIMIT 1000000) q)::int AS queued,
+      coalesce(extract(epoch FROM clock_timestamp() - (SELECT queued_at FROM ledger_queue ORDER BY id LIMIT 1)), 0)::float8 AS "oldestSeconds"`);
+  return lag!;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { withTransaction, type Db } from '../../../src/kernel/db/index.ts';
+import { createPool, withTransaction, type Db } from '../../../src/kernel/db/index.ts';
 import { DomainError } from '../../../src/kernel/errors.ts';
 import {
   appendToLedger, consistencyProofFor, getEntry, inclusionProofFor, integrateBatch, latestCheckpoint, ledgerVerifierKey,
@@ -160,4 +160,17 @@ describe('ledger sequencer', () => {
     const { rows: [signed] } = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_checkpoints WHERE size > 710');
     assert.ok(signed!.n >= 16, `${signed!.n} checkpoints`);
   });
+});
+
+it('pauses longer and longer while its runs fail (the database away), instead of failing every interval', async () => {
+  const away = createPool('postgres://nobody:x@127.0.0.1:9/none', 1);
+  const failures: number[] = [];
+  const sequencer = startSequencer(away, { intervalMs: 20, onError: () => void failures.push(Date.now()) });
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await sequencer.stop();
+  await away.end();
+  // 20 ms doubling: 40, 80, 160, 320, 640 ms between failures, so about 6 in 1.5 s rather than 75.
+  assert.ok(failures.length >= 3 && failures.length <= 8, `${failures.length} failures`);
+  const gaps = failures.slice(1).map((at, i) => at - failures[i]!);
+  assert.ok(gaps.at(-1)! > 3 * gaps[0]!, `gaps ${gaps.join(', ')} ms`);
 });
