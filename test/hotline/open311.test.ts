@@ -179,6 +179,8 @@ test('public data policy: the public see service, status, dates and a coarse pla
   assert.deepEqual([full.description, full.address, full.lat, full.long], [secretText, '浓洄街道建设路12号3单元', point.lat, point.lon]);
   const [foreign] = (await get(`/requests/${number}.json`, 'yc_handler')).json();
   assert.deepEqual(foreign, anonymous);
+  const forged = await get(`/requests/${number}.json?api_key=forged`);
+  assert.deepEqual([forged.statusCode, forged.json()[0].description], [403, 'api_key is invalid, expired or revoked']);
   // The handling department sees its ticket in full once it is dispatched there.
   assert.equal('description' in (await get(`/requests/${number}.json`, 'handler')).json()[0], false);
   await run(t.db, city.actors.operator, dispatchTicket, { ticketId: ticket.id });
