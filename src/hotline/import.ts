@@ -16,6 +16,7 @@ import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartment, findDepartmentByCode } from '../kernel/org/index.ts';
 import { findCategory, routeTicket, timeLimitFor, type Category, type TimeLimit } from './catalogue.ts';
+import { parseDateTime } from './dates.ts';
 import { suggestClassification } from './classification.ts';
 import { placeAt, type Place } from './place.ts';
 import { assertCentreOrAdmin } from './policy.ts';
@@ -97,14 +98,10 @@ function sourceRow(layout: ImportLayout, r: Record<string, string>, categories: 
 }
 
 const nycDate = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) (AM|PM)$/;
-const isoDate = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** NYC's `MM/DD/YYYY hh:mm:ss AM` (a local time without zone, read as China time) or ISO 8601 with a zone. */
 export function parseImportDate(text: string, layout: ImportLayout): Date | null {
-  if (layout === 'yiwang') {
-    const date = isoDate.test(text) ? new Date(text) : null;
-    return date && !Number.isNaN(date.getTime()) ? date : null;
-  }
+  if (layout === 'yiwang') return parseDateTime(text, { requireZone: true });
   const m = nycDate.exec(text);
   if (!m) return null;
   const [, mm, dd, yyyy, hh, mi, ss, half] = m;

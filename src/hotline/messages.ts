@@ -67,6 +67,7 @@ export const hotlineLedgerActions = {
   'hotline.photo.uploaded': { zh: '上传照片', en: 'Photo uploaded' },
   'hotline.photo.orphans-removed': { zh: '清理未使用的照片', en: 'Unused photos removed' },
   'hotline.report.filed': { zh: '市民上报', en: 'Citizen report filed' },
+  'hotline.ticket.published': { zh: '诉求人选择公开诉求', en: 'Report published by its reporter' },
   'hotline.knowledge.saved': { zh: '保存知识库条目', en: 'Knowledge entry saved' },
   'hotline.tickets.imported': { zh: '导入历史工单', en: 'Historical tickets imported' },
   // A history event of each imported ticket (the ledger has one entry per import).

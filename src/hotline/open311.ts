@@ -3,11 +3,15 @@
  * = category code), tickets are service requests (service_request_id = ticket number). What this file
  * knows is the standard's vocabulary, its errors and its XML; routes.ts only carries it over HTTP.
  */
-import type { Ctx } from '../kernel/auth/index.ts';
+import type { Actor, Ctx } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { findCategory, leafCategories, type Category } from './catalogue.ts';
+import { parseDateTime } from './dates.ts';
 import { photoUrl } from './photos.ts';
+import { canRead, isCentre } from './policy.ts';
+import { coarse, maskPersonalNumbers, publicStatusNotes, type TicketVisibility } from './privacy.ts';
+import { publishTicket, tokenMatches } from './reports.ts';
 import { ticketKinds, type TicketKind } from './states.ts';
 import { createTicket, ticketColumns, ticketFrom, type Ticket } from './tickets.ts';
 
@@ -50,50 +54,81 @@ export async function open311ServiceDefinition(db: Queryable, code: string) {
       variable: true, code: 'kind', datatype: 'singlevaluelist' as const, required: false, order: 1,
       datatype_description: 'one of the keys', description: '诉求类型 Kind of request (default: complaint)',
       values: ticketKinds.map((key) => ({ key, name: kindNames[key] })),
+    }, {
+      variable: true, code: 'public', datatype: 'singlevaluelist' as const, required: false, order: 2,
+      datatype_description: 'true or false',
+      description: '公开诉求 Publish the description, address and point (phone and ID numbers masked); default: only service, status, dates and a place within ~200 m',
+      values: [{ key: 'false', name: '不公开 Not public' }, { key: 'true', name: '公开 Public' }],
     }],
   };
 }
 
-const w3cDate = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
 function dateParam(value: string | undefined, name: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
-  const date = new Date(value);
-  if (!w3cDate.test(value) || Number.isNaN(date.getTime()))
-    throw new Open311Error(400, `${name} must be a W3C date-time such as 2026-11-24T08:00:00+08:00`);
+  const date = parseDateTime(value);
+  if (!date) throw new Open311Error(400, `${name} must be a W3C date-time of a real day, such as 2026-11-24T08:00:00+08:00`);
   return date;
 }
 
-/** A request with the id of its first photo, for media_url. */
-type RequestRow = Ticket & { firstPhotoId?: string | null };
-const firstPhoto = `(SELECT p.id FROM hotline_photos p WHERE p.ticket_id = t.id ORDER BY p.uploaded_at, p.id LIMIT 1) AS "firstPhotoId"`;
+/** A request with what its public views need: the first photo, the reporter's choice to publish, the township. */
+type RequestRow = Ticket & { firstPhotoId: string | null; published: boolean; townshipName: string | null };
+const requestColumns = `${ticketColumns},
+  (SELECT p.id FROM hotline_photos p WHERE p.ticket_id = t.id ORDER BY p.uploaded_at, p.id LIMIT 1) AS "firstPhotoId",
+  t.published, (SELECT d.name FROM divisions d WHERE d.code = left(t.division_code, 9) || '000') AS "townshipName"`;
 
 /**
- * A ticket as a service request. It names no caller (name, phone, whether a citizen's account filed it)
- * in any case, so anonymous reports stay anonymous; media_url links the first photo, served by the
- * hotline API to those who may see the ticket.
+ * A ticket as a service request, as much of it as `visibility` allows (see privacy.ts). It names no
+ * caller (name, phone, whether a citizen's account filed it) in any case, so anonymous reports stay
+ * anonymous. Fields the viewer may not see are left out, not sent as null, so GeoReport clients show
+ * nothing rather than an empty value; media_url (the first photo, served to those who may see the
+ * ticket) only in full.
  */
-export function open311Request(ticket: RequestRow, baseUrl = '') {
+export function open311Request(ticket: RequestRow, visibility: TicketVisibility, baseUrl = '') {
   const closed = ticket.state === 'closed' || ticket.state === 'merged';
-  return {
+  const common = {
     service_request_id: ticket.number,
     status: closed ? 'closed' as const : 'open' as const,
-    status_notes: closed ? ticket.reply : null,
     service_name: ticket.categoryPath.at(-1) ?? null,
     service_code: ticket.categoryCode,
-    description: ticket.description,
     agency_responsible: ticket.departmentName,
     service_notice: null,
     requested_datetime: ticket.receivedAt.toISOString(),
     updated_datetime: ticket.updatedAt.toISOString(),
     expected_datetime: ticket.resolveDue.toISOString(),
-    address: ticket.address,
     address_id: null,
     zipcode: null,
+  };
+  if (visibility === 'public')
+    return {
+      ...common,
+      status_notes: publicStatusNotes[ticket.state],
+      ...(ticket.townshipName ? { address: ticket.townshipName } : {}),
+      ...(ticket.lat === null || ticket.lon === null ? {} : { lat: coarse(ticket.lat), long: coarse(ticket.lon) }),
+    };
+  const text = visibility === 'full' ? (s: string) => s : maskPersonalNumbers;
+  return {
+    ...common,
+    status_notes: closed && ticket.reply !== null ? text(ticket.reply) : publicStatusNotes[ticket.state],
+    description: text(ticket.description),
+    address: ticket.address === null ? null : text(ticket.address),
     lat: ticket.lat,
     long: ticket.lon,
-    media_url: ticket.firstPhotoId ? `${baseUrl}${photoUrl(ticket.firstPhotoId)}` : null,
+    ...(visibility === 'full' && ticket.firstPhotoId ? { media_url: `${baseUrl}${photoUrl(ticket.firstPhotoId)}` } : {}),
   };
+}
+
+/** Who asks: the viewer's actor, and the status token they hold for one ticket (detail only). */
+export interface Open311Viewer {
+  actor: Actor;
+  token?: string;
+}
+
+/** Full to staff who may read the ticket (or the holder of its status token), published if the reporter chose so, else public. */
+async function visibilityFor(db: Queryable, viewer: Open311Viewer, rows: RequestRow[]): Promise<TicketVisibility[]> {
+  const centre = viewer.actor.kind !== 'anonymous' && await isCentre(db, viewer.actor);
+  return Promise.all(rows.map(async (row) =>
+    canRead(viewer.actor, row, centre) || (viewer.token !== undefined && await tokenMatches(db, row.id, viewer.token)) ? 'full'
+      : row.published ? 'published' : 'public'));
 }
 
 export interface Open311Query {
@@ -111,7 +146,7 @@ const MAX_REQUESTS = 1000;
  * GET requests. Ids (comma-separated) win over the other filters, as the standard says; otherwise
  * the last 90 days unless a date is given, newest first, at most 1000.
  */
-export async function open311Requests(db: Queryable, query: Open311Query, now = new Date(), baseUrl = '') {
+export async function open311Requests(db: Queryable, viewer: Open311Viewer, query: Open311Query, now = new Date(), baseUrl = '') {
   const params: unknown[] = [];
   const where: string[] = [];
   if (query.service_request_id) {
@@ -137,15 +172,16 @@ export async function open311Requests(db: Queryable, query: Open311Query, now = 
     }
   }
   const { rows } = await db.query<RequestRow>(
-    `SELECT ${ticketColumns}, ${firstPhoto} FROM ${ticketFrom} WHERE ${where.join(' AND ')} ORDER BY t.received_at DESC, t.id DESC LIMIT ${MAX_REQUESTS}`, params);
-  return rows.map((row) => open311Request(row, baseUrl));
+    `SELECT ${requestColumns} FROM ${ticketFrom} WHERE ${where.join(' AND ')} ORDER BY t.received_at DESC, t.id DESC LIMIT ${MAX_REQUESTS}`, params);
+  const visibility = await visibilityFor(db, { actor: viewer.actor }, rows);
+  return rows.map((row, i) => open311Request(row, visibility[i]!, baseUrl));
 }
 
-/** GET requests/{id}: one request, in a list as the standard has it. */
-export async function open311RequestById(db: Queryable, id: string, baseUrl = '') {
-  const { rows } = await db.query<RequestRow>(`SELECT ${ticketColumns}, ${firstPhoto} FROM ${ticketFrom} WHERE t.number = $1`, [id]);
+/** GET requests/{id}: one request, in a list as the standard has it; the status token (`token`) opens it to its reporter. */
+export async function open311RequestById(db: Queryable, viewer: Open311Viewer, id: string, baseUrl = '') {
+  const { rows } = await db.query<RequestRow>(`SELECT ${requestColumns} FROM ${ticketFrom} WHERE t.number = $1`, [id]);
   if (!rows[0]) throw new Open311Error(404, `service_request_id ${id} not found`);
-  return [open311Request(rows[0], baseUrl)];
+  return [open311Request(rows[0], (await visibilityFor(db, viewer, rows))[0]!, baseUrl)];
 }
 
 /** POST requests: the fields as posted (form-encoded or JSON); values are strings. */
@@ -174,6 +210,8 @@ export async function submitOpen311Request(ctx: Ctx, post: Open311Post) {
   if (lat === undefined && !address) throw new Open311Error(400, 'a location is required: lat and long, or address_string');
   const kind = post['attribute[kind]'] ?? 'complaint';
   if (!(ticketKinds as readonly string[]).includes(kind)) throw new Open311Error(400, `attribute[kind] must be one of ${ticketKinds.join(', ')}`);
+  const published = post['attribute[public]'] ?? 'false';
+  if (published !== 'true' && published !== 'false') throw new Open311Error(400, 'attribute[public] must be true or false');
   const callerName = [post.last_name, post.first_name].filter((s) => s?.trim()).join('').trim() || undefined;
   const callerPhone = post.phone?.trim() || undefined;
   try {
@@ -182,6 +220,7 @@ export async function submitOpen311Request(ctx: Ctx, post: Open311Post) {
       description: post.description?.trim() || category.name, lon, lat, address,
       anonymous: !callerName && !callerPhone, callerName, callerPhone,
     });
+    if (published === 'true') await publishTicket(ctx, ticket);
     return [{ service_request_id: ticket.number, service_notice: null, account_id: null }];
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;

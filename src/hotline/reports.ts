@@ -40,6 +40,8 @@ export interface FileReport {
   contactName?: string;
   contactPhone?: string;
   anonymous?: boolean;
+  /** The reporter publishes the text, address and point (phone and ID numbers masked); otherwise the public sees the minimum. */
+  public?: boolean;
   /** The client's network address, for the rate limit. */
   clientAddress: string;
 }
@@ -99,6 +101,7 @@ export async function fileReport(ctx: Ctx, input: FileReport)
     callerName: anonymous ? undefined : input.contactName?.trim() || citizen?.name, callerPhone: contactPhone,
   });
   if (citizen) await ctx.tx.query('UPDATE hotline_tickets SET citizen_id = $2 WHERE id = $1', [created.id, Number(citizen.id)]);
+  if (input.public === true) await publishTicket(ctx, created);
   await attachPhotos(ctx, created.id, input.photoIds ?? [], actorRef(ctx.actor));
   const statusToken = crypto.randomBytes(32).toString('base64url');
   await ctx.tx.query('INSERT INTO hotline_report_tokens (ticket_id, token_hash) VALUES ($1, $2)', [created.id, tokenHash(statusToken)]);
@@ -110,7 +113,15 @@ export async function fileReport(ctx: Ctx, input: FileReport)
   return { number: created.number, statusToken, duplicates, ticket: (await findTicket(ctx.tx, created.id))! };
 }
 
-async function tokenMatches(db: Queryable, ticketId: number, token: string | undefined): Promise<boolean> {
+/** 公开诉求: publishes a report by its reporter's choice at submission (what that opens: privacy.ts). */
+export async function publishTicket(ctx: Ctx, ticket: { id: number; number: string }): Promise<void> {
+  await ctx.tx.query('UPDATE hotline_tickets SET published = true WHERE id = $1', [ticket.id]);
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hotline.ticket.published', object: { type: 'ticket', id: ticket.number }, at: ctx.now,
+    payload: { ticket: ticket.number } });
+}
+
+/** Does `token` open the ticket, i.e. is it the status token handed to its reporter? */
+export async function tokenMatches(db: Queryable, ticketId: number, token: string | undefined): Promise<boolean> {
   if (!token) return false;
   const { rows: [row] } = await db.query<{ hash: Buffer }>('SELECT token_hash AS hash FROM hotline_report_tokens WHERE ticket_id = $1', [ticketId]);
   return row !== undefined && crypto.timingSafeEqual(row.hash, tokenHash(token));

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import multipart from '@fastify/multipart';
-import type { FastifyError, FastifyReply } from 'fastify';
-import { resolveApiToken, type Ctx } from '../kernel/auth/index.ts';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { resolveApiToken, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { withTransaction } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { runCommand, type App } from '../kernel/http/index.ts';
@@ -246,6 +246,7 @@ export async function hotlineOpsRoutes(app: App) {
         divisionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })), photoIds: Type.Optional(PhotoIds),
         contactName: Type.Optional(Type.String({ maxLength: 40 })), contactPhone: Type.Optional(Type.String({ maxLength: 20 })),
         anonymous: Type.Optional(Type.Boolean()),
+        public: Type.Optional(Type.Boolean({ description: '公开诉求: publish the text, address and point, with phone and ID numbers masked' })),
       }, { additionalProperties: false }) },
   }, async (req, reply) => {
     reply.code(201);
@@ -361,10 +362,20 @@ export async function open311Routes(app: App) {
     service_request_id: Type.Optional(Type.String({ maxLength: 2000 })), service_code: Type.Optional(Type.String({ maxLength: 400 })),
     start_date: Type.Optional(Type.String({ maxLength: 40 })), end_date: Type.Optional(Type.String({ maxLength: 40 })),
     status: Type.Optional(Type.String({ maxLength: 20 })), jurisdiction_id: Type.Optional(Type.String({ maxLength: 100 })),
+    api_key: Type.Optional(Type.String({ maxLength: 200 })),
   });
+  /** The caller: a session or bearer token as everywhere, or an Open311 api_key; staff see in full what they may read. */
+  const viewerOf = async (req: FastifyRequest, apiKey: string | undefined): Promise<Actor> => {
+    if (req.actor.kind !== 'anonymous' || !apiKey) return req.actor;
+    const actor = await resolveApiToken(app.db, apiKey);
+    if (!actor) throw new Open311Error(403, 'api_key is invalid, expired or revoked');
+    return actor;
+  };
   for (const url of both('/requests'))
-    app.get(url, { schema: { tags: tags311, summary: 'Open311 service requests, filtered', querystring: RequestsQuery } },
-      async (req, reply) => send(reply, formatOf(req.url), 'service_requests', await open311Requests(app.db, req.query, new Date(), `${req.protocol}://${req.host}`)));
+    app.get(url, { schema: { tags: tags311, summary: 'Open311 service requests, filtered (the public see the public data only: docs/hotline.md)',
+      querystring: RequestsQuery } },
+    async (req, reply) => send(reply, formatOf(req.url), 'service_requests',
+      await open311Requests(app.db, { actor: await viewerOf(req, req.query.api_key) }, req.query, new Date(), `${req.protocol}://${req.host}`)));
 
   for (const url of both('/requests'))
     app.post(url, { schema: { tags: tags311, summary: 'Open311: submit a service request (needs api_key)' } }, async (req, reply) => {
@@ -379,11 +390,16 @@ export async function open311Routes(app: App) {
     });
 
   for (const prefix of ['/requests', '/request'])
-    app.get(`${prefix}/:file`, { schema: { tags: tags311, summary: 'Open311: one service request', params: Type.Object({ file: Type.String() }) } },
-      async (req, reply) => {
-        const { name, format } = splitFormat(req.params.file);
-        return send(reply, format, 'service_requests', await open311RequestById(app.db, name, `${req.protocol}://${req.host}`));
-      });
+    app.get(`${prefix}/:file`, {
+      schema: { tags: tags311, summary: 'Open311: one service request; in full for staff who may read it and for the holder of its status token (`token`)',
+        params: Type.Object({ file: Type.String() }),
+        querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 100 })), api_key: Type.Optional(Type.String({ maxLength: 200 })),
+          jurisdiction_id: Type.Optional(Type.String({ maxLength: 100 })) }) },
+    }, async (req, reply) => {
+      const { name, format } = splitFormat(req.params.file);
+      const viewer = { actor: await viewerOf(req, req.query.api_key), token: req.query.token };
+      return send(reply, format, 'service_requests', await open311RequestById(app.db, viewer, name, `${req.protocol}://${req.host}`));
+    });
 
   app.get('/tokens/:file', { schema: { tags: tags311, summary: 'Open311 tokens: requests here get their id at once', params: Type.Object({ file: Type.String() }) } },
     async (req) => {

@@ -1,5 +1,6 @@
 // E-certificates in a real browser: the citizen's wallet at phone width, an "over 18 only" presentation
-// checked on the public verifier page, then revoked by the issuer and refused by the verifier.
+// made for the verification the public verifier page started (its nonce), accepted once and refused when
+// shown again, then revoked by the issuer and refused by the verifier.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -14,6 +15,15 @@ let holderName = '';
 
 const verifierShot = (name: string) =>
   verifier.screenshot({ path: `test-results/credentials/${name}.png`, fullPage: true });
+
+/** The verifier's first step on its page: start a verification and read the code the holder must present against. */
+async function startVerification(page: Page): Promise<string> {
+  await page.goto(`${suite.base}/verify`);
+  await page.getByRole('button', { name: '发起核验' }).click();
+  const nonce = (await page.getByTestId('verify-nonce').textContent())!.trim();
+  assert.match(nonce, /^[A-Za-z0-9_-]{22}$/);
+  return nonce;
+}
 
 describe('e-certificates', () => {
   step('citizen1 opens the wallet on a phone and sees the demo certificates with their claims', async () => {
@@ -40,12 +50,20 @@ describe('e-certificates', () => {
     await sees('我的电子证照');
   });
 
-  step('the citizen builds a presentation of "aged 18 or over" only and gets a QR code', async () => {
+  step('the verifier starts a verification; the citizen presents "aged 18 or over" only against its code and gets a QR code', async () => {
+    verifier = await suite.page.context().browser()?.newPage() ?? await suite.page.context().newPage();
+    await verifier.context().clearCookies();
+    await verifier.setViewportSize(phone);
+    const nonce = await startVerification(verifier);
+    await verifierShot('02a-verifier-started-phone');
     const residence = suite.page.getByTestId('credential-residence-certificate');
     await residence.getByRole('button', { name: /出\s*示/ }).click();
     const dialog = await suite.dialog();
     await dialog.getByText('出示居住证明').waitFor();
     await dialog.getByText(/^年满18周岁：是$/).click();
+    await dialog.getByRole('button', { name: '生成出示码' }).click();
+    await dialog.getByText('请填写核验方的核验码').waitFor();
+    await dialog.getByLabel('核验方的核验码').fill(nonce);
     await dialog.getByRole('button', { name: '生成出示码' }).click();
     await dialog.getByText('仅出示：年满18周岁').waitFor();
     const qr = dialog.getByTestId('presentation-qr');
@@ -66,15 +84,17 @@ describe('e-certificates', () => {
     const stored = await suite.testDb.db.query<{ holder_key: Buffer | null }>(
       `SELECT holder_key FROM credentials c JOIN users u ON u.id = c.holder_user_id WHERE u.username = 'citizen1' AND c.type = 'marriage-certificate'`);
     assert.equal(stored.rows[0]!.holder_key, null);
+    const check = await suite.page.context().newPage();
+    const nonce = await startVerification(check);
     await marriage.getByRole('button', { name: /出\s*示/ }).click();
     const dialog = await suite.dialog();
+    await dialog.getByLabel('核验方的核验码').fill(nonce);
     await dialog.getByText(`姓名：${holderName}`).click();
     await dialog.getByRole('button', { name: '生成出示码' }).click();
     await dialog.getByText('出示码由本设备的密钥签名', { exact: false }).waitFor();
     await shot('02b-device-bound-presentation');
     const link = (await dialog.getByTestId('presentation-link').getAttribute('href'))!;
     await dialog.getByRole('button', { name: /完\s*成/ }).click();
-    const check = await suite.page.context().newPage();
     await check.goto(link);
     await check.getByTestId('verify-result').getByText('证照有效').waitFor();
     await check.getByTestId('verify-claims').getByText(holderName).waitFor();
@@ -82,10 +102,7 @@ describe('e-certificates', () => {
     await check.close();
   });
 
-  step('the public verifier page, logged out, shows the presentation valid with only that claim', async () => {
-    verifier = await suite.page.context().browser()?.newPage() ?? await suite.page.context().newPage();
-    await verifier.context().clearCookies();
-    await verifier.setViewportSize(phone);
+  step('the public verifier page, logged out, shows the presentation valid with only that claim, once', async () => {
     await verifier.goto(presentationLink);
     const result = verifier.getByTestId('verify-result');
     await result.getByText('证照有效').waitFor();
@@ -97,6 +114,12 @@ describe('e-certificates', () => {
     assert.equal(await claims.locator('.ant-descriptions-item-content').first().innerText(), '是');
     for (const hidden of [holderName, '出生日期', '公民身份号码', '居住地址']) assert.equal(await verifier.getByText(hidden).count(), 0, `${hidden} is not shown`);
     await verifierShot('03-verifier-valid-phone');
+    // Shown again (to this or any verifier), the same presentation is a replay.
+    await verifier.reload();
+    await verifier.getByTestId('verify-problem').getByText('该出示已经核验过一次，不能重复使用', { exact: false }).waitFor();
+    await verifier.getByTestId('verify-problem').getByText('credentials.nonce-used').waitFor();
+    assert.equal(await verifier.getByTestId('verify-result').count(), 0);
+    await verifierShot('03b-verifier-replay-refused');
   });
 
   step('the issuer (a platform admin here) revokes the certificate in the register', async () => {

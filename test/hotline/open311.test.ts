@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
 import { issueApiToken, revokeApiToken, systemActor } from '../../src/kernel/auth/index.ts';
 import { createTestApp } from '../helpers/factories.ts';
-import { inside, makeHotlineCity, makeTicket, run } from './factories.ts';
+import { inside, ledgerCount, makeHotlineCity, makeTicket, run } from './factories.ts';
 import type { TestApp } from '../helpers/factories.ts';
 import { acceptTicket, closeTicket, dispatchTicket, replyTicket } from '../../src/hotline/index.ts';
 
@@ -28,9 +28,11 @@ let city: Awaited<ReturnType<typeof makeHotlineCity>>;
 let apiKey: string;
 let tokenId: string;
 let closedNumber: string;
+const staff: Record<string, string> = {};
 before(async () => {
   t = await createTestApp();
   city = await makeHotlineCity(t.db);
+  for (const user of ['operator', 'handler', 'yc_handler']) staff[user] = await t.login(user);
   const issued = await run(t.db, systemActor('test'), issueApiToken, { name: 'city app', roles: ['officer'], divisionCode: '511600000000', validDays: 30 });
   apiKey = issued.token;
   tokenId = issued.row.id;
@@ -43,7 +45,8 @@ before(async () => {
 });
 after(() => t.close());
 
-const get = (url: string) => t.app.inject({ method: 'GET', url: `/open311/v2${url}` });
+const get = (url: string, user?: string) =>
+  t.app.inject({ method: 'GET', url: `/open311/v2${url}`, headers: user ? { cookie: staff[user]! } : {} });
 const post = (url: string, fields: Record<string, string>) => t.app.inject({
   method: 'POST', url: `/open311/v2${url}`, headers: { 'content-type': 'application/x-www-form-urlencoded' },
   payload: new URLSearchParams(fields).toString(),
@@ -103,8 +106,10 @@ test('POST requests needs a valid api_key and a known service and location; then
   const json = await t.app.inject({ method: 'POST', url: `/open311/v2/requests.json?api_key=${encodeURIComponent(apiKey)}`,
     payload: { service_code: 'JT-XHD', address_string: '浓洄街道建设路', description: '红绿灯坏了' } });
   assert.equal(json.statusCode, 200, json.body);
-  const byAddress = (await get(`/requests/${json.json()[0].service_request_id}.json`)).json()[0];
+  const byAddress = (await get(`/requests/${json.json()[0].service_request_id}.json`, 'operator')).json()[0];
   assert.deepEqual([byAddress.address, byAddress.lat, byAddress.long], ['浓洄街道建设路', null, null]);
+  const publicView = (await get(`/requests/${json.json()[0].service_request_id}.json`)).json()[0];
+  assert.deepEqual([publicView.address, 'lat' in publicView, 'description' in publicView], ['广安市', false, false], 'the public: the division it was placed in, no finer than a township');
   await run(t.db, systemActor('test'), revokeApiToken, tokenId);
   assert.equal((await post('/requests.json', { ...fields, api_key: apiKey })).statusCode, 403);
 });
@@ -114,17 +119,28 @@ test('GET requests filters by id, service_code, dates and status; responses vali
   assert.equal(all.statusCode, 200);
   assertValid('requests.json', all.json());
   assert.ok(all.json().length >= 2);
-  const closed = (await get('/requests.json?status=closed')).json();
+  const closed = (await get('/requests.json?status=closed', 'operator')).json();
   assert.deepEqual(closed.map((r: { service_request_id: string }) => r.service_request_id), [closedNumber]);
   assert.equal(closed[0].status_notes, '已清运完毕');
   assert.equal(closed[0].agency_responsible, '广安区城市管理综合执法局');
-  const signals = (await get('/requests.json?service_code=JT-XHD')).json();
+  const closedPublic = (await get('/requests.json?status=closed')).json();
+  assert.deepEqual([closedPublic[0].status_notes, closedPublic[0].agency_responsible], ['已办结 Closed', '广安区城市管理综合执法局'],
+    'the public get the platform\'s status note, not the department\'s reply');
+  const signals = (await get('/requests.json?service_code=JT-XHD', 'operator')).json();
   assert.deepEqual(signals.map((r: { description: string }) => r.description), ['红绿灯坏了', '路口信号灯不亮'], 'newest first');
   assert.equal((await get(`/requests.json?service_request_id=${closedNumber}`)).json().length, 1);
   assert.deepEqual((await get('/requests.json?start_date=2000-01-01T00:00:00Z&end_date=2000-02-01T00:00:00Z')).json(), []);
   const badDate = await get('/requests.json?start_date=yesterday');
   assert.equal(badDate.statusCode, 400);
   assert.match(badDate.json()[0].description, /^start_date must be a W3C date-time/);
+  // An impossible day is refused, not rolled over into March.
+  for (const [param, value] of [['start_date', '2026-02-30'], ['end_date', '2026-02-29T08:00:00Z'], ['start_date', '2026-04-31T00:00:00+08:00'],
+    ['end_date', '2026-03-01T24:00:00Z']]) {
+    const impossible = await get(`/requests.json?${param}=${encodeURIComponent(value!)}`);
+    assert.equal(impossible.statusCode, 400, `${param}=${value}`);
+    assert.match(impossible.json()[0].description, new RegExp(`^${param} must be a W3C date-time`));
+  }
+  assert.equal((await get('/requests.json?start_date=2024-02-29&end_date=2024-03-01')).statusCode, 200, 'a leap day is a real day');
   assert.equal((await get('/requests.json?status=lost')).statusCode, 400);
   const xml = await get('/requests.xml?status=closed');
   assert.match(xml.body, new RegExp(`<service_requests><request><service_request_id>${closedNumber}</service_request_id><status>closed</status>`));
@@ -136,4 +152,71 @@ test('discovery lists the endpoint and its formats', async () => {
   assert.equal(res.json().endpoints[0].specification, 'http://wiki.open311.org/GeoReport_v2');
   assert.match((await get('/discovery.xml')).body, /<formats><format>application\/json<\/format><format>text\/xml<\/format><\/formats>/);
   assert.deepEqual((await get('/nothing-here.json')).json()[0].code, 404);
+});
+
+test('public data policy: the public see service, status, dates and a coarse place; staff in jurisdiction and the reporter see all', async () => {
+  const secretText = '家门口垃圾堆了三天，联系我13912345678，身份证511602199001011234';
+  const point = { lon: 106.6327, lat: 30.4713 };
+  const ticket = await makeTicket(t.db, { description: secretText, address: '浓洄街道建设路12号3单元', ...point }, city.actors.operator);
+  const { number } = ticket;
+  const hidden = ['13912345678', '511602199001011234', '建设路12号', '家门口', '30.4713', '106.6327'];
+  for (const url of [`/requests/${number}.json`, `/requests.json?service_request_id=${number}`, `/requests.xml?service_request_id=${number}`,
+    `/requests/${number}.json?token=not-the-token`]) {
+    const res = await get(url);
+    assert.equal(res.statusCode, 200);
+    for (const secret of hidden) assert.ok(!res.body.includes(secret), `${url} must not contain ${secret}`);
+  }
+  const [anonymous] = (await get(`/requests/${number}.json`)).json();
+  assertValid('requests.json', [anonymous]);
+  assert.deepEqual(anonymous, {
+    service_request_id: number, status: 'open', service_name: '垃圾清运', service_code: 'CG-SRHW-LJQY', agency_responsible: null,
+    service_notice: null, requested_datetime: ticket.receivedAt.toISOString(), updated_datetime: ticket.updatedAt.toISOString(),
+    expected_datetime: ticket.resolveDue.toISOString(), address_id: null, zipcode: null, status_notes: '已受理 Received',
+    address: '浓洄街道', lat: 30.472, long: 106.632,
+  });
+  // Staff of the centre (jurisdiction: the city) see everything; an officer of another county sees the public view.
+  const [full] = (await get(`/requests/${number}.json`, 'operator')).json();
+  assert.deepEqual([full.description, full.address, full.lat, full.long], [secretText, '浓洄街道建设路12号3单元', point.lat, point.lon]);
+  const [foreign] = (await get(`/requests/${number}.json`, 'yc_handler')).json();
+  assert.deepEqual(foreign, anonymous);
+  const forged = await get(`/requests/${number}.json?api_key=forged`);
+  assert.deepEqual([forged.statusCode, forged.json()[0].description], [403, 'api_key is invalid, expired or revoked']);
+  // The handling department sees its ticket in full once it is dispatched there.
+  assert.equal('description' in (await get(`/requests/${number}.json`, 'handler')).json()[0], false);
+  await run(t.db, city.actors.operator, dispatchTicket, { ticketId: ticket.id });
+  assert.equal((await get(`/requests/${number}.json`, 'handler')).json()[0].description, secretText);
+
+  // The reporter, with the status token handed out at submission, sees their own report in full.
+  const filed = await t.app.inject({ method: 'POST', url: '/api/v1/hotline/reports',
+    payload: { channel: 'web', description: '楼下烧烤油烟，电话0826-2345678', categoryCode: 'CG-SRHW-LJQY', ...point } });
+  assert.equal(filed.statusCode, 201, filed.body);
+  const own = (await get(`/requests/${filed.json().number}.json?token=${encodeURIComponent(filed.json().statusToken)}`)).json()[0];
+  assert.deepEqual([own.description, own.lat], ['楼下烧烤油烟，电话0826-2345678', point.lat]);
+  assert.equal('description' in (await get(`/requests/${filed.json().number}.json`)).json()[0], false);
+});
+
+test('a report its reporter chose to publish shows its text, address and point, phone and ID numbers masked', async () => {
+  const point = { lon: 106.6327, lat: 30.4713 };
+  const text = '路灯坏了，手机13812345678，座机(0826)2345678，身份证51160219900101123X';
+  const filed = await t.app.inject({ method: 'POST', url: '/api/v1/hotline/reports',
+    payload: { channel: 'app', description: text, address: '建设路路口', categoryCode: 'CG-SRHW-LJQY', ...point, public: true } });
+  assert.equal(filed.statusCode, 201, filed.body);
+  const [published] = (await get(`/requests/${filed.json().number}.json`)).json();
+  assertValid('requests.json', [published]);
+  assert.deepEqual([published.description, published.address, published.lat, published.long],
+    ['路灯坏了，手机138****5678，座机(0826)*****78，身份证5****************X', '建设路路口', point.lat, point.lon]);
+  assert.equal('media_url' in published, false);
+  assert.equal(await ledgerCount(t.db, 'hotline.ticket.published'), 1);
+  const row = (await t.db.query('SELECT published, description FROM hotline_tickets WHERE number = $1', [filed.json().number])).rows[0];
+  assert.deepEqual(row, { published: true, description: text }, 'the ticket keeps the text; only what leaves is masked');
+
+  // Through Open311: attribute[public], true or false only.
+  const issued = await run(t.db, systemActor('test'), issueApiToken, { name: 'open data app', roles: ['officer'], divisionCode: '511600000000', validDays: 1 });
+  const fields = { api_key: issued.token, service_code: 'CG-SRHW-LJQY', lat: String(point.lat), long: String(point.lon), description: '井盖丢了 13700001111' };
+  const bad = await post('/requests.json', { ...fields, 'attribute[public]': 'yes' });
+  assert.deepEqual([bad.statusCode, bad.json()[0].description], [400, 'attribute[public] must be true or false']);
+  const ok = await post('/requests.json', { ...fields, 'attribute[public]': 'true' });
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.equal((await get(`/requests/${ok.json()[0].service_request_id}.json`)).json()[0].description, '井盖丢了 137****1111');
+  assert.equal(await ledgerCount(t.db, 'hotline.ticket.published'), 2);
 });

@@ -67,10 +67,12 @@ test('photos: checked by content, not by name or type; too large → 413 and not
   assert.equal((await t.app.inject({ method: 'GET', url, headers: { cookie: cookies.handler! } })).statusCode, 200);
   assert.equal((await t.app.inject({ method: 'GET', url, headers: { cookie: cookies.yc_handler! } })).statusCode, 404);
   assert.equal((await t.app.inject({ method: 'GET', url })).statusCode, 404);
-  // Open311 shows the first photo as media_url.
+  // Open311 shows the first photo as media_url to staff who may see the ticket, never to the public.
   const number = created.json().number;
-  const [request] = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${number}.json` })).json();
+  const [request] = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${number}.json`, headers: { cookie: cookies.operator! } })).json();
   assert.equal(request.media_url, `http://localhost:80${url}`);
+  const [publicRequest] = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${number}.json` })).json();
+  assert.equal('media_url' in publicRequest, false);
 });
 
 test('citizen report: anonymous, with a photo; status token opens the public status; wrong token → 404', async () => {
@@ -166,6 +168,19 @@ test('citizen report: more than the hourly limit from one address → 429, nothi
   } finally {
     await t.db.query(`UPDATE hotline_settings SET value = '20' WHERE name = 'reportsPerHourPerAddress'`);
   }
+});
+
+test('citizen report: concurrent reports from one address are counted one by one; exactly the limit is accepted', async () => {
+  await t.db.query('DELETE FROM hotline_report_hits');
+  const count = async () => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM hotline_tickets WHERE channel = 'app'`)).rows[0]!.n;
+  const before = await count();
+  const body = { channel: 'app', description: '井盖松动', categoryCode: 'CG-SRHW-LJQY', ...inside };
+  const answers = await Promise.all(Array.from({ length: 40 }, () => call('POST', '/reports', undefined, body)));
+  const statuses = answers.map((a) => a.statusCode);
+  assert.deepEqual([statuses.filter((s) => s === 201).length, statuses.filter((s) => s === 429).length], [20, 20]);
+  assert.equal(await count(), before + 20);
+  assert.equal((await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM hotline_report_hits WHERE address LIKE 'report:%'`)).rows[0]!.n, 20);
+  await t.db.query('DELETE FROM hotline_report_hits');
 });
 
 test('GET /reports/suggest: anyone gets the category and urgency of a text, nothing else, limited per address', async () => {

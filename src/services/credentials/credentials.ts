@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import { SDJwtVcInstance, type SdJwtVcPayload } from '@sd-jwt/sd-jwt-vc';
 import type { DisclosureFrame, PresentationFrame } from '@sd-jwt/types';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { assertCan, getUser, systemActor, type Actor, type Ctx } from '../../kernel/auth/index.ts';
 import { chinaDay } from '../../kernel/calendar/index.ts';
 import { checkResidentId, residentIdFacts } from '../../kernel/checks/index.ts';
@@ -13,7 +14,7 @@ import { DomainError, notFound } from '../../kernel/errors.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
 import { ensureIssuer, openPrivateKey, publicBaseUrl, sealPrivateKey, signingKey, type SigningKey } from './issuers.ts';
 import { assertIssuerStaff, credentialActions, registerScope } from './policy.ts';
-import { es256Signer, hasher, newP256KeyPair, saltGenerator, signAlg } from './sdjwt.ts';
+import { decodeJws, es256Signer, es256Valid, hasher, newP256KeyPair, saltGenerator, signAlg, splitSdJwt } from './sdjwt.ts';
 import { allocateStatus, bumpStatusList, statusListUri } from './status.ts';
 import { ageThresholds, credentialTypeOf, type CredentialType } from './types.ts';
 
@@ -281,13 +282,23 @@ export interface Presentation {
   keyBinding: KeyBindingRequest | null;
 }
 
+export interface PresentCredential {
+  id: string;
+  disclose: string[];
+  /** The verifier's nonce (its challenge): the presentation answers that verifier's request only. */
+  nonce: string;
+  /** The verifier's audience; this platform's verifier unless given. */
+  audience?: string;
+}
+
 /**
  * 出示: the holder cuts a presentation from their credential holding only the chosen claims, given as
- * paths (`name`, `age_equal_or_over.18`). It is closed by a Key Binding JWT (time, nonce, sd_hash):
+ * paths (`name`, `age_equal_or_over.18`), for one verifier's request (its nonce and audience). It is
+ * closed by a Key Binding JWT (time, the verifier's nonce and audience, sd_hash):
  * signed here with the holder key the platform keeps, or, for a credential bound to the holder's
  * device, left for the device to sign (`keyBinding`). See docs/credentials.md §5.
  */
-export async function presentCredential(ctx: Ctx, input: { id: string; disclose: string[] }): Promise<Presentation> {
+export async function presentCredential(ctx: Ctx, input: PresentCredential): Promise<Presentation> {
   assertCan(ctx.actor, credentialActions.hold);
   const { rows } = await ctx.tx.query<{ sd_jwt: string; holder_user_id: string; claims: Record<string, unknown>; holder_key: Buffer | null }>(
     'SELECT sd_jwt, holder_user_id, claims, holder_key FROM credentials WHERE id = $1', [uuidPattern.test(input.id) ? input.id : null]);
@@ -303,7 +314,7 @@ export async function presentCredential(ctx: Ctx, input: { id: string; disclose:
     if (sub === undefined) frame[head!] = true;
     else if (frame[head!] !== true) frame[head!] = { ...(frame[head!] as object | undefined), [sub]: true };
   }
-  const keyBinding = { iat: Math.floor(ctx.now.getTime() / 1000), aud: presentationAudience(), nonce: crypto.randomBytes(16).toString('base64url') };
+  const keyBinding = { iat: Math.floor(ctx.now.getTime() / 1000), aud: input.audience ?? presentationAudience(), nonce: input.nonce };
   const disclosed = [...input.disclose].sort();
   const presentationFrame = frame as PresentationFrame<SdJwtVcPayload>;
   if (row.holder_key === null)
@@ -313,15 +324,44 @@ export async function presentCredential(ctx: Ctx, input: { id: string; disclose:
   return { presentation: await sdjwt.present(row.sd_jwt, presentationFrame, { kb: { payload: keyBinding } }), disclosed, keyBinding: null };
 }
 
+/** How recent a device's signature over its successor key must be. */
+const rebindProofSeconds = 300;
+
+/**
+ * The credential's current device key (its `cnf`) signed, within the last five minutes, that `newKey`
+ * takes over: a compact ES256 JWS whose payload is `{credential, jwk_thumbprint, iat}`, the thumbprint
+ * being RFC 7638's of the new key. Shown again, it can only move the credential to that same new key.
+ */
+async function deviceProofHolds(sdJwt: string, credentialId: string, newKey: crypto.JsonWebKey, proof: string, now: Date): Promise<boolean> {
+  const currentKey = (decodeJws(splitSdJwt(sdJwt).issuerJwt)?.payload.cnf as { jwk?: crypto.JsonWebKey } | undefined)?.jwk;
+  const jws = decodeJws(proof);
+  if (!currentKey || !jws || jws.header.alg !== signAlg) return false;
+  let publicKey: crypto.KeyObject;
+  try {
+    publicKey = crypto.createPublicKey({ key: currentKey, format: 'jwk' });
+  } catch {
+    return false;
+  }
+  const { credential, jwk_thumbprint: thumbprint, iat } = jws.payload;
+  const seconds = now.getTime() / 1000;
+  return es256Valid(jws, publicKey) && credential === credentialId
+    && thumbprint === await calculateJwkThumbprint(newKey as JWK, 'sha256')
+    && typeof iat === 'number' && iat <= seconds + 60 && iat >= seconds - rebindProofSeconds;
+}
+
 /**
  * 绑定设备: re-signs the holder's credential with `cnf` set to a public key made on their device
  * (WebCrypto, non-extractable), and drops the platform's holder key: from then on only that device
- * can make presentations of it. Same claims, status entry and date of issue.
+ * can make presentations of it. Same claims, status entry and date of issue. A credential bound to a
+ * device already moves to another key only with `proof`, a signature of the current device key over the
+ * new one (see deviceProofHolds); a lost device means a re-issue by the issuer, never a login alone.
  */
-export async function bindCredentialToDevice(ctx: Ctx, input: { id: string; jwk: crypto.JsonWebKey }): Promise<Credential> {
+export async function bindCredentialToDevice(ctx: Ctx, input: { id: string; jwk: crypto.JsonWebKey; proof?: string }): Promise<Credential> {
   assertCan(ctx.actor, credentialActions.hold);
-  const credential = await findCredential(ctx.tx, input.id);
-  if (!credential || String(credential.holderUserId) !== ctx.actor.id) throw notFound('credentials.credential', input.id);
+  const { rows: [row] } = await ctx.tx.query<{ holder_user_id: string; sd_jwt: string }>(
+    'SELECT holder_user_id, sd_jwt FROM credentials WHERE id = $1 FOR UPDATE', [uuidPattern.test(input.id) ? input.id : null]);
+  const credential = row && String(row.holder_user_id) === ctx.actor.id ? await findCredential(ctx.tx, input.id) : null;
+  if (!row || !credential) throw notFound('credentials.credential', input.id);
   if (credential.revokedAt) throw new DomainError('credentials.already-revoked', { status: 409, field: 'id' });
   const { kty, crv, x, y } = input.jwk;
   let deviceKey: crypto.JsonWebKey;
@@ -331,6 +371,13 @@ export async function bindCredentialToDevice(ctx: Ctx, input: { id: string; jwk:
   } catch {
     throw new DomainError('credentials.bad-device-key', { field: 'jwk' }, 'the device key must be a P-256 public JWK');
   }
+  const rebound = credential.deviceBoundAt !== null;
+  if (rebound && input.proof === undefined)
+    throw new DomainError('credentials.device-proof-required', { status: 403, field: 'proof' },
+      'the credential is bound to a device: sign the new key with that device, or ask the issuer to re-issue');
+  if (rebound && !(await deviceProofHolds(row.sd_jwt, input.id, deviceKey, input.proof!, ctx.now)))
+    throw new DomainError('credentials.device-proof-invalid', { status: 403, field: 'proof' },
+      'the proof is not a recent signature of the current device key over the new key');
   const issuer = await ensureIssuer(ctx.tx, credential.issuerDepartmentId);
   const key = await signingKey(ctx.tx, issuer.departmentId);
   const sdJwt = await signCredential(key, {
@@ -340,8 +387,8 @@ export async function bindCredentialToDevice(ctx: Ctx, input: { id: string; jwk:
   await ctx.tx.query('UPDATE credentials SET sd_jwt = $2, kid = $3, holder_key = NULL, device_bound_at = $4 WHERE id = $1',
     [input.id, sdJwt, key.kid, ctx.now]);
   await appendToLedger(ctx.tx, {
-    actor: ctx.actor, action: 'credentials.credential.bound', object: { type: 'credential', id: input.id },
-    payload: { deviceKey, kid: key.kid }, at: ctx.now,
+    actor: ctx.actor, action: rebound ? 'credentials.credential.rebound' : 'credentials.credential.bound', object: { type: 'credential', id: input.id },
+    payload: { deviceKey, kid: key.kid, ...(rebound ? { provenBy: 'previous-device-key' } : {}) }, at: ctx.now,
   });
   return (await findCredential(ctx.tx, input.id))!;
 }

@@ -1,9 +1,10 @@
 import Type from 'typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { runCommand, type App } from '../../kernel/http/index.ts';
 import { DomainError, notFound } from '../../kernel/errors.ts';
 import { bindCredentialToDevice, listIssuedCredentials, listMyCredentials, presentCredential, revokeCredential } from './credentials.ts';
 import { findIssuerByCode, issuerJwks, rotateIssuerKey } from './issuers.ts';
+import { issueVerifierNonce } from './nonces.ts';
 import { presentRegisterRow, presentVerification, presentWalletCard } from './present.ts';
 import { currentStatusList } from './status.ts';
 import { credentialTypeNames } from './types.ts';
@@ -21,6 +22,16 @@ async function verifyHandler(req: FastifyRequest<{ Body: { presentation: string 
   req.log.info({ iss: verified.issuer.iss, vct: verified.vct, disclosed: Object.keys(verified.claims) }, 'credential verified');
   return presentVerification(verified);
 }
+const nonceSchema = {
+  tags, summary: '发起核验 A nonce for one presentation to this verifier: the holder\'s Key Binding JWT must carry it and the audience (public; single use)',
+};
+/** Hands out a verifier nonce; the presentation that answers it is accepted once. */
+const nonceHandler = async (req: FastifyRequest, reply: FastifyReply) => {
+  reply.code(201);
+  return runCommand(req, issueVerifierNonce, undefined, (n) => ({ nonce: n.nonce, audience: n.audience, expiresAt: n.expiresAt.toISOString() }));
+};
+const Nonce = Type.String({ minLength: 16, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' });
+const Jws = Type.String({ maxLength: 4096, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' });
 const oneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const CredentialId = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const JwkCoordinate = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' });
@@ -28,6 +39,7 @@ const JwkCoordinate = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' });
 /** 电子证照 API for holders and issuers (under /api/v1/credentials). */
 export async function credentialRoutes(app: App) {
   // The same verifier as /credentials/verify, for the web app's API client.
+  app.post('/verify/nonce', { schema: nonceSchema }, nonceHandler);
   app.post('/verify', { schema: verifySchema }, verifyHandler);
 
   app.get('/mine', { schema: { tags, summary: '我的证照 The holder\'s credentials with their claims' } },
@@ -36,18 +48,22 @@ export async function credentialRoutes(app: App) {
   app.post('/:id/presentations', {
     schema: { tags, summary: '出示 A presentation of the holder\'s credential with only the chosen claims',
       params: CredentialId,
-      body: Type.Object({ disclose: Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 50 }) }, { additionalProperties: false }) },
+      body: Type.Object({ disclose: Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 50 }),
+        nonce: Type.String({ ...Nonce, description: 'the verifier\'s nonce (from its /verify/nonce)' }),
+        audience: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'the verifier\'s audience; this platform\'s verifier if absent' })) },
+      { additionalProperties: false }) },
   }, async (req, reply) => {
     reply.code(201);
-    return runCommand(req, presentCredential, { id: req.params.id, disclose: req.body.disclose });
+    return runCommand(req, presentCredential, { id: req.params.id, ...req.body });
   });
 
   app.post('/:id/device-binding', {
-    schema: { tags, summary: '绑定设备 Bind the holder\'s credential to a key made on their device; presentations then need its signature',
+    schema: { tags, summary: '绑定设备 Bind the holder\'s credential to a key made on their device; presentations then need its signature. '
+      + 'Moving a device-bound credential to a new key needs `proof`: an ES256 JWS by the current device key over {credential, jwk_thumbprint, iat}',
       params: CredentialId,
       body: Type.Object({ jwk: Type.Object({ kty: Type.Literal('EC'), crv: Type.Literal('P-256'), x: JwkCoordinate, y: JwkCoordinate },
-        { additionalProperties: false }) }, { additionalProperties: false }) },
-  }, (req) => runCommand(req, bindCredentialToDevice, { id: req.params.id, jwk: req.body.jwk }, (c) => presentWalletCard(c)));
+        { additionalProperties: false }), proof: Type.Optional(Jws) }, { additionalProperties: false }) },
+  }, (req) => runCommand(req, bindCredentialToDevice, { id: req.params.id, ...req.body }, (c) => presentWalletCard(c)));
 
   app.get('/issued', {
     schema: { tags, summary: '发证登记 Credentials issued by the caller\'s department',
@@ -71,6 +87,7 @@ export async function credentialRoutes(app: App) {
 
 /** Public endpoints for verifiers: verify, status lists, issuer keys and SD-JWT VC issuer metadata. */
 export async function credentialPublicRoutes(app: App) {
+  app.post('/credentials/verify/nonce', { schema: nonceSchema }, nonceHandler);
   app.post('/credentials/verify', { schema: verifySchema }, verifyHandler);
 
   app.get('/credentials/status/:list', {

@@ -9,6 +9,7 @@ import type { Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { presentationAudience } from './credentials.ts';
 import { findIssuer, issuerPublicKey } from './issuers.ts';
+import { useVerifierNonce, type NonceUse } from './nonces.ts';
 import { decodeJws, es256Valid, outsideValidity, processDisclosures, signAlg, splitSdJwt } from './sdjwt.ts';
 import { currentStatusList, statusListIdOf, unknownStatusList } from './status.ts';
 import { typeOfVct, type CredentialType } from './types.ts';
@@ -41,6 +42,8 @@ export interface Verification {
 export interface TrustSource {
   /** The `aud` this verifier accepts in Key Binding JWTs. */
   audience: string;
+  /** Uses up a nonce of a Key Binding JWT: 'ok' only for a nonce this verifier issued, unused and unexpired. */
+  useNonce(nonce: string, now: Date): Promise<NonceUse>;
   issuer(iss: string): Promise<VerifiedIssuer | null>;
   key(issuer: VerifiedIssuer, kid: string): Promise<crypto.KeyObject | null>;
   /** The status at `idx` of the list at `uri`, which MUST belong to `issuer`; null when it is not a list of it. */
@@ -74,9 +77,11 @@ function holderKeyOf(jwk: crypto.JsonWebKey): crypto.KeyObject | null {
 
 /**
  * RFC 9901 §7.3 step 5: a credential with a `cnf` key is accepted only with a Key Binding JWT signed by
- * that key, for this verifier, over exactly the presented SD-JWT (`sd_hash`), and recent.
+ * that key, for this verifier, over exactly the presented SD-JWT (`sd_hash`), and recent. Its nonce is
+ * returned for the caller to use up once everything else holds.
  */
-function checkKeyBinding(payload: Record<string, unknown>, compact: string, kbJwt: string | null, now: number, audience: string): Date | null {
+function checkKeyBinding(payload: Record<string, unknown>, compact: string, kbJwt: string | null, now: number, audience: string)
+  : { presentedAt: Date; nonce: string } | null {
   const jwk = (payload.cnf as { jwk?: crypto.JsonWebKey } | undefined)?.jwk;
   if (!jwk) {
     if (kbJwt !== null) throw refuse('key-binding-invalid', 'a Key Binding JWT for a credential without a holder key');
@@ -96,8 +101,14 @@ function checkKeyBinding(payload: Record<string, unknown>, compact: string, kbJw
     throw refuse('key-binding-invalid', 'the Key Binding JWT is not signed by the holder key, or is dated in the future');
   if (iat + presentationTtlSeconds < now)
     throw refuse('presentation-expired', 'the presentation is too old: ask the holder for a new one', { madeAt: new Date(iat * 1000).toISOString() });
-  return new Date(iat * 1000);
+  return { presentedAt: new Date(iat * 1000), nonce: kb.payload.nonce };
 }
+
+const nonceRefusals: Record<Exclude<NonceUse, 'ok'>, [string, string]> = {
+  unknown: ['nonce-unknown', 'the presentation does not answer a nonce this verifier issued: ask the verifier for one, then present'],
+  used: ['nonce-used', 'this presentation, or another for the same nonce, was verified already: a presentation is shown once'],
+  expired: ['nonce-expired', 'the verifier\'s nonce has expired: ask the verifier for a new one'],
+};
 
 /** Verifies a compact SD-JWT VC presentation (issuer JWT~disclosures~KB-JWT) against a trust source. */
 export async function verifyWith(trust: TrustSource, presentation: string, now = new Date()): Promise<Verification> {
@@ -120,13 +131,18 @@ export async function verifyWith(trust: TrustSource, presentation: string, now =
   if (outside === 'expired') throw refuse('expired', 'the credential has expired', { validUntil: new Date(Number(payload.exp) * 1000).toISOString() });
   if (outside === 'not-yet-valid') throw refuse('not-yet-valid', 'the credential is not valid yet');
   const processed = processDisclosures(payload, disclosures);
-  const presentedAt = checkKeyBinding(payload, compact, keyBindingJwt, seconds, trust.audience);
+  const binding = checkKeyBinding(payload, compact, keyBindingJwt, seconds, trust.audience);
   const reference = (payload.status as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)?.status_list;
   if (!reference || !Number.isInteger(reference.idx) || typeof reference.uri !== 'string')
     throw refuse('no-status', 'the credential has no status list entry');
   const status = await trust.status(issuer, reference.uri, reference.idx as number);
   if (status === null) throw unknownStatusList();
   if (status !== 0) throw refuse('revoked', 'the issuer has revoked the credential');
+  // Last, so that only an accepted presentation uses its nonce up (a refused one may be corrected and shown again).
+  if (binding) {
+    const use = await trust.useNonce(binding.nonce, now);
+    if (use !== 'ok') throw refuse(...nonceRefusals[use]);
+  }
   return {
     valid: true,
     type: typeOfVct(payload.vct) ?? null,
@@ -135,7 +151,7 @@ export async function verifyWith(trust: TrustSource, presentation: string, now =
     kid: header.kid,
     issuedAt: typeof payload.iat === 'number' ? new Date(payload.iat * 1000) : null,
     validUntil: typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : null,
-    presentedAt,
+    presentedAt: binding?.presentedAt ?? null,
     status: 'valid',
     claims: Object.fromEntries(Object.entries(processed).filter(([key]) => !frameClaims.has(key))),
   };
@@ -143,8 +159,10 @@ export async function verifyWith(trust: TrustSource, presentation: string, now =
 
 /** Issuers, keys and status lists from this platform's database; status lists read as they are now. */
 export function databaseTrust(db: Queryable, now = new Date()): TrustSource {
+  const audience = presentationAudience();
   return {
-    audience: presentationAudience(),
+    audience,
+    useNonce: (nonce, at) => useVerifierNonce(db, nonce, audience, at),
     async issuer(iss) {
       const found = await findIssuer(db, iss);
       return found && { iss: found.issuer, departmentId: found.departmentId, name: found.departmentName };

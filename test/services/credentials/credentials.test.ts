@@ -4,10 +4,12 @@ import crypto from 'node:crypto';
 import { Jwt } from '@sd-jwt/core';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, jwtVerify, type JWK } from 'jose';
 import { createTestApp, ledgerCount, type TestApp } from '../../helpers/factories.ts';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
-import { credentialsInForce, issueCredential, presentCredential, signCredential, verifyPresentation, type IssueCredential } from '../../../src/services/credentials/index.ts';
+import {
+  bindCredentialToDevice, credentialsInForce, issueCredential, issueVerifierNonce, presentCredential, signCredential, verifyPresentation, type IssueCredential,
+} from '../../../src/services/credentials/index.ts';
 import { es256Signer, hasher, saltGenerator } from '../../../src/services/credentials/sdjwt.ts';
 import { citizenActor, licenceInput, makeCredentialCast } from './factories.ts';
 
@@ -24,8 +26,14 @@ after(() => t.close());
 const call = (method: 'GET' | 'POST', url: string, user?: string, payload?: unknown) =>
   t.app.inject({ method, url, headers: user ? { cookie: cookies[user]! } : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
 const issue = (input: IssueCredential) => withTransaction(t.db, (tx) => issueCredential(tx, input));
+/** The verifier's first step: a nonce for the holder to present against. */
+const askNonce = async () => {
+  const res = await call('POST', '/credentials/verify/nonce');
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json().nonce as string;
+};
 const present = async (user: string, id: string, disclose: string[]) => {
-  const res = await call('POST', `/api/v1/credentials/${id}/presentations`, user, { disclose });
+  const res = await call('POST', `/api/v1/credentials/${id}/presentations`, user, { disclose, nonce: await askNonce() });
   assert.equal(res.statusCode, 201, res.body);
   return res.json().presentation as string;
 };
@@ -132,12 +140,15 @@ test('a presentation of "over 18" only verifies, publicly, showing that claim al
 test('presenting: only the holder, only claims the credential has', async () => {
   const credential = await issue(licenceInput(cast.approval, cast.alice));
   const url = `/api/v1/credentials/${credential.id}/presentations`;
-  assert.equal((await call('POST', url, undefined, { disclose: [] })).statusCode, 401);
-  assert.equal((await call('POST', url, 'bob', { disclose: ['name'] })).statusCode, 404);
-  const unknown = await call('POST', url, 'alice', { disclose: ['age_equal_or_over.21'] });
+  const nonce = await askNonce();
+  assert.equal((await call('POST', url, undefined, { disclose: [], nonce })).statusCode, 401);
+  assert.equal((await call('POST', url, 'bob', { disclose: ['name'], nonce })).statusCode, 404);
+  const unknown = await call('POST', url, 'alice', { disclose: ['age_equal_or_over.21'], nonce });
   assert.deepEqual([unknown.statusCode, unknown.json().code, unknown.json().field], [400, 'credentials.unknown-claim', 'disclose']);
-  const badBody = await call('POST', url, 'alice', { disclose: [''] });
+  const badBody = await call('POST', url, 'alice', { disclose: [''], nonce });
   assert.deepEqual([badBody.statusCode, badBody.json().field], [400, 'disclose.0']);
+  const noNonce = await call('POST', url, 'alice', { disclose: ['name'] });
+  assert.deepEqual([noNonce.statusCode, noNonce.json().field], [400, 'nonce'], 'a presentation answers a verifier\'s nonce');
 });
 
 test('verification refuses a tampered credential, an unknown key, an unknown issuer, a foreign disclosure and garbage, each with its own code', async () => {
@@ -184,8 +195,10 @@ test('an expired credential is refused as expired', async () => {
   assert.equal(card.state, 'expired');
   // A presentation made while the credential was valid was fine then.
   const then = new Date(issuedAt.getTime() + 1000);
-  const made = await withTransaction(t.db, (tx) =>
-    presentCredential({ tx, actor: citizenActor(cast.alice.id), now: then }, { id: credential.id, disclose: ['name'] }));
+  const made = await withTransaction(t.db, async (tx) => {
+    const ctx = { tx, actor: citizenActor(cast.alice.id), now: then };
+    return presentCredential(ctx, { id: credential.id, disclose: ['name'], nonce: (await issueVerifierNonce(ctx)).nonce });
+  });
   assert.equal((await verifyPresentation(t.db, made.presentation, then)).valid, true);
 });
 
@@ -314,7 +327,8 @@ test('bound to a key on the holder\'s device, a credential is presented only wit
   // What the platform signed before binding names the old holder key: the verifier still takes it for its ten minutes.
   assert.equal((await verify(before)).statusCode, 200);
 
-  const made = (await call('POST', `/api/v1/credentials/${credential.id}/presentations`, 'alice', { disclose: ['age_equal_or_over.18'] })).json();
+  const made = (await call('POST', `/api/v1/credentials/${credential.id}/presentations`, 'alice',
+    { disclose: ['age_equal_or_over.18'], nonce: await askNonce() })).json();
   assert.ok(made.presentation.endsWith('~'), 'no KB-JWT from the platform');
   assert.equal((await verify(made.presentation)).json().code, 'credentials.key-binding-missing');
   const sdHash = crypto.createHash('sha256').update(made.presentation).digest('base64url');
@@ -338,4 +352,94 @@ test('credentialsInForce answers which certificates a holder has now: not revoke
   assert.deepEqual((await credentialsInForce(t.db, cast.bob.id)).map((c) => c.id), [soon.id]);
   // Without a birth date the certificate answers no age questions at all.
   assert.equal(soon.claims.age_equal_or_over, undefined);
+});
+
+test('the verifier issues nonces; a presentation is accepted once, only for a nonce it issued, unused and unexpired', async () => {
+  const issued = await call('POST', '/api/v1/credentials/verify/nonce');
+  assert.equal(issued.statusCode, 201);
+  const { nonce, audience, expiresAt } = issued.json();
+  assert.match(nonce, /^[A-Za-z0-9_-]{22}$/);
+  assert.match(audience, /\/verify$/);
+  assert.ok(Math.abs(Date.parse(expiresAt) - Date.now() - 600_000) < 5_000, 'ten minutes to present');
+  const stored = await t.db.query('SELECT audience, used_at FROM credential_verifier_nonces WHERE nonce = $1', [nonce]);
+  assert.deepEqual(stored.rows, [{ audience, used_at: null }]);
+
+  const credential = await issue(licenceInput(cast.approval, cast.alice));
+  const url = `/api/v1/credentials/${credential.id}/presentations`;
+  const presentation = (await call('POST', url, 'alice', { disclose: ['age_equal_or_over.18'], nonce })).json().presentation as string;
+  assert.equal((await verify(presentation)).statusCode, 200);
+  const replay = await verify(presentation);
+  assert.deepEqual([replay.statusCode, replay.json().code, replay.json().field], [422, 'credentials.nonce-used', 'presentation']);
+  // Another presentation for the same nonce is a replay too.
+  const again = await call('POST', url, 'alice', { disclose: ['name'], nonce });
+  assert.equal((await verify(again.json().presentation)).json().code, 'credentials.nonce-used');
+
+  // A nonce the holder made up: nothing this verifier asked for.
+  const madeUp = (await call('POST', url, 'alice', { disclose: ['name'], nonce: 'holder-chosen-nonce-1234' })).json().presentation;
+  assert.equal((await verify(madeUp)).json().code, 'credentials.nonce-unknown');
+
+  // A nonce that waited too long; the presentation itself is recent.
+  const issuedAt = new Date(Date.now() - 11 * 60_000);
+  const late = await withTransaction(t.db, async (tx) => {
+    const old = await issueVerifierNonce({ tx, actor: citizenActor(cast.alice.id), now: issuedAt });
+    return presentCredential({ tx, actor: citizenActor(cast.alice.id), now: new Date() }, { id: credential.id, disclose: ['name'], nonce: old.nonce });
+  });
+  assert.equal((await verify(late.presentation)).json().code, 'credentials.nonce-expired');
+
+  // Two verifiers racing with one presentation: exactly one accepts it.
+  const raced = await present('alice', credential.id, ['name']);
+  const answers = await Promise.all(Array.from({ length: 8 }, () => verify(raced)));
+  assert.deepEqual(answers.map((a) => a.statusCode).sort(), [200, 422, 422, 422, 422, 422, 422, 422]);
+});
+
+test('a device-bound credential moves to a new key only with a recent signature of the current device key over it', async () => {
+  const credential = await issue(licenceInput(cast.approval, cast.alice));
+  const url = `/api/v1/credentials/${credential.id}/device-binding`;
+  const publicJwk = (pair: crypto.KeyPairKeyObjectResult) => {
+    const { kty, crv, x, y } = pair.publicKey.export({ format: 'jwk' });
+    return { kty, crv, x, y };
+  };
+  const first = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const second = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  assert.equal((await call('POST', url, 'alice', { jwk: publicJwk(first) })).statusCode, 200, 'the first binding: the platform held the key');
+  const proofBy = async (signer: crypto.KeyObject, payload: Record<string, unknown>) =>
+    new Jwt({ header: { alg: 'ES256' }, payload }).sign(es256Signer(signer));
+  const thumbprint = await calculateJwkThumbprint(publicJwk(second) as JWK, 'sha256');
+  const now = Math.floor(Date.now() / 1000);
+  const good = { credential: credential.id, jwk_thumbprint: thumbprint, iat: now };
+
+  const without = await call('POST', url, 'alice', { jwk: publicJwk(second) });
+  assert.deepEqual([without.statusCode, without.json().code, without.json().field], [403, 'credentials.device-proof-required', 'proof']);
+  const malformed = await call('POST', url, 'alice', { jwk: publicJwk(second), proof: 'not a jws' });
+  assert.deepEqual([malformed.statusCode, malformed.json().field], [400, 'proof']);
+  const refusedWith = async (proof: string) => {
+    const res = await call('POST', url, 'alice', { jwk: publicJwk(second), proof });
+    return [res.statusCode, res.json().code];
+  };
+  const invalid = [403, 'credentials.device-proof-invalid'];
+  assert.deepEqual(await refusedWith(await proofBy(second.privateKey, good)), invalid, 'signed by the new key itself');
+  assert.deepEqual(await refusedWith(await proofBy(first.privateKey, { ...good, jwk_thumbprint: 'x'.repeat(43) })), invalid, 'over another key');
+  assert.deepEqual(await refusedWith(await proofBy(first.privateKey, { ...good, credential: crypto.randomUUID() })), invalid, 'for another credential');
+  assert.deepEqual(await refusedWith(await proofBy(first.privateKey, { ...good, iat: now - 600 })), invalid, 'too old');
+  assert.equal((await call('POST', url, 'bob', { jwk: publicJwk(second), proof: await proofBy(first.privateKey, good) })).statusCode, 404);
+  assert.equal(await ledgerCount(t.db, 'credentials.credential.rebound'), 0);
+
+  const moved = await call('POST', url, 'alice', { jwk: publicJwk(second), proof: await proofBy(first.privateKey, good) });
+  assert.equal(moved.statusCode, 200, moved.body);
+  assert.equal(await ledgerCount(t.db, 'credentials.credential.rebound'), 1);
+  const entry = await t.db.query(`SELECT actor_id, object_type, object_id FROM ledger_queue WHERE action = 'credentials.credential.rebound'`);
+  assert.deepEqual(entry.rows, [{ actor_id: String(cast.alice.id), object_type: 'credential', object_id: credential.id }]);
+
+  // From now on the new key presents; the old one no longer can, nor can it move the credential back.
+  const made = (await call('POST', `/api/v1/credentials/${credential.id}/presentations`, 'alice', { disclose: ['name'], nonce: await askNonce() })).json();
+  const sdHash = crypto.createHash('sha256').update(made.presentation).digest('base64url');
+  const kbBy = (key: crypto.KeyObject) => new Jwt({ header: { typ: 'kb+jwt', alg: 'ES256' }, payload: { ...made.keyBinding, sd_hash: sdHash } }).sign(es256Signer(key));
+  assert.equal((await verify(`${made.presentation}${await kbBy(first.privateKey)}`)).json().code, 'credentials.key-binding-invalid');
+  assert.equal((await verify(`${made.presentation}${await kbBy(second.privateKey)}`)).statusCode, 200);
+  const back = { credential: credential.id, jwk_thumbprint: await calculateJwkThumbprint(publicJwk(first) as JWK, 'sha256'), iat: now };
+  const moveBack = await call('POST', url, 'alice', { jwk: publicJwk(first), proof: await proofBy(first.privateKey, back) });
+  assert.deepEqual([moveBack.statusCode, moveBack.json().code], invalid);
+  // The command refuses the same way when called directly.
+  await assert.rejects(withTransaction(t.db, (tx) => bindCredentialToDevice({ tx, actor: citizenActor(cast.alice.id), now: new Date() },
+    { id: credential.id, jwk: publicJwk(first) })), { code: 'credentials.device-proof-required' });
 });

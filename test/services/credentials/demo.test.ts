@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { makeDivisions } from '../../helpers/factories.ts';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
-import { loadCredentialDemo, presentCredential, removeCredentialDemo, verifyPresentation } from '../../../src/services/credentials/index.ts';
+import { issueVerifierNonce, loadCredentialDemo, presentCredential, removeCredentialDemo, verifyPresentation } from '../../../src/services/credentials/index.ts';
 import { citizenActor, makeCitizen } from './factories.ts';
 
 let t: TestDb;
@@ -30,8 +30,10 @@ test('the demo issues six certificates through issueCredential, revokes one, and
   // citizen1's residence certificate proves "18 or over"; citizen2's revoked one is refused.
   const { rows } = await t.db.query<{ id: string; holder: string; revoked: boolean }>(
     `SELECT c.id, c.holder_user_id AS holder, c.revoked_at IS NOT NULL AS revoked FROM credentials c WHERE c.type = 'residence-certificate' ORDER BY c.revoked_at NULLS FIRST`);
-  const presentAs = (row: { id: string; holder: string }) => withTransaction(t.db, (tx) =>
-    presentCredential({ tx, actor: citizenActor(Number(row.holder)), now: new Date() }, { id: row.id, disclose: ['age_equal_or_over.18'] }));
+  const presentAs = (row: { id: string; holder: string }) => withTransaction(t.db, async (tx) => {
+    const ctx = { tx, actor: citizenActor(Number(row.holder)), now: new Date() };
+    return presentCredential(ctx, { id: row.id, disclose: ['age_equal_or_over.18'], nonce: (await issueVerifierNonce(ctx)).nonce });
+  });
   const valid = await verifyPresentation(t.db, (await presentAs(rows[0]!)).presentation);
   assert.deepEqual(valid.claims, { age_equal_or_over: { 18: true } });
   const revoked = rows.find((r) => r.revoked)!;

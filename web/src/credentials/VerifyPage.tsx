@@ -2,14 +2,63 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Input, Result, Space, Typography } from 'antd';
 import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import QRCode from 'qrcode';
 import { api, ApiProblem } from '../api';
-import { claimValue, day, localized, moment, type Verification } from './credentials';
+import { claimValue, day, localized, moment, walletLink, type Verification } from './credentials';
 
 type Outcome = { verification: Verification } | { problem: ApiProblem };
 
+interface Request {
+  nonce: string;
+  expiresAt: string;
+  link: string;
+  qr: string;
+}
+
+/** 发起核验: the verifier's nonce, shown as a code for the holder to type and as a QR code opening their wallet with it. */
+function StartVerification() {
+  const { t } = useTranslation();
+  const [request, setRequest] = useState<Request>();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string>();
+
+  const start = async () => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const { nonce, expiresAt } = await api<{ nonce: string; audience: string; expiresAt: string }>('POST', '/credentials/verify/nonce');
+      const link = walletLink(nonce);
+      setRequest({ nonce, expiresAt, link, qr: await QRCode.toDataURL(link, { margin: 2, width: 320 }) });
+    } catch (error) {
+      setProblem(error instanceof ApiProblem ? error.title : String(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Card size="small">
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Typography.Text type="secondary">{t('credentials.verify.startIntro')}</Typography.Text>
+        <Button onClick={() => void start()} loading={busy}>{t('credentials.verify.start')}</Button>
+        {problem && <Alert type="error" showIcon message={problem} />}
+        {request && (
+          <Space direction="vertical" align="center" style={{ width: '100%' }}>
+            <Typography.Text>{t('credentials.verify.nonce')}</Typography.Text>
+            <Typography.Text copyable code style={{ fontSize: 16 }} data-testid="verify-nonce">{request.nonce}</Typography.Text>
+            <Typography.Text type="secondary">{t('credentials.verify.nonceUntil', { time: moment(request.expiresAt) })}</Typography.Text>
+            <img src={request.qr} alt={t('credentials.verify.nonceQr')} style={{ width: 'min(100%, 220px)', aspectRatio: '1 / 1' }} />
+          </Space>
+        )}
+      </Space>
+    </Card>
+  );
+}
+
 /**
- * 证照核验 (public): paste a presentation, or open a wallet's link (the presentation travels in the
- * fragment), and see whether it is valid and only what the holder chose to show.
+ * 证照核验 (public): start a verification (the nonce the holder presents against), then paste the
+ * presentation or open the wallet's link (the presentation travels in the fragment), and see whether it
+ * is valid, made for this verification, and only what the holder chose to show.
  */
 export default function VerifyPage() {
   const { t, i18n } = useTranslation();
@@ -31,11 +80,20 @@ export default function VerifyPage() {
 
   useEffect(() => {
     if (text) void verify(text);
+    // The holder's link opened in the tab that started the verification changes only the fragment.
+    const opened = () => {
+      const presentation = decodeURIComponent(window.location.hash.slice(1));
+      setText(presentation);
+      void verify(presentation);
+    };
+    window.addEventListener('hashchange', opened);
+    return () => window.removeEventListener('hashchange', opened);
   }, []);
 
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Typography.Title level={4} style={{ margin: 0 }}><SafetyCertificateOutlined /> {t('credentials.verify.title')}</Typography.Title>
+      <StartVerification />
       <Typography.Text type="secondary">{t('credentials.verify.intro')}</Typography.Text>
       <Input.TextArea value={text} onChange={(e) => setText(e.target.value)} rows={4} placeholder={t('credentials.verify.placeholder')}
         aria-label={t('credentials.verify.placeholder')} style={{ fontFamily: 'monospace', fontSize: 12 }} />

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Descriptions, Empty, Flex, Modal, Popconfirm, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Descriptions, Empty, Flex, Form, Input, Modal, Popconfirm, Space, Spin, Tag, Typography } from 'antd';
 import { MobileOutlined, QrcodeOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import QRCode from 'qrcode';
@@ -32,6 +32,7 @@ export default function WalletPage() {
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Typography.Title level={4} style={{ margin: 0 }}>{t('credentials.wallet.title')}</Typography.Title>
       <Typography.Text type="secondary">{t('credentials.wallet.intro')}</Typography.Text>
+      {new URLSearchParams(window.location.search).has('nonce') && <Alert type="info" showIcon message={t('credentials.wallet.asked')} />}
       {cards.loading && !cards.data && <Spin />}
       {cards.data?.items.length === 0 && <Empty description={t('credentials.wallet.empty')} />}
       <Flex wrap gap={16}>
@@ -92,18 +93,28 @@ function CredentialCard({ card, onPresent, onBound }: { card: WalletCard; onPres
   );
 }
 
-/** 出示: tick the claims to show; the server cuts a presentation with only those disclosures. */
+/**
+ * 出示: enter the verifier's code (its nonce; prefilled when the wallet was opened from the verifier's QR
+ * code), tick the claims to show; the server cuts a presentation with only those disclosures, answering
+ * that verifier's request only.
+ */
 function PresentDialog({ card, onClose }: { card: WalletCard; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const [chosen, setChosen] = useState<string[]>([]);
+  const [nonce, setNonce] = useState(() => new URLSearchParams(window.location.search).get('nonce') ?? '');
+  const [nonceMissing, setNonceMissing] = useState(false);
   const [result, setResult] = useState<Presentation>();
   const [busy, setBusy] = useState(false);
 
   const build = async () => {
+    if (!nonce.trim()) {
+      setNonceMissing(true);
+      return;
+    }
     setBusy(true);
     try {
-      const made = await api<PresentationMade>('POST', `/credentials/${card.id}/presentations`, { disclose: chosen });
+      const made = await api<PresentationMade>('POST', `/credentials/${card.id}/presentations`, { disclose: chosen, nonce: nonce.trim() });
       const presentation = made.keyBinding ? await signKeyBinding(card.id, made.presentation, made.keyBinding) : made.presentation;
       const link = verifyLink(presentation);
       // A presentation is 1–2 KB, so the code is dense: drawn large and with the lowest error correction.
@@ -125,6 +136,13 @@ function PresentDialog({ card, onClose }: { card: WalletCard; onClose: () => voi
     >
       {!result && (
         <Space direction="vertical" style={{ width: '100%' }}>
+          <Form layout="vertical">
+            <Form.Item label={t('credentials.present.nonce')} htmlFor="presentation-nonce" extra={t('credentials.present.nonceHelp')}
+              validateStatus={nonceMissing ? 'error' : undefined} help={nonceMissing ? t('credentials.present.nonceRequired') : undefined}>
+              <Input id="presentation-nonce" value={nonce} autoComplete="off" style={{ fontFamily: 'monospace' }}
+                onChange={(e) => { setNonce(e.target.value); setNonceMissing(false); }} />
+            </Form.Item>
+          </Form>
           <Typography.Text>{t('credentials.present.choose')}</Typography.Text>
           <Checkbox.Group value={chosen} onChange={(values) => setChosen(values as string[])} style={{ display: 'flex', flexDirection: 'column', gap: 6 }}
             options={card.claims.map((claim) => ({ value: claim.path, label: `${localized(claim.label, i18n.language)}：${claimValue(claim.value, t)}` }))} />

@@ -63,5 +63,8 @@ export const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
 /** A time in the viewer's zone, for when a presentation was made. */
 export const moment = (iso: string | null) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm:ss') : '—');
 
+/** The wallet's link for a verifier's request: the holder opens it (or scans its QR code) to present against the nonce. */
+export const walletLink = (nonce: string) => `${window.location.origin}/wallet?nonce=${encodeURIComponent(nonce)}`;
+
 /** The verifier page's link for a presentation: in the fragment, so it never reaches a server's logs. */
 export const verifyLink = (presentation: string) => `${window.location.origin}/verify#${presentation}`;

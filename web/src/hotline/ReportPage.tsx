@@ -11,7 +11,7 @@ import { categoryLabel, loadCategories, type Duplicate, type PublicSuggestion } 
 import { loadCityShapes, useSuggestion } from './parts';
 import { uploadPhoto } from './photos';
 
-interface ReportValues { description: string; categoryCode?: string; address?: string; contactName?: string; contactPhone?: string; anonymous: boolean }
+interface ReportValues { description: string; categoryCode?: string; address?: string; contactName?: string; contactPhone?: string; anonymous: boolean; public: boolean }
 interface Filed { number: string; statusToken: string; duplicates: unknown[] }
 
 export const statusLink = (number: string, token: string) => `/status${query({ number, token })}`;
@@ -52,7 +52,7 @@ export default function ReportPage() {
     setSaving(true);
     try {
       const body = { description: values.description, categoryCode: values.categoryCode || undefined, address: values.address || undefined,
-        ...(point ?? {}), photoIds: photos.flatMap((p) => (p.response ? [p.response.id] : [])), anonymous: values.anonymous,
+        ...(point ?? {}), photoIds: photos.flatMap((p) => (p.response ? [p.response.id] : [])), anonymous: values.anonymous, public: values.public,
         contactName: values.anonymous ? undefined : values.contactName || undefined,
         contactPhone: values.anonymous ? undefined : values.contactPhone || undefined, channel: 'web' };
       setFiled(await api<Filed>('POST', '/hotline/reports', body));
@@ -81,7 +81,7 @@ export default function ReportPage() {
   return (
     <Card title={t('hotline.report.title')} className="hotline-narrow">
       <Typography.Paragraph type="secondary">{t('hotline.report.intro')}</Typography.Paragraph>
-      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ anonymous: false }}>
+      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ anonymous: false, public: false }}>
         <Form.Item name="description" label={t('hotline.report.text')} rules={[{ required: true, message: t('hotline.required') }]}>
           <Input.TextArea rows={4} maxLength={4000} showCount placeholder={t('hotline.report.textHint')} />
         </Form.Item>
@@ -129,6 +129,9 @@ export default function ReportPage() {
           </Upload>
         </Form.Item>
         <Form.Item name="anonymous" valuePropName="checked"><Checkbox>{t('hotline.report.anonymous')}</Checkbox></Form.Item>
+        <Form.Item name="public" valuePropName="checked" extra={t('hotline.report.publicHelp')}>
+          <Checkbox data-testid="report-public">{t('hotline.report.public')}</Checkbox>
+        </Form.Item>
         {!anonymous && (
           <>
             <Form.Item name="contactName" label={t('hotline.report.name')}><Input maxLength={40} autoComplete="name" /></Form.Item>
