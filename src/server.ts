@@ -33,6 +33,8 @@ export interface AppOptions {
   db: Db;
   logLevel?: string;
   secureCookies?: boolean;
+  /** Minutes without use after which a session ends (default 30). */
+  sessionIdleMinutes?: number;
   /** Serve the built web console from web/dist (off in API-only tests). */
   serveWeb?: boolean;
 }
@@ -75,7 +77,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     }
   });
 
-  await authentication(app);
+  await authentication(app, { sessionIdleMinutes: opts.sessionIdleMinutes });
   await app.register(authRoutes, { prefix: '/api/v1/auth', secureCookies: opts.secureCookies ?? false });
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(tokenRoutes, { prefix: '/api/v1/tokens' });

@@ -5,7 +5,7 @@ import { checkMobile, checkResidentId } from '../checks/index.ts';
 import { findDepartment } from '../org/index.ts';
 import { roles as allRoles, type Actor, type Ctx, type Role } from './actor.ts';
 import { assertCan, hasGrant, inJurisdiction } from './policy.ts';
-import { hashPassword, passwordWeakness } from './passwords.ts';
+import { hashPassword, passwordWeakness, verifyPassword } from './passwords.ts';
 import { forgetUserSessions } from './sessions.ts';
 
 export interface User {
@@ -169,16 +169,30 @@ export async function updateStaff(ctx: Ctx, input: UpdateStaff): Promise<User> {
   return updated;
 }
 
-export async function resetPassword(ctx: Ctx, input: { id: number; password: string }): Promise<User> {
+/**
+ * Sets a new password and ends the user's sessions. Users changing their own MUST give the current one, so a
+ * session left open cannot take the account over; administrators over the user need not, and their reset
+ * lifts every lockout too.
+ */
+export async function resetPassword(ctx: Ctx, input: { id: number; password: string; currentPassword?: string }): Promise<User> {
   const user = await lockUser(ctx.tx, input.id);
-  const self = String(user.id) === ctx.actor.id;
-  if (!self) assertCan(ctx.actor, 'auth.user.manage', { divisionCode: user.division_code ?? '' });
+  const self = String(user.id) === ctx.actor.id && ctx.actor.kind === user.kind;
+  if (self) {
+    if (input.currentPassword === undefined)
+      throw new DomainError('validation', { field: 'currentPassword' }, 'give the current password to change your own');
+    const { rows: [stored] } = await ctx.tx.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [user.id]);
+    if (!(await verifyPassword(input.currentPassword, stored!.password_hash)))
+      throw new DomainError('auth.bad-current-password', { field: 'currentPassword' }, 'the current password is wrong');
+  } else {
+    assertCan(ctx.actor, 'auth.user.manage', { divisionCode: user.division_code ?? '' });
+  }
   assertStrongPassword(input.password, user.username);
-  await ctx.tx.query('UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL, updated_at = $3 WHERE id = $1',
+  await ctx.tx.query('UPDATE users SET password_hash = $2, locked_until = NULL, updated_at = $3 WHERE id = $1',
     [user.id, await hashPassword(input.password), ctx.now]);
+  await ctx.tx.query('DELETE FROM login_lockouts WHERE user_id = $1', [user.id]);
   await ctx.tx.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
   forgetUserSessions(user.id);
-  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.password.reset', object: { type: 'user', id: user.id } });
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.password.reset', object: { type: 'user', id: user.id }, payload: { self } });
   return user;
 }
 

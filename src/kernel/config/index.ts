@@ -13,6 +13,8 @@ export interface Config {
   /** Seed of the demo city generator: the same seed gives the same city. */
   demoSeed: string;
   logLevel: string;
+  /** Minutes without use after which a console session ends. */
+  sessionIdleMinutes: number;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -20,6 +22,14 @@ function intFromEnv(name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  return value;
+}
+
+function minutesFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 24 * 60) throw new Error(`${name} must be whole minutes from 1 to 1440, got "${raw}"`);
   return value;
 }
 
@@ -33,6 +43,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     ledgerOrigin: process.env.YIWANG_LEDGER_ORIGIN ?? 'yiwang.example/ledger',
     demoSeed: process.env.YIWANG_DEMO_SEED ?? 'guang-an-511600',
     logLevel: process.env.LOG_LEVEL ?? 'warn',
+    sessionIdleMinutes: minutesFromEnv('YIWANG_SESSION_IDLE_MINUTES', 30),
     ...overrides,
   };
 }
