@@ -188,6 +188,21 @@ describe('web console', () => {
     await shot('03b-staff-unlocked');
   });
 
+  step('changing one\'s own password asks for the current one, and the server checks it', async () => {
+    await suite.page.getByPlaceholder('搜索姓名或用户名').fill('admin');
+    await suite.page.getByPlaceholder('搜索姓名或用户名').press('Enter');
+    const own = suite.page.locator('.ant-table-tbody tr.ant-table-row').filter({ has: suite.page.getByText('admin', { exact: true }) });
+    await own.getByRole('button', { name: '重置密码' }).click();
+    const dialog = await suite.dialog();
+    await dialog.getByText('修改我的密码').waitFor();
+    await dialog.getByLabel('当前密码').fill('Not-the-password-1');
+    await dialog.getByLabel('新密码').fill('Another-strong-pass-2026');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await dialog.locator('.ant-form-item', { hasText: '当前密码' }).getByText('当前密码不正确').waitFor();
+    await shot('03c-own-password');
+    await dialog.getByRole('button', { name: /取\s*消/ }).click();
+  });
+
   step('logout returns to the login page', async () => {
     await suite.page.locator('.console-header').getByRole('button', { name: '退出登录' }).click();
     await sees('工作人员登录');
