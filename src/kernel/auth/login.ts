@@ -36,6 +36,8 @@ async function lockedOutUntil(tx: Queryable, userId: number, address: string, no
 
 /** Counts a failure for the account from the address; returns the end of the lockout it started, if it did. */
 async function countAccountFailure(tx: Queryable, userId: number, address: string, now: Date): Promise<Date | null> {
+  // The user's row first, as unlocking and resetting take it before the lockouts: no deadlock between them.
+  await tx.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [userId]);
   // Failures older than the lockout period, or from before a lockout ended, start the count again.
   const { rows } = await tx.query<{ failures: number }>(
     `INSERT INTO login_lockouts AS l (user_id, address, failures, last_failure_at) VALUES ($1, $2, 1, $3)
@@ -94,8 +96,8 @@ export async function login(ctx: Ctx, input: LoginInput): Promise<LoginResult> {
     return locked ? { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil((locked.getTime() - ctx.now.getTime()) / 1000) }
       : { ok: false, reason: 'bad-credentials' };
   }
-  await ctx.tx.query('DELETE FROM login_lockouts WHERE user_id = $1 AND address = $2', [user.id, address]);
   const session = await createSession(ctx.tx, user.id, ctx.now, { ip: input.ip, userAgent: input.userAgent });
+  await ctx.tx.query('DELETE FROM login_lockouts WHERE user_id = $1 AND address = $2', [user.id, address]);
   const actor = actorOfUser(user);
   await appendToLedger(ctx.tx, { actor, action: user.roles.includes('platform_admin') ? 'auth.login.admin' : 'auth.login.succeeded',
     object: { type: 'user', id: user.id }, payload: { ip: input.ip ?? 'unknown' } });

@@ -7,7 +7,8 @@ import { createTestApp, ledgerCount as countLedger, makeCast, testPassword, type
 import { residentIdCheckChar } from '../../../src/kernel/checks/index.ts';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
 import { anonymous } from '../../../src/kernel/auth/index.ts';
-import { addressKey, closeAddressWindows, registerLimit } from '../../../src/kernel/auth/limits.ts';
+import { addressKey, registerLimit } from '../../../src/kernel/auth/limits.ts';
+import { registeredSweeps } from '../../../src/kernel/jobs/index.ts';
 import { addressThrottle, lockout, login } from '../../../src/kernel/auth/login.ts';
 import { forgetUserSessions } from '../../../src/kernel/auth/sessions.ts';
 
@@ -69,7 +70,9 @@ describe('address throttle', () => {
     const { rows: [window] } = await t.db.query<{ counted: number; refused: number; end: Date }>(
       `SELECT counted, refused, window_end AS end FROM address_limits WHERE scope = 'login' AND address = '10.2.0.1'`);
     assert.deepEqual([window!.counted, window!.refused], [addressThrottle.failures, 30]);
-    assert.equal(await closeAddressWindows(t.db, new Date(window!.end.getTime() + 1), lockout.minutes), 1);
+    const sweep = registeredSweeps().find((s) => s.name === 'auth.address-limits.close')!;
+    assert.equal(await sweep.run(t.db, new Date(window!.end.getTime() - 1)), 0, 'an open window is not summed up');
+    assert.equal(await sweep.run(t.db, new Date(window!.end.getTime() + 1)), 1);
     assert.equal(await ledgerCount('auth.limit.summary'), 1);
     const left = await t.db.query(`SELECT 1 FROM address_limits WHERE address = '10.2.0.1'`);
     assert.equal(left.rowCount, 0);
