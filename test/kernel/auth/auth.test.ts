@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, ledgerCount as countLedger, makeCast, type TestApp } from '../../helpers/factories.ts';
+import { clearOfWindowEnd, createTestApp, ledgerCount as countLedger, makeCast, type TestApp } from '../../helpers/factories.ts';
 import { residentIdCheckChar } from '../../../src/kernel/checks/index.ts';
 
 let t: TestApp;
@@ -52,6 +52,7 @@ describe('login', () => {
   });
 
   test('many failures from one address are throttled with 429, whatever the usernames', async () => {
+    await clearOfWindowEnd(10, 20);
     for (let i = 0; i < 20; i++)
       await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: `nobody${i}`, password: 'x' }, remoteAddress: '10.9.9.9' });
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'Test-pass-2026' }, remoteAddress: '10.9.9.9', headers: { 'accept-language': 'en' } });
