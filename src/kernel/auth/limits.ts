@@ -3,31 +3,13 @@
  * window's row is locked while a request decides, so concurrent requests are counted one by one; refusals past
  * the limit are only counted, and summed up on the ledger once the window has closed.
  */
-import net from 'node:net';
 import { withTransaction, type Db, type Queryable } from '../db/index.ts';
 import { registerSweep } from '../jobs/index.ts';
 import { appendToLedger } from '../ledger/index.ts';
 import { DomainError } from '../errors.ts';
 import { systemActor, type Ctx } from './actor.ts';
+import { addressKey } from './lockouts.ts';
 import { registerCitizen, type RegisterCitizen, type User } from './users.ts';
-
-/**
- * The address a limit counts: IPv4 as is, IPv6 by its /64 (what one subscriber is usually given), so one
- * host cannot step through addresses to escape a limit.
- */
-export function addressKey(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return mapped[1]!;
-  if (!net.isIPv6(ip)) return ip;
-  let text = ip.split('%')[0]!.toLowerCase();
-  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (v4) text = `${text.slice(0, v4.index)}${((+v4[1]! << 8) | +v4[2]!).toString(16)}:${((+v4[3]! << 8) | +v4[4]!).toString(16)}`;
-  const [left, right] = text.split('::') as [string, string | undefined];
-  const head = left ? left.split(':') : [];
-  const tail = right ? right.split(':') : [];
-  const groups = right === undefined ? head : [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
-}
 
 export interface AddressWindow {
   scope: string;

@@ -1,16 +1,14 @@
 import type { Ctx } from './actor.ts';
-import type { Queryable } from '../db/index.ts';
 import { notFound } from '../errors.ts';
 import { registerSweep } from '../jobs/index.ts';
 import { appendToLedger, type LedgerEntryInput } from '../ledger/index.ts';
 import { addressWindow, addToWindow, closeAddressWindows, countedSoFar, lockWindow, secondsLeft } from './limits.ts';
+import { countAccountFailure, lockedOutUntil, lockout } from './lockouts.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 import { assertCan } from './policy.ts';
 import { actorOfUser, createSession, type UserRow } from './sessions.ts';
 import { getUser, type User } from './users.ts';
 
-/** Failures for one account from one address before that address is locked out of the account, and for how long. */
-export const lockout = { failures: 5, minutes: 15 };
 /** Failures from one address (any usernames) within one window before the address is throttled until the window ends. */
 export const addressThrottle = { failures: 20, windowMinutes: 10 };
 
@@ -26,30 +24,6 @@ export type LoginResult =
   | { ok: false; reason: 'bad-credentials' | 'locked' | 'throttled'; retryAfterSeconds?: number };
 
 type LoginUser = UserRow & { password_hash: string; disabled: boolean };
-
-/** Until when `address` is locked out of the account, or null. */
-async function lockedOutUntil(tx: Queryable, userId: number, address: string, now: Date): Promise<Date | null> {
-  const { rows } = await tx.query<{ locked_until: Date }>(
-    'SELECT locked_until FROM login_lockouts WHERE user_id = $1 AND address = $2 AND locked_until > $3', [userId, address, now]);
-  return rows[0]?.locked_until ?? null;
-}
-
-/** Counts a failure for the account from the address; returns the end of the lockout it started, if it did. */
-async function countAccountFailure(tx: Queryable, userId: number, address: string, now: Date): Promise<Date | null> {
-  // The user's row first, as unlocking and resetting take it before the lockouts: no deadlock between them.
-  await tx.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [userId]);
-  // Failures older than the lockout period, or from before a lockout ended, start the count again.
-  const { rows } = await tx.query<{ failures: number }>(
-    `INSERT INTO login_lockouts AS l (user_id, address, failures, last_failure_at) VALUES ($1, $2, 1, $3)
-     ON CONFLICT (user_id, address) DO UPDATE SET last_failure_at = $3, locked_until = NULL,
-       failures = CASE WHEN l.last_failure_at <= $3::timestamptz - make_interval(mins => $4) OR l.locked_until IS NOT NULL THEN 1 ELSE l.failures + 1 END
-     RETURNING failures`, [userId, address, now, lockout.minutes]);
-  if (rows[0]!.failures < lockout.failures) return null;
-  const until = new Date(now.getTime() + lockout.minutes * 60_000);
-  await tx.query('UPDATE login_lockouts SET failures = 0, locked_until = $3 WHERE user_id = $1 AND address = $2', [userId, address, until]);
-  await tx.query('UPDATE users SET locked_until = greatest(locked_until, $2) WHERE id = $1', [userId, until]);
-  return until;
-}
 
 /**
  * 登录. Failed attempts are committed too (they are evidence), so this returns a refusal instead of

@@ -30,6 +30,7 @@ export const authLedgerActions = {
   'auth.user.updated': { zh: '修改工作人员信息', en: 'Staff member changed' },
   'auth.permissions.changed': { zh: '变更权限（角色、部门或停用）', en: 'Permissions changed (roles, department or disabled)' },
   'auth.password.reset': { zh: '重置密码', en: 'Password reset' },
+  'auth.password.change-refused': { zh: '修改本人密码被拒（当前密码错误或已锁定）', en: 'Own password change refused (wrong current password or locked)' },
   'auth.citizen.registered': { zh: '群众注册账号', en: 'Citizen registered' },
   'auth.token.issued': { zh: '签发系统令牌', en: 'API token issued' },
   'auth.token.revoked': { zh: '吊销系统令牌', en: 'API token revoked' },

@@ -118,8 +118,10 @@ export async function userRoutes(app: App) {
     schema: { tags: ['users'], summary: 'Set a new password (self, giving the current one, or admin); ends the user\'s sessions',
       params: Id, body: Type.Object({ password: Password, currentPassword: Type.Optional(Password) }, { additionalProperties: false }) },
   }, async (req, reply) => {
-    await runCommand(req, resetPassword, { id: req.params.id, ...req.body });
-    return reply.code(204).send();
+    const result = await runCommand(req, resetPassword, { id: req.params.id, ...req.body, ip: req.ip });
+    if (result.ok) return reply.code(204).send();
+    if (result.retryAfterSeconds) reply.header('retry-after', String(result.retryAfterSeconds));
+    return sendProblem(req, reply, { status: result.reason === 'locked' ? 423 : 400, code: `auth.${result.reason}`, field: 'currentPassword' });
   });
 
   app.post('/:id/unlock', {

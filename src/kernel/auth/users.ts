@@ -7,6 +7,7 @@ import { roles as allRoles, type Actor, type Ctx, type Role } from './actor.ts';
 import { assertCan, hasGrant, inJurisdiction } from './policy.ts';
 import { hashPassword, passwordWeakness, verifyPassword } from './passwords.ts';
 import { forgetUserSessions } from './sessions.ts';
+import { addressKey, countAccountFailure, lockedOutUntil } from './lockouts.ts';
 
 export interface User {
   id: number;
@@ -169,20 +170,32 @@ export async function updateStaff(ctx: Ctx, input: UpdateStaff): Promise<User> {
   return updated;
 }
 
+export type PasswordChange =
+  | { ok: true; user: User }
+  | { ok: false; reason: 'bad-current-password' | 'locked'; retryAfterSeconds?: number };
+
 /**
  * Sets a new password and ends the user's sessions. Users changing their own MUST give the current one, so a
- * session left open cannot take the account over; administrators over the user need not, and their reset
- * lifts every lockout too.
+ * session left open cannot take the account over; a wrong one counts as a failed login from the caller's
+ * address (committed, so it returns a refusal rather than throwing), which bounds guessing through a stolen
+ * session. Administrators over the user need not, and their reset lifts every lockout too.
  */
-export async function resetPassword(ctx: Ctx, input: { id: number; password: string; currentPassword?: string }): Promise<User> {
+export async function resetPassword(ctx: Ctx, input: { id: number; password: string; currentPassword?: string; ip?: string }): Promise<PasswordChange> {
   const user = await lockUser(ctx.tx, input.id);
   const self = String(user.id) === ctx.actor.id && ctx.actor.kind === user.kind;
   if (self) {
     if (input.currentPassword === undefined)
       throw new DomainError('validation', { field: 'currentPassword' }, 'give the current password to change your own');
+    const address = addressKey(input.ip ?? 'unknown');
+    const locked = await lockedOutUntil(ctx.tx, user.id, address, ctx.now);
     const { rows: [stored] } = await ctx.tx.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [user.id]);
-    if (!(await verifyPassword(input.currentPassword, stored!.password_hash)))
-      throw new DomainError('auth.bad-current-password', { field: 'currentPassword' }, 'the current password is wrong');
+    if (locked || !(await verifyPassword(input.currentPassword, stored!.password_hash))) {
+      const until = locked ?? await countAccountFailure(ctx.tx, user.id, address, ctx.now);
+      await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.password.change-refused', object: { type: 'user', id: user.id },
+        payload: { address, locked: until !== null } });
+      return until ? { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil((until.getTime() - ctx.now.getTime()) / 1000) }
+        : { ok: false, reason: 'bad-current-password' };
+    }
   } else {
     assertCan(ctx.actor, 'auth.user.manage', { divisionCode: user.division_code ?? '' });
   }
@@ -193,7 +206,7 @@ export async function resetPassword(ctx: Ctx, input: { id: number; password: str
   await ctx.tx.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
   forgetUserSessions(user.id);
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.password.reset', object: { type: 'user', id: user.id }, payload: { self } });
-  return user;
+  return { ok: true, user };
 }
 
 export interface StaffQuery {

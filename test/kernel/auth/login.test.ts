@@ -7,9 +7,10 @@ import { clearOfWindowEnd, createTestApp, ledgerCount as countLedger, makeCast, 
 import { residentIdCheckChar } from '../../../src/kernel/checks/index.ts';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
 import { anonymous } from '../../../src/kernel/auth/index.ts';
-import { addressKey, registerLimit } from '../../../src/kernel/auth/limits.ts';
+import { registerLimit } from '../../../src/kernel/auth/limits.ts';
 import { registeredSweeps } from '../../../src/kernel/jobs/index.ts';
-import { addressThrottle, lockout, login } from '../../../src/kernel/auth/login.ts';
+import { addressThrottle, login } from '../../../src/kernel/auth/login.ts';
+import { addressKey, lockout } from '../../../src/kernel/auth/lockouts.ts';
 import { forgetUserSessions } from '../../../src/kernel/auth/sessions.ts';
 
 let t: TestApp;
@@ -133,14 +134,22 @@ describe('registration limit', () => {
 describe('own password change', () => {
   test('a user changing their own password gives the current one; an admin resetting another does not', async () => {
     const officer = await t.login('ga_officer');
-    const change = (cookie: string, id: number, body: Record<string, string>) =>
-      t.app.inject({ method: 'PUT', url: `/api/v1/users/${id}/password`, headers: { cookie }, payload: body });
+    const change = (cookie: string, id: number, body: Record<string, string>, remoteAddress = '127.0.0.1') =>
+      t.app.inject({ method: 'PUT', url: `/api/v1/users/${id}/password`, headers: { cookie }, payload: body, remoteAddress });
     const missing = await change(officer, cast.gaOfficer, { password: 'New-strong-pass-1' });
     assert.deepEqual([missing.statusCode, missing.json().field], [400, 'currentPassword']);
-    const wrong = await change(officer, cast.gaOfficer, { password: 'New-strong-pass-1', currentPassword: 'Not-the-pass-1' });
-    assert.deepEqual([wrong.statusCode, wrong.json().code, wrong.json().field], [400, 'auth.bad-current-password', 'currentPassword']);
+    const wrong = { password: 'New-strong-pass-1', currentPassword: 'Not-the-pass-1' };
+    for (let i = 1; i < lockout.failures; i++) {
+      const res = await change(officer, cast.gaOfficer, wrong, '10.5.0.1');
+      assert.deepEqual([res.statusCode, res.json().code, res.json().field], [400, 'auth.bad-current-password', 'currentPassword']);
+    }
+    // Guessing through a session counts like failed logins: the address is locked out, the owner elsewhere is not.
+    assert.equal((await change(officer, cast.gaOfficer, wrong, '10.5.0.1')).statusCode, 423);
+    const right = { password: 'New-strong-pass-1', currentPassword: testPassword };
+    assert.equal((await change(officer, cast.gaOfficer, right, '10.5.0.1')).statusCode, 423);
+    assert.equal(await ledgerCount('auth.password.change-refused'), lockout.failures + 1);
     const resets = await ledgerCount('auth.password.reset');
-    assert.equal((await change(officer, cast.gaOfficer, { password: 'New-strong-pass-1', currentPassword: testPassword })).statusCode, 204);
+    assert.equal((await change(officer, cast.gaOfficer, right)).statusCode, 204);
     assert.equal(await ledgerCount('auth.password.reset'), resets + 1);
     const admin = await t.login('admin');
     assert.equal((await change(admin, cast.gaOfficer, { password: testPassword })).statusCode, 204);
