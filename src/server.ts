@@ -34,6 +34,8 @@ export interface AppOptions {
   db: Db;
   logLevel?: string;
   secureCookies?: boolean;
+  /** Minutes without use after which a session ends (default 30). */
+  sessionIdleMinutes?: number;
   /** Serve the built web console from web/dist (off in API-only tests). */
   serveWeb?: boolean;
   /** /readyz turns 503 once the oldest unsigned ledger entry has waited this long (default 30 s). */
@@ -71,7 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
   healthRoutes(app, opts.db, { ledgerLagLimitSeconds: opts.ledgerLagLimitSeconds });
 
-  await authentication(app);
+  await authentication(app, { sessionIdleMinutes: opts.sessionIdleMinutes });
   await app.register(authRoutes, { prefix: '/api/v1/auth', secureCookies: opts.secureCookies ?? false });
   await app.register(userRoutes, { prefix: '/api/v1/users' });
   await app.register(tokenRoutes, { prefix: '/api/v1/tokens' });

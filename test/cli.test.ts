@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDb } from './helpers/db.ts';
+import { createTestApp } from './helpers/factories.ts';
+import { adult, callGateway, grantFor, makeExchange } from './hub/exchange/factories.ts';
+import { integrateBatch } from '../src/kernel/ledger/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -139,4 +142,31 @@ test('after the platform is killed (kill -9), its embedded PostgreSQL left runni
   assert.throws(() => process.kill(postmaster, 0), 'the orphaned server was stopped');
   const verify = await yiwang(['ledger', 'verify'], env);
   assert.equal(verify.code, 0, verify.output);
+});
+
+test('ledger verify and verify-evidence exit 0 on a clean log and 2 with one line naming what was tampered with', async () => {
+  const t = await createTestApp();
+  cleanups.push(() => t.close());
+  const x = await makeExchange(t);
+  await grantFor(t, x, x.people.code);
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) ids.push((await callGateway(t, x.token, x.people.code, { subject: adult })).json().messageId);
+  await integrateBatch(t.db);
+  const env = { DATABASE_URL: t.url };
+  const verify = async (command: string) => yiwang(['ledger', command], env);
+  assert.deepEqual([(await verify('verify')).code, (await verify('verify-evidence')).code], [0, 0]);
+
+  await t.db.query(`UPDATE hub_evidence SET hidden_until = '2099-01-01' WHERE message_id = $1`, [ids[0]]);
+  await t.db.query('DELETE FROM hub_evidence WHERE message_id = $1', [ids[1]]);
+  const evidence = await verify('verify-evidence');
+  assert.equal(evidence.code, 2, evidence.output);
+  const index = (await t.db.query(`SELECT leaf_index FROM ledger_entries WHERE object_id = $1`, [ids[1]])).rows[0].leaf_index;
+  assert.deepEqual(oneLine(evidence.output), []);
+  assert.ok(evidence.output.trim().split('\n').includes(
+    `evidence verification FAILED: changed ${ids[0]}; record missing for ledger entry ${index} (${ids[1]})`), evidence.output);
+
+  await t.db.query(`UPDATE ledger_entries SET purpose = 'curiosity' WHERE leaf_index = $1`, [index]);
+  const ledger = await verify('verify');
+  assert.equal(ledger.code, 2, ledger.output);
+  assert.match(ledger.output, new RegExp(`^ledger verification FAILED at index ${index}: `, 'm'));
 });

@@ -8,11 +8,11 @@
 import { systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { divisionPrefix } from '../kernel/checks/index.ts';
 import type { Tx } from '../kernel/db/index.ts';
-import { appendToLedger } from '../kernel/ledger/index.ts';
+import { appendToLedger, ledgerQueueSql } from '../kernel/ledger/index.ts';
 import { createRng } from '../../demo/rng.ts';
 import { findPublishedResource, findSystem, type Resource, type System } from './index.ts';
 import { createSystem } from './systems.ts';
-import { writeEvidence, type EvidenceRecord } from './exchange/evidence.ts';
+import { hideRecord, writeEvidence, type EvidenceRecord } from './exchange/evidence.ts';
 import { performAsk, performCall, type Caller } from './exchange/gateway.ts';
 import { definePredicate } from './exchange/predicates.ts';
 import { decideRequest, submitRequest, type SubmitRequest } from './exchange/requests.ts';
@@ -184,9 +184,7 @@ export async function loadHubExchangeDemo(tx: Tx, opts: { seed: string; cityCode
       `SELECT message_id FROM hub_evidence WHERE subject = $1 AND status = 200 ORDER BY at DESC LIMIT 2`, [citizen]);
     const hides = [{ until: new Date(now.getTime() + 30 * DAY_MS), reason: '涉案调查中，暂不告知' }, { until: at(5), reason: '案件调查期间暂不告知，现已结案' }];
     for (const [i, row] of rows.entries()) {
-      await tx.query(`UPDATE hub_evidence SET hidden_until = $2, hidden_reason = $3, hidden_by = 'system:demo' WHERE message_id = $1`,
-        [row.message_id, hides[i]!.until, hides[i]!.reason]);
-      await appendToLedger(tx, { actor: demo, action: 'hub.evidence.hidden', object: { type: 'hub-message', id: row.message_id }, payload: hides[i] });
+      await hideRecord(tx, demo, { messageId: row.message_id, ...hides[i]! });
     }
   }
   await appendToLedger(tx, { actor: demo, action: 'hub.exchange-demo.loaded', object: { type: 'demo', id: opts.seed }, payload: summary });
@@ -201,8 +199,13 @@ export async function removeHubExchangeDemo(tx: Tx, cityCode: string): Promise<n
   const under = [`${divisionPrefix(cityCode)}%`];
   const inCity = `IN (SELECT id FROM departments WHERE division_code LIKE $1)`;
   let removed = 0;
+  // Each removed call record gets its removal entry, so the evidence verifier does not miss it.
+  const params: unknown[] = [...under];
+  const removal = ledgerQueueSql([{ actor: demo, action: 'hub.evidence.removed', object: { type: 'hub-message', idSql: 'message_id' },
+    payload: { reason: 'demo reset' } }], params, 'gone');
+  removed += (await tx.query(`WITH gone AS (DELETE FROM hub_evidence WHERE consumer_department_id ${inCity} OR provider_department_id ${inCity}
+    RETURNING message_id), queued AS (${removal} RETURNING 1) SELECT count(*)::int AS n FROM queued`, params)).rows[0].n;
   for (const sql of [
-    `DELETE FROM hub_evidence WHERE consumer_department_id ${inCity} OR provider_department_id ${inCity}`,
     `DELETE FROM hub_grants WHERE consumer_department_id ${inCity} OR provider_department_id ${inCity}`,
     `DELETE FROM hub_requests WHERE consumer_department_id ${inCity} OR provider_department_id ${inCity}`,
     `DELETE FROM hub_predicates WHERE resource_id IN (SELECT id FROM hub_resources WHERE provider_department_id ${inCity})`,

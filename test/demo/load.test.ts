@@ -5,6 +5,7 @@ import { demoLoaded, demoLogins, demoPassword, loadDemoCity, resetDemoCity } fro
 import { checkResidentId } from '../../src/kernel/checks/index.ts';
 import { gridAt } from '../../src/kernel/org/index.ts';
 import { createTestApp, type TestApp } from '../helpers/factories.ts';
+import { verifyEvidence } from '../../src/hub/index.ts';
 
 let t: TestApp;
 const seed = 'load-test';
@@ -103,5 +104,9 @@ describe('resetDemoCity', () => {
     assert.equal((await demoLoaded(t.db))?.seed, 'reset-test');
     assert.equal(await count(`SELECT 1 FROM ledger_queue WHERE action IN ('demo.loaded', 'demo.removed')`), 3);
     assert.ok(await count('SELECT 1 FROM ledger_queue') > ledgerBefore, 'nothing is taken off the ledger');
+    // The old demo's call records went with a removal entry each: the evidence still proves out both ways.
+    assert.equal(await count(`SELECT 1 FROM ledger_queue WHERE action = 'hub.evidence.removed'`), 1500);
+    const evidence = await verifyEvidence(t.db);
+    assert.deepEqual([evidence.checked, evidence.changed, evidence.unrecorded, evidence.missing], [1500, [], [], []]);
   });
 });

@@ -170,6 +170,39 @@ describe('web console', () => {
     await suite.page.setViewportSize(wide);
   });
 
+  step('an administrator unlocks a staff member locked out by failed logins from one address', async () => {
+    for (let i = 0; i < 5; i++)
+      await suite.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'yc_officer', password: 'Wrong-pass-2026' }, remoteAddress: '10.66.0.1' });
+    await openPage('人员管理', '/staff');
+    await suite.page.getByPlaceholder('搜索姓名或用户名').fill('yc_officer');
+    await suite.page.getByPlaceholder('搜索姓名或用户名').press('Enter');
+    const row = suite.page.locator('.ant-table-tbody tr.ant-table-row', { hasText: 'yc_officer' });
+    await row.getByText('已锁定').waitFor();
+    await row.getByRole('button', { name: /解\s*锁/ }).click();
+    await sees(/已解除 .* 的登录锁定/);
+    await row.getByText('正常').waitFor();
+    assert.equal(await row.getByRole('button', { name: /解\s*锁/ }).count(), 0);
+    const entries = await suite.testDb.db.query(`SELECT 1 FROM ledger_entries WHERE action = 'auth.account.unlocked'
+      UNION ALL SELECT 1 FROM ledger_queue WHERE action = 'auth.account.unlocked'`);
+    assert.equal(entries.rowCount, 1);
+    await shot('03b-staff-unlocked');
+  });
+
+  step('changing one\'s own password asks for the current one, and the server checks it', async () => {
+    await suite.page.getByPlaceholder('搜索姓名或用户名').fill('admin');
+    await suite.page.getByPlaceholder('搜索姓名或用户名').press('Enter');
+    const own = suite.page.locator('.ant-table-tbody tr.ant-table-row').filter({ has: suite.page.getByText('admin', { exact: true }) });
+    await own.getByRole('button', { name: '重置密码' }).click();
+    const dialog = await suite.dialog();
+    await dialog.getByText('修改我的密码').waitFor();
+    await dialog.getByLabel('当前密码').fill('Not-the-password-1');
+    await dialog.getByLabel('新密码').fill('Another-strong-pass-2026');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await dialog.locator('.ant-form-item', { hasText: '当前密码' }).getByText('当前密码不正确').waitFor();
+    await shot('03c-own-password');
+    await dialog.getByRole('button', { name: /取\s*消/ }).click();
+  });
+
   step('logout returns to the login page', async () => {
     await suite.page.locator('.console-header').getByRole('button', { name: '退出登录' }).click();
     await sees('工作人员登录');

@@ -84,3 +84,13 @@ export async function makeCast(db: Db) {
   const inspector = await makeStaff(db, { username: 'inspector', roles: ['inspector'], departmentId: cityDept });
   return { cityDept, gaDept, ycDept, admin, gaAdmin, gaOfficer, ycOfficer, inspector };
 }
+
+/**
+ * Waits, if need be, until the current fixed window of `minutes` has at least `seconds` left, so that a test
+ * counting requests against a per-window limit does not straddle two windows.
+ */
+export async function clearOfWindowEnd(minutes: number, seconds: number): Promise<void> {
+  const ms = minutes * 60_000;
+  const left = ms - (Date.now() % ms);
+  if (left < seconds * 1000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}

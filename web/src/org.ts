@@ -19,7 +19,7 @@ export interface StaffMember {
   disabled: boolean;
   locked: boolean;
   phone?: string | null;
-  abilities: { edit: boolean; resetPassword: boolean };
+  abilities: { edit: boolean; resetPassword: boolean; unlock: boolean };
 }
 
 /** A department's name, led by its division's unless the name already says it (广安市民政局 does). */

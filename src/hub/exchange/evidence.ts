@@ -7,7 +7,7 @@
 import type { Actor } from '../../kernel/auth/index.ts';
 import { prepared, StatementGroups, type Db, type Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
-import { ledgerQueueSql, payloadHash } from '../../kernel/ledger/index.ts';
+import { appendToLedger, ledgerQueueSql, payloadHash } from '../../kernel/ledger/index.ts';
 
 export interface EvidenceRecord {
   messageId: string;
@@ -105,6 +105,7 @@ export interface EvidenceRow {
   resource_id: number | null; predicate_id: number | null; grant_id: number | null; subject: string | null; lookup_key: string | null;
   param: string | null; fields: string[]; purpose: string; case_id: string; legal_basis: string | null; request_hash: string;
   response_hash: string | null; status: number; code: string; duration_ms: number;
+  hidden_until: Date | null; hidden_reason: string | null; hidden_by: string | null;
 }
 
 export function evidenceFromRow(row: EvidenceRow): EvidenceRecord {
@@ -120,22 +121,79 @@ export function evidenceFromRow(row: EvidenceRow): EvidenceRecord {
 /** The hash the ledger entry of this stored record must carry (hex); it differs once the row was changed by hand. */
 export const recordHash = (row: EvidenceRow) => payloadHash(evidencePayload(evidenceFromRow(row))).toString('hex');
 
+/** What a hide act (暂不告知) sets on a row, as its `hub.evidence.hidden` ledger entry hashes it. */
+export function hidePayload(row: { message_id: string; hidden_until: Date; hidden_reason: string | null; hidden_by: string | null }) {
+  return { messageId: row.message_id, hiddenUntil: row.hidden_until.toISOString(), reason: row.hidden_reason, by: row.hidden_by };
+}
+
 /**
- * Checks every evidence row against the payload hash of its ledger entry (sequenced or still queued):
- * a row changed in the database, or one without its entry, is named.
+ * 暂不告知: hides a call from its subject until `until`, and records the act with everything it set, so the
+ * verifier can tell a hide from an edit. Called by the hide command and the demo loader.
  */
-export async function verifyEvidence(db: Queryable): Promise<{ checked: number; changed: string[]; unrecorded: string[] }> {
-  const { rows } = await db.query<EvidenceRow & { ledger_hash: Buffer | null }>(
-    `SELECT e.*, l.payload_hash AS ledger_hash FROM hub_evidence e
-       LEFT JOIN (SELECT object_id, payload_hash FROM ledger_entries WHERE object_type = 'hub-message' AND action ~ '^hub\\.(call|ask)\\.'
-                  UNION ALL
-                  SELECT object_id, payload_hash FROM ledger_queue WHERE object_type = 'hub-message' AND action ~ '^hub\\.(call|ask)\\.') l
-         ON l.object_id = e.message_id::text`);
-  const changed: string[] = [];
-  const unrecorded: string[] = [];
-  for (const row of rows) {
-    if (row.ledger_hash === null) unrecorded.push(row.message_id);
-    else if (row.ledger_hash.toString('hex') !== recordHash(row)) changed.push(row.message_id);
+export async function hideRecord(tx: Queryable, actor: Pick<Actor, 'kind' | 'id'>, input: { messageId: string; until: Date; reason: string }): Promise<void> {
+  const row = { message_id: input.messageId, hidden_until: input.until, hidden_reason: input.reason, hidden_by: `${actor.kind}:${actor.id}` };
+  await tx.query('UPDATE hub_evidence SET hidden_until = $2, hidden_reason = $3, hidden_by = $4 WHERE message_id = $1',
+    [row.message_id, row.hidden_until, row.hidden_reason, row.hidden_by]);
+  await appendToLedger(tx, { actor, action: 'hub.evidence.hidden', object: { type: 'hub-message', id: input.messageId }, payload: hidePayload(row) });
+}
+
+export interface EvidenceVerification {
+  checked: number;
+  /** Rows that differ from what their entries hashed: a field edited, or hiding set or changed without a hide act. */
+  changed: string[];
+  /** Rows without a ledger entry. */
+  unrecorded: string[];
+  /** Ledger entries of calls whose row is gone, with the entry's index (null while still queued). */
+  missing: { messageId: string; index: number | null }[];
+}
+
+const evidenceEntries = (actions: string) => `
+  SELECT object_id, payload_hash, leaf_index AS idx, 0 AS src FROM ledger_entries WHERE object_type = 'hub-message' AND action ${actions}
+  UNION ALL
+  SELECT object_id, payload_hash, id, 1 FROM ledger_queue WHERE object_type = 'hub-message' AND action ${actions}`;
+
+/**
+ * Proves the evidence from the ledger both ways, in one snapshot: every row against the payload hash of its
+ * call's entry (sequenced or still queued), its hiding against the latest hide act, and every call entry
+ * against a row, unless a removal (`hub.evidence.removed`) was recorded. Streams, so memory stays flat.
+ */
+export async function verifyEvidence(db: Db): Promise<EvidenceVerification> {
+  const client = await db.connect();
+  const result: EvidenceVerification = { checked: 0, changed: [], unrecorded: [], missing: [] };
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query(`DECLARE evidence NO SCROLL CURSOR FOR
+      WITH calls AS (${evidenceEntries("~ '^hub\\.(call|ask)\\.'")}),
+      hides AS (SELECT DISTINCT ON (object_id) object_id, payload_hash FROM (${evidenceEntries("= 'hub.evidence.hidden'")}) h
+                ORDER BY object_id, src DESC, idx DESC),
+      removals AS (SELECT DISTINCT object_id FROM (${evidenceEntries("= 'hub.evidence.removed'")}) r)
+      SELECT e.*, c.object_id AS entry_id, c.payload_hash AS ledger_hash, c.idx, c.src, h.payload_hash AS hide_hash, r.object_id IS NOT NULL AS removed
+        FROM hub_evidence e
+        FULL JOIN calls c ON c.object_id = e.message_id::text
+        LEFT JOIN hides h ON h.object_id = e.message_id::text
+        LEFT JOIN removals r ON r.object_id = c.object_id`);
+    for (;;) {
+      const { rows } = await client.query<EvidenceRow & { entry_id: string | null; ledger_hash: Buffer | null; idx: string | null; src: number | null;
+        hide_hash: Buffer | null; removed: boolean }>('FETCH 5000 FROM evidence');
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (row.message_id === null) {
+          if (!row.removed) result.missing.push({ messageId: row.entry_id!, index: row.src === 0 ? Number(row.idx) : null });
+          continue;
+        }
+        result.checked++;
+        // Hiding is set only by a hide act, and exactly as its latest act recorded it.
+        const hidingOk = row.hidden_until === null
+          ? row.hide_hash === null && row.hidden_reason === null && row.hidden_by === null
+          : row.hide_hash !== null && row.hide_hash.equals(payloadHash(hidePayload({ ...row, hidden_until: row.hidden_until })));
+        if (row.ledger_hash === null) result.unrecorded.push(row.message_id);
+        else if (row.removed || !hidingOk || row.ledger_hash.toString('hex') !== recordHash(row))
+          result.changed.push(row.message_id);
+      }
+    }
+    return result;
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
   }
-  return { checked: rows.length, changed, unrecorded };
 }

@@ -62,6 +62,7 @@ export const hubExchangeLedgerActions = {
   'hub.ask.refused': { zh: '核验问答被拒绝', en: 'Question refused' },
   'hub.predicate.defined': { zh: '发布核验事项', en: 'Predicate published' },
   'hub.evidence.hidden': { zh: '暂不向本人显示调用记录', en: 'Call record hidden from the citizen' },
+  'hub.evidence.removed': { zh: '删除调用记录', en: 'Call record removed' },
   'hub.evidence.listed': { zh: '查看调用日志', en: 'Call log viewed' },
   'hub.exchange-demo.loaded': { zh: '载入共享交换演示数据', en: 'Exchange demo loaded' },
 };

@@ -7,7 +7,7 @@ import { chinaDay } from '../../kernel/calendar/index.ts';
 import type { Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { appendToLedger, getEntry, type LedgerEntry } from '../../kernel/ledger/index.ts';
-import { recordHash, type EvidenceRow } from './evidence.ts';
+import { hideRecord, recordHash, type EvidenceRow } from './evidence.ts';
 import { isHubAdmin, maskValue } from './catalogue.ts';
 import { departmentScope, exchangeActions, seesDepartmentRow } from './policy.ts';
 
@@ -111,9 +111,7 @@ export async function hideEvidence(ctx: Ctx, input: { messageId: string; until: 
     throw new DomainError('hub.evidence.not-own', { status: 403 }, 'not your department\'s call');
   if (input.until <= chinaDay(ctx.now)) throw new DomainError('hub.evidence.hide-until-past', { field: 'until' }, 'until a later day');
   const until = new Date(`${input.until}T00:00:00+08:00`);
-  await ctx.tx.query('UPDATE hub_evidence SET hidden_until = $2, hidden_reason = $3, hidden_by = $4 WHERE message_id = $1',
-    [input.messageId, until, input.reason, `${ctx.actor.kind}:${ctx.actor.id}`]);
-  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hub.evidence.hidden', object: { type: 'hub-message', id: input.messageId }, payload: input });
+  await hideRecord(ctx.tx, ctx.actor, { messageId: input.messageId, until, reason: input.reason });
   return { messageId: input.messageId, hiddenUntil: until, hiddenReason: input.reason };
 }
 

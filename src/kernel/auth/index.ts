@@ -4,5 +4,5 @@ export { assertCan, can, grantToRoles, hasGrant, inJurisdiction } from './policy
 export { hashPassword, passwordWeakness } from './passwords.ts';
 export { citizensByIdNumber, createStaff, getUser, listStaff, registerCitizen, resetPassword, updateStaff, type User } from './users.ts';
 export { issueApiToken, revokeApiToken, resolveApiToken } from './tokens.ts';
-export { login } from './login.ts';
+export { login, unlockUser } from './login.ts';
 export { presentUser } from './present.ts';

@@ -16,10 +16,11 @@ export function presentUser(user: User, viewer: Actor) {
     divisionCode: user.division_code,
     roles: user.roles,
     disabled: user.disabled,
+    // Some address is locked out of the account (see login.ts); an administrator over the user may lift it.
     locked: user.locked_until !== null && user.locked_until > new Date(),
     ...(self || manages ? { phone: user.phone } : {}),
     createdAt: user.created_at,
-    abilities: { edit: manages, resetPassword: manages || self },
+    abilities: { edit: manages, resetPassword: manages || self, unlock: manages },
   };
 }
 

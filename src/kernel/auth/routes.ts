@@ -5,11 +5,12 @@ import { runCommand, sendProblem } from '../http/index.ts';
 import { withTransaction } from '../db/index.ts';
 import { anonymous, roles } from './actor.ts';
 import { capabilitiesOf } from './capabilities.ts';
-import { login } from './login.ts';
+import { login, unlockUser } from './login.ts';
 import { presentActor, presentApiToken, presentUser } from './present.ts';
 import { endSession, resolveSession, sessionCookie, sessionLifetimeMs } from './sessions.ts';
 import { issueApiToken, listApiTokens, resolveApiToken, revokeApiToken } from './tokens.ts';
-import { createStaff, getUser, listStaff, registerCitizen, resetPassword, updateStaff } from './users.ts';
+import { createStaff, getUser, listStaff, resetPassword, updateStaff } from './users.ts';
+import { registerFromAddress } from './limits.ts';
 import { assertCan } from './policy.ts';
 import { notFound } from '../errors.ts';
 
@@ -20,7 +21,7 @@ const RoleName = Type.Union(roles.map((r) => Type.Literal(r)));
 const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 /** Resolves the caller of every request (session cookie or bearer token) into `req.actor`; anonymous otherwise. */
-export async function authentication(app: App) {
+export async function authentication(app: App, opts: { sessionIdleMinutes?: number } = {}) {
   await app.register(cookie);
   app.decorateRequest('actor', null as never);
   app.addHook('onRequest', async (req) => {
@@ -31,7 +32,7 @@ export async function authentication(app: App) {
       return;
     }
     const token = req.cookies[sessionCookie];
-    if (token) req.actor = (await resolveSession(app.db, token)) ?? anonymous;
+    if (token) req.actor = (await resolveSession(app.db, token, opts.sessionIdleMinutes)) ?? anonymous;
   });
 }
 
@@ -67,13 +68,13 @@ export async function authRoutes(app: App, opts: { secureCookies: boolean }) {
   });
 
   app.post('/register', {
-    schema: { tags: ['auth'], summary: 'A citizen opens an account (resident ID checked)',
+    schema: { tags: ['auth'], summary: 'A citizen opens an account (resident ID checked; a few per address and hour)',
       body: Type.Object({ username: Username, displayName: DisplayName, password: Password,
         idNumber: Type.String({ minLength: 1, maxLength: 30 }), phone: Type.Optional(Type.String({ maxLength: 20 })) },
       { additionalProperties: false }) },
   }, async (req, reply) => {
     reply.code(201);
-    return runCommand(req, registerCitizen, req.body, presentUser);
+    return runCommand(req, registerFromAddress, { ...req.body, ip: req.ip }, presentUser);
   });
 }
 
@@ -114,12 +115,18 @@ export async function userRoutes(app: App) {
   }, (req) => runCommand(req, updateStaff, { id: req.params.id, ...req.body }, presentUser));
 
   app.put('/:id/password', {
-    schema: { tags: ['users'], summary: 'Set a new password (self or admin); ends the user\'s sessions',
-      params: Id, body: Type.Object({ password: Password }, { additionalProperties: false }) },
+    schema: { tags: ['users'], summary: 'Set a new password (self, giving the current one, or admin); ends the user\'s sessions',
+      params: Id, body: Type.Object({ password: Password, currentPassword: Type.Optional(Password) }, { additionalProperties: false }) },
   }, async (req, reply) => {
-    await runCommand(req, resetPassword, { id: req.params.id, password: req.body.password });
-    return reply.code(204).send();
+    const result = await runCommand(req, resetPassword, { id: req.params.id, ...req.body, ip: req.ip });
+    if (result.ok) return reply.code(204).send();
+    if (result.retryAfterSeconds) reply.header('retry-after', String(result.retryAfterSeconds));
+    return sendProblem(req, reply, { status: result.reason === 'locked' ? 423 : 400, code: `auth.${result.reason}`, field: 'currentPassword' });
   });
+
+  app.post('/:id/unlock', {
+    schema: { tags: ['users'], summary: '解锁 Lift the login lockouts of a user within the caller\'s jurisdiction', params: Id },
+  }, (req) => runCommand(req, unlockUser, { id: req.params.id }, presentUser));
 }
 
 export async function tokenRoutes(app: App) {

@@ -5,9 +5,10 @@ import { checkMobile, checkResidentId } from '../checks/index.ts';
 import { findDepartment } from '../org/index.ts';
 import { roles as allRoles, type Actor, type Ctx, type Role } from './actor.ts';
 import { assertCan, hasGrant, inJurisdiction } from './policy.ts';
-import { hashPassword, passwordWeakness } from './passwords.ts';
+import { hashPassword, passwordWeakness, verifyPassword } from './passwords.ts';
 import { forgetUserSessions } from './sessions.ts';
 import { revokeTokensBeyond } from './tokens.ts';
+import { addressKey, countAccountFailure, lockedOutUntil } from './lockouts.ts';
 
 export interface User {
   id: number;
@@ -153,14 +154,22 @@ function assertNotOwnPermissions(user: User, input: UpdateStaff): void {
     throw new DomainError('auth.self-grant', { status: 403, field: 'departmentId' }, 'you cannot move yourself to another department');
 }
 
+/**
+ * May `actor` manage `user` (change, disable, set a password)? Within the admin's jurisdiction, and never
+ * someone holding a role the admin could not give: a county admin neither disables a platform admin nor
+ * takes over their account by setting its password.
+ */
+function assertManages(actor: Actor, user: User): void {
+  assertCan(actor, 'auth.user.manage', { divisionCode: user.division_code ?? '' });
+  const above = user.roles.find((role) => !mayGrant(actor, role));
+  if (above !== undefined) throw new DomainError('auth.user-above', { status: 403, field: 'id', role: above }, `the user holds ${above}`);
+}
+
 /** Changes a staff member; role and department changes are permission changes and go to the ledger as such. */
 export async function updateStaff(ctx: Ctx, input: UpdateStaff): Promise<User> {
   const user = await lockUser(ctx.tx, input.id);
   if (user.kind !== 'staff') throw notFound('user', input.id);
-  assertCan(ctx.actor, 'auth.user.manage', { divisionCode: user.division_code! });
-  // Someone holding a role the admin could not give is above them: a county admin does not disable a platform admin.
-  const above = user.roles.find((role) => !mayGrant(ctx.actor, role));
-  if (above !== undefined) throw new DomainError('auth.user-above', { status: 403, field: 'id', role: above }, `the user holds ${above}`);
+  assertManages(ctx.actor, user);
   let departmentId = user.department_id;
   let divisionCode = user.division_code;
   if (input.departmentId !== undefined && input.departmentId !== user.department_id) {
@@ -193,17 +202,43 @@ export async function updateStaff(ctx: Ctx, input: UpdateStaff): Promise<User> {
   return updated;
 }
 
-export async function resetPassword(ctx: Ctx, input: { id: number; password: string }): Promise<User> {
+export type PasswordChange =
+  | { ok: true; user: User }
+  | { ok: false; reason: 'bad-current-password' | 'locked'; retryAfterSeconds?: number };
+
+/**
+ * Sets a new password and ends the user's sessions. Users changing their own MUST give the current one, so a
+ * session left open cannot take the account over; a wrong one counts as a failed login from the caller's
+ * address (committed, so it returns a refusal rather than throwing), which bounds guessing through a stolen
+ * session. Administrators over the user need not, and their reset lifts every lockout too.
+ */
+export async function resetPassword(ctx: Ctx, input: { id: number; password: string; currentPassword?: string; ip?: string }): Promise<PasswordChange> {
   const user = await lockUser(ctx.tx, input.id);
-  const self = String(user.id) === ctx.actor.id;
-  if (!self) assertCan(ctx.actor, 'auth.user.manage', { divisionCode: user.division_code ?? '' });
+  const self = String(user.id) === ctx.actor.id && ctx.actor.kind === user.kind;
+  if (self) {
+    if (input.currentPassword === undefined)
+      throw new DomainError('validation', { field: 'currentPassword' }, 'give the current password to change your own');
+    const address = addressKey(input.ip ?? 'unknown');
+    const locked = await lockedOutUntil(ctx.tx, user.id, address, ctx.now);
+    const { rows: [stored] } = await ctx.tx.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [user.id]);
+    if (locked || !(await verifyPassword(input.currentPassword, stored!.password_hash))) {
+      const until = locked ?? await countAccountFailure(ctx.tx, user.id, address, ctx.now);
+      await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.password.change-refused', object: { type: 'user', id: user.id },
+        payload: { address, locked: until !== null } });
+      return until ? { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil((until.getTime() - ctx.now.getTime()) / 1000) }
+        : { ok: false, reason: 'bad-current-password' };
+    }
+  } else {
+    assertManages(ctx.actor, user);
+  }
   assertStrongPassword(input.password, user.username);
-  await ctx.tx.query('UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL, updated_at = $3 WHERE id = $1',
+  await ctx.tx.query('UPDATE users SET password_hash = $2, locked_until = NULL, updated_at = $3 WHERE id = $1',
     [user.id, await hashPassword(input.password), ctx.now]);
+  await ctx.tx.query('DELETE FROM login_lockouts WHERE user_id = $1', [user.id]);
   await ctx.tx.query('DELETE FROM sessions WHERE user_id = $1', [user.id]);
   forgetUserSessions(user.id);
-  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.password.reset', object: { type: 'user', id: user.id } });
-  return user;
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.password.reset', object: { type: 'user', id: user.id }, payload: { self } });
+  return { ok: true, user };
 }
 
 export interface StaffQuery {

@@ -15,6 +15,8 @@ export interface Config {
   logLevel: string;
   /** /readyz reports not ready once a ledger entry has waited this long to be signed (YIWANG_LEDGER_LAG_LIMIT_S). */
   ledgerLagLimitSeconds: number;
+  /** Minutes without use after which a console session ends. */
+  sessionIdleMinutes: number;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -22,6 +24,14 @@ function intFromEnv(name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  return value;
+}
+
+function minutesFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 24 * 60) throw new Error(`${name} must be whole minutes from 1 to 1440, got "${raw}"`);
   return value;
 }
 
@@ -36,6 +46,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     demoSeed: process.env.YIWANG_DEMO_SEED ?? 'guang-an-511600',
     logLevel: process.env.LOG_LEVEL ?? 'warn',
     ledgerLagLimitSeconds: intFromEnv('YIWANG_LEDGER_LAG_LIMIT_S', 30),
+    sessionIdleMinutes: minutesFromEnv('YIWANG_SESSION_IDLE_MINUTES', 30),
     ...overrides,
   };
 }

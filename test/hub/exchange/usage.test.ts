@@ -44,13 +44,42 @@ describe('call log, who used my data, dashboard', () => {
   });
 
   it('catches an evidence row changed by hand', async () => {
-    assert.deepEqual(await verifyEvidence(t.db), { checked: 4, changed: [], unrecorded: [] });
+    assert.deepEqual(await verifyEvidence(t.db), { checked: 4, changed: [], unrecorded: [], missing: [] });
     await t.db.query(`UPDATE hub_evidence SET purpose = '别的目的' WHERE message_id = $1`, [ids[1]]);
     try {
       assert.deepEqual((await verifyEvidence(t.db)).changed, [ids[1]]);
     } finally {
       await t.db.query(`UPDATE hub_evidence SET purpose = '低保资格审核' WHERE message_id = $1`, [ids[1]]);
     }
+  });
+
+  it('catches a deleted evidence row, a deleted entry and hiding set by hand; a hide act verifies', async () => {
+    // Deleted row: its call entry is left without a record, named with the entry.
+    await t.db.query(`CREATE TABLE saved_evidence AS SELECT * FROM hub_evidence WHERE message_id = '${ids[2]}'`);
+    await t.db.query(`CREATE TABLE saved_entry AS SELECT * FROM ledger_queue WHERE object_id = '${ids[2]}'`);
+    await t.db.query('DELETE FROM hub_evidence WHERE message_id = $1', [ids[2]]);
+    const deleted = await verifyEvidence(t.db);
+    assert.deepEqual([deleted.checked, deleted.missing], [3, [{ messageId: ids[2], index: null }]]);
+    await t.db.query('INSERT INTO hub_evidence SELECT * FROM saved_evidence');
+    // Deleted entry: the row is left without one.
+    await t.db.query('DELETE FROM ledger_queue WHERE object_id = $1', [ids[2]]);
+    assert.deepEqual((await verifyEvidence(t.db)).unrecorded, [ids[2]]);
+    await t.db.query('INSERT INTO ledger_queue SELECT * FROM saved_entry');
+    await t.db.query('DROP TABLE saved_evidence, saved_entry');
+    // Hiding edited without a hide act, or the reason of a real one changed.
+    await t.db.query(`UPDATE hub_evidence SET hidden_until = '2099-01-01', hidden_reason = '无' WHERE message_id = $1`, [ids[2]]);
+    assert.deepEqual((await verifyEvidence(t.db)).changed, [ids[2]]);
+    await t.db.query('UPDATE hub_evidence SET hidden_until = NULL, hidden_reason = NULL WHERE message_id = $1', [ids[2]]);
+    const hide = await t.app.inject({ method: 'POST', url: `/api/v1/hub/evidence/${ids[2]}/hide`, headers: { cookie: x.officer },
+      payload: { until: '2098-01-01', reason: '核查中' } });
+    assert.equal(hide.statusCode, 200);
+    assert.deepEqual(await verifyEvidence(t.db), { checked: 4, changed: [], unrecorded: [], missing: [] });
+    await t.db.query(`UPDATE hub_evidence SET hidden_until = hidden_until + interval '1 year' WHERE message_id = $1`, [ids[2]]);
+    assert.deepEqual((await verifyEvidence(t.db)).changed, [ids[2]]);
+    await t.db.query('UPDATE hub_evidence SET hidden_until = NULL, hidden_reason = NULL, hidden_by = NULL WHERE message_id = $1', [ids[2]]);
+    assert.deepEqual((await verifyEvidence(t.db)).changed, [ids[2]], 'a hide act undone by hand');
+    await t.db.query(`DELETE FROM ledger_queue WHERE action = 'hub.evidence.hidden' AND object_id = $1`, [ids[2]]);
+    assert.deepEqual((await verifyEvidence(t.db)).changed, []);
   });
 
   it('shows a citizen every call that carried their ID, with department, system, fields, purpose and legal basis', async () => {

@@ -57,6 +57,18 @@ describe('people above the admin', () => {
     assert.equal((await patch('admin', countyInspector, { roles: ['officer'] })).statusCode, 200);
   });
 
+  test('a county admin cannot take over the account of someone above them by setting its password', async () => {
+    const countyPlatform = await makeStaff(t.db, { username: 'ga_platform2', roles: ['platform_admin'], departmentId: cast.gaDept });
+    const before = await ledgerCount(t.db, 'auth.password.reset');
+    const put = async (who: string, id: number) => t.app.inject({ method: 'PUT', url: `/api/v1/users/${id}/password`,
+      headers: { cookie: await t.login(who) }, payload: { password: 'Taken0ver!Now' } });
+    const res = await put('ga_admin', countyPlatform);
+    assert.deepEqual([res.statusCode, res.json().code, res.json().role], [403, 'auth.user-above', 'platform_admin']);
+    assert.equal(await ledgerCount(t.db, 'auth.password.reset'), before, 'nothing written');
+    assert.equal((await put('ga_admin', cast.gaOfficer)).statusCode, 204, 'a colleague below is the admin\'s to help');
+    assert.equal((await put('admin', countyPlatform)).statusCode, 204);
+  });
+
   test('a county admin cannot pull a user in from another county, nor push one out', async () => {
     assert.equal((await patch('ga_admin', cast.ycOfficer, { departmentId: cast.gaDept })).statusCode, 403);
     assert.equal((await patch('ga_admin', cast.gaOfficer, { departmentId: cast.ycDept })).statusCode, 403);

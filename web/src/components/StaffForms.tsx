@@ -5,7 +5,7 @@ import { api, ApiProblem } from '../api';
 import type { Department, StaffMember } from '../org';
 import { showProblemOnField } from '../problemFields';
 import { staffRoles } from '../roles';
-import type { Role } from '../session';
+import { useSession, type Role } from '../session';
 import { DepartmentSelect } from './DepartmentSelect';
 
 interface StaffValues {
@@ -104,30 +104,40 @@ export function StaffForm({ member, departments, defaultDepartmentId, onClose, o
   );
 }
 
-/** Sets a new password for a staff member; the server ends their sessions. */
+/**
+ * Sets a new password for a staff member; the server ends their sessions. Users changing their own give the
+ * current password too, which the server requires.
+ */
 export function PasswordForm({ member, onClose }: { member: StaffMember; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ password: string }>();
+  const { user } = useSession();
+  const self = user?.kind === 'staff' && user.id === String(member.id);
+  const [form] = Form.useForm<{ password: string; currentPassword?: string }>();
   const [busy, setBusy] = useState(false);
 
-  async function save({ password }: { password: string }) {
+  async function save({ password, currentPassword }: { password: string; currentPassword?: string }) {
     setBusy(true);
     try {
-      await api('PUT', `/users/${member.id}/password`, { password });
+      await api('PUT', `/users/${member.id}/password`, self ? { password, currentPassword } : { password });
       void message.success(t('staff.passwordReset', { name: member.displayName }));
       onClose();
     } catch (error) {
-      if (!showProblemOnField(form, error, ['password'])) void message.error(error instanceof ApiProblem ? error.title : String(error));
+      if (!showProblemOnField(form, error, ['password', 'currentPassword'])) void message.error(error instanceof ApiProblem ? error.title : String(error));
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <Modal open title={t('staff.resetPasswordOf', { name: member.displayName })} onCancel={onClose} onOk={() => form.submit()}
-      confirmLoading={busy} okText={t('common.save')} destroyOnHidden>
+    <Modal open title={self ? t('staff.changeOwnPassword') : t('staff.resetPasswordOf', { name: member.displayName })} onCancel={onClose}
+      onOk={() => form.submit()} confirmLoading={busy} okText={t('common.save')} destroyOnHidden>
       <Form form={form} layout="vertical" onFinish={save}>
+        {self && (
+          <Form.Item name="currentPassword" label={t('staff.currentPassword')} rules={[{ required: true, message: t('staff.currentPasswordRequired') }]}>
+            <Input.Password autoComplete="current-password" />
+          </Form.Item>
+        )}
         <Form.Item name="password" label={t('staff.newPassword')} extra={t('staff.passwordRule')}
           rules={[{ required: true, message: t('staff.passwordRequired') }]}>
           <Input.Password autoComplete="new-password" />

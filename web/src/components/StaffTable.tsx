@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { Button, Space, Table, Tag } from 'antd';
-import { EditOutlined, KeyOutlined } from '@ant-design/icons';
+import { App, Button, Space, Table, Tag } from 'antd';
+import { EditOutlined, KeyOutlined, UnlockOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { api, ApiProblem } from '../api';
 import { departmentLabel, listStaff, type Department, type StaffMember } from '../org';
 import { roleColor } from '../roles';
 import { useLoad } from '../useLoad';
@@ -9,7 +10,7 @@ import { PasswordForm, StaffForm } from './StaffForms';
 
 const pageSize = 20;
 
-/** Staff within the user's jurisdiction, filtered by department and search text, with edit and password buttons where allowed. */
+/** Staff within the user's jurisdiction, filtered by department and search text, with edit, password and unlock buttons where allowed. */
 export function StaffTable({ departmentId, q, departments, generation = 0 }: {
   departmentId?: number;
   q?: string;
@@ -18,6 +19,7 @@ export function StaffTable({ departmentId, q, departments, generation = 0 }: {
   generation?: number;
 }) {
   const { t } = useTranslation();
+  const { message } = App.useApp();
   const [page, setPage] = useState(1);
   const [filterKey, setFilterKey] = useState(`${departmentId}|${q}`);
   // A new filter starts again at page 1.
@@ -31,6 +33,16 @@ export function StaffTable({ departmentId, q, departments, generation = 0 }: {
   const [resetting, setResetting] = useState<StaffMember | null>(null);
   const departmentName = new Map(departments?.map((d) => [d.id, departmentLabel(d)]));
 
+  async function unlock(member: StaffMember) {
+    try {
+      await api('POST', `/users/${member.id}/unlock`);
+      void message.success(t('staff.unlocked', { name: member.displayName }));
+      staff.reload();
+    } catch (error) {
+      void message.error(error instanceof ApiProblem ? error.title : String(error));
+    }
+  }
+
   return (
     <>
       <Table<StaffMember>
@@ -38,7 +50,7 @@ export function StaffTable({ departmentId, q, departments, generation = 0 }: {
         size="small"
         loading={staff.loading}
         dataSource={staff.data?.items}
-        scroll={{ x: 1030 }}
+        scroll={{ x: 1100 }}
         pagination={{ current: page, pageSize, total: staff.data?.total ?? 0, onChange: setPage, showSizeChanger: false,
           showTotal: (total) => t('common.total', { total }) }}
         columns={[
@@ -51,11 +63,12 @@ export function StaffTable({ departmentId, q, departments, generation = 0 }: {
             render: (_, m) => m.disabled ? <Tag>{t('staff.statusDisabled')}</Tag>
               : m.locked ? <Tag color="warning">{t('staff.statusLocked')}</Tag>
               : <Tag color="success">{t('staff.statusActive')}</Tag> },
-          { title: t('common.actions'), key: 'actions', width: 250,
+          { title: t('common.actions'), key: 'actions', width: 320,
             render: (_, m) => (
               <Space size={4}>
                 {m.abilities.edit && <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(m)}>{t('common.edit')}</Button>}
                 {m.abilities.resetPassword && <Button size="small" icon={<KeyOutlined />} onClick={() => setResetting(m)}>{t('staff.resetPassword')}</Button>}
+                {m.locked && m.abilities.unlock && <Button size="small" icon={<UnlockOutlined />} onClick={() => void unlock(m)}>{t('staff.unlock')}</Button>}
               </Space>
             ) },
         ]}
