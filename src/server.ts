@@ -4,7 +4,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Db } from './kernel/db/index.ts';
-import { createHttp, sendProblem, type App } from './kernel/http/index.ts';
+import { createHttp, crossSiteGuard, sendProblem, type App, type HttpOptions } from './kernel/http/index.ts';
+import { sessionCookie } from './kernel/auth/sessions.ts';
 import { authentication, authRoutes, tokenRoutes, userRoutes } from './kernel/auth/routes.ts';
 import { registerCapabilities } from './kernel/auth/index.ts';
 import { registerMessages } from './kernel/http/messages.ts';
@@ -35,11 +36,21 @@ export interface AppOptions {
   secureCookies?: boolean;
   /** Serve the built web console from web/dist (off in API-only tests). */
   serveWeb?: boolean;
+  /** Which reverse proxies' X-Forwarded-For to believe (YIWANG_TRUST_PROXY); none by default. */
+  trustProxy?: HttpOptions['trustProxy'];
 }
+
+/**
+ * What the built console needs and no more: its own scripts only, antd's inline styles, MapLibre's
+ * worker started from a blob: URL and map images drawn into data:/blob: URLs, calls to its own API.
+ */
+export const consolePolicy = ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+  "font-src 'self' data:", "connect-src 'self'", "worker-src 'self' blob:", "child-src 'self' blob:", "object-src 'none'",
+  "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"].join('; ');
 
 /** Builds the whole platform's HTTP app from the modules: one process, one database. */
 export async function buildApp(opts: AppOptions): Promise<App> {
-  const app = createHttp({ logLevel: opts.logLevel ?? 'warn' });
+  const app = createHttp({ logLevel: opts.logLevel ?? 'warn', trustProxy: opts.trustProxy, htmlPolicy: consolePolicy });
   app.decorate('db', opts.db);
   registerMessages(authMessages);
   registerMessages(calendarMessages);
@@ -62,7 +73,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'yw_session' }, bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Swagger UI gets its own policy, with the hashes of its inline scripts; the page is plain HTTP on a
+  // laptop, so no upgrade of requests, and it is framed by no one.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true,
+    transformStaticCSP: (policy) => policy.replace(/\s*upgrade-insecure-requests;?/, '').replace("frame-ancestors 'self'", "frame-ancestors 'none'") });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
@@ -75,6 +89,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     }
   });
 
+  // Before authentication: a forged request is refused without a session lookup.
+  app.addHook('onRequest', crossSiteGuard(sessionCookie));
   await authentication(app);
   await app.register(authRoutes, { prefix: '/api/v1/auth', secureCookies: opts.secureCookies ?? false });
   await app.register(userRoutes, { prefix: '/api/v1/users' });

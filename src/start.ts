@@ -40,7 +40,7 @@ export async function startPlatform(config: Config, log: (line: string) => void 
       await loadDemoCity(db, { seed: config.demoSeed });
     }
     await ensureWebBuilt(log);
-    app = await buildApp({ db, logLevel: config.logLevel, serveWeb: true, secureCookies: process.env.YIWANG_SECURE_COOKIES === '1' });
+    app = await buildApp({ db, logLevel: config.logLevel, serveWeb: true, trustProxy: config.trustProxy, secureCookies: process.env.YIWANG_SECURE_COOKIES === '1' });
     sequencer = await startSequencerThread({ connectionString: database.url, origin: config.ledgerOrigin });
     // Modules register their sweeps (deadline warnings, escalations) when buildApp imports them.
     sweeps = startSweeps(db, (line) => app?.log.error(line));

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 
 /** Runtime settings, all from the environment so one build runs on a laptop and on a server. */
@@ -13,6 +14,30 @@ export interface Config {
   /** Seed of the demo city generator: the same seed gives the same city. */
   demoSeed: string;
   logLevel: string;
+  /**
+   * Which reverse proxies to believe about the client address (X-Forwarded-For), which per-address limits
+   * count: false (none, the default), a hop count, or addresses and CIDR ranges of the proxies.
+   */
+  trustProxy: false | number | string[];
+}
+
+// Names proxy-addr (Fastify's trustProxy) knows for the private ranges.
+const addressRanges = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** YIWANG_TRUST_PROXY: unset or "false"; a number of hops; or a comma-separated list of addresses, CIDRs and range names. */
+export function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = net.isIP(address ?? '');
+    const prefixOk = bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!(addressRanges.has(entry) || (family !== 0 && prefixOk && extra === undefined)))
+      throw new Error(`YIWANG_TRUST_PROXY must be false, a hop count, or proxy addresses/CIDRs separated by commas; "${entry}" is none of these`);
+  }
+  return entries;
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -33,6 +58,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     ledgerOrigin: process.env.YIWANG_LEDGER_ORIGIN ?? 'yiwang.example/ledger',
     demoSeed: process.env.YIWANG_DEMO_SEED ?? 'guang-an-511600',
     logLevel: process.env.LOG_LEVEL ?? 'warn',
+    trustProxy: parseTrustProxy(process.env.YIWANG_TRUST_PROXY),
     ...overrides,
   };
 }
