@@ -21,7 +21,8 @@ function fromOwnOrigin(req: FastifyRequest): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   try {
-    return new URL(origin).host === req.host;
+    // Through URL both sides drop the scheme's default port: "http://a:80" and Host "a" are one origin.
+    return new URL(origin).host === new URL(`${req.protocol}://${req.host}`).host;
   } catch {
     return false;
   }

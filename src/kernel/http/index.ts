@@ -138,11 +138,13 @@ export function createHttp(opts: HttpOptions): App {
     trustProxy: (opts.trustProxy ?? false) as boolean | string | string[],
     // A body that never completes is cut off; CSV imports of tens of megabytes still fit in the request time.
     requestTimeout: opts.requestTimeoutMs ?? 60_000,
+    // Node checks those limits on this interval (30 s unless told), so a 10 s limit holds to about a second.
+    http: { connectionsCheckingInterval: 1_000 },
     clientErrorHandler: clientError,
     frameworkErrors: (error, req, reply) => sendProblem(req, reply, problemFor(error)),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.server.headersTimeout = opts.headersTimeoutMs ?? 10_000;
+  app.server.headersTimeout = Math.min(opts.headersTimeoutMs ?? 10_000, opts.requestTimeoutMs ?? 60_000);
   // Bodies are JSON; other types are opted into per route (CSV imports). text/plain would slip past schemas.
   app.removeContentTypeParser('text/plain');
   // JSON is scanned once for depth and escapes before it is parsed; only bodies with `\u` escapes are walked.
