@@ -9,6 +9,7 @@ import { assertCan, getUser } from '../kernel/auth/index.ts';
 import { chinaDay, loadCalendar, type Pause, type WorkCalendar } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
+import { containsPattern } from '../kernel/like.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { checkConditions, prefillForm } from './exchange.ts';
 import { validateForm } from './forms.ts';
@@ -345,7 +346,7 @@ export async function listApplications(db: Queryable, actor: Actor, query: Appli
   if (query.state?.length) { params.push(query.state); where.push(`a.state = ANY($${params.length})`); }
   if (query.itemId) { params.push(query.itemId); where.push(`a.item_id = $${params.length}`); }
   if (query.overdue !== undefined) { params.push(query.overdue); where.push(`a.overdue = $${params.length}`); }
-  if (query.q) { params.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`); where.push(`(a.receipt_number ILIKE $${params.length} OR i.name ILIKE $${params.length} OR a.applicant_name ILIKE $${params.length})`); }
+  if (query.q) { params.push(containsPattern(query.q)); where.push(`(a.receipt_number ILIKE $${params.length} OR i.name ILIKE $${params.length} OR a.applicant_name ILIKE $${params.length})`); }
   const filter = where.join(' AND ');
   const from = 'services_applications a JOIN services_items i ON i.id = a.item_id JOIN departments d ON d.id = a.department_id';
   const { rows: [{ total }] } = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM ${from} WHERE ${filter}`, params);

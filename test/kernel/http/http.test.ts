@@ -20,7 +20,7 @@ test('a cookie-authenticated change from another origin of the same site is refu
   const cookie = await t.login('admin');
   const issue = (headers: Record<string, string>) => t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: { cookie, ...headers },
     payload: { name: 'etl', roles: ['officer'], divisionCode: '511600000000', validDays: 30 } });
-  const forged = [
+  const forged: Record<string, string>[] = [
     { 'sec-fetch-site': 'same-site', origin: 'https://evil.example.gov.cn' },
     { 'sec-fetch-site': 'cross-site' },
     { origin: 'http://evil.localhost' },
@@ -39,7 +39,7 @@ test('a cookie-authenticated change from another origin of the same site is refu
   assert.equal((await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie, 'sec-fetch-site': 'cross-site' } })).statusCode, 200, 'reads pass');
 
   // The console (same origin, or its header), a non-browser client and an origin matching the host all pass.
-  const allowed = [
+  const allowed: Record<string, string>[] = [
     { 'sec-fetch-site': 'same-origin', origin: 'http://localhost:80' },
     { 'x-yiwang-csrf': '1' },
     {},
@@ -112,6 +112,15 @@ test('every answer says nosniff, no framing, no referrer; API answers forbid loa
   assert.doesNotMatch(policy, /upgrade-insecure-requests/);
   assert.match(consolePolicy, /script-src 'self';/);
   assert.doesNotMatch(consolePolicy, /unsafe-eval|script-src[^;]*unsafe-inline/);
+});
+
+test('a search for % or _ matches those characters, not every row', async () => {
+  const cookie = await t.login('admin');
+  const names = async (q: string) => ((await t.app.inject({ url: `/api/v1/users?q=${encodeURIComponent(q)}`, headers: { cookie } })).json()
+    .items as { username: string }[]).map((u) => u.username).sort();
+  assert.deepEqual(await names('_'), ['ga_admin', 'ga_officer', 'yc_officer']);
+  assert.deepEqual(await names('%'), []);
+  assert.deepEqual(await names('a_a'), ['ga_admin']);
 });
 
 /** Sends raw bytes to a listening app and returns what it answers before closing. */
