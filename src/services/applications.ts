@@ -10,6 +10,7 @@ import { chinaDay, loadCalendar, type Pause, type WorkCalendar } from '../kernel
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { containsPattern } from '../kernel/like.ts';
+import { assertImageWithinBudget, readImageSize } from '../kernel/images.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { checkConditions, prefillForm } from './exchange.ts';
 import { validateForm } from './forms.ts';
@@ -247,8 +248,10 @@ export async function uploadMaterial(ctx: Ctx, input: UploadMaterial): Promise<{
     throw new DomainError('services.material.bad-type', { field: 'contentType', status: 415, accept }, `accepted: ${accept.join(', ')}`);
   if (input.content.length === 0 || input.content.length > maxMaterialBytes)
     throw new DomainError('services.material.bad-size', { field: 'content', status: 413, maxBytes: maxMaterialBytes }, 'a file of 1 byte to 5 MB');
-  if (!signatures[input.contentType]!.every((byte, i) => input.content[i] === byte))
+  const image = input.contentType.startsWith('image/') ? readImageSize(input.content) : undefined;
+  if (!signatures[input.contentType]!.every((byte, i) => input.content[i] === byte) || (input.contentType.startsWith('image/') && !image))
     throw new DomainError('services.material.bad-type', { field: 'content', status: 415, accept }, `the file is not ${input.contentType}`);
+  if (image) assertImageWithinBudget(image, 'content');
   await ctx.tx.query(
     `INSERT INTO services_materials (application_id, material, file_name, content_type, size, content, uploaded_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)

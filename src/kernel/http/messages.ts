@@ -30,6 +30,7 @@ registerMessages({
   'headers-too-large': { zh: '请求头过大', en: 'Request headers too large' },
   'request-timeout': { zh: '请求发送超时', en: 'Request took too long to send' },
   'bad-request': { zh: '请求格式错误', en: 'Malformed request' },
+  'image-too-large': { zh: '图片像素过多', en: 'Image has too many pixels' },
   'csrf': { zh: '请求来源不可信，已拒绝', en: 'Request refused: it did not come from this site' },
   'not-found': { zh: '未找到', en: 'Not found' },
   'unauthenticated': { zh: '请先登录', en: 'Login required' },
