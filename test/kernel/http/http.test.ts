@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { createTestApp, ledgerCount, makeCast, type TestApp } from '../../helpers/factories.ts';
 import { apiPolicy, createHttp } from '../../../src/kernel/http/index.ts';
-import { consolePolicy } from '../../../src/server.ts';
+import { buildApp, consolePolicy } from '../../../src/server.ts';
 
 let t: TestApp;
 before(async () => {
@@ -121,6 +121,20 @@ test('a search for % or _ matches those characters, not every row', async () => 
   assert.deepEqual(await names('_'), ['ga_admin', 'ga_officer', 'yc_officer']);
   assert.deepEqual(await names('%'), []);
   assert.deepEqual(await names('a_a'), ['ga_admin']);
+});
+
+test('per-address limits count the proxy unless YIWANG_TRUST_PROXY names it; then the forwarded client address', async () => {
+  const failedFrom = async (app: typeof t.app) => {
+    await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'x-forwarded-for': '203.0.113.7' }, payload: { username: 'admin', password: 'wrong' } });
+    return (await t.db.query<{ ip: string }>('SELECT ip FROM login_failures ORDER BY at DESC, ip LIMIT 1')).rows[0]!.ip;
+  };
+  assert.equal(await failedFrom(t.app), '127.0.0.1', 'by default a forged X-Forwarded-For is ignored');
+  const behindProxy = await buildApp({ db: t.db, trustProxy: ['127.0.0.1'] });
+  try {
+    assert.equal(await failedFrom(behindProxy), '203.0.113.7');
+  } finally {
+    await behindProxy.close();
+  }
 });
 
 /** Sends raw bytes to a listening app and returns what it answers before closing. */
