@@ -193,6 +193,8 @@ export function createHttp(opts: HttpOptions): App {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'no-referrer');
+    // A 304's headers replace those the browser cached with the page: it must not swap the page's policy for the API's.
+    if (reply.statusCode === 304) return;
     const type = reply.getHeader('content-type');
     reply.header('content-security-policy', typeof type === 'string' && type.startsWith('text/html') ? htmlPolicy : apiPolicy);
   });

@@ -29,30 +29,41 @@ export function unstorableTextAt(value: unknown, path: string): string | undefin
   return undefined;
 }
 
-/**
- * Checks a JSON text in one pass before it is parsed: nesting deeper than `maxJsonDepth` is refused, and
- * whether any string holds a `\u` escape is reported. A NUL or a lone surrogate can only arrive through
- * such an escape (JSON forbids raw control characters, and invalid UTF-8 decodes to U+FFFD), so bodies
- * without one never need the walk over their strings.
- */
-export function scanJson(text: string): { escapes: boolean } {
+/** How many `{` and `[` the text holds, counting no further than `limit + 1`. */
+function openings(text: string, limit: number): number {
+  let n = 0;
+  for (const bracket of ['{', '['])
+    for (let i = text.indexOf(bracket); i >= 0 && n <= limit; i = text.indexOf(bracket, i + 1)) n++;
+  return n;
+}
+
+/** Walks the text, brackets inside strings skipped, and refuses nesting deeper than `maxJsonDepth`. */
+function assertDepth(text: string): void {
   let depth = 0;
   let inString = false;
-  let escapes = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) { // backslash: the next character is escaped
-        if (text.charCodeAt(i + 1) === 0x75) escapes = true;
-        i++;
-      } else if (c === 0x22) inString = false;
+      if (c === 0x5c) i++; // backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
       if (++depth > maxJsonDepth)
         throw new DomainError('json-too-deep', { field: 'body', maxDepth: maxJsonDepth }, `JSON nested deeper than ${maxJsonDepth} levels`);
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return { escapes };
+}
+
+/**
+ * Checks a JSON text before it is parsed, with the engine's native string search for the common case:
+ * nesting deeper than `maxJsonDepth` is refused (only a text with more brackets than that is walked), and
+ * `escapes` tells whether the text holds `\u`. A NUL or a lone surrogate can only arrive through such an
+ * escape (JSON forbids raw control characters, and invalid UTF-8 decodes to U+FFFD), so bodies without one
+ * never need the walk over their strings.
+ */
+export function scanJson(text: string): { escapes: boolean } {
+  if (openings(text, maxJsonDepth) > maxJsonDepth) assertDepth(text);
+  return { escapes: text.includes('\\u') };
 }
 
 /** Refuses a parsed body, query string or path parameters holding text PostgreSQL cannot store, naming the field. */

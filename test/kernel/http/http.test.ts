@@ -137,6 +137,17 @@ test('per-address limits count the proxy unless YIWANG_TRUST_PROXY names it; the
   }
 });
 
+test('HTML pages get the page policy; a 304 revalidating a cached page carries none, so the cached policy stands', async () => {
+  const app = createHttp({ logLevel: 'silent', htmlPolicy: consolePolicy });
+  app.get('/page', async (req, reply) => (req.headers['if-none-match'] === '"v1"' ? reply.code(304).send() : reply.type('text/html').header('etag', '"v1"').send('<p>')));
+  const page = await app.inject({ url: '/page' });
+  assert.equal(page.headers['content-security-policy'], consolePolicy);
+  const revalidated = await app.inject({ url: '/page', headers: { 'if-none-match': '"v1"' } });
+  assert.equal(revalidated.statusCode, 304);
+  assert.equal(revalidated.headers['content-security-policy'], undefined);
+  await app.close();
+});
+
 /** Sends raw bytes to a listening app and returns what it answers before closing. */
 async function raw(port: number, request: string, opts: { keepOpen?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -13,7 +13,10 @@ test('scanJson refuses nesting beyond the limit, counts only outside strings, an
   // Brackets inside strings, and escaped quotes before them, are text.
   assert.deepEqual(scanJson(JSON.stringify({ a: '['.repeat(200), b: '"{{{{' })), { escapes: false });
   assert.deepEqual(scanJson('{"a":"\\u0000"}'), { escapes: true });
-  assert.deepEqual(scanJson('{"a":"\\\\u0000"}'), { escapes: false }, 'an escaped backslash then "u0000" is plain text');
+  assert.deepEqual(scanJson('{"a":"\\u4e2d"}'), { escapes: true });
+  assert.deepEqual(scanJson(JSON.stringify({ a: '中文 \n' })), { escapes: false });
+  // Many brackets, none deep: walked and passed.
+  assert.deepEqual(scanJson(JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ i, tags: ['a'] })))), { escapes: false });
 });
 
 test('unstorableTextAt names the first value or key with U+0000 or an unpaired surrogate; pairs and Chinese pass', () => {
