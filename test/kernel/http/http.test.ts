@@ -76,6 +76,17 @@ test('NUL characters and unpaired surrogates are 400 invalid-text naming the fie
   assert.equal(pair.statusCode, 401);
 });
 
+test('a NUL in a CSV import is 400 invalid-text, whichever module parses the CSV', async () => {
+  const cookie = await t.login('admin');
+  for (const [url, field] of [['/api/v1/services/items/import', 'body'], ['/api/v1/org/departments/import', '0.name'],
+    ['/api/v1/hotline/import?layout=yiwang', 'csv']]) {
+    const csv = url!.includes('org') ? 'code,name,divisionCode\nd-1,民政\u0000局,511600000000\n' : 'code,name\nx,a\u0000b\n';
+    const res = await t.app.inject({ method: 'POST', url: url!, headers: { cookie, 'content-type': 'text/csv' }, payload: csv });
+    assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+    assert.deepEqual([res.json().code, res.json().field], ['invalid-text', field], url);
+  }
+});
+
 test('JSON nested 5,000 deep is 400 json-too-deep, not a stack overflow', async () => {
   const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' },
     payload: `{"username":${'['.repeat(5000)}${']'.repeat(5000)},"password":"x"}` });
