@@ -4,7 +4,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Db } from './kernel/db/index.ts';
-import { createHttp, sendProblem, type App } from './kernel/http/index.ts';
+import { createHttp, crossSiteGuard, sendProblem, type App, type HttpOptions } from './kernel/http/index.ts';
+import { sessionCookie } from './kernel/auth/sessions.ts';
 import { authentication, authRoutes, tokenRoutes, userRoutes } from './kernel/auth/routes.ts';
 import { registerCapabilities } from './kernel/auth/index.ts';
 import { registerMessages } from './kernel/http/messages.ts';
@@ -40,11 +41,25 @@ export interface AppOptions {
   serveWeb?: boolean;
   /** /readyz turns 503 once the oldest unsigned ledger entry has waited this long (default 30 s). */
   ledgerLagLimitSeconds?: number;
+  /** Which reverse proxies' X-Forwarded-For to believe (YIWANG_TRUST_PROXY); none by default. */
+  trustProxy?: HttpOptions['trustProxy'];
 }
+
+/**
+ * What the built console needs and no more: its own scripts only, antd's inline styles, MapLibre's
+ * worker started from a blob: URL and map images drawn into data:/blob: URLs, calls to its own API.
+ */
+export const consolePolicy = ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+  "font-src 'self' data:", "connect-src 'self'", "worker-src 'self' blob:", "child-src 'self' blob:", "object-src 'none'",
+  "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"].join('; ');
+
+/** Swagger UI at /docs: its own scripts (none inline) and the inline styles it writes. */
+const docsPolicy = ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "connect-src 'self'",
+  "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"].join('; ');
 
 /** Builds the whole platform's HTTP app from the modules: one process, one database. */
 export async function buildApp(opts: AppOptions): Promise<App> {
-  const app = createHttp({ logLevel: opts.logLevel ?? 'warn' });
+  const app = createHttp({ logLevel: opts.logLevel ?? 'warn', trustProxy: opts.trustProxy, htmlPolicy: consolePolicy });
   app.decorate('db', opts.db);
   registerMessages(authMessages);
   registerMessages(calendarMessages);
@@ -67,12 +82,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'yw_session' }, bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: docsPolicy });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
   healthRoutes(app, opts.db, { ledgerLagLimitSeconds: opts.ledgerLagLimitSeconds });
 
+  // Before authentication: a forged request is refused without a session lookup.
+  app.addHook('onRequest', crossSiteGuard(sessionCookie));
   await authentication(app, { sessionIdleMinutes: opts.sessionIdleMinutes });
   await app.register(authRoutes, { prefix: '/api/v1/auth', secureCookies: opts.secureCookies ?? false });
   await app.register(userRoutes, { prefix: '/api/v1/users' });

@@ -41,7 +41,8 @@ export async function startPlatform(config: Config, log: (line: string) => void 
     }
     await ensureWebBuilt(log);
     app = await buildApp({ db, logLevel: config.logLevel, serveWeb: true, secureCookies: process.env.YIWANG_SECURE_COOKIES === '1',
-      sessionIdleMinutes: config.sessionIdleMinutes, ledgerLagLimitSeconds: config.ledgerLagLimitSeconds });
+      sessionIdleMinutes: config.sessionIdleMinutes, ledgerLagLimitSeconds: config.ledgerLagLimitSeconds,
+      trustProxy: config.trustProxy });
     sequencer = await startSequencerThread({ connectionString: database.url, origin: config.ledgerOrigin });
     // Modules register their sweeps (deadline warnings, escalations) when buildApp imports them.
     sweeps = startSweeps(db, (line) => app?.log.error(line));

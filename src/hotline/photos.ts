@@ -5,11 +5,11 @@
  * see its ticket, and to the reporter holding the ticket's status token.
  */
 import crypto from 'node:crypto';
-import { imageSize } from 'image-size';
 import { hasGrant, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { withTransaction, type Db, type Queryable } from '../kernel/db/index.ts';
 import { registerSweep } from '../kernel/jobs/index.ts';
 import { DomainError } from '../kernel/errors.ts';
+import { assertImageWithinBudget, readImageSize } from '../kernel/images.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { hotlineSetting } from './catalogue.ts';
 import { isCoHandler } from './cohandling.ts';
@@ -43,15 +43,11 @@ export async function storePhoto(ctx: Ctx, input: { bytes: Buffer; clientAddress
     await limitPerHour(ctx, 'photo', input.clientAddress, MAX_PHOTOS_PER_TICKET * await hotlineSetting(ctx.tx, 'reportsPerHourPerAddress'));
   const max = await photoMaxBytes(ctx.tx);
   if (input.bytes.length > max) throw photoTooLarge(max);
-  let size: ReturnType<typeof imageSize> | undefined;
-  try {
-    size = imageSize(input.bytes);
-  } catch {
-    size = undefined;
-  }
+  const size = readImageSize(input.bytes);
   const contentType = size?.type ? contentTypes[size.type] : undefined;
   if (!size || !contentType)
     throw new DomainError('hotline.photo.not-image', { status: 415, field: 'photo' }, 'the file is not a JPEG, PNG or WebP image');
+  assertImageWithinBudget(size, 'photo');
   const photo = { id: crypto.randomUUID(), contentType, width: size.width, height: size.height };
   await ctx.tx.query(
     `INSERT INTO hotline_photos (id, uploader, content_type, width, height, bytes, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,

@@ -7,6 +7,7 @@ import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
 import { checkMobile } from '../kernel/checks/index.ts';
 import { prepared, readStamps, StatementGroups, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
+import { containsPattern } from '../kernel/like.ts';
 import { appendToLedger, ledgerQueueRowsSql, payloadHash } from '../kernel/ledger/index.ts';
 import { hotlineConfig, requireCategoryIn, routeTicket, timeLimitIn, type HotlineConfig } from './catalogue.ts';
 import { correctionSql, currentClassifier, suggestWith } from './classification.ts';
@@ -434,7 +435,7 @@ export async function listTickets(db: Queryable, actor: Actor, query: TicketQuer
       WHERE p.code = $${params.length} AND p.id = ANY(k.ancestry))`);
   }
   if (query.divisionCode !== undefined) { params.push(`${query.divisionCode.replace(/(000)+$/, '')}%`); where.push(`t.division_code LIKE $${params.length}`); }
-  if (query.q) { params.push(`%${query.q.replace(/[\\%_]/g, '\\$&')}%`); where.push(`(t.description ILIKE $${params.length} OR t.number LIKE $${params.length} OR t.address ILIKE $${params.length})`); }
+  if (query.q) { params.push(containsPattern(query.q)); where.push(`(t.description ILIKE $${params.length} OR t.number LIKE $${params.length} OR t.address ILIKE $${params.length})`); }
   if (query.extensionPending) where.push('EXISTS (SELECT 1 FROM hotline_extensions x WHERE x.ticket_id = t.id AND x.decision IS NULL)');
   if (query.overdue) {
     params.push(now);

@@ -91,6 +91,8 @@ async function* csvRecords(body: AsyncIterable<Buffer | string>): AsyncGenerator
         }
         // A browser that read GBK bytes as UTF-8 sends replacement characters instead.
         if (text.includes('\uFFFD')) throw new DomainError('hub.bad-encoding', { field: 'file', status: 415 }, 'the file is not UTF-8');
+        // PostgreSQL stores no U+0000, in text or in jsonb (a strict UTF-8 decoder lets no lone surrogate through).
+        if (text.includes('\u0000')) throw new DomainError('invalid-text', { field: 'file' }, 'the file holds a NUL character');
         if (parser.destroyed) return;
         // Wait for the parser to catch up, or to be closed by a reader that stopped early.
         if (!parser.write(text)) await new Promise((resolve) => { parser.once('drain', resolve); parser.once('close', resolve); });

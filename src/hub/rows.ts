@@ -5,6 +5,7 @@
  */
 import { prepared, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
+import { prefixPattern } from '../kernel/like.ts';
 import type { ApiMapping, Resource } from './entries.ts';
 
 export interface RowCondition {
@@ -42,7 +43,7 @@ function sqlCondition(resource: Resource, condition: RowCondition, i: number, pa
       params.push(asList(condition.value));
       return `${column} = ANY($${params.length}::text[])`;
     case 'prefix':
-      params.push(`${String(condition.value).replace(/[\\%_]/g, '\\$&')}%`);
+      params.push(prefixPattern(String(condition.value)));
       return `${column} LIKE $${params.length}`;
   }
 }

@@ -9,6 +9,8 @@ import { assertCan, getUser } from '../kernel/auth/index.ts';
 import { chinaDay, loadCalendar, type Pause, type WorkCalendar } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
+import { containsPattern } from '../kernel/like.ts';
+import { assertImageWithinBudget, readImageSize } from '../kernel/images.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { checkConditions, prefillForm } from './exchange.ts';
 import { validateForm } from './forms.ts';
@@ -246,8 +248,10 @@ export async function uploadMaterial(ctx: Ctx, input: UploadMaterial): Promise<{
     throw new DomainError('services.material.bad-type', { field: 'contentType', status: 415, accept }, `accepted: ${accept.join(', ')}`);
   if (input.content.length === 0 || input.content.length > maxMaterialBytes)
     throw new DomainError('services.material.bad-size', { field: 'content', status: 413, maxBytes: maxMaterialBytes }, 'a file of 1 byte to 5 MB');
-  if (!signatures[input.contentType]!.every((byte, i) => input.content[i] === byte))
+  const image = input.contentType.startsWith('image/') ? readImageSize(input.content) : undefined;
+  if (!signatures[input.contentType]!.every((byte, i) => input.content[i] === byte) || (input.contentType.startsWith('image/') && !image))
     throw new DomainError('services.material.bad-type', { field: 'content', status: 415, accept }, `the file is not ${input.contentType}`);
+  if (image) assertImageWithinBudget(image, 'content');
   await ctx.tx.query(
     `INSERT INTO services_materials (application_id, material, file_name, content_type, size, content, uploaded_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -345,7 +349,7 @@ export async function listApplications(db: Queryable, actor: Actor, query: Appli
   if (query.state?.length) { params.push(query.state); where.push(`a.state = ANY($${params.length})`); }
   if (query.itemId) { params.push(query.itemId); where.push(`a.item_id = $${params.length}`); }
   if (query.overdue !== undefined) { params.push(query.overdue); where.push(`a.overdue = $${params.length}`); }
-  if (query.q) { params.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`); where.push(`(a.receipt_number ILIKE $${params.length} OR i.name ILIKE $${params.length} OR a.applicant_name ILIKE $${params.length})`); }
+  if (query.q) { params.push(containsPattern(query.q)); where.push(`(a.receipt_number ILIKE $${params.length} OR i.name ILIKE $${params.length} OR a.applicant_name ILIKE $${params.length})`); }
   const filter = where.join(' AND ');
   const from = 'services_applications a JOIN services_items i ON i.id = a.item_id JOIN departments d ON d.id = a.department_id';
   const { rows: [{ total }] } = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM ${from} WHERE ${filter}`, params);

@@ -11,6 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import { assertCan, roles, type Ctx } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
+import { containsPattern } from '../kernel/like.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartmentByCode } from '../kernel/org/index.ts';
 import { credentialTypes } from './credentials/index.ts';
@@ -172,7 +173,7 @@ export async function listItems(db: Queryable, query: ItemQuery): Promise<{ tota
   const params: unknown[] = [];
   const where = ['i.online'];
   if (query.q) {
-    params.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    params.push(containsPattern(query.q));
     where.push(`(i.name ILIKE $${params.length} OR i.code ILIKE $${params.length} OR i.item_group ILIKE $${params.length})`);
   }
   if (query.lifeEvent) { params.push(query.lifeEvent); where.push(`$${params.length} = ANY(i.life_events)`); }

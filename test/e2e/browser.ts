@@ -40,7 +40,7 @@ export interface BrowserSuite {
 /**
  * Registers the hooks of one browser test file: a fresh database with the demo city (seeded with `seed`),
  * the platform listening on a free port, a sequencer, and Chromium with a fresh profile. A script error on
- * the page fails the step in which it happened. Screenshots go to test-results/<name>/.
+ * the page, or anything the Content-Security-Policy blocks, fails the step in which it happened. Screenshots go to test-results/<name>/.
  */
 export function browserSuite(name: string, seed: string): BrowserSuite {
   const screenshots = path.resolve('test-results', name);
@@ -127,6 +127,10 @@ export function browserSuite(name: string, seed: string): BrowserSuite {
     suite.page = browser.pages()[0] ?? (await browser.newPage());
     suite.page.setDefaultTimeout(15_000);
     suite.page.on('pageerror', (error) => scriptErrors.push(error.message));
+    // What the Content-Security-Policy blocks is reported on the console only: it fails the step too.
+    suite.page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) scriptErrors.push(message.text());
+    });
   });
 
   afterEach(() => {

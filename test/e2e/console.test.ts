@@ -209,4 +209,11 @@ describe('web console', () => {
     await suite.page.goto(`${suite.base}/ledger`);
     await sees('工作人员登录');
   });
+
+  step('the API docs render under their own Content-Security-Policy', async () => {
+    await suite.page.goto(`${suite.base}/docs`);
+    await suite.page.locator('.swagger-ui .info .title').getByText('Yiwang API').waitFor();
+    await suite.page.locator('.opblock-tag', { hasText: 'auth' }).first().waitFor();
+    await shot('11-api-docs');
+  });
 });

@@ -6,6 +6,7 @@ import { expireRateCounts } from '../../src/hotline/rate.ts';
 import { ledgerCount } from '../helpers/factories.ts';
 import { hotlineAppPerFile, inside, outside, ticketInput } from './factories.ts';
 import { multipartBody, pngBytes } from './helpers.ts';
+import { pngDeclaring } from '../helpers/images.ts';
 
 const t = hotlineAppPerFile(['operator', 'handler', 'yc_handler'], async () => {
   const first17 = '51160219900101123';
@@ -42,6 +43,9 @@ test('photos: checked by content, not by name or type; too large → 413 and not
     await t.db.query(`UPDATE hotline_settings SET value = '5242880' WHERE name = 'photoMaxBytes'`);
   }
   assert.equal(await photoCount(), before);
+  const bomb = await upload('operator', 'bomb.png', 'image/png', pngDeclaring(60_000, 60_000));
+  assert.deepEqual([bomb.statusCode, bomb.json().field, bomb.json().code], [413, 'photo', 'image-too-large']);
+  assert.equal(await photoCount(), before, 'a photo declaring 3.6 gigapixels is not kept');
   const wrongField = multipartBody('file', 'a.png', 'image/png', png);
   const noField = await t.app.inject({ method: 'POST', url: '/api/v1/hotline/photos', payload: wrongField.payload,
     headers: { ...wrongField.headers, cookie: cookies.operator! } });

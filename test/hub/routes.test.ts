@@ -62,6 +62,9 @@ describe('data hub catalogue over HTTP', () => {
     assert.equal((await call('civil_data', 'POST', '/api/v1/hub/resources/A01-0001-0001-0001/import', csv, { 'content-type': 'text/csv' })).statusCode, 403);
     const loads = await call('police_data', 'GET', '/api/v1/hub/resources/A01-0001-0001-0001/imports');
     assert.equal(loads.json().items[0].errors[0].code, 'type');
+    const nul = await call('police_data', 'POST', '/api/v1/hub/resources/A01-0001-0001-0001/import', csv.replace('张三', '张\u0000三'), { 'content-type': 'text/csv' });
+    assert.deepEqual([nul.statusCode, nul.json().code, nul.json().field], [400, 'invalid-text', 'file']);
+    assert.equal((await call('police_data', 'GET', '/api/v1/hub/resources/A01-0001-0001-0001/imports')).json().items.length, 1, 'nothing recorded');
   });
 
   it('reviews: only hub administrators, a rejection needs a reason, approval publishes version 1', async () => {

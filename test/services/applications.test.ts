@@ -5,6 +5,7 @@ import { systemActor } from '../../src/kernel/auth/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { escalateOverdue, saveItem } from '../../src/services/index.ts';
 import { itemInput, makeServicesCity, pdf } from './factories.ts';
+import { pngDeclaring } from '../helpers/images.ts';
 
 let t: TestApp;
 let city: Awaited<ReturnType<typeof makeServicesCity>>;
@@ -48,6 +49,10 @@ test('a draft is saved; submission checks the form (field named) and the materia
   assert.deepEqual([renamed.statusCode, renamed.json().field], [415, 'content']);
   const big = await upload(id, 'citizen1', { content: Buffer.concat([pdf, Buffer.alloc(5 * 1024 * 1024)]).toString('base64') });
   assert.deepEqual([big.statusCode, big.json().field], [413, 'content']);
+  const bomb = await upload(id, 'citizen1', { contentType: 'image/png', content: pngDeclaring(60_000, 60_000).toString('base64') });
+  assert.deepEqual([bomb.statusCode, bomb.json().code, bomb.json().field], [413, 'image-too-large', 'content']);
+  const brokenPng = await upload(id, 'citizen1', { contentType: 'image/png', content: pngDeclaring(10, 10).subarray(0, 12).toString('base64') });
+  assert.deepEqual([brokenPng.statusCode, brokenPng.json().field], [415, 'content'], 'a PNG signature without a readable header is no PNG');
   const replaced = await upload(id, 'citizen1', { material: '身份证' });
   assert.deepEqual([replaced.statusCode, replaced.json().code], [400, 'services.material.replaced']);
   assert.equal((await upload(id, 'citizen2')).statusCode, 404);

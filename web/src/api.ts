@@ -30,8 +30,16 @@ async function problemOf(response: Response): Promise<ApiProblem> {
   return new ApiProblem(response.status, String(response.status), response.statusText || `HTTP ${response.status}`);
 }
 
+/**
+ * Headers of every call: the UI language, and the header that tells the API a change comes from the console
+ * itself (another site's page cannot send it), which the API asks of every cookie-authenticated change.
+ */
+export function apiHeaders(): Record<string, string> {
+  return { 'accept-language': currentLanguage(), 'x-yiwang-csrf': '1' };
+}
+
 async function send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Response> {
-  const headers: Record<string, string> = { 'accept-language': currentLanguage() };
+  const headers = apiHeaders();
   let payload: BodyInit | undefined;
   if (body !== undefined) {
     headers['content-type'] = contentType;

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/index.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { containsPattern } from '../like.ts';
 import { appendToLedger } from '../ledger/index.ts';
 import { checkMobile, checkResidentId } from '../checks/index.ts';
 import { findDepartment } from '../org/index.ts';
@@ -258,7 +259,7 @@ export async function listStaff(db: Queryable, actor: Actor, query: StaffQuery):
     where.push(`department_id = $${params.length}`);
   }
   if (query.q) {
-    params.push(`%${query.q}%`);
+    params.push(containsPattern(query.q));
     where.push(`(username ILIKE $${params.length} OR display_name ILIKE $${params.length})`);
   }
   const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE ${where.join(' AND ')}`, params);

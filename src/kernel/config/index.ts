@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 
 /** Runtime settings, all from the environment so one build runs on a laptop and on a server. */
@@ -17,36 +18,56 @@ export interface Config {
   ledgerLagLimitSeconds: number;
   /** Minutes without use after which a console session ends. */
   sessionIdleMinutes: number;
+  /**
+   * Which reverse proxies to believe about the client address (X-Forwarded-For), which per-address limits
+   * count: false (none, the default), a hop count, or addresses and CIDR ranges of the proxies.
+   */
+  trustProxy: false | number | string[];
 }
 
-function intFromEnv(name: string, fallback: number): number {
+// Names proxy-addr (Fastify's trustProxy) knows for the private ranges.
+const addressRanges = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** YIWANG_TRUST_PROXY: unset or "false"; a number of hops; or a comma-separated list of addresses, CIDRs and range names. */
+export function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false') return false;
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = net.isIP(address ?? '');
+    const prefixOk = bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!(addressRanges.has(entry) || (family !== 0 && prefixOk && extra === undefined)))
+      throw new Error(`YIWANG_TRUST_PROXY must be false, a hop count, or proxy addresses/CIDRs separated by commas; "${entry}" is none of these`);
+  }
+  return entries;
+}
+
+/** An integer setting within [min, max]; `what` says what the value is, for the error. */
+function intFromEnv(name: string, fallback: number, min: number, max: number, what: string): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be ${what} from ${min} to ${max}, got "${raw}"`);
   return value;
 }
 
-function minutesFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 24 * 60) throw new Error(`${name} must be whole minutes from 1 to 1440, got "${raw}"`);
-  return value;
-}
+const portFromEnv = (name: string, fallback: number) => intFromEnv(name, fallback, 0, 65535, 'a port number');
 
 export function loadConfig(overrides: Partial<Config> = {}): Config {
   return {
     databaseUrl: process.env.DATABASE_URL || undefined,
     dataDir: path.resolve(process.env.YIWANG_DATA_DIR ?? 'data'),
     host: process.env.HOST ?? '127.0.0.1',
-    port: intFromEnv('PORT', 3000),
-    embeddedPgPort: intFromEnv('YIWANG_PG_PORT', 54320),
+    port: portFromEnv('PORT', 3000),
+    embeddedPgPort: portFromEnv('YIWANG_PG_PORT', 54320),
     ledgerOrigin: process.env.YIWANG_LEDGER_ORIGIN ?? 'yiwang.example/ledger',
     demoSeed: process.env.YIWANG_DEMO_SEED ?? 'guang-an-511600',
     logLevel: process.env.LOG_LEVEL ?? 'warn',
-    ledgerLagLimitSeconds: intFromEnv('YIWANG_LEDGER_LAG_LIMIT_S', 30),
-    sessionIdleMinutes: minutesFromEnv('YIWANG_SESSION_IDLE_MINUTES', 30),
+    ledgerLagLimitSeconds: intFromEnv('YIWANG_LEDGER_LAG_LIMIT_S', 30, 1, 86_400, 'whole seconds'),
+    sessionIdleMinutes: intFromEnv('YIWANG_SESSION_IDLE_MINUTES', 30, 1, 24 * 60, 'whole minutes'),
+    trustProxy: parseTrustProxy(process.env.YIWANG_TRUST_PROXY),
     ...overrides,
   };
 }

@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, {
   type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawReplyDefaultExpression,
   type RawRequestDefaultExpression, type RawServerDefault,
@@ -7,9 +9,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Actor, Ctx } from '../auth/actor.ts';
 import { databaseUnavailable, withConnection, withTransaction, type Db } from '../db/index.ts';
 import { DomainError } from '../errors.ts';
+import { assertStorable, boundIntegers, scanJson } from './input.ts';
 import { languageOf, titleOf } from './messages.ts';
 
 export { registerMessages, languageOf } from './messages.ts';
+export { crossSiteGuard, csrfHeader } from './csrf.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,6 +81,10 @@ function problemFor(error: FastifyError | DomainError | Error): Problem {
       return { status: 413, code: 'body-too-large', detail: fe.message };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return { status: 415, code: 'unsupported-media-type', detail: fe.message };
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, code: 'bad-url', detail: fe.message };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, code: 'uri-too-long', detail: fe.message };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status: 400, code: 'malformed-json', field: 'body', detail: fe.message };
@@ -90,7 +98,37 @@ function problemFor(error: FastifyError | DomainError | Error): Problem {
 export interface HttpOptions {
   logLevel: string;
   bodyLimit?: number;
+  /** Fastify's `trustProxy`: which peers' X-Forwarded-For to believe (false: none). */
+  trustProxy?: boolean | number | string | string[];
+  /** Content-Security-Policy of HTML pages (the console); other responses get `apiPolicy`. */
+  htmlPolicy?: string;
+  /** Milliseconds a client has to send its headers, and its whole request (headers and body). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
+
+/** What no response of ours needs: it loads nothing, runs nothing and is framed by no one. */
+export const apiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * Answers what Node's HTTP parser refuses before Fastify sees a request (headers or URL beyond
+ * maxHeaderSize, a request that took too long, malformed HTTP) as problem+json, then closes the connection.
+ */
+function clientError(error: NodeJS.ErrnoException, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers-too-large']
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request-timeout'] : [400, 'bad-request'];
+  const body = JSON.stringify({ type: `urn:yiwang:problem:${code}`, title: titleOf(code, 'zh-CN'), status, code });
+  if (socket.writable) {
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/problem+json; charset=utf-8\r\n`
+      + `content-length: ${Buffer.byteLength(body)}\r\nx-content-type-options: nosniff\r\nconnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
+/** Text or rows a body parser produced, not a request stream handed on to a streaming import. */
+const isParsedText = (body: unknown) =>
+  typeof body === 'string' || Array.isArray(body) || (typeof body === 'object' && body !== null && Object.getPrototypeOf(body) === Object.prototype);
 
 /** The Fastify instance with our conventions: JSON only, schema-validated input, problem+json errors, request ids. */
 export function createHttp(opts: HttpOptions): App {
@@ -99,10 +137,57 @@ export function createHttp(opts: HttpOptions): App {
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    // A hop count is a valid trustProxy (proxy-addr) that Fastify's types leave out.
+    trustProxy: (opts.trustProxy ?? false) as boolean | string | string[],
+    // A body that never completes is cut off; CSV imports of tens of megabytes still fit in the request time.
+    requestTimeout: opts.requestTimeoutMs ?? 60_000,
+    // Node checks those limits on this interval (30 s unless told), so a 10 s limit holds to about a second.
+    http: { connectionsCheckingInterval: 1_000 },
+    clientErrorHandler: clientError,
+    frameworkErrors: (error, req, reply) => sendProblem(req, reply, problemFor(error)),
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.server.headersTimeout = Math.min(opts.headersTimeoutMs ?? 10_000, opts.requestTimeoutMs ?? 60_000);
   // Bodies are JSON; other types are opted into per route (CSV imports). text/plain would slip past schemas.
   app.removeContentTypeParser('text/plain');
+  // JSON is scanned once for depth and escapes before it is parsed; only bodies with `\u` escapes are walked.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, text, done) => {
+    let escapes: boolean;
+    try {
+      escapes = scanJson(text as string).escapes;
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
+    parseJson(req, text as string, (error, body) => {
+      if (error || !escapes) return done(error, body);
+      try {
+        assertStorable(body);
+      } catch (refused) {
+        return done(refused as Error, undefined);
+      }
+      done(null, body);
+    });
+  });
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as Record<string, unknown> | undefined;
+    if (schema) for (const part of ['params', 'querystring', 'body', 'headers']) boundIntegers(schema[part]);
+  });
+  // A NUL reaches a query string or path only percent-encoded: URLs without `%` need no walk. CSV imports
+  // are parsed by their modules into text or rows (JSON was checked as it was parsed).
+  app.addHook('preValidation', (req, _reply, done) => {
+    try {
+      if (req.url.includes('%')) {
+        assertStorable(req.params);
+        assertStorable(req.query);
+      }
+      if (req.headers['content-type']?.startsWith('text/csv') && isParsedText(req.body)) assertStorable(req.body);
+    } catch (refused) {
+      return done(refused as Error);
+    }
+    done();
+  });
   app.setErrorHandler((error, req, reply) => {
     const problem = problemFor(error as FastifyError);
     if (problem.status >= 500) req.log.error({ err: error }, 'request failed');
@@ -110,8 +195,16 @@ export function createHttp(opts: HttpOptions): App {
     if (problem.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
     return sendProblem(req, reply, problem);
   });
+  const htmlPolicy = opts.htmlPolicy ?? apiPolicy;
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    // A 304's headers replace those the browser cached with the page: it must not swap the page's policy for the API's.
+    if (reply.statusCode === 304) return;
+    const type = reply.getHeader('content-type');
+    reply.header('content-security-policy', typeof type === 'string' && type.startsWith('text/html') ? htmlPolicy : apiPolicy);
   });
   return app as unknown as App;
 }

@@ -8,6 +8,7 @@ import type { Actor, Ctx } from '../auth/actor.ts';
 import { assertCan, inJurisdiction } from '../auth/policy.ts';
 import type { Queryable } from '../db/index.ts';
 import { DomainError, notFound } from '../errors.ts';
+import { containsPattern } from '../like.ts';
 import { appendToLedger } from '../ledger/index.ts';
 import { divisionExists } from './divisions.ts';
 import { checkedCode, checkedDivisionCode, optionalText, requiredText } from './input.ts';
@@ -77,7 +78,7 @@ export async function listDepartments(db: Queryable, actor: Actor, query: Depart
     where.push(`division_code ${query.includeDescendants ? 'LIKE' : '='} $${params.length}`);
   }
   if (query.q) {
-    params.push(`%${query.q.replace(/[\\%_]/g, '\\$&')}%`);
+    params.push(containsPattern(query.q));
     where.push(`(name ILIKE $${params.length} OR short_name ILIKE $${params.length} OR code ILIKE $${params.length})`);
   }
   const condition = where.join(' AND ');

@@ -132,7 +132,7 @@ describe('migration 0038: tokens issued before these rules', () => {
     const orphan = (await issue({ cookie: await t.login('yc_data_old') }, { divisionCode: '511621000000' })).json();
     await t.db.query('UPDATE users SET disabled = true WHERE id = $1', [person]);
 
-    await t.db.query(await fs.readFile(path.join(migrationsDir, '0038_authz_revoke_minted_tokens.sql'), 'utf8'));
+    await t.db.query(await fs.readFile(path.join(migrationsDir, '0038_revoke_minted_tokens.sql'), 'utf8'));
     const revoked = (await t.db.query<{ id: string }>('SELECT id FROM api_tokens WHERE revoked_at IS NOT NULL AND id = ANY($1::uuid[])',
       [[child.row.id, kept.row.id, orphan.id]])).rows.map((r) => r.id).sort();
     assert.deepEqual(revoked, [child.row.id, orphan.id].sort());
