@@ -6,3 +6,4 @@ export { citizensByIdNumber, createStaff, getUser, listStaff, registerCitizen, r
 export { issueApiToken, revokeApiToken, resolveApiToken } from './tokens.ts';
 export { login, unlockUser } from './login.ts';
 export { presentUser } from './present.ts';
+export { countFromAddress, type AddressLimit } from './limits.ts';

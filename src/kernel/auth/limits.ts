@@ -69,21 +69,38 @@ export async function closeAddressWindows(db: Db, now: Date, lockoutMinutes: num
   });
 }
 
-/** Citizen accounts one address may open per window: enough for a family or a service hall, not for a flood. */
-export const registerLimit = { accounts: 10, windowMinutes: 60 };
+export interface AddressLimit {
+  scope: string;
+  /** acts one address may do in a window */
+  count: number;
+  windowMinutes: number;
+  /** the 429's code, with a message in the module's messages */
+  code: string;
+}
+
+const refusal = (limit: AddressLimit, window: AddressWindow, now: Date) => new DomainError(limit.code,
+  { status: 429, retryAfterSeconds: secondsLeft(window, now) }, `at most ${limit.count} per address within ${limit.windowMinutes} minutes`);
 
 /**
- * 注册 through the public API, limited per address. A refusal rolls back, so refused attempts write nothing;
- * the count is taken under the window's lock after the password is hashed, so no lock is held while hashing.
+ * Counts one act of `limit.scope` from `ip` under its window's lock, or throws 429 when the address has done
+ * `limit.count` already. Call it after any costly work (a password hash): the lock is held to the commit.
  */
+export async function countFromAddress(ctx: Ctx, ip: string, limit: AddressLimit): Promise<void> {
+  const window = addressWindow(limit.scope, ip, ctx.now, limit.windowMinutes);
+  if ((await lockWindow(ctx.tx, window)).counted >= limit.count) throw refusal(limit, window, ctx.now);
+  await addToWindow(ctx.tx, window, { counted: 1 });
+}
+
+/** Citizen accounts one address may open per window: enough for a family or a service hall, not for a flood. */
+export const registerLimit: AddressLimit = { scope: 'register', count: 10, windowMinutes: 60, code: 'auth.register-throttled' };
+
+/** 注册 through the public API, limited per address. A refusal rolls back, so refused attempts write nothing. */
 export async function registerFromAddress(ctx: Ctx, input: RegisterCitizen & { ip: string }): Promise<User> {
   const { ip, ...account } = input;
-  const window = addressWindow('register', ip, ctx.now, registerLimit.windowMinutes);
-  const refuse = () => new DomainError('auth.register-throttled', { status: 429, retryAfterSeconds: secondsLeft(window, ctx.now) },
-    `at most ${registerLimit.accounts} accounts per address within ${registerLimit.windowMinutes} minutes`);
-  if (await countedSoFar(ctx.tx, window) >= registerLimit.accounts) throw refuse();
+  const window = addressWindow(registerLimit.scope, ip, ctx.now, registerLimit.windowMinutes);
+  // An address already past the limit is refused before its password is hashed.
+  if (await countedSoFar(ctx.tx, window) >= registerLimit.count) throw refusal(registerLimit, window, ctx.now);
   const user = await registerCitizen(ctx, account);
-  if ((await lockWindow(ctx.tx, window)).counted >= registerLimit.accounts) throw refuse();
-  await addToWindow(ctx.tx, window, { counted: 1 });
+  await countFromAddress(ctx, ip, registerLimit);
   return user;
 }

@@ -190,8 +190,11 @@ export function createHttp(opts: HttpOptions): App {
   });
   app.setErrorHandler((error, req, reply) => {
     const problem = problemFor(error as FastifyError);
-    if (problem.status >= 500) req.log.error({ err: error }, 'request failed');
-    // The database (or what the request needs of it) is away or busy for a moment: clients and proxies retry after a second.
+    // A 503 is the database away or busy for a moment: one short line each, not a stack trace per request of an outage.
+    if (problem.status === 503) req.log.warn({ code: (error as { code?: string }).code }, 'database unavailable');
+    else if (problem.status >= 500) req.log.error({ err: error }, 'request failed');
+    // Clients and proxies retry after the time a limit names, or a second when the database is away.
+    if (typeof problem.retryAfterSeconds === 'number' && !reply.hasHeader('retry-after')) reply.header('retry-after', String(problem.retryAfterSeconds));
     if (problem.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
     return sendProblem(req, reply, problem);
   });

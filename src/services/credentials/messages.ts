@@ -28,6 +28,7 @@ export const credentialMessages = {
   'credentials.no-status': { zh: '证照没有状态列表条目', en: 'The credential has no status list entry' },
   'credentials.unknown-status-list': { zh: '状态列表不属于该发证机关', en: 'The status list is not the issuer\'s' },
   'credentials.nonce-unknown': { zh: '出示未针对本核验方发出的核验码', en: 'The presentation does not answer a nonce this verifier issued' },
+  'credentials.nonce-throttled': { zh: '该地址发起核验过于频繁，请稍后再试', en: 'Too many verifications started from this address; try again later' },
   'credentials.nonce-used': { zh: '该出示已核验过，不能重复使用', en: 'This presentation was verified already and cannot be used again' },
   'credentials.nonce-expired': { zh: '核验码已过期，请核验方重新发起', en: 'The verifier\'s nonce has expired; ask the verifier for a new one' },
   'credentials.device-proof-required': { zh: '证照已绑定设备：需用原设备签名确认新密钥，或请发证机关重新签发', en: 'The credential is bound to a device: the new key needs that device\'s signature, or a re-issue' },

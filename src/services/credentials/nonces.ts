@@ -5,7 +5,7 @@
  * the device key) picked the nonce, and a presentation could be shown again to anyone for ten minutes.
  */
 import crypto from 'node:crypto';
-import type { Ctx } from '../../kernel/auth/index.ts';
+import { countFromAddress, type AddressLimit, type Ctx } from '../../kernel/auth/index.ts';
 import type { Db, Queryable } from '../../kernel/db/index.ts';
 import { registerSweep } from '../../kernel/jobs/index.ts';
 import { presentationAudience } from './credentials.ts';
@@ -20,8 +20,15 @@ export interface VerifierNonce {
   expiresAt: Date;
 }
 
+/**
+ * Nonces one address may ask for: the endpoint is public and each nonce is a row until the sweep removes it.
+ * A busy verification desk asks for one per citizen, far below this.
+ */
+export const nonceLimit: AddressLimit = { scope: 'verifier-nonce', count: 300, windowMinutes: 10, code: 'credentials.nonce-throttled' };
+
 /** 发起核验: a fresh nonce (128 random bits) for one presentation to this platform's verifier. */
-export async function issueVerifierNonce(ctx: Ctx): Promise<VerifierNonce> {
+export async function issueVerifierNonce(ctx: Ctx, input: { ip: string }): Promise<VerifierNonce> {
+  await countFromAddress(ctx, input.ip, nonceLimit);
   const nonce = crypto.randomBytes(16).toString('base64url');
   const audience = presentationAudience();
   const expiresAt = new Date(ctx.now.getTime() + nonceTtlSeconds * 1000);

@@ -28,7 +28,7 @@ const nonceSchema = {
 /** Hands out a verifier nonce; the presentation that answers it is accepted once. */
 const nonceHandler = async (req: FastifyRequest, reply: FastifyReply) => {
   reply.code(201);
-  return runCommand(req, issueVerifierNonce, undefined, (n) => ({ nonce: n.nonce, audience: n.audience, expiresAt: n.expiresAt.toISOString() }));
+  return runCommand(req, issueVerifierNonce, { ip: req.ip }, (n) => ({ nonce: n.nonce, audience: n.audience, expiresAt: n.expiresAt.toISOString() }));
 };
 const Nonce = Type.String({ minLength: 16, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' });
 const Jws = Type.String({ maxLength: 4096, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' });

@@ -121,13 +121,13 @@ describe('registration limit', () => {
 
   test('one address opens a few accounts an hour; the next is 429 and writes nothing', async () => {
     await clearOfWindowEnd(registerLimit.windowMinutes, 30);
-    for (let n = 0; n < registerLimit.accounts; n++) assert.equal((await register(n, '10.4.0.1')).statusCode, 201);
+    for (let n = 0; n < registerLimit.count; n++) assert.equal((await register(n, '10.4.0.1')).statusCode, 201);
     const registered = await ledgerCount('auth.citizen.registered');
-    const refused = await register(registerLimit.accounts, '10.4.0.1');
+    const refused = await register(registerLimit.count, '10.4.0.1');
     assert.deepEqual([refused.statusCode, refused.json().code], [429, 'auth.register-throttled']);
     assert.equal(await ledgerCount('auth.citizen.registered'), registered);
-    assert.equal((await t.db.query(`SELECT 1 FROM users WHERE username = 'citizen_${registerLimit.accounts}'`)).rowCount, 0);
-    assert.equal((await register(registerLimit.accounts, '10.4.0.2')).statusCode, 201);
+    assert.equal((await t.db.query(`SELECT 1 FROM users WHERE username = 'citizen_${registerLimit.count}'`)).rowCount, 0);
+    assert.equal((await register(registerLimit.count, '10.4.0.2')).statusCode, 201);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   bindCredentialToDevice, credentialsInForce, issueCredential, issueVerifierNonce, presentCredential, signCredential, verifyPresentation, type IssueCredential,
 } from '../../../src/services/credentials/index.ts';
 import { es256Signer, hasher, saltGenerator } from '../../../src/services/credentials/sdjwt.ts';
+import { nonceLimit } from '../../../src/services/credentials/nonces.ts';
 import { citizenActor, licenceInput, makeCredentialCast } from './factories.ts';
 
 let t: TestApp;
@@ -197,7 +198,7 @@ test('an expired credential is refused as expired', async () => {
   const then = new Date(issuedAt.getTime() + 1000);
   const made = await withTransaction(t.db, async (tx) => {
     const ctx = { tx, actor: citizenActor(cast.alice.id), now: then };
-    return presentCredential(ctx, { id: credential.id, disclose: ['name'], nonce: (await issueVerifierNonce(ctx)).nonce });
+    return presentCredential(ctx, { id: credential.id, disclose: ['name'], nonce: (await issueVerifierNonce(ctx, { ip: '127.0.0.1' })).nonce });
   });
   assert.equal((await verifyPresentation(t.db, made.presentation, then)).valid, true);
 });
@@ -381,7 +382,7 @@ test('the verifier issues nonces; a presentation is accepted once, only for a no
   // A nonce that waited too long; the presentation itself is recent.
   const issuedAt = new Date(Date.now() - 11 * 60_000);
   const late = await withTransaction(t.db, async (tx) => {
-    const old = await issueVerifierNonce({ tx, actor: citizenActor(cast.alice.id), now: issuedAt });
+    const old = await issueVerifierNonce({ tx, actor: citizenActor(cast.alice.id), now: issuedAt }, { ip: '127.0.0.1' });
     return presentCredential({ tx, actor: citizenActor(cast.alice.id), now: new Date() }, { id: credential.id, disclose: ['name'], nonce: old.nonce });
   });
   assert.equal((await verify(late.presentation)).json().code, 'credentials.nonce-expired');
@@ -390,6 +391,22 @@ test('the verifier issues nonces; a presentation is accepted once, only for a no
   const raced = await present('alice', credential.id, ['name']);
   const answers = await Promise.all(Array.from({ length: 8 }, () => verify(raced)));
   assert.deepEqual(answers.map((a) => a.statusCode).sort(), [200, 422, 422, 422, 422, 422, 422, 422]);
+});
+
+test('nonces are limited per address: the public endpoint cannot be used to fill the table', async () => {
+  const ask = (remoteAddress: string) => t.app.inject({ method: 'POST', url: '/credentials/verify/nonce', remoteAddress });
+  // The window is a fixed one: start clear of its end, so all the asks fall in one window.
+  const windowMs = nonceLimit.windowMinutes * 60_000;
+  if (windowMs - (Date.now() % windowMs) < 20_000) await new Promise((r) => setTimeout(r, windowMs - (Date.now() % windowMs) + 100));
+  const before = (await t.db.query('SELECT count(*)::int AS n FROM credential_verifier_nonces')).rows[0].n;
+  const answers = await Promise.all(Array.from({ length: nonceLimit.count + 5 }, () => ask('10.9.0.1')));
+  const statuses = answers.map((a) => a.statusCode);
+  assert.deepEqual([statuses.filter((s) => s === 201).length, statuses.filter((s) => s === 429).length], [nonceLimit.count, 5]);
+  const refused = answers.find((a) => a.statusCode === 429)!;
+  assert.equal(refused.json().code, 'credentials.nonce-throttled');
+  assert.ok(Number(refused.headers['retry-after']) > 0);
+  assert.equal((await t.db.query('SELECT count(*)::int AS n FROM credential_verifier_nonces')).rows[0].n, before + nonceLimit.count);
+  assert.equal((await ask('10.9.0.2')).statusCode, 201, 'another address is not affected');
 });
 
 test('a device-bound credential moves to a new key only with a recent signature of the current device key over it', async () => {

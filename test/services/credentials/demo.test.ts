@@ -32,7 +32,7 @@ test('the demo issues six certificates through issueCredential, revokes one, and
     `SELECT c.id, c.holder_user_id AS holder, c.revoked_at IS NOT NULL AS revoked FROM credentials c WHERE c.type = 'residence-certificate' ORDER BY c.revoked_at NULLS FIRST`);
   const presentAs = (row: { id: string; holder: string }) => withTransaction(t.db, async (tx) => {
     const ctx = { tx, actor: citizenActor(Number(row.holder)), now: new Date() };
-    return presentCredential(ctx, { id: row.id, disclose: ['age_equal_or_over.18'], nonce: (await issueVerifierNonce(ctx)).nonce });
+    return presentCredential(ctx, { id: row.id, disclose: ['age_equal_or_over.18'], nonce: (await issueVerifierNonce(ctx, { ip: '127.0.0.1' })).nonce });
   });
   const valid = await verifyPresentation(t.db, (await presentAs(rows[0]!)).presentation);
   assert.deepEqual(valid.claims, { age_equal_or_over: { 18: true } });
