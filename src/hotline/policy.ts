@@ -7,7 +7,7 @@
 import { assertCan, can, grantToRoles, hasGrant, inJurisdiction, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { findDepartment } from '../kernel/org/index.ts';
+import { findDepartment, reserveDepartmentKind } from '../kernel/org/index.ts';
 
 export const hotlineActions = {
   read: 'hotline.ticket.read',
@@ -42,6 +42,10 @@ export interface TicketAccess {
  * A command asks this several times (intake: to take the call, to list duplicates, to present the result),
  * so the answer is kept with the actor object, which lives as long as its cached session: seconds.
  */
+/** The kind of the hotline centre's department (热线中心): its staff dispatch every ticket of their jurisdiction. */
+const centreKind = 'hotline';
+reserveDepartmentKind(centreKind);
+
 const centreActors = new WeakMap<Actor, Promise<boolean>>();
 
 /** Does the actor work for the hotline centre (or act for the whole platform)? */
@@ -50,7 +54,7 @@ export async function isCentre(db: Queryable, actor: Actor): Promise<boolean> {
   if (actor.departmentId === null) return false;
   const known = centreActors.get(actor);
   if (known) return known;
-  const asked = findDepartment(db, actor.departmentId).then((d) => d?.kind === 'hotline');
+  const asked = findDepartment(db, actor.departmentId).then((d) => d?.kind === centreKind);
   centreActors.set(actor, asked);
   asked.catch(() => centreActors.delete(actor));
   return asked;

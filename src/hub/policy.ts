@@ -7,6 +7,7 @@
 import { assertCan, grantToRoles, hasGrant, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
+import { reserveDepartmentKind } from '../kernel/org/index.ts';
 
 export const hubActions = {
   read: 'hub.catalogue.read',
@@ -26,6 +27,7 @@ grantToRoles({
 
 /** The department kind whose data officers administer the hub (政务服务和数据管理局). */
 export const hubAdminDepartmentKind = 'government-services';
+reserveDepartmentKind(hubAdminDepartmentKind);
 
 // A division is at the top of the installation when no department sits at a higher level (the city, for a city's platform).
 const levels = `ARRAY['province', 'city', 'county', 'township', 'village']`;

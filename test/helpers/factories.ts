@@ -26,11 +26,11 @@ export async function makeDivisions(db: Queryable): Promise<void> {
 }
 
 let departmentSeq = 0;
-export async function makeDepartment(db: Queryable, overrides: { name?: string; divisionCode?: string } = {}): Promise<number> {
+export async function makeDepartment(db: Queryable, overrides: { name?: string; divisionCode?: string; kind?: string } = {}): Promise<number> {
   departmentSeq++;
   const { rows } = await db.query<{ id: number }>(
-    'INSERT INTO departments (code, name, division_code) VALUES ($1, $2, $3) RETURNING id',
-    [`T-${departmentSeq}-${Date.now()}`, overrides.name ?? `测试部门${departmentSeq}`, overrides.divisionCode ?? '511600000000']);
+    `INSERT INTO departments (code, name, division_code, kind) VALUES ($1, $2, $3, coalesce($4, 'government')) RETURNING id`,
+    [`T-${departmentSeq}-${Date.now()}`, overrides.name ?? `测试部门${departmentSeq}`, overrides.divisionCode ?? '511600000000', overrides.kind ?? null]);
   return rows[0]!.id;
 }
 

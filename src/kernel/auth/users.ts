@@ -3,7 +3,7 @@ import { DomainError, notFound } from '../errors.ts';
 import { containsPattern } from '../like.ts';
 import { appendToLedger } from '../ledger/index.ts';
 import { checkMobile, checkResidentId } from '../checks/index.ts';
-import { findDepartment } from '../org/index.ts';
+import { assertMayAppointTo, findDepartment } from '../org/index.ts';
 import { roles as allRoles, type Actor, type Ctx, type Role } from './actor.ts';
 import { assertCan, hasGrant, inJurisdiction } from './policy.ts';
 import { hashPassword, passwordWeakness, verifyPassword } from './passwords.ts';
@@ -92,6 +92,7 @@ export async function createStaff(ctx: Ctx, input: CreateStaff): Promise<User> {
   const department = await findDepartment(ctx.tx, input.departmentId);
   if (!department) throw new DomainError('org.department.not-found', { status: 400, field: 'departmentId' }, `no department ${input.departmentId}`);
   assertCan(ctx.actor, 'auth.user.manage', { divisionCode: department.divisionCode });
+  assertMayAppointTo(ctx.actor, department);
   assertGrantable(ctx.actor, input.roles);
   assertStrongPassword(input.password, username);
   const user = await insertUser(ctx.tx, {
@@ -177,10 +178,15 @@ export async function updateStaff(ctx: Ctx, input: UpdateStaff): Promise<User> {
     const department = await findDepartment(ctx.tx, input.departmentId);
     if (!department) throw new DomainError('org.department.not-found', { field: 'departmentId' }, `no department ${input.departmentId}`);
     assertCan(ctx.actor, 'auth.user.manage', { divisionCode: department.divisionCode });
+    assertMayAppointTo(ctx.actor, department);
     departmentId = department.id;
     divisionCode = department.divisionCode;
   }
-  if (input.roles) assertGrantable(ctx.actor, input.roles);
+  if (input.roles) {
+    assertGrantable(ctx.actor, input.roles);
+    const department = departmentId === null ? null : await findDepartment(ctx.tx, departmentId);
+    if (department && input.roles.join() !== user.roles.join()) assertMayAppointTo(ctx.actor, department);
+  }
   if (ctx.actor.kind === 'staff' && String(user.id) === ctx.actor.id) assertNotOwnPermissions(user, input);
   const { rows } = await ctx.tx.query<User>(
     `UPDATE users SET display_name = $2, department_id = $3, division_code = $4, roles = $5, disabled = $6, phone = $7, updated_at = $8

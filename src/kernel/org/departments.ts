@@ -12,6 +12,7 @@ import { containsPattern } from '../like.ts';
 import { appendToLedger } from '../ledger/index.ts';
 import { divisionExists } from './divisions.ts';
 import { checkedCode, checkedDivisionCode, optionalText, requiredText } from './input.ts';
+import { assertMayChangeKind } from './policy.ts';
 
 export interface Department {
   id: number;
@@ -133,6 +134,7 @@ export async function createDepartment(ctx: Ctx, input: CreateDepartment): Promi
   const name = requiredText(input.name, 'name', 100);
   const shortName = optionalText(input.shortName, 'shortName', 40);
   const kind = checkedKind(input.kind);
+  assertMayChangeKind(ctx.actor, null, kind);
   if (!(await divisionExists(ctx.tx, divisionCode)))
     throw new DomainError('org.division.unknown', { field: 'divisionCode' }, `division ${divisionCode} does not exist`);
   if (input.parentId !== undefined) await checkedParent(ctx.tx, input.parentId, divisionCode, 'parentId');
@@ -175,6 +177,7 @@ export async function updateDepartment(ctx: Ctx, input: UpdateDepartment): Promi
     kind: input.kind === undefined ? before.kind : checkedKind(input.kind),
     parentId: input.parentId === undefined ? before.parentId : input.parentId,
   };
+  assertMayChangeKind(ctx.actor, before.kind, after.kind);
   if (after.name !== before.name) await assertNameFree(ctx.tx, before.divisionCode, after.name, before.id);
   if (after.parentId !== null && after.parentId !== before.parentId) {
     await checkedParent(ctx.tx, after.parentId, before.divisionCode, 'parentId');

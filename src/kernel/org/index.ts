@@ -12,3 +12,4 @@ export { boundaryLevels, listBoundaries, unionOfTiles, type BoundaryFeature, typ
 export { orgLedgerActions, orgMessages } from './messages.ts';
 export { presentDepartment, presentDivision, presentDivisionNode } from './present.ts';
 export { exportDepartments, exportDivisions, importDepartments, importDivisions, type ImportReport, type RowError } from './transfer.ts';
+export { assertMayAppointTo, reserveDepartmentKind } from './policy.ts';

@@ -10,6 +10,8 @@ export const orgMessages = {
   'org.division.exists': { zh: '区划代码已存在', en: 'Division code already exists' },
   'org.department.bad-code': { zh: '部门代码格式不正确', en: 'Invalid department code' },
   'org.department.bad-kind': { zh: '部门类别格式不正确', en: 'Invalid department kind' },
+  'org.department.kind-reserved': { zh: '该部门类别带有管理其他部门的权力，只能由平台管理员设置', en: 'This department kind carries powers over other departments; only a platform admin sets it' },
+  'org.department.appointment-reserved': { zh: '该部门人员带有管理其他部门的权力，须由平台管理员或本部门管理员任命', en: 'Staff of this department carry powers over other departments; a platform admin or the department\'s own admin appoints them' },
   'org.department.unknown-parent': { zh: '上级部门不存在', en: 'Parent department does not exist' },
   'org.department.parent-elsewhere': { zh: '上级部门须属于本级或上级区划', en: 'Parent department must belong to the same or a higher division' },
   'org.department.cycle': { zh: '部门不能隶属于自身或其下属机构', en: 'A department cannot sit under itself or its own sub-units' },

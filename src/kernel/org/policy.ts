@@ -7,7 +7,8 @@
  */
 import { parentDivisionCode } from '../checks/index.ts';
 import type { Actor } from '../auth/actor.ts';
-import { inJurisdiction } from '../auth/policy.ts';
+import { hasGrant, inJurisdiction } from '../auth/policy.ts';
+import { DomainError } from '../errors.ts';
 
 /** Codes of the divisions above `code12`, nearest first. */
 export function divisionAncestors(code12: string): string[] {
@@ -30,4 +31,32 @@ export function visibleDivisions(column: string, actor: Actor, params: unknown[]
   if (!root) return inside;
   params.push(divisionAncestors(root));
   return `(${inside} OR ${column} = ANY($${params.length}::text[]))`;
+}
+
+/**
+ * Department kinds that carry powers over other departments' work: the hotline centre (kind `hotline`)
+ * dispatches every ticket, the data bureau (`government-services`) administers the hub. The modules that
+ * give those powers register the kinds. Making a department of such a kind, or appointing its staff, would
+ * hand out powers its maker may not hold, so only a platform admin does it (or, for staff, an admin of that
+ * very department).
+ */
+const poweredKinds = new Set<string>();
+
+export function reserveDepartmentKind(kind: string): void {
+  poweredKinds.add(kind);
+}
+
+/** Refuses giving or taking a powered kind unless the actor may give any role (a platform admin). */
+export function assertMayChangeKind(actor: Actor, before: string | null, after: string): void {
+  if (before === after || (!poweredKinds.has(after) && (before === null || !poweredKinds.has(before)))) return;
+  if (!hasGrant(actor, 'auth.role.grant-any'))
+    throw new DomainError('org.department.kind-reserved', { status: 403, field: 'kind', kind: poweredKinds.has(after) ? after : before },
+      'only a platform admin gives or takes a department kind that carries powers over other departments');
+}
+
+/** Refuses appointing staff (adding, moving in, changing roles) to a powered department, but for a platform admin or its own admin. */
+export function assertMayAppointTo(actor: Actor, department: { id: number; kind: string }): void {
+  if (!poweredKinds.has(department.kind) || hasGrant(actor, 'auth.role.grant-any') || actor.departmentId === department.id) return;
+  throw new DomainError('org.department.appointment-reserved', { status: 403, field: 'departmentId', kind: department.kind },
+    'staff of this department carry powers over other departments: a platform admin or the department\'s own admin appoints them');
 }

@@ -1,7 +1,9 @@
 // Nobody changes their own permissions, and nobody changes someone holding a role they could not give.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, ledgerCount, makeCast, makeStaff, type TestApp } from '../../helpers/factories.ts';
+import { createTestApp, ledgerCount, makeCast, makeDepartment, makeStaff, type TestApp } from '../../helpers/factories.ts';
+import '../../../src/hub/policy.ts';
+import '../../../src/hotline/policy.ts';
 import { updateStaff } from '../../../src/kernel/auth/index.ts';
 import { actorOfUser } from '../../../src/kernel/auth/sessions.ts';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
@@ -72,5 +74,40 @@ describe('people above the admin', () => {
   test('a county admin cannot pull a user in from another county, nor push one out', async () => {
     assert.equal((await patch('ga_admin', cast.ycOfficer, { departmentId: cast.gaDept })).statusCode, 403);
     assert.equal((await patch('ga_admin', cast.gaOfficer, { departmentId: cast.ycDept })).statusCode, 403);
+  });
+});
+
+describe('departments whose kind carries powers over others (hotline centre, data bureau)', () => {
+  const call = async (who: string, method: 'POST' | 'PATCH', url: string, payload: Record<string, unknown>) =>
+    t.app.inject({ method, url, headers: { cookie: await t.login(who) }, payload });
+
+  test('a county admin neither makes one nor turns a department into one; a platform admin may', async () => {
+    for (const kind of ['hotline', 'government-services']) {
+      const made = await call('ga_admin', 'POST', '/api/v1/org/departments', { code: kind === 'hotline' ? 'GA-K1' : 'GA-K2', name: `广安区${kind}`, kind, divisionCode: '511602000000' });
+      assert.deepEqual([made.statusCode, made.json().code, made.json().field], [403, 'org.department.kind-reserved', 'kind']);
+      const turned = await call('ga_admin', 'PATCH', `/api/v1/org/departments/${cast.gaDept}`, { kind });
+      assert.deepEqual([turned.statusCode, turned.json().code], [403, 'org.department.kind-reserved']);
+    }
+    assert.equal((await call('ga_admin', 'PATCH', `/api/v1/org/departments/${cast.gaDept}`, { kind: 'civil-affairs' })).statusCode, 200,
+      'other kinds are the county admin\'s to set');
+    const made = await call('admin', 'POST', '/api/v1/org/departments', { code: 'GA-HOTLINE', name: '广安区热线分中心', kind: 'hotline', divisionCode: '511602000000' });
+    assert.equal(made.statusCode, 201, made.body);
+    const back = await call('ga_admin', 'PATCH', `/api/v1/org/departments/${made.json().id}`, { kind: 'government' });
+    assert.deepEqual([back.statusCode, back.json().code], [403, 'org.department.kind-reserved'], 'nor takes the kind away');
+  });
+
+  test('a county admin does not appoint staff to one, by adding, moving in or giving roles; its own admin and a platform admin do', async () => {
+    const centre = await makeDepartment(t.db, { name: '广安区热线中心', divisionCode: '511602000000', kind: 'hotline' });
+    const added = await call('ga_admin', 'POST', '/api/v1/users', { username: 'ga_centre1', displayName: '接线员', password: 'Strong-pass-42', departmentId: centre, roles: ['officer'] });
+    assert.deepEqual([added.statusCode, added.json().code, added.json().field], [403, 'org.department.appointment-reserved', 'departmentId']);
+    const moved = await call('ga_admin', 'PATCH', `/api/v1/users/${cast.gaOfficer}`, { departmentId: centre });
+    assert.deepEqual([moved.statusCode, moved.json().code], [403, 'org.department.appointment-reserved']);
+    const inside = await makeStaff(t.db, { username: 'ga_centre2', roles: ['officer'], departmentId: centre });
+    const promoted = await call('ga_admin', 'PATCH', `/api/v1/users/${inside}`, { roles: ['officer', 'data_officer'] });
+    assert.deepEqual([promoted.statusCode, promoted.json().code], [403, 'org.department.appointment-reserved']);
+    assert.equal((await call('ga_admin', 'PATCH', `/api/v1/users/${inside}`, { displayName: '接线员二' })).statusCode, 200, 'a name is not an appointment');
+    await makeStaff(t.db, { username: 'ga_centre_admin', roles: ['dept_admin'], departmentId: centre });
+    assert.equal((await call('ga_centre_admin', 'PATCH', `/api/v1/users/${inside}`, { roles: ['officer', 'data_officer'] })).statusCode, 200);
+    assert.equal((await call('admin', 'PATCH', `/api/v1/users/${cast.gaOfficer}`, { departmentId: centre })).statusCode, 200);
   });
 });

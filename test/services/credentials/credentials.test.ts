@@ -5,7 +5,7 @@ import { Jwt } from '@sd-jwt/core';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
 import { calculateJwkThumbprint, createLocalJWKSet, jwtVerify, type JWK } from 'jose';
-import { createTestApp, ledgerCount, type TestApp } from '../../helpers/factories.ts';
+import { clearOfWindowEnd, createTestApp, ledgerCount, type TestApp } from '../../helpers/factories.ts';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
 import {
   bindCredentialToDevice, credentialsInForce, issueCredential, issueVerifierNonce, presentCredential, signCredential, verifyPresentation, type IssueCredential,
@@ -395,9 +395,7 @@ test('the verifier issues nonces; a presentation is accepted once, only for a no
 
 test('nonces are limited per address: the public endpoint cannot be used to fill the table', async () => {
   const ask = (remoteAddress: string) => t.app.inject({ method: 'POST', url: '/credentials/verify/nonce', remoteAddress });
-  // The window is a fixed one: start clear of its end, so all the asks fall in one window.
-  const windowMs = nonceLimit.windowMinutes * 60_000;
-  if (windowMs - (Date.now() % windowMs) < 20_000) await new Promise((r) => setTimeout(r, windowMs - (Date.now() % windowMs) + 100));
+  await clearOfWindowEnd(nonceLimit.windowMinutes, 20);
   const before = (await t.db.query('SELECT count(*)::int AS n FROM credential_verifier_nonces')).rows[0].n;
   const answers = await Promise.all(Array.from({ length: nonceLimit.count + 5 }, () => ask('10.9.0.1')));
   const statuses = answers.map((a) => a.statusCode);
