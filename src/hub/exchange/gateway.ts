@@ -14,7 +14,7 @@ import { secret } from '../../kernel/secrets.ts';
 import {
   findPublishedResource, findSystem, maskValue, readRows, readRowsOf, systemOfActor, type Field, type Resource, type RowFilter, type System,
 } from './catalogue.ts';
-import { writeEvidence, type EvidenceRecord } from './evidence.ts';
+import { evidenceStatement, writeEvidence, type EvidenceRecord } from './evidence.ts';
 import { activeGrant, type Grant } from './grants.ts';
 import type { RowRead } from './lookups.ts';
 import { evaluatePredicate, findPredicate, predicateParam, type Answer, type Predicate } from './predicates.ts';
@@ -379,14 +379,24 @@ export async function evaluatePredicateInBulk(ctx: Ctx, input: BulkAsk): Promise
   const asOf = ctx.now.toISOString();
   const answers = new Map<string, Answer>();
   for (const [subject, rows] of rowsOf) answers.set(subject, evaluatePredicate(predicate, template.param, rows, today));
-  // Each record carries its share of the time the whole question took.
+  // Each record carries its share of the time the whole question took; three answers, three response hashes.
   template.durationMs = (performance.now() - started) / Math.max(1, answers.size);
-  const entries = [...answers].map(([subject, answer]) => ({ actor: ctx.actor, record: {
-    ...template, messageId: crypto.randomUUID(), subject, responseHash: sha256Json({ answer, asOf }),
-    requestHash: sha256Json({ system: system.code, predicate: predicate.code, subject, param: template.param, purpose: input.purpose, caseId: input.caseId }),
-  } }));
+  const responseHashes = new Map<Answer, string>();
+  const responseHash = (answer: Answer) => responseHashes.get(answer) ?? responseHashes.set(answer, sha256Json({ answer, asOf })).get(answer)!;
+  const subjects = [...answers.keys()];
+  // Each batch's records and ledger hashes are computed while the previous batch's statement runs.
+  let written: Promise<unknown> = Promise.resolve();
   try {
-    for (let i = 0; i < entries.length; i += bulkEvidenceBatch) await writeEvidence(ctx.tx, entries.slice(i, i + bulkEvidenceBatch));
+    for (let i = 0; i < subjects.length; i += bulkEvidenceBatch) {
+      const statement = evidenceStatement(subjects.slice(i, i + bulkEvidenceBatch).map((subject) => ({ actor: ctx.actor, record: {
+        ...template, messageId: crypto.randomUUID(), subject, responseHash: responseHash(answers.get(subject)!),
+        requestHash: sha256Json({ system: system.code, predicate: predicate.code, subject, param: template.param, purpose: input.purpose, caseId: input.caseId }),
+      } })));
+      await written;
+      written = ctx.tx.query(statement);
+      written.catch(() => undefined); // awaited on the next turn; a failure fails the question there
+    }
+    await written;
   } catch (cause) {
     release();
     throw new DomainError('hub.evidence-unavailable', { status: 503 }, `evidence not written: ${String(cause)}`);
