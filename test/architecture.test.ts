@@ -51,3 +51,13 @@ test('the checks cover something: there are modules and imports to check', () =>
   assert.ok(files.length > 30);
   assert.ok(files.some((f) => f.file.endsWith('routes.ts') && f.imports.includes('typebox')));
 });
+
+test('the hub does not hand out raw reads of its rows', () => {
+  // A module that reads hub rows itself skips the grant and leaves no evidence the citizen can see in
+  // 我的数据使用记录. Read through the gateway instead: callResource, askPredicate or evaluatePredicateInBulk.
+  const index = fs.readFileSync(path.join(src, 'hub', 'index.ts'), 'utf8');
+  const exported = [...index.matchAll(/^export\s+(?!type\b)\{([^}]*)\}/gm)].flatMap((m) => m[1]!.split(',').map((n) => n.trim()));
+  assert.ok(exported.includes('callResource'), 'the check reads the value exports of src/hub/index.ts');
+  assert.deepEqual(exported.filter((name) => /^readRows/.test(name)), [],
+    'src/hub/index.ts exports a raw row read: remove it and read through the hub gateway (grant + evidence per subject)');
+});

@@ -8,7 +8,7 @@ export {
 export { importRows, pushRows, type LoadReport, type RowError } from './loads.ts';
 export { maskValue } from './masking.ts';
 export { answerObjection, listObjections, raiseObjection, type Objection } from './objections.ts';
-export { readRows, readRowsOf, type ReadRows, type ReadRowsOf, type RowCondition, type RowFilter } from './rows.ts';
+export type { RowCondition, RowFilter } from './rows.ts';
 export { scoreQuality } from './quality.ts';
 export { searchCatalogue, type CataloguePage, type CatalogueQuery } from './search.ts';
 export { createSystem, findSystem, issueSystemToken, listSystems, systemOfActor, type System } from './systems.ts';
@@ -17,8 +17,8 @@ export { hubCatalogueLedgerActions, hubCatalogueMessages } from './messages.ts';
 export { loadHubDemo, removeHubDemo, type HubDemoSummary } from './demo.ts';
 // Exchange (共享申请, 授权, 网关, 核验, 存证)
 export {
-  askPredicate, callResource, performAsk, performCall, gatewayCaller, settleOutcome,
-  type AskAnswer, type AskInput, type CallAnswer, type CallInput, type Caller, type Outcome,
+  askPredicate, callResource, evaluatePredicateInBulk, performAsk, performCall, gatewayCaller, settleOutcome,
+  type AskAnswer, type BulkAsk, type AskInput, type CallAnswer, type CallInput, type Caller, type Outcome,
 } from './exchange/gateway.ts';
 export { EvidenceWriter, verifyEvidence, writeEvidence, type EvidenceRecord } from './exchange/evidence.ts';
 export { activeGrant, issueGrant, revokeGrant, type Grant, type GrantTerms } from './exchange/grants.ts';

@@ -120,31 +120,38 @@ const demoPredicates: Parameters<typeof definePredicate>[1][] = [
  */
 async function linkToHub(ctx: Ctx, featuredItems: { id: number; name: string; department: { id: number; code: string }; conditions: { predicate?: string }[] }[]) {
   for (const predicate of demoPredicates) if (!(await findPredicate(ctx.tx, predicate.code))) await definePredicate(ctx, predicate);
-  const byDepartment = new Map<number, { code: string; asks: Set<string> }>();
+  const itemNamed = (name: string) => featuredItems.find((i) => i.name === name)!;
+  const inCounty = [{ field: 'division_code', op: 'prefix' as const, value: county }];
+  const policies: PolicyInput[] = [
+    { code: 'elderly-allowance', name: '高龄津贴主动发放', description: '广安区户籍、年满80周岁的老年人，系统比对后主动推送，一键确认即可领取',
+      itemId: itemNamed('80周岁以上老年人高龄津贴发放').id, automatic: false, active: true,
+      rules: [{ predicate: 'age-over-80', expect: true, filter: inCounty }, { predicate: 'resident-guang-an', expect: true, filter: inCounty }] },
+    { code: 'new-firm-retention', name: '新设小微企业稳岗返还（免申即享）', description: '广安区成立未满1年的存续企业，无需申请，直接拨付',
+      itemId: itemNamed('失业保险稳岗返还申领').id, automatic: true, active: true,
+      rules: [{ predicate: 'firm-older-than-1y', expect: false, filter: [...inCounty, { field: 'state', op: 'eq', value: '存续' }] }] },
+  ];
+  // A department asks the hub what its items' conditions and its policies' rules ask, under grants.
+  const resourceOf = (predicate: string) => demoPredicates.find((p) => p.code === predicate)!.resource;
+  const byDepartment = new Map<number, { code: string; asks: Map<string, string> }>();
+  const asks = (department: { id: number; code: string }, predicate: string, resource: string) => {
+    const entry = byDepartment.get(department.id) ?? { code: department.code, asks: new Map<string, string>() };
+    entry.asks.set(predicate, resource);
+    byDepartment.set(department.id, entry);
+  };
   for (const item of featuredItems) {
-    const entry = byDepartment.get(item.department.id) ?? { code: item.department.code, asks: new Set<string>() };
-    for (const c of item.conditions) if (c.predicate) entry.asks.add(c.predicate);
-    byDepartment.set(item.department.id, entry);
+    for (const c of item.conditions) if (c.predicate) asks(item.department, c.predicate, resourceOf(c.predicate));
   }
+  for (const policy of policies)
+    for (const rule of policy.rules) asks(featuredItems.find((i) => i.id === policy.itemId)!.department, rule.predicate, resourceOf(rule.predicate));
   const { rows: names } = await ctx.tx.query<{ id: number; name: string }>('SELECT id, name FROM departments WHERE id = ANY($1)', [[...byDepartment.keys()]]);
   for (const [departmentId, { code, asks }] of byDepartment)
     await connectDepartmentToHub(ctx, {
       departmentId, systemCode: `${code}-YWTB`, systemName: `${names.find((n) => n.id === departmentId)!.name}一网通办受理系统`,
-      reads: [{ resource: people, fields: ['id_number', 'name'] }], asks: [...asks].map((predicate) => ({ resource: people, predicate })),
+      reads: [{ resource: people, fields: ['id_number', 'name'] }], asks: [...asks].map(([predicate, resource]) => ({ resource, predicate })),
     });
   await ctx.tx.query(`UPDATE services_items SET prefill = $2 WHERE id = ANY($1)`, [featuredItems.map((i) => i.id), JSON.stringify([
     { field: 'applicantName', resource: people, resourceField: 'name' }, { field: 'idNumber', resource: people, resourceField: 'id_number' }])]);
 
-  const itemNamed = (name: string) => featuredItems.find((i) => i.name === name)!.id;
-  const inCounty = [{ field: 'division_code', op: 'prefix' as const, value: county }];
-  const policies: PolicyInput[] = [
-    { code: 'elderly-allowance', name: '高龄津贴主动发放', description: '广安区户籍、年满80周岁的老年人，系统比对后主动推送，一键确认即可领取',
-      itemId: itemNamed('80周岁以上老年人高龄津贴发放'), automatic: false, active: true,
-      rules: [{ predicate: 'age-over-80', expect: true, filter: inCounty }, { predicate: 'resident-guang-an', expect: true, filter: inCounty }] },
-    { code: 'new-firm-retention', name: '新设小微企业稳岗返还（免申即享）', description: '广安区成立未满1年的存续企业，无需申请，直接拨付',
-      itemId: itemNamed('失业保险稳岗返还申领'), automatic: true, active: true,
-      rules: [{ predicate: 'firm-older-than-1y', expect: false, filter: [...inCounty, { field: 'state', op: 'eq', value: '存续' }] }] },
-  ];
   let offers = 0;
   let granted = 0;
   for (const policy of policies) {

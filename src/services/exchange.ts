@@ -26,7 +26,7 @@ const allSystems = (ctx: Ctx) => systems.get('all', () => listSystems(ctx.tx, lo
  * the resource (or predicate), else its first system, so that a refusal is evidenced against it. Null when
  * the department has no system at all.
  */
-async function departmentCaller(ctx: Ctx, departmentId: number, resourceId: number, predicateId: number | null): Promise<Caller | null> {
+export async function departmentCaller(ctx: Ctx, departmentId: number, resourceId: number, predicateId: number | null): Promise<Caller | null> {
   const systems = (await allSystems(ctx)).filter((s) => s.departmentId === departmentId);
   for (const system of systems) {
     const granted = await activeGrant(ctx.tx, system.id, resourceId, predicateId, ctx.now).then(() => true, () => false);

@@ -36,6 +36,7 @@ export const servicesMessages = {
   'services.policy.not-found': { zh: '惠企惠民政策不存在', en: 'Policy not found' },
   'services.offer.not-found': { zh: '没有待确认的政策推送', en: 'No offer is waiting' },
   'services.policy.unknown-predicate': { zh: '数据共享平台没有该核验事项', en: 'The hub has no such predicate' },
+  'services.policy.no-grant': { zh: '事项所属部门的信息系统未获该核验事项的共享授权，不能匹配', en: 'The item\'s department holds no grant on this predicate; the policy cannot be evaluated' },
 };
 
 export const servicesLedgerActions = {

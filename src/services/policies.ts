@@ -1,8 +1,8 @@
 /**
  * 不来即享 (proactive benefits). An admin defines a policy as rules over hub predicates ("over 80",
- * "resident of 广安区", "registered less than a year ago" as not "at least one year old"); evaluating it reads
- * the predicates' resources through the hub once, in bulk, answers every subject with the hub's own
- * predicate logic, and records an offer with the reasons for each one who qualifies. The citizen sees the
+ * "resident of 广安区", "registered less than a year ago" as not "at least one year old"); evaluating it asks
+ * the hub each predicate in bulk, as the item's department under its grants (each person asked sees it
+ * in 我的数据使用记录), and records an offer with the reasons for each one who qualifies. The citizen sees the
  * offer in the portal and accepts it with one click (an application approved at once); an automatic policy
  * (免申即享) grants without waiting.
  */
@@ -12,7 +12,8 @@ import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
-import { evaluatePredicate, findPredicate, findPublishedResource, readRows, type RowFilter } from '../hub/index.ts';
+import { evaluatePredicateInBulk, findPredicate, type RowFilter } from '../hub/index.ts';
+import { departmentCaller } from './exchange.ts';
 import { applicationColumns, deadlines, numberInBulk, receiptNumber, recordStep, type Application } from './applications.ts';
 import { getItem } from './items.ts';
 import { servicesActions } from './policy.ts';
@@ -90,27 +91,37 @@ export async function savePolicy(ctx: Ctx, input: PolicyInput): Promise<Policy> 
   return getPolicy(ctx.tx, saved!.id);
 }
 
-interface Qualified { subject: string; name: string | null; reasons: { predicate: string; name: string; answer: boolean }[] }
+interface Qualified { subject: string; reasons: { predicate: string; name: string; answer: boolean }[] }
 
-/** Every subject for whom all rules give the expected answer, with the rules as reasons. */
-async function qualifying(db: Queryable, rules: PolicyRule[], today: string): Promise<Qualified[]> {
+/** What a policy's reads are for, as the citizen reads it in 我的数据使用记录. */
+const purposeOf = (policy: Policy) => `不来即享：${policy.name}（${policy.code}）`;
+
+/**
+ * Every subject for whom all rules give the expected answer, with the rules as reasons. Each rule is a
+ * question the item's department asks the hub in bulk, through its system holding a grant on the
+ * predicate, with evidence for every subject asked; a later rule asks only those who passed the earlier
+ * ones. Without a grant the evaluation is refused, naming the rule.
+ */
+async function qualifying(ctx: Ctx, policy: Policy, departmentId: number): Promise<Qualified[]> {
   let found: Map<string, Qualified> | null = null;
-  for (const [index, rule] of rules.entries()) {
-    const predicate = await findPredicate(db, rule.predicate);
-    const resource = predicate && await findPublishedResource(db, predicate.resourceCode);
-    if (!predicate || !resource?.subjectField)
-      throw new DomainError('services.policy.unknown-predicate', { field: `rules.${index}.predicate` }, `the hub has no predicate ${rule.predicate} over subjects`);
-    const rows = await readRows(db, resource, { filter: rule.filter as RowFilter | undefined, limit: 1_000_000 });
+  for (const [index, rule] of policy.rules.entries()) {
+    const field = `rules.${index}.predicate`;
+    const predicate = await findPredicate(ctx.tx, rule.predicate);
+    if (!predicate) throw new DomainError('services.policy.unknown-predicate', { field }, `the hub has no predicate ${rule.predicate}`);
+    const noGrant = (reason: string) => new DomainError('services.policy.no-grant', { status: 403, field, predicate: predicate.code, reason },
+      `the department's systems hold no valid grant on the predicate ${predicate.code}`);
+    const caller = await departmentCaller(ctx, departmentId, predicate.resourceId, predicate.id);
+    if (!caller) throw noGrant('hub.no-system');
+    const answers = await evaluatePredicateInBulk(ctx, {
+      systemId: caller.system.id, predicate: predicate.code, purpose: purposeOf(policy), caseId: `policy:${policy.id}`,
+      filter: rule.filter as RowFilter | undefined, subjects: found ? [...found.keys()] : undefined,
+    }).catch((error: unknown) => {
+      throw error instanceof DomainError && error.status === 403 ? noGrant(error.code) : error;
+    });
     const next = new Map<string, Qualified>();
-    for (const row of rows) {
-      const subject = row[resource.subjectField];
-      if (typeof subject !== 'string' || (found !== null && !found.has(subject))) continue;
-      if (evaluatePredicate(predicate, predicate.param, [row], today) !== rule.expect) continue;
-      const earlier = found?.get(subject);
-      next.set(subject, {
-        subject, name: earlier?.name ?? (typeof row.name === 'string' ? row.name : null),
-        reasons: [...(earlier?.reasons ?? []), { predicate: predicate.code, name: predicate.name, answer: rule.expect }],
-      });
+    for (const [subject, answer] of answers) {
+      if (answer !== rule.expect) continue;
+      next.set(subject, { subject, reasons: [...(found?.get(subject)?.reasons ?? []), { predicate: predicate.code, name: predicate.name, answer: rule.expect }] });
     }
     found = next;
   }
@@ -124,7 +135,8 @@ async function qualifying(db: Queryable, rules: PolicyRule[], today: string): Pr
 export async function evaluatePolicy(ctx: Ctx, input: { id: number }): Promise<{ qualified: number; offered: number; granted: number }> {
   const policy = await getPolicy(ctx.tx, input.id);
   assertCan(ctx.actor, servicesActions.managePolicies, policy);
-  const found = await qualifying(ctx.tx, policy.rules, chinaDay(ctx.now));
+  const item = await getItem(ctx.tx, policy.itemId);
+  const found = await qualifying(ctx, policy, item.departmentId);
   const accounts = await citizensByIdNumber(ctx.tx, found.map((q) => q.subject));
   const { rows: offered } = await ctx.tx.query<{ id: number }>(
     `INSERT INTO services_offers (policy_id, subject, user_id, reasons, state, found_at)
@@ -133,21 +145,25 @@ export async function evaluatePolicy(ctx: Ctx, input: { id: number }): Promise<{
      ON CONFLICT (policy_id, subject) DO NOTHING RETURNING id`,
     [policy.id, found.map((q) => q.subject), found.map((q) => accounts.get(q.subject) ?? null), found.map((q) => JSON.stringify(q.reasons)), ctx.now]);
   let granted = 0;
-  if (policy.automatic) granted = await grantOffers(ctx, policy, offered.map((o) => o.id), new Map(found.map((q) => [q.subject, q.name])));
+  if (policy.automatic) granted = await grantOffers(ctx, policy, offered.map((o) => o.id));
   await ctx.tx.query('UPDATE services_policies SET evaluated_at = $2 WHERE id = $1', [policy.id, ctx.now]);
   const counts = { qualified: found.length, offered: offered.length, granted };
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'services.policy.evaluated', object: { type: 'policy', id: policy.id }, payload: counts, at: ctx.now });
   return counts;
 }
 
-/** Applications approved at once for these offers (channel 不来即享), in bulk; returns how many. */
-async function grantOffers(ctx: Ctx, policy: Policy, offerIds: number[], names: Map<string, string | null>): Promise<number> {
+/**
+ * Applications approved at once for these offers (channel 不来即享), in bulk; returns how many. The hub
+ * answered yes or no, never a name: the applicant is named by their account, or by their masked ID.
+ */
+async function grantOffers(ctx: Ctx, policy: Policy, offerIds: number[]): Promise<number> {
   if (offerIds.length === 0) return 0;
   const item = await getItem(ctx.tx, policy.itemId);
   const calendar = await loadCalendar(ctx.tx);
   const due = deadlines(calendar, ctx.now, item, []);
-  const { rows: offers } = await ctx.tx.query<{ id: number; subject: string; userId: number | null }>(
-    'SELECT id, subject, user_id AS "userId" FROM services_offers WHERE id = ANY($1) ORDER BY id', [offerIds]);
+  const { rows: offers } = await ctx.tx.query<{ id: number; subject: string; userId: number | null; name: string | null }>(
+    `SELECT o.id, o.subject, o.user_id AS "userId", u.display_name AS name
+       FROM services_offers o LEFT JOIN users u ON u.id = o.user_id WHERE o.id = ANY($1) ORDER BY o.id`, [offerIds]);
   const { rows: apps } = await ctx.tx.query<{ id: number }>(
     `INSERT INTO services_applications (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
        state, form, step_index, submitted_at, statutory_days, committed_days, statutory_due, committed_due, reason, created_at, updated_at)
@@ -156,7 +172,7 @@ async function grantOffers(ctx: Ctx, policy: Policy, offerIds: number[], names: 
      RETURNING id`,
     [item.id, item.departmentId, item.divisionCode, item.steps.length - 1, ctx.now, item.statutoryDays, item.committedDays,
       due.statutory_due, due.committed_due, `免申即享：${policy.name}`, offers.map((o) => o.subject), offers.map((o) => o.userId),
-      offers.map((o) => names.get(o.subject) ?? o.subject.slice(0, 6) + '********' + o.subject.slice(-4))]);
+      offers.map((o) => o.name ?? o.subject.slice(0, 6) + '********' + o.subject.slice(-4))]);
   await numberInBulk(ctx.tx, apps.map((a) => a.id));
   await ctx.tx.query(
     `UPDATE services_offers o SET state = 'granted', decided_at = $2, application_id = t.app

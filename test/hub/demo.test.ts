@@ -4,7 +4,8 @@ import { loadDemoCity, resetDemoCity } from '../../demo/load.ts';
 import { checkCreditCode, checkResidentId } from '../../src/kernel/checks/index.ts';
 import { systemActor } from '../../src/kernel/auth/index.ts';
 import { demoCompanyCount, demoPersonCount } from '../../src/hub/demo.ts';
-import { findPublishedResource, readRows, searchCatalogue } from '../../src/hub/index.ts';
+import { findPublishedResource, searchCatalogue } from '../../src/hub/index.ts';
+import { readRows } from '../../src/hub/rows.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 
 let t: TestDb;

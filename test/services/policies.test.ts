@@ -1,13 +1,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { systemActor } from '../../src/kernel/auth/index.ts';
-import { saveItem } from '../../src/services/index.ts';
+import { definePredicate, issueGrant, type Resource } from '../../src/hub/index.ts';
+import { evaluatePolicy, saveItem } from '../../src/services/index.ts';
 import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
 import { run } from '../hub/factories.ts';
 import { itemInput, makeCitizen, makeServicesCity, makeServicesHub, residentId } from './factories.ts';
 
 let t: TestApp;
 let itemId: number;
+let register: Resource;
+let gaDept: number;
 const cookies: Record<string, string> = {};
 const elder = residentId('19400307', '125');
 const elderElsewhere = residentId('19380101', '126');
@@ -24,10 +27,21 @@ before(async () => {
     ...Array.from({ length: 50 }, (_, i) => ({ id_number: residentId(`19${60 + (i % 30)}0101`, String(200 + i)), name: `居民${i}`,
       birth_date: `19${60 + (i % 30)}-01-01`, division_code: '511602001001' })),
   ];
-  await makeServicesHub(t.db, city, people);
+  register = await makeServicesHub(t.db, city, people);
+  gaDept = city.gaDept;
   itemId = (await run(t.db, systemActor('test'), saveItem, itemInput(city.gaDeptCode, { code: '511B0003-POLICY-1-00', name: '80周岁以上老年人高龄津贴发放' }))).id;
   for (const user of ['admin', 'ga_officer', 'citizen3', 'citizen1']) cookies[user] = await t.login(user);
 });
+
+const hub = systemActor('test');
+
+/** Evidence the policy's reads left, as (subject, predicate) pairs sorted. */
+async function evidenceOf(code: string): Promise<string[]> {
+  const { rows } = await t.db.query<{ pair: string }>(
+    `SELECT e.subject || ' ' || p.code AS pair FROM hub_evidence e JOIN hub_predicates p ON p.id = e.predicate_id
+      WHERE e.purpose LIKE $1 ORDER BY 1`, [`%（${code}）`]);
+  return rows.map((r) => r.pair);
+}
 after(() => t.close());
 
 const call = (method: 'GET' | 'POST', url: string, user: string, payload?: unknown) =>
@@ -46,6 +60,25 @@ test('an admin defines a policy over hub predicates; evaluation finds who qualif
   assert.equal(saved.statusCode, 201);
   const evaluated = (await call('POST', `/policies/${saved.json().id}/evaluate`, 'admin')).json();
   assert.deepEqual(evaluated, { qualified: 2, offered: 2, granted: 0 });
+  // Through the hub: everyone in the register was asked the first rule, only the three over 80 the second,
+  // each exactly once, by the 民政局's system, for the policy, provided by the 公安局.
+  const { rows: people } = await t.db.query<{ subject: string }>('SELECT subject FROM hub_rows WHERE resource_id = $1 ORDER BY 1', [register.id]);
+  const over80 = [elder, residentId('19350505', '127'), elderElsewhere];
+  assert.deepEqual(await evidenceOf('elderly-allowance'),
+    [...people.map((p) => `${p.subject} age-over-80`), ...over80.map((s) => `${s} resident-guang-an`)].sort());
+  const { rows: [record] } = await t.db.query(
+    `SELECT e.purpose, e.case_id, e.status, s.code AS system, e.provider_department_id = r.provider_department_id AS provider, e.grant_id IS NOT NULL AS granted
+       FROM hub_evidence e JOIN hub_systems s ON s.id = e.consumer_system_id JOIN hub_resources r ON r.id = e.resource_id WHERE e.subject = $1 LIMIT 1`, [elder]);
+  assert.deepEqual(record, { purpose: '不来即享：高龄津贴主动发放（elderly-allowance）', case_id: `policy:${saved.json().id}`, status: 200,
+    system: 'GAQ-MZ-YWTB', provider: true, granted: true });
+  assert.equal(await ledgerCount(t.db, 'hub.ask.answered'), people.length + 3);
+  // The citizen sees both questions in 我的数据使用记录; someone not in the register sees none.
+  const usage = (await t.app.inject({ url: '/api/v1/hub/my/usage', headers: { cookie: cookies.citizen3! } })).json();
+  assert.deepEqual(usage.entries.map((e: Record<string, unknown>) => [e.predicateName, e.purpose, e.consumerSystemName, e.providerDepartmentName, e.answered]).sort(), [
+    ['广安区户籍', '不来即享：高龄津贴主动发放（elderly-allowance）', '广安区民政局一网通办受理系统', '市公安局', true],
+    ['年满80周岁', '不来即享：高龄津贴主动发放（elderly-allowance）', '广安区民政局一网通办受理系统', '市公安局', true],
+  ].sort());
+  assert.equal((await t.app.inject({ url: '/api/v1/hub/my/usage', headers: { cookie: cookies.citizen1! } })).json().total, 0);
   const again = (await call('POST', `/policies/${saved.json().id}/evaluate`, 'admin')).json();
   assert.deepEqual(again, { qualified: 2, offered: 0, granted: 0 });
   assert.equal(await ledgerCount(t.db, 'services.policy.evaluated'), 2);
@@ -70,9 +103,63 @@ test('an automatic policy grants without waiting: approved applications for ever
   const saved = (await call('POST', '/policies', 'admin', policy({ code: 'elderly-auto', automatic: true }))).json();
   const evaluated = (await call('POST', `/policies/${saved.id}/evaluate`, 'admin')).json();
   assert.deepEqual(evaluated, { qualified: 2, offered: 2, granted: 2 });
-  const { rows } = await t.db.query(`SELECT state, channel, receipt_number FROM services_applications WHERE channel = 'proactive' AND reason LIKE '免申即享%'`);
+  const { rows } = await t.db.query(`SELECT state, channel, receipt_number, applicant_name FROM services_applications WHERE channel = 'proactive' AND reason LIKE '免申即享%' ORDER BY id`);
   assert.equal(rows.length, 2);
   assert.ok(rows.every((r) => r.state === 'approved' && /^511602-/.test(r.receipt_number)));
+  // The hub answered yes or no: no name left it (李秀英 has no account and is named by her masked ID).
+  const lee = residentId('19350505', '127');
+  assert.deepEqual(rows.map((r) => r.applicant_name).sort(), ['市民citizen3', `${lee.slice(0, 6)}********${lee.slice(-4)}`].sort());
   const listed = (await call('GET', '/policies', 'admin')).json().items.find((p: { code: string }) => p.code === 'elderly-auto');
   assert.deepEqual([listed.offers, listed.granted], [2, 2]);
+});
+
+test('without a grant on every rule\'s predicate the evaluation is refused, naming the rule; nothing is read or offered', async () => {
+  await run(t.db, hub, definePredicate, { code: 'age-over-90', name: '年满90周岁', resource: register.code, field: 'birth_date', operator: 'age_at_least', param: '90' });
+  const saved = (await call('POST', '/policies', 'admin', policy({ code: 'nonagenarians', rules: [
+    { predicate: 'resident-guang-an', expect: true }, { predicate: 'age-over-90', expect: true }] }))).json();
+  const evidence = (await t.db.query('SELECT count(*)::int AS n FROM hub_evidence')).rows[0].n;
+  const evaluations = await ledgerCount(t.db, 'services.policy.evaluated');
+  assert.equal((await t.app.inject({ method: 'POST', url: `/api/v1/services/policies/${saved.id}/evaluate` })).statusCode, 401);
+  assert.equal((await call('POST', '/policies/x/evaluate', 'admin')).json().field, 'id');
+  assert.equal((await call('POST', `/policies/${saved.id}/evaluate`, 'ga_officer')).statusCode, 403);
+  const refused = await call('POST', `/policies/${saved.id}/evaluate`, 'admin');
+  assert.deepEqual([refused.statusCode, refused.json().code, refused.json().field, refused.json().predicate, refused.json().reason],
+    [403, 'services.policy.no-grant', 'rules.1.predicate', 'age-over-90', 'hub.no-grant']);
+  await assert.rejects(run(t.db, hub, evaluatePolicy, { id: saved.id }), { code: 'services.policy.no-grant' });
+  // The first rule's reads rolled back with the refusal: no evidence, no offers, no evaluation on record.
+  assert.equal((await t.db.query('SELECT count(*)::int AS n FROM hub_evidence')).rows[0].n, evidence);
+  assert.equal((await t.db.query('SELECT count(*)::int AS n FROM services_offers WHERE policy_id = $1', [saved.id])).rows[0].n, 0);
+  assert.equal(await ledgerCount(t.db, 'services.policy.evaluated'), evaluations);
+});
+
+test('the grant\'s row filter bounds who is read, and its daily quota counts every person answered', async () => {
+  const predicate = await run(t.db, hub, definePredicate, { code: 'age-over-85', name: '年满85周岁', resource: register.code, field: 'birth_date', operator: 'age_at_least', param: '85' });
+  const { rows: [system] } = await t.db.query<{ id: number }>(`SELECT id FROM hub_systems WHERE code = 'GAQ-MZ-YWTB'`);
+  // Granted 岳池县 only, at most one answer a day.
+  await run(t.db, hub, issueGrant, { requestId: null, consumerSystemId: system!.id, consumerDepartmentId: gaDept, resourceId: register.id, predicateId: predicate.id,
+    providerDepartmentId: register.providerDepartmentId, purpose: '高龄老人补贴', legalBasis: '《老年人权益保障法》', fields: ['birth_date'],
+    rowFilter: [{ field: 'division_code', op: 'prefix', value: '511621' }], dailyQuota: 1 });
+  const saved = (await call('POST', '/policies', 'admin', policy({ code: 'over-85', rules: [{ predicate: 'age-over-85', expect: true }] }))).json();
+  assert.deepEqual((await call('POST', `/policies/${saved.id}/evaluate`, 'admin')).json(), { qualified: 1, offered: 1, granted: 0 });
+  assert.deepEqual(await evidenceOf('over-85'), [`${elderElsewhere} age-over-85`], 'the 广安区 elders over 85 were not read');
+  const again = await call('POST', `/policies/${saved.id}/evaluate`, 'admin');
+  assert.deepEqual([again.statusCode, again.json().code], [429, 'hub.quota-exceeded']);
+  assert.deepEqual(await evidenceOf('over-85'), [`${elderElsewhere} age-over-85`]);
+});
+
+test('evidence that cannot be written fails the evaluation: no offers, nothing on record (fail closed)', async () => {
+  const saved = (await call('POST', '/policies', 'admin', policy({ code: 'no-evidence' }))).json();
+  await t.db.query(`CREATE FUNCTION refuse_evidence() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evidence store down'; END $$;
+    CREATE TRIGGER refuse_evidence BEFORE INSERT ON hub_evidence FOR EACH ROW EXECUTE FUNCTION refuse_evidence()`);
+  try {
+    const evaluations = await ledgerCount(t.db, 'services.policy.evaluated');
+    const failed = await call('POST', `/policies/${saved.id}/evaluate`, 'admin');
+    assert.deepEqual([failed.statusCode, failed.json().code], [503, 'hub.evidence-unavailable']);
+    assert.equal((await t.db.query('SELECT count(*)::int AS n FROM services_offers WHERE policy_id = $1', [saved.id])).rows[0].n, 0);
+    assert.equal(await ledgerCount(t.db, 'services.policy.evaluated'), evaluations);
+    assert.deepEqual(await evidenceOf('no-evidence'), []);
+  } finally {
+    await t.db.query('DROP TRIGGER refuse_evidence ON hub_evidence; DROP FUNCTION refuse_evidence()');
+  }
+  assert.deepEqual((await call('POST', `/policies/${saved.id}/evaluate`, 'admin')).json(), { qualified: 2, offered: 2, granted: 0 });
 });

@@ -41,14 +41,21 @@ export function evidencePayload(r: EvidenceRecord) {
 const ledgerActionOf = (r: EvidenceRecord) =>
   `hub.${r.predicateId === null ? 'call' : 'ask'}.${r.status === 200 ? 'answered' : 'refused'}`;
 
-type EvidenceEntry = { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'> };
+export type EvidenceEntry = { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'> };
 
 /**
  * Writes evidence records and their ledger entries in one statement, so they are written together even
  * outside a transaction (the group commit), or in the caller's transaction when it has one.
  */
 export async function writeEvidence(db: Queryable, entries: EvidenceEntry[]): Promise<void> {
-  if (entries.length === 0) return;
+  if (entries.length > 0) await db.query(evidenceStatement(entries));
+}
+
+/**
+ * The statement `writeEvidence` runs, with the ledger hashes computed: a bulk writer builds the next one
+ * while the previous runs.
+ */
+export function evidenceStatement(entries: EvidenceEntry[]): ReturnType<typeof prepared> {
   const col = <T>(pick: (r: EvidenceRecord) => T) => entries.map((e) => pick(e.record));
   const params: unknown[] = [col((r) => r.messageId), col((r) => r.at), col((r) => r.consumerSystemId), col((r) => r.consumerDepartmentId),
     col((r) => r.providerDepartmentId), col((r) => r.resourceId), col((r) => r.predicateId), col((r) => r.grantId),
@@ -59,7 +66,7 @@ export async function writeEvidence(db: Queryable, entries: EvidenceEntry[]): Pr
     actor, action: ledgerActionOf(record), object: { type: 'hub-message', id: record.messageId },
     purpose: record.purpose, payload: evidencePayload(record), at: record.at,
   })), params);
-  await db.query(prepared(
+  return prepared(
     `WITH evidence AS (
        INSERT INTO hub_evidence (message_id, at, consumer_system_id, consumer_department_id, provider_department_id, resource_id,
          predicate_id, grant_id, subject, lookup_key, param, fields, purpose, case_id, legal_basis, request_hash, response_hash,
@@ -69,7 +76,7 @@ export async function writeEvidence(db: Queryable, entries: EvidenceEntry[]): Pr
            $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
            $18::int[], $19::text[], $20::numeric[])
            AS t (m, a, cs, cd, pd, r, p, g, s, k, pa, f, pu, ca, lb, rq, rs, st, co, du))
-     ${ledger}`, params));
+     ${ledger}`, params);
 }
 
 /**

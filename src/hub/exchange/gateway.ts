@@ -11,11 +11,13 @@ import { checkCreditCode, checkResidentId } from '../../kernel/checks/index.ts';
 import type { Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { secret } from '../../kernel/secrets.ts';
-import { findPublishedResource, findSystem, maskValue, readRows, systemOfActor, type Field, type Resource, type System } from './catalogue.ts';
-import { writeEvidence, type EvidenceRecord } from './evidence.ts';
+import {
+  findPublishedResource, findSystem, maskValue, readRows, readRowsOf, systemOfActor, type Field, type Resource, type RowFilter, type System,
+} from './catalogue.ts';
+import { evidenceStatement, writeEvidence, type EvidenceRecord } from './evidence.ts';
 import { activeGrant, type Grant } from './grants.ts';
 import type { RowRead } from './lookups.ts';
-import { evaluatePredicate, findPredicate, predicateParam, type Answer } from './predicates.ts';
+import { evaluatePredicate, findPredicate, predicateParam, type Answer, type Predicate } from './predicates.ts';
 import { ttlCache } from '../../kernel/cache.ts';
 import { chinaDayBounds, exchangeSetting, sha256Json } from './settings.ts';
 
@@ -119,8 +121,8 @@ async function takeRate(db: Queryable, systemId: number, now: Date): Promise<voi
   else if (++window.count > limit) throw new DomainError('hub.rate-limited', { status: 429, retryAfter: 1, limit }, 'rate limit');
 }
 
-/** Reserves one call of the grant's daily quota; returns how to give it back when the call fails later. */
-async function reserveQuota(db: Queryable, grant: Grant, now: Date): Promise<() => void> {
+/** Reserves `calls` of the grant's daily quota (one per answer); returns how to give them back when the exchange fails later. */
+async function reserveQuota(db: Queryable, grant: Grant, now: Date, calls = 1): Promise<() => void> {
   if (grant.dailyQuota === null) return () => undefined;
   const { day, start, next } = chinaDayBounds(now);
   let use = quotaUse.get(grant.id);
@@ -131,29 +133,36 @@ async function reserveQuota(db: Queryable, grant: Grant, now: Date): Promise<() 
     use = quotaUse.get(grant.id)?.day === day ? quotaUse.get(grant.id)! : { day, used: rows[0]!.n };
     quotaUse.set(grant.id, use);
   }
-  if (use.used >= grant.dailyQuota) {
+  if (use.used + calls > grant.dailyQuota) {
     const retryAfter = Math.ceil((next.getTime() - now.getTime()) / 1000);
     throw new DomainError('hub.quota-exceeded', { status: 429, retryAfter, quota: grant.dailyQuota }, 'daily quota used up');
   }
-  use.used++;
+  use.used += calls;
   const reserved = use;
-  return () => void reserved.used--;
+  return () => void (reserved.used -= calls);
+}
+
+/** A new evidence record of one exchange by `system`, answered until a check refuses it. */
+const newEvidence = (system: System, request: { purpose: string; caseId: string; hashed: unknown }, now: Date): EvidenceRecord => ({
+  messageId: crypto.randomUUID(), at: now, consumerSystemId: system.id, consumerDepartmentId: system.departmentId,
+  providerDepartmentId: null, resourceId: null, predicateId: null, grantId: null, subject: null, key: null, param: null, fields: [],
+  purpose: request.purpose, caseId: request.caseId, legalBasis: null, requestHash: sha256Json({ system: system.code, ...(request.hashed as object) }),
+  responseHash: null, status: 200, code: 'ok', durationMs: 0,
+});
+
+function requirePurpose(request: { purpose: string; caseId: string }): void {
+  if (!request.purpose.trim() || !request.caseId.trim())
+    throw new DomainError('hub.purpose.required', { field: request.purpose.trim() ? 'caseId' : 'purpose' }, 'purpose and case id');
 }
 
 /** Runs one exchange: evidence is filled in as the checks pass, and a refusal ends it with its status. */
 async function exchange<T>(caller: Caller, request: { purpose: string; caseId: string; hashed: unknown }, now: Date,
   body: (evidence: EvidenceRecord) => Promise<T>): Promise<Outcome<T>> {
   const started = performance.now();
-  const evidence: EvidenceRecord = {
-    messageId: crypto.randomUUID(), at: now, consumerSystemId: caller.system.id, consumerDepartmentId: caller.system.departmentId,
-    providerDepartmentId: null, resourceId: null, predicateId: null, grantId: null, subject: null, key: null, param: null, fields: [],
-    purpose: request.purpose, caseId: request.caseId, legalBasis: null, requestHash: sha256Json({ system: caller.system.code, ...(request.hashed as object) }),
-    responseHash: null, status: 200, code: 'ok', durationMs: 0,
-  };
+  const evidence = newEvidence(caller.system, request, now);
   const outcome: Outcome<T> = { evidence };
   try {
-    if (!request.purpose.trim() || !request.caseId.trim())
-      throw new DomainError('hub.purpose.required', { field: request.purpose.trim() ? 'caseId' : 'purpose' }, 'purpose and case id');
+    requirePurpose(request);
     outcome.answer = await body(evidence);
   } catch (error) {
     if (error instanceof DomainError) {
@@ -247,21 +256,33 @@ async function checkProbing(db: Queryable, systemId: number, subject: string, pr
   seen.count++;
 }
 
+/** The predicate and its resource, noted on the evidence; 404 naming `predicate` when there is none. */
+async function requirePredicate(db: Queryable, code: string, evidence: EvidenceRecord): Promise<{ predicate: Predicate; resource: Resource }> {
+  const predicate = await findPredicate(db, code);
+  if (!predicate) throw new DomainError('hub.predicate.not-found', { status: 404, field: 'predicate' }, `predicate ${code}`);
+  evidence.predicateId = predicate.id;
+  const resource = await requireResource(db, predicate.resourceCode);
+  evidence.resourceId = resource.id;
+  evidence.providerDepartmentId = resource.providerDepartmentId;
+  return { predicate, resource };
+}
+
+/** The system's grant on the predicate (deny by default), noted on the evidence. */
+async function grantOf(db: Queryable, system: System, resource: Resource, predicate: Predicate, now: Date, evidence: EvidenceRecord): Promise<Grant> {
+  const grant = await activeGrant(db, system.id, resource.id, predicate.id, now);
+  evidence.grantId = grant.id;
+  evidence.legalBasis = grant.legalBasis;
+  return grant;
+}
+
 /** One yes/no question: grant on the predicate, parameter check, anti-probing, quota; the answer, never the value. */
 export function performAsk(db: Queryable, caller: Caller, input: AskInput, now: Date, read = readOn(db)): Promise<Outcome<AskAnswer>> {
   const hashed = { predicate: input.predicate, subject: input.subject, param: input.param ?? null, purpose: input.purpose, caseId: input.caseId };
   return exchange(caller, { ...input, hashed }, now, async (evidence) => {
     await takeRate(db, caller.system.id, now);
-    const predicate = await findPredicate(db, input.predicate);
-    if (!predicate) throw new DomainError('hub.predicate.not-found', { status: 404, field: 'predicate' }, `predicate ${input.predicate}`);
-    evidence.predicateId = predicate.id;
-    const resource = await requireResource(db, predicate.resourceCode);
-    evidence.resourceId = resource.id;
-    evidence.providerDepartmentId = resource.providerDepartmentId;
+    const { predicate, resource } = await requirePredicate(db, input.predicate, evidence);
     evidence.subject = checkSubject(resource, input.subject, now);
-    const grant = await activeGrant(db, caller.system.id, resource.id, predicate.id, now);
-    evidence.grantId = grant.id;
-    evidence.legalBasis = grant.legalBasis;
+    const grant = await grantOf(db, caller.system, resource, predicate, now, evidence);
     const param = predicateParam(predicate, input.param);
     evidence.param = param;
     await checkProbing(db, caller.system.id, evidence.subject, predicate.id, param, now);
@@ -306,4 +327,79 @@ export async function askPredicate(ctx: Ctx, input: AskInput): Promise<AskAnswer
   const outcome = await performAsk(ctx.tx, caller, input, ctx.now);
   await writeEvidence(ctx.tx, [{ record: outcome.evidence, actor: ctx.actor }]);
   return settleOutcome(outcome);
+}
+
+export interface BulkAsk {
+  /** the consumer system asking; it must hold a grant on the predicate */
+  systemId: number;
+  predicate: string;
+  purpose: string;
+  caseId: string;
+  /** rows to consider besides the grant's own row filter, e.g. `division_code prefix 511602` */
+  filter?: RowFilter;
+  /** only these subjects (a later rule of a policy asks only who passed the earlier ones); every subject otherwise */
+  subjects?: string[];
+}
+
+// Evidence of a bulk question goes in statements of this many records (one multi-row insert each).
+const bulkEvidenceBatch = 5_000;
+
+/**
+ * Asks one predicate about many subjects at once, for another module (不来即享): the question `GET /hub/v1/ask`
+ * answers, over every subject of the resource within the grant's row filter (and `filter`), with one
+ * evidence record per subject answered, written on `ctx.tx` in bulk. The predicate's fixed parameter only;
+ * only answers leave the hub. Refusals throw (403 without a valid grant, 429 over the daily quota, 503 when
+ * the evidence cannot be written) and nothing is answered.
+ */
+export async function evaluatePredicateInBulk(ctx: Ctx, input: BulkAsk): Promise<Map<string, Answer>> {
+  const started = performance.now();
+  const system = await findSystem(ctx.tx, input.systemId);
+  if (!system) throw new DomainError('hub.system.not-found', { status: 404, field: 'systemId' }, `system ${input.systemId}`);
+  requirePurpose(input);
+  const template = newEvidence(system, { ...input, hashed: null }, ctx.now);
+  const { predicate, resource } = await requirePredicate(ctx.tx, input.predicate, template);
+  const grant = await grantOf(ctx.tx, system, resource, predicate, ctx.now, template);
+  template.param = predicateParam(predicate, undefined);
+  const field = resource.subjectField;
+  if (resource.kind !== 'table' || !field)
+    throw new DomainError('hub.bulk.not-supported', { status: 409, field: 'predicate' }, `${resource.code} is not a register of subjects held by the hub`);
+  const filter = [...grant.rowFilter, ...(input.filter ?? [])];
+  const rowsOf = new Map<string, Record<string, unknown>[]>();
+  if (input.subjects) for (const [subject, rows] of await readRowsOf(ctx.tx, resource, { by: 'subject', values: input.subjects, filter, limit: 20 }))
+    if (rows.length > 0) rowsOf.set(subject, rows);
+  if (!input.subjects) for (const row of await readRows(ctx.tx, resource, { filter, limit: 1_000_000 })) {
+    const subject = row[field];
+    if (typeof subject !== 'string') continue;
+    const rows = rowsOf.get(subject);
+    if (rows) rows.push(row);
+    else rowsOf.set(subject, [row]);
+  }
+  const release = await reserveQuota(ctx.tx, grant, ctx.now, rowsOf.size);
+  const today = chinaDayBounds(ctx.now).day;
+  const asOf = ctx.now.toISOString();
+  const answers = new Map<string, Answer>();
+  for (const [subject, rows] of rowsOf) answers.set(subject, evaluatePredicate(predicate, template.param, rows, today));
+  // Each record carries its share of the time the whole question took; three answers, three response hashes.
+  template.durationMs = (performance.now() - started) / Math.max(1, answers.size);
+  const responseHashes = new Map<Answer, string>();
+  const responseHash = (answer: Answer) => responseHashes.get(answer) ?? responseHashes.set(answer, sha256Json({ answer, asOf })).get(answer)!;
+  const subjects = [...answers.keys()];
+  // Each batch's records and ledger hashes are computed while the previous batch's statement runs.
+  let written: Promise<unknown> = Promise.resolve();
+  try {
+    for (let i = 0; i < subjects.length; i += bulkEvidenceBatch) {
+      const statement = evidenceStatement(subjects.slice(i, i + bulkEvidenceBatch).map((subject) => ({ actor: ctx.actor, record: {
+        ...template, messageId: crypto.randomUUID(), subject, responseHash: responseHash(answers.get(subject)!),
+        requestHash: sha256Json({ system: system.code, predicate: predicate.code, subject, param: template.param, purpose: input.purpose, caseId: input.caseId }),
+      } })));
+      await written;
+      written = ctx.tx.query(statement);
+      written.catch(() => undefined); // awaited on the next turn; a failure fails the question there
+    }
+    await written;
+  } catch (cause) {
+    release();
+    throw new DomainError('hub.evidence-unavailable', { status: 503 }, `evidence not written: ${String(cause)}`);
+  }
+  return answers;
 }

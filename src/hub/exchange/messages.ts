@@ -38,6 +38,7 @@ export const hubExchangeMessages = {
   'hub.evidence.not-own': { zh: '只能隐藏本部门发起的调用', en: 'Only your own department\'s calls can be hidden' },
   'hub.evidence.hide-until-past': { zh: '隐藏截止日期须在今天之后', en: 'Hide until a date after today' },
   'hub.predicate.not-found': { zh: '核验事项不存在', en: 'Predicate not found' },
+  'hub.bulk.not-supported': { zh: '该核验事项的资源不是共享平台持有的主体名录，不能批量核验', en: 'The predicate\'s resource is not a register of subjects held by the hub; it cannot be asked in bulk' },
   'hub.predicate.code-taken': { zh: '核验事项编码已被使用', en: 'Predicate code already taken' },
   'hub.predicate.param-required': { zh: '请从允许的取值中选择参数', en: 'Choose a parameter from the allowed values' },
   'hub.predicate.param-not-allowed': { zh: '参数不在允许的取值内', en: 'The parameter is not an allowed value' },

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Queryable } from '../../../src/kernel/db/index.ts';
-import { readRows } from '../../../src/hub/index.ts';
+import { readRows } from '../../../src/hub/rows.ts';
 import { RowReader } from '../../../src/hub/exchange/lookups.ts';
 import { createTestApp, type TestApp } from '../../helpers/factories.ts';
 import { adult, makeExchange, minor, otherCounty, unknownPerson, type Exchange } from './factories.ts';
