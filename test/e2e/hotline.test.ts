@@ -295,6 +295,10 @@ describe('12345 hotline pages', () => {
     await suite.page.getByLabel('手机号码').fill('13900001111');
     const width = await suite.page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `the report page fits a phone (${width}px)`);
+    // The same problem nearby is named by number, distance and date: the public never sees its text.
+    const nearby = await suite.page.getByTestId('nearby').innerText();
+    assert.match(nearby, /\d{14}（相距 \d+ 米，\d{4}-\d{2}-\d{2} 反映）/);
+    assert.doesNotMatch(nearby, /undefined/);
     await shot('10-phone-report');
     await suite.page.getByRole('button', { name: /提\s*交/ }).click();
     await suite.page.getByTestId('report-filed').waitFor();

@@ -7,7 +7,7 @@ import { showProblemOnField } from '../problemFields';
 import { navigate } from '../router';
 import { useLoad } from '../useLoad';
 import { CityMap } from './CityMap';
-import { categoryLabel, loadCategories, type Duplicate, type PublicSuggestion } from './model';
+import { categoryLabel, loadCategories, type PublicDuplicate, type PublicSuggestion } from './model';
 import { loadCityShapes, useSuggestion } from './parts';
 import { uploadPhoto } from './photos';
 
@@ -29,7 +29,7 @@ export default function ReportPage() {
   const anonymous = Form.useWatch('anonymous', form);
   const [point, setPoint] = useState<{ lon: number; lat: number }>();
   const [photos, setPhotos] = useState<UploadFile<{ id: string; url: string }>[]>([]);
-  const [nearby, setNearby] = useState<Duplicate[]>([]);
+  const [nearby, setNearby] = useState<PublicDuplicate[]>([]);
   const [filed, setFiled] = useState<Filed>();
   const [saving, setSaving] = useState(false);
   const categories = useLoad(loadCategories, []);
@@ -43,7 +43,7 @@ export default function ReportPage() {
   useEffect(() => {
     if (!point || !categoryCode) { setNearby([]); return; }
     let current = true;
-    api<{ items: Duplicate[] }>('GET', `/hotline/reports/duplicates${query({ categoryCode, lon: point.lon, lat: point.lat })}`)
+    api<{ items: PublicDuplicate[] }>('GET', `/hotline/reports/duplicates${query({ categoryCode, lon: point.lon, lat: point.lat })}`)
       .then(({ items }) => { if (current) setNearby(items); }, () => { if (current) setNearby([]); });
     return () => { current = false; };
   }, [point, categoryCode]);
@@ -114,7 +114,7 @@ export default function ReportPage() {
         {nearby.length > 0 && (
           <Alert type="info" showIcon style={{ marginBottom: 16 }} data-testid="nearby"
             title={t('hotline.report.nearby', { count: nearby.length })}
-            description={nearby.slice(0, 3).map((d) => `${d.number}（${Math.round(d.distanceMetres)} m）${d.description}`).join('；')} />
+            description={nearby.slice(0, 3).map((d) => t('hotline.report.nearbyItem', { number: d.number, metres: d.distanceMetres, date: d.receivedDate })).join(t('hotline.report.listSeparator'))} />
         )}
         <Form.Item label={t('hotline.report.photos')} name="photoIds">
           <Upload<{ id: string; url: string }> listType="picture-card" accept="image/*" maxCount={4} fileList={photos}

@@ -85,6 +85,15 @@ export interface Suggestion {
 /** What the public report page gets for a text (no confidence, no alternatives). */
 export type PublicSuggestion = Pick<Suggestion, 'category' | 'urgency' | 'transferTo'>;
 
+/** An open ticket of the same category near the point, as the public report page may see it: no text, no people. */
+export interface PublicDuplicate {
+  number: string;
+  category: { code: string; name: string };
+  distanceMetres: number;
+  state: TicketState;
+  receivedDate: string;
+}
+
 export type Labels = Record<string, { zh: string; en: string }>;
 
 export const ticketPath = (id: number) => `/hotline-queue/${id}`;
