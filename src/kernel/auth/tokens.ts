@@ -122,10 +122,9 @@ export async function revokeTokensBeyond(ctx: Ctx, userId: number, issuer: Issue
   const lapsed = rows.filter((row) => !mayIssue(issuer, row)).map((row) => row.id);
   if (lapsed.length === 0) return lapsed;
   await ctx.tx.query('UPDATE api_tokens SET revoked_at = $2 WHERE id = ANY($1::uuid[])', [lapsed, ctx.now]);
-  for (const id of lapsed) {
-    revokedCache.delete(id);
-    await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'auth.token.revoked', object: { type: 'api-token', id }, payload: { reason, issuer: userId } });
-  }
+  for (const id of lapsed) revokedCache.delete(id);
+  await appendToLedger(ctx.tx, lapsed.map((id) => ({ actor: ctx.actor, action: 'auth.token.revoked', object: { type: 'api-token', id },
+    payload: { reason, issuer: userId } })));
   return lapsed;
 }
 
