@@ -6,6 +6,7 @@
  */
 import type { Actor } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
+import { DomainError } from '../kernel/errors.ts';
 import { fieldsByResource, viewResource, type Field, type Resource } from './entries.ts';
 import { searchCatalogue, type CatalogueQuery } from './search.ts';
 
@@ -101,8 +102,10 @@ export async function packageShow(db: Queryable, actor: Actor, id: string) {
   let resource: Resource;
   try {
     resource = (await viewResource(db, actor, id.toUpperCase())).resource;
-  } catch {
-    throw new CkanError(404, 'Not Found Error', 'Not found');
+  } catch (error) {
+    // Only a missing or hidden entry is CKAN's 404; a database failure stays a 500.
+    if (error instanceof DomainError && error.status === 404) throw new CkanError(404, 'Not Found Error', 'Not found');
+    throw error;
   }
   const codes = await departmentCodes(db, [resource.providerDepartmentId]);
   return ckanPackage(resource, resource.fields, codes.get(resource.providerDepartmentId)!);
