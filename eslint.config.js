@@ -6,8 +6,8 @@ import comments from '@eslint-community/eslint-plugin-eslint-comments/configs';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 // An error dropped on the floor must say why: a `catch` that neither binds nor rethrows, and a
-// `.catch(() => …)` handler that takes no error, need a comment inside the handler, on the line above
-// it or at the end of its last line. A bound but unused error is no-unused-vars' (caughtErrors: 'all').
+// `.catch(() => …)` or `.then(…, () => …)` handler that takes no error, need a comment inside the
+// handler, on the line above it or at the end of its last line. A bound but unused error is no-unused-vars' (caughtErrors: 'all').
 const explainDroppedErrors = {
   meta: {
     type: 'problem',
@@ -41,11 +41,13 @@ const explainDroppedErrors = {
         if (node.param || throws(node.body) || explained(node.body, node.loc.start.line)) return;
         context.report({ node, messageId: 'unexplained', data: { what: 'This catch' } });
       },
-      'CallExpression[callee.property.name="catch"]'(node) {
-        const handler = node.arguments[0];
+      // .catch(() => …), and .then(…, () => …) which is the same handler.
+      'CallExpression[callee.property.name=/^(catch|then)$/]'(node) {
+        const catching = node.callee.property.name === 'catch';
+        const handler = node.arguments[catching ? 0 : 1];
         if (!handler || !/Function/.test(handler.type) || handler.params.length > 0) return;
-        if (throws(handler.body) || explained(handler, node.callee.property.loc.start.line)) return;
-        context.report({ node: handler, messageId: 'unexplained', data: { what: '.catch(() => …)' } });
+        if (throws(handler.body) || explained(handler, handler.loc.start.line)) return;
+        context.report({ node: handler, messageId: 'unexplained', data: { what: catching ? '.catch(() => …)' : '.then(…, () => …)' } });
       },
     };
   },

@@ -239,7 +239,7 @@ async function releaseStuckConnections(): Promise<void> {
   if (!url) return;
   const admin = new pg.Client({ connectionString: url });
   admin.on('error', () => undefined);
-  await admin.connect().catch(() => undefined);
+  await admin.connect().catch(() => undefined); // a database that is gone fails the query below, which says so
   try {
     const { rows } = await admin.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = 'yiwang' AND state = 'idle in transaction'`);
@@ -248,7 +248,7 @@ async function releaseStuckConnections(): Promise<void> {
       await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'yiwang' AND pid <> pg_backend_pid()`);
     }
   } catch { /* the database is gone already */ } finally {
-    await admin.end().catch(() => undefined);
+    await admin.end().catch(() => undefined); // never connected, or gone
   }
 }
 

@@ -148,7 +148,7 @@ async function insertCity(tx: Tx, seed: string, password: string): Promise<DemoS
   const withPassword = new Set(demoLogins.map((l) => l.username));
   // scrypt runs in libuv's thread pool, so these hash on every core while the rows below go in.
   const hashing = Promise.all([...city.staff, ...citizens].map((a) =>
-    withPassword.has(a.username) || citizens.includes(a as DemoCitizen) ? hashPassword(password) : noPasswordYet));
+    withPassword.has(a.username) || citizens.includes(a as DemoCitizen) ? hashPassword(password) : Promise.resolve(noPasswordYet)));
 
   const geometryOf = new Map(city.divisionGeometry.map((cell) => [cell.divisionCode12, JSON.stringify(cell.geometry)]));
   const d = city.divisions;

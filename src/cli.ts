@@ -52,13 +52,13 @@ program.command('start').description('start the platform: database, migrations, 
         console.error('yiwang: did not stop within 20 s; exiting');
         process.exit(1);
       }, 20_000).unref();
-      const platform = await starting.catch(() => null);
+      const platform = await starting.catch(() => null); // a failed start is reported where it is awaited below
       await platform?.stop();
       process.exit(0);
     };
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       process.removeAllListeners(signal);
-      process.on(signal, shutdown);
+      process.on(signal, () => void shutdown().catch(fail));
     }
     await starting;
   });

@@ -54,7 +54,7 @@ export async function startPlatform(config: Config, log: (line: string) => void 
       throw error;
     }
   } catch (error) {
-    await stop().catch(() => undefined);
+    await stop().catch(() => undefined); // what stopped the start is the error to report
     throw error;
   }
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;

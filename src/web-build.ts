@@ -17,7 +17,7 @@ async function newestSourceTime(dir: string): Promise<number> {
 
 /** Builds the web console when web/dist is missing or older than its sources (the first start after install). */
 export async function ensureWebBuilt(log: (line: string) => void): Promise<void> {
-  const built = await fs.stat(path.join(webDist, 'index.html')).then((s) => s.mtimeMs, () => 0);
+  const built = await fs.stat(path.join(webDist, 'index.html')).then((s) => s.mtimeMs, () => 0); // not built yet
   if (built && built >= (await newestSourceTime(webRoot))) return;
   log('building the web console (once after install or change)…');
   const { build } = await import('vite');

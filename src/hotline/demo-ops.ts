@@ -4,6 +4,7 @@
  * a co-handling department (主办/协办). Made by the same commands staff and citizens use.
  */
 import { jurisdictionOf, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { DomainError } from '../kernel/errors.ts';
 import { createTicket } from './tickets.ts';
 import { loadDemoKnowledge } from './knowledge.ts';
 import { fileReport } from './reports.ts';
@@ -58,7 +59,10 @@ export async function loadHotlineOpsDemo(ctx: Ctx, opts: { countyCode?: string }
     const ticket = await createTicket(demo, { channel: 'phone', kind: 'complaint', categoryCode: 'CG-SRHW-LJQY', description:
       '菜市场旁边垃圾堆放点污水横流，旁边的自来水管好像也在漏水', lon: place.lon, lat: place.lat, address: `${place.name}菜市场`,
       callerName: '周敏', callerPhone: '13990001234' });
-    const dispatched = await dispatchTicket(demo, { ticketId: ticket.id, coDepartmentIds: [water.id] }).catch(() => null);
+    const dispatched = await dispatchTicket(demo, { ticketId: ticket.id, coDepartmentIds: [water.id] }).catch((error: unknown) => {
+      if (error instanceof DomainError) return null; // refused: the demo has no co-handled ticket
+      throw error;
+    });
     if (dispatched) coHandled++;
   }
   return { knowledge, citizenReports, coHandled };

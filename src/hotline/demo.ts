@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { systemActor, type Ctx } from '../kernel/auth/index.ts';
 import { divisionPrefix } from '../kernel/checks/index.ts';
 import type { Tx } from '../kernel/db/index.ts';
+import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import type { Polygon } from '../kernel/org/index.ts';
 import { createCategory, findCategory, setDispatchRule, type CreateCategory } from './catalogue.ts';
@@ -144,8 +145,12 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
       if (main && ['received', 'dispatched', 'accepted', 'returned'].includes((await tx.query('SELECT state FROM hotline_tickets WHERE id = $1', [main.id])).rows[0].state))
         await mergeTickets(at(step(0.5)), { mainId: main.id, duplicateIds: [id] });
     } else {
+      // Refused (no dispatch rule for this place and category): the fallback department takes it.
       const dispatched = await dispatchTicket(at(step(rng.int(1, 6) / 2)), { ticketId: id, departmentId: undefined })
-        .catch(async () => fallback === undefined ? null : dispatchTicket(at(time), { ticketId: id, departmentId: fallback }));
+        .catch(async (error: unknown) => {
+          if (!(error instanceof DomainError)) throw error;
+          return fallback === undefined ? null : dispatchTicket(at(time), { ticketId: id, departmentId: fallback });
+        });
       if (dispatched && roll >= 0.2) {
         if (roll < 0.26) {
           await returnTicket(at(step(rng.int(1, 20))), { ticketId: id, reasonCode: rng.pick(['not-our-duty', 'outside-area', 'unclear-request']) });

@@ -56,7 +56,7 @@ export async function isCentre(db: Queryable, actor: Actor): Promise<boolean> {
   if (known) return known;
   const asked = findDepartment(db, actor.departmentId).then((d) => d?.kind === centreKind);
   centreActors.set(actor, asked);
-  asked.catch(() => centreActors.delete(actor));
+  asked.catch(() => centreActors.delete(actor)); // the caller gets the failure; forgetting it lets the next call ask again
   return asked;
 }
 

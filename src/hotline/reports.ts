@@ -16,7 +16,7 @@ import { hotlineSetting, requireCategory } from './catalogue.ts';
 import { suggestClassification } from './classification.ts';
 import { findDuplicates } from './duplicates.ts';
 import { limitPerHour } from './rate.ts';
-import { attachPhotos, photoIdsOf, photoUrl, staffReach } from './photos.ts';
+import { attachPhotos, photoIdsOf, staffReach } from './photos.ts';
 import type { Channel, TicketKind, TicketState } from './states.ts';
 import { actorRef, createTicket, findTicket, ticketColumns, ticketFrom, ticketHistory, type Ticket } from './tickets.ts';
 

@@ -24,8 +24,7 @@ class CopyFromStdin {
 
   constructor(private readonly text: string) {
     // Both promises are awaited by the caller; these keep an early failure from being "unhandled".
-    this.ready.catch(() => undefined);
-    this.done.catch(() => undefined);
+    for (const settled of [this.ready, this.done]) settled.catch(() => undefined);
   }
 
   submit(connection: PgConnection): void {
@@ -86,6 +85,7 @@ export async function copyFromStdin(tx: Tx, sql: string): Promise<CopyWriter> {
   return {
     write: (chunk) => copy.write(chunk),
     end: () => copy.end(),
+    // The server answers a failed COPY with an error: that is the abort having worked.
     abort: async (reason) => { await copy.fail(reason).catch(() => undefined); },
   };
 }

@@ -12,7 +12,7 @@ export function ttlCache<V>(ttlMs: number) {
       if (hit && hit.until > now) return hit.value;
       const value = load();
       entries.set(key, { value, until: now + ttlMs });
-      value.catch(() => entries.delete(key));
+      value.catch(() => entries.delete(key)); // the caller gets the failure; forgetting it lets the next call load again
       return value;
     },
     clear: () => entries.clear(),

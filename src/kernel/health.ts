@@ -26,7 +26,8 @@ export function healthRoutes(app: App, db: Db, opts: HealthOptions = {}): void {
   const probe = async (): Promise<Probe> => {
     try {
       return { databaseUp: true, ledger: await ledgerLag(probeDb) };
-    } catch {
+    } catch (error) {
+      app.log.warn({ err: error }, 'readiness probe: the database did not answer');
       return { databaseUp: false, ledger: null };
     }
   };

@@ -20,7 +20,7 @@ export function readImageSize(bytes: Uint8Array): ImageSize | undefined {
   try {
     return imageSize(bytes);
   } catch {
-    return undefined;
+    return undefined; // image-size throws on bytes it does not recognise
   }
 }
 

@@ -29,7 +29,10 @@ const allSystems = (ctx: Ctx) => systems.get('all', () => listSystems(ctx.tx, lo
 export async function departmentCaller(ctx: Ctx, departmentId: number, resourceId: number, predicateId: number | null): Promise<Caller | null> {
   const systems = (await allSystems(ctx)).filter((s) => s.departmentId === departmentId);
   for (const system of systems) {
-    const granted = await activeGrant(ctx.tx, system.id, resourceId, predicateId, ctx.now).then(() => true, () => false);
+    const granted = await activeGrant(ctx.tx, system.id, resourceId, predicateId, ctx.now).then(() => true, (error: unknown) => {
+      if (error instanceof DomainError) return false; // no valid grant for this system
+      throw error;
+    });
     if (granted) return { system, actor: ctx.actor };
   }
   return systems[0] ? { system: systems[0], actor: ctx.actor } : null;

@@ -8,7 +8,7 @@
  */
 import Type, { type Static } from 'typebox';
 import { assertCan, citizensByIdNumber, getUser, type Actor, type Ctx } from '../kernel/auth/index.ts';
-import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
+import { loadCalendar } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';

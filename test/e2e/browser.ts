@@ -62,7 +62,7 @@ export function browserSuite(name: string, seed: string): BrowserSuite {
         try {
           await fn();
         } catch (error) {
-          await suite.page.screenshot({ path: path.join(screenshots, `failed-${title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => undefined);
+          await suite.page.screenshot({ path: path.join(screenshots, `failed-${title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => undefined); // the step's own failure is the one to report
           throw error;
         }
       });

@@ -129,7 +129,6 @@ describe('data catalogue', () => {
   });
 
   step('data quality shows the objections to answer with their countdown', async () => {
-    const { page } = suite;
     await loginAs('ga_data');
     await openPage('数据质量', '/hub-quality');
     await sees('待答复的数据疑义');

@@ -12,14 +12,14 @@ export const freePort = () => new Promise<number>((resolve) => {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const exists = (pid: number) => fs.stat(`/proc/${pid}`).then(() => true, () => false);
+const exists = (pid: number) => fs.stat(`/proc/${pid}`).then(() => true, () => false); // no such process
 
 /** SIGKILL to the postmaster of `clusterDir` and every backend it forked, as a crash or an OOM kill would do; returns the postmaster's pid. */
 export async function killPostgres(clusterDir: string): Promise<number> {
   const postmaster = Number((await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
   const children: number[] = [];
   for (const entry of await fs.readdir('/proc')) {
-    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => ''); // not a process, or one that has just exited
     if (stat && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) children.push(Number(entry));
   }
   for (const pid of [postmaster, ...children]) process.kill(pid, 'SIGKILL');

@@ -4,7 +4,7 @@ import { sweepDeadlines } from '../../src/hotline/index.ts';
 import { hotlineAppPerFile, ticketInput } from './factories.ts';
 
 const t = hotlineAppPerFile(['operator', 'handler', 'yc_handler']);
-const { call, cookies } = t;
+const { call } = t;
 
 test('GET /alerts and POST /alerts/{id}/read: the department\'s alerts, read marks per reader, 404 outside its desk', async () => {
   const id = (await call('POST', '/tickets', 'operator', ticketInput())).json().id;

@@ -8,7 +8,7 @@ import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, compositeScore, computeMetrics, createTicket, dispatchTicket, officeClock,
   rankByScore, replyTicket,
 } from '../../src/hotline/index.ts';
-import { makeHotlineCity, refusal, ticketInput } from './factories.ts';
+import { makeHotlineCity, ticketInput } from './factories.ts';
 
 let t: TestApp;
 let city: Awaited<ReturnType<typeof makeHotlineCity>>;

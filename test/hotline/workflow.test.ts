@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket, ticketHistory,
 } from '../../src/hotline/index.ts';
+import type { DomainError } from '../../src/kernel/errors.ts';
 import { hotlineCityPerFile, ledgerCount, makeTicket, memberOf, refusal, run } from './factories.ts';
 
 const t = hotlineCityPerFile();
@@ -32,7 +33,7 @@ test('派单 → 签收 → 答复 → 办结 → 回访: each step moves the st
 test('transitions the state machine does not allow give 409 naming the state, and change nothing', async () => {
   const { operator, handler } = t.city.actors;
   const made = await makeTicket(t.db, {}, operator);
-  await assert.rejects(run(t.db, operator, closeTicket, { ticketId: made.id }), (e: any) => {
+  await assert.rejects(run(t.db, operator, closeTicket, { ticketId: made.id }), (e: DomainError) => {
     assert.deepEqual([e.code, e.status, e.details.field, e.details.state], ['hotline.bad-state', 409, 'state', 'received']);
     return true;
   });

@@ -23,6 +23,7 @@ export function whenUnauthenticated(handler: () => void): void {
 async function problemOf(response: Response): Promise<ApiProblem> {
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('json')) {
+    // A JSON error body that does not parse: the status alone says what happened.
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     return new ApiProblem(response.status, String(body.code ?? response.status), String(body.title ?? response.statusText),
       typeof body.detail === 'string' ? body.detail : undefined, typeof body.field === 'string' ? body.field : undefined);

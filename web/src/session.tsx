@@ -56,7 +56,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logout = useCallback(async () => {
-    await api('POST', '/auth/logout').catch(() => undefined);
+    await api('POST', '/auth/logout').catch(() => undefined); // a session already gone on the server is logged out too
     setUser(null);
   }, []);
 

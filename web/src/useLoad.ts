@@ -30,6 +30,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
       },
     ).finally(() => { if (current) setLoading(false); });
     return () => { current = false; };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps stand for what its load reads, as with useEffect (message is the app's one instance)
   }, [...deps, generation]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);

@@ -200,7 +200,7 @@ export async function verifyEvidence(db: Db): Promise<EvidenceVerification> {
     }
     return result;
   } finally {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch(() => undefined); // a read-only snapshot: nothing to undo if the client is gone
     client.release();
   }
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, errors, jwtVerify } from 'jose';
 import type { Db, Queryable } from '../db/index.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { findDepartment } from '../org/index.ts';
@@ -137,7 +137,7 @@ function verifyKey(db: Db): Promise<Buffer> {
   if (!key) {
     key = tokenKey(db);
     verifyKeys.set(db, key);
-    key.catch(() => verifyKeys.delete(db));
+    key.catch(() => verifyKeys.delete(db)); // the caller gets the failure; forgetting it lets the next call read again
   }
   return key;
 }
@@ -149,14 +149,17 @@ const verified = new Map<string, { id: string; expiresAt: number }>();
 async function verifiedTokenId(db: Db, token: string, now: number): Promise<string | null> {
   const hit = verified.get(token);
   if (hit && hit.expiresAt > now) return hit.id;
+  // Outside the try: a database that cannot give the key is a 500, not a refused token.
+  const key = await verifyKey(db);
   try {
-    const { payload } = await jwtVerify(token, await verifyKey(db), { issuer, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, key, { issuer, algorithms: ['HS256'] });
     if (payload.typ !== 'api' || !payload.sub) return null;
     if (verified.size >= 10_000) verified.clear();
     verified.set(token, { id: payload.sub, expiresAt: payload.exp === undefined ? Infinity : payload.exp * 1000 });
     return payload.sub;
-  } catch {
-    return null;
+  } catch (error) {
+    if (error instanceof errors.JOSEError) return null; // malformed, forged or expired
+    throw error;
   }
 }
 

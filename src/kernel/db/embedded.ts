@@ -30,6 +30,16 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A file's text, or null when it does not exist (not yet, or no more); any other failure is thrown. */
+async function readIfExists(file: string): Promise<string | null> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
 /**
  * Claims `dir` for this process with a pid file. A second Yiwang on the same data directory would
  * fight the first over the database files, so it is refused with a clear message instead.
@@ -43,7 +53,7 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
       return () => fs.rm(lockFile, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number(await fs.readFile(lockFile, 'utf8').catch(() => ''));
+      const pid = Number(await readIfExists(lockFile));
       if (pid && pid !== process.pid && alive(pid))
         throw new StartupError(
           `Yiwang is already running on ${dir} (pid ${pid}). Stop it first, or set YIWANG_DATA_DIR to another directory.`,
@@ -62,10 +72,10 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
  * cluster, not another process that got the pid since. A fast shutdown rolls back what was in flight.
  */
 export async function stopOrphanedPostmaster(clusterDir: string, waitMs = 30_000): Promise<boolean> {
-  const pidFile = await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => null);
+  const pidFile = await readIfExists(path.join(clusterDir, 'postmaster.pid'));
   const pid = Number(pidFile?.split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return false;
-  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  const cmdline = await readIfExists(`/proc/${pid}/cmdline`) ?? '';
   // Without /proc (not Linux), the pid file's own check applies: PostgreSQL refuses a cluster in use.
   const args = cmdline.split('\0');
   if (!args[0]?.includes('postgres') || !args.some((a) => path.resolve(a) === path.resolve(clusterDir))) return false;
@@ -86,7 +96,7 @@ interface Credentials {
 
 /** The URL of the embedded database another Yiwang process runs on `dataDir`, from its credentials file. */
 export async function runningEmbeddedUrl(dataDir: string, database = 'yiwang'): Promise<string | null> {
-  const text = await fs.readFile(path.join(dataDir, 'embedded-pg.json'), 'utf8').catch(() => null);
+  const text = await readIfExists(path.join(dataDir, 'embedded-pg.json'));
   if (!text) return null;
   const c = JSON.parse(text) as Credentials;
   return c.port ? `${serverUrl(c, path.join(dataDir, 'pg'), c.port)}/${database}` : null;
@@ -116,7 +126,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, datab
   if (await portInUse(port))
     throw new StartupError(`port ${port} for the embedded database is in use. Stop what uses it or set YIWANG_PG_PORT to a free port.`);
   const credentialsFile = path.join(dataDir, 'embedded-pg.json');
-  const initialised = await fs.stat(path.join(clusterDir, 'PG_VERSION')).then(() => true, () => false);
+  const initialised = (await readIfExists(path.join(clusterDir, 'PG_VERSION'))) !== null;
   let credentials: Credentials;
   if (initialised) {
     credentials = JSON.parse(await fs.readFile(credentialsFile, 'utf8'));
@@ -160,7 +170,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, datab
 }
 
 const postmasterPid = async (clusterDir: string) =>
-  Number((await fs.readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]) || null;
+  Number((await readIfExists(path.join(clusterDir, 'postmaster.pid')))?.split('\n')[0]) || null;
 
 /**
  * The embedded server, started again whenever it dies (killed, crashed, out of memory) while the platform

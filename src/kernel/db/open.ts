@@ -33,7 +33,7 @@ export async function openDatabase(config: Config, opts: { joinRunning?: boolean
     try {
       await db.query('SELECT 1');
     } catch (error) {
-      await db.end().catch(() => undefined);
+      await db.end().catch(() => undefined); // the failed query says what is wrong
       const reason = (error as Error).message || String((error as NodeJS.ErrnoException).code ?? error);
       throw new StartupError(`cannot reach the database at ${url.hostname}:${url.port || 5432} (${reason}). Check DATABASE_URL and that PostgreSQL is running, or unset DATABASE_URL to use the embedded database.`);
     }
@@ -56,6 +56,7 @@ export async function openDatabase(config: Config, opts: { joinRunning?: boolean
       url: embedded.url,
       description: `embedded PostgreSQL in ${config.dataDir}/pg (port ${config.embeddedPgPort})`,
       async close() {
+        // A pool whose server died ends with an error; the server and the lock must be released anyway.
         await db.end().catch(() => undefined);
         await embedded.stop();
         await unlock();

@@ -33,6 +33,7 @@ export function stampedCache<T>(size: number): (stamp: string, build: () => Prom
     }
     const built = build();
     entries.set(stamp, built);
+    // The caller gets the failure; forgetting it lets the next call build again.
     built.catch(() => {
       if (entries.get(stamp) === built) entries.delete(stamp);
     });

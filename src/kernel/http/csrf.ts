@@ -24,7 +24,7 @@ function fromOwnOrigin(req: FastifyRequest): boolean {
     // Through URL both sides drop the scheme's default port: "http://a:80" and Host "a" are one origin.
     return new URL(origin).host === new URL(`${req.protocol}://${req.host}`).host;
   } catch {
-    return false;
+    return false; // an Origin that is no URL names no origin of ours
   }
 }
 

@@ -144,7 +144,7 @@ export function createHttp(opts: HttpOptions): App {
     // Node checks those limits on this interval (30 s unless told), so a 10 s limit holds to about a second.
     http: { connectionsCheckingInterval: 1_000 },
     clientErrorHandler: clientError,
-    frameworkErrors: (error, req, reply) => sendProblem(req, reply, problemFor(error)),
+    frameworkErrors: (error, req, reply) => { sendProblem(req, reply, problemFor(error)); },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.server.headersTimeout = Math.min(opts.headersTimeoutMs ?? 10_000, opts.requestTimeoutMs ?? 60_000);
@@ -160,7 +160,8 @@ export function createHttp(opts: HttpOptions): App {
     } catch (error) {
       return done(error as Error, undefined);
     }
-    parseJson(req, text as string, (error, body) => {
+    // Fastify's own parser answers through the callback; its type merely allows a promise.
+    void parseJson(req, text as string, (error, body) => {
       if (error || !escapes) return done(error, body);
       try {
         assertStorable(body);

@@ -13,6 +13,7 @@ const invalidText = (field: string) =>
   new DomainError('invalid-text', { field }, `${field}: contains a NUL character or an unpaired surrogate`);
 
 // In a `u` regex a surrogate pair is one code point, so \p{Cs} matches only unpaired halves.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL cannot store
 const unstorable = /[\u0000\p{Cs}]/u;
 const storable = (text: string) => !unstorable.test(text);
 

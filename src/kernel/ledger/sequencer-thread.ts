@@ -62,7 +62,7 @@ export function superviseSequencer(spawn: () => Worker, restartMs = 1_000,
       if (stopping) return resolve();
       if (first && !ready) return reject(new Error(`the ledger sequencer did not start: ${reason}`));
       log(`${error.message}; starting it again in ${pause} ms`);
-      restartTimer = setTimeout(() => void start(false).catch(() => undefined), pause);
+      restartTimer = setTimeout(() => void start(false).catch((failure: unknown) => log(`the ledger sequencer could not start again: ${String(failure)}`)), pause);
       pause = Math.min(pause * 2, 30_000);
     };
     thread.on('message', (reply: SequencerReply) => {
@@ -85,6 +85,7 @@ export function superviseSequencer(spawn: () => Worker, restartMs = 1_000,
 
   return start(true).then(() => ({
     flush: () => (stopping ? Promise.reject(new Error('the ledger sequencer has stopped')) : ask('flush')),
+    // A thread that dies while stopping has stopped.
     stop: () => (stopping ??= (clearTimeout(restartTimer), worker ? ask('stop').catch(() => undefined) : Promise.resolve())),
   }));
 }

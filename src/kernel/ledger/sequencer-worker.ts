@@ -19,5 +19,5 @@ try {
   port.postMessage({ ready: true });
 } catch (error) {
   port.postMessage({ failed: String(error) });
-  await db.end().catch(() => undefined);
+  await db.end().catch(() => undefined); // the failure to start is the one reported
 }

@@ -111,7 +111,7 @@ export function startSequencer(db: Db, opts: SequencerOptions = {}): Sequencer {
     do result = await integrateBatch(db, opts.signer, { maxEntries });
     while (result.integrated === maxEntries && !(yieldToStop && stopped));
   };
-  // Runs never overlap within the process; a failed run does not block the next.
+  // Runs never overlap within the process; a failed run does not block the next (its caller was told).
   const run = (yieldToStop: boolean) => (running = running.catch(() => undefined).then(() => drain(yieldToStop)));
   // After a failure (the database away) the pause doubles up to 5 s, so an outage is not a flood of errors.
   const interval = opts.intervalMs ?? 200;
@@ -130,7 +130,7 @@ export function startSequencer(db: Db, opts: SequencerOptions = {}): Sequencer {
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await running.catch(() => undefined);
+      await running.catch(() => undefined); // the last run's failure went to its caller
     },
   };
 }

@@ -60,7 +60,7 @@ export async function verifyLedger(db: Db, opts: VerifyOptions = {}): Promise<Le
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     return await verifySnapshot(db, client, opts);
   } finally {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch(() => undefined); // a read-only snapshot: nothing to undo if the client is gone
     client.release();
   }
 }

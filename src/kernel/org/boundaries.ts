@@ -166,6 +166,7 @@ export async function listBoundaries(db: Db, query: { level: BoundaryLevel; with
     entry = { tag, boundaries: buildBoundaries(db, query.level) };
     perLevel.set(query.level, entry);
     const built = entry;
+    // The caller gets the failure; forgetting it lets the next call build again.
     built.boundaries.catch(() => { if (perLevel.get(query.level) === built) perLevel.delete(query.level); });
   }
   const all = await entry.boundaries;

@@ -340,7 +340,7 @@ async function deviceProofHolds(sdJwt: string, credentialId: string, newKey: cry
   try {
     publicKey = crypto.createPublicKey({ key: currentKey, format: 'jwk' });
   } catch {
-    return false;
+    return false; // a key that does not import cannot have signed the proof
   }
   const { credential, jwk_thumbprint: thumbprint, iat } = jws.payload;
   const seconds = now.getTime() / 1000;

@@ -73,7 +73,7 @@ export function decodeJws(compact: string): Jws | null {
     if (!isObject(header) || !isObject(payload)) return null;
     return { header, payload, signingInput: compact.slice(0, second), signature: Buffer.from(compact.slice(second + 1), 'base64url') };
   } catch {
-    return null;
+    return null; // not base64url JSON: not a JWS
   }
 }
 

@@ -67,7 +67,7 @@ function holderKeyOf(jwk: crypto.JsonWebKey): crypto.KeyObject | null {
     try {
       key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
     } catch {
-      return null;
+      return null; // not a public key
     }
     if (holderKeys.size >= 10_000) holderKeys.clear();
     holderKeys.set(id, key);

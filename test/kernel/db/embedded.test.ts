@@ -19,7 +19,7 @@ test('an embedded PostgreSQL killed with SIGKILL is started again, and the pool 
     const killed = await killPostgres(path.join(dataDir, 'pg'));
     let answered = false;
     for (const until = Date.now() + 30_000; !answered && Date.now() < until;) {
-      answered = await db.query('SELECT 1').then(() => true, () => false);
+      answered = await db.query('SELECT 1').then(() => true, () => false); // not back yet: asked again below
       if (!answered) await sleep(200);
     }
     assert.ok(answered, logged.join('\n'));
@@ -30,7 +30,7 @@ test('an embedded PostgreSQL killed with SIGKILL is started again, and the pool 
     await server.stop();
     await assert.rejects(fs.stat(path.join(dataDir, 'pg', 'postmaster.pid')), 'stopped: no postmaster.pid left');
   } finally {
-    await db.end().catch(() => undefined);
+    await db.end().catch(() => undefined); // already ended when the test got that far
     await server.stop();
     await fs.rm(dataDir, { recursive: true, force: true });
   }

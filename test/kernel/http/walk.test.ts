@@ -9,7 +9,12 @@ let t: TestApp;
 before(async () => { t = await createTestApp(); });
 after(() => t.close());
 
-type Schema = Record<string, any>;
+/** The part of JSON Schema, as the OpenAPI document carries it, that this walk reads. */
+interface Schema {
+  const?: unknown; enum?: unknown[]; default?: unknown; anyOf?: Schema[]; oneOf?: Schema[]; type?: string | string[];
+  format?: string; pattern?: string; minLength?: number; minimum?: number; minItems?: number; items?: Schema;
+  required?: string[]; properties?: Record<string, Schema>;
+}
 interface Operation { parameters?: { in: string; name: string; required?: boolean; schema: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> } }
 
 const huge = '9223372036854775808';
@@ -29,7 +34,8 @@ function sample(schema: Schema): unknown {
       if (schema.format === 'date-time') return '2026-01-05T08:00:00.000Z';
       if (schema.format === 'date') return '2026-01-05';
       if (schema.format === 'uuid') return '00000000-0000-4000-8000-000000000000';
-      if (schema.pattern) return patternSamples.find((s) => new RegExp(schema.pattern, 'u').test(s)) ?? 'x';
+      const pattern = schema.pattern;
+      if (pattern) return patternSamples.find((s) => new RegExp(pattern, 'u').test(s)) ?? 'x';
       return 'x'.repeat(schema.minLength ?? 1);
     }
     case 'integer': case 'number': return schema.minimum ?? 1;

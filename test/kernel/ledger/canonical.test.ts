@@ -16,6 +16,7 @@ test('canonical JSON is byte for byte the text stored hashes were made from', ()
     { at: new Date('2026-11-24T08:00:00.123Z'), nested: [new Date(0), undefined, () => 1, { skip: undefined, keep: null }] },
     { buffer: Buffer.from('ab'), list: [[1, [2, { d: 4, c: 3 }]]], fn: () => 1, sym: Symbol('s') },
     // [1, , 3] has a hole, which JSON writes as null.
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the case under test
     { toJSON: () => ({ z: 1, a: 2 }) }, [undefined, null], [1, , 3],
     // toJSON gets the property name, or the index as a string inside an array.
     { named: { toJSON: (key: string) => `key ${key}` }, list: [{ toJSON: (key: string) => `index ${JSON.stringify(key)}` }] }, { 'key with "quotes"': '值', '𝌆': 'astral', 'ｚ': 'fullwidth' },

@@ -19,7 +19,7 @@ test('a sequencer thread that dies is started again after a pause, and then flus
   await new Promise((resolve) => setTimeout(resolve, 40));
   await assert.rejects(sequencer.flush(), /not running; it is being restarted/);
   for (const until = Date.now() + 10_000; ;) {
-    const flushed = await sequencer.flush().then(() => true, () => false);
+    const flushed = await sequencer.flush().then(() => true, () => false); // still restarting: asked again below
     if (flushed) break;
     assert.ok(Date.now() < until, 'the sequencer thread was not started again');
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, makeCast, type TestApp } from '../../helpers/factories.ts';
 import { systemActor } from '../../../src/kernel/auth/index.ts';
-import { createGrid, renameDivision, unionOfTiles } from '../../../src/kernel/org/index.ts';
+import { createGrid, renameDivision, unionOfTiles, type BoundaryFeature as Feature } from '../../../src/kernel/org/index.ts';
 import { rectangle, run } from './factories.ts';
 
 test('union of tiles: edges split at T-junctions cancel, parts and holes come out as rings', () => {
@@ -43,15 +43,15 @@ test('GET /org/boundaries is public GeoJSON per level, rebuilt when the grids ch
   const grids = await get('level=grid');
   assert.equal(grids.statusCode, 200, 'no login needed');
   assert.match(grids.headers['content-type'] as string, /application\/geo\+json/);
-  assert.deepEqual(grids.json().features.map((f: any) => [f.properties.code, f.properties.level, f.properties.parentCode]),
+  assert.deepEqual(grids.json().features.map((f: Feature) => [f.properties.code, f.properties.level, f.properties.parentCode]),
     [['G1', 'grid', '511602001000'], ['G2', 'grid', '511602001000'], ['G3', 'grid', '511602002000']]);
 
   const townships = (await get('level=township')).json();
-  assert.deepEqual(townships.features.map((f: any) => [f.properties.code, f.properties.name]), [['511602001000', '浓洄街道'], ['511602002000', '中桥街道']]);
+  assert.deepEqual(townships.features.map((f: Feature) => [f.properties.code, f.properties.name]), [['511602001000', '浓洄街道'], ['511602002000', '中桥街道']]);
   const nonghui = townships.features[0].geometry;
   assert.deepEqual([nonghui.type, nonghui.coordinates[0].length], ['Polygon', 5], 'two grids side by side make one rectangle');
   const county = (await get('level=county')).json().features;
-  assert.deepEqual(county.map((f: any) => [f.properties.code, f.properties.name, f.geometry.coordinates[0].length]), [['511602000000', '广安区', 5]]);
+  assert.deepEqual(county.map((f: Feature) => [f.properties.code, f.properties.name, f.geometry.coordinates[0].length]), [['511602000000', '广安区', 5]]);
   assert.equal((await get('level=township&within=511602002000')).json().features.length, 1);
 
   // A new grid to the east: the cached township shape is replaced by the next request.

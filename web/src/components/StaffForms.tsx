@@ -64,7 +64,7 @@ export function StaffForm({ member, departments, defaultDepartmentId, onClose, o
   return (
     <Modal open title={member ? t('staff.edit', { name: member.displayName }) : t('staff.create')} onCancel={onClose}
       onOk={() => form.submit()} confirmLoading={busy} okText={t('common.save')} destroyOnHidden>
-      <Form<StaffValues> form={form} layout="vertical" onFinish={save} name={member ? 'staff-edit' : 'staff-create'}
+      <Form<StaffValues> form={form} layout="vertical" onFinish={(values) => void save(values)} name={member ? 'staff-edit' : 'staff-create'}
         initialValues={member
           ? { displayName: member.displayName, departmentId: member.departmentId, roles: member.roles, phone: member.phone ?? '', disabled: member.disabled }
           : { departmentId: defaultDepartmentId, roles: ['officer'], disabled: false }}>
@@ -132,7 +132,7 @@ export function PasswordForm({ member, onClose }: { member: StaffMember; onClose
   return (
     <Modal open title={self ? t('staff.changeOwnPassword') : t('staff.resetPasswordOf', { name: member.displayName })} onCancel={onClose}
       onOk={() => form.submit()} confirmLoading={busy} okText={t('common.save')} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={save}>
+      <Form form={form} layout="vertical" onFinish={(values) => void save(values)}>
         {self && (
           <Form.Item name="currentPassword" label={t('staff.currentPassword')} rules={[{ required: true, message: t('staff.currentPasswordRequired') }]}>
             <Input.Password autoComplete="current-password" />

@@ -79,13 +79,13 @@ export default function VerifyPage() {
   };
 
   useEffect(() => {
-    if (text) void verify(text);
     // The holder's link opened in the tab that started the verification changes only the fragment.
     const opened = () => {
       const presentation = decodeURIComponent(window.location.hash.slice(1));
       setText(presentation);
       void verify(presentation);
     };
+    opened(); // a link opened in a new tab carries the presentation from the start
     window.addEventListener('hashchange', opened);
     return () => window.removeEventListener('hashchange', opened);
   }, []);

@@ -51,6 +51,7 @@ function CredentialCard({ card, onPresent, onBound }: { card: WalletCard; onPres
   // Whether this browser holds the credential's device key: undefined until IndexedDB answers.
   const [here, setHere] = useState<boolean>();
   useEffect(() => {
+    // A browser that keeps no IndexedDB (private mode) holds no key of this card.
     deviceKeyOf(card.id).then((pair) => setHere(pair !== undefined), () => setHere(false));
   }, [card.id, card.deviceBound]);
   const elsewhere = card.deviceBound && here === false;
@@ -77,7 +78,7 @@ function CredentialCard({ card, onPresent, onBound }: { card: WalletCard; onPres
         ? <Tag key="device" icon={<MobileOutlined />} color={elsewhere ? 'default' : 'blue'}>{t(elsewhere ? 'credentials.device.elsewhere' : 'credentials.device.here')}</Tag>
         : (
           <Popconfirm key="device" title={t('credentials.device.confirmTitle')} description={t('credentials.device.confirm')}
-            okText={t('credentials.device.bind')} cancelText={t('credentials.present.cancel')} onConfirm={() => bind()}>
+            okText={t('credentials.device.bind')} cancelText={t('credentials.present.cancel')} onConfirm={() => void bind()}>
             <Button type="link" icon={<MobileOutlined />}>{t('credentials.device.bind')}</Button>
           </Popconfirm>
         )]}

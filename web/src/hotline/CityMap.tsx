@@ -69,7 +69,7 @@ export function CityMap({ shapes, points = [], onPick, height = 360, testId }: {
     if (!current || !shapes) return;
     const draw = () => {
       const source = current.getSource<GeoJSONSource>('shapes');
-      if (source) source.setData(shapes as GeoJSONSourceSpecification['data'] & object);
+      if (source) void source.setData(shapes as GeoJSONSourceSpecification['data'] & object); // nothing waits for the redraw
       else {
         current.addSource('shapes', { type: 'geojson', data: shapes as GeoJSONSourceSpecification['data'] & object });
         current.addLayer({ id: 'shapes-fill', type: 'fill', source: 'shapes',

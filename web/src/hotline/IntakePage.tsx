@@ -43,6 +43,7 @@ function useKnowledge(text: string | undefined, consultation: boolean) {
     let current = true;
     const timer = setTimeout(() => {
       api<{ items: KnowledgeEntry[] }>('GET', `/hotline/knowledge${query({ q: trimmed })}`)
+        // Knowledge answers are a help while typing: when they fail to load, none are shown.
         .then(({ items }) => { if (current) setAnswers(items.slice(0, 5)); }, () => { if (current) setAnswers([]); });
     }, 400);
     return () => { current = false; clearTimeout(timer); };
@@ -83,7 +84,7 @@ export default function IntakePage() {
     if (!point || !categoryCode) { setDuplicates([]); return; }
     let current = true;
     api<{ items: Duplicate[] }>('GET', `/hotline/tickets/duplicates${query({ categoryCode, lon: point.lon, lat: point.lat })}`)
-      .then(({ items }) => { if (current) setDuplicates(items); }, () => undefined);
+      .then(({ items }) => { if (current) setDuplicates(items); }, () => undefined); // a hint only: none shown when it fails
     return () => { current = false; };
   }, [point, categoryCode]);
 

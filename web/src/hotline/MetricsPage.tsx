@@ -3,6 +3,7 @@ import { Card, Col, DatePicker, List, Row, Segmented, Space, Statistic, Table, T
 import type { Dayjs } from 'dayjs';
 import { chinaDaysBack, chinaToday } from '../chinaDays';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { api, query } from '../api';
 import { useLoad } from '../useLoad';
 import { Chart, type ChartOption, type ChartSeries } from './Chart';
@@ -37,6 +38,11 @@ const rates = ['responseRate', 'resolutionRate', 'satisfactionRate'] as const;
 const percent = (x: number | null) => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);
 const overdueCount = (o: Overdue) => o.accept + o.reply + o.resolve;
 
+/** Chart series of the three rates, in percent. */
+const rateSeries = (t: TFunction, data: MetricsRow[], type: 'bar' | 'line'): ChartSeries[] => rates.map((rate) => ({
+  name: t(`hotline.metrics.${rate}`), type, data: data.map((r) => (r[rate] === null ? null : Math.round(r[rate]! * 1000) / 10)),
+}));
+
 /** Fill colours from calm to hot, by this week against the 4-week average. */
 function heat(thisWeek: number, average: number): string {
   const ratio = average > 0 ? thisWeek / average : thisWeek > 0 ? 2 : 0;
@@ -55,29 +61,28 @@ export default function MetricsPage() {
 
   // Best first; rows without enough rated tickets to rank come last.
   const rows = useMemo(() => [...(grouped.data?.rows ?? [])].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity)), [grouped.data]);
-  const rateSeries = (data: MetricsRow[], type: 'bar' | 'line'): ChartSeries[] => rates.map((rate) => ({
-    name: t(`hotline.metrics.${rate}`), type, data: data.map((r) => (r[rate] === null ? null : Math.round(r[rate]! * 1000) / 10)),
-  }));
   // Names of departments are long, so groups run down the side, the best at the top.
-  const charted = rows.slice(0, 15);
+  const charted = useMemo(() => rows.slice(0, 15), [rows]);
   const byGroup = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${String(v)}%` },
     legend: { top: 0 },
     grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
     yAxis: { type: 'category', inverse: true, data: charted.map((r) => r.label), axisLabel: { width: 150, overflow: 'truncate' } },
     xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
-    series: rateSeries(charted, 'bar'),
-  }), [rows, t]);
-  const months = monthly.data?.rows ?? [];
-  const byMonth = useMemo<ChartOption>(() => ({
-    tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
-    grid: { left: 48, right: 48, top: 40, bottom: 32 },
-    xAxis: { type: 'category', data: months.map((r) => r.label) },
-    yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: t('hotline.metrics.received') }],
-    series: [...rateSeries(months, 'line'),
-      { name: t('hotline.metrics.received'), type: 'bar', yAxisIndex: 1, data: months.map((r) => r.received), itemStyle: { opacity: 0.35 } }],
-  }), [months, t]);
+    series: rateSeries(t, charted, 'bar'),
+  }), [charted, t]);
+  const byMonth = useMemo<ChartOption>(() => {
+    const months = monthly.data?.rows ?? [];
+    return {
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 48, right: 48, top: 40, bottom: 32 },
+      xAxis: { type: 'category', data: months.map((r) => r.label) },
+      yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: t('hotline.metrics.received') }],
+      series: [...rateSeries(t, months, 'line'),
+        { name: t('hotline.metrics.received'), type: 'bar', yAxisIndex: 1, data: months.map((r) => r.received), itemStyle: { opacity: 0.35 } }],
+    };
+  }, [monthly.data, t]);
 
   const coloured = useMemo<Shapes | undefined>(() => hotspots.data && {
     type: 'FeatureCollection',

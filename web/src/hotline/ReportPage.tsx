@@ -44,6 +44,7 @@ export default function ReportPage() {
     if (!point || !categoryCode) { setNearby([]); return; }
     let current = true;
     api<{ items: PublicDuplicate[] }>('GET', `/hotline/reports/duplicates${query({ categoryCode, lon: point.lon, lat: point.lat })}`)
+      // A hint only: no nearby reports are shown when they fail to load.
       .then(({ items }) => { if (current) setNearby(items); }, () => { if (current) setNearby([]); });
     return () => { current = false; };
   }, [point, categoryCode]);

@@ -23,7 +23,7 @@ export function useSuggestion<T>(path: string, text: string | undefined): T | un
     if (trimmed.length < 4) { setSuggestion(undefined); return; }
     let current = true;
     const timer = setTimeout(() => {
-      api<T>('GET', `${path}${query({ text: trimmed })}`).then((s) => { if (current) setSuggestion(s); }, () => undefined);
+      api<T>('GET', `${path}${query({ text: trimmed })}`).then((s) => { if (current) setSuggestion(s); }, () => undefined); // a hint only
     }, 400);
     return () => { current = false; clearTimeout(timer); };
   }, [path, text]);

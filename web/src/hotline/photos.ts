@@ -6,6 +6,7 @@ export async function uploadPhoto(file: File): Promise<{ id: string; url: string
   body.append('photo', file);
   const response = await fetch('/api/v1/hotline/photos', { method: 'POST', body, credentials: 'same-origin',
     headers: apiHeaders() });
+  // An error body that is not JSON (a proxy's page): the status alone says what happened.
   const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok)
     throw new ApiProblem(response.status, String(json.code ?? response.status), String(json.title ?? response.statusText),

@@ -75,7 +75,7 @@ export default function QualityPage() {
             { title: t('hub.entry.name'), dataIndex: 'name' },
             { title: t('hub.entry.rowsShort'), dataIndex: 'rowCount' },
             { title: t('hub.entry.quality'), dataIndex: 'qualityScore', render: (v: number | null) => (v === null ? '—' : <Progress percent={Math.round(v * 1000) / 10} size="small" status={v < 0.95 ? 'exception' : 'normal'} />) },
-            { title: '', key: 'score', render: (_, e) => <Button size="small" onClick={() => rescore(e.code)}>{t('hub.quality.rescore')}</Button> },
+            { title: '', key: 'score', render: (_, e) => <Button size="small" onClick={() => void rescore(e.code)}>{t('hub.quality.rescore')}</Button> },
           ]} />
       </Card>
       <Card title={t('hub.objection.toAnswer')}>
@@ -84,7 +84,7 @@ export default function QualityPage() {
       <Card title={t('hub.objection.raised')}>
         <Table<Objection> rowKey="id" size="small" loading={raised.loading} dataSource={raised.data?.items} pagination={false} scroll={{ x: true }} columns={objectionColumns('raised')} />
       </Card>
-      <Modal open={answering !== null} title={t('hub.objection.answer')} onCancel={() => setAnswering(null)} onOk={send} okText={t('hub.objection.send')}>
+      <Modal open={answering !== null} title={t('hub.objection.answer')} onCancel={() => setAnswering(null)} onOk={() => void send()} okText={t('hub.objection.send')}>
         <Flex vertical gap={12}>
           <div>{answering?.description}</div>
           <Radio.Group value={outcome} onChange={(e) => setOutcome(e.target.value)}

@@ -60,7 +60,7 @@ export default function RegisterPage() {
       </Card>
       {selected && <EntryLoad code={selected} onChange={mine.reload} />}
       <Card title={t('hub.register.title')}>
-        <Form form={form} layout="vertical" onFinish={register} initialValues={{ format: 'CSV', updateCycle: 'daily', shareType: 'conditional', openType: 'closed',
+        <Form form={form} layout="vertical" onFinish={(values) => void register(values)} initialValues={{ format: 'CSV', updateCycle: 'daily', shareType: 'conditional', openType: 'closed',
           fields: [{ type: 'string', sensitivity: 'general', level: 'L1', masking: 'none' }] }}>
           <Row gutter={16}>
             <Col xs={24} md={8}><Form.Item name="code" label={t('hub.entry.code')} extra={t('hub.register.codeHint')} rules={[{ required: true }]}><Input placeholder="A01-0001-0001-0001" /></Form.Item></Col>
@@ -149,7 +149,7 @@ function EntryLoad({ code, onChange }: { code: string; onChange: () => void }) {
           </label>
         )}
         {report && <LoadReportView report={report} />}
-        {e?.abilities?.submit && <Button type="primary" onClick={submit} style={{ alignSelf: 'flex-start' }}>{t('hub.register.submit')}</Button>}
+        {e?.abilities?.submit && <Button type="primary" onClick={() => void submit()} style={{ alignSelf: 'flex-start' }}>{t('hub.register.submit')}</Button>}
       </Flex>
     </Card>
   );

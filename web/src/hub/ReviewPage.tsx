@@ -13,6 +13,14 @@ export default function ReviewPage() {
   const [open, setOpen] = useState<Entry | null>(null);
   const [note, setNote] = useState('');
 
+  async function show(code: string) {
+    try {
+      setOpen(await api<Entry>('GET', `/hub/resources/${code}`));
+    } catch (error) {
+      void message.error(error instanceof ApiProblem ? error.title : String(error));
+    }
+  }
+
   async function decide(approve: boolean) {
     try {
       await api('POST', `/hub/resources/${open!.code}/review`, { approve, ...(note ? { note } : {}) });
@@ -33,7 +41,7 @@ export default function ReviewPage() {
           { title: t('hub.entry.name'), dataIndex: 'name' },
           { title: t('hub.entry.provider'), dataIndex: 'providerName' },
           { title: t('hub.entry.grade'), dataIndex: 'topSensitivity', render: (v: Entry['topSensitivity']) => <GradeTag grade={v} /> },
-          { title: '', key: 'open', render: (_, e) => <Button onClick={async () => setOpen(await api<Entry>('GET', `/hub/resources/${e.code}`))}>{t('hub.review.open')}</Button> },
+          { title: '', key: 'open', render: (_, e) => <Button onClick={() => void show(e.code)}>{t('hub.review.open')}</Button> },
         ]} />
       <Drawer open={open !== null} onClose={() => setOpen(null)} size={Math.min(760, window.innerWidth)} title={open?.name}>
         {open && (
@@ -42,8 +50,8 @@ export default function ReviewPage() {
             <FieldTable fields={open.fields ?? []} />
             <Input.TextArea rows={3} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('hub.review.note')} aria-label={t('hub.review.note')} />
             <Space>
-              <Button type="primary" onClick={() => decide(true)}>{t('hub.review.approve')}</Button>
-              <Button danger onClick={() => decide(false)}>{t('hub.review.reject')}</Button>
+              <Button type="primary" onClick={() => void decide(true)}>{t('hub.review.approve')}</Button>
+              <Button danger onClick={() => void decide(false)}>{t('hub.review.reject')}</Button>
             </Space>
           </Flex>
         )}

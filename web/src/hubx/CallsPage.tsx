@@ -126,7 +126,7 @@ function EvidenceDrawer({ messageId, onClose }: { messageId: string; onClose: (c
           title={check.ok ? t('hubx.verify.ok') : t('hubx.verify.notOk')} description={check.lines.map((l) => <div key={l}>{l}</div>)} />}
         {can('hub.evidence.hide') && !d.hiddenUntil && (
           <Card size="small" title={t('hubx.hideTitle')}>
-            <Form form={form} layout="vertical" onFinish={hide}>
+            <Form form={form} layout="vertical" onFinish={(values) => void hide(values)}>
               <Form.Item name="until" label={t('hubx.hideUntil')} rules={[{ required: true }]}><DatePicker /></Form.Item>
               <Form.Item name="reason" label={t('hubx.reason')} rules={[{ required: true }]}><Input maxLength={500} /></Form.Item>
               <Button htmlType="submit">{t('hubx.hide')}</Button>

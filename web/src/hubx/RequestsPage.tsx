@@ -108,7 +108,7 @@ function NewRequest({ onClose }: { onClose: (saved: boolean) => void }) {
 
   return (
     <Modal open title={t('hubx.newRequest')} onCancel={() => onClose(false)} onOk={() => form.submit()} confirmLoading={saving} width={640} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'fields' }}>
+      <Form form={form} layout="vertical" onFinish={(values) => void submit(values)} initialValues={{ kind: 'fields' }}>
         <Form.Item name="systemId" label={t('hubx.system')} rules={[{ required: true }]}>
           <Select options={options.data?.systems.map((s) => ({ value: s.id, label: `${s.name} (${s.code})` }))} />
         </Form.Item>
@@ -173,7 +173,7 @@ function Decide({ request, approve, onClose }: { request: SharingRequest; approv
     <Modal open title={`${t(approve ? 'hubx.approve' : 'hubx.refuse')} · ${request.resourceName}`} onCancel={() => onClose(false)}
       onOk={() => form.submit()} confirmLoading={saving} width={640} destroyOnHidden okButtonProps={{ danger: !approve }}>
       <Typography.Paragraph type="secondary">{request.consumerDepartmentName} · {request.systemName} · {request.purpose} · {request.legalBasis}</Typography.Paragraph>
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ fields: request.fields, masking: {}, filterOp: 'prefix' }}>
+      <Form form={form} layout="vertical" onFinish={(values) => void submit(values)} initialValues={{ fields: request.fields, masking: {}, filterOp: 'prefix' }}>
         {approve ? <>
           <Form.Item name="fields" label={t('hubx.grantFields')} rules={[{ required: true }]}>
             <Checkbox.Group options={request.fields.map((f) => ({ value: f, label: nameOf(f) }))} />

@@ -93,7 +93,7 @@ export async function verifyCheckpointSignature(checkpoint: Checkpoint, key: Ver
   try {
     publicKey = await crypto.subtle.importKey('raw', key.publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify']);
   } catch {
-    return { ok: false, reason: 'unsupported' };
+    return { ok: false, reason: 'unsupported' }; // a browser without Ed25519 in WebCrypto
   }
   const valid = await crypto.subtle.verify({ name: 'Ed25519' }, publicKey, line.signature as BufferSource, encoder.encode(checkpoint.body));
   return valid ? { ok: true } : { ok: false, reason: 'bad-signature' };

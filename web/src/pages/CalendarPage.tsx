@@ -117,7 +117,7 @@ export default function CalendarPage() {
                   render: (_: unknown, day: CalendarDay) => (
                     <Space size={0} onClick={(e) => e.stopPropagation()}>
                       <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing({ day })} />
-                      <Popconfirm title={t('calendar.confirmRemove', { date: day.date })} onConfirm={() => remove(day)}>
+                      <Popconfirm title={t('calendar.confirmRemove', { date: day.date })} onConfirm={() => void remove(day)}>
                         <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
                       </Popconfirm>
                     </Space>
@@ -162,7 +162,7 @@ function DayForm({ day, date, onClose, onSaved }: { day?: CalendarDay; date?: Da
   return (
     <Modal open title={day ? t('calendar.editDay') : t('calendar.addDay')} onCancel={onClose} onOk={() => form.submit()}
       confirmLoading={busy} okText={t('common.save')} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={save}
+      <Form form={form} layout="vertical" onFinish={(values) => void save(values)}
         initialValues={{ date: initialDate, isOffDay: day?.isOffDay ?? !weekend, name: day?.name ?? '' }}>
         <Form.Item name="date" label={t('calendar.date')} rules={[{ required: true, message: t('calendar.dateRequired') }]}>
           <DatePicker disabled={!!day} style={{ width: '100%' }} />

@@ -40,7 +40,7 @@ export function LoginPage() {
         </Typography.Title>
         <Typography.Paragraph type="secondary">{t('auth.subtitle')}</Typography.Paragraph>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
-        <Form layout="vertical" onFinish={submit} requiredMark={false}>
+        <Form layout="vertical" onFinish={(values) => void submit(values)} requiredMark={false}>
           <Form.Item name="username" label={t('auth.username')} rules={[{ required: true, message: t('auth.usernameRequired') }]}>
             <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />
           </Form.Item>

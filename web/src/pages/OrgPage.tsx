@@ -212,7 +212,7 @@ function DivisionForm({ parent, onClose, onSaved }: { parent: Division; onClose:
   return (
     <Modal open title={`${t('org.addDivision')} · ${parent.name}`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy}
       okText={t('common.save')} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={submit}>
+      <Form form={form} layout="vertical" onFinish={(values) => void submit(values)}>
         <Form.Item name="code" label={t('org.code')} extra={t('org.divisionCodeRule', { parent: `${parent.name} ${parent.code}` })}
           rules={[{ required: true, message: t('org.divisionCodeRequired') }]}>
           <Input className="mono" maxLength={12} inputMode="numeric" />
@@ -236,7 +236,7 @@ function DepartmentForm({ division, onClose, onSaved }: { division: Division; on
   return (
     <Modal open title={`${t('org.addDepartment')} · ${division.name}`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy}
       okText={t('common.save')} destroyOnHidden>
-      <Form form={form} layout="vertical" onFinish={submit}>
+      <Form form={form} layout="vertical" onFinish={(values) => void submit(values)}>
         <Form.Item name="name" label={t('org.departmentName')} rules={[{ required: true, whitespace: true, message: t('org.nameRequired') }]}>
           <Input maxLength={100} />
         </Form.Item>

@@ -77,7 +77,7 @@ function FormEditor({ item, onClose, onSaved }: { item: Item; onClose: () => voi
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ formSchema: string; prefill: string }>();
-  const parse = (text: string) => { try { return { ok: true as const, value: JSON.parse(text) as unknown }; } catch { return { ok: false as const }; } };
+  const parse = (text: string) => { try { return { ok: true as const, value: JSON.parse(text) as unknown }; } catch { return { ok: false as const }; /* not JSON, said by the rule below */ } };
   const jsonRule = { validator: (_: unknown, text: string) => (parse(text).ok ? Promise.resolve() : Promise.reject(new Error(t('services.admin.badJson')))) };
   const save = async () => {
     const values = await form.validateFields();

@@ -29,7 +29,7 @@ function StartApplication({ itemId }: { itemId: number }) {
     opening.get(itemId)!.then(
       (app) => { opening.delete(itemId); navigate(`/my-services/${app.id}`); },
       (error: unknown) => { opening.delete(itemId); void message.error(error instanceof ApiProblem ? error.title : String(error)); navigate('/my-services'); });
-  }, [itemId]);
+  }, [itemId, message]);
   return <Spin style={{ display: 'block', margin: 48 }} />;
 }
 
@@ -113,6 +113,7 @@ function ApplicationPage({ id }: { id: number }) {
   const [form] = Form.useForm();
   const { data: app, reload } = useLoad(() => api<Application>('GET', `/services/applications/${id}`), [id]);
   const [busy, setBusy] = useState(false);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- only another application or a new state refills the form: a reload after saving keeps what is typed
   useEffect(() => { if (app) form.setFieldsValue(app.form); }, [app?.id, app?.state]);
   if (!app) return <Spin style={{ display: 'block', margin: 48 }} />;
   const editable = app.abilities.includes('save');
@@ -133,9 +134,9 @@ function ApplicationPage({ id }: { id: number }) {
   const values = () => form.getFieldsValue(true) as Record<string, unknown>;
   const submit = () => form.validateFields().then(() => run(
     () => api<Application>('POST', `/services/applications/${id}/submit`, { form: values() }),
-    (a) => t('services.app.submitted', { receipt: a.receiptNumber })), () => undefined);
+    (a) => t('services.app.submitted', { receipt: a.receiptNumber })), () => undefined); // invalid fields say so themselves
   const answer = () => form.validateFields().then(() => run(
-    () => api<Application>('POST', `/services/applications/${id}/answer`, { form: values() }), () => t('services.app.answered')), () => undefined);
+    () => api<Application>('POST', `/services/applications/${id}/answer`, { form: values() }), () => t('services.app.answered')), () => undefined); // invalid fields say so themselves
   const save = () => run(() => api<Application>('PUT', `/services/applications/${id}/form`, { form: values() }), () => t('services.app.saved'));
   const upload = async (material: string, file: File) => {
     try {
@@ -178,9 +179,9 @@ function ApplicationPage({ id }: { id: number }) {
             </>
           )}
           <Flex wrap gap={8} style={{ marginTop: 12 }}>
-            {editable && <Button onClick={save} loading={busy}>{t('services.app.save')}</Button>}
-            {app.abilities.includes('submit') && <Button type="primary" onClick={submit} loading={busy}>{t('services.app.submit')}</Button>}
-            {app.abilities.includes('answer-correction') && <Button type="primary" onClick={answer} loading={busy}>{t('services.app.answer')}</Button>}
+            {editable && <Button onClick={() => void save()} loading={busy}>{t('services.app.save')}</Button>}
+            {app.abilities.includes('submit') && <Button type="primary" onClick={() => void submit()} loading={busy}>{t('services.app.submit')}</Button>}
+            {app.abilities.includes('answer-correction') && <Button type="primary" onClick={() => void answer()} loading={busy}>{t('services.app.answer')}</Button>}
           </Flex>
         </Card>
       )}

@@ -62,7 +62,7 @@ function PolicyEditor({ policy, onClose, onSaved }: { policy: Partial<Policy>; o
       else void message.error(error instanceof ApiProblem ? error.title : String(error));
     }
   };
-  const json = { validator: (_: unknown, text: string) => { try { JSON.parse(text); return Promise.resolve(); } catch { return Promise.reject(new Error(t('services.admin.badJson'))); } } };
+  const json = { validator: (_: unknown, text: string) => { try { JSON.parse(text); return Promise.resolve(); } catch { /* the form says "not JSON", not the parser's detail */ return Promise.reject(new Error(t('services.admin.badJson'))); } } };
   return (
     <Modal open title={policy.name ?? t('services.policies.add')} onCancel={onClose} onOk={() => void save()} width={640} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ code: policy.code, name: policy.name, description: policy.description ?? '', itemId: policy.itemId,
