@@ -1,13 +1,15 @@
 // `npm run lint`: one flat config for the server (tsconfig.json) and the console (web/tsconfig.json).
 // Type-aware rules find each file's nearest tsconfig through the TypeScript project service.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import comments from '@eslint-community/eslint-plugin-eslint-comments/configs';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 // An error dropped on the floor must say why: a `catch` that neither binds nor rethrows, and a
 // `.catch(() => …)` or `.then(…, () => …)` handler that takes no error, need a comment inside the
-// handler, on the line above it or at the end of its last line. A bound but unused error is no-unused-vars' (caughtErrors: 'all').
+// handler, on the line above it or at the end of its last line. A bound but unused error is left to
+// no-unused-vars (caughtErrors: 'all').
 const explainDroppedErrors = {
   meta: {
     type: 'problem',
@@ -17,10 +19,12 @@ const explainDroppedErrors = {
   },
   create(context) {
     const source = context.sourceCode;
+    // A comment on a line of its own right above, or one that ends the handler's last line.
+    const ownLine = (comment) => source.getTokenBefore(comment, { includeComments: false })?.loc.end.line !== comment.loc.start.line;
     const explained = (node, firstLine) => {
       if (source.getCommentsInside(node).length > 0) return true;
       const lastLine = node.loc.end.line;
-      return source.getAllComments().some((c) => c.loc.end.line === firstLine - 1 || c.loc.start.line === lastLine);
+      return source.getAllComments().some((c) => (c.loc.end.line === firstLine - 1 && ownLine(c)) || c.loc.start.line === lastLine);
     };
     const throws = (node) => {
       let found = false;
@@ -53,7 +57,7 @@ const explainDroppedErrors = {
   },
 };
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['node_modules/', 'data/', 'web/dist/', 'test-results/', 'eslint.config.js'] },
   {
     files: ['**/*.{ts,tsx}'],
