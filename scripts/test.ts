@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, lockDataDir } from '../src/kernel/db/embedded.ts';
@@ -22,9 +21,9 @@ async function findTests(dir: string): Promise<string[]> {
   return nested.flat().sort();
 }
 
-/** A package's command line script, run with this node. */
+/** A package's command line script, run with this node (the runner runs in the repository's root). */
 function binOf(pkg: string, name: string): string {
-  const manifest = createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+  const manifest = path.resolve('node_modules', pkg, 'package.json');
   const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> };
   return path.join(path.dirname(manifest), bin[name]!);
 }
@@ -33,6 +32,7 @@ const checks = [
   { step: 'typecheck (server)', args: [binOf('typescript', 'tsc'), '--noEmit', '-p', '.'] },
   { step: 'typecheck (web)', args: [binOf('typescript', 'tsc'), '--noEmit', '-p', 'web'] },
   { step: 'lint', args: [binOf('eslint', 'eslint'), '.'] },
+  { step: 'unused code (knip)', args: [binOf('knip', 'knip'), '--no-progress'] },
 ];
 
 /**

@@ -49,7 +49,6 @@ export const returnReasons = {
   'duplicate': { zh: '重复工单', en: 'Duplicate ticket' },
   'other': { zh: '其他', en: 'Other' },
 } as const;
-export type ReturnReason = keyof typeof returnReasons;
 
 export const ticketKinds = ['consultation', 'help', 'complaint', 'report', 'suggestion'] as const; // 咨询 求助 投诉 举报 建议
 export type TicketKind = (typeof ticketKinds)[number];

@@ -20,8 +20,6 @@ import { applicationScope, assertApplicant, canReadApplication, servicesActions 
 
 export const applicationStates = ['draft', 'submitted', 'accepted', 'correction', 'approved', 'refused', 'rejected', 'finished'] as const;
 export type ApplicationState = (typeof applicationStates)[number];
-/** States in which the clock runs or is paused: the case is with the administration or the applicant. */
-export const openStates: readonly ApplicationState[] = ['submitted', 'accepted', 'correction', 'approved', 'refused'];
 export const channels = ['web', 'app', 'window', 'proactive'] as const;
 export type Channel = (typeof channels)[number];
 

@@ -4,7 +4,6 @@ import zhCN from './locales/zh-CN.json';
 import en from './locales/en.json';
 
 export type Language = 'zh-CN' | 'en';
-export const languages: Language[] = ['zh-CN', 'en'];
 
 const storageKey = 'yiwang.language';
 
@@ -50,4 +49,3 @@ export function switchLanguage(language: Language): void {
 
 export const currentLanguage = (): Language => (i18n.language === 'en' ? 'en' : 'zh-CN');
 
-export default i18n;
