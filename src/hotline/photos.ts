@@ -7,7 +7,6 @@
 import crypto from 'node:crypto';
 import { hasGrant, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { withTransaction, type Db, type Queryable } from '../kernel/db/index.ts';
-import { registerSweep } from '../kernel/jobs/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { assertImageWithinBudget, readImageSize } from '../kernel/images.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
@@ -123,5 +122,3 @@ export async function sweepOrphanPhotos(db: Db, now: Date): Promise<number> {
     return rows.length;
   });
 }
-
-registerSweep({ name: 'hotline.photos.orphans', everyMs: 3_600_000, run: sweepOrphanPhotos });

@@ -9,7 +9,7 @@ import { systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { divisionPrefix } from '../kernel/checks/index.ts';
 import type { Tx } from '../kernel/db/index.ts';
 import { appendToLedger, ledgerQueueSql } from '../kernel/ledger/index.ts';
-import { createRng } from '../../demo/rng.ts';
+import { createRng } from '../kernel/demo/index.ts';
 import { findPublishedResource, findSystem, type Resource, type System } from './index.ts';
 import { createSystem } from './systems.ts';
 import { hideRecord, writeEvidence, type EvidenceRecord } from './exchange/evidence.ts';

@@ -1,8 +1,4 @@
 /** 一网通办: what other modules, the server, the CLI and the demo may use of the services. */
-import { registerSweep } from '../kernel/jobs/index.ts';
-import { defaultRatings } from './ratings.ts';
-import { escalateOverdue } from './workflow.ts';
-
 export {
   findItem, getItem, importItems, inputOf, itemKinds, kindOfTaskType, lifeEvents, listItems, saveItem, setItemForm, withdrawItem,
   defaultSteps, type ItemInput, type ItemKind, type ServiceItem, type Step, type Material, type Condition, type PrefillRule,
@@ -25,8 +21,3 @@ export { acceptOffer, evaluatePolicy, listPolicies, myOffers, savePolicy, type O
 export { checkConditions, connectDepartmentToHub, prefillForm, type ConnectToHub } from './exchange.ts';
 export * from './credentials/index.ts';
 export { servicesLedgerActions, servicesMessages } from './messages.ts';
-
-// 超期督办: every ten minutes, overdue applications are flagged and escalated.
-registerSweep({ name: 'services.escalate-overdue', everyMs: 10 * 60_000, run: escalateOverdue });
-// 默认好评: hourly, finished cases unrated after the rating period become 基本满意.
-registerSweep({ name: 'services.default-ratings', everyMs: 60 * 60_000, run: defaultRatings });

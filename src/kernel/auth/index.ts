@@ -7,3 +7,4 @@ export { issueApiToken, revokeApiToken, resolveApiToken } from './tokens.ts';
 export { login, unlockUser } from './login.ts';
 export { presentUser } from './present.ts';
 export { countFromAddress, type AddressLimit } from './limits.ts';
+export { demoLogins, demoPassword } from './demo.ts';
