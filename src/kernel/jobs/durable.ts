@@ -125,7 +125,8 @@ export async function startJobs(db: Db, handlers: readonly JobHandler[], opts: {
     await boss.work(queue, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 }, async ([job]) => {
       await withTransaction(db, async (tx) => {
         // Completing inside the handler's transaction: its effects and "done" commit together, or neither.
-        await boss.complete(queue, job!.id, { db: executor(tx) });
+        // The output argument is required: with three arguments pg-boss takes the options for output.
+        await boss.complete(queue, job!.id, {}, { db: executor(tx) });
         await handle(tx, job!.data as never);
       });
     });
