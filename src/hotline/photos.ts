@@ -11,10 +11,12 @@ import { DomainError } from '../kernel/errors.ts';
 import { assertImageWithinBudget, readImageSize } from '../kernel/images.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { hotlineSetting } from './catalogue.ts';
-import { isCoHandler } from './cohandling.ts';
+import { isCoHandler } from './ticket-reads.ts';
 import { limitPerHour } from './rate.ts';
 import { canRead, hotlineActions, isCentre } from './policy.ts';
 import { actorRef, findTicket } from './tickets.ts';
+
+export { photoIdsOf } from './ticket-reads.ts';
 
 export const MAX_PHOTOS_PER_TICKET = 5;
 
@@ -70,11 +72,6 @@ export async function attachPhotos(ctx: Ctx, ticketId: number, photoIds: readonl
     [ticketId, photoIds, uploader]);
   const missing = photoIds.find((id) => !rows.some((r) => r.id === id));
   if (missing !== undefined) throw new DomainError('hotline.photo.unknown', { field, id: missing }, `no photo ${missing} of yours to attach`);
-}
-
-export async function photoIdsOf(db: Queryable, ticketId: number): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM hotline_photos WHERE ticket_id = $1 ORDER BY uploaded_at, id', [ticketId]);
-  return rows.map((r) => r.id);
 }
 
 export const photoUrl = (id: string) => `/api/v1/hotline/photos/${id}`;
