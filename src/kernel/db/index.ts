@@ -111,4 +111,4 @@ export async function migrate(db: Db): Promise<string[]> {
 
 export { databaseUnavailable, prepared } from './statements.ts';
 export { readStamps, stampedCache } from './stamps.ts';
-export { StatementGroups, type GroupRun } from './group.ts';
+export { StatementGroups } from './group.ts';
