@@ -5,8 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { Role } from './auth/actor.ts';
-import type { CapabilityRule } from './auth/capabilities.ts';
-import { registerCapabilities } from './auth/capabilities.ts';
+import { registerCapabilities, type CapabilityRule } from './auth/capabilities.ts';
 import { grantToRoles } from './auth/policy.ts';
 import type { Db, Tx } from './db/index.ts';
 import type { DemoCity } from './demo/city.ts';

@@ -1,6 +1,6 @@
 export { anonymous, jurisdictionOf, roles, systemActor, type Actor, type Ctx, type Role } from './actor.ts';
-export { registerCapabilities, type CapabilityChange, type CapabilityRule } from './capabilities.ts';
-export { assertCan, can, grantToRoles, hasGrant, inJurisdiction } from './policy.ts';
+export type { CapabilityChange, CapabilityRule } from './capabilities.ts';
+export { assertCan, can, hasGrant, inJurisdiction } from './policy.ts';
 export { hashPassword } from './passwords.ts';
 export { citizensByIdNumber, getUser, listStaff, resetPassword, updateStaff } from './users.ts';
 export { issueApiToken, revokeApiToken, resolveApiToken } from './tokens.ts';

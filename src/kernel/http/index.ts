@@ -12,7 +12,6 @@ import { DomainError } from '../errors.ts';
 import { assertStorable, boundIntegers, scanJson } from './input.ts';
 import { languageOf, titleOf } from './messages.ts';
 
-export { registerMessages } from './messages.ts';
 export { crossSiteGuard } from './csrf.ts';
 
 declare module 'fastify' {

@@ -111,7 +111,6 @@ export function ledgerQueueRowsSql(from: string, entry: LedgerRowSql): string {
   return `${queueInto} SELECT ${actorKind}, ${actorId}, ${action}, ${objectType}, ${objectId}, ${purpose}, ${hash}, ${recordedAt} FROM ${from}`;
 }
 
-export { registerLedgerActions, type ActionLabels } from './actions.ts';
 export { getEntry, listEntries, type LedgerEntry } from './entries.ts';
 export { ledgerVerifierKey } from './keys.ts';
 export { verifierKeyText, parseVerifierKey, openNote, parseCheckpointText } from './note.ts';

@@ -11,4 +11,4 @@ export { checkPolygon, createGrid, gridAt, listGrids, type Grid, type GridFeatur
 export { listBoundaries, unionOfTiles, type BoundaryFeature, type MultiPolygon } from './boundaries.ts';
 export { presentDepartment, presentDivision } from './present.ts';
 export { exportDepartments, exportDivisions, importDepartments, importDivisions, type ImportReport, type RowError } from './transfer.ts';
-export { assertMayAppointTo, reserveDepartmentKind } from './policy.ts';
+export { assertMayAppointTo } from './policy.ts';
