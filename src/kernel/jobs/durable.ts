@@ -8,7 +8,7 @@
  * back). Jobs and event subscriptions are declared in module manifests; an event is delivered to one
  * queue per subscriber, `<event>__<subscriber>`.
  */
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import { withTransaction, type Db, type Queryable, type Tx } from '../db/index.ts';
 
 /** A kind of job: its queue name and, as a type, its data. */
@@ -60,8 +60,14 @@ export const onEvent = <T extends object>(event: EventDefinition<T>, subscriber:
 
 const executor = (db: Queryable): PgBoss.Db => ({ executeSql: (text, values) => db.query(text, values) });
 
+// pg-boss is loaded on first use (a tenth of a second): most processes, and most tests, never queue a job.
+let loading: Promise<typeof PgBoss> | undefined;
+const pgBoss = () => (loading ??= import('pg-boss').then((m) => m.default));
+
 // Builds pg-boss's statements only; it never connects (every call passes its executor).
-const sender = new PgBoss({ db: { executeSql: () => Promise.reject(new Error('pg-boss sender has no connection of its own')) } });
+let sender: PgBoss | undefined;
+const senderOf = async () =>
+  (sender ??= new (await pgBoss())({ db: { executeSql: () => Promise.reject(new Error('pg-boss sender has no connection of its own')) } }));
 
 const subscribers = new Map<string, string[]>();
 
@@ -76,14 +82,14 @@ export function registerSubscriptions(handlers: readonly EventHandler[]): void {
 
 /** Queues a job in the caller's transaction. */
 export async function enqueue<T extends object>(tx: Tx, job: JobDefinition<T>, data: T): Promise<void> {
-  const id = await sender.send(job.name, data, { db: executor(tx) });
+  const id = await (await senderOf()).send(job.name, data, { db: executor(tx) });
   if (id === null) throw new Error(`job ${job.name} was not queued`);
 }
 
 /** Emits an event in the caller's transaction: one job per subscriber. */
 export async function emit<T extends object>(tx: Tx, event: EventDefinition<T>, data: T): Promise<void> {
   for (const queue of subscribers.get(event.name) ?? []) {
-    const id = await sender.send(queue, data, { db: executor(tx) });
+    const id = await (await senderOf()).send(queue, data, { db: executor(tx) });
     if (id === null) throw new Error(`event ${event.name} was not queued for ${queue}`);
   }
 }
@@ -95,7 +101,7 @@ const bossOptions = (db: Db): PgBoss.ConstructorOptions => ({ db: executor(db), 
  * the platform's start, `yiwang migrate` and the test template do it.
  */
 export async function prepareJobs(db: Db, handlers: readonly JobHandler[]): Promise<void> {
-  const boss = new PgBoss({ ...bossOptions(db), supervise: false, schedule: false });
+  const boss = new (await pgBoss())({ ...bossOptions(db), supervise: false, schedule: false });
   boss.on('error', () => undefined);
   await boss.start();
   try {
@@ -118,7 +124,7 @@ export async function startJobs(db: Db, handlers: readonly JobHandler[], opts: {
   if (handlers.length === 0) return { stop: async () => undefined };
   const log = opts.log ?? console.error;
   await prepareJobs(db, handlers);
-  const boss = new PgBoss({ ...bossOptions(db), migrate: false, schedule: false });
+  const boss = new (await pgBoss())({ ...bossOptions(db), migrate: false, schedule: false });
   boss.on('error', (error) => log(`jobs: ${String(error)}`));
   await boss.start();
   for (const { queue, handle } of handlers) {
