@@ -11,7 +11,7 @@ import { hotlineActions } from './policy.ts';
 import { actorRef, lockTicket, moveTicket, type Ticket } from './tickets.ts';
 import { coReplyStates } from './ticket-reads.ts';
 
-export { coHandlersOf, coReplyStates, isCoHandler, type CoHandler } from './ticket-reads.ts';
+export type { CoHandler } from './ticket-reads.ts';
 
 const MAX_CO_HANDLERS = 10;
 

@@ -66,7 +66,7 @@ export async function loadAuthDemo({ tx, seed, city, password }: DemoContext) {
   const citizens = demoCitizens(seed, city);
   const withPassword = new Set([...demoLogins.map((l) => l.username), ...citizens.map((c) => c.username)]);
   // scrypt runs in libuv's thread pool, so these hash on every core while the departments are looked up.
-  const hashing = Promise.all([...city.staff, ...citizens].map((a) => (withPassword.has(a.username) ? hashPassword(password) : noPasswordYet)));
+  const hashing = Promise.all([...city.staff, ...citizens].map((a) => (withPassword.has(a.username) ? hashPassword(password) : Promise.resolve(noPasswordYet))));
   const { rows: departments } = await tx.query<{ id: number; code: string; divisionCode: string }>(
     'SELECT id, code, division_code AS "divisionCode" FROM departments WHERE code = ANY($1)', [city.departments.map((d) => d.code)]);
   const departmentOf = new Map(departments.map((row) => [row.code, row]));

@@ -1,7 +1,7 @@
 import type { Ctx } from './actor.ts';
 import { notFound } from '../errors.ts';
 import { appendToLedger, type LedgerEntryInput } from '../ledger/index.ts';
-import { addressWindow, addToWindow, closeAddressWindows, countedSoFar, lockWindow, secondsLeft } from './limits.ts';
+import { addressWindow, addToWindow, countedSoFar, lockWindow, secondsLeft } from './limits.ts';
 import { countAccountFailure, lockedOutUntil, lockout } from './lockouts.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 import { assertCan } from './policy.ts';

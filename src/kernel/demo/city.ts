@@ -10,7 +10,7 @@ import { layOutGeography, type DivisionCell, type Grid } from './geography.ts';
 import { createRng } from './rng.ts';
 import { generateStaff, type StaffDescription } from './staff.ts';
 
-export type { Department, DepartmentKind } from './departments.ts';
+export type { Department } from './departments.ts';
 export type { Division, DivisionLevel } from './divisions.ts';
 export type { DivisionCell, Grid, Polygon } from './geography.ts';
 export type { Role, StaffDescription } from './staff.ts';
