@@ -22,7 +22,14 @@ export async function killPostgres(clusterDir: string): Promise<number> {
     const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => ''); // not a process, or one that has just exited
     if (stat && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) children.push(Number(entry));
   }
-  for (const pid of [postmaster, ...children]) process.kill(pid, 'SIGKILL');
+  for (const pid of [postmaster, ...children]) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch (error) {
+      // A backend may exit by itself between the listing and its kill (one that had finished its work).
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
   for (const pid of [postmaster, ...children]) while (await exists(pid)) await sleep(20);
   return postmaster;
 }
