@@ -42,5 +42,5 @@ export { attachPhotos, photoIdsOf, photoUrl, readPhoto, storePhoto, sweepOrphanP
 export { fileReport, myTickets, publicDuplicates, publicStatus, reportChannels, type FileReport, type PublicDuplicate, type PublicStatus } from './reports.ts';
 export { answerFromKnowledge, listKnowledge, loadDemoKnowledge, saveKnowledge, type KnowledgeEntry, type SaveKnowledge } from './knowledge.ts';
 export { intakeWithExtras, type IntakeExtras } from './intake.ts';
-export { importTickets, importLayouts, parseImportDate, MIN_IMPORT_CONFIDENCE, type ImportLayout, type ImportReport, type ImportTickets, type RowRejection } from './import.ts';
+export { importTickets, importLayouts, layoutTimeZones, parseImportDate, MIN_IMPORT_CONFIDENCE, type ImportLayout, type ImportReport, type ImportTickets, type RowRejection } from './import.ts';
 export { loadHotlineOpsDemo, type OpsDemoSummary } from './demo-ops.ts';

@@ -66,6 +66,8 @@ export async function publicDuplicates(db: Queryable, query: { categoryCode: str
 /** What the public report page learns from a text: a category to offer and the urgency, nothing about tickets. */
 export interface PublicSuggestion {
   category: { code: string; name: string; path: string[] } | null;
+  /** 不确定: the citizen should check the category rather than take it. */
+  uncertain: boolean;
   urgency: 'urgent' | 'normal';
   /** A fire, crime or medical emergency belongs with 119, 110 or 120, not in a report. */
   transferTo?: string;
@@ -79,8 +81,8 @@ export async function suggestForReport(ctx: Ctx, input: { text: string; clientAd
   const text = input.text.trim();
   if (!text) throw new DomainError('validation', { field: 'text' }, 'describe the problem');
   await limitPerHour(ctx, 'suggest', input.clientAddress, suggestionsPerReport * await hotlineSetting(ctx.tx, 'reportsPerHourPerAddress'));
-  const { category, urgency } = await suggestClassification(ctx.tx, text, ctx.now);
-  return { category: category && { code: category.code, name: category.name, path: category.path }, urgency: urgency.urgency,
+  const { category, uncertain, urgency } = await suggestClassification(ctx.tx, text, ctx.now);
+  return { category: category && { code: category.code, name: category.name, path: category.path }, uncertain, urgency: urgency.urgency,
     ...(urgency.transferTo ? { transferTo: urgency.transferTo } : {}) };
 }
 
