@@ -5,7 +5,7 @@ export {
   type Category, type CreateCategory, type DispatchRule, type SetDispatchRule, type SetTimeLimit, type TimeLimit,
 } from './catalogue.ts';
 export {
-  currentClassifier, retrainClassifier, suggestClassification, suggestForText, type CategorySuggestion, type TrainedModel,
+  currentClassifier, learnFromCorrections, retrainClassifier, suggestClassification, suggestForText, type CategorySuggestion, type TrainedModel,
 } from './classification.ts';
 export { findDuplicates, haversineMetres, mergeTickets, type DuplicateQuery, type DuplicateSuggestion, type MergeTickets } from './duplicates.ts';
 export { decideExtension, requestExtension, type DecideExtension, type RequestExtension } from './extensions.ts';
