@@ -58,8 +58,9 @@ test('an NYC-layout file: good rows kept with their original ids, each bad row r
     ['90000002', 'nyc311', 'dispatched', 'phone', t.city.gaUrban, true, 'G-NH-1'],
   ]);
   assert.equal(rows[0].reply, 'The Department of Sanitation cleaned the location.');
-  assert.equal(rows[0].received_at.toISOString(), '2026-11-02T01:15:00.000Z');
-  assert.equal(rows[0].closed_at.toISOString(), '2026-11-03T08:40:00.000Z');
+  // New York wall-clock time, standard time (UTC−5) after 1 November 2026.
+  assert.equal(rows[0].received_at.toISOString(), '2026-11-02T14:15:00.000Z');
+  assert.equal(rows[0].closed_at.toISOString(), '2026-11-03T21:40:00.000Z');
   assert.equal(await ledgerCount(t.db, 'hotline.tickets.imported'), 1);
   assert.equal(await ledgerCount(t.db, 'hotline.ticket.received'), 0, 'no entry per row');
 
