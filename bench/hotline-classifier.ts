@@ -57,7 +57,12 @@ for (const { model, setting, train } of candidates) {
 // 2. Held out: every fifth message is kept apart; the rest trains, calibrates and sets the threshold by 5-fold cross-validation.
 const heldOut = zh.filter((_, i) => i % 5 === 2);
 const training = zh.filter((_, i) => i % 5 !== 2);
-const [{ classifier, evaluation }, calibratedMs] = timed(() => trainCalibrated(training, { level: topLevelCode }));
+// Regularisation chosen by 5-fold cross-validation on the training part only.
+const lambdas = [1e-5, 3e-5, 1e-4, 3e-4];
+const tuned = lambdas.map((lambda) => [lambda, crossValidated(training, (e) => trainLinearClassifier(e, { lambda })).leaf] as const)
+  .reduce((best, next) => (next[1] > best[1] ? next : best));
+report('hotline.classifier.zh.held_out.tuned_cv_leaf_accuracy', percent(tuned[1]), '%', { lambda: tuned[0] });
+const [{ classifier, evaluation }, calibratedMs] = timed(() => trainCalibrated(training, { level: topLevelCode, lambda: tuned[0] }));
 report('hotline.classifier.zh.calibrated_train_time', calibratedMs, 'ms', { examples: training.length, folds: 5 });
 report('hotline.classifier.zh.threshold', evaluation.threshold, '', { temperature: evaluation.temperature,
   cvPrecisionAbove: evaluation.precisionAbove, cvCoverage: evaluation.coverage });

@@ -40,7 +40,7 @@ export interface LinearJSON {
 }
 
 const FORMAT = 'yiwang.hotline.classifier.linear/1';
-export const DEFAULT_LAMBDA = 1e-4;
+export const DEFAULT_LAMBDA = 1e-5;
 const DEFAULT_EPOCHS = 12;
 const ALTERNATIVES = 3;
 
