@@ -128,7 +128,7 @@ export const listTickets = (params: Record<string, string | number | boolean | u
   return api<{ total: number; items: Ticket[] }>('GET', `/hotline/tickets${joined}`);
 };
 
-/** A category's path from its root, in the console: 城市管理 › 市容环卫. */
+/** A category's path from its root, in the console: 城乡建设与管理 › 市容环卫. */
 export const categoryLabel = (path: string[]) => path.join(' › ');
 
 // Deadlines are ends of China working days, so times are shown in China time wherever the browser is.
