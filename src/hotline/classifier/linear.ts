@@ -75,10 +75,16 @@ function vectorize(tokens: string[], featureIndex: Map<string, number>, idf: Arr
     const f = featureIndex.get(token);
     if (f !== undefined) counts.set(f, (counts.get(f) ?? 0) + 1);
   }
-  const index = Int32Array.from(counts.keys());
-  const value = Float64Array.from(index, (f) => (1 + Math.log(counts.get(f)!)) * idf[f]!);
-  const norm = Math.hypot(...value) || 1;
-  for (let k = 0; k < value.length; k++) value[k]! /= norm;
+  const index = new Int32Array(counts.size);
+  const value = new Float64Array(counts.size);
+  let k = 0;
+  let squares = 0;
+  for (const [f, count] of counts) {
+    index[k] = f;
+    squares += (value[k++] = (1 + Math.log(count)) * idf[f]!) ** 2;
+  }
+  const norm = Math.sqrt(squares) || 1;
+  for (let i = 0; i < value.length; i++) value[i]! /= norm;
   return { index, value };
 }
 
@@ -242,7 +248,14 @@ export class LinearClassifier implements Classifier {
 export function rank(labels: readonly string[], scores: Float64Array, temperature: number, threshold: number): Classification {
   const probabilities = Float64Array.from(scores);
   softmaxInPlace(probabilities, temperature);
-  const ranked = [...probabilities.keys()].sort((a, b) => probabilities[b]! - probabilities[a]!).slice(0, ALTERNATIVES);
+  // The best few by one pass each, not a sort of every label: this runs on every ticket.
+  const ranked: number[] = [];
+  for (let n = 0; n < Math.min(ALTERNATIVES, labels.length); n++) {
+    let best = -1;
+    for (let i = 0; i < probabilities.length; i++)
+      if (!ranked.includes(i) && (best < 0 || probabilities[i]! > probabilities[best]!)) best = i;
+    ranked.push(best);
+  }
   const alternatives = ranked.map((i) => ({ label: labels[i]!, confidence: probabilities[i]! }));
   return { ...alternatives[0]!, alternatives, uncertain: alternatives[0]!.confidence < threshold };
 }
