@@ -8,7 +8,6 @@
 import { assertCan, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { readStamps, stampedCache, withTransaction, type Db, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { registerSweep } from '../kernel/jobs/index.ts';
 import { ledgerQueueSql } from '../kernel/ledger/index.ts';
 import { activeCategoriesIn, hotlineConfig, type Category, type HotlineConfig } from './catalogue.ts';
 import {
@@ -160,5 +159,3 @@ export async function learnFromCorrections(db: Db, now: Date): Promise<number> {
     return 1;
   });
 }
-
-registerSweep({ name: 'hotline.classifier.learn', everyMs: 6 * 3_600_000, run: learnFromCorrections });

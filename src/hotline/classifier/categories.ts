@@ -21,7 +21,7 @@ export interface Category {
   nameEn: string;
   /** Absent at the first level. */
   parent?: string;
-  /** The kind of department (demo/departments.ts) a ticket of this entry and its descendants is dispatched to. */
+  /** The kind of department (src/kernel/demo/departments.ts) a ticket of this entry and its descendants is dispatched to. */
   departmentKind?: string;
   /** Words callers use for it: the category's keywords, and Open311's. */
   synonyms: string[];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {
   categoryPath, suggestUrgency, topLevelCode, trainCalibrated, trainLinearClassifier, zhCategories, zhExamples,
 } from '../../../src/hotline/classifier/index.ts';
-import { DEPARTMENT_KINDS } from '../../../demo/departments.ts';
+import { DEPARTMENT_KINDS } from '../../../src/kernel/demo/departments.ts';
 
 const heldOut: [string, string][] = [
   ['楼下垃圾桶满了一个星期没人倒', 'CG-SRHW-LJQY'],
