@@ -15,7 +15,8 @@ import { createCategory, findCategory, setDispatchRule, type CreateCategory } fr
 import { categoryPath, topLevelCode, zhCategories, zhExamples } from './classifier/index.ts';
 import { mergeTickets } from './duplicates.ts';
 import type { TicketKind } from './states.ts';
-import { createTicket, type Ticket } from './tickets.ts';
+import { createTicket } from './intake.ts';
+import type { Ticket } from './tickets.ts';
 import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
 } from './workflow.ts';

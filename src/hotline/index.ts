@@ -10,7 +10,7 @@ export {
 export { findDuplicates, haversineMetres, mergeTickets, type DuplicateQuery, type DuplicateSuggestion, type MergeTickets } from './duplicates.ts';
 export { decideExtension, requestExtension, type DecideExtension, type RequestExtension } from './extensions.ts';
 export { findHotspots, risingRule, trendOf, type CategoryTrend, type HotspotFeature, type HotspotQuery, type Hotspots, type Trend } from './hotspots.ts';
-export { intakeTicket, type Intake } from './intake.ts';
+export { createTicket, intakeTicket, type CreateTicket, type Intake, type IntakeExtras } from './intake.ts';
 export { hotlineLedgerActions, hotlineMessages } from './messages.ts';
 export {
   basicallySatisfiedWeight, compositeScore, computeMetrics, metricGroupings, officeClock, rankByScore, scoreWeights,
@@ -24,8 +24,8 @@ export {
   type Channel, type Satisfaction, type TicketKind, type TicketState, type Urgency,
 } from './states.ts';
 export {
-  createTicket, findTicket, listTickets, ticketHistory, viewTicket,
-  type CreateTicket, type Ticket, type TicketEvent, type TicketQuery, type TicketView,
+  findTicket, listTickets, ticketHistory, viewTicket,
+  type Ticket, type TicketEvent, type TicketQuery, type TicketView,
 } from './tickets.ts';
 export {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
@@ -41,6 +41,5 @@ export { dueAlerts, listAlerts, markAlertRead, sweepDeadlines, workingClock, ale
 export { attachPhotos, photoIdsOf, photoUrl, readPhoto, storePhoto, sweepOrphanPhotos, MAX_PHOTOS_PER_TICKET, type StoredPhoto } from './photos.ts';
 export { fileReport, myTickets, publicDuplicates, publicStatus, reportChannels, type FileReport, type PublicDuplicate, type PublicStatus } from './reports.ts';
 export { answerFromKnowledge, listKnowledge, loadDemoKnowledge, saveKnowledge, type KnowledgeEntry, type SaveKnowledge } from './knowledge.ts';
-export { intakeWithExtras, type IntakeExtras } from './intake.ts';
 export { importTickets, importLayouts, parseImportDate, MIN_IMPORT_CONFIDENCE, type ImportLayout, type ImportReport, type ImportTickets, type RowRejection } from './import.ts';
 export { loadHotlineOpsDemo, type OpsDemoSummary } from './demo-ops.ts';

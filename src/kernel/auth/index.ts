@@ -1,4 +1,4 @@
-export { anonymous, jurisdictionOf, roles, systemActor, type Actor, type Ctx, type Jurisdiction, type Role } from './actor.ts';
+export { anonymous, jurisdictionOf, roles, systemActor, type Actor, type Ctx, type Jurisdiction, type Role, type StatementCtx } from './actor.ts';
 export { capabilitiesOf, registerCapabilities, type CapabilityChange, type CapabilityRule } from './capabilities.ts';
 export { assertCan, can, grantToRoles, hasGrant, inJurisdiction } from './policy.ts';
 export { hashPassword, passwordWeakness } from './passwords.ts';
