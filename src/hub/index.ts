@@ -17,10 +17,10 @@ export { hubCatalogueLedgerActions, hubCatalogueMessages } from './messages.ts';
 export { loadHubDemo, removeHubDemo, type HubDemoSummary } from './demo.ts';
 // Exchange (共享申请, 授权, 网关, 核验, 存证)
 export {
-  askPredicate, callResource, evaluatePredicateInBulk, performAsk, performCall, gatewayCaller, settleOutcome,
-  type AskAnswer, type BulkAsk, type AskInput, type CallAnswer, type CallInput, type Caller, type Outcome,
+  askPredicate, callResource, evaluatePredicateInBulk,
+  type AskAnswer, type BulkAsk, type AskInput, type CallAnswer, type CallInput, type Caller,
 } from './exchange/gateway.ts';
-export { EvidenceWriter, verifyEvidence, writeEvidence, type EvidenceRecord } from './exchange/evidence.ts';
+export { verifyEvidence, type EvidenceRecord } from './exchange/evidence.ts';
 export { activeGrant, issueGrant, revokeGrant, type Grant, type GrantTerms } from './exchange/grants.ts';
 export { definePredicate, evaluatePredicate, findPredicate, listPredicates, type Predicate } from './exchange/predicates.ts';
 export { decideRequest, escalateOverdueRequests, listRequests, submitRequest, withdrawRequest, type SharingRequest } from './exchange/requests.ts';
