@@ -63,8 +63,11 @@ export const queuedTypes = ['text', 'text', 'text', 'text', 'text', 'text', 'byt
 /** An entry as the values of `queuedColumns`: the payload hashed, the object id as text, the time of the act (now by default). */
 export function queuedValues(entry: LedgerEntryInput): unknown[] {
   return [entry.actor.kind, entry.actor.id, entry.action, entry.object?.type ?? null, entry.object === undefined ? null : String(entry.object.id),
-    entry.purpose ?? null, payloadHash(entry.payload), entry.at ?? new Date()];
+    entry.purpose ?? null, entry.payload == null ? noPayloadHash : payloadHash(entry.payload), entry.at ?? new Date()];
 }
+
+// Many entries carry no payload (and a statement's rows carry their own hash): hashed once.
+const noPayloadHash = payloadHash(null);
 
 export interface EntryRow {
   leaf_index: number;
