@@ -148,7 +148,7 @@ export async function intakeTicket(ctx: Ctx | StatementCtx, input: CreateTicket 
   const centre = await isCentre(db, actor);
   const staff = (actor.kind === 'staff' || actor.kind === 'system') && can(actor, hotlineActions.read);
   const nearby = opts.nearby !== false && staff ? { actor, centre, radiusMetres: settingIn(config, 'duplicateRadiusMetres') } : null;
-  const { nearby: found, ...ticket } = await writeIntake(db, intakeStatement(nearby, []), row, !('tx' in ctx));
+  const { nearby: found, ...ticket } = await writeIntake<Ticket>(db, intakeStatement(nearby, []), row, !('tx' in ctx));
   const intake: Intake = { ticket, duplicates: ((found ?? []) as DuplicateSuggestion[]).map((d) => ({ ...d, receivedAt: new Date(d.receivedAt) })),
     routedDepartmentId: routeIn(config, { ancestry: ticket.categoryAncestry }, ticket.divisionCode), centre };
 

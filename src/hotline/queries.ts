@@ -8,7 +8,6 @@ import { prepared, StatementGroups, type Queryable } from '../kernel/db/index.ts
 import { ledgerQueueSql } from '../kernel/ledger/index.ts';
 import { ticketScope } from './policy.ts';
 import { openStates } from './states.ts';
-import type { Ticket } from './tickets.ts';
 
 export const ticketColumns = `t.id::int, t.number, t.channel, t.kind, t.category_id::int AS "categoryId", c.code AS "categoryCode", c.ancestry::int[] AS "categoryAncestry",
   (SELECT array_agg(a.name ORDER BY array_position(c.ancestry, a.id)) FROM hotline_categories a WHERE a.id = ANY(c.ancestry)) AS "categoryPath",
@@ -111,14 +110,15 @@ export function intakeStatement(nearby: NearbyRead | null, params: unknown[]): {
   return { text, params };
 }
 
-export type WrittenTicket = Ticket & { nearby: unknown[] | null };
+/** A ticket as `ticketColumns` reads it back (tickets.ts types it), with the open tickets found nearby. */
+type Written = Record<string, unknown> & { nearby: unknown[] | null };
 
 /**
  * Concurrent intakes of one shape (the same nearby read) written by one statement: one executor start, one
  * set of constraint checks and one commit for a busy second's tickets instead of one each.
  */
-const intakeGroups = new StatementGroups<{ text: string; params: unknown[] }, IntakeRow, WrittenTicket>(async (db, { text, params }, rows) => {
-  const { rows: written } = await db.query<WrittenTicket & { ord: number }>(prepared(text, [...params, ...intakeColumnNames.map((name) => rows.map((r) => r[name]))]));
+const intakeGroups = new StatementGroups<{ text: string; params: unknown[] }, IntakeRow, Written>(async (db, { text, params }, rows) => {
+  const { rows: written } = await db.query<Written & { ord: number }>(prepared(text, [...params, ...intakeColumnNames.map((name) => rows.map((r) => r[name]))]));
   const byOrder = new Map(written.map(({ ord, ...ticket }) => [Number(ord), ticket]));
   return rows.map((_, i) => byOrder.get(i + 1)!);
 });
@@ -127,6 +127,8 @@ const intakeGroups = new StatementGroups<{ text: string; params: unknown[] }, In
  * Writes one ticket by the intake statement: in the command's transaction, or, outside one (`grouped`), in a
  * statement it may share with other intakes of the same shape (group commit), which is then the whole command.
  */
-export async function writeIntake(db: Queryable, statement: { text: string; params: unknown[] }, row: IntakeRow, grouped: boolean): Promise<WrittenTicket> {
-  return grouped ? intakeGroups.submit(db, JSON.stringify(statement), statement, row) : (await intakeGroups.run(db, statement, [row]))[0]!;
+export async function writeIntake<T>(db: Queryable, statement: { text: string; params: unknown[] }, row: IntakeRow, grouped: boolean)
+  : Promise<T & { nearby: unknown[] | null }> {
+  const written = grouped ? await intakeGroups.submit(db, JSON.stringify(statement), statement, row) : (await intakeGroups.run(db, statement, [row]))[0]!;
+  return written as T & { nearby: unknown[] | null };
 }
