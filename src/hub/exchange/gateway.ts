@@ -29,6 +29,12 @@ export interface Caller {
   actor: Actor;
 }
 
+/** Why data is used: the purpose and the case it is for, both required, on every evidence record. */
+export interface Purpose {
+  purpose: string;
+  caseId: string;
+}
+
 export interface CallInput {
   resource: string;
   subject?: string;
@@ -81,15 +87,16 @@ export class HttpGateway {
     this.reader = new RowReader(db);
   }
 
-  async call(actor: Actor, input: CallInput): Promise<CallAnswer> {
+  // The purpose is read once the caller is known: a request without a valid token is 401 whatever else it carries.
+  async call(actor: Actor, input: Omit<CallInput, keyof Purpose>, purpose: () => Purpose): Promise<CallAnswer> {
     const caller = await gatewayCaller(this.db, actor);
-    const outcome = await performCall(this.db, caller, input, new Date(), this.reader.read);
+    const outcome = await performCall(this.db, caller, { ...input, ...purpose() }, new Date(), this.reader.read);
     return answerOnRecord(() => this.writer.write(outcome.evidence, actor), outcome);
   }
 
-  async ask(actor: Actor, input: AskInput): Promise<AskAnswer> {
+  async ask(actor: Actor, input: Omit<AskInput, keyof Purpose>, purpose: () => Purpose): Promise<AskAnswer> {
     const caller = await gatewayCaller(this.db, actor);
-    const outcome = await performAsk(this.db, caller, input, new Date(), this.reader.read);
+    const outcome = await performAsk(this.db, caller, { ...input, ...purpose() }, new Date(), this.reader.read);
     return answerOnRecord(() => this.writer.write(outcome.evidence, actor), outcome);
   }
 

@@ -152,7 +152,7 @@ export async function hubGatewayRoutes(app: App) {
         fields: Type.Optional(Type.Array(FieldCode, { minItems: 1, maxItems: 200, uniqueItems: true })), ...Purpose }, { additionalProperties: false }) },
   }, async (req, reply) => {
     const { subject, key, fields } = req.body;
-    return respond(reply, gateway.call(req.actor, { resource: req.params.resource, subject, key, fields, ...purposeOf(req, req.body) }), presentCallAnswer);
+    return respond(reply, gateway.call(req.actor, { resource: req.params.resource, subject, key, fields }, () => purposeOf(req, req.body)), presentCallAnswer);
   });
 
   app.get('/call/:resource', {
@@ -162,7 +162,8 @@ export async function hubGatewayRoutes(app: App) {
         fields: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}(,[a-z][a-z0-9_]{0,39})*$' })), ...Purpose }, { additionalProperties: false }) },
   }, async (req, reply) => {
     const { subject, key, fields } = req.query;
-    return respond(reply, gateway.call(req.actor, { resource: req.params.resource, subject, key, fields: fields?.split(','), ...purposeOf(req, req.query) }), presentCallAnswer);
+    return respond(reply, gateway.call(req.actor, { resource: req.params.resource, subject, key, fields: fields?.split(',') }, () => purposeOf(req, req.query)),
+      presentCallAnswer);
   });
 
   app.get('/ask/:predicate', {
@@ -171,6 +172,6 @@ export async function hubGatewayRoutes(app: App) {
       querystring: Type.Object({ subject: Subject, param: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })), ...Purpose }, { additionalProperties: false }) },
   }, async (req, reply) => {
     const { subject, param } = req.query;
-    return respond(reply, gateway.ask(req.actor, { predicate: req.params.predicate, subject, param, ...purposeOf(req, req.query) }), presentAskAnswer);
+    return respond(reply, gateway.ask(req.actor, { predicate: req.params.predicate, subject, param }, () => purposeOf(req, req.query)), presentAskAnswer);
   });
 }
