@@ -10,10 +10,9 @@ import { containsPattern } from '../kernel/like.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { routeTicket } from './catalogue.ts';
 import type { Emergency } from './classifier/index.ts';
-import { coHandlersOf, coReplyStates, isCoHandler, type CoHandler } from './cohandling.ts';
-import { photoIdsOf } from './photos.ts';
 import { canRead, coHandlerScope, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
 import { ticketColumns, ticketFrom } from './queries.ts';
+import { coHandlersOf, coReplyStates, isCoHandler, photoIdsOf, type CoHandler } from './ticket-reads.ts';
 import { openStates, type Channel, type Satisfaction, type TicketKind, type TicketState, type Urgency } from './states.ts';
 
 export interface Ticket {
