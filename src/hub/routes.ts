@@ -1,11 +1,11 @@
 import Type from 'typebox';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { Ctx } from '../kernel/auth/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { runCommand, type App } from '../kernel/http/index.ts';
 import { ckanActions, CkanError } from './ckan.ts';
-import { dcatCatalogue } from './dcat.ts';
+import { dcatCatalogue, dcatMediaTypes, negotiateDcat, type DcatFormat } from './dcat.ts';
 import {
   createResource, entryStates, fieldTypes, getVersion, identityChecks, levels, listVersions, maskings, openTypes, retireResource, reviewResource,
   sensitivities, shareTypes, submitResource, updateResource, viewResource, type Resource,
@@ -147,11 +147,20 @@ export async function hubCatalogueRoutes(app: App) {
       body: Type.Object({ outcome: oneOf(['corrected', 'rejected']), answer: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }) },
   }, (req) => runCommand(req, answerObjection, { id: req.params.id, ...req.body }));
 
-  app.get('/catalogue.jsonld', { schema: { tags, summary: 'DCAT-AP export of the published catalogue (JSON-LD)' } }, async (req, reply) => {
-    const base = `${req.protocol}://${req.host}`;
-    reply.type('application/ld+json; charset=utf-8');
-    return dcatCatalogue(app.db, req.actor, base);
-  });
+  // DCAT-AP: /catalogue by content negotiation (JSON-LD, Turtle, RDF/XML), or one serialisation by its extension.
+  const sendCatalogue = async (req: FastifyRequest, reply: FastifyReply, format: DcatFormat | null) => {
+    if (format === null) {
+      throw new DomainError('hub.not-acceptable', { status: 406, field: 'accept' }, `the catalogue is offered as ${Object.values(dcatMediaTypes).join(', ')}`);
+    }
+    const { body, type } = await dcatCatalogue(app.db, req.actor, `${req.protocol}://${req.host}`, format);
+    return reply.type(type).header('vary', 'accept').send(body);
+  };
+  app.get('/catalogue', { schema: { tags, summary: 'DCAT-AP 3 export of the published catalogue: JSON-LD, Turtle or RDF/XML by the Accept header' } },
+    (req, reply) => sendCatalogue(req, reply, negotiateDcat(req.headers.accept)));
+  for (const [extension, format] of [['jsonld', 'jsonld'], ['ttl', 'turtle'], ['rdf', 'rdfxml']] as const) {
+    app.get(`/catalogue.${extension}`, { schema: { tags, summary: `DCAT-AP 3 export of the published catalogue (${dcatMediaTypes[format]})` } },
+      (req, reply) => sendCatalogue(req, reply, format));
+  }
 }
 
 /**
