@@ -15,7 +15,7 @@ import { themeOfCode, themes, type Theme } from './themes.ts';
 export const namespaces = {
   dcat: 'http://www.w3.org/ns/dcat#', dct: 'http://purl.org/dc/terms/', foaf: 'http://xmlns.com/foaf/0.1/', vcard: 'http://www.w3.org/2006/vcard/ns#',
   skos: 'http://www.w3.org/2004/02/skos/core#', owl: 'http://www.w3.org/2002/07/owl#', xsd: 'http://www.w3.org/2001/XMLSchema#',
-  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#', rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
 } as const;
 type Prefix = keyof typeof namespaces;
 type Name = `${Prefix}:${string}`;
@@ -92,7 +92,7 @@ export async function catalogueGraph(db: Queryable, actor: Actor, baseUrl: strin
   const organizationIri = (d: Department) => `${baseUrl}/api/3/action/organization_show?id=${d.code.toLowerCase()}`;
   const agent = (d: Department): RdfNode => {
     const [type, label] = LEVEL_PUBLISHER_TYPE[d.level] ?? ['LocalAuthority', 'Local authority'];
-    return { iri: organizationIri(d), types: ['foaf:Agent', 'foaf:Organization'], props: [['foaf:name', [zh(d.name)]],
+    return { iri: organizationIri(d), types: ['foaf:Agent', 'foaf:Organization'], props: [['foaf:name', [{ value: d.name }]],
       ['dct:type', [concept(`http://purl.org/adms/publishertype/${type}`, en(label), publisherTypes)]]] };
   };
   const contact = (d: Department): RdfNode => ({ iri: `${organizationIri(d)}#contact`, types: ['vcard:Kind', 'vcard:Organization'],
@@ -113,7 +113,8 @@ export async function catalogueGraph(db: Queryable, actor: Actor, baseUrl: strin
     const distribution: RdfNode = { iri: `${iri}#gateway`, types: ['dcat:Distribution'], props: [
       ['dct:title', [zh(`${r.name}（共享网关）`)]],
       ['dct:description', [zh(`通过数据共享网关按授权调用，返回 JSON；登记的资源格式：${r.format}`)]],
-      ['dcat:accessURL', [{ iri: `${baseUrl}/hub/v1/call/${r.code}` }]],
+      // Typed, so a validator without RDFS inference finds the class the DCAT-AP shapes ask for.
+      ['dcat:accessURL', [typed(`${baseUrl}/hub/v1/call/${r.code}`, 'rdfs:Resource')]],
       ['dct:format', [typed(`${EU}/file-type/JSON`, 'dct:MediaTypeOrExtent')]],
       ['dcat:mediaType', [typed('https://www.iana.org/assignments/media-types/application/json', 'dct:MediaType')]],
       ...(open ? [['dct:license', [typed(`${EU}/licence/CC_BY_4_0`, 'dct:LicenseDocument')]] as [Name, RdfNode[]]] : []),
@@ -137,7 +138,7 @@ export async function catalogueGraph(db: Queryable, actor: Actor, baseUrl: strin
     ] };
   };
 
-  const publisher = bureau ? agent(bureau) : { iri: `${baseUrl}/`, types: ['foaf:Agent'] as Name[], props: [['foaf:name', [zh('一网')]]] as RdfNode['props'] };
+  const publisher = bureau ? agent(bureau) : { iri: `${baseUrl}/`, types: ['foaf:Agent'] as Name[], props: [['foaf:name', [{ value: '一网' }]]] as RdfNode['props'] };
   const modified = page.items.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), '');
   return { iri: catalogueIri, types: ['dcat:Catalog'], props: [
     ['dct:title', [zh('政务信息资源目录'), en('Government data resource catalogue')]],
