@@ -185,7 +185,7 @@ export const CITY_TEMPLATES: Record<string, EntryTemplate[]> = {
 export const COUNTY_TEMPLATES: Record<string, EntryTemplate[]> = {
   'government-services': [['B', '政务服务事项实施清单', '本级政务服务事项实施清单', 'unconditional', 'open', 'monthly', 'JSON', [s('item_code', '事项编码'), s('item_name', '事项名称'), i('time_limit', '承诺时限（工作日）')]],
     ['B', '便民服务中心信息', '乡镇（街道）便民服务中心地址与办公时间', 'unconditional', 'open', 'yearly', 'CSV', [...PLACE('中心名称'), s('hours', '办公时间'), OFFICE_PHONE]]],
-  'public-security': [['C', '流动人口居住登记信息', '辖区流动人口居住登记', 'conditional', 'closed', 'daily', '库表', [ID, NAME, ADDRESS]],
+  'public-security': [['C', '居住登记信息', '辖区居住登记与居住证申领', 'conditional', 'closed', 'daily', '库表', [ID, NAME, ADDRESS]],
     ['C', '治安案件信息', '辖区治安案件受理与查处', 'none', 'closed', 'daily', '库表', [s('case_no', '案件编号'), s('offence', '案由', 'important'), DECIDED_ON]]],
   'civil-affairs': [['A', '最低生活保障对象名册', '辖区城乡低保对象', 'conditional', 'closed', 'monthly', '库表', [ID, NAME, n('amount', '月保障金额', 'important'), DIVISION]],
     ['B', '养老服务设施信息', '辖区养老院、日间照料中心', 'unconditional', 'open', 'quarterly', 'CSV', [...PLACE('设施名称'), i('beds', '床位数')]]],
