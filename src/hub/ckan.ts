@@ -11,7 +11,7 @@ import type { Actor } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { viewResource, type Field, type Resource } from './entries.ts';
-import { searchCatalogue, type CatalogueQuery, type EntryCondition, type FacetValue, type SortKey } from './search.ts';
+import { searchCatalogue, type CatalogueQuery, type EntryCondition, type ExtraFacet, type FacetValue, type SortKey } from './search.ts';
 import { themeBySlug, themeByItem, themeOfCode, themes } from './themes.ts';
 
 /** A CKAN error: `type` is CKAN's `__type`, `status` the HTTP status CKAN uses for it, `fields` what CKAN lists per parameter. */
@@ -106,7 +106,7 @@ interface PackageContext {
   fields: Map<number, Field[]>;
 }
 
-export function ckanPackage(resource: Omit<Resource, 'fields'>, context: PackageContext) {
+function ckanPackage(resource: Omit<Resource, 'fields'>, context: PackageContext) {
   const department = context.departments.get(resource.providerDepartmentId)!;
   const fields = context.fields.get(resource.id) ?? [];
   const theme = themeOfCode(resource.code);
@@ -194,10 +194,6 @@ type ClauseValue = { text: string } | { range: [string, string] } | { any: strin
 
 const FIELD = /^([A-Za-z_][A-Za-z0-9_.]*):/;
 
-function syntaxError(param: string, message: string): CkanError {
-  return invalid(param, message);
-}
-
 function readValue(input: string, at: number, param: string): [ClauseValue, number] {
   const rest = input.slice(at);
   if (rest.startsWith('"')) {
@@ -207,23 +203,23 @@ function readValue(input: string, at: number, param: string): [ClauseValue, numb
       if (rest[i] === '\\' && i + 1 < rest.length) i++;
       text += rest[i++];
     }
-    if (i >= rest.length) throw syntaxError(param, 'Unclosed quotation mark');
+    if (i >= rest.length) throw invalid(param, 'Unclosed quotation mark');
     return [{ text }, at + i + 1];
   }
   if (rest.startsWith('[') || rest.startsWith('{')) {
     const close = rest.indexOf(rest[0] === '[' ? ']' : '}');
-    if (close < 0) throw syntaxError(param, 'Unclosed range');
+    if (close < 0) throw invalid(param, 'Unclosed range');
     const m = /^\s*(\S+)\s+TO\s+(\S+)\s*$/.exec(rest.slice(1, close));
-    if (!m) throw syntaxError(param, 'A range is written [from TO to]');
+    if (!m) throw invalid(param, 'A range is written [from TO to]');
     return [{ range: [m[1]!, m[2]!] }, at + close + 1];
   }
   if (rest.startsWith('(')) {
     const close = rest.indexOf(')');
-    if (close < 0) throw syntaxError(param, 'Unclosed parenthesis');
+    if (close < 0) throw invalid(param, 'Unclosed parenthesis');
     const values: string[] = [];
     for (const word of rest.slice(1, close).trim().split(/\s+/).filter(Boolean)) {
       if (word === 'OR' || word === '||') continue;
-      if (word === 'AND' || word === '&&' || word === 'NOT') throw syntaxError(param, 'Within field:(…) only OR is supported');
+      if (word === 'AND' || word === '&&' || word === 'NOT') throw invalid(param, 'Within field:(…) only OR is supported');
       values.push(word.replace(/^"(.*)"$/, '$1'));
     }
     return [{ any: values }, at + close + 1];
@@ -234,7 +230,7 @@ function readValue(input: string, at: number, param: string): [ClauseValue, numb
     if (rest[i] === '\\' && i + 1 < rest.length) i++;
     text += rest[i++];
   }
-  if (!text) throw syntaxError(param, 'A field without a value');
+  if (!text) throw invalid(param, 'A field without a value');
   return [{ text }, at + i];
 }
 
@@ -257,7 +253,7 @@ function tokenize(input: string, param: string): Token[] {
     }
     if (rest.startsWith('*:*')) { tokens.push({ kind: 'all' }); i += 3; continue; }
     const field = FIELD.exec(rest);
-    if (!field) throw syntaxError(param, `Only field:value terms are supported, not "${rest.split(/\s/)[0]}"`);
+    if (!field) throw invalid(param, `Only field:value terms are supported, not "${rest.split(/\s/)[0]}"`);
     const [value, next] = readValue(input, i + field[0].length, param);
     tokens.push({ kind: 'clause', field: field[1]!, value });
     i = next;
@@ -289,20 +285,20 @@ function parse(tokens: Token[], param: string): Tree {
   }
   function unary(): Tree {
     const token = tokens[at++];
-    if (!token) throw syntaxError(param, 'The expression ends too early');
+    if (!token) throw invalid(param, 'The expression ends too early');
     if (token.kind === 'not') return { not: unary() };
     if (token.kind === 'must') return unary();
     if (token.kind === 'all') return { all: true };
     if (token.kind === 'clause') return { clause: token };
     if (token.kind === 'open') {
       const inner = or();
-      if (tokens[at++]?.kind !== 'close') throw syntaxError(param, 'Unclosed parenthesis');
+      if (tokens[at++]?.kind !== 'close') throw invalid(param, 'Unclosed parenthesis');
       return inner;
     }
-    throw syntaxError(param, `Unexpected ${token.kind.toUpperCase()}`);
+    throw invalid(param, `Unexpected ${token.kind.toUpperCase()}`);
   }
   const tree = or();
-  if (at < tokens.length) throw syntaxError(param, 'Unbalanced parenthesis');
+  if (at < tokens.length) throw invalid(param, 'Unbalanced parenthesis');
   return tree;
 }
 
@@ -323,7 +319,7 @@ function solrInstant(value: string, param: string, now: Date): string | undefine
     return at.toISOString();
   }
   const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?(Z|[+-]\d{2}:\d{2})?$/.exec(value);
-  if (!m || Number.isNaN(Date.parse(`${m[1]}T${m[2] ?? '00:00'}Z`))) throw syntaxError(param, `Not a date: "${value}"`);
+  if (!m || Number.isNaN(Date.parse(`${m[1]}T${m[2] ?? '00:00'}Z`))) throw invalid(param, `Not a date: "${value}"`);
   return `${m[1]}T${m[2] ?? '00:00:00'}${m[3] ?? 'Z'}`;
 }
 
@@ -333,7 +329,7 @@ const COLUMN_FIELDS: Record<string, 'shareType' | 'openType' | 'sensitivity' | '
   res_format: 'format', tags: 'tag',
 };
 /** The fields `fq` and fielded `q` take (docs/hub.md lists them with what they mean here). */
-export const ckanQueryFields = ['organization', 'owner_org', 'groups', 'tags', 'res_format', 'license_id', 'name', 'id', 'capacity', 'state',
+const ckanQueryFields = ['organization', 'owner_org', 'groups', 'tags', 'res_format', 'license_id', 'name', 'id', 'capacity', 'state',
   'type', 'dataset_type', 'metadata_modified', ...Object.keys(COLUMN_FIELDS).filter((f) => f !== 'tags' && f !== 'res_format')] as const;
 
 async function toCondition(db: Queryable, tree: Tree, param: string, now: Date): Promise<EntryCondition> {
@@ -343,13 +339,13 @@ async function toCondition(db: Queryable, tree: Tree, param: string, now: Date):
   if ('not' in tree) return { not: await toCondition(db, tree.not, param, now) };
   const { field, value } = tree.clause;
   if (field === 'metadata_modified') {
-    if ('any' in value) throw syntaxError(param, 'metadata_modified takes a date or a range');
+    if ('any' in value) throw invalid(param, 'metadata_modified takes a date or a range');
     const [from, to] = 'range' in value ? value.range : [value.text, value.text];
     return { modified: { from: solrInstant(from, param, now), to: solrInstant(to, param, now) } };
   }
-  if ('range' in value) throw syntaxError(param, `Ranges are supported on metadata_modified only, not on ${field}`);
+  if ('range' in value) throw invalid(param, `Ranges are supported on metadata_modified only, not on ${field}`);
   const values = 'any' in value ? value.any : [value.text];
-  if (values.some((v) => /[*?]/.test(v))) throw syntaxError(param, 'Wildcards are not supported');
+  if (values.some((v) => /[*?]/.test(v))) throw invalid(param, 'Wildcards are not supported');
   switch (field) {
     case 'organization': {
       const found = await departmentsOf(db, 'lower(code) = ANY($1::text[])', [values.map((v) => v.toLowerCase())]);
@@ -364,14 +360,14 @@ async function toCondition(db: Queryable, tree: Tree, param: string, now: Date):
     case 'type': case 'dataset_type': return values.includes('dataset') ? { and: [] } : { or: [] };
     default: {
       const column = COLUMN_FIELDS[field];
-      if (!column) throw syntaxError(param, `Unknown field "${field}"; supported: ${ckanQueryFields.join(', ')}`);
+      if (!column) throw invalid(param, `Unknown field "${field}"; supported: ${ckanQueryFields.join(', ')}`);
       return { column, values };
     }
   }
 }
 
 /** `fq` (or a fielded `q`) as a condition over the entries. */
-export async function solrCondition(db: Queryable, expression: string, param: string, now = new Date()): Promise<EntryCondition> {
+async function solrCondition(db: Queryable, expression: string, param: string, now = new Date()): Promise<EntryCondition> {
   return toCondition(db, parse(tokenize(expression, param), param), param, now);
 }
 
@@ -392,6 +388,8 @@ function sortKeys(sort: string): SortKey[] {
 const FACET_FIELDS = ['organization', 'owner_org', 'groups', 'tags', 'res_format', 'license_id', 'share_type', 'open_type', 'sensitivity',
   'update_cycle', 'state'] as const;
 type FacetField = (typeof FACET_FIELDS)[number];
+/** The facets searchCatalogue counts only when asked. */
+const EXTRA_FACET_OF: Partial<Record<FacetField, ExtraFacet>> = { groups: 'theme', tags: 'tag', res_format: 'format', update_cycle: 'updateCycle' };
 
 const PACKAGE_SEARCH_PARAMS = ['q', 'fq', 'fq_list', 'sort', 'rows', 'start', 'facet', 'facet.field', 'facet.limit', 'facet.mincount',
   'include_private', 'include_drafts', 'include_deleted'];
@@ -428,7 +426,7 @@ export async function packageSearch(db: Queryable, actor: Actor, params: CkanPar
   const facetMin = intParam(params, 'facet.mincount', 1, 0);
   const query: CatalogueQuery = {
     q, where: { and: where }, sort: sortKeys(sort), limit: intParam(params, 'rows', 10, 0, 1000), offset: intParam(params, 'start', 0, 0),
-    extraFacets: [...new Set(facetOn.flatMap((f) => ({ groups: ['theme'], tags: ['tag'], res_format: ['format'], update_cycle: ['updateCycle'] } as const)[f as 'tags'] ?? []))],
+    extraFacets: [...new Set((facetOn as FacetField[]).flatMap((f) => EXTRA_FACET_OF[f] ?? []))],
   };
   const page = await searchCatalogue(db, actor, query);
   const facets: Record<string, Record<string, number>> = {};
@@ -478,8 +476,8 @@ function facetItems(field: FacetField, page: Awaited<ReturnType<typeof searchCat
     case 'license_id': {
       const open = page.facets.openType.find((f) => f.value === 'open')?.count ?? 0;
       const closed = page.facets.openType.filter((f) => f.value !== 'open').reduce((sum, f) => sum + f.count, 0);
-      return [[OPEN_LICENCE, open], [CLOSED_LICENCE, closed]].filter(([, n]) => n).map(([l, count]) =>
-        ({ name: (l as typeof OPEN_LICENCE).id, display_name: (l as typeof OPEN_LICENCE).title, count: count as number }));
+      return [{ name: OPEN_LICENCE.id, display_name: OPEN_LICENCE.title, count: open },
+        { name: CLOSED_LICENCE.id, display_name: CLOSED_LICENCE.title, count: closed }].filter((i) => i.count > 0);
     }
   }
 }
