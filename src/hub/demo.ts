@@ -222,8 +222,11 @@ export async function loadHubDemo(tx: Tx, opts: { seed: string; cityCode: string
     const group = atCity ? '0020' : pad(101 + counties.indexOf(department.divisionCode), 4);
     for (const [j, [cls, name, summary, shareType, openType, updateCycle, format, specs]] of templates.entries()) {
       const code = `${cls}${ITEM_OF_KIND[department.kind]}-${group}-${pad(j + 1, 4)}-0001`;
+      // Registered and published over the last two and a half years, as a real catalogue grew.
+      const since = new Date(ctx.now.getTime() - rng.int(30, 900) * 86_400_000);
+      const entryCtx: Ctx = { ...ctx, now: since };
       const subject = specs.some((f) => f[0] === 'id_number') ? 'person' : specs.some((f) => f[0] === 'credit_code') ? 'company' : undefined;
-      await createResource(ctx, { code, name: atCity ? name : `${department.place}${name}`, summary, kind: format === '接口' ? 'api' : 'table', format,
+      await createResource(entryCtx, { code, name: atCity ? name : `${department.place}${name}`, summary, kind: format === '接口' ? 'api' : 'table', format,
         updateCycle, shareType, openType, providerDepartmentId: department.id, fields: fields(specs, openType !== 'open'),
         shareCondition: shareType === 'conditional' ? rng.pick(['用于依法履职，须说明用途和依据', '仅限本部门业务办理核验使用', '须经提供部门审核同意']) : '',
         // Departments' own interfaces, on a reserved domain (RFC 2606): the demo never calls them.
@@ -233,12 +236,16 @@ export async function loadHubDemo(tx: Tx, opts: { seed: string; cityCode: string
       entries++;
       n++;
       // Most are published; a few wait as drafts or in review, a few were retired.
-      if (n % 23 === 5) continue;
-      await submitResource(ctx, { code });
-      if (n % 19 === 7) continue;
-      await reviewResource(ctx, { code, approve: true });
-      published++;
-      if (n % 37 === 11) { await retireResource(ctx, { code, note: '数据已并入上级目录' }); published--; }
+      if (n % 23 !== 5) {
+        await submitResource(entryCtx, { code });
+        if (n % 19 !== 7) {
+          await reviewResource(entryCtx, { code, approve: true });
+          published++;
+          if (n % 37 === 11) { await retireResource(entryCtx, { code, note: '数据已并入上级目录' }); published--; }
+        }
+      }
+      // The commands stamp the transaction's time; the demo dates the entry when it says it was registered.
+      await tx.query('UPDATE hub_resources SET created_at = $2, updated_at = $2 WHERE code = $1', [code, since]);
     }
   }
 
