@@ -61,6 +61,8 @@ describe('CKAN clients against the demo catalogue', () => {
     const full = await harvest('');
     assert.deepEqual([...full.keys()].sort(), expected);
     assert.ok([...full.values()].every((p) => !p.private && p.resources[0]!.url.endsWith(`/hub/v1/call/${p.name.toUpperCase()}`)));
+    // The harvester stores the packages as search gives them: each is the whole package, as package_show gives it.
+    for (const [name, pkg] of full) assert.deepEqual(pkg, await result('package_show', { id: name }), name);
     const lastRun = new Date();
 
     // Since then: one entry republished with a new title, one new entry published, one retired.
