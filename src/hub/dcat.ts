@@ -140,6 +140,7 @@ export async function catalogueGraph(db: Queryable, actor: Actor, baseUrl: strin
 
   const publisher = bureau ? agent(bureau) : { iri: `${baseUrl}/`, types: ['foaf:Agent'] as Name[], props: [['foaf:name', [{ value: '一网' }]]] as RdfNode['props'] };
   const modified = page.items.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), '');
+  const firstRelease = [...firstIssued.values()].reduce((min, at) => (min === '' || at < min ? at : min), '');
   return { iri: catalogueIri, types: ['dcat:Catalog'], props: [
     ['dct:title', [zh('政务信息资源目录'), en('Government data resource catalogue')]],
     ['dct:description', [zh('本平台登记并发布的政务数据资源'), en('Data resources registered and published by the departments on this platform')]],
@@ -147,6 +148,7 @@ export async function catalogueGraph(db: Queryable, actor: Actor, baseUrl: strin
     ['foaf:homepage', [typed(`${baseUrl}/`, 'foaf:Document')]],
     ['dct:language', [zho]],
     ...(bureau ? [['dct:spatial', [place(bureau)]] as [Name, RdfNode[]]] : []),
+    ...(firstRelease ? [['dct:issued', [dateTime(firstRelease)]] as [Name, Term[]]] : []),
     ...(modified ? [['dct:modified', [dateTime(modified)]] as [Name, Term[]]] : []),
     ['dcat:themeTaxonomy', [euThemes, { ...ownThemes, props: [...ownThemes.props, ['skos:hasTopConcept', themes.map((t) => themeConcepts(t)[1]!)]] }]],
     ['dcat:dataset', page.items.map(dataset)],
