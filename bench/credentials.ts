@@ -7,8 +7,8 @@
 import crypto from 'node:crypto';
 import { StatusList } from '@sd-jwt/jwt-status-list';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
-import { credentialTypes, signCredential, verifyWith, type TrustSource } from '../src/services/credentials/index.ts';
-import { es256Signer, hasher, newP256KeyPair } from '../src/services/credentials/sdjwt.ts';
+import { credentialTypes, signCredential, verifyWith, type TrustSource } from '../src/services/index.ts';
+import { es256Signer, hasher, newP256KeyPair } from '../src/services/index.ts';
 import { report } from './_report.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);

@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { inJurisdiction, jurisdictionOf } from '../src/kernel/auth/index.ts';
 import { runningEmbeddedUrl } from '../src/kernel/db/embedded.ts';
-import { queueCountCap } from '../src/hotline/tickets.ts';
+import { queueCountCap } from '../src/hotline/index.ts';
 import { atFixedRate } from './_fixed-rate.ts';
 import { cpuSeconds, root, startPlatform } from './_platform.ts';
 import { report } from './_report.ts';

@@ -4,8 +4,7 @@
 // facets, the first page; also with a facet filter, and the CKAN package_search path.
 import { systemActor, jurisdictionOf, type Actor } from '../src/kernel/auth/index.ts';
 import { searchCatalogue } from '../src/hub/index.ts';
-import { packageSearch } from '../src/hub/ckan.ts';
-import { searchDocument } from '../src/hub/search-text.ts';
+import { packageSearch, searchDocument } from '../src/hub/index.ts';
 import { report } from './_report.ts';
 import { benchDatabase } from './_hub.ts';
 

@@ -13,7 +13,7 @@ import { systemActor } from '../src/kernel/auth/index.ts';
 import { runningEmbeddedUrl } from '../src/kernel/db/embedded.ts';
 import { withTransaction } from '../src/kernel/db/index.ts';
 import { issueSystemToken } from '../src/hub/index.ts';
-import { exchangeDemo } from '../src/hub/exchange-demo.ts';
+import { exchangeDemo } from '../src/hub/index.ts';
 import { report } from './_report.ts';
 import { cpuSeconds, startPlatform, type BenchPlatform } from './_platform.ts';
 

@@ -3,32 +3,15 @@ import path from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import type { Db } from './kernel/db/index.ts';
+import { migrate, type Db } from './kernel/db/index.ts';
+import { prepareJobs } from './kernel/jobs/index.ts';
 import { createHttp, crossSiteGuard, sendProblem, type App, type HttpOptions } from './kernel/http/index.ts';
 import { sessionCookie } from './kernel/auth/sessions.ts';
-import { authentication, authRoutes, tokenRoutes, userRoutes } from './kernel/auth/routes.ts';
-import { registerCapabilities } from './kernel/auth/index.ts';
-import { registerMessages } from './kernel/http/messages.ts';
+import { authentication } from './kernel/auth/routes.ts';
 import { webDist } from './web-build.ts';
 import { healthRoutes } from './kernel/health.ts';
-import { authLedgerActions, authMessages } from './kernel/auth/messages.ts';
-import { calendarLedgerActions, calendarMessages } from './kernel/calendar/index.ts';
-import { calendarRoutes } from './kernel/calendar/routes.ts';
-import { registerLedgerActions } from './kernel/ledger/index.ts';
-import { ledgerMessages } from './kernel/ledger/messages.ts';
-import { ledgerRoutes } from './kernel/ledger/routes.ts';
-import { orgLedgerActions, orgMessages } from './kernel/org/index.ts';
-import { demoLedgerActions } from '../demo/load.ts';
-import { hotlineCapabilities, hotlineLedgerActions, hotlineMessages } from './hotline/index.ts';
-import { hotlineOpsRoutes, hotlineRoutes, open311Routes } from './hotline/routes.ts';
-import { orgRoutes } from './kernel/org/routes.ts';
-import { hubCapabilities, hubCatalogueLedgerActions, hubCatalogueMessages, hubExchangeLedgerActions, hubExchangeMessages } from './hub/index.ts';
-import { ckanRoutes, hubCatalogueRoutes } from './hub/routes.ts';
-import { hubExchangeRoutes, hubGatewayRoutes } from './hub/exchange/routes.ts';
-import { servicesLedgerActions, servicesMessages } from './services/index.ts';
-import { servicesRoutes } from './services/routes.ts';
-import { credentialLedgerActions, credentialMessages } from './services/credentials/index.ts';
-import { credentialPublicRoutes, credentialRoutes } from './services/credentials/routes.ts';
+import { installModules, queuesOf, type ModuleManifest } from './kernel/module.ts';
+import { modules as allModules } from './modules.ts';
 
 
 export interface AppOptions {
@@ -43,6 +26,8 @@ export interface AppOptions {
   ledgerLagLimitSeconds?: number;
   /** Which reverse proxies' X-Forwarded-For to believe (YIWANG_TRUST_PROXY); none by default. */
   trustProxy?: HttpOptions['trustProxy'];
+  /** The modules to serve (default: all of src/modules.ts). */
+  modules?: readonly ModuleManifest[];
 }
 
 /**
@@ -57,23 +42,23 @@ export const consolePolicy = ["default-src 'self'", "script-src 'self'", "style-
 const docsPolicy = ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:", "connect-src 'self'",
   "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"].join('; ');
 
+/**
+ * Brings a database up to date: the SQL migrations, then (when a module handles jobs or events) pg-boss's
+ * schema and the modules' queues. Returns the migrations applied.
+ */
+export async function migratePlatform(db: Db, modules: readonly ModuleManifest[] = allModules): Promise<string[]> {
+  const applied = await migrate(db);
+  const queues = queuesOf(modules);
+  if (queues.length > 0) await prepareJobs(db, queues);
+  return applied;
+}
+
 /** Builds the whole platform's HTTP app from the modules: one process, one database. */
 export async function buildApp(opts: AppOptions): Promise<App> {
   const app = createHttp({ logLevel: opts.logLevel ?? 'warn', trustProxy: opts.trustProxy, htmlPolicy: consolePolicy });
   app.decorate('db', opts.db);
-  registerMessages(authMessages);
-  registerMessages(calendarMessages);
-  registerMessages(ledgerMessages);
-  registerMessages(orgMessages);
-  registerMessages(hotlineMessages);
-  registerMessages(hubCatalogueMessages);
-  registerMessages(hubExchangeMessages);
-  registerMessages(servicesMessages);
-  registerMessages(credentialMessages);
-  for (const actions of [authLedgerActions, calendarLedgerActions, orgLedgerActions, demoLedgerActions, hotlineLedgerActions, hubCatalogueLedgerActions, hubExchangeLedgerActions,
-    servicesLedgerActions, credentialLedgerActions]) registerLedgerActions(actions);
-  registerCapabilities(hotlineCapabilities);
-  registerCapabilities(hubCapabilities);
+  const modules = opts.modules ?? allModules;
+  installModules(modules);
 
   await app.register(swagger, {
     openapi: {
@@ -91,22 +76,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // Before authentication: a forged request is refused without a session lookup.
   app.addHook('onRequest', crossSiteGuard(sessionCookie));
   await authentication(app, { sessionIdleMinutes: opts.sessionIdleMinutes });
-  await app.register(authRoutes, { prefix: '/api/v1/auth', secureCookies: opts.secureCookies ?? false });
-  await app.register(userRoutes, { prefix: '/api/v1/users' });
-  await app.register(tokenRoutes, { prefix: '/api/v1/tokens' });
-  await app.register(calendarRoutes, { prefix: '/api/v1/calendar' });
-  await app.register(ledgerRoutes, { prefix: '/api/v1/ledger' });
-  await app.register(orgRoutes, { prefix: '/api/v1/org' });
-  await app.register(hotlineRoutes, { prefix: '/api/v1/hotline' });
-  await app.register(hotlineOpsRoutes, { prefix: '/api/v1/hotline' });
-  await app.register(open311Routes, { prefix: '/open311/v2' });
-  await app.register(hubCatalogueRoutes, { prefix: '/api/v1/hub' });
-  await app.register(ckanRoutes, { prefix: '/api/3/action' });
-  await app.register(hubExchangeRoutes, { prefix: '/api/v1/hub' });
-  await app.register(hubGatewayRoutes, { prefix: '/hub/v1' });
-  await app.register(servicesRoutes, { prefix: '/api/v1/services' });
-  await app.register(credentialRoutes, { prefix: '/api/v1/credentials' });
-  await app.register(credentialPublicRoutes);
+  const settings = { secureCookies: opts.secureCookies ?? false };
+  for (const m of modules) for (const r of m.routes ?? []) await app.register(r.plugin, { ...settings, prefix: r.prefix });
 
   const serveWeb = opts.serveWeb === true && fs.existsSync(path.join(webDist, 'index.html'));
   if (serveWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });

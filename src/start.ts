@@ -1,14 +1,15 @@
 import type { Config } from './kernel/config/index.ts';
-import { migrate } from './kernel/db/index.ts';
 import { openDatabase } from './kernel/db/open.ts';
 import { StartupError } from './kernel/errors.ts';
 import { startSequencerThread, type Sequencer } from './kernel/ledger/index.ts';
-import { startSweeps, type SweepRunner } from './kernel/jobs/index.ts';
+import { startJobs, startSweeps, type JobRunner, type SweepRunner } from './kernel/jobs/index.ts';
+import { queuesOf, timersOf } from './kernel/module.ts';
 import { seedOfficialHolidays } from './kernel/calendar/index.ts';
 import { withTransaction } from './kernel/db/index.ts';
-import { buildApp } from './server.ts';
+import { buildApp, migratePlatform } from './server.ts';
 import { ensureWebBuilt } from './web-build.ts';
-import { demoLoaded, demoLogins, demoPassword, loadDemoCity } from '../demo/load.ts';
+import { demoLoaded, demoLogins, demoPassword, loadDemoCity } from './demo.ts';
+import { modules } from './modules.ts';
 
 export interface RunningPlatform {
   url: string;
@@ -17,7 +18,7 @@ export interface RunningPlatform {
 
 /**
  * `yiwang start`: database (embedded unless DATABASE_URL), migrations, the demo city on first start,
- * the web console, the HTTP server, the ledger sequencer and the modules' sweeps.
+ * the web console, the HTTP server, the ledger sequencer, and the modules' timers and job workers.
  */
 export async function startPlatform(config: Config, log: (line: string) => void = console.log): Promise<RunningPlatform> {
   const started = performance.now();
@@ -26,14 +27,16 @@ export async function startPlatform(config: Config, log: (line: string) => void 
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let sequencer: Sequencer | undefined;
   let sweeps: SweepRunner | undefined;
+  let jobs: JobRunner | undefined;
   const stop = async () => {
     await app?.close();
     await sweeps?.stop();
+    await jobs?.stop();
     await sequencer?.stop();
     await database.close();
   };
   try {
-    await migrate(db);
+    await migratePlatform(db);
     await withTransaction(db, (tx) => seedOfficialHolidays(tx));
     if (!(await demoLoaded(db))) {
       log(`loading the demo city (seed "${config.demoSeed}")…`);
@@ -44,8 +47,8 @@ export async function startPlatform(config: Config, log: (line: string) => void 
       sessionIdleMinutes: config.sessionIdleMinutes, ledgerLagLimitSeconds: config.ledgerLagLimitSeconds,
       trustProxy: config.trustProxy });
     sequencer = await startSequencerThread({ connectionString: database.url, origin: config.ledgerOrigin });
-    // Modules register their sweeps (deadline warnings, escalations) when buildApp imports them.
-    sweeps = startSweeps(db, (line) => app?.log.error(line));
+    sweeps = startSweeps(db, timersOf(modules), (line) => app?.log.error(line));
+    jobs = await startJobs(db, queuesOf(modules), { log: (line) => app?.log.error(line) });
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (error) {

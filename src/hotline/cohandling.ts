@@ -9,13 +9,9 @@ import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { hotlineActions } from './policy.ts';
 import { actorRef, lockTicket, moveTicket, type Ticket } from './tickets.ts';
+import { coReplyStates } from './ticket-reads.ts';
 
-export interface CoHandler {
-  departmentId: number;
-  departmentName: string;
-  reply: string | null;
-  repliedAt: Date | null;
-}
+export { coHandlersOf, coReplyStates, isCoHandler, type CoHandler } from './ticket-reads.ts';
 
 const MAX_CO_HANDLERS = 10;
 
@@ -50,22 +46,6 @@ export async function assignCoHandlers(ctx: Ctx, ticketId: number, ids: readonly
     `INSERT INTO hotline_co_handlers (ticket_id, department_id, assigned_at) SELECT $1, unnest($2::bigint[]), $3 ON CONFLICT DO NOTHING`,
     [ticketId, ids, ctx.now]);
 }
-
-export async function coHandlersOf(db: Queryable, ticketId: number): Promise<CoHandler[]> {
-  const { rows } = await db.query<CoHandler>(
-    `SELECT h.department_id::int AS "departmentId", d.name AS "departmentName", h.reply, h.replied_at AS "repliedAt"
-       FROM hotline_co_handlers h JOIN departments d ON d.id = h.department_id WHERE h.ticket_id = $1 ORDER BY h.assigned_at, d.id`, [ticketId]);
-  return rows;
-}
-
-export async function isCoHandler(db: Queryable, ticketId: number, departmentId: number | null): Promise<boolean> {
-  if (departmentId === null) return false;
-  const { rowCount } = await db.query('SELECT 1 FROM hotline_co_handlers WHERE ticket_id = $1 AND department_id = $2', [ticketId, departmentId]);
-  return rowCount !== 0;
-}
-
-/** While the ticket is with the departments, co-handlers may give their opinion. */
-export const coReplyStates: readonly Ticket['state'][] = ['dispatched', 'accepted', 'returned', 'replied'];
 
 /** 协办意见: a co-handling department gives its opinion, once, while the ticket is open. */
 export async function coReplyTicket(ctx: Ctx, input: { ticketId: number; text: string }): Promise<Ticket> {

@@ -11,7 +11,6 @@ import { assertCan, systemActor, type Actor, type Ctx } from '../kernel/auth/ind
 import { chinaDay, loadCalendar, type WorkCalendar } from '../kernel/calendar/index.ts';
 import { withTransaction, type Db, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { registerSweep } from '../kernel/jobs/index.ts';
 import { hotlineSetting } from './catalogue.ts';
 import { hotlineActions, isCentre, ticketScope } from './policy.ts';
 import { actorRef, lockTicket, moveTicket } from './tickets.ts';
@@ -132,8 +131,6 @@ export async function sweepDeadlines(db: Db, now: Date): Promise<number> {
       if (await raiseAlert(db, actor, alert, now)) raised++;
   return raised;
 }
-
-registerSweep({ name: 'hotline.deadlines', everyMs: 60_000, run: sweepDeadlines });
 
 export interface Alert {
   id: number;

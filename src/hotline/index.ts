@@ -1,46 +1,22 @@
 /** 12345 热线: what other modules, the server, the CLI and the demo may use of the hotline. */
-export {
-  createCategory, findCategory, hotlineSetting, leafCategories, listCategories, listDispatchRules, requireCategory, routeTicket,
-  setDispatchRule, setTimeLimit, timeLimitFor,
-  type Category, type CreateCategory, type DispatchRule, type SetDispatchRule, type SetTimeLimit, type TimeLimit,
-} from './catalogue.ts';
-export {
-  currentClassifier, retrainClassifier, suggestClassification, suggestForText, type CategorySuggestion, type TrainedModel,
-} from './classification.ts';
-export { findDuplicates, haversineMetres, mergeTickets, type DuplicateQuery, type DuplicateSuggestion, type MergeTickets } from './duplicates.ts';
-export { decideExtension, requestExtension, type DecideExtension, type RequestExtension } from './extensions.ts';
-export { findHotspots, risingRule, trendOf, type CategoryTrend, type HotspotFeature, type HotspotQuery, type Hotspots, type Trend } from './hotspots.ts';
+export { createCategory, findCategory, routeTicket, setDispatchRule, setTimeLimit, timeLimitFor, type Category } from './catalogue.ts';
+export { retrainClassifier, suggestClassification } from './classification.ts';
+export { findDuplicates, haversineMetres, mergeTickets } from './duplicates.ts';
+export { decideExtension, requestExtension } from './extensions.ts';
+export { findHotspots, trendOf, type CategoryTrend, type Hotspots, type Trend } from './hotspots.ts';
 export { intakeTicket, type Intake } from './intake.ts';
-export { hotlineLedgerActions, hotlineMessages } from './messages.ts';
+export { compositeScore, computeMetrics, metricGroupings, officeClock, rankByScore, type Metrics, type MetricsRow } from './metrics.ts';
+export { overdueOf } from './present.ts';
+export { channels, openStates, satisfactions, ticketKinds, ticketStates, transitions, type Channel, type TicketState } from './states.ts';
 export {
-  basicallySatisfiedWeight, compositeScore, computeMetrics, metricGroupings, officeClock, rankByScore, scoreWeights,
-  type MetricGrouping, type Metrics, type MetricsQuery, type MetricsRow,
-} from './metrics.ts';
-export { placeAt, type Place } from './place.ts';
-export { hotlineActions, hotlineCapabilities, isCentre } from './policy.ts';
-export { maskName, maskPhone, overdueOf, presentTicket, presentTicketView } from './present.ts';
-export {
-  channels, openStates, returnReasons, satisfactions, ticketKinds, ticketStates, transitions, urgencies,
-  type Channel, type Satisfaction, type TicketKind, type TicketState, type Urgency,
-} from './states.ts';
-export {
-  createTicket, findTicket, listTickets, ticketHistory, viewTicket,
-  type CreateTicket, type Ticket, type TicketEvent, type TicketQuery, type TicketView,
+  createTicket, findTicket, listTickets, queueCountCap, ticketHistory, viewTicket, type CreateTicket, type Ticket, type TicketEvent,
+  type TicketView,
 } from './tickets.ts';
-export {
-  acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
-  type CallbackTicket, type DispatchTicket, type ReturnTicket,
-} from './workflow.ts';
-export { demoCategories, loadDemoCategories, loadHotlineDemo, removeHotlineDemo, type HotlineDemoSummary } from './demo.ts';
-export {
-  open311Discovery, Open311Error, open311Request, open311RequestById, open311Requests, open311ServiceDefinition, open311Services,
-  submitOpen311Request, toXml,
-} from './open311.ts';
-export { assignCoHandlers, coHandlersOf, coReplyTicket, type CoHandler } from './cohandling.ts';
-export { dueAlerts, listAlerts, markAlertRead, sweepDeadlines, workingClock, alertKinds, type Alert, type AlertKind, type DeadlineName, type WorkingClock } from './deadlines.ts';
-export { attachPhotos, photoIdsOf, photoUrl, readPhoto, storePhoto, sweepOrphanPhotos, MAX_PHOTOS_PER_TICKET, type StoredPhoto } from './photos.ts';
-export { fileReport, myTickets, publicDuplicates, publicStatus, reportChannels, type FileReport, type PublicDuplicate, type PublicStatus } from './reports.ts';
-export { answerFromKnowledge, listKnowledge, loadDemoKnowledge, saveKnowledge, type KnowledgeEntry, type SaveKnowledge } from './knowledge.ts';
-export { intakeWithExtras, type IntakeExtras } from './intake.ts';
-export { importTickets, importLayouts, parseImportDate, MIN_IMPORT_CONFIDENCE, type ImportLayout, type ImportReport, type ImportTickets, type RowRejection } from './import.ts';
-export { loadHotlineOpsDemo, type OpsDemoSummary } from './demo-ops.ts';
+export { acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket } from './workflow.ts';
+export { demoCategories, loadDemoCategories, loadHotlineDemo, removeHotlineDemo } from './demo.ts';
+export type { CoHandler } from './cohandling.ts';
+export { listAlerts, markAlertRead, sweepDeadlines, workingClock, type Alert } from './deadlines.ts';
+export { sweepOrphanPhotos } from './photos.ts';
+export type { PublicDuplicate, PublicStatus } from './reports.ts';
+export { listKnowledge, loadDemoKnowledge, type KnowledgeEntry } from './knowledge.ts';
+export { importTickets, parseImportDate, type ImportReport } from './import.ts';

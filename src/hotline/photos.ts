@@ -7,15 +7,16 @@
 import crypto from 'node:crypto';
 import { hasGrant, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { withTransaction, type Db, type Queryable } from '../kernel/db/index.ts';
-import { registerSweep } from '../kernel/jobs/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { assertImageWithinBudget, readImageSize } from '../kernel/images.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { hotlineSetting } from './catalogue.ts';
-import { isCoHandler } from './cohandling.ts';
+import { isCoHandler } from './ticket-reads.ts';
 import { limitPerHour } from './rate.ts';
 import { canRead, hotlineActions, isCentre } from './policy.ts';
 import { actorRef, findTicket } from './tickets.ts';
+
+export { photoIdsOf } from './ticket-reads.ts';
 
 export const MAX_PHOTOS_PER_TICKET = 5;
 
@@ -73,11 +74,6 @@ export async function attachPhotos(ctx: Ctx, ticketId: number, photoIds: readonl
   if (missing !== undefined) throw new DomainError('hotline.photo.unknown', { field, id: missing }, `no photo ${missing} of yours to attach`);
 }
 
-export async function photoIdsOf(db: Queryable, ticketId: number): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM hotline_photos WHERE ticket_id = $1 ORDER BY uploaded_at, id', [ticketId]);
-  return rows.map((r) => r.id);
-}
-
 export const photoUrl = (id: string) => `/api/v1/hotline/photos/${id}`;
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -123,5 +119,3 @@ export async function sweepOrphanPhotos(db: Db, now: Date): Promise<number> {
     return rows.length;
   });
 }
-
-registerSweep({ name: 'hotline.photos.orphans', everyMs: 3_600_000, run: sweepOrphanPhotos });

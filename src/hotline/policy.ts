@@ -4,10 +4,10 @@
  * closes and calls back; a department handles (签收, 退单, 答复) only tickets dispatched to it.
  * Rows are limited by jurisdiction as everywhere else.
  */
-import { assertCan, can, grantToRoles, hasGrant, inJurisdiction, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
+import { assertCan, can, hasGrant, inJurisdiction, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { findDepartment, reserveDepartmentKind } from '../kernel/org/index.ts';
+import { findDepartment } from '../kernel/org/index.ts';
 
 export const hotlineActions = {
   read: 'hotline.ticket.read',
@@ -23,13 +23,14 @@ export const hotlineActions = {
 } as const;
 
 const a = hotlineActions;
-grantToRoles({
+/** The roles that hold each action; the manifest grants them. */
+export const hotlineGrants = {
   platform_admin: [a.read, a.intake, a.report, a.dispatch, a.handle, a.close, a.callback, a.merge, a.manage, a.retrain],
   officer: [a.read, a.intake, a.report, a.dispatch, a.handle, a.close, a.callback, a.merge, a.retrain],
   dept_admin: [a.read],
   inspector: [a.read],
   citizen: [a.report],
-});
+} as const;
 
 /** The fields of a ticket that decide access. */
 export interface TicketAccess {
@@ -43,8 +44,7 @@ export interface TicketAccess {
  * so the answer is kept with the actor object, which lives as long as its cached session: seconds.
  */
 /** The kind of the hotline centre's department (热线中心): its staff dispatch every ticket of their jurisdiction. */
-const centreKind = 'hotline';
-reserveDepartmentKind(centreKind);
+export const centreKind = 'hotline';
 
 const centreActors = new WeakMap<Actor, Promise<boolean>>();
 

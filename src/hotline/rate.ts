@@ -4,7 +4,6 @@
  */
 import type { Ctx } from '../kernel/auth/index.ts';
 import type { Db } from '../kernel/db/index.ts';
-import { registerSweep } from '../kernel/jobs/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 
 /**
@@ -29,5 +28,3 @@ export async function expireRateCounts(db: Db, now: Date): Promise<number> {
   const { rowCount } = await db.query(`DELETE FROM hotline_report_hits WHERE at < $1::timestamptz - interval '1 hour'`, [now]);
   return rowCount ?? 0;
 }
-
-registerSweep({ name: 'hotline.rate.expire', everyMs: 3_600_000, run: expireRateCounts });

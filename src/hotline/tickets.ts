@@ -13,8 +13,7 @@ import { hotlineConfig, requireCategoryIn, routeTicket, timeLimitIn, type Hotlin
 import { correctionSql, currentClassifier, suggestWith } from './classification.ts';
 import { EMERGENCY_NUMBERS, type Emergency } from './classifier/index.ts';
 import { placeAt } from './place.ts';
-import { coHandlersOf, coReplyStates, isCoHandler, type CoHandler } from './cohandling.ts';
-import { photoIdsOf } from './photos.ts';
+import { coHandlersOf, coReplyStates, isCoHandler, photoIdsOf, type CoHandler } from './ticket-reads.ts';
 import { assertCentre, canRead, coHandlerScope, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
 import { openStates, type Channel, type Satisfaction, type TicketKind, type TicketState, type Urgency } from './states.ts';
 

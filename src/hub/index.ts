@@ -1,31 +1,28 @@
 /** 数据共享 (data hub): what other modules, the server, the CLI and the demo may use. */
 // Catalogue (目录, resources, rows, quality, objections)
 export {
-  createResource, entryStates, fieldTypes, findPublishedResource, findResource, levels, maskings, openTypes, reviewResource, sensitivities, shareTypes,
-  submitResource, updateResource, viewResource,
-  type ApiMapping, type CreateEntry, type Field, type FieldRules, type Masking, type Resource,
+  createResource, fieldTypes, findPublishedResource, levels, maskings, reviewResource, sensitivities, submitResource, updateResource,
+  type CreateEntry, type Field, type Resource,
 } from './entries.ts';
 export { importRows, pushRows, type LoadReport, type RowError } from './loads.ts';
 export { maskValue } from './masking.ts';
-export { answerObjection, listObjections, raiseObjection, type Objection } from './objections.ts';
-export type { RowCondition, RowFilter } from './rows.ts';
+export type { Objection } from './objections.ts';
+export type { RowFilter } from './rows.ts';
 export { scoreQuality } from './quality.ts';
-export { searchCatalogue, type CataloguePage, type CatalogueQuery } from './search.ts';
-export { createSystem, findSystem, issueSystemToken, listSystems, systemOfActor, type System } from './systems.ts';
-export { hubActions, hubAdminDepartmentKind, hubAdminSql, hubCapabilities, isHubAdmin } from './policy.ts';
-export { hubCatalogueLedgerActions, hubCatalogueMessages } from './messages.ts';
-export { loadHubDemo, removeHubDemo, type HubDemoSummary } from './demo.ts';
+export { searchCatalogue, type CataloguePage } from './search.ts';
+export { createSystem, issueSystemToken, listSystems, systemOfActor } from './systems.ts';
+export { hubAdminSql, isHubAdmin } from './policy.ts';
+export { packageSearch } from './ckan.ts';
+export { searchDocument } from './search-text.ts';
+export { exchangeDemo } from './exchange-demo.ts';
 // Exchange (共享申请, 授权, 网关, 核验, 存证)
 export {
-  askPredicate, callResource, evaluatePredicateInBulk, performAsk, performCall, gatewayCaller, settleOutcome,
-  type AskAnswer, type BulkAsk, type AskInput, type CallAnswer, type CallInput, type Caller, type Outcome,
+  askPredicate, callResource, evaluatePredicateInBulk, performAsk, performCall, settleOutcome, type Caller, type Outcome,
 } from './exchange/gateway.ts';
-export { EvidenceWriter, verifyEvidence, writeEvidence, type EvidenceRecord } from './exchange/evidence.ts';
-export { activeGrant, issueGrant, revokeGrant, type Grant, type GrantTerms } from './exchange/grants.ts';
-export { definePredicate, evaluatePredicate, findPredicate, listPredicates, type Predicate } from './exchange/predicates.ts';
-export { decideRequest, escalateOverdueRequests, listRequests, submitRequest, withdrawRequest, type SharingRequest } from './exchange/requests.ts';
-export { exchangeActions } from './exchange/policy.ts';
-export { hubExchangeLedgerActions, hubExchangeMessages } from './exchange/messages.ts';
+export { verifyEvidence, writeEvidence } from './exchange/evidence.ts';
+export { activeGrant, issueGrant, type Grant } from './exchange/grants.ts';
+export { definePredicate, evaluatePredicate, findPredicate } from './exchange/predicates.ts';
+export { decideRequest, escalateOverdueRequests, submitRequest, type SharingRequest } from './exchange/requests.ts';
 // What the catalogue and exchange APIs answer with, as the web console reads it.
 export type { EntryAbilities } from './present.ts';
 export type { FacetValue } from './search.ts';

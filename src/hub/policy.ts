@@ -4,10 +4,9 @@
  * top division's department of kind `government-services`, the 政务服务和数据管理局 that runs the hub)
  * review entries and may act for any department. Published entries are read by all staff; drafts only by their provider and the hub administrators.
  */
-import { assertCan, grantToRoles, hasGrant, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
+import { assertCan, hasGrant, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { reserveDepartmentKind } from '../kernel/org/index.ts';
 
 export const hubActions = {
   read: 'hub.catalogue.read',
@@ -17,17 +16,17 @@ export const hubActions = {
 } as const;
 
 const a = hubActions;
-grantToRoles({
+/** The roles that hold each action; the manifest grants them. */
+export const hubCatalogueGrants = {
   platform_admin: [a.read, a.register, a.review, a.objection],
   data_officer: [a.read, a.register, a.review, a.objection],
   dept_admin: [a.read],
   officer: [a.read, a.objection],
   inspector: [a.read],
-});
+} as const;
 
 /** The department kind whose data officers administer the hub (政务服务和数据管理局). */
 export const hubAdminDepartmentKind = 'government-services';
-reserveDepartmentKind(hubAdminDepartmentKind);
 
 // A division is at the top of the installation when no department sits at a higher level (the city, for a city's platform).
 const levels = `ARRAY['province', 'city', 'county', 'township', 'village']`;

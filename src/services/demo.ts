@@ -1,5 +1,5 @@
 /**
- * Demo data of 一网通办 for 广安区: the 1,135 real items of its catalogue (demo/data/service-items-511602.csv)
+ * Demo data of 一网通办 for 广安区: the 1,135 real items of its catalogue (src/kernel/demo/data/service-items-511602.csv)
  * under the demo departments of their kind; about fifty of them with a guide, a form, materials and time
  * limits in the shape of 四川 guides (demo values: the source has none); and a few thousand applications
  * in every state over the last weeks, with ratings and rectification tasks. Written in bulk statements
@@ -15,14 +15,13 @@ import { residentIdCheckChar } from '../kernel/checks/index.ts';
 import { loadCalendar } from '../kernel/calendar/index.ts';
 import type { Tx } from '../kernel/db/index.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
-import { createRng, type Rng } from '../../demo/rng.ts';
-import { personName } from '../../demo/names.ts';
+import { createRng, personName, type Rng } from '../kernel/demo/index.ts';
 import { numberInBulk } from './applications.ts';
 import { connectDepartmentToHub } from './exchange.ts';
 import { evaluatePolicy, savePolicy, type PolicyInput } from './benefits.ts';
 import { defaultSteps, kindOfTaskType, type ItemKind, type Material, type Step } from './items.ts';
 
-const itemsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../demo/data/service-items-511602.csv');
+const itemsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../kernel/demo/data/service-items-511602.csv');
 const county = '511602';
 
 /** The demo department kind that holds each source department's items (others go to the 政数局). */

@@ -3,7 +3,7 @@
  * the department that owns the item or handles the application); a step is taken only by staff of that
  * department holding the step's role. Citizens see and act on their own applications only.
  */
-import { assertCan, grantToRoles, hasGrant, inJurisdiction, type Actor } from '../kernel/auth/index.ts';
+import { assertCan, hasGrant, inJurisdiction, type Actor } from '../kernel/auth/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 
 export const servicesActions = {
@@ -17,13 +17,14 @@ export const servicesActions = {
 } as const;
 
 const a = servicesActions;
-grantToRoles({
+/** The roles that hold each action; the manifest grants them. */
+export const servicesGrants = {
   platform_admin: [a.manageItems, a.read, a.handle, a.rectify, a.readRatings, a.managePolicies],
   dept_admin: [a.manageItems, a.read, a.rectify, a.readRatings],
   officer: [a.read, a.handle, a.rectify, a.readRatings],
   inspector: [a.read, a.readRatings],
   citizen: [a.apply],
-});
+} as const;
 
 /** The fields of an application that decide access. */
 export interface ApplicationAccess {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { point } from '@turf/helpers';
-import { generateCity, type DivisionCell, type Polygon } from '../../demo/city.ts';
+import { generateCity, type DivisionCell, type Polygon } from '../../src/kernel/demo/index.ts';
 import { roles as ROLES } from '../../src/kernel/auth/actor.ts';
 
 const city = generateCity('test-seed');
@@ -231,7 +231,7 @@ test('staff: the fixed demo logins, plus two per department with valid roles and
     assert.equal(member.departmentCode, departmentCode, username);
     assert.deepEqual(member.roles, roles, username);
   }
-  const surnames = readFileSync(new URL('../../demo/data/surnames.csv', import.meta.url), 'utf8')
+  const surnames = readFileSync(new URL('../../src/kernel/demo/data/surnames.csv', import.meta.url), 'utf8')
     .split(/\r?\n/).slice(1).filter(Boolean).map((line) => line.split(',')[0]);
   const departmentCodes = new Set(city.departments.map((d) => d.code));
   for (const member of city.staff) {

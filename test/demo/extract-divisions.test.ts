@@ -7,7 +7,7 @@ import {
   referenceDivisionsDir,
   shippedDivisionsFile,
   toCode12,
-} from '../../demo/extract-divisions.ts';
+} from '../../src/kernel/demo/extract-divisions.ts';
 
 test('toCode12 pads NBS codes of every level to 12 digits', () => {
   for (const [code, code12] of [

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateCity } from '../../demo/city.ts';
-import { demoLoaded, demoLogins, demoPassword, loadDemoCity, resetDemoCity } from '../../demo/load.ts';
+import { generateCity } from '../../src/kernel/demo/index.ts';
+import { demoLoaded, demoLogins, demoPassword, loadDemoCity, resetDemoCity } from '../../src/demo.ts';
 import { checkResidentId } from '../../src/kernel/checks/index.ts';
 import { gridAt } from '../../src/kernel/org/index.ts';
 import { createTestApp, type TestApp } from '../helpers/factories.ts';
@@ -37,8 +37,8 @@ describe('loadDemoCity', () => {
       skipped: false, seed, divisions: city.divisions.length, departments: city.departments.length, grids: city.grids.length,
       staff: city.staff.length, citizens: 5,
     });
-    assert.ok(holidayYears.includes(2025), 'the official holidays come with the demo');
-    assert.ok(hotlineTickets >= 290, 'and the 12345 hotline demo');
+    assert.ok((holidayYears as number[]).includes(2025), 'the official holidays come with the demo');
+    assert.ok((hotlineTickets as number) >= 290, 'and the 12345 hotline demo');
     assert.deepEqual(await tableCounts(), {
       divisions: city.divisions.length, departments: city.departments.length, grids: city.grids.length, staff: city.staff.length, citizens: 5,
     });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '../../demo/rng.ts';
+import { createRng } from '../../src/kernel/demo/index.ts';
 
 const draws = (seed: string, count: number) => {
   const rng = createRng(seed);

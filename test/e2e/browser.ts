@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { loadDemoCity } from '../../demo/load.ts';
+import { loadDemoCity } from '../../src/demo.ts';
 import { buildApp } from '../../src/server.ts';
 import { startSequencer, type Sequencer } from '../../src/kernel/ledger/index.ts';
 import type { App } from '../../src/kernel/http/index.ts';

@@ -3,7 +3,7 @@
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
-import { demoPassword } from '../../demo/load.ts';
+import { demoPassword } from '../../src/demo.ts';
 import { browserSuite, phone, wide } from './browser.ts';
 
 const suite = browserSuite('hotline', 'hotline-e2e');

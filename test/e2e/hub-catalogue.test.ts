@@ -3,7 +3,7 @@
 // publishes it; an officer of 民政局 finds it by a Chinese word and sees its fields and grades.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoPassword } from '../../demo/load.ts';
+import { demoPassword } from '../../src/demo.ts';
 import { hashPassword } from '../../src/kernel/auth/index.ts';
 import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
 import { browserSuite, phone, wide } from './browser.ts';

@@ -2,7 +2,7 @@
 // in the console, a system calls the gateway, the citizen sees the call, and the dashboard counts it.
 import { before, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoPassword } from '../../demo/load.ts';
+import { demoPassword } from '../../src/demo.ts';
 import { systemActor } from '../../src/kernel/auth/index.ts';
 import { issueSystemToken } from '../../src/hub/index.ts';
 import { createSystem } from '../../src/hub/systems.ts';

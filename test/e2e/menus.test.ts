@@ -2,7 +2,7 @@
 // user may not use says so instead of showing an empty page.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoLogins, demoPassword } from '../../demo/load.ts';
+import { demoLogins, demoPassword } from '../../src/demo.ts';
 import { browserSuite } from './browser.ts';
 
 const suite = browserSuite('menus', 'menus-e2e');

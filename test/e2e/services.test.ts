@@ -3,7 +3,7 @@
 // finishes, the citizen rates 不满意, and the rectification task appears.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoPassword } from '../../demo/load.ts';
+import { demoPassword } from '../../src/demo.ts';
 import { browserSuite, phone, wide } from './browser.ts';
 
 const suite = browserSuite('services', 'services-e2e');

@@ -2,7 +2,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { createPool, migrate, migrationsDir, type Db } from '../../src/kernel/db/index.ts';
+import { createPool, migrationsDir, type Db } from '../../src/kernel/db/index.ts';
+import { installModules, queuesOf } from '../../src/kernel/module.ts';
+import { modules } from '../../src/modules.ts';
+import { migratePlatform } from '../../src/server.ts';
+
+// Tests call commands directly too: the modules' grants, capability rules and names are registered first.
+installModules(modules);
 
 export interface TestDb {
   db: Db;
@@ -37,6 +43,8 @@ async function ensureTemplate(url: string): Promise<string> {
   const files = (await fs.readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort();
   const hash = crypto.createHash('sha256');
   for (const f of files) hash.update(f).update(await fs.readFile(path.join(migrationsDir, f)));
+  // The job queues the modules declare are created with the template too.
+  for (const { queue } of queuesOf(modules)) hash.update(queue);
   const template = `yiwang_tpl_${hash.digest('hex').slice(0, 12)}`;
   await withClient(url, async (client) => {
     await client.query('SELECT pg_advisory_lock(7102)');
@@ -46,7 +54,7 @@ async function ensureTemplate(url: string): Promise<string> {
       await client.query(`CREATE DATABASE ${template}`);
       const pool = createPool(withDatabase(url, template), 2);
       try {
-        await migrate(pool);
+        await migratePlatform(pool);
       } catch (error) {
         await pool.end();
         await client.query(`DROP DATABASE ${template}`);

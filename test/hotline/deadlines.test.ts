@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCalendar } from '../../src/kernel/calendar/index.ts';
-import { registeredSweeps } from '../../src/kernel/jobs/index.ts';
+import { timersOf } from '../../src/kernel/module.ts';
+import { modules } from '../../src/modules.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { createTicket, dispatchTicket, findTicket, ticketHistory } from '../../src/hotline/index.ts';
 import { listAlerts, markAlertRead, sweepDeadlines, workingClock } from '../../src/hotline/deadlines.ts';
@@ -15,7 +16,7 @@ const at = <I, R>(now: Date, actor: Actor, command: (ctx: { tx: never; actor: Ac
 const minute = 60_000;
 
 test('the sweep is registered to run every minute', () => {
-  const sweep = registeredSweeps().find((s) => s.name === 'hotline.deadlines');
+  const sweep = timersOf(modules).find((s) => s.name === 'hotline.deadlines');
   assert.equal(sweep?.everyMs, 60_000);
 });
 

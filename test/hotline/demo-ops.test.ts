@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoPassword, loadDemoCity } from '../../demo/load.ts';
+import { demoPassword, loadDemoCity } from '../../src/demo.ts';
 import { createTestApp, type TestApp } from '../helpers/factories.ts';
 
 let t: TestApp;

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadDemoCity } from '../../demo/load.ts';
+import { loadDemoCity } from '../../src/demo.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { demoCategories, loadHotlineDemo, removeHotlineDemo } from '../../src/hotline/demo.ts';
 import { ticketStates } from '../../src/hotline/index.ts';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Parser } from 'n3';
-import { demoPassword, loadDemoCity } from '../../demo/load.ts';
+import { demoPassword, loadDemoCity } from '../../src/demo.ts';
 import { createResource, retireResource, reviewResource, submitResource, updateResource, viewResource } from '../../src/hub/entries.ts';
 import { createTestApp, type TestApp } from '../helpers/factories.ts';
 import { run, system } from './factories.ts';

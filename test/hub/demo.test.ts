@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { loadDemoCity, resetDemoCity } from '../../demo/load.ts';
+import { loadDemoCity, resetDemoCity } from '../../src/demo.ts';
 import { checkCreditCode, checkResidentId } from '../../src/kernel/checks/index.ts';
 import { systemActor } from '../../src/kernel/auth/index.ts';
 import { demoCompanyCount, demoPersonCount } from '../../src/hub/demo.ts';

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { registerSweep, registeredSweeps, runSweep, startSweeps, type Sweep } from '../../src/kernel/jobs/index.ts';
+import { runSweep, startSweeps, type Sweep } from '../../src/kernel/jobs/index.ts';
 
 let testDb: TestDb;
 before(async () => { testDb = await createTestDb(); });
@@ -29,11 +29,9 @@ test('while one process runs a sweep, another skips it', async () => {
   assert.equal(await runSweep(testDb.db, slow), 1, 'once the first run ended the lock is free again');
 });
 
-test('registered sweeps run on their interval until stopped', async () => {
+test('sweeps run on their interval until stopped', async () => {
   let runs = 0;
-  registerSweep({ name: 'test.tick', everyMs: 20, run: async () => ++runs });
-  assert.ok(registeredSweeps().some((s) => s.name === 'test.tick'));
-  const runner = startSweeps(testDb.db);
+  const runner = startSweeps(testDb.db, [{ name: 'test.tick', everyMs: 20, run: async () => ++runs }]);
   await new Promise((r) => setTimeout(r, 150));
   await runner.stop();
   const afterStop = runs;

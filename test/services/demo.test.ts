@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { loadDemoCity } from '../../demo/load.ts';
+import { loadDemoCity } from '../../src/demo.ts';
 
 let t: TestDb;
 before(async () => {

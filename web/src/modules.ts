@@ -1,5 +1,11 @@
 import type { LazyExoticComponent, ReactNode } from 'react';
 import type { Me } from './session';
+import { module as catalogue } from './catalogue/module';
+import { module as credentials } from './credentials/module';
+import { module as exchange } from './exchange/module';
+import { module as hotline } from './hotline/module';
+import { module as kernel } from './kernel/module';
+import { module as services } from './services/module';
 
 /** A page in the logged-in console: its path is `/${key}`, its menu label the translation `menu.${key}`. */
 export interface ConsolePage {
@@ -17,17 +23,19 @@ export interface PublicPage {
   component: LazyExoticComponent<() => ReactNode>;
 }
 
-/** What one domain module adds to the web app; each lives in `web/src/<module>/module.tsx`. */
+/**
+ * What one module adds to the web app, the console's side of a server module's manifest
+ * (src/kernel/module.ts); each lives in `web/src/<module>/module.tsx` and has its line in the list below.
+ */
 export interface WebModule {
-  /** Position of the module's pages in the menu, lower first. */
-  order: number;
+  /** The folder's name. */
+  name: string;
   pages: ConsolePage[];
   publicPages?: PublicPage[];
 }
 
-// Modules register themselves by file name, so adding one touches no shared file.
-const found = import.meta.glob<WebModule>('./*/module.tsx', { eager: true, import: 'module' });
-const modules = Object.values(found).sort((a, b) => a.order - b.order);
+/** The console's modules in menu order, as src/modules.ts lists the server's: adding one is its folder plus one line. */
+const modules: readonly WebModule[] = [kernel, hotline, catalogue, exchange, services, credentials];
 
 export const consolePages: ConsolePage[] = modules.flatMap((m) => m.pages);
 export const publicPages: PublicPage[] = modules.flatMap((m) => m.publicPages ?? []);

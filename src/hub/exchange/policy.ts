@@ -4,7 +4,7 @@
  * escalated requests and see every figure. A citizen sees the calls that carried their own ID. Systems
  * call the gateway under a grant only: a token is not enough (deny by default).
  */
-import { assertCan, grantToRoles, hasGrant, type Actor } from '../../kernel/auth/index.ts';
+import { assertCan, hasGrant, type Actor } from '../../kernel/auth/index.ts';
 import type { Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { isHubAdmin } from './catalogue.ts';
@@ -21,13 +21,14 @@ export const exchangeActions = {
 } as const;
 
 const a = exchangeActions;
-grantToRoles({
+/** The roles that hold each action; the manifest grants them. */
+export const exchangeGrants = {
   platform_admin: [a.request, a.decide, a.grants, a.evidence, a.hide, a.predicate, a.dashboard],
   data_officer: [a.request, a.decide, a.grants, a.evidence, a.hide, a.predicate, a.dashboard],
   officer: [a.request, a.grants, a.evidence, a.hide, a.dashboard],
   inspector: [a.grants, a.evidence, a.dashboard],
   citizen: [a.usage],
-});
+} as const;
 
 /** Is the actor the providing department's own data officer (not a hub administrator acting for it)? */
 export const isProviderOfficer = (actor: Actor, providerDepartmentId: number) =>

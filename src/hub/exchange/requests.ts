@@ -10,7 +10,6 @@ import { loadCalendar } from '../../kernel/calendar/index.ts';
 import type { Db, Queryable, Tx } from '../../kernel/db/index.ts';
 import { withTransaction } from '../../kernel/db/index.ts';
 import { DomainError, notFound } from '../../kernel/errors.ts';
-import { registerSweep } from '../../kernel/jobs/index.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
 import { findPublishedResource, findSystem, isHubAdmin, listSystems, type Resource } from './catalogue.ts';
 import { checkTerms, issueGrant, type Grant, type GrantTerms, type SharingNames, type SharingParties } from './grants.ts';
@@ -243,8 +242,6 @@ export async function escalateOverdueRequests(db: Db, now: Date): Promise<number
     return rows.length;
   });
 }
-
-registerSweep({ name: 'hub.requests.escalate', everyMs: 60_000, run: escalateOverdueRequests });
 
 export interface RequestOptions {
   systems: { id: number; code: string; name: string }[];

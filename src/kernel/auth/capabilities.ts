@@ -1,8 +1,8 @@
 /**
  * What the console may offer a user. Roles grant actions, but some actions need more than a role: the
  * hotline centre's desks need a department of kind 'hotline', catalogue review the data bureau. A module
- * registers how its own rules narrow (or add to) the actions of an actor, so the menu shows only what the
- * commands would accept; the commands still check for themselves.
+ * declares in its manifest how its own rules narrow (or add to) the actions of an actor, so the menu shows
+ * only what the commands would accept; the commands still check for themselves.
  */
 import type { Queryable } from '../db/index.ts';
 import type { Actor } from './actor.ts';
@@ -18,7 +18,7 @@ export type CapabilityRule = (db: Queryable, actor: Actor) => Promise<Capability
 
 const rules: CapabilityRule[] = [];
 
-/** Registers a module's rule; the server does this once per module at start. */
+/** Registers a module's rule (its manifest's `capabilities`, through installModules). */
 export function registerCapabilities(rule: CapabilityRule): void {
   if (!rules.includes(rule)) rules.push(rule);
 }

@@ -4,7 +4,6 @@
  * the limit are only counted, and summed up on the ledger once the window has closed.
  */
 import { withTransaction, type Db, type Queryable } from '../db/index.ts';
-import { registerSweep } from '../jobs/index.ts';
 import { appendToLedger } from '../ledger/index.ts';
 import { DomainError } from '../errors.ts';
 import { systemActor, type Ctx } from './actor.ts';

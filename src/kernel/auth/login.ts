@@ -1,6 +1,5 @@
 import type { Ctx } from './actor.ts';
 import { notFound } from '../errors.ts';
-import { registerSweep } from '../jobs/index.ts';
 import { appendToLedger, type LedgerEntryInput } from '../ledger/index.ts';
 import { addressWindow, addToWindow, closeAddressWindows, countedSoFar, lockWindow, secondsLeft } from './limits.ts';
 import { countAccountFailure, lockedOutUntil, lockout } from './lockouts.ts';
@@ -90,5 +89,3 @@ export async function unlockUser(ctx: Ctx, input: { id: number }): Promise<User>
     payload: { lockouts: lifted.filter((l) => l.locked).length } });
   return (await getUser(ctx.tx, input.id))!;
 }
-
-registerSweep({ name: 'auth.address-limits.close', everyMs: 60_000, run: (db, now) => closeAddressWindows(db, now, lockout.minutes) });

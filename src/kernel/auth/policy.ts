@@ -1,7 +1,7 @@
 import type { Actor, Jurisdiction, Role } from './actor.ts';
 import { DomainError, forbidden } from '../errors.ts';
 
-/** What each role may do. Modules add their actions through `grantToRoles`; anything not granted is denied. */
+/** What each role may do. The module manifests grant their actions (installModules); anything not granted is denied. */
 const roleGrants = new Map<Role, Set<string>>();
 
 export function grantToRoles(grants: Partial<Record<Role, readonly string[]>>): void {
@@ -18,14 +18,6 @@ export function grantsOf(roles: readonly Role[]): Set<string> {
   return out;
 }
 
-grantToRoles({
-  platform_admin: ['org.read', 'org.division.manage', 'org.department.manage', 'org.grid.manage', 'auth.user.manage',
-    'auth.role.grant-any', 'auth.token.manage', 'calendar.manage', 'ledger.entry.read'],
-  dept_admin: ['org.read', 'org.department.manage', 'auth.user.manage'],
-  officer: ['org.read'],
-  data_officer: ['org.read', 'auth.token.manage'],
-  inspector: ['org.read', 'ledger.entry.read'],
-});
 
 export function hasGrant(actor: Actor, action: string): boolean {
   return actor.grants.has(action) || actor.grants.has('*');

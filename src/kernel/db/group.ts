@@ -9,7 +9,8 @@
  * rows that fail by themselves fail; but when the database is away, every row fails at once, without a retry
  * that would only wait for it again.
  */
-import { databaseUnavailable, type Queryable } from './index.ts';
+import type { Queryable } from './index.ts';
+import { databaseUnavailable } from './statements.ts';
 
 /** Runs one shape's statement for `rows`, returning one result per row, in order. */
 export type GroupRun<S, R, T> = (db: Queryable, shape: S, rows: R[]) => Promise<T[]>;

@@ -6,7 +6,8 @@
  * set with (committed, or its own transaction's), and a rolled-back stamp is never seen again. One read
  * gives a command every stamp it needs.
  */
-import { prepared, type Queryable } from './index.ts';
+import type { Queryable } from './index.ts';
+import { prepared } from './statements.ts';
 
 /** The current stamps of the named caches, in one primary-key read. */
 export async function readStamps<N extends string>(via: Queryable, names: readonly N[]): Promise<Record<N, string>> {

@@ -12,8 +12,7 @@ import { DomainError } from '../errors.ts';
 import { assertStorable, boundIntegers, scanJson } from './input.ts';
 import { languageOf, titleOf } from './messages.ts';
 
-export { registerMessages, languageOf } from './messages.ts';
-export { crossSiteGuard, csrfHeader } from './csrf.ts';
+export { crossSiteGuard } from './csrf.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

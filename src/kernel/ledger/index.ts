@@ -111,15 +111,11 @@ export function ledgerQueueRowsSql(from: string, entry: LedgerRowSql): string {
   return `${queueInto} SELECT ${actorKind}, ${actorId}, ${action}, ${objectType}, ${objectId}, ${purpose}, ${hash}, ${recordedAt} FROM ${from}`;
 }
 
-export { ledgerActionLabels, registerLedgerActions, type ActionLabels } from './actions.ts';
-export { getEntry, listEntries, type EntryPage, type LedgerEntry } from './entries.ts';
-export { ledgerSigner, ledgerVerifierKey } from './keys.ts';
-export { verifierKeyText, parseVerifierKey, openNote, parseCheckpointText, type NoteSigner } from './note.ts';
-export { integrateBatch, ledgerLag, startSequencer, type LedgerLag, type Sequencer, type SequencerOptions } from './sequencer.ts';
-export { startSequencerThread, type SequencerThreadOptions } from './sequencer-thread.ts';
-export {
-  consistencyProofFor, inclusionProofFor, latestCheckpoint,
-  type Checkpoint, type ConsistencyProof, type InclusionProof,
-} from './tree.ts';
+export { getEntry, listEntries, type LedgerEntry } from './entries.ts';
+export { ledgerVerifierKey } from './keys.ts';
+export { verifierKeyText, parseVerifierKey, openNote, parseCheckpointText } from './note.ts';
+export { integrateBatch, ledgerLag, startSequencer, type LedgerLag, type Sequencer } from './sequencer.ts';
+export { startSequencerThread } from './sequencer-thread.ts';
+export { consistencyProofFor, inclusionProofFor, latestCheckpoint, type Checkpoint } from './tree.ts';
 export { verifyConsistency, verifyInclusion } from './merkle.ts';
-export { verifyLedger, type LedgerVerification, type VerifyOptions } from './verify.ts';
+export { verifyLedger } from './verify.ts';

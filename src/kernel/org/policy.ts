@@ -36,9 +36,9 @@ export function visibleDivisions(column: string, actor: Actor, params: unknown[]
 /**
  * Department kinds that carry powers over other departments' work: the hotline centre (kind `hotline`)
  * dispatches every ticket, the data bureau (`government-services`) administers the hub. The modules that
- * give those powers register the kinds. Making a department of such a kind, or appointing its staff, would
- * hand out powers its maker may not hold, so only a platform admin does it (or, for staff, an admin of that
- * very department).
+ * give those powers name the kinds in their manifests (`reservedDepartmentKinds`). Making a department of
+ * such a kind, or appointing its staff, would hand out powers its maker may not hold, so only a platform
+ * admin does it (or, for staff, an admin of that very department).
  */
 const poweredKinds = new Set<string>();
 

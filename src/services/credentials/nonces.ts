@@ -7,7 +7,6 @@
 import crypto from 'node:crypto';
 import { countFromAddress, type AddressLimit, type Ctx } from '../../kernel/auth/index.ts';
 import type { Db, Queryable } from '../../kernel/db/index.ts';
-import { registerSweep } from '../../kernel/jobs/index.ts';
 import { presentationAudience } from './credentials.ts';
 
 /** How long a verifier's nonce waits for the holder's presentation. */
@@ -59,5 +58,3 @@ export async function expireVerifierNonces(db: Db, now: Date): Promise<number> {
   const { rowCount } = await db.query(`DELETE FROM credential_verifier_nonces WHERE expires_at < $1::timestamptz - interval '1 day'`, [now]);
   return rowCount ?? 0;
 }
-
-registerSweep({ name: 'credentials.nonces.expire', everyMs: 3_600_000, run: expireVerifierNonces });

@@ -3,7 +3,7 @@
  * data officers and admins (and platform admins) keep the register: list, revoke, rotate keys. Anyone
  * may verify a presentation: that is the point of it.
  */
-import { assertCan, grantToRoles, hasGrant, inJurisdiction, type Actor } from '../../kernel/auth/index.ts';
+import { assertCan, hasGrant, inJurisdiction, type Actor } from '../../kernel/auth/index.ts';
 import { forbidden } from '../../kernel/errors.ts';
 
 export const credentialActions = {
@@ -14,12 +14,13 @@ export const credentialActions = {
 } as const;
 
 const a = credentialActions;
-grantToRoles({
+/** The roles that hold each action; the manifest grants them. */
+export const credentialGrants = {
   platform_admin: [a.read, a.revoke, a.manage],
   dept_admin: [a.read, a.revoke, a.manage],
   data_officer: [a.read, a.revoke, a.manage],
   citizen: [a.hold],
-});
+} as const;
 
 const actsForPlatform = (actor: Actor) => hasGrant(actor, '*') || actor.roles.includes('platform_admin');
 

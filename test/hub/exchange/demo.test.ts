@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
-import { loadDemoCity } from '../../../demo/load.ts';
+import { loadDemoCity } from '../../../src/demo.ts';
 import { exchangeDemo, loadHubExchangeDemo } from '../../../src/hub/exchange-demo.ts';
 import { verifyEvidence } from '../../../src/hub/index.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';

@@ -8,7 +8,8 @@ import { residentIdCheckChar } from '../../../src/kernel/checks/index.ts';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
 import { anonymous } from '../../../src/kernel/auth/index.ts';
 import { registerLimit } from '../../../src/kernel/auth/limits.ts';
-import { registeredSweeps } from '../../../src/kernel/jobs/index.ts';
+import { timersOf } from '../../../src/kernel/module.ts';
+import { modules } from '../../../src/modules.ts';
 import { addressThrottle, login } from '../../../src/kernel/auth/login.ts';
 import { addressKey, lockout } from '../../../src/kernel/auth/lockouts.ts';
 import { forgetUserSessions } from '../../../src/kernel/auth/sessions.ts';
@@ -72,7 +73,7 @@ describe('address throttle', () => {
     const { rows: [window] } = await t.db.query<{ counted: number; refused: number; end: Date }>(
       `SELECT counted, refused, window_end AS end FROM address_limits WHERE scope = 'login' AND address = '10.2.0.1'`);
     assert.deepEqual([window!.counted, window!.refused], [addressThrottle.failures, 30]);
-    const sweep = registeredSweeps().find((s) => s.name === 'auth.address-limits.close')!;
+    const sweep = timersOf(modules).find((s) => s.name === 'auth.address-limits.close')!;
     assert.equal(await sweep.run(t.db, new Date(window!.end.getTime() - 1)), 0, 'an open window is not summed up');
     assert.equal(await sweep.run(t.db, new Date(window!.end.getTime() + 1)), 1);
     assert.equal(await ledgerCount('auth.limit.summary'), 1);

@@ -6,7 +6,7 @@ import { staffHolding } from '../session';
 const staff = (user: { kind: string }) => user.kind === 'staff';
 
 export const module: WebModule = {
-  order: 20,
+  name: 'catalogue',
   pages: [
     { key: 'catalogue', icon: <DatabaseOutlined />, component: lazy(() => import('./CataloguePage')), visible: staff },
     { key: 'hub-register', icon: <FormOutlined />, component: lazy(() => import('./RegisterPage')), visible: staffHolding('hub.resource.register') },

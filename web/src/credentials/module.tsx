@@ -4,7 +4,7 @@ import type { WebModule } from '../modules';
 import { holding } from '../session';
 
 export const module: WebModule = {
-  order: 35,
+  name: 'credentials',
   pages: [
     { key: 'wallet', icon: <IdcardOutlined />, component: lazy(() => import('./WalletPage')), visible: holding('credentials.wallet.read') },
     { key: 'credential-register', icon: <AuditOutlined />, component: lazy(() => import('./RegisterPage')),

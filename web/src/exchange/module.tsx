@@ -5,7 +5,7 @@ import { staffHolding as has } from '../session';
 
 /** 数据共享 exchange side: requests, grants, call log, dashboard, and the citizen's "who used my data". */
 export const module: WebModule = {
-  order: 21,
+  name: 'exchange',
   pages: [
     { key: 'share-requests', icon: <SwapOutlined />, component: lazy(() => import('./RequestsPage')), visible: has('hub.grant.read') },
     { key: 'share-grants', icon: <FileProtectOutlined />, component: lazy(() => import('./GrantsPage')), visible: has('hub.grant.read') },

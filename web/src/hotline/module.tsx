@@ -5,7 +5,7 @@ import { staffHolding as holds } from '../session';
 
 /** The 12345 hotline: the centre's intake, review and callback desks, the departments' queue, metrics for the centre and overseers, and citizens' reports. */
 export const module: WebModule = {
-  order: 10,
+  name: 'hotline',
   pages: [
     { key: 'hotline-intake', icon: <PhoneOutlined />, component: lazy(() => import('./IntakePage')), visible: holds('hotline.ticket.intake') },
     { key: 'hotline-queue', icon: <UnorderedListOutlined />, component: lazy(() => import('./QueuePage')), visible: holds('hotline.ticket.read') },

@@ -5,7 +5,7 @@ import type { WebModule } from '../modules';
 const staff = (user: { kind: string }) => user.kind === 'staff';
 
 export const module: WebModule = {
-  order: 0,
+  name: 'kernel',
   pages: [
     { key: 'org', icon: <ApartmentOutlined />, component: lazy(() => import('../pages/OrgPage')), visible: staff },
     { key: 'staff', icon: <TeamOutlined />, component: lazy(() => import('../pages/StaffPage')), visible: staff },

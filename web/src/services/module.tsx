@@ -4,7 +4,7 @@ import type { WebModule } from '../modules';
 import { holding as holds } from '../session';
 
 export const module: WebModule = {
-  order: 30,
+  name: 'services',
   pages: [
     { key: 'my-services', icon: <SolutionOutlined />, component: lazy(() => import('./MyServicesPage')), visible: holds('services.application.apply') },
     { key: 'service-queue', icon: <AuditOutlined />, component: lazy(() => import('./QueuePage')), visible: holds('services.application.read') },

@@ -2,7 +2,7 @@
  * Demo staff descriptions: the fixed logins the walkthroughs use, plus two generated staff per
  * department. Accounts and passwords are made from these elsewhere; this file only says who is who.
  */
-import type { Role } from '../src/kernel/auth/actor.ts';
+import type { Role } from '../auth/actor.ts';
 import type { Department, DepartmentKind } from './departments.ts';
 import { personName } from './names.ts';
 import type { Rng } from './rng.ts';

@@ -1,7 +1,7 @@
 /**
- * Regenerates demo/data/divisions-511600.json from the NBS 2023 division tables kept in the shared
+ * Regenerates src/kernel/demo/data/divisions-511600.json from the NBS 2023 division tables kept in the shared
  * reference data (../shared/reference/divisions beside the repository). The app never runs this: it
- * reads the committed JSON. Run with `npx tsx demo/extract-divisions.ts`.
+ * reads the committed JSON. Run with `npx tsx src/kernel/demo/extract-divisions.ts`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,7 +19,7 @@ export interface DivisionRecord {
 export const DEMO_PROVINCE = '51';
 export const DEMO_CITY = '5116';
 
-export const referenceDivisionsDir = new URL('../../shared/reference/divisions/', import.meta.url);
+export const referenceDivisionsDir = new URL('../../../../shared/reference/divisions/', import.meta.url);
 export const shippedDivisionsFile = new URL('./data/divisions-511600.json', import.meta.url);
 
 /** Pads a 2-, 4-, 6- or 9-digit NBS code to the 12-digit form. */
