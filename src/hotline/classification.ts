@@ -129,15 +129,6 @@ export async function suggestForText(ctx: Ctx, input: { text: string }): Promise
 }
 
 /**
- * The statement that keeps operators' corrections (纠正) as labelled examples for the next retraining, one per
- * row of `from` in the statement that writes the tickets, each value an SQL expression over the row.
- */
-export function correctionSql(correction: { text: string; label: string; ticketId: string; at: string }, from: string): string {
-  return `INSERT INTO hotline_classifier_examples (text, label, source, ticket_id, created_at)
-     SELECT ${correction.text}, ${correction.label}, 'operator', ${correction.ticketId}, ${correction.at} FROM ${from}`;
-}
-
-/**
  * Retrains the classifier from every example (the centre or a platform admin); the new model is in use at
  * once if the shadow evaluation promotes it.
  */

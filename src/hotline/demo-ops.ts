@@ -4,7 +4,7 @@
  * a co-handling department (主办/协办). Made by the same commands staff and citizens use.
  */
 import { jurisdictionOf, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
-import { createTicket } from './tickets.ts';
+import { createTicket } from './intake.ts';
 import { loadDemoKnowledge } from './knowledge.ts';
 import { fileReport } from './reports.ts';
 import { dispatchTicket } from './workflow.ts';

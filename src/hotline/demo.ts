@@ -16,7 +16,8 @@ import { createCategory, findCategory, setDispatchRule, setTimeLimit, type Creat
 import { zhCategories, zhExamples, type TimeLimitOfCategory } from './classifier/index.ts';
 import { mergeTickets } from './duplicates.ts';
 import type { TicketKind, Urgency } from './states.ts';
-import { createTicket, type Ticket } from './tickets.ts';
+import { createTicket } from './intake.ts';
+import type { Ticket } from './tickets.ts';
 import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
 } from './workflow.ts';

@@ -4,13 +4,12 @@ export { learnFromCorrections, retrainClassifier, suggestClassification } from '
 export { findDuplicates, haversineMetres, mergeTickets } from './duplicates.ts';
 export { decideExtension, requestExtension } from './extensions.ts';
 export { findHotspots, trendOf, type CategoryTrend, type Hotspots, type Trend } from './hotspots.ts';
-export { intakeTicket, type Intake } from './intake.ts';
+export { createTicket, intakeTicket, type CreateTicket, type Intake } from './intake.ts';
 export { compositeScore, computeMetrics, metricGroupings, officeClock, rankByScore, type Metrics, type MetricsRow } from './metrics.ts';
 export { overdueOf } from './present.ts';
 export { channels, openStates, satisfactions, ticketKinds, ticketStates, transitions, type Channel, type TicketState } from './states.ts';
 export {
-  createTicket, findTicket, listTickets, queueCountCap, ticketHistory, viewTicket, type CreateTicket, type Ticket, type TicketEvent,
-  type TicketView,
+  findTicket, listTickets, queueCountCap, ticketHistory, viewTicket, type Ticket, type TicketEvent, type TicketView,
 } from './tickets.ts';
 export { acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket } from './workflow.ts';
 export { demoCategories, loadDemoCategories, loadHotlineDemo, removeHotlineDemo } from './demo.ts';

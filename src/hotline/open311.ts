@@ -13,7 +13,9 @@ import { canRead, isCentre } from './policy.ts';
 import { coarse, maskPersonalNumbers, publicStatusNotes, type TicketVisibility } from './privacy.ts';
 import { publishTicket, tokenMatches } from './reports.ts';
 import { ticketKinds, type TicketKind } from './states.ts';
-import { createTicket, ticketColumns, ticketFrom, type Ticket } from './tickets.ts';
+import { createTicket } from './intake.ts';
+import { ticketColumns, ticketFrom } from './queries.ts';
+import type { Ticket } from './tickets.ts';
 
 /** An Open311 error: the HTTP status and the `[{code, description}]` body the standard prescribes. */
 export class Open311Error extends Error {

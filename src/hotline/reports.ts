@@ -18,7 +18,9 @@ import { findDuplicates } from './duplicates.ts';
 import { limitPerHour } from './rate.ts';
 import { attachPhotos, photoIdsOf, photoUrl, staffReach } from './photos.ts';
 import type { Channel, TicketKind, TicketState } from './states.ts';
-import { actorRef, createTicket, findTicket, ticketColumns, ticketFrom, ticketHistory, type Ticket } from './tickets.ts';
+import { createTicket } from './intake.ts';
+import { ticketColumns, ticketFrom } from './queries.ts';
+import { actorRef, findTicket, ticketHistory, type Ticket } from './tickets.ts';
 
 /** The process that files citizens' reports; tickets it files show it as their intake actor. */
 const reportDesk = systemActor('citizen-report');

@@ -28,7 +28,7 @@ import { listKnowledge, saveKnowledge } from './knowledge.ts';
 import { computeMetrics, metricGroupings } from './metrics.ts';
 import { photoMaxBytes, photoTooLarge, photoUrl, readPhoto, storePhoto } from './photos.ts';
 import { fileReport, myTickets, photoReach, publicDuplicates, publicStatus, reportChannels, suggestForReport, type FileReport } from './reports.ts';
-import { intakeWithExtras } from './intake.ts';
+import { intakeTicket } from './intake.ts';
 import { listTickets, viewTicket, type Ticket } from './tickets.ts';
 import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
@@ -94,10 +94,10 @@ export async function hotlineRoutes(app: App) {
       }, { additionalProperties: false }) },
   }, async (req, reply) => {
     reply.code(201);
-    // A plain intake writes in one statement (createTicketWith); photos and a knowledge answer need a transaction.
+    // A plain intake writes in one statement (intake.ts); photos and a knowledge answer need a transaction.
     const plain = req.body.photoIds === undefined && req.body.knowledgeId === undefined;
-    return runCommand(req, async (ctx, input: typeof req.body) => ({ ...(await intakeWithExtras(ctx, input)), centre: await isCentre(ctx.tx, ctx.actor) }),
-      req.body, (r, viewer) => ({ ...presentTicket(r.ticket, viewer, { centre: r.centre }), routedDepartmentId: r.routedDepartmentId,
+    return runCommand(req, (ctx, input: typeof req.body) => intakeTicket(ctx, input), req.body,
+      (r, viewer) => ({ ...presentTicket(r.ticket, viewer, { centre: r.centre }), routedDepartmentId: r.routedDepartmentId,
         duplicates: r.duplicates.map(presentDuplicate) }), { oneStatement: plain });
   });
 
