@@ -61,5 +61,5 @@ await measure('hub.catalogue.search', (i) => searchCatalogue(db, officer, { q: S
 await measure('hub.catalogue.search_faceted', (i) =>
   searchCatalogue(db, officer, { q: `${SUBJECTS[i % SUBJECTS.length]}${KINDS[i % KINDS.length]}`, shareType: 'conditional', limit: 20, offset: 20 }));
 await measure('hub.catalogue.browse', () => searchCatalogue(db, officer, { limit: 20, offset: 0 }));
-await measure('hub.ckan.package_search', (i) => packageSearch(db, officer, { q: SUBJECTS[i % SUBJECTS.length], rows: 10, start: 0 }));
+await measure('hub.ckan.package_search', (i) => packageSearch(db, officer, { q: SUBJECTS[i % SUBJECTS.length], rows: 10, start: 0, include_private: true }));
 await stop();

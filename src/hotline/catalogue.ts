@@ -16,7 +16,7 @@ export interface Category {
   name: string;
   parentId: number | null;
   ancestry: number[];
-  /** Names from the root down: 城市管理 › 市容环卫 › 垃圾清运 */
+  /** Names from the root down: 城乡建设与管理 › 市容环卫 › 垃圾清运 */
   path: string[];
   description: string | null;
   keywords: string | null;

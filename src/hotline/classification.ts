@@ -1,16 +1,18 @@
 /**
  * 工单智能分类 for intake: the model in use (stored in the database, cached per connection until a newer
  * one is stored), the category and urgency a text suggests, the operator's corrections kept as labelled
- * examples, and retraining from all examples.
+ * examples, and retraining from all examples. A retrained model replaces the one in use only when it does
+ * at least as well on the corrections the one in use never saw (shadow evaluation) and about as well by
+ * cross-validation; the operators' corrections are learned from by a periodic sweep and on demand.
  */
 import { assertCan, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
-import { readStamps, stampedCache, type Queryable } from '../kernel/db/index.ts';
+import { readStamps, stampedCache, withTransaction, type Db, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { ledgerQueueSql } from '../kernel/ledger/index.ts';
 import { activeCategoriesIn, hotlineConfig, type Category, type HotlineConfig } from './catalogue.ts';
 import {
-  crossValidate, fromJSON, suggestUrgency, trainClassifier, zhExamples,
-  type Classifier, type ClassifierJSON, type Example, type UrgencySuggestion,
+  fromJSON, suggestUrgency, topLevelCode, trainCalibrated, zhExamples,
+  type CalibratedEvaluation, type Classifier, type ClassifierJSON, type Example, type UrgencySuggestion,
 } from './classifier/index.ts';
 import { assertCentre, hotlineActions } from './policy.ts';
 
@@ -18,51 +20,90 @@ export interface CategorySuggestion {
   /** The most likely active category; null when the model knows none of the active categories. */
   category: Category | null;
   confidence: number;
+  /** 不确定: below the confidence at which the model was right 95 % of the time; the operator should choose. */
+  uncertain: boolean;
   /** Up to three active categories, best first (the first is `category`). */
   alternatives: { category: Category; confidence: number }[];
   urgency: UrgencySuggestion;
+}
+
+export interface ModelEvaluation extends CalibratedEvaluation {
+  /** The corrections stored since the model in use was trained, and how many of them each model got right (0..1). */
+  shadow: { examples: number; live: number | null; candidate: number | null };
 }
 
 export interface TrainedModel {
   id: number;
   trainedAt: Date;
   examples: number;
-  /** 5-fold cross-validated accuracy on the examples, 0..1. */
+  /** 5-fold cross-validated accuracy at the leaf, 0..1. */
   accuracy: number;
+  /** Whether it replaced the model in use. */
+  promoted: boolean;
+  evaluation: ModelEvaluation;
 }
 
-const FOLDS = 5;
 const storedModels = stampedCache<Classifier | null>(4);
+/** How much lower a retrained model's cross-validated accuracy may be (it is measured on more, newer examples). */
+const ACCURACY_TOLERANCE = 0.02;
+/** Corrections that make the sweep retrain. */
+const CORRECTIONS_TO_LEARN = 20;
 
 /**
- * The classifier in use: the newest stored model, held in memory by the classifier's cache stamp (a
+ * The classifier in use: the newest promoted model, held in memory by the classifier's cache stamp (a
  * retraining renews it). With none stored yet, trains from the built-in examples and the stored ones and
  * stores the result as the system. MUST be called inside a transaction; a command that has read the
  * stamps already passes the 'hotline-classifier' one.
  */
 export async function currentClassifier(tx: Queryable, now = new Date(), stamp?: string): Promise<Classifier> {
   const stored = await storedModels(stamp ?? (await readStamps(tx, ['hotline-classifier']))['hotline-classifier'], async () => {
-    const { rows: [row] } = await tx.query<{ model: ClassifierJSON }>('SELECT model FROM hotline_classifier_models ORDER BY id DESC LIMIT 1');
+    const row = await liveModel(tx);
     return row ? fromJSON(row.model) : null;
   });
   return stored ?? (await trainModel(tx, systemActor('hotline-classifier'), now)).classifier;
 }
 
-/** Trains on the built-in examples plus every stored one, stores the model with its accuracy and puts it on the ledger. */
+async function liveModel(tx: Queryable) {
+  const { rows: [row] } = await tx.query<{ model: ClassifierJSON; trainedAt: Date; accuracy: number }>(
+    'SELECT model, trained_at AS "trainedAt", accuracy FROM hotline_classifier_models WHERE promoted ORDER BY id DESC LIMIT 1');
+  return row ?? null;
+}
+
+/**
+ * Trains on the built-in examples plus every stored one, compares the result with the model in use (shadow
+ * evaluation), stores it with its figures, promoted or not, and puts it on the ledger.
+ */
 async function trainModel(tx: Queryable, actor: Actor, now: Date): Promise<TrainedModel & { classifier: Classifier }> {
-  const { rows: stored } = await tx.query<Example>('SELECT text, label FROM hotline_classifier_examples ORDER BY id');
-  const examples = [...zhExamples(), ...stored];
-  const classifier = trainClassifier(examples);
-  const { accuracy } = crossValidate(examples, { folds: FOLDS });
+  const { rows: stored } = await tx.query<Example & { createdAt: Date }>(
+    'SELECT text, label, created_at AS "createdAt" FROM hotline_classifier_examples ORDER BY id');
+  const builtIn = zhExamples();
+  const examples = [...builtIn, ...stored.map(({ text, label }) => ({ text, label }))];
+  const { classifier, evaluation, predictions } = trainCalibrated(examples, { level: topLevelCode });
+  const live = await liveModel(tx);
+  let shadow: ModelEvaluation['shadow'] = { examples: 0, live: null, candidate: null };
+  let promoted = true;
+  if (live) {
+    // The candidate is judged by its cross-validated predictions, so neither model has seen the examples it is judged on.
+    const unseen = stored.flatMap((e, i) => (e.createdAt > live.trainedAt ? [{ ...e, predicted: predictions[builtIn.length + i] }] : []));
+    const liveClassifier = fromJSON(live.model);
+    const liveRight = unseen.filter((e) => liveClassifier.classify(e.text).label === e.label).length;
+    const candidateRight = unseen.filter((e) => e.predicted === e.label).length;
+    shadow = { examples: unseen.length, live: unseen.length ? liveRight / unseen.length : null,
+      candidate: unseen.length ? candidateRight / unseen.length : null };
+    promoted = candidateRight >= liveRight && evaluation.accuracy >= live.accuracy - ACCURACY_TOLERANCE;
+  }
+  const figures: ModelEvaluation = { ...evaluation, shadow };
   // One statement with its ledger entry: the first intake may train the first model outside a transaction.
-  const params: unknown[] = [JSON.stringify(classifier.toJSON()), now, examples.length, accuracy];
+  const params: unknown[] = [JSON.stringify(classifier.toJSON()), now, examples.length, evaluation.accuracy, promoted, JSON.stringify(figures)];
   const ledger = ledgerQueueSql([{ actor, action: 'hotline.classifier.retrained', object: { type: 'hotline-classifier', idSql: 'model.id' }, at: now,
-    payload: { examples: examples.length, stored: stored.length, accuracy } }], params, 'model');
+    payload: { examples: examples.length, stored: stored.length, accuracy: evaluation.accuracy, promoted, shadow } }], params, 'model');
   const { rows: [row] } = await tx.query<{ id: number }>(
-    `WITH model AS (INSERT INTO hotline_classifier_models (model, trained_at, example_count, accuracy) VALUES ($1, $2, $3, $4) RETURNING id),
+    `WITH model AS (INSERT INTO hotline_classifier_models (model, trained_at, example_count, accuracy, promoted, evaluation)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id),
      ledger AS (${ledger})
      SELECT id::int FROM model`, params);
-  return { id: row!.id, trainedAt: now, examples: examples.length, accuracy, classifier };
+  return { id: row!.id, trainedAt: now, examples: examples.length, accuracy: evaluation.accuracy, promoted, evaluation: figures,
+    classifier: promoted || !live ? classifier : fromJSON(live.model) };
 }
 
 /** The category (among the active ones) and the urgency the text of a report suggests. */
@@ -70,7 +111,9 @@ export function suggestWith(config: HotlineConfig, classifier: Classifier, text:
   const classification = classifier.classify(text);
   const alternatives = activeCategoriesIn(config, classification.alternatives.map((a) => a.label)).map((category) => ({
     category, confidence: classification.alternatives.find((a) => a.label === category.code)!.confidence }));
-  return { category: alternatives[0]?.category ?? null, confidence: alternatives[0]?.confidence ?? 0, alternatives, urgency: suggestUrgency(text) };
+  const category = alternatives[0]?.category ?? null;
+  return { category, confidence: alternatives[0]?.confidence ?? 0,
+    uncertain: classification.uncertain || category?.code !== classification.label, alternatives, urgency: suggestUrgency(text) };
 }
 
 export async function suggestClassification(tx: Queryable, text: string, now = new Date()): Promise<CategorySuggestion> {
@@ -86,17 +129,24 @@ export async function suggestForText(ctx: Ctx, input: { text: string }): Promise
 }
 
 /**
- * The statement that keeps operators' corrections (纠正) as labelled examples for the next retraining, one per
- * row of `from` in the statement that writes the tickets, each value an SQL expression over the row.
+ * Retrains the classifier from every example (the centre or a platform admin); the new model is in use at
+ * once if the shadow evaluation promotes it.
  */
-export function correctionSql(correction: { text: string; label: string; ticketId: string; at: string }, from: string): string {
-  return `INSERT INTO hotline_classifier_examples (text, label, source, ticket_id, created_at)
-     SELECT ${correction.text}, ${correction.label}, 'operator', ${correction.ticketId}, ${correction.at} FROM ${from}`;
-}
-
-/** Retrains the classifier from every example (the centre or a platform admin); the new model is in use at once. */
 export async function retrainClassifier(ctx: Ctx): Promise<TrainedModel> {
   await assertCentre(ctx.tx, ctx.actor, hotlineActions.retrain);
-  const { id, trainedAt, examples, accuracy } = await trainModel(ctx.tx, ctx.actor, ctx.now);
-  return { id, trainedAt, examples, accuracy };
+  const { classifier: _, ...trained } = await trainModel(ctx.tx, ctx.actor, ctx.now);
+  return trained;
+}
+
+/** Learns from the operators' corrections once enough have come in since the last training; returns 1 when it trained. */
+export async function learnFromCorrections(db: Db, now: Date): Promise<number> {
+  return withTransaction(db, async (tx) => {
+    const { rows: [due] } = await tx.query<{ due: boolean }>(
+      `SELECT count(*) >= $1 AS due FROM hotline_classifier_examples
+        WHERE source = 'operator' AND created_at > coalesce((SELECT max(trained_at) FROM hotline_classifier_models), '-infinity')`,
+      [CORRECTIONS_TO_LEARN]);
+    if (!due!.due) return 0;
+    await trainModel(tx, systemActor('hotline-classifier'), now);
+    return 1;
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { jurisdictionOf, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { createTicket } from './tickets.ts';
+import { createTicket } from './intake.ts';
 import { loadDemoKnowledge } from './knowledge.ts';
 import { fileReport } from './reports.ts';
 import { dispatchTicket } from './workflow.ts';

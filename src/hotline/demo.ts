@@ -1,6 +1,7 @@
 /**
- * Demo data of the hotline for the demo city: the classifier's category tree, a dispatch catalogue sending
- * each top category to the county department of its kind (the city's where a county has none), and a few
+ * Demo data of the hotline for the demo city: the classifier's category tree (GB/T 39666-2020 first level,
+ * the city's entries below), a dispatch catalogue sending each category that names a department kind to the
+ * county department of that kind (the city's where a county has none), its time limits, and a few
  * hundred tickets spread over the last weeks in every state, made by the same commands staff use, as
  * the system actor `demo`, so their history and ledger entries are real. Deterministic from the seed.
  */
@@ -12,35 +13,33 @@ import type { Tx } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import type { Polygon } from '../kernel/org/index.ts';
-import { createCategory, findCategory, setDispatchRule, type CreateCategory } from './catalogue.ts';
-import { categoryPath, topLevelCode, zhCategories, zhExamples } from './classifier/index.ts';
+import { createCategory, findCategory, setDispatchRule, setTimeLimit, type CreateCategory } from './catalogue.ts';
+import { zhCategories, zhExamples, type TimeLimitOfCategory } from './classifier/index.ts';
 import { mergeTickets } from './duplicates.ts';
-import type { TicketKind } from './states.ts';
-import { createTicket, type Ticket } from './tickets.ts';
+import type { TicketKind, Urgency } from './states.ts';
+import { createTicket } from './intake.ts';
+import type { Ticket } from './tickets.ts';
 import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
 } from './workflow.ts';
 
 /**
  * 诉求分类 of the demo: the classifier's tree (classifier/data/categories.json), so its examples are
- * labelled with the codes tickets are filed under; a code's parent is the code without its last part.
+ * labelled with the codes tickets are filed under; its synonyms are the keywords.
  */
-export const demoCategories: CreateCategory[] = zhCategories.map(({ code, name }) => {
-  const path = categoryPath(code);
-  return path.length > 1 ? { code, name, parentCode: path.at(-2)! } : { code, name };
-});
+export const demoCategories: CreateCategory[] = zhCategories.map(({ code, name, parent, synonyms }) => ({
+  code, name, keywords: synonyms.join(','), ...(parent === undefined ? {} : { parentCode: parent }) }));
 
-/** 派单目录 of the demo: the department kind each category goes to; a subcategory listed here overrides its top category. */
-const demoDispatchKinds: Record<string, string> = {
-  CG: 'urban-management', JT: 'transport', HB: 'ecology-environment', ZF: 'housing', 'ZF-GSTS': 'water', SB: 'human-resources',
-  SJ: 'market-regulation', GA: 'emergency-management', ZX: 'government-services',
-};
-
-/** Adds the demo's categories that are missing; returns how many were added. */
+/** Adds the demo's categories that are missing, with their time limits; returns how many were added. */
 export async function loadDemoCategories(ctx: Ctx): Promise<number> {
   let added = 0;
-  for (const category of demoCategories)
-    if (!(await findCategory(ctx.tx, { code: category.code }))) { await createCategory(ctx, category); added++; }
+  for (const [i, category] of demoCategories.entries()) {
+    if (await findCategory(ctx.tx, { code: category.code })) continue;
+    await createCategory(ctx, category);
+    added++;
+    for (const [urgency, limit] of Object.entries(zhCategories[i]!.timeLimits ?? {}) as [Urgency, TimeLimitOfCategory][])
+      await setTimeLimit(ctx, { categoryCode: category.code, urgency, ...limit });
+  }
   return added;
 }
 
@@ -94,7 +93,7 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
     `SELECT d.id::int, d.kind, d.division_code AS "divisionCode", v.level FROM departments d JOIN divisions v ON v.code = d.division_code
       WHERE d.division_code LIKE $1 AND v.level IN ('city', 'county') ORDER BY d.id`, [`${divisionPrefix(cityCode)}%`]);
   let dispatchRules = 0;
-  for (const [categoryCode, kind] of Object.entries(demoDispatchKinds))
+  for (const { code: categoryCode, departmentKind: kind } of zhCategories)
     for (const department of departments.filter((d) => d.kind === kind)) {
       await setDispatchRule(setupCtx, { categoryCode, divisionPrefix: divisionPrefix(department.divisionCode), departmentId: department.id });
       dispatchRules++;
@@ -120,7 +119,7 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
     }
     if (!point) continue;
     const leaf = rng.pick(leaves);
-    const consultation = topLevelCode(leaf.code) === 'ZX' && rng.next() < 0.8;
+    const consultation = leaf.code === 'ZX-ZCZX' && rng.next() < 0.8;
     const kind: TicketKind = consultation ? 'consultation' : rng.pick(['complaint', 'complaint', 'help', 'report', 'suggestion'] as const);
     const anonymous = rng.next() < 0.08;
     let time = new Date(now.getTime() - rng.int(1, 30 * 24 * 60) * 60_000);

@@ -7,14 +7,10 @@ import { assertCan } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { hotlineSetting, requireCategory } from './catalogue.ts';
-import { assertCentre, hotlineActions, isCentre, ticketScope } from './policy.ts';
-import { assertTransition, openStates } from './states.ts';
+import { assertCentre, hotlineActions, isCentre } from './policy.ts';
+import { EARTH_RADIUS_M, nearbyOpenTicketsSql } from './queries.ts';
+import { assertTransition } from './states.ts';
 import { lockTicket, moveTicket, type Ticket } from './tickets.ts';
-
-const EARTH_RADIUS_M = 6_371_008.8;
-// Written into the statement, not passed: a plan made once for every call can then use the index of open tickets.
-const openStateList = openStates.map((state) => `'${state}'`).join(', ');
-const METRES_PER_DEGREE_LAT = (Math.PI * EARTH_RADIUS_M) / 180;
 
 /** Great-circle distance in metres (haversine), for tests and for callers outside SQL. */
 export function haversineMetres(lon1: number, lat1: number, lon2: number, lat2: number): number {
@@ -65,30 +61,6 @@ export async function findDuplicates(db: Queryable, actor: Actor, query: Duplica
   }, params);
   const { rows } = await db.query<DuplicateSuggestion>(sql, params);
   return rows;
-}
-
-/**
- * Open tickets of a category near a point that the actor may see, nearest first, each input an SQL
- * expression: a placeholder, or a column of the ticket being written when intake looks in the same statement.
- */
-export function nearbyOpenTicketsSql(actor: Actor, centre: boolean, near: {
-  categoryId: string; lon: string; lat: string; radiusMetres: string; excludeId: string; limit: string;
-}, params: unknown[]): string {
-  const { categoryId, lon, lat, radiusMetres, excludeId, limit } = near;
-  // A box around the point first, which the index on (category, lat, lon) narrows; then the true distance.
-  const dLat = `(${radiusMetres} / ${METRES_PER_DEGREE_LAT})`;
-  const dLon = `(${dLat} / greatest(0.01, cos(radians(${lat}))))`;
-  const scope = ticketScope(actor, centre, params);
-  return `SELECT * FROM (
-       SELECT t.id::int, t.number, t.state, t.description, t.address, t.lon, t.lat, t.received_at AS "receivedAt",
-         2 * ${EARTH_RADIUS_M} * asin(least(1, sqrt(
-           power(sin(radians(t.lat - ${lat}) / 2), 2) + cos(radians(${lat})) * cos(radians(t.lat)) * power(sin(radians(t.lon - ${lon}) / 2), 2)
-         ))) AS "distanceMetres"
-       FROM hotline_tickets t
-      WHERE t.category_id = ${categoryId} AND t.state IN (${openStateList}) AND t.id <> ${excludeId}
-        AND t.lat BETWEEN ${lat} - ${dLat} AND ${lat} + ${dLat} AND t.lon BETWEEN ${lon} - ${dLon} AND ${lon} + ${dLon}
-        AND ${scope}
-     ) near WHERE "distanceMetres" <= ${radiusMetres} ORDER BY "distanceMetres", id LIMIT ${limit}`;
 }
 
 export interface MergeTickets {

@@ -9,6 +9,9 @@
  */
 import crypto from 'node:crypto';
 import { parse } from 'csv-parse/sync';
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone.js';
+import utc from 'dayjs/plugin/utc.js';
 import type { Ctx } from '../kernel/auth/index.ts';
 import { loadCalendar } from '../kernel/calendar/index.ts';
 import { readStamps } from '../kernel/db/index.ts';
@@ -25,6 +28,15 @@ import { actorRef, ticketNumber } from './tickets.ts';
 
 export const importLayouts = ['nyc311', 'yiwang'] as const;
 export type ImportLayout = (typeof importLayouts)[number];
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/**
+ * The IANA time zone of a layout's local times (NYC 311 writes New York wall-clock time without an offset);
+ * null when the layout's times carry their own offset.
+ */
+export const layoutTimeZones: Record<ImportLayout, string | null> = { nyc311: 'America/New_York', yiwang: null };
 
 /** Below this confidence a suggested category is no suggestion: an import has no operator to correct it. */
 export const MIN_IMPORT_CONFIDENCE = 0.5;
@@ -99,7 +111,10 @@ function sourceRow(layout: ImportLayout, r: Record<string, string>, categories: 
 
 const nycDate = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) (AM|PM)$/;
 
-/** NYC's `MM/DD/YYYY hh:mm:ss AM` (a local time without zone, read as China time) or ISO 8601 with a zone. */
+/**
+ * NYC's `MM/DD/YYYY hh:mm:ss AM` (a local time without zone, read in the layout's time zone, daylight saving
+ * included) or ISO 8601 with a zone.
+ */
 export function parseImportDate(text: string, layout: ImportLayout): Date | null {
   if (layout === 'yiwang') return parseDateTime(text, { requireZone: true });
   const m = nycDate.exec(text);
@@ -111,7 +126,7 @@ export function parseImportDate(text: string, layout: ImportLayout): Date | null
   const probe = new Date(Date.UTC(Number(yyyy), month - 1, day));
   if (probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return null;
   const hour = (hour12 % 12) + (half === 'PM' ? 12 : 0);
-  return new Date(`${yyyy}-${mm}-${dd}T${String(hour).padStart(2, '0')}:${mi}:${ss}+08:00`);
+  return dayjs.tz(`${yyyy}-${mm}-${dd}T${String(hour).padStart(2, '0')}:${mi}:${ss}`, layoutTimeZones[layout]!).toDate();
 }
 
 class RowError extends Error {

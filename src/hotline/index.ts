@@ -1,16 +1,15 @@
 /** 12345 热线: what other modules, the server, the CLI and the demo may use of the hotline. */
 export { createCategory, findCategory, routeTicket, setDispatchRule, setTimeLimit, timeLimitFor, type Category } from './catalogue.ts';
-export { retrainClassifier, suggestClassification } from './classification.ts';
+export { learnFromCorrections, retrainClassifier, suggestClassification } from './classification.ts';
 export { findDuplicates, haversineMetres, mergeTickets } from './duplicates.ts';
 export { decideExtension, requestExtension } from './extensions.ts';
 export { findHotspots, trendOf, type CategoryTrend, type Hotspots, type Trend } from './hotspots.ts';
-export { intakeTicket, type Intake } from './intake.ts';
+export { createTicket, intakeTicket, type CreateTicket, type Intake } from './intake.ts';
 export { compositeScore, computeMetrics, metricGroupings, officeClock, rankByScore, type Metrics, type MetricsRow } from './metrics.ts';
 export { overdueOf } from './present.ts';
 export { channels, openStates, satisfactions, ticketKinds, ticketStates, transitions, type Channel, type TicketState } from './states.ts';
 export {
-  createTicket, findTicket, listTickets, queueCountCap, ticketHistory, viewTicket, type CreateTicket, type Ticket, type TicketEvent,
-  type TicketView,
+  findTicket, listTickets, queueCountCap, ticketHistory, viewTicket, type Ticket, type TicketEvent, type TicketView,
 } from './tickets.ts';
 export { acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket } from './workflow.ts';
 export { demoCategories, loadDemoCategories, loadHotlineDemo, removeHotlineDemo } from './demo.ts';

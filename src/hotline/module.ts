@@ -4,6 +4,7 @@ import { printJson } from '../kernel/cli.ts';
 import { withTransaction } from '../kernel/db/index.ts';
 import { defineModule } from '../kernel/module.ts';
 import { sweepDeadlines } from './deadlines.ts';
+import { learnFromCorrections } from './classification.ts';
 import { loadHotlineOpsDemo } from './demo-ops.ts';
 import { loadHotlineDemo, removeHotlineDemo } from './demo.ts';
 import { importLayouts, importTickets, type ImportLayout } from './import.ts';
@@ -17,7 +18,7 @@ import { hotlineOpsRoutes, hotlineRoutes, open311Routes } from './routes.ts';
 export const hotlineModule = defineModule({
   name: 'hotline',
   migrations: ['0010_hotline.sql', '0011_hotline_classifier.sql', '0012_hotline_ops.sql', '0013_hotline_stamps.sql', '0016_hotline_metrics.sql',
-    '0017_hotline_queue.sql', '0040_hotline_published.sql'],
+    '0017_hotline_queue.sql', '0040_hotline_published.sql', '0044_hotline_classifier_shadow.sql'],
   messages: hotlineMessages,
   ledgerActions: hotlineLedgerActions,
   permissions: { actions: Object.values(hotlineActions), grants: hotlineGrants },
@@ -32,6 +33,8 @@ export const hotlineModule = defineModule({
     { name: 'hotline.deadlines', everyMs: 60_000, run: sweepDeadlines },
     { name: 'hotline.rate.expire', everyMs: 3_600_000, run: expireRateCounts },
     { name: 'hotline.photos.orphans', everyMs: 3_600_000, run: sweepOrphanPhotos },
+    // Learns from operators' corrections once 20 have come in; a worse model is not put in use (shadow evaluation).
+    { name: 'hotline.classifier.learn', everyMs: 6 * 3_600_000, run: learnFromCorrections },
   ],
   cli(program, { withDatabase }) {
     const hotline = program.command('hotline').description('the 12345 hotline');

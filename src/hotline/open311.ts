@@ -13,7 +13,9 @@ import { canRead, isCentre } from './policy.ts';
 import { coarse, maskPersonalNumbers, publicStatusNotes, type TicketVisibility } from './privacy.ts';
 import { publishTicket, tokenMatches } from './reports.ts';
 import { ticketKinds, type TicketKind } from './states.ts';
-import { createTicket, ticketColumns, ticketFrom, type Ticket } from './tickets.ts';
+import { createTicket } from './intake.ts';
+import { ticketColumns, ticketFrom } from './queries.ts';
+import type { Ticket } from './tickets.ts';
 
 /** An Open311 error: the HTTP status and the `[{code, description}]` body the standard prescribes. */
 export class Open311Error extends Error {
@@ -34,7 +36,8 @@ function serviceOf(category: Category) {
     description: category.description ?? category.path.join(' › '),
     metadata: true,
     type: 'realtime' as const,
-    keywords: category.keywords,
+    // Open311 keywords are comma-separated; the tree keeps its synonyms (同义词) separated by commas or 、.
+    keywords: category.keywords?.split(/[,，、]\s*/).filter(Boolean).join(',') || null,
     group: category.path[0] ?? null,
   };
 }
@@ -111,8 +114,8 @@ export function open311Request(ticket: RequestRow, visibility: TicketVisibility,
     status_notes: closed && ticket.reply !== null ? text(ticket.reply) : publicStatusNotes[ticket.state],
     description: text(ticket.description),
     address: ticket.address === null ? null : text(ticket.address),
-    lat: ticket.lat,
-    long: ticket.lon,
+    // GeoReport v2 omits the point of an address-only request rather than sending null.
+    ...(ticket.lat === null || ticket.lon === null ? {} : { lat: ticket.lat, long: ticket.lon }),
     ...(visibility === 'full' && ticket.firstPhotoId ? { media_url: `${baseUrl}${photoUrl(ticket.firstPhotoId)}` } : {}),
   };
 }
@@ -208,9 +211,10 @@ export async function submitOpen311Request(ctx: Ctx, post: Open311Post) {
   if ((lat === undefined) !== (lon === undefined)) throw new Open311Error(400, 'lat and long go together');
   const address = post.address_string?.trim() || undefined;
   if (lat === undefined && !address) throw new Open311Error(400, 'a location is required: lat and long, or address_string');
-  const kind = post['attribute[kind]'] ?? 'complaint';
+  // Clients send optional attributes left blank as empty strings: absent.
+  const kind = post['attribute[kind]']?.trim() || 'complaint';
   if (!(ticketKinds as readonly string[]).includes(kind)) throw new Open311Error(400, `attribute[kind] must be one of ${ticketKinds.join(', ')}`);
-  const published = post['attribute[public]'] ?? 'false';
+  const published = post['attribute[public]']?.trim() || 'false';
   if (published !== 'true' && published !== 'false') throw new Open311Error(400, 'attribute[public] must be true or false');
   const callerName = [post.last_name, post.first_name].filter((s) => s?.trim()).join('').trim() || undefined;
   const callerPhone = post.phone?.trim() || undefined;

@@ -163,6 +163,7 @@ export function presentSuggestion(s: CategorySuggestion) {
   return {
     category: s.category && category(s.category),
     confidence: s.confidence,
+    uncertain: s.uncertain,
     alternatives: s.alternatives.map((a) => ({ ...category(a.category), confidence: a.confidence })),
     urgency: s.urgency.urgency,
     ...(s.urgency.emergency ? { emergency: s.urgency.emergency, transferTo: s.urgency.transferTo } : {}),

@@ -18,7 +18,9 @@ import { findDuplicates } from './duplicates.ts';
 import { limitPerHour } from './rate.ts';
 import { attachPhotos, photoIdsOf, staffReach } from './photos.ts';
 import type { Channel, TicketKind, TicketState } from './states.ts';
-import { actorRef, createTicket, findTicket, ticketColumns, ticketFrom, ticketHistory, type Ticket } from './tickets.ts';
+import { createTicket } from './intake.ts';
+import { ticketColumns, ticketFrom } from './queries.ts';
+import { actorRef, findTicket, ticketHistory, type Ticket } from './tickets.ts';
 
 /** The process that files citizens' reports; tickets it files show it as their intake actor. */
 const reportDesk = systemActor('citizen-report');
@@ -66,6 +68,8 @@ export async function publicDuplicates(db: Queryable, query: { categoryCode: str
 /** What the public report page learns from a text: a category to offer and the urgency, nothing about tickets. */
 export interface PublicSuggestion {
   category: { code: string; name: string; path: string[] } | null;
+  /** 不确定: the citizen should check the category rather than take it. */
+  uncertain: boolean;
   urgency: 'urgent' | 'normal';
   /** A fire, crime or medical emergency belongs with 119, 110 or 120, not in a report. */
   transferTo?: string;
@@ -79,8 +83,8 @@ export async function suggestForReport(ctx: Ctx, input: { text: string; clientAd
   const text = input.text.trim();
   if (!text) throw new DomainError('validation', { field: 'text' }, 'describe the problem');
   await limitPerHour(ctx, 'suggest', input.clientAddress, suggestionsPerReport * await hotlineSetting(ctx.tx, 'reportsPerHourPerAddress'));
-  const { category, urgency } = await suggestClassification(ctx.tx, text, ctx.now);
-  return { category: category && { code: category.code, name: category.name, path: category.path }, urgency: urgency.urgency,
+  const { category, uncertain, urgency } = await suggestClassification(ctx.tx, text, ctx.now);
+  return { category: category && { code: category.code, name: category.name, path: category.path }, uncertain, urgency: urgency.urgency,
     ...(urgency.transferTo ? { transferTo: urgency.transferTo } : {}) };
 }
 

@@ -27,8 +27,8 @@ import { importLayouts, importTickets } from './import.ts';
 import { listKnowledge, saveKnowledge } from './knowledge.ts';
 import { computeMetrics, metricGroupings } from './metrics.ts';
 import { photoMaxBytes, photoTooLarge, photoUrl, readPhoto, storePhoto } from './photos.ts';
-import { fileReport, myTickets, photoReach, publicDuplicates, publicStatus, reportChannels, suggestForReport } from './reports.ts';
-import { intakeWithExtras } from './intake.ts';
+import { fileReport, myTickets, photoReach, publicDuplicates, publicStatus, reportChannels, suggestForReport, type FileReport } from './reports.ts';
+import { intakeTicket } from './intake.ts';
 import { listTickets, viewTicket, type Ticket } from './tickets.ts';
 import {
   acceptTicket, answerTicket, callbackTicket, closeTicket, dispatchTicket, redispatchTicket, replyTicket, returnTicket,
@@ -94,17 +94,20 @@ export async function hotlineRoutes(app: App) {
       }, { additionalProperties: false }) },
   }, async (req, reply) => {
     reply.code(201);
-    // A plain intake writes in one statement (createTicketWith); photos and a knowledge answer need a transaction.
+    // A plain intake writes in one statement (intake.ts); photos and a knowledge answer need a transaction.
     const plain = req.body.photoIds === undefined && req.body.knowledgeId === undefined;
-    return runCommand(req, async (ctx, input: typeof req.body) => ({ ...(await intakeWithExtras(ctx, input)), centre: await isCentre(ctx.tx, ctx.actor) }),
-      req.body, (r, viewer) => ({ ...presentTicket(r.ticket, viewer, { centre: r.centre }), routedDepartmentId: r.routedDepartmentId,
+    return runCommand(req, (ctx, input: typeof req.body) => intakeTicket(ctx, input), req.body,
+      (r, viewer) => ({ ...presentTicket(r.ticket, viewer, { centre: r.centre }), routedDepartmentId: r.routedDepartmentId,
         duplicates: r.duplicates.map(presentDuplicate) }), { oneStatement: plain });
   });
 
-  app.get('/suggest', {
-    schema: { tags, summary: '智能分类 The category and urgency a report\'s text suggests, for the operator console (staff)',
-      querystring: Type.Object({ text: Type.String({ maxLength: 4000 }) }) },
-  }, (req) => runCommand(req, suggestForText, req.query, presentSuggestion));
+  // A long text does not fit in a URL (Chinese percent-encoded is 9 bytes a character): POST takes it in the body, GET stays for short ones.
+  const SuggestText = Type.Object({ text: Type.String({ maxLength: 4000 }) });
+  const suggestSummary = '智能分类 The category and urgency a report\'s text suggests, for the operator console (staff)';
+  app.get('/suggest', { schema: { tags, summary: suggestSummary, querystring: SuggestText } },
+    (req) => runCommand(req, suggestForText, req.query, presentSuggestion));
+  app.post('/suggest', { schema: { tags, summary: suggestSummary, body: SuggestText } },
+    (req) => runCommand(req, suggestForText, req.body, presentSuggestion));
 
   app.post('/classifier/retrain', {
     schema: { tags, summary: 'Retrain the classifier from every labelled example, corrections included (centre or admin)' },
@@ -259,10 +262,12 @@ export async function hotlineOpsRoutes(app: App) {
       querystring: Type.Object({ categoryCode: CategoryCode, lon: Lon, lat: Lat }) },
   }, async (req) => ({ items: await publicDuplicates(app.db, req.query) }));
 
-  app.get('/reports/suggest', {
-    schema: { tags, summary: '智能分类 The category and urgency a report\'s text suggests, for the public report page (no ticket data; limited per address)',
-      querystring: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }) },
-  }, (req) => runCommand(req, suggestForReport, { text: req.query.text, clientAddress: req.ip }));
+  const ReportText = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) });
+  const reportSuggestSummary = '智能分类 The category and urgency a report\'s text suggests, for the public report page (no ticket data; limited per address)';
+  app.get('/reports/suggest', { schema: { tags, summary: reportSuggestSummary, querystring: ReportText } },
+    (req) => runCommand(req, suggestForReport, { text: req.query.text, clientAddress: req.ip }));
+  app.post('/reports/suggest', { schema: { tags, summary: reportSuggestSummary, body: ReportText } },
+    (req) => runCommand(req, suggestForReport, { text: req.body.text, clientAddress: req.ip }));
 
   app.get('/public/tickets/:number', {
     schema: { tags, summary: '进度查询 A report\'s state and public timeline, for the holder of its status token',

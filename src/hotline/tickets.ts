@@ -1,20 +1,18 @@
 /**
- * Tickets (工单): intake from every channel (受理), reading with history, and the one helper every
- * transition goes through, which writes the row, the history event and the ledger entry together.
+ * Tickets (工单): reading with history, the work queue, and the one helper every transition goes through,
+ * which writes the row, the history event and the ledger entry together. Intake (受理) is intake.ts.
  */
 import { assertCan, hasGrant, type Actor, type Ctx } from '../kernel/auth/index.ts';
-import { chinaDay, loadCalendar } from '../kernel/calendar/index.ts';
-import { checkMobile } from '../kernel/checks/index.ts';
-import { prepared, readStamps, StatementGroups, type Queryable } from '../kernel/db/index.ts';
+import { chinaDay } from '../kernel/calendar/index.ts';
+import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { containsPattern } from '../kernel/like.ts';
-import { appendToLedger, ledgerQueueRowsSql, payloadHash } from '../kernel/ledger/index.ts';
-import { hotlineConfig, requireCategoryIn, routeTicket, timeLimitIn, type HotlineConfig } from './catalogue.ts';
-import { correctionSql, currentClassifier, suggestWith } from './classification.ts';
-import { EMERGENCY_NUMBERS, type Emergency } from './classifier/index.ts';
-import { placeAt } from './place.ts';
+import { appendToLedger } from '../kernel/ledger/index.ts';
+import { routeTicket } from './catalogue.ts';
+import type { Emergency } from './classifier/index.ts';
+import { canRead, coHandlerScope, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
+import { ticketColumns, ticketFrom } from './queries.ts';
 import { coHandlersOf, coReplyStates, isCoHandler, photoIdsOf, type CoHandler } from './ticket-reads.ts';
-import { assertCentre, canRead, coHandlerScope, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
 import { openStates, type Channel, type Satisfaction, type TicketKind, type TicketState, type Urgency } from './states.ts';
 
 export interface Ticket {
@@ -69,21 +67,6 @@ export interface Ticket {
   updatedAt: Date;
 }
 
-export const ticketColumns = `t.id::int, t.number, t.channel, t.kind, t.category_id::int AS "categoryId", c.code AS "categoryCode", c.ancestry::int[] AS "categoryAncestry",
-  (SELECT array_agg(a.name ORDER BY array_position(c.ancestry, a.id)) FROM hotline_categories a WHERE a.id = ANY(c.ancestry)) AS "categoryPath",
-  t.urgency, t.emergency, t.emergency_kind AS "emergencyKind", t.transfer_to AS "transferTo",
-  (SELECT s.code FROM hotline_categories s WHERE s.id = t.suggested_category_id) AS "suggestedCategoryCode",
-  t.suggestion_confidence AS "suggestionConfidence", t.category_corrected AS "categoryCorrected", t.description, t.lon, t.lat, t.address, t.division_code AS "divisionCode", t.grid_code AS "gridCode",
-  t.anonymous, t.caller_name AS "callerName", t.caller_phone AS "callerPhone", t.citizen_id::int AS "citizenId",
-  t.intake_actor AS "intakeActor", t.state, t.department_id::int AS "departmentId",
-  (SELECT d.name FROM departments d WHERE d.id = t.department_id) AS "departmentName",
-  t.main_ticket_id::int AS "mainTicketId", t.reopen_count AS "reopenCount", t.reply, t.resolved, t.satisfaction,
-  t.needs_supervision AS "needsSupervision", t.received_at AS "receivedAt", t.dispatched_at AS "dispatchedAt",
-  t.accepted_at AS "acceptedAt", t.replied_at AS "repliedAt", t.closed_at AS "closedAt", t.called_back_at AS "calledBackAt",
-  t.accept_due AS "acceptDue", t.reply_due AS "replyDue", t.resolve_due AS "resolveDue",
-  t.deadline_provisional AS "deadlineProvisional", t.updated_at AS "updatedAt"`;
-export const ticketFrom = 'hotline_tickets t JOIN hotline_categories c ON c.id = t.category_id';
-
 export const actorRef = (actor: Actor) => `${actor.kind}:${actor.id}`;
 
 /** 工单编号: the China-time day of receipt and the id, e.g. 20261124000042. */
@@ -102,186 +85,6 @@ export async function lockTicket(db: Queryable, id: number): Promise<Ticket> {
   const ticket = await findTicket(db, id, { lock: true });
   if (!ticket) throw ticketNotFound(id);
   return ticket;
-}
-
-export interface CreateTicket {
-  channel: Channel;
-  kind: TicketKind;
-  /** Absent: the category the classifier suggests from the description. */
-  categoryCode?: string;
-  /** Absent: urgent when the description reads as urgent, else normal. */
-  urgency?: Urgency;
-  /** Fire, crime, medical: to be transferred to 110/119/120. */
-  emergency?: boolean;
-  description: string;
-  lon?: number;
-  lat?: number;
-  address?: string;
-  /** For a report with an address but no point: the division it is in. */
-  divisionCode?: string;
-  anonymous?: boolean;
-  callerName?: string;
-  callerPhone?: string;
-}
-
-const centreChannels: readonly Channel[] = ['phone', 'mayor-mailbox', 'wechat'];
-
-/**
- * 受理: a report from any channel becomes a ticket. The point decides the grid and division; the
- * category and urgency decide the deadlines to reply and resolve. Calls, the mayor's mailbox and WeChat
- * are typed in by the centre; the web, the app and Open311 are filed by citizens and systems themselves.
- * The classifier reads the description: its category is used when none is given, and an operator's
- * different choice is kept as a correction to retrain on; its urgency applies unless one is given, and an
- * emergency is flagged with the number to transfer to. The classification is hashed into the intake's ledger entry.
- */
-export async function createTicket(ctx: Ctx, input: CreateTicket): Promise<Ticket> {
-  return (await createTicketWith(ctx, input)).ticket;
-}
-
-/**
- * A read that runs in the statement writing the ticket, its rows returned as JSON (intake's duplicates
- * nearby), so a busy intake makes one round trip to the database for its ticket, not two. It reads the
- * ticket's values as SQL expressions (`row`): one statement may write many tickets (see intakeGroups).
- */
-export type ReadAlongside = (row: { categoryId: string; lon: string; lat: string }, config: HotlineConfig, params: unknown[]) => string | null;
-
-/** The values of one ticket in the intake statement, one array per column across the tickets it writes. */
-const intakeColumns = {
-  day: 'text', channel: 'text', kind: 'text', category_id: 'bigint', urgency: 'text', emergency: 'boolean', description: 'text',
-  lon: 'float8', lat: 'float8', address: 'text', division_code: 'text', grid_code: 'text', anonymous: 'boolean', caller_name: 'text',
-  caller_phone: 'text', citizen_id: 'bigint', intake_actor: 'text', received_at: 'timestamptz', reply_due: 'timestamptz',
-  resolve_due: 'timestamptz', deadline_provisional: 'boolean', emergency_kind: 'text', transfer_to: 'text', suggested_category_id: 'bigint',
-  suggestion_confidence: 'float8', category_corrected: 'boolean', actor_kind: 'text', actor_id: 'text', actor_name: 'text',
-  payload_hash: 'bytea', correction_text: 'text', correction_label: 'text',
-} as const;
-type IntakeRow = Record<keyof typeof intakeColumns, unknown>;
-const intakeColumnNames = Object.keys(intakeColumns) as (keyof typeof intakeColumns)[];
-
-/**
- * The statement writing tickets, for every number of them: each ticket's id, its number (received day + id),
- * the row, its first history event, its ledger entry, the operator's correction if any, the row as read back
- * and the read alongside. `params` holds the read's own values; the tickets' arrays follow them.
- */
-function intakeStatement(read: string | null, params: unknown[]): string {
-  const arrays = intakeColumnNames.map((name, i) => `$${params.length + i + 1}::${intakeColumns[name]}[]`);
-  const ledger = ledgerQueueRowsSql('created t JOIN n ON n.id = t.id ORDER BY n.ord', {
-    actorKind: 'n.actor_kind', actorId: 'n.actor_id', action: `'hotline.ticket.received'`, objectType: `'ticket'`, objectId: 't.number',
-    purpose: 'NULL', payloadHash: 'n.payload_hash', recordedAt: 'n.received_at',
-  });
-  return `WITH n AS (
-       SELECT nextval(pg_get_serial_sequence('hotline_tickets', 'id')) AS id, i.*
-         FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS i (${intakeColumnNames.join(', ')}, ord)),
-     created AS (
-       INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
-         division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
-         reply_due, resolve_due, deadline_provisional, updated_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
-         category_corrected)
-       SELECT id, day || lpad(id::text, greatest(6, length(id::text)), '0'), channel, kind, category_id, urgency, emergency, description, lon, lat,
-         address, division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, 'received', received_at,
-         reply_due, resolve_due, deadline_provisional, received_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
-         category_corrected
-         FROM n
-       RETURNING *),
-     event AS (
-       INSERT INTO hotline_ticket_events (ticket_id, at, actor_kind, actor_id, actor_name, action, from_state, to_state)
-       SELECT id, received_at, actor_kind, actor_id, actor_name, 'hotline.ticket.received', NULL, 'received' FROM n),
-     ledger AS (${ledger}),
-     correction AS (${correctionSql({ text: 'n.correction_text', label: 'n.correction_label', ticketId: 'n.id', at: 'n.received_at' },
-       'n WHERE n.correction_text IS NOT NULL')})
-     SELECT n.ord, ${ticketColumns},
-       ${read ? `CASE WHEN n.lon IS NOT NULL THEN (SELECT json_agg(a) FROM (${read}) a) END` : 'NULL'} AS alongside
-       FROM created t JOIN n ON n.id = t.id JOIN hotline_categories c ON c.id = t.category_id`;
-}
-
-type Written = Ticket & { alongside: unknown[] | null };
-
-/**
- * Concurrent intakes of one shape (the same read alongside) written by one statement: one executor start, one
- * set of constraint checks and one commit for a busy second's tickets instead of one each.
- */
-const intakeGroups = new StatementGroups<{ text: string; params: unknown[] }, IntakeRow, Written>(async (db, { text, params }, rows) => {
-  const { rows: written } = await db.query<Written & { ord: number }>(prepared(text, [...params, ...intakeColumnNames.map((name) => rows.map((r) => r[name]))]));
-  const byOrder = new Map(written.map(({ ord, ...ticket }) => [Number(ord), ticket]));
-  return rows.map((_, i) => byOrder.get(i + 1)!);
-});
-
-/** 受理 as createTicket, with a read alongside; every lookup is in memory by the configuration's cache stamps. */
-export async function createTicketWith<R = unknown>(ctx: Ctx, input: CreateTicket, alongside?: ReadAlongside): Promise<{ ticket: Ticket; alongside: R[]; config: HotlineConfig }> {
-  const { tx, actor, now } = ctx;
-  const byCentre = centreChannels.includes(input.channel);
-  if (byCentre) assertCan(actor, hotlineActions.intake);
-  else assertCan(actor, hotlineActions.report);
-
-  const description = input.description.trim();
-  if (!description) throw new DomainError('validation', { field: 'description' }, 'describe the problem');
-  const stamps = await readStamps(tx, ['grids', 'calendar', 'hotline', 'hotline-classifier']);
-  const config = await hotlineConfig(tx, stamps.hotline);
-  const suggestion = suggestWith(config, await currentClassifier(tx, now, stamps['hotline-classifier']), description);
-  const category = input.categoryCode === undefined ? suggestion.category : requireCategoryIn(config, input.categoryCode);
-  if (!category) throw new DomainError('hotline.no-suggestion', { field: 'categoryCode' }, 'choose a category');
-  const corrected = input.categoryCode !== undefined && suggestion.category?.id !== category.id;
-
-  const hasPoint = input.lon !== undefined && input.lat !== undefined;
-  if ((input.lon === undefined) !== (input.lat === undefined))
-    throw new DomainError('validation', { field: input.lon === undefined ? 'lon' : 'lat' }, 'a point needs both lon and lat');
-  const address = input.address?.trim() || null;
-  if (!hasPoint && !address) throw new DomainError('hotline.location-missing', { field: 'location' }, 'give a point on the map or an address');
-  let divisionCode: string;
-  let gridCode: string | null = null;
-  if (hasPoint) {
-    const place = await placeAt(tx, input.lon!, input.lat!, stamps.grids);
-    if (!place) throw new DomainError('hotline.outside-city', { field: 'lon' }, `(${input.lon}, ${input.lat}) is in none of the city's grids`);
-    ({ divisionCode, gridCode } = place);
-  } else if (input.divisionCode !== undefined) {
-    if (!/^[0-9]{12}$/.test(input.divisionCode)) throw new DomainError('validation', { field: 'divisionCode' }, 'a 12-digit division code');
-    divisionCode = input.divisionCode;
-  } else {
-    divisionCode = actor.jurisdiction.root ?? '';
-    if (!divisionCode) throw new DomainError('hotline.location-missing', { field: 'divisionCode' }, 'an address needs its division');
-  }
-  if (byCentre) await assertCentre(tx, actor, hotlineActions.intake, { divisionCode });
-
-  const anonymous = input.anonymous === true;
-  let callerName = anonymous ? null : input.callerName?.trim() || (actor.kind === 'citizen' ? actor.name : null);
-  let callerPhone = anonymous ? null : input.callerPhone?.trim() || null;
-  if (callerPhone !== null && !checkMobile(callerPhone).ok)
-    throw new DomainError('hotline.bad-phone', { field: 'callerPhone' }, 'not a mobile number');
-  if (!anonymous && callerName === null && callerPhone === null && actor.kind === 'staff')
-    throw new DomainError('hotline.caller-missing', { field: 'callerName' }, 'name the caller or mark the report anonymous');
-  if (anonymous) [callerName, callerPhone] = [null, null];
-
-  const urgency = input.urgency ?? suggestion.urgency.urgency;
-  const emergency = input.emergency ?? suggestion.urgency.emergency !== undefined;
-  const emergencyKind = emergency ? suggestion.urgency.emergency ?? null : null;
-  const limit = timeLimitIn(config, category, urgency);
-  const calendar = await loadCalendar(tx, stamps.calendar);
-  const reply = calendar.addWorkingDays(now, limit.replyDays);
-  const resolve = calendar.addWorkingDays(now, limit.resolveDays);
-  const classification = { label: category.code, suggested: suggestion.category?.code ?? null, confidence: suggestion.confidence,
-    corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] };
-  const row: IntakeRow = {
-    day: chinaDay(now).replaceAll('-', ''), channel: input.channel, kind: input.kind, category_id: category.id, urgency, emergency, description,
-    lon: input.lon ?? null, lat: input.lat ?? null, address, division_code: divisionCode, grid_code: gridCode, anonymous,
-    caller_name: callerName, caller_phone: callerPhone, citizen_id: actor.kind === 'citizen' ? Number(actor.id) : null,
-    intake_actor: actorRef(actor), received_at: now, reply_due: reply.due, resolve_due: resolve.due,
-    deadline_provisional: reply.provisional || resolve.provisional, emergency_kind: emergencyKind,
-    transfer_to: emergencyKind && EMERGENCY_NUMBERS[emergencyKind], suggested_category_id: suggestion.category?.id ?? null,
-    suggestion_confidence: suggestion.category ? suggestion.confidence : null, category_corrected: corrected,
-    actor_kind: actor.kind, actor_id: actor.id, actor_name: actor.name,
-    // One entry per intake: what was reported and how it was classified (the suggestion, whether the operator chose
-    // another category, the urgency and any emergency transfer). The caller's name and phone are hashed into it, never stored in it.
-    payload_hash: payloadHash({ ...input, description, divisionCode, gridCode, callerName, callerPhone, classification }),
-    // 纠正: staff choosing another category than the suggestion teach the next model; citizens' picks are not kept.
-    correction_text: corrected && actor.kind === 'staff' ? description : null, correction_label: category.code,
-  };
-  const params: unknown[] = [];
-  const read = alongside?.({ categoryId: 'n.category_id', lon: 'n.lon', lat: 'n.lat' }, config, params) ?? null;
-  const shape = { text: intakeStatement(read, params), params };
-  // Outside a transaction the statement is the whole command, so it may be one with other intakes' (group commit).
-  const { alongside: found, ...ticket } = ctx.oneStatement
-    ? await intakeGroups.submit(tx, JSON.stringify(shape), shape, row)
-    : (await intakeGroups.run(tx, shape, [row]))[0]!;
-  return { ticket, alongside: (found ?? []) as R[], config };
 }
 
 export interface TicketEvent {

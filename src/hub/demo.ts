@@ -11,7 +11,8 @@ import { creditCodeCheckChar, residentIdCheckChar } from '../kernel/checks/index
 import type { Tx } from '../kernel/db/index.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { createRng, personName, type Rng } from '../kernel/demo/index.ts';
-import { createResource, reviewResource, retireResource, submitResource, type CreateEntry, type Field } from './entries.ts';
+import { CITY_TEMPLATES, COUNTY_TEMPLATES, CREDIT, ID, ITEM_OF_KIND, NAME, type EntryTemplate, type FieldSpec } from './demo-catalogue.ts';
+import { createResource, reviewResource, retireResource, submitResource, type CreateEntry } from './entries.ts';
 import { importRows } from './loads.ts';
 import { answerObjection, raiseObjection } from './objections.ts';
 import { createSystem } from './systems.ts';
@@ -26,20 +27,17 @@ export interface HubDemoSummary {
 export const demoPersonCount = 100_000;
 export const demoCompanyCount = 20_000;
 
-type FieldSpec = [code: string, name: string, type: Field['type'], sensitivity: Field['sensitivity'], masking: Field['masking'], rules?: Field['rules']];
 const LEVEL = { general: 'L1', important: 'L3', core: 'L4' } as const;
-const fields = (specs: FieldSpec[]): CreateEntry['fields'] =>
-  specs.map(([code, name, type, sensitivity, masking, rules]) => ({ code, name, type, sensitivity, level: LEVEL[sensitivity], masking, rules: rules ?? {} }));
-
-const ID: FieldSpec = ['id_number', '公民身份号码', 'string', 'important', 'partial', { required: true, check: 'resident-id' }];
-const NAME: FieldSpec = ['name', '姓名', 'string', 'important', 'partial', { required: true }];
-const CREDIT: FieldSpec = ['credit_code', '统一社会信用代码', 'string', 'general', 'none', { required: true, check: 'credit-code' }];
+/** Fields with their levels; general fields of an entry not open to the public are L2 (internal) when `internal`. */
+const fields = (specs: FieldSpec[], internal = false): CreateEntry['fields'] =>
+  specs.map(([code, name, type, sensitivity, masking, rules]) => ({ code, name, type, sensitivity,
+    level: internal && sensitivity === 'general' ? 'L2' : LEVEL[sensitivity], masking, rules: rules ?? {} }));
 
 /** The catalogue entries without data of their own: [department kind, code, name, summary, share type, open type, fields]. */
 const CATALOGUE: [string, string, string, string, CreateEntry['shareType'], CreateEntry['openType'], FieldSpec[]][] = [
   ['public-security', 'A01-0001-0002-0001', '居住证信息', '流动人口居住证办理与签注信息', 'conditional', 'closed', [ID, NAME, ['valid_until', '有效期至', 'date', 'general', 'none']]],
   ['public-security', 'A01-0001-0003-0001', '机动车驾驶证信息', '驾驶证准驾车型、状态与有效期', 'conditional', 'closed', [ID, ['licence_class', '准驾车型', 'string', 'general', 'none'], ['state', '状态', 'string', 'general', 'none']]],
-  ['public-security', 'C03-0001-0001-0001', '违法犯罪记录', '违法犯罪记录，仅依法查询', 'none', 'closed', [ID, ['record', '记录', 'string', 'core', 'drop']]],
+  ['public-security', 'C01-0002-0001-0001', '违法犯罪记录', '违法犯罪记录，仅依法查询', 'none', 'closed', [ID, ['record', '记录', 'string', 'core', 'drop']]],
   ['market-regulation', 'A02-0001-0002-0001', '企业年报信息', '企业年度报告公示信息', 'unconditional', 'open', [CREDIT, ['year', '年度', 'integer', 'general', 'none', { min: 2000, max: 2100 }]]],
   ['market-regulation', 'A02-0001-0003-0001', '经营异常名录', '列入经营异常名录的市场主体', 'unconditional', 'open', [CREDIT, ['reason', '列入原因', 'string', 'general', 'none']]],
   ['market-regulation', 'B02-0002-0001-0001', '特种设备登记信息', '电梯、锅炉等特种设备使用登记', 'conditional', 'conditional', [['device_no', '设备编号', 'string', 'general', 'none'], CREDIT]],
@@ -208,6 +206,46 @@ export async function loadHubDemo(tx: Tx, opts: { seed: string; cityCode: string
     await reviewResource(ctx, { code, approve: true });
     published++;
     if (i === CATALOGUE.length - 1) { await retireResource(ctx, { code, note: '并入电子证照库' }); published--; }
+  }
+
+  // The departments' further entries, the city's and every county's (demo-catalogue.ts).
+  const { rows: everyDepartment } = await tx.query<{ id: number; kind: string; divisionCode: string; place: string }>(
+    `SELECT d.id::int AS id, d.kind, d.division_code AS "divisionCode", v.name AS place FROM departments d JOIN divisions v ON v.code = d.division_code
+      WHERE d.division_code LIKE $1 ORDER BY d.division_code, d.code`, [`${opts.cityCode.slice(0, 4)}%`]);
+  const counties = [...new Set(everyDepartment.map((d) => d.divisionCode).filter((c) => c !== opts.cityCode))];
+  let n = 0;
+  for (const department of everyDepartment) {
+    const atCity = department.divisionCode === opts.cityCode;
+    const templates: EntryTemplate[] = (atCity ? CITY_TEMPLATES : COUNTY_TEMPLATES)[department.kind] ?? [];
+    // 目: 0020 for the city's further entries, 0101… for each county's.
+    const group = atCity ? '0020' : pad(101 + counties.indexOf(department.divisionCode), 4);
+    for (const [j, [cls, name, summary, shareType, openType, updateCycle, format, specs]] of templates.entries()) {
+      const code = `${cls}${ITEM_OF_KIND[department.kind]}-${group}-${pad(j + 1, 4)}-0001`;
+      // Registered and published over the last two and a half years, as a real catalogue grew.
+      const since = new Date(ctx.now.getTime() - rng.int(30, 900) * 86_400_000);
+      const entryCtx: Ctx = { ...ctx, now: since };
+      const subject = specs.some((f) => f[0] === 'id_number') ? 'person' : specs.some((f) => f[0] === 'credit_code') ? 'company' : undefined;
+      await createResource(entryCtx, { code, name: atCity ? name : `${department.place}${name}`, summary, kind: format === '接口' ? 'api' : 'table', format,
+        updateCycle, shareType, openType, providerDepartmentId: department.id, fields: fields(specs, openType !== 'open'),
+        shareCondition: shareType === 'conditional' ? rng.pick(['用于依法履职，须说明用途和依据', '仅限本部门业务办理核验使用', '须经提供部门审核同意']) : '',
+        // Departments' own interfaces, on a reserved domain (RFC 2606): the demo never calls them.
+        ...(format === '接口' ? { apiUrl: `https://api-${department.divisionCode.slice(0, 6)}.example/${code}`,
+          apiMapping: { root: '$.data', fields: Object.fromEntries(specs.map(([field]) => [field, `$.${field}`])) } } : {}),
+        ...(subject ? { subjectKind: subject, subjectField: subject === 'person' ? 'id_number' : 'credit_code' } : {}) });
+      entries++;
+      n++;
+      // Most are published; a few wait as drafts or in review, a few were retired.
+      if (n % 23 !== 5) {
+        await submitResource(entryCtx, { code });
+        if (n % 19 !== 7) {
+          await reviewResource(entryCtx, { code, approve: true });
+          published++;
+          if (n % 37 === 11) { await retireResource(entryCtx, { code, note: '数据已并入上级目录' }); published--; }
+        }
+      }
+      // The commands stamp the transaction's time; the demo dates the entry when it says it was registered.
+      await tx.query('UPDATE hub_resources SET created_at = $2, updated_at = $2 WHERE code = $1', [code, since]);
+    }
   }
 
   // 疑义: 民政 questions a birth date in the population register; one answered, one open.

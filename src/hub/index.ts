@@ -17,9 +17,9 @@ export { searchDocument } from './search-text.ts';
 export { exchangeDemo } from './exchange-demo.ts';
 // Exchange (共享申请, 授权, 网关, 核验, 存证)
 export {
-  askPredicate, callResource, evaluatePredicateInBulk, performAsk, performCall, settleOutcome, type Caller, type Outcome,
+  askPredicate, callResource, evaluatePredicateInBulk, type Caller,
 } from './exchange/gateway.ts';
-export { verifyEvidence, writeEvidence } from './exchange/evidence.ts';
+export { verifyEvidence } from './exchange/evidence.ts';
 export { activeGrant, issueGrant, type Grant } from './exchange/grants.ts';
 export { definePredicate, evaluatePredicate, findPredicate } from './exchange/predicates.ts';
 export { decideRequest, escalateOverdueRequests, submitRequest, type SharingRequest } from './exchange/requests.ts';

@@ -1,11 +1,11 @@
 import Type from 'typebox';
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { Ctx } from '../kernel/auth/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { runCommand, type App } from '../kernel/http/index.ts';
-import { CkanError, organizationList, packageSearch, packageShow } from './ckan.ts';
-import { dcatCatalogue } from './dcat.ts';
+import { ckanActions, CkanError } from './ckan.ts';
+import { dcatCatalogue, dcatMediaTypes, negotiateDcat, type DcatFormat } from './dcat.ts';
 import {
   createResource, entryStates, fieldTypes, getVersion, identityChecks, levels, listVersions, maskings, openTypes, retireResource, reviewResource,
   sensitivities, shareTypes, submitResource, updateResource, viewResource, type Resource,
@@ -147,40 +147,57 @@ export async function hubCatalogueRoutes(app: App) {
       body: Type.Object({ outcome: oneOf(['corrected', 'rejected']), answer: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }) },
   }, (req) => runCommand(req, answerObjection, { id: req.params.id, ...req.body }));
 
-  app.get('/catalogue.jsonld', { schema: { tags, summary: 'DCAT-AP export of the published catalogue (JSON-LD)' } }, async (req, reply) => {
-    const base = `${req.protocol}://${req.host}`;
-    reply.type('application/ld+json; charset=utf-8');
-    return dcatCatalogue(app.db, req.actor, base);
-  });
+  // DCAT-AP: /catalogue by content negotiation (JSON-LD, Turtle, RDF/XML), or one serialisation by its extension.
+  const sendCatalogue = async (req: FastifyRequest, reply: FastifyReply, format: DcatFormat | null) => {
+    if (format === null) {
+      throw new DomainError('hub.not-acceptable', { status: 406, field: 'accept' }, `the catalogue is offered as ${Object.values(dcatMediaTypes).join(', ')}`);
+    }
+    const { body, type } = await dcatCatalogue(app.db, req.actor, `${req.protocol}://${req.host}`, format);
+    return reply.type(type).header('vary', 'accept').send(body);
+  };
+  app.get('/catalogue', { schema: { tags, summary: 'DCAT-AP 3 export of the published catalogue: JSON-LD, Turtle or RDF/XML by the Accept header' } },
+    (req, reply) => sendCatalogue(req, reply, negotiateDcat(req.headers.accept)));
+  for (const [extension, format] of [['jsonld', 'jsonld'], ['ttl', 'turtle'], ['rdf', 'rdfxml']] as const) {
+    app.get(`/catalogue.${extension}`, { schema: { tags, summary: `DCAT-AP 3 export of the published catalogue (${dcatMediaTypes[format]})` } },
+      (req, reply) => sendCatalogue(req, reply, format));
+  }
 }
 
 /**
- * CKAN Action API v3 under /api/3/action: `{help, success, result}`, and `{success: false, error:
- * {message, __type}}` with CKAN's status codes on failure.
+ * CKAN Action API v3 under /api/3/action, every action for GET (query string) and POST (JSON or form body), as
+ * CKAN 2.10 answers: `{help, success, result}`, and `{help, success: false, error: {__type, message, …}}` with
+ * CKAN's status codes on failure.
  */
 export async function ckanRoutes(app: App) {
   const ckanTags = ['ckan'];
   const help = (action: string) => `/api/3/action/help_show?name=${action}`;
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(String(body)))));
   app.setErrorHandler((error, req, reply) => {
     const action = req.url.split('?')[0]!.split('/').pop()!;
     const fe = error as FastifyError;
-    const [status, type, message] = error instanceof CkanError ? [error.status, error.type, error.message]
-      : fe.validation ? [409, 'Validation Error', `${fe.validationContext}: ${fe.message}`]
-        : error instanceof DomainError ? [error.status, error.status === 404 ? 'Not Found Error' : error.status === 403 ? 'Authorization Error' : 'Validation Error', error.message]
-          : [500, 'Internal Server Error', 'internal error'];
+    const [status, type, message, fields] = error instanceof CkanError ? [error.status, error.type, error.message, error.fields]
+      : error instanceof DomainError ? [error.status, error.status === 404 ? 'Not Found Error' : error.status === 403 ? 'Authorization Error' : 'Validation Error', error.message, {}]
+        : fe.statusCode && fe.statusCode < 500 ? [400, 'Bad Request', `Bad request - ${fe.message}`, {}]
+          : [500, 'Internal Server Error', 'internal error', {}];
     if (status >= 500) req.log.error({ err: error }, 'ckan request failed');
-    return reply.code(status).send({ help: help(action), success: false, error: { message, __type: type } });
+    return reply.code(status).send({ help: help(action), success: false, error: { __type: type, message, ...fields } });
   });
-  app.get('/package_search', {
-    schema: { tags: ckanTags, summary: 'CKAN package_search over the catalogue', querystring: Type.Object({
-      q: Type.Optional(Type.String({ maxLength: 100 })), fq: Type.Optional(Type.String({ maxLength: 500 })),
-      rows: Type.Integer({ minimum: 0, maximum: 1000, default: 10 }), start: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }) }) },
-  }, async (req) => ({ help: help('package_search'), success: true, result: await packageSearch(app.db, req.actor, req.query) }));
-  app.get('/package_show', {
-    schema: { tags: ckanTags, summary: 'CKAN package_show: one entry by code', querystring: Type.Object({ id: Type.String({ minLength: 1, maxLength: 40 }) }) },
-  }, async (req) => ({ help: help('package_show'), success: true, result: await packageShow(app.db, req.actor, req.query.id) }));
-  app.get('/organization_list', {
-    schema: { tags: ckanTags, summary: 'CKAN organization_list: providing departments', querystring: Type.Object({
-      all_fields: Type.Boolean({ default: false }) }) },
-  }, async (req) => ({ help: help('organization_list'), success: true, result: await organizationList(app.db, req.actor, req.query.all_fields) }));
+  for (const [name, action] of Object.entries(ckanActions)) {
+    app.route({
+      method: ['GET', 'POST'], url: `/${name}`, schema: { tags: ckanTags, summary: `CKAN ${name}`, description: action.help },
+      handler: async (req) => {
+        const body = req.body ?? {};
+        if (typeof body !== 'object' || Array.isArray(body)) throw new CkanError(400, 'Bad Request', 'Bad request - the body must be a JSON object');
+        const params = { ...(req.query as Record<string, unknown>), ...(body as Record<string, unknown>) };
+        return { help: help(name), success: true, result: await action.run(app.db, req.actor, params, `${req.protocol}://${req.host}`) };
+      },
+    });
+  }
+  app.route({
+    method: ['GET', 'POST'], url: '/:action', schema: { hide: true },
+    handler: async (req) => {
+      throw new CkanError(400, 'Bad Request', `Bad request - Action name not known: ${(req.params as { action: string }).action}`);
+    },
+  });
 }

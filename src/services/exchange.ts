@@ -9,8 +9,8 @@ import { systemActor, type Ctx } from '../kernel/auth/index.ts';
 import { ttlCache } from '../kernel/cache.ts';
 import { DomainError } from '../kernel/errors.ts';
 import {
-  activeGrant, createSystem, decideRequest, findPredicate, findPublishedResource, listSystems, performAsk, performCall, settleOutcome,
-  submitRequest, writeEvidence, type Caller, type Outcome,
+  activeGrant, askPredicate, callResource, createSystem, decideRequest, findPredicate, findPublishedResource, listSystems, submitRequest,
+  type Caller,
 } from '../hub/index.ts';
 import type { ServiceItem } from './items.ts';
 
@@ -38,11 +38,11 @@ export async function departmentCaller(ctx: Ctx, departmentId: number, resourceI
   return systems[0] ? { system: systems[0], actor: ctx.actor } : null;
 }
 
-/** Writes the evidence of one exchange on the command's transaction, then gives its answer or its refusal. */
-async function settled<T>(ctx: Ctx, outcome: Outcome<T>): Promise<T> {
-  await writeEvidence(ctx.tx, [{ record: outcome.evidence, actor: ctx.actor }]);
-  return settleOutcome(outcome);
-}
+/** The hub's refusal (on record as evidence) as null; evidence not written (503) and failures still fail the command. */
+const refusedAsNull = (error: unknown): null => {
+  if (error instanceof DomainError && error.status < 500) return null;
+  throw error;
+};
 
 const purposeOf = (item: ServiceItem) => `${item.name}（${item.code}）`;
 const caseOf = (applicationId: number) => `application:${applicationId}`;
@@ -61,13 +61,9 @@ export async function prefillForm(ctx: Ctx, item: ServiceItem, subject: string |
     const resource = await resources.get(code, () => findPublishedResource(ctx.tx, code));
     const caller = resource && await departmentCaller(ctx, item.departmentId, resource.id, null);
     if (!caller) continue;
-    const outcome = await performCall(ctx.tx, caller, {
+    const answer = await callResource(ctx, {
       resource: code, subject, purpose: purposeOf(item), caseId: caseOf(applicationId), fields: [...new Set(rules.map((r) => r.resourceField))],
-    }, ctx.now);
-    const answer = await settled(ctx, outcome).catch((error: unknown) => {
-      if (error instanceof DomainError) return null;
-      throw error;
-    });
+    }, caller).catch(refusedAsNull);
     const row = answer?.data[0];
     if (!row) continue;
     for (const rule of rules) if (row[rule.resourceField] !== undefined && row[rule.resourceField] !== null) values[rule.field] = row[rule.resourceField];
@@ -87,13 +83,9 @@ export async function checkConditions(ctx: Ctx, item: ServiceItem, subject: stri
     const predicate = await findPredicate(ctx.tx, condition.predicate);
     const caller = subject && predicate && await departmentCaller(ctx, item.departmentId, predicate.resourceId, predicate.id);
     if (!caller) throw new DomainError('services.condition-unknown', { status: 409, field, condition: condition.text }, condition.text);
-    const outcome = await performAsk(ctx.tx, caller, {
+    const answer = await askPredicate(ctx, {
       predicate: condition.predicate, subject: subject!, purpose: purposeOf(item), caseId: caseOf(applicationId),
-    }, ctx.now);
-    const answer = await settled(ctx, outcome).catch((error: unknown) => {
-      if (error instanceof DomainError) return null;
-      throw error;
-    });
+    }, caller).catch(refusedAsNull);
     if (answer === null || answer.answer === 'unknown')
       throw new DomainError('services.condition-unknown', { status: 409, field, condition: condition.text }, condition.text);
     if (answer.answer === false)

@@ -100,10 +100,10 @@ describe('12345 hotline pages', () => {
     await form.getByLabel('诉求内容').fill(description);
     await suite.page.getByTestId('emergency').waitFor({ state: 'detached' });
     const suggestion = suite.page.getByTestId('suggestion');
-    await suggestion.getByText(/城市管理/).first().waitFor();
+    await suggestion.getByText(/城乡建设与管理/).first().waitFor();
     assert.match(await suggestion.innerText(), /\d+%/, 'the suggestion shows its confidence');
     // The suggestion filled the category field; the operator keeps it.
-    await form.locator('.ant-form-item', { hasText: '诉求分类' }).locator('.ant-select').getByText(/城市管理/).waitFor();
+    await form.locator('.ant-form-item', { hasText: '诉求分类' }).locator('.ant-select').getByText(/城乡建设与管理/).waitFor();
 
     const map = suite.page.getByTestId('intake-map');
     await clickMapAt(map, place.lon, place.lat);

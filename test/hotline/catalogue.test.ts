@@ -29,7 +29,7 @@ test('派单目录: the most specific area wins, then the nearest category', asy
 
 test('categories: codes are unique and a path names every level', async () => {
   const made = await run(t.db, t.city.actors.system, createCategory, { code: 'CG-SRHW-GCGL', name: '公厕管理', parentCode: 'CG-SRHW' });
-  assert.deepEqual(made.path, ['城市管理', '市容环卫', '公厕管理']);
+  assert.deepEqual(made.path, ['城乡建设与管理', '市容环卫', '公厕管理']);
   assert.equal(made.ancestry.length, 3);
   await assert.rejects(run(t.db, t.city.actors.system, createCategory, { code: 'CG', name: '重复' }), refusal('hotline.category.code-taken', 409, 'code'));
   await assert.rejects(run(t.db, t.city.actors.system, createCategory, { code: 'x y', name: '空格' }), refusal('validation', 400, 'code'));

@@ -29,7 +29,7 @@ export function memberOf(departmentId: number, roles: Role[], root: string, id =
 
 /**
  * The smallest hotline city: 广安区 with one grid, the 12345 centre, 广安区城市管理局 and 岳池县城市管理局,
- * the demo's category tree (城市管理 › 市容环卫 › 垃圾清运 …, the classifier's), the catalogue sending 城市管理 (CG) in
+ * the demo's category tree (城乡建设与管理 › 市容环卫 › 垃圾清运 …, the classifier's), the catalogue sending 城乡建设与管理 (CG) in
  * 广安区 to its 城市管理局, and logins: operator (centre), handler (广安区城管), yc_handler (岳池县城管).
  */
 export async function makeHotlineCity(db: Db) {

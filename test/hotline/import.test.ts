@@ -21,8 +21,10 @@ const importCsv = (query: string, payload: string | object, user = 'operator') =
     headers: { cookie: cookies[user]!, 'content-type': typeof payload === 'string' ? 'text/csv' : 'application/json' } });
 
 test('NYC dates MM/DD/YYYY hh:mm:ss AM are read as China time; impossible dates are refused', () => {
-  assert.equal(parseImportDate('03/01/2011 02:27:57 PM', 'nyc311')?.toISOString(), '2011-03-01T06:27:57.000Z');
-  assert.equal(parseImportDate('03/01/2011 12:05:00 AM', 'nyc311')?.toISOString(), '2011-02-28T16:05:00.000Z');
+  // New York local time: EST (UTC−5) in March before daylight saving, EDT (UTC−4) in summer.
+  assert.equal(parseImportDate('03/01/2011 02:27:57 PM', 'nyc311')?.toISOString(), '2011-03-01T19:27:57.000Z');
+  assert.equal(parseImportDate('03/01/2011 12:05:00 AM', 'nyc311')?.toISOString(), '2011-03-01T05:05:00.000Z');
+  assert.equal(parseImportDate('07/04/2022 11:30:00 PM', 'nyc311')?.toISOString(), '2022-07-05T03:30:00.000Z');
   assert.equal(parseImportDate('02/30/2011 10:00:00 AM', 'nyc311'), null);
   assert.equal(parseImportDate('2011-03-01 14:27', 'nyc311'), null);
   assert.equal(parseImportDate('2026-11-02T09:15:00+08:00', 'yiwang')?.toISOString(), '2026-11-02T01:15:00.000Z');
@@ -56,8 +58,9 @@ test('an NYC-layout file: good rows kept with their original ids, each bad row r
     ['90000002', 'nyc311', 'dispatched', 'phone', t.city.gaUrban, true, 'G-NH-1'],
   ]);
   assert.equal(rows[0].reply, 'The Department of Sanitation cleaned the location.');
-  assert.equal(rows[0].received_at.toISOString(), '2026-11-02T01:15:00.000Z');
-  assert.equal(rows[0].closed_at.toISOString(), '2026-11-03T08:40:00.000Z');
+  // New York wall-clock time, standard time (UTC−5) after 1 November 2026.
+  assert.equal(rows[0].received_at.toISOString(), '2026-11-02T14:15:00.000Z');
+  assert.equal(rows[0].closed_at.toISOString(), '2026-11-03T21:40:00.000Z');
   assert.equal(await ledgerCount(t.db, 'hotline.tickets.imported'), 1);
   assert.equal(await ledgerCount(t.db, 'hotline.ticket.received'), 0, 'no entry per row');
 

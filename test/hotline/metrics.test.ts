@@ -96,7 +96,7 @@ test('by department: the three rates, the score, handling time in office hours a
 test('by category, area and month; a department sees only its own tickets', async () => {
   const period = { from: '2026-11-01', to: '2026-11-30' };
   const byCategory = await computeMetrics(t.db, city.actors.operator, { ...period, by: 'category' }, now);
-  assert.deepEqual(byCategory.rows.map((r) => [r.key, r.label, r.received]), [['CG', '城市管理', 4], ['JT', '交通', 1]]);
+  assert.deepEqual(byCategory.rows.map((r) => [r.key, r.label, r.received]), [['CG', '城乡建设与管理', 4], ['JT', '交通运输', 1]]);
   const byCounty = await computeMetrics(t.db, city.actors.operator, { ...period, by: 'division' }, now);
   assert.deepEqual(byCounty.rows.map((r) => [r.key, r.label, r.received]), [['511602000000', '广安区', 5]]);
   const byTownship = await computeMetrics(t.db, city.actors.operator, { ...period, by: 'division', divisionLevel: 'township' }, now);

@@ -58,13 +58,15 @@ test('services: the leaf categories, valid against services.json, in JSON and XM
   assertValid('services.json', res.json());
   res.json().forEach((s: unknown) => assertValid('service.json', s));
   const codes = res.json().map((s: { service_code: string }) => s.service_code);
-  assert.equal(codes.length, 20, 'every leaf of the category tree');
-  assert.deepEqual(codes.slice(0, 2), ['CG-SRHW-LJQY', 'CG-SRHW-ZDJY']);
-  assert.equal(res.json()[0].group, '城市管理');
+  assert.equal(codes.length, 56, 'every leaf of the category tree');
+  assert.deepEqual(codes.slice(0, 2), ['CG-GYSY-GD', 'CG-GYSY-RQ']);
+  assert.equal(res.json()[0].group, '城乡建设与管理');
+  const litter = res.json().find((s: { service_code: string }) => s.service_code === 'CG-SRHW-LJQY');
+  assert.equal(litter.keywords, '垃圾,清运,垃圾桶,建筑垃圾,环卫工', 'keywords: the synonyms of the category tree');
   assert.deepEqual((await get('/services')).json(), res.json());
   const xml = await get('/services.xml');
   assert.match(xml.headers['content-type'] as string, /^text\/xml/);
-  assert.match(xml.body, /^<\?xml version="1.0" encoding="utf-8"\?><services><service><service_code>CG-SRHW-LJQY<\/service_code><service_name>垃圾清运<\/service_name>/);
+  assert.match(xml.body, /^<\?xml version="1.0" encoding="utf-8"\?><services><service><service_code>CG-GYSY-GD<\/service_code><service_name>供电<\/service_name>/);
 });
 
 test('services/{code}: the definition, valid against service-definition.json; unknown codes 404 in Open311 format', async () => {
@@ -107,7 +109,7 @@ test('POST requests needs a valid api_key and a known service and location; then
     payload: { service_code: 'JT-XHD', address_string: '浓洄街道建设路', description: '红绿灯坏了' } });
   assert.equal(json.statusCode, 200, json.body);
   const byAddress = (await get(`/requests/${json.json()[0].service_request_id}.json`, 'operator')).json()[0];
-  assert.deepEqual([byAddress.address, byAddress.lat, byAddress.long], ['浓洄街道建设路', null, null]);
+  assert.deepEqual([byAddress.address, 'lat' in byAddress, 'long' in byAddress], ['浓洄街道建设路', false, false], 'GeoReport v2 omits an absent point');
   const publicView = (await get(`/requests/${json.json()[0].service_request_id}.json`)).json()[0];
   assert.deepEqual([publicView.address, 'lat' in publicView, 'description' in publicView], ['广安市', false, false], 'the public: the division it was placed in, no finer than a township');
   await run(t.db, systemActor('test'), revokeApiToken, tokenId);
@@ -215,6 +217,10 @@ test('a report its reporter chose to publish shows its text, address and point, 
   const fields = { api_key: issued.token, service_code: 'CG-SRHW-LJQY', lat: String(point.lat), long: String(point.lon), description: '井盖丢了 13700001111' };
   const bad = await post('/requests.json', { ...fields, 'attribute[public]': 'yes' });
   assert.deepEqual([bad.statusCode, bad.json()[0].description], [400, 'attribute[public] must be true or false']);
+  const blank = await post('/requests.json', { ...fields, 'attribute[kind]': '', 'attribute[public]': '' });
+  assert.equal(blank.statusCode, 200, `empty optional attributes are absent: ${blank.body}`);
+  const blankKind = await t.db.query('SELECT kind, published FROM hotline_tickets WHERE number = $1', [blank.json()[0].service_request_id]);
+  assert.deepEqual(blankKind.rows[0], { kind: 'complaint', published: false });
   const ok = await post('/requests.json', { ...fields, 'attribute[public]': 'true' });
   assert.equal(ok.statusCode, 200, ok.body);
   assert.equal((await get(`/requests/${ok.json()[0].service_request_id}.json`)).json()[0].description, '井盖丢了 137****1111');

@@ -192,13 +192,17 @@ test('GET /reports/suggest: anyone gets the category and urgency of a text, noth
   const url = `/reports/suggest?text=${encodeURIComponent('十字路口的红绿灯坏了一直闪黄灯')}`;
   const ok = await call('GET', url);
   assert.equal(ok.statusCode, 200, ok.body);
-  assert.deepEqual(ok.json(), { category: { code: 'JT-XHD', name: '信号灯故障', path: ['交通', '信号灯故障'] }, urgency: 'normal' });
+  assert.deepEqual(ok.json(), { category: { code: 'JT-XHD', name: '信号灯故障', path: ['交通运输', '信号灯故障'] }, uncertain: ok.json().uncertain,
+    urgency: 'normal' });
+  assert.equal(typeof ok.json().uncertain, 'boolean');
+  const posted = await call('POST', '/reports/suggest', undefined, { text: '十字路口的红绿灯坏了一直闪黄灯，'.repeat(200) });
+  assert.deepEqual([posted.statusCode, posted.json().category?.code], [200, 'JT-XHD'], 'a long text in a POST body');
   assert.deepEqual((await call('GET', `/reports/suggest?text=${encodeURIComponent('着火了')}`)).json().transferTo, '119');
   assert.deepEqual((await call('GET', '/reports/suggest?text=%20')).json().field, 'text');
   await t.db.query(`UPDATE hotline_settings SET value = '1' WHERE name = 'reportsPerHourPerAddress'`);
   try {
-    // One report an hour allows 30 suggestions; two were counted above (an empty text is refused before counting).
-    for (let i = 2; i < 30; i++) assert.equal((await call('GET', url)).statusCode, 200);
+    // One report an hour allows 30 suggestions; three were counted above (an empty text is refused before counting).
+    for (let i = 3; i < 30; i++) assert.equal((await call('GET', url)).statusCode, 200);
     const limited = await call('GET', url);
     assert.deepEqual([limited.statusCode, limited.json().code], [429, 'hotline.rate-limited']);
   } finally {

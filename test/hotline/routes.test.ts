@@ -34,7 +34,7 @@ test('POST /tickets walks 401, 400 naming the field, 403, then 201 with the call
   const ticket = ok.json();
   assert.equal(ticket.state, 'received');
   assert.deepEqual(ticket.caller, { name: '张*', phone: '138****5678', masked: true });
-  assert.deepEqual(ticket.category.path, ['城市管理', '市容环卫', '垃圾清运']);
+  assert.deepEqual(ticket.category.path, ['城乡建设与管理', '市容环卫', '垃圾清运']);
   assert.equal(ticket.location.gridCode, 'G-NH-1');
   assert.deepEqual(ticket.abilities, ['dispatch', 'merge']);
   assert.deepEqual(ticket.overdue, { accept: false, reply: false, resolve: false, any: false });
@@ -124,7 +124,7 @@ test('GET /tickets: the queue by deadline, scoped by department; duplicates near
 
 test('categories are public; the catalogue is edited by admins only', async () => {
   const categories = (await call('GET', '/categories')).json().items;
-  assert.ok(categories.some((c: { code: string; path: string[] }) => c.code === 'CG-SRHW-LJQY' && c.path.join('›') === '城市管理›市容环卫›垃圾清运'));
+  assert.ok(categories.some((c: { code: string; path: string[] }) => c.code === 'CG-SRHW-LJQY' && c.path.join('›') === '城乡建设与管理›市容环卫›垃圾清运'));
   assert.equal((await call('PUT', '/dispatch-rules', undefined, { categoryCode: 'CG', divisionPrefix: '511621', departmentId: t.city.ycUrban })).statusCode, 401);
   assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'CG', divisionPrefix: '5116x', departmentId: t.city.ycUrban })).json().field, 'divisionPrefix');
   assert.equal((await call('PUT', '/dispatch-rules', 'operator', { categoryCode: 'CG', divisionPrefix: '511621', departmentId: t.city.ycUrban })).statusCode, 403);
@@ -140,13 +140,22 @@ test('GET /suggest: staff only, 400 naming text when empty, then the live sugges
   const ok = await call('GET', url, 'operator');
   assert.equal(ok.statusCode, 200);
   const s = ok.json();
-  assert.deepEqual(s.category, { code: 'JT-XHD', name: '信号灯故障', path: ['交通', '信号灯故障'] });
+  assert.deepEqual(s.category, { code: 'JT-XHD', name: '信号灯故障', path: ['交通运输', '信号灯故障'] });
   assert.ok(s.confidence > 0.5);
   assert.equal(s.alternatives[0].code, 'JT-XHD');
   assert.equal(s.urgency, 'normal');
   assert.equal('transferTo' in s, false);
   const fire = (await call('GET', `/suggest?text=${encodeURIComponent('着火了')}`, 'handler')).json();
   assert.deepEqual([fire.urgency, fire.emergency, fire.transferTo], ['urgent', 'fire', '119']);
+  assert.equal(typeof s.uncertain, 'boolean');
+  // A long call does not fit in a URL (Chinese is 9 bytes a character percent-encoded): the text goes in a POST body.
+  const long = `${'小区门口的垃圾三天没人清运，垃圾桶满了臭气熏天。'.repeat(150)}`;
+  assert.ok(long.length > 3_000 && long.length <= 4_000);
+  const posted = await call('POST', '/suggest', 'operator', { text: long });
+  assert.equal(posted.statusCode, 200, posted.body);
+  assert.equal(posted.json().category.code, 'CG-SRHW-LJQY');
+  assert.equal((await call('POST', '/suggest', 'operator', { text: `${long}${long}` })).json().field, 'text', 'at most 4,000 characters');
+  assert.equal((await call('POST', '/suggest', undefined, { text: long })).statusCode, 401);
 });
 
 test('POST /tickets without a category files it under the suggestion; POST /classifier/retrain is for the centre', async () => {

@@ -14,7 +14,7 @@ test('受理: a call becomes a ticket in the grid\'s division, with deadlines in
   assert.equal(made.state, 'received');
   assert.equal(made.divisionCode, '511602001000');
   assert.equal(made.gridCode, 'G-NH-1');
-  assert.deepEqual(made.categoryPath, ['城市管理', '市容环卫', '垃圾清运']);
+  assert.deepEqual(made.categoryPath, ['城乡建设与管理', '市容环卫', '垃圾清运']);
   assert.equal(made.intakeActor, `staff:${t.city.operator}`);
   assert.match(made.number, /^\d{8}\d{6}$/);
   assert.ok(made.resolveDue > made.replyDue && made.replyDue > made.receivedAt);

@@ -121,14 +121,16 @@ describe('data hub catalogue over HTTP', () => {
     assert.deepEqual([published.total, published.items[0].name, published.items[0].shareType], [1, '人口基本信息', 'conditional']);
     assert.deepEqual([published.facets.shareType, published.facets.status],
       [[{ value: 'conditional', count: 1 }], [{ value: 'published', count: 1 }]]);
-    assert.equal((await call('civil_officer', 'GET', '/api/3/action/package_search?fq=share_type:unconditional')).json().result.count, 0);
+    assert.equal((await call('civil_officer', 'GET', '/api/3/action/package_search?fq=share_type:unconditional&include_private=true')).json().result.count, 0);
     const own = await search('police_data', `q=${encodeURIComponent('曾用名')}`);
     assert.deepEqual([own.total, own.facets.shareType, own.facets.status], [1, [{ value: 'unconditional', count: 1 }], [{ value: 'draft', count: 1 }]],
       'the provider searches its working copy');
   });
 
   it('speaks CKAN: package_search, package_show, organization_list and its error envelope', async () => {
-    const search = (await call('civil_officer', 'GET', `/api/3/action/package_search?q=${encodeURIComponent('人口')}&rows=5`)).json();
+    assert.equal((await call('civil_officer', 'GET', `/api/3/action/package_search?q=${encodeURIComponent('人口')}`)).json().result.count, 0,
+      'a private (closed) entry only with include_private');
+    const search = (await call('civil_officer', 'GET', `/api/3/action/package_search?q=${encodeURIComponent('人口')}&rows=5&include_private=true`)).json();
     assert.equal(search.success, true);
     assert.match(search.help, /package_search/);
     assert.equal(search.result.count, 1);
@@ -136,8 +138,8 @@ describe('data hub catalogue over HTTP', () => {
     assert.deepEqual([pkg.name, pkg.title, pkg.organization.title], ['a01-0001-0001-0001', '人口基本信息', '市公安局']);
     assert.ok(pkg.extras.some((e: { key: string; value: string }) => e.key === 'share_type' && e.value === 'conditional'));
     const org = pkg.organization.name;
-    assert.equal((await call('civil_officer', 'GET', `/api/3/action/package_search?fq=organization:${org}`)).json().result.count, 1);
-    assert.equal((await call('civil_officer', 'GET', '/api/3/action/package_search?fq=share_type:none')).json().result.count, 0);
+    assert.equal((await call('civil_officer', 'GET', `/api/3/action/package_search?fq=organization:${org}&include_private=true`)).json().result.count, 1);
+    assert.equal((await call('civil_officer', 'GET', '/api/3/action/package_search?fq=share_type:none&include_private=true')).json().result.count, 0);
     const badFq = await call('civil_officer', 'GET', '/api/3/action/package_search?fq=salary:1');
     assert.deepEqual([badFq.statusCode, badFq.json().success, badFq.json().error.__type], [409, false, 'Validation Error']);
     const show = (await call('civil_officer', 'GET', '/api/3/action/package_show?id=a01-0001-0001-0001')).json();

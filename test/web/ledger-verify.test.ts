@@ -10,7 +10,7 @@ import {
   entryLeafData, fromBase64, hashLeaf, parseCheckpoint, parseVerifierKey, rootFromInclusionProof, sameBytes, verifyCheckpointSignature,
 } from '../../web/src/ledger/verify.ts';
 import { checkpointText, ed25519Signer, signNote, verifierKeyText } from '../../src/kernel/ledger/note.ts';
-import { leafText, type EntryRow } from '../../src/kernel/ledger/entries.ts';
+import { leafText, type EntryRow } from '../../src/kernel/ledger/entry.ts';
 
 const vectorsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../kernel/ledger/vectors/inclusion');
 

@@ -1,9 +1,11 @@
 /**
- * Ticket text classifier: multinomial naive Bayes over the features of `tokenize`.
+ * Ticket text classifier: multinomial naive Bayes over the features of `tokenize`, the baseline the linear
+ * model (linear.ts) is compared with; the hotline uses whichever the bench measures better (the linear one).
  * Naive Bayes is kept as counts, so a model stores as plain JSON, and adding the operator's corrections
  * (retrain) only adds counts: the result is exactly the model trained on all examples at once.
  */
 import { DomainError } from '../../kernel/errors.ts';
+import { linearFromJSON, type LinearJSON } from './linear.ts';
 import { featureWeight, tokenize } from './tokenize.ts';
 
 export interface Example {
@@ -20,6 +22,8 @@ export interface Suggestion {
 export interface Classification extends Suggestion {
   /** The best three labels, best first (the first is `label` itself), for the operator to pick from. */
   alternatives: Suggestion[];
+  /** 不确定: the confidence is below the level at which the model's answers were right 95 % of the time. */
+  uncertain: boolean;
 }
 
 export interface TrainOptions {
@@ -27,8 +31,11 @@ export interface TrainOptions {
   alpha?: number;
 }
 
-/** The stored form of a model: counts only, so it can be merged with more examples later. */
-export interface ClassifierJSON {
+/** The stored form of a model. */
+export type ClassifierJSON = NaiveBayesJSON | LinearJSON;
+
+/** The stored naive Bayes: counts only, so it can be merged with more examples later. */
+export interface NaiveBayesJSON {
   format: typeof FORMAT;
   alpha: number;
   labels: string[];
@@ -54,26 +61,32 @@ export function trainClassifier(examples: Example[], options: TrainOptions = {})
   return new NaiveBayes(addExamples(emptyModel(options.alpha ?? DEFAULT_ALPHA), examples));
 }
 
-/** A classifier trained on the examples of `classifier` plus `moreExamples` (e.g. operator corrections). */
+/**
+ * A naive Bayes classifier trained on the examples of `classifier` plus `moreExamples` (e.g. operator
+ * corrections). The linear model keeps no examples: it is trained again from all of them.
+ */
 export function retrain(classifier: Classifier, moreExamples: Example[]): Classifier {
-  return new NaiveBayes(addExamples(classifier.toJSON(), moreExamples));
+  const json = classifier.toJSON();
+  if (json.format !== FORMAT) throw new DomainError('hotline.classifier.format', { format: json.format });
+  return new NaiveBayes(addExamples(json, moreExamples));
 }
 
 /** Rebuilds a classifier stored with `toJSON`. */
 export function fromJSON(json: ClassifierJSON): Classifier {
-  if (json?.format !== FORMAT) throw new DomainError('hotline.classifier.format', { format: json?.format });
+  if (json?.format === 'yiwang.hotline.classifier.linear/1') return linearFromJSON(json);
+  if (json?.format !== FORMAT) throw new DomainError('hotline.classifier.format', { format: (json as { format?: string })?.format });
   const n = json.labels.length;
   if (json.docs.length !== n || json.counts.length !== n || !(json.alpha > 0))
     throw new DomainError('hotline.classifier.format', { format: json.format });
   return new NaiveBayes(json);
 }
 
-function emptyModel(alpha: number): ClassifierJSON {
+function emptyModel(alpha: number): NaiveBayesJSON {
   if (!(alpha > 0)) throw new DomainError('hotline.classifier.alpha', { field: 'alpha', alpha });
   return { format: FORMAT, alpha, labels: [], docs: [], counts: [] };
 }
 
-function addExamples(model: ClassifierJSON, examples: Example[]): ClassifierJSON {
+function addExamples(model: NaiveBayesJSON, examples: Example[]): NaiveBayesJSON {
   const index = new Map(model.labels.map((label, i) => [label, i]));
   for (const { text, label } of examples) {
     if (typeof label !== 'string' || label === '')
@@ -102,7 +115,7 @@ class NaiveBayes implements Classifier {
   /** Per known feature, the labels it was seen with and how much that raises their score over `logUnseen`. */
   private readonly seen = new Map<string, { labels: number[]; gain: number[] }>();
 
-  constructor(private readonly model: ClassifierJSON) {
+  constructor(private readonly model: NaiveBayesJSON) {
     const { alpha, labels, docs, counts } = model;
     this.labels = labels;
     const totalDocs = docs.reduce((a, b) => a + b, 0);
@@ -135,11 +148,12 @@ class NaiveBayes implements Classifier {
     for (let i = 0; i < scores.length; i++) sum += scores[i] = Math.exp(scores[i] - max);
     const ranked = [...scores.keys()].sort((a, b) => scores[b] - scores[a]).slice(0, ALTERNATIVES);
     const alternatives = ranked.map((i) => ({ label: this.labels[i], confidence: scores[i] / sum }));
-    return { ...alternatives[0], alternatives };
+    // Naive Bayes probabilities are not calibrated: it has no threshold to be uncertain below.
+    return { ...alternatives[0], alternatives, uncertain: false };
   }
 
   /** A copy of the counts, so the caller may keep or change it without touching this model. */
-  toJSON(): ClassifierJSON {
+  toJSON(): NaiveBayesJSON {
     return structuredClone(this.model);
   }
 }

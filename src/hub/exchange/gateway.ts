@@ -1,22 +1,24 @@
 /**
  * 共享网关: a consumer system reads a resource (call) or asks a predicate (ask) under a grant. Every step
- * denies by default; every outcome about a known consumer (answered or refused) becomes one evidence record.
- * The same functions serve the HTTP gateway (evidence by group commit) and other modules in-process
- * (`callResource`, `askPredicate`: evidence on the caller's transaction).
+ * denies by default; every outcome about a known consumer (answered or refused) becomes one evidence record,
+ * and nothing is answered before its record is written (`answerOnRecord`, the one place of that rule).
+ * Read top to bottom: the HTTP gateway (`HttpGateway`: evidence by group commit, row reads batched), the
+ * in-process entries for other modules (`callResource`, `askPredicate`, `evaluatePredicateInBulk`: evidence
+ * on the caller's transaction), then the checks of a call and of a question, step by step.
  */
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Actor, Ctx } from '../../kernel/auth/index.ts';
 import { checkCreditCode, checkResidentId } from '../../kernel/checks/index.ts';
-import type { Queryable } from '../../kernel/db/index.ts';
+import type { Db, Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { secret } from '../../kernel/secrets.ts';
 import {
   findPublishedResource, findSystem, maskValue, readRows, readRowsOf, systemOfActor, type Field, type Resource, type RowFilter, type System,
 } from './catalogue.ts';
-import { evidenceStatement, writeEvidence, type EvidenceRecord } from './evidence.ts';
+import { EvidenceWriter, evidenceStatement, writeEvidence, type EvidenceRecord } from './evidence.ts';
 import { activeGrant, type Grant } from './grants.ts';
-import type { RowRead } from './lookups.ts';
+import { RowReader, type RowRead } from './lookups.ts';
 import { evaluatePredicate, findPredicate, predicateParam, type Answer, type Predicate } from './predicates.ts';
 import { ttlCache } from '../../kernel/cache.ts';
 import { chinaDayBounds, exchangeSetting, sha256Json } from './settings.ts';
@@ -25,6 +27,12 @@ import { chinaDayBounds, exchangeSetting, sha256Json } from './settings.ts';
 export interface Caller {
   system: System;
   actor: Actor;
+}
+
+/** Why data is used: the purpose and the case it is for, both required, on every evidence record. */
+export interface Purpose {
+  purpose: string;
+  caseId: string;
 }
 
 export interface CallInput {
@@ -63,6 +71,39 @@ export interface Outcome<T> {
   answer?: T;
   refusal?: DomainError;
   failure?: unknown;
+}
+
+/**
+ * The HTTP gateway (`/hub/v1/call`, `/hub/v1/ask`) for a system's API token: the token's system, the exchange
+ * (performCall, performAsk below), its evidence, then the answer. The row reads of concurrent calls are batched
+ * (RowReader) and their evidence group-committed (EvidenceWriter): a call answers only once its record committed.
+ */
+export class HttpGateway {
+  private readonly writer: EvidenceWriter;
+  private readonly reader: RowReader;
+
+  constructor(private readonly db: Db) {
+    this.writer = new EvidenceWriter(db);
+    this.reader = new RowReader(db);
+  }
+
+  // The purpose is read once the caller is known: a request without a valid token is 401 whatever else it carries.
+  async call(actor: Actor, input: Omit<CallInput, keyof Purpose>, purpose: () => Purpose): Promise<CallAnswer> {
+    const caller = await gatewayCaller(this.db, actor);
+    const outcome = await performCall(this.db, caller, { ...input, ...purpose() }, new Date(), this.reader.read);
+    return answerOnRecord(() => this.writer.write(outcome.evidence, actor), outcome);
+  }
+
+  async ask(actor: Actor, input: Omit<AskInput, keyof Purpose>, purpose: () => Purpose): Promise<AskAnswer> {
+    const caller = await gatewayCaller(this.db, actor);
+    const outcome = await performAsk(this.db, caller, { ...input, ...purpose() }, new Date(), this.reader.read);
+    return answerOnRecord(() => this.writer.write(outcome.evidence, actor), outcome);
+  }
+
+  /** Resolves when every record handed in so far is written or failed (on shutdown). */
+  drained(): Promise<void> {
+    return this.writer.drained();
+  }
 }
 
 const systemCache = ttlCache<System | null>(5_000);
@@ -300,8 +341,17 @@ export function performAsk(db: Queryable, caller: Caller, input: AskInput, now: 
   });
 }
 
-/** Gives the outcome to the caller once its evidence is written: the answer, or the refusal (or failure) as an error. */
-export function settleOutcome<T>(outcome: Outcome<T>): T {
+/**
+ * No data without evidence, the one implementation: writes the evidence (`write`), then gives the answer, or
+ * throws the refusal (or failure). When the evidence is not written nothing is answered: 503
+ * `hub.evidence-unavailable`. Every way out of the gateway (HTTP, in-process, in bulk) ends here.
+ */
+export async function answerOnRecord<T>(write: () => Promise<unknown>, outcome: { answer?: T; refusal?: DomainError; failure?: unknown }): Promise<T> {
+  try {
+    await write();
+  } catch (cause) {
+    throw new DomainError('hub.evidence-unavailable', { status: 503 }, `evidence not written: ${String(cause)}`);
+  }
   if (outcome.refusal) throw outcome.refusal;
   if (outcome.failure !== undefined) throw outcome.failure;
   return outcome.answer!;
@@ -309,24 +359,20 @@ export function settleOutcome<T>(outcome: Outcome<T>): T {
 
 /**
  * Reads a resource for another module (prefill): the same checks and evidence as `POST /hub/v1/call`, for
- * the actor's system (a token's, or an officer's department's). Evidence goes on `ctx.tx`, so it commits
- * with the caller's command; a refusal throws, and rolls back with it.
+ * `caller` (by default the actor's system: a token's, or an officer's department's). Evidence goes on
+ * `ctx.tx`, so it commits with the caller's command; a refusal throws, and rolls back with it.
  */
-export async function callResource(ctx: Ctx, input: CallInput): Promise<CallAnswer> {
-  const resource = await cachedResource(ctx.tx, input.resource);
-  const caller = await callerFor(ctx.tx, ctx.actor, resource?.id ?? null);
-  const outcome = await performCall(ctx.tx, caller, input, ctx.now);
-  await writeEvidence(ctx.tx, [{ record: outcome.evidence, actor: ctx.actor }]);
-  return settleOutcome(outcome);
+export async function callResource(ctx: Ctx, input: CallInput, caller?: Caller): Promise<CallAnswer> {
+  const by = caller ?? await callerFor(ctx.tx, ctx.actor, (await cachedResource(ctx.tx, input.resource))?.id ?? null);
+  const outcome = await performCall(ctx.tx, by, input, ctx.now);
+  return answerOnRecord(() => writeEvidence(ctx.tx, [{ record: outcome.evidence, actor: ctx.actor }]), outcome);
 }
 
 /** Asks a predicate for another module (yes/no conditions), as `GET /hub/v1/ask` does; evidence on `ctx.tx`. */
-export async function askPredicate(ctx: Ctx, input: AskInput): Promise<AskAnswer> {
-  const predicate = await findPredicate(ctx.tx, input.predicate);
-  const caller = await callerFor(ctx.tx, ctx.actor, predicate?.resourceId ?? null);
-  const outcome = await performAsk(ctx.tx, caller, input, ctx.now);
-  await writeEvidence(ctx.tx, [{ record: outcome.evidence, actor: ctx.actor }]);
-  return settleOutcome(outcome);
+export async function askPredicate(ctx: Ctx, input: AskInput, caller?: Caller): Promise<AskAnswer> {
+  const by = caller ?? await callerFor(ctx.tx, ctx.actor, (await findPredicate(ctx.tx, input.predicate))?.resourceId ?? null);
+  const outcome = await performAsk(ctx.tx, by, input, ctx.now);
+  return answerOnRecord(() => writeEvidence(ctx.tx, [{ record: outcome.evidence, actor: ctx.actor }]), outcome);
 }
 
 export interface BulkAsk {
@@ -384,22 +430,23 @@ export async function evaluatePredicateInBulk(ctx: Ctx, input: BulkAsk): Promise
   const responseHashes = new Map<Answer, string>();
   const responseHash = (answer: Answer) => responseHashes.get(answer) ?? responseHashes.set(answer, sha256Json({ answer, asOf })).get(answer)!;
   const subjects = [...answers.keys()];
-  // Each batch's records and ledger hashes are computed while the previous batch's statement runs.
-  let written: Promise<unknown> = Promise.resolve();
-  try {
-    for (let i = 0; i < subjects.length; i += bulkEvidenceBatch) {
-      const statement = evidenceStatement(subjects.slice(i, i + bulkEvidenceBatch).map((subject) => ({ actor: ctx.actor, record: {
-        ...template, messageId: crypto.randomUUID(), subject, responseHash: responseHash(answers.get(subject)!),
-        requestHash: sha256Json({ system: system.code, predicate: predicate.code, subject, param: template.param, purpose: input.purpose, caseId: input.caseId }),
-      } })));
+  return answerOnRecord(async () => {
+    // Each batch's records and ledger hashes are computed while the previous batch's statement runs.
+    let written: Promise<unknown> = Promise.resolve();
+    try {
+      for (let i = 0; i < subjects.length; i += bulkEvidenceBatch) {
+        const statement = evidenceStatement(subjects.slice(i, i + bulkEvidenceBatch).map((subject) => ({ actor: ctx.actor, record: {
+          ...template, messageId: crypto.randomUUID(), subject, responseHash: responseHash(answers.get(subject)!),
+          requestHash: sha256Json({ system: system.code, predicate: predicate.code, subject, param: template.param, purpose: input.purpose, caseId: input.caseId }),
+        } })));
+        await written;
+        written = ctx.tx.query(statement);
+        written.catch(() => undefined); // awaited on the next turn; a failure fails the question there
+      }
       await written;
-      written = ctx.tx.query(statement);
-      written.catch(() => undefined); // awaited on the next turn; a failure fails the question there
+    } catch (cause) {
+      release();
+      throw cause;
     }
-    await written;
-  } catch (cause) {
-    release();
-    throw new DomainError('hub.evidence-unavailable', { status: 503 }, `evidence not written: ${String(cause)}`);
-  }
-  return answers;
+  }, { answer: answers });
 }

@@ -4,11 +4,10 @@ import { DomainError } from '../../kernel/errors.ts';
 import { runCommand, type App } from '../../kernel/http/index.ts';
 import { maskings } from './catalogue.ts';
 import { hubDashboard } from './dashboard.ts';
-import { EvidenceWriter } from './evidence.ts';
-import { RowReader } from './lookups.ts';
-import { gatewayCaller, performAsk, performCall, settleOutcome, type Outcome } from './gateway.ts';
+import { HttpGateway } from './gateway.ts';
 import { listGrants, revokeGrant } from './grants.ts';
 import { definePredicate, listPredicates, predicateOperators } from './predicates.ts';
+import { presentAskAnswer, presentCallAnswer, presentPredicate } from './present.ts';
 import { decideRequest, listRequests, requestHistory, requestOptions, requestStates, submitRequest, withdrawRequest } from './requests.ts';
 import { evidenceDetail, hideEvidence, listEvidence, myUsage } from './usage.ts';
 
@@ -75,7 +74,7 @@ export async function hubExchangeRoutes(app: App) {
   }, async (req) => runCommand(req, revokeGrant, { grantId: req.params.id, reason: req.body.reason }));
 
   app.get('/predicates', { schema: { tags, summary: '核验事项 Published yes/no questions' } },
-    async (req) => ({ items: await listPredicates(app.db, req.actor) }));
+    async (req) => ({ items: (await listPredicates(app.db, req.actor)).map(presentPredicate) }));
 
   app.post('/predicates', {
     schema: { tags, summary: '发布核验事项 Define a yes/no question over a field of your published resource',
@@ -85,7 +84,7 @@ export async function hubExchangeRoutes(app: App) {
       }, { additionalProperties: false }) },
   }, async (req, reply) => {
     reply.code(201);
-    return runCommand(req, definePredicate, req.body);
+    return runCommand(req, definePredicate, req.body, presentPredicate);
   });
 
   app.get('/evidence', {
@@ -129,21 +128,19 @@ const Subject = Type.String({ minLength: 1, maxLength: 40 });
 const Key = Type.String({ minLength: 1, maxLength: 100 });
 
 /**
- * 共享网关 for systems (Bearer API token): `call` reads a resource, `ask` answers a predicate. The row reads of
- * concurrent calls are batched and their evidence is group-committed; a call answers only once its evidence
- * is on record.
+ * 共享网关 for systems (Bearer API token): `call` reads a resource, `ask` answers a predicate, each one call into
+ * HttpGateway (gateway.ts), which answers only once the evidence is on record.
  */
 export async function hubGatewayRoutes(app: App) {
-  const writer = new EvidenceWriter(app.db);
-  const reader = new RowReader(app.db);
-  app.addHook('onClose', () => writer.drained());
+  const gateway = new HttpGateway(app.db);
+  app.addHook('onClose', () => gateway.drained());
 
-  const respond = async <T>(reply: FastifyReply, outcome: Outcome<T>, actor: FastifyRequest['actor']): Promise<T> => {
-    await writer.write(outcome.evidence, actor);
-    const retryAfter = outcome.refusal?.details.retryAfter;
+  // A refusal over a limit (rate, quota, probing) says when to come back.
+  const respond = <T, P>(reply: FastifyReply, answer: Promise<T>, present: (answer: T) => P): Promise<P> => answer.then(present, (error: unknown) => {
+    const retryAfter = error instanceof DomainError ? error.details.retryAfter : undefined;
     if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-    return settleOutcome(outcome);
-  };
+    throw error;
+  });
   const purposeOf = (req: FastifyRequest, given: { purpose?: string; caseId?: string }) => ({
     purpose: given.purpose ?? headerText(req, 'x-purpose') ?? '', caseId: given.caseId ?? headerText(req, 'x-case-id') ?? '',
   });
@@ -154,9 +151,8 @@ export async function hubGatewayRoutes(app: App) {
       body: Type.Object({ subject: Type.Optional(Subject), key: Type.Optional(Key),
         fields: Type.Optional(Type.Array(FieldCode, { minItems: 1, maxItems: 200, uniqueItems: true })), ...Purpose }, { additionalProperties: false }) },
   }, async (req, reply) => {
-    const caller = await gatewayCaller(app.db, req.actor);
     const { subject, key, fields } = req.body;
-    return respond(reply, await performCall(app.db, caller, { resource: req.params.resource, subject, key, fields, ...purposeOf(req, req.body) }, new Date(), reader.read), req.actor);
+    return respond(reply, gateway.call(req.actor, { resource: req.params.resource, subject, key, fields }, () => purposeOf(req, req.body)), presentCallAnswer);
   });
 
   app.get('/call/:resource', {
@@ -165,9 +161,9 @@ export async function hubGatewayRoutes(app: App) {
       querystring: Type.Object({ subject: Type.Optional(Subject), key: Type.Optional(Key),
         fields: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}(,[a-z][a-z0-9_]{0,39})*$' })), ...Purpose }, { additionalProperties: false }) },
   }, async (req, reply) => {
-    const caller = await gatewayCaller(app.db, req.actor);
     const { subject, key, fields } = req.query;
-    return respond(reply, await performCall(app.db, caller, { resource: req.params.resource, subject, key, fields: fields?.split(','), ...purposeOf(req, req.query) }, new Date(), reader.read), req.actor);
+    return respond(reply, gateway.call(req.actor, { resource: req.params.resource, subject, key, fields: fields?.split(',') }, () => purposeOf(req, req.query)),
+      presentCallAnswer);
   });
 
   app.get('/ask/:predicate', {
@@ -175,8 +171,7 @@ export async function hubGatewayRoutes(app: App) {
       params: Type.Object({ predicate: PredicateCode }),
       querystring: Type.Object({ subject: Subject, param: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })), ...Purpose }, { additionalProperties: false }) },
   }, async (req, reply) => {
-    const caller = await gatewayCaller(app.db, req.actor);
     const { subject, param } = req.query;
-    return respond(reply, await performAsk(app.db, caller, { predicate: req.params.predicate, subject, param, ...purposeOf(req, req.query) }, new Date(), reader.read), req.actor);
+    return respond(reply, gateway.ask(req.actor, { predicate: req.params.predicate, subject, param }, () => purposeOf(req, req.query)), presentAskAnswer);
   });
 }

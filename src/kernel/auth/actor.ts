@@ -47,6 +47,15 @@ export interface Ctx {
   tx: import('../db/index.ts').Tx;
   actor: Actor;
   now: Date;
-  /** The command runs outside a transaction and writes in one statement, which may then be shared (group commit). */
-  oneStatement?: boolean;
+}
+
+/**
+ * Context of a command run outside a transaction because it writes all it writes in one statement (which
+ * may then be shared with other commands: a group commit). `db` is a connection with no transaction open:
+ * each statement on it commits by itself, so the command's change MUST be one statement.
+ */
+export interface StatementCtx {
+  db: import('../db/index.ts').Queryable;
+  actor: Actor;
+  now: Date;
 }

@@ -1,4 +1,4 @@
-export { anonymous, jurisdictionOf, roles, systemActor, type Actor, type Ctx, type Role } from './actor.ts';
+export { anonymous, jurisdictionOf, roles, systemActor, type Actor, type Ctx, type Role, type StatementCtx } from './actor.ts';
 export type { CapabilityChange, CapabilityRule } from './capabilities.ts';
 export { assertCan, can, hasGrant, inJurisdiction } from './policy.ts';
 export { hashPassword } from './passwords.ts';

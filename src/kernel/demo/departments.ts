@@ -65,6 +65,9 @@ const DEPARTMENT_TYPES = [
   { kind: 'discipline-inspection', abbreviation: 'JW', cityName: '纪委监委' },
 ] as const satisfies readonly DepartmentType[];
 
+/** Every department kind of the demo city. */
+export const DEPARTMENT_KINDS: readonly DepartmentKind[] = DEPARTMENT_TYPES.map((type) => type.kind);
+
 const departmentCode = (division: Division, abbreviation: string) =>
   `${division.code12.slice(0, 6)}-${abbreviation}`;
 

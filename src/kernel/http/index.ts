@@ -6,7 +6,7 @@ import Fastify, {
   type RawRequestDefaultExpression, type RawServerDefault,
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Actor, Ctx } from '../auth/actor.ts';
+import type { Actor, Ctx, StatementCtx } from '../auth/actor.ts';
 import { databaseUnavailable, withConnection, withTransaction, type Db } from '../db/index.ts';
 import { DomainError } from '../errors.ts';
 import { assertStorable, boundIntegers, scanJson } from './input.ts';
@@ -214,18 +214,24 @@ export function createHttp(opts: HttpOptions): App {
 
 /**
  * Runs one command for a request: one transaction, the caller as actor, the present time. The route
- * stays one line; the command does its own permission checks. A command that writes all it writes in one
- * statement may say so (`oneStatement`) and run without BEGIN and COMMIT.
+ * stays one line; the command does its own permission checks. A command that can write all it writes in one
+ * statement takes a StatementCtx as well, and runs without BEGIN and COMMIT when the route says so (`oneStatement`).
  */
+export async function runCommand<I, R, P = R>(req: FastifyRequest, command: (ctx: Ctx, input: I) => Promise<R>, input: I,
+  present?: (result: R, viewer: Actor) => P): Promise<P>;
+export async function runCommand<I, R, P = R>(req: FastifyRequest, command: (ctx: Ctx | StatementCtx, input: I) => Promise<R>, input: I,
+  present: ((result: R, viewer: Actor) => P) | undefined, opts: { oneStatement: boolean }): Promise<P>;
 export async function runCommand<I, R, P = R>(
   req: FastifyRequest,
-  command: (ctx: Ctx, input: I) => Promise<R>,
+  command: ((ctx: Ctx, input: I) => Promise<R>) | ((ctx: Ctx | StatementCtx, input: I) => Promise<R>),
   input: I,
   present?: (result: R, viewer: Actor) => P,
-  opts: { oneStatement?: boolean } = {},
+  opts: { oneStatement: boolean } = { oneStatement: false },
 ): Promise<P> {
-  const db = req.server.db;
-  const now = new Date();
-  const result = await (opts.oneStatement ? withConnection : withTransaction)(db, (tx) => command({ tx, actor: req.actor, now, oneStatement: opts.oneStatement }, input));
+  const { db } = req.server;
+  const [actor, now] = [req.actor, new Date()];
+  const result = opts.oneStatement
+    ? await withConnection(db, (connection) => (command as (ctx: StatementCtx, input: I) => Promise<R>)({ db: connection, actor, now }, input))
+    : await withTransaction(db, (tx) => command({ tx, actor, now }, input));
   return present ? present(result, req.actor) : (result as unknown as P);
 }

@@ -1,5 +1,5 @@
-import crypto from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
+import { entryColumns, entryLeafHash, type EntryRow } from './entry.ts';
 
 /** A sequenced ledger entry: who did what to which object, why and when, and the hash of what was done. */
 export interface LedgerEntry {
@@ -15,20 +15,6 @@ export interface LedgerEntry {
   leafHash: string;
 }
 
-export interface EntryRow {
-  leaf_index: number;
-  actor_kind: string;
-  actor_id: string;
-  action: string;
-  object_type: string | null;
-  object_id: string | null;
-  purpose: string | null;
-  payload_hash: Buffer;
-  recorded_at: Date;
-}
-
-export const entryColumns = 'leaf_index, actor_kind, actor_id, action, object_type, object_id, purpose, payload_hash, recorded_at';
-
 export function entryFromRow(row: EntryRow): LedgerEntry {
   return {
     index: row.leaf_index,
@@ -42,25 +28,6 @@ export function entryFromRow(row: EntryRow): LedgerEntry {
     leafHash: entryLeafHash(row).toString('base64'),
   };
 }
-
-/**
- * The text a leaf hash covers: leaf hash = SHA-256(0x00 || UTF-8 of this text). Outside verifiers recompute
- * it, so it MUST NOT change; docs/ledger.md states the same. It is a JSON array without whitespace, strings
- * escaped as JSON.stringify (and RFC 8785) does:
- *   [index, actor kind, actor id, action, object type|null, object id|null, purpose|null,
- *    payload hash as 64 lowercase hex digits, recorded at as ISO 8601 UTC with milliseconds]
- * e.g. [7,"staff","42","hotline.ticket.returned","ticket","T-1",null,"1f8a…62c1","2025-03-01T08:30:00.000Z"]
- * (docs/ledger.md works this example through to its leaf hash).
- */
-export function leafText(row: EntryRow): string {
-  return JSON.stringify([
-    row.leaf_index, row.actor_kind, row.actor_id, row.action, row.object_type, row.object_id, row.purpose,
-    row.payload_hash.toString('hex'), row.recorded_at.toISOString(),
-  ]);
-}
-
-/** RFC 9162 leaf hash of an entry. U+0000 encodes as the single byte 0x00, so hashing the string is exact. */
-export const entryLeafHash = (row: EntryRow): Buffer => crypto.hash('sha256', `\u0000${leafText(row)}`, 'buffer');
 
 /** One sequenced entry, or null when no entry has that index yet. */
 export async function getEntry(db: Queryable, index: number): Promise<LedgerEntry | null> {

@@ -4,7 +4,7 @@
  * checkpoint, all in one transaction, as Tessera separates sequencing from integration.
  */
 import { withTransaction, type Db, type Queryable, type Tx } from '../db/index.ts';
-import { entryColumns, entryLeafHash, type EntryRow } from './entries.ts';
+import { entryColumns, entryLeafHash, type EntryRow } from './entry.ts';
 import { ledgerSigner } from './keys.ts';
 import { Frontier, perfectSubtrees } from './merkle.ts';
 import { checkpointText, signNote, type NoteSigner } from './note.ts';

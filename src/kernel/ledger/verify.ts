@@ -4,7 +4,7 @@
  * the log.
  */
 import type { Db, Tx } from '../db/index.ts';
-import { entryColumns, entryLeafHash, type EntryRow } from './entries.ts';
+import { entryColumns, entryLeafHash, type EntryRow } from './entry.ts';
 import { ledgerVerifierKey } from './keys.ts';
 import { Frontier } from './merkle.ts';
 import { openNote, parseCheckpointText, parseVerifierKey } from './note.ts';

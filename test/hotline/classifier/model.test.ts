@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DomainError } from '../../../src/kernel/errors.ts';
-import { fromJSON, retrain, tokenize, trainClassifier } from '../../../src/hotline/classifier/index.ts';
+import { fromJSON, retrain, thresholdFor, tokenize, trainClassifier, trainLinearClassifier } from '../../../src/hotline/classifier/index.ts';
 
 const examples = [
   { text: '小区门口垃圾堆了三天没人清运', label: 'CG-SRHW-LJQY' },
@@ -63,4 +63,31 @@ test('training refuses no examples, an empty label and a non-positive alpha', ()
   assert.throws(() => trainClassifier([]), code('hotline.classifier.no-examples'));
   assert.throws(() => trainClassifier([{ text: 'x', label: '' }]), code('hotline.classifier.label'));
   assert.throws(() => trainClassifier(examples, { alpha: 0 }), code('hotline.classifier.alpha'));
+});
+
+test('the linear model: learns the examples, stores as JSON and classifies exactly as before, and is not retrained by adding counts', () => {
+  const linear = trainLinearClassifier([...examples, ...examples], { minDocs: 1 });
+  assert.equal(linear.classify('垃圾没人清运').label, 'CG-SRHW-LJQY');
+  assert.equal(linear.classify('红绿灯坏了').label, 'JT-XHD');
+  const stored = JSON.parse(JSON.stringify(linear.toJSON()));
+  assert.equal(stored.format, 'yiwang.hotline.classifier.linear/1');
+  for (const text of ['垃圾', '信号灯', '噪音很大', 'unknown']) assert.deepEqual(fromJSON(stored).classify(text), linear.classify(text));
+  assert.throws(() => fromJSON({ ...stored, scales: [] }), (e: DomainError) => e.code === 'hotline.classifier.format');
+  assert.throws(() => retrain(linear, examples), (e: DomainError) => e.code === 'hotline.classifier.format');
+  assert.throws(() => trainLinearClassifier(examples, { lambda: 0 }), (e: DomainError) => e.code === 'hotline.classifier.lambda');
+});
+
+test('calibration: a temperature below 1 sharpens, the threshold keeps answers above it right at the asked precision', () => {
+  const linear = trainLinearClassifier([...examples, ...examples], { minDocs: 1 });
+  const plain = linear.classify('垃圾没人清运').confidence;
+  assert.ok(linear.calibrated(0.5, 0).classify('垃圾没人清运').confidence > plain);
+  assert.equal(linear.calibrated(1, plain + 0.01).classify('垃圾没人清运').uncertain, true);
+  assert.equal(linear.calibrated(1, plain).classify('垃圾没人清运').uncertain, false);
+  const outcomes = [
+    { truth: 'a', label: 'a', confidence: 0.9 }, { truth: 'a', label: 'a', confidence: 0.8 }, { truth: 'b', label: 'a', confidence: 0.7 },
+    { truth: 'b', label: 'b', confidence: 0.6 }, { truth: 'a', label: 'b', confidence: 0.5 },
+  ];
+  assert.equal(thresholdFor(outcomes, 1), 0.8, 'the two most confident answers were right');
+  assert.equal(thresholdFor(outcomes, 0.75), 0.6, 'three of the four most confident');
+  assert.ok(thresholdFor([{ truth: 'a', label: 'b', confidence: 0.9 }], 0.95) > 0.9, 'no level is right often enough: all uncertain');
 });

@@ -174,8 +174,9 @@ export default function IntakePage() {
               <div className="hotline-suggestion" data-testid="suggestion">
                 <Typography.Text type="secondary">{t('hotline.intake.suggested')}</Typography.Text>{' '}
                 {suggestion.category
-                  ? <Tag color={suggestion.confidence >= confidentEnough ? 'blue' : 'orange'}>{categoryLabel(suggestion.category.path)} · {Math.round(suggestion.confidence * 100)}%</Tag>
+                  ? <Tag color={suggestion.confidence >= confidentEnough && !suggestion.uncertain ? 'blue' : 'orange'}>{categoryLabel(suggestion.category.path)} · {Math.round(suggestion.confidence * 100)}%</Tag>
                   : <Tag>{t('hotline.intake.noSuggestion')}</Tag>}
+                {suggestion.category && suggestion.uncertain && <Tag color="orange" data-testid="suggestion-uncertain">{t('hotline.intake.uncertain')}</Tag>}
                 <Tag color={suggestion.urgency === 'urgent' ? 'red' : 'default'}>{t(`hotline.urgency.${suggestion.urgency}`)}</Tag>
                 {alternatives.length > 0 && (
                   <div>

@@ -91,7 +91,8 @@ export default function ReportPage() {
             {suggested && (
               <>
                 <Typography.Text type="secondary">{t('hotline.report.suggested')}</Typography.Text>
-                <Tag color="blue">{categoryLabel(suggested.path)}</Tag>
+                <Tag color={suggestion.uncertain ? 'orange' : 'blue'}>{categoryLabel(suggested.path)}</Tag>
+                {suggestion.uncertain && <Tag color="orange">{t('hotline.report.uncertain')}</Tag>}
                 {categoryCode === suggested.code
                   ? <Tag color="success">{t('hotline.report.accepted')}</Tag>
                   : <Button size="small" onClick={() => form.setFieldValue('categoryCode', suggested.code)}>{t('hotline.report.accept')}</Button>}

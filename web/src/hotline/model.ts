@@ -75,6 +75,8 @@ export interface Category { id: number; code: string; name: string; parentId: nu
 export interface Suggestion {
   category: { code: string; name: string; path: string[] } | null;
   confidence: number;
+  /** 不确定: below the confidence at which the classifier was right 95 % of the time. */
+  uncertain: boolean;
   alternatives: { code: string; name: string; path: string[]; confidence: number }[];
   urgency: 'urgent' | 'normal';
   emergency?: string;
@@ -83,7 +85,7 @@ export interface Suggestion {
 }
 
 /** What the public report page gets for a text (no confidence, no alternatives). */
-export type PublicSuggestion = Pick<Suggestion, 'category' | 'urgency' | 'transferTo'>;
+export type PublicSuggestion = Pick<Suggestion, 'category' | 'uncertain' | 'urgency' | 'transferTo'>;
 
 /** An open ticket of the same category near the point, as the public report page may see it: no text, no people. */
 export interface PublicDuplicate {
@@ -126,7 +128,7 @@ export const listTickets = (params: Record<string, string | number | boolean | u
   return api<{ total: number; items: Ticket[] }>('GET', `/hotline/tickets${joined}`);
 };
 
-/** A category's path from its root, in the console: 城市管理 › 市容环卫. */
+/** A category's path from its root, in the console: 城乡建设与管理 › 市容环卫. */
 export const categoryLabel = (path: string[]) => path.join(' › ');
 
 // Deadlines are ends of China working days, so times are shown in China time wherever the browser is.

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, query } from '../api';
+import { api } from '../api';
 import type { Shapes } from './CityMap';
 import { nextDeadline, type Ticket, type TicketState, formatTime } from './model';
 
@@ -23,7 +23,7 @@ export function useSuggestion<T>(path: string, text: string | undefined): T | un
     if (trimmed.length < 4) { setSuggestion(undefined); return; }
     let current = true;
     const timer = setTimeout(() => {
-      api<T>('GET', `${path}${query({ text: trimmed })}`).then((s) => { if (current) setSuggestion(s); }, () => undefined); // a hint only
+      api<T>('POST', path, { text: trimmed }).then((s) => { if (current) setSuggestion(s); }, () => undefined); // a hint only
     }, 400);
     return () => { current = false; clearTimeout(timer); };
   }, [path, text]);
