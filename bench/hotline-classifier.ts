@@ -2,7 +2,7 @@
 // first-level class with the 不确定 threshold, NYC 311 hold-out quality, training time and per-call time.
 import { report } from './_report.ts';
 import {
-  crossValidate, evaluateClassifier, macroF1, retrain, tokenize, topLevelCode, trainCalibrated, trainClassifier,
+  evaluateClassifier, macroF1, retrain, tokenize, topLevelCode, trainCalibrated, trainClassifier,
   trainLinearClassifier, zhCategories, zhExamples, type Classifier, type Example,
 } from '../src/hotline/classifier/index.ts';
 import { nycExamples, splitEveryFifth, type NycTask } from '../test/hotline/classifier/nyc311.ts';

@@ -27,7 +27,7 @@ import { importLayouts, importTickets } from './import.ts';
 import { listKnowledge, saveKnowledge } from './knowledge.ts';
 import { computeMetrics, metricGroupings } from './metrics.ts';
 import { photoMaxBytes, photoTooLarge, photoUrl, readPhoto, storePhoto } from './photos.ts';
-import { fileReport, myTickets, photoReach, publicDuplicates, publicStatus, reportChannels, suggestForReport, type FileReport } from './reports.ts';
+import { fileReport, myTickets, photoReach, publicDuplicates, publicStatus, reportChannels, suggestForReport } from './reports.ts';
 import { intakeTicket } from './intake.ts';
 import { listTickets, viewTicket, type Ticket } from './tickets.ts';
 import {

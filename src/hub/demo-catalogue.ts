@@ -22,7 +22,6 @@ export const NAME: FieldSpec = ['name', '姓名', 'string', 'important', 'partia
 export const CREDIT: FieldSpec = ['credit_code', '统一社会信用代码', 'string', 'general', 'none', { required: true, check: 'credit-code' }];
 const ORG = s('org_name', '单位名称');
 const ADDRESS = s('address', '地址');
-const PHONE = s('phone', '联系电话', 'important', 'partial');
 const OFFICE_PHONE = s('phone', '咨询电话');
 const DIVISION: FieldSpec = ['division_code', '行政区划代码', 'string', 'general', 'none', { pattern: '^[0-9]{12}$' }];
 const LNG = n('longitude', '经度');
