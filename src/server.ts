@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Db } from './kernel/db/index.ts';
-import { createHttp, crossSiteGuard, sendProblem, type App, type HttpOptions } from './kernel/http/index.ts';
+import { checkResponses, createHttp, crossSiteGuard, sendProblem, type App, type HttpOptions } from './kernel/http/index.ts';
 import { sessionCookie } from './kernel/auth/sessions.ts';
 import { authentication, authRoutes, tokenRoutes, userRoutes } from './kernel/auth/routes.ts';
 import { registerCapabilities } from './kernel/auth/index.ts';
@@ -43,6 +43,8 @@ export interface AppOptions {
   ledgerLagLimitSeconds?: number;
   /** Which reverse proxies' X-Forwarded-For to believe (YIWANG_TRUST_PROXY); none by default. */
   trustProxy?: HttpOptions['trustProxy'];
+  /** Fail any answer that does not match its route's response schema (tests). */
+  checkResponses?: boolean;
 }
 
 /**
@@ -61,6 +63,7 @@ const docsPolicy = ["default-src 'self'", "script-src 'self'", "style-src 'self'
 export async function buildApp(opts: AppOptions): Promise<App> {
   const app = createHttp({ logLevel: opts.logLevel ?? 'warn', trustProxy: opts.trustProxy, htmlPolicy: consolePolicy });
   app.decorate('db', opts.db);
+  if (opts.checkResponses) checkResponses(app);
   registerMessages(authMessages);
   registerMessages(calendarMessages);
   registerMessages(ledgerMessages);
