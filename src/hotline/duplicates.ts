@@ -8,7 +8,7 @@ import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { hotlineSetting, requireCategory } from './catalogue.ts';
 import { assertCentre, hotlineActions, isCentre, ticketScope } from './policy.ts';
-import { assertTransition, openStates } from './states.ts';
+import { assertTransition, openStates, type TicketState } from './states.ts';
 import { lockTicket, moveTicket, type Ticket } from './tickets.ts';
 
 const EARTH_RADIUS_M = 6_371_008.8;
@@ -40,7 +40,7 @@ export interface DuplicateQuery {
 export interface DuplicateSuggestion {
   id: number;
   number: string;
-  state: string;
+  state: TicketState;
   description: string;
   address: string | null;
   lon: number;
