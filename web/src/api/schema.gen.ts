@@ -675,11 +675,67 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                deadline: "accept" | "reply" | "resolve";
+                                departmentId: number | null;
+                                /** Format: date-time */
+                                due: string;
+                                id: number;
+                                kind: "warning" | "reminder" | "supervision";
+                                number: string;
+                                read: boolean;
+                                ticketId: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -713,11 +769,56 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            id: number;
+                            read: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -745,11 +846,65 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                ancestry: number[];
+                                code: string;
+                                description: string | null;
+                                id: number;
+                                keywords: string | null;
+                                name: string;
+                                parentId: number | null;
+                                path: string[];
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1002,11 +1157,65 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                answer: string;
+                                categoryCode: string | null;
+                                id: number;
+                                keywords: string;
+                                question: string;
+                                score: number;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1032,11 +1241,63 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            answer: string;
+                            categoryCode: string | null;
+                            id: number;
+                            keywords: string;
+                            question: string;
+                            score: number;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -1077,11 +1338,63 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            answer: string;
+                            categoryCode: string | null;
+                            id: number;
+                            keywords: string;
+                            question: string;
+                            score: number;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -1149,11 +1462,78 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                address: string | null;
+                                category: {
+                                    code: string;
+                                    path: string[];
+                                };
+                                channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                                closedAt: string | null;
+                                deadlines: {
+                                    /** Format: date-time */
+                                    replyDue: string;
+                                    /** Format: date-time */
+                                    resolveDue: string;
+                                };
+                                department: string | null;
+                                description: string;
+                                kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                                number: string;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                reply: string | null;
+                                state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1259,11 +1639,87 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            closedAt: string | null;
+                            deadlines: {
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: string | null;
+                            description: string;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            number: string;
+                            photos: {
+                                id: string;
+                                url: string;
+                            }[];
+                            /** Format: date-time */
+                            receivedAt: string;
+                            repliedAt: string | null;
+                            reply: string | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            timeline: {
+                                action: string;
+                                /** Format: date-time */
+                                at: string;
+                                department: string | null;
+                                state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1314,11 +1770,66 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            duplicates: {
+                                category: {
+                                    code: string;
+                                    name: string;
+                                };
+                                distanceMetres: number;
+                                number: string;
+                                receivedDate: string;
+                                state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            }[];
+                            number: string;
+                            statusToken: string;
+                        };
+                    };
                 };
             };
         };
@@ -1350,11 +1861,64 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                category: {
+                                    code: string;
+                                    name: string;
+                                };
+                                distanceMetres: number;
+                                number: string;
+                                receivedDate: string;
+                                state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1386,11 +1950,61 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            category: {
+                                code: string;
+                                name: string;
+                                path: string[];
+                            } | null;
+                            transferTo?: string;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -1420,11 +2034,59 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                en: string;
+                                zh: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1456,11 +2118,70 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            alternatives: {
+                                code: string;
+                                confidence: number;
+                                name: string;
+                                path: string[];
+                            }[];
+                            category: {
+                                code: string;
+                                name: string;
+                                path: string[];
+                            } | null;
+                            confidence: number;
+                            emergency?: "fire" | "police" | "medical";
+                            matched: string[];
+                            transferTo?: string;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -1502,11 +2223,130 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                                anonymous: boolean;
+                                callback: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    resolved: boolean | null;
+                                    satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                                } | null;
+                                caller: {
+                                    masked: boolean;
+                                    name: string | null;
+                                    phone: string | null;
+                                } | null;
+                                category: {
+                                    code: string;
+                                    path: string[];
+                                };
+                                channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                                deadlines: {
+                                    acceptDue: string | null;
+                                    provisional: boolean;
+                                    /** Format: date-time */
+                                    replyDue: string;
+                                    /** Format: date-time */
+                                    resolveDue: string;
+                                };
+                                department: {
+                                    id: number;
+                                    name: string | null;
+                                } | null;
+                                description: string;
+                                emergency: boolean;
+                                emergencyKind: ("fire" | "police" | "medical") | null;
+                                handlingRole: ("main" | "co") | null;
+                                id: number;
+                                kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                                location: {
+                                    address: string | null;
+                                    divisionCode: string;
+                                    gridCode: string | null;
+                                    lat: number | null;
+                                    lon: number | null;
+                                };
+                                mainTicketId: number | null;
+                                needsSupervision: boolean;
+                                number: string;
+                                overdue: {
+                                    accept: boolean;
+                                    any: boolean;
+                                    reply: boolean;
+                                    resolve: boolean;
+                                };
+                                reopenCount: number;
+                                reply: string | null;
+                                state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                                suggestion: {
+                                    categoryCode: string;
+                                    confidence: number | null;
+                                    corrected: boolean | null;
+                                } | null;
+                                times: {
+                                    acceptedAt: string | null;
+                                    closedAt: string | null;
+                                    dispatchedAt: string | null;
+                                    /** Format: date-time */
+                                    receivedAt: string;
+                                    repliedAt: string | null;
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                };
+                                transferTo: string | null;
+                                urgency: "urgent" | "normal";
+                            }[];
+                            total: number;
+                            totalCapped: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -1542,11 +2382,138 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            duplicates: {
+                                address: string | null;
+                                description: string;
+                                distanceMetres: number;
+                                id: number;
+                                lat: number;
+                                lon: number;
+                                number: string;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            }[];
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            reopenCount: number;
+                            reply: string | null;
+                            routedDepartmentId: number | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -1576,11 +2543,165 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            coHandlers: {
+                                departmentId: number;
+                                departmentName: string;
+                                repliedAt: string | null;
+                                reply: string | null;
+                            }[];
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            history: {
+                                action: string;
+                                actor: {
+                                    id: string;
+                                    kind: string;
+                                    name: string | null;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                                department: {
+                                    id: number;
+                                    name: string | null;
+                                } | null;
+                                from: ("received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged") | null;
+                                note: string | null;
+                                reasonCode: string | null;
+                                to: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            }[];
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            mayCoReply: boolean;
+                            merged: {
+                                id: number;
+                                number: string;
+                            }[];
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            pendingExtension: {
+                                days: number;
+                                reason: string;
+                                /** Format: date-time */
+                                requestedAt: string;
+                            } | null;
+                            photos: {
+                                id: string;
+                                url: string;
+                            }[];
+                            reopenCount: number;
+                            reply: string | null;
+                            routedDepartmentId: number | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -1614,11 +2735,125 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            reopenCount: number;
+                            reply: string | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -1656,11 +2891,125 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            reopenCount: number;
+                            reply: string | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -1700,11 +3049,125 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            reopenCount: number;
+                            reply: string | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -1742,11 +3205,125 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            reopenCount: number;
+                            reply: string | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -1784,11 +3361,125 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            reopenCount: number;
+                            reply: string | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -1828,11 +3519,125 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            reopenCount: number;
+                            reply: string | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -1871,11 +3676,125 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            reopenCount: number;
+                            reply: string | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -1914,11 +3833,125 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            reopenCount: number;
+                            reply: string | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -1958,11 +3991,125 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            reopenCount: number;
+                            reply: string | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -2000,11 +4147,125 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            reopenCount: number;
+                            reply: string | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -2043,11 +4304,125 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                            anonymous: boolean;
+                            callback: {
+                                /** Format: date-time */
+                                at: string;
+                                resolved: boolean | null;
+                                satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                            } | null;
+                            caller: {
+                                masked: boolean;
+                                name: string | null;
+                                phone: string | null;
+                            } | null;
+                            category: {
+                                code: string;
+                                path: string[];
+                            };
+                            channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                            deadlines: {
+                                acceptDue: string | null;
+                                provisional: boolean;
+                                /** Format: date-time */
+                                replyDue: string;
+                                /** Format: date-time */
+                                resolveDue: string;
+                            };
+                            department: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            description: string;
+                            emergency: boolean;
+                            emergencyKind: ("fire" | "police" | "medical") | null;
+                            id: number;
+                            kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                            location: {
+                                address: string | null;
+                                divisionCode: string;
+                                gridCode: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                            };
+                            mainTicketId: number | null;
+                            needsSupervision: boolean;
+                            number: string;
+                            overdue: {
+                                accept: boolean;
+                                any: boolean;
+                                reply: boolean;
+                                resolve: boolean;
+                            };
+                            reopenCount: number;
+                            reply: string | null;
+                            state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            suggestion: {
+                                categoryCode: string;
+                                confidence: number | null;
+                                corrected: boolean | null;
+                            } | null;
+                            times: {
+                                acceptedAt: string | null;
+                                closedAt: string | null;
+                                dispatchedAt: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                repliedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            transferTo: string | null;
+                            urgency: "urgent" | "normal";
+                        };
+                    };
                 };
             };
         };
@@ -2081,11 +4456,66 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                address: string | null;
+                                description: string;
+                                distanceMetres: number;
+                                id: number;
+                                lat: number;
+                                lon: number;
+                                number: string;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -2125,11 +4555,200 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            main: {
+                                abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                                anonymous: boolean;
+                                callback: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    resolved: boolean | null;
+                                    satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                                } | null;
+                                caller: {
+                                    masked: boolean;
+                                    name: string | null;
+                                    phone: string | null;
+                                } | null;
+                                category: {
+                                    code: string;
+                                    path: string[];
+                                };
+                                channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                                deadlines: {
+                                    acceptDue: string | null;
+                                    provisional: boolean;
+                                    /** Format: date-time */
+                                    replyDue: string;
+                                    /** Format: date-time */
+                                    resolveDue: string;
+                                };
+                                department: {
+                                    id: number;
+                                    name: string | null;
+                                } | null;
+                                description: string;
+                                emergency: boolean;
+                                emergencyKind: ("fire" | "police" | "medical") | null;
+                                id: number;
+                                kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                                location: {
+                                    address: string | null;
+                                    divisionCode: string;
+                                    gridCode: string | null;
+                                    lat: number | null;
+                                    lon: number | null;
+                                };
+                                mainTicketId: number | null;
+                                needsSupervision: boolean;
+                                number: string;
+                                overdue: {
+                                    accept: boolean;
+                                    any: boolean;
+                                    reply: boolean;
+                                    resolve: boolean;
+                                };
+                                reopenCount: number;
+                                reply: string | null;
+                                state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                                suggestion: {
+                                    categoryCode: string;
+                                    confidence: number | null;
+                                    corrected: boolean | null;
+                                } | null;
+                                times: {
+                                    acceptedAt: string | null;
+                                    closedAt: string | null;
+                                    dispatchedAt: string | null;
+                                    /** Format: date-time */
+                                    receivedAt: string;
+                                    repliedAt: string | null;
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                };
+                                transferTo: string | null;
+                                urgency: "urgent" | "normal";
+                            };
+                            merged: {
+                                abilities: ("dispatch" | "accept" | "return" | "redispatch" | "reply" | "close" | "answer" | "callback" | "merge")[];
+                                anonymous: boolean;
+                                callback: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    resolved: boolean | null;
+                                    satisfaction: ("satisfied" | "basically-satisfied" | "dissatisfied") | null;
+                                } | null;
+                                caller: {
+                                    masked: boolean;
+                                    name: string | null;
+                                    phone: string | null;
+                                } | null;
+                                category: {
+                                    code: string;
+                                    path: string[];
+                                };
+                                channel: "phone" | "web" | "app" | "open311" | "mayor-mailbox" | "wechat";
+                                deadlines: {
+                                    acceptDue: string | null;
+                                    provisional: boolean;
+                                    /** Format: date-time */
+                                    replyDue: string;
+                                    /** Format: date-time */
+                                    resolveDue: string;
+                                };
+                                department: {
+                                    id: number;
+                                    name: string | null;
+                                } | null;
+                                description: string;
+                                emergency: boolean;
+                                emergencyKind: ("fire" | "police" | "medical") | null;
+                                id: number;
+                                kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
+                                location: {
+                                    address: string | null;
+                                    divisionCode: string;
+                                    gridCode: string | null;
+                                    lat: number | null;
+                                    lon: number | null;
+                                };
+                                mainTicketId: number | null;
+                                needsSupervision: boolean;
+                                number: string;
+                                overdue: {
+                                    accept: boolean;
+                                    any: boolean;
+                                    reply: boolean;
+                                    resolve: boolean;
+                                };
+                                reopenCount: number;
+                                reply: string | null;
+                                state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
+                                suggestion: {
+                                    categoryCode: string;
+                                    confidence: number | null;
+                                    corrected: boolean | null;
+                                } | null;
+                                times: {
+                                    acceptedAt: string | null;
+                                    closedAt: string | null;
+                                    dispatchedAt: string | null;
+                                    /** Format: date-time */
+                                    receivedAt: string;
+                                    repliedAt: string | null;
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                };
+                                transferTo: string | null;
+                                urgency: "urgent" | "normal";
+                            }[];
+                        };
+                    };
                 };
             };
         };

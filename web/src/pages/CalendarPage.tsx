@@ -192,7 +192,7 @@ function DeadlineCalculator() {
     setBusy(true);
     setError(null);
     try {
-      setResult(await api('GET', `/calendar/deadline${query({ start: start.toISOString(), workingDays })}`));
+      setResult(await api<{ deadline: string; provisional: boolean }>('GET', `/calendar/deadline${query({ start: start.toISOString(), workingDays })}`));
     } catch (e) {
       setResult(null);
       setError(e instanceof ApiProblem ? e.title : String(e));
