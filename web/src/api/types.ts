@@ -34,4 +34,4 @@ type Documented<R, M extends Method> = R extends ApiRoute ? ([Answer<Routes[R][L
  * What a call answers, from its method and path: the route's response schema, or `unknown` for a route
  * that declares none (the caller then names the type it expects: `api<T>(…)`).
  */
-export type AnswerAt<M extends Method, P extends string> = P extends string ? Documented<RouteOf<P>, M> : never;
+export type AnswerAt<M extends Method, P extends string> = P extends string ? ([RouteOf<P>] extends [never] ? unknown : Documented<RouteOf<P>, M>) : never;

@@ -3,7 +3,7 @@ import {
   Alert, App, Button, Card, Checkbox, Col, Descriptions, Form, Input, List, Radio, Row, Select, Space, Tag, Typography,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query } from '../api';
+import { api, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
 import { showProblemOnField } from '../problemFields';
 import { navigate } from '../router';
 import { useLoad } from '../useLoad';
@@ -27,12 +27,12 @@ interface IntakeForm {
   address?: string;
 }
 
-type Intake = Ticket & { routedDepartmentId: number | null; duplicates: Duplicate[] };
+type Intake = ApiResponse<'/hotline/tickets', 'POST'>;
 interface Point { lon: number; lat: number }
 const confidentEnough = 0.3;
 const intakeFields = ['callerName', 'callerPhone', 'channel', 'kind', 'description', 'categoryCode', 'urgency', 'address', 'lon', 'lat'];
 
-interface KnowledgeEntry { id: number; question: string; answer: string }
+type KnowledgeEntry = ApiItem<'/hotline/knowledge'>;
 
 /** Knowledge-base answers for a consultation's text (知识库). */
 function useKnowledge(text: string | undefined, consultation: boolean) {
@@ -42,7 +42,7 @@ function useKnowledge(text: string | undefined, consultation: boolean) {
     if (!consultation || trimmed.length < 2) { setAnswers([]); return; }
     let current = true;
     const timer = setTimeout(() => {
-      api<{ items: KnowledgeEntry[] }>('GET', `/hotline/knowledge${query({ q: trimmed })}`)
+      api('GET', `/hotline/knowledge${query({ q: trimmed })}`)
         .then(({ items }) => { if (current) setAnswers(items.slice(0, 5)); }, () => { if (current) setAnswers([]); });
     }, 400);
     return () => { current = false; clearTimeout(timer); };
@@ -82,7 +82,7 @@ export default function IntakePage() {
   useEffect(() => {
     if (!point || !categoryCode) { setDuplicates([]); return; }
     let current = true;
-    api<{ items: Duplicate[] }>('GET', `/hotline/tickets/duplicates${query({ categoryCode, lon: point.lon, lat: point.lat })}`)
+    api('GET', `/hotline/tickets/duplicates${query({ categoryCode, lon: point.lon, lat: point.lat })}`)
       .then(({ items }) => { if (current) setDuplicates(items); }, () => undefined);
     return () => { current = false; };
   }, [point, categoryCode]);
@@ -106,7 +106,7 @@ export default function IntakePage() {
         callerPhone: values.anonymous ? undefined : values.callerPhone || undefined, address: values.address || undefined,
         categoryCode: values.categoryCode || undefined, emergency: suggestion?.emergency ? true : undefined,
         knowledgeId: values.kind === 'consultation' ? knowledgeId : undefined };
-      const created = await api<Intake>('POST', '/hotline/tickets', body);
+      const created = await api('POST', '/hotline/tickets', body);
       setIntake(created);
       setDuplicates(created.duplicates);
       void message.success(t('hotline.intake.created', { number: created.number }));
