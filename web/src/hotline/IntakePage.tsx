@@ -11,7 +11,7 @@ import { departmentsInJurisdiction, type Department } from '../org';
 import { CityMap, type MapPoint } from './CityMap';
 import { DispatchForm } from './DispatchForm';
 import {
-  categoryLabel, channels, loadCategories, ticketKinds, ticketPath, type Duplicate, type Suggestion, type Ticket, formatTime,
+  categoryLabel, channels, loadCategories, ticketKinds, ticketPath, type Duplicate, type Suggestion, formatTime,
 } from './model';
 import { loadCityShapes, useSuggestion } from './parts';
 

@@ -5,7 +5,7 @@ import { navigate } from '../router';
 import { useLoad } from '../useLoad';
 import { formatTime } from './model';
 import { StateTag } from './parts';
-import { PublicTicketDetails, type PublicTicket } from './StatusPage';
+import { PublicTicketDetails } from './StatusPage';
 
 /** 我的诉求: the reports a logged-in citizen filed, each with how far it has got. */
 export default function MyReportsPage() {

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
 import { currentLanguage } from '../i18n';
 import { useLoad } from '../useLoad';
-import { categoryLabel, loadLedgerLabels, type TicketState, formatTime } from './model';
+import { categoryLabel, loadLedgerLabels, formatTime } from './model';
 import { StateTag } from './parts';
 import { statusLink } from './ReportPage';
 
