@@ -7065,11 +7065,80 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                actualDays: number | null;
+                                applicant: {
+                                    name: string;
+                                };
+                                channel: "web" | "app" | "window" | "proactive";
+                                committedDue: string | null;
+                                department: {
+                                    id: number;
+                                    name: string;
+                                };
+                                finishedAt: string | null;
+                                id: number;
+                                item: {
+                                    code: string;
+                                    id: number;
+                                    name: string;
+                                };
+                                overdue: boolean;
+                                paused: boolean;
+                                receiptNumber: string | null;
+                                state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -7097,11 +7166,158 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicant: {
+                                id: number | null;
+                                name: string;
+                            };
+                            channel: "web" | "app" | "window" | "proactive";
+                            clock: {
+                                actualDays: number | null;
+                                committedDays: number;
+                                committedDue: string | null;
+                                elapsedDays: number | null;
+                                escalatedAt: string | null;
+                                finishedAt: string | null;
+                                overdue: boolean;
+                                paused: boolean;
+                                pausedSince: string | null;
+                                statutoryDays: number;
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            };
+                            correctionNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currentStep: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            } | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            form: {
+                                [key: string]: unknown;
+                            };
+                            history: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                rateable: boolean;
+                                stepKey: string | null;
+                                toState: string;
+                            }[];
+                            id: number;
+                            item: {
+                                code: string;
+                                formSchema: {
+                                    [key: string]: unknown;
+                                } | null;
+                                id: number;
+                                issuesCredentialType: string | null;
+                                kind: string;
+                                materials: {
+                                    accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                    /** @enum {unknown} */
+                                    form: "original" | "copy" | "electronic";
+                                    name: string;
+                                    replacedBy?: {
+                                        /** @enum {unknown} */
+                                        kind: "credential" | "hub";
+                                        ref: string;
+                                    };
+                                    required: boolean;
+                                }[];
+                                name: string;
+                                steps: {
+                                    countersign?: boolean;
+                                    key: string;
+                                    label: string;
+                                    /** @enum {unknown} */
+                                    role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                                }[];
+                            };
+                            materials: {
+                                contentType: string;
+                                fileName: string;
+                                material: string;
+                                size: number;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                            prefilled: string[];
+                            ratings: {
+                                comment: string | null;
+                                defaulted: boolean;
+                                id: number;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                /** Format: date-time */
+                                ratedAt: string;
+                                rectificationId: number | null;
+                                stepId: number | null;
+                            }[];
+                            reason: string | null;
+                            receiptNumber: string | null;
+                            signedBy: string[];
+                            state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -7131,11 +7347,158 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicant: {
+                                id: number | null;
+                                name: string;
+                            };
+                            channel: "web" | "app" | "window" | "proactive";
+                            clock: {
+                                actualDays: number | null;
+                                committedDays: number;
+                                committedDue: string | null;
+                                elapsedDays: number | null;
+                                escalatedAt: string | null;
+                                finishedAt: string | null;
+                                overdue: boolean;
+                                paused: boolean;
+                                pausedSince: string | null;
+                                statutoryDays: number;
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            };
+                            correctionNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currentStep: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            } | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            form: {
+                                [key: string]: unknown;
+                            };
+                            history: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                rateable: boolean;
+                                stepKey: string | null;
+                                toState: string;
+                            }[];
+                            id: number;
+                            item: {
+                                code: string;
+                                formSchema: {
+                                    [key: string]: unknown;
+                                } | null;
+                                id: number;
+                                issuesCredentialType: string | null;
+                                kind: string;
+                                materials: {
+                                    accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                    /** @enum {unknown} */
+                                    form: "original" | "copy" | "electronic";
+                                    name: string;
+                                    replacedBy?: {
+                                        /** @enum {unknown} */
+                                        kind: "credential" | "hub";
+                                        ref: string;
+                                    };
+                                    required: boolean;
+                                }[];
+                                name: string;
+                                steps: {
+                                    countersign?: boolean;
+                                    key: string;
+                                    label: string;
+                                    /** @enum {unknown} */
+                                    role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                                }[];
+                            };
+                            materials: {
+                                contentType: string;
+                                fileName: string;
+                                material: string;
+                                size: number;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                            prefilled: string[];
+                            ratings: {
+                                comment: string | null;
+                                defaulted: boolean;
+                                id: number;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                /** Format: date-time */
+                                ratedAt: string;
+                                rectificationId: number | null;
+                                stepId: number | null;
+                            }[];
+                            reason: string | null;
+                            receiptNumber: string | null;
+                            signedBy: string[];
+                            state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -7175,11 +7538,158 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicant: {
+                                id: number | null;
+                                name: string;
+                            };
+                            channel: "web" | "app" | "window" | "proactive";
+                            clock: {
+                                actualDays: number | null;
+                                committedDays: number;
+                                committedDue: string | null;
+                                elapsedDays: number | null;
+                                escalatedAt: string | null;
+                                finishedAt: string | null;
+                                overdue: boolean;
+                                paused: boolean;
+                                pausedSince: string | null;
+                                statutoryDays: number;
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            };
+                            correctionNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currentStep: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            } | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            form: {
+                                [key: string]: unknown;
+                            };
+                            history: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                rateable: boolean;
+                                stepKey: string | null;
+                                toState: string;
+                            }[];
+                            id: number;
+                            item: {
+                                code: string;
+                                formSchema: {
+                                    [key: string]: unknown;
+                                } | null;
+                                id: number;
+                                issuesCredentialType: string | null;
+                                kind: string;
+                                materials: {
+                                    accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                    /** @enum {unknown} */
+                                    form: "original" | "copy" | "electronic";
+                                    name: string;
+                                    replacedBy?: {
+                                        /** @enum {unknown} */
+                                        kind: "credential" | "hub";
+                                        ref: string;
+                                    };
+                                    required: boolean;
+                                }[];
+                                name: string;
+                                steps: {
+                                    countersign?: boolean;
+                                    key: string;
+                                    label: string;
+                                    /** @enum {unknown} */
+                                    role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                                }[];
+                            };
+                            materials: {
+                                contentType: string;
+                                fileName: string;
+                                material: string;
+                                size: number;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                            prefilled: string[];
+                            ratings: {
+                                comment: string | null;
+                                defaulted: boolean;
+                                id: number;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                /** Format: date-time */
+                                ratedAt: string;
+                                rectificationId: number | null;
+                                stepId: number | null;
+                            }[];
+                            reason: string | null;
+                            receiptNumber: string | null;
+                            signedBy: string[];
+                            state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -7217,11 +7727,158 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicant: {
+                                id: number | null;
+                                name: string;
+                            };
+                            channel: "web" | "app" | "window" | "proactive";
+                            clock: {
+                                actualDays: number | null;
+                                committedDays: number;
+                                committedDue: string | null;
+                                elapsedDays: number | null;
+                                escalatedAt: string | null;
+                                finishedAt: string | null;
+                                overdue: boolean;
+                                paused: boolean;
+                                pausedSince: string | null;
+                                statutoryDays: number;
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            };
+                            correctionNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currentStep: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            } | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            form: {
+                                [key: string]: unknown;
+                            };
+                            history: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                rateable: boolean;
+                                stepKey: string | null;
+                                toState: string;
+                            }[];
+                            id: number;
+                            item: {
+                                code: string;
+                                formSchema: {
+                                    [key: string]: unknown;
+                                } | null;
+                                id: number;
+                                issuesCredentialType: string | null;
+                                kind: string;
+                                materials: {
+                                    accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                    /** @enum {unknown} */
+                                    form: "original" | "copy" | "electronic";
+                                    name: string;
+                                    replacedBy?: {
+                                        /** @enum {unknown} */
+                                        kind: "credential" | "hub";
+                                        ref: string;
+                                    };
+                                    required: boolean;
+                                }[];
+                                name: string;
+                                steps: {
+                                    countersign?: boolean;
+                                    key: string;
+                                    label: string;
+                                    /** @enum {unknown} */
+                                    role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                                }[];
+                            };
+                            materials: {
+                                contentType: string;
+                                fileName: string;
+                                material: string;
+                                size: number;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                            prefilled: string[];
+                            ratings: {
+                                comment: string | null;
+                                defaulted: boolean;
+                                id: number;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                /** Format: date-time */
+                                ratedAt: string;
+                                rectificationId: number | null;
+                                stepId: number | null;
+                            }[];
+                            reason: string | null;
+                            receiptNumber: string | null;
+                            signedBy: string[];
+                            state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -7262,11 +7919,158 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicant: {
+                                id: number | null;
+                                name: string;
+                            };
+                            channel: "web" | "app" | "window" | "proactive";
+                            clock: {
+                                actualDays: number | null;
+                                committedDays: number;
+                                committedDue: string | null;
+                                elapsedDays: number | null;
+                                escalatedAt: string | null;
+                                finishedAt: string | null;
+                                overdue: boolean;
+                                paused: boolean;
+                                pausedSince: string | null;
+                                statutoryDays: number;
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            };
+                            correctionNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currentStep: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            } | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            form: {
+                                [key: string]: unknown;
+                            };
+                            history: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                rateable: boolean;
+                                stepKey: string | null;
+                                toState: string;
+                            }[];
+                            id: number;
+                            item: {
+                                code: string;
+                                formSchema: {
+                                    [key: string]: unknown;
+                                } | null;
+                                id: number;
+                                issuesCredentialType: string | null;
+                                kind: string;
+                                materials: {
+                                    accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                    /** @enum {unknown} */
+                                    form: "original" | "copy" | "electronic";
+                                    name: string;
+                                    replacedBy?: {
+                                        /** @enum {unknown} */
+                                        kind: "credential" | "hub";
+                                        ref: string;
+                                    };
+                                    required: boolean;
+                                }[];
+                                name: string;
+                                steps: {
+                                    countersign?: boolean;
+                                    key: string;
+                                    label: string;
+                                    /** @enum {unknown} */
+                                    role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                                }[];
+                            };
+                            materials: {
+                                contentType: string;
+                                fileName: string;
+                                material: string;
+                                size: number;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                            prefilled: string[];
+                            ratings: {
+                                comment: string | null;
+                                defaulted: boolean;
+                                id: number;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                /** Format: date-time */
+                                ratedAt: string;
+                                rectificationId: number | null;
+                                stepId: number | null;
+                            }[];
+                            reason: string | null;
+                            receiptNumber: string | null;
+                            signedBy: string[];
+                            state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -7304,11 +8108,158 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicant: {
+                                id: number | null;
+                                name: string;
+                            };
+                            channel: "web" | "app" | "window" | "proactive";
+                            clock: {
+                                actualDays: number | null;
+                                committedDays: number;
+                                committedDue: string | null;
+                                elapsedDays: number | null;
+                                escalatedAt: string | null;
+                                finishedAt: string | null;
+                                overdue: boolean;
+                                paused: boolean;
+                                pausedSince: string | null;
+                                statutoryDays: number;
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            };
+                            correctionNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currentStep: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            } | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            form: {
+                                [key: string]: unknown;
+                            };
+                            history: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                rateable: boolean;
+                                stepKey: string | null;
+                                toState: string;
+                            }[];
+                            id: number;
+                            item: {
+                                code: string;
+                                formSchema: {
+                                    [key: string]: unknown;
+                                } | null;
+                                id: number;
+                                issuesCredentialType: string | null;
+                                kind: string;
+                                materials: {
+                                    accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                    /** @enum {unknown} */
+                                    form: "original" | "copy" | "electronic";
+                                    name: string;
+                                    replacedBy?: {
+                                        /** @enum {unknown} */
+                                        kind: "credential" | "hub";
+                                        ref: string;
+                                    };
+                                    required: boolean;
+                                }[];
+                                name: string;
+                                steps: {
+                                    countersign?: boolean;
+                                    key: string;
+                                    label: string;
+                                    /** @enum {unknown} */
+                                    role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                                }[];
+                            };
+                            materials: {
+                                contentType: string;
+                                fileName: string;
+                                material: string;
+                                size: number;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                            prefilled: string[];
+                            ratings: {
+                                comment: string | null;
+                                defaulted: boolean;
+                                id: number;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                /** Format: date-time */
+                                ratedAt: string;
+                                rectificationId: number | null;
+                                stepId: number | null;
+                            }[];
+                            reason: string | null;
+                            receiptNumber: string | null;
+                            signedBy: string[];
+                            state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -7347,11 +8298,158 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicant: {
+                                id: number | null;
+                                name: string;
+                            };
+                            channel: "web" | "app" | "window" | "proactive";
+                            clock: {
+                                actualDays: number | null;
+                                committedDays: number;
+                                committedDue: string | null;
+                                elapsedDays: number | null;
+                                escalatedAt: string | null;
+                                finishedAt: string | null;
+                                overdue: boolean;
+                                paused: boolean;
+                                pausedSince: string | null;
+                                statutoryDays: number;
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            };
+                            correctionNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currentStep: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            } | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            form: {
+                                [key: string]: unknown;
+                            };
+                            history: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                rateable: boolean;
+                                stepKey: string | null;
+                                toState: string;
+                            }[];
+                            id: number;
+                            item: {
+                                code: string;
+                                formSchema: {
+                                    [key: string]: unknown;
+                                } | null;
+                                id: number;
+                                issuesCredentialType: string | null;
+                                kind: string;
+                                materials: {
+                                    accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                    /** @enum {unknown} */
+                                    form: "original" | "copy" | "electronic";
+                                    name: string;
+                                    replacedBy?: {
+                                        /** @enum {unknown} */
+                                        kind: "credential" | "hub";
+                                        ref: string;
+                                    };
+                                    required: boolean;
+                                }[];
+                                name: string;
+                                steps: {
+                                    countersign?: boolean;
+                                    key: string;
+                                    label: string;
+                                    /** @enum {unknown} */
+                                    role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                                }[];
+                            };
+                            materials: {
+                                contentType: string;
+                                fileName: string;
+                                material: string;
+                                size: number;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                            prefilled: string[];
+                            ratings: {
+                                comment: string | null;
+                                defaulted: boolean;
+                                id: number;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                /** Format: date-time */
+                                ratedAt: string;
+                                rectificationId: number | null;
+                                stepId: number | null;
+                            }[];
+                            reason: string | null;
+                            receiptNumber: string | null;
+                            signedBy: string[];
+                            state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -7389,11 +8487,158 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicant: {
+                                id: number | null;
+                                name: string;
+                            };
+                            channel: "web" | "app" | "window" | "proactive";
+                            clock: {
+                                actualDays: number | null;
+                                committedDays: number;
+                                committedDue: string | null;
+                                elapsedDays: number | null;
+                                escalatedAt: string | null;
+                                finishedAt: string | null;
+                                overdue: boolean;
+                                paused: boolean;
+                                pausedSince: string | null;
+                                statutoryDays: number;
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            };
+                            correctionNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currentStep: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            } | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            form: {
+                                [key: string]: unknown;
+                            };
+                            history: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                rateable: boolean;
+                                stepKey: string | null;
+                                toState: string;
+                            }[];
+                            id: number;
+                            item: {
+                                code: string;
+                                formSchema: {
+                                    [key: string]: unknown;
+                                } | null;
+                                id: number;
+                                issuesCredentialType: string | null;
+                                kind: string;
+                                materials: {
+                                    accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                    /** @enum {unknown} */
+                                    form: "original" | "copy" | "electronic";
+                                    name: string;
+                                    replacedBy?: {
+                                        /** @enum {unknown} */
+                                        kind: "credential" | "hub";
+                                        ref: string;
+                                    };
+                                    required: boolean;
+                                }[];
+                                name: string;
+                                steps: {
+                                    countersign?: boolean;
+                                    key: string;
+                                    label: string;
+                                    /** @enum {unknown} */
+                                    role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                                }[];
+                            };
+                            materials: {
+                                contentType: string;
+                                fileName: string;
+                                material: string;
+                                size: number;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                            prefilled: string[];
+                            ratings: {
+                                comment: string | null;
+                                defaulted: boolean;
+                                id: number;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                /** Format: date-time */
+                                ratedAt: string;
+                                rectificationId: number | null;
+                                stepId: number | null;
+                            }[];
+                            reason: string | null;
+                            receiptNumber: string | null;
+                            signedBy: string[];
+                            state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -7432,11 +8677,158 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicant: {
+                                id: number | null;
+                                name: string;
+                            };
+                            channel: "web" | "app" | "window" | "proactive";
+                            clock: {
+                                actualDays: number | null;
+                                committedDays: number;
+                                committedDue: string | null;
+                                elapsedDays: number | null;
+                                escalatedAt: string | null;
+                                finishedAt: string | null;
+                                overdue: boolean;
+                                paused: boolean;
+                                pausedSince: string | null;
+                                statutoryDays: number;
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            };
+                            correctionNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currentStep: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            } | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            form: {
+                                [key: string]: unknown;
+                            };
+                            history: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                rateable: boolean;
+                                stepKey: string | null;
+                                toState: string;
+                            }[];
+                            id: number;
+                            item: {
+                                code: string;
+                                formSchema: {
+                                    [key: string]: unknown;
+                                } | null;
+                                id: number;
+                                issuesCredentialType: string | null;
+                                kind: string;
+                                materials: {
+                                    accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                    /** @enum {unknown} */
+                                    form: "original" | "copy" | "electronic";
+                                    name: string;
+                                    replacedBy?: {
+                                        /** @enum {unknown} */
+                                        kind: "credential" | "hub";
+                                        ref: string;
+                                    };
+                                    required: boolean;
+                                }[];
+                                name: string;
+                                steps: {
+                                    countersign?: boolean;
+                                    key: string;
+                                    label: string;
+                                    /** @enum {unknown} */
+                                    role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                                }[];
+                            };
+                            materials: {
+                                contentType: string;
+                                fileName: string;
+                                material: string;
+                                size: number;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                            prefilled: string[];
+                            ratings: {
+                                comment: string | null;
+                                defaulted: boolean;
+                                id: number;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                /** Format: date-time */
+                                ratedAt: string;
+                                rectificationId: number | null;
+                                stepId: number | null;
+                            }[];
+                            reason: string | null;
+                            receiptNumber: string | null;
+                            signedBy: string[];
+                            state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -7566,11 +8958,158 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicant: {
+                                id: number | null;
+                                name: string;
+                            };
+                            channel: "web" | "app" | "window" | "proactive";
+                            clock: {
+                                actualDays: number | null;
+                                committedDays: number;
+                                committedDue: string | null;
+                                elapsedDays: number | null;
+                                escalatedAt: string | null;
+                                finishedAt: string | null;
+                                overdue: boolean;
+                                paused: boolean;
+                                pausedSince: string | null;
+                                statutoryDays: number;
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            };
+                            correctionNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currentStep: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            } | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            form: {
+                                [key: string]: unknown;
+                            };
+                            history: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                rateable: boolean;
+                                stepKey: string | null;
+                                toState: string;
+                            }[];
+                            id: number;
+                            item: {
+                                code: string;
+                                formSchema: {
+                                    [key: string]: unknown;
+                                } | null;
+                                id: number;
+                                issuesCredentialType: string | null;
+                                kind: string;
+                                materials: {
+                                    accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                    /** @enum {unknown} */
+                                    form: "original" | "copy" | "electronic";
+                                    name: string;
+                                    replacedBy?: {
+                                        /** @enum {unknown} */
+                                        kind: "credential" | "hub";
+                                        ref: string;
+                                    };
+                                    required: boolean;
+                                }[];
+                                name: string;
+                                steps: {
+                                    countersign?: boolean;
+                                    key: string;
+                                    label: string;
+                                    /** @enum {unknown} */
+                                    role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                                }[];
+                            };
+                            materials: {
+                                contentType: string;
+                                fileName: string;
+                                material: string;
+                                size: number;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                            prefilled: string[];
+                            ratings: {
+                                comment: string | null;
+                                defaulted: boolean;
+                                id: number;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                /** Format: date-time */
+                                ratedAt: string;
+                                rectificationId: number | null;
+                                stepId: number | null;
+                            }[];
+                            reason: string | null;
+                            receiptNumber: string | null;
+                            signedBy: string[];
+                            state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -7610,11 +9149,158 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicant: {
+                                id: number | null;
+                                name: string;
+                            };
+                            channel: "web" | "app" | "window" | "proactive";
+                            clock: {
+                                actualDays: number | null;
+                                committedDays: number;
+                                committedDue: string | null;
+                                elapsedDays: number | null;
+                                escalatedAt: string | null;
+                                finishedAt: string | null;
+                                overdue: boolean;
+                                paused: boolean;
+                                pausedSince: string | null;
+                                statutoryDays: number;
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            };
+                            correctionNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currentStep: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            } | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            form: {
+                                [key: string]: unknown;
+                            };
+                            history: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                rateable: boolean;
+                                stepKey: string | null;
+                                toState: string;
+                            }[];
+                            id: number;
+                            item: {
+                                code: string;
+                                formSchema: {
+                                    [key: string]: unknown;
+                                } | null;
+                                id: number;
+                                issuesCredentialType: string | null;
+                                kind: string;
+                                materials: {
+                                    accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                    /** @enum {unknown} */
+                                    form: "original" | "copy" | "electronic";
+                                    name: string;
+                                    replacedBy?: {
+                                        /** @enum {unknown} */
+                                        kind: "credential" | "hub";
+                                        ref: string;
+                                    };
+                                    required: boolean;
+                                }[];
+                                name: string;
+                                steps: {
+                                    countersign?: boolean;
+                                    key: string;
+                                    label: string;
+                                    /** @enum {unknown} */
+                                    role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                                }[];
+                            };
+                            materials: {
+                                contentType: string;
+                                fileName: string;
+                                material: string;
+                                size: number;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                            prefilled: string[];
+                            ratings: {
+                                comment: string | null;
+                                defaulted: boolean;
+                                id: number;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                /** Format: date-time */
+                                ratedAt: string;
+                                rectificationId: number | null;
+                                stepId: number | null;
+                            }[];
+                            reason: string | null;
+                            receiptNumber: string | null;
+                            signedBy: string[];
+                            state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -7642,11 +9328,86 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            applicationsByChannel: {
+                                count: number;
+                                key: string;
+                            }[];
+                            applicationsByState: {
+                                count: number;
+                                key: string;
+                            }[];
+                            items: {
+                                fullyOnline: number;
+                                fullyOnlineRate: number;
+                                online: number;
+                                total: number;
+                                zeroVisits: number;
+                            };
+                            ratings: {
+                                bad: number;
+                                callbackRate: number;
+                                calledBack: number;
+                                good: number;
+                                rectificationRate: number;
+                                rectified: number;
+                                satisfaction: number;
+                                total: number;
+                            };
+                            time: {
+                                averageActualDays: number | null;
+                                averageCommittedDays: number | null;
+                                averageStatutoryDays: number | null;
+                                finished: number;
+                                overdue: number;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -7676,11 +9437,86 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            applicationsByChannel: {
+                                count: number;
+                                key: string;
+                            }[];
+                            applicationsByState: {
+                                count: number;
+                                key: string;
+                            }[];
+                            items: {
+                                fullyOnline: number;
+                                fullyOnlineRate: number;
+                                online: number;
+                                total: number;
+                                zeroVisits: number;
+                            };
+                            ratings: {
+                                bad: number;
+                                callbackRate: number;
+                                calledBack: number;
+                                good: number;
+                                rectificationRate: number;
+                                rectified: number;
+                                satisfaction: number;
+                                total: number;
+                            };
+                            time: {
+                                averageActualDays: number | null;
+                                averageCommittedDays: number | null;
+                                averageStatutoryDays: number | null;
+                                finished: number;
+                                overdue: number;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -7718,11 +9554,72 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                applyOnline: boolean;
+                                code: string;
+                                committedDays: number;
+                                department: {
+                                    id: number;
+                                    name: string;
+                                };
+                                fullyOnline: boolean;
+                                id: number;
+                                kind: string;
+                                kindName?: string;
+                                lifeEvents: string[];
+                                name: string;
+                                statutoryDays: number;
+                                visits: number;
+                            }[];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -7793,11 +9690,112 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applyOnline: boolean;
+                            code: string;
+                            committedDays: number;
+                            conditions: {
+                                predicate?: string;
+                                text: string;
+                            }[];
+                            department: {
+                                code: string;
+                                id: number;
+                                name: string;
+                            };
+                            divisionCode: string;
+                            fee: string;
+                            formSchema: {
+                                [key: string]: unknown;
+                            } | null;
+                            fullyOnline: boolean;
+                            guide: string;
+                            id: number;
+                            implementingBody: string;
+                            issuesCredentialType: string | null;
+                            itemGroup: string | null;
+                            kind: string;
+                            kindName?: string;
+                            legalBasis: string;
+                            level: string;
+                            lifeEvents: string[];
+                            materials: {
+                                accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                /** @enum {unknown} */
+                                form: "original" | "copy" | "electronic";
+                                name: string;
+                                replacedBy?: {
+                                    /** @enum {unknown} */
+                                    kind: "credential" | "hub";
+                                    ref: string;
+                                };
+                                required: boolean;
+                            }[];
+                            name: string;
+                            online: boolean;
+                            prefill: {
+                                field: string;
+                                resource: string;
+                                resourceField: string;
+                            }[];
+                            statutoryDays: number;
+                            steps: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            }[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            visits: number;
+                        };
+                    };
                 };
             };
         };
@@ -7827,11 +9825,112 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            applyOnline: boolean;
+                            code: string;
+                            committedDays: number;
+                            conditions: {
+                                predicate?: string;
+                                text: string;
+                            }[];
+                            department: {
+                                code: string;
+                                id: number;
+                                name: string;
+                            };
+                            divisionCode: string;
+                            fee: string;
+                            formSchema: {
+                                [key: string]: unknown;
+                            } | null;
+                            fullyOnline: boolean;
+                            guide: string;
+                            id: number;
+                            implementingBody: string;
+                            issuesCredentialType: string | null;
+                            itemGroup: string | null;
+                            kind: string;
+                            kindName?: string;
+                            legalBasis: string;
+                            level: string;
+                            lifeEvents: string[];
+                            materials: {
+                                accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                /** @enum {unknown} */
+                                form: "original" | "copy" | "electronic";
+                                name: string;
+                                replacedBy?: {
+                                    /** @enum {unknown} */
+                                    kind: "credential" | "hub";
+                                    ref: string;
+                                };
+                                required: boolean;
+                            }[];
+                            name: string;
+                            online: boolean;
+                            prefill: {
+                                field: string;
+                                resource: string;
+                                resourceField: string;
+                            }[];
+                            statutoryDays: number;
+                            steps: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            }[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            visits: number;
+                        };
+                    };
                 };
             };
         };
@@ -7877,11 +9976,112 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            applyOnline: boolean;
+                            code: string;
+                            committedDays: number;
+                            conditions: {
+                                predicate?: string;
+                                text: string;
+                            }[];
+                            department: {
+                                code: string;
+                                id: number;
+                                name: string;
+                            };
+                            divisionCode: string;
+                            fee: string;
+                            formSchema: {
+                                [key: string]: unknown;
+                            } | null;
+                            fullyOnline: boolean;
+                            guide: string;
+                            id: number;
+                            implementingBody: string;
+                            issuesCredentialType: string | null;
+                            itemGroup: string | null;
+                            kind: string;
+                            kindName?: string;
+                            legalBasis: string;
+                            level: string;
+                            lifeEvents: string[];
+                            materials: {
+                                accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                /** @enum {unknown} */
+                                form: "original" | "copy" | "electronic";
+                                name: string;
+                                replacedBy?: {
+                                    /** @enum {unknown} */
+                                    kind: "credential" | "hub";
+                                    ref: string;
+                                };
+                                required: boolean;
+                            }[];
+                            name: string;
+                            online: boolean;
+                            prefill: {
+                                field: string;
+                                resource: string;
+                                resourceField: string;
+                            }[];
+                            statutoryDays: number;
+                            steps: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            }[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            visits: number;
+                        };
+                    };
                 };
             };
         };
@@ -7914,11 +10114,112 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            applyOnline: boolean;
+                            code: string;
+                            committedDays: number;
+                            conditions: {
+                                predicate?: string;
+                                text: string;
+                            }[];
+                            department: {
+                                code: string;
+                                id: number;
+                                name: string;
+                            };
+                            divisionCode: string;
+                            fee: string;
+                            formSchema: {
+                                [key: string]: unknown;
+                            } | null;
+                            fullyOnline: boolean;
+                            guide: string;
+                            id: number;
+                            implementingBody: string;
+                            issuesCredentialType: string | null;
+                            itemGroup: string | null;
+                            kind: string;
+                            kindName?: string;
+                            legalBasis: string;
+                            level: string;
+                            lifeEvents: string[];
+                            materials: {
+                                accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                /** @enum {unknown} */
+                                form: "original" | "copy" | "electronic";
+                                name: string;
+                                replacedBy?: {
+                                    /** @enum {unknown} */
+                                    kind: "credential" | "hub";
+                                    ref: string;
+                                };
+                                required: boolean;
+                            }[];
+                            name: string;
+                            online: boolean;
+                            prefill: {
+                                field: string;
+                                resource: string;
+                                resourceField: string;
+                            }[];
+                            statutoryDays: number;
+                            steps: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            }[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            visits: number;
+                        };
+                    };
                 };
             };
         };
@@ -7984,11 +10285,63 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            errors: {
+                                code: string;
+                                field: string;
+                                message: string;
+                                row: number;
+                            }[];
+                            failed: number;
+                            saved: number;
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -8016,11 +10369,58 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                count: number;
+                                key: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -8050,11 +10450,70 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                applicationId: number | null;
+                                description: string;
+                                /** Format: date-time */
+                                foundAt: string;
+                                id: number;
+                                itemName: string;
+                                policyId: number;
+                                policyName: string;
+                                reasons: {
+                                    answer: boolean;
+                                    name: string;
+                                    predicate: string;
+                                }[];
+                                state: "offered" | "accepted" | "granted";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -8088,11 +10547,158 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicant: {
+                                id: number | null;
+                                name: string;
+                            };
+                            channel: "web" | "app" | "window" | "proactive";
+                            clock: {
+                                actualDays: number | null;
+                                committedDays: number;
+                                committedDue: string | null;
+                                elapsedDays: number | null;
+                                escalatedAt: string | null;
+                                finishedAt: string | null;
+                                overdue: boolean;
+                                paused: boolean;
+                                pausedSince: string | null;
+                                statutoryDays: number;
+                                statutoryDue: string | null;
+                                submittedAt: string | null;
+                            };
+                            correctionNote: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            currentStep: {
+                                countersign?: boolean;
+                                key: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                            } | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            form: {
+                                [key: string]: unknown;
+                            };
+                            history: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                rateable: boolean;
+                                stepKey: string | null;
+                                toState: string;
+                            }[];
+                            id: number;
+                            item: {
+                                code: string;
+                                formSchema: {
+                                    [key: string]: unknown;
+                                } | null;
+                                id: number;
+                                issuesCredentialType: string | null;
+                                kind: string;
+                                materials: {
+                                    accept?: ("application/pdf" | "image/jpeg" | "image/png")[];
+                                    /** @enum {unknown} */
+                                    form: "original" | "copy" | "electronic";
+                                    name: string;
+                                    replacedBy?: {
+                                        /** @enum {unknown} */
+                                        kind: "credential" | "hub";
+                                        ref: string;
+                                    };
+                                    required: boolean;
+                                }[];
+                                name: string;
+                                steps: {
+                                    countersign?: boolean;
+                                    key: string;
+                                    label: string;
+                                    /** @enum {unknown} */
+                                    role: "platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector";
+                                }[];
+                            };
+                            materials: {
+                                contentType: string;
+                                fileName: string;
+                                material: string;
+                                size: number;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                            }[];
+                            prefilled: string[];
+                            ratings: {
+                                comment: string | null;
+                                defaulted: boolean;
+                                id: number;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                /** Format: date-time */
+                                ratedAt: string;
+                                rectificationId: number | null;
+                                stepId: number | null;
+                            }[];
+                            reason: string | null;
+                            receiptNumber: string | null;
+                            signedBy: string[];
+                            state: "draft" | "submitted" | "accepted" | "correction" | "approved" | "refused" | "rejected" | "finished";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
                 };
             };
         };
@@ -8120,11 +10726,79 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                accepted: number;
+                                active: boolean;
+                                automatic: boolean;
+                                code: string;
+                                description: string;
+                                divisionCode: string;
+                                evaluatedAt: string | null;
+                                granted: number;
+                                id: number;
+                                itemId: number;
+                                itemName: string;
+                                name: string;
+                                offers: number;
+                                rules: {
+                                    expect: boolean;
+                                    filter?: {
+                                        field: string;
+                                        /** @enum {unknown} */
+                                        op: "eq" | "in" | "prefix";
+                                        value: string | string[];
+                                    }[];
+                                    predicate: string;
+                                }[];
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -8161,11 +10835,77 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            active: boolean;
+                            automatic: boolean;
+                            code: string;
+                            description: string;
+                            divisionCode: string;
+                            evaluatedAt: string | null;
+                            granted: number;
+                            id: number;
+                            itemId: number;
+                            itemName: string;
+                            name: string;
+                            offers: number;
+                            rules: {
+                                expect: boolean;
+                                filter?: {
+                                    field: string;
+                                    /** @enum {unknown} */
+                                    op: "eq" | "in" | "prefix";
+                                    value: string | string[];
+                                }[];
+                                predicate: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -8197,11 +10937,57 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            granted: number;
+                            offered: number;
+                            qualified: number;
+                        };
+                    };
                 };
             };
         };
@@ -8231,11 +11017,70 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                bad: number;
+                                calledBack: number;
+                                key: string;
+                                levels: {
+                                    "basically-satisfied": number;
+                                    dissatisfied: number;
+                                    satisfied: number;
+                                    "very-dissatisfied": number;
+                                    "very-satisfied": number;
+                                };
+                                name: string;
+                                rectified: number;
+                                satisfaction: number;
+                                total: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -8269,11 +11114,82 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                applicantName: string;
+                                applicationId: number;
+                                callbackNote: string | null;
+                                calledBackAt: string | null;
+                                closedAt: string | null;
+                                comment: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                departmentId: number;
+                                departmentName: string;
+                                divisionCode: string;
+                                /** Format: date-time */
+                                due: string;
+                                id: number;
+                                itemName: string;
+                                level: "very-satisfied" | "satisfied" | "basically-satisfied" | "dissatisfied" | "very-dissatisfied";
+                                overdue: boolean;
+                                ratingId: number;
+                                receiptNumber: string | null;
+                                rectifyNote: string | null;
+                                reply: string | null;
+                                reviewNote: string | null;
+                                state: "verify" | "rectify" | "reply" | "review" | "closed";
+                                substantiated: boolean | null;
+                                verifyNote: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
