@@ -4,7 +4,7 @@
  * closes and calls back; a department handles (签收, 退单, 答复) only tickets dispatched to it.
  * Rows are limited by jurisdiction as everywhere else.
  */
-import { assertCan, can, grantToRoles, hasGrant, inJurisdiction, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
+import { assertCan, can, declareAbilities, grantToRoles, hasGrant, inJurisdiction, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { findDepartment, reserveDepartmentKind } from '../kernel/org/index.ts';
@@ -96,9 +96,13 @@ const centreActions = [a.intake, a.dispatch, a.close, a.callback, a.merge, a.ret
  * statistics (`hotline.metrics.read`) to whoever sees the whole jurisdiction's tickets; a department's
  * officers get their work queue.
  */
+/** Statistics of the whole jurisdiction (考评), an ability the rule below adds. */
+const readMetrics = 'hotline.metrics.read';
+declareAbilities([readMetrics]);
+
 export async function hotlineCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
   const centre = await isCentre(db, actor);
-  return { withhold: centre ? [] : centreActions, add: hasGrant(actor, a.read) && seesJurisdiction(actor, centre) ? ['hotline.metrics.read'] : [] };
+  return { withhold: centre ? [] : centreActions, add: hasGrant(actor, a.read) && seesJurisdiction(actor, centre) ? [readMetrics] : [] };
 }
 
 /** The caller's name and phone are shown only to the intake operator and the handling department. */

@@ -1,5 +1,5 @@
 export { anonymous, jurisdictionOf, roles, systemActor, type Actor, type Ctx, type Jurisdiction, type Role } from './actor.ts';
-export { capabilitiesOf, registerCapabilities, type CapabilityChange, type CapabilityRule } from './capabilities.ts';
+export { capabilitiesOf, declareAbilities, permissionActions, registerCapabilities, type CapabilityChange, type CapabilityRule } from './capabilities.ts';
 export { assertCan, can, grantToRoles, hasGrant, inJurisdiction } from './policy.ts';
 export { hashPassword, passwordWeakness } from './passwords.ts';
 export { citizensByIdNumber, createStaff, getUser, listStaff, registerCitizen, resetPassword, updateStaff, type User } from './users.ts';
