@@ -2,7 +2,7 @@
  * The API's types as the console uses them, from `schema.gen.ts` (generated from the route schemas by
  * `npm run gen:api`). Paths are those `api()` takes: under /api/v1, without it.
  */
-import type { paths } from './schema.gen';
+import type { paths } from './schema.gen.ts';
 
 type Routes = { [K in keyof paths as K extends `/api/v1${infer P}` ? P : never]: paths[K] };
 /** A documented route, `{name}` for a path parameter: '/hotline/tickets/{id}'. */

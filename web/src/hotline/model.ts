@@ -22,7 +22,8 @@ export type PublicSuggestion = ApiResponse<'/hotline/reports/suggest'>;
 /** An open ticket of the same category near the point, as the public report page may see it: no text, no people. */
 export type PublicDuplicate = ApiItem<'/hotline/reports/duplicates'>;
 
-export type Labels = Record<string, { zh: string; en: string }>;
+/** Ledger action names in Chinese and English, by action. */
+export type Labels = ApiResponse<'/ledger/actions'>['actions'];
 
 export const ticketPath = (id: number) => `/hotline-queue/${id}`;
 
@@ -43,7 +44,7 @@ const once = <T>(load: () => Promise<T>) => {
 };
 
 export const loadCategories = once(async () => (await api('GET', '/hotline/categories')).items);
-export const loadLedgerLabels = once(async () => (await api<{ actions: Labels }>('GET', '/ledger/actions')).actions);
+export const loadLedgerLabels = once(async () => (await api('GET', '/ledger/actions')).actions);
 export const loadReturnReasons = once(async () =>
   (await api('GET', '/hotline/return-reasons')).items);
 
