@@ -19,7 +19,7 @@ import { createRng, type Rng } from '../../demo/rng.ts';
 import { personName } from '../../demo/names.ts';
 import { numberInBulk } from './applications.ts';
 import { connectDepartmentToHub } from './exchange.ts';
-import { evaluatePolicy, savePolicy, type PolicyInput } from './policies.ts';
+import { evaluatePolicy, savePolicy, type PolicyInput } from './benefits.ts';
 import { defaultSteps, kindOfTaskType, type ItemKind, type Material, type Step } from './items.ts';
 
 const itemsFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../demo/data/service-items-511602.csv');

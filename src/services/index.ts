@@ -21,7 +21,7 @@ export {
   type Rating, type RatingLevel, type Rectification,
 } from './ratings.ts';
 export { serviceFigures } from './figures.ts';
-export { acceptOffer, evaluatePolicy, listPolicies, myOffers, savePolicy, type Offer, type Policy, type PolicyInput, type PolicyRule } from './policies.ts';
+export { acceptOffer, evaluatePolicy, listPolicies, myOffers, savePolicy, type Offer, type Policy, type PolicyInput, type PolicyRule } from './benefits.ts';
 export { checkConditions, connectDepartmentToHub, prefillForm, type ConnectToHub } from './exchange.ts';
 export * from './credentials/index.ts';
 export { servicesLedgerActions, servicesMessages } from './messages.ts';

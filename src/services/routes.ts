@@ -15,7 +15,7 @@ import {
 } from './items.ts';
 import { loadApplicationView, presentApplication, presentApplicationRow, presentItem, presentItemSummary, type ApplicationView } from './present.ts';
 import { serviceFigures } from './figures.ts';
-import { acceptOffer, evaluatePolicy, listPolicies, myOffers, PolicyInput, savePolicy } from './policies.ts';
+import { acceptOffer, evaluatePolicy, listPolicies, myOffers, PolicyInput, savePolicy } from './benefits.ts';
 import {
   advanceRectification, callBackRating, listRectifications, rateApplication, ratingFigures, ratingLevels, rectificationStates,
   type AdvanceRectification, type RateApplication, type RectificationState,
