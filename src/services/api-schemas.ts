@@ -6,7 +6,7 @@ import Type from 'typebox';
 import { Items, Nullable, OneOf, Page, Timestamp } from '../kernel/http/index.ts';
 import { applicationStates, channels } from './applications.ts';
 import { Condition, Material, PrefillRule, Step } from './items.ts';
-import { PolicyRule } from './policies.ts';
+import { PolicyRule } from './benefits.ts';
 import { rectificationStates } from './ratings.ts';
 
 /** The form an item asks for, a JSON Schema its administrator wrote: passed through as it was saved. */
