@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { migrate, type Db } from './kernel/db/index.ts';
 import { prepareJobs } from './kernel/jobs/index.ts';
-import { createHttp, crossSiteGuard, sendProblem, type App, type HttpOptions } from './kernel/http/index.ts';
+import { checkResponses, createHttp, crossSiteGuard, sendProblem, type App, type HttpOptions } from './kernel/http/index.ts';
 import { sessionCookie } from './kernel/auth/sessions.ts';
 import { authentication } from './kernel/auth/routes.ts';
 import { webDist } from './web-build.ts';
@@ -28,6 +28,8 @@ export interface AppOptions {
   trustProxy?: HttpOptions['trustProxy'];
   /** The modules to serve (default: all of src/modules.ts). */
   modules?: readonly ModuleManifest[];
+  /** Fail any answer that does not match its route's response schema (tests). */
+  checkResponses?: boolean;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.decorate('db', opts.db);
   const modules = opts.modules ?? allModules;
   installModules(modules);
+  if (opts.checkResponses) checkResponses(app);
 
   await app.register(swagger, {
     openapi: {

@@ -9,7 +9,7 @@ import { DomainError } from '../kernel/errors.ts';
 import { hotlineSetting, requireCategory } from './catalogue.ts';
 import { assertCentre, hotlineActions, isCentre } from './policy.ts';
 import { EARTH_RADIUS_M, nearbyOpenTicketsSql } from './queries.ts';
-import { assertTransition } from './states.ts';
+import { assertTransition, type TicketState } from './states.ts';
 import { lockTicket, moveTicket, type Ticket } from './tickets.ts';
 
 /** Great-circle distance in metres (haversine), for tests and for callers outside SQL. */
@@ -36,7 +36,7 @@ export interface DuplicateQuery {
 export interface DuplicateSuggestion {
   id: number;
   number: string;
-  state: string;
+  state: TicketState;
   description: string;
   address: string | null;
   lon: number;

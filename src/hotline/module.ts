@@ -10,7 +10,7 @@ import { loadHotlineDemo, removeHotlineDemo } from './demo.ts';
 import { importLayouts, importTickets, type ImportLayout } from './import.ts';
 import { hotlineLedgerActions, hotlineMessages } from './messages.ts';
 import { sweepOrphanPhotos } from './photos.ts';
-import { centreKind, hotlineActions, hotlineCapabilities, hotlineGrants } from './policy.ts';
+import { centreKind, hotlineActions, hotlineCapabilities, hotlineGrants, readMetrics } from './policy.ts';
 import { expireRateCounts } from './rate.ts';
 import { hotlineOpsRoutes, hotlineRoutes, open311Routes } from './routes.ts';
 
@@ -23,6 +23,7 @@ export const hotlineModule = defineModule({
   ledgerActions: hotlineLedgerActions,
   permissions: { actions: Object.values(hotlineActions), grants: hotlineGrants },
   capabilities: hotlineCapabilities,
+  abilities: [readMetrics],
   reservedDepartmentKinds: [centreKind],
   routes: [
     { prefix: '/api/v1/hotline', plugin: hotlineRoutes },

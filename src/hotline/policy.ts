@@ -96,9 +96,12 @@ const centreActions = [a.intake, a.dispatch, a.close, a.callback, a.merge, a.ret
  * statistics (`hotline.metrics.read`) to whoever sees the whole jurisdiction's tickets; a department's
  * officers get their work queue.
  */
+/** Statistics of the whole jurisdiction (考评), an ability the rule below adds. */
+export const readMetrics = 'hotline.metrics.read';
+
 export async function hotlineCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
   const centre = await isCentre(db, actor);
-  return { withhold: centre ? [] : centreActions, add: hasGrant(actor, a.read) && seesJurisdiction(actor, centre) ? ['hotline.metrics.read'] : [] };
+  return { withhold: centre ? [] : centreActions, add: hasGrant(actor, a.read) && seesJurisdiction(actor, centre) ? [readMetrics] : [] };
 }
 
 /** The caller's name and phone are shown only to the intake operator and the handling department. */

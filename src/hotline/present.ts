@@ -54,7 +54,11 @@ export function abilitiesOf(ticket: Ticket, viewer: Actor, centre: boolean): Tra
     || (handler && handlerTransitions.includes(t)));
 }
 
-const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+function iso(d: Date): string;
+function iso(d: Date | null): string | null;
+function iso(d: Date | null) {
+  return d === null ? null : d.toISOString();
+}
 
 export function presentTicket(ticket: Ticket, viewer: Actor, opts: { showCaller?: boolean; centre?: boolean; now?: Date } = {}) {
   const now = opts.now ?? new Date();

@@ -4,7 +4,11 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveApiToken, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { withTransaction } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { runCommand, type App } from '../kernel/http/index.ts';
+import { Items, runCommand, type App } from '../kernel/http/index.ts';
+import {
+  AlertReadSchema, AlertSchema, CategorySchema, DuplicateSchema, FiledReportSchema, IntakeSchema, KnowledgeSchema, MergeSchema, PublicDuplicateSchema,
+  PublicStatusSchema, PublicSuggestionSchema, PublicTicketSchema, QueueSchema, ReturnReasonSchema, SuggestionSchema, TicketSchema, TicketViewSchema,
+} from './api-schemas.ts';
 import {
   createCategory, listCategories, listDispatchRules, setDispatchRule, setTimeLimit,
 } from './catalogue.ts';
@@ -41,6 +45,7 @@ const Lat = Type.Number({ minimum: -90, maximum: 90 });
 const CategoryCode = Type.String({ minLength: 1, maxLength: 40 });
 const Note = Type.String({ maxLength: 1000 });
 const tags = ['hotline'];
+const moved = { 200: TicketSchema };
 const PhotoIds = Type.Array(Type.String({ format: 'uuid' }), { maxItems: 5 });
 
 /** A transition's result with whether the actor is the centre, so the presenter can list the right buttons. */
@@ -51,7 +56,7 @@ const presentMoved = (r: { ticket: Ticket; centre: boolean }, viewer: Parameters
 
 /** 12345 hotline API: categories and catalogue, intake, the work queue, a ticket and its transitions. */
 export async function hotlineRoutes(app: App) {
-  app.get('/categories', { schema: { tags, summary: '诉求分类 The category tree (public: citizens pick from it)' } },
+  app.get('/categories', { schema: { tags, summary: '诉求分类 The category tree (public: citizens pick from it)', response: { 200: Items(CategorySchema) } } },
     async () => ({ items: await listCategories(app.db) }));
 
   app.post('/categories', {
@@ -80,7 +85,7 @@ export async function hotlineRoutes(app: App) {
         resolveDays: Type.Integer({ minimum: 0, maximum: 365 }) }, { additionalProperties: false }) },
   }, (req) => runCommand(req, setTimeLimit, req.body));
 
-  app.get('/return-reasons', { schema: { tags, summary: '退单原因 Reason codes of a return' } }, async () => ({ items: returnReasonList() }));
+  app.get('/return-reasons', { schema: { tags, summary: '退单原因 Reason codes of a return', response: { 200: Items(ReturnReasonSchema) } } }, async () => ({ items: returnReasonList() }));
 
   app.post('/tickets', {
     schema: { tags, summary: '受理 Take a report from any channel into a ticket; answers with duplicates nearby and the catalogue\'s department',
@@ -91,7 +96,8 @@ export async function hotlineRoutes(app: App) {
         divisionCode: Type.Optional(Type.String({ pattern: '^[0-9]{12}$' })), anonymous: Type.Optional(Type.Boolean()),
         callerName: Type.Optional(Type.String({ maxLength: 40 })), callerPhone: Type.Optional(Type.String({ maxLength: 20 })),
         photoIds: Type.Optional(PhotoIds), knowledgeId: Type.Optional(Type.Integer({ minimum: 1 })),
-      }, { additionalProperties: false }) },
+      }, { additionalProperties: false }),
+      response: { 201: IntakeSchema } },
   }, async (req, reply) => {
     reply.code(201);
     // A plain intake writes in one statement (intake.ts); photos and a knowledge answer need a transaction.
@@ -104,9 +110,9 @@ export async function hotlineRoutes(app: App) {
   // A long text does not fit in a URL (Chinese percent-encoded is 9 bytes a character): POST takes it in the body, GET stays for short ones.
   const SuggestText = Type.Object({ text: Type.String({ maxLength: 4000 }) });
   const suggestSummary = '智能分类 The category and urgency a report\'s text suggests, for the operator console (staff)';
-  app.get('/suggest', { schema: { tags, summary: suggestSummary, querystring: SuggestText } },
+  app.get('/suggest', { schema: { tags, summary: suggestSummary, querystring: SuggestText, response: { 200: SuggestionSchema } } },
     (req) => runCommand(req, suggestForText, req.query, presentSuggestion));
-  app.post('/suggest', { schema: { tags, summary: suggestSummary, body: SuggestText } },
+  app.post('/suggest', { schema: { tags, summary: suggestSummary, body: SuggestText, response: { 200: SuggestionSchema } } },
     (req) => runCommand(req, suggestForText, req.body, presentSuggestion));
 
   app.post('/classifier/retrain', {
@@ -121,11 +127,12 @@ export async function hotlineRoutes(app: App) {
         overdue: Type.Optional(Type.Boolean()), extensionPending: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ maxLength: 60 })),
         sort: Type.Optional(oneOf(['deadline', 'newest'])), role: Type.Optional(oneOf(['main', 'co'])),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }),
-      }) },
+      }),
+      response: { 200: QueueSchema } },
   }, async (req) => {
     const page = await listTickets(app.db, req.actor, req.query);
     // 主办 or 协办: whether the caller's department handles the ticket or helps with it.
-    const handlingRole = (x: Ticket) => (req.query.role === 'co' ? 'co' : x.departmentId !== null && x.departmentId === req.actor.departmentId ? 'main' : null);
+    const handlingRole = (x: Ticket): 'main' | 'co' | null => (req.query.role === 'co' ? 'co' : x.departmentId !== null && x.departmentId === req.actor.departmentId ? 'main' : null);
     return { total: page.total, totalCapped: page.totalCapped, items: page.items.map((x) => ({ ...presentTicket(x, req.actor, { centre: page.centre }), handlingRole: handlingRole(x) })) };
   });
 
@@ -148,54 +155,56 @@ export async function hotlineRoutes(app: App) {
   app.get('/tickets/duplicates', {
     schema: { tags, summary: 'Open tickets of the same category nearby, nearest first (before submitting or on intake)',
       querystring: Type.Object({ categoryCode: CategoryCode, lon: Lon, lat: Lat, excludeId: Type.Optional(Type.Integer({ minimum: 1 })),
-        radiusMetres: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }) },
+        radiusMetres: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }),
+      response: { 200: Items(DuplicateSchema) } },
   }, async (req) => ({ items: (await findDuplicates(app.db, req.actor, req.query)).map(presentDuplicate) }));
 
   app.post('/tickets/merge', {
     schema: { tags, summary: '并单 Merge duplicates into a main ticket',
       body: Type.Object({ mainId: Type.Integer({ minimum: 1 }), duplicateIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 50 }),
-        note: Type.Optional(Note) }, { additionalProperties: false }) },
+        note: Type.Optional(Note) }, { additionalProperties: false }),
+      response: { 200: MergeSchema } },
   }, (req) => runCommand(req, async (ctx, input: typeof req.body) => ({ ...(await mergeTickets(ctx, input)), centre: await isCentre(ctx.tx, ctx.actor) }),
     req.body, (r, viewer) => ({ main: presentTicket(r.main, viewer, { centre: r.centre }),
       merged: r.merged.map((m) => presentTicket(m, viewer, { centre: r.centre })) })));
 
-  app.get('/tickets/:id', { schema: { tags, summary: 'A ticket with its history (showing the caller is logged)', params: Id } },
+  app.get('/tickets/:id', { schema: { tags, summary: 'A ticket with its history (showing the caller is logged)', params: Id, response: { 200: TicketViewSchema } } },
     (req) => runCommand(req, viewTicket, { id: req.params.id }, presentTicketView));
 
   const DispatchBody = Type.Object({ departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
     coDepartmentIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10 })), note: Type.Optional(Note) }, { additionalProperties: false });
-  app.post('/tickets/:id/dispatch', { schema: { tags, summary: '派单 Dispatch (to the catalogue\'s department unless one is named)', params: Id, body: DispatchBody } },
+  app.post('/tickets/:id/dispatch', { schema: { tags, summary: '派单 Dispatch (to the catalogue\'s department unless one is named)', params: Id, body: DispatchBody, response: moved } },
     (req) => runCommand(req, withCentre(dispatchTicket), { ticketId: req.params.id, ...req.body }, presentMoved));
-  app.post('/tickets/:id/redispatch', { schema: { tags, summary: '改派 Dispatch a returned ticket again', params: Id, body: DispatchBody } },
+  app.post('/tickets/:id/redispatch', { schema: { tags, summary: '改派 Dispatch a returned ticket again', params: Id, body: DispatchBody, response: moved } },
     (req) => runCommand(req, withCentre(redispatchTicket), { ticketId: req.params.id, ...req.body }, presentMoved));
-  app.post('/tickets/:id/accept', { schema: { tags, summary: '签收 Accept', params: Id } },
+  app.post('/tickets/:id/accept', { schema: { tags, summary: '签收 Accept', params: Id, response: moved } },
     (req) => runCommand(req, withCentre(acceptTicket), { ticketId: req.params.id }, presentMoved));
   app.post('/tickets/:id/return', {
     schema: { tags, summary: '退单 Return to the centre with a reason code', params: Id,
-      body: Type.Object({ reasonCode: Type.Optional(Type.String({ maxLength: 40 })), note: Type.Optional(Note) }, { additionalProperties: false }) },
+      body: Type.Object({ reasonCode: Type.Optional(Type.String({ maxLength: 40 })), note: Type.Optional(Note) }, { additionalProperties: false }), response: moved },
   }, (req) => runCommand(req, withCentre(returnTicket), { ticketId: req.params.id, ...req.body }, presentMoved));
   app.post('/tickets/:id/reply', {
     schema: { tags, summary: '答复 Reply to the caller', params: Id,
-      body: Type.Object({ reply: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }) },
+      body: Type.Object({ reply: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }), response: moved },
   }, (req) => runCommand(req, withCentre(replyTicket), { ticketId: req.params.id, ...req.body }, presentMoved));
   app.post('/tickets/:id/close', {
-    schema: { tags, summary: '办结 Close a replied ticket', params: Id, body: Type.Optional(Type.Object({ note: Type.Optional(Note) }, { additionalProperties: false })) },
+    schema: { tags, summary: '办结 Close a replied ticket', params: Id, body: Type.Optional(Type.Object({ note: Type.Optional(Note) }, { additionalProperties: false })), response: moved },
   }, (req) => runCommand(req, withCentre(closeTicket), { ticketId: req.params.id, ...req.body }, presentMoved));
   app.post('/tickets/:id/answer', {
     schema: { tags, summary: 'Answer a consultation at once and close it', params: Id,
-      body: Type.Object({ answer: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }) },
+      body: Type.Object({ answer: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }), response: moved },
   }, (req) => runCommand(req, withCentre(answerTicket), { ticketId: req.params.id, ...req.body }, presentMoved));
   app.post('/tickets/:id/extension', {
     schema: { tags, summary: '延期 Ask the centre for more working days to resolve', params: Id,
-      body: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 60 }), reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }) },
+      body: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 60 }), reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }), response: moved },
   }, (req) => runCommand(req, withCentre(requestExtension), { ticketId: req.params.id, ...req.body }, presentMoved));
   app.post('/tickets/:id/extension/decision', {
     schema: { tags, summary: '延期审核 Approve or refuse the waiting extension request', params: Id,
-      body: Type.Object({ approve: Type.Boolean(), note: Type.Optional(Note) }, { additionalProperties: false }) },
+      body: Type.Object({ approve: Type.Boolean(), note: Type.Optional(Note) }, { additionalProperties: false }), response: moved },
   }, (req) => runCommand(req, withCentre(decideExtension), { ticketId: req.params.id, ...req.body }, presentMoved));
   app.post('/tickets/:id/callback', {
     schema: { tags, summary: '回访 Record the callback; unresolved or dissatisfied reopens (重办)', params: Id,
-      body: Type.Object({ resolved: Type.Boolean(), satisfaction: oneOf(satisfactions), note: Type.Optional(Note) }, { additionalProperties: false }) },
+      body: Type.Object({ resolved: Type.Boolean(), satisfaction: oneOf(satisfactions), note: Type.Optional(Note) }, { additionalProperties: false }), response: moved },
   }, (req) => runCommand(req, withCentre(callbackTicket), { ticketId: req.params.id, ...req.body }, presentMoved));
 }
 
@@ -230,15 +239,16 @@ export async function hotlineOpsRoutes(app: App) {
 
   app.post('/tickets/:id/co-reply', {
     schema: { tags, summary: '协办意见 A co-handling department\'s opinion (once)', params: Id,
-      body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }) },
+      body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }), response: moved },
   }, (req) => runCommand(req, withCentre(coReplyTicket), { ticketId: req.params.id, ...req.body }, presentMoved));
 
   app.get('/alerts', {
     schema: { tags, summary: '预警/催办/督办 Deadline alerts of the caller\'s department (the centre: all)',
-      querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Integer({ minimum: 1, maximum: 500, default: 200 }) }) },
+      querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Integer({ minimum: 1, maximum: 500, default: 200 }) }),
+      response: { 200: Items(AlertSchema) } },
   }, async (req) => ({ items: (await listAlerts(app.db, req.actor, req.query)).map(presentAlert) }));
 
-  app.post('/alerts/:id/read', { schema: { tags, summary: 'Mark an alert read (for the caller)', params: Id } },
+  app.post('/alerts/:id/read', { schema: { tags, summary: 'Mark an alert read (for the caller)', params: Id, response: { 200: AlertReadSchema } } },
     (req) => runCommand(req, markAlertRead, { id: req.params.id }));
 
   app.post('/reports', {
@@ -250,7 +260,8 @@ export async function hotlineOpsRoutes(app: App) {
         contactName: Type.Optional(Type.String({ maxLength: 40 })), contactPhone: Type.Optional(Type.String({ maxLength: 20 })),
         anonymous: Type.Optional(Type.Boolean()),
         public: Type.Optional(Type.Boolean({ description: '公开诉求: publish the text, address and point, with phone and ID numbers masked' })),
-      }, { additionalProperties: false }) },
+      }, { additionalProperties: false }),
+      response: { 201: FiledReportSchema } },
   }, async (req, reply) => {
     reply.code(201);
     return runCommand(req, fileReport, { ...req.body, clientAddress: req.ip },
@@ -259,22 +270,23 @@ export async function hotlineOpsRoutes(app: App) {
 
   app.get('/reports/duplicates', {
     schema: { tags, summary: 'Open tickets of a category near a point, before a citizen submits (public; no personal data)',
-      querystring: Type.Object({ categoryCode: CategoryCode, lon: Lon, lat: Lat }) },
+      querystring: Type.Object({ categoryCode: CategoryCode, lon: Lon, lat: Lat }), response: { 200: Items(PublicDuplicateSchema) } },
   }, async (req) => ({ items: await publicDuplicates(app.db, req.query) }));
 
   const ReportText = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) });
   const reportSuggestSummary = '智能分类 The category and urgency a report\'s text suggests, for the public report page (no ticket data; limited per address)';
-  app.get('/reports/suggest', { schema: { tags, summary: reportSuggestSummary, querystring: ReportText } },
+  app.get('/reports/suggest', { schema: { tags, summary: reportSuggestSummary, querystring: ReportText, response: { 200: PublicSuggestionSchema } } },
     (req) => runCommand(req, suggestForReport, { text: req.query.text, clientAddress: req.ip }));
-  app.post('/reports/suggest', { schema: { tags, summary: reportSuggestSummary, body: ReportText } },
+  app.post('/reports/suggest', { schema: { tags, summary: reportSuggestSummary, body: ReportText, response: { 200: PublicSuggestionSchema } } },
     (req) => runCommand(req, suggestForReport, { text: req.body.text, clientAddress: req.ip }));
 
   app.get('/public/tickets/:number', {
     schema: { tags, summary: '进度查询 A report\'s state and public timeline, for the holder of its status token',
-      params: Type.Object({ number: Type.String({ maxLength: 40 }) }), querystring: Type.Object({ token: Type.String({ minLength: 1, maxLength: 100 }) }) },
+      params: Type.Object({ number: Type.String({ maxLength: 40 }) }), querystring: Type.Object({ token: Type.String({ minLength: 1, maxLength: 100 }) }),
+      response: { 200: PublicStatusSchema } },
   }, async (req) => presentPublicStatus(await publicStatus(app.db, { number: req.params.number, token: req.query.token }), req.query.token));
 
-  app.get('/my/tickets', { schema: { tags, summary: '我的诉求 The logged-in citizen\'s reports' } },
+  app.get('/my/tickets', { schema: { tags, summary: '我的诉求 The logged-in citizen\'s reports', response: { 200: Items(PublicTicketSchema) } } },
     async (req) => ({ items: (await myTickets(app.db, req.actor)).map(presentPublicTicket) }));
 
   const KnowledgeBody = Type.Object({
@@ -285,13 +297,13 @@ export async function hotlineOpsRoutes(app: App) {
   app.get('/knowledge', {
     schema: { tags, summary: '知识库 Search the knowledge base (staff); `all` includes inactive entries',
       querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), all: Type.Optional(Type.Boolean()),
-        limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }) }) },
+        limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }) }), response: { 200: Items(KnowledgeSchema) } },
   }, async (req) => ({ items: (await listKnowledge(app.db, req.actor, req.query)).map(presentKnowledge) }));
-  app.post('/knowledge', { schema: { tags, summary: 'Add a knowledge-base entry (centre or admin)', body: KnowledgeBody } }, async (req, reply) => {
+  app.post('/knowledge', { schema: { tags, summary: 'Add a knowledge-base entry (centre or admin)', body: KnowledgeBody, response: { 201: KnowledgeSchema } } }, async (req, reply) => {
     reply.code(201);
     return runCommand(req, saveKnowledge, req.body, presentKnowledge);
   });
-  app.put('/knowledge/:id', { schema: { tags, summary: 'Replace a knowledge-base entry (centre or admin)', params: Id, body: KnowledgeBody } },
+  app.put('/knowledge/:id', { schema: { tags, summary: 'Replace a knowledge-base entry (centre or admin)', params: Id, body: KnowledgeBody, response: { 200: KnowledgeSchema } } },
     (req) => runCommand(req, saveKnowledge, { ...req.body, id: req.params.id }, presentKnowledge));
 
   // A historical file is larger than a JSON body: up to 50 MB of CSV.

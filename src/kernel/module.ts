@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { Role } from './auth/actor.ts';
-import { registerCapabilities, type CapabilityRule } from './auth/capabilities.ts';
+import { declareAbilities, registerCapabilities, type CapabilityRule } from './auth/capabilities.ts';
 import { grantToRoles } from './auth/policy.ts';
 import type { Db, Tx } from './db/index.ts';
 import type { DemoCity } from './demo/city.ts';
@@ -72,6 +72,8 @@ export interface ModuleManifest<A extends string = string> {
   permissions?: ModulePermissions<A>;
   /** How the module's rules narrow or widen what the console offers an actor. */
   capabilities?: CapabilityRule;
+  /** Abilities beyond granted actions that `capabilities` may add (e.g. `hotline.metrics.read`), so the API names them. */
+  abilities?: readonly string[];
   /** Department kinds whose staff the module gives powers over other departments' work. */
   reservedDepartmentKinds?: readonly string[];
   routes?: readonly ModuleRoutes[];
@@ -117,6 +119,7 @@ export function installModules(modules: readonly ModuleManifest[]): void {
     if (m.ledgerActions) registerLedgerActions(m.ledgerActions);
     if (m.permissions) grantToRoles(m.permissions.grants);
     if (m.capabilities) registerCapabilities(m.capabilities);
+    if (m.abilities) declareAbilities(m.abilities);
     for (const kind of m.reservedDepartmentKinds ?? []) reserveDepartmentKind(kind);
     registerSubscriptions(m.events ?? []);
   }

@@ -1,6 +1,10 @@
 import Type from 'typebox';
 import type { Ctx } from '../kernel/auth/index.ts';
-import { runCommand, type App } from '../kernel/http/index.ts';
+import { Items, runCommand, type App } from '../kernel/http/index.ts';
+import {
+  ApplicationPage, ApplicationSchema, EvaluationSchema, FiguresSchema, ImportReportSchema, ItemPage, ItemSchema, LifeEventCountsSchema, OfferSchema,
+  PolicySchema, RatingFigureSchema, RectificationPage,
+} from './api-schemas.ts';
 import {
   applicationStates, channels, listApplications, saveDraft, startApplication, submitApplication,
   uploadMaterial, viewApplication, type Application, type ApplicationQuery, type StartApplication,
@@ -28,6 +32,7 @@ const Form = Type.Record(Type.String(), Type.Unknown());
 const Note = Type.String({ maxLength: 2000 });
 const Page = { limit: Type.Integer({ minimum: 1, maximum: 200, default: 20 }), offset: Type.Integer({ minimum: 0, default: 0 }) };
 const tags = ['services'];
+const viewed = { 200: ApplicationSchema };
 
 /** A command on an application answered with the application as its viewer sees it (clocks, history, buttons). */
 const viewing = <I>(command: (ctx: Ctx, input: I) => Promise<Application>) => async (ctx: Ctx, input: I): Promise<ApplicationView> => {
@@ -43,13 +48,13 @@ export async function servicesRoutes(app: App) {
     schema: { tags, summary: '事项目录 The public catalogue: by life event, type, department or words of the name',
       querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })), lifeEvent: Type.Optional(oneOf(lifeEvents)),
         kind: Type.Optional(oneOf(Object.keys(itemKinds))), departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
-        fullyOnline: Type.Optional(Type.Boolean()), ...Page }) },
+        fullyOnline: Type.Optional(Type.Boolean()), ...Page }), response: { 200: ItemPage } },
   }, async (req) => {
     const page = await listItems(app.db, req.query);
     return { total: page.total, items: page.items.map(presentItemSummary) };
   });
 
-  app.get('/life-events', { schema: { tags, summary: '主题 Life events with the number of items in each' } },
+  app.get('/life-events', { schema: { tags, summary: '主题 Life events with the number of items in each', response: { 200: LifeEventCountsSchema } } },
     async () => ({ items: Object.entries(await lifeEventCounts(app.db)).map(([key, count]) => ({ key, count })) }));
 
   app.get('/items/export', {
@@ -64,13 +69,13 @@ export async function servicesRoutes(app: App) {
   app.post('/items/import', {
     bodyLimit: 10 * 1024 * 1024,
     schema: { tags, summary: 'Import items (JSON array of items or CSV with the export\'s header); good rows are saved, each bad one reported',
-      consumes: ['application/json', 'text/csv'] },
+      consumes: ['application/json', 'text/csv'], response: { 200: ImportReportSchema } },
   }, (req) => runCommand(req, async (ctx: Ctx, body: unknown) => importItems(ctx, parseItemFile(body)), req.body));
 
-  app.get('/items/:id', { schema: { tags, summary: '办事指南 One item with its guide, materials, time limits and form', params: Id } },
+  app.get('/items/:id', { schema: { tags, summary: '办事指南 One item with its guide, materials, time limits and form', params: Id, response: { 200: ItemSchema } } },
     async (req) => presentItem(await getItem(app.db, req.params.id)));
 
-  app.post('/items', { schema: { tags, summary: 'Add an item, or replace the one with the same code (admin)', body: ItemInput } },
+  app.post('/items', { schema: { tags, summary: 'Add an item, or replace the one with the same code (admin)', body: ItemInput, response: { 201: ItemSchema } } },
     async (req, reply) => {
       const saved = await runCommand(req, saveItem, req.body, presentItem);
       return reply.code(201).send(saved);
@@ -79,16 +84,17 @@ export async function servicesRoutes(app: App) {
   app.put('/items/:id/form', {
     schema: { tags, summary: 'Set the application form (JSON Schema) and its prefill rules (admin)', params: Id,
       body: Type.Object({ formSchema: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
-        prefill: Type.Optional(Type.Array(PrefillRule)) }, { additionalProperties: false }) },
+        prefill: Type.Optional(Type.Array(PrefillRule)) }, { additionalProperties: false }), response: { 200: ItemSchema } },
   }, (req) => runCommand(req, setItemForm, { id: req.params.id, ...req.body }, presentItem));
 
-  app.post('/items/:id/withdraw', { schema: { tags, summary: 'Take an item off the online catalogue (admin)', params: Id } },
+  app.post('/items/:id/withdraw', { schema: { tags, summary: 'Take an item off the online catalogue (admin)', params: Id, response: { 200: ItemSchema } } },
     (req) => runCommand(req, withdrawItem, req.params.id, presentItem));
 
   app.get('/applications', {
     schema: { tags, summary: '办件 The work queue (staff, by committed deadline) or my applications (citizen)',
       querystring: Type.Object({ state: Type.Optional(Type.Array(oneOf(applicationStates))), itemId: Type.Optional(Type.Integer({ minimum: 1 })),
-        overdue: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ maxLength: 100 })), ...Page }) },
+        overdue: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ maxLength: 100 })), ...Page }),
+      response: { 200: ApplicationPage } },
   }, async (req) => {
     const page = await listApplications(app.db, req.actor, req.query as ApplicationQuery);
     return { total: page.total, items: page.items.map(presentApplicationRow) };
@@ -97,17 +103,19 @@ export async function servicesRoutes(app: App) {
   app.post('/applications', {
     schema: { tags, summary: '申请 Start an application (a prefilled draft), or submit it at once with `submit`',
       body: Type.Object({ itemId: Type.Integer({ minimum: 1 }), channel: Type.Optional(oneOf(channels.filter((c) => c !== 'proactive'))),
-        form: Type.Optional(Form), submit: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) },
+        form: Type.Optional(Form), submit: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      response: { 201: ApplicationSchema } },
   }, async (req, reply) => reply.code(201).send(await runCommand(req, startApplication, req.body as StartApplication, presentApplication)));
 
-  app.get('/applications/:id', { schema: { tags, summary: 'One application with its clocks, history and next actions', params: Id } },
+  app.get('/applications/:id', { schema: { tags, summary: 'One application with its clocks, history and next actions', params: Id, response: viewed } },
     async (req) => {
       const found = await viewApplication(app.db, req.actor, req.params.id);
       return presentApplication(await loadApplicationView(app.db, found, await getItem(app.db, found.itemId), new Date()), req.actor);
     });
 
   app.put('/applications/:id/form', {
-    schema: { tags, summary: 'Save the draft form (applicant)', params: Id, body: Type.Object({ form: Form }, { additionalProperties: false }) },
+    schema: { tags, summary: 'Save the draft form (applicant)', params: Id, body: Type.Object({ form: Form }, { additionalProperties: false }),
+      response: viewed },
   }, (req) => runCommand(req, viewing(saveDraft), { id: req.params.id, form: req.body.form }, presentApplication));
 
   app.post('/applications/:id/materials', {
@@ -120,12 +128,12 @@ export async function servicesRoutes(app: App) {
 
   app.post('/applications/:id/submit', {
     schema: { tags, summary: '提交 Submit: form and materials checked, receipt number and deadlines given', params: Id,
-      body: Type.Optional(Type.Object({ form: Type.Optional(Form) }, { additionalProperties: false })) },
+      body: Type.Optional(Type.Object({ form: Type.Optional(Form) }, { additionalProperties: false })), response: viewed },
   }, (req) => runCommand(req, viewing(submitApplication), { id: req.params.id, form: req.body?.form }, presentApplication));
 
   const NoteBody = Type.Optional(Type.Object({ note: Type.Optional(Note) }, { additionalProperties: false }));
   const step = (path: string, summary: string, command: (ctx: Ctx, input: { id: number; note?: string }) => Promise<Application>) =>
-    app.post(`/applications/:id/${path}`, { schema: { tags, summary, params: Id, body: NoteBody } },
+    app.post(`/applications/:id/${path}`, { schema: { tags, summary, params: Id, body: NoteBody, response: viewed } },
       (req) => runCommand(req, viewing(command), { id: req.params.id, note: req.body?.note }, presentApplication));
   step('accept', '受理 Accept (the item\'s first step)', acceptApplication);
   step('correction', '补正 Ask the applicant for corrections (note required); the clock stops', requestCorrection);
@@ -134,17 +142,18 @@ export async function servicesRoutes(app: App) {
 
   app.post('/applications/:id/reject', {
     schema: { tags, summary: '不予受理 Do not accept, with the reason', params: Id,
-      body: Type.Object({ reason: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }) },
+      body: Type.Object({ reason: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }), response: viewed },
   }, (req) => runCommand(req, viewing(rejectApplication), { id: req.params.id, reason: req.body.reason }, presentApplication));
 
   app.post('/applications/:id/answer', {
     schema: { tags, summary: '补正 The applicant answers with the corrected form; the clock restarts', params: Id,
-      body: Type.Object({ form: Type.Optional(Form), note: Type.Optional(Note) }, { additionalProperties: false }) },
+      body: Type.Object({ form: Type.Optional(Form), note: Type.Optional(Note) }, { additionalProperties: false }), response: viewed },
   }, (req) => runCommand(req, viewing(answerCorrection), { id: req.params.id, ...req.body }, presentApplication));
 
   app.post('/applications/:id/decide', {
     schema: { tags, summary: '决定 Approve or refuse (reason required to refuse)', params: Id,
-      body: Type.Object({ approve: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }) },
+      body: Type.Object({ approve: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+      response: viewed },
   }, (req) => runCommand(req, viewing(decideApplication), { id: req.params.id, ...req.body }, presentApplication));
 
   app.post('/applications/:id/ratings', {
@@ -155,7 +164,7 @@ export async function servicesRoutes(app: App) {
 
   app.get('/rectifications', {
     schema: { tags, summary: '差评整改 Rectification tasks of bad ratings, open ones by deadline',
-      querystring: Type.Object({ state: Type.Optional(Type.Array(oneOf(rectificationStates))), ...Page }) },
+      querystring: Type.Object({ state: Type.Optional(Type.Array(oneOf(rectificationStates))), ...Page }), response: { 200: RectificationPage } },
   }, async (req) => listRectifications(app.db, req.actor, req.query as { state?: RectificationState[]; limit: number; offset: number }));
 
   app.post('/rectifications/:id/:stage', {
@@ -172,33 +181,34 @@ export async function servicesRoutes(app: App) {
 
   app.get('/ratings/figures', {
     schema: { tags, summary: 'Ratings per item, department or channel within the caller\'s jurisdiction',
-      querystring: Type.Object({ by: oneOf(['item', 'department', 'channel']) }) },
+      querystring: Type.Object({ by: oneOf(['item', 'department', 'channel']) }), response: { 200: Items(RatingFigureSchema) } },
   }, async (req) => {
     assertCan(req.actor, servicesActions.readRatings);
     return { items: await ratingFigures(app.db, req.query.by as 'item' | 'department' | 'channel', req.actor.jurisdiction.prefix ?? '-') };
   });
 
-  app.get('/figures', { schema: { tags, summary: 'Dashboard figures within the caller\'s jurisdiction' } }, async (req) => {
+  app.get('/figures', { schema: { tags, summary: 'Dashboard figures within the caller\'s jurisdiction', response: { 200: FiguresSchema } } }, async (req) => {
     assertCan(req.actor, servicesActions.readRatings);
     return serviceFigures(app.db, req.actor.jurisdiction.prefix ?? '-');
   });
 
-  app.get('/figures/public', { schema: { tags, summary: 'Public aggregate figures for the portal (no login)' } },
+  app.get('/figures/public', { schema: { tags, summary: 'Public aggregate figures for the portal (no login)', response: { 200: FiguresSchema } } },
     async () => serviceFigures(app.db, ''));
 
-  app.get('/policies', { schema: { tags, summary: '不来即享 Proactive benefit policies with their offer counts (admin)' } },
+  app.get('/policies', { schema: { tags, summary: '不来即享 Proactive benefit policies with their offer counts (admin)', response: { 200: Items(PolicySchema) } } },
     async (req) => ({ items: await listPolicies(app.db, req.actor) }));
 
-  app.post('/policies', { schema: { tags, summary: 'Add a policy, or replace the one with the same code (admin)', body: PolicyInput } },
+  app.post('/policies', { schema: { tags, summary: 'Add a policy, or replace the one with the same code (admin)', body: PolicyInput, response: { 201: PolicySchema } } },
     async (req, reply) => reply.code(201).send(await runCommand(req, savePolicy, req.body as PolicyInput)));
 
   app.post('/policies/:id/evaluate', {
-    schema: { tags, summary: '精准匹配 Find who qualifies now from hub data; offer (or grant, if automatic) to each new one', params: Id },
+    schema: { tags, summary: '精准匹配 Find who qualifies now from hub data; offer (or grant, if automatic) to each new one', params: Id,
+      response: { 200: EvaluationSchema } },
   }, (req) => runCommand(req, evaluatePolicy, { id: req.params.id }));
 
-  app.get('/offers', { schema: { tags, summary: 'Benefits offered to me (citizen), with why I qualify' } },
+  app.get('/offers', { schema: { tags, summary: 'Benefits offered to me (citizen), with why I qualify', response: { 200: Items(OfferSchema) } } },
     async (req) => ({ items: await myOffers(app.db, req.actor) }));
 
-  app.post('/offers/:id/accept', { schema: { tags, summary: '一键确认 Accept an offer: an application approved at once', params: Id } },
+  app.post('/offers/:id/accept', { schema: { tags, summary: '一键确认 Accept an offer: an application approved at once', params: Id, response: viewed } },
     (req) => runCommand(req, viewing(acceptOffer), { id: req.params.id }, presentApplication));
 }

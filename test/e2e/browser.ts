@@ -113,7 +113,7 @@ export function browserSuite(name: string, seed: string): BrowserSuite {
   before(async () => {
     suite.testDb = await createTestDb();
     await loadDemoCity(suite.testDb.db, { seed });
-    suite.app = await buildApp({ db: suite.testDb.db, serveWeb: true });
+    suite.app = await buildApp({ db: suite.testDb.db, serveWeb: true, checkResponses: true });
     sequencer = startSequencer(suite.testDb.db, { intervalMs: 50 });
     suite.base = await suite.app.listen({ port: 0, host: '127.0.0.1' });
     await fs.mkdir(screenshots, { recursive: true });

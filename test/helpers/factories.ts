@@ -53,7 +53,7 @@ export interface TestApp extends TestDb {
 
 export async function createTestApp(): Promise<TestApp> {
   const testDb = await createTestDb();
-  const app = await buildApp({ db: testDb.db });
+  const app = await buildApp({ db: testDb.db, checkResponses: true });
   await app.ready();
   return {
     ...testDb,

@@ -1,4 +1,7 @@
 import { currentLanguage } from './i18n';
+import type { AnswerAt, Method } from './api/types';
+
+export type { ApiItem, ApiResponse, ApiRoute } from './api/types';
 
 /** An RFC 9457 problem returned by the API; `field` names the input at fault, `title` is in the UI language. */
 export class ApiProblem extends Error {
@@ -55,11 +58,16 @@ async function send(method: string, path: string, body?: unknown, contentType = 
   return response;
 }
 
-/** Calls the JSON API; throws `ApiProblem` on any 4xx/5xx. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * Calls the JSON API; throws `ApiProblem` on any 4xx/5xx. The answer's type follows from the method and
+ * path, by the route's response schema; a route that declares none is typed by the caller (`api<T>`).
+ */
+export async function api<M extends Method, P extends string>(method: M, path: P, body?: unknown): Promise<AnswerAt<M, P>>;
+export async function api<T>(method: Method, path: string, body?: unknown): Promise<T>;
+export async function api(method: Method, path: string, body?: unknown): Promise<unknown> {
   const response = await send(method, path, body);
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
+  if (response.status === 204) return undefined;
+  return response.json();
 }
 
 /** For endpoints that answer in plain text (signed checkpoints, verifier keys, CSV exports). */
@@ -72,8 +80,8 @@ export async function apiCsv<T>(path: string, csv: string): Promise<T> {
   return (await send('POST', path, csv, 'text/csv; charset=utf-8')).json() as Promise<T>;
 }
 
-/** Query string from the defined values only. */
-export function query(params: Record<string, string | number | boolean | undefined>): string {
+/** Query string from the defined values only (typed so that a path with it still names its route). */
+export function query(params: Record<string, string | number | boolean | undefined>): '' | `?${string}` {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
   const text = search.toString();

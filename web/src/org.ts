@@ -1,6 +1,5 @@
-import type { Role } from './session';
 import type { DepartmentSummary, DivisionSummary, presentDepartment, presentDivision } from '../../src/kernel/org/index.ts';
-import { api, query } from './api';
+import { api, query, type ApiItem } from './api';
 import type { Wire } from './wire';
 
 /** A division as the organisation API summarises it (a tree node carries its children). */
@@ -9,18 +8,8 @@ export type Division = Wire<ReturnType<typeof presentDivision<DivisionSummary>>>
 /** A department as lists show it. */
 export type Department = Wire<ReturnType<typeof presentDepartment<DepartmentSummary>>>;
 
-export interface StaffMember {
-  id: number;
-  username: string;
-  displayName: string;
-  departmentId: number;
-  divisionCode: string;
-  roles: Role[];
-  disabled: boolean;
-  locked: boolean;
-  phone?: string | null;
-  abilities: { edit: boolean; resetPassword: boolean; unlock: boolean };
-}
+/** A staff member as the users API shows them: the phone only to themselves and to admins over them. */
+export type StaffMember = ApiItem<'/users'>;
 
 /** A department's name, led by its division's unless the name already says it (广安市民政局 does). */
 export const departmentLabel = (d: Department) => (d.name.startsWith(d.divisionName) ? d.name : `${d.divisionName} · ${d.name}`);
@@ -35,5 +24,5 @@ export async function departmentsInJurisdiction(): Promise<Department[]> {
 }
 
 export async function listStaff(params: { departmentId?: number; q?: string; limit: number; offset: number }) {
-  return api<{ total: number; items: StaffMember[] }>('GET', `/users${query(params)}`);
+  return api('GET', `/users${query(params)}`);
 }

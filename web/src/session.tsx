@@ -1,30 +1,20 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiProblem, whenUnauthenticated } from './api';
+import { api, ApiProblem, whenUnauthenticated, type ApiResponse } from './api';
 
-export type Role = 'platform_admin' | 'dept_admin' | 'officer' | 'data_officer' | 'inspector' | 'citizen';
-
-/** The caller as `GET /auth/me` describes it. */
-export interface Me {
-  kind: 'staff' | 'citizen' | 'system';
-  id: string;
-  name: string;
-  roles: Role[];
-  grants: string[];
-  departmentId: number | null;
-  /** Division code at the top of what the user may see; null for none. */
-  jurisdiction: string | null;
-  /** The granted actions that module rules let the user use (the hotline desks only for the centre, …), plus abilities such as `hotline.metrics.read`. */
-  capabilities: string[];
-}
+/** The caller as `GET /auth/me` describes it: roles, grants, jurisdiction and capabilities (what the console may offer). */
+export type Me = ApiResponse<'/auth/me'>['user'];
+export type Role = Me['roles'][number];
+/** An action or ability a module defines on the server: a name the server does not know does not compile. */
+export type PermissionAction = Me['capabilities'][number];
 
 /** Whether the user may use an action or ability; the server still decides per row. */
-export const holds = (user: Me, action: string): boolean => user.capabilities.includes(action) || user.capabilities.includes('*');
+export const holds = (user: Me, action: PermissionAction): boolean => user.capabilities.includes(action) || user.capabilities.includes('*');
 
 /** A menu rule: whoever holds `action`. */
-export const holding = (action: string) => (user: Me): boolean => holds(user, action);
+export const holding = (action: PermissionAction) => (user: Me): boolean => holds(user, action);
 
 /** A menu rule: staff holding `action`. */
-export const staffHolding = (action: string) => (user: Me): boolean => user.kind === 'staff' && holds(user, action);
+export const staffHolding = (action: PermissionAction) => (user: Me): boolean => user.kind === 'staff' && holds(user, action);
 
 interface Session {
   /** undefined while the first `me` request is in flight, null when nobody is logged in. */
@@ -32,7 +22,7 @@ interface Session {
   login(username: string, password: string): Promise<void>;
   logout(): Promise<void>;
   /** Whether the user holds an action or ability (see `holds`). */
-  can(action: string): boolean;
+  can(action: PermissionAction): boolean;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -42,7 +32,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     whenUnauthenticated(() => setUser(null));
-    api<{ user: Me }>('GET', '/auth/me').then(
+    api('GET', '/auth/me').then(
       ({ user }) => setUser(user),
       (error: unknown) => {
         if (!(error instanceof ApiProblem) || error.status !== 401) console.error(error);
@@ -51,7 +41,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const login = useCallback(async (username: string, password: string) => {
-    const { user } = await api<{ user: Me }>('POST', '/auth/login', { username, password });
+    const { user } = await api('POST', '/auth/login', { username, password });
     setUser(user);
   }, []);
 

@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../db/index.ts';
 import type { Actor } from './actor.ts';
+import { grantedActions } from './policy.ts';
 
 export interface CapabilityChange {
   /** Granted actions the module's rules refuse this actor. */
@@ -17,6 +18,15 @@ export interface CapabilityChange {
 export type CapabilityRule = (db: Queryable, actor: Actor) => Promise<CapabilityChange>;
 
 const rules: CapabilityRule[] = [];
+const abilities = new Set<string>();
+
+/** Names the abilities a module's rule may add, so the API can list every name the console may ask about. */
+export function declareAbilities(names: readonly string[]): void {
+  for (const name of names) abilities.add(name);
+}
+
+/** Every granted action and declared ability, sorted: what `capabilities` and `grants` may hold. */
+export const permissionActions = (): string[] => [...new Set([...grantedActions(), ...abilities])].sort();
 
 /** Registers a module's rule (its manifest's `capabilities`, through installModules). */
 export function registerCapabilities(rule: CapabilityRule): void {

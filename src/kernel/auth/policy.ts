@@ -12,6 +12,9 @@ export function grantToRoles(grants: Partial<Record<Role, readonly string[]>>): 
   }
 }
 
+/** Every action some role is granted (`*`, everything, stands for the platform's own processes). */
+export const grantedActions = (): string[] => ['*', ...new Set([...roleGrants.values()].flatMap((actions) => [...actions]))];
+
 export function grantsOf(roles: readonly Role[]): Set<string> {
   const out = new Set<string>();
   for (const role of roles) for (const action of roleGrants.get(role) ?? []) out.add(action);

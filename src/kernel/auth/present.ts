@@ -46,10 +46,10 @@ export function presentActor(actor: Actor, capabilities: readonly string[]) {
     kind: actor.kind,
     id: actor.id,
     name: actor.name,
-    roles: actor.roles,
+    roles: [...actor.roles],
     grants: [...actor.grants].sort(),
     departmentId: actor.departmentId,
     jurisdiction: actor.jurisdiction.root,
-    capabilities,
+    capabilities: [...capabilities],
   };
 }

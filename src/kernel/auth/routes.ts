@@ -13,6 +13,8 @@ import { createStaff, getUser, listStaff, resetPassword, updateStaff } from './u
 import { registerFromAddress } from './limits.ts';
 import { assertCan } from './policy.ts';
 import { notFound } from '../errors.ts';
+import { Page } from '../http/responses.ts';
+import { callerSchema, UserSchema } from './api-schemas.ts';
 
 const Username = Type.String({ minLength: 1, maxLength: 40 });
 const Password = Type.String({ minLength: 1, maxLength: 200 });
@@ -37,9 +39,10 @@ export async function authentication(app: App, opts: { sessionIdleMinutes?: numb
 }
 
 export async function authRoutes(app: App, opts: { secureCookies: boolean }) {
+  const Caller = callerSchema();
   app.post('/login', {
     schema: { tags: ['auth'], summary: '登录 Log in with username and password; sets the session cookie',
-      body: Type.Object({ username: Username, password: Password }, { additionalProperties: false }) },
+      body: Type.Object({ username: Username, password: Password }, { additionalProperties: false }), response: { 200: Caller } },
   }, async (req, reply) => {
     const result = await withTransaction(app.db, (tx) => login({ tx, actor: anonymous, now: new Date() },
       { ...req.body, ip: req.ip, userAgent: req.headers['user-agent'] }));
@@ -62,7 +65,7 @@ export async function authRoutes(app: App, opts: { secureCookies: boolean }) {
     return reply.code(204).send();
   });
 
-  app.get('/me', { schema: { tags: ['auth'], summary: 'The caller: name, roles, actions, jurisdiction and capabilities (what the console may offer)' } }, async (req) => {
+  app.get('/me', { schema: { tags: ['auth'], summary: 'The caller: name, roles, actions, jurisdiction and capabilities (what the console may offer)', response: { 200: Caller } } }, async (req) => {
     if (req.actor.kind === 'anonymous') assertCan(req.actor, 'auth.me');
     return { user: presentActor(req.actor, await capabilitiesOf(app.db, req.actor)) };
   });
@@ -82,7 +85,8 @@ export async function userRoutes(app: App) {
   app.get('', {
     schema: { tags: ['users'], summary: 'Staff within the caller\'s jurisdiction',
       querystring: Type.Object({ departmentId: Type.Optional(Type.Integer({ minimum: 1 })), q: Type.Optional(Type.String({ maxLength: 60 })),
-        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) }) },
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) }),
+      response: { 200: Page(UserSchema) } },
   }, async (req) => {
     const page = await listStaff(app.db, req.actor, req.query);
     return { total: page.total, items: page.items.map((u) => presentUser(u, req.actor)) };
@@ -92,13 +96,13 @@ export async function userRoutes(app: App) {
     schema: { tags: ['users'], summary: 'Add a staff member to a department',
       body: Type.Object({ username: Username, displayName: DisplayName, password: Password, departmentId: Type.Integer({ minimum: 1 }),
         roles: Type.Array(RoleName, { minItems: 1, maxItems: 6, uniqueItems: true }), phone: Type.Optional(Type.String({ maxLength: 20 })) },
-      { additionalProperties: false }) },
+      { additionalProperties: false }), response: { 201: UserSchema } },
   }, async (req, reply) => {
     reply.code(201);
     return runCommand(req, createStaff, req.body, presentUser);
   });
 
-  app.get('/:id', { schema: { tags: ['users'], params: Id } }, async (req) => {
+  app.get('/:id', { schema: { tags: ['users'], params: Id, response: { 200: UserSchema } } }, async (req) => {
     assertCan(req.actor, 'org.read');
     const user = await getUser(app.db, req.params.id);
     // Someone outside the jurisdiction is not there, as far as the caller can tell.
@@ -111,7 +115,8 @@ export async function userRoutes(app: App) {
       params: Id,
       body: Type.Object({ displayName: Type.Optional(DisplayName), departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
         roles: Type.Optional(Type.Array(RoleName, { minItems: 1, maxItems: 6, uniqueItems: true })),
-        disabled: Type.Optional(Type.Boolean()), phone: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }) },
+        disabled: Type.Optional(Type.Boolean()), phone: Type.Optional(Type.String({ maxLength: 20 })) }, { additionalProperties: false }),
+      response: { 200: UserSchema } },
   }, (req) => runCommand(req, updateStaff, { id: req.params.id, ...req.body }, presentUser));
 
   app.put('/:id/password', {
@@ -125,7 +130,7 @@ export async function userRoutes(app: App) {
   });
 
   app.post('/:id/unlock', {
-    schema: { tags: ['users'], summary: '解锁 Lift the login lockouts of a user within the caller\'s jurisdiction', params: Id },
+    schema: { tags: ['users'], summary: '解锁 Lift the login lockouts of a user within the caller\'s jurisdiction', params: Id, response: { 200: UserSchema } },
   }, (req) => runCommand(req, unlockUser, { id: req.params.id }, presentUser));
 }
 

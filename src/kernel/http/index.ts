@@ -11,8 +11,10 @@ import { databaseUnavailable, withConnection, withTransaction, type Db } from '.
 import { DomainError } from '../errors.ts';
 import { assertStorable, boundIntegers, scanJson } from './input.ts';
 import { languageOf, titleOf } from './messages.ts';
+import { addProblemResponses } from './responses.ts';
 
 export { crossSiteGuard } from './csrf.ts';
+export { checkResponses, Items, Nullable, OneOf, Page, ProblemSchema, Timestamp } from './responses.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -173,7 +175,11 @@ export function createHttp(opts: HttpOptions): App {
   app.addHook('onRoute', (route) => {
     const schema = route.schema as Record<string, unknown> | undefined;
     if (schema) for (const part of ['params', 'querystring', 'body', 'headers']) boundIntegers(schema[part]);
+    addProblemResponses(schema);
   });
+  // Answers are written as JSON.stringify writes them, schema or not: fast-json-stringify would drop what a
+  // response schema leaves out and coerce what it types otherwise. Tests check answers against the schemas.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   // A NUL reaches a query string or path only percent-encoded: URLs without `%` need no walk. CSV imports
   // are parsed by their modules into text or rows (JSON was checked as it was parsed).
   app.addHook('preValidation', (req, _reply, done) => {

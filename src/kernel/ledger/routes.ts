@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { assertCan } from '../auth/index.ts';
 import { DomainError, notFound } from '../errors.ts';
-import type { App } from '../http/index.ts';
+import { Nullable, type App } from '../http/index.ts';
 import { ledgerActionLabels } from './actions.ts';
 import { getEntry, listEntries } from './entries.ts';
 import { ledgerVerifierKey } from './keys.ts';
@@ -12,6 +12,20 @@ const TreeIndex = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
 const TreeSize = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 // A proof for a given tree never changes, so caches may keep it for good.
 const immutable = 'public, max-age=31536000, immutable';
+
+const Hashes = Type.Array(Type.String(), { description: 'base64 SHA-256 node hashes, RFC 9162 order' });
+const InclusionProofSchema = Type.Object({ index: Type.Integer(), size: Type.Integer(), leafHash: Type.String(), hashes: Hashes });
+const ConsistencyProofSchema = Type.Object({ from: Type.Integer(), to: Type.Integer(), hashes: Hashes });
+/** An entry as the explorer shows it: who did what to which object, when, and the hashes a proof covers. */
+const EntrySchema = Type.Object({
+  index: Type.Integer(), actor: Type.Object({ kind: Type.String(), id: Type.String() }), action: Type.String(),
+  object: Nullable(Type.Object({ type: Type.String(), id: Type.String() })), purpose: Nullable(Type.String()),
+  /** SHA-256 of the canonical JSON of the payload, lowercase hex */
+  payloadHash: Type.String(), recordedAt: Type.String({ format: 'date-time' }),
+  /** the leaf hash of the entry as stored now, base64 */
+  leafHash: Type.String(),
+});
+const Labels = Type.Record(Type.String(), Type.Object({ zh: Type.String(), en: Type.String() }));
 
 /**
  * 数据铁笼 ledger. Checkpoints, the key and proofs are public (hashes only), so anyone can check that no act
@@ -27,7 +41,7 @@ export async function ledgerRoutes(app: App) {
   });
 
   app.get('/actions', {
-    schema: { tags: ['ledger'], summary: 'Names of the ledger\'s actions in Chinese and English' },
+    schema: { tags: ['ledger'], summary: 'Names of the ledger\'s actions in Chinese and English', response: { 200: Type.Object({ actions: Labels }) } },
   }, async () => ({ actions: ledgerActionLabels() }));
 
   app.get('/key', {
@@ -37,7 +51,7 @@ export async function ledgerRoutes(app: App) {
   app.get('/proofs/inclusion', {
     schema: {
       tags: ['ledger'], summary: 'RFC 9162 inclusion proof of an entry in a signed tree',
-      querystring: Type.Object({ index: TreeIndex, size: TreeSize }),
+      querystring: Type.Object({ index: TreeIndex, size: TreeSize }), response: { 200: InclusionProofSchema },
     },
   }, async (req, reply) => {
     const proof = await inclusionProofFor(app.db, req.query.index, req.query.size);
@@ -47,7 +61,7 @@ export async function ledgerRoutes(app: App) {
   app.get('/proofs/consistency', {
     schema: {
       tags: ['ledger'], summary: 'RFC 9162 consistency proof between two signed trees',
-      querystring: Type.Object({ from: TreeSize, to: TreeSize }),
+      querystring: Type.Object({ from: TreeSize, to: TreeSize }), response: { 200: ConsistencyProofSchema },
     },
   }, async (req, reply) => {
     const proof = await consistencyProofFor(app.db, req.query.from, req.query.to);
@@ -62,6 +76,7 @@ export async function ledgerRoutes(app: App) {
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
         order: Type.Union([Type.Literal('desc'), Type.Literal('asc')], { default: 'desc' }),
       }),
+      response: { 200: Type.Object({ size: Type.Integer(), entries: Type.Array(EntrySchema) }) },
     },
   }, async (req) => {
     assertCan(req.actor, 'ledger.entry.read');
@@ -70,7 +85,7 @@ export async function ledgerRoutes(app: App) {
   });
 
   app.get('/entries/:index', {
-    schema: { tags: ['ledger'], summary: 'One entry with what its leaf hash covers', params: Type.Object({ index: TreeIndex }) },
+    schema: { tags: ['ledger'], summary: 'One entry with what its leaf hash covers', params: Type.Object({ index: TreeIndex }), response: { 200: EntrySchema } },
   }, async (req) => {
     assertCan(req.actor, 'ledger.entry.read');
     const entry = await getEntry(app.db, req.params.index);

@@ -29,7 +29,7 @@ async function verifyInLedger(detail: Detail, t: (key: string, v?: Record<string
   const checkpoint = parseCheckpoint(note);
   const signature = await verifyCheckpointSignature(checkpoint, parseVerifierKey(keyText));
   if (entry.index >= checkpoint.size) return { ok: false, lines: [t('hubx.verify.queued')] };
-  const proof = await api<{ leafHash: string; hashes: string[] }>('GET', `/ledger/proofs/inclusion${query({ index: entry.index, size: checkpoint.size })}`);
+  const proof = await api('GET', `/ledger/proofs/inclusion${query({ index: entry.index, size: checkpoint.size })}`);
   const leaf = fromBase64(proof.leafHash);
   const root = await rootFromInclusionProof(entry.index, checkpoint.size, leaf, proof.hashes.map(fromBase64));
   const checks = [

@@ -31,7 +31,7 @@ export function DispatchForm({ ticket, departments, defaultDepartmentId, action 
     try {
       const body = { departmentId: values.departmentId, note: values.note || undefined,
         ...(values.coDepartmentIds?.length ? { coDepartmentIds: values.coDepartmentIds } : {}) };
-      const moved = await api<Ticket>('POST', `/hotline/tickets/${ticket.id}/${action}`, body);
+      const moved = await api('POST', `/hotline/tickets/${ticket.id}/${action}`, body);
       void message.success(t(`hotline.dispatch.done.${action}`, { department: moved.department?.name ?? '' }));
       onDone(moved);
     } catch (error) {

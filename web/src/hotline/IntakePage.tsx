@@ -3,7 +3,7 @@ import {
   Alert, App, Button, Card, Checkbox, Col, Descriptions, Form, Input, List, Radio, Row, Select, Space, Tag, Typography,
 } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query } from '../api';
+import { api, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
 import { showProblemOnField } from '../problemFields';
 import { navigate } from '../router';
 import { useLoad } from '../useLoad';
@@ -11,7 +11,7 @@ import { departmentsInJurisdiction, type Department } from '../org';
 import { CityMap, type MapPoint } from './CityMap';
 import { DispatchForm } from './DispatchForm';
 import {
-  categoryLabel, channels, loadCategories, ticketKinds, ticketPath, type Duplicate, type Suggestion, type Ticket, formatTime,
+  categoryLabel, channels, loadCategories, ticketKinds, ticketPath, type Duplicate, type Suggestion, formatTime,
 } from './model';
 import { loadCityShapes, useSuggestion } from './parts';
 
@@ -27,12 +27,12 @@ interface IntakeForm {
   address?: string;
 }
 
-type Intake = Ticket & { routedDepartmentId: number | null; duplicates: Duplicate[] };
+type Intake = ApiResponse<'/hotline/tickets', 'POST'>;
 interface Point { lon: number; lat: number }
 const confidentEnough = 0.3;
 const intakeFields = ['callerName', 'callerPhone', 'channel', 'kind', 'description', 'categoryCode', 'urgency', 'address', 'lon', 'lat'];
 
-interface KnowledgeEntry { id: number; question: string; answer: string }
+type KnowledgeEntry = ApiItem<'/hotline/knowledge'>;
 
 /** Knowledge-base answers for a consultation's text (知识库). */
 function useKnowledge(text: string | undefined, consultation: boolean) {
@@ -42,7 +42,7 @@ function useKnowledge(text: string | undefined, consultation: boolean) {
     if (!consultation || trimmed.length < 2) { setAnswers([]); return; }
     let current = true;
     const timer = setTimeout(() => {
-      api<{ items: KnowledgeEntry[] }>('GET', `/hotline/knowledge${query({ q: trimmed })}`)
+      api('GET', `/hotline/knowledge${query({ q: trimmed })}`)
         // Knowledge answers are a help while typing: when they fail to load, none are shown.
         .then(({ items }) => { if (current) setAnswers(items.slice(0, 5)); }, () => { if (current) setAnswers([]); });
     }, 400);
@@ -83,7 +83,7 @@ export default function IntakePage() {
   useEffect(() => {
     if (!point || !categoryCode) { setDuplicates([]); return; }
     let current = true;
-    api<{ items: Duplicate[] }>('GET', `/hotline/tickets/duplicates${query({ categoryCode, lon: point.lon, lat: point.lat })}`)
+    api('GET', `/hotline/tickets/duplicates${query({ categoryCode, lon: point.lon, lat: point.lat })}`)
       .then(({ items }) => { if (current) setDuplicates(items); }, () => undefined); // a hint only: none shown when it fails
     return () => { current = false; };
   }, [point, categoryCode]);
@@ -107,7 +107,7 @@ export default function IntakePage() {
         callerPhone: values.anonymous ? undefined : values.callerPhone || undefined, address: values.address || undefined,
         categoryCode: values.categoryCode || undefined, emergency: suggestion?.emergency ? true : undefined,
         knowledgeId: values.kind === 'consultation' ? knowledgeId : undefined };
-      const created = await api<Intake>('POST', '/hotline/tickets', body);
+      const created = await api('POST', '/hotline/tickets', body);
       setIntake(created);
       setDuplicates(created.duplicates);
       void message.success(t('hotline.intake.created', { number: created.number }));

@@ -5,12 +5,12 @@ import { navigate } from '../router';
 import { useLoad } from '../useLoad';
 import { formatTime } from './model';
 import { StateTag } from './parts';
-import { PublicTicketDetails, type PublicTicket } from './StatusPage';
+import { PublicTicketDetails } from './StatusPage';
 
 /** 我的诉求: the reports a logged-in citizen filed, each with how far it has got. */
 export default function MyReportsPage() {
   const { t } = useTranslation();
-  const mine = useLoad(() => api<{ items: PublicTicket[] }>('GET', '/hotline/my/tickets'), []);
+  const mine = useLoad(() => api('GET', '/hotline/my/tickets'), []);
   return (
     <Card title={t('menu.hotline-mine')} loading={mine.loading && !mine.data}
       extra={<Button type="primary" onClick={() => navigate('/report')}>{t('hotline.report.new')}</Button>}>

@@ -2,7 +2,7 @@ import { lazy, useState } from 'react';
 import { App, Badge, Button, Card, Checkbox, Input, List, Popover, Segmented, Select, Space, Table, Typography } from 'antd';
 import { BellOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem } from '../api';
+import { api, ApiProblem, type ApiItem } from '../api';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
 import { categoryLabel, listTickets, loadCategories, ticketPath, ticketStates, type Ticket, type TicketState, formatTime } from './model';
@@ -10,15 +10,7 @@ import { DeadlineTag, StateTag, useNow } from './parts';
 
 const TicketPage = lazy(() => import('./TicketPage'));
 
-interface Alert {
-  id: number;
-  ticketId: number;
-  number: string;
-  kind: 'warning' | 'reminder' | 'supervision';
-  deadline: 'accept' | 'reply' | 'resolve';
-  due: string;
-  at: string;
-}
+type Alert = ApiItem<'/hotline/alerts'>;
 
 /** 预警: unread deadline alerts of the user's department, read one by one. */
 function AlertsBell() {
@@ -26,7 +18,7 @@ function AlertsBell() {
   const { message } = App.useApp();
   const [generation, setGeneration] = useState(0);
   // Without the alerts service the bell is simply not shown.
-  const { data: alerts } = useLoad(() => api<{ items: Alert[] }>('GET', '/hotline/alerts?unread=true').then(({ items }) => items, () => undefined),
+  const { data: alerts } = useLoad(() => api('GET', '/hotline/alerts?unread=true').then(({ items }) => items, () => undefined),
     [generation]);
   if (!alerts) return null;
   const read = async (alert: Alert) => {

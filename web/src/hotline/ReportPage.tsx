@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Form, Input, Result, Select, Tag, Typography, Upload, type UploadFile } from 'antd';
 import { CameraOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query } from '../api';
+import { api, ApiProblem, query, type ApiResponse } from '../api';
 import { showProblemOnField } from '../problemFields';
 import { navigate } from '../router';
 import { useLoad } from '../useLoad';
@@ -12,7 +12,7 @@ import { loadCityShapes, useSuggestion } from './parts';
 import { uploadPhoto } from './photos';
 
 interface ReportValues { description: string; categoryCode?: string; address?: string; contactName?: string; contactPhone?: string; anonymous: boolean; public: boolean }
-interface Filed { number: string; statusToken: string; duplicates: unknown[] }
+type Filed = ApiResponse<'/hotline/reports', 'POST'>;
 
 export const statusLink = (number: string, token: string) => `/status${query({ number, token })}`;
 
@@ -43,7 +43,7 @@ export default function ReportPage() {
   useEffect(() => {
     if (!point || !categoryCode) { setNearby([]); return; }
     let current = true;
-    api<{ items: PublicDuplicate[] }>('GET', `/hotline/reports/duplicates${query({ categoryCode, lon: point.lon, lat: point.lat })}`)
+    api('GET', `/hotline/reports/duplicates${query({ categoryCode, lon: point.lon, lat: point.lat })}`)
       // A hint only: no nearby reports are shown when they fail to load.
       .then(({ items }) => { if (current) setNearby(items); }, () => { if (current) setNearby([]); });
     return () => { current = false; };
@@ -56,7 +56,7 @@ export default function ReportPage() {
         ...(point ?? {}), photoIds: photos.flatMap((p) => (p.response ? [p.response.id] : [])), anonymous: values.anonymous, public: values.public,
         contactName: values.anonymous ? undefined : values.contactName || undefined,
         contactPhone: values.anonymous ? undefined : values.contactPhone || undefined, channel: 'web' };
-      setFiled(await api<Filed>('POST', '/hotline/reports', body));
+      setFiled(await api('POST', '/hotline/reports', body));
     } catch (error) {
       if (!showProblemOnField(form, error, ['description', 'categoryCode', 'address', 'contactName', 'contactPhone', 'photoIds', 'lon', 'lat']))
         void message.error(error instanceof ApiProblem ? error.title : String(error));

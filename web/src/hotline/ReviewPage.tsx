@@ -53,7 +53,7 @@ function ReturnDecision({ ticket, departments, onDone }: { ticket: Ticket; depar
   const redispatch = async (to: number | undefined) => {
     setSaving(true);
     try {
-      const moved = await api<Ticket>('POST', `/hotline/tickets/${ticket.id}/redispatch`, { departmentId: to });
+      const moved = await api('POST', `/hotline/tickets/${ticket.id}/redispatch`, { departmentId: to });
       void message.success(t('hotline.dispatch.done.redispatch', { department: moved.department?.name ?? '' }));
       onDone();
     } catch (error) {

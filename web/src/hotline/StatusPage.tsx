@@ -1,32 +1,16 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Form, Image, Input, Space, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query } from '../api';
+import { api, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
 import { currentLanguage } from '../i18n';
 import { useLoad } from '../useLoad';
-import { categoryLabel, loadLedgerLabels, type TicketState, formatTime } from './model';
+import { categoryLabel, loadLedgerLabels, formatTime } from './model';
 import { StateTag } from './parts';
 import { statusLink } from './ReportPage';
 
 /** A report as its reporter and the public see it: what happens to it, never who the people are. */
-export interface PublicTicket {
-  number: string;
-  state: TicketState;
-  kind: string;
-  category: { code: string; path: string[] };
-  description: string;
-  address: string | null;
-  receivedAt: string;
-  deadlines: { replyDue: string; resolveDue: string };
-  department: string | null;
-  reply: string | null;
-  repliedAt: string | null;
-}
-
-interface PublicStatus extends PublicTicket {
-  timeline: { at: string; action: string; state: TicketState; department: string | null }[];
-  photos: { id: string; url: string }[];
-}
+export type PublicTicket = ApiItem<'/hotline/my/tickets'>;
+type PublicStatus = ApiResponse<'/hotline/public/tickets/{number}'>;
 
 const params = () => new URLSearchParams(window.location.search);
 
@@ -45,7 +29,7 @@ export default function StatusPage() {
     setError(undefined);
     if (!asked.number || !asked.token) return;
     let current = true;
-    api<PublicStatus>('GET', `/hotline/public/tickets/${encodeURIComponent(asked.number)}${query({ token: asked.token })}`).then(
+    api('GET', `/hotline/public/tickets/${encodeURIComponent(asked.number)}${query({ token: asked.token })}`).then(
       (found) => { if (current) setTicket(found); },
       (failure: unknown) => { if (current) setError(failure instanceof ApiProblem ? failure.title : String(failure)); });
     return () => { current = false; };

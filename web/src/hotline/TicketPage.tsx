@@ -22,7 +22,7 @@ export default function TicketPage({ id }: { id: number }) {
   const { t } = useTranslation();
   const { user, can } = useSession();
   const now = useNow();
-  const view = useLoad(() => api<TicketView>('GET', `/hotline/tickets/${id}`), [id]);
+  const view = useLoad(() => api('GET', `/hotline/tickets/${id}`), [id]);
   const labels = useLoad(loadLedgerLabels, []);
   const reasons = useLoad(loadReturnReasons, []);
   const shapes = useLoad(loadCityShapes, []);

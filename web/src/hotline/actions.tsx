@@ -9,7 +9,10 @@ import { useLoad } from '../useLoad';
 import { loadReturnReasons, satisfactions, type Ticket } from './model';
 
 /** Posts `body` to the ticket's `action` and reports the result; field errors go next to their field. */
-function useTransition<V extends object>(ticketId: number, action: string, fields: string[], toBody: (values: V) => unknown,
+/** What the forms below post to a ticket: `/hotline/tickets/{id}/{action}`. */
+type TicketAction = 'accept' | 'return' | 'reply' | 'answer' | 'co-reply' | 'close' | 'extension' | 'extension/decision' | 'callback';
+
+function useTransition<V extends object>(ticketId: number, action: TicketAction, fields: string[], toBody: (values: V) => unknown,
   onDone: (ticket: Ticket) => void) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -18,7 +21,7 @@ function useTransition<V extends object>(ticketId: number, action: string, field
   const submit = async (values: V) => {
     setSaving(true);
     try {
-      const moved = await api<Ticket>('POST', `/hotline/tickets/${ticketId}/${action}`, toBody(values));
+      const moved = await api('POST', `/hotline/tickets/${ticketId}/${action}`, toBody(values));
       void message.success(t(`hotline.action.done.${action.replace('/', '-')}`));
       form.resetFields();
       onDone(moved);
@@ -34,7 +37,7 @@ function useTransition<V extends object>(ticketId: number, action: string, field
 interface FormProps { ticketId: number; onDone: (ticket: Ticket) => void }
 
 function ActionForm<V extends object>({ ticketId, onDone, action, fields, toBody, submitLabel, danger, children, initialValues }: FormProps & {
-  action: string; fields: string[]; toBody: (values: V) => unknown; submitLabel: string; danger?: boolean; children?: ReactNode;
+  action: TicketAction; fields: string[]; toBody: (values: V) => unknown; submitLabel: string; danger?: boolean; children?: ReactNode;
   initialValues?: Partial<V>;
 }) {
   const { form, saving, submit } = useTransition<V>(ticketId, action, fields, toBody, onDone);

@@ -2,8 +2,7 @@
  * Checks the ledger's evidence in the browser, trusting nothing but the verifier key: the checkpoint's
  * Ed25519 signature (C2SP signed-note) and inclusion proofs (RFC 9162 §2.1.3.2). WebCrypto only.
  */
-import type { LedgerEntry as ServerLedgerEntry } from '../../../src/kernel/ledger/index.ts';
-import type { Wire } from '../wire.ts';
+import type { ApiResponse } from '../api/types.ts';
 
 export interface Checkpoint {
   origin: string;
@@ -133,7 +132,7 @@ export async function rootFromInclusionProof(index: number, size: number, leafHa
 }
 
 /** A ledger entry as the API lists it. */
-export type LedgerEntry = Wire<ServerLedgerEntry>;
+export type LedgerEntry = ApiResponse<'/ledger/entries/{index}'>;
 
 /**
  * The bytes the ledger hashes into a leaf, rebuilt from an entry's fields: a JSON array without

@@ -5,23 +5,13 @@ import {
 import { DeleteOutlined, EditOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query } from '../api';
+import { api, ApiProblem, query, type ApiResponse } from '../api';
 import { showProblemOnField } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 
-interface CalendarDay {
-  date: string;
-  isOffDay: boolean;
-  name: string;
-  source: 'official' | 'admin';
-}
-
-interface CalendarYear {
-  year: number;
-  published: boolean;
-  days: CalendarDay[];
-}
+type CalendarYear = ApiResponse<'/calendar/years/{year}'>;
+type CalendarDay = CalendarYear['days'][number];
 
 const chinaTime = (iso: string, language: string) =>
   new Intl.DateTimeFormat(language, { timeZone: 'Asia/Shanghai', dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
@@ -35,7 +25,7 @@ export default function CalendarPage() {
   const screens = Grid.useBreakpoint();
   const [month, setMonth] = useState<Dayjs>(() => dayjs());
   const year = month.year();
-  const calendar = useLoad(() => api<CalendarYear>('GET', `/calendar/years/${year}`), [year]);
+  const calendar = useLoad(() => api('GET', `/calendar/years/${year}`), [year]);
   const byDate = new Map(calendar.data?.days.map((d) => [d.date, d]));
   const [editing, setEditing] = useState<{ day?: CalendarDay; date?: Dayjs } | null>(null);
 

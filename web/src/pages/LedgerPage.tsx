@@ -52,11 +52,11 @@ export default function LedgerPage() {
   const entries = useLoad(async () => {
     if (!mayReadEntries) return undefined;
     const from = page === 1 ? undefined : newest - 1 - (page - 1) * pageSize;
-    const result = await api<{ size: number; entries: LedgerEntry[] }>('GET', `/ledger/entries${query({ from, limit: pageSize })}`);
+    const result = await api('GET', `/ledger/entries${query({ from, limit: pageSize })}`);
     if (page === 1) setNewest(result.size);
     return result;
   }, [mayReadEntries, page, checkpointGeneration]);
-  const actionLabels = useLoad(() => api<{ actions: Record<string, { zh: string; en: string }> }>('GET', '/ledger/actions'), []);
+  const actionLabels = useLoad(() => api('GET', '/ledger/actions'), []);
   const actionName = (code: string) => {
     const label = actionLabels.data?.actions[code];
     return label ? (i18n.language === 'en' ? label.en : label.zh) : code;
@@ -76,11 +76,11 @@ export default function LedgerPage() {
         setCheck({ index, error: t('ledger.notYetInCheckpoint', { size: checkpoint.size }) });
         return;
       }
-      const proof = await api<{ leafHash: string; hashes: string[] }>('GET',
+      const proof = await api('GET',
         `/ledger/proofs/inclusion${query({ index, size: checkpoint.size })}`);
       const leafHash = fromBase64(proof.leafHash);
       const root = await rootFromInclusionProof(index, checkpoint.size, leafHash, proof.hashes.map(fromBase64));
-      const readable = entry ?? (mayReadEntries ? await api<LedgerEntry>('GET', `/ledger/entries/${index}`) : undefined);
+      const readable = entry ?? (mayReadEntries ? await api('GET', `/ledger/entries/${index}`) : undefined);
       const entryMatches = readable ? sameBytes(await hashLeaf(entryLeafData(readable)), leafHash) : undefined;
       setCheck({
         index, size: checkpoint.size, leafHash: proof.leafHash, proofLength: proof.hashes.length,

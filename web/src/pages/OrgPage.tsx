@@ -208,7 +208,7 @@ function useCreate<V>(fields: string[], send: (values: V) => Promise<{ name: str
 function DivisionForm({ parent, onClose, onSaved }: { parent: Division; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation();
   const { form, busy, submit } = useCreate<{ code: string; name: string }>(['code', 'name', 'parentCode'],
-    (values) => api('POST', '/org/divisions', { ...values, parentCode: parent.code }), onSaved);
+    (values) => api<{ name: string }>('POST', '/org/divisions', { ...values, parentCode: parent.code }), onSaved);
   return (
     <Modal open title={`${t('org.addDivision')} · ${parent.name}`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy}
       okText={t('common.save')} destroyOnHidden>
@@ -229,7 +229,7 @@ function DepartmentForm({ division, onClose, onSaved }: { division: Division; on
   const { t } = useTranslation();
   const { form, busy, submit } = useCreate<{ code: string; name: string; shortName?: string; kind?: string }>(
     ['code', 'name', 'shortName', 'kind', 'divisionCode'],
-    (values) => api('POST', '/org/departments', {
+    (values) => api<{ name: string }>('POST', '/org/departments', {
       code: values.code, name: values.name, divisionCode: division.code,
       ...(values.shortName ? { shortName: values.shortName } : {}), ...(values.kind ? { kind: values.kind } : {}),
     }), onSaved);

@@ -2,11 +2,11 @@ import { useState } from 'react';
 import { Alert, App, Button, Card, Flex, Form, Input, List, Modal, Table, Tag, Upload } from 'antd';
 import { DownloadOutlined, EditOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, apiCsv, ApiProblem, apiText, query } from '../api';
+import { api, apiCsv, ApiProblem, apiText, query, type ApiResponse } from '../api';
 import { useLoad } from '../useLoad';
 import type { Item, ItemSummary } from './types';
 
-interface ImportReport { total: number; saved: number; failed: number; errors: { row: number; field: string; message: string }[] }
+type ImportReport = ApiResponse<'/services/items/import', 'POST'>;
 
 const download = (name: string, text: string, type: string) => {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -23,13 +23,13 @@ export default function ItemsAdminPage() {
   const [page, setPage] = useState(1);
   const [editing, setEditing] = useState<Item | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
-  const items = useLoad(() => api<{ total: number; items: ItemSummary[] }>('GET', `/services/items${query({ q, limit: 20, offset: (page - 1) * 20 })}`), [q, page]);
+  const items = useLoad(() => api('GET', `/services/items${query({ q, limit: 20, offset: (page - 1) * 20 })}`), [q, page]);
 
   const importFile = async (file: File) => {
     const text = await file.text();
     try {
       const result = file.name.endsWith('.json')
-        ? await api<ImportReport>('POST', '/services/items/import', JSON.parse(text))
+        ? await api('POST', '/services/items/import', JSON.parse(text))
         : await apiCsv<ImportReport>('/services/items/import', text);
       setReport(result);
       items.reload();

@@ -2,13 +2,13 @@ import { useEffect, useState } from 'react';
 import { App, Button, Card, Empty, Flex, Form, Input, List, Radio, Space, Spin, Tag, Typography, Upload } from 'antd';
 import { ArrowLeftOutlined, SearchOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem } from '../api';
+import { api, ApiProblem, type ApiItem } from '../api';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
 import { ClockCard, HistoryCard } from './ApplicationParts';
 import { chinaTime, Deadline, ratingLevels, StateTag } from './common';
 import { SchemaFields, showFormProblem } from './SchemaForm';
-import type { Application, ApplicationRow } from './types';
+import type { Application } from './types';
 
 /** 我的办事 (citizen): my applications with status and deadlines; applying for an item; one application with its form, materials and rating. */
 export default function MyServicesPage() {
@@ -33,13 +33,13 @@ function StartApplication({ itemId }: { itemId: number }) {
   return <Spin style={{ display: 'block', margin: 48 }} />;
 }
 
-interface Offer { id: number; policyName: string; description: string; itemName: string; reasons: { name: string }[]; state: string; applicationId: number | null }
+type Offer = ApiItem<'/services/offers'>;
 
 /** 不来即享: benefits the citizen qualifies for, found from data the government holds, with why; one click to accept. */
 function Offers() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const { data, reload } = useLoad(() => api<{ items: Offer[] }>('GET', '/services/offers'), []);
+  const { data, reload } = useLoad(() => api('GET', '/services/offers'), []);
   if (!data?.items.length) return null;
   const accept = async (offer: Offer) => {
     try {
@@ -69,7 +69,7 @@ function Offers() {
 
 function MyApplications() {
   const { t, i18n } = useTranslation();
-  const { data, loading } = useLoad(() => api<{ total: number; items: ApplicationRow[] }>('GET', '/services/applications?limit=50'), []);
+  const { data, loading } = useLoad(() => api('GET', '/services/applications?limit=50'), []);
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
     <Offers />

@@ -2,27 +2,23 @@ import { useState } from 'react';
 import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Switch, Table, Tag } from 'antd';
 import { PlusOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem } from '../api';
+import { api, ApiProblem, type ApiItem } from '../api';
 import { useLoad } from '../useLoad';
 import { chinaTime } from './common';
 
-interface Rule { predicate: string; expect: boolean }
-interface Policy {
-  id: number; code: string; name: string; description: string; itemId: number; itemName: string; rules: Rule[]; automatic: boolean; active: boolean;
-  evaluatedAt: string | null; offers: number; accepted: number; granted: number;
-}
+type Policy = ApiItem<'/services/policies'>;
 
 /** 不来即享 (admin): policies as rules over hub predicates; evaluate to find who qualifies. */
 export default function PoliciesPage() {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
-  const { data, loading, reload } = useLoad(() => api<{ items: Policy[] }>('GET', '/services/policies'), []);
+  const { data, loading, reload } = useLoad(() => api('GET', '/services/policies'), []);
   const [editing, setEditing] = useState<Partial<Policy> | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
   const evaluate = async (policy: Policy) => {
     setBusy(policy.id);
     try {
-      const result = await api<{ qualified: number; offered: number; granted: number }>('POST', `/services/policies/${policy.id}/evaluate`);
+      const result = await api('POST', `/services/policies/${policy.id}/evaluate`);
       void message.success(t('services.policies.evaluated', result));
       reload();
     } catch (error) {

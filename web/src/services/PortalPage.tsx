@@ -7,7 +7,7 @@ import { navigate, usePath } from '../router';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { lifeEvents, percent } from './common';
-import type { Figures, Item, ItemSummary } from './types';
+import type { Item } from './types';
 
 /** 一网通办 portal (no login): the catalogue by life event and search, and the guide (办事指南) of one item. */
 export default function PortalPage() {
@@ -21,9 +21,9 @@ function CataloguePage() {
   const [event, setEvent] = useState<string>();
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
-  const items = useLoad(() => api<{ total: number; items: ItemSummary[] }>('GET', `/services/items${query({ lifeEvent: event, q, limit: 10, offset: (page - 1) * 10 })}`), [event, q, page]);
-  const counts = useLoad(() => api<{ items: { key: string; count: number }[] }>('GET', '/services/life-events'), []);
-  const figures = useLoad(() => api<Figures>('GET', '/services/figures/public'), []);
+  const items = useLoad(() => api('GET', `/services/items${query({ lifeEvent: event, q, limit: 10, offset: (page - 1) * 10 })}`), [event, q, page]);
+  const counts = useLoad(() => api('GET', '/services/life-events'), []);
+  const figures = useLoad(() => api('GET', '/services/figures/public'), []);
   const countOf = (key: string) => counts.data?.items.find((c) => c.key === key)?.count;
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>

@@ -24,7 +24,7 @@ function Queue() {
   const [overdue, setOverdue] = useState(false);
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
-  const { data, loading } = useLoad(() => api<{ total: number; items: ApplicationRow[] }>('GET',
+  const { data, loading } = useLoad(() => api('GET',
     `/services/applications${query({ state: state === 'all' ? undefined : state, overdue: overdue || undefined, q, limit: 20, offset: (page - 1) * 20 })}`),
   [state, overdue, q, page]);
   return (

@@ -1,17 +1,13 @@
 import { useState } from 'react';
 import { App, Button, Card, Col, Flex, Input, Modal, Progress, Row, Segmented, Space, Statistic, Switch, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query } from '../api';
+import { api, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { chinaTime, percent } from './common';
-import type { Figures } from './types';
 
-interface RatingFigure { key: string; name: string; total: number; satisfaction: number; bad: number; rectified: number; calledBack: number }
-interface Task {
-  id: number; state: string; due: string; level: string; comment: string | null; receiptNumber: string; itemName: string; departmentName: string;
-  applicantName: string; calledBackAt: string | null; overdue: boolean;
-}
+type Task = ApiItem<'/services/rectifications'>;
+type RatingFigure = ApiItem<'/services/ratings/figures'>;
 const stageOrder = ['verify', 'rectify', 'reply', 'review'];
 
 /** 好差评 dashboard: time compression, channels, ratings per department/item/channel, and the rectification tasks of bad ratings. */
@@ -23,9 +19,9 @@ export default function RatingsPage() {
   const [openOnly, setOpenOnly] = useState(true);
   const [acting, setActing] = useState<{ task: Task; stage: string } | null>(null);
   const [note, setNote] = useState('');
-  const figures = useLoad(() => api<Figures>('GET', '/services/figures'), []);
-  const ratings = useLoad(() => api<{ items: RatingFigure[] }>('GET', `/services/ratings/figures?by=${by}`), [by]);
-  const tasks = useLoad(() => api<{ total: number; items: Task[] }>('GET', `/services/rectifications${query({ limit: 50 })}${openOnly ? '&state=verify&state=rectify&state=reply&state=review' : ''}`), [openOnly]);
+  const figures = useLoad(() => api('GET', '/services/figures'), []);
+  const ratings = useLoad(() => api('GET', `/services/ratings/figures?by=${by}`), [by]);
+  const tasks = useLoad(() => api<ApiResponse<'/services/rectifications'>>('GET', `/services/rectifications${query({ limit: 50 })}${openOnly ? '&state=verify&state=rectify&state=reply&state=review' : ''}`), [openOnly]);
   const admin = !!user && (user.roles.includes('platform_admin') || user.roles.includes('dept_admin'));
 
   const send = async (accepted?: boolean) => {
