@@ -1,7 +1,7 @@
 import { currentLanguage } from './i18n';
 import type { AnswerAt, Method } from './api/types';
 
-export type { ApiItem, ApiResponse, ApiRoute } from './api/types';
+export type { ApiItem, ApiResponse } from './api/types';
 
 /** An RFC 9457 problem returned by the API; `field` names the input at fault, `title` is in the UI language. */
 export class ApiProblem extends Error {

@@ -9,21 +9,12 @@ export const ticketStates: TicketState[] = ['received', 'dispatched', 'accepted'
 export const ticketKinds = ['consultation', 'help', 'complaint', 'report', 'suggestion'] as const satisfies readonly Ticket['kind'][];
 export const channels = ['phone', 'web', 'app', 'open311', 'mayor-mailbox', 'wechat'] as const satisfies readonly Ticket['channel'][];
 export const satisfactions = ['satisfied', 'basically-satisfied', 'dissatisfied'] as const;
-/** The state machine's transitions a ticket offers, and the console's two other actions on it. */
-export type Transition = Ticket['abilities'][number] | 'extension' | 'co-reply';
-
-export type CoHandler = TicketView['coHandlers'][number];
-export type TicketEvent = TicketView['history'][number];
 export type Duplicate = ApiItem<'/hotline/tickets/duplicates'>;
-export type Category = ApiItem<'/hotline/categories'>;
 export type Suggestion = ApiResponse<'/hotline/suggest'>;
 /** What the public report page gets for a text (no confidence, no alternatives). */
 export type PublicSuggestion = ApiResponse<'/hotline/reports/suggest'>;
 /** An open ticket of the same category near the point, as the public report page may see it: no text, no people. */
 export type PublicDuplicate = ApiItem<'/hotline/reports/duplicates'>;
-
-/** Ledger action names in Chinese and English, by action. */
-export type Labels = ApiResponse<'/ledger/actions'>['actions'];
 
 export const ticketPath = (id: number) => `/hotline-queue/${id}`;
 
