@@ -26,7 +26,7 @@ export function claimRows(type: CredentialType | null, claims: Record<string, un
       : [{ path: key, label: claimLabel(type ?? undefined, key), value }]);
 }
 
-const stateOf = (c: Credential, now: Date) =>
+const stateOf = (c: Credential, now: Date): 'valid' | 'revoked' | 'expired' =>
   c.revokedAt ? 'revoked' : c.validUntil && c.validUntil.getTime() <= now.getTime() ? 'expired' : 'valid';
 
 const base = (c: Credential, now: Date) => ({
@@ -50,7 +50,8 @@ export const presentWalletCard = (c: Credential, now = new Date()) => ({ ...base
 /** A register row for the issuing department: who holds it, not what it says. */
 export const presentRegisterRow = (c: Credential, now = new Date()) => ({
   ...base(c, now),
-  holderName: c.holderName,
+  // read with every row the register lists
+  holderName: c.holderName ?? '',
   statusList: { id: c.statusListId, index: c.statusIndex },
   // The register lists only what the viewer may revoke (registerScope), so every live row can be.
   abilities: c.revokedAt ? [] : ['revoke'],

@@ -9,11 +9,13 @@ import { presentRegisterRow, presentVerification, presentWalletCard } from './pr
 import { currentStatusList } from './status.ts';
 import { credentialTypeNames } from './types.ts';
 import { verifyPresentation } from './verify.ts';
+import { PresentationSchema, RegisterRowSchema, RegisterSchema, RotatedKeySchema, VerificationSchema, VerifierNonceSchema, WalletCardSchema, WalletSchema } from './api-schemas.ts';
 
 const tags = ['credentials'];
 const verifySchema = {
   tags, summary: '验证 Verify a presentation: issuer, key, signature, validity, disclosures, revocation (public)',
   body: Type.Object({ presentation: Type.String({ minLength: 1, maxLength: 64 * 1024 }) }, { additionalProperties: false }),
+  response: { 200: VerificationSchema },
 };
 
 /** Verifies a presentation for anyone; logs what was verified, not what it disclosed. */
@@ -24,6 +26,7 @@ async function verifyHandler(req: FastifyRequest<{ Body: { presentation: string 
 }
 const nonceSchema = {
   tags, summary: '发起核验 A nonce for one presentation to this verifier: the holder\'s Key Binding JWT must carry it and the audience (public; single use)',
+  response: { 201: VerifierNonceSchema },
 };
 /** Hands out a verifier nonce; the presentation that answers it is accepted once. */
 const nonceHandler = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -42,7 +45,7 @@ export async function credentialRoutes(app: App) {
   app.post('/verify/nonce', { schema: nonceSchema }, nonceHandler);
   app.post('/verify', { schema: verifySchema }, verifyHandler);
 
-  app.get('/mine', { schema: { tags, summary: '我的证照 The holder\'s credentials with their claims' } },
+  app.get('/mine', { schema: { tags, summary: '我的证照 The holder\'s credentials with their claims', response: { 200: WalletSchema } } },
     async (req) => ({ items: (await listMyCredentials(app.db, req.actor)).map((c) => presentWalletCard(c)) }));
 
   app.post('/:id/presentations', {
@@ -51,7 +54,8 @@ export async function credentialRoutes(app: App) {
       body: Type.Object({ disclose: Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { maxItems: 50 }),
         nonce: Type.String({ ...Nonce, description: 'the verifier\'s nonce (from its /verify/nonce)' }),
         audience: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'the verifier\'s audience; this platform\'s verifier if absent' })) },
-      { additionalProperties: false }) },
+      { additionalProperties: false }),
+      response: { 201: PresentationSchema } },
   }, async (req, reply) => {
     reply.code(201);
     return runCommand(req, presentCredential, { id: req.params.id, ...req.body });
@@ -62,13 +66,15 @@ export async function credentialRoutes(app: App) {
       + 'Moving a device-bound credential to a new key needs `proof`: an ES256 JWS by the current device key over {credential, jwk_thumbprint, iat}',
       params: CredentialId,
       body: Type.Object({ jwk: Type.Object({ kty: Type.Literal('EC'), crv: Type.Literal('P-256'), x: JwkCoordinate, y: JwkCoordinate },
-        { additionalProperties: false }), proof: Type.Optional(Jws) }, { additionalProperties: false }) },
+        { additionalProperties: false }), proof: Type.Optional(Jws) }, { additionalProperties: false }),
+      response: { 200: WalletCardSchema } },
   }, (req) => runCommand(req, bindCredentialToDevice, { id: req.params.id, ...req.body }, (c) => presentWalletCard(c)));
 
   app.get('/issued', {
     schema: { tags, summary: '发证登记 Credentials issued by the caller\'s department',
       querystring: Type.Object({ departmentId: Type.Optional(Type.Integer({ minimum: 1 })), type: Type.Optional(oneOf(credentialTypeNames)),
-        limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) }) },
+        limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) }),
+      response: { 200: RegisterSchema } },
   }, async (req) => {
     const page = await listIssuedCredentials(app.db, req.actor, req.query);
     return { total: page.total, items: page.items.map((c) => presentRegisterRow(c)) };
@@ -76,12 +82,13 @@ export async function credentialRoutes(app: App) {
 
   app.post('/:id/revoke', {
     schema: { tags, summary: '吊销 Revoke a credential (issuing department)', params: CredentialId,
-      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }) },
+      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+      response: { 200: RegisterRowSchema } },
   }, (req) => runCommand(req, revokeCredential, { id: req.params.id, reason: req.body.reason }, (c) => presentRegisterRow(c)));
 
   app.post('/issuers/:departmentId/rotate-key', {
     schema: { tags, summary: '密钥轮换 A new signing key for the issuer; old keys still verify',
-      params: Type.Object({ departmentId: Type.Integer({ minimum: 1 }) }) },
+      params: Type.Object({ departmentId: Type.Integer({ minimum: 1 }) }), response: { 200: RotatedKeySchema } },
   }, (req) => runCommand(req, rotateIssuerKey, { departmentId: req.params.departmentId }));
 }
 

@@ -621,11 +621,82 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            applicationId: string | null;
+                            claims: {
+                                label: {
+                                    en: string;
+                                    required?: boolean;
+                                    zh: string;
+                                };
+                                path: string;
+                                value: unknown;
+                            }[];
+                            deviceBound: boolean;
+                            id: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            issuer: {
+                                departmentId: number;
+                                name: string;
+                            };
+                            revokedAt: string | null;
+                            revokeReason: string | null;
+                            state: "valid" | "revoked" | "expired";
+                            type: "business-licence" | "residence-certificate" | "marriage-certificate";
+                            typeName: {
+                                en: string;
+                                zh: string;
+                            };
+                            validUntil: string | null;
+                            vct: string;
+                        };
+                    };
                 };
             };
         };
@@ -667,11 +738,61 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            disclosed: string[];
+                            keyBinding: {
+                                aud: string;
+                                iat: number;
+                                nonce: string;
+                            } | null;
+                            presentation: string;
+                        };
+                    };
                 };
             };
         };
@@ -709,11 +830,79 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            applicationId: string | null;
+                            deviceBound: boolean;
+                            holderName: string;
+                            id: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            issuer: {
+                                departmentId: number;
+                                name: string;
+                            };
+                            revokedAt: string | null;
+                            revokeReason: string | null;
+                            state: "valid" | "revoked" | "expired";
+                            statusList: {
+                                id: number;
+                                index: number;
+                            };
+                            type: "business-licence" | "residence-certificate" | "marriage-certificate";
+                            typeName: {
+                                en: string;
+                                zh: string;
+                            };
+                            validUntil: string | null;
+                            vct: string;
+                        };
+                    };
                 };
             };
         };
@@ -746,11 +935,82 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                abilities: string[];
+                                applicationId: string | null;
+                                deviceBound: boolean;
+                                holderName: string;
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuer: {
+                                    departmentId: number;
+                                    name: string;
+                                };
+                                revokedAt: string | null;
+                                revokeReason: string | null;
+                                state: "valid" | "revoked" | "expired";
+                                statusList: {
+                                    id: number;
+                                    index: number;
+                                };
+                                type: "business-licence" | "residence-certificate" | "marriage-certificate";
+                                typeName: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                validUntil: string | null;
+                                vct: string;
+                            }[];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -784,11 +1044,56 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            kid: string;
+                            retired: string[];
+                        };
+                    };
                 };
             };
         };
@@ -816,11 +1121,84 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                applicationId: string | null;
+                                claims: {
+                                    label: {
+                                        en: string;
+                                        required?: boolean;
+                                        zh: string;
+                                    };
+                                    path: string;
+                                    value: unknown;
+                                }[];
+                                deviceBound: boolean;
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuer: {
+                                    departmentId: number;
+                                    name: string;
+                                };
+                                revokedAt: string | null;
+                                revokeReason: string | null;
+                                state: "valid" | "revoked" | "expired";
+                                type: "business-licence" | "residence-certificate" | "marriage-certificate";
+                                typeName: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                validUntil: string | null;
+                                vct: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -858,11 +1236,82 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            claims: {
+                                label: {
+                                    en: string;
+                                    required?: boolean;
+                                    zh: string;
+                                };
+                                path: string;
+                                value: unknown;
+                            }[];
+                            issuedAt: string | null;
+                            issuer: {
+                                departmentId: number;
+                                iss: string;
+                                name: string;
+                            };
+                            kid: string;
+                            presentedAt: string | null;
+                            /** @enum {string} */
+                            status: "valid";
+                            type: ("business-licence" | "residence-certificate" | "marriage-certificate") | null;
+                            typeName: {
+                                en: string;
+                                zh: string;
+                            } | null;
+                            /** @enum {boolean} */
+                            valid: true;
+                            validUntil: string | null;
+                            vct: string;
+                        };
+                    };
                 };
             };
         };
@@ -892,11 +1341,58 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            audience: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            nonce: string;
+                        };
+                    };
                 };
             };
         };

@@ -16,7 +16,7 @@ export default function RegisterPage() {
   const [type, setType] = useState<string>();
   const [page, setPage] = useState(1);
   const [revoking, setRevoking] = useState<RegisterRow>();
-  const register = useLoad(() => api<{ total: number; items: RegisterRow[] }>('GET',
+  const register = useLoad(() => api('GET',
     `/credentials/issued${query({ type, limit: pageSize, offset: (page - 1) * pageSize })}`), [type, page]);
 
   return (

@@ -26,7 +26,7 @@ function StartVerification() {
     setBusy(true);
     setProblem(undefined);
     try {
-      const { nonce, expiresAt } = await api<{ nonce: string; audience: string; expiresAt: string }>('POST', '/credentials/verify/nonce');
+      const { nonce, expiresAt } = await api('POST', '/credentials/verify/nonce');
       const link = walletLink(nonce);
       setRequest({ nonce, expiresAt, link, qr: await QRCode.toDataURL(link, { margin: 2, width: 320 }) });
     } catch (error) {
@@ -70,7 +70,7 @@ export default function VerifyPage() {
     if (!presentation.trim()) return;
     setBusy(true);
     try {
-      setOutcome({ verification: await api<Verification>('POST', '/credentials/verify', { presentation: presentation.trim() }) });
+      setOutcome({ verification: await api('POST', '/credentials/verify', { presentation: presentation.trim() }) });
     } catch (error) {
       setOutcome({ problem: error instanceof ApiProblem ? error : new ApiProblem(0, 'network', String(error)) });
     } finally {

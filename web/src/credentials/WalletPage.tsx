@@ -15,17 +15,10 @@ interface Presentation {
   qr: string;
 }
 
-interface PresentationMade {
-  presentation: string;
-  disclosed: string[];
-  /** Set when the credential is bound to a device key: this device signs the Key Binding JWT. */
-  keyBinding: { iat: number; aud: string; nonce: string } | null;
-}
-
 /** 我的证照: the citizen's e-certificates, each with a dialog to show only chosen claims as a QR code. */
 export default function WalletPage() {
   const { t } = useTranslation();
-  const cards = useLoad(() => api<{ items: WalletCard[] }>('GET', '/credentials/mine'), []);
+  const cards = useLoad(() => api('GET', '/credentials/mine'), []);
   const [presenting, setPresenting] = useState<WalletCard>();
 
   return (
@@ -115,7 +108,7 @@ function PresentDialog({ card, onClose }: { card: WalletCard; onClose: () => voi
     }
     setBusy(true);
     try {
-      const made = await api<PresentationMade>('POST', `/credentials/${card.id}/presentations`, { disclose: chosen, nonce: nonce.trim() });
+      const made = await api('POST', `/credentials/${card.id}/presentations`, { disclose: chosen, nonce: nonce.trim() });
       const presentation = made.keyBinding ? await signKeyBinding(card.id, made.presentation, made.keyBinding) : made.presentation;
       const link = verifyLink(presentation);
       // A presentation is 1–2 KB, so the code is dense: drawn large and with the lowest error correction.

@@ -1,52 +1,14 @@
 /** Shapes of the e-certificate API as the pages use them, and the helpers they share. */
 import dayjs from 'dayjs';
 import type { TFunction } from 'i18next';
+import type { ApiItem, ApiResponse } from '../api';
 
-export interface Label {
-  zh: string;
-  en: string;
-}
+export type WalletCard = ApiItem<'/credentials/mine'>;
+export type RegisterRow = ApiItem<'/credentials/issued'>;
+export type Verification = ApiResponse<'/credentials/verify', 'POST'>;
+type Label = WalletCard['typeName'];
 
-export interface ClaimView {
-  path: string;
-  label: Label;
-  value: unknown;
-}
-
-export type CredentialState = 'valid' | 'revoked' | 'expired';
-
-export interface WalletCard {
-  id: string;
-  type: string;
-  typeName: Label;
-  issuer: { departmentId: number; name: string };
-  issuedAt: string;
-  validUntil: string | null;
-  state: CredentialState;
-  revokedAt: string | null;
-  revokeReason: string | null;
-  /** Bound to a key on some device of the holder (this one or another). */
-  deviceBound: boolean;
-  claims: ClaimView[];
-}
-
-export interface RegisterRow extends Omit<WalletCard, 'claims'> {
-  holderName: string;
-  abilities: string[];
-}
-
-export interface Verification {
-  valid: true;
-  typeName: Label | null;
-  vct: string;
-  issuer: { iss: string; name: string };
-  issuedAt: string | null;
-  validUntil: string | null;
-  presentedAt: string | null;
-  claims: ClaimView[];
-}
-
-export const stateColor: Record<CredentialState, string> = { valid: 'green', revoked: 'red', expired: 'orange' };
+export const stateColor: Record<WalletCard['state'], string> = { valid: 'green', revoked: 'red', expired: 'orange' };
 
 /** A label in the UI language. */
 export const localized = (label: Label, language: string) => (language === 'en' ? label.en : label.zh);
