@@ -1,12 +1,10 @@
-import type { DepartmentSummary, DivisionSummary, presentDepartment, presentDivision } from '../../src/kernel/org/index.ts';
 import { api, query, type ApiItem } from './api';
-import type { Wire } from './wire';
 
 /** A division as the organisation API summarises it (a tree node carries its children). */
-export type Division = Wire<ReturnType<typeof presentDivision<DivisionSummary>>> & { children?: Division[] };
+export type Division = ApiItem<'/org/divisions'> & { children?: Division[] };
 
 /** A department as lists show it. */
-export type Department = Wire<ReturnType<typeof presentDepartment<DepartmentSummary>>>;
+export type Department = ApiItem<'/org/departments'>;
 
 /** A staff member as the users API shows them: the phone only to themselves and to admins over them. */
 export type StaffMember = ApiItem<'/users'>;
@@ -19,7 +17,7 @@ export const departmentLabel = (d: Department) => (d.name.startsWith(d.divisionN
  * has a few hundred; the API caps a page at 500.
  */
 export async function departmentsInJurisdiction(): Promise<Department[]> {
-  const { items } = await api<{ total: number; items: Department[] }>('GET', `/org/departments${query({ limit: 500 })}`);
+  const { items } = await api('GET', `/org/departments${query({ limit: 500 })}`);
   return items;
 }
 

@@ -7,6 +7,10 @@ import { createDepartment, getDepartment, listDepartments, updateDepartment } fr
 import { createDivision, divisionTree, getDivision, listDivisionChildren, renameDivision } from './divisions.ts';
 import { boundaryLevels, listBoundaries } from './boundaries.ts';
 import { createGrid, gridAt, gridFeature, listGrids } from './grids.ts';
+import {
+  DepartmentSchema, DepartmentSummarySchema, DepartmentsSchema, DivisionDetailSchema, DivisionSchema, DivisionsSchema, DivisionTreeSchema,
+  ImportReportSchema,
+} from './api-schemas.ts';
 import { presentDepartment, presentDivision, presentDivisionNode } from './present.ts';
 import {
   departmentFields, divisionFields, exportDepartments, exportDivisions, importDepartments, importDivisions, parseCsv, toCsv, type Row,
@@ -40,14 +44,15 @@ export async function orgRoutes(app: App) {
 
   app.get('/divisions', {
     schema: { tags: ['org'], summary: '下级区划 Children of a division (none given: the top), as far as the caller sees',
-      querystring: Type.Object({ parent: Type.Optional(DivisionCode) }) },
+      querystring: Type.Object({ parent: Type.Optional(DivisionCode) }), response: { 200: DivisionsSchema } },
   }, async (req) => ({
     items: (await listDivisionChildren(app.db, req.actor, req.query.parent ?? null)).map((d) => presentDivision(d, req.actor)),
   }));
 
   app.get('/divisions/tree', {
     schema: { tags: ['org'], summary: 'The organisation tree with department and staff counts; depth counts from the jurisdiction',
-      querystring: Type.Object({ root: Type.Optional(DivisionCode), depth: Type.Integer({ minimum: 0, maximum: 4, default: 2 }) }) },
+      querystring: Type.Object({ root: Type.Optional(DivisionCode), depth: Type.Integer({ minimum: 0, maximum: 4, default: 2 }) }),
+      response: { 200: DivisionTreeSchema } },
   }, async (req) => ({
     items: (await divisionTree(app.db, req.actor, req.query.root ?? null, req.query.depth)).map((n) => presentDivisionNode(n, req.actor)),
   }));
@@ -58,15 +63,17 @@ export async function orgRoutes(app: App) {
 
   app.post('/divisions/import', {
     bodyLimit: importBodyLimit,
-    schema: { tags: ['org'], summary: `Import divisions. ${importSummary}`, consumes: importTypes, body: ImportBody },
+    schema: { tags: ['org'], summary: `Import divisions. ${importSummary}`, consumes: importTypes, body: ImportBody,
+      response: { 200: ImportReportSchema } },
   }, (req) => runCommand(req, importDivisions, req.body));
 
-  app.get('/divisions/:code', { schema: { tags: ['org'], params: DivisionParams } },
+  app.get('/divisions/:code', { schema: { tags: ['org'], params: DivisionParams, response: { 200: DivisionDetailSchema } } },
     async (req) => presentDivision(await getDivision(app.db, req.actor, req.params.code), req.actor));
 
   app.post('/divisions', {
     schema: { tags: ['org'], summary: 'Add a division under its parent',
-      body: Type.Object({ code: DivisionCode, name: Name, parentCode: Type.Optional(DivisionCode) }, { additionalProperties: false }) },
+      body: Type.Object({ code: DivisionCode, name: Name, parentCode: Type.Optional(DivisionCode) }, { additionalProperties: false }),
+      response: { 201: DivisionSchema } },
   }, async (req, reply) => {
     reply.code(201);
     return runCommand(req, createDivision, req.body, presentDivision);
@@ -74,7 +81,7 @@ export async function orgRoutes(app: App) {
 
   app.patch('/divisions/:code', {
     schema: { tags: ['org'], summary: 'Rename a division', params: DivisionParams,
-      body: Type.Object({ name: Name }, { additionalProperties: false }) },
+      body: Type.Object({ name: Name }, { additionalProperties: false }), response: { 200: DivisionSchema } },
   }, (req) => runCommand(req, renameDivision, { code: req.params.code, name: req.body.name }, presentDivision));
 
   app.get('/departments', {
@@ -83,7 +90,8 @@ export async function orgRoutes(app: App) {
         divisionCode: Type.Optional(DivisionCode), q: Type.Optional(Type.String({ maxLength: 60 })),
         includeDescendants: Type.Boolean({ default: false }),
         limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }), offset: Type.Integer({ minimum: 0, default: 0 }),
-      }) },
+      }),
+      response: { 200: DepartmentsSchema } },
   }, async (req) => {
     const page = await listDepartments(app.db, req.actor, req.query);
     return { total: page.total, items: page.items.map((d) => presentDepartment(d, req.actor)) };
@@ -95,16 +103,18 @@ export async function orgRoutes(app: App) {
 
   app.post('/departments/import', {
     bodyLimit: importBodyLimit,
-    schema: { tags: ['org'], summary: `Import departments. ${importSummary}`, consumes: importTypes, body: ImportBody },
+    schema: { tags: ['org'], summary: `Import departments. ${importSummary}`, consumes: importTypes, body: ImportBody,
+      response: { 200: ImportReportSchema } },
   }, (req) => runCommand(req, importDepartments, req.body));
 
-  app.get('/departments/:id', { schema: { tags: ['org'], params: DepartmentId } },
+  app.get('/departments/:id', { schema: { tags: ['org'], params: DepartmentId, response: { 200: DepartmentSummarySchema } } },
     async (req) => presentDepartment(await getDepartment(app.db, req.actor, req.params.id), req.actor));
 
   app.post('/departments', {
     schema: { tags: ['org'], summary: 'Add a department to a division',
       body: Type.Object({ code: Code, name: Name, shortName: Type.Optional(ShortName), kind: Type.Optional(Kind),
-        divisionCode: DivisionCode, parentId: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }) },
+        divisionCode: DivisionCode, parentId: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
+      response: { 201: DepartmentSchema } },
   }, async (req, reply) => {
     reply.code(201);
     return runCommand(req, createDepartment, req.body, presentDepartment);
@@ -114,7 +124,8 @@ export async function orgRoutes(app: App) {
     schema: { tags: ['org'], summary: 'Change a department\'s names, kind or parent', params: DepartmentId,
       body: Type.Object({ name: Type.Optional(Name), shortName: Type.Optional(Type.Union([ShortName, Type.Null()])),
         kind: Type.Optional(Kind), parentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])) },
-      { additionalProperties: false }) },
+      { additionalProperties: false }),
+      response: { 200: DepartmentSchema } },
   }, (req) => runCommand(req, updateDepartment, { id: req.params.id, ...req.body }, presentDepartment));
 
   app.get('/grids', {

@@ -7784,11 +7784,69 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                abilities: {
+                                    edit: boolean;
+                                };
+                                code: string;
+                                divisionCode: string;
+                                divisionName: string;
+                                id: number;
+                                kind: string;
+                                name: string;
+                                parentId: number | null;
+                                shortName: string | null;
+                                staffCount: number;
+                            }[];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -7815,11 +7873,64 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                edit: boolean;
+                            };
+                            code: string;
+                            divisionCode: string;
+                            id: number;
+                            kind: string;
+                            name: string;
+                            parentId: number | null;
+                            shortName: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -7848,11 +7959,66 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                edit: boolean;
+                            };
+                            code: string;
+                            divisionCode: string;
+                            divisionName: string;
+                            id: number;
+                            kind: string;
+                            name: string;
+                            parentId: number | null;
+                            shortName: string | null;
+                            staffCount: number;
+                        };
+                    };
                 };
             };
         };
@@ -7883,11 +8049,64 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                edit: boolean;
+                            };
+                            code: string;
+                            divisionCode: string;
+                            id: number;
+                            kind: string;
+                            name: string;
+                            parentId: number | null;
+                            shortName: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -7958,11 +8177,63 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            created: number;
+                            errors: {
+                                code: string;
+                                field: string;
+                                message: string;
+                                row: number;
+                            }[];
+                            failed: number;
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -7992,11 +8263,73 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                abilities: {
+                                    addChild: boolean;
+                                    addDepartment: boolean;
+                                    addGrid: boolean;
+                                    rename: boolean;
+                                };
+                                childCount: number;
+                                code: string;
+                                departmentCount: number;
+                                generated: boolean;
+                                level: "province" | "city" | "county" | "township" | "village";
+                                name: string;
+                                parentCode: string | null;
+                                staffCount: number;
+                                totalDepartments: number;
+                                totalStaff: number;
+                                withinJurisdiction: boolean;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -8020,11 +8353,65 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                addChild: boolean;
+                                addDepartment: boolean;
+                                addGrid: boolean;
+                                rename: boolean;
+                            };
+                            code: string;
+                            generated: boolean;
+                            level: "province" | "city" | "county" | "township" | "village";
+                            name: string;
+                            parentCode: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -8053,11 +8440,74 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                addChild: boolean;
+                                addDepartment: boolean;
+                                addGrid: boolean;
+                                rename: boolean;
+                            };
+                            childCount: number;
+                            code: string;
+                            departmentCount: number;
+                            generated: boolean;
+                            geometry: unknown;
+                            level: "province" | "city" | "county" | "township" | "village";
+                            name: string;
+                            parentCode: string | null;
+                            staffCount: number;
+                            totalDepartments: number;
+                            totalStaff: number;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            withinJurisdiction: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -8085,11 +8535,65 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                addChild: boolean;
+                                addDepartment: boolean;
+                                addGrid: boolean;
+                                rename: boolean;
+                            };
+                            code: string;
+                            generated: boolean;
+                            level: "province" | "city" | "county" | "township" | "village";
+                            name: string;
+                            parentCode: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -8160,11 +8664,63 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            created: number;
+                            errors: {
+                                code: string;
+                                field: string;
+                                message: string;
+                                row: number;
+                            }[];
+                            failed: number;
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -8195,11 +8751,151 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                abilities: {
+                                    addChild: boolean;
+                                    addDepartment: boolean;
+                                    addGrid: boolean;
+                                    rename: boolean;
+                                };
+                                childCount: number;
+                                children: {
+                                    abilities: {
+                                        addChild: boolean;
+                                        addDepartment: boolean;
+                                        addGrid: boolean;
+                                        rename: boolean;
+                                    };
+                                    childCount: number;
+                                    children: {
+                                        abilities: {
+                                            addChild: boolean;
+                                            addDepartment: boolean;
+                                            addGrid: boolean;
+                                            rename: boolean;
+                                        };
+                                        childCount: number;
+                                        children: {
+                                            abilities: {
+                                                addChild: boolean;
+                                                addDepartment: boolean;
+                                                addGrid: boolean;
+                                                rename: boolean;
+                                            };
+                                            childCount: number;
+                                            children: {
+                                                abilities: {
+                                                    addChild: boolean;
+                                                    addDepartment: boolean;
+                                                    addGrid: boolean;
+                                                    rename: boolean;
+                                                };
+                                                childCount: number;
+                                                children: [
+                                                ];
+                                                code: string;
+                                                departmentCount: number;
+                                                generated: boolean;
+                                                level: "province" | "city" | "county" | "township" | "village";
+                                                name: string;
+                                                parentCode: string | null;
+                                                staffCount: number;
+                                                totalDepartments: number;
+                                                totalStaff: number;
+                                                withinJurisdiction: boolean;
+                                            }[];
+                                            code: string;
+                                            departmentCount: number;
+                                            generated: boolean;
+                                            level: "province" | "city" | "county" | "township" | "village";
+                                            name: string;
+                                            parentCode: string | null;
+                                            staffCount: number;
+                                            totalDepartments: number;
+                                            totalStaff: number;
+                                            withinJurisdiction: boolean;
+                                        }[];
+                                        code: string;
+                                        departmentCount: number;
+                                        generated: boolean;
+                                        level: "province" | "city" | "county" | "township" | "village";
+                                        name: string;
+                                        parentCode: string | null;
+                                        staffCount: number;
+                                        totalDepartments: number;
+                                        totalStaff: number;
+                                        withinJurisdiction: boolean;
+                                    }[];
+                                    code: string;
+                                    departmentCount: number;
+                                    generated: boolean;
+                                    level: "province" | "city" | "county" | "township" | "village";
+                                    name: string;
+                                    parentCode: string | null;
+                                    staffCount: number;
+                                    totalDepartments: number;
+                                    totalStaff: number;
+                                    withinJurisdiction: boolean;
+                                }[];
+                                code: string;
+                                departmentCount: number;
+                                generated: boolean;
+                                level: "province" | "city" | "county" | "township" | "village";
+                                name: string;
+                                parentCode: string | null;
+                                staffCount: number;
+                                totalDepartments: number;
+                                totalStaff: number;
+                                withinJurisdiction: boolean;
+                            }[];
+                        };
+                    };
                 };
             };
         };

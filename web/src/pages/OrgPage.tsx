@@ -56,7 +56,7 @@ export default function OrgPage() {
   const [treeGeneration, setTreeGeneration] = useState(0);
   const [listGeneration, setListGeneration] = useState(0);
 
-  const top = useLoad(() => api<{ items: Division[] }>('GET', `/org/divisions/tree${query({ depth: 1 })}`), [treeGeneration]);
+  const top = useLoad(() => api('GET', `/org/divisions/tree${query({ depth: 1 })}`), [treeGeneration]);
   useEffect(() => {
     if (!top.data) return;
     setTree(top.data.items);
@@ -69,12 +69,12 @@ export default function OrgPage() {
   // Beside the title on wide screens; on phones the buttons get their own line.
   const buttonsBesideTitle = Grid.useBreakpoint().md !== false;
   const departments = useLoad(async () => selectedCode
-    ? (await api<{ items: Department[] }>('GET', `/org/departments${query({ divisionCode: selectedCode, limit: 1000 })}`)).items
+    ? (await api('GET', `/org/departments${query({ divisionCode: selectedCode, limit: 1000 })}`)).items
     : [], [selectedCode, treeGeneration, listGeneration]);
   const allDepartments = useLoad(departmentsInJurisdiction, [treeGeneration, listGeneration]);
 
   async function loadChildren(code: string) {
-    const { items } = await api<{ items: Division[] }>('GET', `/org/divisions${query({ parent: code })}`);
+    const { items } = await api('GET', `/org/divisions${query({ parent: code })}`);
     setTree((nodes) => nodes && withChildren(nodes, code, items));
   }
 
@@ -208,7 +208,7 @@ function useCreate<V>(fields: string[], send: (values: V) => Promise<{ name: str
 function DivisionForm({ parent, onClose, onSaved }: { parent: Division; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation();
   const { form, busy, submit } = useCreate<{ code: string; name: string }>(['code', 'name', 'parentCode'],
-    (values) => api<{ name: string }>('POST', '/org/divisions', { ...values, parentCode: parent.code }), onSaved);
+    (values) => api('POST', '/org/divisions', { ...values, parentCode: parent.code }), onSaved);
   return (
     <Modal open title={`${t('org.addDivision')} · ${parent.name}`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={busy}
       okText={t('common.save')} destroyOnHidden>
@@ -229,7 +229,7 @@ function DepartmentForm({ division, onClose, onSaved }: { division: Division; on
   const { t } = useTranslation();
   const { form, busy, submit } = useCreate<{ code: string; name: string; shortName?: string; kind?: string }>(
     ['code', 'name', 'shortName', 'kind', 'divisionCode'],
-    (values) => api<{ name: string }>('POST', '/org/departments', {
+    (values) => api('POST', '/org/departments', {
       code: values.code, name: values.name, divisionCode: division.code,
       ...(values.shortName ? { shortName: values.shortName } : {}), ...(values.kind ? { kind: values.kind } : {}),
     }), onSaved);
