@@ -5,6 +5,7 @@
 import Type from 'typebox';
 import { Nullable, OneOf, Timestamp } from '../kernel/http/index.ts';
 import { alertKinds } from './deadlines.ts';
+import { metricGroupings } from './metrics.ts';
 import { channels, satisfactions, ticketKinds, ticketStates, transitions, urgencies, type Transition } from './states.ts';
 
 const Transitions = OneOf(Object.keys(transitions) as Transition[]);
@@ -146,4 +147,36 @@ export const PublicStatusSchema = Type.Object({
 export const KnowledgeSchema = Type.Object({
   id: Type.Integer(), question: Type.String(), answer: Type.String(), keywords: Type.String(), categoryCode: Nullable(Type.String()),
   active: Type.Boolean(), updatedAt: Timestamp, score: Type.Number(),
+});
+
+const MetricsRowSchema = Type.Object({
+  key: Type.String(), label: Type.String(), received: Type.Integer(),
+  /** dispatched tickets whose time to accept has run out or that were accepted: the base of the response rate */
+  responseDue: Type.Integer(), responded: Type.Integer(), responseRate: Nullable(Type.Number()),
+  resolvedRated: Type.Integer(), resolved: Type.Integer(), resolutionRate: Nullable(Type.Number()),
+  satisfactionRated: Type.Integer(), satisfied: Type.Integer(), basicallySatisfied: Type.Integer(), satisfactionRate: Nullable(Type.Number()),
+  score: Nullable(Type.Number()), rank: Nullable(Type.Integer()), avgHandlingHours: Nullable(Type.Number()),
+  overdue: Type.Object({ accept: Type.Integer(), reply: Type.Integer(), resolve: Type.Integer() }),
+});
+/** 接诉即办考评: rates, score and ranking per group, and over everything. */
+export const MetricsSchema = Type.Object({
+  from: Type.String(), to: Type.String(), by: OneOf(metricGroupings), total: MetricsRowSchema, rows: Type.Array(MetricsRowSchema),
+});
+
+const trendProperties = {
+  thisWeek: Type.Integer(), weeklyAverage: Type.Number(),
+  /** thisWeek / weeklyAverage; null when there was nothing before */
+  rise: Nullable(Type.Number()), rising: Type.Boolean(),
+};
+const CategoryTrendSchema = Type.Object({ ...trendProperties, code: Type.String(), name: Type.String() });
+/** 热点: a GeoJSON FeatureCollection of townships or grids with their trends, and the categories rising overall. */
+export const HotspotsSchema = Type.Object({
+  type: Type.Literal('FeatureCollection'), asOf: Type.String(), level: OneOf(['township', 'grid'] as const),
+  rule: Type.Object({ factor: Type.Number(), minTickets: Type.Integer(), baselineWeeks: Type.Integer() }),
+  features: Type.Array(Type.Object({
+    type: Type.Literal('Feature'), id: Type.String(),
+    geometry: Type.Object({ type: OneOf(['Polygon', 'MultiPolygon'] as const), coordinates: Type.Array(Type.Unknown()) }),
+    properties: Type.Object({ ...trendProperties, code: Type.String(), name: Type.String(), topCategories: Type.Array(CategoryTrendSchema) }),
+  })),
+  categories: Type.Array(CategoryTrendSchema),
 });

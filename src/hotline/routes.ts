@@ -6,7 +6,7 @@ import { withTransaction } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { Items, runCommand, type App } from '../kernel/http/index.ts';
 import {
-  AlertReadSchema, AlertSchema, CategorySchema, DuplicateSchema, FiledReportSchema, IntakeSchema, KnowledgeSchema, MergeSchema, PublicDuplicateSchema,
+  AlertReadSchema, AlertSchema, CategorySchema, DuplicateSchema, FiledReportSchema, HotspotsSchema, MetricsSchema, IntakeSchema, KnowledgeSchema, MergeSchema, PublicDuplicateSchema,
   PublicStatusSchema, PublicSuggestionSchema, PublicTicketSchema, QueueSchema, ReturnReasonSchema, SuggestionSchema, TicketSchema, TicketViewSchema,
 } from './api-schemas.ts';
 import {
@@ -141,12 +141,12 @@ export async function hotlineRoutes(app: App) {
   app.get('/metrics', {
     schema: { tags, summary: '接诉即办考评 Response, resolution and satisfaction rates, score and ranking, handling time and overdue counts',
       querystring: Type.Object({ from: Day, to: Day, by: oneOf(metricGroupings),
-        divisionLevel: Type.Optional(oneOf(['county', 'township'])) }) },
+        divisionLevel: Type.Optional(oneOf(['county', 'township'])) }), response: { 200: MetricsSchema } },
   }, (req) => computeMetrics(app.db, req.actor, req.query));
 
   app.get('/hotspots', {
     schema: { tags, summary: '热点 Tickets per township or grid this week against the 4 weeks before, as GeoJSON, with rising categories',
-      querystring: Type.Object({ asOf: Day, level: oneOf(['township', 'grid']) }) },
+      querystring: Type.Object({ asOf: Day, level: oneOf(['township', 'grid']) }), response: { 200: HotspotsSchema } },
   }, async (req, reply) => {
     reply.type('application/geo+json; charset=utf-8');
     return findHotspots(app.db, req.actor, req.query);

@@ -1807,11 +1807,96 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            asOf: string;
+                            categories: {
+                                code: string;
+                                name: string;
+                                rise: number | null;
+                                rising: boolean;
+                                thisWeek: number;
+                                weeklyAverage: number;
+                            }[];
+                            features: {
+                                geometry: {
+                                    coordinates: unknown[];
+                                    type: "Polygon" | "MultiPolygon";
+                                };
+                                id: string;
+                                properties: {
+                                    code: string;
+                                    name: string;
+                                    rise: number | null;
+                                    rising: boolean;
+                                    thisWeek: number;
+                                    topCategories: {
+                                        code: string;
+                                        name: string;
+                                        rise: number | null;
+                                        rising: boolean;
+                                        thisWeek: number;
+                                        weeklyAverage: number;
+                                    }[];
+                                    weeklyAverage: number;
+                                };
+                                /** @enum {string} */
+                                type: "Feature";
+                            }[];
+                            level: "township" | "grid";
+                            rule: {
+                                baselineWeeks: number;
+                                factor: number;
+                                minTickets: number;
+                            };
+                            /** @enum {string} */
+                            type: "FeatureCollection";
+                        };
+                    };
                 };
             };
         };
@@ -2176,11 +2261,103 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            by: "department" | "division" | "category" | "month";
+                            from: string;
+                            rows: {
+                                avgHandlingHours: number | null;
+                                basicallySatisfied: number;
+                                key: string;
+                                label: string;
+                                overdue: {
+                                    accept: number;
+                                    reply: number;
+                                    resolve: number;
+                                };
+                                rank: number | null;
+                                received: number;
+                                resolutionRate: number | null;
+                                resolved: number;
+                                resolvedRated: number;
+                                responded: number;
+                                responseDue: number;
+                                responseRate: number | null;
+                                satisfactionRate: number | null;
+                                satisfactionRated: number;
+                                satisfied: number;
+                                score: number | null;
+                            }[];
+                            to: string;
+                            total: {
+                                avgHandlingHours: number | null;
+                                basicallySatisfied: number;
+                                key: string;
+                                label: string;
+                                overdue: {
+                                    accept: number;
+                                    reply: number;
+                                    resolve: number;
+                                };
+                                rank: number | null;
+                                received: number;
+                                resolutionRate: number | null;
+                                resolved: number;
+                                resolvedRated: number;
+                                responded: number;
+                                responseDue: number;
+                                responseRate: number | null;
+                                satisfactionRate: number | null;
+                                satisfactionRated: number;
+                                satisfied: number;
+                                score: number | null;
+                            };
+                        };
+                    };
                 };
             };
         };

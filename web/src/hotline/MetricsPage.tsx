@@ -4,35 +4,14 @@ import type { Dayjs } from 'dayjs';
 import { chinaDaysBack, chinaToday } from '../chinaDays';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { api, query } from '../api';
+import { api, query, type ApiResponse } from '../api';
 import { useLoad } from '../useLoad';
 import { Chart, type ChartOption, type ChartSeries } from './Chart';
 import { CityMap, type Shapes } from './CityMap';
 
-interface Overdue { accept: number; reply: number; resolve: number }
-interface MetricsRow {
-  key: string;
-  label: string;
-  received: number;
-  responded: number;
-  responseRate: number | null;
-  resolved: number;
-  resolutionRate: number | null;
-  satisfied: number;
-  satisfactionRate: number | null;
-  score: number | null;
-  rank: number | null;
-  avgHandlingHours: number | null;
-  overdue: Overdue;
-}
-interface Metrics { from: string; to: string; by: string; total: MetricsRow; rows: MetricsRow[] }
-
-interface Trend { thisWeek: number; weeklyAverage: number; rise: number | null; rising: boolean }
-interface CategoryTrend extends Trend { code: string; name: string }
-interface Hotspots extends Shapes {
-  categories: CategoryTrend[];
-  features: (Shapes['features'][number] & { properties: Trend & { code: string; name: string; topCategories: CategoryTrend[] } })[];
-}
+type Metrics = ApiResponse<'/hotline/metrics'>;
+type MetricsRow = Metrics['rows'][number];
+type Overdue = MetricsRow['overdue'];
 
 const rates = ['responseRate', 'resolutionRate', 'satisfactionRate'] as const;
 const percent = (x: number | null) => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);
@@ -55,9 +34,9 @@ export default function MetricsPage() {
   const [range, setRange] = useState<[Dayjs, Dayjs]>(() => chinaDaysBack(89));
   const [by, setBy] = useState<'department' | 'division' | 'category'>('department');
   const period = { from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') };
-  const grouped = useLoad(() => api<Metrics>('GET', `/hotline/metrics${query({ ...period, by })}`), [period.from, period.to, by]);
-  const monthly = useLoad(() => api<Metrics>('GET', `/hotline/metrics${query({ ...period, by: 'month' })}`), [period.from, period.to]);
-  const hotspots = useLoad(() => api<Hotspots>('GET', `/hotline/hotspots${query({ asOf: chinaToday().format('YYYY-MM-DD'), level: 'township' })}`), []);
+  const grouped = useLoad(() => api('GET', `/hotline/metrics${query({ ...period, by })}`), [period.from, period.to, by]);
+  const monthly = useLoad(() => api('GET', `/hotline/metrics${query({ ...period, by: 'month' })}`), [period.from, period.to]);
+  const hotspots = useLoad(() => api('GET', `/hotline/hotspots${query({ asOf: chinaToday().format('YYYY-MM-DD'), level: 'township' })}`), []);
 
   // Best first; rows without enough rated tickets to rank come last.
   const rows = useMemo(() => [...(grouped.data?.rows ?? [])].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity)), [grouped.data]);
