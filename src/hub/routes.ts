@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Ctx } from '../kernel/auth/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { runCommand, type App } from '../kernel/http/index.ts';
+import { CataloguePageSchema, EntrySchema, FieldsSchema, LoadReportSchema, ObjectionSchema, ObjectionsSchema, VersionSchema, VersionsSchema } from './api-schemas.ts';
 import { ckanActions, CkanError } from './ckan.ts';
 import { dcatCatalogue, dcatMediaTypes, negotiateDcat, type DcatFormat } from './dcat.ts';
 import {
@@ -72,45 +73,51 @@ export async function hubCatalogueRoutes(app: App) {
     schema: { tags, summary: '目录检索 Search the catalogue (Chinese full text) with facets', querystring: Type.Object({
       q: Type.Optional(Type.String({ maxLength: 100 })), provider: Type.Optional(Type.Integer({ minimum: 1 })), shareType: Type.Optional(oneOf(shareTypes)),
       sensitivity: Type.Optional(oneOf(sensitivities)), openType: Type.Optional(oneOf(openTypes)), status: Type.Optional(oneOf(entryStates)),
-      limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }), offset: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }) }) },
+      limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }), offset: Type.Integer({ minimum: 0, maximum: 100000, default: 0 }) }),
+      response: { 200: CataloguePageSchema } },
   }, async (req) => searchCatalogue(app.db, req.actor, { ...req.query, providerDepartmentId: req.query.provider }));
 
   app.post('/resources', {
     schema: { tags, summary: '资源登记 Register a catalogue entry as a draft (data officer)', body: Type.Object({
-      code: Type.String({ maxLength: 40 }), providerDepartmentId: Type.Optional(Type.Integer({ minimum: 1 })), ...entryProperties }, { additionalProperties: false }) },
+      code: Type.String({ maxLength: 40 }), providerDepartmentId: Type.Optional(Type.Integer({ minimum: 1 })), ...entryProperties }, { additionalProperties: false }),
+      response: { 201: EntrySchema } },
   }, async (req, reply) => { reply.code(201); return runCommand(req, withAdmin(createResource), req.body, presentEntry); });
 
-  app.get('/resources/:code', { schema: { tags, summary: 'An entry with its fields (信息项), grades and masking', params: Code } },
+  app.get('/resources/:code', { schema: { tags, summary: 'An entry with its fields (信息项), grades and masking', params: Code,
+    response: { 200: EntrySchema } } },
     async (req) => {
       const { resource, hubAdmin } = await viewResource(app.db, req.actor, req.params.code);
       return presentResource(resource, req.actor, hubAdmin);
     });
-  app.get('/resources/:code/fields', { schema: { tags, summary: '信息项 The fields of an entry', params: Code } },
+  app.get('/resources/:code/fields', { schema: { tags, summary: '信息项 The fields of an entry', params: Code, response: { 200: FieldsSchema } } },
     async (req) => ({ items: (await viewResource(app.db, req.actor, req.params.code)).resource.fields }));
   app.put('/resources/:code', {
     schema: { tags, summary: 'Edit an entry; a published one gets its next version as a draft', params: Code,
-      body: Type.Object(entryProperties, { additionalProperties: false }) },
+      body: Type.Object(entryProperties, { additionalProperties: false }), response: { 200: EntrySchema } },
   }, (req) => runCommand(req, withAdmin(updateResource), { ...req.body, code: req.params.code }, presentEntry));
-  app.post('/resources/:code/submit', { schema: { tags, summary: '提交审核 Submit a draft for review', params: Code } },
+  app.post('/resources/:code/submit', { schema: { tags, summary: '提交审核 Submit a draft for review', params: Code, response: { 200: EntrySchema } } },
     (req) => runCommand(req, withAdmin(submitResource), { code: req.params.code }, presentEntry));
   app.post('/resources/:code/review', {
     schema: { tags, summary: '审核 Publish the entry in review, or send it back with a reason (hub administrator)', params: Code,
-      body: Type.Object({ approve: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }) },
+      body: Type.Object({ approve: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+      response: { 200: EntrySchema } },
   }, (req) => runCommand(req, withAdmin(reviewResource), { code: req.params.code, ...req.body }, presentEntry));
   app.post('/resources/:code/retire', {
     schema: { tags, summary: '下线 Retire a published entry', params: Code,
-      body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }) },
+      body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+      response: { 200: EntrySchema } },
   }, (req) => runCommand(req, withAdmin(retireResource), { code: req.params.code, ...req.body }, presentEntry));
-  app.get('/resources/:code/versions', { schema: { tags, summary: '版本 Published versions, newest first', params: Code } },
+  app.get('/resources/:code/versions', { schema: { tags, summary: '版本 Published versions, newest first', params: Code, response: { 200: VersionsSchema } } },
     async (req) => ({ items: await listVersions(app.db, req.actor, req.params.code) }));
   app.get('/resources/:code/versions/:version', {
-    schema: { tags, summary: 'One published version as it was', params: Type.Object({ ...Code.properties, version: Type.Integer({ minimum: 1 }) }) },
+    schema: { tags, summary: 'One published version as it was', params: Type.Object({ ...Code.properties, version: Type.Integer({ minimum: 1 }) }),
+      response: { 200: VersionSchema } },
   }, async (req) => getVersion(app.db, req.actor, req.params.code, req.params.version));
 
   app.post('/resources/:code/import', {
     bodyLimit: 50 * 1024 * 1024,
     schema: { tags, summary: '数据导入 Replace a table resource\'s rows: text/csv (header of field codes or names, UTF-8, streamed) or a JSON array; bad rows reported, good rows kept',
-      params: Code, consumes: ['text/csv', 'application/json'] },
+      params: Code, consumes: ['text/csv', 'application/json'], response: { 200: LoadReportSchema } },
   }, async (req) => {
     const body = req.body as Readable | unknown;
     const isCsv = (req.headers['content-type'] ?? '').startsWith('text/csv');
@@ -122,7 +129,8 @@ export async function hubCatalogueRoutes(app: App) {
   app.post('/resources/:code/rows', {
     bodyLimit: 10 * 1024 * 1024,
     schema: { tags, summary: '数据推送 Push rows by key (the provider\'s system or data officer); bad rows reported, good rows kept', params: Code,
-      body: Type.Object({ rows: Type.Array(Type.Record(Type.String(), Type.Unknown()), { minItems: 1, maxItems: 10000 }) }, { additionalProperties: false }) },
+      body: Type.Object({ rows: Type.Array(Type.Record(Type.String(), Type.Unknown()), { minItems: 1, maxItems: 10000 }) }, { additionalProperties: false }),
+      response: { 200: LoadReportSchema } },
   }, (req) => runCommand(req, pushRows, { code: req.params.code, rows: req.body.rows }));
   app.get('/resources/:code/imports', { schema: { tags, summary: 'The last loads with their per-row reports (provider)', params: Code } },
     (req) => runCommand(req, async (ctx, code: string) => {
@@ -135,16 +143,18 @@ export async function hubCatalogueRoutes(app: App) {
 
   app.get('/objections', {
     schema: { tags, summary: '疑义 Objections to answer (about the department\'s data) or raised by the department',
-      querystring: Type.Object({ side: oneOf(['to-answer', 'raised']) }) },
+      querystring: Type.Object({ side: oneOf(['to-answer', 'raised']) }), response: { 200: ObjectionsSchema } },
   }, async (req) => ({ items: await listObjections(app.db, req.actor, req.query) }));
   app.post('/objections', {
     schema: { tags, summary: '提出疑义 Object to a record of another department\'s resource', body: Type.Object({
       code: Type.String({ maxLength: 40 }), rowKey: Type.String({ minLength: 1, maxLength: 200 }), fieldCode: FieldCode,
-      description: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }) },
+      description: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
+      response: { 201: ObjectionSchema } },
   }, async (req, reply) => { reply.code(201); return runCommand(req, raiseObjection, req.body); });
   app.post('/objections/:id/answer', {
     schema: { tags, summary: '答复疑义 Answer: corrected, or rejected with a reason (provider)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
-      body: Type.Object({ outcome: oneOf(['corrected', 'rejected']), answer: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }) },
+      body: Type.Object({ outcome: oneOf(['corrected', 'rejected']), answer: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+      response: { 200: ObjectionSchema } },
   }, (req) => runCommand(req, answerObjection, { id: req.params.id, ...req.body }));
 
   // DCAT-AP: /catalogue by content negotiation (JSON-LD, Turtle, RDF/XML), or one serialisation by its extension.

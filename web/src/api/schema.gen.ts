@@ -6316,11 +6316,74 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                answer: string | null;
+                                answeredAt: string | null;
+                                description: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                fieldCode: string;
+                                id: number;
+                                overdue: boolean;
+                                providerDepartmentId: number;
+                                providerName: string;
+                                /** Format: date-time */
+                                raisedAt: string;
+                                raisedByDepartmentId: number;
+                                raisedByName: string;
+                                resourceCode: string;
+                                resourceName: string;
+                                rowKey: string;
+                                state: "open" | "corrected" | "rejected";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -6345,11 +6408,72 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            answer: string | null;
+                            answeredAt: string | null;
+                            description: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            fieldCode: string;
+                            id: number;
+                            overdue: boolean;
+                            providerDepartmentId: number;
+                            providerName: string;
+                            /** Format: date-time */
+                            raisedAt: string;
+                            raisedByDepartmentId: number;
+                            raisedByName: string;
+                            resourceCode: string;
+                            resourceName: string;
+                            rowKey: string;
+                            state: "open" | "corrected" | "rejected";
+                        };
+                    };
                 };
             };
         };
@@ -6388,11 +6512,72 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            answer: string | null;
+                            answeredAt: string | null;
+                            description: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            fieldCode: string;
+                            id: number;
+                            overdue: boolean;
+                            providerDepartmentId: number;
+                            providerName: string;
+                            /** Format: date-time */
+                            raisedAt: string;
+                            raisedByDepartmentId: number;
+                            raisedByName: string;
+                            resourceCode: string;
+                            resourceName: string;
+                            rowKey: string;
+                            state: "open" | "corrected" | "rejected";
+                        };
+                    };
                 };
             };
         };
@@ -6726,11 +6911,140 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            extraFacets: {
+                                format?: {
+                                    count: number;
+                                    label?: string;
+                                    value: string;
+                                }[];
+                                tag?: {
+                                    count: number;
+                                    label?: string;
+                                    value: string;
+                                }[];
+                                theme?: {
+                                    count: number;
+                                    label?: string;
+                                    value: string;
+                                }[];
+                                updateCycle?: {
+                                    count: number;
+                                    label?: string;
+                                    value: string;
+                                }[];
+                            };
+                            facets: {
+                                openType: {
+                                    count: number;
+                                    label?: string;
+                                    value: string;
+                                }[];
+                                provider: {
+                                    count: number;
+                                    label?: string;
+                                    value: string;
+                                }[];
+                                sensitivity: {
+                                    count: number;
+                                    label?: string;
+                                    value: string;
+                                }[];
+                                shareType: {
+                                    count: number;
+                                    label?: string;
+                                    value: string;
+                                }[];
+                                status: {
+                                    count: number;
+                                    label?: string;
+                                    value: string;
+                                }[];
+                            };
+                            items: {
+                                apiMapping: {
+                                    fields: {
+                                        [key: string]: string;
+                                    };
+                                    root: string;
+                                } | null;
+                                apiTimeoutMs: number | null;
+                                apiUrl: string | null;
+                                code: string;
+                                format: string;
+                                id: number;
+                                keyField: string | null;
+                                kind: "table" | "api";
+                                name: string;
+                                openType: "open" | "conditional" | "closed";
+                                providerDepartmentId: number;
+                                providerName: string;
+                                publishedVersion: number | null;
+                                qualityCheckedAt: string | null;
+                                qualityScore: number | null;
+                                reviewNote: string | null;
+                                rowCount: number;
+                                shareCondition: string;
+                                shareType: "unconditional" | "conditional" | "none";
+                                status: "draft" | "review" | "published" | "retired";
+                                subjectField: string | null;
+                                subjectKind: ("person" | "company") | null;
+                                summary: string;
+                                systemId: number | null;
+                                topSensitivity: "general" | "important" | "core";
+                                updateCycle: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                version: number;
+                            }[];
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -6790,11 +7104,113 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                edit: boolean;
+                                load: boolean;
+                                object: boolean;
+                                retire: boolean;
+                                review: boolean;
+                                submit: boolean;
+                            };
+                            apiMapping: {
+                                fields: {
+                                    [key: string]: string;
+                                };
+                                root: string;
+                            } | null;
+                            apiTimeoutMs: number | null;
+                            apiUrl: string | null;
+                            code: string;
+                            fields: {
+                                code: string;
+                                length: number | null;
+                                level: "L1" | "L2" | "L3" | "L4";
+                                masking: "none" | "partial" | "hash" | "drop";
+                                name: string;
+                                rules: {
+                                    check?: "resident-id" | "credit-code";
+                                    max?: number;
+                                    min?: number;
+                                    pattern?: string;
+                                    reference?: string;
+                                    required?: boolean;
+                                };
+                                sensitivity: "general" | "important" | "core";
+                                type: "string" | "integer" | "number" | "date" | "boolean";
+                            }[];
+                            format: string;
+                            id: number;
+                            keyField: string | null;
+                            kind: "table" | "api";
+                            name: string;
+                            openType: "open" | "conditional" | "closed";
+                            providerDepartmentId: number;
+                            providerName: string;
+                            publishedVersion: number | null;
+                            qualityCheckedAt: string | null;
+                            qualityScore: number | null;
+                            reviewNote: string | null;
+                            rowCount: number;
+                            shareCondition: string;
+                            shareType: "unconditional" | "conditional" | "none";
+                            status: "draft" | "review" | "published" | "retired";
+                            subjectField: string | null;
+                            subjectKind: ("person" | "company") | null;
+                            summary: string;
+                            systemId: number | null;
+                            topSensitivity: "general" | "important" | "core";
+                            updateCycle: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -6824,11 +7240,113 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                edit: boolean;
+                                load: boolean;
+                                object: boolean;
+                                retire: boolean;
+                                review: boolean;
+                                submit: boolean;
+                            };
+                            apiMapping: {
+                                fields: {
+                                    [key: string]: string;
+                                };
+                                root: string;
+                            } | null;
+                            apiTimeoutMs: number | null;
+                            apiUrl: string | null;
+                            code: string;
+                            fields: {
+                                code: string;
+                                length: number | null;
+                                level: "L1" | "L2" | "L3" | "L4";
+                                masking: "none" | "partial" | "hash" | "drop";
+                                name: string;
+                                rules: {
+                                    check?: "resident-id" | "credit-code";
+                                    max?: number;
+                                    min?: number;
+                                    pattern?: string;
+                                    reference?: string;
+                                    required?: boolean;
+                                };
+                                sensitivity: "general" | "important" | "core";
+                                type: "string" | "integer" | "number" | "date" | "boolean";
+                            }[];
+                            format: string;
+                            id: number;
+                            keyField: string | null;
+                            kind: "table" | "api";
+                            name: string;
+                            openType: "open" | "conditional" | "closed";
+                            providerDepartmentId: number;
+                            providerName: string;
+                            publishedVersion: number | null;
+                            qualityCheckedAt: string | null;
+                            qualityScore: number | null;
+                            reviewNote: string | null;
+                            rowCount: number;
+                            shareCondition: string;
+                            shareType: "unconditional" | "conditional" | "none";
+                            status: "draft" | "review" | "published" | "retired";
+                            subjectField: string | null;
+                            subjectKind: ("person" | "company") | null;
+                            summary: string;
+                            systemId: number | null;
+                            topSensitivity: "general" | "important" | "core";
+                            updateCycle: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -6887,11 +7405,113 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                edit: boolean;
+                                load: boolean;
+                                object: boolean;
+                                retire: boolean;
+                                review: boolean;
+                                submit: boolean;
+                            };
+                            apiMapping: {
+                                fields: {
+                                    [key: string]: string;
+                                };
+                                root: string;
+                            } | null;
+                            apiTimeoutMs: number | null;
+                            apiUrl: string | null;
+                            code: string;
+                            fields: {
+                                code: string;
+                                length: number | null;
+                                level: "L1" | "L2" | "L3" | "L4";
+                                masking: "none" | "partial" | "hash" | "drop";
+                                name: string;
+                                rules: {
+                                    check?: "resident-id" | "credit-code";
+                                    max?: number;
+                                    min?: number;
+                                    pattern?: string;
+                                    reference?: string;
+                                    required?: boolean;
+                                };
+                                sensitivity: "general" | "important" | "core";
+                                type: "string" | "integer" | "number" | "date" | "boolean";
+                            }[];
+                            format: string;
+                            id: number;
+                            keyField: string | null;
+                            kind: "table" | "api";
+                            name: string;
+                            openType: "open" | "conditional" | "closed";
+                            providerDepartmentId: number;
+                            providerName: string;
+                            publishedVersion: number | null;
+                            qualityCheckedAt: string | null;
+                            qualityScore: number | null;
+                            reviewNote: string | null;
+                            rowCount: number;
+                            shareCondition: string;
+                            shareType: "unconditional" | "conditional" | "none";
+                            status: "draft" | "review" | "published" | "retired";
+                            subjectField: string | null;
+                            subjectKind: ("person" | "company") | null;
+                            summary: string;
+                            systemId: number | null;
+                            topSensitivity: "general" | "important" | "core";
+                            updateCycle: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -6922,11 +7542,71 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                length: number | null;
+                                level: "L1" | "L2" | "L3" | "L4";
+                                masking: "none" | "partial" | "hash" | "drop";
+                                name: string;
+                                rules: {
+                                    check?: "resident-id" | "credit-code";
+                                    max?: number;
+                                    min?: number;
+                                    pattern?: string;
+                                    reference?: string;
+                                    required?: boolean;
+                                };
+                                sensitivity: "general" | "important" | "core";
+                                type: "string" | "integer" | "number" | "date" | "boolean";
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -6960,11 +7640,68 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            durationMs: number;
+                            errors: {
+                                code: string;
+                                field: string;
+                                message: string;
+                                row: number;
+                            }[];
+                            failed: number;
+                            importId: number;
+                            loaded: number;
+                            qualityScore: number | null;
+                            source: "csv" | "json" | "push";
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -7074,11 +7811,113 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                edit: boolean;
+                                load: boolean;
+                                object: boolean;
+                                retire: boolean;
+                                review: boolean;
+                                submit: boolean;
+                            };
+                            apiMapping: {
+                                fields: {
+                                    [key: string]: string;
+                                };
+                                root: string;
+                            } | null;
+                            apiTimeoutMs: number | null;
+                            apiUrl: string | null;
+                            code: string;
+                            fields: {
+                                code: string;
+                                length: number | null;
+                                level: "L1" | "L2" | "L3" | "L4";
+                                masking: "none" | "partial" | "hash" | "drop";
+                                name: string;
+                                rules: {
+                                    check?: "resident-id" | "credit-code";
+                                    max?: number;
+                                    min?: number;
+                                    pattern?: string;
+                                    reference?: string;
+                                    required?: boolean;
+                                };
+                                sensitivity: "general" | "important" | "core";
+                                type: "string" | "integer" | "number" | "date" | "boolean";
+                            }[];
+                            format: string;
+                            id: number;
+                            keyField: string | null;
+                            kind: "table" | "api";
+                            name: string;
+                            openType: "open" | "conditional" | "closed";
+                            providerDepartmentId: number;
+                            providerName: string;
+                            publishedVersion: number | null;
+                            qualityCheckedAt: string | null;
+                            qualityScore: number | null;
+                            reviewNote: string | null;
+                            rowCount: number;
+                            shareCondition: string;
+                            shareType: "unconditional" | "conditional" | "none";
+                            status: "draft" | "review" | "published" | "retired";
+                            subjectField: string | null;
+                            subjectKind: ("person" | "company") | null;
+                            summary: string;
+                            systemId: number | null;
+                            topSensitivity: "general" | "important" | "core";
+                            updateCycle: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -7117,11 +7956,113 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                edit: boolean;
+                                load: boolean;
+                                object: boolean;
+                                retire: boolean;
+                                review: boolean;
+                                submit: boolean;
+                            };
+                            apiMapping: {
+                                fields: {
+                                    [key: string]: string;
+                                };
+                                root: string;
+                            } | null;
+                            apiTimeoutMs: number | null;
+                            apiUrl: string | null;
+                            code: string;
+                            fields: {
+                                code: string;
+                                length: number | null;
+                                level: "L1" | "L2" | "L3" | "L4";
+                                masking: "none" | "partial" | "hash" | "drop";
+                                name: string;
+                                rules: {
+                                    check?: "resident-id" | "credit-code";
+                                    max?: number;
+                                    min?: number;
+                                    pattern?: string;
+                                    reference?: string;
+                                    required?: boolean;
+                                };
+                                sensitivity: "general" | "important" | "core";
+                                type: "string" | "integer" | "number" | "date" | "boolean";
+                            }[];
+                            format: string;
+                            id: number;
+                            keyField: string | null;
+                            kind: "table" | "api";
+                            name: string;
+                            openType: "open" | "conditional" | "closed";
+                            providerDepartmentId: number;
+                            providerName: string;
+                            publishedVersion: number | null;
+                            qualityCheckedAt: string | null;
+                            qualityScore: number | null;
+                            reviewNote: string | null;
+                            rowCount: number;
+                            shareCondition: string;
+                            shareType: "unconditional" | "conditional" | "none";
+                            status: "draft" | "review" | "published" | "retired";
+                            subjectField: string | null;
+                            subjectKind: ("person" | "company") | null;
+                            summary: string;
+                            systemId: number | null;
+                            topSensitivity: "general" | "important" | "core";
+                            updateCycle: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -7161,11 +8102,68 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            durationMs: number;
+                            errors: {
+                                code: string;
+                                field: string;
+                                message: string;
+                                row: number;
+                            }[];
+                            failed: number;
+                            importId: number;
+                            loaded: number;
+                            qualityScore: number | null;
+                            source: "csv" | "json" | "push";
+                            total: number;
+                        };
+                    };
                 };
             };
         };
@@ -7197,11 +8195,113 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                edit: boolean;
+                                load: boolean;
+                                object: boolean;
+                                retire: boolean;
+                                review: boolean;
+                                submit: boolean;
+                            };
+                            apiMapping: {
+                                fields: {
+                                    [key: string]: string;
+                                };
+                                root: string;
+                            } | null;
+                            apiTimeoutMs: number | null;
+                            apiUrl: string | null;
+                            code: string;
+                            fields: {
+                                code: string;
+                                length: number | null;
+                                level: "L1" | "L2" | "L3" | "L4";
+                                masking: "none" | "partial" | "hash" | "drop";
+                                name: string;
+                                rules: {
+                                    check?: "resident-id" | "credit-code";
+                                    max?: number;
+                                    min?: number;
+                                    pattern?: string;
+                                    reference?: string;
+                                    required?: boolean;
+                                };
+                                sensitivity: "general" | "important" | "core";
+                                type: "string" | "integer" | "number" | "date" | "boolean";
+                            }[];
+                            format: string;
+                            id: number;
+                            keyField: string | null;
+                            kind: "table" | "api";
+                            name: string;
+                            openType: "open" | "conditional" | "closed";
+                            providerDepartmentId: number;
+                            providerName: string;
+                            publishedVersion: number | null;
+                            qualityCheckedAt: string | null;
+                            qualityScore: number | null;
+                            reviewNote: string | null;
+                            rowCount: number;
+                            shareCondition: string;
+                            shareType: "unconditional" | "conditional" | "none";
+                            status: "draft" | "review" | "published" | "retired";
+                            subjectField: string | null;
+                            subjectKind: ("person" | "company") | null;
+                            summary: string;
+                            systemId: number | null;
+                            topSensitivity: "general" | "important" | "core";
+                            updateCycle: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
                 };
             };
         };
@@ -7231,11 +8331,60 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                publishedAt: string;
+                                publishedBy: string;
+                                version: number;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -7268,11 +8417,105 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            apiMapping: {
+                                fields: {
+                                    [key: string]: string;
+                                };
+                                root: string;
+                            } | null;
+                            apiTimeoutMs: number | null;
+                            apiUrl: string | null;
+                            code: string;
+                            fields: {
+                                code: string;
+                                length: number | null;
+                                level: "L1" | "L2" | "L3" | "L4";
+                                masking: "none" | "partial" | "hash" | "drop";
+                                name: string;
+                                rules: {
+                                    check?: "resident-id" | "credit-code";
+                                    max?: number;
+                                    min?: number;
+                                    pattern?: string;
+                                    reference?: string;
+                                    required?: boolean;
+                                };
+                                sensitivity: "general" | "important" | "core";
+                                type: "string" | "integer" | "number" | "date" | "boolean";
+                            }[];
+                            format: string;
+                            id: number;
+                            keyField: string | null;
+                            kind: "table" | "api";
+                            name: string;
+                            openType: "open" | "conditional" | "closed";
+                            providerDepartmentId: number;
+                            providerName: string;
+                            publishedVersion: number | null;
+                            qualityCheckedAt: string | null;
+                            qualityScore: number | null;
+                            reviewNote: string | null;
+                            rowCount: number;
+                            shareCondition: string;
+                            shareType: "unconditional" | "conditional" | "none";
+                            status: "draft" | "review" | "published" | "retired";
+                            subjectField: string | null;
+                            subjectKind: ("person" | "company") | null;
+                            summary: string;
+                            systemId: number | null;
+                            topSensitivity: "general" | "important" | "core";
+                            updateCycle: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            version: number;
+                        };
+                    };
                 };
             };
         };

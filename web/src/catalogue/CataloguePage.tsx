@@ -3,7 +3,7 @@ import { Card, Checkbox, Col, Descriptions, Drawer, Empty, Flex, Grid, Input, Li
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api';
 import { useLoad } from '../useLoad';
-import { FieldTable, GradeTag, StatusTag, type CataloguePage as Page, type Entry, type Facet } from './shared';
+import { FieldTable, GradeTag, StatusTag, type Entry, type Facet } from './shared';
 
 type FacetKey = 'provider' | 'shareType' | 'sensitivity' | 'status';
 const facetKeys: FacetKey[] = ['provider', 'shareType', 'sensitivity', 'status'];
@@ -16,7 +16,7 @@ export default function CataloguePage() {
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<string | null>(null);
   const screens = Grid.useBreakpoint();
-  const results = useLoad(() => api<Page>('GET', `/hub/resources${query({ q, ...filters, limit: 20, offset: (page - 1) * 20 })}`), [q, filters, page]);
+  const results = useLoad(() => api('GET', `/hub/resources${query({ q, ...filters, limit: 20, offset: (page - 1) * 20 })}`), [q, filters, page]);
 
   const labelOf = (key: FacetKey, f: Facet) => (key === 'provider' ? f.label ?? f.value : t(`hub.${key === 'shareType' ? 'share' : key}.${f.value}`));
   const toggle = (key: FacetKey, value: string) => { setPage(1); setFilters((old) => ({ ...old, [key]: old[key] === value ? undefined : value })); };
@@ -74,12 +74,10 @@ export default function CataloguePage() {
   );
 }
 
-interface Version { version: number; publishedAt: string }
-
 function EntryDetail({ code }: { code: string }) {
   const { t } = useTranslation();
-  const entry = useLoad(() => api<Entry>('GET', `/hub/resources/${code}`), [code]);
-  const versions = useLoad(() => api<{ items: Version[] }>('GET', `/hub/resources/${code}/versions`), [code]);
+  const entry = useLoad(() => api('GET', `/hub/resources/${code}`), [code]);
+  const versions = useLoad(() => api('GET', `/hub/resources/${code}/versions`), [code]);
   const e = entry.data;
   if (!e) return null;
   return (

@@ -1,25 +1,12 @@
 import { useState } from 'react';
 import { App, Button, Card, Flex, Input, Modal, Progress, Radio, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query } from '../api';
+import { api, ApiProblem, query, type ApiItem } from '../api';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
-import type { CataloguePage, Entry } from './shared';
+import type { Entry } from './shared';
 
-interface Objection {
-  id: number;
-  resourceCode: string;
-  resourceName: string;
-  providerName: string;
-  raisedByName: string;
-  rowKey: string;
-  fieldCode: string;
-  description: string;
-  dueAt: string;
-  state: 'open' | 'corrected' | 'rejected';
-  answer: string | null;
-  overdue: boolean;
-}
+type Objection = ApiItem<'/hub/objections'>;
 
 /** Days left until a deadline (negative when past), counted in whole days for the countdown. */
 const daysLeft = (iso: string) => Math.ceil((new Date(iso).getTime() - Date.now()) / 86_400_000);
@@ -29,9 +16,9 @@ export default function QualityPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { user } = useSession();
-  const scores = useLoad(() => api<CataloguePage>('GET', `/hub/resources${query({ provider: user?.departmentId ?? undefined, limit: 100 })}`), []);
-  const toAnswer = useLoad(() => api<{ items: Objection[] }>('GET', '/hub/objections?side=to-answer'), []);
-  const raised = useLoad(() => api<{ items: Objection[] }>('GET', '/hub/objections?side=raised'), []);
+  const scores = useLoad(() => api('GET', `/hub/resources${query({ provider: user?.departmentId ?? undefined, limit: 100 })}`), []);
+  const toAnswer = useLoad(() => api('GET', '/hub/objections?side=to-answer'), []);
+  const raised = useLoad(() => api('GET', '/hub/objections?side=raised'), []);
   const [answering, setAnswering] = useState<Objection | null>(null);
   const [outcome, setOutcome] = useState<'corrected' | 'rejected'>('corrected');
   const [answer, setAnswer] = useState('');

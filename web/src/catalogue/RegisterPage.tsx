@@ -6,7 +6,7 @@ import { api, apiCsv, ApiProblem, query } from '../api';
 import { showProblemOnField } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
-import { LoadReportView, StatusTag, type CataloguePage, type Entry, type LoadReport } from './shared';
+import { LoadReportView, StatusTag, type Entry, type LoadReport } from './shared';
 
 const fieldTypes = ['string', 'integer', 'number', 'date', 'boolean'];
 const sensitivities = ['general', 'important', 'core'];
@@ -24,13 +24,13 @@ export default function RegisterPage() {
   const { user } = useSession();
   const [form] = Form.useForm();
   const [selected, setSelected] = useState<string | null>(null);
-  const mine = useLoad(() => api<CataloguePage>('GET', `/hub/resources${query({ provider: user?.departmentId ?? undefined, limit: 100 })}`), []);
+  const mine = useLoad(() => api('GET', `/hub/resources${query({ provider: user?.departmentId ?? undefined, limit: 100 })}`), []);
   const options = (prefix: string, values: string[]) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }));
 
   async function register(values: Record<string, unknown> & { fields: FieldForm[] }) {
     const { fields, keyField, subjectKind, subjectField, ...rest } = values;
     try {
-      const created = await api<Entry>('POST', '/hub/resources', {
+      const created = await api('POST', '/hub/resources', {
         ...rest, kind: 'table',
         ...(keyField ? { keyField } : {}), ...(subjectKind && subjectField ? { subjectKind, subjectField } : {}),
         fields: fields.map(({ required, length, check, ...f }) => ({ ...f, ...(length ? { length } : {}),
@@ -111,7 +111,7 @@ export default function RegisterPage() {
 function EntryLoad({ code, onChange }: { code: string; onChange: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const entry = useLoad(() => api<Entry>('GET', `/hub/resources/${code}`), [code]);
+  const entry = useLoad(() => api('GET', `/hub/resources/${code}`), [code]);
   const [report, setReport] = useState<LoadReport | null>(null);
   const show = (error: unknown) => void message.error(error instanceof ApiProblem ? error.title : String(error));
 

@@ -3,19 +3,19 @@ import { App, Button, Card, Drawer, Flex, Input, Space, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem } from '../api';
 import { useLoad } from '../useLoad';
-import { FieldTable, GradeTag, type CataloguePage, type Entry } from './shared';
+import { FieldTable, GradeTag, type Entry } from './shared';
 
 /** 目录审核: hub administrators publish the entries in review or send them back with a reason. */
 export default function ReviewPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const queue = useLoad(() => api<CataloguePage>('GET', '/hub/resources?status=review&limit=100'), []);
+  const queue = useLoad(() => api('GET', '/hub/resources?status=review&limit=100'), []);
   const [open, setOpen] = useState<Entry | null>(null);
   const [note, setNote] = useState('');
 
   async function show(code: string) {
     try {
-      setOpen(await api<Entry>('GET', `/hub/resources/${code}`));
+      setOpen(await api('GET', `/hub/resources/${code}`));
     } catch (error) {
       void message.error(error instanceof ApiProblem ? error.title : String(error));
     }

@@ -1,20 +1,16 @@
 import { Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type {
-  CataloguePage as ServerCataloguePage, EntryAbilities, FacetValue, Field as ServerField, LoadReport as ServerLoadReport, Resource,
-  RowError as ServerRowError,
-} from '../../../src/hub/index.ts';
-import type { Wire } from '../wire';
+import type { ApiItem, ApiResponse } from '../api';
 
-type Field = Wire<ServerField>;
+type Field = ApiItem<'/hub/resources/{code}/fields'>;
 
 /** An entry as the API shows it: lists leave out the fields and abilities. */
-export type Entry = Wire<Omit<Resource, 'fields'>> & { fields?: Field[]; abilities?: EntryAbilities };
+export type Entry = ApiItem<'/hub/resources'> & Partial<Pick<ApiResponse<'/hub/resources/{code}'>, 'fields' | 'abilities'>>;
 
-export type Facet = FacetValue;
-export type CataloguePage = Wire<ServerCataloguePage>;
-type RowError = ServerRowError;
-export type LoadReport = Wire<ServerLoadReport>;
+type CataloguePage = ApiResponse<'/hub/resources'>;
+export type Facet = CataloguePage['facets']['provider'][number];
+export type LoadReport = ApiResponse<'/hub/resources/{code}/rows', 'POST'>;
+type RowError = LoadReport['errors'][number];
 
 const gradeColour = { general: 'green', important: 'orange', core: 'red' } as const;
 const statusColour = { draft: 'default', review: 'processing', published: 'success', retired: 'warning' } as const;
