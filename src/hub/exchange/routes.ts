@@ -2,6 +2,7 @@ import Type from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../kernel/errors.ts';
 import { runCommand, type App } from '../../kernel/http/index.ts';
+import { GrantSchema, GrantsSchema, RequestsSchema, SharingRequestSchema } from './api-schemas.ts';
 import { maskings } from './catalogue.ts';
 import { hubDashboard } from './dashboard.ts';
 import { HttpGateway } from './gateway.ts';
@@ -31,7 +32,8 @@ export async function hubExchangeRoutes(app: App) {
     schema: { tags, summary: '提交共享申请 Request fields of a resource (or a predicate) for one of your department\'s systems',
       body: Type.Object({ systemId: Type.Integer({ minimum: 1 }), resource: ResourceCode, predicate: Type.Optional(PredicateCode),
         fields: Type.Optional(Type.Array(FieldCode, { minItems: 1, maxItems: 200, uniqueItems: true })),
-        purpose: Text(500), legalBasis: Text(500), scenario: Text(1000) }, { additionalProperties: false }) },
+        purpose: Text(500), legalBasis: Text(500), scenario: Text(1000) }, { additionalProperties: false }),
+      response: { 201: SharingRequestSchema } },
   }, async (req, reply) => {
     reply.code(201);
     return runCommand(req, submitRequest, req.body);
@@ -39,7 +41,8 @@ export async function hubExchangeRoutes(app: App) {
 
   app.get('/requests', {
     schema: { tags, summary: '共享申请 My department\'s requests (mine) or those waiting for my decision (to-approve), with due dates',
-      querystring: Type.Object({ box: oneOf(['mine', 'to-approve']), state: Type.Optional(oneOf(requestStates)) }, { additionalProperties: false }) },
+      querystring: Type.Object({ box: oneOf(['mine', 'to-approve']), state: Type.Optional(oneOf(requestStates)) }, { additionalProperties: false }),
+      response: { 200: RequestsSchema } },
   }, async (req) => ({ items: await listRequests(app.db, req.actor, req.query as never) }));
 
   app.get('/requests/options', {
@@ -58,19 +61,23 @@ export async function hubExchangeRoutes(app: App) {
         masking: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }), oneOf(maskings))),
         rowFilter: Type.Optional(RowFilter), validFrom: Type.Optional(Type.String({ format: 'date-time' })),
         validUntil: Type.Optional(Type.String({ format: 'date-time' })), dailyQuota: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
-      }, { additionalProperties: false }) },
+      }, { additionalProperties: false }),
+      response: { 200: SharingRequestSchema } },
   }, async (req) => runCommand(req, decideRequest, { ...req.body, requestId: req.params.id }));
 
-  app.post('/requests/:id/withdraw', { schema: { tags, summary: '撤回 Withdraw a request nobody decided yet', params: Id } },
+  app.post('/requests/:id/withdraw', { schema: { tags, summary: '撤回 Withdraw a request nobody decided yet', params: Id,
+    response: { 200: SharingRequestSchema } } },
     async (req) => runCommand(req, withdrawRequest, { requestId: req.params.id }));
 
   app.get('/grants', {
     schema: { tags, summary: '授权 Grants my department holds (consumer) or gave (provider)',
-      querystring: Type.Object({ side: Type.Optional(oneOf(['consumer', 'provider'])), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }) },
+      querystring: Type.Object({ side: Type.Optional(oneOf(['consumer', 'provider'])), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      response: { 200: GrantsSchema } },
   }, async (req) => ({ items: await listGrants(app.db, req.actor, req.query as never) }));
 
   app.post('/grants/:id/revoke', {
-    schema: { tags, summary: '撤销授权 Revoke a grant at once', params: Id, body: Type.Object({ reason: Text(1000) }, { additionalProperties: false }) },
+    schema: { tags, summary: '撤销授权 Revoke a grant at once', params: Id, body: Type.Object({ reason: Text(1000) }, { additionalProperties: false }),
+      response: { 200: GrantSchema } },
   }, async (req) => runCommand(req, revokeGrant, { grantId: req.params.id, reason: req.body.reason }));
 
   app.get('/predicates', { schema: { tags, summary: '核验事项 Published yes/no questions' } },

@@ -6201,11 +6201,91 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                callsToday: number;
+                                consumerDepartmentId: number;
+                                consumerDepartmentName: string;
+                                consumerSystemId: number;
+                                dailyQuota: number | null;
+                                fields: string[];
+                                /** Format: date-time */
+                                grantedAt: string;
+                                grantedBy: string;
+                                id: number;
+                                legalBasis: string;
+                                masking: {
+                                    [key: string]: "none" | "partial" | "hash" | "drop";
+                                };
+                                predicateCode: string | null;
+                                predicateId: number | null;
+                                providerDepartmentId: number;
+                                providerDepartmentName: string;
+                                purpose: string;
+                                requestId: number | null;
+                                resourceCode: string;
+                                resourceId: number;
+                                resourceName: string;
+                                revokedAt: string | null;
+                                revokedBy: string | null;
+                                revokeReason: string | null;
+                                rowFilter: {
+                                    field: string;
+                                    op: "eq" | "in" | "prefix";
+                                    value: string | string[];
+                                }[];
+                                systemName: string;
+                                /** Format: date-time */
+                                validFrom: string;
+                                validUntil: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -6245,11 +6325,82 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            consumerDepartmentId: number;
+                            consumerSystemId: number;
+                            dailyQuota: number | null;
+                            fields: string[];
+                            /** Format: date-time */
+                            grantedAt: string;
+                            grantedBy: string;
+                            id: number;
+                            legalBasis: string;
+                            masking: {
+                                [key: string]: "none" | "partial" | "hash" | "drop";
+                            };
+                            predicateId: number | null;
+                            providerDepartmentId: number;
+                            purpose: string;
+                            requestId: number | null;
+                            resourceId: number;
+                            revokedAt: string | null;
+                            revokedBy: string | null;
+                            revokeReason: string | null;
+                            rowFilter: {
+                                field: string;
+                                op: "eq" | "in" | "prefix";
+                                value: string | string[];
+                            }[];
+                            /** Format: date-time */
+                            validFrom: string;
+                            validUntil: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -6673,11 +6824,83 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                consumerDepartmentId: number;
+                                consumerDepartmentName: string;
+                                consumerSystemId: number;
+                                decidedAt: string | null;
+                                decidedBy: string | null;
+                                /** Format: date-time */
+                                dueAt: string;
+                                escalatedAt: string | null;
+                                fields: string[];
+                                grantId: number | null;
+                                id: number;
+                                legalBasis: string;
+                                predicateCode: string | null;
+                                predicateId: number | null;
+                                providerDepartmentId: number;
+                                providerDepartmentName: string;
+                                purpose: string;
+                                reason: string | null;
+                                /** Format: date-time */
+                                requestedAt: string;
+                                requestedBy: string;
+                                resourceCode: string;
+                                resourceId: number;
+                                resourceName: string;
+                                scenario: string;
+                                state: "pending" | "approved" | "refused" | "escalated" | "withdrawn";
+                                systemName: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -6705,11 +6928,104 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                "4XX": {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            consumerDepartmentId: number;
+                            consumerSystemId: number;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            /** Format: date-time */
+                            dueAt: string;
+                            escalatedAt: string | null;
+                            fields: string[];
+                            grant?: {
+                                consumerDepartmentId: number;
+                                consumerSystemId: number;
+                                dailyQuota: number | null;
+                                fields: string[];
+                                /** Format: date-time */
+                                grantedAt: string;
+                                grantedBy: string;
+                                id: number;
+                                legalBasis: string;
+                                masking: {
+                                    [key: string]: "none" | "partial" | "hash" | "drop";
+                                };
+                                predicateId: number | null;
+                                providerDepartmentId: number;
+                                purpose: string;
+                                requestId: number | null;
+                                resourceId: number;
+                                revokedAt: string | null;
+                                revokedBy: string | null;
+                                revokeReason: string | null;
+                                rowFilter: {
+                                    field: string;
+                                    op: "eq" | "in" | "prefix";
+                                    value: string | string[];
+                                }[];
+                                /** Format: date-time */
+                                validFrom: string;
+                                validUntil: string | null;
+                            };
+                            id: number;
+                            legalBasis: string;
+                            predicateId: number | null;
+                            providerDepartmentId: number;
+                            purpose: string;
+                            reason: string | null;
+                            /** Format: date-time */
+                            requestedAt: string;
+                            requestedBy: string;
+                            resourceId: number;
+                            scenario: string;
+                            state: "pending" | "approved" | "refused" | "escalated" | "withdrawn";
+                        };
+                    };
                 };
             };
         };
@@ -6762,11 +7078,104 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            consumerDepartmentId: number;
+                            consumerSystemId: number;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            /** Format: date-time */
+                            dueAt: string;
+                            escalatedAt: string | null;
+                            fields: string[];
+                            grant?: {
+                                consumerDepartmentId: number;
+                                consumerSystemId: number;
+                                dailyQuota: number | null;
+                                fields: string[];
+                                /** Format: date-time */
+                                grantedAt: string;
+                                grantedBy: string;
+                                id: number;
+                                legalBasis: string;
+                                masking: {
+                                    [key: string]: "none" | "partial" | "hash" | "drop";
+                                };
+                                predicateId: number | null;
+                                providerDepartmentId: number;
+                                purpose: string;
+                                requestId: number | null;
+                                resourceId: number;
+                                revokedAt: string | null;
+                                revokedBy: string | null;
+                                revokeReason: string | null;
+                                rowFilter: {
+                                    field: string;
+                                    op: "eq" | "in" | "prefix";
+                                    value: string | string[];
+                                }[];
+                                /** Format: date-time */
+                                validFrom: string;
+                                validUntil: string | null;
+                            };
+                            id: number;
+                            legalBasis: string;
+                            predicateId: number | null;
+                            providerDepartmentId: number;
+                            purpose: string;
+                            reason: string | null;
+                            /** Format: date-time */
+                            requestedAt: string;
+                            requestedBy: string;
+                            resourceId: number;
+                            scenario: string;
+                            state: "pending" | "approved" | "refused" | "escalated" | "withdrawn";
+                        };
+                    };
                 };
             };
         };
@@ -6834,11 +7243,104 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            consumerDepartmentId: number;
+                            consumerSystemId: number;
+                            decidedAt: string | null;
+                            decidedBy: string | null;
+                            /** Format: date-time */
+                            dueAt: string;
+                            escalatedAt: string | null;
+                            fields: string[];
+                            grant?: {
+                                consumerDepartmentId: number;
+                                consumerSystemId: number;
+                                dailyQuota: number | null;
+                                fields: string[];
+                                /** Format: date-time */
+                                grantedAt: string;
+                                grantedBy: string;
+                                id: number;
+                                legalBasis: string;
+                                masking: {
+                                    [key: string]: "none" | "partial" | "hash" | "drop";
+                                };
+                                predicateId: number | null;
+                                providerDepartmentId: number;
+                                purpose: string;
+                                requestId: number | null;
+                                resourceId: number;
+                                revokedAt: string | null;
+                                revokedBy: string | null;
+                                revokeReason: string | null;
+                                rowFilter: {
+                                    field: string;
+                                    op: "eq" | "in" | "prefix";
+                                    value: string | string[];
+                                }[];
+                                /** Format: date-time */
+                                validFrom: string;
+                                validUntil: string | null;
+                            };
+                            id: number;
+                            legalBasis: string;
+                            predicateId: number | null;
+                            providerDepartmentId: number;
+                            purpose: string;
+                            reason: string | null;
+                            /** Format: date-time */
+                            requestedAt: string;
+                            requestedBy: string;
+                            resourceId: number;
+                            scenario: string;
+                            state: "pending" | "approved" | "refused" | "escalated" | "withdrawn";
+                        };
+                    };
                 };
             };
         };

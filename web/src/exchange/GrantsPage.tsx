@@ -1,14 +1,12 @@
 import { useState } from 'react';
 import { App, Button, Card, Flex, Input, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { GrantView } from '../../../src/hub/index.ts';
-import { api, ApiProblem, query } from '../api';
-import type { Wire } from '../wire';
+import { api, ApiProblem, query, type ApiItem } from '../api';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { chinaTime } from './format';
 
-type Grant = Wire<GrantView>;
+type Grant = ApiItem<'/hub/grants'>;
 
 /** 授权: what my department's systems may read, and what my department granted (revocable at once). */
 export default function GrantsPage() {
@@ -17,7 +15,7 @@ export default function GrantsPage() {
   const { can } = useSession();
   const mayRevoke = can('hub.request.decide');
   const [side, setSide] = useState<'consumer' | 'provider'>(mayRevoke ? 'provider' : 'consumer');
-  const list = useLoad(() => api<{ items: Grant[] }>('GET', `/hub/grants${query({ side })}`), [side]);
+  const list = useLoad(() => api('GET', `/hub/grants${query({ side })}`), [side]);
   const [revoking, setRevoking] = useState<Grant | null>(null);
   const [reason, setReason] = useState('');
 

@@ -3,15 +3,13 @@ import { App, Button, Card, Checkbox, DatePicker, Flex, Form, Input, InputNumber
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import type { RequestView } from '../../../src/hub/index.ts';
-import { api, ApiProblem, query } from '../api';
-import type { Wire } from '../wire';
+import { api, ApiProblem, query, type ApiItem } from '../api';
 import { showProblemOnField } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { chinaTime, countdown, maskings } from './format';
 
-type SharingRequest = Wire<RequestView>;
+type SharingRequest = ApiItem<'/hub/requests'>;
 
 interface Options {
   systems: { id: number; code: string; name: string }[];
@@ -29,7 +27,7 @@ export default function RequestsPage() {
   const { can } = useSession();
   const mayDecide = can('hub.request.decide');
   const [box, setBox] = useState<'mine' | 'to-approve'>(mayDecide ? 'to-approve' : 'mine');
-  const list = useLoad(() => api<{ items: SharingRequest[] }>('GET', `/hub/requests${query({ box })}`), [box]);
+  const list = useLoad(() => api('GET', `/hub/requests${query({ box })}`), [box]);
   const [creating, setCreating] = useState(false);
   const [deciding, setDeciding] = useState<{ request: SharingRequest; approve: boolean } | null>(null);
 
@@ -96,7 +94,7 @@ function NewRequest({ onClose }: { onClose: (saved: boolean) => void }) {
     setSaving(true);
     try {
       const { kind: chosen, fields, predicate, ...rest } = values;
-      const created = await api<SharingRequest>('POST', '/hub/requests', chosen === 'predicate' ? { ...rest, predicate } : { ...rest, fields });
+      const created = await api('POST', '/hub/requests', chosen === 'predicate' ? { ...rest, predicate } : { ...rest, fields });
       void message.success(t(created.state === 'approved' ? 'hubx.grantedAtOnce' : 'hubx.submitted'));
       onClose(true);
     } catch (error) {

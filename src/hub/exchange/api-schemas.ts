@@ -1,0 +1,41 @@
+/** What the exchange API answers, as schemas: they type the answers at the routes and make the console's types (docs/http.md). */
+import Type from 'typebox';
+import { Items, Nullable, OneOf, Timestamp } from '../../kernel/http/index.ts';
+import { maskings } from './catalogue.ts';
+import { requestStates } from './requests.ts';
+
+/** Who shares what with whom, and why: a request and the grant it leads to carry these alike. */
+const partiesProperties = {
+  consumerSystemId: Type.Integer(), consumerDepartmentId: Type.Integer(), resourceId: Type.Integer(), predicateId: Nullable(Type.Integer()),
+  providerDepartmentId: Type.Integer(), purpose: Type.String(), legalBasis: Type.String(),
+};
+/** The names a list shows beside a request or a grant. */
+const namesProperties = {
+  resourceCode: Type.String(), resourceName: Type.String(), predicateCode: Nullable(Type.String()), systemName: Type.String(),
+  consumerDepartmentName: Type.String(), providerDepartmentName: Type.String(),
+};
+
+const requestProperties = {
+  ...partiesProperties, id: Type.Integer(), fields: Type.Array(Type.String()), scenario: Type.String(), state: OneOf(requestStates),
+  requestedBy: Type.String(), requestedAt: Timestamp, dueAt: Timestamp, escalatedAt: Nullable(Timestamp), decidedBy: Nullable(Type.String()),
+  decidedAt: Nullable(Timestamp), reason: Nullable(Type.String()),
+};
+const grantProperties = {
+  ...partiesProperties, id: Type.Integer(), requestId: Nullable(Type.Integer()), fields: Type.Array(Type.String()),
+  masking: Type.Record(Type.String(), OneOf(maskings)),
+  rowFilter: Type.Array(Type.Object({ field: Type.String(), op: OneOf(['eq', 'in', 'prefix'] as const),
+    value: Type.Union([Type.String(), Type.Array(Type.String())]) })),
+  validFrom: Timestamp, validUntil: Nullable(Timestamp), dailyQuota: Nullable(Type.Integer()), grantedBy: Type.String(), grantedAt: Timestamp,
+  revokedAt: Nullable(Timestamp), revokedBy: Nullable(Type.String()), revokeReason: Nullable(Type.String()),
+};
+/** 授权 as a change answers it. */
+export const GrantSchema = Type.Object(grantProperties);
+/** Grants as lists show them: with the names and today's answered calls. */
+export const GrantsSchema = Items(Type.Object({ ...grantProperties, ...namesProperties, callsToday: Type.Integer() }));
+
+/** 共享申请 as a change answers it. */
+export const SharingRequestSchema = Type.Object({ ...requestProperties,
+  /** the grant an approval made */
+  grant: Type.Optional(GrantSchema) });
+/** A request as lists show it: with the names and its grant. */
+export const RequestsSchema = Items(Type.Object({ ...requestProperties, ...namesProperties, grantId: Nullable(Type.Integer()) }));
