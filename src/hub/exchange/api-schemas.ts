@@ -1,6 +1,7 @@
 /** What the exchange API answers, as schemas: they type the answers at the routes and make the console's types (docs/http.md). */
 import Type from 'typebox';
 import { Items, Nullable, OneOf, Timestamp } from '../../kernel/http/index.ts';
+import { LedgerEntrySchema } from '../../kernel/ledger/index.ts';
 import { maskings } from './catalogue.ts';
 import { requestStates } from './requests.ts';
 
@@ -39,3 +40,18 @@ export const SharingRequestSchema = Type.Object({ ...requestProperties,
   grant: Type.Optional(GrantSchema) });
 /** A request as lists show it: with the names and its grant. */
 export const RequestsSchema = Items(Type.Object({ ...requestProperties, ...namesProperties, grantId: Nullable(Type.Integer()) }));
+
+const evidenceProperties = {
+  messageId: Type.String(), at: Timestamp, consumerSystemName: Type.String(), consumerDepartmentId: Type.Integer(),
+  consumerDepartmentName: Type.String(), providerDepartmentName: Nullable(Type.String()), resourceCode: Nullable(Type.String()),
+  resourceName: Nullable(Type.String()), predicateCode: Nullable(Type.String()),
+  /** masked */
+  subject: Nullable(Type.String()), fields: Type.Array(Type.String()), purpose: Type.String(), caseId: Type.String(),
+  legalBasis: Nullable(Type.String()), requestHash: Type.String(), responseHash: Nullable(Type.String()), status: Type.Integer(),
+  code: Type.String(), durationMs: Type.Number(), hiddenUntil: Nullable(Timestamp), hiddenReason: Nullable(Type.String()),
+};
+/** 调用日志: calls made or served by the viewer's department. */
+export const EvidenceListSchema = Items(Type.Object(evidenceProperties));
+/** One call's evidence with the hash of its record and its ledger entry. */
+export const EvidenceDetailSchema = Type.Object({ ...evidenceProperties, providerDepartmentId: Nullable(Type.Integer()), recordHash: Type.String(), ledgerEntry: Nullable(LedgerEntrySchema) });
+export const HiddenEvidenceSchema = Type.Object({ messageId: Type.String(), hiddenUntil: Timestamp, hiddenReason: Type.String() });

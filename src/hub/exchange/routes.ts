@@ -2,7 +2,7 @@ import Type from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../kernel/errors.ts';
 import { runCommand, type App } from '../../kernel/http/index.ts';
-import { GrantSchema, GrantsSchema, RequestsSchema, SharingRequestSchema } from './api-schemas.ts';
+import { EvidenceDetailSchema, EvidenceListSchema, GrantSchema, GrantsSchema, HiddenEvidenceSchema, RequestsSchema, SharingRequestSchema } from './api-schemas.ts';
 import { maskings } from './catalogue.ts';
 import { hubDashboard } from './dashboard.ts';
 import { HttpGateway } from './gateway.ts';
@@ -97,15 +97,17 @@ export async function hubExchangeRoutes(app: App) {
   app.get('/evidence', {
     schema: { tags, summary: '调用日志 Calls made or served by my department (subjects masked); the viewing is logged',
       querystring: Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day), resource: Type.Optional(ResourceCode),
-        outcome: Type.Optional(oneOf(['answered', 'refused'])), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }) },
+        outcome: Type.Optional(oneOf(['answered', 'refused'])), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
+      response: { 200: EvidenceListSchema } },
   }, async (req) => ({ items: await runCommand(req, listEvidence, req.query) }));
 
-  app.get('/evidence/:messageId', { schema: { tags, summary: 'One call\'s evidence and its ledger index', params: MessageId } },
+  app.get('/evidence/:messageId', { schema: { tags, summary: 'One call\'s evidence and its ledger index', params: MessageId,
+    response: { 200: EvidenceDetailSchema } } },
     async (req) => runCommand(req, evidenceDetail, req.params));
 
   app.post('/evidence/:messageId/hide', {
     schema: { tags, summary: '暂不告知 Hide a call of my department from the citizen until a day, with a reason', params: MessageId,
-      body: Type.Object({ until: Day, reason: Text(500) }, { additionalProperties: false }) },
+      body: Type.Object({ until: Day, reason: Text(500) }, { additionalProperties: false }), response: { 200: HiddenEvidenceSchema } },
   }, async (req) => runCommand(req, hideEvidence, { messageId: req.params.messageId, ...req.body }));
 
   app.get('/my/usage', {

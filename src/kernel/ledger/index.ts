@@ -13,3 +13,4 @@ export { startSequencerThread } from './sequencer-thread.ts';
 export { consistencyProofFor, inclusionProofFor, latestCheckpoint, type Checkpoint } from './tree.ts';
 export { verifyConsistency, verifyInclusion } from './merkle.ts';
 export { verifyLedger } from './verify.ts';
+export { LedgerEntrySchema } from './api-schemas.ts';

@@ -1,11 +1,12 @@
 import Type from 'typebox';
 import { assertCan } from '../auth/index.ts';
 import { DomainError, notFound } from '../errors.ts';
-import { Nullable, type App } from '../http/index.ts';
+import type { App } from '../http/index.ts';
 import { ledgerActionLabels } from './actions.ts';
 import { getEntry, listEntries } from './entries.ts';
 import { ledgerVerifierKey } from './keys.ts';
 import { presentEntry } from './present.ts';
+import { LedgerEntrySchema } from './api-schemas.ts';
 import { consistencyProofFor, inclusionProofFor, latestCheckpoint } from './tree.ts';
 
 const TreeIndex = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
@@ -16,15 +17,6 @@ const immutable = 'public, max-age=31536000, immutable';
 const Hashes = Type.Array(Type.String(), { description: 'base64 SHA-256 node hashes, RFC 9162 order' });
 const InclusionProofSchema = Type.Object({ index: Type.Integer(), size: Type.Integer(), leafHash: Type.String(), hashes: Hashes });
 const ConsistencyProofSchema = Type.Object({ from: Type.Integer(), to: Type.Integer(), hashes: Hashes });
-/** An entry as the explorer shows it: who did what to which object, when, and the hashes a proof covers. */
-const EntrySchema = Type.Object({
-  index: Type.Integer(), actor: Type.Object({ kind: Type.String(), id: Type.String() }), action: Type.String(),
-  object: Nullable(Type.Object({ type: Type.String(), id: Type.String() })), purpose: Nullable(Type.String()),
-  /** SHA-256 of the canonical JSON of the payload, lowercase hex */
-  payloadHash: Type.String(), recordedAt: Type.String({ format: 'date-time' }),
-  /** the leaf hash of the entry as stored now, base64 */
-  leafHash: Type.String(),
-});
 const Labels = Type.Record(Type.String(), Type.Object({ zh: Type.String(), en: Type.String() }));
 
 /**
@@ -76,7 +68,7 @@ export async function ledgerRoutes(app: App) {
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
         order: Type.Union([Type.Literal('desc'), Type.Literal('asc')], { default: 'desc' }),
       }),
-      response: { 200: Type.Object({ size: Type.Integer(), entries: Type.Array(EntrySchema) }) },
+      response: { 200: Type.Object({ size: Type.Integer(), entries: Type.Array(LedgerEntrySchema) }) },
     },
   }, async (req) => {
     assertCan(req.actor, 'ledger.entry.read');
@@ -85,7 +77,7 @@ export async function ledgerRoutes(app: App) {
   });
 
   app.get('/entries/:index', {
-    schema: { tags: ['ledger'], summary: 'One entry with what its leaf hash covers', params: Type.Object({ index: TreeIndex }), response: { 200: EntrySchema } },
+    schema: { tags: ['ledger'], summary: 'One entry with what its leaf hash covers', params: Type.Object({ index: TreeIndex }), response: { 200: LedgerEntrySchema } },
   }, async (req) => {
     assertCan(req.actor, 'ledger.entry.read');
     const entry = await getEntry(app.db, req.params.index);

@@ -6085,11 +6085,78 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                caseId: string;
+                                code: string;
+                                consumerDepartmentId: number;
+                                consumerDepartmentName: string;
+                                consumerSystemName: string;
+                                durationMs: number;
+                                fields: string[];
+                                hiddenReason: string | null;
+                                hiddenUntil: string | null;
+                                legalBasis: string | null;
+                                messageId: string;
+                                predicateCode: string | null;
+                                providerDepartmentName: string | null;
+                                purpose: string;
+                                requestHash: string;
+                                resourceCode: string | null;
+                                resourceName: string | null;
+                                responseHash: string | null;
+                                status: number;
+                                subject: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -6121,11 +6188,95 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            at: string;
+                            caseId: string;
+                            code: string;
+                            consumerDepartmentId: number;
+                            consumerDepartmentName: string;
+                            consumerSystemName: string;
+                            durationMs: number;
+                            fields: string[];
+                            hiddenReason: string | null;
+                            hiddenUntil: string | null;
+                            ledgerEntry: {
+                                action: string;
+                                actor: {
+                                    id: string;
+                                    kind: string;
+                                };
+                                index: number;
+                                leafHash: string;
+                                object: {
+                                    id: string;
+                                    type: string;
+                                } | null;
+                                payloadHash: string;
+                                purpose: string | null;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            } | null;
+                            legalBasis: string | null;
+                            messageId: string;
+                            predicateCode: string | null;
+                            providerDepartmentId: number | null;
+                            providerDepartmentName: string | null;
+                            purpose: string;
+                            recordHash: string;
+                            requestHash: string;
+                            resourceCode: string | null;
+                            resourceName: string | null;
+                            responseHash: string | null;
+                            status: number;
+                            subject: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -6166,11 +6317,58 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            hiddenReason: string;
+                            /** Format: date-time */
+                            hiddenUntil: string;
+                            messageId: string;
+                        };
+                    };
                 };
             };
         };

@@ -4,20 +4,17 @@ import { SafetyCertificateOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { chinaDaysBack } from '../chinaDays';
 import { useTranslation } from 'react-i18next';
-import type { EvidenceView } from '../../../src/hub/index.ts';
-import { api, ApiProblem, apiText, query } from '../api';
-import type { Wire } from '../wire';
+import { api, ApiProblem, apiText, query, type ApiResponse } from '../api';
 import {
-  entryLeafData, fromBase64, hashLeaf, parseCheckpoint, parseVerifierKey, rootFromInclusionProof, sameBytes, verifyCheckpointSignature, type LedgerEntry,
+  entryLeafData, fromBase64, hashLeaf, parseCheckpoint, parseVerifierKey, rootFromInclusionProof, sameBytes, verifyCheckpointSignature,
 } from '../ledger/verify';
 import { showProblemOnField } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { chinaTime } from './format';
 
-type Evidence = Wire<EvidenceView>;
 
-interface Detail extends Evidence { recordHash: string; ledgerEntry: LedgerEntry | null }
+type Detail = ApiResponse<'/hub/evidence/{messageId}'>;
 
 type Check = { ok: boolean; lines: string[] };
 
@@ -46,7 +43,7 @@ export default function CallsPage() {
   const { t, i18n } = useTranslation();
   const [range, setRange] = useState<[Dayjs, Dayjs]>(() => chinaDaysBack(30));
   const [outcome, setOutcome] = useState<string>();
-  const list = useLoad(() => api<{ items: Evidence[] }>('GET', `/hub/evidence${query({
+  const list = useLoad(() => api('GET', `/hub/evidence${query({
     from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD'), outcome, limit: 200 })}`), [range, outcome]);
   const [open, setOpen] = useState<string | null>(null);
 
@@ -76,7 +73,7 @@ function EvidenceDrawer({ messageId, onClose }: { messageId: string; onClose: (c
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const { can } = useSession();
-  const detail = useLoad(() => api<Detail>('GET', `/hub/evidence/${messageId}`), [messageId]);
+  const detail = useLoad(() => api('GET', `/hub/evidence/${messageId}`), [messageId]);
   const [check, setCheck] = useState<Check | null>(null);
   const [checking, setChecking] = useState(false);
   const [form] = Form.useForm<{ until: Dayjs; reason: string }>();
