@@ -55,3 +55,16 @@ export const EvidenceListSchema = Items(Type.Object(evidenceProperties));
 /** One call's evidence with the hash of its record and its ledger entry. */
 export const EvidenceDetailSchema = Type.Object({ ...evidenceProperties, providerDepartmentId: Nullable(Type.Integer()), recordHash: Type.String(), ledgerEntry: Nullable(LedgerEntrySchema) });
 export const HiddenEvidenceSchema = Type.Object({ messageId: Type.String(), hiddenUntil: Timestamp, hiddenReason: Type.String() });
+
+/** 我的数据使用记录: the calls that carried the citizen's own ID, newest first. */
+export const MyUsageSchema = Type.Object({
+  total: Type.Integer(),
+  entries: Type.Array(Type.Object({
+    messageId: Type.String(), at: Timestamp, consumerDepartmentName: Type.String(), consumerSystemName: Type.String(),
+    providerDepartmentName: Nullable(Type.String()), resourceName: Nullable(Type.String()), predicateName: Nullable(Type.String()),
+    fields: Type.Array(Type.String()), fieldNames: Type.Array(Type.String()), purpose: Type.String(), legalBasis: Nullable(Type.String()),
+    answered: Type.Boolean(),
+    /** set once a hidden entry shows: why it was hidden until then */
+    hiddenReason: Nullable(Type.String()),
+  })),
+});

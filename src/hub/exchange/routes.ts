@@ -2,7 +2,7 @@ import Type from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../kernel/errors.ts';
 import { runCommand, type App } from '../../kernel/http/index.ts';
-import { EvidenceDetailSchema, EvidenceListSchema, GrantSchema, GrantsSchema, HiddenEvidenceSchema, RequestsSchema, SharingRequestSchema } from './api-schemas.ts';
+import { EvidenceDetailSchema, EvidenceListSchema, GrantSchema, GrantsSchema, HiddenEvidenceSchema, MyUsageSchema, RequestsSchema, SharingRequestSchema } from './api-schemas.ts';
 import { maskings } from './catalogue.ts';
 import { hubDashboard } from './dashboard.ts';
 import { HttpGateway } from './gateway.ts';
@@ -112,7 +112,8 @@ export async function hubExchangeRoutes(app: App) {
 
   app.get('/my/usage', {
     schema: { tags, summary: '我的数据使用记录 Every call that carried my ID (citizen)',
-      querystring: Type.Object({ before: Type.Optional(Type.String({ format: 'date-time' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }) },
+      querystring: Type.Object({ before: Type.Optional(Type.String({ format: 'date-time' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }),
+      response: { 200: MyUsageSchema } },
   }, async (req) => myUsage(app.db, req.actor, req.query));
 
   app.get('/dashboard', {

@@ -6629,11 +6629,71 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            entries: {
+                                answered: boolean;
+                                /** Format: date-time */
+                                at: string;
+                                consumerDepartmentName: string;
+                                consumerSystemName: string;
+                                fieldNames: string[];
+                                fields: string[];
+                                hiddenReason: string | null;
+                                legalBasis: string | null;
+                                messageId: string;
+                                predicateName: string | null;
+                                providerDepartmentName: string | null;
+                                purpose: string;
+                                resourceName: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
                 };
             };
         };

@@ -5,26 +5,11 @@ import { api, query } from '../api';
 import { useLoad } from '../useLoad';
 import { chinaTime } from './format';
 
-interface UsageEntry {
-  messageId: string;
-  at: string;
-  consumerDepartmentName: string;
-  consumerSystemName: string;
-  providerDepartmentName: string | null;
-  resourceName: string | null;
-  predicateName: string | null;
-  fieldNames: string[];
-  purpose: string;
-  legalBasis: string | null;
-  answered: boolean;
-  hiddenReason: string | null;
-}
-
 /** 我的数据使用记录: every call to the data hub that carried my ID, newest first. */
 export default function MyDataPage() {
   const { t, i18n } = useTranslation();
   const [before, setBefore] = useState<string[]>([]);
-  const usage = useLoad(() => api<{ total: number; entries: UsageEntry[] }>('GET', `/hub/my/usage${query({ before: before.at(-1), limit: 20 })}`), [before]);
+  const usage = useLoad(() => api('GET', `/hub/my/usage${query({ before: before.at(-1), limit: 20 })}`), [before]);
   const entries = usage.data?.entries ?? [];
 
   return (
