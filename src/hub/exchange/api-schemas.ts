@@ -68,3 +68,16 @@ export const MyUsageSchema = Type.Object({
     hiddenReason: Nullable(Type.String()),
   })),
 });
+
+const callCounts = { calls: Type.Integer(), answered: Type.Integer(), refused: Type.Integer(), errors: Type.Integer() };
+/** 共享看板: calls, refusals, errors, requests and usage over a period, for a department or the whole hub. */
+export const DashboardSchema = Type.Object({
+  from: Type.String(), to: Type.String(), scope: OneOf(['hub', 'department'] as const),
+  totals: Type.Object(callCounts), days: Type.Array(Type.Object({ day: Type.String(), ...callCounts })),
+  byProvider: Type.Array(Type.Object({ name: Type.String(), calls: Type.Integer() })),
+  byConsumer: Type.Array(Type.Object({ name: Type.String(), calls: Type.Integer() })),
+  topResources: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), calls: Type.Integer() })),
+  requests: Type.Object({ pending: Type.Integer(), overdue: Type.Integer(), escalated: Type.Integer(), approved: Type.Integer(),
+    refused: Type.Integer(), satisfactionRate: Nullable(Type.Number()) }),
+  usage: Type.Object({ published: Type.Integer(), used: Type.Integer(), rate: Nullable(Type.Number()) }),
+});

@@ -2,7 +2,10 @@ import Type from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../kernel/errors.ts';
 import { runCommand, type App } from '../../kernel/http/index.ts';
-import { EvidenceDetailSchema, EvidenceListSchema, GrantSchema, GrantsSchema, HiddenEvidenceSchema, MyUsageSchema, RequestsSchema, SharingRequestSchema } from './api-schemas.ts';
+import {
+  DashboardSchema, EvidenceDetailSchema, EvidenceListSchema, GrantSchema, GrantsSchema, HiddenEvidenceSchema, MyUsageSchema, RequestsSchema,
+  SharingRequestSchema,
+} from './api-schemas.ts';
 import { maskings } from './catalogue.ts';
 import { hubDashboard } from './dashboard.ts';
 import { HttpGateway } from './gateway.ts';
@@ -118,7 +121,7 @@ export async function hubExchangeRoutes(app: App) {
 
   app.get('/dashboard', {
     schema: { tags, summary: '共享看板 Calls, refusals, errors, requests and usage over a period (my department\'s, or the whole hub for administrators)',
-      querystring: Type.Object({ from: Day, to: Day }, { additionalProperties: false }) },
+      querystring: Type.Object({ from: Day, to: Day }, { additionalProperties: false }), response: { 200: DashboardSchema } },
   }, async (req) => hubDashboard(app.db, req.actor, req.query));
 }
 

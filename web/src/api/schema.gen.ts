@@ -6045,11 +6045,96 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            byConsumer: {
+                                calls: number;
+                                name: string;
+                            }[];
+                            byProvider: {
+                                calls: number;
+                                name: string;
+                            }[];
+                            days: {
+                                answered: number;
+                                calls: number;
+                                day: string;
+                                errors: number;
+                                refused: number;
+                            }[];
+                            from: string;
+                            requests: {
+                                approved: number;
+                                escalated: number;
+                                overdue: number;
+                                pending: number;
+                                refused: number;
+                                satisfactionRate: number | null;
+                            };
+                            scope: "hub" | "department";
+                            to: string;
+                            topResources: {
+                                calls: number;
+                                code: string;
+                                name: string;
+                            }[];
+                            totals: {
+                                answered: number;
+                                calls: number;
+                                errors: number;
+                                refused: number;
+                            };
+                            usage: {
+                                published: number;
+                                rate: number | null;
+                                used: number;
+                            };
+                        };
+                    };
                 };
             };
         };

@@ -7,7 +7,6 @@ import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import type { Dashboard } from '../../../src/hub/index.ts';
 import { api, query } from '../api';
 import { useLoad } from '../useLoad';
 
@@ -43,7 +42,7 @@ function ranking(rows: { name: string; calls: number }[], label: string): echart
 export default function DashboardPage() {
   const { t } = useTranslation();
   const [range, setRange] = useState<[Dayjs, Dayjs]>(() => chinaDaysBack(89));
-  const data = useLoad(() => api<Dashboard>('GET', `/hub/dashboard${query({ from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') })}`), [range]);
+  const data = useLoad(() => api('GET', `/hub/dashboard${query({ from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') })}`), [range]);
   const d = data.data;
   const [trend, setTrend] = useState<echarts.EChartsCoreOption | null>(null);
   useEffect(() => {
