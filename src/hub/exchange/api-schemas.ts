@@ -81,3 +81,14 @@ export const DashboardSchema = Type.Object({
     refused: Type.Integer(), satisfactionRate: Nullable(Type.Number()) }),
   usage: Type.Object({ published: Type.Integer(), used: Type.Integer(), rate: Nullable(Type.Number()) }),
 });
+
+/** What the request form offers: the department's systems, the requestable resources, and one resource's fields and predicates. */
+export const RequestOptionsSchema = Type.Object({
+  systems: Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() })),
+  resources: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), shareType: Type.String(), providerName: Type.String() })),
+  resource: Type.Optional(Type.Object({
+    code: Type.String(),
+    fields: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), sensitivity: Type.String(), masking: Type.String() })),
+    predicates: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+  })),
+});

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../kernel/errors.ts';
 import { runCommand, type App } from '../../kernel/http/index.ts';
 import {
-  DashboardSchema, EvidenceDetailSchema, EvidenceListSchema, GrantSchema, GrantsSchema, HiddenEvidenceSchema, MyUsageSchema, RequestsSchema,
+  DashboardSchema, EvidenceDetailSchema, EvidenceListSchema, GrantSchema, GrantsSchema, HiddenEvidenceSchema, MyUsageSchema, RequestOptionsSchema, RequestsSchema,
   SharingRequestSchema,
 } from './api-schemas.ts';
 import { maskings } from './catalogue.ts';
@@ -50,7 +50,8 @@ export async function hubExchangeRoutes(app: App) {
 
   app.get('/requests/options', {
     schema: { tags, summary: 'What a request may name: my department\'s systems, requestable resources, and one resource\'s fields and predicates',
-      querystring: Type.Object({ resource: Type.Optional(ResourceCode) }, { additionalProperties: false }) },
+      querystring: Type.Object({ resource: Type.Optional(ResourceCode) }, { additionalProperties: false }),
+      response: { 200: RequestOptionsSchema } },
   }, async (req) => requestOptions(app.db, req.actor, req.query.resource));
 
   app.get('/requests/:id/history', { schema: { tags, summary: 'A request\'s history', params: Id } },

@@ -7713,11 +7713,78 @@ export interface paths {
             requestBody?: never;
             responses: {
                 /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            resource?: {
+                                code: string;
+                                fields: {
+                                    code: string;
+                                    masking: string;
+                                    name: string;
+                                    sensitivity: string;
+                                }[];
+                                predicates: {
+                                    code: string;
+                                    name: string;
+                                }[];
+                            };
+                            resources: {
+                                code: string;
+                                name: string;
+                                providerName: string;
+                                shareType: string;
+                            }[];
+                            systems: {
+                                code: string;
+                                id: number;
+                                name: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };

@@ -11,11 +11,6 @@ import { chinaTime, countdown, maskings } from './format';
 
 type SharingRequest = ApiItem<'/hub/requests'>;
 
-interface Options {
-  systems: { id: number; code: string; name: string }[];
-  resources: { code: string; name: string; shareType: string; providerName: string }[];
-  resource?: { code: string; fields: { code: string; name: string; masking: string }[]; predicates: { code: string; name: string }[] };
-}
 
 const stateColor: Record<SharingRequest['state'], string> = { pending: 'processing', approved: 'success', refused: 'error', escalated: 'warning', withdrawn: 'default' };
 const open = (r: SharingRequest) => r.state === 'pending' || r.state === 'escalated';
@@ -87,7 +82,7 @@ function NewRequest({ onClose }: { onClose: (saved: boolean) => void }) {
   const [form] = Form.useForm<NewRequestForm>();
   const resource = Form.useWatch('resource', form);
   const kind = Form.useWatch('kind', form) ?? 'fields';
-  const options = useLoad(() => api<Options>('GET', `/hub/requests/options${query({ resource })}`), [resource]);
+  const options = useLoad(() => api('GET', `/hub/requests/options${query({ resource })}`), [resource]);
   const [saving, setSaving] = useState(false);
 
   async function submit(values: NewRequestForm) {
@@ -143,7 +138,7 @@ function Decide({ request, approve, onClose }: { request: SharingRequest; approv
   const { message } = App.useApp();
   const [form] = Form.useForm<DecisionForm>();
   const chosen = Form.useWatch('fields', form) ?? request.fields;
-  const options = useLoad(() => api<Options>('GET', `/hub/requests/options${query({ resource: request.resourceCode })}`), [request.resourceCode]);
+  const options = useLoad(() => api('GET', `/hub/requests/options${query({ resource: request.resourceCode })}`), [request.resourceCode]);
   const nameOf = (code: string) => options.data?.resource?.fields.find((f) => f.code === code)?.name ?? code;
   const [saving, setSaving] = useState(false);
 
