@@ -38,6 +38,7 @@ export async function startPlatform(config: Config, log: (line: string) => void 
   try {
     await migratePlatform(db);
     await withTransaction(db, (tx) => seedOfficialHolidays(tx));
+    for (const m of modules) await m.prepare?.(db);
     if (!(await demoLoaded(db))) {
       log(`loading the demo city (seed "${config.demoSeed}")…`);
       await loadDemoCity(db, { seed: config.demoSeed });

@@ -138,6 +138,15 @@ export async function retrainClassifier(ctx: Ctx): Promise<TrainedModel> {
   return trained;
 }
 
+/** Trains the first model from the shipped examples when none is in use, so that no intake waits for it (after migrations). */
+export async function prepareClassifier(db: Db, now = new Date()): Promise<void> {
+  await withTransaction(db, async (tx) => {
+    // Two processes starting on one database: the second waits here and then finds the model.
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext('yiwang.hotline.classifier'))");
+    if (!(await liveModel(tx))) await trainModel(tx, systemActor('hotline-classifier'), now);
+  });
+}
+
 /** Learns from the operators' corrections once enough have come in since the last training; returns 1 when it trained. */
 export async function learnFromCorrections(db: Db, now: Date): Promise<number> {
   return withTransaction(db, async (tx) => {

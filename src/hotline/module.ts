@@ -4,7 +4,7 @@ import { printJson } from '../kernel/cli.ts';
 import { withTransaction } from '../kernel/db/index.ts';
 import { defineModule } from '../kernel/module.ts';
 import { sweepDeadlines } from './deadlines.ts';
-import { learnFromCorrections } from './classification.ts';
+import { learnFromCorrections, prepareClassifier } from './classification.ts';
 import { loadHotlineOpsDemo } from './demo-ops.ts';
 import { loadHotlineDemo, removeHotlineDemo } from './demo.ts';
 import { importLayouts, importTickets, type ImportLayout } from './import.ts';
@@ -37,6 +37,7 @@ export const hotlineModule = defineModule({
     // Learns from operators' corrections once 20 have come in; a worse model is not put in use (shadow evaluation).
     { name: 'hotline.classifier.learn', everyMs: 6 * 3_600_000, run: learnFromCorrections },
   ],
+  prepare: (db) => prepareClassifier(db),
   cli(program, { withDatabase }) {
     const hotline = program.command('hotline').description('the 12345 hotline');
     hotline.command('import').description('import historical tickets from a CSV file; prints the report (bad rows with their reasons)')

@@ -84,6 +84,12 @@ export interface ModuleManifest<A extends string = string> {
   /** Events of other modules (or its own) the module reacts to. */
   events?: readonly EventHandler[];
   /** Adds the module's commands to the `yiwang` command line. */
+  /**
+   * Work a migrated database needs before the module serves (idempotent), run when the platform starts, after
+   * the migrations and before the demo: e.g. the hotline's first classifier, trained from the examples it
+   * ships, so that no request waits for it.
+   */
+  prepare?: (db: Db) => Promise<void>;
   cli?: (program: Command, context: CliContext) => void;
   demo?: ModuleDemo;
 }

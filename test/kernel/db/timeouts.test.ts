@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { createPool, databaseUnavailable, dbTimeouts, type Db } from '../../../src/kernel/db/index.ts';
+import { prepareClassifier } from '../../../src/hotline/classification.ts';
 import { buildApp } from '../../../src/server.ts';
 import type { App } from '../../../src/kernel/http/index.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
@@ -17,6 +18,8 @@ let cookie: string;
 before(async () => {
   t = await createTestDb();
   await makeHotlineCity(t.db);
+  // As the platform does at start: intake under the lock then waits for the lock only, not for a first training.
+  await prepareClassifier(t.db);
   // A small pool, so that the locked table's requests could fill it.
   pool = createPool(t.url, 3, { statementTimeoutMs: 30_000, lockTimeoutMs: 300 });
   app = await buildApp({ db: pool, logLevel: 'silent' });
