@@ -70,6 +70,6 @@ export async function startPlatform(config: Config, log: (line: string) => void 
   log(`Yiwang 一网 is ready at ${url}  (${(answering / 1000).toFixed(1)} s after the command; database: ${database.description})`);
   log(`API docs: ${url}/docs`);
   log(`Demo logins (password ${demoPassword}):`);
-  for (const l of demoLogins) log(`  ${l.username.padEnd(14)} ${l.description}`);
+  for (const l of demoLogins) log(`  ${l.username.padEnd(14)} ${l.description}\n  ${''.padEnd(14)} try first: ${l.tryFirst}`);
   return { url, stop };
 }
