@@ -3,12 +3,15 @@
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { demoLogins, demoPassword } from '../../src/demo.ts';
 import { browserSuite, phone } from './browser.ts';
 
 const suite = browserSuite('demo-work', 'guang-an-511600');
 const { step } = suite;
 const desktop = { width: 1440, height: 900 };
+const shots = path.join(os.tmpdir(), 'yiwang-demo-work');
 
 interface Visit { user: string; label: string; path: string; items: number; empty: number; overflow: [number, number]; phoneOverflow: [number, number] }
 
@@ -30,6 +33,7 @@ describe('demo logins have work waiting', () => {
   step('every menu page of every demo login', async () => {
     const { page } = suite;
     const visits: Visit[] = [];
+    await fs.mkdir(shots, { recursive: true });
     for (const { username } of demoLogins) {
       await page.setViewportSize(desktop);
       await page.goto(`${suite.base}/`);
@@ -41,18 +45,23 @@ describe('demo logins have work waiting', () => {
         await page.setViewportSize(desktop);
         await page.locator('.console-sider').getByText(label, { exact: true }).click();
         const seen = await measure();
-        const path = new URL(page.url()).pathname;
-        await page.screenshot({ path: `/tmp/demo-work/${username}-${path.slice(1).replace(/\W/g, '_')}-1440.png`, fullPage: true });
+        const pagePath = new URL(page.url()).pathname;
+        const shot = (width: number) => page.screenshot({ path: path.join(shots, `${username}-${pagePath.slice(1).replace(/\W/g, '_')}-${width}.png`), fullPage: true });
+        await shot(1440);
         await page.setViewportSize(phone);
         const small = await measure();
-        await page.screenshot({ path: `/tmp/demo-work/${username}-${path.slice(1).replace(/\W/g, '_')}-390.png`, fullPage: true });
-        visits.push({ user: username, label, path, items: seen.items, empty: seen.empty, overflow: seen.overflow, phoneOverflow: small.overflow });
+        await shot(390);
+        visits.push({ user: username, label, path: pagePath, items: seen.items, empty: seen.empty, overflow: seen.overflow, phoneOverflow: small.overflow });
       }
       await page.setViewportSize(desktop);
       await page.locator('.console-header').getByRole('button', { name: /退出登录|Log out/ }).click();
       await page.getByText(/工作人员登录|Staff login/).first().waitFor();
     }
-    await fs.writeFile('/tmp/demo-work/visits.json', JSON.stringify(visits, null, 1));
-    assert.ok(visits.length > 0);
+    await fs.writeFile(path.join(shots, 'visits.json'), JSON.stringify(visits, null, 1));
+    assert.ok(visits.length >= demoLogins.length * 3, 'every login has pages');
+    assert.deepEqual(visits.filter((v) => v.items === 0).map((v) => `${v.user} ${v.label} (${v.path})`), [], 'no page without work');
+    const wider = (v: Visit) => v.overflow[0] > v.overflow[1] || v.phoneOverflow[0] > v.phoneOverflow[1];
+    assert.deepEqual(visits.filter(wider).map((v) => `${v.user} ${v.path}: ${v.overflow.join('/')} at 1440, ${v.phoneOverflow.join('/')} at 390`), [],
+      'no page wider than the window: tables scroll inside their own container');
   });
 });
