@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query } from '../api';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
-import { ClockCard, HistoryCard } from './ApplicationParts';
+import { ClockCard, HistoryCard, MaterialLink } from './ApplicationParts';
 import { Deadline, StateTag } from './common';
 import type { Application, ApplicationRow } from './types';
 
@@ -84,7 +84,7 @@ function CasePage({ id }: { id: number }) {
           {Object.entries(app.item.formSchema?.properties ?? {}).map(([name, field]) => (
             <Descriptions.Item key={name} label={field.title ?? name}>{String(app.form[name] ?? '—')}</Descriptions.Item>
           ))}
-          {app.materials.map((m) => <Descriptions.Item key={m.material} label={m.material}>{m.fileName}</Descriptions.Item>)}
+          {app.materials.map((m) => <Descriptions.Item key={m.material} label={m.material}><MaterialLink app={app} file={m} /></Descriptions.Item>)}
         </Descriptions>
       </Card>
       {app.abilities.length > 0 && (
