@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { App, Button, Card, Flex, Input, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Card, Flex, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query, type ApiItem } from '../api';
+import { api, query, type ApiItem } from '../api';
+import { ConfirmDecision } from '../components/ConfirmDecision';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { chinaTime } from './format';
@@ -17,18 +18,6 @@ export default function GrantsPage() {
   const [side, setSide] = useState<'consumer' | 'provider'>(mayRevoke ? 'provider' : 'consumer');
   const list = useLoad(() => api('GET', `/hub/grants${query({ side })}`), [side]);
   const [revoking, setRevoking] = useState<Grant | null>(null);
-  const [reason, setReason] = useState('');
-
-  async function revoke() {
-    try {
-      await api('POST', `/hub/grants/${revoking!.id}/revoke`, { reason });
-      void message.success(t('hubx.revoked'));
-      setRevoking(null);
-      list.reload();
-    } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
-    }
-  }
 
   const status = (g: Grant) => g.revokedAt ? 'revoked' : g.validUntil && new Date(g.validUntil) < new Date() ? 'expired'
     : new Date(g.validFrom) > new Date() ? 'future' : 'active';
@@ -51,13 +40,18 @@ export default function GrantsPage() {
         { title: t('hubx.state'), key: 's', render: (_, g) => <Space direction="vertical" size={0}><Tag color={color[status(g)]}>{t(`hubx.grantStates.${status(g)}`)}</Tag>
           {g.revokeReason && <Typography.Text type="secondary">{g.revokeReason}</Typography.Text>}</Space> },
         { title: t('common.actions'), key: 'a', render: (_, g) => side === 'provider' && mayRevoke && !g.revokedAt &&
-          <Button danger size="small" onClick={() => { setReason(''); setRevoking(g); }}>{t('hubx.revoke')}</Button> },
+          <Button danger size="small" onClick={() => setRevoking(g)}>{t('hubx.revoke')}</Button> },
       ]} />
-      <Modal open={revoking !== null} title={`${t('hubx.revoke')} · ${revoking?.resourceName ?? ''}`} onCancel={() => setRevoking(null)}
-        onOk={() => void revoke()} okButtonProps={{ danger: true, disabled: !reason.trim() }} destroyOnHidden>
-        <Typography.Paragraph>{revoking && `${revoking.consumerDepartmentName} · ${revoking.systemName}`}</Typography.Paragraph>
-        <Input.TextArea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('hubx.reason')} aria-label={t('hubx.reason')} />
-      </Modal>
+      {revoking && <ConfirmDecision onClose={() => setRevoking(null)} decision={{
+        title: `${t('hubx.revoke')} · ${revoking.resourceName}`, okText: t('hubx.revoke'), danger: true, reasonField: 'reason',
+        consequence: t('hubx.revokeConsequence', { consumer: `${revoking.consumerDepartmentName} · ${revoking.systemName}` }),
+        reasons: t('hubx.revokeReasons', { returnObjects: true }) as string[],
+        run: async (reason) => {
+          await api('POST', `/hub/grants/${revoking.id}/revoke`, { reason });
+          void message.success(t('hubx.revoked'));
+          list.reload();
+        },
+      }} />}
     </Card>
   );
 }
