@@ -75,7 +75,7 @@ export function ReturnForm({ ticketId, onDone }: FormProps) {
       toBody={(v) => ({ reasonCode: v.reasonCode, note: v.note || undefined })} submitLabel={t('hotline.action.return')} danger
       consequence={() => t('hotline.confirm.return')}>
       <Alert type="warning" showIcon title={t('hotline.confirm.return')} style={{ marginBottom: 12 }} />
-      <Form.Item name="reasonCode" label={t('hotline.field.reasonCode')} rules={[{ required: true, message: t('hotline.confirm.reasonRequired') }]}>
+      <Form.Item name="reasonCode" label={t('hotline.field.reasonCode')} rules={[{ required: true, message: t('hotline.confirm.returnReasonRequired') }]}>
         <Select options={reasons.data?.map((r) => ({ value: r.code, label: zh ? r.zh : r.en }))} loading={reasons.loading} />
       </Form.Item>
       <Form.Item name="note" label={t('hotline.field.note')}><Input.TextArea rows={2} maxLength={1000} /></Form.Item>
