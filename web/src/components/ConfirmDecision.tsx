@@ -54,7 +54,7 @@ export function ConfirmDecision({ decision, onClose }: { decision: Decision; onC
         {field !== undefined && (
           <>
             {decision.reasons && decision.reasons.length > 0 && (
-              <Flex wrap gap={6} style={{ marginBottom: 8 }} aria-label={t('confirm.common')}>
+              <Flex wrap gap={6} style={{ marginBottom: 8 }}>
                 <Typography.Text type="secondary">{t('confirm.common')}</Typography.Text>
                 {decision.reasons.map((r) => (
                   <Tag.CheckableTag key={r} checked={chosen === r} onChange={() => form.setFieldValue('reason', r)}>{r}</Tag.CheckableTag>
