@@ -5,6 +5,7 @@ import { api, query, type ApiItem } from '../api';
 import { ConfirmDecision } from '../components/ConfirmDecision';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
+import { codeLabel } from '../codes';
 import { chinaTime } from './format';
 
 type Grant = ApiItem<'/hub/grants'>;
@@ -29,11 +30,11 @@ export default function GrantsPage() {
         { key: 'provider', label: t('hubx.granted') }, { key: 'consumer', label: t('hubx.held') }]} />
       <Table rowKey="id" size="small" loading={list.loading} dataSource={list.data?.items} scroll={{ x: 1000 }} pagination={{ pageSize: 20 }} columns={[
         { title: t('hubx.resource'), key: 'r', render: (_, g) => <Space direction="vertical" size={0}><span>{g.resourceName}</span>
-          <Typography.Text type="secondary" className="mono">{g.predicateCode ?? g.resourceCode}</Typography.Text></Space> },
+          <Typography.Text type="secondary">{g.predicateCode ? codeLabel(t, 'predicates', g.predicateCode) : <span className="mono">{g.resourceCode}</span>}</Typography.Text></Space> },
         { title: t('hubx.consumer'), key: 'c', render: (_, g) => `${g.consumerDepartmentName} · ${g.systemName}` },
         { title: t('hubx.provider'), dataIndex: 'providerDepartmentName' },
         { title: t('hubx.fields'), key: 'f', render: (_, g) => <Flex wrap gap={4}>{g.fields.map((f) =>
-          <Tag key={f}>{g.masking[f] ? `${f} · ${t(`hubx.maskingRules.${g.masking[f]}`)}` : f}</Tag>)}</Flex> },
+          <Tag key={f}>{g.masking[f] ? `${codeLabel(t, 'fields', f)} · ${t(`hubx.maskingRules.${g.masking[f]}`)}` : codeLabel(t, 'fields', f)}</Tag>)}</Flex> },
         { title: t('hubx.rowFilter'), key: 'rf', render: (_, g) => g.rowFilter.map((c) => `${c.field} ${t(`hubx.ops.${c.op}`)} ${String(c.value)}`).join('; ') || '—' },
         { title: t('hubx.validity'), key: 'v', render: (_, g) => `${chinaTime(g.validFrom, i18n.language)} – ${g.validUntil ? chinaTime(g.validUntil, i18n.language) : t('hubx.noEnd')}` },
         { title: t('hubx.quotaToday'), key: 'q', render: (_, g) => g.dailyQuota ? `${g.callsToday} / ${g.dailyQuota}` : `${g.callsToday}` },

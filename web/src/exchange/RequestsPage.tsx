@@ -8,6 +8,7 @@ import { showProblemOnField } from '../problemFields';
 import { ConfirmDecision } from '../components/ConfirmDecision';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
+import { codeLabel } from '../codes';
 import { chinaTime, countdown, maskings } from './format';
 
 type SharingRequest = ApiItem<'/hub/requests'>;
@@ -39,10 +40,10 @@ export default function RequestsPage() {
 
   const columns = [
     { title: t('hubx.resource'), key: 'resource', render: (_: unknown, r: SharingRequest) => (
-      <Space direction="vertical" size={0}><span>{r.resourceName}</span><Typography.Text type="secondary" className="mono">{r.predicateCode ?? r.resourceCode}</Typography.Text></Space>) },
+      <Space direction="vertical" size={0}><span>{r.resourceName}</span><Typography.Text type="secondary">{r.predicateCode ? codeLabel(t, 'predicates', r.predicateCode) : <span className="mono">{r.resourceCode}</span>}</Typography.Text></Space>) },
     { title: box === 'mine' ? t('hubx.provider') : t('hubx.consumer'), key: 'party',
       render: (_: unknown, r: SharingRequest) => box === 'mine' ? r.providerDepartmentName : `${r.consumerDepartmentName} · ${r.systemName}` },
-    { title: t('hubx.fields'), dataIndex: 'fields', render: (fields: string[]) => <Flex wrap gap={4}>{fields.map((f) => <Tag key={f}>{f}</Tag>)}</Flex> },
+    { title: t('hubx.fields'), dataIndex: 'fields', render: (fields: string[]) => <Flex wrap gap={4}>{fields.map((f) => <Tag key={f}>{codeLabel(t, 'fields', f)}</Tag>)}</Flex> },
     { title: t('hubx.purpose'), dataIndex: 'purpose' },
     { title: t('hubx.state'), key: 'state', render: (_: unknown, r: SharingRequest) => (
       <Space direction="vertical" size={0}>
