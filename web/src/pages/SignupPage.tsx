@@ -58,7 +58,7 @@ export default function SignupPage() {
           <Input maxLength={40} autoComplete="username" />
         </Form.Item>
         <Form.Item name="password" label={t('signup.password')} extra={t('signup.passwordRule')}
-          rules={[{ required: true, message: t('signup.required') }, { min: 10, message: t('signup.passwordRule') }]}>
+          rules={[{ required: true, message: t('signup.required') }, { min: 10, message: t('signup.passwordShort') }]}>
           <Input.Password autoComplete="new-password" />
         </Form.Item>
         <Form.Item name="confirm" label={t('signup.confirm')} dependencies={['password']}
