@@ -111,15 +111,14 @@ describe('the first hour of a citizen, and every page in both languages', () => 
         const count = await items.count() - 1; // the last is the API documentation, a page of its own
         for (let i = 0; i < count; i++) {
           await items.nth(i).click();
-          await page.waitForLoadState('networkidle');
-          await page.locator('.ant-spin-spinning, .ant-skeleton').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+          await page.waitForTimeout(300);
+          await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 3000 }).catch(() => undefined); // a page that keeps a spinner is read as it is
           const where = `${username} ${language} ${new URL(page.url()).pathname}`;
           for (const problem of await rawTextProblems(language)) found.push(`${where}: ${problem}`);
         }
       }
       await setLanguage('zh-CN');
-      await page.locator('.console-header').getByRole('button', { name: '退出登录' }).click();
-      await page.getByText(/工作人员登录/).first().waitFor();
+      await page.evaluate(() => fetch('/api/v1/auth/logout', { method: 'POST' }));
     }
     assert.deepEqual([...new Set(found)], []);
   });
