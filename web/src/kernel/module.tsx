@@ -14,4 +14,5 @@ export const module: WebModule = {
     { key: 'calendar', icon: <CalendarOutlined />, component: lazy(() => import('../pages/CalendarPage')), visible: staff },
     { key: 'ledger', icon: <SafetyCertificateOutlined />, component: lazy(() => import('../pages/LedgerPage')) },
   ],
+  publicPages: [{ path: '/signup', component: lazy(() => import('../pages/SignupPage')) }],
 };
