@@ -16,12 +16,14 @@ export interface ProblemList {
 
 const columns = 'l.id, l.code, l.name_zh AS "nameZh", l.name_en AS "nameEn", l.builtin, l.division_code AS "divisionCode"';
 
-/** The seven and the lists added within the actor's jurisdiction. */
+/** The seven, the lists of the divisions above the actor (a city's lists hold in its counties) and those within the jurisdiction. */
 export async function listLists(db: Queryable, actor: Actor): Promise<ProblemList[]> {
   assertCan(actor, supervisionActions.readProblems);
-  const params: unknown[] = [];
+  const params: unknown[] = [actor.jurisdiction.root];
   const { rows } = await db.query<ProblemList>(
-    `SELECT ${columns} FROM supervision_lists l WHERE l.builtin OR ${inJurisdiction('l.division_code', actor.jurisdiction, params)} ORDER BY l.builtin DESC, l.id`, params);
+    `SELECT ${columns} FROM supervision_lists l
+      WHERE l.builtin OR $1::text LIKE rtrim(l.division_code, '0') || '%' OR ${inJurisdiction('l.division_code', actor.jurisdiction, params)}
+      ORDER BY l.builtin DESC, l.id`, params);
   return rows;
 }
 

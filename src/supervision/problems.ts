@@ -229,8 +229,8 @@ export async function reviewProblem(ctx: Ctx, input: { id: number; accepted: boo
   assertState(problem, ['review'], 'review');
   const note = text(input.note, 'note');
   await ctx.tx.query(
-    `UPDATE supervision_problems SET state = $2, accepted_by = $3, accepted_at = $4, updated_at = $4 WHERE id = $1`,
-    [problem.id, input.accepted ? 'accepted' : 'rectifying', input.accepted ? ctx.actor.name : null, input.accepted ? ctx.now : null]);
+    `UPDATE supervision_problems SET state = $2, accepted_by = $3, accepted_at = $4, updated_at = $5 WHERE id = $1`,
+    [problem.id, input.accepted ? 'accepted' : 'rectifying', input.accepted ? ctx.actor.name : null, input.accepted ? ctx.now : null, ctx.now]);
   await record(ctx, problem, input.accepted ? 'accepted' : 'returned', note, { accepted: input.accepted, note });
   return (await readProblem(ctx.tx, problem.id, ctx.now))!;
 }
@@ -248,8 +248,8 @@ export async function preventProblem(ctx: Ctx, input: { id: number; kind: Preven
   const prevention: Prevention = { kind: input.kind, description: text(input.description, 'description'), everyDays };
   const nextCheck = everyDays ? (await loadCalendar(ctx.tx)).addWorkingDays(ctx.now, everyDays).due : null;
   await ctx.tx.query(
-    `UPDATE supervision_problems SET state = 'closed', prevention = $2, closed_at = $3, watch_until = $3 + make_interval(days => $4), next_check_at = $5,
-       updated_at = $3 WHERE id = $1`, [problem.id, prevention, ctx.now, watchDays, nextCheck]);
+    `UPDATE supervision_problems SET state = 'closed', prevention = $2, closed_at = $3::timestamptz, watch_until = $3::timestamptz + make_interval(days => $4),
+       next_check_at = $5, updated_at = $3::timestamptz WHERE id = $1`, [problem.id, prevention, ctx.now, watchDays, nextCheck]);
   await record(ctx, problem, 'closed', prevention.description, prevention);
   return (await readProblem(ctx.tx, problem.id, ctx.now))!;
 }
@@ -292,7 +292,8 @@ export async function listProblems(db: Queryable, actor: Actor, query: ProblemQu
   if (query.state?.length) { params.push(query.state); where.push(`p.state = ANY($${params.length})`); }
   if (query.overdue) where.push(`p.state NOT IN ('accepted', 'closed') AND p.due < $1`);
   const filter = where.join(' AND ');
-  const { rows: [{ total }] } = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM supervision_problems p WHERE ${filter}`, params);
+    // $1 (now) is typed here too, as the count may not use it otherwise.
+  const { rows: [{ total }] } = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM supervision_problems p WHERE ${filter} AND $1::timestamptz IS NOT NULL`, params);
   params.push(query.limit, query.offset);
   const { rows } = await db.query<Problem>(`SELECT ${columns} FROM ${from} WHERE ${filter}
     ORDER BY (p.state IN ('accepted', 'closed')), p.due, p.id LIMIT $${params.length - 1} OFFSET $${params.length}`, params);

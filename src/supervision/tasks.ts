@@ -208,7 +208,8 @@ export async function listTasks(db: Queryable, actor: Actor, query: TaskQuery, n
   if (query.departmentId !== undefined) { params.push(query.departmentId); where.push(`t.department_id = $${params.length}`); }
   if (query.state?.length) { params.push(query.state); where.push(`t.state = ANY($${params.length})`); }
   const filter = where.join(' AND ');
-  const { rows: [{ total }] } = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM supervision_tasks t WHERE ${filter}`, params);
+    // $1 (now) is typed here too, as the count does not use it otherwise.
+  const { rows: [{ total }] } = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM supervision_tasks t WHERE ${filter} AND $1::timestamptz IS NOT NULL`, params);
   params.push(query.limit, query.offset);
   const { rows } = await db.query<Task>(`SELECT ${columns} FROM ${from} WHERE ${filter}
     ORDER BY (t.state = 'closed'), t.due, t.id LIMIT $${params.length - 1} OFFSET $${params.length}`, params);
