@@ -139,6 +139,8 @@ describe('problem lists and 督考', () => {
     await page.getByRole('button', { name: '同意办结' }).click();
     await sees('已办结');
     await openPage('督考排名', '/supervision-scores');
+    await page.getByLabel('查找部门').fill('广安区民政局');
+    await page.getByLabel('查找部门').press('Enter');
     const row = page.locator('.ant-table-row', { hasText: '广安区民政局' });
     await row.waitFor();
     const formula = (await row.locator('.supervision-formula').textContent()) ?? '';

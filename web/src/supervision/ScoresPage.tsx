@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Flex, InputNumber, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Flex, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query, type ApiResponse } from '../api';
 import { useSession } from '../session';
@@ -26,6 +26,7 @@ export default function ScoresPage() {
   const months = recentMonths();
   const [month, setMonth] = useState(months[0]!);
   const [weights, setWeights] = useState<Weights | null>(null);
+  const [filter, setFilter] = useState('');
   const scores = useLoad(() => api('GET', `/supervision/scores${query({ month })}`), [month]);
   const lang = i18n.language === 'en' ? 'en' : 'zh';
   const rate = (v: number | null) => (v === null ? '—' : v.toFixed(1));
@@ -46,7 +47,11 @@ export default function ScoresPage() {
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Card size="small" title={t('supervision.scores.title')} extra={
-        <Select value={month} onChange={setMonth} style={{ width: 130 }} aria-label={t('supervision.scores.month')} options={months.map((m) => ({ value: m, label: m }))} />}>
+        <Flex gap={8} wrap>
+          <Input.Search allowClear placeholder={t('supervision.scores.find')} aria-label={t('supervision.scores.find')} onSearch={setFilter}
+            onChange={(e) => { if (!e.target.value) setFilter(''); }} style={{ width: 200 }} />
+          <Select value={month} onChange={setMonth} style={{ width: 130 }} aria-label={t('supervision.scores.month')} options={months.map((m) => ({ value: m, label: m }))} />
+        </Flex>}>
         <div style={{ marginBottom: 12 }}>
           <div style={{ color: '#888' }}>{t('supervision.scores.formula')}</div>
           <code className="supervision-formula" style={{ whiteSpace: 'normal', wordBreak: 'break-word' }}>{t('supervision.scores.score')} = {scores.data?.formula[lang]}</code>
@@ -64,13 +69,14 @@ export default function ScoresPage() {
             <Button type="primary" disabled={!weights} onClick={() => void saveWeights()}>{t('supervision.scores.saveWeights')}</Button>
           </Flex>
         )}
-        <Table<Row> rowKey={(r) => r.department.id} size="small" loading={scores.loading} dataSource={scores.data?.rows ?? []} pagination={{ pageSize: 20 }} scroll={{ x: 1100 }}
+        <Table<Row> rowKey={(r) => r.department.id} size="small" loading={scores.loading} dataSource={(scores.data?.rows ?? []).filter((r) => r.department.name.includes(filter.trim()))}
+          pagination={{ pageSize: 50 }} scroll={{ x: 1200 }}
           columns={[
             { title: t('supervision.scores.rank'), dataIndex: 'rank', width: 70, render: (v: number | null) => (v === null ? '—' : v <= 3 ? <Tag color="gold">{v}</Tag> : v) },
             { title: t('supervision.problem.department'), render: (_, r) => r.department.name },
             ...components.map((c) => ({ title: t(`supervision.scores.components.${c}`), render: (_: unknown, r: Row) => rate(r.rates[c]) })),
             { title: t('supervision.scores.score'), dataIndex: 'score', render: (v: number | null) => <strong>{v === null ? '—' : v.toFixed(2)}</strong> },
-            { title: t('supervision.scores.howComputed'), render: (_, r) => <code className="supervision-formula" style={{ fontSize: 12 }}>{r.formula[lang]}</code> },
+            { title: t('supervision.scores.howComputed'), width: 340, render: (_, r) => <code className="supervision-formula" style={{ fontSize: 12, whiteSpace: 'normal', wordBreak: 'break-word' }}>{r.formula[lang]}</code> },
           ]} />
       </Card>
     </Space>
