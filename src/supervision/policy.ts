@@ -4,7 +4,7 @@
  * its own problems and tasks, and the 督查室 (a department of kind 'supervision') assigns tasks, closes them
  * and sets the score's weights. Nobody accepts their own department's rectification.
  */
-import { assertCan, hasGrant, inJurisdiction, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
+import { assertCan, can, hasGrant, inJurisdiction, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, forbidden } from '../kernel/errors.ts';
 import { findDepartment } from '../kernel/org/index.ts';
@@ -60,6 +60,14 @@ export function assertOwner(actor: Actor, action: SupervisionAction, row: { divi
   if (actsForPlatform(actor) || actor.departmentId === row.departmentId) return;
   throw new DomainError('supervision.not-owner', { status: 403 }, 'this is another department\'s work');
 }
+
+/** Whether assertOwner would let the actor act: for the buttons a page offers. */
+export const mayWorkOn = (actor: Actor, action: SupervisionAction, row: { divisionCode: string; departmentId: number }) =>
+  can(actor, action, row) && (actsForPlatform(actor) || actor.departmentId === row.departmentId);
+
+/** Whether assertReviewer would let the actor accept. */
+export const mayReview = (actor: Actor, row: { divisionCode: string; departmentId: number }) =>
+  can(actor, a.accept, row) && (actor.departmentId === null || actor.departmentId !== row.departmentId);
 
 /** 评估验收 is someone else's: never the owner department's staff. */
 export function assertReviewer(actor: Actor, row: { divisionCode: string; departmentId: number }): void {

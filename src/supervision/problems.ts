@@ -13,7 +13,7 @@ import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartment } from '../kernel/org/index.ts';
 import { attachmentsOf, storeAttachments, type Attachment, type AttachmentInput } from './attachments.ts';
 import { findList } from './lists.ts';
-import { actorRef, assertOwner, assertReviewer, assertSees, oversees, rowScope, supervisionActions as a } from './policy.ts';
+import { actorRef, assertOwner, assertReviewer, assertSees, mayReview, mayWorkOn, oversees, rowScope, supervisionActions as a } from './policy.ts';
 
 export const problemSources = ['hotline-hotspot', 'hotline-category', 'rating', 'oversight-alert', 'inspection', 'audit', 'manual'] as const;
 export type ProblemSource = (typeof problemSources)[number];
@@ -321,15 +321,14 @@ export async function viewProblem(db: Queryable, actor: Actor, id: number, now =
   const { rows: recurrences } = await db.query<ProblemView['recurrences'][number]>(
     'SELECT id::int, number, opened_at AS "openedAt" FROM supervision_problems WHERE recurrence_of = $1 ORDER BY id', [id]);
   const owner = ownerOf(problem);
-  const passes = (check: () => void) => { try { check(); return true; } catch { return false; } };
   return {
     problem,
     steps: steps.map((s) => ({ ...s, attachments: files.get(s.id) ?? [] })),
     events, recurrences,
     can: {
-      rectify: passes(() => assertOwner(actor, a.rectify, owner)),
-      review: passes(() => assertReviewer(actor, owner)),
-      prevent: oversees(actor) || passes(() => assertOwner(actor, a.rectify, owner)),
+      rectify: mayWorkOn(actor, a.rectify, owner),
+      review: mayReview(actor, owner),
+      prevent: oversees(actor) || mayWorkOn(actor, a.rectify, owner),
     },
   };
 }

@@ -11,7 +11,7 @@ import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartment } from '../kernel/org/index.ts';
 import { attachmentsOf, storeAttachments, type Attachment, type AttachmentInput } from './attachments.ts';
-import { actorRef, assertOffice, assertOwner, assertSees, isOffice, rowScope, supervisionActions as a } from './policy.ts';
+import { actorRef, assertOffice, assertOwner, assertSees, isOffice, mayWorkOn, rowScope, supervisionActions as a } from './policy.ts';
 
 export const taskStates = ['assigned', 'reported', 'closed'] as const;
 export type TaskState = (typeof taskStates)[number];
@@ -229,9 +229,7 @@ export async function viewTask(db: Queryable, actor: Actor, id: number, now = ne
   const { rows } = await db.query<TaskView['reports'][number]>(
     `SELECT id::int, kind, text, progress, milestone_id::int AS "milestoneId", actor_name AS "actorName", at FROM supervision_reports WHERE task_id = $1 ORDER BY id`, [id]);
   const files = await attachmentsOf(db, 'report_id', rows.map((r) => r.id));
-  const owner = ownerOf(task);
-  let report = true;
-  try { assertOwner(actor, a.report, owner); } catch { report = false; }
+  const report = mayWorkOn(actor, a.report, ownerOf(task));
   const close = (await isOffice(db, actor)) && actor.departmentId !== task.department.id && actor.jurisdiction.covers(task.divisionCode);
   return { task, reports: rows.map((r) => ({ ...r, attachments: files.get(r.id) ?? [] })), can: { report, close } };
 }

@@ -81,7 +81,7 @@ function Board() {
           rowClassName={(p) => (p.overdue ? 'supervision-overdue-row' : '')}
           onRow={(p) => ({ onClick: () => navigate(`/problems/${p.id}`), style: { cursor: 'pointer' } })}
           columns={[
-            { title: t('supervision.problem.number'), dataIndex: 'number', render: (v: string) => <span className="mono">{v}</span> },
+            { title: t('supervision.problem.number'), dataIndex: 'number', render: (v: string) => <span className="mono" style={{ whiteSpace: 'nowrap' }}>{v}</span> },
             { title: t('supervision.problem.title'), dataIndex: 'title', render: (v: string, p) => <Flex gap={4} wrap>{v}{p.recurrenceOf && <Tag color="warning">{t('supervision.problem.recurrence')}</Tag>}</Flex> },
             { title: t('supervision.problem.list'), render: (_, p) => listName(p.list, i18n.language) },
             { title: t('supervision.problem.department'), render: (_, p) => p.department.name },

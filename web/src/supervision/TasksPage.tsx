@@ -33,7 +33,7 @@ function TaskList() {
         rowClassName={(x) => (x.overdue ? 'supervision-overdue-row' : '')}
         onRow={(x) => ({ onClick: () => navigate(`/supervision-tasks/${x.id}`), style: { cursor: 'pointer' } })}
         columns={[
-          { title: t('supervision.problem.number'), dataIndex: 'number', render: (v: string) => <span className="mono">{v}</span> },
+          { title: t('supervision.problem.number'), dataIndex: 'number', render: (v: string) => <span className="mono" style={{ whiteSpace: 'nowrap' }}>{v}</span> },
           { title: t('supervision.tasks.name'), dataIndex: 'title', render: (v: string, x) => <Flex gap={4} wrap>{v}{x.escalatedAt && <Tag color="error">{t('supervision.tasks.escalated')}</Tag>}</Flex> },
           { title: t('supervision.problem.department'), render: (_, x) => x.department.name },
           { title: t('supervision.problem.state'), dataIndex: 'state', render: (v: string) => <StateTag state={v} of="task" /> },
