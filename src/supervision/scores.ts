@@ -107,13 +107,18 @@ export interface MonthlyScores {
 
 interface OnTime { department: number; total: number; onTime: number }
 
-/** Items counted in the month: due in it, or closed in it; on time when closed by the deadline. */
-async function onTimeRates(db: Queryable, table: 'supervision_tasks' | 'supervision_problems', closedAt: string, period: { from: Date; to: Date }, prefix: string) {
+/**
+ * Items counted in the month: closed in it, or due in it and either closed or past the deadline (one still
+ * open before its deadline is not judged yet); on time when closed by the deadline.
+ */
+async function onTimeRates(db: Queryable, table: 'supervision_tasks' | 'supervision_problems', closedAt: string, period: { from: Date; to: Date },
+  prefix: string, now: Date) {
   const { rows } = await db.query<OnTime>(
     `SELECT department_id::int AS department, count(*)::int AS total, count(*) FILTER (WHERE ${closedAt} <= due)::int AS "onTime"
        FROM ${table}
-      WHERE division_code LIKE $3 AND ((due >= $1 AND due < $2) OR (${closedAt} >= $1 AND ${closedAt} < $2))
-      GROUP BY department_id`, [period.from, period.to, `${prefix}%`]);
+      WHERE division_code LIKE $3
+        AND ((due >= $1 AND due < $2 AND (${closedAt} IS NOT NULL OR due < $4)) OR (${closedAt} >= $1 AND ${closedAt} < $2))
+      GROUP BY department_id`, [period.from, period.to, `${prefix}%`, now]);
   return new Map(rows.map((r) => [r.department, r]));
 }
 
@@ -125,8 +130,8 @@ export async function monthlyScores(db: Queryable, actor: Actor, month: string, 
   const prefix = root === '' ? '' : divisionPrefix(root);
   const period = checkedMonth(month);
   const { weights } = await weightsFor(db, root);
-  const tasks = await onTimeRates(db, 'supervision_tasks', 'closed_at', period, prefix);
-  const problems = await onTimeRates(db, 'supervision_problems', 'accepted_at', period, prefix);
+  const tasks = await onTimeRates(db, 'supervision_tasks', 'closed_at', period, prefix, now);
+  const problems = await onTimeRates(db, 'supervision_problems', 'accepted_at', period, prefix, now);
   // The hotline's and the ratings' figures are about departments, not people: read for the whole platform, then kept to the jurisdiction.
   const hotline = await computeMetrics(db, systemActor('supervision.scores'), { from: period.first, to: period.last, by: 'department' }, now);
   const ratings = await ratingFigures(db, 'department', prefix, 10_000, period);

@@ -70,13 +70,16 @@ export default function ScoresPage() {
           </Flex>
         )}
         <Table<Row> rowKey={(r) => r.department.id} size="small" loading={scores.loading} dataSource={(scores.data?.rows ?? []).filter((r) => r.department.name.includes(filter.trim()))}
-          pagination={{ pageSize: 50 }} scroll={{ x: 1200 }}
+          pagination={{ pageSize: 50 }} scroll={{ x: 1000 }}
           columns={[
             { title: t('supervision.scores.rank'), dataIndex: 'rank', width: 70, render: (v: number | null) => (v === null ? '—' : v <= 3 ? <Tag color="gold">{v}</Tag> : v) },
-            { title: t('supervision.problem.department'), render: (_, r) => r.department.name },
-            ...components.map((c) => ({ title: t(`supervision.scores.components.${c}`), render: (_: unknown, r: Row) => rate(r.rates[c]) })),
-            { title: t('supervision.scores.score'), dataIndex: 'score', render: (v: number | null) => <strong>{v === null ? '—' : v.toFixed(2)}</strong> },
-            { title: t('supervision.scores.howComputed'), width: 340, render: (_, r) => <code className="supervision-formula" style={{ fontSize: 12, whiteSpace: 'normal', wordBreak: 'break-word' }}>{r.formula[lang]}</code> },
+            { title: t('supervision.problem.department'), width: 170, render: (_, r) => r.department.name },
+            ...components.map((c) => ({ title: t(`supervision.scores.components.${c}`), width: 105, render: (_: unknown, r: Row) => rate(r.rates[c]) })),
+            { title: t('supervision.scores.scoreAndFormula'), width: 360, render: (_, r) => (
+              <div>
+                <strong>{r.score === null ? '—' : r.score.toFixed(2)}</strong>
+                <div><code className="supervision-formula" style={{ fontSize: 12, whiteSpace: 'normal', wordBreak: 'break-word' }}>{r.formula[lang]}</code></div>
+              </div>) },
           ]} />
       </Card>
     </Space>
