@@ -27,7 +27,8 @@ export const demoLogins: readonly { username: string; role: Role; description: s
   { username: 'ga_officer', role: 'officer', description: '广安区民政局 officer: sees 广安区 only' },
   { username: 'yc_officer', role: 'officer', description: '岳池县民政局 officer: sees 岳池县 only' },
   { username: 'data_officer', role: 'data_officer', description: '市政数局 data officer: catalogue and data sharing of 广安市' },
-  { username: 'inspector', role: 'inspector', description: '市纪委监委 inspector: the ledger of all of 广安市' },
+  { username: 'inspector', role: 'inspector', description: '市纪委监委 纪检 (discipline office): the ledger, risk alerts and integrity files of 广安市' },
+  { username: 'supervisor', role: 'inspector', description: '市政数局 监督员 (inspector): risk alerts and the rule library of 广安市' },
   { username: 'hotline', role: 'officer', description: '12345热线 officer: tickets across 广安市' },
   { username: 'citizen1', role: 'citizen', description: '市民 (citizen): the portal, own applications, who used my data' },
 ];
