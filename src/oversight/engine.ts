@@ -185,13 +185,17 @@ const peerSample = 201;
 function outlierDetector(rule: Extract<RuleDefinition, { kind: 'outlier' }>): Detector {
   const windowMs = rule.within * 1000;
   const peers = new Map<string, { at: number; value: number }[]>();
+  // Warm-up: until a whole window of pairs has been seen, the completed ones are only the quick ones (the slow are
+  // still open), and their spread would make every ordinary value look far out.
+  let firstAt: number | null = null;
   const pairs = pairDetector(rule, (f, t, emit) => {
+    firstAt ??= f.at;
     const value = (t.at - f.at) / 1000;
     const group = rule.peerBy === 'purpose' ? `${f.purpose ?? ''}\u0000${t.action}` : t.action;
     let sample = peers.get(group);
     if (!sample) peers.set(group, (sample = []));
     while (sample.length > 0 && sample[0]!.at <= t.at - windowMs) sample.shift();
-    if (sample.length >= rule.minPeers) {
+    if (sample.length >= rule.minPeers && t.at >= firstAt + windowMs) {
       const values = sample.map((s) => s.value);
       const m = median(values);
       const mad = median(values.map((v) => Math.abs(v - m)));
@@ -294,9 +298,9 @@ export class RuleEngine {
     this.detectors = versions.map((v) => ({ id: v.id, detector: detectorFor(v.definition) }));
   }
 
-  /** The window a replay must cover to rebuild this engine's state. */
+  /** The history a replay must cover to rebuild this engine's state: two windows, so that an outlier rule's warm-up is over. */
   get lookbackMs(): number {
-    return Math.min(maxWithinSeconds, Math.max(0, ...this.versions.map((v) => ('within' in v.definition ? v.definition.within : 0)))) * 1000;
+    return 2 * Math.min(maxWithinSeconds, Math.max(0, ...this.versions.map((v) => ('within' in v.definition ? v.definition.within : 0)))) * 1000;
   }
 
   /** Feeds acts (in leaf order) and returns what they raised. */

@@ -38,7 +38,7 @@ export interface HistoryOptions {
   /** Acts to generate, planted ones included (the history stops at the first episode reaching it). */
   entries: number;
   planted: number;
-  /** Time of the last day of the history; it spans as many days as needed at the ordinary rate, at least 30. */
+  /** Time of the last day of the history; it spans as many days as needed at the ordinary rate, at least 75 (an outlier rule warms up over its 60-day window). */
   end: Date;
   /** Staff ids the acts are by; the first three act as administrators, the next five as hotline operators. */
   staff: readonly string[];
@@ -60,7 +60,7 @@ interface Draft extends HistoryAct {
 export function generateHistory(opts: HistoryOptions): History {
   const rng = createRng(`${opts.seed}/oversight-history`);
   if (opts.staff.length < 40) throw new Error('a history needs at least 40 staff ids');
-  const days = Math.max(30, Math.ceil(opts.entries / actsPerDay));
+  const days = Math.max(75, Math.ceil(opts.entries / actsPerDay));
   // Midnight (China time) of the first day.
   const endDay = Math.floor((opts.end.getTime() + chinaOffset) / day) * day - chinaOffset;
   const start = endDay - (days - 1) * day;
@@ -144,10 +144,10 @@ export function generateHistory(opts: HistoryOptions): History {
       case 'approval-time-outlier':
       case 'decided-late': {
         const app = id('a');
-        const t0 = officeTime(1, days - (kind === 'decided-late' ? 42 : 28));
+        const t0 = kind === 'decided-late' ? officeTime(1, days - 47) : officeTime(31, days - 32);
         act(t0, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen');
         act(laterOffice(t0, 4 * hour), rng.pick(officers), 'services.application.accepted', 'application', app);
-        mark(act(laterOffice(t0, (kind === 'decided-late' ? 40 : 26) * day), officer, 'services.application.approved', 'application', app));
+        mark(act(laterOffice(t0, (kind === 'decided-late' ? 45 : 30) * day), officer, 'services.application.approved', 'application', app));
         break;
       }
       case 'repeated-corrections': {

@@ -55,12 +55,12 @@ export const ruleLibrary: readonly LibraryRule[] = [
   {
     code: 'approval-time-outlier', nameZh: '审批用时异常', nameEn: 'Approval time far from its peers', severity: 'yellow', scope: '政务服务办件',
     rationale: '审批用时与同类办件的分布相差甚远（稳健Z值，中位数与MAD），过快可能未经审查，过慢可能刁难。', legalBasis: '《优化营商环境条例》第三十九条',
-    definition: { kind: 'outlier', first: { actions: ['services.application.submitted'] }, then: { actions: ['services.application.approved'] }, within: 60 * day, peerBy: 'action', z: 6, minPeers: 30 },
+    definition: { kind: 'outlier', first: { actions: ['services.application.submitted'] }, then: { actions: ['services.application.approved'] }, within: 60 * day, peerBy: 'action', z: 5, minPeers: 30 },
   },
   {
     code: 'decided-late', nameZh: '超过承诺时限许久才办结', nameEn: 'Decided long after the committed time', severity: 'yellow', scope: '政务服务办件',
-    rationale: '提交后二十个工作日（按三十天计）以上才作出决定，已超出常见承诺时限。', legalBasis: '《行政许可法》第四十二条',
-    definition: { kind: 'gap', first: { actions: ['services.application.submitted'] }, then: { actions: ['services.application.approved', 'services.application.refused'] }, within: 90 * day, from: 30 * day, to: 90 * day },
+    rationale: '提交后三十五天以上才作出决定，已超出法定二十个工作日的时限。', legalBasis: '《行政许可法》第四十二条',
+    definition: { kind: 'gap', first: { actions: ['services.application.submitted'] }, then: { actions: ['services.application.approved', 'services.application.refused'] }, within: 90 * day, from: 35 * day, to: 90 * day },
   },
   {
     code: 'repeated-corrections', nameZh: '反复要求补正', nameEn: 'Corrections requested again and again', severity: 'yellow', scope: '政务服务办件',

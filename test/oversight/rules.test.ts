@@ -77,18 +77,19 @@ describe('rule kinds', () => {
   it('gap and outlier: the time between two acts on one object, against a band and against its peers', () => {
     const day = 86_400_000;
     const acts: Act[] = [];
-    for (let i = 0; i < 40; i++) {
-      acts.push(act({ action: 'a.submitted', objectId: `o${i}`, at: t0 + i * 1000 }));
-      acts.push(act({ action: 'a.approved', objectId: `o${i}`, at: t0 + i * 1000 + (3 + (i % 5)) * day }));
+    // Ordinary approvals take 3 to 7 days; the outlier rule judges only after a window of them (its warm-up).
+    for (let i = 0; i < 80; i++) {
+      acts.push(act({ action: 'a.submitted', objectId: `o${i}`, at: t0 + i * day / 2 }));
+      acts.push(act({ action: 'a.approved', objectId: `o${i}`, at: t0 + i * day / 2 + (3 + (i % 5)) * day }));
     }
-    acts.push(act({ action: 'a.submitted', objectId: 'late', at: t0 + 50 * 1000 }), act({ action: 'a.approved', objectId: 'late', at: t0 + 40 * day }));
+    acts.push(act({ action: 'a.submitted', objectId: 'late', at: t0 + 30 * day }), act({ action: 'a.approved', objectId: 'late', at: t0 + 49 * day }));
     acts.sort((a, b) => a.at - b.at);
-    const pair = { first: { actions: ['a.submitted'] }, then: { actions: ['a.approved'] }, within: 60 * 86_400 };
-    const gap = run({ kind: 'gap', ...pair, from: 30 * 86_400, to: 60 * 86_400 }, acts);
-    assert.deepEqual(gap.map((e) => e.measure), [(40 * day - 50_000) / 1000]);
+    const pair = { first: { actions: ['a.submitted'] }, then: { actions: ['a.approved'] }, within: 20 * 86_400 };
+    const gap = run({ kind: 'gap', ...pair, from: 15 * 86_400, to: 20 * 86_400 }, acts);
+    assert.deepEqual(gap.map((e) => e.measure), [19 * 86_400]);
     const outlier = run({ kind: 'outlier', ...pair, peerBy: 'action', z: 5, minPeers: 20 }, acts);
     assert.equal(outlier.length, 1);
-    assert.ok(outlier[0]!.measure > 10);
+    assert.equal(outlier[0]!.measure, 9.4); // (19 − 5) days over 1.4826 × 1 day
   });
 
   it('absent: no follow-up in the window (raised when a later act passes it), or no act before', () => {
