@@ -159,7 +159,8 @@ function pairDetector(
 
 function sameActorDetector(rule: Extract<RuleDefinition, { kind: 'same-actor' }>): Detector {
   return pairDetector(rule, (f, t, emit) => {
-    if (f.actorKind === t.actorKind && f.actorId === t.actorId && f.index !== t.index) {
+    // A person on both sides: a system process (an import, the demo loader) acting twice is not one.
+    if (t.actorKind === 'staff' && f.actorKind === 'staff' && f.actorId === t.actorId && f.index !== t.index) {
       emit({ key: String(t.index), at: t.at, entries: [f.index, t.index], people: staffOf(t), measure: (t.at - f.at) / 1000 });
     }
   }, 'all');

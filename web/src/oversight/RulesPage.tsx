@@ -64,15 +64,10 @@ export default function RulesPage() {
                   { key: 'basis', label: t('oversight.legalBasis'), children: v.legalBasis },
                   { key: 'scope', label: t('oversight.rules.scope'), children: v.scope },
                   { key: 'definition', label: t('oversight.rules.definition'), children: <Typography.Text code style={{ wordBreak: 'break-all' }}>{JSON.stringify(v.definition)}</Typography.Text> },
-                  { key: 'tested', label: t('oversight.rules.tested'), children: v.tested
-                    ? t('oversight.rules.testedResult', { days: v.tested.days, total: v.tested.total, scanned: v.tested.scanned, ms: v.tested.ms })
-                    : t('oversight.rules.untested') },
+                  { key: 'tested', label: t('oversight.rules.tested'), children: dry && dry.rule === rule.id && dry.version === v.version
+                    ? <Typography.Text data-testid="dry-run" type="success">{t('oversight.rules.testedResult', dry.result)}</Typography.Text>
+                    : v.tested ? t('oversight.rules.testedResult', v.tested) : t('oversight.rules.untested') },
                 ]} />
-                {dry && dry.rule === rule.id && dry.version === v.version && (
-                  <Typography.Paragraph data-testid="dry-run" type="success">
-                    {t('oversight.rules.testedResult', { days: dry.result.days, total: dry.result.total, scanned: dry.result.scanned, ms: dry.result.ms })}
-                  </Typography.Paragraph>
-                )}
               </Card>
             ))}
           </Space>
