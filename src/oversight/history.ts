@@ -136,9 +136,9 @@ export function generateHistory(opts: HistoryOptions): History {
       case 'reply-and-callback': {
         const ticket = id('t');
         act(t, rng.pick(operators), 'hotline.ticket.received', 'ticket', ticket);
-        mark(act(laterOffice(t, day), officer, 'hotline.ticket.replied', 'ticket', ticket));
-        act(laterOffice(t, day + 2 * hour), rng.pick(operators), 'hotline.ticket.closed', 'ticket', ticket);
-        mark(act(laterOffice(t, 2 * day), officer, 'hotline.ticket.called-back', 'ticket', ticket));
+        const replied = mark(act(laterOffice(t, day), officer, 'hotline.ticket.replied', 'ticket', ticket)).at;
+        act(laterOffice(replied, 2 * hour), rng.pick(operators), 'hotline.ticket.closed', 'ticket', ticket);
+        mark(act(laterOffice(replied, day), officer, 'hotline.ticket.called-back', 'ticket', ticket));
         break;
       }
       case 'approval-time-outlier':
@@ -171,8 +171,8 @@ export function generateHistory(opts: HistoryOptions): History {
       case 'callback-skipped': {
         const ticket = id('t');
         act(t, rng.pick(operators), 'hotline.ticket.received', 'ticket', ticket);
-        mark(act(laterOffice(t, day), officer, 'hotline.ticket.replied', 'ticket', ticket));
-        act(laterOffice(t, day + hour), rng.pick(operators), 'hotline.ticket.closed', 'ticket', ticket);
+        const replied = mark(act(laterOffice(t, day), officer, 'hotline.ticket.replied', 'ticket', ticket)).at;
+        act(laterOffice(replied, hour), rng.pick(operators), 'hotline.ticket.closed', 'ticket', ticket);
         break;
       }
       case 'bad-rating-unrectified': {

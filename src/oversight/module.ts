@@ -21,8 +21,8 @@ export const oversightModule = defineModule({
   capabilities: oversightCapabilities,
   reservedDepartmentKinds: [disciplineKind],
   routes: [{ prefix: '/api/v1/oversight', plugin: oversightRoutes }],
-  // Rules as entries arrive: the sequencer signs every 200 ms, the stream follows every 500 ms.
-  timers: [{ name: 'oversight.stream', everyMs: 500, run: (db, now) => streamLedger(db, now) }],
+  // Rules as entries arrive: the sequencer signs every 200 ms, the stream follows every 250 ms.
+  timers: [{ name: 'oversight.stream', everyMs: 250, run: (db, now) => streamLedger(db, now) }],
   cli(program, { withDatabase }) {
     const oversight = program.command('oversight').description('数据铁笼: risk rules over the ledger');
     oversight.command('library').description('add the rule library\'s rules this installation lacks (dry-run and activated)')
