@@ -81,7 +81,7 @@ export default function AlertView({ id }: { id: number }) {
           {(a.state === 'open' || a.state === 'confirmed') && <Button type="primary" onClick={() => setDialog('case')}>{t('oversight.actions.case')}</Button>}
           {(a.state === 'open' || a.state === 'confirmed') && <Button danger onClick={() => setDialog('dismiss')}>{t('oversight.actions.dismiss')}</Button>}
           {a.state === 'case' && <Button type="primary" onClick={() => setDialog('close')}>{t('oversight.actions.close')}</Button>}
-          {!a.released && a.people.length > 0 && <Button onClick={() => act('release')}>{t('oversight.actions.release')}</Button>}
+          {!a.released && a.people.length > 0 && <Button onClick={() => void act('release')}>{t('oversight.actions.release')}</Button>}
         </Space>}>
         <Descriptions size="small" column={{ xs: 1, md: 2 }} items={[
           { key: 'raised', label: t('oversight.raisedAt'), children: chinaTime(a.raisedAt) },
@@ -99,7 +99,7 @@ export default function AlertView({ id }: { id: number }) {
         ]} />
       </Card>
       <Card title={t('oversight.evidence')} extra={
-        <Button icon={<SafetyCertificateOutlined />} onClick={async () => setVerdict(await verifyEvidence(a))}>{t('oversight.verify')}</Button>
+        <Button icon={<SafetyCertificateOutlined />} onClick={() => void verifyEvidence(a).then(setVerdict)}>{t('oversight.verify')}</Button>
       }>
         {verdict && (
           <Typography.Paragraph data-testid="verdict" type={verifiedAll ? 'success' : 'danger'}>
@@ -118,7 +118,7 @@ export default function AlertView({ id }: { id: number }) {
             : <Tag>{t('oversight.proofPending')}</Tag>) },
         ]} />
       </Card>
-      <Modal open={dialog !== null} title={dialog ? t(`oversight.actions.${dialog}`) : ''} onCancel={() => setDialog(null)} onOk={submit}
+      <Modal open={dialog !== null} title={dialog ? t(`oversight.actions.${dialog}`) : ''} onCancel={() => setDialog(null)} onOk={() => void submit()}
         okText={t('oversight.submit')} cancelText={t('oversight.cancel')}>
         <Flex vertical gap={8}>
           {dialog === 'case' && (

@@ -31,7 +31,7 @@ export default function MyAlertsPage() {
           {a.answer ? <Typography.Paragraph>{t('oversight.answer')}：{a.answer}</Typography.Paragraph> : (
             <Space.Compact style={{ width: '100%' }}>
               <Input value={drafts[a.id] ?? ''} onChange={(e) => setDrafts({ ...drafts, [a.id]: e.target.value })} placeholder={t('oversight.mine.placeholder')} />
-              <Button type="primary" onClick={() => answer(a.id)}>{t('oversight.mine.answer')}</Button>
+              <Button type="primary" onClick={() => void answer(a.id)}>{t('oversight.mine.answer')}</Button>
             </Space.Compact>
           )}
         </Card>

@@ -54,9 +54,9 @@ export default function RulesPage() {
             {rule.versions.map((v) => (
               <Card key={v.id} size="small" title={<Space>v{v.version}{rule.activeVersion === v.version && <Tag color="green">{t('oversight.rules.active')}</Tag>}</Space>}
                 extra={<Space wrap>
-                  <Button size="small" onClick={() => test(rule, v.version)}>{t('oversight.rules.test')}</Button>
-                  {rule.activeVersion !== v.version && <Button size="small" type="primary" onClick={() => activate(rule, v.version)}>{t('oversight.rules.activate')}</Button>}
-                  {rule.activeVersion === v.version && <Button size="small" onClick={() => activate(rule, null)}>{t('oversight.rules.deactivate')}</Button>}
+                  <Button size="small" onClick={() => void test(rule, v.version)}>{t('oversight.rules.test')}</Button>
+                  {rule.activeVersion !== v.version && <Button size="small" type="primary" onClick={() => void activate(rule, v.version)}>{t('oversight.rules.activate')}</Button>}
+                  {rule.activeVersion === v.version && <Button size="small" onClick={() => void activate(rule, null)}>{t('oversight.rules.deactivate')}</Button>}
                   <Button size="small" onClick={() => setEditing({ rule, version: v, definition: JSON.stringify(v.definition, null, 2), severity: v.severity })}>{t('oversight.rules.edit')}</Button>
                 </Space>}>
                 <Descriptions size="small" column={1} items={[
@@ -80,7 +80,7 @@ export default function RulesPage() {
             <span>{t('oversight.rules.feedbackText', r.feedback)}{r.feedback.suggestion && <Tag color="orange" style={{ marginLeft: 8 }}>
               {t('oversight.rules.suggest', { parameter: r.feedback.suggestion.parameter, value: r.feedback.suggestion.value })}</Tag>}</span>) },
         ]} />
-      <Modal open={!!editing} width={720} title={t('oversight.rules.edit')} onCancel={() => setEditing(undefined)} onOk={save}
+      <Modal open={!!editing} width={720} title={t('oversight.rules.edit')} onCancel={() => setEditing(undefined)} onOk={() => void save()}
         okText={t('oversight.rules.saveVersion')} cancelText={t('oversight.cancel')}>
         {editing && (
           <Flex vertical gap={8}>
