@@ -91,5 +91,3 @@ export function parseRule(text: string): RuleDefinition {
   return rule;
 }
 
-/** How far back a restarted stream replays to rebuild this rule's state. */
-export const windowOf = (rule: RuleDefinition): number => ('within' in rule ? rule.within : 0);
