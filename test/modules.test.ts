@@ -20,6 +20,7 @@ test('the platform runs every module\'s timers, each once, on its interval', () 
     'services.escalate-overdue': 600_000,
     'services.default-ratings': 3_600_000,
     'credentials.nonces.expire': 3_600_000,
+    'oversight.stream': 250,
   });
   assert.equal(new Set(timersOf(modules).map((t) => t.name)).size, timersOf(modules).length);
 });
