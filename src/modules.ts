@@ -14,6 +14,7 @@ import { hotlineModule } from './hotline/module.ts';
 import { hubModule } from './hub/module.ts';
 import { servicesModule } from './services/module.ts';
 import { supervisionModule } from './supervision/module.ts';
+import { oversightModule } from './oversight/module.ts';
 
 export const modules: readonly ModuleManifest[] = [
   platformModule,
@@ -26,4 +27,5 @@ export const modules: readonly ModuleManifest[] = [
   hubModule,
   servicesModule,
   supervisionModule,
+  oversightModule,
 ];

@@ -224,6 +224,7 @@ test('staff: the fixed demo logins, plus two per department with valid roles and
     ['yc_officer', '511621-MZ', ['officer']],
     ['data_officer', '511600-ZS', ['data_officer']],
     ['inspector', '511600-JW', ['inspector']],
+    ['supervisor', '511600-ZS', ['inspector']],
     ['hotline', '511600-RX', ['officer']],
   ] as const) {
     const member = byUsername.get(username);
@@ -245,7 +246,7 @@ test('staff: the fixed demo logins, plus two per department with valid roles and
     assert.equal(generated.length, 2, department.name);
     assert.ok(generated.every((m) => m.roles.length === 1 && ['officer', 'data_officer'].includes(m.roles[0])));
   }
-  assert.equal(city.staff.length, 7 + 2 * city.departments.length);
+  assert.equal(city.staff.length, 8 + 2 * city.departments.length);
 });
 
 test('the same seed builds the same city; another seed changes only what is generated', () => {

@@ -32,7 +32,9 @@ describe('loadDemoCity', () => {
   test('loads the generated city: every division, department, grid and staff member, and five citizens', async () => {
     const summary = await loadDemoCity(t.db, { seed });
     assert.ok(!summary.skipped);
-    const { holidayYears, hotlineTickets, ...loaded } = summary;
+    const { holidayYears, hotlineTickets, oversightRules, oversightHistoryActs, oversightPlanted, ...loaded } = summary;
+    assert.deepEqual([oversightRules, oversightPlanted], [17, 30], 'the rule library and a history with planted misconduct');
+    assert.ok((oversightHistoryActs as number) > 5000);
     assert.deepEqual(loaded, {
       skipped: false, seed, divisions: city.divisions.length, departments: city.departments.length, grids: city.grids.length,
       staff: city.staff.length, citizens: 5,

@@ -31,6 +31,7 @@ const FIXED_LOGINS: FixedLogin[] = [
   { username: 'yc_officer', division6: '511621', kind: 'civil-affairs', roles: ['officer'] },
   { username: 'data_officer', division6: '511600', kind: 'government-services', roles: ['data_officer'] },
   { username: 'inspector', division6: '511600', kind: 'discipline-inspection', roles: ['inspector'] },
+  { username: 'supervisor', division6: '511600', kind: 'government-services', roles: ['inspector'] },
   { username: 'hotline', division6: '511600', kind: 'hotline', roles: ['officer'] },
 ];
 

@@ -76,9 +76,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -195,9 +195,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -11415,6 +11415,3467 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预警 Alerts the inspector may see */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                    ruleId?: number;
+                    severity?: "red" | "yellow";
+                    state?: "open" | "confirmed" | "dismissed" | "case" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                department: string | null;
+                                id: number;
+                                measure: number;
+                                people: {
+                                    department: string | null;
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** Format: date-time */
+                                raisedAt: string;
+                                released: boolean;
+                                rule: {
+                                    code: string;
+                                    id: number;
+                                    nameEn: string;
+                                    nameZh: string;
+                                    version: number;
+                                };
+                                severity: "red" | "yellow";
+                                state: "open" | "confirmed" | "dismissed" | "case" | "closed";
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预警详情 An alert with its acts and their inclusion proofs (the view is on the ledger) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            answer: string | null;
+                            answeredAt: string | null;
+                            case: {
+                                closedAt: string | null;
+                                deadline: string | null;
+                                id: number;
+                                kind: "talk" | "rectify" | "referral";
+                                note: string;
+                                /** Format: date-time */
+                                openedAt: string;
+                                openedBy: string;
+                                outcome: string | null;
+                            } | null;
+                            checkpoint: string | null;
+                            department: string | null;
+                            dismissReason: string | null;
+                            entries: {
+                                action: string;
+                                actor: {
+                                    id: string;
+                                    kind: string;
+                                };
+                                index: number;
+                                leafHash: string;
+                                object: {
+                                    id: string;
+                                    type: string;
+                                } | null;
+                                payloadHash: string;
+                                purpose: string | null;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            id: number;
+                            measure: number;
+                            people: {
+                                department: string | null;
+                                id: string;
+                                name: string;
+                            }[];
+                            proofs: {
+                                hashes: string[];
+                                index: number;
+                                size: number;
+                            }[];
+                            /** Format: date-time */
+                            raisedAt: string;
+                            released: boolean;
+                            rule: {
+                                code: string;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                                version: number;
+                            };
+                            ruleVersion: {
+                                definition: {
+                                    /** @enum {string} */
+                                    kind: "match";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                } | {
+                                    atLeast: number;
+                                    distinct?: "object" | "purpose";
+                                    /** @enum {string} */
+                                    kind: "count";
+                                    per: "actor" | "object";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "same-actor";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    from: number;
+                                    /** @enum {string} */
+                                    kind: "gap";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    to: number;
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    peerBy: "purpose" | "action";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "absent";
+                                    order: "after" | "before";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                };
+                                legalBasis: string;
+                                rationale: string;
+                                scope: string;
+                            };
+                            severity: "red" | "yellow";
+                            state: "open" | "confirmed" | "dismissed" | "case" | "closed";
+                            verifierKey: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/alerts/{id}/case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 处置 Open a case: 提醒谈话, 整改 (with a deadline) or 问责 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        deadline?: string;
+                        kind: "talk" | "rectify" | "referral";
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            answer: string | null;
+                            answeredAt: string | null;
+                            case: {
+                                closedAt: string | null;
+                                deadline: string | null;
+                                id: number;
+                                kind: "talk" | "rectify" | "referral";
+                                note: string;
+                                /** Format: date-time */
+                                openedAt: string;
+                                openedBy: string;
+                                outcome: string | null;
+                            } | null;
+                            checkpoint: string | null;
+                            department: string | null;
+                            dismissReason: string | null;
+                            entries: {
+                                action: string;
+                                actor: {
+                                    id: string;
+                                    kind: string;
+                                };
+                                index: number;
+                                leafHash: string;
+                                object: {
+                                    id: string;
+                                    type: string;
+                                } | null;
+                                payloadHash: string;
+                                purpose: string | null;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            id: number;
+                            measure: number;
+                            people: {
+                                department: string | null;
+                                id: string;
+                                name: string;
+                            }[];
+                            proofs: {
+                                hashes: string[];
+                                index: number;
+                                size: number;
+                            }[];
+                            /** Format: date-time */
+                            raisedAt: string;
+                            released: boolean;
+                            rule: {
+                                code: string;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                                version: number;
+                            };
+                            ruleVersion: {
+                                definition: {
+                                    /** @enum {string} */
+                                    kind: "match";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                } | {
+                                    atLeast: number;
+                                    distinct?: "object" | "purpose";
+                                    /** @enum {string} */
+                                    kind: "count";
+                                    per: "actor" | "object";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "same-actor";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    from: number;
+                                    /** @enum {string} */
+                                    kind: "gap";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    to: number;
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    peerBy: "purpose" | "action";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "absent";
+                                    order: "after" | "before";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                };
+                                legalBasis: string;
+                                rationale: string;
+                                scope: string;
+                            };
+                            severity: "red" | "yellow";
+                            state: "open" | "confirmed" | "dismissed" | "case" | "closed";
+                            verifierKey: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/alerts/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办结 Close the case with its outcome */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        outcome: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            answer: string | null;
+                            answeredAt: string | null;
+                            case: {
+                                closedAt: string | null;
+                                deadline: string | null;
+                                id: number;
+                                kind: "talk" | "rectify" | "referral";
+                                note: string;
+                                /** Format: date-time */
+                                openedAt: string;
+                                openedBy: string;
+                                outcome: string | null;
+                            } | null;
+                            checkpoint: string | null;
+                            department: string | null;
+                            dismissReason: string | null;
+                            entries: {
+                                action: string;
+                                actor: {
+                                    id: string;
+                                    kind: string;
+                                };
+                                index: number;
+                                leafHash: string;
+                                object: {
+                                    id: string;
+                                    type: string;
+                                } | null;
+                                payloadHash: string;
+                                purpose: string | null;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            id: number;
+                            measure: number;
+                            people: {
+                                department: string | null;
+                                id: string;
+                                name: string;
+                            }[];
+                            proofs: {
+                                hashes: string[];
+                                index: number;
+                                size: number;
+                            }[];
+                            /** Format: date-time */
+                            raisedAt: string;
+                            released: boolean;
+                            rule: {
+                                code: string;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                                version: number;
+                            };
+                            ruleVersion: {
+                                definition: {
+                                    /** @enum {string} */
+                                    kind: "match";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                } | {
+                                    atLeast: number;
+                                    distinct?: "object" | "purpose";
+                                    /** @enum {string} */
+                                    kind: "count";
+                                    per: "actor" | "object";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "same-actor";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    from: number;
+                                    /** @enum {string} */
+                                    kind: "gap";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    to: number;
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    peerBy: "purpose" | "action";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "absent";
+                                    order: "after" | "before";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                };
+                                legalBasis: string;
+                                rationale: string;
+                                scope: string;
+                            };
+                            severity: "red" | "yellow";
+                            state: "open" | "confirmed" | "dismissed" | "case" | "closed";
+                            verifierKey: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/alerts/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 核查属实 Confirm */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            answer: string | null;
+                            answeredAt: string | null;
+                            case: {
+                                closedAt: string | null;
+                                deadline: string | null;
+                                id: number;
+                                kind: "talk" | "rectify" | "referral";
+                                note: string;
+                                /** Format: date-time */
+                                openedAt: string;
+                                openedBy: string;
+                                outcome: string | null;
+                            } | null;
+                            checkpoint: string | null;
+                            department: string | null;
+                            dismissReason: string | null;
+                            entries: {
+                                action: string;
+                                actor: {
+                                    id: string;
+                                    kind: string;
+                                };
+                                index: number;
+                                leafHash: string;
+                                object: {
+                                    id: string;
+                                    type: string;
+                                } | null;
+                                payloadHash: string;
+                                purpose: string | null;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            id: number;
+                            measure: number;
+                            people: {
+                                department: string | null;
+                                id: string;
+                                name: string;
+                            }[];
+                            proofs: {
+                                hashes: string[];
+                                index: number;
+                                size: number;
+                            }[];
+                            /** Format: date-time */
+                            raisedAt: string;
+                            released: boolean;
+                            rule: {
+                                code: string;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                                version: number;
+                            };
+                            ruleVersion: {
+                                definition: {
+                                    /** @enum {string} */
+                                    kind: "match";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                } | {
+                                    atLeast: number;
+                                    distinct?: "object" | "purpose";
+                                    /** @enum {string} */
+                                    kind: "count";
+                                    per: "actor" | "object";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "same-actor";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    from: number;
+                                    /** @enum {string} */
+                                    kind: "gap";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    to: number;
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    peerBy: "purpose" | "action";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "absent";
+                                    order: "after" | "before";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                };
+                                legalBasis: string;
+                                rationale: string;
+                                scope: string;
+                            };
+                            severity: "red" | "yellow";
+                            state: "open" | "confirmed" | "dismissed" | "case" | "closed";
+                            verifierKey: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/alerts/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 驳回 Dismiss, with a reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            answer: string | null;
+                            answeredAt: string | null;
+                            case: {
+                                closedAt: string | null;
+                                deadline: string | null;
+                                id: number;
+                                kind: "talk" | "rectify" | "referral";
+                                note: string;
+                                /** Format: date-time */
+                                openedAt: string;
+                                openedBy: string;
+                                outcome: string | null;
+                            } | null;
+                            checkpoint: string | null;
+                            department: string | null;
+                            dismissReason: string | null;
+                            entries: {
+                                action: string;
+                                actor: {
+                                    id: string;
+                                    kind: string;
+                                };
+                                index: number;
+                                leafHash: string;
+                                object: {
+                                    id: string;
+                                    type: string;
+                                } | null;
+                                payloadHash: string;
+                                purpose: string | null;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            id: number;
+                            measure: number;
+                            people: {
+                                department: string | null;
+                                id: string;
+                                name: string;
+                            }[];
+                            proofs: {
+                                hashes: string[];
+                                index: number;
+                                size: number;
+                            }[];
+                            /** Format: date-time */
+                            raisedAt: string;
+                            released: boolean;
+                            rule: {
+                                code: string;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                                version: number;
+                            };
+                            ruleVersion: {
+                                definition: {
+                                    /** @enum {string} */
+                                    kind: "match";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                } | {
+                                    atLeast: number;
+                                    distinct?: "object" | "purpose";
+                                    /** @enum {string} */
+                                    kind: "count";
+                                    per: "actor" | "object";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "same-actor";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    from: number;
+                                    /** @enum {string} */
+                                    kind: "gap";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    to: number;
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    peerBy: "purpose" | "action";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "absent";
+                                    order: "after" | "before";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                };
+                                legalBasis: string;
+                                rationale: string;
+                                scope: string;
+                            };
+                            severity: "red" | "yellow";
+                            state: "open" | "confirmed" | "dismissed" | "case" | "closed";
+                            verifierKey: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/alerts/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 告知本人 Release to the people concerned */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            answer: string | null;
+                            answeredAt: string | null;
+                            case: {
+                                closedAt: string | null;
+                                deadline: string | null;
+                                id: number;
+                                kind: "talk" | "rectify" | "referral";
+                                note: string;
+                                /** Format: date-time */
+                                openedAt: string;
+                                openedBy: string;
+                                outcome: string | null;
+                            } | null;
+                            checkpoint: string | null;
+                            department: string | null;
+                            dismissReason: string | null;
+                            entries: {
+                                action: string;
+                                actor: {
+                                    id: string;
+                                    kind: string;
+                                };
+                                index: number;
+                                leafHash: string;
+                                object: {
+                                    id: string;
+                                    type: string;
+                                } | null;
+                                payloadHash: string;
+                                purpose: string | null;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            id: number;
+                            measure: number;
+                            people: {
+                                department: string | null;
+                                id: string;
+                                name: string;
+                            }[];
+                            proofs: {
+                                hashes: string[];
+                                index: number;
+                                size: number;
+                            }[];
+                            /** Format: date-time */
+                            raisedAt: string;
+                            released: boolean;
+                            rule: {
+                                code: string;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                                version: number;
+                            };
+                            ruleVersion: {
+                                definition: {
+                                    /** @enum {string} */
+                                    kind: "match";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                } | {
+                                    atLeast: number;
+                                    distinct?: "object" | "purpose";
+                                    /** @enum {string} */
+                                    kind: "count";
+                                    per: "actor" | "object";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "same-actor";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    from: number;
+                                    /** @enum {string} */
+                                    kind: "gap";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    to: number;
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    peerBy: "purpose" | "action";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "absent";
+                                    order: "after" | "before";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                };
+                                legalBasis: string;
+                                rationale: string;
+                                scope: string;
+                            };
+                            severity: "red" | "yellow";
+                            state: "open" | "confirmed" | "dismissed" | "case" | "closed";
+                            verifierKey: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 风险看板 Alerts by rule, department, state and day */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            byDay: {
+                                day: string;
+                                red: number;
+                                yellow: number;
+                            }[];
+                            byDepartment: {
+                                department: string;
+                                total: number;
+                            }[];
+                            byRule: {
+                                nameEn: string;
+                                nameZh: string;
+                                open: number;
+                                ruleId: number;
+                                severity: string;
+                                total: number;
+                            }[];
+                            byState: {
+                                state: "open" | "confirmed" | "dismissed" | "case" | "closed";
+                                total: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 廉政档案 Officials with alerts (discipline office only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                alerts: number;
+                                cases: number;
+                                department: string | null;
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/integrity/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 廉政档案 One official's alerts, cases and outcomes (the view is on the ledger) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerts: {
+                                answer: string | null;
+                                case: {
+                                    closedAt: string | null;
+                                    deadline: string | null;
+                                    id: number;
+                                    kind: "talk" | "rectify" | "referral";
+                                    note: string;
+                                    /** Format: date-time */
+                                    openedAt: string;
+                                    openedBy: string;
+                                    outcome: string | null;
+                                } | null;
+                                department: string | null;
+                                id: number;
+                                measure: number;
+                                people: {
+                                    department: string | null;
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** Format: date-time */
+                                raisedAt: string;
+                                released: boolean;
+                                rule: {
+                                    code: string;
+                                    id: number;
+                                    nameEn: string;
+                                    nameZh: string;
+                                    version: number;
+                                };
+                                severity: "red" | "yellow";
+                                state: "open" | "confirmed" | "dismissed" | "case" | "closed";
+                            }[];
+                            person: {
+                                department: string | null;
+                                id: string;
+                                name: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的预警 Released alerts about the caller */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                answer: string | null;
+                                department: string | null;
+                                id: number;
+                                measure: number;
+                                people: {
+                                    department: string | null;
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** Format: date-time */
+                                raisedAt: string;
+                                rationale: string;
+                                released: boolean;
+                                rule: {
+                                    code: string;
+                                    id: number;
+                                    nameEn: string;
+                                    nameZh: string;
+                                    version: number;
+                                };
+                                severity: "red" | "yellow";
+                                state: "open" | "confirmed" | "dismissed" | "case" | "closed";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/mine/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 本人说明 Answer an alert about oneself */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        answer: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            answer: string;
+                            id: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 规则库 The rule library with versions and feedback */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                activeVersion: number | null;
+                                code: string;
+                                feedback: {
+                                    alerts: number;
+                                    confirmed: number;
+                                    dismissed: number;
+                                    suggestion: {
+                                        parameter: string;
+                                        value: number;
+                                    } | null;
+                                };
+                                id: number;
+                                ownerId: string;
+                                versions: {
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    createdBy: string;
+                                    definition: {
+                                        /** @enum {string} */
+                                        kind: "match";
+                                        when: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            };
+                                        };
+                                    } | {
+                                        atLeast: number;
+                                        distinct?: "object" | "purpose";
+                                        /** @enum {string} */
+                                        kind: "count";
+                                        per: "actor" | "object";
+                                        when: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            };
+                                        };
+                                        /** @description window in seconds */
+                                        within: number;
+                                    } | {
+                                        first: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            };
+                                        };
+                                        /** @enum {string} */
+                                        kind: "same-actor";
+                                        then: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            };
+                                        };
+                                        /** @description window in seconds */
+                                        within: number;
+                                    } | {
+                                        first: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            };
+                                        };
+                                        from: number;
+                                        /** @enum {string} */
+                                        kind: "gap";
+                                        then: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            };
+                                        };
+                                        to: number;
+                                        /** @description window in seconds */
+                                        within: number;
+                                    } | {
+                                        first: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            };
+                                        };
+                                        /** @enum {string} */
+                                        kind: "outlier";
+                                        minPeers: number;
+                                        peerBy: "purpose" | "action";
+                                        then: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            };
+                                        };
+                                        /** @description window in seconds */
+                                        within: number;
+                                        z: number;
+                                    } | {
+                                        first: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            };
+                                        };
+                                        /** @enum {string} */
+                                        kind: "absent";
+                                        order: "after" | "before";
+                                        then: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            };
+                                        };
+                                        /** @description window in seconds */
+                                        within: number;
+                                    };
+                                    id: number;
+                                    legalBasis: string;
+                                    nameEn: string;
+                                    nameZh: string;
+                                    rationale: string;
+                                    scope: string;
+                                    severity: "red" | "yellow";
+                                    tested: {
+                                        days: number;
+                                        ms: number;
+                                        people: {
+                                            count: number;
+                                            id: string;
+                                        }[];
+                                        sample: {
+                                            at: number;
+                                            entries: number[];
+                                            key: string;
+                                            measure: number;
+                                            people: string[];
+                                        }[];
+                                        scanned: number;
+                                        total: number;
+                                    } | null;
+                                    testedAt: string | null;
+                                    version: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 新增规则 Add a rule (a draft until dry-run and activated) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        /** @description the rule as JSON text (docs/oversight.md lists the kinds) */
+                        definition: string;
+                        legalBasis: string;
+                        nameEn: string;
+                        nameZh: string;
+                        rationale: string;
+                        scope: string;
+                        severity: "red" | "yellow";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activeVersion: number | null;
+                            code: string;
+                            feedback: {
+                                alerts: number;
+                                confirmed: number;
+                                dismissed: number;
+                                suggestion: {
+                                    parameter: string;
+                                    value: number;
+                                } | null;
+                            };
+                            id: number;
+                            ownerId: string;
+                            versions: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                definition: {
+                                    /** @enum {string} */
+                                    kind: "match";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                } | {
+                                    atLeast: number;
+                                    distinct?: "object" | "purpose";
+                                    /** @enum {string} */
+                                    kind: "count";
+                                    per: "actor" | "object";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "same-actor";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    from: number;
+                                    /** @enum {string} */
+                                    kind: "gap";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    to: number;
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    peerBy: "purpose" | "action";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "absent";
+                                    order: "after" | "before";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                };
+                                id: number;
+                                legalBasis: string;
+                                nameEn: string;
+                                nameZh: string;
+                                rationale: string;
+                                scope: string;
+                                severity: "red" | "yellow";
+                                tested: {
+                                    days: number;
+                                    ms: number;
+                                    people: {
+                                        count: number;
+                                        id: string;
+                                    }[];
+                                    sample: {
+                                        at: number;
+                                        entries: number[];
+                                        key: string;
+                                        measure: number;
+                                        people: string[];
+                                    }[];
+                                    scanned: number;
+                                    total: number;
+                                } | null;
+                                testedAt: string | null;
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/rules/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 启用或停用 Run a version (null: switch the rule off) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activeVersion: number | null;
+                            code: string;
+                            feedback: {
+                                alerts: number;
+                                confirmed: number;
+                                dismissed: number;
+                                suggestion: {
+                                    parameter: string;
+                                    value: number;
+                                } | null;
+                            };
+                            id: number;
+                            ownerId: string;
+                            versions: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                definition: {
+                                    /** @enum {string} */
+                                    kind: "match";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                } | {
+                                    atLeast: number;
+                                    distinct?: "object" | "purpose";
+                                    /** @enum {string} */
+                                    kind: "count";
+                                    per: "actor" | "object";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "same-actor";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    from: number;
+                                    /** @enum {string} */
+                                    kind: "gap";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    to: number;
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    peerBy: "purpose" | "action";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "absent";
+                                    order: "after" | "before";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                };
+                                id: number;
+                                legalBasis: string;
+                                nameEn: string;
+                                nameZh: string;
+                                rationale: string;
+                                scope: string;
+                                severity: "red" | "yellow";
+                                tested: {
+                                    days: number;
+                                    ms: number;
+                                    people: {
+                                        count: number;
+                                        id: string;
+                                    }[];
+                                    sample: {
+                                        at: number;
+                                        entries: number[];
+                                        key: string;
+                                        measure: number;
+                                        people: string[];
+                                    }[];
+                                    scanned: number;
+                                    total: number;
+                                } | null;
+                                testedAt: string | null;
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/rules/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 试运行 Dry-run a version over the last days of the ledger */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        days: number;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: number;
+                            ms: number;
+                            people: {
+                                count: number;
+                                id: string;
+                            }[];
+                            sample: {
+                                at: number;
+                                entries: number[];
+                                key: string;
+                                measure: number;
+                                people: string[];
+                            }[];
+                            scanned: number;
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oversight/rules/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修改规则 A new version of a rule */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the rule as JSON text (docs/oversight.md lists the kinds) */
+                        definition: string;
+                        legalBasis: string;
+                        nameEn: string;
+                        nameZh: string;
+                        rationale: string;
+                        scope: string;
+                        severity: "red" | "yellow";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activeVersion: number | null;
+                            code: string;
+                            feedback: {
+                                alerts: number;
+                                confirmed: number;
+                                dismissed: number;
+                                suggestion: {
+                                    parameter: string;
+                                    value: number;
+                                } | null;
+                            };
+                            id: number;
+                            ownerId: string;
+                            versions: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                definition: {
+                                    /** @enum {string} */
+                                    kind: "match";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                } | {
+                                    atLeast: number;
+                                    distinct?: "object" | "purpose";
+                                    /** @enum {string} */
+                                    kind: "count";
+                                    per: "actor" | "object";
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "same-actor";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    from: number;
+                                    /** @enum {string} */
+                                    kind: "gap";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    to: number;
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    peerBy: "purpose" | "action";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @enum {string} */
+                                    kind: "absent";
+                                    order: "after" | "before";
+                                    then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                };
+                                id: number;
+                                legalBasis: string;
+                                nameEn: string;
+                                nameZh: string;
+                                rationale: string;
+                                scope: string;
+                                severity: "red" | "yellow";
+                                tested: {
+                                    days: number;
+                                    ms: number;
+                                    people: {
+                                        count: number;
+                                        id: string;
+                                    }[];
+                                    sample: {
+                                        at: number;
+                                        entries: number[];
+                                        key: string;
+                                        measure: number;
+                                        people: string[];
+                                    }[];
+                                    scanned: number;
+                                    total: number;
+                                } | null;
+                                testedAt: string | null;
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

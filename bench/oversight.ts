@@ -1,0 +1,100 @@
+// 数据铁笼 at scale: a generated history (OVERSIGHT_BENCH_ENTRIES acts, default 1,000,000) with 200 planted
+// cases of 15 kinds, sequenced into the ledger; then (a) streaming all library rules over it from the cursor,
+// with the process's heap sampled along the way, (b) precision and recall per kind, (c) backfill and a 30-day dry
+// run, (d) the time from an act's commit to its alert with the sequencer and the stream running as in the platform.
+// Database: BENCH_DATABASE_URL's server, else the embedded PostgreSQL in data/bench; a fresh database either way.
+import { systemActor } from '../src/kernel/auth/index.ts';
+import { withTransaction } from '../src/kernel/db/index.ts';
+import { appendToLedger, integrateBatch, startSequencer } from '../src/kernel/ledger/index.ts';
+import {
+  activeVersions, evaluateRange, generateHistory, installLibrary, queueHistory, scoreAlerts, streamLedger,
+} from '../src/oversight/index.ts';
+import { scratchDatabase } from './_database.ts';
+import { report } from './_report.ts';
+
+const entries = Number(process.env.OVERSIGHT_BENCH_ENTRIES ?? 1_000_000);
+const planted = 200;
+const { db, close } = await scratchDatabase('oversight', { dataDir: 'bench', port: 54372, poolSize: 8 });
+const system = systemActor('bench');
+
+try {
+  const now = new Date();
+  await withTransaction(db, (tx) => installLibrary({ tx, actor: system, now }));
+  const base = await integrateAll();
+  const history = generateHistory({ seed: 'bench', entries, planted, end: now, staff: Array.from({ length: 400 }, (_, i) => String(700_000 + i)) });
+  let started = performance.now();
+  await queueHistory(db, history.acts);
+  const size = await integrateAll();
+  report('oversight.history.sequenced', history.acts.length / ((performance.now() - started) / 1000), 'entries/s',
+    { entries: history.acts.length, planted, note: 'queued and signed into the Merkle log (setup, not the rules)' });
+
+  // (a) Streaming from the cursor, a slice of 100,000 entries at a time, as the timer would after a long pause.
+  const heap: number[] = [];
+  started = performance.now();
+  for (let cursor = 0; cursor < size; cursor += 100_000) {
+    await streamLedger(db, now, 100_000);
+    heap.push(process.memoryUsage().heapUsed / 2 ** 20);
+  }
+  const streamSeconds = (performance.now() - started) / 1000;
+  const rules = (await activeVersions(db)).length;
+  report('oversight.stream.throughput', size / streamSeconds, 'entries/s', { entries: size, rules, note: 'all active rules; alerts stored with their ledger entries' });
+  report('oversight.stream.heap', Math.max(...heap), 'MiB', { min: Math.round(Math.min(...heap)), samples: heap.map(Math.round), note: 'heap after each 100,000 entries' });
+
+  // (b) Precision and recall per planted kind.
+  const { rows } = await db.query<{ code: string; entries: number[] }>(
+    `SELECT r.code, al.entries FROM oversight_alerts al JOIN oversight_rule_versions v ON v.id = al.rule_version_id JOIN oversight_rules r ON r.id = v.rule_id`);
+  for (const score of scoreAlerts(history, rows.map((r) => ({ rule: r.code, acts: r.entries.map((e) => e - base) })))) {
+    report(`oversight.kind.${score.kind}`, score.recall, 'recall', {
+      precision: Math.round(score.precision * 1000) / 1000, planted: score.planted, found: score.found, alerts: score.alerts, falseAlerts: score.falseAlerts,
+      missed: score.missed.slice(0, 5),
+    });
+  }
+
+  // (c) Backfill of the whole history and a dry run of one rule over 30 days (nothing stored).
+  started = performance.now();
+  const backfilled = await evaluateRange(db, await activeVersions(db), 0, size);
+  report('oversight.backfill.throughput', size / ((performance.now() - started) / 1000), 'entries/s', { entries: size, alerts: backfilled.length, storedByStream: rows.length });
+  const version = (await activeVersions(db))[1]!;
+  const { rows: [since] } = await db.query<{ i: number }>(`SELECT min(leaf_index) AS i FROM ledger_entries WHERE recorded_at >= now() - interval '30 days'`);
+  started = performance.now();
+  await evaluateRange(db, [version], since!.i, size);
+  report('oversight.dry_run_30_days', (performance.now() - started) / 1000, 's', { entries: size - since!.i });
+
+  // (d) Act to alert with the sequencer (every 200 ms) and the stream (every 500 ms) running as in the platform.
+  const sequencer = startSequencer(db, { intervalMs: 200 });
+  let stop = false;
+  const stream = (async () => {
+    while (!stop) {
+      await streamLedger(db, new Date());
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  const latencies: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const object = `bench-latency-${i}`;
+    const committed = performance.now();
+    await withTransaction(db, (tx) => appendToLedger(tx, { actor: { kind: 'staff', id: '700001' }, action: 'hub.call.answered', object: { type: 'hub-message', id: object } }));
+    for (;;) {
+      const { rows: found } = await db.query(
+        `SELECT 1 FROM oversight_alerts al JOIN ledger_entries e ON e.leaf_index = al.entries[1] WHERE e.object_id = $1`, [object]);
+      if (found.length) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    latencies.push(performance.now() - committed);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  stop = true;
+  await stream;
+  await sequencer.stop();
+  latencies.sort((a, b) => a - b);
+  report('oversight.act_to_alert', latencies[latencies.length - 1]!, 'ms', { median: Math.round(latencies[2]!), samples: latencies.map(Math.round) });
+} finally {
+  await close();
+}
+
+async function integrateAll(): Promise<number> {
+  for (;;) {
+    const { integrated, size } = await integrateBatch(db);
+    if (integrated === 0) return size;
+  }
+}

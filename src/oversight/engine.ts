@@ -1,0 +1,318 @@
+/**
+ * The rule engine: a pure function of the sequence of ledger entries. Each rule is a detector fed the entries in
+ * leaf order; it keeps only what its window needs and says when an alert is due. Streaming and backfill both
+ * feed the same detectors, entry by entry, so they raise the same alerts whatever the batch sizes.
+ * Time is the entries' own `recorded_at`, never the wall clock: a window closes when a later entry shows it has.
+ */
+import { maxWithinSeconds, type Filter, type RuleDefinition } from './rules.ts';
+
+/** A ledger entry as the rules see it (the columns the leaf hash covers, less the payload hash). */
+export interface Act {
+  index: number;
+  actorKind: string;
+  actorId: string;
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+  purpose: string | null;
+  /** recorded_at, milliseconds since the epoch */
+  at: number;
+}
+
+/** What a rule raised: a key unique within its rule version, the acts that prove it and the people they name. */
+export interface Emission {
+  ruleVersionId: number;
+  key: string;
+  at: number;
+  entries: number[];
+  /** Staff whose acts these are (user ids): the people the alert is about. */
+  people: string[];
+  /** A figure that explains it (the count, the gap in seconds, the robust z), for the page and the dry run. */
+  measure: number;
+}
+
+export interface RuleVersion {
+  id: number;
+  definition: RuleDefinition;
+}
+
+type Emit = (e: Omit<Emission, 'ruleVersionId'>) => void;
+
+interface Detector {
+  feed(act: Act, emit: Emit): void;
+  /** Drops state older than the window; raises nothing, so that when sweeps happen never changes the result. */
+  advance(now: number): void;
+}
+
+/** Entries listed on one alert at most: the proof, not the whole history. */
+const maxEntriesPerAlert = 50;
+const chinaOffsetMs = 8 * 3_600_000;
+
+function isAfterHours(at: number): boolean {
+  const local = new Date(at + chinaOffsetMs);
+  const hour = local.getUTCHours();
+  const weekday = local.getUTCDay();
+  return weekday === 0 || weekday === 6 || hour < 8 || hour >= 19;
+}
+
+/** A filter as a predicate over acts. */
+export function compileFilter(filter: Filter): (act: Act) => boolean {
+  const actions = new Set(filter.actions);
+  const kinds = filter.actorKinds ? new Set<string>(filter.actorKinds) : null;
+  const p = filter.purpose;
+  const purposeOk = p === undefined ? () => true
+    : p === 'missing' ? (a: Act) => a.purpose === null || a.purpose === ''
+      : 'in' in p ? ((set) => (a: Act) => a.purpose !== null && set.has(a.purpose))(new Set(p.in))
+        : ((set) => (a: Act) => a.purpose === null || !set.has(a.purpose))(new Set(p.notIn));
+  return (a) => actions.has(a.action) && (!kinds || kinds.has(a.actorKind)) && purposeOk(a) && (!filter.afterHours || isAfterHours(a.at));
+}
+
+const staffOf = (...acts: Act[]) => [...new Set(acts.filter((a) => a.actorKind === 'staff').map((a) => a.actorId))];
+const objectKey = (a: Act) => (a.objectType === null ? null : `${a.objectType}\u0000${a.objectId}`);
+const lastEntries = (acts: Act[]) => acts.slice(-maxEntriesPerAlert).map((a) => a.index);
+
+function matchDetector(rule: Extract<RuleDefinition, { kind: 'match' }>): Detector {
+  const when = compileFilter(rule.when);
+  return {
+    feed(act, emit) {
+      if (when(act)) emit({ key: String(act.index), at: act.at, entries: [act.index], people: staffOf(act), measure: 1 });
+    },
+    advance() {},
+  };
+}
+
+function countDetector(rule: Extract<RuleDefinition, { kind: 'count' }>): Detector {
+  const when = compileFilter(rule.when);
+  const windowMs = rule.within * 1000;
+  const groups = new Map<string, { acts: Act[]; values: Map<string, number> }>();
+  const valueOf = (a: Act) => (rule.distinct === 'object' ? objectKey(a) ?? '' : rule.distinct === 'purpose' ? a.purpose ?? '' : String(a.index));
+  const expire = (group: { acts: Act[]; values: Map<string, number> }, now: number) => {
+    let drop = 0;
+    while (drop < group.acts.length && group.acts[drop]!.at <= now - windowMs) {
+      const v = valueOf(group.acts[drop]!);
+      const left = group.values.get(v)! - 1;
+      if (left === 0) group.values.delete(v);
+      else group.values.set(v, left);
+      drop++;
+    }
+    if (drop > 0) group.acts.splice(0, drop);
+  };
+  return {
+    feed(act, emit) {
+      if (!when(act)) return;
+      const key = rule.per === 'actor' ? `${act.actorKind}:${act.actorId}` : objectKey(act);
+      if (key === null) return;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { acts: [], values: new Map() }));
+      expire(group, act.at);
+      const v = valueOf(act);
+      const before = group.values.size;
+      group.values.set(v, (group.values.get(v) ?? 0) + 1);
+      group.acts.push(act);
+      // Raised once, when the count reaches the threshold; again only after it fell below it.
+      if (before === rule.atLeast - 1 && group.values.size === rule.atLeast) {
+        emit({ key: String(act.index), at: act.at, entries: lastEntries(group.acts), people: staffOf(...group.acts), measure: group.values.size });
+      }
+    },
+    advance(now) {
+      for (const [key, group] of groups) {
+        expire(group, now);
+        if (group.acts.length === 0) groups.delete(key);
+      }
+    },
+  };
+}
+
+/** Detectors over pairs of acts on one object: the first act is kept for the window, the next decides. */
+function pairDetector(
+  rule: { first: Filter; then: Filter; within: number },
+  onThen: (first: Act, then: Act, emit: Emit) => void,
+  keepFirst: 'earliest' | 'all',
+): Detector {
+  const first = compileFilter(rule.first);
+  const then = compileFilter(rule.then);
+  const windowMs = rule.within * 1000;
+  const open = new Map<string, Act[]>();
+  return {
+    feed(act, emit) {
+      const key = objectKey(act);
+      if (key === null) return;
+      if (then(act)) {
+        const firsts = open.get(key);
+        if (firsts) {
+          const live = firsts.filter((f) => f.at > act.at - windowMs);
+          for (const f of live) onThen(f, act, emit);
+          open.delete(key);
+        }
+      }
+      if (first(act)) {
+        const list = open.get(key);
+        if (!list) open.set(key, [act]);
+        else if (keepFirst === 'all') list.push(act);
+      }
+    },
+    advance(now) {
+      for (const [key, list] of open) if (list[list.length - 1]!.at <= now - windowMs) open.delete(key);
+    },
+  };
+}
+
+function sameActorDetector(rule: Extract<RuleDefinition, { kind: 'same-actor' }>): Detector {
+  return pairDetector(rule, (f, t, emit) => {
+    // A person on both sides: a system process (an import, the demo loader) acting twice is not one.
+    if (t.actorKind === 'staff' && f.actorKind === 'staff' && f.actorId === t.actorId && f.index !== t.index) {
+      emit({ key: String(t.index), at: t.at, entries: [f.index, t.index], people: staffOf(t), measure: (t.at - f.at) / 1000 });
+    }
+  }, 'all');
+}
+
+function gapDetector(rule: Extract<RuleDefinition, { kind: 'gap' }>): Detector {
+  return pairDetector(rule, (f, t, emit) => {
+    const seconds = (t.at - f.at) / 1000;
+    if (seconds >= rule.from && seconds <= rule.to) emit({ key: String(t.index), at: t.at, entries: [f.index, t.index], people: staffOf(t), measure: seconds });
+  }, 'earliest');
+}
+
+/** Median of a sorted copy; the arrays are bounded by `peerSample`. */
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Peer values kept per group: enough for a stable median, and a bound on memory and time per act. */
+const peerSample = 201;
+
+function outlierDetector(rule: Extract<RuleDefinition, { kind: 'outlier' }>): Detector {
+  const windowMs = rule.within * 1000;
+  const peers = new Map<string, { at: number; value: number }[]>();
+  // Warm-up: until a whole window of pairs has been seen, the completed ones are only the quick ones (the slow are
+  // still open), and their spread would make every ordinary value look far out.
+  let firstAt: number | null = null;
+  const pairs = pairDetector(rule, (f, t, emit) => {
+    firstAt ??= f.at;
+    const value = (t.at - f.at) / 1000;
+    const group = rule.peerBy === 'purpose' ? `${f.purpose ?? ''}\u0000${t.action}` : t.action;
+    let sample = peers.get(group);
+    if (!sample) peers.set(group, (sample = []));
+    while (sample.length > 0 && sample[0]!.at <= t.at - windowMs) sample.shift();
+    if (sample.length >= rule.minPeers && t.at >= firstAt + windowMs) {
+      const values = sample.map((s) => s.value);
+      const m = median(values);
+      const mad = median(values.map((v) => Math.abs(v - m)));
+      const z = mad > 0 ? Math.abs(value - m) / (1.4826 * mad) : 0;
+      if (z >= rule.z) emit({ key: String(t.index), at: t.at, entries: [f.index, t.index], people: staffOf(t), measure: Math.round(z * 10) / 10 });
+    }
+    // The value joins its peers after it was judged, so it never dilutes its own test.
+    sample.push({ at: t.at, value });
+    if (sample.length > peerSample) sample.shift();
+  }, 'earliest');
+  return {
+    feed: (act, emit) => pairs.feed(act, emit),
+    advance(now) {
+      pairs.advance(now);
+      for (const [group, sample] of peers) if (sample.length > 0 && sample[sample.length - 1]!.at <= now - windowMs) peers.delete(group);
+    },
+  };
+}
+
+function absentDetector(rule: Extract<RuleDefinition, { kind: 'absent' }>): Detector {
+  const first = compileFilter(rule.first);
+  const then = compileFilter(rule.then);
+  const windowMs = rule.within * 1000;
+  if (rule.order === 'before') {
+    // `then` came without a `first` on the same object in the window before it (closed without a reply).
+    const seen = new Map<string, number>();
+    return {
+      feed(act, emit) {
+        const key = objectKey(act);
+        if (key === null) return;
+        if (then(act)) {
+          const at = seen.get(key);
+          if (at === undefined || at <= act.at - windowMs) emit({ key: String(act.index), at: act.at, entries: [act.index], people: staffOf(act), measure: 0 });
+        }
+        if (first(act)) seen.set(key, act.at);
+      },
+      advance(now) {
+        for (const [key, at] of seen) if (at <= now - windowMs) seen.delete(key);
+      },
+    };
+  }
+  // `first` not followed by `then` within the window (closed, never called back): due when a later act shows the window passed.
+  const pending = new Map<string, Act>();
+  const due: Act[] = [];
+  let head = 0;
+  const raiseDue = (now: number, emit: Emit) => {
+    while (head < due.length && due[head]!.at + windowMs < now) {
+      const act = due[head++]!;
+      const key = objectKey(act)!;
+      if (pending.get(key) === act) {
+        pending.delete(key);
+        emit({ key: String(act.index), at: act.at + windowMs, entries: [act.index], people: staffOf(act), measure: rule.within });
+      }
+    }
+    if (head > 4096) {
+      due.splice(0, head);
+      head = 0;
+    }
+  };
+  return {
+    feed(act, emit) {
+      raiseDue(act.at, emit);
+      const key = objectKey(act);
+      if (key === null) return;
+      if (then(act)) pending.delete(key);
+      if (first(act) && !pending.has(key)) {
+        pending.set(key, act);
+        due.push(act);
+      }
+    },
+    // Due alerts are raised by the acts that pass their window (feed), so that a sweep never changes what is raised.
+    advance() {},
+  };
+}
+
+function detectorFor(rule: RuleDefinition): Detector {
+  switch (rule.kind) {
+    case 'match': return matchDetector(rule);
+    case 'count': return countDetector(rule);
+    case 'same-actor': return sameActorDetector(rule);
+    case 'gap': return gapDetector(rule);
+    case 'outlier': return outlierDetector(rule);
+    case 'absent': return absentDetector(rule);
+  }
+}
+
+/** Acts between two sweeps of every detector's expired state: keeps memory flat without a sweep per act. */
+const sweepEvery = 8192;
+
+/** Runs a set of rule versions over acts fed in leaf order. */
+export class RuleEngine {
+  private readonly detectors: { id: number; detector: Detector }[];
+  private fed = 0;
+  /** Index of the next act expected, or null before the first. */
+  next: number | null = null;
+  /** Time of the latest act fed. */
+  now = 0;
+
+  constructor(readonly versions: readonly RuleVersion[]) {
+    this.detectors = versions.map((v) => ({ id: v.id, detector: detectorFor(v.definition) }));
+  }
+
+  /** The history a replay must cover to rebuild this engine's state: two windows, so that an outlier rule's warm-up is over. */
+  get lookbackMs(): number {
+    return 2 * Math.min(maxWithinSeconds, Math.max(0, ...this.versions.map((v) => ('within' in v.definition ? v.definition.within : 0)))) * 1000;
+  }
+
+  /** Feeds acts (in leaf order) and returns what they raised. */
+  feed(acts: readonly Act[]): Emission[] {
+    const out: Emission[] = [];
+    for (const act of acts) {
+      this.now = Math.max(this.now, act.at);
+      for (const { id, detector } of this.detectors) detector.feed(act, (e) => out.push({ ...e, ruleVersionId: id }));
+      if (++this.fed % sweepEvery === 0) for (const { detector } of this.detectors) detector.advance(this.now);
+      this.next = act.index + 1;
+    }
+    return out;
+  }
+}

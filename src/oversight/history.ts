@@ -1,0 +1,327 @@
+/**
+ * A generated history of official acts with planted misconduct (the demo generator's switch, and the ground
+ * truth the evaluation measures precision and recall against). Ordinary activity follows the platform's real
+ * ledger actions at office hours with ordinary gaps; each planted case is a small set of acts that one rule of
+ * the library should catch. Deterministic from the seed.
+ */
+import type { Queryable } from '../kernel/db/index.ts';
+import { createRng } from '../kernel/demo/index.ts';
+import { ledgerQueueSql } from '../kernel/ledger/index.ts';
+import type { Act } from './engine.ts';
+
+/** The kinds of planted misconduct, each named by the library rule meant to catch it. */
+export const plantedKinds = [
+  'read-without-purpose', 'bulk-reads', 'after-hours-reads', 'accept-and-approve', 'request-and-approve', 'reply-and-callback',
+  'approval-time-outlier', 'decided-late', 'repeated-corrections', 'repeated-returns', 'closed-without-reply', 'callback-skipped',
+  'bad-rating-unrectified', 'admin-login-after-hours', 'permission-burst',
+] as const;
+export type PlantedKind = (typeof plantedKinds)[number];
+
+/** An act of the history before it has a leaf index: its position in the history stands in for it. */
+export type HistoryAct = Omit<Act, 'index'>;
+
+export interface PlantedCase {
+  kind: PlantedKind;
+  /** Positions (in `acts`) of the acts that make up the misconduct. */
+  acts: number[];
+  /** The official who did it (a staff id), when one did. */
+  actor: string | null;
+}
+
+export interface History {
+  acts: HistoryAct[];
+  planted: PlantedCase[];
+}
+
+export interface HistoryOptions {
+  seed: string;
+  /** Acts to generate, planted ones included (the history stops at the first episode reaching it). */
+  entries: number;
+  planted: number;
+  /** Time of the last day of the history; it spans as many days as needed at the ordinary rate, at least 75 (an outlier rule warms up over its 60-day window). */
+  end: Date;
+  /** Staff ids the acts are by; the first three act as administrators, the next five as hotline operators. */
+  staff: readonly string[];
+  citizens?: readonly string[];
+}
+
+const minute = 60_000;
+const hour = 60 * minute;
+const day = 24 * hour;
+const chinaOffset = 8 * hour;
+/** Ordinary acts a day across the city: sets how many days a history of a given size spans. */
+const actsPerDay = 40_000;
+
+interface Draft extends HistoryAct {
+  planted?: number;
+}
+
+/** Generates the history, acts in time order. */
+export function generateHistory(opts: HistoryOptions): History {
+  const rng = createRng(`${opts.seed}/oversight-history`);
+  if (opts.staff.length < 40) throw new Error('a history needs at least 40 staff ids');
+  const days = Math.max(75, Math.ceil(opts.entries / actsPerDay));
+  // Midnight (China time) of the first day.
+  const endDay = Math.floor((opts.end.getTime() + chinaOffset) / day) * day - chinaOffset;
+  const start = endDay - (days - 1) * day;
+  const admins = opts.staff.slice(0, 3);
+  const operators = opts.staff.slice(3, 8);
+  const officers = opts.staff.slice(8);
+  const citizens = opts.citizens ?? Array.from({ length: 500 }, (_, i) => `c${i + 1}`);
+  const drafts: Draft[] = [];
+  let serial = 0;
+  const id = (prefix: string) => `${prefix}-${(++serial).toString(36)}`;
+  const isWeekend = (t: number) => [0, 6].includes(new Date(t + chinaOffset).getUTCDay());
+  /** A working-day moment between 09:00 and 18:00, on a day from `fromDay` to `toDay` of the history. */
+  const officeTime = (fromDay = 0, toDay = days - 1): number => {
+    for (;;) {
+      const t = start + rng.int(fromDay, toDay) * day + 9 * hour + rng.int(0, 9 * hour - 1);
+      if (!isWeekend(t)) return t;
+    }
+  };
+  /** The next office moment at least `after` ms later. */
+  const laterOffice = (t: number, after: number): number => {
+    let next = t + after;
+    const local = (next + chinaOffset) % day;
+    if (local < 9 * hour) next += 9 * hour - local;
+    if (local >= 18 * hour) next += day - local + 9 * hour;
+    while (isWeekend(next)) next += day;
+    return next;
+  };
+  const act = (at: number, actorId: string, action: string, objectType: string | null, objectId: string | null, purpose: string | null = null,
+    actorKind = 'staff', planted?: number): Draft => {
+    const d: Draft = { at, actorKind, actorId, action, objectType, objectId, purpose, planted };
+    drafts.push(d);
+    return d;
+  };
+  const horizon = start + days * day;
+  const inHistory = (t: number) => t < horizon;
+
+  // Planted cases first, so that `entries` bounds the ordinary activity around them.
+  const plantedCases: { kind: PlantedKind; actor: string | null }[] = [];
+  for (let p = 0; p < opts.planted; p++) {
+    const kind = plantedKinds[p % plantedKinds.length]!;
+    const officer = officers[(p * 7) % officers.length]!;
+    const mark = (a: Draft) => {
+      a.planted = p;
+      return a;
+    };
+    const t = officeTime(1, days - 12);
+    plantedCases.push({ kind, actor: ['bad-rating-unrectified'].includes(kind) ? null : officer });
+    switch (kind) {
+      case 'read-without-purpose':
+        mark(act(t, officer, 'hub.call.answered', 'hub-message', id('m'), null));
+        break;
+      case 'bulk-reads':
+        for (let i = 0; i < 25; i++) mark(act(t + i * 18_000, officer, rng.pick(['hotline.caller.viewed', 'services.application.viewed']), 'ticket', id('r')));
+        break;
+      case 'after-hours-reads': {
+        const night = Math.floor((t + chinaOffset) / day) * day - chinaOffset + 21 * hour + rng.int(0, 60) * minute;
+        for (let i = 0; i < 12; i++) mark(act(night + i * 3 * minute, officer, 'hotline.caller.viewed', 'ticket', id('r')));
+        break;
+      }
+      case 'accept-and-approve': {
+        const app = id('a');
+        act(t, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen');
+        mark(act(laterOffice(t, 2 * hour), officer, 'services.application.accepted', 'application', app));
+        mark(act(laterOffice(t, 3 * day), officer, 'services.application.approved', 'application', app));
+        break;
+      }
+      case 'request-and-approve': {
+        const request = id('q');
+        mark(act(t, officer, 'hub.request.submitted', 'hub-request', request));
+        mark(act(laterOffice(t, day), officer, 'hub.request.approved', 'hub-request', request));
+        break;
+      }
+      case 'reply-and-callback': {
+        const ticket = id('t');
+        act(t, rng.pick(operators), 'hotline.ticket.received', 'ticket', ticket);
+        const replied = mark(act(laterOffice(t, day), officer, 'hotline.ticket.replied', 'ticket', ticket)).at;
+        act(laterOffice(replied, 2 * hour), rng.pick(operators), 'hotline.ticket.closed', 'ticket', ticket);
+        mark(act(laterOffice(replied, day), officer, 'hotline.ticket.called-back', 'ticket', ticket));
+        break;
+      }
+      case 'approval-time-outlier':
+      case 'decided-late': {
+        const app = id('a');
+        const t0 = kind === 'decided-late' ? officeTime(1, days - 47) : officeTime(31, days - 32);
+        act(t0, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen');
+        act(laterOffice(t0, 4 * hour), rng.pick(officers), 'services.application.accepted', 'application', app);
+        mark(act(laterOffice(t0, (kind === 'decided-late' ? 45 : 30) * day), officer, 'services.application.approved', 'application', app));
+        break;
+      }
+      case 'repeated-corrections': {
+        const app = id('a');
+        act(t, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen');
+        for (let i = 1; i <= 3; i++) mark(act(laterOffice(t, i * 2 * day), officer, 'services.application.correction-requested', 'application', app));
+        break;
+      }
+      case 'repeated-returns': {
+        const ticket = id('t');
+        act(t, rng.pick(operators), 'hotline.ticket.received', 'ticket', ticket);
+        for (let i = 1; i <= 3; i++) mark(act(laterOffice(t, i * day), officer, 'hotline.ticket.returned', 'ticket', ticket));
+        break;
+      }
+      case 'closed-without-reply': {
+        const ticket = id('t');
+        act(t, rng.pick(operators), 'hotline.ticket.received', 'ticket', ticket);
+        mark(act(laterOffice(t, day), officer, 'hotline.ticket.closed', 'ticket', ticket));
+        break;
+      }
+      case 'callback-skipped': {
+        const ticket = id('t');
+        act(t, rng.pick(operators), 'hotline.ticket.received', 'ticket', ticket);
+        const replied = mark(act(laterOffice(t, day), officer, 'hotline.ticket.replied', 'ticket', ticket)).at;
+        act(laterOffice(replied, hour), rng.pick(operators), 'hotline.ticket.closed', 'ticket', ticket);
+        break;
+      }
+      case 'bad-rating-unrectified': {
+        const task = id('x');
+        mark(act(t, officer, 'services.rectification.verified', 'rectification', task));
+        break;
+      }
+      case 'admin-login-after-hours': {
+        const night = Math.floor((t + chinaOffset) / day) * day - chinaOffset + 23 * hour + rng.int(0, 50) * minute;
+        plantedCases[p]!.actor = admins[p % admins.length]!;
+        mark(act(night, admins[p % admins.length]!, 'auth.login.admin', 'user', admins[p % admins.length]!));
+        break;
+      }
+      case 'permission-burst':
+        for (let i = 0; i < 6; i++) mark(act(t + i * 4 * minute, officer, 'auth.permissions.changed', 'user', rng.pick(officers)));
+        break;
+    }
+  }
+  // Administrators: a login or two each working day and a few permission changes, spread over the day.
+  for (let d = 0; d < days; d++) {
+    for (const admin of admins) {
+      const morning = start + d * day + 9 * hour + rng.int(0, 60) * minute;
+      if (isWeekend(morning)) continue;
+      act(morning, admin, 'auth.login.admin', 'user', admin);
+      for (let i = rng.int(0, 3); i > 0; i--) act(morning + rng.int(1, 8) * hour, admin, 'auth.permissions.changed', 'user', rng.pick(officers));
+    }
+  }
+
+  // Ordinary activity: episodes of the platform's real flows at office hours, with ordinary gaps and separation of duties.
+  while (drafts.length < opts.entries) {
+    const t = officeTime();
+    const kind = rng.int(0, 99);
+    const officer = rng.pick(officers);
+    if (kind < 40) {
+      // A personal-data read for a case: with a purpose, a few per officer an hour.
+      const action = rng.pick(['hotline.caller.viewed', 'services.application.viewed', 'hub.call.answered']);
+      act(t, officer, action, action === 'hub.call.answered' ? 'hub-message' : 'ticket', id('r'), action === 'hub.call.answered' ? `case-${rng.int(1, 9999)}` : null);
+    } else if (kind < 62) {
+      const app = id('a');
+      const accepter = officer;
+      let decider = rng.pick(officers);
+      if (decider === accepter) decider = officers[(officers.indexOf(accepter) + 1) % officers.length]!;
+      act(t, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen');
+      const accepted = laterOffice(t, rng.int(1, 20) * hour);
+      act(accepted, accepter, 'services.application.accepted', 'application', app);
+      if (rng.next() < 0.3) {
+        const asked = laterOffice(accepted, rng.int(1, 24) * hour);
+        act(asked, accepter, 'services.application.correction-requested', 'application', app);
+        act(laterOffice(asked, rng.int(1, 48) * hour), rng.pick(citizens), 'services.application.corrected', 'application', app, null, 'citizen');
+      }
+      const decided = laterOffice(t, rng.int(2 * 24, 10 * 24) * hour);
+      if (inHistory(decided)) act(decided, decider, rng.next() < 0.9 ? 'services.application.approved' : 'services.application.refused', 'application', app);
+      if (rng.next() < 0.2 && inHistory(decided + 2 * day)) {
+        act(decided + day, rng.pick(citizens), 'services.rating.given', 'application', app, null, 'citizen');
+        if (rng.next() < 0.3) {
+          const task = id('x');
+          const verified = laterOffice(decided, 2 * day);
+          act(verified, decider, 'services.rectification.verified', 'rectification', task);
+          act(laterOffice(verified, rng.int(1, 6) * day), decider, 'services.rectification.rectified', 'rectification', task);
+        }
+      }
+    } else if (kind < 84) {
+      const ticket = id('t');
+      const operator = rng.pick(operators);
+      act(t, operator, 'hotline.ticket.received', 'ticket', ticket);
+      let at = laterOffice(t, rng.int(10, 90) * minute);
+      act(at, operator, 'hotline.ticket.dispatched', 'ticket', ticket);
+      if (rng.next() < 0.15) {
+        at = laterOffice(at, rng.int(1, 8) * hour);
+        act(at, officer, 'hotline.ticket.returned', 'ticket', ticket);
+        act(laterOffice(at, hour), operator, 'hotline.ticket.redispatched', 'ticket', ticket);
+      }
+      at = laterOffice(at, rng.int(1, 8) * hour);
+      act(at, officer, 'hotline.ticket.accepted', 'ticket', ticket);
+      const replied = laterOffice(at, rng.int(4, 72) * hour);
+      act(replied, officer, 'hotline.ticket.replied', 'ticket', ticket);
+      const closed = laterOffice(replied, rng.int(1, 6) * hour);
+      act(closed, operator, 'hotline.ticket.closed', 'ticket', ticket);
+      act(laterOffice(closed, rng.int(2, 24) * hour), rng.pick(operators.filter((o) => o !== operator)), 'hotline.ticket.called-back', 'ticket', ticket);
+    } else if (kind < 98) {
+      act(t, officer, 'auth.login.succeeded', 'user', officer);
+    } else {
+      const request = id('q');
+      act(t, officer, 'hub.request.submitted', 'hub-request', request);
+      act(laterOffice(t, rng.int(1, 5) * day), rng.pick(officers.filter((o) => o !== officer)), 'hub.request.approved', 'hub-request', request);
+    }
+  }
+
+  const inRange = drafts.filter((d) => d.at < horizon || d.planted !== undefined);
+  const order = inRange.map((d, i) => ({ d, i })).sort((a, b) => a.d.at - b.d.at || a.i - b.i).map((x) => x.d);
+  const planted: PlantedCase[] = plantedCases.map((c) => ({ ...c, acts: [] }));
+  const acts = order.map((d, position) => {
+    if (d.planted !== undefined) planted[d.planted]!.acts.push(position);
+    const { planted: _, ...rest } = d;
+    return rest;
+  });
+  return { acts, planted };
+}
+
+/** Per planted kind: how many were planted, found, and the alerts of its rule that match no planted act. */
+export interface KindScore {
+  kind: PlantedKind;
+  planted: number;
+  found: number;
+  alerts: number;
+  falseAlerts: number;
+  recall: number;
+  precision: number;
+  missed: { acts: number[]; actor: string | null }[];
+}
+
+/**
+ * Scores alerts against the planted cases. `alerts` are rule codes with the history positions of their acts.
+ * A planted case is found when an alert of its kind's rule names one of its acts; an alert is true when it names
+ * an act of any planted case (a late decision is also an outlier), false otherwise.
+ */
+export function scoreAlerts(history: History, alerts: readonly { rule: string; acts: readonly number[] }[]): KindScore[] {
+  const plantedAt = new Map<number, number>();
+  history.planted.forEach((c, i) => c.acts.forEach((a) => plantedAt.set(a, i)));
+  return plantedKinds.map((kind) => {
+    const cases = history.planted.map((c, i) => ({ c, i })).filter((x) => x.c.kind === kind);
+    const own = alerts.filter((a) => a.rule === kind);
+    const found = new Set<number>();
+    let falseAlerts = 0;
+    for (const alert of own) {
+      const hits = alert.acts.map((a) => plantedAt.get(a)).filter((i): i is number => i !== undefined);
+      if (hits.length === 0) falseAlerts++;
+      for (const i of hits) if (history.planted[i]!.kind === kind) found.add(i);
+    }
+    const missed = cases.filter((x) => !found.has(x.i)).map((x) => ({ acts: x.c.acts, actor: x.c.actor }));
+    return {
+      kind, planted: cases.length, found: found.size, alerts: own.length, falseAlerts,
+      recall: cases.length ? found.size / cases.length : 1, precision: own.length ? (own.length - falseAlerts) / own.length : 1, missed,
+    };
+  });
+}
+
+/**
+ * Queues a history's acts on the ledger in order, in statements of `chunk` acts; the sequencer gives them the
+ * next leaf indexes, so on an otherwise idle ledger act i gets index (size before) + i.
+ */
+export async function queueHistory(db: Queryable, acts: readonly HistoryAct[], chunk = 5000): Promise<void> {
+  for (let from = 0; from < acts.length; from += chunk) {
+    const params: unknown[] = [];
+    const sql = ledgerQueueSql(acts.slice(from, from + chunk).map((a, i) => ({
+      actor: { kind: a.actorKind as 'staff', id: a.actorId }, action: a.action,
+      object: a.objectType === null ? undefined : { type: a.objectType, id: a.objectId! }, purpose: a.purpose ?? undefined,
+      payload: { generated: from + i }, at: new Date(a.at),
+    })), params);
+    await db.query(sql, params);
+  }
+}

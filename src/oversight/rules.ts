@@ -1,0 +1,93 @@
+/**
+ * Risk rules as data (数据铁笼 规则库): a rule is a small JSON document of one of a few kinds, each with its
+ * parameters, never code. `parseRule` reads an inspector's text and refuses, with the reason, a rule that does
+ * not parse or that would scan without bound (no window, a window too long, a filter that names no action).
+ */
+import Type, { type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { DomainError } from '../kernel/errors.ts';
+
+const day = 86_400;
+/** The longest window a rule may keep state for: what a restart replays, what memory holds. */
+export const maxWithinSeconds = 90 * day;
+
+/** Which ledger entries a rule looks at: the actions named (at least one), narrowed by actor kind, purpose and time of day. */
+export const Filter = Type.Object({
+  actions: Type.Array(Type.String({ pattern: '^[a-z0-9-]+(\\.[a-z0-9-]+)+$', maxLength: 80 }), { minItems: 1, maxItems: 20 }),
+  actorKinds: Type.Optional(Type.Array(Type.Union([Type.Literal('staff'), Type.Literal('citizen'), Type.Literal('system')]), { minItems: 1 })),
+  /** 'missing': no purpose recorded; a list: purpose must (or, with notIn, must not) be one of these. */
+  purpose: Type.Optional(Type.Union([
+    Type.Literal('missing'),
+    Type.Object({ in: Type.Array(Type.String(), { minItems: 1 }) }, { additionalProperties: false }),
+    Type.Object({ notIn: Type.Array(Type.String(), { minItems: 1 }) }, { additionalProperties: false }),
+  ])),
+  /** Only acts outside office hours (before 08:00 or from 19:00 China time, or on a Saturday or Sunday). */
+  afterHours: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+export type Filter = Static<typeof Filter>;
+
+const Within = Type.Integer({ minimum: 1, maximum: maxWithinSeconds, description: 'window in seconds' });
+
+export const RuleDefinition = Type.Union([
+  // One act is enough (a read without a purpose, an admin login at night).
+  Type.Object({ kind: Type.Literal('match'), when: Filter }, { additionalProperties: false }),
+  // Many acts of one actor (or on one object) in a window; `distinct` counts different objects or purposes.
+  Type.Object({
+    kind: Type.Literal('count'), when: Filter, per: Type.Union([Type.Literal('actor'), Type.Literal('object')]),
+    distinct: Type.Optional(Type.Union([Type.Literal('object'), Type.Literal('purpose')])),
+    within: Within, atLeast: Type.Integer({ minimum: 2, maximum: 100_000 }),
+  }, { additionalProperties: false }),
+  // The same person on both sides of one object: requests and approves, accepts and decides.
+  Type.Object({ kind: Type.Literal('same-actor'), first: Filter, then: Filter, within: Within }, { additionalProperties: false }),
+  // The time from the first act to the next on one object falls in a band (decided just before the deadline, long after it).
+  Type.Object({
+    kind: Type.Literal('gap'), first: Filter, then: Filter, within: Within,
+    from: Type.Integer({ minimum: 0, maximum: maxWithinSeconds }), to: Type.Integer({ minimum: 1, maximum: maxWithinSeconds }),
+  }, { additionalProperties: false }),
+  // The same time compared with its peers' (same purpose, e.g. the same service item): robust z = |x − median| / (1.4826·MAD).
+  Type.Object({
+    kind: Type.Literal('outlier'), first: Filter, then: Filter, within: Within,
+    peerBy: Type.Union([Type.Literal('purpose'), Type.Literal('action')]),
+    z: Type.Number({ minimum: 2, maximum: 50 }), minPeers: Type.Integer({ minimum: 5, maximum: 1000 }),
+  }, { additionalProperties: false }),
+  // A first act on an object without the act that must follow it (after) or must have come before it (before).
+  Type.Object({
+    kind: Type.Literal('absent'), first: Filter, then: Filter, within: Within,
+    order: Type.Union([Type.Literal('after'), Type.Literal('before')]),
+  }, { additionalProperties: false }),
+]);
+export type RuleDefinition = Static<typeof RuleDefinition>;
+export type RuleKind = RuleDefinition['kind'];
+export const ruleKinds: readonly RuleKind[] = ['match', 'count', 'same-actor', 'gap', 'outlier', 'absent'];
+
+// One validator per kind, so that a refusal names the parameter at fault rather than the union.
+const checkKind = new Map(RuleDefinition.anyOf.map((schema) => [schema.properties.kind.const as string, Compile(schema)]));
+
+const invalid = (reason: string) => new DomainError('oversight.rule.invalid', { field: 'definition', reason }, reason);
+
+/**
+ * Reads a rule definition from its JSON text. Throws `oversight.rule.invalid` naming the reason: not JSON, not
+ * one of the kinds with its parameters, or a band outside its window (state that would never be released).
+ */
+export function parseRule(text: string): RuleDefinition {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw invalid(`not JSON: ${(error as Error).message}`);
+  }
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  if (typeof kind !== 'string' || !(ruleKinds as readonly string[]).includes(kind)) throw invalid(`kind must be one of ${ruleKinds.join(', ')}`);
+  if (kind !== 'match' && typeof (value as { within?: unknown }).within !== 'number') {
+    throw invalid('/within: every window must be bounded, from 1 second to 90 days; a rule without one would scan without bound');
+  }
+  const check = checkKind.get(kind)!;
+  if (!check.Check(value)) {
+    const first = check.Errors(value)[0];
+    throw invalid(`${first?.instancePath || '/'}: ${first?.message ?? `does not match the kind ${kind}`}`);
+  }
+  const rule = value as RuleDefinition;
+  if (rule.kind === 'gap' && (rule.from >= rule.to || rule.to > rule.within)) throw invalid('/from,/to: the band must satisfy from < to ≤ within');
+  return rule;
+}
+
