@@ -12,6 +12,7 @@ import type { ModuleManifest } from './kernel/module.ts';
 import { orgModule } from './kernel/org/module.ts';
 import { hotlineModule } from './hotline/module.ts';
 import { hubModule } from './hub/module.ts';
+import { registryModule } from './registry/module.ts';
 import { servicesModule } from './services/module.ts';
 
 export const modules: readonly ModuleManifest[] = [
@@ -24,4 +25,5 @@ export const modules: readonly ModuleManifest[] = [
   hotlineModule,
   hubModule,
   servicesModule,
+  registryModule,
 ];
