@@ -11,17 +11,29 @@ export interface PairQuality {
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}\u0001${b}` : `${b}\u0001${a}`);
 
-/** `truth` maps each record id to its entity; found pairs are counted once whatever their order. */
-export function pairQuality(found: Iterable<readonly [string, string]>, truth: ReadonlyMap<string, string>): PairQuality {
-  const sizes = new Map<string, number>();
-  for (const entity of truth.values()) sizes.set(entity, (sizes.get(entity) ?? 0) + 1);
+/**
+ * `truth` maps each record id to its entity; found pairs are counted once whatever their order. In a link,
+ * `sideOf` names each record's file, and only pairs across files count, found or true.
+ */
+export function pairQuality(found: Iterable<readonly [string, string]>, truth: ReadonlyMap<string, string>, sideOf?: (id: string) => string): PairQuality {
+  const sizes = new Map<string, Map<string, number>>();
+  for (const [id, entity] of truth) {
+    const perSide = sizes.get(entity) ?? new Map<string, number>();
+    const side = sideOf?.(id) ?? '';
+    perSide.set(side, (perSide.get(side) ?? 0) + 1);
+    sizes.set(entity, perSide);
+  }
   let truePairs = 0;
-  for (const s of sizes.values()) truePairs += (s * (s - 1)) / 2;
+  for (const perSide of sizes.values()) {
+    const counts = [...perSide.values()];
+    const all = counts.reduce((x, y) => x + y, 0);
+    truePairs += sideOf ? (all * all - counts.reduce((x, c) => x + c * c, 0)) / 2 : (all * (all - 1)) / 2;
+  }
   const seen = new Set<string>();
   let correctPairs = 0;
   for (const [a, b] of found) {
     const key = pairKey(a, b);
-    if (a === b || seen.has(key)) continue;
+    if (a === b || seen.has(key) || (sideOf && sideOf(a) === sideOf(b))) continue;
     seen.add(key);
     const ta = truth.get(a);
     if (ta !== undefined && ta === truth.get(b)) correctPairs++;

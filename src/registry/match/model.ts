@@ -62,21 +62,40 @@ export interface TrainOptions {
   maxTrainingRecords?: number;
 }
 
-/** Rules that suit a schema: each identifier alone, each date alone, each name alone and by sound with the birth year. */
-export function defaultBlockingRules(schema: LibrarySchema): BlockingRule[] {
-  const rules: BlockingRule[] = [];
-  const dates = schema.fields.filter((f) => f.type === 'date');
+/**
+ * Rules that suit a schema: each identifier, date, name, text and address alone, each name by sound with the
+ * birth year, and each date with each category (sex). Given records, a rule is kept only when its blocks stay
+ * small enough to compare about `maxPairsPerRecord` pairs per record, so a street number or a postcode blocks
+ * a file of a thousand rows but not one of a million.
+ */
+export function defaultBlockingRules(
+  schema: LibrarySchema, records?: readonly CleanRecord[], { maxPairsPerRecord = 5, maxBlockSize = DEFAULT_MAX_BLOCK } = {},
+): BlockingRule[] {
+  const candidates: BlockingRule[] = [];
+  const dates = schema.fields.filter((f) => f.type === 'date' && !f.multi);
+  const categories = schema.fields.filter((f) => f.type === 'category');
   for (const f of schema.fields) {
-    if (f.multi) continue;
-    if (['id_number', 'uscc', 'phone', 'code', 'date'].includes(f.type)) rules.push({ name: f.name, on: [{ field: f.name, part: 'value' }] });
-    if (f.type === 'name') {
-      rules.push({ name: f.name, on: [{ field: f.name, part: 'value' }] });
-      for (const d of dates) rules.push({ name: `${f.name}-sound+${d.name}-year`, on: [{ field: f.name, part: 'sound' }, { field: d.name, part: 'year' }] });
-    }
-    if (f.type === 'address') rules.push({ name: `${f.name}`, on: [{ field: f.name, part: 'value' }] });
+    if (f.multi || f.type === 'category') continue;
+    candidates.push({ name: f.name, on: [{ field: f.name, part: 'value' }] });
+    if (f.type === 'name')
+      for (const d of dates) candidates.push({ name: `${f.name}-sound+${d.name}-year`, on: [{ field: f.name, part: 'sound' }, { field: d.name, part: 'year' }] });
+    if (f.type === 'date')
+      for (const c of categories) candidates.push({ name: `${f.name}+${c.name}`, on: [{ field: f.name, part: 'value' }, { field: c.name, part: 'value' }] });
   }
-  return rules;
+  if (!records) return candidates;
+  return candidates.filter((rule) => {
+    const sizes = new Map<string, number>();
+    for (const r of records) {
+      const [key] = blockingKeys(schema, [rule], r);
+      if (key !== null) sizes.set(key, (sizes.get(key) ?? 0) + 1);
+    }
+    let pairs = 0;
+    for (const n of sizes.values()) if (n <= maxBlockSize) pairs += (n * (n - 1)) / 2;
+    return pairs <= maxPairsPerRecord * records.length;
+  });
 }
+
+const DEFAULT_MAX_BLOCK = 200;
 
 function keyPart(feature: Feature | null, part: KeyPart): string | null {
   if (!feature) return null;
@@ -218,8 +237,8 @@ function expectationMaximisation(patterns: readonly Pattern[], levelCounts: read
 
 export function trainModel(schema: LibrarySchema, records: readonly CleanRecord[], options: TrainOptions = {}): MatchModel {
   const blocking: BlockingOptions = {
-    rules: options.blocking?.rules ?? defaultBlockingRules(schema),
-    maxBlockSize: options.blocking?.maxBlockSize ?? 200,
+    rules: options.blocking?.rules ?? defaultBlockingRules(schema, records, { maxBlockSize: options.blocking?.maxBlockSize }),
+    maxBlockSize: options.blocking?.maxBlockSize ?? DEFAULT_MAX_BLOCK,
     mode: options.blocking?.mode ?? 'dedupe',
   };
   const cmp = comparator(schema);
@@ -229,7 +248,7 @@ export function trainModel(schema: LibrarySchema, records: readonly CleanRecord[
   const random = randomStream(n);
 
   // u from random pairs: almost all of them are two different entities.
-  const randomCount = Math.min(options.randomPairs ?? 300_000, (n * (n - 1)) / 2);
+  const randomCount = Math.min(options.randomPairs ?? 100_000, (n * (n - 1)) / 2);
   const uCounts = levelCounts.map((k) => new Array<number>(k).fill(0));
   for (let i = 0; i < randomCount; i++) {
     const a = Math.floor(random() * n);

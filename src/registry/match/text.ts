@@ -72,21 +72,29 @@ export function soundex(name: string): string {
   return code.padEnd(4, '0');
 }
 
-/** Jaro-Winkler similarity in [0, 1] over code points. */
-export function jaroWinkler(a: string, b: string): number {
-  if (a === b) return 1;
-  const s = [...a];
-  const t = [...b];
+// Both metrics index UTF-16 units: names and addresses are in the Basic Multilingual Plane, and indexing
+// avoids splitting every string into an array on the hot path.
+let sMatched = new Uint8Array(64);
+let tMatched = new Uint8Array(64);
+
+/** Jaro-Winkler similarity in [0, 1]. */
+export function jaroWinkler(s: string, t: string): number {
+  if (s === t) return 1;
   if (s.length === 0 || t.length === 0) return 0;
+  if (s.length > sMatched.length || t.length > tMatched.length) {
+    sMatched = new Uint8Array(Math.max(s.length, t.length) * 2);
+    tMatched = new Uint8Array(sMatched.length);
+  }
+  sMatched.fill(0, 0, s.length);
+  tMatched.fill(0, 0, t.length);
   const window = Math.max(0, Math.floor(Math.max(s.length, t.length) / 2) - 1);
-  const sMatched = new Uint8Array(s.length);
-  const tMatched = new Uint8Array(t.length);
   let matches = 0;
   for (let i = 0; i < s.length; i++) {
     const lo = Math.max(0, i - window);
     const hi = Math.min(t.length - 1, i + window);
+    const c = s.charCodeAt(i);
     for (let j = lo; j <= hi; j++) {
-      if (!tMatched[j] && s[i] === t[j]) {
+      if (!tMatched[j] && c === t.charCodeAt(j)) {
         sMatched[i] = 1;
         tMatched[j] = 1;
         matches++;
@@ -100,12 +108,12 @@ export function jaroWinkler(a: string, b: string): number {
   for (let i = 0; i < s.length; i++) {
     if (!sMatched[i]) continue;
     while (!tMatched[k]) k++;
-    if (s[i] !== t[k]) transpositions++;
+    if (s.charCodeAt(i) !== t.charCodeAt(k)) transpositions++;
     k++;
   }
   const jaro = (matches / s.length + matches / t.length + (matches - transpositions / 2) / matches) / 3;
   let prefix = 0;
-  while (prefix < 4 && prefix < s.length && prefix < t.length && s[prefix] === t[prefix]) prefix++;
+  while (prefix < 4 && prefix < s.length && prefix < t.length && s.charCodeAt(prefix) === t.charCodeAt(prefix)) prefix++;
   return jaro + prefix * 0.1 * (1 - jaro);
 }
 
@@ -113,11 +121,10 @@ export function jaroWinkler(a: string, b: string): number {
  * Edit distance with adjacent transpositions (optimal string alignment), or `limit + 1` as soon as it is
  * certain to exceed `limit`.
  */
-export function editDistance(a: string, b: string, limit = 2): number {
-  if (a === b) return 0;
-  const s = [...a];
-  const t = [...b];
+export function editDistance(s: string, t: string, limit = 2): number {
+  if (s === t) return 0;
   if (Math.abs(s.length - t.length) > limit) return limit + 1;
+  if (limit === 1) return withinOneEdit(s, t) ? 1 : 2;
   let prev2 = new Array<number>(t.length + 1).fill(0);
   let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
   let cur = new Array<number>(t.length + 1).fill(0);
@@ -125,9 +132,9 @@ export function editDistance(a: string, b: string, limit = 2): number {
     cur[0] = i;
     let rowMin = i;
     for (let j = 1; j <= t.length; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      const cost = s.charCodeAt(i - 1) === t.charCodeAt(j - 1) ? 0 : 1;
       let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      if (i > 1 && j > 1 && s.charCodeAt(i - 1) === t.charCodeAt(j - 2) && s.charCodeAt(i - 2) === t.charCodeAt(j - 1)) d = Math.min(d, prev2[j - 2] + 1);
       cur[j] = d;
       if (d < rowMin) rowMin = d;
     }
@@ -135,4 +142,16 @@ export function editDistance(a: string, b: string, limit = 2): number {
     [prev2, prev, cur] = [prev, cur, prev2];
   }
   return Math.min(prev[t.length], limit + 1);
+}
+
+/** Whether two different strings are one substitution, insertion, deletion or adjacent transposition apart. */
+function withinOneEdit(s: string, t: string): boolean {
+  let i = 0;
+  while (i < s.length && i < t.length && s.charCodeAt(i) === t.charCodeAt(i)) i++;
+  let j = 0;
+  while (j < s.length - i && j < t.length - i && s.charCodeAt(s.length - 1 - j) === t.charCodeAt(t.length - 1 - j)) j++;
+  const restS = s.length - i - j;
+  const restT = t.length - i - j;
+  if (restS <= 1 && restT <= 1) return true;
+  return restS === 2 && restT === 2 && s.charCodeAt(i) === t.charCodeAt(i + 1) && s.charCodeAt(i + 1) === t.charCodeAt(i);
 }
