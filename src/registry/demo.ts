@@ -51,8 +51,6 @@ async function readAll(ctx: Ctx, setup: LibrarySetup, code: string): Promise<Rec
   }
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
 /** A date as another department's system writes it: 1990年3月5日, 1990/03/05, 19900305, or day and month swapped. */
 function otherDate(rng: Rng, iso: string): string {
   const [y, m, d] = iso.split('-');

@@ -176,6 +176,7 @@ export async function resumeLoads(db: Db, now: Date): Promise<number> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM registry_loads WHERE state = 'running' AND heartbeat_at < $1 ORDER BY id`, [new Date(now.getTime() - 60_000)]);
   let resumed = 0;
+  // A load that fails again is marked failed with its error by runLoad; the sweep goes on with the others.
   for (const { id } of rows) if (await runLoad(db, Number(id)).catch(() => null)) resumed++;
   return resumed;
 }

@@ -1,6 +1,7 @@
 import { defineModule } from '../kernel/module.ts';
 import { loadRegistryDemo, removeRegistryDemo } from './demo.ts';
 import { resumeLoads } from './loads.ts';
+import { registryMatchCli } from './match/cli.ts';
 import { registryLedgerActions, registryMessages } from './messages.ts';
 import { registryActions, registryGrants } from './policy.ts';
 import { registryRoutes } from './routes.ts';
@@ -15,6 +16,8 @@ export const registryModule = defineModule({
   routes: [{ prefix: '/api/v1/registry', plugin: registryRoutes }],
   // A load whose process died goes on from the stage it reached.
   timers: [{ name: 'registry.loads.resume', everyMs: 30_000, run: resumeLoads }],
+  // `yiwang registry match`: the same pipeline over plain CSV files.
+  cli: (program) => registryMatchCli(program),
   demo: {
     load: ({ tx, cityCode, seed }) => loadRegistryDemo(tx, { cityCode, seed }),
     reset: ({ tx, cityCode }) => removeRegistryDemo(tx, cityCode),

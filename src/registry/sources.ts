@@ -147,6 +147,7 @@ export async function addSource(ctx: Ctx, input: AddSource): Promise<Source> {
   if (resource.kind !== 'table') throw bad('registry.not-table', 'resource', `${resource.code} is not held by the hub`);
   const departmentId = ctx.actor.departmentId ?? resource.providerDepartmentId;
   const setup = await setUpLibrary(ctx, input.library, departmentId);
+  // activeGrant refuses when there is none; here that refusal becomes the source's own, clearer one.
   const granted = await activeGrant(ctx.tx, setup.systemId, resource.id, null, ctx.now).catch(() => null);
   if (!granted) throw new DomainError('registry.no-grant', { status: 409, field: 'resource', systemId: setup.systemId },
     `the library's system holds no grant on ${resource.code}: request access first`);
