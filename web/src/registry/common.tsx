@@ -30,26 +30,29 @@ export function Waterfall({ library, explanation, testId }: { library: LibraryNa
     const steps = [{ label: t('registry.prior'), weight: explanation.prior },
       ...explanation.parts.filter((p) => p.level !== null).map((p) => ({
         label: `${fieldLabel(t, library, p.field)}\n${t(`registry.levels.${p.level}`, { defaultValue: p.level })}`, weight: p.weight }))];
-    let level = 0;
+    // ECharts stacks negative values apart from positive ones, so the chart is drawn shifted up until its lowest
+    // point is 0 and the axis labels shift back.
+    const levels = steps.reduce<number[]>((acc, step) => [...acc, acc.at(-1)! + step.weight], [0]);
+    const offset = -Math.min(0, ...levels);
     const base: number[] = [];
     const up: (number | string)[] = [];
     const down: (number | string)[] = [];
-    for (const step of steps) {
-      const next = level + step.weight;
-      base.push(Math.min(level, next));
-      up.push(step.weight >= 0 ? Number(step.weight.toFixed(2)) : '-');
-      down.push(step.weight < 0 ? Number((-step.weight).toFixed(2)) : '-');
-      level = next;
-    }
+    const round = (x: number) => Number(x.toFixed(2));
+    steps.forEach((step, i) => {
+      base.push(round(Math.min(levels[i]!, levels[i + 1]!) + offset));
+      up.push(step.weight >= 0 ? round(step.weight) : '-');
+      down.push(step.weight < 0 ? round(-step.weight) : '-');
+    });
+    const total = levels.at(-1)!;
     const labels = [...steps.map((s) => s.label), t('registry.total')];
-    base.push(Math.min(0, level));
-    up.push(level >= 0 ? Number(level.toFixed(2)) : '-');
-    down.push(level < 0 ? Number((-level).toFixed(2)) : '-');
+    base.push(round(Math.min(0, total) + offset));
+    up.push(total >= 0 ? round(total) : '-');
+    down.push(total < 0 ? round(-total) : '-');
     return {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       grid: { left: 48, right: 16, top: 24, bottom: 64 },
       xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, fontSize: 11 } },
-      yAxis: { type: 'value', name: t('registry.weightAxis') },
+      yAxis: { type: 'value', name: t('registry.weightAxis'), axisLabel: { formatter: (v: number) => String(Math.round((v - offset) * 10) / 10) } },
       series: [
         { type: 'bar', stack: 'w', data: base, itemStyle: { color: 'transparent' }, tooltip: { show: false } },
         { type: 'bar', stack: 'w', name: t('registry.agrees'), data: up, itemStyle: { color: '#389e0d' } },
