@@ -10,6 +10,7 @@ import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findSystem, readResourceChanges } from '../hub/index.ts';
 import { registryActions, registryScope } from './policy.ts';
+import { countLoad } from './progress.ts';
 import { cleanLoad, clusterLoad, goldenLoad, matchLoad } from './resolve.ts';
 import { findLibrary, findSource, type Source } from './sources.ts';
 
@@ -72,13 +73,6 @@ export async function startLoad(ctx: Ctx, input: { sourceId: number }): Promise<
 
 const loader = systemActor('registry');
 const readBatch = 1_000;
-
-/** Adds to the load's counts and marks it alive, in the stage's transaction. */
-export async function countLoad(tx: Queryable, loadId: number, add: Record<string, number>, now: Date): Promise<void> {
-  await tx.query(
-    `UPDATE registry_loads SET heartbeat_at = $3, counts = counts || (SELECT coalesce(jsonb_object_agg(k, coalesce((counts ->> k)::int, 0) + v::int), '{}')
-       FROM jsonb_each_text($2::jsonb) AS e (k, v)) WHERE id = $1`, [loadId, JSON.stringify(add), now]);
-}
 
 /** Library field values of a hub row, as text (a missing value is null). */
 function mapRow(source: Source, data: Record<string, unknown>): Record<string, string | null> {

@@ -14,7 +14,7 @@ import {
   type Label, type LibrarySchema, type MatchModel, type ScoredPair,
 } from './match/index.ts';
 import { libraryFields, subjectField, type Library } from './libraries.ts';
-import { countLoad } from './loads.ts';
+import { countLoad } from './progress.ts';
 import { findLibrary, type Source } from './sources.ts';
 
 /** The engine's schema of each library. */
