@@ -85,8 +85,9 @@ export function defaultBlockingRules(
   if (!records) return candidates;
   return candidates.filter((rule) => {
     const sizes = new Map<string, number>();
+    const keyOf = keyFunction(schema, [rule]);
     for (const r of records) {
-      const [key] = blockingKeys(schema, [rule], r);
+      const [key] = keyOf(r);
       if (key !== null) sizes.set(key, (sizes.get(key) ?? 0) + 1);
     }
     let pairs = 0;
@@ -110,12 +111,18 @@ function keyPart(feature: Feature | null, part: KeyPart): string | null {
 
 /** Each record's key per rule (null when a part is missing). */
 export function blockingKeys(schema: LibrarySchema, rules: readonly BlockingRule[], record: CleanRecord): (string | null)[] {
-  return rules.map((rule) => {
+  return keyFunction(schema, rules)(record);
+}
+
+/** The rules compiled once into a function from a record to its keys. */
+export function keyFunction(schema: LibrarySchema, rules: readonly BlockingRule[]): (record: CleanRecord) => (string | null)[] {
+  const compiled = rules.map((rule) => rule.on.map(({ field, part }) => ({ at: schema.fields.findIndex((f) => f.name === field), part })));
+  return (record) => compiled.map((parts) => {
     let key = '';
-    for (const { field, part } of rule.on) {
-      const k = keyPart(record.features[schema.fields.findIndex((f) => f.name === field)], part);
+    for (const { at, part } of parts) {
+      const k = keyPart(record.features[at], part);
       if (k === null || k === '') return null;
-      key += `${k}\u0001`;
+      key += parts.length === 1 ? k : `${k}\u0001`;
     }
     return key;
   });
@@ -126,7 +133,8 @@ export function blockingKeys(schema: LibrarySchema, rules: readonly BlockingRule
  * rule is skipped when an earlier rule already yields it.
  */
 export function* blockedPairs(schema: LibrarySchema, blocking: BlockingOptions, records: readonly CleanRecord[]): Generator<[number, number]> {
-  const keys = records.map((r) => blockingKeys(schema, blocking.rules, r));
+  const keysOf = keyFunction(schema, blocking.rules);
+  const keys = records.map(keysOf);
   for (let rule = 0; rule < blocking.rules.length; rule++) {
     const blocks = new Map<string, number[]>();
     keys.forEach((k, i) => {
@@ -214,16 +222,15 @@ function expectationMaximisation(patterns: readonly Pattern[], levelCounts: read
       let posterior = p.fixed;
       if (posterior === undefined) {
         let logOdds = Math.log(lambda / (1 - lambda));
-        p.levels.forEach((l, f) => {
+        for (let f = 0; f < p.levels.length; f++) {
+          const l = p.levels[f];
           if (l !== MISSING) logOdds += Math.log(m[f][l] / u[f][l]);
-        });
+        }
         posterior = 1 / (1 + Math.exp(-logOdds));
       }
       matches += posterior * p.count;
       total += p.count;
-      p.levels.forEach((l, f) => {
-        if (l !== MISSING) counts[f][l] += posterior * p.count;
-      });
+      for (let f = 0; f < p.levels.length; f++) if (p.levels[f] !== MISSING) counts[f][p.levels[f]] += posterior * p.count;
     }
     const next = counts.map((c) => normalise(c, 0.01));
     const nextLambda = Math.min(Math.max(matches / total, 1e-9), 1 - 1e-9);
@@ -255,9 +262,10 @@ export function trainModel(schema: LibrarySchema, records: readonly CleanRecord[
     let b = Math.floor(random() * (n - 1));
     if (b >= a) b++;
     if (blocking.mode === 'link' && records[a].source === records[b].source) continue;
-    levelsOf(cmp, records[a], records[b]).forEach((l, f) => {
+    for (let f = 0; f < levelCounts.length; f++) {
+      const l = cmp.compare(records[a], records[b], f);
       if (l !== MISSING) uCounts[f][l]++;
-    });
+    }
   }
   const u = uCounts.map((c) => normalise(c, 1));
 
