@@ -19,3 +19,6 @@ export {
 export {
   companySchema, comparisonLevels, librarySchemas, personSchema, type FieldSpec, type FieldType, type LibraryName, type LibrarySchema,
 } from './schema.ts';
+export { resolveRecords, type Resolution, type ResolveOptions, type Stage } from './pipeline.ts';
+export { departments, generatePersonRecords, type GenerateOptions } from './synthetic.ts';
+export { registryMatchCli, runMatch, type MatchCommandOptions, type MatchRun } from './cli.ts';

@@ -125,12 +125,6 @@ const DATE_STYLES: Record<(typeof departments)[number], DateStyle> = {
   税务局: ([y, m, d]) => `${y}/${m}/${d}`,
 };
 
-export interface GeneratedRecords {
-  records: RawRecord[];
-  /** Record id → person number. */
-  truth: Map<string, string>;
-}
-
 export interface GenerateOptions {
   people: number;
   seed?: string;
