@@ -13,7 +13,7 @@ export { entityPairs, pairQuality, type PairQuality } from './evaluate.ts';
 export { goldenRecord, type Conflict, type GoldenRecord, type GoldenRules, type GoldenValue, type SurvivorshipRule } from './golden.ts';
 export { IncrementalMatcher } from './incremental.ts';
 export {
-  blockedPairs, defaultBlockingRules, explainPair, scorePairs, scorer, trainModel, type BlockingOptions, type BlockingRule,
+  blockedPairs, defaultBlockingRules, explainPair, keyFunction, scorePairs, scorer, trainModel, type BlockingOptions, type BlockingRule,
   type FieldPart, type KeyPart, type Label, type MatchModel, type PairExplanation, type ScoredPair, type Scorer, type TrainOptions,
 } from './model.ts';
 export {

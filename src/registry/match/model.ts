@@ -112,12 +112,7 @@ function keyPart(feature: Feature | null, part: KeyPart): string | null {
   }
 }
 
-/** Each record's key per rule (null when a part is missing). */
-export function blockingKeys(schema: LibrarySchema, rules: readonly BlockingRule[], record: CleanRecord): (string | null)[] {
-  return keyFunction(schema, rules)(record);
-}
-
-/** The rules compiled once into a function from a record to its keys. */
+/** The rules compiled once into a function from a record to its key per rule (null when a part is missing). */
 export function keyFunction(schema: LibrarySchema, rules: readonly BlockingRule[]): (record: CleanRecord) => (string | null)[] {
   const compiled = rules.map((rule) => rule.on.map(({ field, part }) => ({ at: schema.fields.findIndex((f) => f.name === field), part })));
   return (record) => compiled.map((parts) => {

@@ -75,9 +75,3 @@ export const comparisonLevels: Readonly<Record<FieldType, readonly string[]>> = 
   code: ['exact', 'one-off', 'different'],
   category: ['exact', 'different'],
 };
-
-export function fieldOf(schema: LibrarySchema, name: string): FieldSpec {
-  const field = schema.fields.find((f) => f.name === name);
-  if (!field) throw new RangeError(`library ${schema.library} has no field "${name}"`);
-  return field;
-}
