@@ -45,7 +45,7 @@ export async function startPlatform(config: Config, log: (line: string) => void 
     }
     await ensureWebBuilt(log);
     app = await buildApp({ db, logLevel: config.logLevel, serveWeb: true, secureCookies: process.env.YIWANG_SECURE_COOKIES === '1',
-      sessionIdleMinutes: config.sessionIdleMinutes, ledgerLagLimitSeconds: config.ledgerLagLimitSeconds,
+      sessionIdleMinutes: config.sessionIdleMinutes, ledgerLagLimitSeconds: config.ledgerLagLimitSeconds, metricsToken: config.metricsToken,
       trustProxy: config.trustProxy });
     sequencer = await startSequencerThread({ connectionString: database.url, origin: config.ledgerOrigin });
     sweeps = startSweeps(db, timersOf(modules), (line) => app?.log.error(line));

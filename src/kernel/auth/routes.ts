@@ -41,6 +41,7 @@ export async function authentication(app: App, opts: { sessionIdleMinutes?: numb
 export async function authRoutes(app: App, opts: { secureCookies: boolean }) {
   const Caller = callerSchema();
   app.post('/login', {
+    config: { opensSession: true },
     schema: { tags: ['auth'], summary: '登录 Log in with username and password; sets the session cookie',
       body: Type.Object({ username: Username, password: Password }, { additionalProperties: false }), response: { 200: Caller } },
   }, async (req, reply) => {
