@@ -57,50 +57,47 @@ function trustOf(rules: GoldenRules, source: string | undefined, field: string):
 
 const ORDER: readonly SurvivorshipRule[] = ['most-trusted', 'most-recent', 'most-frequent'];
 
+function ruleKey(rule: SurvivorshipRule, c: Candidate, frequency: ReadonlyMap<string, number>): number | string {
+  if (rule === 'most-trusted') return c.trust;
+  if (rule === 'most-recent') return c.record.updatedAt ?? '';
+  return frequency.get(c.value)!;
+}
+
+function reasonFor(rule: SurvivorshipRule, winner: Candidate, frequency: ReadonlyMap<string, number>, count: number): string {
+  if (rule === 'most-trusted') return `most trusted source (${winner.record.source ?? '—'} ${winner.trust})`;
+  if (rule === 'most-recent') return `most recent record (${winner.record.updatedAt ?? '—'})`;
+  return `most frequent value (${frequency.get(winner.value)} of ${count})`;
+}
+
 export function goldenRecord(schema: LibrarySchema, records: readonly CleanRecord[], rules: GoldenRules): GoldenRecord {
   const fields: Record<string, GoldenValue | null> = {};
   const conflicts: Conflict[] = [];
-  schema.fields.forEach((field, f) => {
-    const candidates: Candidate[] = records.flatMap((record) => {
+  for (let f = 0; f < schema.fields.length; f++) {
+    const field = schema.fields[f];
+    const candidates: Candidate[] = [];
+    for (const record of records) {
       const feature = record.features[f];
-      if (!feature) return [];
-      return [{
-        value: feature.value, original: record.original[field.name] ?? feature.value, record,
-        trust: trustOf(rules, record.source, field.name), valid: feature.valid !== false,
-      }];
-    });
+      if (feature) {
+        candidates.push({
+          value: feature.value, original: record.original[field.name] ?? feature.value, record,
+          trust: trustOf(rules, record.source, field.name), valid: feature.valid !== false,
+        });
+      }
+    }
     if (!candidates.length) {
       fields[field.name] = null;
-      return;
+      continue;
     }
     const frequency = new Map<string, number>();
     for (const c of candidates) frequency.set(c.value, (frequency.get(c.value) ?? 0) + 1);
     const rule = rules.rules?.[field.name] ?? rules.defaultRule ?? 'most-trusted';
-    const keys: Record<SurvivorshipRule, (c: Candidate) => number | string> = {
-      'most-trusted': (c) => c.trust,
-      'most-recent': (c) => c.record.updatedAt ?? '',
-      'most-frequent': (c) => frequency.get(c.value)!,
-    };
     const order = [rule, ...ORDER.filter((r) => r !== rule)];
-    const compare = (x: Candidate, y: Candidate) => {
-      if (x.valid !== y.valid) return x.valid ? -1 : 1;
-      for (const r of order) {
-        const a = keys[r](x);
-        const b = keys[r](y);
-        if (a !== b) return a > b ? -1 : 1;
-      }
-      return x.record.id < y.record.id ? -1 : 1;
-    };
-    const winner = [...candidates].sort(compare)[0];
-    const reasons: Record<SurvivorshipRule, string> = {
-      'most-trusted': `most trusted source (${winner.record.source ?? '—'} ${winner.trust})`,
-      'most-recent': `most recent record (${winner.record.updatedAt ?? '—'})`,
-      'most-frequent': `most frequent value (${frequency.get(winner.value)} of ${candidates.length})`,
-    };
+    let winner = candidates[0];
+    for (const c of candidates.slice(1)) if (better(c, winner, order, frequency)) winner = c;
+    const reason = reasonFor(rule, winner, frequency, candidates.length);
     fields[field.name] = {
       value: winner.value, original: winner.original, recordId: winner.record.id, source: winner.record.source ?? null,
-      updatedAt: winner.record.updatedAt ?? null, rule,
-      reason: winner.valid ? reasons[rule] : `${reasons[rule]}; no value passed its check`,
+      updatedAt: winner.record.updatedAt ?? null, rule, reason: winner.valid ? reason : `${reason}; no value passed its check`,
     };
     if (frequency.size > 1) {
       conflicts.push({
@@ -111,6 +108,17 @@ export function goldenRecord(schema: LibrarySchema, records: readonly CleanRecor
         }),
       });
     }
-  });
+  }
   return { fields, conflicts, recordIds: records.map((r) => r.id) };
+}
+
+/** Whether x beats y: a valid value first, then the rules in order, then the smaller record id (stable). */
+function better(x: Candidate, y: Candidate, order: readonly SurvivorshipRule[], frequency: ReadonlyMap<string, number>): boolean {
+  if (x.valid !== y.valid) return x.valid;
+  for (const r of order) {
+    const a = ruleKey(r, x, frequency);
+    const b = ruleKey(r, y, frequency);
+    if (a !== b) return a > b;
+  }
+  return x.record.id < y.record.id;
 }

@@ -3,17 +3,19 @@
  * rows are compared only with the records they share a block with, then join the index themselves.
  */
 import type { CleanRecord } from './clean.ts';
-import { blockingKeys, scorer, type MatchModel, type ScoredPair, type Scorer } from './model.ts';
+import { keyFunction, scorer, type MatchModel, type ScoredPair, type Scorer } from './model.ts';
 
 export class IncrementalMatcher {
   private readonly records: CleanRecord[] = [];
   private readonly blocks: Map<string, number[]>[];
   private readonly scorer: Scorer;
+  private readonly keysOf: (record: CleanRecord) => (string | null)[];
 
   constructor(readonly model: MatchModel, existing: Iterable<CleanRecord> = []) {
     this.scorer = scorer(model);
     this.blocks = model.blocking.rules.map(() => new Map());
-    for (const r of existing) this.add(r, blockingKeys(model.schema, model.blocking.rules, r));
+    this.keysOf = keyFunction(model.schema, model.blocking.rules);
+    for (const r of existing) this.add(r, this.keysOf(r));
   }
 
   get size(): number {
@@ -32,10 +34,10 @@ export class IncrementalMatcher {
 
   /** Pairs of each new record with the indexed ones (and earlier new ones) at or above `minProbability`; the records are then indexed. */
   match(rows: Iterable<CleanRecord>, minProbability = this.model.threshold): ScoredPair[] {
-    const { schema, blocking } = this.model;
+    const { blocking } = this.model;
     const out: ScoredPair[] = [];
     for (const record of rows) {
-      const keys = blockingKeys(schema, blocking.rules, record);
+      const keys = this.keysOf(record);
       const seen = new Set<number>();
       keys.forEach((key, rule) => {
         const block = key === null ? undefined : this.blocks[rule].get(key);

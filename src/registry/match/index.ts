@@ -13,9 +13,12 @@ export { entityPairs, pairQuality, type PairQuality } from './evaluate.ts';
 export { goldenRecord, type Conflict, type GoldenRecord, type GoldenRules, type GoldenValue, type SurvivorshipRule } from './golden.ts';
 export { IncrementalMatcher } from './incremental.ts';
 export {
-  blockedPairs, defaultBlockingRules, explainPair, scorePairs, scorer, trainModel, type BlockingOptions, type BlockingRule,
+  blockedPairs, defaultBlockingRules, explainPair, keyFunction, scorePairs, scorer, trainModel, type BlockingOptions, type BlockingRule,
   type FieldPart, type KeyPart, type Label, type MatchModel, type PairExplanation, type ScoredPair, type Scorer, type TrainOptions,
 } from './model.ts';
 export {
   companySchema, comparisonLevels, librarySchemas, personSchema, type FieldSpec, type FieldType, type LibraryName, type LibrarySchema,
 } from './schema.ts';
+export { resolveRecords, type Resolution, type ResolveOptions, type Stage } from './pipeline.ts';
+export { departments, generatePersonRecords, type GenerateOptions } from './synthetic.ts';
+export { registryMatchCli, runMatch, type MatchCommandOptions, type MatchRun } from './cli.ts';

@@ -69,7 +69,8 @@ export interface TrainOptions {
  * a file of a thousand rows but not one of a million.
  */
 export function defaultBlockingRules(
-  schema: LibrarySchema, records?: readonly CleanRecord[], { maxPairsPerRecord = 5, maxBlockSize = DEFAULT_MAX_BLOCK } = {},
+  schema: LibrarySchema, records?: readonly CleanRecord[],
+  { maxPairsPerRecord = 5, maxBlockSize = DEFAULT_MAX_BLOCK, population = records?.length ?? 0 } = {},
 ): BlockingRule[] {
   const candidates: BlockingRule[] = [];
   const dates = schema.fields.filter((f) => f.type === 'date' && !f.multi);
@@ -83,15 +84,18 @@ export function defaultBlockingRules(
       for (const c of categories) candidates.push({ name: `${f.name}+${c.name}`, on: [{ field: f.name, part: 'value' }, { field: c.name, part: 'value' }] });
   }
   if (!records) return candidates;
+  // `records` may be a sample of `population`: blocks grow with the population, pairs with its square.
+  const scale = population / records.length;
   return candidates.filter((rule) => {
     const sizes = new Map<string, number>();
+    const keyOf = keyFunction(schema, [rule]);
     for (const r of records) {
-      const [key] = blockingKeys(schema, [rule], r);
+      const [key] = keyOf(r);
       if (key !== null) sizes.set(key, (sizes.get(key) ?? 0) + 1);
     }
     let pairs = 0;
-    for (const n of sizes.values()) if (n <= maxBlockSize) pairs += (n * (n - 1)) / 2;
-    return pairs <= maxPairsPerRecord * records.length;
+    for (const n of sizes.values()) if (n * scale <= maxBlockSize) pairs += (n * scale * (n * scale - 1)) / 2;
+    return pairs <= maxPairsPerRecord * population;
   });
 }
 
@@ -108,14 +112,15 @@ function keyPart(feature: Feature | null, part: KeyPart): string | null {
   }
 }
 
-/** Each record's key per rule (null when a part is missing). */
-export function blockingKeys(schema: LibrarySchema, rules: readonly BlockingRule[], record: CleanRecord): (string | null)[] {
-  return rules.map((rule) => {
+/** The rules compiled once into a function from a record to its key per rule (null when a part is missing). */
+export function keyFunction(schema: LibrarySchema, rules: readonly BlockingRule[]): (record: CleanRecord) => (string | null)[] {
+  const compiled = rules.map((rule) => rule.on.map(({ field, part }) => ({ at: schema.fields.findIndex((f) => f.name === field), part })));
+  return (record) => compiled.map((parts) => {
     let key = '';
-    for (const { field, part } of rule.on) {
-      const k = keyPart(record.features[schema.fields.findIndex((f) => f.name === field)], part);
+    for (const { at, part } of parts) {
+      const k = keyPart(record.features[at], part);
       if (k === null || k === '') return null;
-      key += `${k}\u0001`;
+      key += parts.length === 1 ? k : `${k}\u0001`;
     }
     return key;
   });
@@ -126,7 +131,8 @@ export function blockingKeys(schema: LibrarySchema, rules: readonly BlockingRule
  * rule is skipped when an earlier rule already yields it.
  */
 export function* blockedPairs(schema: LibrarySchema, blocking: BlockingOptions, records: readonly CleanRecord[]): Generator<[number, number]> {
-  const keys = records.map((r) => blockingKeys(schema, blocking.rules, r));
+  const keysOf = keyFunction(schema, blocking.rules);
+  const keys = records.map(keysOf);
   for (let rule = 0; rule < blocking.rules.length; rule++) {
     const blocks = new Map<string, number[]>();
     keys.forEach((k, i) => {
@@ -168,6 +174,18 @@ function randomStream(seed: number): () => number {
   };
 }
 
+/** `size` distinct records drawn at random (partial Fisher–Yates over the indices). */
+function randomSample<T>(items: readonly T[], size: number, random: () => number): T[] {
+  const index = Uint32Array.from({ length: items.length }, (_, i) => i);
+  const out: T[] = [];
+  for (let i = 0; i < size; i++) {
+    const j = i + Math.floor(random() * (items.length - i));
+    [index[i], index[j]] = [index[j], index[i]];
+    out.push(items[index[i]]);
+  }
+  return out;
+}
+
 function levelsOf(cmp: Comparator, a: CleanRecord, b: CleanRecord): Uint8Array {
   const out = new Uint8Array(cmp.levels.length);
   for (let f = 0; f < out.length; f++) out[f] = cmp.compare(a, b, f);
@@ -187,9 +205,11 @@ interface Pattern {
 }
 
 function patternsOf(vectors: Iterable<Uint8Array>): Pattern[] {
-  const map = new Map<string, Pattern>();
+  const map = new Map<number, Pattern>();
   for (const v of vectors) {
-    const key = v.join(',');
+    // Levels are below 8 and MISSING becomes 7, so a vector of up to 17 fields is one safe integer.
+    let key = 0;
+    for (let f = 0; f < v.length; f++) key = key * 8 + (v[f] === MISSING ? 7 : v[f]);
     const p = map.get(key);
     if (p) p.count++;
     else map.set(key, { levels: v, count: 1 });
@@ -214,16 +234,15 @@ function expectationMaximisation(patterns: readonly Pattern[], levelCounts: read
       let posterior = p.fixed;
       if (posterior === undefined) {
         let logOdds = Math.log(lambda / (1 - lambda));
-        p.levels.forEach((l, f) => {
+        for (let f = 0; f < p.levels.length; f++) {
+          const l = p.levels[f];
           if (l !== MISSING) logOdds += Math.log(m[f][l] / u[f][l]);
-        });
+        }
         posterior = 1 / (1 + Math.exp(-logOdds));
       }
       matches += posterior * p.count;
       total += p.count;
-      p.levels.forEach((l, f) => {
-        if (l !== MISSING) counts[f][l] += posterior * p.count;
-      });
+      for (let f = 0; f < p.levels.length; f++) if (p.levels[f] !== MISSING) counts[f][p.levels[f]] += posterior * p.count;
     }
     const next = counts.map((c) => normalise(c, 0.01));
     const nextLambda = Math.min(Math.max(matches / total, 1e-9), 1 - 1e-9);
@@ -236,16 +255,19 @@ function expectationMaximisation(patterns: readonly Pattern[], levelCounts: read
 }
 
 export function trainModel(schema: LibrarySchema, records: readonly CleanRecord[], options: TrainOptions = {}): MatchModel {
+  const n = records.length;
+  if (n < 2) throw new RangeError('training needs at least two records');
+  const sampleSize = Math.min(n, options.maxTrainingRecords ?? 100_000);
+  const random = randomStream(n);
+  // A random sample, not every k-th record: sources list one person's records next to each other.
+  const sample = sampleSize === n ? records : randomSample(records, sampleSize, random);
   const blocking: BlockingOptions = {
-    rules: options.blocking?.rules ?? defaultBlockingRules(schema, records, { maxBlockSize: options.blocking?.maxBlockSize }),
+    rules: options.blocking?.rules ?? defaultBlockingRules(schema, sample, { maxBlockSize: options.blocking?.maxBlockSize, population: n }),
     maxBlockSize: options.blocking?.maxBlockSize ?? DEFAULT_MAX_BLOCK,
     mode: options.blocking?.mode ?? 'dedupe',
   };
   const cmp = comparator(schema);
   const levelCounts = cmp.levels.map((l) => l.length);
-  const n = records.length;
-  if (n < 2) throw new RangeError('training needs at least two records');
-  const random = randomStream(n);
 
   // u from random pairs: almost all of them are two different entities.
   const randomCount = Math.min(options.randomPairs ?? 100_000, (n * (n - 1)) / 2);
@@ -255,15 +277,14 @@ export function trainModel(schema: LibrarySchema, records: readonly CleanRecord[
     let b = Math.floor(random() * (n - 1));
     if (b >= a) b++;
     if (blocking.mode === 'link' && records[a].source === records[b].source) continue;
-    levelsOf(cmp, records[a], records[b]).forEach((l, f) => {
+    for (let f = 0; f < levelCounts.length; f++) {
+      const l = cmp.compare(records[a], records[b], f);
       if (l !== MISSING) uCounts[f][l]++;
-    });
+    }
   }
   const u = uCounts.map((c) => normalise(c, 1));
 
-  // m by EM over the blocked pairs of a sample.
-  const sampleSize = Math.min(n, options.maxTrainingRecords ?? 200_000);
-  const sample = sampleSize === n ? records : Array.from({ length: sampleSize }, (_, i) => records[Math.floor((i * n) / sampleSize)]);
+  // m by EM over the blocked pairs of the sample.
   let blockedCount = 0;
   const vectors = (function* () {
     for (const [a, b] of blockedPairs(schema, blocking, sample)) {
@@ -347,20 +368,24 @@ export function scorer(model: MatchModel): Scorer {
   const { schema } = model;
   const priorWeight = Math.log2(model.prior / (1 - model.prior));
   const weights = model.m.map((row, f) => row.map((m, l) => Math.log2(m / model.u[f][l])));
-  const tfFields = schema.fields.map((f) => (f.termFrequency ? model.termFrequencies[f.name] : undefined));
-  const identifying = schema.fields.map((f) => f.identifying === true);
+  const tfFields = schema.fields.map((f) => (f.termFrequency ? new Map(Object.entries(model.termFrequencies[f.name] ?? {})) : undefined));
+  const identifying = schema.fields.flatMap((f, i) => (f.identifying ? [i] : []));
   const toProbability = (w: number) => 1 / (1 + 2 ** -w);
 
-  const sameValidId = (a: CleanRecord, b: CleanRecord) =>
-    identifying.some((isId, f) => {
+  const sameValidId = (a: CleanRecord, b: CleanRecord) => {
+    for (const f of identifying) {
       const x = a.features[f];
-      return isId && x?.valid === true && b.features[f]?.valid === true && x.value === b.features[f]!.value;
-    });
+      const y = b.features[f];
+      if (x?.valid === true && y?.valid === true && x.value === y.value) return true;
+    }
+    return false;
+  };
 
+  /** The exact-level weight of a field with term frequencies: the value's own share replaces u. */
+  const tfShare = (a: CleanRecord, f: number) => tfFields[f]!.get(a.features[f]!.value) ?? model.singletonFrequency;
   const partWeight = (a: CleanRecord, f: number, level: number) => {
-    const tf = tfFields[f];
-    if (level === 0 && tf) {
-      const share = tf[a.features[f]!.value] ?? model.singletonFrequency;
+    if (level === 0 && tfFields[f]) {
+      const share = tfShare(a, f);
       return { weight: Math.log2(model.m[f][0] / share), termFrequency: share };
     }
     return { weight: weights[f][level] };
@@ -385,7 +410,7 @@ export function scorer(model: MatchModel): Scorer {
       let weight = priorWeight;
       for (let f = 0; f < weights.length; f++) {
         const level = cmp.compare(a, b, f);
-        if (level !== MISSING) weight += level === 0 && tfFields[f] ? partWeight(a, f, 0).weight : weights[f][level];
+        if (level !== MISSING) weight += level === 0 && tfFields[f] ? Math.log2(model.m[f][0] / tfShare(a, f)) : weights[f][level];
       }
       if (sameValidId(a, b)) return { a: a.id, b: b.id, weight, probability: 1, rule: 'same-valid-id' };
       return { a: a.id, b: b.id, weight, probability: toProbability(weight) };

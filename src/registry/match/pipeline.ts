@@ -20,6 +20,8 @@ export interface ResolveOptions {
   threshold?: number;
   /** Survivorship rules; without them no golden records are built. With them, every entity gets one, single records too. */
   golden?: GoldenRules;
+  /** Receives each golden record as it is built (to store it); they are then not kept in the result. */
+  onGolden?: (golden: GoldenRecord) => void;
   /** Called at the end of each stage and now and then during the long ones. */
   onProgress?: (stage: Stage, done: number, total: number) => void;
 }
@@ -34,6 +36,8 @@ export interface Resolution {
   compared: number;
   clustering: Clustering;
   golden: GoldenRecord[];
+  /** Entities resolved (golden records built). */
+  entities: number;
   /** Milliseconds per stage. */
   timings: Partial<Record<Stage, number>>;
 }
@@ -68,14 +72,16 @@ export function resolveRecords(schema: LibrarySchema, raws: readonly RawRecord[]
     ? timed('golden', records.length, () => {
       const groups: CleanRecord[][] = clustering.entities.map(() => []);
       const out: GoldenRecord[] = [];
+      const emit = options.onGolden ?? ((g: GoldenRecord) => out.push(g));
       for (const r of records) {
         const entity = clustering.entityOf.get(r.id);
-        if (entity === undefined) out.push(goldenRecord(schema, [r], options.golden!));
+        if (entity === undefined) emit(goldenRecord(schema, [r], options.golden!));
         else groups[entity].push(r);
       }
-      for (const g of groups) out.push(goldenRecord(schema, g, options.golden!));
+      for (const g of groups) emit(goldenRecord(schema, g, options.golden!));
       return out;
     })
     : [];
-  return { records, cleaning: summary, model, pairs, compared, clustering, golden, timings };
+  const entities = options.golden ? records.length - clustering.entityOf.size + clustering.entities.length : 0;
+  return { records, cleaning: summary, model, pairs, compared, clustering, golden, entities, timings };
 }

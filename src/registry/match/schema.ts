@@ -41,9 +41,9 @@ export const personSchema: LibrarySchema = {
     { name: 'sex', type: 'category' },
     { name: 'birth_date', type: 'date' },
     { name: 'id_number', type: 'id_number', identifying: true },
-    { name: 'phone', type: 'phone', termFrequency: true },
-    { name: 'address', type: 'address', termFrequency: true },
-    { name: 'hukou', type: 'address', termFrequency: true },
+    { name: 'phone', type: 'phone' },
+    { name: 'address', type: 'address' },
+    { name: 'hukou', type: 'address' },
     { name: 'employer', type: 'text', termFrequency: true },
   ],
 };
@@ -54,7 +54,7 @@ export const companySchema: LibrarySchema = {
     { name: 'name', type: 'name', termFrequency: true },
     { name: 'uscc', type: 'uscc', identifying: true },
     { name: 'legal_rep', type: 'name', termFrequency: true },
-    { name: 'address', type: 'address', termFrequency: true },
+    { name: 'address', type: 'address' },
     { name: 'industry', type: 'category' },
     { name: 'status', type: 'category' },
   ],
@@ -75,9 +75,3 @@ export const comparisonLevels: Readonly<Record<FieldType, readonly string[]>> = 
   code: ['exact', 'one-off', 'different'],
   category: ['exact', 'different'],
 };
-
-export function fieldOf(schema: LibrarySchema, name: string): FieldSpec {
-  const field = schema.fields.find((f) => f.name === name);
-  if (!field) throw new RangeError(`library ${schema.library} has no field "${name}"`);
-  return field;
-}
