@@ -43,6 +43,8 @@ async function main() {
     const { bureau, police, health } = await world(db);
     const rows = Array.from({ length: people }, (_, i) => person(i));
     const loaded = await withTransaction(db, async (tx) => {
+      // A load of thousands of records is an admin path: no per-statement limit, as for imports.
+      await tx.query('SET LOCAL statement_timeout = 0');
       const ctx: Ctx = { tx, actor: { ...systemActor('bench'), departmentId: bureau }, now: new Date() };
       for (const [code, provider, body] of [['A01-0001-0001-0001', police, rows], ['A05-0001-0001-0001', health, rows.filter((_, i) => i % 3 === 0)]] as const) {
         await createResource(ctx, { code, name: code, kind: 'table', format: '库表', updateCycle: 'daily', shareType: 'conditional', openType: 'closed',
