@@ -12,6 +12,7 @@ import type { ModuleManifest } from './kernel/module.ts';
 import { orgModule } from './kernel/org/module.ts';
 import { hotlineModule } from './hotline/module.ts';
 import { hubModule } from './hub/module.ts';
+import { registryModule } from './registry/module.ts';
 import { servicesModule } from './services/module.ts';
 import { supervisionModule } from './supervision/module.ts';
 import { oversightModule } from './oversight/module.ts';
@@ -28,4 +29,5 @@ export const modules: readonly ModuleManifest[] = [
   servicesModule,
   supervisionModule,
   oversightModule,
+  registryModule,
 ];

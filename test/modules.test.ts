@@ -17,6 +17,7 @@ test('the platform runs every module\'s timers, each once, on its interval', () 
     'hotline.photos.orphans': 3_600_000,
     'hotline.classifier.learn': 21_600_000,
     'hub.requests.escalate': 60_000,
+    'registry.loads.resume': 30_000,
     'services.escalate-overdue': 600_000,
     'services.default-ratings': 3_600_000,
     'credentials.nonces.expire': 3_600_000,

@@ -6,18 +6,18 @@ export {
 } from './entries.ts';
 export { importRows, pushRows, type LoadReport, type RowError } from './loads.ts';
 export { maskValue } from './masking.ts';
-export type { Objection } from './objections.ts';
+export { listObjections, raiseObjection, type Objection } from './objections.ts';
 export type { RowFilter } from './rows.ts';
 export { scoreQuality } from './quality.ts';
 export { searchCatalogue, type CataloguePage } from './search.ts';
-export { createSystem, issueSystemToken, listSystems, systemOfActor } from './systems.ts';
+export { createSystem, findSystem, issueSystemToken, listSystems, systemOfActor } from './systems.ts';
 export { hubAdminSql, isHubAdmin } from './policy.ts';
 export { packageSearch } from './ckan.ts';
 export { searchDocument } from './search-text.ts';
 export { exchangeDemo } from './exchange-demo.ts';
 // Exchange (共享申请, 授权, 网关, 核验, 存证)
 export {
-  askPredicate, callResource, evaluatePredicateInBulk, type Caller,
+  askPredicate, callResource, evaluatePredicateInBulk, readResourceChanges, type Caller,
 } from './exchange/gateway.ts';
 export { verifyEvidence } from './exchange/evidence.ts';
 export { activeGrant, issueGrant, type Grant } from './exchange/grants.ts';

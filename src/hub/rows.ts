@@ -154,3 +154,19 @@ async function callApi(resource: Resource, query: ReadRows): Promise<Record<stri
   }
   return mapRecords(resource.apiMapping!, body);
 }
+
+/**
+ * Rows of a table resource added or replaced after `after` (a row id: a push replaces a row with a new one),
+ * within the filter, oldest first, at most `limit`: what an incremental reader has not seen yet.
+ */
+export async function readRowsAfter(db: Queryable, resource: Resource, query: { after: number; filter?: RowFilter; limit: number }) {
+  if (resource.kind !== 'table')
+    throw new DomainError('hub.bulk.not-supported', { status: 409, field: 'resource' }, `${resource.code} is not held by the hub`);
+  const params: unknown[] = [resource.id, query.after];
+  const where = ['resource_id = $1', 'row_id > $2'];
+  (query.filter ?? []).forEach((c, i) => where.push(sqlCondition(resource, c, i, params)));
+  params.push(query.limit);
+  const { rows } = await db.query<{ rowId: string; key: string | null; data: Record<string, unknown> }>(
+    `SELECT row_id AS "rowId", key, data FROM hub_rows WHERE ${where.join(' AND ')} ORDER BY row_id LIMIT $${params.length}`, params);
+  return rows.map((r) => ({ rowId: Number(r.rowId), key: r.key, data: r.data }));
+}

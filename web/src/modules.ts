@@ -6,6 +6,7 @@ import { module as exchange } from './exchange/module';
 import { module as hotline } from './hotline/module';
 import { module as kernel } from './kernel/module';
 import { module as oversight } from './oversight/module';
+import { module as registry } from './registry/module';
 import { module as services } from './services/module';
 import { module as supervision } from './supervision/module';
 
@@ -37,7 +38,7 @@ export interface WebModule {
 }
 
 /** The console's modules in menu order, as src/modules.ts lists the server's: adding one is its folder plus one line. */
-const modules: readonly WebModule[] = [kernel, hotline, catalogue, exchange, services, credentials, supervision, oversight];
+const modules: readonly WebModule[] = [kernel, hotline, catalogue, exchange, services, credentials, registry, supervision, oversight];
 
 export const consolePages: ConsolePage[] = modules.flatMap((m) => m.pages);
 export const publicPages: PublicPage[] = modules.flatMap((m) => m.publicPages ?? []);

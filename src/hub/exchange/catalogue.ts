@@ -6,4 +6,4 @@ export { hubAdminSql, isHubAdmin } from '../policy.ts';
 export { findSystem, listSystems, systemOfActor, type System } from '../systems.ts';
 export type { RowFilter } from '../rows.ts';
 // Raw reads stay inside the hub: other modules read through the gateway (a grant, and evidence per subject).
-export { readRows, readRowsOf, type ReadRows } from '../rows.ts';
+export { readRows, readRowsAfter, readRowsOf, type ReadRows } from '../rows.ts';

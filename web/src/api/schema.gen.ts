@@ -76,9 +76,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -195,9 +195,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -14876,6 +14876,2161 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/entities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Golden records by name or identifier, in my jurisdiction */
+        get: {
+            parameters: {
+                query: {
+                    library: "people" | "companies";
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                conflicts: number;
+                                id: number;
+                                name: string | null;
+                                records: number;
+                                subject: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/entities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 标准记录 One golden record with provenance, history and conflicts; the read is evidence (who used my data) */
+        get: {
+            parameters: {
+                query: {
+                    purpose: string;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conflicts: {
+                                [key: string]: {
+                                    recordIds: number[];
+                                    sourceIds: number[];
+                                    value: string;
+                                }[];
+                            };
+                            divisionCode: string;
+                            golden: {
+                                [key: string]: {
+                                    at: string;
+                                    original: string;
+                                    reason: string;
+                                    recordId: number;
+                                    rule: string;
+                                    sourceId: number;
+                                    value: string;
+                                };
+                            };
+                            history: {
+                                action: "created" | "merged" | "split" | "golden" | "undone";
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                detail: {
+                                    [key: string]: unknown;
+                                };
+                                id: number;
+                                undoable: boolean;
+                            }[];
+                            id: number;
+                            library: "people" | "companies";
+                            pairs: {
+                                band: "match" | "review" | "non-match";
+                                decision: ("match" | "non-match") | null;
+                                explanation: {
+                                    parts: {
+                                        field: string;
+                                        level: string | null;
+                                        m: number | null;
+                                        termFrequency?: number;
+                                        u: number | null;
+                                        weight: number;
+                                    }[];
+                                    prior: number;
+                                    probability: number;
+                                    /** @enum {string} */
+                                    rule?: "same-valid-id";
+                                    weight: number;
+                                };
+                                id: number;
+                                leftId: number;
+                                probability: number;
+                                rightId: number;
+                                weight: number;
+                            }[];
+                            records: {
+                                /** Format: date-time */
+                                changedAt: string;
+                                findings: {
+                                    code: string;
+                                    field: string;
+                                    message: string;
+                                }[];
+                                id: number;
+                                providerName: string;
+                                raw: {
+                                    [key: string]: string | null;
+                                };
+                                sourceId: number;
+                                sourceKey: string;
+                                sourceName: string;
+                            }[];
+                            subject: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/entities/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 合并 Merge another entity into this one (undoable) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        from: number;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conflicts: {
+                                [key: string]: {
+                                    recordIds: number[];
+                                    sourceIds: number[];
+                                    value: string;
+                                }[];
+                            };
+                            divisionCode: string;
+                            golden: {
+                                [key: string]: {
+                                    at: string;
+                                    original: string;
+                                    reason: string;
+                                    recordId: number;
+                                    rule: string;
+                                    sourceId: number;
+                                    value: string;
+                                };
+                            };
+                            history: {
+                                action: "created" | "merged" | "split" | "golden" | "undone";
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                detail: {
+                                    [key: string]: unknown;
+                                };
+                                id: number;
+                                undoable: boolean;
+                            }[];
+                            id: number;
+                            library: "people" | "companies";
+                            pairs: {
+                                band: "match" | "review" | "non-match";
+                                decision: ("match" | "non-match") | null;
+                                explanation: {
+                                    parts: {
+                                        field: string;
+                                        level: string | null;
+                                        m: number | null;
+                                        termFrequency?: number;
+                                        u: number | null;
+                                        weight: number;
+                                    }[];
+                                    prior: number;
+                                    probability: number;
+                                    /** @enum {string} */
+                                    rule?: "same-valid-id";
+                                    weight: number;
+                                };
+                                id: number;
+                                leftId: number;
+                                probability: number;
+                                rightId: number;
+                                weight: number;
+                            }[];
+                            records: {
+                                /** Format: date-time */
+                                changedAt: string;
+                                findings: {
+                                    code: string;
+                                    field: string;
+                                    message: string;
+                                }[];
+                                id: number;
+                                providerName: string;
+                                raw: {
+                                    [key: string]: string | null;
+                                };
+                                sourceId: number;
+                                sourceKey: string;
+                                sourceName: string;
+                            }[];
+                            subject: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/history/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销 Undo a merge or split */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conflicts: {
+                                [key: string]: {
+                                    recordIds: number[];
+                                    sourceIds: number[];
+                                    value: string;
+                                }[];
+                            };
+                            divisionCode: string;
+                            golden: {
+                                [key: string]: {
+                                    at: string;
+                                    original: string;
+                                    reason: string;
+                                    recordId: number;
+                                    rule: string;
+                                    sourceId: number;
+                                    value: string;
+                                };
+                            };
+                            history: {
+                                action: "created" | "merged" | "split" | "golden" | "undone";
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                detail: {
+                                    [key: string]: unknown;
+                                };
+                                id: number;
+                                undoable: boolean;
+                            }[];
+                            id: number;
+                            library: "people" | "companies";
+                            pairs: {
+                                band: "match" | "review" | "non-match";
+                                decision: ("match" | "non-match") | null;
+                                explanation: {
+                                    parts: {
+                                        field: string;
+                                        level: string | null;
+                                        m: number | null;
+                                        termFrequency?: number;
+                                        u: number | null;
+                                        weight: number;
+                                    }[];
+                                    prior: number;
+                                    probability: number;
+                                    /** @enum {string} */
+                                    rule?: "same-valid-id";
+                                    weight: number;
+                                };
+                                id: number;
+                                leftId: number;
+                                probability: number;
+                                rightId: number;
+                                weight: number;
+                            }[];
+                            records: {
+                                /** Format: date-time */
+                                changedAt: string;
+                                findings: {
+                                    code: string;
+                                    field: string;
+                                    message: string;
+                                }[];
+                                id: number;
+                                providerName: string;
+                                raw: {
+                                    [key: string]: string | null;
+                                };
+                                sourceId: number;
+                                sourceKey: string;
+                                sourceName: string;
+                            }[];
+                            subject: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/loads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest loads in my jurisdiction */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                cursorFrom: number;
+                                cursorTo: number | null;
+                                error: string | null;
+                                finishedAt: string | null;
+                                id: number;
+                                sourceId: number;
+                                stage: "read" | "clean" | "match" | "cluster" | "golden" | "done";
+                                /** Format: date-time */
+                                startedAt: string;
+                                state: "running" | "done" | "failed";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/loads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One load and its progress */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            cursorFrom: number;
+                            cursorTo: number | null;
+                            error: string | null;
+                            finishedAt: string | null;
+                            id: number;
+                            sourceId: number;
+                            stage: "read" | "clean" | "match" | "cluster" | "golden" | "done";
+                            /** Format: date-time */
+                            startedAt: string;
+                            state: "running" | "done" | "failed";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/my/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 纠错 A correction of my record, sent to the owning department with a deadline */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description: string;
+                        field: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entityId: number | null;
+                            fields: {
+                                /** Format: date-time */
+                                at: string;
+                                correction: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    objectionId: number;
+                                } | null;
+                                field: string;
+                                providerName: string;
+                                sourceName: string;
+                                value: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/my/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的档案 My own golden record: each field, its source department and date */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entityId: number | null;
+                            fields: {
+                                /** Format: date-time */
+                                at: string;
+                                correction: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    objectionId: number;
+                                } | null;
+                                field: string;
+                                providerName: string;
+                                sourceName: string;
+                                value: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/pairs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pair, its two records and the weight per field */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            band: "match" | "review" | "non-match";
+                            decision: ("match" | "non-match") | null;
+                            explanation: {
+                                parts: {
+                                    field: string;
+                                    level: string | null;
+                                    m: number | null;
+                                    termFrequency?: number;
+                                    u: number | null;
+                                    weight: number;
+                                }[];
+                                prior: number;
+                                probability: number;
+                                /** @enum {string} */
+                                rule?: "same-valid-id";
+                                weight: number;
+                            };
+                            id: number;
+                            left: {
+                                divisionCode: string;
+                                entityId: number | null;
+                                findings: {
+                                    code: string;
+                                    field: string;
+                                    message: string;
+                                }[];
+                                id: number;
+                                providerName: string;
+                                raw: {
+                                    [key: string]: string | null;
+                                };
+                                sourceName: string;
+                            };
+                            leftId: number;
+                            probability: number;
+                            right: {
+                                divisionCode: string;
+                                entityId: number | null;
+                                findings: {
+                                    code: string;
+                                    field: string;
+                                    message: string;
+                                }[];
+                                id: number;
+                                providerName: string;
+                                raw: {
+                                    [key: string]: string | null;
+                                };
+                                sourceName: string;
+                            };
+                            rightId: number;
+                            weight: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/pairs/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 复核决定 Same entity or not (on the ledger, a label for the next training) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        decision: "match" | "non-match";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            band: "match" | "review" | "non-match";
+                            decision: ("match" | "non-match") | null;
+                            explanation: {
+                                parts: {
+                                    field: string;
+                                    level: string | null;
+                                    m: number | null;
+                                    termFrequency?: number;
+                                    u: number | null;
+                                    weight: number;
+                                }[];
+                                prior: number;
+                                probability: number;
+                                /** @enum {string} */
+                                rule?: "same-valid-id";
+                                weight: number;
+                            };
+                            id: number;
+                            left: {
+                                divisionCode: string;
+                                entityId: number | null;
+                                findings: {
+                                    code: string;
+                                    field: string;
+                                    message: string;
+                                }[];
+                                id: number;
+                                providerName: string;
+                                raw: {
+                                    [key: string]: string | null;
+                                };
+                                sourceName: string;
+                            };
+                            leftId: number;
+                            probability: number;
+                            right: {
+                                divisionCode: string;
+                                entityId: number | null;
+                                findings: {
+                                    code: string;
+                                    field: string;
+                                    message: string;
+                                }[];
+                                id: number;
+                                providerName: string;
+                                raw: {
+                                    [key: string]: string | null;
+                                };
+                                sourceName: string;
+                            };
+                            rightId: number;
+                            weight: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 质量看板 Per source: duplicates, conflicts by field, completeness, check-digit failures, trend per load */
+        get: {
+            parameters: {
+                query: {
+                    library: "people" | "companies";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                checkDigitFailures: number;
+                                completeness: {
+                                    field: string;
+                                    share: number;
+                                }[];
+                                conflicts: {
+                                    entities: number;
+                                    field: string;
+                                }[];
+                                duplicates: number;
+                                findings: {
+                                    code: string;
+                                    count: number;
+                                }[];
+                                linked: number;
+                                loads: {
+                                    counts: {
+                                        [key: string]: number;
+                                    };
+                                    id: number;
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    state: string;
+                                }[];
+                                providerName: string;
+                                records: number;
+                                resourceName: string;
+                                sourceId: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/records/{id}/split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 拆分 Split a record out of its entity (undoable) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conflicts: {
+                                [key: string]: {
+                                    recordIds: number[];
+                                    sourceIds: number[];
+                                    value: string;
+                                }[];
+                            };
+                            divisionCode: string;
+                            golden: {
+                                [key: string]: {
+                                    at: string;
+                                    original: string;
+                                    reason: string;
+                                    recordId: number;
+                                    rule: string;
+                                    sourceId: number;
+                                    value: string;
+                                };
+                            };
+                            history: {
+                                action: "created" | "merged" | "split" | "golden" | "undone";
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                detail: {
+                                    [key: string]: unknown;
+                                };
+                                id: number;
+                                undoable: boolean;
+                            }[];
+                            id: number;
+                            library: "people" | "companies";
+                            pairs: {
+                                band: "match" | "review" | "non-match";
+                                decision: ("match" | "non-match") | null;
+                                explanation: {
+                                    parts: {
+                                        field: string;
+                                        level: string | null;
+                                        m: number | null;
+                                        termFrequency?: number;
+                                        u: number | null;
+                                        weight: number;
+                                    }[];
+                                    prior: number;
+                                    probability: number;
+                                    /** @enum {string} */
+                                    rule?: "same-valid-id";
+                                    weight: number;
+                                };
+                                id: number;
+                                leftId: number;
+                                probability: number;
+                                rightId: number;
+                                weight: number;
+                            }[];
+                            records: {
+                                /** Format: date-time */
+                                changedAt: string;
+                                findings: {
+                                    code: string;
+                                    field: string;
+                                    message: string;
+                                }[];
+                                id: number;
+                                providerName: string;
+                                raw: {
+                                    [key: string]: string | null;
+                                };
+                                sourceId: number;
+                                sourceKey: string;
+                                sourceName: string;
+                            }[];
+                            subject: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 复核队列 Pairs in the uncertain band, both records in my jurisdiction */
+        get: {
+            parameters: {
+                query: {
+                    library: "people" | "companies";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                band: "match" | "review" | "non-match";
+                                decision: ("match" | "non-match") | null;
+                                explanation: {
+                                    parts: {
+                                        field: string;
+                                        level: string | null;
+                                        m: number | null;
+                                        termFrequency?: number;
+                                        u: number | null;
+                                        weight: number;
+                                    }[];
+                                    prior: number;
+                                    probability: number;
+                                    /** @enum {string} */
+                                    rule?: "same-valid-id";
+                                    weight: number;
+                                };
+                                id: number;
+                                left: {
+                                    divisionCode: string;
+                                    entityId: number | null;
+                                    findings: {
+                                        code: string;
+                                        field: string;
+                                        message: string;
+                                    }[];
+                                    id: number;
+                                    providerName: string;
+                                    raw: {
+                                        [key: string]: string | null;
+                                    };
+                                    sourceName: string;
+                                };
+                                leftId: number;
+                                probability: number;
+                                right: {
+                                    divisionCode: string;
+                                    entityId: number | null;
+                                    findings: {
+                                        code: string;
+                                        field: string;
+                                        message: string;
+                                    }[];
+                                    id: number;
+                                    providerName: string;
+                                    raw: {
+                                        [key: string]: string | null;
+                                    };
+                                    sourceName: string;
+                                };
+                                rightId: number;
+                                weight: number;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 数据源 Sources of the libraries in my jurisdiction */
+        get: {
+            parameters: {
+                query?: {
+                    library?: "people" | "companies";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                cursor: number;
+                                divisionCode: string;
+                                id: number;
+                                keyField: string | null;
+                                library: "people" | "companies";
+                                mapping: {
+                                    [key: string]: string;
+                                };
+                                providerDepartmentId: number;
+                                providerName: string;
+                                resourceCode: string;
+                                resourceName: string;
+                                trust: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 添加数据源 Add a hub resource as a source: field mapping (every mandatory field) and trust per field */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        library: "people" | "companies";
+                        mapping: {
+                            [key: string]: string;
+                        };
+                        resource: string;
+                        trust?: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            cursor: number;
+                            divisionCode: string;
+                            id: number;
+                            keyField: string | null;
+                            library: "people" | "companies";
+                            mapping: {
+                                [key: string]: string;
+                            };
+                            providerDepartmentId: number;
+                            providerName: string;
+                            resourceCode: string;
+                            resourceName: string;
+                            trust: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/sources/{id}/loads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A source's loads, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                cursorFrom: number;
+                                cursorTo: number | null;
+                                error: string | null;
+                                finishedAt: string | null;
+                                id: number;
+                                sourceId: number;
+                                stage: "read" | "clean" | "match" | "cluster" | "golden" | "done";
+                                /** Format: date-time */
+                                startedAt: string;
+                                state: "running" | "done" | "failed";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 启动加载 Start an incremental load (new and changed rows); it runs on and reports its progress */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            cursorFrom: number;
+                            cursorTo: number | null;
+                            error: string | null;
+                            finishedAt: string | null;
+                            id: number;
+                            sourceId: number;
+                            stage: "read" | "clean" | "match" | "cluster" | "golden" | "done";
+                            /** Format: date-time */
+                            startedAt: string;
+                            state: "running" | "done" | "failed";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/sources/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 共享申请 Ask the hub for a resource for the library's system */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        library: "people" | "companies";
+                        purpose: string;
+                        resource: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            state: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/sources/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a source may be: published table resources, one resource's fields, the libraries' fields */
+        get: {
+            parameters: {
+                query?: {
+                    resource?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fields: {
+                                code: string;
+                                name: string;
+                            }[];
+                            libraries: {
+                                fields: {
+                                    code: string;
+                                    mandatory: boolean;
+                                }[];
+                                library: "people" | "companies";
+                            }[];
+                            resources: {
+                                code: string;
+                                name: string;
+                                providerName: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
