@@ -314,7 +314,7 @@ export function scoreAlerts(history: History, alerts: readonly { rule: string; a
  * Queues a history's acts on the ledger in order, in statements of `chunk` acts; the sequencer gives them the
  * next leaf indexes, so on an otherwise idle ledger act i gets index (size before) + i.
  */
-export async function queueHistory(db: Queryable, acts: readonly HistoryAct[], chunk = 5000): Promise<void> {
+export async function queueHistory(db: Queryable, acts: readonly HistoryAct[], chunk = 2000): Promise<void> {
   for (let from = 0; from < acts.length; from += chunk) {
     const params: unknown[] = [];
     const sql = ledgerQueueSql(acts.slice(from, from + chunk).map((a, i) => ({
