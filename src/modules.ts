@@ -10,6 +10,7 @@ import { demoModule } from './kernel/demo/module.ts';
 import { ledgerModule } from './kernel/ledger/module.ts';
 import type { ModuleManifest } from './kernel/module.ts';
 import { orgModule } from './kernel/org/module.ts';
+import { cityopsModule } from './cityops/module.ts';
 import { hotlineModule } from './hotline/module.ts';
 import { hubModule } from './hub/module.ts';
 import { servicesModule } from './services/module.ts';
@@ -24,4 +25,5 @@ export const modules: readonly ModuleManifest[] = [
   hotlineModule,
   hubModule,
   servicesModule,
+  cityopsModule,
 ];
