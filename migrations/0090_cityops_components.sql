@@ -33,9 +33,11 @@ CREATE TABLE cityops_components (
   lat                      double precision NOT NULL CHECK (lat BETWEEN -90 AND 90),
   location                 point GENERATED ALWAYS AS (point(lon, lat)) STORED,
   state                    text NOT NULL CHECK (state IN ('intact', 'damaged', 'missing', 'occupied')),
-  competent_department_id  bigint REFERENCES departments (id),  -- 主管
-  owner_department_id      bigint REFERENCES departments (id),  -- 权属
-  maintainer_department_id bigint REFERENCES departments (id),  -- 养护
+  -- Departments (org) in charge (主管), owning (权属) and maintaining (养护). The commands check them; no
+  -- foreign keys, so that loading a city's 200,000 components runs no per-row trigger.
+  competent_department_id  bigint,
+  owner_department_id      bigint,
+  maintainer_department_id bigint,
   address                  text NOT NULL DEFAULT '',
   installed_on             date,
   surveyed_on              date,

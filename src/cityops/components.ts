@@ -5,6 +5,7 @@
  */
 import type { Actor, Ctx } from '../kernel/auth/index.ts';
 import { assertCan, inJurisdiction } from '../kernel/auth/index.ts';
+import { divisionPrefix } from '../kernel/checks/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
@@ -233,7 +234,7 @@ function whereOf(actor: Actor, filter: ComponentFilter, params: unknown[]): stri
   if (filter.kindCode) add((n) => `c.kind_code = $${n}`, filter.kindCode);
   if (filter.state) add((n) => `c.state = $${n}`, filter.state);
   if (filter.gridCode) add((n) => `c.grid_code = $${n}`, filter.gridCode);
-  if (filter.divisionCode) add((n) => `c.division_code LIKE $${n}`, `${filter.divisionCode.replace(/(000)+$/, '')}%`);
+  if (filter.divisionCode) add((n) => `c.division_code LIKE $${n}`, `${divisionPrefix(filter.divisionCode)}%`);
   if (filter.departmentId)
     add((n) => `(c.competent_department_id = $${n} OR c.owner_department_id = $${n} OR c.maintainer_department_id = $${n})`, filter.departmentId);
   if (filter.bbox) add((n) => `c.location <@ (SELECT box(point(b[1], b[2]), point(b[3], b[4])) FROM (SELECT $${n}::float8[] AS b) AS box)`, filter.bbox);

@@ -4,10 +4,11 @@
  * most), states mostly intact, departments those of the kind's department kind in the grid's county (the
  * city's when the county has none). Rows go in with a few multi-row statements (unnest of arrays).
  */
+import { divisionPrefix } from '../kernel/checks/index.ts';
 import type { Tx } from '../kernel/db/index.ts';
 import { createRng, type DemoCity } from '../kernel/demo/index.ts';
 import { findDepartmentByCode } from '../kernel/org/index.ts';
-import { listCatalogue } from './catalogue.ts';
+import { listCatalogue, prepareCatalogue } from './catalogue.ts';
 import type { ComponentState } from './components.ts';
 
 export const DEMO_COMPONENTS = 200_000;
@@ -49,6 +50,8 @@ async function departmentIds(tx: Tx, city: DemoCity): Promise<Map<string, number
 
 export async function loadComponentsDemo(tx: Tx, { seed, city, cityCode }: { seed: string; city: DemoCity; cityCode: string }) {
   const rng = createRng(`${seed}/cityops/components`);
+  // The platform loads the catalogue at start; a demo loaded straight after migrating needs it too.
+  await prepareCatalogue(tx);
   const kinds = (await listCatalogue(tx)).flatMap((c) => c.kinds).filter((k) => k.active);
   const departments = await departmentIds(tx, city);
   const departmentFor = (kind: string | null, county: string) =>
@@ -94,6 +97,6 @@ export async function loadComponentsDemo(tx: Tx, { seed, city, cityCode }: { see
 
 export async function removeComponentsDemo(tx: Tx, cityCode: string) {
   const { rowCount } = await tx.query(`DELETE FROM cityops_components WHERE source = 'demo' AND division_code LIKE $1`,
-    [`${cityCode.replace(/(000)+$/, '')}%`]);
+    [`${divisionPrefix(cityCode)}%`]);
   return { components: rowCount ?? 0 };
 }
