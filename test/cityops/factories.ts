@@ -1,5 +1,5 @@
 import { after, before } from 'node:test';
-import type { InjectOptions } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { prepareCatalogue } from '../../src/cityops/catalogue.ts';
 import { createTestApp, makeCast, makeDepartment, makeStaff, type TestApp } from '../helpers/factories.ts';
 
@@ -16,7 +16,7 @@ const rectangle = ([x1, y1, x2, y2]: readonly number[]) => ({ type: 'Polygon', c
 export interface CityopsApp extends TestApp {
   cookies: Record<string, string>;
   departments: { gaUrban: number; gaWater: number; ycUrban: number };
-  call(method: InjectOptions['method'], url: string, user?: string, body?: unknown, headers?: Record<string, string>): ReturnType<TestApp['app']['inject']>;
+  call(method: InjectOptions['method'], url: string, user?: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
 }
 
 /** One app per test file with the cast (admin, ga_admin, yc_admin, ga_officer, yc_officer), two grids and the catalogue. */
