@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Descriptions, Drawer, Flex, Input, Modal, Select, Table, Tag, Upload } from 'antd';
+import { App, Button, Card, Descriptions, Drawer, Flex, Input, Select, Table, Tag, Upload } from 'antd';
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, apiHeaders, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
