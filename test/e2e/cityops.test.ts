@@ -38,7 +38,7 @@ describe('component registry', () => {
       `SELECT count(*)::int AS n FROM cityops_components WHERE division_code LIKE '511602%' AND class_code = '01' AND kind_code = '17' AND state = 'damaged'`);
     assert.ok(rows[0]!.n > 0);
     await sees(`共 ${rows[0]!.n} 个部件`);
-    const cells = await page.locator('.ant-table-tbody tr td:nth-child(2)').allInnerTexts();
+    const cells = await page.locator('.ant-table-tbody tr.ant-table-row td:nth-child(2)').allInnerTexts();
     assert.deepEqual([...new Set(cells)], ['路灯']);
     await shot('components-filtered');
     await page.locator('.ant-table-tbody tr').first().click();
@@ -58,7 +58,7 @@ describe('component registry', () => {
     const csv = ['code,state,lon,lat,address', `5116020117900001,完好,${lon},${lat},新装路灯`, `5116029917900001,完好,${lon},${lat},错误大类`].join('\n');
     await page.locator('input[type=file]').setInputFiles({ name: 'components.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     const dialog = await suite.dialog();
-    await dialog.getByText('导入 2 行：成功 1 行，失败 1 行').waitFor();
+    await dialog.getByText('导入 2 行：成功 1 行，失败 1 行').first().waitFor();
     await dialog.getByText('第 2 行').waitFor();
     await dialog.getByText('编码中的大类代码不存在').waitFor();
     await shot('import-report');
