@@ -12,7 +12,8 @@ import { listCatalogue, prepareCatalogue } from './catalogue.ts';
 import type { ComponentState } from './components.ts';
 
 export const DEMO_COMPONENTS = 200_000;
-const BATCH = 25_000;
+// Small enough that one statement stays well within the pool's statement timeout on a busy machine.
+const BATCH = 5_000;
 
 /** Relative frequency of a kind in a survey; kinds not named here count 1. */
 const kindWeights: Record<string, number> = {
