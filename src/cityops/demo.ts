@@ -2,7 +2,7 @@
  * The demo city's components: a deterministic 200,000 spread over every grid, drawn from the demo seed.
  * Kinds are weighted as a survey of a Chinese city finds them (manhole covers, street lights and trees
  * most), states mostly intact, departments those of the kind's department kind in the grid's county (the
- * city's when the county has none). Rows go in with a few multi-row statements (unnest of arrays).
+ * city's when the county has none). Rows go in 5,000 per statement (unnest of arrays).
  */
 import { divisionPrefix } from '../kernel/checks/index.ts';
 import type { Tx } from '../kernel/db/index.ts';
