@@ -73,7 +73,13 @@ export default function LedgerPage() {
       const current = await loadCheckpoint();
       const { checkpoint } = current;
       if (index >= checkpoint.size) {
-        setCheck({ index, error: t('ledger.notYetInCheckpoint', { size: checkpoint.size }) });
+        // An index past every entry written (or past the signed ones, for a reader who cannot list entries)
+        // is not there to wait for: say so rather than "try again".
+        const written = entries.data?.size;
+        const missing = entry === undefined && (written === undefined || index >= written);
+        setCheck({ index, error: missing
+          ? t('ledger.noSuchEntry', { index, last: (written ?? checkpoint.size) - 1 })
+          : t('ledger.notYetInCheckpoint', { size: checkpoint.size }) });
         return;
       }
       const proof = await api('GET',
