@@ -41,7 +41,7 @@ describe('component registry', () => {
     const cells = await page.locator('.ant-table-tbody tr.ant-table-row td:nth-child(2)').allInnerTexts();
     assert.deepEqual([...new Set(cells)], ['路灯']);
     await shot('components-filtered');
-    await page.locator('.ant-table-tbody tr').first().click();
+    await page.locator('.ant-table-tbody tr.ant-table-row').first().click();
     const drawer = page.locator('.ant-drawer');
     await drawer.getByText('部件详情').waitFor();
     await drawer.getByText('主管部门').waitFor();
