@@ -58,7 +58,7 @@ describe('component registry', () => {
     const csv = ['code,state,lon,lat,address', `5116020117900001,完好,${lon},${lat},新装路灯`, `5116029917900001,完好,${lon},${lat},错误大类`].join('\n');
     await page.locator('input[type=file]').setInputFiles({ name: 'components.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     const dialog = await suite.dialog();
-    await dialog.getByText('导入 2 行：成功 1 行，失败 1 行').first().waitFor();
+    await dialog.locator('.ant-modal-confirm-title', { hasText: '导入 2 行：成功 1 行，失败 1 行' }).waitFor();
     await dialog.getByText('第 2 行').waitFor();
     await dialog.getByText('编码中的大类代码不存在').waitFor();
     await shot('import-report');
