@@ -10,6 +10,7 @@ import { demoModule } from './kernel/demo/module.ts';
 import { ledgerModule } from './kernel/ledger/module.ts';
 import type { ModuleManifest } from './kernel/module.ts';
 import { orgModule } from './kernel/org/module.ts';
+import { cityopsModule } from './cityops/module.ts';
 import { hotlineModule } from './hotline/module.ts';
 import { hubModule } from './hub/module.ts';
 import { registryModule } from './registry/module.ts';
@@ -30,4 +31,5 @@ export const modules: readonly ModuleManifest[] = [
   supervisionModule,
   oversightModule,
   registryModule,
+  cityopsModule,
 ];

@@ -1,6 +1,7 @@
 import type { LazyExoticComponent, ReactNode } from 'react';
 import type { Me } from './session';
 import { module as catalogue } from './catalogue/module';
+import { module as cityops } from './cityops/module';
 import { module as credentials } from './credentials/module';
 import { module as exchange } from './exchange/module';
 import { module as hotline } from './hotline/module';
@@ -38,7 +39,7 @@ export interface WebModule {
 }
 
 /** The console's modules in menu order, as src/modules.ts lists the server's: adding one is its folder plus one line. */
-const modules: readonly WebModule[] = [kernel, hotline, catalogue, exchange, services, credentials, registry, supervision, oversight];
+const modules: readonly WebModule[] = [kernel, hotline, cityops, catalogue, exchange, services, credentials, registry, supervision, oversight];
 
 export const consolePages: ConsolePage[] = modules.flatMap((m) => m.pages);
 export const publicPages: PublicPage[] = modules.flatMap((m) => m.publicPages ?? []);

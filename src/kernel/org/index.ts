@@ -4,11 +4,14 @@ export {
   type DepartmentSummary,
 } from './departments.ts';
 export {
-  createDivision, divisionTree, getDivision, listDivisionChildren, renameDivision, type Division, type DivisionNode,
+  createDivision, divisionExists, divisionTree, getDivision, listDivisionChildren, renameDivision, type Division, type DivisionNode,
   type DivisionSummary,
 } from './divisions.ts';
 export { checkPolygon, createGrid, gridAt, listGrids, type Grid, type GridFeature, type Polygon } from './grids.ts';
 export { listBoundaries, unionOfTiles, type BoundaryFeature, type MultiPolygon } from './boundaries.ts';
 export { presentDepartment, presentDivision } from './present.ts';
-export { exportDepartments, exportDivisions, importDepartments, importDivisions, type ImportReport, type RowError } from './transfer.ts';
+export {
+  exportDepartments, exportDivisions, importDepartments, importDivisions, importRows, parseCsv, toCsv, type ImportReport, type Row, type RowError,
+} from './transfer.ts';
 export { assertMayAppointTo } from './policy.ts';
+export { ImportReportSchema } from './api-schemas.ts';

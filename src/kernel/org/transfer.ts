@@ -90,11 +90,12 @@ function cell(row: Row, field: string): string | undefined {
 const requiredCell = (row: Row, field: string) => requiredText(cell(row, field), field, 200);
 
 /**
- * Runs `importRow` on each row in a savepoint and records one ledger entry with the counts. A refusal
+ * Runs `importRow` on each row in a savepoint and records one ledger entry with the counts; other modules'
+ * imports use it too, so every import reports its rows the same way. A refusal
  * without a field (outside the jurisdiction) is put on `scopeField`; `fieldOf` maps the command's field
  * names back to the file's columns.
  */
-async function importRows(ctx: Ctx, rows: readonly Row[], options: {
+export async function importRows(ctx: Ctx, rows: readonly Row[], options: {
   action: string;
   scopeField: string;
   fieldOf?: Record<string, string>;

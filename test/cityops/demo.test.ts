@@ -1,0 +1,37 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadDemoCity, resetDemoCity } from '../../src/demo.ts';
+import { generateCity } from '../../src/kernel/demo/index.ts';
+import { createTestApp, type TestApp } from '../helpers/factories.ts';
+
+let t: TestApp;
+const seed = 'cityops-demo';
+
+before(async () => {
+  t = await createTestApp();
+});
+after(() => t.close());
+
+const one = async <T>(sql: string) => (await t.db.query<T & Record<string, unknown>>(sql)).rows[0]!;
+
+test('the demo city holds 200,000 components over its grids, each in its grid\'s county, with valid codes; the reset removes them', async () => {
+  const started = performance.now();
+  const summary = await loadDemoCity(t.db, { seed });
+  console.log(JSON.stringify({ name: 'demo load with 200,000 components', value: Math.round(performance.now() - started), unit: 'ms' }));
+  assert.equal((summary as { cityopsComponents?: number }).cityopsComponents, 200_000);
+  const city = generateCity(seed);
+  const counts = await one<{ n: number; grids: number; outside: number; wrongCounty: number; states: number }>(
+    `SELECT count(*)::int AS n, count(DISTINCT grid_code)::int AS grids,
+       count(*) FILTER (WHERE NOT c.location <@ box(point(g.x1, g.y1), point(g.x2, g.y2)))::int AS outside,
+       count(*) FILTER (WHERE left(c.code, 6) <> left(c.division_code, 6))::int AS "wrongCounty",
+       count(DISTINCT state)::int AS states
+     FROM cityops_components c JOIN (
+       SELECT code, min((p->>0)::float8) AS x1, min((p->>1)::float8) AS y1, max((p->>0)::float8) AS x2, max((p->>1)::float8) AS y2
+         FROM grids, jsonb_array_elements(geometry->'coordinates'->0) AS p GROUP BY code) g ON g.code = c.grid_code`);
+  assert.deepEqual(counts, { n: 200_000, grids: city.grids.length, outside: 0, wrongCounty: 0, states: 4 });
+  // Serials count from 000001 per county and kind.
+  const lights = (await t.db.query<{ code: string }>(`SELECT code FROM cityops_components WHERE code LIKE '5116020117%' ORDER BY code LIMIT 2`)).rows;
+  assert.deepEqual(lights.map((r) => r.code), ['5116020117000001', '5116020117000002']);
+  await resetDemoCity(t.db, seed);
+  assert.equal((await one<{ n: number }>('SELECT count(*)::int AS n FROM cityops_components')).n, 0, 'the reset removes them');
+});

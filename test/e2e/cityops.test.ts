@@ -1,0 +1,68 @@
+// The component registry in a real browser: a 广安区 admin filters the demo city's components by class,
+// kind and state, opens one, and imports a CSV with one bad row, whose report names the row and the reason.
+import { describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { demoPassword } from '../../src/demo.ts';
+import { browserSuite } from './browser.ts';
+
+const suite = browserSuite('cityops', 'cityops-e2e');
+const { shot, sees, step, openPage } = suite;
+
+/** Picks `option` in the antd select labelled `label`, trying again until the select shows it. */
+async function choose(label: string, option: string) {
+  const { page } = suite;
+  const select = page.locator('.ant-select', { has: page.getByLabel(label, { exact: true }) });
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`).last().click();
+    try {
+      await select.getByText(option, { exact: true }).waitFor({ timeout: 3000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+describe('component registry', () => {
+  step('a county admin filters the components to damaged street lights and opens one', async () => {
+    const { page } = suite;
+    await page.goto(`${suite.base}/`);
+    await suite.login('ga_admin', demoPassword);
+    await openPage('部件管理', '/cityops-components');
+    await sees('城市部件');
+    await choose('大类', '公用设施');
+    await choose('小类', '路灯');
+    await choose('状态', '破损');
+    const { rows } = await suite.testDb.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM cityops_components WHERE division_code LIKE '511602%' AND class_code = '01' AND kind_code = '17' AND state = 'damaged'`);
+    assert.ok(rows[0]!.n > 0);
+    await sees(`共 ${rows[0]!.n} 个部件`);
+    const cells = await page.locator('.ant-table-tbody tr.ant-table-row td:nth-child(2)').allInnerTexts();
+    assert.deepEqual([...new Set(cells)], ['路灯']);
+    await shot('components-filtered');
+    await page.locator('.ant-table-tbody tr.ant-table-row').first().click();
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByText('部件详情').waitFor();
+    await drawer.getByText('主管部门').waitFor();
+    assert.equal(await drawer.locator('.ant-tag').innerText(), '破损');
+    await shot('component-detail');
+    await page.keyboard.press('Escape');
+  });
+
+  step('an import with a bad row keeps the good one and names the bad one', async () => {
+    const { page } = suite;
+    const { rows } = await suite.testDb.db.query<{ lon: number; lat: number }>(
+      `SELECT lon, lat FROM cityops_components WHERE division_code LIKE '511602%' ORDER BY code LIMIT 1`);
+    const { lon, lat } = rows[0]!;
+    const csv = ['code,state,lon,lat,address', `5116020117900001,完好,${lon},${lat},新装路灯`, `5116029917900001,完好,${lon},${lat},错误大类`].join('\n');
+    await page.locator('input[type=file]').setInputFiles({ name: 'components.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const dialog = await suite.dialog();
+    await dialog.locator('.ant-modal-confirm-title', { hasText: '导入 2 行：成功 1 行，失败 1 行' }).waitFor();
+    await dialog.getByText('第 2 行').waitFor();
+    await dialog.getByText('编码中的大类代码不存在').waitFor();
+    await shot('import-report');
+    const kept = await suite.testDb.db.query(`SELECT address FROM cityops_components WHERE code = '5116020117900001'`);
+    assert.deepEqual(kept.rows, [{ address: '新装路灯' }]);
+  });
+});
