@@ -3394,6 +3394,10 @@ export interface paths {
                                 kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                                 location: {
                                     address: string | null;
+                                    addressMismatch: {
+                                        address: string;
+                                        point: string;
+                                    } | null;
                                     divisionCode: string;
                                     gridCode: string | null;
                                     lat: number | null;
@@ -3563,6 +3567,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -3736,6 +3744,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -3904,6 +3916,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -4060,6 +4076,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -4218,6 +4238,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -4374,6 +4398,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -4530,6 +4558,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -4688,6 +4720,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -4845,6 +4881,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -5002,6 +5042,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -5160,6 +5204,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -5316,6 +5364,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -5473,6 +5525,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -5725,6 +5781,10 @@ export interface paths {
                                 kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                                 location: {
                                     address: string | null;
+                                    addressMismatch: {
+                                        address: string;
+                                        point: string;
+                                    } | null;
                                     divisionCode: string;
                                     gridCode: string | null;
                                     lat: number | null;
@@ -5798,6 +5858,10 @@ export interface paths {
                                 kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                                 location: {
                                     address: string | null;
+                                    addressMismatch: {
+                                        address: string;
+                                        point: string;
+                                    } | null;
                                     divisionCode: string;
                                     gridCode: string | null;
                                     lat: number | null;
@@ -10066,7 +10130,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    level: "county" | "township" | "grid";
+                    level: "county" | "township" | "community" | "grid";
                     within?: string;
                 };
                 header?: never;
@@ -11331,6 +11395,187 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 地名 Places (counties, townships, communities, grids) whose names match a text or that an address names */
+        get: {
+            parameters: {
+                query: {
+                    q: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                bbox: number[];
+                                code: string;
+                                lat: number;
+                                level: "county" | "township" | "community" | "grid";
+                                lon: number;
+                                name: string;
+                                within: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org/places/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a typed address names the township (or county) a point lies in */
+        get: {
+            parameters: {
+                query: {
+                    address: string;
+                    lat: number;
+                    lon: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: {
+                                code: string;
+                                level: "county" | "township" | "village";
+                                name: string;
+                            } | null;
+                            mismatch: boolean;
+                            point: {
+                                countyCode: string;
+                                countyName: string;
+                                townshipCode: string;
+                                townshipName: string;
+                            } | null;
+                        };
+                    };
                 };
             };
         };
