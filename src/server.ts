@@ -91,7 +91,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const serveWeb = opts.serveWeb === true && fs.existsSync(path.join(webDist, 'index.html'));
   if (serveWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, preCompressed: true, cacheControl: false,
     // File names under assets/ carry a hash of their content: kept for a year. The app shell is asked for anew each time.
-    setHeaders: (reply, file) => reply.header('cache-control', file.startsWith(assetsDir) ? 'public, max-age=31536000, immutable' : 'no-cache') });
+    setHeaders: (reply, file) => { reply.header('cache-control', file.startsWith(assetsDir) ? 'public, max-age=31536000, immutable' : 'no-cache'); } });
   app.setNotFoundHandler((req, reply) => {
     // The console routes on the client: any other GET outside the API gets the app shell.
     if (serveWeb && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
