@@ -61,13 +61,28 @@ export function unionOfTiles(polygons: Polygon[]): Polygon | MultiPolygon {
     return signedArea(ring) < 0 ? open.reverse() : open;
   });
   const byKey = new Map(rings.flat().map((p) => [key(p), p]));
-  const vertices = [...byKey.values()];
+  // Sorted by longitude, so the vertices that may lie on an edge are found by bisection, not by a scan of all.
+  const vertices = [...byKey.values()].sort((u, v) => u[0] - v[0]);
+  const firstAtOrEast = (lon: number) => {
+    let [low, high] = [0, vertices.length];
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (vertices[mid]![0] < lon) low = mid + 1; else high = mid;
+    }
+    return low;
+  };
+  const onEdge = (a: Point, b: Point): Point[] => {
+    const found: Point[] = [];
+    for (let i = firstAtOrEast(Math.min(a[0], b[0])); i < vertices.length && vertices[i]![0] <= Math.max(a[0], b[0]); i++)
+      if (strictlyBetween(a, b, vertices[i]!)) found.push(vertices[i]!);
+    return found;
+  };
   const edges = new Map<string, { from: Point; to: Point }>();
   for (const ring of rings) {
     for (let i = 0; i < ring.length; i++) {
       const a = ring[i]!;
       const b = ring[(i + 1) % ring.length]!;
-      const cuts = vertices.filter((v) => strictlyBetween(a, b, v))
+      const cuts = onEdge(a, b)
         .sort((u, v) => (u[0] - a[0]) ** 2 + (u[1] - a[1]) ** 2 - ((v[0] - a[0]) ** 2 + (v[1] - a[1]) ** 2));
       const points = [a, ...cuts, b];
       for (let j = 0; j + 1 < points.length; j++) {

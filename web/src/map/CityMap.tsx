@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { AutoComplete, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Map as MapLibreMap, Marker, setWorkerUrl, type GeoJSONSource, type MapMouseEvent } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type GeoJSONSource, type MapMouseEvent } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { api, query, type ApiResponse } from '../api';
@@ -26,7 +26,7 @@ const countyTints = ['#d6e4ff', '#d9f7be', '#fff1b8', '#ffd8bf', '#efdbff', '#b5
 /** How each level is drawn: from what zoom its name shows, and how large. */
 const labelStyle: Record<Level, { minzoom: number; size: number; color: string }> = {
   county: { minzoom: 0, size: 15, color: '#1f1f1f' },
-  township: { minzoom: 8.6, size: 12, color: '#262626' },
+  township: { minzoom: 7.5, size: 12, color: '#262626' },
   community: { minzoom: 11, size: 11, color: '#434343' },
   grid: { minzoom: 12.5, size: 10, color: '#595959' },
 };
@@ -152,15 +152,18 @@ export default function CityMap({ shapes, points = [], onPick, height = 360, tes
 
   useEffect(() => {
     const created = new MapLibreMap({ container: container.current!, center: [106.75, 30.45], zoom: 8, attributionControl: false,
-      dragRotate: false, pitchWithRotate: false, localIdeographFontFamily: labelFonts.join(', '),
+      dragRotate: false, pitchWithRotate: false, fadeDuration: 0, localIdeographFontFamily: labelFonts.join(', '),
       style: { version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#f3f4f1' } }] } });
     created.touchZoomRotate.disableRotation();
+    created.addControl(new NavigationControl({ showCompass: false }), 'top-right');
     created.on('click', (e: MapMouseEvent) => pick.current?.(Math.round(e.lngLat.lng * 1e6) / 1e6, Math.round(e.lngLat.lat * 1e6) / 1e6));
-    // The names in view, for screen readers (and for checking that the map shows places at all).
+    // The names in view, for screen readers.
     created.on('idle', () => {
       const names = [...new Set(created.queryRenderedFeatures({ layers: labelLayers.filter((id) => created.getLayer(id)) })
         .map((f) => String(f.properties.name)))];
+      // What is on show, for checking that the map shows places and follows the search.
       container.current?.setAttribute('data-labels', JSON.stringify(names));
+      container.current?.setAttribute('data-view', JSON.stringify({ center: created.getCenter().toArray(), zoom: created.getZoom() }));
       container.current?.setAttribute('aria-label', `${translate.current('map.label')}${names.length ? `: ${names.slice(0, 20).join('、')}` : ''}`);
     });
     let live = true;
@@ -171,7 +174,7 @@ export default function CityMap({ shapes, points = [], onPick, height = 360, tes
         setSchematic(layers.county.features.some((f) => f.properties.schematic === true));
         const bounds = boundsOf(layers.county);
         if (bounds) {
-          created.fitBounds(bounds, { padding: 12, animate: false });
+          created.fitBounds(bounds, { padding: 16, animate: false });
           // What the view was fitted to, so a browser test can aim a click at a known place.
           container.current?.setAttribute('data-bounds', JSON.stringify(bounds));
         }
