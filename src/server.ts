@@ -25,6 +25,8 @@ export interface AppOptions {
   serveWeb?: boolean;
   /** /readyz turns 503 once the oldest unsigned ledger entry has waited this long (default 30 s). */
   ledgerLagLimitSeconds?: number;
+  /** Bearer token that lets another host read /metrics (YIWANG_METRICS_TOKEN); unset, only this host may. */
+  metricsToken?: string;
   /** Which reverse proxies' X-Forwarded-For to believe (YIWANG_TRUST_PROXY); none by default. */
   trustProxy?: HttpOptions['trustProxy'];
   /** The modules to serve (default: all of src/modules.ts). */
@@ -80,7 +82,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
-  healthRoutes(app, opts.db, { ledgerLagLimitSeconds: opts.ledgerLagLimitSeconds });
+  healthRoutes(app, opts.db, { ledgerLagLimitSeconds: opts.ledgerLagLimitSeconds, metricsToken: opts.metricsToken });
 
   // Before authentication: a forged request is refused without a session lookup.
   app.addHook('onRequest', crossSiteGuard(sessionCookie));

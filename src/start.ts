@@ -1,5 +1,5 @@
 import type { Config } from './kernel/config/index.ts';
-import { openDatabase } from './kernel/db/open.ts';
+import { openDatabase, type OpenDatabase } from './kernel/db/open.ts';
 import { StartupError } from './kernel/errors.ts';
 import { startSequencerThread, type Sequencer } from './kernel/ledger/index.ts';
 import { startJobs, startSweeps, type JobRunner, type SweepRunner } from './kernel/jobs/index.ts';
@@ -20,9 +20,10 @@ export interface RunningPlatform {
  * `yiwang start`: database (embedded unless DATABASE_URL), migrations, the demo city on first start,
  * the web console, the HTTP server, the ledger sequencer, and the modules' timers and job workers.
  */
-export async function startPlatform(config: Config, log: (line: string) => void = console.log): Promise<RunningPlatform> {
-  const started = performance.now();
-  const database = await openDatabase(config);
+export async function startPlatform(config: Config, log: (line: string) => void = console.log,
+  opening: Promise<OpenDatabase> = openDatabase(config)): Promise<RunningPlatform> {
+  const database = await opening;
+  let answering = 0;
   const { db } = database;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let sequencer: Sequencer | undefined;
@@ -45,11 +46,8 @@ export async function startPlatform(config: Config, log: (line: string) => void 
     }
     await ensureWebBuilt(log);
     app = await buildApp({ db, logLevel: config.logLevel, serveWeb: true, secureCookies: process.env.YIWANG_SECURE_COOKIES === '1',
-      sessionIdleMinutes: config.sessionIdleMinutes, ledgerLagLimitSeconds: config.ledgerLagLimitSeconds,
+      sessionIdleMinutes: config.sessionIdleMinutes, ledgerLagLimitSeconds: config.ledgerLagLimitSeconds, metricsToken: config.metricsToken,
       trustProxy: config.trustProxy });
-    sequencer = await startSequencerThread({ connectionString: database.url, origin: config.ledgerOrigin });
-    sweeps = startSweeps(db, timersOf(modules), (line) => app?.log.error(line));
-    jobs = await startJobs(db, queuesOf(modules), { log: (line) => app?.log.error(line) });
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (error) {
@@ -57,14 +55,21 @@ export async function startPlatform(config: Config, log: (line: string) => void 
         throw new StartupError(`port ${config.port} is in use. Stop what uses it or start with PORT=<another port>.`);
       throw error;
     }
+    answering = performance.now();
+    // Served from here on: a ledger entry queued meanwhile waits for the sequencer (which loads in its own
+    // thread), and jobs written meanwhile wait in their queue for the workers.
+    sequencer = await startSequencerThread({ connectionString: database.url, origin: config.ledgerOrigin });
+    sweeps = startSweeps(db, timersOf(modules), (line) => app?.log.error(line));
+    jobs = await startJobs(db, queuesOf(modules), { log: (line) => app?.log.error(line) });
   } catch (error) {
     await stop().catch(() => undefined); // what stopped the start is the error to report
     throw error;
   }
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
-  log(`Yiwang 一网 is ready at ${url}  (${Math.round(performance.now() - started)} ms; database: ${database.description})`);
+  // From the start of the process (node, module loading), as the operator waits it, not from this function.
+  log(`Yiwang 一网 is ready at ${url}  (${(answering / 1000).toFixed(1)} s after the command; database: ${database.description})`);
   log(`API docs: ${url}/docs`);
   log(`Demo logins (password ${demoPassword}):`);
-  for (const l of demoLogins) log(`  ${l.username.padEnd(14)} ${l.description}`);
+  for (const l of demoLogins) log(`  ${l.username.padEnd(14)} ${l.description}\n  ${''.padEnd(14)} try first: ${l.tryFirst}`);
   return { url, stop };
 }

@@ -20,6 +20,8 @@ test('the platform runs every module\'s timers, each once, on its interval', () 
     'services.escalate-overdue': 600_000,
     'services.default-ratings': 3_600_000,
     'credentials.nonces.expire': 3_600_000,
+    'supervision.tasks': 3_600_000,
+    'supervision.checks': 3_600_000,
   });
   assert.equal(new Set(timersOf(modules).map((t) => t.name)).size, timersOf(modules).length);
 });

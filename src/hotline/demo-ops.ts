@@ -3,17 +3,18 @@
  * the demo citizen `citizen1` filed from the portal (their 我的诉求), and a ticket dispatched to a main and
  * a co-handling department (主办/协办). Made by the same commands staff and citizens use.
  */
-import { jurisdictionOf, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { demoLogins, jurisdictionOf, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { createTicket } from './intake.ts';
 import { loadDemoKnowledge } from './knowledge.ts';
 import { fileReport } from './reports.ts';
-import { dispatchTicket } from './workflow.ts';
+import { acceptTicket, dispatchTicket } from './workflow.ts';
 
 export interface OpsDemoSummary {
   knowledge: number;
   citizenReports: number;
   coHandled: number;
+  officerTickets: number;
 }
 
 /** The centre of the first grid of a county of the demo city: a point every report there can use. */
@@ -31,7 +32,7 @@ export async function loadHotlineOpsDemo(ctx: Ctx, opts: { countyCode?: string }
   const knowledge = await loadDemoKnowledge(ctx);
   const countyCode = opts.countyCode ?? '511602000000';
   const place = await gridCentre(ctx, countyCode);
-  if (!place) return { knowledge, citizenReports: 0, coHandled: 0 };
+  if (!place) return { knowledge, citizenReports: 0, coHandled: 0, officerTickets: 0 };
 
   let citizenReports = 0;
   const { rows: [citizen] } = await ctx.tx.query<{ id: string; name: string }>(
@@ -65,5 +66,44 @@ export async function loadHotlineOpsDemo(ctx: Ctx, opts: { countyCode?: string }
     });
     if (dispatched) coHandled++;
   }
-  return { knowledge, citizenReports, coHandled };
+  return { knowledge, citizenReports, coHandled, officerTickets: await loadOfficerWork(ctx) };
+}
+
+/** Complaints for a department of each kind the demo officers' departments are, in their own words. */
+const workOf: Record<string, { description: string; category: string }[]> = {
+  'civil-affairs': [
+    { description: '我家老人今年八十岁了，高龄津贴一直没有发放，想问问什么原因', category: 'SB-YLFW' },
+    { description: '家里因病致贫，申请低保两个月了还没有消息，希望尽快审核', category: 'SB-DBJZ' },
+    { description: '小区里的社区养老服务站一直锁着门，老人想去活动没有地方', category: 'SB-YLFW' },
+    { description: '邻居独居老人生活困难，无人照料，希望民政部门上门看看', category: 'SB-DBJZ' },
+  ],
+};
+
+/**
+ * Work waiting for every printed demo officer of a department (not the centre): tickets of their county,
+ * in their department's field, dispatched to them over the last two days, half of them signed for
+ * (办理中), the rest waiting to be signed for (待签收). Without these the random tickets could all go elsewhere.
+ */
+async function loadOfficerWork(ctx: Ctx): Promise<number> {
+  const officers = demoLogins.filter((l) => l.role === 'officer').map((l) => l.username);
+  const { rows: departments } = await ctx.tx.query<{ id: number; kind: string; divisionCode: string }>(
+    `SELECT DISTINCT d.id::int, d.kind, d.division_code AS "divisionCode" FROM users u JOIN departments d ON d.id = u.department_id
+      WHERE u.username = ANY($1) ORDER BY 1`, [officers]);
+  const demo = { ...ctx, actor: systemActor('demo') };
+  let made = 0;
+  for (const department of departments) {
+    const complaints = workOf[department.kind] ?? [];
+    const place = complaints.length === 0 ? null : await gridCentre(ctx, department.divisionCode);
+    if (!place) continue;
+    for (const [i, complaint] of complaints.entries()) {
+      const at = (hoursAgo: number) => ({ ...demo, now: new Date(ctx.now.getTime() - hoursAgo * 3_600_000) });
+      const ticket = await createTicket(at(40 - i * 9), { channel: i % 2 ? 'web' : 'phone', kind: 'help', categoryCode: complaint.category,
+        description: complaint.description, lon: place.lon, lat: place.lat, address: `${place.name}${['建设路', '人民路', '兴平路', '育才路'][i]}${12 + i * 7}号`,
+        callerName: ['李秀英', '王强', '陈静', '刘涛'][i], callerPhone: `1398000${String(1000 + i * 37 + department.id).padStart(4, '0')}` });
+      await dispatchTicket(at(39 - i * 9), { ticketId: ticket.id, departmentId: department.id });
+      if (i % 2 === 0) await acceptTicket(at(37 - i * 9), { ticketId: ticket.id });
+      made++;
+    }
+  }
+  return made;
 }

@@ -39,6 +39,8 @@ export interface DecideExtension {
 }
 
 export async function decideExtension(ctx: Ctx, input: DecideExtension): Promise<Ticket> {
+  // The department is told why it gets no more time: a refusal names its reason.
+  if (!input.approve && !input.note?.trim()) throw new DomainError('hotline.extension.reason-required', { field: 'note' }, 'a refusal needs a reason');
   const ticket = await lockTicket(ctx.tx, input.ticketId);
   await assertCentre(ctx.tx, ctx.actor, hotlineActions.dispatch, ticket);
   const { rows: [pending] } = await ctx.tx.query<{ id: number; days: number; requestedBy: string }>(

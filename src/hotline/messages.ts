@@ -11,6 +11,7 @@ export const hotlineMessages = {
   'hotline.bad-phone': { zh: '手机号码不正确', en: 'Invalid mobile number' },
   'hotline.caller-missing': { zh: '非匿名诉求需提供来电人姓名或电话', en: 'A named report needs the caller\'s name or phone' },
   'hotline.bad-state': { zh: '当前状态不允许此操作', en: 'The ticket\'s state does not allow this' },
+  'hotline.extension.reason-required': { zh: '不同意延期须说明理由', en: 'A refused extension needs a reason' },
   'hotline.reason-required': { zh: '退单须选择退单原因', en: 'A return needs a reason code' },
   'hotline.no-route': { zh: '派单目录中没有对应的承办部门，请指定部门', en: 'No department in the dispatch catalogue; name one' },
   'hotline.not-handler': { zh: '该工单不在本部门办理', en: 'The ticket is not with your department' },

@@ -164,6 +164,8 @@ export interface CallbackTicket {
   note?: string;
 }
 
+const satisfactionWords = { satisfied: '满意', 'basically-satisfied': '基本满意', dissatisfied: '不满意' } as const;
+
 /**
  * 回访: the centre asks the caller whether the problem was solved and how satisfied they are. Unresolved
  * or dissatisfied reopens the ticket (重办) with new deadlines, at most `maxReopens` times; after that the
@@ -181,7 +183,8 @@ export async function callbackTicket(ctx: Ctx, input: CallbackTicket): Promise<T
   const good = input.resolved && input.satisfaction !== 'dissatisfied';
   const maxReopens = await hotlineSetting(ctx.tx, 'maxReopens');
   const supervise = !good && ticket.reopenCount >= maxReopens;
-  const summary = `${input.resolved ? 'resolved' : 'unresolved'}, ${input.satisfaction}${input.note ? `: ${input.note}` : ''}`;
+  // The history note is read by people, in the words of the callback form.
+  const summary = `${input.resolved ? '已解决' : '未解决'}，${satisfactionWords[input.satisfaction as keyof typeof satisfactionWords]}${input.note ? `：${input.note}` : ''}`;
   const answered = await moveTicket(ctx, ticket, { action: 'hotline.ticket.called-back', to: 'closed', note: summary,
     set: { resolved: input.resolved, satisfaction: input.satisfaction, called_back_at: ctx.now, needs_supervision: supervise },
     payload: { resolved: input.resolved, satisfaction: input.satisfaction, note: input.note } });

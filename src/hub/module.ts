@@ -4,7 +4,7 @@ import { loadHubDemo, removeHubDemo } from './demo.ts';
 import { loadHubExchangeDemo, removeHubExchangeDemo } from './exchange-demo.ts';
 import { verifyEvidence } from './exchange/evidence.ts';
 import { hubExchangeLedgerActions, hubExchangeMessages } from './exchange/messages.ts';
-import { exchangeActions, exchangeGrants } from './exchange/policy.ts';
+import { exchangeActions, exchangeCapabilities, exchangeGrants } from './exchange/policy.ts';
 import { escalateOverdueRequests } from './exchange/requests.ts';
 import { hubExchangeRoutes, hubGatewayRoutes } from './exchange/routes.ts';
 import { hubCatalogueLedgerActions, hubCatalogueMessages } from './messages.ts';
@@ -19,7 +19,10 @@ export const hubModule = defineModule({
   messages: { ...hubCatalogueMessages, ...hubExchangeMessages },
   ledgerActions: { ...hubCatalogueLedgerActions, ...hubExchangeLedgerActions },
   permissions: { actions: [...Object.values(hubActions), ...Object.values(exchangeActions)], grants: joinGrants(hubCatalogueGrants, exchangeGrants) },
-  capabilities: hubCapabilities,
+  capabilities: async (db, actor) => {
+    const [catalogue, exchange] = await Promise.all([hubCapabilities(db, actor), exchangeCapabilities(db, actor)]);
+    return { withhold: [...catalogue.withhold ?? [], ...exchange.withhold ?? []] };
+  },
   reservedDepartmentKinds: [hubAdminDepartmentKind],
   routes: [
     { prefix: '/api/v1/hub', plugin: hubCatalogueRoutes },

@@ -3,13 +3,31 @@
  * their own, never one of the main pool: when the pool is used up (a locked table, a burst), the probe
  * must still say how things are rather than queue behind the requests it reports on.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createPool, type Db } from './db/index.ts';
+import { DomainError } from './errors.ts';
 import { ledgerLag, type LedgerLag } from './ledger/index.ts';
 import type { App } from './http/index.ts';
 
 export interface HealthOptions {
   /** Ready no more once the oldest unsigned ledger entry has waited this long (default 30 s). */
   ledgerLagLimitSeconds?: number;
+  /** Bearer token a scraper on another host shows to read /metrics; without it only this host may. */
+  metricsToken?: string;
+}
+
+const loopback = /^(127\.|::1$|::ffff:127\.)/;
+
+/**
+ * The gauges tell an outsider how loaded the platform is and whether its ledger is behind: worth knowing
+ * before an attack. A scraper on this host reads them freely; one elsewhere shows the configured token.
+ */
+function mayReadMetrics(ip: string, authorization: string | undefined, token: string | undefined): boolean {
+  if (loopback.test(ip)) return true;
+  if (!token) return false;
+  const shown = Buffer.from(authorization?.match(/^Bearer\s+(.+)$/i)?.[1] ?? '');
+  const wanted = Buffer.from(token);
+  return shown.length === wanted.length && timingSafeEqual(shown, wanted);
 }
 
 interface Probe {
@@ -42,7 +60,11 @@ export function healthRoutes(app: App, db: Db, opts: HealthOptions = {}): void {
     return { status: 'ready', ledger: lag };
   });
 
-  app.get('/metrics', { schema: { tags: ['ops'], summary: 'Database and ledger gauges, Prometheus text format' } }, async (_req, reply) => {
+  app.get('/metrics', { schema: { tags: ['ops'],
+    summary: 'Database and ledger gauges, Prometheus text format (this host, or with the bearer token YIWANG_METRICS_TOKEN)' } }, async (req, reply) => {
+    if (!mayReadMetrics(req.ip, req.headers.authorization, opts.metricsToken)) {
+      throw new DomainError('forbidden', { status: 403 }, 'metrics are read from this host or with the metrics token');
+    }
     const { databaseUp, ledger } = await probe();
     const gauge = (name: string, help: string, lines: string[]) => `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${lines.join('\n')}\n`;
     const text = [

@@ -270,6 +270,33 @@ export async function uploadedMaterials(db: Queryable, applicationId: number) {
   return rows;
 }
 
+/** A stored material's bytes, with the type its first bytes show (the uploader's claim is not trusted). */
+export interface MaterialFile {
+  fileName: string;
+  /** PDF, PNG or JPEG by signature; null for anything else, which is only ever offered as a download. */
+  sniffedType: string | null;
+  content: Buffer;
+}
+
+const sniff = (content: Buffer) =>
+  Object.entries(signatures).find(([, bytes]) => bytes.every((byte, i) => content[i] === byte))?.[0] ?? null;
+
+/**
+ * One material of an application, for those who may read the application (the applicant, the handling
+ * department, overseers within the jurisdiction); 404 for anyone else. Every look is on the ledger.
+ */
+export async function readMaterial(ctx: Ctx, input: { id: number; material: string }): Promise<MaterialFile> {
+  const app = await readApplication(ctx.tx, ctx.actor, input.id);
+  const { rows: [file] } = await ctx.tx.query<{ fileName: string; content: Buffer }>(
+    'SELECT file_name AS "fileName", content FROM services_materials WHERE application_id = $1 AND material = $2', [app.id, input.material]);
+  if (!file) throw new DomainError('services.material.not-found', { status: 404, field: 'material' }, `no file for ${input.material}`);
+  await appendToLedger(ctx.tx, {
+    actor: ctx.actor, action: 'services.material.viewed', object: { type: 'application', id: app.id },
+    payload: { material: input.material, applicant: app.applicantId }, at: ctx.now,
+  });
+  return { fileName: file.fileName, sniffedType: sniff(file.content), content: file.content };
+}
+
 /** The form meets the item's schema and every required material not replaced by data has a file. */
 async function checkComplete(db: Queryable, app: Application, item: ServiceItem, form: Record<string, unknown>): Promise<void> {
   validateForm(item.formSchema!, form);

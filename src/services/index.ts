@@ -2,7 +2,7 @@
 export { getItem, lifeEvents, saveItem, type ItemInput, type Step, type Material, type Condition } from './items.ts';
 export type { Application, Channel } from './applications.ts';
 export { escalateOverdue } from './workflow.ts';
-export { defaultRatings, ratingLevels } from './ratings.ts';
+export { defaultRatings, listRectifications, ratingFigures, ratingLevels, type RatingFigure } from './ratings.ts';
 export { evaluatePolicy, type Offer, type Policy } from './benefits.ts';
 export { connectDepartmentToHub } from './exchange.ts';
 export * from './credentials/index.ts';

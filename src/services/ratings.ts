@@ -252,8 +252,9 @@ export interface RatingFigure {
   calledBack: number;
 }
 
-/** Ratings grouped by item, department or channel within `divisionPrefix` ('' for all). */
-export async function ratingFigures(db: Queryable, by: 'item' | 'department' | 'channel', divisionPrefix: string, limit = 50): Promise<RatingFigure[]> {
+/** Ratings grouped by item, department or channel within `divisionPrefix` ('' for all), of a period of rating when given. */
+export async function ratingFigures(db: Queryable, by: 'item' | 'department' | 'channel', divisionPrefix: string, limit = 50,
+  period?: { from: Date; to: Date }): Promise<RatingFigure[]> {
   const group = { item: ['r.item_id::text', 'i.name'], department: ['r.department_id::text', 'd.name'], channel: ['r.channel', 'r.channel'] }[by];
   const { rows } = await db.query<{ key: string; name: string; total: number; l5: number; l4: number; l3: number; l2: number; l1: number; rectified: number; calledBack: number }>(
     `SELECT ${group[0]} AS key, ${group[1]} AS name, count(*)::int AS total,
@@ -264,8 +265,8 @@ export async function ratingFigures(db: Queryable, by: 'item' | 'department' | '
             count(x.called_back_at)::int AS "calledBack"
        FROM services_ratings r JOIN services_items i ON i.id = r.item_id JOIN departments d ON d.id = r.department_id
        LEFT JOIN services_rectifications x ON x.rating_id = r.id
-      WHERE r.division_code LIKE $1
-      GROUP BY 1, 2 ORDER BY total DESC, key LIMIT $2`, [`${divisionPrefix}%`, limit]);
+      WHERE r.division_code LIKE $1 AND ($3::timestamptz IS NULL OR r.rated_at >= $3) AND ($4::timestamptz IS NULL OR r.rated_at < $4)
+      GROUP BY 1, 2 ORDER BY total DESC, key LIMIT $2`, [`${divisionPrefix}%`, limit, period?.from ?? null, period?.to ?? null]);
   return rows.map((r) => ({
     key: r.key, name: r.name, total: r.total,
     levels: { 'very-satisfied': r.l5, satisfied: r.l4, 'basically-satisfied': r.l3, dissatisfied: r.l2, 'very-dissatisfied': r.l1 },

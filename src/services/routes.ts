@@ -1,3 +1,4 @@
+import { create as contentDisposition } from 'content-disposition';
 import Type from 'typebox';
 import type { Ctx } from '../kernel/auth/index.ts';
 import { Items, runCommand, type App } from '../kernel/http/index.ts';
@@ -7,7 +8,7 @@ import {
 } from './api-schemas.ts';
 import {
   applicationStates, channels, listApplications, saveDraft, startApplication, submitApplication,
-  uploadMaterial, viewApplication, type Application, type ApplicationQuery, type StartApplication,
+  readMaterial, uploadMaterial, viewApplication, type Application, type ApplicationQuery, type StartApplication,
 } from './applications.ts';
 import {
   exportItems, getItem, importItems, ItemInput, itemKinds, itemsToCsv, lifeEventCounts, lifeEvents, listItems, parseItemFile, PrefillRule,
@@ -125,6 +126,17 @@ export async function servicesRoutes(app: App) {
         contentType: Type.String({ minLength: 1, maxLength: 100 }), content: Type.String({ minLength: 1, contentEncoding: 'base64' }) },
       { additionalProperties: false }) },
   }, (req) => runCommand(req, uploadMaterial, { id: req.params.id, ...req.body, content: Buffer.from(req.body.content, 'base64') }));
+
+  app.get('/applications/:id/materials/:material', {
+    schema: { tags, summary: '查看材料 A material\'s file, for the applicant and the staff who may read the case; each look is logged',
+      params: Type.Object({ id: Type.Integer({ minimum: 1 }), material: Type.String({ minLength: 1, maxLength: 100 }) }) },
+  }, async (req, reply) => {
+    const file = await runCommand(req, readMaterial, req.params);
+    // Only what the bytes prove to be a PDF or an image opens in the browser; anything else is a download of opaque bytes.
+    return reply.type(file.sniffedType ?? 'application/octet-stream')
+      .header('content-disposition', contentDisposition(file.fileName, { type: file.sniffedType ? 'inline' : 'attachment' }))
+      .header('cache-control', 'private, no-store').send(file.content);
+  });
 
   app.post('/applications/:id/submit', {
     schema: { tags, summary: '提交 Submit: form and materials checked, receipt number and deadlines given', params: Id,

@@ -81,6 +81,24 @@ describe('loadDemoCity', () => {
     assert.equal((await gridAt(t.db, (west! + east!) / 2, (south! + north!) / 2))?.code, grid.code);
   });
 
+  test('nothing in the demo is dated in the future: every timestamp and date column is at or before now', async () => {
+    const { rows: columns } = await t.db.query<{ table: string; column: string; type: string }>(
+      `SELECT table_name AS "table", column_name AS "column", data_type AS type FROM information_schema.columns
+        WHERE table_schema = 'public' AND data_type IN ('timestamp with time zone', 'timestamp without time zone', 'date')`);
+    assert.ok(columns.length > 20, 'the scan covers the platform\'s tables');
+    // Deadlines, validity ends and planned times are meant to lie ahead; what happened must not.
+    const ahead = /deadline|due|until|expires|valid_to|ends|end_at|next|scheduled|retry|start_after|keep_until|lock/;
+    const future: string[] = [];
+    for (const { table, column, type } of columns) {
+      if (ahead.test(column)) continue;
+      const now = type === 'date' ? 'current_date' : type === 'timestamp with time zone' ? 'now()' : 'localtimestamp';
+      const { rows } = await t.db.query<{ n: number; latest: string }>(
+        `SELECT count(*)::int AS n, max("${column}")::text AS latest FROM "${table}" WHERE "${column}" > ${now} + interval '1 minute'`);
+      if (rows[0]!.n > 0) future.push(`${table}.${column}: ${rows[0]!.n} rows, up to ${rows[0]!.latest}`);
+    }
+    assert.deepEqual(future, []);
+  });
+
   test('a second load is skipped and changes nothing', async () => {
     const before = await tableCounts();
     const again = await loadDemoCity(t.db, { seed: 'another-seed' });

@@ -132,8 +132,11 @@ describe('e-certificates', () => {
     await row.getByRole('button', { name: /吊\s*销/ }).click();
     const dialog = await suite.dialog();
     await dialog.getByRole('button', { name: /吊\s*销/ }).click();
-    await dialog.getByText('请填写吊销原因').waitFor();
-    await dialog.getByLabel('吊销原因').fill('居住地已变更');
+    await dialog.getByText('请填写理由').waitFor();
+    await dialog.getByText(/吊销后该证照立即失效，不能恢复/).waitFor();
+    await dialog.getByText('持证人已不符合发证条件').click();
+    assert.equal(await dialog.getByLabel(/理由/).inputValue(), '持证人已不符合发证条件', 'a common reason is one click away');
+    await dialog.getByLabel(/理由/).fill('居住地已变更');
     await dialog.getByRole('button', { name: /吊\s*销/ }).click();
     await sees('已吊销，核验方立即可见');
     await suite.page.locator('.ant-table-row', { hasText: holderName }).filter({ hasText: '居住证明' }).getByText('已吊销').waitFor();

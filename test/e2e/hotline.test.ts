@@ -358,6 +358,10 @@ describe('12345 hotline pages', () => {
     await suite.page.locator('.ant-select-item-option', { hasText: '非本单位职责' }).click();
     await returnForm.getByLabel('备注').fill('低保审核属于乡镇民政办');
     await returnForm.getByRole('button', { name: /退\s*单/ }).click();
+    // Returning cannot be taken back: a dialog says what follows before anything is sent.
+    const confirm = await suite.dialog();
+    await confirm.getByText(/退单后工单退回 12345 中心审核/).waitFor();
+    await confirm.getByRole('button', { name: /退\s*单/ }).click();
     await suite.page.getByTestId('timeline').getByText('退单', { exact: true }).waitFor();
     await suite.page.getByTestId('timeline').getByText('退单原因: 非本单位职责').waitFor();
 

@@ -119,12 +119,42 @@ describe('one-stop services', () => {
     await page.getByLabel('状态').click();
     await page.locator('.ant-select-item-option').getByText('全部').click();
     await page.locator('.ant-table-row').getByText(receipt).click();
-    for (const [button, after] of [['受 理', '当前环节: 审查'], ['审查通过', '当前环节: 决定'], ['准 予', '已准予'], ['办 结', '已办结']] as const) {
+    for (const [button, after] of [['受 理', '当前环节: 审查'], ['审查通过', '当前环节: 决定']] as const) {
       await page.getByRole('button', { name: button }).click();
+      await page.locator('.ant-descriptions').getByText(after).waitFor();
+    }
+    // 准予 and 办结 are final: each asks in a dialog that says what follows, with a note of its own.
+    for (const [button, consequence, after] of [['准 予', /准予许可决定作出后不能撤回/, '已准予'], ['办 结', /办结后办件关闭/, '已办结']] as const) {
+      await page.getByRole('button', { name: button }).click();
+      const dialog = await suite.dialog();
+      await dialog.getByText(consequence).waitFor();
+      if (button === '准 予') await shot('08a-approve-confirm');
+      await dialog.getByRole('button', { name: button }).click();
+      await dialog.waitFor({ state: 'detached' });
       await page.locator('.ant-descriptions').getByText(after).waitFor();
     }
     await sees(/实际用时 \d+ 个工作日/);
     await shot('08-finished');
+    await logout();
+  });
+
+  step('不予受理 asks first, takes its reason in its own field (a common reason a click away), not from the note box', async () => {
+    const { page } = suite;
+    await loginAt('/service-queue', 'ga_officer');
+    await page.locator('.ant-table-row').first().click();
+    await page.waitForURL(/\/service-queue\/\d+$/);
+    await page.getByLabel('意见').fill('材料齐全，同意受理');
+    await page.getByRole('button', { name: '不予受理' }).click();
+    const dialog = await suite.dialog();
+    await dialog.getByText(/不予受理后办件即告终结，不能撤回/).waitFor();
+    assert.equal(await dialog.getByLabel(/理由/).inputValue(), '', 'the acceptance note does not become the reason');
+    await dialog.getByRole('button', { name: '不予受理' }).click();
+    await dialog.getByText('请填写理由').waitFor();
+    await dialog.getByText('申请人不符合申请条件').click();
+    await shot('08b-reject-confirm');
+    await dialog.getByRole('button', { name: '不予受理' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('.ant-descriptions').getByText('申请人不符合申请条件').waitFor();
     await logout();
   });
 

@@ -24,10 +24,12 @@ test('延期: the department asks, the centre approves, and the deadline to reso
   assert.equal(approved.resolveDue.toISOString(), calendar.addWorkingDays(accepted.resolveDue, 5).due.toISOString());
   assert.equal(approved.state, 'accepted');
   assert.equal((await listTickets(t.db, operator, { extensionPending: true })).total, 0);
-  await assert.rejects(run(t.db, operator, decideExtension, { ticketId: made.id, approve: false }), refusal('hotline.no-extension', 409, 'state'));
+  await assert.rejects(run(t.db, operator, decideExtension, { ticketId: made.id, approve: false, note: '无需延期' }), refusal('hotline.no-extension', 409, 'state'));
   // A refusal leaves the deadline where it was.
   await run(t.db, handler, requestExtension, { ticketId: made.id, days: 10, reason: '材料未到' });
-  const refused = await run(t.db, operator, decideExtension, { ticketId: made.id, approve: false });
+  await assert.rejects(run(t.db, operator, decideExtension, { ticketId: made.id, approve: false, note: ' ' }),
+    refusal('hotline.extension.reason-required', 400, 'note'), 'a refusal names its reason');
+  const refused = await run(t.db, operator, decideExtension, { ticketId: made.id, approve: false, note: '材料已到，请按期办结' });
   assert.equal(refused.resolveDue.toISOString(), approved.resolveDue.toISOString());
   assert.deepEqual((await ticketHistory(t.db, made.id)).map((e) => e.action).slice(3), ['hotline.extension.requested', 'hotline.extension.approved',
     'hotline.extension.requested', 'hotline.extension.refused']);

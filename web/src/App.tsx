@@ -1,4 +1,4 @@
-import { Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Button, Result, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSession } from './session';
@@ -6,6 +6,8 @@ import { navigate, usePath } from './router';
 import { ConsoleLayout } from './ConsoleLayout';
 import { PublicLayout } from './PublicLayout';
 import { LoginPage } from './pages/LoginPage';
+
+const HomePage = lazy(() => import('./pages/HomePage'));
 import { consolePageAt, pagesFor, publicPageAt, type ConsolePage } from './modules';
 
 const loading = <Spin style={{ display: 'block', margin: 48 }} />;
@@ -16,7 +18,8 @@ export function App() {
   const publicPage = publicPageAt(path);
   const page = user ? consolePageAt(path) : undefined;
   const allowed = user ? pagesFor(user) : [];
-  const home = allowed[0];
+  // A citizen starts at 我的办事; staff at the first desk of their menu.
+  const home = (user?.kind === 'citizen' ? allowed.find((p) => p.key === 'my-services') : undefined) ?? allowed[0];
 
   useEffect(() => {
     if (user && !page && !publicPage && home) navigate(`/${home.key}`);
@@ -27,6 +30,7 @@ export function App() {
     return <PublicLayout><Suspense fallback={loading}><Page /></Suspense></PublicLayout>;
   }
   if (user === undefined) return <Spin fullscreen />;
+  if (user === null && path === '/') return <PublicLayout home><Suspense fallback={loading}><HomePage /></Suspense></PublicLayout>;
   if (user === null) return <LoginPage />;
   if (!page) return null;
   // A page the menu does not offer this user, opened by its address: say so rather than show an empty page.

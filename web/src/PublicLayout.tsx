@@ -6,8 +6,8 @@ import { switchLanguage, type Language } from './i18n';
 import { navigate } from './router';
 import { useSession } from './session';
 
-/** The frame of pages that need no login: the brand, the language switch and a way into the console. */
-export function PublicLayout({ children }: { children: ReactNode }) {
+/** The frame of pages that need no login: the brand, the language switch and a way into the console (the home holds the login form itself). */
+export function PublicLayout({ children, home = false }: { children: ReactNode; home?: boolean }) {
   const { t, i18n } = useTranslation();
   const { user } = useSession();
   return (
@@ -24,9 +24,11 @@ export function PublicLayout({ children }: { children: ReactNode }) {
             onChange={switchLanguage}
             options={[{ value: 'zh-CN', label: '中文' }, { value: 'en', label: 'English' }]}
           />
-          <Button type="text" icon={<LoginOutlined />} className="console-header-button" onClick={() => navigate('/')}>
-            {user ? user.name : t('auth.login')}
-          </Button>
+          {!home && (
+            <Button type="text" icon={<LoginOutlined />} className="console-header-button" onClick={() => navigate('/')}>
+              {user ? user.name : t('auth.login')}
+            </Button>
+          )}
         </Space>
       </Layout.Header>
       <Layout.Content className="public-content">{children}</Layout.Content>

@@ -6,6 +6,7 @@ import { module as exchange } from './exchange/module';
 import { module as hotline } from './hotline/module';
 import { module as kernel } from './kernel/module';
 import { module as services } from './services/module';
+import { module as supervision } from './supervision/module';
 
 /** A page in the logged-in console: its path is `/${key}`, its menu label the translation `menu.${key}`. */
 export interface ConsolePage {
@@ -35,7 +36,7 @@ export interface WebModule {
 }
 
 /** The console's modules in menu order, as src/modules.ts lists the server's: adding one is its folder plus one line. */
-const modules: readonly WebModule[] = [kernel, hotline, catalogue, exchange, services, credentials];
+const modules: readonly WebModule[] = [kernel, hotline, catalogue, exchange, services, credentials, supervision];
 
 export const consolePages: ConsolePage[] = modules.flatMap((m) => m.pages);
 export const publicPages: PublicPage[] = modules.flatMap((m) => m.publicPages ?? []);

@@ -4,7 +4,7 @@
  * escalated requests and see every figure. A citizen sees the calls that carried their own ID. Systems
  * call the gateway under a grant only: a token is not enough (deny by default).
  */
-import { assertCan, hasGrant, type Actor } from '../../kernel/auth/index.ts';
+import { assertCan, hasGrant, type Actor, type CapabilityChange } from '../../kernel/auth/index.ts';
 import type { Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { isHubAdmin } from './catalogue.ts';
@@ -29,6 +29,17 @@ export const exchangeGrants = {
   inspector: [a.grants, a.evidence, a.dashboard],
   citizen: [a.usage],
 } as const;
+
+/**
+ * What the console offers of the exchange: an officer with no data role whose department runs no
+ * information system has nothing to request, call or watch there, so those pages stay out of their menu
+ * (a 岳池县交通运输局 officer); the commands still check for themselves.
+ */
+export async function exchangeCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
+  if (actor.kind !== 'staff' || actor.departmentId === null || actor.roles.some((role) => role !== 'officer')) return {};
+  const { rows } = await db.query<{ runs: boolean }>('SELECT EXISTS (SELECT 1 FROM hub_systems WHERE department_id = $1) AS runs', [actor.departmentId]);
+  return rows[0]!.runs ? {} : { withhold: [a.request, a.grants, a.evidence, a.hide, a.dashboard] };
+}
 
 /** Is the actor the providing department's own data officer (not a hub administrator acting for it)? */
 export const isProviderOfficer = (actor: Actor, providerDepartmentId: number) =>

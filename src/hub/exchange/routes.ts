@@ -22,7 +22,8 @@ const ResourceCode = Type.String({ pattern: '^[A-Z][0-9]{2}-[0-9]{4}-[0-9]{4}-[0
 const PredicateCode = Type.String({ pattern: '^[a-z][a-z0-9_-]{1,59}$' });
 const FieldCode = Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' });
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+// Some visible text: a reason of spaces only is no reason.
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '\\S' });
 const RowFilter = Type.Array(Type.Object({
   field: FieldCode, op: oneOf(['eq', 'in', 'prefix']),
   value: Type.Union([Type.String({ maxLength: 100 }), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 })]),

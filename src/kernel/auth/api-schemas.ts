@@ -32,3 +32,6 @@ export const UserSchema = Type.Object({
   createdAt: Timestamp,
   abilities: Type.Object({ edit: Type.Boolean(), resetPassword: Type.Boolean(), unlock: Type.Boolean() }),
 });
+
+/** The caller's own contact details, to prefill their forms (a citizen's report). */
+export const ContactSchema = Type.Object({ name: Type.String(), phone: Nullable(Type.String()) });

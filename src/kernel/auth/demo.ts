@@ -20,16 +20,27 @@ export const demoPassword = 'Yiwang@2026';
 /** A password hash no password matches: the account exists, its holder has not been given a password. */
 const noPasswordYet = '!';
 
-/** The logins the walkthroughs use, printed at start. Every other demo account is `<dept>_<county>_<n>`. */
-export const demoLogins: readonly { username: string; role: Role; description: string }[] = [
-  { username: 'admin', role: 'platform_admin', description: '平台管理员 of 广安市: the whole city, every setting' },
-  { username: 'ga_admin', role: 'dept_admin', description: '广安区政数局 admin: departments and staff of 广安区' },
-  { username: 'ga_officer', role: 'officer', description: '广安区民政局 officer: sees 广安区 only' },
-  { username: 'yc_officer', role: 'officer', description: '岳池县民政局 officer: sees 岳池县 only' },
-  { username: 'data_officer', role: 'data_officer', description: '市政数局 data officer: catalogue and data sharing of 广安市' },
-  { username: 'inspector', role: 'inspector', description: '市纪委监委 inspector: the ledger of all of 广安市' },
-  { username: 'hotline', role: 'officer', description: '12345热线 officer: tickets across 广安市' },
-  { username: 'citizen1', role: 'citizen', description: '市民 (citizen): the portal, own applications, who used my data' },
+/**
+ * The logins the walkthroughs use, printed at start with what each should try first (work the demo leaves
+ * waiting for them). Every other demo account is `<dept>_<county>_<n>`.
+ */
+export const demoLogins: readonly { username: string; role: Role; description: string; tryFirst: string }[] = [
+  { username: 'admin', role: 'platform_admin', description: '平台管理员 of 广安市: the whole city, every setting',
+    tryFirst: '人员管理: reset a staff password; 目录审核: review a resource submitted for the catalogue' },
+  { username: 'ga_admin', role: 'dept_admin', description: '广安区政数局 admin: departments and staff of 广安区',
+    tryFirst: '人员管理: add a staff member to 广安区民政局; 事项管理: edit a service item' },
+  { username: 'ga_officer', role: 'officer', description: '广安区民政局 officer: sees 广安区 only',
+    tryFirst: '工单队列: sign for (签收) a 低保/养老 ticket waiting for 广安区民政局, then reply' },
+  { username: 'yc_officer', role: 'officer', description: '岳池县民政局 officer: sees 岳池县 only',
+    tryFirst: '工单队列: sign for (签收) a ticket waiting for 岳池县民政局, then reply' },
+  { username: 'data_officer', role: 'data_officer', description: '市政数局 data officer: catalogue and data sharing of 广安市',
+    tryFirst: '共享申请: decide a pending request (就业困难人员认定); 调用日志: see who called which data' },
+  { username: 'inspector', role: 'inspector', description: '市纪委监委 inspector: the ledger of all of 广安市',
+    tryFirst: '数据铁笼·账本: check an entry\'s inclusion proof against the signed checkpoint' },
+  { username: 'hotline', role: 'officer', description: '12345热线 officer: tickets across 广安市',
+    tryFirst: '12345 受理台: take a call; 审核: tickets returned by departments; 回访: call back the closed ones' },
+  { username: 'citizen1', role: 'citizen', description: '市民 (citizen): the portal, own applications, who used my data',
+    tryFirst: '我的诉求: two reports and their progress; 我的数据使用记录: who used my data, and why' },
 ];
 
 const CITIZEN_COUNT = 5;

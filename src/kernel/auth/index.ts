@@ -2,7 +2,7 @@ export { anonymous, jurisdictionOf, roles, systemActor, type Actor, type Ctx, ty
 export type { CapabilityChange, CapabilityRule } from './capabilities.ts';
 export { assertCan, can, hasGrant, inJurisdiction } from './policy.ts';
 export { hashPassword } from './passwords.ts';
-export { citizensByIdNumber, getUser, listStaff, resetPassword, updateStaff } from './users.ts';
+export { citizensByIdNumber, createStaff, getUser, listStaff, resetPassword, updateStaff } from './users.ts';
 export { issueApiToken, revokeApiToken, resolveApiToken } from './tokens.ts';
 export { login } from './login.ts';
 export { countFromAddress, type AddressLimit } from './limits.ts';

@@ -12,9 +12,9 @@ import { issueApiToken, listApiTokens, resolveApiToken, revokeApiToken } from '.
 import { createStaff, getUser, listStaff, resetPassword, updateStaff } from './users.ts';
 import { registerFromAddress } from './limits.ts';
 import { assertCan } from './policy.ts';
-import { notFound } from '../errors.ts';
+import { DomainError, notFound } from '../errors.ts';
 import { Page } from '../http/responses.ts';
-import { callerSchema, UserSchema } from './api-schemas.ts';
+import { callerSchema, ContactSchema, UserSchema } from './api-schemas.ts';
 
 const Username = Type.String({ minLength: 1, maxLength: 40 });
 const Password = Type.String({ minLength: 1, maxLength: 200 });
@@ -41,6 +41,7 @@ export async function authentication(app: App, opts: { sessionIdleMinutes?: numb
 export async function authRoutes(app: App, opts: { secureCookies: boolean }) {
   const Caller = callerSchema();
   app.post('/login', {
+    config: { opensSession: true },
     schema: { tags: ['auth'], summary: '登录 Log in with username and password; sets the session cookie',
       body: Type.Object({ username: Username, password: Password }, { additionalProperties: false }), response: { 200: Caller } },
   }, async (req, reply) => {
@@ -69,6 +70,15 @@ export async function authRoutes(app: App, opts: { secureCookies: boolean }) {
     if (req.actor.kind === 'anonymous') assertCan(req.actor, 'auth.me');
     return { user: presentActor(req.actor, await capabilitiesOf(app.db, req.actor)) };
   });
+
+  app.get('/me/contact', { schema: { tags: ['auth'], summary: 'The caller\'s own name and phone, to prefill their forms', response: { 200: ContactSchema } } },
+    async (req) => {
+      // Only a person's account has contact details; a caller without one is asked to log in.
+      if (req.actor.kind !== 'citizen' && req.actor.kind !== 'staff') throw new DomainError('unauthenticated', { status: 401 }, 'login required');
+      const user = await getUser(app.db, Number(req.actor.id));
+      if (!user) throw notFound('auth.user', req.actor.id);
+      return { name: user.display_name, phone: user.phone };
+    });
 
   app.post('/register', {
     schema: { tags: ['auth'], summary: 'A citizen opens an account (resident ID checked; a few per address and hour)',

@@ -16,6 +16,8 @@ export interface Config {
   logLevel: string;
   /** /readyz reports not ready once a ledger entry has waited this long to be signed (YIWANG_LEDGER_LAG_LIMIT_S). */
   ledgerLagLimitSeconds: number;
+  /** Bearer token for /metrics from other hosts (unset: this host only). */
+  metricsToken: string | undefined;
   /** Minutes without use after which a console session ends. */
   sessionIdleMinutes: number;
   /**
@@ -66,6 +68,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     demoSeed: process.env.YIWANG_DEMO_SEED ?? 'guang-an-511600',
     logLevel: process.env.LOG_LEVEL ?? 'warn',
     ledgerLagLimitSeconds: intFromEnv('YIWANG_LEDGER_LAG_LIMIT_S', 30, 1, 86_400, 'whole seconds'),
+    metricsToken: process.env.YIWANG_METRICS_TOKEN || undefined,
     sessionIdleMinutes: intFromEnv('YIWANG_SESSION_IDLE_MINUTES', 30, 1, 24 * 60, 'whole minutes'),
     trustProxy: parseTrustProxy(process.env.YIWANG_TRUST_PROXY),
     ...overrides,

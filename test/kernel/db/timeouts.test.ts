@@ -114,6 +114,28 @@ test('/readyz reports the ledger lag and turns 503 once an entry has waited beyo
   }
 });
 
+test('/metrics answers this host freely and another host only with the metrics token', async () => {
+  const guarded = await buildApp({ db: pool, logLevel: 'silent', metricsToken: 'scrape-secret-2026' });
+  try {
+    const from = (remoteAddress: string, authorization?: string) =>
+      guarded.inject({ url: '/metrics', remoteAddress, headers: authorization ? { authorization } : {} });
+    assert.equal((await from('127.0.0.1')).statusCode, 200);
+    assert.equal((await from('::1')).statusCode, 200);
+    for (const auth of [undefined, 'Bearer wrong', 'Bearer scrape-secret-202', 'Basic scrape-secret-2026']) {
+      const res = await from('203.0.113.7', auth);
+      assert.equal(res.statusCode, 403, String(auth));
+      assert.doesNotMatch(res.body, /yiwang_db_up/);
+    }
+    const scraped = await from('203.0.113.7', 'Bearer scrape-secret-2026');
+    assert.equal(scraped.statusCode, 200);
+    assert.match(scraped.body, /^yiwang_db_up 1$/m);
+    // Without a configured token no other host reads them, whatever it sends.
+    assert.equal((await app.inject({ url: '/metrics', remoteAddress: '203.0.113.7', headers: { authorization: 'Bearer ' } })).statusCode, 403);
+  } finally {
+    await guarded.close();
+  }
+});
+
 test('connection failures, shutdowns and timeouts count as "the database is away"; faults of a statement do not', () => {
   const error = (message: string, extra: object = {}) => Object.assign(new Error(message), extra);
   for (const away of [error('connect ECONNREFUSED 127.0.0.1:5432', { code: 'ECONNREFUSED' }), error('read ECONNRESET', { code: 'ECONNRESET' }),

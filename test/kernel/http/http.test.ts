@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { createTestApp, ledgerCount, makeCast, type TestApp } from '../../helpers/factories.ts';
+import { createTestApp, ledgerCount, makeCast, testPassword, type TestApp } from '../../helpers/factories.ts';
 import { apiPolicy, createHttp } from '../../../src/kernel/http/index.ts';
 import { buildApp, consolePolicy } from '../../../src/server.ts';
 
@@ -53,6 +53,30 @@ test('a cookie-authenticated change from another origin of the same site is refu
   const withBearer = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout',
     headers: { authorization: `Bearer ${token}`, cookie, 'sec-fetch-site': 'cross-site' } });
   assert.equal(withBearer.statusCode, 204);
+});
+
+test('a login posted from another site is refused without any cookie (login CSRF); the console and other clients sign in', async () => {
+  const login = (headers: Record<string, string>) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers,
+    payload: { username: 'admin', password: testPassword } });
+  const sessionsBefore = Number((await t.db.query('SELECT count(*) AS n FROM sessions')).rows[0].n);
+  const forged: Record<string, string>[] = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }];
+  for (const headers of forged) {
+    const res = await login(headers);
+    assert.equal(res.statusCode, 403, JSON.stringify(headers));
+    assert.equal(res.json().code, 'csrf');
+    assert.equal(res.headers['set-cookie'], undefined, 'no session cookie is set');
+  }
+  assert.equal(Number((await t.db.query('SELECT count(*) AS n FROM sessions')).rows[0].n), sessionsBefore, 'no session was opened');
+  const allowed: Record<string, string>[] = [{ 'sec-fetch-site': 'same-origin' }, { 'x-yiwang-csrf': '1' }, {}];
+  for (const headers of allowed) {
+    const res = await login(headers);
+    assert.equal(res.statusCode, 200, JSON.stringify(headers));
+    assert.match(String(res.headers['set-cookie']), /yw_session=/);
+  }
+  // Other public posts (a citizen's report from a third-party Open311 client in a browser) are not login: they pass.
+  const register = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: { 'sec-fetch-site': 'cross-site' },
+    payload: { username: 'u1', displayName: 'x', password: 'short', idNumber: '1' } });
+  assert.notEqual(register.json().code, 'csrf');
 });
 
 test('NUL characters and unpaired surrogates are 400 invalid-text naming the field, in bodies, query strings and paths, even anonymous', async () => {

@@ -76,9 +76,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -195,15 +195,94 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
                                 name: string;
                                 roles: ("platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector" | "citizen")[];
                             };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own name and phone, to prefill their forms */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            phone: string | null;
                         };
                     };
                 };
@@ -13432,6 +13511,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/services/applications/{id}/materials/{material}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看材料 A material's file, for the applicant and the staff who may read the case; each look is logged */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    material: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/services/applications/{id}/ratings": {
         parameters: {
             query?: never;
@@ -15829,6 +15945,2346 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A file of evidence, for those who may see its problem or task */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题线索 Findings of the hotline and the ratings that may go on a list */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                comment: string | null;
+                                departmentId: number | null;
+                                divisionCode: string | null;
+                                kind: string;
+                                problem: {
+                                    id: number;
+                                    number: string;
+                                } | null;
+                                source: "hotline-hotspot" | "hotline-category" | "rating" | "oversight-alert" | "inspection" | "audit" | "manual";
+                                sourceRef: string;
+                                subject: string;
+                                thisWeek: number | null;
+                                topic: string | null;
+                                weeklyAverage: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题清单 The seven lists and the city's own */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                builtin: boolean;
+                                code: string;
+                                divisionCode: string | null;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a list of the city's own */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        nameEn: string;
+                        nameZh: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            builtin: boolean;
+                            code: string;
+                            divisionCode: string | null;
+                            id: number;
+                            nameEn: string;
+                            nameZh: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题清单 The problems the caller may see, open first by deadline */
+        get: {
+            parameters: {
+                query: {
+                    departmentId?: number;
+                    limit: number;
+                    listId?: number;
+                    offset: number;
+                    overdue?: boolean;
+                    state?: ("registered" | "analysed" | "rectifying" | "review" | "accepted" | "closed")[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                acceptedAt: string | null;
+                                acceptedBy: string | null;
+                                analysis: {
+                                    causeCategory: "institution" | "process" | "responsibility" | "capacity" | "resources" | "oversight" | "external";
+                                    rootCause: string;
+                                    whys: string[];
+                                } | null;
+                                closedAt: string | null;
+                                department: {
+                                    id: number;
+                                    name: string;
+                                };
+                                description: string;
+                                divisionCode: string;
+                                divisionName: string | null;
+                                /** Format: date-time */
+                                due: string;
+                                dueDays: number;
+                                id: number;
+                                kind: string;
+                                list: {
+                                    code: string;
+                                    id: number;
+                                    nameEn: string;
+                                    nameZh: string;
+                                };
+                                nextCheckAt: string | null;
+                                number: string;
+                                /** Format: date-time */
+                                openedAt: string;
+                                openedBy: string;
+                                overdue: boolean;
+                                prevention: {
+                                    description: string;
+                                    everyDays: number | null;
+                                    kind: "rule" | "check" | "item";
+                                } | null;
+                                recurrenceOf: {
+                                    id: number;
+                                    number: string;
+                                } | null;
+                                source: "hotline-hotspot" | "hotline-category" | "rating" | "oversight-alert" | "inspection" | "audit" | "manual";
+                                sourceRef: string | null;
+                                state: "registered" | "analysed" | "rectifying" | "review" | "accepted" | "closed";
+                                title: string;
+                                watchUntil: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 列入清单 Register a problem */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        departmentId: number;
+                        description: string;
+                        divisionCode?: string;
+                        dueDays: number;
+                        kind: string;
+                        listId: number;
+                        source: "hotline-hotspot" | "hotline-category" | "rating" | "oversight-alert" | "inspection" | "audit" | "manual";
+                        sourceRef?: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            analysis: {
+                                causeCategory: "institution" | "process" | "responsibility" | "capacity" | "resources" | "oversight" | "external";
+                                rootCause: string;
+                                whys: string[];
+                            } | null;
+                            closedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            /** Format: date-time */
+                            due: string;
+                            dueDays: number;
+                            id: number;
+                            kind: string;
+                            list: {
+                                code: string;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                            };
+                            nextCheckAt: string | null;
+                            number: string;
+                            /** Format: date-time */
+                            openedAt: string;
+                            openedBy: string;
+                            overdue: boolean;
+                            prevention: {
+                                description: string;
+                                everyDays: number | null;
+                                kind: "rule" | "check" | "item";
+                            } | null;
+                            recurrenceOf: {
+                                id: number;
+                                number: string;
+                            } | null;
+                            source: "hotline-hotspot" | "hotline-category" | "rating" | "oversight-alert" | "inspection" | "audit" | "manual";
+                            sourceRef: string | null;
+                            state: "registered" | "analysed" | "rectifying" | "review" | "accepted" | "closed";
+                            title: string;
+                            watchUntil: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/problems/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A problem with its steps, evidence and timeline */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            can: {
+                                prevent: boolean;
+                                rectify: boolean;
+                                review: boolean;
+                            };
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                note: string | null;
+                            }[];
+                            problem: {
+                                acceptedAt: string | null;
+                                acceptedBy: string | null;
+                                analysis: {
+                                    causeCategory: "institution" | "process" | "responsibility" | "capacity" | "resources" | "oversight" | "external";
+                                    rootCause: string;
+                                    whys: string[];
+                                } | null;
+                                closedAt: string | null;
+                                department: {
+                                    id: number;
+                                    name: string;
+                                };
+                                description: string;
+                                divisionCode: string;
+                                divisionName: string | null;
+                                /** Format: date-time */
+                                due: string;
+                                dueDays: number;
+                                id: number;
+                                kind: string;
+                                list: {
+                                    code: string;
+                                    id: number;
+                                    nameEn: string;
+                                    nameZh: string;
+                                };
+                                nextCheckAt: string | null;
+                                number: string;
+                                /** Format: date-time */
+                                openedAt: string;
+                                openedBy: string;
+                                overdue: boolean;
+                                prevention: {
+                                    description: string;
+                                    everyDays: number | null;
+                                    kind: "rule" | "check" | "item";
+                                } | null;
+                                recurrenceOf: {
+                                    id: number;
+                                    number: string;
+                                } | null;
+                                source: "hotline-hotspot" | "hotline-category" | "rating" | "oversight-alert" | "inspection" | "audit" | "manual";
+                                sourceRef: string | null;
+                                state: "registered" | "analysed" | "rectifying" | "review" | "accepted" | "closed";
+                                title: string;
+                                watchUntil: string | null;
+                            };
+                            recurrences: {
+                                id: number;
+                                number: string;
+                                /** Format: date-time */
+                                openedAt: string;
+                            }[];
+                            steps: {
+                                attachments: {
+                                    contentType: string;
+                                    id: string;
+                                    name: string;
+                                    sha256: string;
+                                    size: number;
+                                }[];
+                                description: string;
+                                /** Format: date-time */
+                                doneAt: string;
+                                doneBy: string;
+                                id: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/problems/{id}/analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 根源分析 Five whys and the category of cause */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        causeCategory: "institution" | "process" | "responsibility" | "capacity" | "resources" | "oversight" | "external";
+                        rootCause: string;
+                        whys: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            analysis: {
+                                causeCategory: "institution" | "process" | "responsibility" | "capacity" | "resources" | "oversight" | "external";
+                                rootCause: string;
+                                whys: string[];
+                            } | null;
+                            closedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            /** Format: date-time */
+                            due: string;
+                            dueDays: number;
+                            id: number;
+                            kind: string;
+                            list: {
+                                code: string;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                            };
+                            nextCheckAt: string | null;
+                            number: string;
+                            /** Format: date-time */
+                            openedAt: string;
+                            openedBy: string;
+                            overdue: boolean;
+                            prevention: {
+                                description: string;
+                                everyDays: number | null;
+                                kind: "rule" | "check" | "item";
+                            } | null;
+                            recurrenceOf: {
+                                id: number;
+                                number: string;
+                            } | null;
+                            source: "hotline-hotspot" | "hotline-category" | "rating" | "oversight-alert" | "inspection" | "audit" | "manual";
+                            sourceRef: string | null;
+                            state: "registered" | "analysed" | "rectifying" | "review" | "accepted" | "closed";
+                            title: string;
+                            watchUntil: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/problems/{id}/prevention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 预警预防 The prevention step; closes the problem and starts the recurrence watch */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description: string;
+                        everyDays?: number;
+                        kind: "rule" | "check" | "item";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            analysis: {
+                                causeCategory: "institution" | "process" | "responsibility" | "capacity" | "resources" | "oversight" | "external";
+                                rootCause: string;
+                                whys: string[];
+                            } | null;
+                            closedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            /** Format: date-time */
+                            due: string;
+                            dueDays: number;
+                            id: number;
+                            kind: string;
+                            list: {
+                                code: string;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                            };
+                            nextCheckAt: string | null;
+                            number: string;
+                            /** Format: date-time */
+                            openedAt: string;
+                            openedBy: string;
+                            overdue: boolean;
+                            prevention: {
+                                description: string;
+                                everyDays: number | null;
+                                kind: "rule" | "check" | "item";
+                            } | null;
+                            recurrenceOf: {
+                                id: number;
+                                number: string;
+                            } | null;
+                            source: "hotline-hotspot" | "hotline-category" | "rating" | "oversight-alert" | "inspection" | "audit" | "manual";
+                            sourceRef: string | null;
+                            state: "registered" | "analysed" | "rectifying" | "review" | "accepted" | "closed";
+                            title: string;
+                            watchUntil: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/problems/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 评估验收 Accept, or send back to rectification (not by the owner department) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accepted: boolean;
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            analysis: {
+                                causeCategory: "institution" | "process" | "responsibility" | "capacity" | "resources" | "oversight" | "external";
+                                rootCause: string;
+                                whys: string[];
+                            } | null;
+                            closedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            /** Format: date-time */
+                            due: string;
+                            dueDays: number;
+                            id: number;
+                            kind: string;
+                            list: {
+                                code: string;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                            };
+                            nextCheckAt: string | null;
+                            number: string;
+                            /** Format: date-time */
+                            openedAt: string;
+                            openedBy: string;
+                            overdue: boolean;
+                            prevention: {
+                                description: string;
+                                everyDays: number | null;
+                                kind: "rule" | "check" | "item";
+                            } | null;
+                            recurrenceOf: {
+                                id: number;
+                                number: string;
+                            } | null;
+                            source: "hotline-hotspot" | "hotline-category" | "rating" | "oversight-alert" | "inspection" | "audit" | "manual";
+                            sourceRef: string | null;
+                            state: "registered" | "analysed" | "rectifying" | "review" | "accepted" | "closed";
+                            title: string;
+                            watchUntil: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/problems/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 整改措施 A step taken, with evidence */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attachments: {
+                            contentType: "image/jpeg" | "image/png" | "image/webp" | "application/pdf";
+                            data: string;
+                            name: string;
+                        }[];
+                        description: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            analysis: {
+                                causeCategory: "institution" | "process" | "responsibility" | "capacity" | "resources" | "oversight" | "external";
+                                rootCause: string;
+                                whys: string[];
+                            } | null;
+                            closedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            /** Format: date-time */
+                            due: string;
+                            dueDays: number;
+                            id: number;
+                            kind: string;
+                            list: {
+                                code: string;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                            };
+                            nextCheckAt: string | null;
+                            number: string;
+                            /** Format: date-time */
+                            openedAt: string;
+                            openedBy: string;
+                            overdue: boolean;
+                            prevention: {
+                                description: string;
+                                everyDays: number | null;
+                                kind: "rule" | "check" | "item";
+                            } | null;
+                            recurrenceOf: {
+                                id: number;
+                                number: string;
+                            } | null;
+                            source: "hotline-hotspot" | "hotline-category" | "rating" | "oversight-alert" | "inspection" | "audit" | "manual";
+                            sourceRef: string | null;
+                            state: "registered" | "analysed" | "rectifying" | "review" | "accepted" | "closed";
+                            title: string;
+                            watchUntil: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/problems/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提请验收 Ask for acceptance */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptedAt: string | null;
+                            acceptedBy: string | null;
+                            analysis: {
+                                causeCategory: "institution" | "process" | "responsibility" | "capacity" | "resources" | "oversight" | "external";
+                                rootCause: string;
+                                whys: string[];
+                            } | null;
+                            closedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            /** Format: date-time */
+                            due: string;
+                            dueDays: number;
+                            id: number;
+                            kind: string;
+                            list: {
+                                code: string;
+                                id: number;
+                                nameEn: string;
+                                nameZh: string;
+                            };
+                            nextCheckAt: string | null;
+                            number: string;
+                            /** Format: date-time */
+                            openedAt: string;
+                            openedBy: string;
+                            overdue: boolean;
+                            prevention: {
+                                description: string;
+                                everyDays: number | null;
+                                kind: "rule" | "check" | "item";
+                            } | null;
+                            recurrenceOf: {
+                                id: number;
+                                number: string;
+                            } | null;
+                            source: "hotline-hotspot" | "hotline-category" | "rating" | "oversight-alert" | "inspection" | "audit" | "manual";
+                            sourceRef: string | null;
+                            state: "registered" | "analysed" | "rectifying" | "review" | "accepted" | "closed";
+                            title: string;
+                            watchUntil: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/problems/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts, overdue and recurrence by list, department and area */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            byArea: {
+                                closed: number;
+                                key: string;
+                                name: string;
+                                open: number;
+                                overdue: number;
+                                recurrences: number;
+                                total: number;
+                            }[];
+                            byDepartment: {
+                                closed: number;
+                                key: string;
+                                name: string;
+                                open: number;
+                                overdue: number;
+                                recurrences: number;
+                                total: number;
+                            }[];
+                            byList: {
+                                closed: number;
+                                key: string;
+                                name: string;
+                                open: number;
+                                overdue: number;
+                                recurrences: number;
+                                total: number;
+                            }[];
+                            total: {
+                                closed: number;
+                                key: string;
+                                name: string;
+                                open: number;
+                                overdue: number;
+                                recurrences: number;
+                                total: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 督考 Monthly score per department, with the formula of each */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            formula: {
+                                en: string;
+                                zh: string;
+                            };
+                            month: string;
+                            rows: {
+                                counts: {
+                                    problems: number;
+                                    ratings: number;
+                                    tasks: number;
+                                    tickets: number;
+                                };
+                                department: {
+                                    id: number;
+                                    name: string;
+                                };
+                                formula: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                rank: number | null;
+                                rates: {
+                                    hotline: number | null;
+                                    problems: number | null;
+                                    ratings: number | null;
+                                    tasks: number | null;
+                                };
+                                score: number | null;
+                            }[];
+                            weights: {
+                                hotline: number;
+                                problems: number;
+                                ratings: number;
+                                tasks: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 督办事项 Tasks the caller may see, open first by deadline */
+        get: {
+            parameters: {
+                query: {
+                    departmentId?: number;
+                    limit: number;
+                    offset: number;
+                    state?: ("assigned" | "reported" | "closed")[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                assignedAt: string;
+                                assignedByName: string;
+                                closedAt: string | null;
+                                department: {
+                                    id: number;
+                                    name: string;
+                                };
+                                detail: string;
+                                divisionCode: string;
+                                /** Format: date-time */
+                                due: string;
+                                dueDays: number;
+                                escalatedAt: string | null;
+                                id: number;
+                                milestones: {
+                                    doneAt: string | null;
+                                    /** Format: date-time */
+                                    due: string;
+                                    id: number;
+                                    overdue: boolean;
+                                    title: string;
+                                }[];
+                                number: string;
+                                overdue: boolean;
+                                progress: number;
+                                remindedAt: string | null;
+                                state: "assigned" | "reported" | "closed";
+                                title: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 交办 Assign a task to a department (督查室) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        departmentId: number;
+                        detail: string;
+                        dueDays: number;
+                        milestones: {
+                            dueDays: number;
+                            title: string;
+                        }[];
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            assignedAt: string;
+                            assignedByName: string;
+                            closedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            detail: string;
+                            divisionCode: string;
+                            /** Format: date-time */
+                            due: string;
+                            dueDays: number;
+                            escalatedAt: string | null;
+                            id: number;
+                            milestones: {
+                                doneAt: string | null;
+                                /** Format: date-time */
+                                due: string;
+                                id: number;
+                                overdue: boolean;
+                                title: string;
+                            }[];
+                            number: string;
+                            overdue: boolean;
+                            progress: number;
+                            remindedAt: string | null;
+                            state: "assigned" | "reported" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task with its reports and evidence */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            can: {
+                                close: boolean;
+                                report: boolean;
+                            };
+                            reports: {
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                attachments: {
+                                    contentType: string;
+                                    id: string;
+                                    name: string;
+                                    sha256: string;
+                                    size: number;
+                                }[];
+                                id: number;
+                                kind: "assigned" | "progress" | "completion" | "closed" | "returned" | "reminder" | "escalation";
+                                milestoneId: number | null;
+                                progress: number | null;
+                                text: string;
+                            }[];
+                            task: {
+                                /** Format: date-time */
+                                assignedAt: string;
+                                assignedByName: string;
+                                closedAt: string | null;
+                                department: {
+                                    id: number;
+                                    name: string;
+                                };
+                                detail: string;
+                                divisionCode: string;
+                                /** Format: date-time */
+                                due: string;
+                                dueDays: number;
+                                escalatedAt: string | null;
+                                id: number;
+                                milestones: {
+                                    doneAt: string | null;
+                                    /** Format: date-time */
+                                    due: string;
+                                    id: number;
+                                    overdue: boolean;
+                                    title: string;
+                                }[];
+                                number: string;
+                                overdue: boolean;
+                                progress: number;
+                                remindedAt: string | null;
+                                state: "assigned" | "reported" | "closed";
+                                title: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/tasks/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 办结 Close a task reported done, or send it back (督查室) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accepted: boolean;
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            assignedAt: string;
+                            assignedByName: string;
+                            closedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            detail: string;
+                            divisionCode: string;
+                            /** Format: date-time */
+                            due: string;
+                            dueDays: number;
+                            escalatedAt: string | null;
+                            id: number;
+                            milestones: {
+                                doneAt: string | null;
+                                /** Format: date-time */
+                                due: string;
+                                id: number;
+                                overdue: boolean;
+                                title: string;
+                            }[];
+                            number: string;
+                            overdue: boolean;
+                            progress: number;
+                            remindedAt: string | null;
+                            state: "assigned" | "reported" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/tasks/{id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 报送进展 Report progress (completes: report it done) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        attachments: {
+                            contentType: "image/jpeg" | "image/png" | "image/webp" | "application/pdf";
+                            data: string;
+                            name: string;
+                        }[];
+                        completes: boolean;
+                        milestoneId?: number;
+                        progress: number;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            assignedAt: string;
+                            assignedByName: string;
+                            closedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            detail: string;
+                            divisionCode: string;
+                            /** Format: date-time */
+                            due: string;
+                            dueDays: number;
+                            escalatedAt: string | null;
+                            id: number;
+                            milestones: {
+                                doneAt: string | null;
+                                /** Format: date-time */
+                                due: string;
+                                id: number;
+                                overdue: boolean;
+                                title: string;
+                            }[];
+                            number: string;
+                            overdue: boolean;
+                            progress: number;
+                            remindedAt: string | null;
+                            state: "assigned" | "reported" | "closed";
+                            title: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/weights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The weights in force for the caller's jurisdiction */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            divisionCode: string | null;
+                            weights: {
+                                hotline: number;
+                                problems: number;
+                                ratings: number;
+                                tasks: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the weights (督查室) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        hotline: number;
+                        problems: number;
+                        ratings: number;
+                        tasks: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            divisionCode: string | null;
+                            weights: {
+                                hotline: number;
+                                problems: number;
+                                ratings: number;
+                                tasks: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

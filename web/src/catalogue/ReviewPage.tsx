@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { App, Button, Card, Drawer, Flex, Input, Space, Table } from 'antd';
+import { App, Button, Card, Drawer, Flex, Space, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem } from '../api';
+import { ConfirmDecision } from '../components/ConfirmDecision';
 import { useLoad } from '../useLoad';
 import { FieldTable, GradeTag, type Entry } from './shared';
 
@@ -11,7 +12,7 @@ export default function ReviewPage() {
   const { message } = App.useApp();
   const queue = useLoad(() => api('GET', '/hub/resources?status=review&limit=100'), []);
   const [open, setOpen] = useState<Entry | null>(null);
-  const [note, setNote] = useState('');
+  const [deciding, setDeciding] = useState<boolean | null>(null);
 
   async function show(code: string) {
     try {
@@ -21,16 +22,11 @@ export default function ReviewPage() {
     }
   }
 
-  async function decide(approve: boolean) {
-    try {
-      await api('POST', `/hub/resources/${open!.code}/review`, { approve, ...(note ? { note } : {}) });
-      void message.success(t(approve ? 'hub.review.published' : 'hub.review.returned'));
-      setOpen(null);
-      setNote('');
-      queue.reload();
-    } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
-    }
+  async function decide(approve: boolean, text: string) {
+    await api('POST', `/hub/resources/${open!.code}/review`, { approve, ...(text ? { note: text } : {}) });
+    void message.success(t(approve ? 'hub.review.published' : 'hub.review.returned'));
+    setOpen(null);
+    queue.reload();
   }
 
   return (
@@ -48,14 +44,19 @@ export default function ReviewPage() {
           <Flex vertical gap={12}>
             <div>{open.summary}</div>
             <FieldTable fields={open.fields ?? []} />
-            <Input.TextArea rows={3} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('hub.review.note')} aria-label={t('hub.review.note')} />
             <Space>
-              <Button type="primary" onClick={() => void decide(true)}>{t('hub.review.approve')}</Button>
-              <Button danger onClick={() => void decide(false)}>{t('hub.review.reject')}</Button>
+              <Button type="primary" onClick={() => setDeciding(true)}>{t('hub.review.approve')}</Button>
+              <Button danger onClick={() => setDeciding(false)}>{t('hub.review.reject')}</Button>
             </Space>
           </Flex>
         )}
       </Drawer>
+      {open && deciding !== null && <ConfirmDecision onClose={() => setDeciding(null)} decision={{
+        title: `${t(deciding ? 'hub.review.approve' : 'hub.review.reject')} · ${open.name}`, okText: t(deciding ? 'hub.review.approve' : 'hub.review.reject'),
+        consequence: t(deciding ? 'hub.review.publishConsequence' : 'hub.review.rejectConsequence'), danger: !deciding, reasonField: 'note',
+        reasonOptional: deciding, reasons: deciding ? undefined : t('hub.review.rejectReasons', { returnObjects: true }) as string[],
+        run: (text) => decide(deciding, text),
+      }} />}
     </Card>
   );
 }

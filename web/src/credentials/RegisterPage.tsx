@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Select, Space, Table, Tag, Typography } from 'antd';
 import { StopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query } from '../api';
-import { showProblemOnField } from '../problemFields';
+import { api, query } from '../api';
+import { ConfirmDecision } from '../components/ConfirmDecision';
 import { useLoad } from '../useLoad';
 import { day, localized, stateColor, type RegisterRow } from './credentials';
 
@@ -13,6 +13,7 @@ const pageSize = 20;
 /** 发证登记: what the department has issued, with revocation (吊销) for live credentials. */
 export default function RegisterPage() {
   const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
   const [type, setType] = useState<string>();
   const [page, setPage] = useState(1);
   const [revoking, setRevoking] = useState<RegisterRow>();
@@ -40,36 +41,16 @@ export default function RegisterPage() {
             <Button size="small" danger icon={<StopOutlined />} onClick={() => setRevoking(row)}>{t('credentials.register.revoke')}</Button>) },
         ]}
       />
-      {revoking && <RevokeDialog row={revoking} onClose={(changed) => { setRevoking(undefined); if (changed) register.reload(); }} />}
+      {revoking && <ConfirmDecision onClose={() => setRevoking(undefined)} decision={{
+        title: t('credentials.register.revokeTitle', { type: localized(revoking.typeName, i18n.language), holder: revoking.holderName }),
+        consequence: t('credentials.register.consequence'), okText: t('credentials.register.revoke'), danger: true, reasonField: 'reason',
+        reasons: t('credentials.register.reasons', { returnObjects: true }) as string[],
+        run: async (reason) => {
+          await api('POST', `/credentials/${revoking.id}/revoke`, { reason });
+          void message.success(t('credentials.register.revoked'));
+          register.reload();
+        },
+      }} />}
     </Space>
-  );
-}
-
-function RevokeDialog({ row, onClose }: { row: RegisterRow; onClose: (changed: boolean) => void }) {
-  const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
-  const [form] = Form.useForm<{ reason: string }>();
-  const [busy, setBusy] = useState(false);
-  const submit = async ({ reason }: { reason: string }) => {
-    setBusy(true);
-    try {
-      await api('POST', `/credentials/${row.id}/revoke`, { reason });
-      void message.success(t('credentials.register.revoked'));
-      onClose(true);
-    } catch (error) {
-      if (!showProblemOnField(form, error, ['reason'])) void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Modal open title={t('credentials.register.revokeTitle', { type: localized(row.typeName, i18n.language), holder: row.holderName })}
-      okText={t('credentials.register.revoke')} okButtonProps={{ danger: true, loading: busy }} onOk={() => form.submit()} onCancel={() => onClose(false)}>
-      <Form form={form} layout="vertical" onFinish={(values) => void submit(values)}>
-        <Form.Item name="reason" label={t('credentials.register.reason')} rules={[{ required: true, message: t('credentials.register.reasonRequired') }]}>
-          <Input.TextArea rows={3} maxLength={500} />
-        </Form.Item>
-      </Form>
-    </Modal>
   );
 }

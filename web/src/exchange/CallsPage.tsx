@@ -11,6 +11,7 @@ import {
 import { showProblemOnField } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
+import { codeLabel } from '../codes';
 import { chinaTime } from './format';
 
 
@@ -58,10 +59,10 @@ export default function CallsPage() {
         onRow={(r) => ({ onClick: () => setOpen(r.messageId), style: { cursor: 'pointer' } })} columns={[
           { title: t('hubx.at'), key: 'at', render: (_, r) => chinaTime(r.at, i18n.language) },
           { title: t('hubx.consumer'), key: 'c', render: (_, r) => `${r.consumerDepartmentName} · ${r.consumerSystemName}` },
-          { title: t('hubx.resource'), key: 'r', render: (_, r) => r.predicateCode ? `${r.resourceName ?? ''} · ${r.predicateCode}` : r.resourceName ?? '—' },
+          { title: t('hubx.resource'), key: 'r', render: (_, r) => r.predicateCode ? `${r.resourceName ?? ''} · ${codeLabel(t, 'predicates', r.predicateCode)}` : r.resourceName ?? '—' },
           { title: t('hubx.subject'), dataIndex: 'subject', render: (s: string | null) => <span className="mono">{s ?? '—'}</span> },
           { title: t('hubx.purpose'), key: 'p', render: (_, r) => `${r.purpose} (${r.caseId})` },
-          { title: t('hubx.outcome'), key: 'o', render: (_, r) => <Tag color={r.status === 200 ? 'success' : r.status >= 500 ? 'error' : 'warning'}>{r.status} {r.code}</Tag> },
+          { title: t('hubx.outcome'), key: 'o', render: (_, r) => <Tag color={r.status === 200 ? 'success' : r.status >= 500 ? 'error' : 'warning'}>{codeLabel(t, 'problems', r.code)}</Tag> },
           { title: t('hubx.duration'), key: 'd', render: (_, r) => `${r.durationMs.toFixed(1)} ms` },
         ]} />
       {open && <EvidenceDrawer messageId={open} onClose={(changed) => { setOpen(null); if (changed) list.reload(); }} />}
@@ -113,7 +114,7 @@ function EvidenceDrawer({ messageId, onClose }: { messageId: string; onClose: (c
           <Descriptions.Item label={t('hubx.fields')}>{d.fields.join(', ') || '—'}</Descriptions.Item>
           <Descriptions.Item label={t('hubx.purpose')}>{d.purpose} ({d.caseId})</Descriptions.Item>
           <Descriptions.Item label={t('hubx.legalBasis')}>{d.legalBasis ?? '—'}</Descriptions.Item>
-          <Descriptions.Item label={t('hubx.outcome')}>{d.status} {d.code} · {d.durationMs.toFixed(1)} ms</Descriptions.Item>
+          <Descriptions.Item label={t('hubx.outcome')}>{codeLabel(t, 'problems', d.code)} ({d.status}) · {d.durationMs.toFixed(1)} ms</Descriptions.Item>
           <Descriptions.Item label={t('hubx.requestHash')}><Typography.Text className="mono" style={{ wordBreak: 'break-all' }}>{d.requestHash}</Typography.Text></Descriptions.Item>
           <Descriptions.Item label={t('hubx.responseHash')}><Typography.Text className="mono" style={{ wordBreak: 'break-all' }}>{d.responseHash ?? '—'}</Typography.Text></Descriptions.Item>
           {d.hiddenUntil && <Descriptions.Item label={t('hubx.hiddenUntil')}>{chinaTime(d.hiddenUntil, i18n.language)} · {d.hiddenReason}</Descriptions.Item>}

@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import { App, Button, Card, Flex, Input, Modal, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Card, Flex, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query, type ApiItem } from '../api';
+import { api, query, type ApiItem } from '../api';
+import { ConfirmDecision } from '../components/ConfirmDecision';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
+import { codeLabel } from '../codes';
 import { chinaTime } from './format';
 
 type Grant = ApiItem<'/hub/grants'>;
@@ -17,18 +19,6 @@ export default function GrantsPage() {
   const [side, setSide] = useState<'consumer' | 'provider'>(mayRevoke ? 'provider' : 'consumer');
   const list = useLoad(() => api('GET', `/hub/grants${query({ side })}`), [side]);
   const [revoking, setRevoking] = useState<Grant | null>(null);
-  const [reason, setReason] = useState('');
-
-  async function revoke() {
-    try {
-      await api('POST', `/hub/grants/${revoking!.id}/revoke`, { reason });
-      void message.success(t('hubx.revoked'));
-      setRevoking(null);
-      list.reload();
-    } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
-    }
-  }
 
   const status = (g: Grant) => g.revokedAt ? 'revoked' : g.validUntil && new Date(g.validUntil) < new Date() ? 'expired'
     : new Date(g.validFrom) > new Date() ? 'future' : 'active';
@@ -40,24 +30,29 @@ export default function GrantsPage() {
         { key: 'provider', label: t('hubx.granted') }, { key: 'consumer', label: t('hubx.held') }]} />
       <Table rowKey="id" size="small" loading={list.loading} dataSource={list.data?.items} scroll={{ x: 1000 }} pagination={{ pageSize: 20 }} columns={[
         { title: t('hubx.resource'), key: 'r', render: (_, g) => <Space direction="vertical" size={0}><span>{g.resourceName}</span>
-          <Typography.Text type="secondary" className="mono">{g.predicateCode ?? g.resourceCode}</Typography.Text></Space> },
+          <Typography.Text type="secondary">{g.predicateCode ? codeLabel(t, 'predicates', g.predicateCode) : <span className="mono">{g.resourceCode}</span>}</Typography.Text></Space> },
         { title: t('hubx.consumer'), key: 'c', render: (_, g) => `${g.consumerDepartmentName} · ${g.systemName}` },
         { title: t('hubx.provider'), dataIndex: 'providerDepartmentName' },
         { title: t('hubx.fields'), key: 'f', render: (_, g) => <Flex wrap gap={4}>{g.fields.map((f) =>
-          <Tag key={f}>{g.masking[f] ? `${f} · ${t(`hubx.maskingRules.${g.masking[f]}`)}` : f}</Tag>)}</Flex> },
+          <Tag key={f}>{g.masking[f] ? `${codeLabel(t, 'fields', f)} · ${t(`hubx.maskingRules.${g.masking[f]}`)}` : codeLabel(t, 'fields', f)}</Tag>)}</Flex> },
         { title: t('hubx.rowFilter'), key: 'rf', render: (_, g) => g.rowFilter.map((c) => `${c.field} ${t(`hubx.ops.${c.op}`)} ${String(c.value)}`).join('; ') || '—' },
         { title: t('hubx.validity'), key: 'v', render: (_, g) => `${chinaTime(g.validFrom, i18n.language)} – ${g.validUntil ? chinaTime(g.validUntil, i18n.language) : t('hubx.noEnd')}` },
         { title: t('hubx.quotaToday'), key: 'q', render: (_, g) => g.dailyQuota ? `${g.callsToday} / ${g.dailyQuota}` : `${g.callsToday}` },
         { title: t('hubx.state'), key: 's', render: (_, g) => <Space direction="vertical" size={0}><Tag color={color[status(g)]}>{t(`hubx.grantStates.${status(g)}`)}</Tag>
           {g.revokeReason && <Typography.Text type="secondary">{g.revokeReason}</Typography.Text>}</Space> },
         { title: t('common.actions'), key: 'a', render: (_, g) => side === 'provider' && mayRevoke && !g.revokedAt &&
-          <Button danger size="small" onClick={() => { setReason(''); setRevoking(g); }}>{t('hubx.revoke')}</Button> },
+          <Button danger size="small" onClick={() => setRevoking(g)}>{t('hubx.revoke')}</Button> },
       ]} />
-      <Modal open={revoking !== null} title={`${t('hubx.revoke')} · ${revoking?.resourceName ?? ''}`} onCancel={() => setRevoking(null)}
-        onOk={() => void revoke()} okButtonProps={{ danger: true, disabled: !reason.trim() }} destroyOnHidden>
-        <Typography.Paragraph>{revoking && `${revoking.consumerDepartmentName} · ${revoking.systemName}`}</Typography.Paragraph>
-        <Input.TextArea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('hubx.reason')} aria-label={t('hubx.reason')} />
-      </Modal>
+      {revoking && <ConfirmDecision onClose={() => setRevoking(null)} decision={{
+        title: `${t('hubx.revoke')} · ${revoking.resourceName}`, okText: t('hubx.revoke'), danger: true, reasonField: 'reason',
+        consequence: t('hubx.revokeConsequence', { consumer: `${revoking.consumerDepartmentName} · ${revoking.systemName}` }),
+        reasons: t('hubx.revokeReasons', { returnObjects: true }) as string[],
+        run: async (reason) => {
+          await api('POST', `/hub/grants/${revoking.id}/revoke`, { reason });
+          void message.success(t('hubx.revoked'));
+          list.reload();
+        },
+      }} />}
     </Card>
   );
 }

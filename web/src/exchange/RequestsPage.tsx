@@ -5,8 +5,10 @@ import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query, type ApiItem } from '../api';
 import { showProblemOnField } from '../problemFields';
+import { ConfirmDecision } from '../components/ConfirmDecision';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
+import { codeLabel } from '../codes';
 import { chinaTime, countdown, maskings } from './format';
 
 type SharingRequest = ApiItem<'/hub/requests'>;
@@ -24,7 +26,8 @@ export default function RequestsPage() {
   const [box, setBox] = useState<'mine' | 'to-approve'>(mayDecide ? 'to-approve' : 'mine');
   const list = useLoad(() => api('GET', `/hub/requests${query({ box })}`), [box]);
   const [creating, setCreating] = useState(false);
-  const [deciding, setDeciding] = useState<{ request: SharingRequest; approve: boolean } | null>(null);
+  const [deciding, setDeciding] = useState<SharingRequest | null>(null);
+  const [refusing, setRefusing] = useState<SharingRequest | null>(null);
 
   async function withdraw(request: SharingRequest) {
     try {
@@ -37,10 +40,10 @@ export default function RequestsPage() {
 
   const columns = [
     { title: t('hubx.resource'), key: 'resource', render: (_: unknown, r: SharingRequest) => (
-      <Space direction="vertical" size={0}><span>{r.resourceName}</span><Typography.Text type="secondary" className="mono">{r.predicateCode ?? r.resourceCode}</Typography.Text></Space>) },
+      <Space direction="vertical" size={0}><span>{r.resourceName}</span><Typography.Text type="secondary">{r.predicateCode ? codeLabel(t, 'predicates', r.predicateCode) : <span className="mono">{r.resourceCode}</span>}</Typography.Text></Space>) },
     { title: box === 'mine' ? t('hubx.provider') : t('hubx.consumer'), key: 'party',
       render: (_: unknown, r: SharingRequest) => box === 'mine' ? r.providerDepartmentName : `${r.consumerDepartmentName} · ${r.systemName}` },
-    { title: t('hubx.fields'), dataIndex: 'fields', render: (fields: string[]) => <Flex wrap gap={4}>{fields.map((f) => <Tag key={f}>{f}</Tag>)}</Flex> },
+    { title: t('hubx.fields'), dataIndex: 'fields', render: (fields: string[]) => <Flex wrap gap={4}>{fields.map((f) => <Tag key={f}>{codeLabel(t, 'fields', f)}</Tag>)}</Flex> },
     { title: t('hubx.purpose'), dataIndex: 'purpose' },
     { title: t('hubx.state'), key: 'state', render: (_: unknown, r: SharingRequest) => (
       <Space direction="vertical" size={0}>
@@ -54,8 +57,8 @@ export default function RequestsPage() {
         <Typography.Text type="secondary">{chinaTime(r.dueAt, i18n.language)}</Typography.Text></Space>;
     } },
     { title: t('common.actions'), key: 'actions', render: (_: unknown, r: SharingRequest) => !open(r) ? null : box === 'to-approve'
-      ? <Space><Button type="primary" size="small" onClick={() => setDeciding({ request: r, approve: true })}>{t('hubx.approve')}</Button>
-          <Button danger size="small" onClick={() => setDeciding({ request: r, approve: false })}>{t('hubx.refuse')}</Button></Space>
+      ? <Space><Button type="primary" size="small" onClick={() => setDeciding(r)}>{t('hubx.approve')}</Button>
+          <Button danger size="small" onClick={() => setRefusing(r)}>{t('hubx.refuse')}</Button></Space>
       : <Button size="small" onClick={() => void withdraw(r)}>{t('hubx.withdraw')}</Button> },
   ];
 
@@ -68,7 +71,16 @@ export default function RequestsPage() {
       ]} />
       <Table rowKey="id" size="small" loading={list.loading} dataSource={list.data?.items} columns={columns} scroll={{ x: 900 }} pagination={{ pageSize: 20 }} />
       {creating && <NewRequest onClose={(saved) => { setCreating(false); if (saved) { setBox('mine'); list.reload(); } }} />}
-      {deciding && <Decide {...deciding} onClose={(saved) => { setDeciding(null); if (saved) list.reload(); }} />}
+      {deciding && <Decide request={deciding} onClose={(saved) => { setDeciding(null); if (saved) list.reload(); }} />}
+      {refusing && <ConfirmDecision onClose={() => setRefusing(null)} decision={{
+        title: `${t('hubx.refuse')} · ${refusing.resourceName}`, consequence: t('hubx.refuseConsequence', { consumer: refusing.consumerDepartmentName }),
+        okText: t('hubx.refuse'), danger: true, reasonField: 'reason', reasons: t('hubx.refuseReasons', { returnObjects: true }) as string[],
+        run: async (reason) => {
+          await api('POST', `/hub/requests/${refusing.id}/decision`, { approve: false, reason });
+          void message.success(t('hubx.refused'));
+          list.reload();
+        },
+      }} />}
     </Card>
   );
 }
@@ -129,11 +141,11 @@ function NewRequest({ onClose }: { onClose: (saved: boolean) => void }) {
 }
 
 interface DecisionForm { fields: string[]; masking: Record<string, string>; filterField?: string; filterOp?: 'eq' | 'prefix'; filterValue?: string;
-  validity?: [Dayjs, Dayjs]; dailyQuota?: number; reason?: string }
-const decisionFields = ['fields', 'dailyQuota', 'reason'];
+  validity?: [Dayjs, Dayjs]; dailyQuota?: number }
+const decisionFields = ['fields', 'dailyQuota'];
 
-/** 审批: approve with narrowed fields, masking, a row filter, validity and a daily quota, or refuse with a reason. */
-function Decide({ request, approve, onClose }: { request: SharingRequest; approve: boolean; onClose: (saved: boolean) => void }) {
+/** 审批: approve with narrowed fields, masking, a row filter, validity and a daily quota (a refusal goes through ConfirmDecision). */
+function Decide({ request, onClose }: { request: SharingRequest; onClose: (saved: boolean) => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<DecisionForm>();
@@ -146,14 +158,14 @@ function Decide({ request, approve, onClose }: { request: SharingRequest; approv
     setSaving(true);
     try {
       const masking = Object.fromEntries(Object.entries(values.masking ?? {}).filter(([code, rule]) => rule && values.fields.includes(code)));
-      const body = approve ? {
-        approve, fields: values.fields, masking,
+      const body = {
+        approve: true, fields: values.fields, masking,
         rowFilter: values.filterField && values.filterValue ? [{ field: values.filterField, op: values.filterOp ?? 'eq', value: values.filterValue }] : undefined,
         validFrom: values.validity?.[0].startOf('day').toISOString(), validUntil: values.validity?.[1].endOf('day').toISOString(),
         dailyQuota: values.dailyQuota ?? undefined,
-      } : { approve, reason: values.reason };
+      };
       await api('POST', `/hub/requests/${request.id}/decision`, body);
-      void message.success(t(approve ? 'hubx.approved' : 'hubx.refused'));
+      void message.success(t('hubx.approved'));
       onClose(true);
     } catch (error) {
       if (!showProblemOnField(form, error, decisionFields)) void message.error(error instanceof ApiProblem ? error.title : String(error));
@@ -163,11 +175,11 @@ function Decide({ request, approve, onClose }: { request: SharingRequest; approv
   }
 
   return (
-    <Modal open title={`${t(approve ? 'hubx.approve' : 'hubx.refuse')} · ${request.resourceName}`} onCancel={() => onClose(false)}
-      onOk={() => form.submit()} confirmLoading={saving} width={640} destroyOnHidden okButtonProps={{ danger: !approve }}>
+    <Modal open title={`${t('hubx.approve')} · ${request.resourceName}`} onCancel={() => onClose(false)}
+      onOk={() => form.submit()} confirmLoading={saving} width={640} destroyOnHidden>
       <Typography.Paragraph type="secondary">{request.consumerDepartmentName} · {request.systemName} · {request.purpose} · {request.legalBasis}</Typography.Paragraph>
       <Form form={form} layout="vertical" onFinish={(values) => void submit(values)} initialValues={{ fields: request.fields, masking: {}, filterOp: 'prefix' }}>
-        {approve ? <>
+        <>
           <Form.Item name="fields" label={t('hubx.grantFields')} rules={[{ required: true }]}>
             <Checkbox.Group options={request.fields.map((f) => ({ value: f, label: nameOf(f) }))} />
           </Form.Item>
@@ -197,9 +209,7 @@ function Decide({ request, approve, onClose }: { request: SharingRequest; approv
           </Form.Item>
           <Form.Item name="validity" label={t('hubx.validity')}><DatePicker.RangePicker style={{ width: '100%' }} /></Form.Item>
           <Form.Item name="dailyQuota" label={t('hubx.dailyQuota')}><InputNumber min={1} precision={0} style={{ width: '100%' }} /></Form.Item>
-        </> : (
-          <Form.Item name="reason" label={t('hubx.reason')} rules={[{ required: true }]}><Input.TextArea rows={3} maxLength={1000} /></Form.Item>
-        )}
+        </>
       </Form>
     </Modal>
   );

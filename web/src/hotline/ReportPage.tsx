@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query, type ApiResponse } from '../api';
 import { showProblemOnField } from '../problemFields';
 import { navigate } from '../router';
+import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { AddressCheck, CityMap, type MapPoint } from '../map';
 import { categoryLabel, loadCategories, type PublicDuplicate, type PublicSuggestion } from './model';
@@ -33,6 +34,18 @@ export default function ReportPage() {
   const [filed, setFiled] = useState<Filed>();
   const [saving, setSaving] = useState(false);
   const categories = useLoad(loadCategories, []);
+  const { user } = useSession();
+  // A logged-in citizen's name and phone come from the account, still editable (a report about someone else's flat).
+  useEffect(() => {
+    if (user?.kind !== 'citizen') return;
+    let current = true;
+    api('GET', '/auth/me/contact').then((contact) => {
+      if (!current) return;
+      if (!form.getFieldValue('contactName')) form.setFieldValue('contactName', contact.name);
+      if (!form.getFieldValue('contactPhone') && contact.phone) form.setFieldValue('contactPhone', contact.phone);
+    }, () => undefined); // the form stays empty to fill by hand
+    return () => { current = false; };
+  }, [user, form]);
   const address = Form.useWatch('address', form);
   const points = useMemo<MapPoint[]>(() => (point ? [{ ...point, draggable: true }] : []), [point]);
   const topLevel = categories.data?.filter((c) => c.path.length <= 2);

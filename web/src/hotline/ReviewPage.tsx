@@ -47,7 +47,7 @@ export default function ReviewPage() {
 /** 异议审核 of one return: uphold it (改派 to another department) or refuse it (back to the same department). */
 function ReturnDecision({ ticket, departments, onDone }: { ticket: Ticket; departments: Department[] | undefined; onDone: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [departmentId, setDepartmentId] = useState<number>();
   const [saving, setSaving] = useState(false);
   const redispatch = async (to: number | undefined) => {
@@ -67,7 +67,8 @@ function ReturnDecision({ ticket, departments, onDone }: { ticket: Ticket; depar
       <DepartmentSelect departments={departments?.filter((d) => d.id !== ticket.department?.id)} value={departmentId} onChange={setDepartmentId}
         style={{ width: 220 }} placeholder={t('hotline.review.otherDepartment')} />
       <Button type="primary" disabled={!departmentId} loading={saving} onClick={() => void redispatch(departmentId)}>{t('hotline.review.uphold')}</Button>
-      {ticket.department && <Button loading={saving} onClick={() => void redispatch(ticket.department!.id)}>{t('hotline.review.refuse')}</Button>}
+      {ticket.department && <Button loading={saving} onClick={() => void modal.confirm({ title: t('hotline.review.refuse'), content: t('hotline.confirm.returnRefusal'),
+        okText: t('hotline.review.refuse'), cancelText: t('confirm.cancel'), onOk: () => redispatch(ticket.department!.id) })}>{t('hotline.review.refuse')}</Button>}
     </Space>
   );
 }

@@ -14,6 +14,7 @@ import {
   AcceptButton, CallbackForm, CloseForm, ExtensionDecision, ExtensionForm, ReturnForm, TextForm,
 } from './actions';
 import { categoryLabel, loadLedgerLabels, loadReturnReasons, type TicketView, formatTime, unsettledYear } from './model';
+import { actorLabel } from '../codes';
 import { DeadlineTag, StateTag, useNow } from './parts';
 
 
@@ -162,7 +163,7 @@ export default function TicketPage({ id }: { id: number }) {
                   <div>
                     <Typography.Text strong>{actionName(e.action)}</Typography.Text>{' '}
                     <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text>
-                    <div>{e.actor.name ?? e.actor.id}{e.department ? ` → ${e.department.name}` : ''}</div>
+                    <div>{e.actor.name ?? actorLabel(t, e.actor)}{e.department ? ` → ${e.department.name}` : ''}</div>
                     {e.reasonCode && <div>{t('hotline.field.reasonCode')}: {reasonName(e.reasonCode)}</div>}
                     {e.note && <div className="hotline-note">{e.note}</div>}
                   </div>

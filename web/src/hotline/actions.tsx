@@ -1,6 +1,6 @@
 // The forms that move a ticket, each posting one transition and showing the API's errors on its fields.
 import { useState, type ReactNode } from 'react';
-import { App, Button, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
+import { Alert, App, Button, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem } from '../api';
 import { currentLanguage } from '../i18n';
@@ -36,13 +36,23 @@ function useTransition<V extends object>(ticketId: number, action: TicketAction,
 
 interface FormProps { ticketId: number; onDone: (ticket: Ticket) => void }
 
-function ActionForm<V extends object>({ ticketId, onDone, action, fields, toBody, submitLabel, danger, children, initialValues }: FormProps & {
+function ActionForm<V extends object>({ ticketId, onDone, action, fields, toBody, submitLabel, danger, children, initialValues, consequence }: FormProps & {
   action: TicketAction; fields: string[]; toBody: (values: V) => unknown; submitLabel: string; danger?: boolean; children?: ReactNode;
   initialValues?: Partial<V>;
+  /** For an act that cannot be taken back: what will happen, asked in a dialog before the act (given the form's values). */
+  consequence?: (values: V) => string | undefined;
 }) {
+  const { t } = useTranslation();
+  const { modal } = App.useApp();
   const { form, saving, submit } = useTransition<V>(ticketId, action, fields, toBody, onDone);
+  const finish = (values: V) => {
+    const said = consequence?.(values);
+    if (!said) return void submit(values);
+    void modal.confirm({ title: submitLabel, content: said, okText: submitLabel, cancelText: t('confirm.cancel'), okButtonProps: { danger },
+      onOk: () => submit(values) });
+  };
   return (
-    <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} data-testid={`${action.replace('/', '-')}-form`} initialValues={initialValues}>
+    <Form form={form} layout="vertical" onFinish={finish} data-testid={`${action.replace('/', '-')}-form`} initialValues={initialValues}>
       {children}
       <Button type="primary" danger={danger} htmlType="submit" loading={saving}>{submitLabel}</Button>
     </Form>
@@ -62,8 +72,10 @@ export function ReturnForm({ ticketId, onDone }: FormProps) {
   const zh = currentLanguage() === 'zh-CN';
   return (
     <ActionForm<{ reasonCode?: string; note?: string }> ticketId={ticketId} onDone={onDone} action="return" fields={['reasonCode', 'note']}
-      toBody={(v) => ({ reasonCode: v.reasonCode, note: v.note || undefined })} submitLabel={t('hotline.action.return')} danger>
-      <Form.Item name="reasonCode" label={t('hotline.field.reasonCode')}>
+      toBody={(v) => ({ reasonCode: v.reasonCode, note: v.note || undefined })} submitLabel={t('hotline.action.return')} danger
+      consequence={() => t('hotline.confirm.return')}>
+      <Alert type="warning" showIcon title={t('hotline.confirm.return')} style={{ marginBottom: 12 }} />
+      <Form.Item name="reasonCode" label={t('hotline.field.reasonCode')} rules={[{ required: true, message: t('hotline.confirm.returnReasonRequired') }]}>
         <Select options={reasons.data?.map((r) => ({ value: r.code, label: zh ? r.zh : r.en }))} loading={reasons.loading} />
       </Form.Item>
       <Form.Item name="note" label={t('hotline.field.note')}><Input.TextArea rows={2} maxLength={1000} /></Form.Item>
@@ -87,7 +99,7 @@ export function CloseForm({ ticketId, onDone }: FormProps) {
   const { t } = useTranslation();
   return (
     <ActionForm<{ note?: string }> ticketId={ticketId} onDone={onDone} action="close" fields={['note']}
-      toBody={(v) => ({ note: v.note || undefined })} submitLabel={t('hotline.action.close')}>
+      toBody={(v) => ({ note: v.note || undefined })} submitLabel={t('hotline.action.close')} consequence={() => t('hotline.confirm.close')}>
       <Form.Item name="note" label={t('hotline.field.note')}><Input maxLength={1000} /></Form.Item>
     </ActionForm>
   );
@@ -111,12 +123,16 @@ export function ExtensionDecision({ ticketId, onDone }: FormProps) {
   const [approve, setApprove] = useState(true);
   return (
     <ActionForm<{ note?: string }> ticketId={ticketId} onDone={onDone} action="extension/decision" fields={['note']}
-      toBody={(v) => ({ approve, note: v.note || undefined })} submitLabel={t('hotline.action.decide')}>
+      toBody={(v) => ({ approve, note: v.note || undefined })} submitLabel={t('hotline.action.decide')}
+      consequence={() => t(approve ? 'hotline.confirm.approveExtension' : 'hotline.confirm.refuseExtension')}>
       <Form.Item label={t('hotline.field.decision')}>
         <Radio.Group value={approve} onChange={(e) => setApprove(e.target.value as boolean)} optionType="button"
           options={[{ value: true, label: t('hotline.action.approve') }, { value: false, label: t('hotline.action.refuse') }]} />
       </Form.Item>
-      <Form.Item name="note" label={t('hotline.field.note')}><Input maxLength={1000} /></Form.Item>
+      <Form.Item name="note" label={approve ? t('hotline.field.note') : t('hotline.field.refusalReason')}
+        rules={approve ? [] : [{ required: true, whitespace: true, message: t('hotline.confirm.reasonRequired') }]}>
+        <Input maxLength={1000} />
+      </Form.Item>
     </ActionForm>
   );
 }

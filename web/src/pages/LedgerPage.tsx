@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, apiText, query } from '../api';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
+import { actorLabel } from '../codes';
 import {
   entryLeafData, fromBase64, hashLeaf, parseCheckpoint, parseVerifierKey, rootFromInclusionProof, sameBytes, toBase64,
   verifyCheckpointSignature, type Checkpoint, type LedgerEntry, type SignatureCheck, type VerifierKey,
@@ -73,7 +74,13 @@ export default function LedgerPage() {
       const current = await loadCheckpoint();
       const { checkpoint } = current;
       if (index >= checkpoint.size) {
-        setCheck({ index, error: t('ledger.notYetInCheckpoint', { size: checkpoint.size }) });
+        // An index past every entry written (or past the signed ones, for a reader who cannot list entries)
+        // is not there to wait for: say so rather than "try again".
+        const written = entries.data?.size;
+        const missing = entry === undefined && (written === undefined || index >= written);
+        setCheck({ index, error: missing
+          ? t('ledger.noSuchEntry', { index, last: (written ?? checkpoint.size) - 1 })
+          : t('ledger.notYetInCheckpoint', { size: checkpoint.size }) });
         return;
       }
       const proof = await api('GET',
@@ -149,7 +156,7 @@ export default function LedgerPage() {
             columns={[
               { title: t('ledger.index'), dataIndex: 'index', width: 80 },
               { title: t('ledger.time'), dataIndex: 'recordedAt', width: 170, render: (v: string) => time.format(new Date(v)) },
-              { title: t('ledger.actor'), key: 'actor', render: (_, e) => <span className="mono">{t(`ledger.actorKind.${e.actor.kind}`, { defaultValue: e.actor.kind })} {e.actor.id}</span> },
+              { title: t('ledger.actor'), key: 'actor', render: (_, e) => <span>{actorLabel(t, e.actor)}</span> },
               { title: t('ledger.action'), dataIndex: 'action', render: (v: string) => <span title={v}>{actionName(v)}</span> },
               { title: t('ledger.object'), key: 'object', render: (_, e) => e.object ? <span className="mono">{e.object.type} {e.object.id}</span> : '—' },
               {

@@ -1,4 +1,5 @@
-import { Card, Descriptions, Flex, Tag, Timeline, Typography } from 'antd';
+import { Card, Descriptions, Flex, Image, Tag, Timeline, Typography } from 'antd';
+import { FilePdfOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { chinaTime, Deadline, StateTag } from './common';
 import type { Application } from './types';
@@ -55,5 +56,23 @@ export function HistoryCard({ app, extra }: { app: Application; extra?: (step: A
         ),
       }))} />
     </Card>
+  );
+}
+
+/**
+ * An uploaded material as a link that opens it (the server proves its type, shows PDFs and images inline and
+ * logs the look); images also as a thumbnail that enlarges.
+ */
+export function MaterialLink({ app, file }: { app: Pick<Application, 'id'>; file: Application['materials'][number] }) {
+  const { t } = useTranslation();
+  const url = `/api/v1/services/applications/${app.id}/materials/${encodeURIComponent(file.material)}`;
+  return (
+    <Flex wrap gap={8} align="center">
+      {file.contentType.startsWith('image/') && <Image src={url} width={64} height={64} style={{ objectFit: 'cover' }} alt={file.fileName} />}
+      <Typography.Link href={url} target="_blank" rel="noopener" aria-label={t('services.app.openMaterial', { name: file.fileName })}>
+        {file.contentType === 'application/pdf' && <FilePdfOutlined />} {file.fileName}
+      </Typography.Link>
+      <Typography.Text type="secondary">{Math.max(1, Math.round(file.size / 1024))} KB</Typography.Text>
+    </Flex>
   );
 }

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, type ApiItem } from '../api';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
-import { ClockCard, HistoryCard } from './ApplicationParts';
+import { ClockCard, HistoryCard, MaterialLink } from './ApplicationParts';
 import { chinaTime, Deadline, ratingLevels, StateTag } from './common';
 import { SchemaFields, showFormProblem } from './SchemaForm';
 import type { Application } from './types';
@@ -171,7 +171,7 @@ function ApplicationPage({ id }: { id: number }) {
                     </Upload>] : []}>
                     <Flex wrap gap={6}>
                       <span>{m.name}</span><Tag>{m.required ? t('services.item.required') : t('services.item.optional')}</Tag>
-                      {done && <Tag color="green">{t('services.app.uploaded', { name: done.fileName })}</Tag>}
+                      {done && <MaterialLink app={app} file={done} />}
                     </Flex>
                   </List.Item>
                 );

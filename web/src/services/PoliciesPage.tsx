@@ -4,6 +4,7 @@ import { PlusOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, type ApiItem } from '../api';
 import { useLoad } from '../useLoad';
+import { codeLabel } from '../codes';
 import { chinaTime } from './common';
 
 type Policy = ApiItem<'/services/policies'>;
@@ -33,7 +34,7 @@ export default function PoliciesPage() {
         columns={[
           { title: t('services.policies.name'), render: (_, p) => <a onClick={() => setEditing(p)}>{p.name}</a> },
           { title: t('services.app.item'), dataIndex: 'itemName' },
-          { title: t('services.policies.rules'), render: (_, p) => <Flex wrap gap={4}>{p.rules.map((r) => <Tag key={r.predicate} color={r.expect ? 'green' : 'orange'}>{r.expect ? '' : '¬ '}{r.predicate}</Tag>)}</Flex> },
+          { title: t('services.policies.rules'), render: (_, p) => <Flex wrap gap={4}>{p.rules.map((r) => <Tag key={r.predicate} color={r.expect ? 'green' : 'orange'}>{r.expect ? codeLabel(t, 'predicates', r.predicate) : t('codes.not', { label: codeLabel(t, 'predicates', r.predicate) })}</Tag>)}</Flex> },
           { title: t('services.policies.automatic'), render: (_, p) => (p.automatic ? <Tag color="purple">{t('services.policies.automatic')}</Tag> : '—') },
           { title: t('services.policies.counts'), render: (_, p) => `${p.offers} / ${p.accepted} / ${p.granted}` },
           { title: t('services.policies.evaluatedAt'), render: (_, p) => chinaTime(p.evaluatedAt, i18n.language) },

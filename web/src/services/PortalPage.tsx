@@ -107,7 +107,7 @@ function GuidePage({ id }: { id: number }) {
           <Descriptions.Item label={t('services.item.fee')}>{item.fee}</Descriptions.Item>
           <Descriptions.Item label={t('services.item.visits')}>{item.visits}</Descriptions.Item>
           {item.legalBasis ? <Descriptions.Item label={t('services.item.legalBasis')} span={2}>{item.legalBasis}</Descriptions.Item> : null}
-          {item.issuesCredentialType ? <Descriptions.Item label={t('services.item.credential')} span={2}>{item.issuesCredentialType}</Descriptions.Item> : null}
+          {item.issuesCredentialType ? <Descriptions.Item label={t('services.item.credential')} span={2}>{t(`credentials.types.${item.issuesCredentialType}`)}</Descriptions.Item> : null}
         </Descriptions>
       </Card>
       <Card size="small" title={t('services.item.conditions')}>

@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query } from '../api';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
-import { ClockCard, HistoryCard } from './ApplicationParts';
+import { ConfirmDecision, type Decision } from '../components/ConfirmDecision';
+import { ClockCard, HistoryCard, MaterialLink } from './ApplicationParts';
 import { Deadline, StateTag } from './common';
 import type { Application, ApplicationRow } from './types';
 
@@ -60,6 +61,7 @@ function CasePage({ id }: { id: number }) {
   const { data: app, reload } = useLoad(() => api<Application>('GET', `/services/applications/${id}`), [id]);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
+  const [deciding, setDeciding] = useState<Decision | null>(null);
   useEffect(() => setNote(''), [app?.state, app?.currentStep?.key]);
   if (!app) return <Spin style={{ display: 'block', margin: 48 }} />;
   const act = async (path: string, body: object) => {
@@ -75,6 +77,17 @@ function CasePage({ id }: { id: number }) {
     }
   };
   const can = (ability: string) => app.abilities.includes(ability);
+  /** A final act: confirmed in a dialog that says what follows, its reason (or note) in the dialog's own field. */
+  const confirm = (kind: 'reject' | 'refuse' | 'approve' | 'finish', path: string, body: (reason: string) => object) => setDeciding({
+    title: `${t(`services.actions.${kind}`)} · ${app.item.name}`, consequence: t(`services.confirm.${kind}`), okText: t(`services.actions.${kind}`),
+    danger: kind === 'reject' || kind === 'refuse', reasonField: kind === 'finish' ? 'note' : 'reason', reasonOptional: kind === 'approve' || kind === 'finish',
+    reasons: kind === 'reject' || kind === 'refuse' ? t(`services.confirm.${kind}Reasons`, { returnObjects: true }) as string[] : undefined,
+    run: async (reason) => {
+      await api('POST', `/services/applications/${id}/${path}`, body(reason));
+      void message.success(t('services.actions.done'));
+      reload();
+    },
+  });
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Button type="link" icon={<ArrowLeftOutlined />} onClick={() => navigate('/service-queue')} style={{ paddingInline: 0 }}>{t('services.actions.back')}</Button>
@@ -84,26 +97,27 @@ function CasePage({ id }: { id: number }) {
           {Object.entries(app.item.formSchema?.properties ?? {}).map(([name, field]) => (
             <Descriptions.Item key={name} label={field.title ?? name}>{String(app.form[name] ?? '—')}</Descriptions.Item>
           ))}
-          {app.materials.map((m) => <Descriptions.Item key={m.material} label={m.material}>{m.fileName}</Descriptions.Item>)}
+          {app.materials.map((m) => <Descriptions.Item key={m.material} label={m.material}><MaterialLink app={app} file={m} /></Descriptions.Item>)}
         </Descriptions>
       </Card>
       {app.abilities.length > 0 && (
         <Card size="small" title={app.currentStep ? `${t('services.app.currentStep')}: ${app.currentStep.label}` : t('services.app.state')}>
           <Space orientation="vertical" style={{ width: '100%' }}>
-            <Input.TextArea rows={2} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('services.actions.note')} aria-label={t('services.actions.note')} maxLength={2000} />
+            {(can('accept') || can('advance') || can('request-correction')) && <Input.TextArea rows={2} value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('services.actions.note')} aria-label={t('services.actions.note')} maxLength={2000} />}
             <Flex wrap gap={8}>
               {can('accept') && <Button type="primary" loading={busy} onClick={() => void act('accept', { note: note || undefined })}>{t('services.actions.accept')}</Button>}
               {can('advance') && <Button type="primary" loading={busy} onClick={() => void act('advance', { note: note || undefined })}>{t('services.actions.advance')}</Button>}
-              {can('decide') && <Button type="primary" loading={busy} onClick={() => void act('decide', { approve: true, reason: note || undefined })}>{t('services.actions.approve')}</Button>}
-              {can('decide') && <Button danger loading={busy} onClick={() => void act('decide', { approve: false, reason: note })}>{t('services.actions.refuse')}</Button>}
               {can('request-correction') && <Button loading={busy} onClick={() => void act('correction', { note })}>{t('services.actions.request-correction')}</Button>}
-              {can('reject') && <Button danger loading={busy} onClick={() => void act('reject', { reason: note })}>{t('services.actions.reject')}</Button>}
-              {can('finish') && <Button type="primary" loading={busy} onClick={() => void act('finish', { note: note || undefined })}>{t('services.actions.finish')}</Button>}
+              {can('decide') && <Button type="primary" onClick={() => confirm('approve', 'decide', (reason) => ({ approve: true, reason: reason || undefined }))}>{t('services.actions.approve')}</Button>}
+              {can('decide') && <Button danger onClick={() => confirm('refuse', 'decide', (reason) => ({ approve: false, reason }))}>{t('services.actions.refuse')}</Button>}
+              {can('reject') && <Button danger onClick={() => confirm('reject', 'reject', (reason) => ({ reason }))}>{t('services.actions.reject')}</Button>}
+              {can('finish') && <Button type="primary" onClick={() => confirm('finish', 'finish', (note) => ({ note: note || undefined }))}>{t('services.actions.finish')}</Button>}
             </Flex>
           </Space>
         </Card>
       )}
       <HistoryCard app={app} />
+      {deciding && <ConfirmDecision decision={deciding} onClose={() => setDeciding(null)} />}
     </Space>
   );
 }

@@ -1,0 +1,73 @@
+import { useState } from 'react';
+import { Alert, App, Flex, Form, Input, Modal, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { ApiProblem } from '../api';
+
+export interface Decision {
+  /** The dialog's title: the act and its object, e.g. 不予受理 · 临时救助申请. */
+  title: string;
+  /** What will happen, said before it happens (that it cannot be undone, who is told). */
+  consequence: string;
+  /** The confirming button's label (the act's name). */
+  okText: string;
+  /** A refusal, a revocation: red, and its reason is required. */
+  danger?: boolean;
+  /** The field the reason goes in, as the API names it (for its field errors); none: the act takes no text. */
+  reasonField?: string;
+  /** Whether the act may go without a reason (an approval's optional note). */
+  reasonOptional?: boolean;
+  /** Common reasons offered with a click; the text can then be edited. */
+  reasons?: string[];
+  /** Does the act; a problem naming `reasonField` is shown under the field. */
+  run: (reason: string) => Promise<void>;
+}
+
+/**
+ * The confirmation every irreversible act goes through: says what will happen, takes the reason in a field
+ * of its own (common reasons one click away) and only then acts.
+ */
+export function ConfirmDecision({ decision, onClose }: { decision: Decision; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ reason?: string }>();
+  const [busy, setBusy] = useState(false);
+  const field = decision.reasonField;
+  const chosen = Form.useWatch('reason', form);
+  const submit = async ({ reason }: { reason?: string }) => {
+    setBusy(true);
+    try {
+      await decision.run(reason?.trim() ?? '');
+      onClose();
+    } catch (error) {
+      // The API names the field it refuses: a missing reason shows under the reason.
+      if (field !== undefined && error instanceof ApiProblem && error.field === field) form.setFields([{ name: 'reason', errors: [error.title] }]);
+      else void message.error(error instanceof ApiProblem ? error.title : String(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open title={decision.title} okText={decision.okText} cancelText={t('confirm.cancel')} onCancel={onClose} onOk={() => form.submit()}
+      okButtonProps={{ danger: decision.danger, loading: busy }} destroyOnHidden data-testid="confirm-decision">
+      <Alert type={decision.danger ? 'warning' : 'info'} showIcon title={decision.consequence} style={{ marginBottom: 16 }} />
+      <Form form={form} layout="vertical" onFinish={(values) => void submit(values)}>
+        {field !== undefined && (
+          <>
+            {decision.reasons && decision.reasons.length > 0 && (
+              <Flex wrap gap={6} style={{ marginBottom: 8 }}>
+                <Typography.Text type="secondary">{t('confirm.common')}</Typography.Text>
+                {decision.reasons.map((r) => (
+                  <Tag.CheckableTag key={r} checked={chosen === r} onChange={() => form.setFieldValue('reason', r)}>{r}</Tag.CheckableTag>
+                ))}
+              </Flex>
+            )}
+            <Form.Item name="reason" label={decision.reasonOptional ? t('confirm.note') : t('confirm.reason')}
+              rules={decision.reasonOptional ? [] : [{ required: true, whitespace: true, message: t('confirm.reasonRequired') }]}>
+              <Input.TextArea rows={3} maxLength={1000} />
+            </Form.Item>
+          </>
+        )}
+      </Form>
+    </Modal>
+  );
+}
