@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import { migrate, type Db } from './kernel/db/index.ts';
 import { prepareJobs } from './kernel/jobs/index.ts';
@@ -57,6 +58,8 @@ export async function migratePlatform(db: Db, modules: readonly ModuleManifest[]
   return applied;
 }
 
+const assetsDir = path.join(webDist, 'assets') + path.sep;
+
 /** Builds the whole platform's HTTP app from the modules: one process, one database. */
 export async function buildApp(opts: AppOptions): Promise<App> {
   const app = createHttp({ logLevel: opts.logLevel ?? 'warn', trustProxy: opts.trustProxy, htmlPolicy: consolePolicy });
@@ -64,6 +67,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const modules = opts.modules ?? allModules;
   installModules(modules);
   if (opts.checkResponses) checkResponses(app);
+  // API answers (JSON, GeoJSON, CSV) compressed when the client accepts it; the console's files come
+  // compressed from the build (web/dist/**/*.br, *.gz) and are sent as they are.
+  await app.register(fastifyCompress, { encodings: ['br', 'gzip'], threshold: 1024 });
 
   await app.register(swagger, {
     openapi: {
@@ -85,7 +91,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   for (const m of modules) for (const r of m.routes ?? []) await app.register(r.plugin, { ...settings, prefix: r.prefix });
 
   const serveWeb = opts.serveWeb === true && fs.existsSync(path.join(webDist, 'index.html'));
-  if (serveWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
+  if (serveWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, preCompressed: true, cacheControl: false,
+    // File names under assets/ carry a hash of their content: kept for a year. The app shell is asked for anew each time.
+    setHeaders: (reply, file) => { reply.header('cache-control', file.startsWith(assetsDir) ? 'public, max-age=31536000, immutable' : 'no-cache'); } });
   app.setNotFoundHandler((req, reply) => {
     // The console routes on the client: any other GET outside the API gets the app shell.
     if (serveWeb && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');

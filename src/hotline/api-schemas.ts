@@ -25,7 +25,9 @@ const ticketProperties = {
   suggestion: Nullable(Type.Object({ categoryCode: Type.String(), confidence: Nullable(Type.Number()), corrected: Nullable(Type.Boolean()) })),
   description: Type.String(),
   location: Type.Object({ lon: Nullable(Type.Number()), lat: Nullable(Type.Number()), address: Nullable(Type.String()),
-    divisionCode: Type.String(), gridCode: Nullable(Type.String()) }),
+    divisionCode: Type.String(), gridCode: Nullable(Type.String()),
+    /** the typed address names another township (or county) than the one the point lies in */
+    addressMismatch: Nullable(Type.Object({ address: Type.String(), point: Type.String() })) }),
   anonymous: Type.Boolean(),
   caller: Nullable(Type.Object({ name: Nullable(Type.String()), phone: Nullable(Type.String()), masked: Type.Boolean() })),
   state: OneOf(ticketStates),

@@ -16,7 +16,7 @@ import { EMERGENCY_NUMBERS } from './classifier/index.ts';
 import type { DuplicateSuggestion } from './duplicates.ts';
 import { answerFromKnowledge } from './knowledge.ts';
 import { attachPhotos } from './photos.ts';
-import { placeAt } from './place.ts';
+import { addressMismatchAt, placeAt } from './place.ts';
 import { assertCentre, hotlineActions, isCentre } from './policy.ts';
 import { intakeStatement, writeIntake, type IntakeRow } from './queries.ts';
 import type { Channel, TicketKind, Urgency } from './states.ts';
@@ -97,10 +97,12 @@ export async function intakeTicket(ctx: Ctx | StatementCtx, input: CreateTicket 
   if (!hasPoint && !address) throw new DomainError('hotline.location-missing', { field: 'location' }, 'give a point on the map or an address');
   let divisionCode: string;
   let gridCode: string | null = null;
+  let addressMismatch = null;
   if (hasPoint) {
     const place = await placeAt(db, report.lon!, report.lat!, stamps.grids);
     if (!place) throw new DomainError('hotline.outside-city', { field: 'lon' }, `(${report.lon}, ${report.lat}) is in none of the city's grids`);
     ({ divisionCode, gridCode } = place);
+    if (address) addressMismatch = await addressMismatchAt(db, address, report.lon!, report.lat!, stamps.grids);
   } else if (report.divisionCode !== undefined) {
     if (!/^[0-9]{12}$/.test(report.divisionCode)) throw new DomainError('validation', { field: 'divisionCode' }, 'a 12-digit division code');
     divisionCode = report.divisionCode;
@@ -130,7 +132,7 @@ export async function intakeTicket(ctx: Ctx | StatementCtx, input: CreateTicket 
     corrected, urgency, emergency: emergencyKind, transferTo: emergencyKind && EMERGENCY_NUMBERS[emergencyKind] };
   const row: IntakeRow = {
     day: chinaDay(now).replaceAll('-', ''), channel: report.channel, kind: report.kind, category_id: category.id, urgency, emergency, description,
-    lon: report.lon ?? null, lat: report.lat ?? null, address, division_code: divisionCode, grid_code: gridCode, anonymous,
+    lon: report.lon ?? null, lat: report.lat ?? null, address, address_mismatch: addressMismatch, division_code: divisionCode, grid_code: gridCode, anonymous,
     caller_name: callerName, caller_phone: callerPhone, citizen_id: actor.kind === 'citizen' ? Number(actor.id) : null,
     intake_actor: actorRef(actor), received_at: now, reply_due: reply.due, resolve_due: resolve.due,
     deadline_provisional: reply.provisional || resolve.provisional, emergency_kind: emergencyKind,

@@ -80,7 +80,8 @@ export function presentTicket(ticket: Ticket, viewer: Actor, opts: { showCaller?
     suggestion: ticket.suggestedCategoryCode === null ? null
       : { categoryCode: ticket.suggestedCategoryCode, confidence: ticket.suggestionConfidence, corrected: ticket.categoryCorrected },
     description: ticket.description,
-    location: { lon: ticket.lon, lat: ticket.lat, address: ticket.address, divisionCode: ticket.divisionCode, gridCode: ticket.gridCode },
+    location: { lon: ticket.lon, lat: ticket.lat, address: ticket.address, divisionCode: ticket.divisionCode, gridCode: ticket.gridCode,
+      addressMismatch: ticket.addressMismatch },
     anonymous: ticket.anonymous,
     caller,
     state: ticket.state,

@@ -13,7 +13,7 @@ export const ticketColumns = `t.id::int, t.number, t.channel, t.kind, t.category
   (SELECT array_agg(a.name ORDER BY array_position(c.ancestry, a.id)) FROM hotline_categories a WHERE a.id = ANY(c.ancestry)) AS "categoryPath",
   t.urgency, t.emergency, t.emergency_kind AS "emergencyKind", t.transfer_to AS "transferTo",
   (SELECT s.code FROM hotline_categories s WHERE s.id = t.suggested_category_id) AS "suggestedCategoryCode",
-  t.suggestion_confidence AS "suggestionConfidence", t.category_corrected AS "categoryCorrected", t.description, t.lon, t.lat, t.address, t.division_code AS "divisionCode", t.grid_code AS "gridCode",
+  t.suggestion_confidence AS "suggestionConfidence", t.category_corrected AS "categoryCorrected", t.description, t.lon, t.lat, t.address, t.address_mismatch AS "addressMismatch", t.division_code AS "divisionCode", t.grid_code AS "gridCode",
   t.anonymous, t.caller_name AS "callerName", t.caller_phone AS "callerPhone", t.citizen_id::int AS "citizenId",
   t.intake_actor AS "intakeActor", t.state, t.department_id::int AS "departmentId",
   (SELECT d.name FROM departments d WHERE d.id = t.department_id) AS "departmentName",
@@ -58,7 +58,7 @@ export function nearbyOpenTicketsSql(actor: Actor, centre: boolean, near: {
 /** The values of one ticket in the intake statement, one array per column across the tickets it writes. */
 const intakeColumns = {
   day: 'text', channel: 'text', kind: 'text', category_id: 'bigint', urgency: 'text', emergency: 'boolean', description: 'text',
-  lon: 'float8', lat: 'float8', address: 'text', division_code: 'text', grid_code: 'text', anonymous: 'boolean', caller_name: 'text',
+  lon: 'float8', lat: 'float8', address: 'text', address_mismatch: 'jsonb', division_code: 'text', grid_code: 'text', anonymous: 'boolean', caller_name: 'text',
   caller_phone: 'text', citizen_id: 'bigint', intake_actor: 'text', received_at: 'timestamptz', reply_due: 'timestamptz',
   resolve_due: 'timestamptz', deadline_provisional: 'boolean', emergency_kind: 'text', transfer_to: 'text', suggested_category_id: 'bigint',
   suggestion_confidence: 'float8', category_corrected: 'boolean', actor_kind: 'text', actor_id: 'text', actor_name: 'text',
@@ -88,11 +88,11 @@ export function intakeStatement(nearby: NearbyRead | null, params: unknown[]): {
          FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS i (${intakeColumnNames.join(', ')}, ord)),
      created AS (
        INSERT INTO hotline_tickets (id, number, channel, kind, category_id, urgency, emergency, description, lon, lat, address,
-         division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
+         address_mismatch, division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, state, received_at,
          reply_due, resolve_due, deadline_provisional, updated_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
          category_corrected)
        SELECT id, day || lpad(id::text, greatest(6, length(id::text)), '0'), channel, kind, category_id, urgency, emergency, description, lon, lat,
-         address, division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, 'received', received_at,
+         address, address_mismatch, division_code, grid_code, anonymous, caller_name, caller_phone, citizen_id, intake_actor, 'received', received_at,
          reply_due, resolve_due, deadline_provisional, received_at, emergency_kind, transfer_to, suggested_category_id, suggestion_confidence,
          category_corrected
          FROM n

@@ -15,6 +15,12 @@ import { ticketColumns, ticketFrom } from './queries.ts';
 import { coHandlersOf, coReplyStates, isCoHandler, photoIdsOf, type CoHandler } from './ticket-reads.ts';
 import { openStates, type Channel, type Satisfaction, type TicketKind, type TicketState, type Urgency } from './states.ts';
 
+/** What a typed address and the point on the map each say the place is (names, e.g. 广安区 and 岳池县九龙街道). */
+export interface AddressMismatch {
+  address: string;
+  point: string;
+}
+
 export interface Ticket {
   id: number;
   number: string;
@@ -40,6 +46,8 @@ export interface Ticket {
   address: string | null;
   divisionCode: string;
   gridCode: string | null;
+  /** The typed address names another township (or county) than the point's: what each said at intake. */
+  addressMismatch: AddressMismatch | null;
   anonymous: boolean;
   callerName: string | null;
   callerPhone: string | null;

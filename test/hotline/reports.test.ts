@@ -125,6 +125,21 @@ test('citizen report: anonymous, with a photo; status token opens the public sta
   assert.ok(!JSON.stringify(later).match(/operator|handler/));
 });
 
+test('citizen report: an address naming another county than the point is taken, and the clerk sees both', async () => {
+  const file = async (address: string) => {
+    const res = await call('POST', '/reports', undefined, { channel: 'web', description: '人行道井盖缺失很危险', categoryCode: 'CG-SRHW-LJQY',
+      ...inside, address, anonymous: true });
+    assert.equal(res.statusCode, 201, res.body);
+    const { id } = (await t.db.query<{ id: number }>('SELECT id::int FROM hotline_tickets WHERE number = $1', [res.json().number])).rows[0]!;
+    const view = await call('GET', `/tickets/${id}`, 'operator');
+    assert.equal(view.statusCode, 200, view.body);
+    return view.json().location.addressMismatch;
+  };
+  assert.deepEqual(await file('岳池县建设路8号'), { address: '岳池县', point: '广安区浓洄街道' });
+  assert.equal(await file('广安区浓洄街道建设路8号'), null, 'the same township');
+  assert.equal(await file('建设路8号'), null, 'an address naming no division is not checked');
+});
+
 test('citizen report: bad input gets a clear error and files nothing; a logged-in citizen sees their own reports', async () => {
   const count = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM hotline_tickets')).rows[0]!.n;
   const before = await count();

@@ -1,10 +1,14 @@
 /**
- * Schematic geometry for the demo city. The reference data has no boundaries, so the city is drawn as a
- * rectangle near 广安's real place (lon 106.3–107.2, lat 30.0–30.9) cut into county, township and grid
- * rectangles. Every record says `schematic: true` so nobody takes the shapes for real borders.
+ * Generated geometry for the demo city. The reference data has no boundaries (and no boundary data with a
+ * licence that allows shipping it was at hand), so the city is laid out near 广安's real place (lon
+ * 106.3–107.2, lat 30.0–30.9) as nested cells: counties, townships, communities and grids, each cut from
+ * its parent. The straight cuts are then bent by one smooth displacement of the whole plane, so borders
+ * wind like real ones while every level still nests exactly. Every record says `schematic: true` so
+ * nobody takes the shapes for real borders.
  *
- * Cuts are made in millionths of a degree (integers), so neighbouring cells share edges exactly: cells
- * never overlap and a parent is covered by its children without gaps.
+ * Cuts are made in millionths of a degree (integers) and every edge carries every corner that lies on
+ * it, so neighbouring cells share the very same vertices before and after bending: cells never overlap
+ * and a parent is covered by its children without gaps.
  */
 import type { Division, DivisionLevel } from './divisions.ts';
 import type { Rng } from './rng.ts';
@@ -81,17 +85,65 @@ function tile(rect: Rect, count: number, rng: Rng): Rect[] {
   }).flat();
 }
 
-function toPolygon(rect: Rect): Polygon {
-  const corner = (lon: number, lat: number): [number, number] => [
-    lon / UNITS_PER_DEGREE,
-    lat / UNITS_PER_DEGREE,
-  ];
-  const { west, south, east, north } = rect;
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [corner(west, south), corner(east, south), corner(east, north), corner(west, north), corner(west, south)],
-    ],
+/** Spacing of the extra vertices on straight cuts, so that bending curves them. */
+const VERTEX_SPACING = 4_000;
+
+/**
+ * The bend: a sum of plane waves for each coordinate. A wave of length L and amplitude A tilts the plane
+ * by at most 2πA/L; the tilts of each coordinate add up to under 0.55, so the displacement moves any two
+ * points apart by less than their distance (its Jacobian has norm < 0.78 < 1) and the map stays
+ * one-to-one: bent cells can neither overlap nor open gaps. Long waves give the broad shapes, short ones
+ * the wiggles of a border.
+ */
+function bendOf(rng: Rng): (x: number, y: number) => [number, number] {
+  const waves = (): { kx: number; ky: number; phase: number; amplitude: number }[] =>
+    [[300_000, 0.2], [110_000, 0.15], [40_000, 0.12], [15_000, 0.08]].map(([length, tilt]) => {
+      const angle = rng.float(0, 2 * Math.PI);
+      const k = (2 * Math.PI) / length;
+      return { kx: k * Math.cos(angle), ky: k * Math.sin(angle), phase: rng.float(0, 2 * Math.PI), amplitude: tilt / k };
+    });
+  const [alongX, alongY] = [waves(), waves()];
+  const displace = (w: ReturnType<typeof waves>, x: number, y: number) =>
+    w.reduce((sum, { kx, ky, phase, amplitude }) => sum + amplitude * Math.sin(kx * x + ky * y + phase), 0);
+  return (x, y) => [Math.round(x + displace(alongX, x, y)), Math.round(y + displace(alongY, x, y))];
+}
+
+/**
+ * Draws cells as bent polygons. Each straight side gets every corner of any cell lying on it and
+ * vertices every VERTEX_SPACING on a grid shared by the whole city, so two cells meeting along a side
+ * (or part of one) list the same vertices there, and bending keeps them together.
+ */
+function drawer(rects: Rect[], rng: Rng): (rect: Rect) => Polygon {
+  const bend = bendOf(rng);
+  const onLine = (lines: Map<number, Set<number>>, line: number, at: number) => {
+    if (!lines.has(line)) lines.set(line, new Set());
+    lines.get(line)!.add(at);
+  };
+  const vertical = new Map<number, Set<number>>(); // x -> ys of corners on the line x
+  const horizontal = new Map<number, Set<number>>(); // y -> xs of corners on the line y
+  for (const { west, south, east, north } of rects) {
+    for (const x of [west, east]) for (const y of [south, north]) { onLine(vertical, x, y); onLine(horizontal, y, x); }
+  }
+  // The positions strictly between `from` and `to` on a line, in the order from `from` to `to`.
+  const between = (corners: Set<number>, from: number, to: number): number[] => {
+    const [low, high] = from < to ? [from, to] : [to, from];
+    const inside = new Set([...corners].filter((c) => c > low && c < high));
+    for (let c = (Math.floor(low / VERTEX_SPACING) + 1) * VERTEX_SPACING; c < high; c += VERTEX_SPACING) inside.add(c);
+    const sorted = [...inside].sort((a, b) => a - b);
+    return from < to ? sorted : sorted.reverse();
+  };
+  const degrees = ([x, y]: [number, number]): [number, number] => [x / UNITS_PER_DEGREE, y / UNITS_PER_DEGREE];
+  return ({ west, south, east, north }) => {
+    // Counter-clockwise: along the south side eastwards, up the east side, back along the north, down the west.
+    const straight: [number, number][] = [
+      [west, south], ...between(horizontal.get(south)!, west, east).map((x): [number, number] => [x, south]),
+      [east, south], ...between(vertical.get(east)!, south, north).map((y): [number, number] => [east, y]),
+      [east, north], ...between(horizontal.get(north)!, east, west).map((x): [number, number] => [x, north]),
+      [west, north], ...between(vertical.get(west)!, north, south).map((y): [number, number] => [west, y]),
+    ];
+    const bent = straight.map(([x, y]) => bend(x, y))
+      .filter((p, i, all) => i === 0 || p[0] !== all[i - 1]![0] || p[1] !== all[i - 1]![1]); // rounding may join neighbours
+    return { type: 'Polygon', coordinates: [[...bent, bent[0]!].map(degrees)] };
   };
 }
 
@@ -109,25 +161,11 @@ export function layOutGeography(
   }
   const children = (division: Division) => childrenOf.get(division.code12) ?? [];
 
-  const divisionGeometry: DivisionCell[] = [];
-  const grids: Grid[] = [];
-  const place = (division: Division, rect: Rect) =>
-    divisionGeometry.push({
-      divisionCode12: division.code12,
-      level: division.level,
-      schematic: true,
-      geometry: toPolygon(rect),
-    });
+  const cells: { division: Division; rect: Rect }[] = [];
+  const gridCells: { division: Division; index: number; rect: Rect }[] = [];
+  const place = (division: Division, rect: Rect) => cells.push({ division, rect });
   const addGrids = (division: Division, rects: Rect[]) =>
-    rects.forEach((rect, index) =>
-      grids.push({
-        code: `${division.code12}-G${String(index + 1).padStart(2, '0')}`,
-        name: `${division.name}第${index + 1}网格`,
-        divisionCode12: division.code12,
-        schematic: true,
-        geometry: toPolygon(rect),
-      }),
-    );
+    rects.forEach((rect, index) => gridCells.push({ division, index, rect }));
 
   const city = divisions.find((division) => division.level === 'city')!;
   place(city, CITY_BOUNDS);
@@ -154,5 +192,19 @@ export function layOutGeography(
       });
     });
   });
+  const draw = drawer([...cells, ...gridCells].map((cell) => cell.rect), rng);
+  const divisionGeometry: DivisionCell[] = cells.map(({ division, rect }) => ({
+    divisionCode12: division.code12,
+    level: division.level,
+    schematic: true,
+    geometry: draw(rect),
+  }));
+  const grids: Grid[] = gridCells.map(({ division, index, rect }) => ({
+    code: `${division.code12}-G${String(index + 1).padStart(2, '0')}`,
+    name: `${division.name}第${index + 1}网格`,
+    divisionCode12: division.code12,
+    schematic: true,
+    geometry: draw(rect),
+  }));
   return { divisionGeometry, grids };
 }

@@ -49,3 +49,20 @@ export const ImportReportSchema = Type.Object({
   total: Type.Integer(), created: Type.Integer(), failed: Type.Integer(),
   errors: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), code: Type.String(), message: Type.String() })),
 });
+
+/** A place found by the map's search box. */
+export const PlacesSchema = Items(Type.Object({
+  code: Type.String(), name: Type.String(), level: OneOf(['county', 'township', 'community', 'grid'] as const),
+  /** names of the places above it, from the county down */
+  within: Type.Array(Type.String()),
+  lon: Type.Number(), lat: Type.Number(),
+  /** west, south, east, north */
+  bbox: Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }),
+}));
+
+/** Whether a typed address names the township (or county) a point is in. */
+export const AddressCheckSchema = Type.Object({
+  address: Nullable(Type.Object({ code: Type.String(), name: Type.String(), level: OneOf(['county', 'township', 'village'] as const) })),
+  point: Nullable(Type.Object({ countyCode: Type.String(), countyName: Type.String(), townshipCode: Type.String(), townshipName: Type.String() })),
+  mismatch: Type.Boolean(),
+});

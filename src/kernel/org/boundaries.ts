@@ -1,17 +1,17 @@
 /**
- * 边界: the shapes of counties, townships and grids for maps, drawn from the grids alone (public: code,
- * name, level; no people). Grids tile each township, so a township is the union of its grids and a county
- * the union of its townships' grids. The union is exact for tiles that meet edge to edge on shared
+ * 边界: the shapes of counties, townships, communities (社区/村) and grids for maps, drawn from the grids
+ * alone (public: code, name, level; no people). Grids tile each township, so a township is the union of
+ * its grids, a county the union of its townships' grids and a community the union of its own grids. The union is exact for tiles that meet edge to edge on shared
  * coordinates (as drawn by the demo and by any survey that shares vertices): every edge is split at the
  * vertices lying on it, edges two tiles share cancel out, and what is left is chained into rings. A part
  * that is split off or a hole comes out as its own ring, so the result may be a MultiPolygon.
  */
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import { divisionPrefix } from '../checks/index.ts';
+import { divisionLevel, divisionPrefix } from '../checks/index.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import type { Polygon } from './grids.ts';
 
-export const boundaryLevels = ['county', 'township', 'grid'] as const;
+export const boundaryLevels = ['county', 'township', 'community', 'grid'] as const;
 export type BoundaryLevel = (typeof boundaryLevels)[number];
 
 export interface MultiPolygon {
@@ -61,13 +61,28 @@ export function unionOfTiles(polygons: Polygon[]): Polygon | MultiPolygon {
     return signedArea(ring) < 0 ? open.reverse() : open;
   });
   const byKey = new Map(rings.flat().map((p) => [key(p), p]));
-  const vertices = [...byKey.values()];
+  // Sorted by longitude, so the vertices that may lie on an edge are found by bisection, not by a scan of all.
+  const vertices = [...byKey.values()].sort((u, v) => u[0] - v[0]);
+  const firstAtOrEast = (lon: number) => {
+    let [low, high] = [0, vertices.length];
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (vertices[mid]![0] < lon) low = mid + 1; else high = mid;
+    }
+    return low;
+  };
+  const onEdge = (a: Point, b: Point): Point[] => {
+    const found: Point[] = [];
+    for (let i = firstAtOrEast(Math.min(a[0], b[0])); i < vertices.length && vertices[i]![0] <= Math.max(a[0], b[0]); i++)
+      if (strictlyBetween(a, b, vertices[i]!)) found.push(vertices[i]!);
+    return found;
+  };
   const edges = new Map<string, { from: Point; to: Point }>();
   for (const ring of rings) {
     for (let i = 0; i < ring.length; i++) {
       const a = ring[i]!;
       const b = ring[(i + 1) % ring.length]!;
-      const cuts = vertices.filter((v) => strictlyBetween(a, b, v))
+      const cuts = onEdge(a, b)
         .sort((u, v) => (u[0] - a[0]) ** 2 + (u[1] - a[1]) ** 2 - ((v[0] - a[0]) ** 2 + (v[1] - a[1]) ** 2));
       const points = [a, ...cuts, b];
       for (let j = 0; j + 1 < points.length; j++) {
@@ -129,10 +144,10 @@ async function buildBoundaries(db: Queryable, level: BoundaryLevel): Promise<Bou
   if (level === 'grid')
     return { type: 'FeatureCollection', features: grids.map((g) => ({ type: 'Feature', id: g.code, geometry: g.geometry,
       properties: { code: g.code, name: g.name, level, parentCode: g.divisionCode, schematic: g.schematic } })) };
-  const digits = level === 'county' ? 6 : 9;
   const byArea = new Map<string, GridRow[]>();
   for (const grid of grids) {
-    const code = grid.divisionCode.slice(0, digits).padEnd(12, '0');
+    if (level === 'community' && divisionLevel(grid.divisionCode) !== 'village') continue; // a township's own grids belong to no community
+    const code = level === 'community' ? grid.divisionCode : grid.divisionCode.slice(0, level === 'county' ? 6 : 9).padEnd(12, '0');
     byArea.set(code, [...(byArea.get(code) ?? []), grid]);
   }
   const { rows: divisions } = await db.query<{ code: string; name: string; parentCode: string | null }>(

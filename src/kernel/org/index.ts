@@ -8,6 +8,7 @@ export {
   type DivisionSummary,
 } from './divisions.ts';
 export { checkPolygon, createGrid, gridAt, listGrids, type Grid, type GridFeature, type Polygon } from './grids.ts';
+export { checkAddress, searchPlaces, type AddressCheck, type Place } from './places.ts';
 export { listBoundaries, unionOfTiles, type BoundaryFeature, type MultiPolygon } from './boundaries.ts';
 export { presentDepartment, presentDivision } from './present.ts';
 export {

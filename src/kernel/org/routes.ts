@@ -6,10 +6,11 @@ import { assertCan } from '../auth/policy.ts';
 import { createDepartment, getDepartment, listDepartments, updateDepartment } from './departments.ts';
 import { createDivision, divisionTree, getDivision, listDivisionChildren, renameDivision } from './divisions.ts';
 import { boundaryLevels, listBoundaries } from './boundaries.ts';
+import { checkAddress, searchPlaces } from './places.ts';
 import { createGrid, gridAt, gridFeature, listGrids } from './grids.ts';
 import {
   DepartmentSchema, DepartmentSummarySchema, DepartmentsSchema, DivisionDetailSchema, DivisionSchema, DivisionsSchema, DivisionTreeSchema,
-  ImportReportSchema,
+  ImportReportSchema, PlacesSchema, AddressCheckSchema,
 } from './api-schemas.ts';
 import { presentDepartment, presentDivision, presentDivisionNode } from './present.ts';
 import {
@@ -144,6 +145,17 @@ export async function orgRoutes(app: App) {
     reply.type('application/geo+json; charset=utf-8').header('cache-control', 'public, max-age=300');
     return listBoundaries(app.db, req.query);
   });
+
+  app.get('/places', {
+    schema: { tags: ['org'], summary: '地名 Places (counties, townships, communities, grids) whose names match a text or that an address names',
+      querystring: Type.Object({ q: Type.String({ minLength: 1, maxLength: 200 }) }), response: { 200: PlacesSchema } },
+  }, async (req) => ({ items: await searchPlaces(app.db, req.query.q) }));
+
+  app.get('/places/check', {
+    schema: { tags: ['org'], summary: 'Whether a typed address names the township (or county) a point lies in',
+      querystring: Type.Object({ address: Type.String({ minLength: 1, maxLength: 200 }), lon: Type.Number({ minimum: -180, maximum: 180 }),
+        lat: Type.Number({ minimum: -90, maximum: 90 }) }), response: { 200: AddressCheckSchema } },
+  }, async (req) => checkAddress(app.db, req.query.address, req.query.lon, req.query.lat));
 
   app.get('/grids/at', {
     schema: { tags: ['org'], summary: 'The grid containing a point (WGS 84), if it is within the jurisdiction',

@@ -4447,6 +4447,10 @@ export interface paths {
                                 kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                                 location: {
                                     address: string | null;
+                                    addressMismatch: {
+                                        address: string;
+                                        point: string;
+                                    } | null;
                                     divisionCode: string;
                                     gridCode: string | null;
                                     lat: number | null;
@@ -4616,6 +4620,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -4789,6 +4797,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -4957,6 +4969,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -5113,6 +5129,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -5271,6 +5291,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -5427,6 +5451,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -5583,6 +5611,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -5741,6 +5773,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -5898,6 +5934,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -6055,6 +6095,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -6213,6 +6257,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -6369,6 +6417,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -6526,6 +6578,10 @@ export interface paths {
                             kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                             location: {
                                 address: string | null;
+                                addressMismatch: {
+                                    address: string;
+                                    point: string;
+                                } | null;
                                 divisionCode: string;
                                 gridCode: string | null;
                                 lat: number | null;
@@ -6778,6 +6834,10 @@ export interface paths {
                                 kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                                 location: {
                                     address: string | null;
+                                    addressMismatch: {
+                                        address: string;
+                                        point: string;
+                                    } | null;
                                     divisionCode: string;
                                     gridCode: string | null;
                                     lat: number | null;
@@ -6851,6 +6911,10 @@ export interface paths {
                                 kind: "consultation" | "help" | "complaint" | "report" | "suggestion";
                                 location: {
                                     address: string | null;
+                                    addressMismatch: {
+                                        address: string;
+                                        point: string;
+                                    } | null;
                                     divisionCode: string;
                                     gridCode: string | null;
                                     lat: number | null;
@@ -11119,7 +11183,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    level: "county" | "township" | "grid";
+                    level: "county" | "township" | "community" | "grid";
                     within?: string;
                 };
                 header?: never;
@@ -12384,6 +12448,187 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 地名 Places (counties, townships, communities, grids) whose names match a text or that an address names */
+        get: {
+            parameters: {
+                query: {
+                    q: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                bbox: number[];
+                                code: string;
+                                lat: number;
+                                level: "county" | "township" | "community" | "grid";
+                                lon: number;
+                                name: string;
+                                within: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/org/places/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a typed address names the township (or county) a point lies in */
+        get: {
+            parameters: {
+                query: {
+                    address: string;
+                    lat: number;
+                    lon: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: {
+                                code: string;
+                                level: "county" | "township" | "village";
+                                name: string;
+                            } | null;
+                            mismatch: boolean;
+                            point: {
+                                countyCode: string;
+                                countyName: string;
+                                townshipCode: string;
+                                townshipName: string;
+                            } | null;
+                        };
+                    };
                 };
             };
         };

@@ -8,12 +8,12 @@ import { showProblemOnField } from '../problemFields';
 import { navigate } from '../router';
 import { useLoad } from '../useLoad';
 import { departmentsInJurisdiction, type Department } from '../org';
-import { CityMap, type MapPoint } from './CityMap';
+import { AddressCheck, CityMap, type MapPoint } from '../map';
 import { DispatchForm } from './DispatchForm';
 import {
   categoryLabel, channels, loadCategories, ticketKinds, ticketPath, type Duplicate, type Suggestion, formatTime,
 } from './model';
-import { loadCityShapes, useSuggestion } from './parts';
+import { useSuggestion } from './parts';
 
 interface IntakeForm {
   callerName?: string;
@@ -60,6 +60,7 @@ export default function IntakePage() {
   const kind = Form.useWatch('kind', form);
   const categoryCode = Form.useWatch('categoryCode', form);
   const anonymous = Form.useWatch('anonymous', form);
+  const address = Form.useWatch('address', form);
   const [categoryChosen, setCategoryChosen] = useState(false);
   const [point, setPoint] = useState<Point>();
   const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
@@ -70,7 +71,6 @@ export default function IntakePage() {
   const suggestion = useSuggestion<Suggestion>('/hotline/suggest', description);
   const knowledge = useKnowledge(description, kind === 'consultation');
   const categories = useLoad(loadCategories, []);
-  const shapes = useLoad(loadCityShapes, []);
   const departments = useLoad(departmentsInJurisdiction, []);
 
   // A confident suggestion fills the category until the operator picks one themself; a weak one is only shown.
@@ -96,8 +96,8 @@ export default function IntakePage() {
 
   const points = useMemo<MapPoint[]>(() => [
     ...duplicates.map((d) => ({ lon: d.lon, lat: d.lat, color: '#fa8c16', title: `${d.number} ${d.description}` })),
-    ...(point ? [{ ...point, title: t('hotline.intake.point') }] : []),
-  ], [duplicates, point, t]);
+    ...(point ? [{ ...point, title: t('hotline.intake.point'), draggable: !intake }] : []),
+  ], [duplicates, point, intake, t]);
 
   const submit = async (values: IntakeForm) => {
     setSaving(true);
@@ -223,6 +223,7 @@ export default function IntakePage() {
               ) : t('hotline.intake.clickMap')}>
               <Input maxLength={200} />
             </Form.Item>
+            {!intake && <AddressCheck address={address} point={point} onMove={(lon, lat) => setPoint({ lon, lat })} />}
             {!intake && <Button type="primary" htmlType="submit" loading={saving}>{t('hotline.intake.submit')}</Button>}
           </Form>
         </Card>
@@ -230,7 +231,7 @@ export default function IntakePage() {
       <Col xs={24} xl={11}>
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>
           <Card title={t('hotline.intake.map')} styles={{ body: { padding: 0 } }}>
-            <CityMap shapes={shapes.data} points={points} onPick={intake ? undefined : (lon, lat) => {
+            <CityMap points={points} onPick={intake ? undefined : (lon, lat) => {
               setPoint({ lon, lat });
               form.setFields([{ name: 'address', errors: [] }]);
             }} testId="intake-map" />

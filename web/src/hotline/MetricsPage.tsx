@@ -7,7 +7,7 @@ import type { TFunction } from 'i18next';
 import { api, query, type ApiResponse } from '../api';
 import { useLoad } from '../useLoad';
 import { Chart, type ChartOption, type ChartSeries } from './Chart';
-import { CityMap, type Shapes } from './CityMap';
+import { CityMap, type Shapes } from '../map';
 
 type Metrics = ApiResponse<'/hotline/metrics'>;
 type MetricsRow = Metrics['rows'][number];

@@ -7,9 +7,9 @@ import { showProblemOnField } from '../problemFields';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
-import { CityMap } from './CityMap';
+import { AddressCheck, CityMap, type MapPoint } from '../map';
 import { categoryLabel, loadCategories, type PublicDuplicate, type PublicSuggestion } from './model';
-import { loadCityShapes, useSuggestion } from './parts';
+import { useSuggestion } from './parts';
 import { uploadPhoto } from './photos';
 
 interface ReportValues { description: string; categoryCode?: string; address?: string; contactName?: string; contactPhone?: string; anonymous: boolean; public: boolean }
@@ -46,8 +46,8 @@ export default function ReportPage() {
     }, () => undefined); // the form stays empty to fill by hand
     return () => { current = false; };
   }, [user, form]);
-  const shapes = useLoad(loadCityShapes, []);
-  const points = useMemo(() => (point ? [point] : []), [point]);
+  const address = Form.useWatch('address', form);
+  const points = useMemo<MapPoint[]>(() => (point ? [{ ...point, draggable: true }] : []), [point]);
   const topLevel = categories.data?.filter((c) => c.path.length <= 2);
   const options = topLevel?.map((c) => ({ value: c.code, label: categoryLabel(c.path) }));
   if (options && suggested && !options.some((o) => o.value === suggested.code)) options.push({ value: suggested.code, label: categoryLabel(suggested.path) });
@@ -122,10 +122,11 @@ export default function ReportPage() {
         </Form.Item>
         <Form.Item label={t('hotline.report.where')} extra={point ? t('hotline.intake.pointAt', { lon: point.lon.toFixed(5), lat: point.lat.toFixed(5) }) : t('hotline.report.tapMap')}>
           <div className="hotline-map-frame">
-            <CityMap shapes={shapes.data} points={points} onPick={(lon, lat) => setPoint({ lon, lat })} height={260} testId="report-map" />
+            <CityMap points={points} onPick={(lon, lat) => setPoint({ lon, lat })} height={260} testId="report-map" />
           </div>
         </Form.Item>
         <Form.Item name="address" label={t('hotline.field.address')}><Input maxLength={200} placeholder={t('hotline.report.addressHint')} /></Form.Item>
+        <AddressCheck address={address} point={point} onMove={(lon, lat) => setPoint({ lon, lat })} />
         {nearby.length > 0 && (
           <Alert type="info" showIcon style={{ marginBottom: 16 }} data-testid="nearby"
             title={t('hotline.report.nearby', { count: nearby.length })}

@@ -8,14 +8,14 @@ import { navigate } from '../router';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { departmentsInJurisdiction } from '../org';
-import { CityMap } from './CityMap';
+import { CityMap } from '../map';
 import { DispatchForm } from './DispatchForm';
 import {
   AcceptButton, CallbackForm, CloseForm, ExtensionDecision, ExtensionForm, ReturnForm, TextForm,
 } from './actions';
 import { categoryLabel, loadLedgerLabels, loadReturnReasons, type TicketView, formatTime, unsettledYear } from './model';
 import { actorLabel } from '../codes';
-import { DeadlineTag, StateTag, loadCityShapes, useNow } from './parts';
+import { DeadlineTag, StateTag, useNow } from './parts';
 
 
 /** 工单详情: everything about one ticket, its timeline, and the actions this user may take on it now. */
@@ -26,7 +26,6 @@ export default function TicketPage({ id }: { id: number }) {
   const view = useLoad(() => api('GET', `/hotline/tickets/${id}`), [id]);
   const labels = useLoad(loadLedgerLabels, []);
   const reasons = useLoad(loadReturnReasons, []);
-  const shapes = useLoad(loadCityShapes, []);
   const ticket = view.data;
   const needsDepartments = !!ticket && (ticket.abilities.includes('dispatch') || ticket.abilities.includes('redispatch'));
   const departments = useLoad(() => (needsDepartments ? departmentsInJurisdiction() : Promise.resolve(undefined)), [needsDepartments]);
@@ -87,7 +86,15 @@ export default function TicketPage({ id }: { id: number }) {
                 { key: 'description', label: t('hotline.field.description'), children: ticket.description, span: 2 },
                 { key: 'kind', label: t('hotline.field.kind'), children: t(`hotline.kind.${ticket.kind}`) },
                 { key: 'channel', label: t('hotline.field.channel'), children: t(`hotline.channel.${ticket.channel}`) },
-                { key: 'address', label: t('hotline.field.address'), children: ticket.location.address ?? '—' },
+                { key: 'address', label: t('hotline.field.address'), children: (
+                  <>
+                    {ticket.location.address ?? '—'}
+                    {ticket.location.addressMismatch && (
+                      <Alert type="warning" showIcon style={{ marginTop: 8 }} data-testid="ticket-address-mismatch"
+                        title={t('map.ticketMismatch', ticket.location.addressMismatch)} />
+                    )}
+                  </>
+                ) },
                 { key: 'grid', label: t('hotline.field.grid'), children: ticket.location.gridCode ?? ticket.location.divisionCode },
                 { key: 'department', label: t('hotline.field.department'), children: ticket.department?.name ?? '—' },
                 { key: 'received', label: t('hotline.field.receivedAt'), children: formatTime(ticket.times.receivedAt) },
@@ -139,7 +146,7 @@ export default function TicketPage({ id }: { id: number }) {
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             {point.length > 0 && (
               <Card title={t('hotline.ticket.map')} styles={{ body: { padding: 0 } }}>
-                <CityMap shapes={shapes.data} points={point} height={280} />
+                <CityMap points={point} height={280} />
               </Card>
             )}
             {ticket.photos && ticket.photos.length > 0 && (

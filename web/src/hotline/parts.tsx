@@ -3,7 +3,6 @@ import { useEffect, useState } from 'react';
 import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api';
-import type { Shapes } from './CityMap';
 import { nextDeadline, type Ticket, type TicketState, formatTime } from './model';
 
 const stateColor: Record<TicketState, string> = {
@@ -69,21 +68,4 @@ export function DeadlineTag({ ticket, now }: { ticket: Pick<Ticket, 'state' | 'd
       <Tag color={color} data-testid="countdown">{t(`hotline.deadline.${next.which}`)} · {text}</Tag>
     </Tooltip>
   );
-}
-
-const countyColours = ['#d6e4ff', '#d9f7be', '#fff1b8', '#ffd8bf', '#efdbff', '#b5f5ec', '#ffccc7', '#f4ffb8'];
-
-/** Each polygon tinted by its county, so the city's districts and counties stand apart. */
-function tintByCounty(shapes: Shapes): Shapes {
-  const counties = new Map<string, string>();
-  return { ...shapes, features: shapes.features.map((f) => {
-    const county = String(f.properties.divisionCode ?? f.properties.code ?? '').slice(0, 6);
-    if (!counties.has(county)) counties.set(county, countyColours[counties.size % countyColours.length]!);
-    return { ...f, properties: { ...f.properties, fill: counties.get(county) } };
-  }) };
-}
-
-/** The city's townships for a map, from the public boundaries, tinted by county. */
-export async function loadCityShapes(): Promise<Shapes> {
-  return tintByCounty(await api<Shapes>('GET', '/org/boundaries?level=township'));
 }
