@@ -4,14 +4,18 @@
  * resets in reverse order, so rows go before the rows they point at. The kernel_settings row `demo`
  * remembers the seed, so starting again does not load it twice.
  */
-import { demoPassword, systemActor } from './kernel/auth/index.ts';
+import { demoLogins, demoPassword, systemActor, type DemoLogin } from './kernel/auth/index.ts';
 import { withTransaction, type Db, type Queryable, type Tx } from './kernel/db/index.ts';
 import { generateCity } from './kernel/demo/index.ts';
 import { appendToLedger } from './kernel/ledger/index.ts';
 import { installModules, type DemoContext, type ModuleManifest } from './kernel/module.ts';
 import { modules } from './modules.ts';
 
-export { demoLogins, demoPassword } from './kernel/auth/index.ts';
+export { demoPassword } from './kernel/auth/index.ts';
+
+/** Every demo login with a password: the kernel's, then each module's in module order. */
+export const allDemoLogins = (of: readonly ModuleManifest[] = modules): DemoLogin[] =>
+  [...demoLogins, ...of.flatMap((m) => m.demo?.logins ?? [])];
 
 
 // Keeps two processes starting at once from both loading the demo.

@@ -8,7 +8,7 @@ import { seedOfficialHolidays } from './kernel/calendar/index.ts';
 import { withTransaction } from './kernel/db/index.ts';
 import { buildApp, migratePlatform } from './server.ts';
 import { ensureWebBuilt } from './web-build.ts';
-import { demoLoaded, demoLogins, demoPassword, loadDemoCity } from './demo.ts';
+import { allDemoLogins, demoLoaded, demoPassword, loadDemoCity } from './demo.ts';
 import { modules } from './modules.ts';
 
 export interface RunningPlatform {
@@ -70,6 +70,6 @@ export async function startPlatform(config: Config, log: (line: string) => void 
   log(`Yiwang 一网 is ready at ${url}  (${(answering / 1000).toFixed(1)} s after the command; database: ${database.description})`);
   log(`API docs: ${url}/docs`);
   log(`Demo logins (password ${demoPassword}):`);
-  for (const l of demoLogins) log(`  ${l.username.padEnd(14)} ${l.description}\n  ${''.padEnd(14)} try first: ${l.tryFirst}`);
+  for (const l of allDemoLogins(modules)) log(`  ${l.username.padEnd(14)} ${l.description}\n  ${''.padEnd(14)} try first: ${l.tryFirst}`);
   return { url, stop };
 }

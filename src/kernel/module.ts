@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { Role } from './auth/actor.ts';
+import type { DemoLogin } from './auth/demo.ts';
 import { declareAbilities, registerCapabilities, type CapabilityRule } from './auth/capabilities.ts';
 import { grantToRoles } from './auth/policy.ts';
 import type { Db, Tx } from './db/index.ts';
@@ -42,6 +43,8 @@ export interface DemoContext {
 }
 
 export interface ModuleDemo {
+  /** Logins the module's demo creates, printed after the kernel's. */
+  logins?: readonly DemoLogin[];
   /** Loads the module's demo rows; what it returns joins the demo summary (printed, and in the ledger). */
   load(ctx: DemoContext): Promise<Record<string, unknown> | void>;
   /**

@@ -1,5 +1,5 @@
 import { defineModule } from '../kernel/module.ts';
-import { loadSupervisionDemo, removeSupervisionDemo } from './demo.ts';
+import { leaderLogin, loadSupervisionDemo, removeSupervisionDemo } from './demo.ts';
 import { supervisionLedgerActions, supervisionMessages } from './messages.ts';
 import { officeKind, supervisionActions, supervisionCapabilities, supervisionGrants } from './policy.ts';
 import { sweepChecks } from './problems.ts';
@@ -22,5 +22,10 @@ export const supervisionModule = defineModule({
     // Recurring checks (定期检查) of closed problems falling due.
     { name: 'supervision.checks', everyMs: 3_600_000, run: sweepChecks },
   ],
-  demo: { load: loadSupervisionDemo, reset: removeSupervisionDemo },
+  demo: {
+    load: loadSupervisionDemo,
+    reset: removeSupervisionDemo,
+    logins: [{ username: leaderLogin.username, role: 'inspector', description: '市政府督查室 监督员: problem lists, 督办事项 and 督考 of 广安市',
+      tryFirst: '问题清单: accept a rectified problem; 督办事项: close a reported task; 督考排名: change a weight and read the formula' }],
+  },
 });

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateCity } from '../../src/kernel/demo/index.ts';
-import { demoLoaded, demoLogins, demoPassword, loadDemoCity, resetDemoCity } from '../../src/demo.ts';
+import { demoLoaded, allDemoLogins, demoPassword, loadDemoCity, resetDemoCity } from '../../src/demo.ts';
 import { checkResidentId } from '../../src/kernel/checks/index.ts';
 import { gridAt } from '../../src/kernel/org/index.ts';
 import { createTestApp, type TestApp } from '../helpers/factories.ts';
@@ -58,7 +58,7 @@ describe('loadDemoCity', () => {
   });
 
   test('demo logins and citizens each have their own salt, other staff no password yet; citizens have valid resident IDs', async () => {
-    const withPassword = demoLogins.length - 1 + 5; // demoLogins lists one of the 5 citizens
+    const withPassword = allDemoLogins().length - 1 + 5; // demoLogins lists one of the 5 citizens
     assert.equal(await count(`SELECT DISTINCT password_hash FROM users WHERE password_hash <> '!'`), withPassword);
     assert.equal(await count(`SELECT 1 FROM users WHERE password_hash = '!'`), city.staff.length + 5 - withPassword);
     const locked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: city.staff.at(-1)!.username, password: demoPassword } });
@@ -68,7 +68,7 @@ describe('loadDemoCity', () => {
   });
 
   test('every printed demo login exists with its role, and the admin logs in with the demo password', async () => {
-    for (const login of demoLogins) {
+    for (const login of allDemoLogins()) {
       const { rows } = await t.db.query<{ roles: string[] }>('SELECT roles FROM users WHERE username = $1', [login.username]);
       assert.deepEqual(rows[0]?.roles, [login.role], login.username);
     }

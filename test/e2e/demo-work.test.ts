@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { demoLogins, demoPassword } from '../../src/demo.ts';
+import { allDemoLogins, demoPassword } from '../../src/demo.ts';
 import { browserSuite, phone } from './browser.ts';
 
 const suite = browserSuite('demo-work', 'guang-an-511600');
@@ -34,7 +34,7 @@ describe('demo logins have work waiting', () => {
     const { page } = suite;
     const visits: Visit[] = [];
     await fs.mkdir(shots, { recursive: true });
-    for (const { username } of demoLogins) {
+    for (const { username } of allDemoLogins()) {
       await page.setViewportSize(desktop);
       await page.goto(`${suite.base}/`);
       await suite.login(username, demoPassword);
@@ -58,7 +58,7 @@ describe('demo logins have work waiting', () => {
       await page.getByText(/工作人员登录|Staff login/).first().waitFor();
     }
     await fs.writeFile(path.join(shots, 'visits.json'), JSON.stringify(visits, null, 1));
-    assert.ok(visits.length >= demoLogins.length * 3, 'every login has pages');
+    assert.ok(visits.length >= allDemoLogins().length * 3, 'every login has pages');
     assert.deepEqual(visits.filter((v) => v.items === 0).map((v) => `${v.user} ${v.label} (${v.path})`), [], 'no page without work');
     const wider = (v: Visit) => v.overflow[0] > v.overflow[1] || v.phoneOverflow[0] > v.phoneOverflow[1];
     assert.deepEqual(visits.filter(wider).map((v) => `${v.user} ${v.path}: ${v.overflow.join('/')} at 1440, ${v.phoneOverflow.join('/')} at 390`), [],

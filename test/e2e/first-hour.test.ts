@@ -4,7 +4,7 @@
 // punctuation in English labels.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoLogins, demoPassword } from '../../src/demo.ts';
+import { allDemoLogins, demoPassword } from '../../src/demo.ts';
 import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
 import { browserSuite, phone, wide } from './browser.ts';
 
@@ -101,7 +101,7 @@ describe('the first hour of a citizen, and every page in both languages', () => 
   step('no page of any demo login shows a raw code, an untranslated key or (in English) a fullwidth label', async () => {
     const { page } = suite;
     const found: string[] = [];
-    for (const { username } of demoLogins) {
+    for (const { username } of allDemoLogins()) {
       await page.goto(`${suite.base}/`);
       await suite.login(username, demoPassword);
       for (const language of ['zh-CN', 'en'] as const) {

@@ -2,7 +2,7 @@
 // user may not use says so instead of showing an empty page.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoLogins, demoPassword } from '../../src/demo.ts';
+import { allDemoLogins, demoPassword } from '../../src/demo.ts';
 import { browserSuite } from './browser.ts';
 
 const suite = browserSuite('menus', 'menus-e2e');
@@ -46,7 +46,7 @@ async function menuOf(username: string): Promise<string[]> {
 describe('menus and pages by what a user may use', () => {
   step('every demo login\'s menu: the hotline centre\'s desks only for the centre (and the admin)', async () => {
     const menus: Record<string, string[]> = {};
-    for (const { username } of demoLogins) menus[username] = await menuOf(username);
+    for (const { username } of allDemoLogins()) menus[username] = await menuOf(username);
     assert.deepEqual(Object.keys(menus).sort(), Object.keys(expected).sort());
     for (const officer of ['ga_officer', 'yc_officer'])
       assert.deepEqual(centreDesks.filter((d) => menus[officer]!.includes(d)), [], `${officer} sees no centre desk`);

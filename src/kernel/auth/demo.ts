@@ -24,7 +24,15 @@ const noPasswordYet = '!';
  * The logins the walkthroughs use, printed at start with what each should try first (work the demo leaves
  * waiting for them). Every other demo account is `<dept>_<county>_<n>`.
  */
-export const demoLogins: readonly { username: string; role: Role; description: string; tryFirst: string }[] = [
+/** A demo login printed at start (and in the README) with what to try first: work the demo leaves waiting. */
+export interface DemoLogin {
+  username: string;
+  role: Role;
+  description: string;
+  tryFirst: string;
+}
+
+export const demoLogins: readonly DemoLogin[] = [
   { username: 'admin', role: 'platform_admin', description: '平台管理员 of 广安市: the whole city, every setting',
     tryFirst: '人员管理: reset a staff password; 目录审核: review a resource submitted for the catalogue' },
   { username: 'ga_admin', role: 'dept_admin', description: '广安区政数局 admin: departments and staff of 广安区',

@@ -6,4 +6,4 @@ export { citizensByIdNumber, createStaff, getUser, listStaff, resetPassword, upd
 export { issueApiToken, revokeApiToken, resolveApiToken } from './tokens.ts';
 export { login } from './login.ts';
 export { countFromAddress, type AddressLimit } from './limits.ts';
-export { demoLogins, demoPassword } from './demo.ts';
+export { demoLogins, demoPassword, type DemoLogin } from './demo.ts';
