@@ -146,7 +146,7 @@ function ComponentDrawer({ component: c, onClose }: { component: Component | nul
           <Descriptions.Item label={t('cityops.installedOn')}>{c.installedOn ?? none}</Descriptions.Item>
           <Descriptions.Item label={t('cityops.surveyedOn')}>{c.surveyedOn ?? none}</Descriptions.Item>
           <Descriptions.Item label={t('cityops.source')}>{t(`cityops.sources.${c.source}`)}</Descriptions.Item>
-          <Descriptions.Item label={t('cityops.updatedAt')}>{new Date(c.updatedAt).toLocaleString()}</Descriptions.Item>
+          <Descriptions.Item label={t('cityops.updatedAt')}>{new Date(c.updatedAt).toLocaleString(zh ? 'zh-CN' : 'en')}</Descriptions.Item>
         </Descriptions>
       )}
     </Drawer>
