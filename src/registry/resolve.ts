@@ -185,9 +185,11 @@ export async function goldenLoad(tx: Tx, loadId: number, _source: Source, now: D
   return rows[0]!.done + batch.length < rows[0]!.touched.length;
 }
 
-/** Dates are compared as YYYYMMDD; a golden record shows them as YYYY-MM-DD. */
+/** Dates are compared as YYYYMMDD; a golden record shows them as YYYY-MM-DD, and sex as 男/女. */
 function standardValue(schema: LibrarySchema, field: string, value: string): string {
   const type = schema.fields.find((f) => f.name === field)?.type;
+  // Sex is compared as male/female; the record shows it as the registers write it.
+  if (field === 'sex') return ({ male: '男', female: '女' } as Record<string, string>)[value] ?? value;
   return type === 'date' && /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}` : value;
 }
 
