@@ -309,7 +309,8 @@ async function insertApplications(tx: Tx, rng: Rng, now: Date, items: DemoItem[]
   const comments = ['办事效率高，网上就办好了', '工作人员很耐心', '材料一次说清楚了', '等待时间有点长', '要求反复提交材料'];
   const { rows: ratings } = await tx.query<{ id: number; level: number; ratedAt: Date; department_id: number; division_code: string }>(
     `INSERT INTO services_ratings (application_id, level, comment, item_id, department_id, division_code, channel, rated_at)
-     SELECT a.id, t.level, t.comment, a.item_id, a.department_id, a.division_code, a.channel, a.finished_at + interval '1 hour'
+     SELECT a.id, t.level, t.comment, a.item_id, a.department_id, a.division_code, a.channel,
+            LEAST(a.finished_at + interval '1 hour', now())
        FROM unnest($1::bigint[], $2::smallint[], $3::text[]) AS t (id, level, comment) JOIN services_applications a ON a.id = t.id
      RETURNING id, level, rated_at AS "ratedAt", department_id, division_code`,
     [finished.map((f) => f.id), levels, levels.map((l) => (l <= 2 ? comments[rng.int(3, 4)]! : rng.next() < 0.3 ? comments[rng.int(0, 2)]! : null))]);
@@ -325,9 +326,9 @@ async function insertApplications(tx: Tx, rng: Rng, now: Date, items: DemoItem[]
             CASE WHEN t.state IN ('reply', 'review', 'closed') THEN '已优化办理流程，实行一次性告知' END,
             CASE WHEN t.state IN ('review', 'closed') THEN '已电话向群众说明整改情况' END,
             CASE WHEN t.state = 'closed' THEN '整改到位' END,
-            CASE WHEN t.state = 'closed' THEN t.rated + interval '3 days' END,
+            CASE WHEN t.state = 'closed' THEN LEAST(t.rated + interval '3 days', now()) END,
             CASE WHEN t.state = 'closed' THEN '群众对整改结果表示认可' END,
-            t.rated, CASE WHEN t.state = 'closed' THEN t.rated + interval '4 days' END, t.rated
+            t.rated, CASE WHEN t.state = 'closed' THEN LEAST(t.rated + interval '4 days', now()) END, t.rated
        FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[])
          AS t (id, department_id, division_code, state, due, rated)`,
     [bad.map((r) => r.id), bad.map((r) => r.department_id), bad.map((r) => r.division_code), stageOf,

@@ -32,17 +32,20 @@ describe('loadDemoCity', () => {
   test('loads the generated city: every division, department, grid and staff member, and five citizens', async () => {
     const summary = await loadDemoCity(t.db, { seed });
     assert.ok(!summary.skipped);
-    const { holidayYears, hotlineTickets, oversightRules, oversightHistoryActs, oversightPlanted, ...loaded } = summary;
+    const { holidayYears, hotlineTickets, oversightRules, oversightHistoryActs, oversightPlanted, entities, records, review, ...loaded } = summary;
     assert.deepEqual([oversightRules, oversightPlanted], [17, 30], 'the rule library and a history with planted misconduct');
+    assert.ok((records as number) > (entities as number) && (entities as number) > 0 && (review as number) > 0,
+      'the base libraries resolve the sources\' records into fewer people and companies, with pairs left for review');
     assert.ok((oversightHistoryActs as number) > 5000);
     assert.deepEqual(loaded, {
       skipped: false, seed, divisions: city.divisions.length, departments: city.departments.length, grids: city.grids.length,
-      staff: city.staff.length, citizens: 5, cityopsComponents: 200_000,
+      staff: city.staff.length, citizens: 5, cityopsComponents: 200_000, sources: 5, supervisionProblems: 15, supervisionTasks: 8,
     });
     assert.ok((holidayYears as number[]).includes(2025), 'the official holidays come with the demo');
     assert.ok((hotlineTickets as number) >= 290, 'and the 12345 hotline demo');
+    // The supervision demo adds the 市政府督查室 and its 督查 staff member to the generated city.
     assert.deepEqual(await tableCounts(), {
-      divisions: city.divisions.length, departments: city.departments.length, grids: city.grids.length, staff: city.staff.length, citizens: 5,
+      divisions: city.divisions.length, departments: city.departments.length + 1, grids: city.grids.length, staff: city.staff.length + 1, citizens: 5,
     });
     assert.equal((await demoLoaded(t.db))?.seed, seed);
     assert.equal(await count(`SELECT 1 FROM ledger_queue WHERE action = 'demo.loaded'`), 1);
@@ -60,7 +63,7 @@ describe('loadDemoCity', () => {
   test('demo logins and citizens each have their own salt, other staff no password yet; citizens have valid resident IDs', async () => {
     const withPassword = allDemoLogins().length - 1 + 5; // demoLogins lists one of the 5 citizens
     assert.equal(await count(`SELECT DISTINCT password_hash FROM users WHERE password_hash <> '!'`), withPassword);
-    assert.equal(await count(`SELECT 1 FROM users WHERE password_hash = '!'`), city.staff.length + 5 - withPassword);
+    assert.equal(await count(`SELECT 1 FROM users WHERE password_hash = '!'`), city.staff.length + 1 + 5 - withPassword, 'the staff of the city and the 督查室');
     const locked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: city.staff.at(-1)!.username, password: demoPassword } });
     assert.equal(locked.statusCode, 401, 'a generated staff member without a password cannot log in');
     const ids = (await t.db.query<{ id_number: string }>(`SELECT id_number FROM users WHERE kind = 'citizen'`)).rows;
@@ -89,7 +92,7 @@ describe('loadDemoCity', () => {
         WHERE table_schema = 'public' AND data_type IN ('timestamp with time zone', 'timestamp without time zone', 'date')`);
     assert.ok(columns.length > 20, 'the scan covers the platform\'s tables');
     // Deadlines, validity ends and planned times are meant to lie ahead; what happened must not.
-    const ahead = /deadline|due|until|expires|valid_to|ends|end_at|next|scheduled|retry|start_after|keep_until|lock/;
+    const ahead = /deadline|due|until|expires|valid_to|ends|end_at|window_end|next|scheduled|retry|start_after|keep_until|lock/;
     const future: string[] = [];
     for (const { table, column, type } of columns) {
       if (ahead.test(column)) continue;
@@ -118,18 +121,21 @@ describe('resetDemoCity', () => {
     // Besides the exchange demo's 1,500 calls, the 不来即享 policies' questions about each person evaluated.
     const policyReads = `SELECT 1 FROM hub_evidence WHERE case_id LIKE 'policy:%'`;
     const oldPolicyReads = await count(policyReads);
+    const oldEvidence = await count('SELECT 1 FROM hub_evidence');
     const summary = await resetDemoCity(t.db, 'reset-test');
     assert.equal(summary.skipped, false);
     assert.deepEqual(await tableCounts(), {
-      divisions: other.divisions.length, departments: other.departments.length, grids: other.grids.length, staff: other.staff.length, citizens: 5,
+      divisions: other.divisions.length, departments: other.departments.length + 1, grids: other.grids.length, staff: other.staff.length + 1, citizens: 5,
     });
     assert.equal(await count(`SELECT 1 FROM departments WHERE code = '511621-EXTRA'`), 0);
     assert.equal((await demoLoaded(t.db))?.seed, 'reset-test');
     assert.equal(await count(`SELECT 1 FROM ledger_queue WHERE action IN ('demo.loaded', 'demo.removed')`), 3);
     assert.ok(await count('SELECT 1 FROM ledger_queue') > ledgerBefore, 'nothing is taken off the ledger');
     // The old demo's call records went with a removal entry each: the evidence still proves out both ways.
-    assert.equal(await count(`SELECT 1 FROM ledger_queue WHERE action = 'hub.evidence.removed'`), 1500 + oldPolicyReads);
+    // (and the base libraries' reads of their sources).
+    assert.equal(await count(`SELECT 1 FROM ledger_queue WHERE action = 'hub.evidence.removed'`), oldEvidence);
+    assert.ok(oldEvidence > 1500 + oldPolicyReads, 'the base libraries read their sources through the gateway too');
     const evidence = await verifyEvidence(t.db);
-    assert.deepEqual([evidence.checked, evidence.changed, evidence.unrecorded, evidence.missing], [1500 + await count(policyReads), [], [], []]);
+    assert.deepEqual([evidence.checked, evidence.changed, evidence.unrecorded, evidence.missing], [await count('SELECT 1 FROM hub_evidence'), [], [], []]);
   });
 });

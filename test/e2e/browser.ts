@@ -26,7 +26,7 @@ export interface BrowserSuite {
   /** Waits until `text` is visible somewhere on the page; fails the test otherwise. */
   sees(text: string | RegExp): Promise<void>;
   /** A step in the browser; when it fails, the page as it was is saved beside the other screenshots. */
-  step(name: string, fn: () => Promise<void>): void;
+  step(name: string, fn: () => Promise<void>, opts?: { skip?: string | false; todo?: string }): void;
   /** Opens a console page through the side menu (the drawer on phones). */
   openPage(menuLabel: string, path: string): Promise<void>;
   /** Logs in through the login form. */
@@ -36,6 +36,13 @@ export interface BrowserSuite {
   /** The dialog just opened, once its opening animation has ended: a click during it can miss a moving button. */
   dialog(): Promise<Locator>;
 }
+
+/**
+ * The walks over every page of every demo login take minutes each: they run when YIWANG_PAGE_WALK=1 is set
+ * (before a release, and when menus or labels change), not in every `npm test`.
+ */
+export const pageWalk: string | false = process.env.YIWANG_PAGE_WALK === '1' ? false
+  : 'walks every page of every demo login (several minutes): set YIWANG_PAGE_WALK=1 to run it';
 
 /**
  * Registers the hooks of one browser test file: a fresh database with the demo city (seeded with `seed`),
@@ -57,8 +64,8 @@ export function browserSuite(name: string, seed: string): BrowserSuite {
     async sees(text: string | RegExp) {
       await suite.page.getByText(text).first().waitFor({ state: 'visible' });
     },
-    step(title: string, fn: () => Promise<void>) {
-      test(title, async () => {
+    step(title: string, fn: () => Promise<void>, opts: { skip?: string | false; todo?: string } = {}) {
+      test(title, { skip: opts.skip, todo: opts.todo }, async () => {
         try {
           await fn();
         } catch (error) {

@@ -196,7 +196,9 @@ describe('12345 hotline pages', () => {
     const toClose = suite.page.locator('.ant-tabs-content-active .ant-table-tbody tr', { hasText: number });
     await toClose.getByRole('button', { name: /办\s*结/ }).click();
     await (await suite.dialog()).getByRole('button', { name: /办\s*结/ }).click();
-    await suite.page.locator('.ant-modal').waitFor({ state: 'hidden' });
+    // Closing cannot be taken back: a confirmation says so before anything is sent.
+    await suite.page.locator('.ant-modal-confirm').getByRole('button', { name: /办\s*结/ }).click();
+    await toClose.waitFor({ state: 'detached' });
     await suite.page.getByRole('tab', { name: /待回访/ }).click();
     const toCall = suite.page.locator('.ant-tabs-content-active .ant-table-tbody tr', { hasText: number });
     await toCall.getByRole('button', { name: /回\s*访/ }).click();

@@ -94,6 +94,8 @@ describe('data catalogue', () => {
     await page.getByRole('button', { name: '通过并发布' }).click({ trial: true });
     await shot('review');
     await page.getByRole('button', { name: '通过并发布' }).click();
+    // Publishing asks first, saying what will happen; the note is optional.
+    await page.locator('.ant-modal').getByRole('button', { name: '通过并发布' }).click();
     await sees('已发布');
   });
 

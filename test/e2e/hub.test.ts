@@ -92,7 +92,7 @@ describe('data hub exchange in the console', () => {
     await openPage('授权管理', '/share-grants');
     const grant = suite.page.locator('.ant-table-row', { hasText: '户籍人口核验信息' });
     await grant.getByText('有效').waitFor();
-    await grant.getByText('name · 不脱敏').waitFor();
+    await grant.getByText('姓名 · 不脱敏').waitFor();
     await grant.getByText('0 / 100').waitFor();
     await shot('04-grants');
   });
