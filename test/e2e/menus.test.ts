@@ -15,20 +15,28 @@ const kernel = ['组织机构', '人员管理', '工作日历', '数据铁笼·�
 const kernelRead = ['组织机构', '工作日历', '数据铁笼·账本'];
 const sharing = ['共享申请', '授权管理', '调用日志', '共享看板'];
 const oversight = ['风险预警', '预警规则库'];
+/** 七张问题清单 and 督考: every department takes part, so staff of a department see them. */
+const supervision = ['问题清单', '督办事项', '督考排名'];
+const registry = ['基础库数据源', '融合复核', '标准记录', '基础库质量'];
 /** The menu of each demo login, as its labels read in Chinese (API 文档 is everyone's). */
 const expected: Record<string, string[]> = {
   admin: [...kernel, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '数据目录', '资源登记', '数据质量', '目录审核', ...sharing,
-    '办件受理', '事项管理', '不来即享', '好差评', '电子证照登记', '风险预警', '我的预警'],
-  ga_admin: [...kernel, '工单队列', '统计分析', '部件管理', '数据目录', '数据质量', '办件受理', '事项管理', '好差评', '电子证照登记', '我的预警'],
+    '办件受理', '事项管理', '不来即享', '好差评', '电子证照登记', ...registry, ...supervision, '风险预警', '我的预警'],
+  ga_admin: [...kernel, '工单队列', '统计分析', '部件管理', '数据目录', '数据质量', '办件受理', '事项管理', '好差评', '电子证照登记', ...supervision, '我的预警'],
   // 广安区民政局 runs an information system (广安区社会救助系统): its officer requests and watches data sharing.
-  ga_officer: [...kernelRead, '工单队列', '部件管理', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', '我的预警'],
+  ga_officer: [...kernelRead, '工单队列', '部件管理', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', '标准记录', ...supervision, '我的预警'],
   // 岳池县民政局 and the hotline centre run none: no sharing pages for their officers.
-  yc_officer: [...kernelRead, '工单队列', '部件管理', '数据目录', '数据质量', '办件受理', '好差评', '我的预警'],
-  data_officer: [...kernelRead, '数据目录', '资源登记', '数据质量', '目录审核', ...sharing, '电子证照登记', '我的预警'],
-  inspector: [...kernelRead, '工单队列', '统计分析', '部件管理', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', ...oversight, '廉政档案', '我的预警'],
-  supervisor: [...kernelRead, '工单队列', '统计分析', '部件管理', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', ...oversight, '我的预警'],
-  hotline: [...kernelRead, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '数据目录', '数据质量', '办件受理', '好差评', '我的预警'],
-  citizen1: ['数据铁笼·账本', '我的诉求', '我的数据使用记录', '我的办事', '我的证照'],
+  yc_officer: [...kernelRead, '工单队列', '部件管理', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', ...supervision, '我的预警'],
+  data_officer: [...kernelRead, '数据目录', '资源登记', '数据质量', '目录审核', ...sharing, '电子证照登记', ...registry, '我的预警'],
+  inspector: [...kernelRead, '工单队列', '统计分析', '部件管理', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', '标准记录', '基础库质量',
+    ...supervision, ...oversight, '廉政档案', '我的预警'],
+  supervisor: [...kernelRead, '工单队列', '统计分析', '部件管理', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', '标准记录', '基础库质量',
+    ...supervision, ...oversight, '我的预警'],
+  hotline: [...kernelRead, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '数据目录', '数据质量', '办件受理', '好差评', '标准记录',
+    ...supervision, '我的预警'],
+  citizen1: ['数据铁笼·账本', '我的诉求', '我的数据使用记录', '我的办事', '我的证照', '我的档案'],
+  duchashi: [...kernelRead, '工单队列', '统计分析', '部件管理', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', '标准记录', '基础库质量',
+    ...supervision, ...oversight, '我的预警'],
 };
 
 async function menuOf(username: string): Promise<string[]> {
