@@ -61,7 +61,8 @@ describe('base libraries in the console', () => {
     await page.locator('.ant-select-dropdown:visible').getByText('流动人口登记信息（广安市公安局）').click();
     for (const [field, option] of [['id_number', '公民身份号码'], ['name', '姓名'], ['birth_date', '出生日期']] as const) {
       await form.getByTestId(`map-${field}`).click();
-      await page.locator('.ant-select-dropdown:visible').getByText(option, { exact: true }).click();
+      // The dropdown just opened is the last one; the previous may still be fading out with the same options.
+      await page.locator('.ant-select-dropdown:visible').last().getByText(option, { exact: true }).click();
     }
     await shot('1-add-source');
     await form.getByRole('button', { name: /添 ?加/ }).click();
