@@ -43,7 +43,7 @@ describe('one-stop services', () => {
     await sees('办事指南');
     await sees('免提交：人口基本信息');
     await sees('承诺时限');
-    await sees('marriage-certificate');
+    await sees('结婚证');
     await shot('02-guide');
   });
 
