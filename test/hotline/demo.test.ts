@@ -30,7 +30,10 @@ test('the demo city comes with the hotline demo: categories, a catalogue per cou
             count(*) FILTER (WHERE called_back_at IS NOT NULL)::int AS called FROM hotline_tickets`);
   assert.deepEqual([row!.outside, row!.undispatchable], [0, 0]);
   assert.ok(row!.called > 20);
-  assert.equal(await ledgerCount(t.db, 'hotline.ticket.received'), tickets);
+  // One entry per ticket; the oversight demo's generated history adds acts about tickets of its own, numbered apart.
+  const received = await t.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ledger_queue WHERE action = 'hotline.ticket.received' AND object_id IN (SELECT number FROM hotline_tickets)`);
+  assert.equal(received.rows[0]!.n, tickets);
   assert.equal(await ledgerCount(t.db, 'hotline.demo.loaded'), 1);
   // Same seed, same tickets; loading again keeps the categories.
   const reload = () => withTransaction(t.db, async (tx) => {
