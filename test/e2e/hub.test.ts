@@ -112,7 +112,7 @@ describe('data hub exchange in the console', () => {
   step('the call log shows the call, and its evidence checks out against the signed ledger', async () => {
     await openPage('调用日志', '/share-calls');
     const row = suite.page.locator('.ant-table-row', { hasText: '户籍人口核验信息' }).first();
-    await row.getByText('200 ok').waitFor();
+    await row.getByText('成功', { exact: true }).waitFor();
     await row.click();
     const drawer = suite.page.locator('.ant-drawer');
     await drawer.getByText('MZ-2026-0042', { exact: false }).waitFor();
