@@ -8,7 +8,7 @@ import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import type { Emission } from './engine.ts';
-import { ruleLibrary } from './library.ts';
+import { ruleLibrary, type LibraryRule } from './library.ts';
 import { oversightActions } from './policy.ts';
 import { parseRule, type RuleDefinition } from './rules.ts';
 import { evaluateRange, indexSince } from './stream.ts';
@@ -33,16 +33,10 @@ export interface DryRun {
   ms: number;
 }
 
-export interface RuleVersionRow {
+/** A stored version of a rule: the library's fields (the code sits on the rule), with who made it and when. */
+export interface RuleVersionRow extends Omit<LibraryRule, 'code'> {
   id: number;
   version: number;
-  nameZh: string;
-  nameEn: string;
-  rationale: string;
-  legalBasis: string;
-  severity: 'red' | 'yellow';
-  scope: string;
-  definition: RuleDefinition;
   createdBy: string;
   createdAt: Date;
   testedAt: Date | null;
