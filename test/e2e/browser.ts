@@ -33,6 +33,8 @@ export interface BrowserSuite {
   login(username: string, password: string): Promise<void>;
   /** Picks an option in a form's searchable select and waits until the select shows it. */
   pickOption(form: Locator, label: string, name: string): Promise<void>;
+  /** The same for the one searchable select inside `field` (a form item, a table cell, the select itself). */
+  pickIn(field: Locator, option: string): Promise<void>;
   /** The dialog just opened, once its opening animation has ended: a click during it can miss a moving button. */
   dialog(): Promise<Locator>;
 }
@@ -99,15 +101,18 @@ export function browserSuite(name: string, seed: string): BrowserSuite {
     },
     // The options may arrive after the dropdown opens, and a click during its opening animation can miss,
     // so the pick is tried again until it has taken.
-    async pickOption(form: Locator, label: string, option: string) {
+    pickOption(form: Locator, label: string, option: string) {
+      return suite.pickIn(form.locator('.ant-form-item', { has: suite.page.getByLabel(label, { exact: true }) }), option);
+    },
+    async pickIn(field: Locator, option: string) {
       const { page } = suite;
-      const field = form.locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) });
+      const select = field.and(page.locator('.ant-select')).or(field.locator('.ant-select')).first();
       for (let attempt = 1; ; attempt++) {
-        await form.getByLabel(label, { exact: true }).click();
+        await select.click();
         await page.keyboard.type(option);
-        await page.locator('.ant-select-item-option', { hasText: option }).first().click();
+        await page.locator('.ant-select-dropdown:visible').last().locator('.ant-select-item-option', { hasText: option }).first().click();
         try {
-          await field.locator('.ant-select-content, .ant-select-selection-item', { hasText: option }).first().waitFor({ timeout: 3000 });
+          await select.locator('.ant-select-content, .ant-select-selection-item', { hasText: option }).first().waitFor({ timeout: 3000 });
           return;
         } catch (error) {
           if (attempt === 3) throw error;

@@ -57,12 +57,9 @@ describe('base libraries in the console', () => {
     await sees('人口基本信息');
     await page.getByRole('button', { name: /添加数据源/ }).click();
     const form = await suite.dialog();
-    await form.getByTestId('source-resource').click();
-    await page.locator('.ant-select-dropdown:visible').getByText('流动人口登记信息（广安市公安局）').click();
+    await suite.pickIn(form.getByTestId('source-resource'), '流动人口登记信息（广安市公安局）');
     for (const [field, option] of [['id_number', '公民身份号码'], ['name', '姓名'], ['birth_date', '出生日期']] as const) {
-      await form.getByTestId(`map-${field}`).click();
-      // The dropdown just opened is the last one; the previous may still be fading out with the same options.
-      await page.locator('.ant-select-dropdown:visible').last().getByText(option, { exact: true }).click();
+      await suite.pickIn(form.getByTestId(`map-${field}`), option);
     }
     await shot('1-add-source');
     await form.getByRole('button', { name: /添 ?加/ }).click();

@@ -150,7 +150,7 @@ function AddSourceModal({ library: initial, onClose }: { library: LibraryName; o
             <span>{fieldLabel(t, library, f.code)}{f.mandatory && <Tag color="red" style={{ marginLeft: 6 }}>{t('registry.mandatory')}</Tag>}</span>) },
           { title: t('registry.sourceField'), key: 'map', render: (_: unknown, f: (typeof fields)[number]) => (
             <Form.Item name={`map_${f.code}`} style={{ margin: 0 }} rules={f.mandatory ? [{ required: true, message: t('registry.mapMandatory') }] : []}>
-              <Select allowClear placeholder={t('registry.notMapped')} data-testid={`map-${f.code}`} style={{ minWidth: 180 }}
+              <Select allowClear showSearch optionFilterProp="label" placeholder={t('registry.notMapped')} data-testid={`map-${f.code}`} style={{ minWidth: 180 }}
                 options={(options.data?.fields ?? []).map((x) => ({ value: x.code, label: x.name }))} />
             </Form.Item>) },
           { title: t('registry.trust'), key: 'trust', width: 120, render: (_: unknown, f: (typeof fields)[number]) => (
