@@ -7,7 +7,9 @@
 import { assertCan, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
+import { chinaDayNumber, chinaMidnight, dayNumber, loadCalendar } from '../kernel/calendar/index.ts';
 import { appendToLedger, getEntry, inclusionProofFor, latestCheckpoint, ledgerVerifierKey, type LedgerEntry } from '../kernel/ledger/index.ts';
+import { builtinListId, openProblem } from '../supervision/index.ts';
 import { alertScope, assertDisciplineOffice, assertNotAbout, isAbout, oversightActions } from './policy.ts';
 import type { RuleDefinition } from './rules.ts';
 
@@ -70,6 +72,7 @@ interface AlertRow {
   raised_at: Date;
   measure: number;
   people: string[];
+  department_id: number | null;
   department: string | null;
   released_at: Date | null;
   entries: number[];
@@ -83,7 +86,7 @@ interface AlertRow {
 }
 
 const alertSelect = `SELECT al.id, v.rule_id, r.code, v.version, v.name_zh, v.name_en, al.severity, al.state, al.raised_at, al.measure, al.people,
-    d.name AS department, al.released_at, al.entries, al.dismiss_reason, al.answer, al.answered_at, v.rationale, v.legal_basis, v.scope, v.definition
+    al.department_id, d.name AS department, al.released_at, al.entries, al.dismiss_reason, al.answer, al.answered_at, v.rationale, v.legal_basis, v.scope, v.definition
   FROM oversight_alerts al JOIN oversight_rule_versions v ON v.id = al.rule_version_id JOIN oversight_rules r ON r.id = v.rule_id
   LEFT JOIN departments d ON d.id = al.department_id`;
 
@@ -251,14 +254,30 @@ export async function openCase(ctx: Ctx, input: { id: number; kind: CaseKind; de
   assertCan(ctx.actor, oversightActions.handleAlerts);
   const row = await lockAlert(ctx, input.id);
   requireState(row, ['open', 'confirmed']);
-  if (input.kind === 'rectify' && !input.deadline) throw new DomainError('oversight.deadline-required', { field: 'deadline' }, 'a deadline is required');
   const note = required(input.note, 'note');
+  if (input.kind === 'rectify') await listForRectification(ctx, row, input.deadline, note);
   await ctx.tx.query(
     'INSERT INTO oversight_cases (alert_id, kind, deadline, note, opened_by, opened_at) VALUES ($1, $2, $3, $4, $5, $6)',
     [row.id, input.kind, input.deadline ?? null, note, ctx.actor.id, ctx.now]);
   await ctx.tx.query('UPDATE oversight_alerts SET state = $2, handled_by = $3, handled_at = $4 WHERE id = $1', [row.id, 'case', ctx.actor.id, ctx.now]);
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'oversight.case.opened', object: { type: 'oversight-alert', id: row.id }, payload: input, at: ctx.now });
   return withEvidence(ctx.tx, { ...row, state: 'case' });
+}
+
+/**
+ * 整改 goes on the 督查检查考核 problem list, owned by the department concerned, in the case's transaction: the
+ * department then runs the list's loop (root cause, steps with evidence, acceptance by someone else, prevention).
+ */
+async function listForRectification(ctx: Ctx, row: AlertRow, deadline: string | undefined, note: string): Promise<void> {
+  const due = deadline ? dayNumber(deadline) : null;
+  if (due === null || due <= chinaDayNumber(ctx.now)) throw new DomainError('oversight.deadline-required', { field: 'deadline' }, 'a deadline after today is required');
+  if (row.department_id === null) throw new DomainError('oversight.case.no-department', { status: 409, field: 'kind' }, 'the alert names no department to rectify');
+  const calendar = await loadCalendar(ctx.tx);
+  await openProblem(ctx.tx, ctx.actor, {
+    source: 'oversight-alert', sourceRef: `alert:${row.id}`, listId: await builtinListId(ctx.tx, 'supervision-check'), departmentId: row.department_id, kind: `rule:${row.code}`,
+    title: `${row.name_zh}（预警 ${row.id}）`, description: note,
+    dueDays: Math.max(1, calendar.workingDaysBetween(ctx.now, new Date(chinaMidnight(due)))),
+  }, ctx.now);
 }
 
 /** 办结: the case's outcome (the rectification done, the talk held, the referral's result). */

@@ -1,6 +1,6 @@
 /**
- * 数据铁笼: what other modules, the benchmarks and the tests may use. The problem lists take alerts from here
- * (`listAlerts`); the evaluation generates histories with planted misconduct and scores the alerts.
+ * 数据铁笼: what other modules, the benchmarks and the tests may use. A 整改 case puts its alert on the problem
+ * lists itself; the evaluation generates histories with planted misconduct and scores the alerts.
  */
 export { listAlerts, viewAlert, type AlertSummary } from './alerts.ts';
 export { RuleEngine, type Act, type Emission } from './engine.ts';

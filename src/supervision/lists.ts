@@ -33,6 +33,13 @@ export async function findList(db: Queryable, actor: Actor, id: number): Promise
   return list;
 }
 
+/** One of the seven shipped lists by its code, for modules that put their findings on it. */
+export async function builtinListId(db: Queryable, code: string): Promise<number> {
+  const { rows: [list] } = await db.query<{ id: number }>('SELECT id::int FROM supervision_lists WHERE builtin AND code = $1', [code]);
+  if (!list) throw new DomainError('supervision.list.unknown', { field: 'listId' }, `no shipped problem list ${code}`);
+  return list.id;
+}
+
 export interface AddList {
   code: string;
   nameZh: string;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { systemActor } from '../../src/kernel/auth/index.ts';
+import { chinaDay } from '../../src/kernel/calendar/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { appendToLedger, integrateBatch, latestCheckpoint, verifyInclusion } from '../../src/kernel/ledger/index.ts';
 import { installLibrary } from '../../src/oversight/rulebook.ts';
@@ -77,8 +78,16 @@ describe('alerts: proofs, handling, the person concerned and integrity files', (
     const noDeadline = await call('inspector', 'POST', `/alerts/${id}/case`, { kind: 'rectify', note: '限期整改' });
     assert.deepEqual([noDeadline.statusCode, noDeadline.json().field], [400, 'deadline']);
     assert.equal((await call('inspector', 'POST', `/alerts/${id}/confirm`, { note: '核查属实：无办件需要' })).json().state, 'confirmed');
-    const opened = (await call('inspector', 'POST', `/alerts/${id}/case`, { kind: 'rectify', deadline: '2026-12-31', note: '限期整改' })).json();
-    assert.deepEqual([opened.state, opened.case.kind, opened.case.deadline], ['case', 'rectify', '2026-12-31']);
+    const past = await call('inspector', 'POST', `/alerts/${id}/case`, { kind: 'rectify', deadline: chinaDay(new Date(Date.now() - 86_400_000)), note: '限期整改' });
+    assert.deepEqual([past.statusCode, past.json().field], [400, 'deadline']);
+    const deadline = chinaDay(new Date(Date.now() + 30 * 86_400_000));
+    const opened = (await call('inspector', 'POST', `/alerts/${id}/case`, { kind: 'rectify', deadline, note: '限期整改' })).json();
+    assert.deepEqual([opened.state, opened.case.kind, opened.case.deadline], ['case', 'rectify', deadline]);
+    // The 整改 is on the 督查检查考核 list, owned by the official's department, with the deadline in working days.
+    const { rows: [problem] } = await t.db.query<{ code: string; department_id: number; due_days: number; source_ref: string; state: string }>(
+      `SELECT l.code, p.department_id, p.due_days, p.source_ref, p.state FROM supervision_problems p JOIN supervision_lists l ON l.id = p.list_id WHERE p.source = 'oversight-alert'`);
+    assert.deepEqual([problem!.code, problem!.department_id, problem!.source_ref, problem!.state], ['supervision-check', cast.gaDept, `alert:${id}`, 'registered']);
+    assert.ok(problem!.due_days >= 18 && problem!.due_days <= 23, `${problem!.due_days} working days in 30 calendar days`);
     const closed = (await call('inspector', 'POST', `/alerts/${id}/close`, { outcome: '已整改，调整查询权限' })).json();
     assert.deepEqual([closed.state, closed.case.outcome], ['closed', '已整改，调整查询权限']);
     assert.equal((await call('ga_officer', 'GET', '/mine')).json().items.length, 0);
@@ -87,7 +96,7 @@ describe('alerts: proofs, handling, the person concerned and integrity files', (
     assert.equal((await call('ga_officer', 'GET', '/mine')).json().items[0].id, id);
     assert.equal((await call('yc_officer', 'POST', `/mine/${id}/answer`, { answer: '不是我' })).statusCode, 403);
     assert.equal((await call('ga_officer', 'POST', `/mine/${id}/answer`, { answer: '当天在处理群体诉求' })).json().answer, '当天在处理群体诉求');
-    for (const action of ['oversight.alert.confirmed', 'oversight.case.opened', 'oversight.case.closed', 'oversight.alert.released', 'oversight.alert.answered']) {
+    for (const action of ['oversight.alert.confirmed', 'oversight.case.opened', 'supervision.problem.registered', 'oversight.case.closed', 'oversight.alert.released', 'oversight.alert.answered']) {
       assert.equal(await ledgerCount(t.db, action), 1, action);
     }
   });
