@@ -70,6 +70,8 @@ function runChecks(): Promise<string | null> {
 }
 
 const filters = process.argv.slice(2);
+// The test files of this run share one demo city template (test/helpers/db.ts); the next run builds its own.
+process.env.YIWANG_TEST_RUN = new Date().toISOString();
 const files = (await findTests('test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 const checking = filters.length === 0 ? runChecks() : Promise.resolve(null);
 

@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { loadDemoCity } from '../../src/demo.ts';
 import { buildApp } from '../../src/server.ts';
 import { startSequencer, type Sequencer } from '../../src/kernel/ledger/index.ts';
 import type { App } from '../../src/kernel/http/index.ts';
@@ -47,11 +46,11 @@ export const pageWalk: string | false = process.env.YIWANG_PAGE_WALK === '1' ? f
   : 'walks every page of every demo login (several minutes): set YIWANG_PAGE_WALK=1 to run it';
 
 /**
- * Registers the hooks of one browser test file: a fresh database with the demo city (seeded with `seed`),
+ * Registers the hooks of one browser test file: a fresh database with the demo city of `npm start`,
  * the platform listening on a free port, a sequencer, and Chromium with a fresh profile. A script error on
  * the page, or anything the Content-Security-Policy blocks, fails the step in which it happened. Screenshots go to test-results/<name>/.
  */
-export function browserSuite(name: string, seed: string): BrowserSuite {
+export function browserSuite(name: string): BrowserSuite {
   const screenshots = path.resolve('test-results', name);
   const scriptErrors: string[] = [];
   let sequencer: Sequencer | undefined;
@@ -123,8 +122,7 @@ export function browserSuite(name: string, seed: string): BrowserSuite {
   } as BrowserSuite;
 
   before(async () => {
-    suite.testDb = await createTestDb();
-    await loadDemoCity(suite.testDb.db, { seed });
+    suite.testDb = await createTestDb({ demo: true });
     suite.app = await buildApp({ db: suite.testDb.db, serveWeb: true, checkResponses: true });
     sequencer = startSequencer(suite.testDb.db, { intervalMs: 50 });
     suite.base = await suite.app.listen({ port: 0, host: '127.0.0.1' });

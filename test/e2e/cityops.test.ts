@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { demoPassword } from '../../src/demo.ts';
 import { browserSuite } from './browser.ts';
 
-const suite = browserSuite('cityops', 'cityops-e2e');
+const suite = browserSuite('cityops');
 const { shot, sees, step, openPage } = suite;
 
 /** Picks `option` in the antd select labelled `label`, trying again until the select shows it. */

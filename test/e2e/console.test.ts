@@ -5,7 +5,7 @@ import type { Locator } from 'playwright-core';
 import { demoPassword } from '../../src/demo.ts';
 import { browserSuite, phone, wide } from './browser.ts';
 
-const suite = browserSuite('console', 'console-e2e');
+const suite = browserSuite('console');
 const { shot, sees, step, openPage } = suite;
 const pickDepartment = (form: Locator, label: string, name: string) => suite.pickOption(form, label, name);
 

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { demoPassword } from '../../src/demo.ts';
 import { browserSuite, phone, wide } from './browser.ts';
 
-const suite = browserSuite('credentials', 'credentials-e2e');
+const suite = browserSuite('credentials');
 const { shot, sees, step, openPage } = suite;
 let presentationLink = '';
 let verifier: Page;

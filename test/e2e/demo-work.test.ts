@@ -9,7 +9,7 @@ import { allDemoLogins, demoPassword } from '../../src/demo.ts';
 import { browserSuite, pageWalk, phone } from './browser.ts';
 
 // Without the walk the file loads no demo at all: the suite's hooks are only registered when it runs.
-const suite = pageWalk ? undefined! : browserSuite('demo-work', 'guang-an-511600');
+const suite = pageWalk ? undefined! : browserSuite('demo-work');
 const desktop = { width: 1440, height: 900 };
 const shots = path.join(os.tmpdir(), 'yiwang-demo-work');
 

@@ -8,7 +8,7 @@ import { allDemoLogins, demoPassword } from '../../src/demo.ts';
 import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
 import { browserSuite, pageWalk, phone, wide } from './browser.ts';
 
-const suite = browserSuite('first-hour', 'first-hour-e2e');
+const suite = browserSuite('first-hour');
 const { shot, sees, step } = suite;
 
 async function fitsScreen(where: string): Promise<void> {

@@ -6,7 +6,7 @@ import type { Locator } from 'playwright-core';
 import { demoPassword } from '../../src/demo.ts';
 import { browserSuite, phone, wide } from './browser.ts';
 
-const suite = browserSuite('hotline', 'hotline-e2e');
+const suite = browserSuite('hotline');
 const { shot, sees, step, openPage } = suite;
 
 /** Longitude and latitude to a pixel of a map fitted (padding 16) to `bounds`, in Web Mercator as MapLibre draws it. */

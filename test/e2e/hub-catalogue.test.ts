@@ -8,7 +8,7 @@ import { hashPassword } from '../../src/kernel/auth/index.ts';
 import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
 import { browserSuite, phone, wide } from './browser.ts';
 
-const suite = browserSuite('hub-catalogue', 'hub-e2e');
+const suite = browserSuite('hub-catalogue');
 const { shot, sees, step, openPage } = suite;
 const rid = (first17: string) => first17 + residentIdCheckChar(first17);
 

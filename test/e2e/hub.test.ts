@@ -10,7 +10,7 @@ import { makeStaff, testPassword } from '../helpers/factories.ts';
 import { personEntry, publishEntry, run } from '../hub/factories.ts';
 import { browserSuite, phone, wide } from './browser.ts';
 
-const suite = browserSuite('hub', 'hub-e2e');
+const suite = browserSuite('hub');
 const { shot, sees, step, openPage } = suite;
 const resourceCode = 'C09-0009-0009-0001';
 let token = '';

@@ -5,7 +5,7 @@ import type { Locator, Request } from 'playwright-core';
 import { demoPassword } from '../../src/demo.ts';
 import { browserSuite, phone } from './browser.ts';
 
-const suite = browserSuite('maps', 'maps-e2e');
+const suite = browserSuite('maps');
 const { shot, sees, step } = suite;
 const desktop = { width: 1440, height: 900 };
 const KB = 1024;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { allDemoLogins, demoPassword } from '../../src/demo.ts';
 import { browserSuite } from './browser.ts';
 
-const suite = browserSuite('menus', 'menus-e2e');
+const suite = browserSuite('menus');
 const { shot, step } = suite;
 
 const centreDesks = ['12345 受理台', '审核', '回访', '统计分析'];

@@ -9,7 +9,7 @@ import { appendToLedger } from '../../src/kernel/ledger/index.ts';
 import { streamLedger } from '../../src/oversight/index.ts';
 import { browserSuite } from './browser.ts';
 
-const suite = browserSuite('oversight', 'oversight-e2e');
+const suite = browserSuite('oversight');
 const { shot, sees, step, openPage } = suite;
 let officerName = '';
 

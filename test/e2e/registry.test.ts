@@ -11,7 +11,7 @@ import { makeStaff, testPassword } from '../helpers/factories.ts';
 import { personEntry, publishEntry, run } from '../hub/factories.ts';
 import { browserSuite } from './browser.ts';
 
-const suite = browserSuite('registry', 'registry-e2e');
+const suite = browserSuite('registry');
 const { shot, sees, step, openPage } = suite;
 let citizenName = '';
 

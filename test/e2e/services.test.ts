@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { demoPassword } from '../../src/demo.ts';
 import { browserSuite, phone, wide } from './browser.ts';
 
-const suite = browserSuite('services', 'services-e2e');
+const suite = browserSuite('services');
 const { shot, sees, step, openPage } = suite;
 const itemName = '中国内地公民婚姻登记';
 let receipt = '';

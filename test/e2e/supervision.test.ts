@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { demoPassword } from '../../src/demo.ts';
 import { browserSuite } from './browser.ts';
 
-const suite = browserSuite('supervision', 'supervision-e2e');
+const suite = browserSuite('supervision');
 const { shot, sees, step, openPage } = suite;
 const evidence = { name: '整改照片.png', mimeType: 'image/png',
   buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64') };

@@ -51,8 +51,9 @@ export interface TestApp extends TestDb {
   close(): Promise<void>;
 }
 
-export async function createTestApp(): Promise<TestApp> {
-  const testDb = await createTestDb();
+/** The platform over a fresh database (with the demo city when asked, as createTestDb does). */
+export async function createTestApp(opts: { demo?: boolean } = {}): Promise<TestApp> {
+  const testDb = await createTestDb(opts);
   const app = await buildApp({ db: testDb.db, checkResponses: true });
   await app.ready();
   return {

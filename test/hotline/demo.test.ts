@@ -1,6 +1,5 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadDemoCity } from '../../src/demo.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { demoCategories, loadHotlineDemo, removeHotlineDemo } from '../../src/hotline/demo.ts';
 import { ticketStates } from '../../src/hotline/index.ts';
@@ -9,8 +8,7 @@ import { ledgerCount } from './factories.ts';
 
 let t: TestDb;
 before(async () => {
-  t = await createTestDb();
-  await loadDemoCity(t.db, { seed: 'hotline-demo' });
+  t = await createTestDb({ demo: true });
 });
 after(() => t.drop());
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Parser } from 'n3';
-import { demoPassword, loadDemoCity } from '../../src/demo.ts';
+import { demoPassword } from '../../src/demo.ts';
 import { createResource, retireResource, reviewResource, submitResource, updateResource, viewResource } from '../../src/hub/entries.ts';
 import { createTestApp, type TestApp } from '../helpers/factories.ts';
 import { run, system } from './factories.ts';
@@ -47,8 +47,7 @@ describe('CKAN clients against the demo catalogue', () => {
   }
 
   before(async () => {
-    t = await createTestApp();
-    await loadDemoCity(t.db, { seed: 'ckan-clients' });
+    t = await createTestApp({ demo: true });
     staff = await t.login('data_officer', demoPassword);
   });
   after(() => t.close());

@@ -1,12 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { loadDemoCity } from '../../src/demo.ts';
 
 let t: TestDb;
 before(async () => {
-  t = await createTestDb();
-  await loadDemoCity(t.db, { seed: 'services-demo' });
+  t = await createTestDb({ demo: true });
 });
 after(() => t.drop());
 

@@ -57,6 +57,9 @@ function intFromEnv(name: string, fallback: number, min: number, max: number, wh
 
 const portFromEnv = (name: string, fallback: number) => intFromEnv(name, fallback, 0, 65535, 'a port number');
 
+/** The seed of the demo city `npm start` loads (the tests' demo city too). */
+export const defaultDemoSeed = 'guang-an-511600';
+
 export function loadConfig(overrides: Partial<Config> = {}): Config {
   return {
     databaseUrl: process.env.DATABASE_URL || undefined,
@@ -65,7 +68,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     port: portFromEnv('PORT', 3000),
     embeddedPgPort: portFromEnv('YIWANG_PG_PORT', 54320),
     ledgerOrigin: process.env.YIWANG_LEDGER_ORIGIN ?? 'yiwang.example/ledger',
-    demoSeed: process.env.YIWANG_DEMO_SEED ?? 'guang-an-511600',
+    demoSeed: process.env.YIWANG_DEMO_SEED ?? defaultDemoSeed,
     logLevel: process.env.LOG_LEVEL ?? 'warn',
     ledgerLagLimitSeconds: intFromEnv('YIWANG_LEDGER_LAG_LIMIT_S', 30, 1, 86_400, 'whole seconds'),
     metricsToken: process.env.YIWANG_METRICS_TOKEN || undefined,

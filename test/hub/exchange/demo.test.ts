@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
-import { loadDemoCity } from '../../../src/demo.ts';
 import { exchangeDemo, loadHubExchangeDemo } from '../../../src/hub/exchange-demo.ts';
 import { verifyEvidence } from '../../../src/hub/index.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
@@ -15,8 +14,7 @@ describe('exchange demo', () => {
   let citizen: string;
   let ms: number | null = null;
   before(async () => {
-    t = await createTestDb();
-    await loadDemoCity(t.db, { seed: 'exchange-demo' });
+    t = await createTestDb({ demo: true });
     const department = async (name: string) => (await t.db.query<{ id: number }>('SELECT id FROM departments WHERE name = $1', [name])).rows[0]!.id;
     citizen = (await t.db.query<{ id_number: string }>(`SELECT id_number FROM users WHERE username = 'citizen1'`)).rows[0]!.id_number;
     const loaded = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM hub_predicates');

@@ -1,12 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadDemoCity } from '../../../src/demo.ts';
 import { createTestApp, type TestApp } from '../../helpers/factories.ts';
 
 let t: TestApp;
 before(async () => {
-  t = await createTestApp();
-  await loadDemoCity(t.db, { seed: 'places-test' });
+  t = await createTestApp({ demo: true });
 });
 after(() => t.close());
 
