@@ -204,7 +204,8 @@ describe('one-stop services', () => {
     await openPage('不来即享', '/service-policies');
     const row = page.locator('.ant-table-row', { hasText: '高龄津贴主动发放' });
     await row.getByRole('button', { name: '精准匹配' }).click();
-    await sees(/符合条件 \d+ 人/);
+    // Matching asks the hub about every resident of the city: seconds, and more on a busy machine.
+    await page.getByText(/符合条件 \d+ 人/).first().waitFor({ timeout: 60_000 });
     await shot('13-policies');
   });
 
