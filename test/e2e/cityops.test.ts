@@ -50,6 +50,32 @@ describe('component registry', () => {
     await page.keyboard.press('Escape');
   });
 
+  step('the map draws the filtered components in view, coloured by state, and a dot opens its record', async () => {
+    const { page } = suite;
+    const map = page.getByTestId('components-map');
+    const total = Number((await page.getByText(/共 \d+ 个部件/).innerText()).match(/\d+/)![0]);
+    // The whole city is in view, so every damaged street light of the county is drawn.
+    await page.waitForFunction((n) => document.querySelector('[data-testid=components-map]')?.getAttribute('data-dots') === String(n), total);
+    await page.getByTestId('map-count').getByText(`地图范围内 ${total} 个`).waitFor();
+    const { rows } = await suite.testDb.db.query<{ lon: number; lat: number; code: string }>(
+      `SELECT lon, lat, code FROM cityops_components WHERE division_code LIKE '511602%' AND class_code = '01' AND kind_code = '17' AND state = 'damaged' ORDER BY code LIMIT 1`);
+    const box = (await map.boundingBox())!;
+    await page.waitForFunction(() => document.querySelector('[data-testid=components-map]')?.hasAttribute('data-view'));
+    const { center, zoom } = JSON.parse((await map.getAttribute('data-view'))!) as { center: [number, number]; zoom: number };
+    // Web Mercator, as MapLibre draws it: 512 px tiles.
+    const world = 512 * 2 ** zoom;
+    const x = (lon: number) => ((lon + 180) / 360) * world;
+    const y = (lat: number) => ((1 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / Math.PI) / 2) * world;
+    const { lon, lat } = rows[0]!;
+    await shot('components-map');
+    await page.mouse.click(box.x + box.width / 2 + x(lon) - x(center[0]), box.y + box.height / 2 + y(lat) - y(center[1]));
+    const drawer = page.locator('.ant-drawer');
+    await drawer.getByText('部件详情').waitFor();
+    await drawer.getByText('路灯', { exact: true }).waitFor();
+    assert.equal(await drawer.locator('.ant-tag').innerText(), '破损');
+    await page.keyboard.press('Escape');
+  });
+
   step('an import with a bad row keeps the good one and names the bad one', async () => {
     const { page } = suite;
     const { rows } = await suite.testDb.db.query<{ lon: number; lat: number }>(

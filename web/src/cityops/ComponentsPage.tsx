@@ -1,10 +1,11 @@
-import { useState } from 'react';
-import { App, Button, Card, Descriptions, Drawer, Flex, Input, Select, Table, Tag, Upload } from 'antd';
+import { useMemo, useState } from 'react';
+import { Alert, App, Button, Card, Descriptions, Drawer, Flex, Input, Select, Table, Tag, Upload } from 'antd';
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, apiHeaders, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
 import { DepartmentSelect } from '../components/DepartmentSelect';
 import { currentLanguage } from '../i18n';
+import { CityMap, type MapDots, type MapView } from '../map';
 import { departmentsInJurisdiction } from '../org';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
@@ -15,6 +16,10 @@ type State = Component['state'];
 
 const states: State[] = ['intact', 'damaged', 'missing', 'occupied'];
 const stateColours: Record<State, string> = { intact: 'green', damaged: 'orange', missing: 'red', occupied: 'purple' };
+/** The same colours on the map (antd's green, orange, red and purple). */
+const stateDots: Record<State, string> = { intact: '#52c41a', damaged: '#fa8c16', missing: '#f5222d', occupied: '#722ed1' };
+/** Dots drawn at most; past it the page asks to zoom in. */
+const MAP_LIMIT = 5000;
 const PAGE_SIZE = 20;
 
 interface Filter {
@@ -36,7 +41,10 @@ async function uploadComponents(file: File): Promise<ImportReport> {
   return body;
 }
 
-/** 部件管理: the components of the jurisdiction with filters, a component's record, import with its per-row report, export. */
+/**
+ * 部件管理: the components of the jurisdiction with filters, on the map (those in view, coloured by state) and in a
+ * table; a component's record, import with its per-row report, export.
+ */
 export default function ComponentsPage() {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
@@ -48,6 +56,13 @@ export default function ComponentsPage() {
   const catalogue = useLoad(() => api('GET', '/cityops/catalogue'), []);
   const departments = useLoad(() => departmentsInJurisdiction(), []);
   const list = useLoad(() => api('GET', `/cityops/components${query({ ...filter, page, pageSize: PAGE_SIZE })}`), [filter, page]);
+  const [view, setView] = useState<MapView>();
+  const inView = useLoad(async () => (view ? api('GET', `/cityops/components/points${query({ ...filter, bbox: view.join(','), limit: MAP_LIMIT })}`) : null),
+    [filter, view]);
+  const dots = useMemo<MapDots>(() => ({
+    points: (inView.data?.items ?? []).map((p) => ({ id: p.code, lon: p.lon, lat: p.lat, color: stateDots[p.state] })),
+    onClick: (code) => { api('GET', `/cityops/components/${code}`).then(setOpen, (e: unknown) => void message.error(e instanceof ApiProblem ? e.title : String(e))); },
+  }), [inView.data, message]);
 
   const change = (next: Filter) => {
     setFilter((f) => ({ ...f, ...next }));
@@ -106,6 +121,14 @@ export default function ComponentsPage() {
         <DepartmentSelect allowClear departments={departments.data} value={filter.departmentId} placeholder={t('cityops.department')}
           style={{ width: 240 }} onChange={(departmentId) => change({ departmentId })} />
       </Flex>
+      <div>
+        <CityMap dots={dots} onView={setView} height={380} testId="components-map" />
+        <Flex wrap gap={12} style={{ margin: '8px 0 16px' }} align="center">
+          {states.map((s) => <span key={s}><span className="map-dot" style={{ background: stateDots[s] }} />{t(`cityops.states.${s}`)}</span>)}
+          {inView.data && <span style={{ color: '#888' }} data-testid="map-count">{t('cityops.inView', { count: inView.data.items.length })}</span>}
+        </Flex>
+        {inView.data?.truncated && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('cityops.zoomIn', { limit: MAP_LIMIT })} />}
+      </div>
       <Table<Component>
         rowKey="code" size="small" loading={list.loading} dataSource={list.data?.items ?? []} scroll={{ x: 900 }}
         onRow={(c) => ({ onClick: () => setOpen(c), style: { cursor: 'pointer' } })}

@@ -5,7 +5,7 @@ import { Map as MapLibreMap, Marker, NavigationControl, setWorkerUrl, type GeoJS
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { api, query, type ApiResponse } from '../api';
-import type { CityMapProps, Shapes } from './index';
+import type { CityMapProps, MapView, Shapes } from './index';
 
 // MapLibre looks for its worker beside its own module, which bundling moves; tell it where the bundle put it.
 setWorkerUrl(workerUrl);
@@ -138,13 +138,17 @@ function PlaceSearch({ onFound }: { onFound: (place: Place) => void }) {
  * borders with their names, a search box, and markers; clicking the map (or dragging a draggable marker)
  * calls `onPick`. `shapes` (a page's own coloured polygons) replace the township tints.
  */
-export default function CityMap({ shapes, points = [], onPick, height = 360, testId, search = true }: CityMapProps) {
+export default function CityMap({ shapes, points = [], dots, onView, onPick, height = 360, testId, search = true }: CityMapProps) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<MapLibreMap>();
   const [schematic, setSchematic] = useState(false);
   const pick = useRef(onPick);
   pick.current = onPick;
+  const view = useRef(onView);
+  view.current = onView;
+  const dotClick = useRef(dots?.onClick);
+  dotClick.current = dots?.onClick;
   const translate = useRef(t);
   // Whether the page brings its own shapes, known at the first render: they replace the township tints.
   const overlay = useRef(shapes !== undefined);
@@ -166,6 +170,8 @@ export default function CityMap({ shapes, points = [], onPick, height = 360, tes
       container.current?.setAttribute('data-view', JSON.stringify({ center: created.getCenter().toArray(), zoom: created.getZoom() }));
       container.current?.setAttribute('aria-label', `${translate.current('map.label')}${names.length ? `: ${names.slice(0, 20).join('、')}` : ''}`);
     });
+    const tellView = () => view.current?.(created.getBounds().toArray().flat().map((x) => Math.round(x * 1e5) / 1e5) as MapView);
+    created.on('moveend', tellView);
     let live = true;
     created.once('load', () => {
       void loadBase().then((layers) => {
@@ -179,6 +185,7 @@ export default function CityMap({ shapes, points = [], onPick, height = 360, tes
           container.current?.setAttribute('data-bounds', JSON.stringify(bounds));
         }
         setMap(created);
+        tellView();
       });
     });
     // Grids are many: fetched the first time the map is zoomed in far enough to show them.
@@ -207,6 +214,28 @@ export default function CityMap({ shapes, points = [], onPick, height = 360, tes
         paint: { 'fill-color': ['coalesce', ['get', 'fill'], '#dbe4ee'], 'fill-opacity': 0.75 } }, 'grids-line');
     }
   }, [map, shapes]);
+
+  useEffect(() => {
+    if (!map || !dots) return;
+    const data = { type: 'FeatureCollection', features: dots.points.map((p) => ({
+      type: 'Feature', geometry: { type: 'Point', coordinates: [p.lon, p.lat] }, properties: { id: p.id, color: p.color } })) } as Data;
+    const source = map.getSource<GeoJSONSource>('dots');
+    if (source) void source.setData(data); // nothing waits for the redraw
+    else {
+      map.addSource('dots', { type: 'geojson', data });
+      map.addLayer({ id: 'dots', type: 'circle', source: 'dots', paint: {
+        'circle-color': ['get', 'color'], 'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 2, 15, 6],
+        'circle-stroke-color': '#ffffff', 'circle-stroke-width': 0.8 } }, 'labels-grid');
+      map.on('click', 'dots', (e) => {
+        const id = e.features?.[0]?.properties.id as string | undefined;
+        if (id) dotClick.current?.(id);
+      });
+      map.on('mouseenter', 'dots', () => { map.getCanvas().style.cursor = 'pointer'; });
+      map.on('mouseleave', 'dots', () => { map.getCanvas().style.cursor = ''; });
+    }
+    // How many dots are drawn, for checking that the layer follows the page's filter.
+    container.current?.setAttribute('data-dots', String(dots.points.length));
+  }, [map, dots]);
 
   useEffect(() => {
     if (!map) return;

@@ -19,10 +19,22 @@ export interface MapPoint {
   draggable?: boolean;
 }
 
+/** Many points at once (thousands), drawn as dots, each with its colour; a marker each would not do. */
+export interface MapDots {
+  points: { id: string; lon: number; lat: number; color: string }[];
+  onClick?: (id: string) => void;
+}
+
+/** West, south, east, north. */
+export type MapView = [number, number, number, number];
+
 export interface CityMapProps {
   /** A page's own coloured polygons (a `fill` property each), drawn over the city instead of the township tints. */
   shapes?: Shapes;
   points?: MapPoint[];
+  dots?: MapDots;
+  /** The box in view, once the map has its place and after every move: for a page that loads what is in view. */
+  onView?: (view: MapView) => void;
   onPick?: (lon: number, lat: number) => void;
   height?: number;
   testId?: string;
