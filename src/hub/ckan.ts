@@ -9,6 +9,7 @@
  */
 import type { Actor } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
+import { dayNumber } from '../kernel/calendar/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { viewResource, type Field, type Resource } from './entries.ts';
 import { searchCatalogue, type CatalogueQuery, type EntryCondition, type ExtraFacet, type FacetValue, type SortKey } from './search.ts';
@@ -313,25 +314,45 @@ function parse(tokens: Token[], param: string): Tree {
   return tree;
 }
 
-/** A Solr date (`2024-05-01T10:00:00.123456Z`, CKAN's zoneless UTC, a day, `*`, `NOW`, `NOW-7DAYS`) as an ISO instant, undefined for `*`. */
+const DATE_UNITS = ['YEAR', 'MONTH', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLI'] as const;
+/** Solr's unit names, singular and plural (DATE is DAY), to their place in a date's parts. */
+const dateUnit = (name: string): number => {
+  const unit = name === 'DATE' ? 'DAY' : name.replace(/^MILLISECONDS?$/, 'MILLI').replace(/S$/, '');
+  return DATE_UNITS.indexOf(unit as (typeof DATE_UNITS)[number]);
+};
+
+/** Solr's date math, left to right in UTC: `+3DAYS`, `-1MONTH` move; `/DAY` rounds down to the unit. */
+function dateMath(start: Date, ops: string, param: string): Date {
+  const step = /([+-])(\d+)([A-Z]+)|\/([A-Z]+)/y;
+  let at = start;
+  for (let i = 0; i < ops.length; i = step.lastIndex) {
+    step.lastIndex = i;
+    const m = step.exec(ops);
+    const unit = m ? dateUnit(m[3] ?? m[4]!) : -1;
+    if (!m || unit < 0) throw invalid(param, `Not Solr date math: "${ops.slice(i)}"`);
+    const parts = [at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate(), at.getUTCHours(), at.getUTCMinutes(), at.getUTCSeconds(),
+      at.getUTCMilliseconds()];
+    if (m[4]) parts.forEach((_, j) => { if (j > unit) parts[j] = j === 2 ? 1 : 0; });
+    else parts[unit] = parts[unit]! + Number(m[2]) * (m[1] === '-' ? -1 : 1);
+    const [year, month, day, hour, minute, second, milli] = parts as [number, number, number, number, number, number, number];
+    at = new Date(Date.UTC(year, month, day, hour, minute, second, milli));
+  }
+  return at;
+}
+
+/**
+ * A Solr date as an ISO instant, undefined for `*`: `NOW` or a date (`2024-05-01T10:00:00.123456Z`, CKAN's zoneless UTC,
+ * a day), either followed by date math (`NOW/DAY-7DAYS`). A date without math keeps its microseconds.
+ */
 function solrInstant(value: string, param: string, now: Date): string | undefined {
   if (value === '*') return undefined;
-  const math = /^NOW(?:\/DAY)?(?:([+-])(\d+)(SECONDS?|MINUTES?|HOURS?|DAYS?|MONTHS?|YEARS?))?$/.exec(value);
-  if (math) {
-    const at = new Date(now);
-    if (value.startsWith('NOW/DAY')) at.setUTCHours(0, 0, 0, 0);
-    if (math[1]) {
-      const n = Number(math[2]) * (math[1] === '-' ? -1 : 1);
-      const unit = math[3]!.replace(/S$/, '');
-      if (unit === 'MONTH') at.setUTCMonth(at.getUTCMonth() + n);
-      else if (unit === 'YEAR') at.setUTCFullYear(at.getUTCFullYear() + n);
-      else at.setTime(at.getTime() + n * { SECOND: 1e3, MINUTE: 6e4, HOUR: 3.6e6, DAY: 8.64e7 }[unit as 'DAY']);
-    }
-    return at.toISOString();
-  }
-  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?(Z|[+-]\d{2}:\d{2})?$/.exec(value);
-  if (!m || Number.isNaN(Date.parse(`${m[1]}T${m[2] ?? '00:00'}Z`))) throw invalid(param, `Not a date: "${value}"`);
-  return `${m[1]}T${m[2] ?? '00:00:00'}${m[3] ?? 'Z'}`;
+  const m = /^(?:NOW|(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?(Z|[+-]\d{2}:\d{2})?)((?:[/+-][0-9A-Z]+)*)$/.exec(value);
+  if (!m) throw invalid(param, `Not a date: "${value}"`);
+  const [, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z', ops = ''] = m;
+  if (day === undefined) return dateMath(now, ops, param).toISOString();
+  if (dayNumber(day) === null || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) throw invalid(param, `Not a date: "${value}"`);
+  const iso = `${day}T${hour}:${minute}:${second}${fraction}${zone}`;
+  return ops ? dateMath(new Date(iso), ops, param).toISOString() : iso;
 }
 
 const STATE_OF: Record<string, string[]> = { active: ['published'], draft: ['draft', 'review'], deleted: ['retired'] };

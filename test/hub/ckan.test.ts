@@ -121,6 +121,15 @@ describe('CKAN clients against the demo catalogue', () => {
       (await publicNames(`substr(code, 2, 2) IN ('10', '14') AND format <> 'CSV'`)).length);
     assert.equal(await count('metadata_modified:[* TO NOW]'), (await publicNames()).length);
     assert.equal(await count('metadata_modified:["2000-01-01T00:00:00Z" TO NOW]'), (await publicNames()).length, 'quoted range ends');
+    // Solr's date math, left to right in UTC: from midnight a week ago to the end of the day before yesterday.
+    const midnight = new Date();
+    midnight.setUTCHours(0, 0, 0, 0);
+    const [weekAgo, dayBeforeYesterday] = [new Date(midnight.getTime() - 7 * 86_400_000), new Date(midnight.getTime() - 86_400_001)];
+    const lastWeek = await publicNames('updated_at >= $1 AND updated_at <= $2', [weekAgo, dayBeforeYesterday]);
+    assert.ok(lastWeek.length > 0 && lastWeek.length < (await publicNames()).length, `${lastWeek.length} modified last week`);
+    assert.equal(await count('metadata_modified:[NOW/DAY-7DAYS TO NOW/DAY-1DAY-1MILLI]'), lastWeek.length);
+    assert.equal(await count(`metadata_modified:[${weekAgo.toISOString().slice(0, 10)}+0DAYS TO ${dayBeforeYesterday.toISOString()}/DAY+1DAY-1MILLIS]`),
+      lastWeek.length, 'date math after a date');
     assert.equal(await count('metadata_modified:[2000-01-01T00\\:00\\:00Z TO *]'), (await publicNames()).length, 'escaped colons');
     assert.equal(await count('tags:("许可证号" OR "no such tag")'), (await publicNames(withLicenceNo)).length, 'quoted values in a list');
     assert.equal(await count('organization:( "511600-ga" )'), (await publicNames(byProvider, [police])).length);
@@ -224,6 +233,10 @@ describe('CKAN clients against the demo catalogue', () => {
       ['package_search', { fq: 'organization:511600-ga AND (groups:transport' }, 409, 'Validation Error', 'fq'],
       ['package_search', { fq: 'metadata_modified:[yesterday TO *]' }, 409, 'Validation Error', 'fq'],
       ['package_search', { fq: 'metadata_modified:[NOW TO *' }, 409, 'Validation Error', 'fq'],
+      ['package_search', { fq: 'metadata_modified:[2026-02-30 TO *]' }, 409, 'Validation Error', 'fq'],
+      ['package_search', { fq: 'metadata_modified:[2026-05-01T24:00:00Z TO *]' }, 409, 'Validation Error', 'fq'],
+      ['package_search', { fq: 'metadata_modified:[NOW-1FORTNIGHT TO *]' }, 409, 'Validation Error', 'fq'],
+      ['package_search', { fq: 'metadata_modified:[NOW-DAY TO *]' }, 409, 'Validation Error', 'fq'],
       ['package_search', { fq: 'metadata_modified:[NOW *]' }, 409, 'Validation Error', 'fq'],
       ['package_search', { fq: 'tags:("许可证号 OR x)' }, 409, 'Validation Error', 'fq'],
       ['package_search', { fq: 'tags:(a AND b)' }, 409, 'Validation Error', 'fq'],
