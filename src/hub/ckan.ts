@@ -619,7 +619,8 @@ async function showWithDatasets(db: Queryable, actor: Actor, params: CkanParams,
 export async function organizationShow(db: Queryable, actor: Actor, params: CkanParams, baseUrl = '') {
   rejectUnknown(params, SHOW_PARAMS);
   const id = requiredParam(params, 'id');
-  const [department] = /^\d+$/.test(id) ? await departmentsOf(db, 'id = $1', [Number(id)]) : await departmentsOf(db, 'lower(code) = $1', [id.toLowerCase()]);
+  // A department id (as `owner_org` gives it) or its code; an id too long for a bigint names no department.
+  const [department] = /^\d+$/.test(id) ? await departmentsOf(db, 'id::text = $1', [id]) : await departmentsOf(db, 'lower(code) = $1', [id.toLowerCase()]);
   if (!department) throw new CkanError(404, 'Not Found Error', 'Organization not found');
   return showWithDatasets(db, actor, params, baseUrl, { column: 'provider', values: [String(department.id)] }, (n) => organizationDict(department, n));
 }

@@ -199,6 +199,9 @@ describe('CKAN clients against the demo catalogue', () => {
     const org = await result('organization_show', { id: orgs[0].name, include_datasets: true });
     assert.deepEqual([org.name, org.package_count, org.packages.length], [orgs[0].name, orgs[0].package_count, orgs[0].package_count]);
     assert.equal((await action('organization_show', { id: 'no-such-org' })).status, 404);
+    assert.equal((await action('organization_show', { id: '99999999999999999999' })).status, 404);
+    const byId = await result('organization_show', { id: (await result('package_search', { fq: `organization:${org.name}`, rows: 1 })).results[0].owner_org });
+    assert.equal(byId.name, org.name, 'by the id a package gives as owner_org');
 
     const groups = await result('group_list', { all_fields: true, sort: 'name asc' });
     assert.ok(groups.length >= 15);
