@@ -30,6 +30,8 @@ test('NYC dates MM/DD/YYYY hh:mm:ss AM are read in New York time, daylight savin
   assert.equal(parseImportDate('03/13/2022 03:00:00 AM', 'nyc311')?.toISOString(), '2022-03-13T07:00:00.000Z');
   assert.equal(parseImportDate('11/06/2022 12:59:59 AM', 'nyc311')?.toISOString(), '2022-11-06T04:59:59.000Z');
   assert.equal(parseImportDate('11/06/2022 02:00:00 AM', 'nyc311')?.toISOString(), '2022-11-06T07:00:00.000Z');
+  assert.equal(parseImportDate('11/06/2022 01:30:00 AM', 'nyc311')?.toISOString(), '2022-11-06T06:30:00.000Z', 'twice that night: standard time');
+  assert.equal(parseImportDate('03/13/2022 02:30:00 AM', 'nyc311')?.toISOString(), '2022-03-13T07:30:00.000Z', 'never that night: 03:30');
   assert.equal(parseImportDate('02/30/2011 10:00:00 AM', 'nyc311'), null);
   assert.equal(parseImportDate('2011-03-01 14:27', 'nyc311'), null);
   assert.equal(parseImportDate('2026-11-02T09:15:00+08:00', 'yiwang')?.toISOString(), '2026-11-02T01:15:00.000Z');
