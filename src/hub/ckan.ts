@@ -9,10 +9,11 @@
  */
 import type { Actor } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
+import { dayNumber } from '../kernel/calendar/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { viewResource, type Field, type Resource } from './entries.ts';
 import { searchCatalogue, type CatalogueQuery, type EntryCondition, type ExtraFacet, type FacetValue, type SortKey } from './search.ts';
-import { themeBySlug, themeByItem, themeOfCode, themes } from './themes.ts';
+import { themeBySlug, themeByItem, themeOfCode, themes, type Theme } from './themes.ts';
 
 /** A CKAN error: `type` is CKAN's `__type`, `status` the HTTP status CKAN uses for it, `fields` what CKAN lists per parameter. */
 export class CkanError extends Error {
@@ -194,44 +195,55 @@ type ClauseValue = { text: string } | { range: [string, string] } | { any: strin
 
 const FIELD = /^([A-Za-z_][A-Za-z0-9_.]*):/;
 
-function readValue(input: string, at: number, param: string): [ClauseValue, number] {
-  const rest = input.slice(at);
-  if (rest.startsWith('"')) {
-    let i = 1;
-    let text = '';
-    while (i < rest.length && rest[i] !== '"') {
-      if (rest[i] === '\\' && i + 1 < rest.length) i++;
-      text += rest[i++];
-    }
-    if (i >= rest.length) throw invalid(param, 'Unclosed quotation mark');
-    return [{ text }, at + i + 1];
-  }
-  if (rest.startsWith('[') || rest.startsWith('{')) {
-    const close = rest.indexOf(rest[0] === '[' ? ']' : '}');
-    if (close < 0) throw invalid(param, 'Unclosed range');
-    const m = /^\s*(\S+)\s+TO\s+(\S+)\s*$/.exec(rest.slice(1, close));
-    if (!m) throw invalid(param, 'A range is written [from TO to]');
-    return [{ range: [m[1]!, m[2]!] }, at + close + 1];
-  }
-  if (rest.startsWith('(')) {
-    const close = rest.indexOf(')');
-    if (close < 0) throw invalid(param, 'Unclosed parenthesis');
-    const values: string[] = [];
-    for (const word of rest.slice(1, close).trim().split(/\s+/).filter(Boolean)) {
-      if (word === 'OR' || word === '||') continue;
-      if (word === 'AND' || word === '&&' || word === 'NOT') throw invalid(param, 'Within field:(…) only OR is supported');
-      values.push(word.replace(/^"(.*)"$/, '$1'));
-    }
-    return [{ any: values }, at + close + 1];
-  }
-  let i = 0;
+/** One term at `at`: a quoted string (backslash escapes) or a bare word ending at whitespace or at one of `stops`. */
+function readTerm(input: string, at: number, param: string, stops: string): [string, number] {
+  let i = at;
   let text = '';
-  while (i < rest.length && !/[\s()]/.test(rest[i]!)) {
-    if (rest[i] === '\\' && i + 1 < rest.length) i++;
-    text += rest[i++];
+  if (input[i] === '"') {
+    for (i++; i < input.length && input[i] !== '"'; i++) {
+      if (input[i] === '\\' && i + 1 < input.length) i++;
+      text += input[i];
+    }
+    if (i >= input.length) throw invalid(param, 'Unclosed quotation mark');
+    return [text, i + 1];
+  }
+  for (; i < input.length && !/\s/.test(input[i]!) && !stops.includes(input[i]!); i++) {
+    if (input[i] === '\\' && i + 1 < input.length) i++;
+    text += input[i];
   }
   if (!text) throw invalid(param, 'A field without a value');
-  return [{ text }, at + i];
+  return [text, i];
+}
+
+const skipSpace = (input: string, at: number) => at + (/^\s*/.exec(input.slice(at))?.[0].length ?? 0);
+
+/** The value after `field:`: a term, a range `[from TO to]` (or `{…}`), or a list `(a OR b …)`. */
+function readValue(input: string, at: number, param: string): [ClauseValue, number] {
+  const open = input[at];
+  if (open === '[' || open === '{') {
+    const [from, afterFrom] = readTerm(input, skipSpace(input, at + 1), param, ']}');
+    const to = skipSpace(input, afterFrom);
+    if (input.slice(to, to + 2) !== 'TO' || !/\s/.test(input[to + 2] ?? '')) throw invalid(param, 'A range is written [from TO to]');
+    const [until, afterUntil] = readTerm(input, skipSpace(input, to + 2), param, ']}');
+    const close = skipSpace(input, afterUntil);
+    if (input[close] !== ']' && input[close] !== '}') throw invalid(param, 'Unclosed range');
+    return [{ range: [from, until] }, close + 1];
+  }
+  if (open === '(') {
+    const values: string[] = [];
+    for (let i = skipSpace(input, at + 1); ; i = skipSpace(input, i)) {
+      if (i >= input.length) throw invalid(param, 'Unclosed parenthesis');
+      if (input[i] === ')') return [{ any: values }, i + 1];
+      const word = /^(AND|OR|NOT|&&|\|\|)(?=[\s()]|$)/.exec(input.slice(i))?.[1];
+      if (word === 'OR' || word === '||') { i += word.length; continue; }
+      if (word) throw invalid(param, 'Within field:(…) only OR is supported');
+      const [value, next] = readTerm(input, i, param, '()');
+      values.push(value);
+      i = next;
+    }
+  }
+  const [text, next] = readTerm(input, at, param, '()');
+  return [{ text }, next];
 }
 
 function tokenize(input: string, param: string): Token[] {
@@ -302,25 +314,45 @@ function parse(tokens: Token[], param: string): Tree {
   return tree;
 }
 
-/** A Solr date (`2024-05-01T10:00:00.123456Z`, CKAN's zoneless UTC, a day, `*`, `NOW`, `NOW-7DAYS`) as an ISO instant, undefined for `*`. */
+const DATE_UNITS = ['YEAR', 'MONTH', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLI'] as const;
+/** Solr's unit names, singular and plural (DATE is DAY), to their place in a date's parts. */
+const dateUnit = (name: string): number => {
+  const unit = name === 'DATE' ? 'DAY' : name.replace(/^MILLISECONDS?$/, 'MILLI').replace(/S$/, '');
+  return DATE_UNITS.indexOf(unit as (typeof DATE_UNITS)[number]);
+};
+
+/** Solr's date math, left to right in UTC: `+3DAYS`, `-1MONTH` move; `/DAY` rounds down to the unit. */
+function dateMath(start: Date, ops: string, param: string): Date {
+  const step = /([+-])(\d+)([A-Z]+)|\/([A-Z]+)/y;
+  let at = start;
+  for (let i = 0; i < ops.length; i = step.lastIndex) {
+    step.lastIndex = i;
+    const m = step.exec(ops);
+    const unit = m ? dateUnit(m[3] ?? m[4]!) : -1;
+    if (!m || unit < 0) throw invalid(param, `Not Solr date math: "${ops.slice(i)}"`);
+    const parts = [at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate(), at.getUTCHours(), at.getUTCMinutes(), at.getUTCSeconds(),
+      at.getUTCMilliseconds()];
+    if (m[4]) parts.forEach((_, j) => { if (j > unit) parts[j] = j === 2 ? 1 : 0; });
+    else parts[unit] = parts[unit]! + Number(m[2]) * (m[1] === '-' ? -1 : 1);
+    const [year, month, day, hour, minute, second, milli] = parts as [number, number, number, number, number, number, number];
+    at = new Date(Date.UTC(year, month, day, hour, minute, second, milli));
+  }
+  return at;
+}
+
+/**
+ * A Solr date as an ISO instant, undefined for `*`: `NOW` or a date (`2024-05-01T10:00:00.123456Z`, CKAN's zoneless UTC,
+ * a day), either followed by date math (`NOW/DAY-7DAYS`). A date without math keeps its microseconds.
+ */
 function solrInstant(value: string, param: string, now: Date): string | undefined {
   if (value === '*') return undefined;
-  const math = /^NOW(?:\/DAY)?(?:([+-])(\d+)(SECONDS?|MINUTES?|HOURS?|DAYS?|MONTHS?|YEARS?))?$/.exec(value);
-  if (math) {
-    const at = new Date(now);
-    if (value.startsWith('NOW/DAY')) at.setUTCHours(0, 0, 0, 0);
-    if (math[1]) {
-      const n = Number(math[2]) * (math[1] === '-' ? -1 : 1);
-      const unit = math[3]!.replace(/S$/, '');
-      if (unit === 'MONTH') at.setUTCMonth(at.getUTCMonth() + n);
-      else if (unit === 'YEAR') at.setUTCFullYear(at.getUTCFullYear() + n);
-      else at.setTime(at.getTime() + n * { SECOND: 1e3, MINUTE: 6e4, HOUR: 3.6e6, DAY: 8.64e7 }[unit as 'DAY']);
-    }
-    return at.toISOString();
-  }
-  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?(Z|[+-]\d{2}:\d{2})?$/.exec(value);
-  if (!m || Number.isNaN(Date.parse(`${m[1]}T${m[2] ?? '00:00'}Z`))) throw invalid(param, `Not a date: "${value}"`);
-  return `${m[1]}T${m[2] ?? '00:00:00'}${m[3] ?? 'Z'}`;
+  const m = /^(?:NOW|(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?(Z|[+-]\d{2}:\d{2})?)((?:[/+-][0-9A-Z]+)*)$/.exec(value);
+  if (!m) throw invalid(param, `Not a date: "${value}"`);
+  const [, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z', ops = ''] = m;
+  if (day === undefined) return dateMath(now, ops, param).toISOString();
+  if (dayNumber(day) === null || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) throw invalid(param, `Not a date: "${value}"`);
+  const iso = `${day}T${hour}:${minute}:${second}${fraction}${zone}`;
+  return ops ? dateMath(new Date(iso), ops, param).toISOString() : iso;
 }
 
 const STATE_OF: Record<string, string[]> = { active: ['published'], draft: ['draft', 'review'], deleted: ['retired'] };
@@ -574,24 +606,42 @@ export async function organizationList(db: Queryable, actor: Actor, params: Ckan
   return listGroups(departments.map((d) => organizationDict(d, counts.get(d.id)!)), params, 'organizations');
 }
 
-export async function organizationShow(db: Queryable, actor: Actor, params: CkanParams, baseUrl = '') {
-  rejectUnknown(params, ['id', 'include_datasets', 'include_dataset_count', 'include_extras', 'include_users', 'include_groups', 'include_tags',
-    'include_followers']);
-  const id = requiredParam(params, 'id');
-  const [department] = /^\d+$/.test(id) ? await departmentsOf(db, 'id = $1', [Number(id)]) : await departmentsOf(db, 'lower(code) = $1', [id.toLowerCase()]);
-  if (!department) throw new CkanError(404, 'Not Found Error', 'Organization not found');
-  const where: EntryCondition = { column: 'provider', values: [String(department.id)] };
+const SHOW_PARAMS = ['id', 'include_datasets', 'include_dataset_count', 'include_extras', 'include_users', 'include_groups', 'include_tags',
+  'include_followers', 'include_member_count'];
+
+/** organization_show and group_show: the dict, and with `include_datasets` the published entries (up to 1,000) the caller may see under it. */
+async function showWithDatasets(db: Queryable, actor: Actor, params: CkanParams, baseUrl: string, where: EntryCondition, dict: (count: number) => GroupDict) {
   const includeDatasets = boolParam(params, 'include_datasets', false);
   const page = await countedEntries(db, actor, { where, limit: includeDatasets ? 1000 : 0, sort: [{ key: 'code', desc: false }] });
-  return { ...organizationDict(department, page.total), ...(includeDatasets ? { packages: await toPackages(db, page.items, baseUrl) } : {}) };
+  return { ...dict(page.total), ...(includeDatasets ? { packages: await toPackages(db, page.items, baseUrl) } : {}) };
 }
+
+export async function organizationShow(db: Queryable, actor: Actor, params: CkanParams, baseUrl = '') {
+  rejectUnknown(params, SHOW_PARAMS);
+  const id = requiredParam(params, 'id');
+  // A department id (as `owner_org` gives it) or its code; an id too long for a bigint names no department.
+  const [department] = /^\d+$/.test(id) ? await departmentsOf(db, 'id::text = $1', [id]) : await departmentsOf(db, 'lower(code) = $1', [id.toLowerCase()]);
+  if (!department) throw new CkanError(404, 'Not Found Error', 'Organization not found');
+  return showWithDatasets(db, actor, params, baseUrl, { column: 'provider', values: [String(department.id)] }, (n) => organizationDict(department, n));
+}
+
+const groupDict = (theme: Theme, packageCount: number): GroupDict => ({
+  id: theme.slug, name: theme.slug, title: theme.name, display_name: theme.name, description: theme.nameEn, type: 'group', is_organization: false,
+  state: 'active', approval_status: 'approved', image_url: '', package_count: packageCount,
+});
 
 /** The subjects of the classification, each a CKAN group, with the published entries the caller may see under it. */
 export async function groupList(db: Queryable, actor: Actor, params: CkanParams) {
   const page = await countedEntries(db, actor, { extraFacets: ['theme'] });
   const counts = new Map((page.extraFacets.theme ?? []).map((f) => [f.value, f.count]));
-  return listGroups(themes.map((t) => ({ id: t.slug, name: t.slug, title: t.name, display_name: t.name, description: t.nameEn, type: 'group',
-    is_organization: false, state: 'active', approval_status: 'approved', image_url: '', package_count: counts.get(t.item) ?? 0 })), params, 'groups');
+  return listGroups(themes.map((t) => groupDict(t, counts.get(t.item) ?? 0)), params, 'groups');
+}
+
+export async function groupShow(db: Queryable, actor: Actor, params: CkanParams, baseUrl = '') {
+  rejectUnknown(params, SHOW_PARAMS);
+  const theme = themeBySlug(requiredParam(params, 'id').toLowerCase());
+  if (!theme) throw new CkanError(404, 'Not Found Error', 'Group not found');
+  return showWithDatasets(db, actor, params, baseUrl, { column: 'theme', values: [theme.item] }, (n) => groupDict(theme, n));
 }
 
 export function statusShow(baseUrl: string) {
@@ -619,6 +669,7 @@ export const ckanActions: Record<string, CkanAction> = {
   tag_list: { run: tagList, help: 'Tags (field names) of the public, active entries. Parameters: query, all_fields.' },
   organization_list: { run: organizationList, help: 'Providing departments. Parameters: sort (name, title, package_count; asc or desc), limit, offset, all_fields, organizations, q.' },
   organization_show: { run: organizationShow, help: 'One providing department by id or name. Parameters: id, include_datasets.' },
+  group_show: { run: groupShow, help: 'One subject by name (its slug). Parameters: id, include_datasets.' },
   group_list: { run: groupList, help: 'Subjects of the classification (the 项 of the entry codes). Parameters: sort, limit, offset, all_fields, groups, q.' },
   status_show: { run: (_db, _actor, _params, baseUrl) => statusShow(baseUrl), help: 'The site and the CKAN version it answers like.' },
   help_show: {

@@ -26,7 +26,7 @@ export const hubModule = defineModule({
   reservedDepartmentKinds: [hubAdminDepartmentKind],
   routes: [
     { prefix: '/api/v1/hub', plugin: hubCatalogueRoutes },
-    { prefix: '/api/3/action', plugin: ckanRoutes },
+    { prefix: '/api', plugin: ckanRoutes },
     { prefix: '/api/v1/hub', plugin: hubExchangeRoutes },
     { prefix: '/hub/v1', plugin: hubGatewayRoutes },
   ],

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import type { Ctx } from '../kernel/auth/index.ts';
+import { resolveApiToken, type Ctx } from '../kernel/auth/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { runCommand, type App } from '../kernel/http/index.ts';
 import { CataloguePageSchema, EntrySchema, FieldsSchema, LoadReportSchema, ObjectionSchema, ObjectionsSchema, VersionSchema, VersionsSchema } from './api-schemas.ts';
@@ -174,15 +174,23 @@ export async function hubCatalogueRoutes(app: App) {
 }
 
 /**
- * CKAN Action API v3 under /api/3/action, every action for GET (query string) and POST (JSON or form body), as
- * CKAN 2.10 answers: `{help, success, result}`, and `{help, success: false, error: {__type, message, …}}` with
- * CKAN's status codes on failure.
+ * CKAN Action API under /api: every action at /api/3/action/<name> and at /api/action/<name> (the unversioned path
+ * ckanapi calls, hidden from the OpenAPI document), for GET (query string) and POST (JSON or form body), as CKAN 2.10
+ * answers: `{help, success, result}`, and `{help, success: false, error: {__type, message, …}}` with CKAN's status
+ * codes on failure.
  */
 export async function ckanRoutes(app: App) {
   const ckanTags = ['ckan'];
   const help = (action: string) => `/api/3/action/help_show?name=${action}`;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
     done(null, Object.fromEntries(new URLSearchParams(String(body)))));
+  // CKAN clients send an API token the CKAN way: the bare token in Authorization, or in X-CKAN-API-Key.
+  app.addHook('onRequest', async (req) => {
+    if (req.actor.kind !== 'anonymous') return;
+    const header = req.headers['x-ckan-api-key'] ?? req.headers.authorization;
+    const token = typeof header === 'string' ? header.trim() : '';
+    if (token && !/^Bearer\s/i.test(token)) req.actor = (await resolveApiToken(app.db, token)) ?? req.actor;
+  });
   app.setErrorHandler((error, req, reply) => {
     const action = req.url.split('?')[0]!.split('/').pop()!;
     const fe = error as FastifyError;
@@ -193,21 +201,24 @@ export async function ckanRoutes(app: App) {
     if (status >= 500) req.log.error({ err: error }, 'ckan request failed');
     return reply.code(status).send({ help: help(action), success: false, error: { __type: type, message, ...fields } });
   });
-  for (const [name, action] of Object.entries(ckanActions)) {
+  for (const base of ['/3/action', '/action']) {
+    const hide = base === '/action';
+    for (const [name, action] of Object.entries(ckanActions)) {
+      app.route({
+        method: ['GET', 'POST'], url: `${base}/${name}`, schema: { tags: ckanTags, summary: `CKAN ${name}`, description: action.help, hide },
+        handler: async (req) => {
+          const body = req.body ?? {};
+          if (typeof body !== 'object' || Array.isArray(body)) throw new CkanError(400, 'Bad Request', 'Bad request - the body must be a JSON object');
+          const params = { ...(req.query as Record<string, unknown>), ...(body as Record<string, unknown>) };
+          return { help: help(name), success: true, result: await action.run(app.db, req.actor, params, `${req.protocol}://${req.host}`) };
+        },
+      });
+    }
     app.route({
-      method: ['GET', 'POST'], url: `/${name}`, schema: { tags: ckanTags, summary: `CKAN ${name}`, description: action.help },
+      method: ['GET', 'POST'], url: `${base}/:action`, schema: { hide: true },
       handler: async (req) => {
-        const body = req.body ?? {};
-        if (typeof body !== 'object' || Array.isArray(body)) throw new CkanError(400, 'Bad Request', 'Bad request - the body must be a JSON object');
-        const params = { ...(req.query as Record<string, unknown>), ...(body as Record<string, unknown>) };
-        return { help: help(name), success: true, result: await action.run(app.db, req.actor, params, `${req.protocol}://${req.host}`) };
+        throw new CkanError(400, 'Bad Request', `Bad request - Action name not known: ${(req.params as { action: string }).action}`);
       },
     });
   }
-  app.route({
-    method: ['GET', 'POST'], url: '/:action', schema: { hide: true },
-    handler: async (req) => {
-      throw new CkanError(400, 'Bad Request', `Bad request - Action name not known: ${(req.params as { action: string }).action}`);
-    },
-  });
 }

@@ -20,11 +20,18 @@ const importCsv = (query: string, payload: string | object, user = 'operator') =
   t.app.inject({ method: 'POST', url: `/api/v1/hotline/import?${query}`, payload: payload as string,
     headers: { cookie: cookies[user]!, 'content-type': typeof payload === 'string' ? 'text/csv' : 'application/json' } });
 
-test('NYC dates MM/DD/YYYY hh:mm:ss AM are read as China time; impossible dates are refused', () => {
+test('NYC dates MM/DD/YYYY hh:mm:ss AM are read in New York time, daylight saving included; impossible dates are refused', () => {
   // New York local time: EST (UTC−5) in March before daylight saving, EDT (UTC−4) in summer.
   assert.equal(parseImportDate('03/01/2011 02:27:57 PM', 'nyc311')?.toISOString(), '2011-03-01T19:27:57.000Z');
   assert.equal(parseImportDate('03/01/2011 12:05:00 AM', 'nyc311')?.toISOString(), '2011-03-01T05:05:00.000Z');
   assert.equal(parseImportDate('07/04/2022 11:30:00 PM', 'nyc311')?.toISOString(), '2022-07-05T03:30:00.000Z');
+  // Around the changes of 2022: clocks went forward at 2 AM on 13 March and back at 2 AM on 6 November.
+  assert.equal(parseImportDate('03/13/2022 01:59:59 AM', 'nyc311')?.toISOString(), '2022-03-13T06:59:59.000Z');
+  assert.equal(parseImportDate('03/13/2022 03:00:00 AM', 'nyc311')?.toISOString(), '2022-03-13T07:00:00.000Z');
+  assert.equal(parseImportDate('11/06/2022 12:59:59 AM', 'nyc311')?.toISOString(), '2022-11-06T04:59:59.000Z');
+  assert.equal(parseImportDate('11/06/2022 02:00:00 AM', 'nyc311')?.toISOString(), '2022-11-06T07:00:00.000Z');
+  assert.equal(parseImportDate('11/06/2022 01:30:00 AM', 'nyc311')?.toISOString(), '2022-11-06T06:30:00.000Z', 'twice that night: standard time');
+  assert.equal(parseImportDate('03/13/2022 02:30:00 AM', 'nyc311')?.toISOString(), '2022-03-13T07:30:00.000Z', 'never that night: 03:30');
   assert.equal(parseImportDate('02/30/2011 10:00:00 AM', 'nyc311'), null);
   assert.equal(parseImportDate('2011-03-01 14:27', 'nyc311'), null);
   assert.equal(parseImportDate('2026-11-02T09:15:00+08:00', 'yiwang')?.toISOString(), '2026-11-02T01:15:00.000Z');

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { Parser } from 'n3';
 import { demoPassword } from '../../src/demo.ts';
 import { createResource, retireResource, reviewResource, submitResource, updateResource, viewResource } from '../../src/hub/entries.ts';
+import { issueApiToken } from '../../src/kernel/auth/index.ts';
 import { createTestApp, type TestApp } from '../helpers/factories.ts';
 import { run, system } from './factories.ts';
 
@@ -15,16 +16,19 @@ interface Package { name: string; title: string; metadata_modified: string; priv
 describe('CKAN clients against the demo catalogue', () => {
   let t: TestApp;
   let staff: string;
-  /** A CKAN action as ckanapi calls it: POST with a JSON body (GET with a query string when `params` is a string). */
-  const action = async (name: string, params: Record<string, unknown> | string = {}, cookie?: string) => {
-    const headers = { 'user-agent': 'ckanapi/4.7 (+https://github.com/ckan/ckanapi)', ...(cookie ? { cookie } : {}) };
+  /**
+   * A CKAN action as ckanapi calls it: POST to the unversioned /api/action/<name> with a JSON body; or, when `params` is
+   * a string, as ckanext-harvest does: GET /api/3/action/<name> with a query string. `auth`: a session cookie, or CKAN's headers.
+   */
+  const action = async (name: string, params: Record<string, unknown> | string = {}, auth?: string | Record<string, string>) => {
+    const headers = { 'user-agent': 'ckanapi/4.7 (+https://github.com/ckan/ckanapi)', ...(typeof auth === 'string' ? { cookie: auth } : auth) };
     const res = typeof params === 'string'
       ? await t.app.inject({ method: 'GET', url: `/api/3/action/${name}?${params}`, headers })
-      : await t.app.inject({ method: 'POST', url: `/api/3/action/${name}`, headers: { ...headers, 'content-type': 'application/json' }, payload: params });
+      : await t.app.inject({ method: 'POST', url: `/api/action/${name}`, headers: { ...headers, 'content-type': 'application/json' }, payload: params });
     return { status: res.statusCode, body: res.json() };
   };
-  const result = async (name: string, params: Record<string, unknown> | string = {}, cookie?: string) => {
-    const { status, body } = await action(name, params, cookie);
+  const result = async (name: string, params: Record<string, unknown> | string = {}, auth?: string | Record<string, string>) => {
+    const { status, body } = await action(name, params, auth);
     assert.equal(status, 200, JSON.stringify(body));
     assert.equal(body.success, true);
     return body.result;
@@ -115,6 +119,19 @@ describe('CKAN clients against the demo catalogue', () => {
     assert.equal(await count('(groups:transport OR groups:water) AND NOT res_format:CSV'),
       (await publicNames(`substr(code, 2, 2) IN ('10', '14') AND format <> 'CSV'`)).length);
     assert.equal(await count('metadata_modified:[* TO NOW]'), (await publicNames()).length);
+    assert.equal(await count('metadata_modified:["2000-01-01T00:00:00Z" TO NOW]'), (await publicNames()).length, 'quoted range ends');
+    // Solr's date math, left to right in UTC: from midnight a week ago to the end of the day before yesterday.
+    const midnight = new Date();
+    midnight.setUTCHours(0, 0, 0, 0);
+    const [weekAgo, dayBeforeYesterday] = [new Date(midnight.getTime() - 7 * 86_400_000), new Date(midnight.getTime() - 86_400_001)];
+    const lastWeek = await publicNames('updated_at >= $1 AND updated_at <= $2', [weekAgo, dayBeforeYesterday]);
+    assert.ok(lastWeek.length > 0 && lastWeek.length < (await publicNames()).length, `${lastWeek.length} modified last week`);
+    assert.equal(await count('metadata_modified:[NOW/DAY-7DAYS TO NOW/DAY-1DAY-1MILLI]'), lastWeek.length);
+    assert.equal(await count(`metadata_modified:[${weekAgo.toISOString().slice(0, 10)}+0DAYS TO ${dayBeforeYesterday.toISOString()}/DAY+1DAY-1MILLIS]`),
+      lastWeek.length, 'date math after a date');
+    assert.equal(await count('metadata_modified:[2000-01-01T00\\:00\\:00Z TO *]'), (await publicNames()).length, 'escaped colons');
+    assert.equal(await count('tags:("许可证号" OR "no such tag")'), (await publicNames(withLicenceNo)).length, 'quoted values in a list');
+    assert.equal(await count('organization:( "511600-ga" )'), (await publicNames(byProvider, [police])).length);
     assert.equal(await count('metadata_modified:[NOW-1DAY TO *]'), (await publicNames(`updated_at > now() - interval '1 day'`)).length);
     assert.equal(await count('share_type:unconditional', { fq_list: ['license_id:cc-by', 'type:dataset'] }), (await publicNames(`share_type = 'unconditional'`)).length);
     // A fielded q is an fq too; text is searched.
@@ -157,9 +174,18 @@ describe('CKAN clients against the demo catalogue', () => {
     assert.equal((await result('package_search', { rows: 0, include_private: 'true' })).count, open, 'anonymous: public entries only');
     const drafts = (await result('package_search', { rows: 0, include_private: true, include_drafts: true, 'facet.field': ['state'] }, staff));
     assert.ok(drafts.facets.state.draft > 0);
+    // ckanapi's apikey: the bare token in Authorization (and X-CKAN-API-Key), as CKAN reads it.
+    const { rows: [officer] } = await t.db.query<{ departmentId: number }>(`SELECT department_id::int AS "departmentId" FROM users WHERE username = 'data_officer'`);
+    const { token } = await run(t.db, system, issueApiToken, { name: 'ckanapi', roles: ['data_officer'], divisionCode: '511600000000',
+      departmentId: officer!.departmentId, validDays: 1 });
+    assert.equal((await result('package_search', { rows: 0, include_private: true }, { authorization: token })).count, withPrivate);
+    assert.equal((await result('package_search', { rows: 0, include_private: true }, { 'x-ckan-api-key': token })).count, withPrivate);
+    assert.equal((await result('package_search', { rows: 0 }, { authorization: token })).count, open, 'private ones only when asked');
+    assert.equal((await result('package_search', { rows: 0, include_private: true }, { authorization: 'not-a-token' })).count, open);
     const closed = (await t.db.query<{ code: string }>(`SELECT lower(code) AS code FROM hub_resources WHERE open_type = 'closed' AND status = 'published' LIMIT 1`)).rows[0]!.code;
     assert.equal((await action('package_show', { id: closed })).status, 404);
     assert.equal((await result('package_show', { id: closed }, staff)).private, true);
+    assert.equal((await result('package_show', { id: closed }, { authorization: token })).private, true);
   });
 
   it('answers the other actions ckanapi and harvesters call', async () => {
@@ -172,11 +198,21 @@ describe('CKAN clients against the demo catalogue', () => {
     const org = await result('organization_show', { id: orgs[0].name, include_datasets: true });
     assert.deepEqual([org.name, org.package_count, org.packages.length], [orgs[0].name, orgs[0].package_count, orgs[0].package_count]);
     assert.equal((await action('organization_show', { id: 'no-such-org' })).status, 404);
+    assert.equal((await action('organization_show', { id: '99999999999999999999' })).status, 404);
+    const byId = await result('organization_show', { id: (await result('package_search', { fq: `organization:${org.name}`, rows: 1 })).results[0].owner_org });
+    assert.equal(byId.name, org.name, 'by the id a package gives as owner_org');
 
     const groups = await result('group_list', { all_fields: true, sort: 'name asc' });
     assert.ok(groups.length >= 15);
     const transport = groups.find((g: { name: string }) => g.name === 'transport');
     assert.equal(transport.package_count, (await result('package_search', { fq: 'groups:transport', rows: 0 })).count);
+    // ckanapi's `dump groups --all`: group_list, then group_show for each.
+    const shown = await result('group_show', { id: 'transport', include_datasets: true });
+    assert.deepEqual([shown.name, shown.title, shown.package_count, shown.packages.length], ['transport', transport.title, transport.package_count,
+      transport.package_count]);
+    assert.ok(shown.packages.every((p: Package) => p.groups[0]!.name === 'transport'));
+    assert.equal((await result('group_show', { id: 'transport', include_datasets: false })).packages, undefined);
+    assert.equal((await action('group_show', { id: 'no-such-group' })).status, 404);
 
     const tags: string[] = await result('tag_list', { query: '许可' });
     assert.ok(tags.includes('许可证号') && tags.every((x) => x.includes('许可')));
@@ -198,6 +234,14 @@ describe('CKAN clients against the demo catalogue', () => {
       ['package_search', { fq: 'tags:许可*' }, 409, 'Validation Error', 'fq'],
       ['package_search', { fq: 'organization:511600-ga AND (groups:transport' }, 409, 'Validation Error', 'fq'],
       ['package_search', { fq: 'metadata_modified:[yesterday TO *]' }, 409, 'Validation Error', 'fq'],
+      ['package_search', { fq: 'metadata_modified:[NOW TO *' }, 409, 'Validation Error', 'fq'],
+      ['package_search', { fq: 'metadata_modified:[2026-02-30 TO *]' }, 409, 'Validation Error', 'fq'],
+      ['package_search', { fq: 'metadata_modified:[2026-05-01T24:00:00Z TO *]' }, 409, 'Validation Error', 'fq'],
+      ['package_search', { fq: 'metadata_modified:[NOW-1FORTNIGHT TO *]' }, 409, 'Validation Error', 'fq'],
+      ['package_search', { fq: 'metadata_modified:[NOW-DAY TO *]' }, 409, 'Validation Error', 'fq'],
+      ['package_search', { fq: 'metadata_modified:[NOW *]' }, 409, 'Validation Error', 'fq'],
+      ['package_search', { fq: 'tags:("许可证号 OR x)' }, 409, 'Validation Error', 'fq'],
+      ['package_search', { fq: 'tags:(a AND b)' }, 409, 'Validation Error', 'fq'],
       ['package_search', { sort: 'views_recent desc' }, 409, 'Validation Error', 'sort'],
       ['package_search', 'rows=many', 409, 'Validation Error', 'rows'],
       ['package_search', { 'facet.field': ['maintainer'] }, 409, 'Validation Error', 'facet.field'],
@@ -205,6 +249,7 @@ describe('CKAN clients against the demo catalogue', () => {
       ['package_show', {}, 409, 'Validation Error', 'id'],
       ['package_show', { id: 'nope' }, 404, 'Not Found Error', ''],
       ['package_create', { name: 'x' }, 400, 'Bad Request', ''],
+      ['package_create', 'name=x', 400, 'Bad Request', ''],
     ];
     for (const [name, params, status, type, field] of cases) {
       const res = await action(name, params);
