@@ -90,7 +90,13 @@ export async function matchLoad(tx: Tx, loadId: number, source: Source, now: Dat
     .rows.map((r) => [r.id, r.d]));
   const explain = scorer(model);
   const found = [...scorePairs(model, records, reviewFloor)].filter((p) => changed.has(p.a) || changed.has(p.b));
-  const band = (p: ScoredPair) => (p.probability >= model.threshold ? 'match' : 'review');
+  // Two different valid ID numbers are two people, however alike the rest: such a pair is not worth a clerk's time.
+  const identities = identitiesOf(model, records);
+  const differentIds = (p: ScoredPair) => {
+    const [a, b] = [identities(p.a), identities(p.b)];
+    return a.length > 0 && b.length > 0 && !a.some((v) => b.includes(v));
+  };
+  const band = (p: ScoredPair) => (differentIds(p) ? 'non-match' : p.probability >= model.threshold ? 'match' : 'review');
   for (let i = 0; i < found.length; i += 1_000) {
     const batch = found.slice(i, i + 1_000);
     const ends = batch.map(ordered);
