@@ -39,7 +39,7 @@ const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const peakMb = process.resourceUsage().maxRSS / 1024;
 const quality = pairQuality(entityPairs(result.clustering.entities), truth);
 report('registry.resolve.seconds', seconds, 's', {
-  records: records.length, cpuSeconds: Math.round(cpuSeconds), stages: result.timings, compared: result.compared, entities: goldenCount,
+  records: records.length, blocking: result.model.blocking.rules.map((r) => r.name), cpuSeconds: Math.round(cpuSeconds), stages: result.timings, compared: result.compared, entities: goldenCount,
 });
 report('registry.resolve.peak_memory', peakMb, 'MB');
 report('registry.resolve.f1', quality.f1, 'ratio', { precision: quality.precision, recall: quality.recall });

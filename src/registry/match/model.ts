@@ -64,7 +64,10 @@ export interface TrainOptions {
 
 /**
  * Rules that suit a schema: each identifier, date, name, text and address alone, each name by sound with the
- * birth year, and each date with each category (sex). Given records, a rule is kept only when its blocks stay
+ * birth year and with the whole date, each name and each date with the place of each address (its division), and
+ * each date with each category (sex). The narrow ones carry a city-sized file, where the broad ones no longer fit
+ * the budget: a typo in the ID number still meets its pair by name and birth date, a new name by birth date and
+ * place. Given records, a rule is kept only when its blocks stay
  * small enough to compare about `maxPairsPerRecord` pairs per record, so a street number or a postcode blocks
  * a file of a thousand rows but not one of a million.
  */
@@ -75,16 +78,26 @@ export function defaultBlockingRules(
   const candidates: BlockingRule[] = [];
   const dates = schema.fields.filter((f) => f.type === 'date' && !f.multi);
   const categories = schema.fields.filter((f) => f.type === 'category');
+  const places = schema.fields.filter((f) => f.type === 'address');
   for (const f of schema.fields) {
     if (f.multi || f.type === 'category') continue;
     candidates.push({ name: f.name, on: [{ field: f.name, part: 'value' }] });
-    if (f.type === 'name')
-      for (const d of dates) candidates.push({ name: `${f.name}-sound+${d.name}-year`, on: [{ field: f.name, part: 'sound' }, { field: d.name, part: 'year' }] });
-    if (f.type === 'date')
+    if (f.type === 'name') {
+      for (const d of dates) {
+        candidates.push({ name: `${f.name}-sound+${d.name}-year`, on: [{ field: f.name, part: 'sound' }, { field: d.name, part: 'year' }] });
+        candidates.push({ name: `${f.name}-sound+${d.name}`, on: [{ field: f.name, part: 'sound' }, { field: d.name, part: 'value' }] });
+      }
+      for (const a of places) candidates.push({ name: `${f.name}+${a.name}-division`, on: [{ field: f.name, part: 'value' }, { field: a.name, part: 'division' }] });
+    }
+    if (f.type === 'date') {
       for (const c of categories) candidates.push({ name: `${f.name}+${c.name}`, on: [{ field: f.name, part: 'value' }, { field: c.name, part: 'value' }] });
+      for (const a of places) candidates.push({ name: `${f.name}+${a.name}-division`, on: [{ field: f.name, part: 'value' }, { field: a.name, part: 'division' }] });
+    }
   }
   if (!records) return candidates;
-  // `records` may be a sample of `population`: blocks grow with the population, pairs with its square.
+  // `records` may be a sample of `population`, each record kept with chance 1/scale: a pair survives with chance
+  // 1/scale², so the population holds about scale² times the sample's pairs. A key seen once in the sample adds
+  // none: its block may be one person's few records (an ID number) as well as a large one.
   const scale = population / records.length;
   return candidates.filter((rule) => {
     const sizes = new Map<string, number>();
@@ -94,7 +107,7 @@ export function defaultBlockingRules(
       if (key !== null) sizes.set(key, (sizes.get(key) ?? 0) + 1);
     }
     let pairs = 0;
-    for (const n of sizes.values()) if (n * scale <= maxBlockSize) pairs += (n * scale * (n * scale - 1)) / 2;
+    for (const n of sizes.values()) if (n * scale <= maxBlockSize) pairs += ((n * (n - 1)) / 2) * scale * scale;
     return pairs <= maxPairsPerRecord * population;
   });
 }
