@@ -107,6 +107,32 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
   const count = grids.length === 0 ? 0 : opts.tickets ?? 300;
   const made: Ticket[] = [];
 
+  // Each department works to its own standard: the share of its callers left unresolved or dissatisfied.
+  const failureShares = new Map<number | null, number>();
+  const failureShareOf = (departmentId: number | null) => {
+    if (!failureShares.has(departmentId)) failureShares.set(departmentId, 0.03 + rng.next() * 0.4);
+    return failureShares.get(departmentId)!;
+  };
+  /**
+   * 回访 until the caller is content, the ticket is handed to supervision, or it is still being reworked:
+   * a bad callback reopens it (重办), and a ticket that failed once is harder to put right.
+   */
+  const callBack = async (departmentId: number | null, ticketId: number, step: (hours: number) => Date) => {
+    let failure = failureShareOf(departmentId);
+    for (;;) {
+      const failed = rng.next() < failure;
+      const satisfaction = failed ? rng.pick(['dissatisfied', 'dissatisfied', 'basically-satisfied'] as const)
+        : rng.pick(['satisfied', 'satisfied', 'satisfied', 'basically-satisfied'] as const);
+      const resolved = !failed || (satisfaction === 'dissatisfied' && rng.next() < 0.3);
+      const answered = await callbackTicket(at(step(rng.int(4, 48))), { ticketId, resolved, satisfaction });
+      if (answered.state === 'closed' || rng.next() < 0.3) return;
+      await acceptTicket(at(step(rng.int(1, 8))), { ticketId });
+      await replyTicket(at(step(rng.int(8, 72))), { ticketId, reply: rng.pick(replies) });
+      await closeTicket(at(step(rng.int(1, 24))), { ticketId });
+      failure = Math.min(0.9, failure * 2 + 0.2);
+    }
+  };
+
   for (let i = 0; i < count; i++) {
     const grid = rng.pick(grids);
     const outer = grid.geometry.coordinates[0]!;
@@ -160,10 +186,7 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
             await replyTicket(at(step(rng.int(8, 200))), { ticketId: id, reply: rng.pick(replies) });
             if (roll >= 0.45) {
               await closeTicket(at(step(rng.int(1, 24))), { ticketId: id });
-              if (roll >= 0.55) {
-                const satisfaction = rng.pick(['satisfied', 'satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied'] as const);
-                await callbackTicket(at(step(rng.int(4, 48))), { ticketId: id, resolved: satisfaction !== 'dissatisfied' || rng.next() < 0.3, satisfaction });
-              }
+              if (roll >= 0.55) await callBack(dispatched.departmentId, id, step);
             }
           }
         }

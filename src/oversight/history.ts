@@ -94,7 +94,8 @@ export function generateHistory(opts: HistoryOptions): History {
     drafts.push(d);
     return d;
   };
-  const horizon = start + days * day;
+  // Up to `end` and not past it: today's office hours still to come are not history yet.
+  const horizon = Math.min(start + days * day, opts.end.getTime() + 1);
   const inHistory = (t: number) => t < horizon;
 
   // Planted cases first, so that `entries` bounds the ordinary activity around them.
