@@ -104,18 +104,18 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
     `SELECT g.code, g.division_code AS "divisionCode", v.name, g.geometry FROM grids g JOIN divisions v ON v.code = g.division_code
       WHERE g.division_code LIKE $1 ORDER BY g.code`, [`${divisionPrefix(cityCode)}%`]);
   const byState: Record<string, number> = {};
-  const count = grids.length === 0 ? 0 : opts.tickets ?? 300;
+  const count = grids.length === 0 ? 0 : opts.tickets ?? 400;
   const made: Ticket[] = [];
 
   // Each department works to its own standard: the share of its callers left unresolved or dissatisfied.
   const failureShares = new Map<number | null, number>();
   const failureShareOf = (departmentId: number | null) => {
-    if (!failureShares.has(departmentId)) failureShares.set(departmentId, 0.03 + rng.next() * 0.4);
+    if (!failureShares.has(departmentId)) failureShares.set(departmentId, 0.05 + rng.next() * 0.45);
     return failureShares.get(departmentId)!;
   };
   /**
    * 回访 until the caller is content, the ticket is handed to supervision, or it is still being reworked:
-   * a bad callback reopens it (重办), and a ticket that failed once is harder to put right.
+   * a bad callback reopens it (重办), and a ticket that failed once is much harder to put right.
    */
   const callBack = async (departmentId: number | null, ticketId: number, step: (hours: number) => Date) => {
     let failure = failureShareOf(departmentId);
@@ -125,11 +125,11 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
         : rng.pick(['satisfied', 'satisfied', 'satisfied', 'basically-satisfied'] as const);
       const resolved = !failed || (satisfaction === 'dissatisfied' && rng.next() < 0.3);
       const answered = await callbackTicket(at(step(rng.int(4, 48))), { ticketId, resolved, satisfaction });
-      if (answered.state === 'closed' || rng.next() < 0.3) return;
+      if (answered.state === 'closed' || rng.next() < 0.15) return;
       await acceptTicket(at(step(rng.int(1, 8))), { ticketId });
       await replyTicket(at(step(rng.int(8, 72))), { ticketId, reply: rng.pick(replies) });
       await closeTicket(at(step(rng.int(1, 24))), { ticketId });
-      failure = Math.min(0.9, failure * 2 + 0.2);
+      failure = Math.min(0.95, failure + 0.45);
     }
   };
 

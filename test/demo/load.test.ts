@@ -6,6 +6,7 @@ import { checkResidentId } from '../../src/kernel/checks/index.ts';
 import { gridAt } from '../../src/kernel/org/index.ts';
 import { createTestApp, type TestApp } from '../helpers/factories.ts';
 import { verifyEvidence } from '../../src/hub/index.ts';
+import { marriageCertificateNumber } from '../../src/services/credentials/index.ts';
 
 let t: TestApp;
 const seed = 'load-test';
@@ -102,6 +103,55 @@ describe('loadDemoCity', () => {
       if (rows[0]!.n > 0) future.push(`${table}.${column}: ${rows[0]!.n} rows, up to ${rows[0]!.latest}`);
     }
     assert.deepEqual(future, []);
+  });
+
+  test('12345 departments differ: not every one resolves and satisfies everybody, and their ranks spread', async () => {
+    const { rows } = await t.db.query<{ resolution: number; satisfaction: number }>(
+      `SELECT avg(resolved::int)::float AS resolution, avg((satisfaction <> 'dissatisfied')::int)::float AS satisfaction
+         FROM hotline_tickets WHERE resolved IS NOT NULL AND department_id IS NOT NULL GROUP BY department_id HAVING count(*) >= 3`);
+    assert.ok(rows.length >= 10, `${rows.length} departments with three callbacks or more`);
+    for (const rate of ['resolution', 'satisfaction'] as const) {
+      const values = rows.map((r) => r[rate]);
+      assert.ok(values.filter((v) => v < 1).length >= rows.length / 4, `${rate}: ${values.join(', ')}`);
+      assert.ok(new Set(values).size >= 4, `${rate}: ${values.join(', ')}`);
+    }
+  });
+
+  test('全程网办: the rate agrees with the items\' flags, most items are fully online, and each of those can be applied for online', async () => {
+    const { rows: [items] } = await t.db.query<{ online: number; fully: number; withoutForm: number; visiting: number }>(
+      `SELECT count(*)::int AS online, count(*) FILTER (WHERE fully_online)::int AS fully,
+              count(*) FILTER (WHERE fully_online AND form_schema IS NULL)::int AS "withoutForm",
+              count(*) FILTER (WHERE fully_online AND visits > 0)::int AS visiting FROM services_items WHERE online`);
+    assert.deepEqual([items!.withoutForm, items!.visiting], [0, 0], 'a fully online item has a form and needs no visit');
+    const figures = (await t.app.inject({ method: 'GET', url: '/api/v1/services/figures/public' })).json();
+    assert.equal(figures.items.fullyOnlineRate, items!.fully / items!.online);
+    assert.ok(figures.items.fullyOnlineRate > 0.6 && figures.items.fullyOnlineRate < 0.95, String(figures.items.fullyOnlineRate));
+    // The catalogue's first page, as the portal lists it, says what the rate says: not every item is fully online.
+    const listed = (await t.app.inject({ method: 'GET', url: '/api/v1/services/items?limit=100&offset=0' })).json();
+    const share = listed.items.filter((i: { fullyOnline: boolean }) => i.fullyOnline).length / listed.items.length;
+    assert.ok(share > 0.4 && share < 1, String(share));
+  });
+
+  test('the demo citizens have a history in 我的办事: applications in several states, finished ones among them', async () => {
+    const { rows } = await t.db.query<{ username: string; n: number; states: string[] }>(
+      `SELECT u.username, count(a.id)::int AS n, array_agg(DISTINCT a.state) AS states FROM users u
+         LEFT JOIN services_applications a ON a.applicant_id = u.id WHERE u.kind = 'citizen' GROUP BY u.username ORDER BY u.username`);
+    assert.equal(rows.length, 5);
+    for (const { username, n, states } of rows) {
+      assert.ok(n >= 5, `${username}: ${n} applications`);
+      assert.ok(states.length >= 4 && states.includes('finished'), `${username}: ${states.join(', ')}`);
+    }
+    const cookie = await t.login('citizen1', demoPassword);
+    const mine = (await t.app.inject({ method: 'GET', url: '/api/v1/services/applications?limit=20', headers: { cookie } })).json();
+    assert.ok(mine.total >= 5, JSON.stringify(mine.total));
+  });
+
+  test('every 结婚证字号 has one format, the demo\'s and those issued on approval alike', async () => {
+    const { rows } = await t.db.query<{ number: string }>(
+      `SELECT claims->>'certificate_number' AS number FROM credentials WHERE type = 'marriage-certificate'`);
+    assert.ok(rows.length >= 1);
+    for (const { number } of rows) assert.match(number, /^J\d{6}-\d{4}-\d{6}$/);
+    assert.match(marriageCertificateNumber('511602000000', '2026', 1_234_567), /^J511602-2026-234567$/);
   });
 
   test('a second load is skipped and changes nothing', async () => {
