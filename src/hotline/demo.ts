@@ -107,7 +107,7 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
   const count = grids.length === 0 ? 0 : opts.tickets ?? 400;
   const made: Ticket[] = [];
 
-  // Each department works to its own standard: the share of its callers left unresolved or dissatisfied.
+  // Each department works to its own standard: the share of its callers left unresolved or dissatisfied, and how slowly it signs for tickets.
   const failureShares = new Map<number | null, number>();
   const failureShareOf = (departmentId: number | null) => {
     if (!failureShares.has(departmentId)) failureShares.set(departmentId, 0.05 + rng.next() * 0.45);
@@ -125,11 +125,11 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
         : rng.pick(['satisfied', 'satisfied', 'satisfied', 'basically-satisfied'] as const);
       const resolved = !failed || (satisfaction === 'dissatisfied' && rng.next() < 0.3);
       const answered = await callbackTicket(at(step(rng.int(4, 48))), { ticketId, resolved, satisfaction });
-      if (answered.state === 'closed' || rng.next() < 0.15) return;
+      if (answered.state === 'closed' || rng.next() < 0.1) return;
       await acceptTicket(at(step(rng.int(1, 8))), { ticketId });
       await replyTicket(at(step(rng.int(8, 72))), { ticketId, reply: rng.pick(replies) });
       await closeTicket(at(step(rng.int(1, 24))), { ticketId });
-      failure = Math.min(0.95, failure + 0.45);
+      failure = Math.max(failure, 0.8);
     }
   };
 
@@ -181,7 +181,7 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
           await returnTicket(at(step(rng.int(1, 20))), { ticketId: id, reasonCode: rng.pick(['not-our-duty', 'outside-area', 'unclear-request']) });
           if (roll < 0.23 && fallback !== undefined) await redispatchTicket(at(step(4)), { ticketId: id, departmentId: fallback });
         } else {
-          await acceptTicket(at(step(rng.int(1, 20))), { ticketId: id });
+          await acceptTicket(at(step(rng.int(1, 8 + Math.round(failureShareOf(dispatched.departmentId) * 80)))), { ticketId: id });
           if (roll >= 0.35) {
             await replyTicket(at(step(rng.int(8, 200))), { ticketId: id, reply: rng.pick(replies) });
             if (roll >= 0.45) {

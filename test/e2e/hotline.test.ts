@@ -409,6 +409,10 @@ describe('12345 hotline pages', () => {
     const extensionRow = suite.page.locator('.ant-tabs-content-active .ant-table-tbody tr.ant-table-row', { hasText: review.extended!.number });
     await extensionRow.getByText('批准', { exact: true }).click();
     await extensionRow.getByRole('button', { name: '延期审核' }).click();
+    // Approving cannot be taken back: a confirmation says what follows.
+    const confirm = await suite.dialog();
+    await confirm.getByText(/办理期限按工作日顺延，不能撤回/).waitFor();
+    await confirm.getByRole('button', { name: '延期审核' }).click();
     await extensionRow.waitFor({ state: 'detached' });
 
     await suite.page.goto(`${suite.base}/hotline-queue/${review.returned!.id}`);
