@@ -110,7 +110,7 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
   // Each department works to its own standard: the share of its callers left unresolved or dissatisfied, and how slowly it signs for tickets.
   const failureShares = new Map<number | null, number>();
   const failureShareOf = (departmentId: number | null) => {
-    if (!failureShares.has(departmentId)) failureShares.set(departmentId, 0.05 + rng.next() * 0.45);
+    if (!failureShares.has(departmentId)) failureShares.set(departmentId, 0.1 + rng.next() * 0.4);
     return failureShares.get(departmentId)!;
   };
   /**
@@ -160,7 +160,9 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
     });
     made.push(ticket);
     const id = ticket.id;
-    const roll = rng.next();
+    // How far it got: a ticket of the last days may be at any stage; an older one has mostly been closed.
+    const old = now.getTime() - time.getTime() > 10 * 86_400_000 && rng.next() < 0.9;
+    const roll = old ? 0.45 + rng.next() * 0.55 : rng.next();
     if (consultation) {
       if (roll < 0.8) await answerTicket(at(step(0.2)), { ticketId: id, answer: rng.pick(replies) });
     } else if (roll < 0.08) {
@@ -181,9 +183,9 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
           await returnTicket(at(step(rng.int(1, 20))), { ticketId: id, reasonCode: rng.pick(['not-our-duty', 'outside-area', 'unclear-request']) });
           if (roll < 0.23 && fallback !== undefined) await redispatchTicket(at(step(4)), { ticketId: id, departmentId: fallback });
         } else {
-          await acceptTicket(at(step(rng.int(1, 8 + Math.round(failureShareOf(dispatched.departmentId) * 80)))), { ticketId: id });
+          await acceptTicket(at(step(rng.int(1, 24 + Math.round(failureShareOf(dispatched.departmentId) * 200)))), { ticketId: id });
           if (roll >= 0.35) {
-            await replyTicket(at(step(rng.int(8, 200))), { ticketId: id, reply: rng.pick(replies) });
+            await replyTicket(at(step(rng.int(8, 48 + Math.round(failureShareOf(dispatched.departmentId) * 240)))), { ticketId: id, reply: rng.pick(replies) });
             if (roll >= 0.45) {
               await closeTicket(at(step(rng.int(1, 24))), { ticketId: id });
               if (roll >= 0.55) await callBack(dispatched.departmentId, id, step);
