@@ -168,9 +168,12 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
     } else if (roll < 0.08) {
       // still 受理, waiting for dispatch
     } else if (roll < 0.13 && made.length > 1) {
-      const main = made.slice(0, -1).reverse().find((m) => m.categoryCode === leaf.code && m.state !== 'merged');
-      if (main && ['received', 'dispatched', 'accepted', 'returned'].includes((await tx.query('SELECT state FROM hotline_tickets WHERE id = $1', [main.id])).rows[0].state))
-        await mergeTickets(at(step(0.5)), { mainId: main.id, duplicateIds: [id] });
+      // The same problem, often filed under a neighbouring category: the latest open ticket of the same top-level category.
+      const earlier = made.slice(0, -1).filter((m) => m.categoryCode.split('-')[0] === leaf.code.split('-')[0]).map((m) => m.id);
+      const { rows: [main] } = await tx.query<{ id: number }>(
+        `SELECT id::int FROM hotline_tickets WHERE id = ANY($1) AND state IN ('received', 'dispatched', 'accepted', 'returned') ORDER BY id DESC LIMIT 1`,
+        [earlier]);
+      if (main) await mergeTickets(at(step(0.5)), { mainId: main.id, duplicateIds: [id] });
     } else {
       // Refused (no dispatch rule for this place and category): the fallback department takes it.
       const dispatched = await dispatchTicket(at(step(rng.int(1, 6) / 2)), { ticketId: id, departmentId: undefined })
