@@ -104,8 +104,34 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
     `SELECT g.code, g.division_code AS "divisionCode", v.name, g.geometry FROM grids g JOIN divisions v ON v.code = g.division_code
       WHERE g.division_code LIKE $1 ORDER BY g.code`, [`${divisionPrefix(cityCode)}%`]);
   const byState: Record<string, number> = {};
-  const count = grids.length === 0 ? 0 : opts.tickets ?? 300;
+  const count = grids.length === 0 ? 0 : opts.tickets ?? 400;
   const made: Ticket[] = [];
+
+  // Each department works to its own standard: the share of its callers left unresolved or dissatisfied, and how slowly it signs for tickets.
+  const failureShares = new Map<number | null, number>();
+  const failureShareOf = (departmentId: number | null) => {
+    if (!failureShares.has(departmentId)) failureShares.set(departmentId, 0.1 + rng.next() * 0.4);
+    return failureShares.get(departmentId)!;
+  };
+  /**
+   * 回访 until the caller is content, the ticket is handed to supervision, or it is still being reworked:
+   * a bad callback reopens it (重办), and a ticket that failed once is much harder to put right.
+   */
+  const callBack = async (departmentId: number | null, ticketId: number, step: (hours: number) => Date) => {
+    let failure = failureShareOf(departmentId);
+    for (;;) {
+      const failed = rng.next() < failure;
+      const satisfaction = failed ? rng.pick(['dissatisfied', 'dissatisfied', 'basically-satisfied'] as const)
+        : rng.pick(['satisfied', 'satisfied', 'satisfied', 'basically-satisfied'] as const);
+      const resolved = !failed || (satisfaction === 'dissatisfied' && rng.next() < 0.3);
+      const answered = await callbackTicket(at(step(rng.int(4, 48))), { ticketId, resolved, satisfaction });
+      if (answered.state === 'closed' || rng.next() < 0.1) return;
+      await acceptTicket(at(step(rng.int(1, 8))), { ticketId });
+      await replyTicket(at(step(rng.int(8, 72))), { ticketId, reply: rng.pick(replies) });
+      await closeTicket(at(step(rng.int(1, 24))), { ticketId });
+      failure = Math.max(failure, 0.8);
+    }
+  };
 
   for (let i = 0; i < count; i++) {
     const grid = rng.pick(grids);
@@ -134,15 +160,20 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
     });
     made.push(ticket);
     const id = ticket.id;
-    const roll = rng.next();
+    // How far it got: a ticket of the last days may be at any stage; an older one has mostly been closed.
+    const old = now.getTime() - time.getTime() > 10 * 86_400_000 && rng.next() < 0.9;
+    const roll = old ? 0.45 + rng.next() * 0.55 : rng.next();
     if (consultation) {
       if (roll < 0.8) await answerTicket(at(step(0.2)), { ticketId: id, answer: rng.pick(replies) });
     } else if (roll < 0.08) {
       // still 受理, waiting for dispatch
     } else if (roll < 0.13 && made.length > 1) {
-      const main = made.slice(0, -1).reverse().find((m) => m.categoryCode === leaf.code && m.state !== 'merged');
-      if (main && ['received', 'dispatched', 'accepted', 'returned'].includes((await tx.query('SELECT state FROM hotline_tickets WHERE id = $1', [main.id])).rows[0].state))
-        await mergeTickets(at(step(0.5)), { mainId: main.id, duplicateIds: [id] });
+      // The same problem, often filed under a neighbouring category: the latest open ticket of the same top-level category.
+      const earlier = made.slice(0, -1).filter((m) => m.categoryCode.split('-')[0] === leaf.code.split('-')[0]).map((m) => m.id);
+      const { rows: [main] } = await tx.query<{ id: number }>(
+        `SELECT id::int FROM hotline_tickets WHERE id = ANY($1) AND state IN ('received', 'dispatched', 'accepted', 'returned') ORDER BY id DESC LIMIT 1`,
+        [earlier]);
+      if (main) await mergeTickets(at(step(0.5)), { mainId: main.id, duplicateIds: [id] });
     } else {
       // Refused (no dispatch rule for this place and category): the fallback department takes it.
       const dispatched = await dispatchTicket(at(step(rng.int(1, 6) / 2)), { ticketId: id, departmentId: undefined })
@@ -155,15 +186,12 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
           await returnTicket(at(step(rng.int(1, 20))), { ticketId: id, reasonCode: rng.pick(['not-our-duty', 'outside-area', 'unclear-request']) });
           if (roll < 0.23 && fallback !== undefined) await redispatchTicket(at(step(4)), { ticketId: id, departmentId: fallback });
         } else {
-          await acceptTicket(at(step(rng.int(1, 20))), { ticketId: id });
+          await acceptTicket(at(step(rng.int(1, 24 + Math.round(failureShareOf(dispatched.departmentId) * 200)))), { ticketId: id });
           if (roll >= 0.35) {
-            await replyTicket(at(step(rng.int(8, 200))), { ticketId: id, reply: rng.pick(replies) });
+            await replyTicket(at(step(rng.int(8, 48 + Math.round(failureShareOf(dispatched.departmentId) * 240)))), { ticketId: id, reply: rng.pick(replies) });
             if (roll >= 0.45) {
               await closeTicket(at(step(rng.int(1, 24))), { ticketId: id });
-              if (roll >= 0.55) {
-                const satisfaction = rng.pick(['satisfied', 'satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied'] as const);
-                await callbackTicket(at(step(rng.int(4, 48))), { ticketId: id, resolved: satisfaction !== 'dissatisfied' || rng.next() < 0.3, satisfaction });
-              }
+              if (roll >= 0.55) await callBack(dispatched.departmentId, id, step);
             }
           }
         }

@@ -159,7 +159,11 @@ export async function loadHubExchangeDemo(tx: Tx, opts: { seed: string; cityCode
   const caller = (code: string) => callers.find((c) => c.system.code === code)!;
   const purposes = ['最低生活保障资格审核', '临时救助对象核实', '公租房资格审核', '高龄津贴发放核对'];
   const records: { record: EvidenceRecord; actor: Actor }[] = [];
-  const officeTime = (daysAgo: number) => new Date(at(daysAgo).setUTCHours(1 + rng.int(0, 7), rng.int(0, 59), rng.int(0, 59), 0));
+  // 09:00 to 17:00 China time; today's hours not yet come fall on the day before.
+  const officeTime = (daysAgo: number) => {
+    const when = new Date(at(daysAgo).setUTCHours(1 + rng.int(0, 7), rng.int(0, 59), rng.int(0, 59), 0));
+    return when > now ? new Date(when.getTime() - DAY_MS) : when;
+  };
   const calls = 1500;
   for (let i = 0; i < calls; i++) {
     const when = officeTime(rng.int(0, 89));

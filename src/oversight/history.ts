@@ -94,7 +94,8 @@ export function generateHistory(opts: HistoryOptions): History {
     drafts.push(d);
     return d;
   };
-  const horizon = start + days * day;
+  // Up to `end` and not past it: today's office hours still to come are not history yet.
+  const horizon = Math.min(start + days * day, opts.end.getTime() + 1);
   const inHistory = (t: number) => t < horizon;
 
   // Planted cases first, so that `entries` bounds the ordinary activity around them.
@@ -144,7 +145,8 @@ export function generateHistory(opts: HistoryOptions): History {
       case 'approval-time-outlier':
       case 'decided-late': {
         const app = id('a');
-        const t0 = kind === 'decided-late' ? officeTime(1, days - 47) : officeTime(31, days - 32);
+        // Started early enough that the decision, weekends included, falls before the history's end.
+        const t0 = kind === 'decided-late' ? officeTime(1, days - 50) : officeTime(31, days - 35);
         act(t0, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen');
         act(laterOffice(t0, 4 * hour), rng.pick(officers), 'services.application.accepted', 'application', app);
         mark(act(laterOffice(t0, (kind === 'decided-late' ? 45 : 30) * day), officer, 'services.application.approved', 'application', app));

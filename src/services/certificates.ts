@@ -8,7 +8,7 @@ import { creditCodeCheckChar, residentIdFacts } from '../kernel/checks/index.ts'
 import type { Ctx } from '../kernel/auth/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { findDepartment } from '../kernel/org/index.ts';
-import { credentialTypes, issueCredential, type ClaimValue, type Credential, type CredentialType } from './credentials/index.ts';
+import { credentialTypes, issueCredential, marriageCertificateNumber, type ClaimValue, type Credential, type CredentialType } from './credentials/index.ts';
 import type { Application } from './applications.ts';
 import type { ServiceItem } from './items.ts';
 
@@ -24,7 +24,8 @@ function claimsFor(type: CredentialType, app: Application, registry: string, tod
   const form = app.form;
   switch (type) {
     case 'marriage-certificate':
-      return { certificate_number: `J${app.receiptNumber!.replaceAll('-', '')}`, spouse_name: text(form, 'partnerName'), registered_on: today, registry };
+      return { certificate_number: marriageCertificateNumber(app.divisionCode, today.slice(0, 4), app.id), spouse_name: text(form, 'partnerName'),
+        registered_on: today, registry };
     case 'residence-certificate':
       return { address: text(form, 'address'), division_code: app.divisionCode, resident_since: app.submittedAt ? chinaDay(app.submittedAt) : today };
     case 'business-licence':

@@ -62,6 +62,14 @@ const featured: Record<string, { credential?: string; conditions?: { text: strin
 
 interface SourceItem { department: string; main_item: string; name: string; itemCode: string; taskType: string }
 
+/**
+ * The share of each kind of item done fully online (全程网办): most public services and benefits, fewer
+ * licences and rulings, which need a site inspection or a hearing. Demo values, of the order 四川 reports.
+ */
+const fullyOnlineShare: Record<ItemKind, number> = {
+  'public-service': 0.9, benefit: 0.85, confirmation: 0.8, licence: 0.65, reward: 0.6, 'other-power': 0.6, ruling: 0.3,
+};
+
 const statutoryOf: Record<ItemKind, [number, number]> = {
   licence: [20, 5], benefit: [20, 10], confirmation: [20, 5], reward: [30, 15], ruling: [60, 30], 'other-power': [20, 10], 'public-service': [10, 3],
 };
@@ -178,10 +186,12 @@ export async function loadServicesDemo(tx: Tx, opts: { seed: string; now?: Date 
     const special = featured[s.name];
     const full = special !== undefined || (events.length > 0 && (perEvent.get(events[0]!) ?? 0) < 5 && ['licence', 'benefit', 'confirmation', 'public-service'].includes(kind));
     if (full && events[0]) perEvent.set(events[0], (perEvent.get(events[0]) ?? 0) + 1);
+    // Applied for online from start to end (a form and a guide, no visit), or listed and done at the window.
+    const fully = full || rng.next() < fullyOnlineShare[kind];
     const department = departmentOf.get(kindOfSource[s.department] ?? 'ZS')!;
     const days = statutoryOf[kind];
     const conditions = special?.conditions ?? [{ text: '申请人为具有完全民事行为能力的自然人或依法设立的组织' }];
-    const materials: Material[] = full
+    const materials: Material[] = fully
       ? [{ name: '居民身份证', form: 'original', required: true, replacedBy: { kind: 'hub', ref: '人口基本信息' } },
         ...(special?.credential === 'business-licence' ? [{ name: '住所（经营场所）使用证明', form: 'copy' as const, required: true }] : []),
         { name: '其他证明材料', form: 'electronic', required: false }]
@@ -190,11 +200,11 @@ export async function loadServicesDemo(tx: Tx, opts: { seed: string; now?: Date 
       ? [defaultSteps[0]!, defaultSteps[1]!, { ...defaultSteps[2]!, countersign: true }] : defaultSteps;
     return {
       code: s.itemCode, name: s.name, kind, group: s.main_item === '未分类' ? null : s.main_item, department,
-      body: `广安市广安区${s.department.replace(/^区|^广安区/, '')}`, events, full, conditions, materials, steps,
+      body: `广安市广安区${s.department.replace(/^区|^广安区/, '')}`, events, full, fully, conditions, materials, steps,
       statutory: days[0], committed: days[1], credential: special?.credential ?? null,
-      form: full ? formFor(s.name, events) : null,
-      guide: full ? guideFor(s, kind, days, materials, conditions) : '',
-      visits: full ? 0 : 1,
+      form: fully ? formFor(s.name, events) : null,
+      guide: fully ? guideFor(s, kind, days, materials, conditions) : '',
+      visits: fully ? 0 : 1,
     };
   });
 
@@ -212,11 +222,12 @@ export async function loadServicesDemo(tx: Tx, opts: { seed: string; now?: Date 
     [items.map((i) => i.code), items.map((i) => i.name), items.map((i) => i.kind), items.map((i) => i.group),
       items.map((i) => i.department.id), items.map((i) => i.department.divisionCode), items.map((i) => i.body),
       items.map((i) => JSON.stringify(i.conditions)), items.map((i) => JSON.stringify(i.materials)), items.map((i) => i.statutory),
-      items.map((i) => i.committed), items.map((i) => i.visits), items.map((i) => i.full), items.map((i) => JSON.stringify(i.steps)),
+      items.map((i) => i.committed), items.map((i) => i.visits), items.map((i) => i.fully), items.map((i) => JSON.stringify(i.steps)),
       items.map((i) => i.events.join(',')), items.map((i) => (i.form ? JSON.stringify(i.form) : null)), items.map((i) => i.credential),
       items.map((i) => i.guide)]);
   const idOf = new Map(saved.map((s) => [s.code, s.id]));
-  const applied = items.filter((i) => i.full && !featured[i.name]?.conditions?.some((c) => c.predicate));
+  // Applications go to the items applied for online; those the walkthroughs show are the busiest.
+  const applied = items.filter((i) => i.fully && !featured[i.name]?.conditions?.some((c) => c.predicate));
 
   const applications = await insertApplications(tx, rng, now, applied.map((i) => ({ ...i, id: idOf.get(i.code)! })));
   const hub = await linkToHub({ tx, actor: demoActor, now }, items.filter((i) => i.full).map((i) => ({ ...i, id: idOf.get(i.code)! })));
@@ -225,24 +236,30 @@ export async function loadServicesDemo(tx: Tx, opts: { seed: string; now?: Date 
   return summary;
 }
 
-interface DemoItem { id: number; name: string; statutory: number; committed: number; department: { id: number; divisionCode: string }; events: string[] }
+interface DemoItem {
+  id: number; name: string; full: boolean; statutory: number; committed: number; department: { id: number; divisionCode: string }; events: string[];
+}
 
 const stateShares: [string, number][] = [
   ['finished', 62], ['submitted', 8], ['accepted', 12], ['correction', 5], ['approved', 4], ['refused', 1], ['rejected', 3], ['draft', 5],
 ];
 
-/** Applications of window visitors and the demo citizens, with history, ratings and rectification tasks. */
+/** What each demo citizen has done a month into use (我的办事): finished cases, one refused, others under way. */
+const citizenStates = ['finished', 'finished', 'finished', 'rejected', 'accepted', 'correction', 'submitted', 'draft'];
+
+/** Applications of window visitors, of people online and of the demo citizens, with history, ratings and rectification tasks. */
 async function insertApplications(tx: Tx, rng: Rng, now: Date, items: DemoItem[]) {
   const calendar = await loadCalendar(tx);
   const { rows: citizens } = await tx.query<{ id: number; name: string; idNumber: string; username: string }>(
     `SELECT id, display_name AS name, id_number AS "idNumber", username FROM users WHERE kind = 'citizen' AND username LIKE 'citizen%' ORDER BY username`);
   const count = 3000;
+  // The first of them are the demo citizens' own, each a few in every state; people without a demo login make the rest.
+  const own = citizens.flatMap((citizen) => citizenStates.map((state) => ({ citizen, state })));
   const rows = Array.from({ length: count }, (_, n) => {
-    const item = rng.pick(items);
-    const state = rng.weighted(stateShares, ([, w]) => w)[0];
-    const channel = rng.weighted([['window', 45], ['web', 30], ['app', 25]] as const, ([, w]) => w)[0];
-    // citizen1's own few applications are made in the walkthrough; the others' are spread over the rest.
-    const citizen = channel === 'window' || citizens.length < 2 ? null : citizens[1 + (n % (citizens.length - 1))]!;
+    const item = rng.weighted(items, (i) => (i.full ? 15 : 1));
+    const state = own[n]?.state ?? rng.weighted(stateShares, ([, w]) => w)[0];
+    const channel = own[n] ? rng.pick(['web', 'app'] as const) : rng.weighted([['window', 45], ['web', 30], ['app', 25]] as const, ([, w]) => w)[0];
+    const citizen = own[n]?.citizen ?? null;
     const birth = `${rng.int(1945, 2004)}${String(rng.int(1, 12)).padStart(2, '0')}${String(rng.int(1, 28)).padStart(2, '0')}`;
     const first17 = `${county}${birth}${String(rng.int(0, 999)).padStart(3, '0')}`;
     const submittedAt = new Date(now.getTime() - rng.int(1, 75) * 86_400_000 - rng.int(0, 8) * 3_600_000);

@@ -6,6 +6,7 @@ import { checkResidentId } from '../../src/kernel/checks/index.ts';
 import { gridAt } from '../../src/kernel/org/index.ts';
 import { createTestApp, type TestApp } from '../helpers/factories.ts';
 import { verifyEvidence } from '../../src/hub/index.ts';
+import { marriageCertificateNumber } from '../../src/services/credentials/index.ts';
 
 let t: TestApp;
 const seed = 'load-test';
@@ -102,6 +103,58 @@ describe('loadDemoCity', () => {
       if (rows[0]!.n > 0) future.push(`${table}.${column}: ${rows[0]!.n} rows, up to ${rows[0]!.latest}`);
     }
     assert.deepEqual(future, []);
+  });
+
+  test('12345 departments differ: not every one resolves and satisfies everybody, and their ranks spread', async () => {
+    const cookie = await t.login('hotline', demoPassword);
+    const day = (daysAgo: number) => new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const metrics = (await t.app.inject({ method: 'GET', url: `/api/v1/hotline/metrics?from=${day(89)}&to=${day(0)}&by=department`, headers: { cookie } })).json();
+    const ranked = (metrics.rows as { rank: number | null; resolutionRate: number | null; satisfactionRate: number | null }[]).filter((r) => r.rank !== null);
+    assert.ok(ranked.length >= 20, `${ranked.length} departments ranked`);
+    for (const rate of ['resolutionRate', 'satisfactionRate'] as const) {
+      const values = ranked.flatMap((r) => (r[rate] === null ? [] : [r[rate]]));
+      assert.ok(values.filter((v) => v < 1).length >= 5 && new Set(values).size >= 4, `${rate}: ${values.join(', ')}`);
+    }
+    // Equal scores share a rank: departments with a few tickets, all handled well, share the first; most do not.
+    const firsts = ranked.filter((r) => r.rank === 1).length;
+    assert.ok(firsts < ranked.length / 2 && new Set(ranked.map((r) => r.rank)).size >= 20, `ranks: ${ranked.map((r) => r.rank).join(', ')}`);
+    assert.ok(metrics.total.satisfactionRate < 0.97 && metrics.total.satisfactionRate > 0.6, String(metrics.total.satisfactionRate));
+  });
+
+  test('全程网办: the rate agrees with the items\' flags, most items are fully online, and each of those can be applied for online', async () => {
+    const { rows: [items] } = await t.db.query<{ online: number; fully: number; withoutForm: number; visiting: number }>(
+      `SELECT count(*)::int AS online, count(*) FILTER (WHERE fully_online)::int AS fully,
+              count(*) FILTER (WHERE fully_online AND form_schema IS NULL)::int AS "withoutForm",
+              count(*) FILTER (WHERE fully_online AND visits > 0)::int AS visiting FROM services_items WHERE online`);
+    assert.deepEqual([items!.withoutForm, items!.visiting], [0, 0], 'a fully online item has a form and needs no visit');
+    const figures = (await t.app.inject({ method: 'GET', url: '/api/v1/services/figures/public' })).json();
+    assert.equal(figures.items.fullyOnlineRate, items!.fully / items!.online);
+    assert.ok(figures.items.fullyOnlineRate > 0.6 && figures.items.fullyOnlineRate < 0.95, String(figures.items.fullyOnlineRate));
+    // The catalogue, as the portal lists it, says what the rate says.
+    const listed = async (fully: boolean) => (await t.app.inject({ method: 'GET', url: `/api/v1/services/items?fullyOnline=${fully}&limit=1` })).json().total;
+    assert.deepEqual([await listed(true), await listed(false)], [items!.fully, items!.online - items!.fully]);
+  });
+
+  test('the demo citizens have a history in 我的办事: applications in several states, finished ones among them', async () => {
+    const { rows } = await t.db.query<{ username: string; n: number; states: string[] }>(
+      `SELECT u.username, count(a.id)::int AS n, array_agg(DISTINCT a.state) AS states FROM users u
+         LEFT JOIN services_applications a ON a.applicant_id = u.id WHERE u.kind = 'citizen' GROUP BY u.username ORDER BY u.username`);
+    assert.equal(rows.length, 5);
+    for (const { username, n, states } of rows) {
+      assert.ok(n >= 5, `${username}: ${n} applications`);
+      assert.ok(states.length >= 4 && states.includes('finished'), `${username}: ${states.join(', ')}`);
+    }
+    const cookie = await t.login('citizen1', demoPassword);
+    const mine = (await t.app.inject({ method: 'GET', url: '/api/v1/services/applications?limit=20', headers: { cookie } })).json();
+    assert.ok(mine.total >= 5, JSON.stringify(mine.total));
+  });
+
+  test('every 结婚证字号 has one format, the demo\'s and those issued on approval alike', async () => {
+    const { rows } = await t.db.query<{ number: string }>(
+      `SELECT claims->>'certificate_number' AS number FROM credentials WHERE type = 'marriage-certificate'`);
+    assert.ok(rows.length >= 1);
+    for (const { number } of rows) assert.match(number, /^J\d{6}-\d{4}-\d{6}$/);
+    assert.match(marriageCertificateNumber('511602000000', '2026', 1_234_567), /^J511602-2026-234567$/);
   });
 
   test('a second load is skipped and changes nothing', async () => {

@@ -233,14 +233,22 @@ describe('12345 hotline pages', () => {
     await suite.page.waitForFunction(([el, n]) => (el as HTMLElement).innerText.replace(/\D/g, '') === String(n),
       [await total.elementHandle(), counted!.n] as const);
     assert.ok(counted!.n > 100, `the demo tickets and this one are counted (${counted!.n})`);
-    await suite.page.getByTestId('ranking').locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
-    await suite.page.getByTestId('ranking').getByText('广安区民政局').first().waitFor();
+    const ranking = suite.page.getByTestId('ranking');
+    await ranking.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+    // Best first: the first row is ranked 1 and the ranks only grow down the page (equal scores share a rank).
+    const ranks = (await ranking.locator('.ant-table-tbody tr.ant-table-row td:first-child').allInnerTexts()).map(Number);
+    assert.equal(ranks[0], 1);
+    assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), `ranks on the first page: ${ranks.join(', ')}`);
+    // The department that handled this call is ranked on one of the ranking's pages.
+    const own = ranking.locator('.ant-table-tbody tr.ant-table-row', { hasText: '广安区民政局' });
+    for (let page = 0; page < 10 && !(await own.first().isVisible()); page++) await ranking.locator('li.ant-pagination-next').click();
+    assert.match(await own.first().locator('td').first().innerText(), /^\d+$/);
     const map = suite.page.getByTestId('hotspot-map');
     await map.scrollIntoViewIfNeeded();
     await suite.page.waitForFunction((el) => el?.hasAttribute('data-bounds'), await map.elementHandle());
     assert.ok(await mapHasDrawn(map), 'the hotspot map drew the townships');
     await shot('08-metrics');
-  }, { todo: 'fails since the maps, the demo work and the confirmations were merged (ranking, nearby reports, the 退单 dialog); issue 15' });
+  });
 
   step('in English the queue, its filters and the countdowns are translated', async () => {
     await suite.page.locator('.console-header').getByText('English').click();
@@ -282,6 +290,13 @@ describe('12345 hotline pages', () => {
     await clickMapAt(map, place.lon, place.lat);
     await sees(/已选位置：106\.\d+, 30\.\d+/);
     assert.ok(await mapHasDrawn(map), 'the map drew the city on a phone');
+    // Someone phoned in the same problem at that spot this morning: picking it again names that report nearby.
+    const picked = /(106\.\d+), (30\.\d+)/.exec(await suite.page.getByText(/已选位置：/).innerText())!;
+    const call = await apiAs('hotline');
+    const categories = await call<{ items: { code: string; name: string }[] }>('GET', '/hotline/categories');
+    await call('POST', '/hotline/tickets', { channel: 'phone', kind: 'complaint', description: '小区门口垃圾桶满了没人收',
+      categoryCode: categories.items.find((c) => suggested.endsWith(c.name))!.code, lon: Number(picked[1]), lat: Number(picked[2]), anonymous: true });
+    await clickMapAt(map, place.lon, place.lat);
     const png = await suite.page.evaluate(() => {
       const canvas = document.createElement('canvas');
       canvas.width = 40;
@@ -314,7 +329,7 @@ describe('12345 hotline pages', () => {
       `SELECT c.name FROM hotline_tickets t JOIN hotline_categories c ON c.id = t.category_id WHERE t.number = $1`, [filed]);
     assert.ok(suggested.endsWith(category!.name), `filed under the accepted suggestion (${suggested})`);
     await shot('11-phone-report-filed');
-  }, { todo: 'fails since the maps, the demo work and the confirmations were merged (ranking, nearby reports, the 退单 dialog); issue 15' });
+  });
 
   step('the status page shows the report\'s public timeline, and 我的诉求 lists it', async () => {
     await suite.page.getByRole('button', { name: '查看办理进度' }).click();
@@ -332,7 +347,7 @@ describe('12345 hotline pages', () => {
     await suite.page.getByTestId('my-reports').getByText(filed).waitFor();
     await shot('13-phone-my-reports');
     await suite.page.setViewportSize(wide);
-  }, { todo: 'fails since the maps, the demo work and the confirmations were merged (ranking, nearby reports, the 退单 dialog); issue 15' });
+  });
 
   const review: { returned?: { id: number; number: string }; extended?: { id: number; number: string } } = {};
   step('a department returns one ticket (the reason is required) and asks more time for another', async () => {
@@ -376,7 +391,7 @@ describe('12345 hotline pages', () => {
     await suite.page.getByTestId('pending-extension').getByText(/3 个工作日/).waitFor();
     await shot('14-extension-requested');
     await logout();
-  }, { todo: 'fails since the maps, the demo work and the confirmations were merged (ranking, nearby reports, the 退单 dialog); issue 15' });
+  });
 
   step('the centre reviews: upholds the return and re-dispatches it, approves the extension', async () => {
     await suite.login('hotline', demoPassword);
@@ -394,6 +409,10 @@ describe('12345 hotline pages', () => {
     const extensionRow = suite.page.locator('.ant-tabs-content-active .ant-table-tbody tr.ant-table-row', { hasText: review.extended!.number });
     await extensionRow.getByText('批准', { exact: true }).click();
     await extensionRow.getByRole('button', { name: '延期审核' }).click();
+    // Approving cannot be taken back: a confirmation says what follows.
+    const confirm = await suite.dialog();
+    await confirm.getByText(/办理期限按工作日顺延，不能撤回/).waitFor();
+    await confirm.getByRole('button', { name: '延期审核' }).click();
     await extensionRow.waitFor({ state: 'detached' });
 
     await suite.page.goto(`${suite.base}/hotline-queue/${review.returned!.id}`);
@@ -402,5 +421,5 @@ describe('12345 hotline pages', () => {
     await suite.page.goto(`${suite.base}/hotline-queue/${review.extended!.id}`);
     await suite.page.getByTestId('timeline').getByText('批准延期', { exact: true }).waitFor();
     await shot('16-extension-approved');
-  }, { todo: 'fails since the maps, the demo work and the confirmations were merged (ranking, nearby reports, the 退单 dialog); issue 15' });
+  });
 });

@@ -103,3 +103,16 @@ describe('rules over the ledger: stream, backfill and planted misconduct', () =>
     });
   });
 });
+
+describe('generateHistory', () => {
+  it('ends at its end: nothing is dated later in the day, planted cases included, whatever the day and hour', () => {
+    // 00:05 and 12:30 China time on each day of two weeks, with office hours of that day still to come.
+    for (let i = 0; i < 28; i++) {
+      const end = new Date(Date.parse('2026-03-01T16:05:00Z') + Math.floor(i / 2) * 86_400_000 + (i % 2) * (12 * 60 + 25) * 60_000);
+      const { acts, planted } = generateHistory({ seed: `end-${i}`, entries: 6000, planted: 30, end, staff });
+      assert.equal(planted.length, 30);
+      const latest = Math.max(...acts.map((a) => a.at));
+      assert.ok(latest <= end.getTime(), `${end.toISOString()}: latest act at ${new Date(latest).toISOString()}`);
+    }
+  });
+});

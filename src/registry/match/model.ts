@@ -145,24 +145,29 @@ export function keyFunction(schema: LibrarySchema, rules: readonly BlockingRule[
  */
 export function* blockedPairs(schema: LibrarySchema, blocking: BlockingOptions, records: readonly CleanRecord[]): Generator<[number, number]> {
   const keysOf = keyFunction(schema, blocking.rules);
-  const keys = records.map(keysOf);
+  // Every record's key under every rule, as a number (NaN: none), in one typed array per rule: a million
+  // records' keys as strings took about half a gigabyte.
+  const keys = blocking.rules.map(() => new Float64Array(records.length).fill(NaN));
+  records.forEach((r, i) => keysOf(r).forEach((k, rule) => { if (k !== null) keys[rule]![i] = keyHash(k); }));
   for (let rule = 0; rule < blocking.rules.length; rule++) {
-    const blocks = new Map<string, number[]>();
-    keys.forEach((k, i) => {
-      const key = k[rule];
-      if (key === null) return;
+    const mine = keys[rule]!;
+    const blocks = new Map<number, number[]>();
+    mine.forEach((key, i) => {
+      if (Number.isNaN(key)) return;
       const block = blocks.get(key);
       if (block) block.push(i);
       else blocks.set(key, [i]);
     });
     for (const block of blocks.values()) {
+      // An oversized block yields nothing, so a later rule must not count its pairs as yielded.
+      if (block.length > blocking.maxBlockSize) for (const i of block) mine[i] = NaN;
       if (block.length < 2 || block.length > blocking.maxBlockSize) continue;
       for (let x = 0; x < block.length; x++) {
         for (let y = x + 1; y < block.length; y++) {
-          const a = block[x];
-          const b = block[y];
+          const a = block[x]!;
+          const b = block[y]!;
           if (blocking.mode === 'link' && records[a].source === records[b].source) continue;
-          if (earlierRuleYields(keys[a], keys[b], rule)) continue;
+          if (earlierRuleYields(keys, a, b, rule)) continue;
           yield [a, b];
         }
       }
@@ -170,9 +175,24 @@ export function* blockedPairs(schema: LibrarySchema, blocking: BlockingOptions, 
   }
 }
 
-function earlierRuleYields(ka: readonly (string | null)[], kb: readonly (string | null)[], rule: number): boolean {
-  for (let r = 0; r < rule; r++) if (ka[r] !== null && ka[r] === kb[r]) return true;
+function earlierRuleYields(keys: readonly Float64Array[], a: number, b: number, rule: number): boolean {
+  for (let r = 0; r < rule; r++) if (keys[r]![a] === keys[r]![b]) return true; // NaN (no key) equals nothing
   return false;
+}
+
+/**
+ * A blocking key as a number: two 32-bit FNV-1a hashes of it, 53 bits together. Two keys sharing a number only
+ * put their records in one block, where the comparison tells them apart; at a million keys that is a few pairs.
+ */
+function keyHash(key: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return (h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) & 0x1fffff);
 }
 
 /** A deterministic, seedable stream of numbers in [0, 1) (mulberry32), so training is repeatable. */

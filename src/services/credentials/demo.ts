@@ -8,7 +8,7 @@ import { creditCodeCheckChar, divisionPrefix } from '../../kernel/checks/index.t
 import type { Tx } from '../../kernel/db/index.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
 import { issueCredential, revokeCredential, type ClaimValue } from './credentials.ts';
-import type { CredentialType } from './types.ts';
+import { marriageCertificateNumber, type CredentialType } from './types.ts';
 
 const demoActor = systemActor('demo');
 /** A unified social credit code (GB 32100) with its check character. */
@@ -31,7 +31,7 @@ const demoCredentials: readonly DemoCredential[] = [
     claims: (h) => ({ company_name: '广安市广安区渠江源茶叶商行', uscc: uscc('92511602MA6AB3KX1'), company_type: '个体工商户', legal_representative: h.name,
       registered_capital: '10万元', established_on: '2021-06-18', address: '四川省广安市广安区思源大道66号', business_scope: '茶叶零售；预包装食品销售' }) },
   { holder: 'citizen1', type: 'marriage-certificate', issuer: '511602-MZ',
-    claims: () => ({ certificate_number: 'J511602-2024-000417', spouse_name: '李明', registered_on: '2024-10-01', registry: '广安市广安区民政局' }) },
+    claims: () => ({ certificate_number: marriageCertificateNumber('511602', '2024', 417), spouse_name: '李明', registered_on: '2024-10-01', registry: '广安市广安区民政局' }) },
   { holder: 'citizen2', type: 'residence-certificate', issuer: '511602-GA', validYears: 1,
     claims: () => ({ address: '四川省广安市广安区北辰街道万盛路9号', division_code: '511602002000', resident_since: '2022-09-15' }) },
   { holder: 'citizen2', type: 'residence-certificate', issuer: '511602-GA', revoked: '户籍迁出，居住证明失效',

@@ -7,7 +7,7 @@ export type { Issuer } from './issuers.ts';
 export { credentialLedgerActions, credentialMessages } from './messages.ts';
 export { issueVerifierNonce } from './nonces.ts';
 export { credentialActions } from './policy.ts';
-export { credentialTypes, type CredentialType } from './types.ts';
+export { credentialTypes, marriageCertificateNumber, type CredentialType } from './types.ts';
 export { verifyPresentation, verifyWith, type TrustSource, type Verification } from './verify.ts';
 export { loadCredentialDemo, removeCredentialDemo } from './demo.ts';
 export { es256Signer, hasher, newP256KeyPair } from './sdjwt.ts';

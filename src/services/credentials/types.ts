@@ -56,6 +56,10 @@ export const credentialTypes = {
 } as const satisfies Record<string, CredentialTypeSpec>;
 
 export type CredentialType = keyof typeof credentialTypes;
+
+/** 结婚证字号 as registries print it: J, the registry's division (6 digits), the year, a serial of 6 digits. */
+export const marriageCertificateNumber = (divisionCode: string, year: string, serial: number) =>
+  `J${divisionCode.slice(0, 6)}-${year}-${String(serial % 1_000_000).padStart(6, '0')}`;
 export const credentialTypeNames = Object.keys(credentialTypes) as CredentialType[];
 
 /** Claims about the holder that every credential carries, each selectively disclosable. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { withTransaction } from '../../../src/kernel/db/index.ts';
-import { exchangeDemo, loadHubExchangeDemo } from '../../../src/hub/exchange-demo.ts';
+import { exchangeDemo, loadHubExchangeDemo, removeHubExchangeDemo } from '../../../src/hub/exchange-demo.ts';
 import { verifyEvidence } from '../../../src/hub/index.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { personEntry, publishEntry } from '../factories.ts';
@@ -69,6 +69,21 @@ describe('exchange demo', () => {
     assert.ok(rows.length >= 5);
     assert.ok(rows.some((r) => r.hidden_until && r.hidden_until > new Date()));
     assert.ok(rows.some((r) => r.hidden_until && r.hidden_until < new Date() && r.hidden_reason?.includes('已结案')));
+  });
+
+  it('dates no call after its load, even when loaded in the small hours before the day\'s office hours', async () => {
+    const day = 86_400_000;
+    const early = new Date(Math.floor((Date.now() + 8 * 3_600_000) / day) * day - 8 * 3_600_000 + 30 * 60_000); // 00:30 China time today
+    const rollback = new Error('rollback');
+    await withTransaction(t.db, async (tx) => {
+      await removeHubExchangeDemo(tx, '511600000000');
+      await loadHubExchangeDemo(tx, { seed: 'exchange-demo', cityCode: '511600000000', now: early });
+      // The exchange demo's own calls, not the policies' and base libraries' reads made at the city's load.
+      const { rows: [row] } = await tx.query<{ latest: Date }>(
+        `SELECT max(at) AS latest FROM hub_evidence WHERE case_id NOT LIKE 'policy:%' AND case_id NOT LIKE 'registry-%'`);
+      assert.ok(row!.latest <= early, `latest call at ${row!.latest.toISOString()}`);
+      throw rollback;
+    }).catch((error: unknown) => { if (error !== rollback) throw error; });
   });
 
   it('loads in a few seconds', () => {

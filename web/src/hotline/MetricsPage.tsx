@@ -38,8 +38,9 @@ export default function MetricsPage() {
   const monthly = useLoad(() => api('GET', `/hotline/metrics${query({ ...period, by: 'month' })}`), [period.from, period.to]);
   const hotspots = useLoad(() => api('GET', `/hotline/hotspots${query({ asOf: chinaToday().format('YYYY-MM-DD'), level: 'township' })}`), []);
 
-  // Best first; rows without enough rated tickets to rank come last.
-  const rows = useMemo(() => [...(grouped.data?.rows ?? [])].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity)), [grouped.data]);
+  // Best first, the busier of equal scores first; rows without enough rated tickets to rank come last.
+  const rows = useMemo(() => [...(grouped.data?.rows ?? [])]
+    .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || b.received - a.received), [grouped.data]);
   // Names of departments are long, so groups run down the side, the best at the top.
   const charted = useMemo(() => rows.slice(0, 15), [rows]);
   const byGroup = useMemo<ChartOption>(() => ({
