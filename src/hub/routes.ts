@@ -77,7 +77,7 @@ export async function hubCatalogueRoutes(app: App) {
     schema: { tags, summary: '签发令牌 Issue an API token the system calls the gateway with (shown once)', params: SystemId, body: ValidDays,
       response: { 201: IssuedTokenSchema } },
   }, async (req, reply) => { reply.code(201); return runCommand(req, issueSystemToken, { systemId: req.params.id, ...req.body }); });
-  app.post('/systems/:id/tokens/rotate', {
+  app.post('/systems/:id/token-rotation', {
     schema: { tags, summary: '轮换令牌 Issue a new token (shown once) and revoke every live one of the system, at once', params: SystemId, body: ValidDays,
       response: { 201: IssuedTokenSchema } },
   }, async (req, reply) => { reply.code(201); return runCommand(req, rotateSystemToken, { systemId: req.params.id, ...req.body }); });

@@ -72,7 +72,7 @@ describe('registering information systems and issuing their tokens', () => {
 
   it('rotates: a new token, and every live one of the system stops at once, in one ledgered act', async () => {
     const before = (await call('civil_data', 'GET', `/systems/${systemId}/tokens`)).json().items as { id: string }[];
-    const rotated = await call('civil_data', 'POST', `/systems/${systemId}/tokens/rotate`, { validDays: 90 });
+    const rotated = await call('civil_data', 'POST', `/systems/${systemId}/token-rotation`, { validDays: 90 });
     assert.equal(rotated.statusCode, 201, rotated.body);
     assert.deepEqual(rotated.json().revoked, before.map((row) => row.id));
     const rows = (await call('civil_data', 'GET', `/systems/${systemId}/tokens`)).json().items as { id: string; revokedAt: string | null }[];
