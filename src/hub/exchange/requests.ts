@@ -175,7 +175,8 @@ export async function decideRequest(ctx: Ctx, input: DecideRequest): Promise<Sha
   const terms: GrantTerms = { ...given, fields: input.fields ?? request.fields };
   checkTerms(resource, request.fields, terms, 'hub.field.not-requested');
   assertUnmaskingAllowed(ctx.actor, request.providerDepartmentId, resource.fields, terms.masking ?? {});
-  const warnings = maskingWarnings(`${request.purpose} ${request.scenario}`, resource.fields, terms.fields, terms.masking ?? {});
+  // A predicate's grant answers yes or no: masking does not reach what it gives.
+  const warnings = request.predicateId !== null ? [] : maskingWarnings(`${request.purpose} ${request.scenario}`, resource.fields, terms.fields, terms.masking ?? {});
   const defeating = warnings.find((w) => w.reason === 'defeats-purpose');
   if (defeating && !acceptWarnings)
     throw new DomainError('hub.masking.defeats-purpose', { status: 409, field: 'masking', value: defeating.field, need: defeating.need,
@@ -214,9 +215,9 @@ export async function reviewDecision(db: Queryable, actor: Actor, input: { reque
   const resource = await findResourceById(db, request.resourceId);
   const purpose = `${request.purpose} ${request.scenario}`;
   const fields = (input.fields ?? request.fields).filter((code) => request.fields.includes(code));
-  const { rows: predicates } = request.predicateId !== null ? { rows: [] }
-    : await db.query<{ code: string; name: string; description: string; field: string; operator: Predicate['operator'] }>(
-      'SELECT code, name, description, field, operator FROM hub_predicates WHERE resource_id = $1 ORDER BY code', [resource.id]);
+  if (request.predicateId !== null) return { needs: needsOf(purpose), warnings: [], predicates: [] };
+  const { rows: predicates } = await db.query<{ code: string; name: string; description: string; field: string; operator: Predicate['operator'] }>(
+    'SELECT code, name, description, field, operator FROM hub_predicates WHERE resource_id = $1 ORDER BY code', [resource.id]);
   return {
     needs: needsOf(purpose),
     warnings: maskingWarnings(purpose, resource.fields, fields, input.masking ?? {}),

@@ -53,7 +53,7 @@ describe('reviewing an approval against the purpose', () => {
     assert.equal(rows.length, 1, 'one approval on the ledger, none for the refused attempt');
   });
 
-  it('approves with the predicate instead of the fields: the grant is the predicate's and the system asks 年满18周岁', async () => {
+  it('approves with the predicate instead of the fields: the grant is the predicate\'s and the system asks 年满18周岁', async () => {
     const id = await askAge();
     const unknown = await as(x.providerOfficer, 'POST', `/api/v1/hub/requests/${id}/decision`, { approve: true, predicate: 'no-such-thing' });
     assert.deepEqual([unknown.statusCode, unknown.json().field], [404, 'predicate']);
