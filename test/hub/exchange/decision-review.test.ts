@@ -68,6 +68,18 @@ describe('reviewing an approval against the purpose', () => {
     assert.deepEqual([(await ask(adult)).json().answer, (await ask(minor)).json().answer], [true, false]);
     assert.ok(await ledgerCount(t.db, 'hub.grant.issued') >= 2);
   });
+
+  it('a request for the predicate itself gets no warning and no offer, whatever its purpose says', async () => {
+    const res = await as(x.officer, 'POST', '/api/v1/hub/requests', { systemId: x.civilSystem.id, resource: x.people.code, predicate: 'age-over-18',
+      purpose: '核验申请人年龄', legalBasis: '《社会救助暂行办法》第十一条', scenario: '只需是否成年' });
+    const id = res.json().id as number;
+    const review = await as(x.providerOfficer, 'POST', `/api/v1/hub/requests/${id}/review`, { masking: { birth_date: 'partial' } });
+    assert.deepEqual(review.json(), { needs: ['age'], warnings: [], predicates: [] });
+    const approved = await as(x.providerOfficer, 'POST', `/api/v1/hub/requests/${id}/decision`, { approve: true });
+    assert.equal(approved.statusCode, 200, approved.body);
+    const again = await as(x.providerOfficer, 'POST', `/api/v1/hub/requests/${(await askAge())}/decision`, { approve: true, predicate: 'age-over-18', fields: ['name'] });
+    assert.deepEqual(again.json().grant.fields, ['birth_date'], 'the predicate\'s field, whatever fields were sent');
+  });
 });
 
 describe('the grants lists of a hub administrator', () => {
