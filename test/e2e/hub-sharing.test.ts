@@ -68,6 +68,7 @@ describe('data sharing that serves its purpose', () => {
     await warnings.getByText('出生日期（部分遮盖）：对方将收到 1994-**-**（原值示例 1994-05-12），无法用于核验年龄').waitFor();
     const ok = dialog.getByRole('button', { name: /确\s*定|OK/ });
     assert.equal(await ok.isDisabled(), true, 'no approval before the warning is confirmed');
+    await warnings.scrollIntoViewIfNeeded();
     await shot('02-masking-warning');
     await warnings.getByText('我已知晓，仍按此脱敏规则授权').click();
     await ok.click();
@@ -95,7 +96,7 @@ describe('data sharing that serves its purpose', () => {
     await tokens.locator('.ant-table-row').getByText('有效').waitFor();
     await shot('04-token-once');
     await tokens.getByRole('button', { name: /Close|关闭/ }).click();
-    await suite.page.locator('.ant-table-row', { hasText: '警务综合平台' }).getByRole('button', { name: '令牌' }).click();
+    await suite.page.locator('.ant-table-row', { hasText: '警务综合平台' }).getByRole('button', { name: /^令\s*牌$/ }).click();
     const again = await suite.dialog();
     await again.locator('.ant-table-row').getByText('有效').waitFor();
     assert.equal(await again.locator('[data-testid=issued-token]').count(), 0, 'the token is not shown again');
