@@ -28,6 +28,7 @@ export default function GrantsPage() {
   const list = useLoad(() => api('GET', `/hub/grants${query({ side, departments })}`), [side, departments]);
   const [revoking, setRevoking] = useState<Grant | null>(null);
 
+  const listed = (values: string[]) => values.length <= 3 ? values.join('、') : t('hubx.andMore', { first: values.slice(0, 3).join('、'), count: values.length });
   const status = (g: Grant) => g.revokedAt ? 'revoked' : g.validUntil && new Date(g.validUntil) < new Date() ? 'expired'
     : new Date(g.validFrom) > new Date() ? 'future' : 'active';
   const color = { revoked: 'error', expired: 'default', future: 'processing', active: 'success' } as const;
@@ -50,9 +51,9 @@ export default function GrantsPage() {
         { title: t('hubx.provider'), dataIndex: 'providerDepartmentName' },
         { title: t('hubx.fields'), key: 'f', render: (_, g) => <Flex wrap gap={4}>{g.fields.map((f) =>
           <Tag key={f}>{g.masking[f] ? `${codeLabel(t, 'fields', f)} · ${t(`hubx.maskingRules.${g.masking[f]}`)}` : codeLabel(t, 'fields', f)}</Tag>)}</Flex> },
-        // A list of values (a row filter `in` many codes) wraps within the column instead of widening the table.
+        // A row filter `in` a long list (thousands of codes) shows its first values and how many there are, within the column.
         { title: t('hubx.rowFilter'), key: 'rf', width: 240, render: (_, g) => <span style={{ overflowWrap: 'anywhere' }}>
-          {g.rowFilter.map((c) => `${c.field} ${t(`hubx.ops.${c.op}`)} ${[c.value].flat().join('、')}`).join('; ') || '—'}</span> },
+          {g.rowFilter.map((c) => `${c.field} ${t(`hubx.ops.${c.op}`)} ${listed([c.value].flat())}`).join('; ') || '—'}</span> },
         { title: t('hubx.validity'), key: 'v', render: (_, g) => `${chinaTime(g.validFrom, i18n.language)} – ${g.validUntil ? chinaTime(g.validUntil, i18n.language) : t('hubx.noEnd')}` },
         { title: t('hubx.quotaToday'), key: 'q', render: (_, g) => g.dailyQuota ? `${g.callsToday} / ${g.dailyQuota}` : `${g.callsToday}` },
         { title: t('hubx.state'), key: 's', render: (_, g) => <Space direction="vertical" size={0}><Tag color={color[status(g)]}>{t(`hubx.grantStates.${status(g)}`)}</Tag>
