@@ -65,3 +65,17 @@ export const LoadReportSchema = Type.Object({
   errors: Type.Array(Type.Object({ row: Type.Integer(), field: Type.String(), code: Type.String(), message: Type.String() })),
   durationMs: Type.Number(), qualityScore: Nullable(Type.Number()),
 });
+
+/** 信息系统: a department's information system. */
+export const SystemSchema = Type.Object({
+  id: Type.Integer(), code: Type.String(), name: Type.String(), departmentId: Type.Integer(), departmentName: Type.String(),
+  purpose: Type.String(), contact: Type.String(),
+});
+export const SystemsSchema = Items(SystemSchema);
+/** A system's token as lists show it: never its text. */
+export const SystemTokenSchema = Type.Object({ id: Type.String(), createdBy: Nullable(Type.String()), createdAt: Timestamp, expiresAt: Timestamp, revokedAt: Nullable(Timestamp) });
+export const SystemTokensSchema = Items(SystemTokenSchema);
+/** A token just issued: its text, shown this once. */
+export const IssuedTokenSchema = Type.Object({ token: Type.String(), tokenId: Type.String(), expiresAt: Timestamp,
+  /** on rotation: the tokens that stopped working */
+  revoked: Type.Optional(Type.Array(Type.String())) });

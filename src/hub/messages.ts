@@ -3,6 +3,7 @@ export const hubCatalogueMessages = {
   'hub.resource.not-found': { zh: '目录资源不存在', en: 'Catalogue entry not found' },
   'hub.version.not-found': { zh: '该版本不存在', en: 'Version not found' },
   'hub.system.not-found': { zh: '信息系统不存在', en: 'System not found' },
+  'hub.system-token.not-found': { zh: '该系统没有这个令牌', en: 'The system has no such token' },
   'hub.objection.not-found': { zh: '疑义不存在', en: 'Objection not found' },
   'hub.not-provider': { zh: '仅资源提供部门可以执行此操作', en: 'Only the providing department may do this' },
   'hub.review.own': { zh: '不能审核自己提交的目录', en: 'You submitted this entry; another hub administrator reviews it' },
@@ -39,6 +40,8 @@ export const hubCatalogueMessages = {
 export const hubCatalogueLedgerActions = {
   'hub.system.registered': { zh: '登记信息系统', en: 'System registered' },
   'hub.system.token-issued': { zh: '签发系统令牌', en: 'System token issued' },
+  'hub.system.token-rotated': { zh: '轮换系统令牌', en: 'System token rotated' },
+  'hub.system.token-revoked': { zh: '吊销系统令牌', en: 'System token revoked' },
   'hub.resource.registered': { zh: '登记目录资源', en: 'Catalogue entry registered' },
   'hub.resource.edited': { zh: '修改目录资源', en: 'Catalogue entry edited' },
   'hub.resource.submitted': { zh: '提交目录审核', en: 'Catalogue entry submitted for review' },

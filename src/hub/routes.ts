@@ -4,7 +4,10 @@ import type { Readable } from 'node:stream';
 import { resolveApiToken, type Ctx } from '../kernel/auth/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { runCommand, type App } from '../kernel/http/index.ts';
-import { CataloguePageSchema, EntrySchema, FieldsSchema, LoadReportSchema, ObjectionSchema, ObjectionsSchema, VersionSchema, VersionsSchema } from './api-schemas.ts';
+import {
+  CataloguePageSchema, EntrySchema, FieldsSchema, IssuedTokenSchema, LoadReportSchema, ObjectionSchema, ObjectionsSchema, SystemSchema, SystemsSchema, SystemTokenSchema,
+  SystemTokensSchema, VersionSchema, VersionsSchema,
+} from './api-schemas.ts';
 import { ckanActions, CkanError } from './ckan.ts';
 import { dcatCatalogue, dcatMediaTypes, negotiateDcat, type DcatFormat } from './dcat.ts';
 import {
@@ -17,7 +20,7 @@ import { isHubAdmin } from './policy.ts';
 import { presentResource } from './present.ts';
 import { scoreQuality } from './quality.ts';
 import { searchCatalogue } from './search.ts';
-import { createSystem, issueSystemToken, listSystems } from './systems.ts';
+import { createSystem, issueSystemToken, listSystems, listSystemTokens, revokeSystemToken, rotateSystemToken } from './systems.ts';
 
 const oneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const tags = ['hub'];
@@ -57,17 +60,31 @@ export async function hubCatalogueRoutes(app: App) {
   // CSV imports stream: the parser hands the request itself to the command.
   app.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
 
-  app.get('/systems', { schema: { tags, summary: '信息系统 Systems of the caller\'s department (all for hub administrators)' } },
+  const SystemId = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+  const ValidDays = Type.Object({ validDays: Type.Integer({ minimum: 1, maximum: 730 }) }, { additionalProperties: false });
+  app.get('/systems', { schema: { tags, summary: '信息系统 Systems of the caller\'s department (all for hub administrators)', response: { 200: SystemsSchema } } },
     async (req) => ({ items: await listSystems(app.db, req.actor) }));
   app.post('/systems', {
-    schema: { tags, summary: '登记信息系统 Register a system (data officer)', body: Type.Object({
-      code: Type.String({ pattern: '^[A-Za-z0-9_-]{2,40}$' }), name: Type.String({ minLength: 1, maxLength: 100 }),
-      departmentId: Type.Optional(Type.Integer({ minimum: 1 })), description: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }) },
+    schema: { tags, summary: '登记信息系统 Register a system of your department (data officer; hub administrators for any department)', body: Type.Object({
+      code: Type.String({ pattern: '^[A-Za-z0-9_-]{2,40}$' }), name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }),
+      departmentId: Type.Optional(Type.Integer({ minimum: 1 })), purpose: Type.Optional(Type.String({ maxLength: 1000 })),
+      contact: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+      response: { 201: SystemSchema } },
   }, async (req, reply) => { reply.code(201); return runCommand(req, createSystem, req.body); });
+  app.get('/systems/:id/tokens', { schema: { tags, summary: 'A system\'s tokens (never their text)', params: SystemId, response: { 200: SystemTokensSchema } } },
+    async (req) => ({ items: await listSystemTokens(app.db, req.actor, req.params.id) }));
   app.post('/systems/:id/tokens', {
-    schema: { tags, summary: 'Issue an API token the system calls the gateway with (shown once)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
-      body: Type.Object({ validDays: Type.Integer({ minimum: 1, maximum: 730 }) }, { additionalProperties: false }) },
+    schema: { tags, summary: '签发令牌 Issue an API token the system calls the gateway with (shown once)', params: SystemId, body: ValidDays,
+      response: { 201: IssuedTokenSchema } },
   }, async (req, reply) => { reply.code(201); return runCommand(req, issueSystemToken, { systemId: req.params.id, ...req.body }); });
+  app.post('/systems/:id/token-rotation', {
+    schema: { tags, summary: '轮换令牌 Issue a new token (shown once) and revoke every live one of the system, at once', params: SystemId, body: ValidDays,
+      response: { 201: IssuedTokenSchema } },
+  }, async (req, reply) => { reply.code(201); return runCommand(req, rotateSystemToken, { systemId: req.params.id, ...req.body }); });
+  app.delete('/systems/:id/tokens/:tokenId', {
+    schema: { tags, summary: '吊销令牌 Revoke one of the system\'s tokens at once',
+      params: Type.Object({ id: Type.Integer({ minimum: 1 }), tokenId: Type.String({ format: 'uuid' }) }), response: { 200: SystemTokenSchema } },
+  }, async (req) => runCommand(req, revokeSystemToken, { systemId: req.params.id, tokenId: req.params.tokenId }));
 
   app.get('/resources', {
     schema: { tags, summary: '目录检索 Search the catalogue (Chinese full text) with facets', querystring: Type.Object({

@@ -61,7 +61,7 @@ export async function setUpLibrary(ctx: Ctx, library: Library, departmentId: num
   const as: Ctx = { ...ctx, actor: platform };
   const names = libraryNames[library];
   const system = await createSystem(as, { code: `JCK-${library.toUpperCase()}`, name: `基础库系统（${names.zh}）`, departmentId,
-    description: '基础库：从各部门共享资源汇聚、清洗、融合为标准记录' });
+    purpose: '基础库：从各部门共享资源汇聚、清洗、融合为标准记录' });
   const code = resourceCodes[library];
   const identifying = subjectField[library];
   await createResource(as, { code, name: `${names.zh}标准记录`, kind: 'table', format: '库表', updateCycle: 'daily', providerDepartmentId: departmentId,

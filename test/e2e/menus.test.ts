@@ -20,14 +20,14 @@ const supervision = ['问题清单', '督办事项', '督考排名'];
 const registry = ['基础库数据源', '融合复核', '标准记录', '基础库质量'];
 /** The menu of each demo login, as its labels read in Chinese (API 文档 is everyone's). */
 const expected: Record<string, string[]> = {
-  admin: [...kernel, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '数据目录', '资源登记', '数据质量', '目录审核', ...sharing,
+  admin: [...kernel, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '数据目录', '资源登记', '系统登记', '数据质量', '目录审核', ...sharing,
     '办件受理', '事项管理', '不来即享', '好差评', '电子证照登记', ...registry, ...supervision, '风险预警', '我的预警'],
   ga_admin: [...kernel, '工单队列', '统计分析', '部件管理', '数据目录', '数据质量', '办件受理', '事项管理', '好差评', '电子证照登记', ...supervision, '我的预警'],
   // 广安区民政局 runs an information system (广安区社会救助系统): its officer requests and watches data sharing.
   ga_officer: [...kernelRead, '工单队列', '部件管理', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', '标准记录', ...supervision, '我的预警'],
   // 岳池县民政局 and the hotline centre run none: no sharing pages for their officers.
   yc_officer: [...kernelRead, '工单队列', '部件管理', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', ...supervision, '我的预警'],
-  data_officer: [...kernelRead, '数据目录', '资源登记', '数据质量', '目录审核', ...sharing, '电子证照登记', ...registry, '我的预警'],
+  data_officer: [...kernelRead, '数据目录', '资源登记', '系统登记', '数据质量', '目录审核', ...sharing, '电子证照登记', ...registry, '我的预警'],
   inspector: [...kernelRead, '工单队列', '统计分析', '部件管理', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', '标准记录', '基础库质量',
     ...supervision, ...oversight, '廉政档案', '我的预警'],
   supervisor: [...kernelRead, '工单队列', '统计分析', '部件管理', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', '标准记录', '基础库质量',

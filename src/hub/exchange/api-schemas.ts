@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { Items, Nullable, OneOf, Timestamp } from '../../kernel/http/index.ts';
 import { LedgerEntrySchema } from '../../kernel/ledger/index.ts';
 import { maskings } from './catalogue.ts';
+import { purposeNeeds } from './fitness.ts';
 import { requestStates } from './requests.ts';
 
 /** Who shares what with whom, and why: a request and the grant it leads to carry these alike. */
@@ -31,8 +32,10 @@ const grantProperties = {
 };
 /** 授权 as a change answers it. */
 export const GrantSchema = Type.Object(grantProperties);
-/** Grants as lists show them: with the names and today's answered calls. */
-export const GrantsSchema = Items(Type.Object({ ...grantProperties, ...namesProperties, callsToday: Type.Integer() }));
+/** Grants as lists show them: with the names, today's answered calls, and whether they are the viewer's department's. */
+export const GrantsSchema = Items(Type.Object({ ...grantProperties, ...namesProperties, callsToday: Type.Integer(),
+  /** the viewer's own department is the holder (or giver) */
+  ours: Type.Boolean() }));
 
 /** 共享申请 as a change answers it. */
 export const SharingRequestSchema = Type.Object({ ...requestProperties,
@@ -91,4 +94,15 @@ export const RequestOptionsSchema = Type.Object({
     fields: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), sensitivity: Type.String(), masking: Type.String() })),
     predicates: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
   })),
+});
+
+/** What approving with given terms would give the consumer: masking warnings (with an example) and the predicates that fit the purpose. */
+export const DecisionReviewSchema = Type.Object({
+  needs: Type.Array(OneOf(purposeNeeds)),
+  warnings: Type.Array(Type.Object({
+    field: Type.String(), rule: OneOf(maskings), reason: OneOf(['dropped', 'defeats-purpose'] as const), need: Nullable(OneOf(purposeNeeds)),
+    /** an illustrative value and what the consumer would receive of it (null: nothing) */
+    example: Type.Object({ value: Type.String(), masked: Nullable(Type.String()) }),
+  })),
+  predicates: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), description: Type.String(), field: Type.String() })),
 });

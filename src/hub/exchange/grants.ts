@@ -153,20 +153,35 @@ export async function activeGrant(db: Queryable, systemId: number, resourceId: n
 /** A grant as lists show it, with names and how many calls it answered today. */
 export interface GrantView extends Grant, SharingNames {
   callsToday: number;
+  /** the viewer's department is the party of the list's side (holder, giver, or either) */
+  ours: boolean;
 }
 
-/** Grants the actor's department holds or gave (all for hub administrators), newest first. */
-export async function listGrants(db: Queryable, actor: Actor, query: { side?: 'consumer' | 'provider'; active?: boolean }, now = new Date()): Promise<GrantView[]> {
+export interface GrantQuery {
+  side?: 'consumer' | 'provider';
+  active?: boolean;
+  /** hub administrators: their own department's grants (the default) or every department's */
+  departments?: 'own' | 'all';
+}
+
+/**
+ * Grants the actor's department holds or gave, newest first. A hub administrator sees every department's
+ * when asking for all; by default their own department's, like everyone else.
+ */
+export async function listGrants(db: Queryable, actor: Actor, query: GrantQuery, now = new Date()): Promise<GrantView[]> {
   const params: unknown[] = [];
-  const hubAdmin = await isHubAdmin(db, actor);
-  const where = [departmentScope(actor, hubAdmin, exchangeActions.grants, {
+  const everyDepartment = query.departments === 'all' && await isHubAdmin(db, actor);
+  const columns = {
     consumer: query.side === 'provider' ? '-1' : 'g.consumer_department_id', provider: query.side === 'consumer' ? '-1' : 'g.provider_department_id',
-  }, params)];
+  };
+  const where = [departmentScope(actor, everyDepartment, exchangeActions.grants, columns, params)];
+  params.push(actor.departmentId ?? -1);
+  const ours = `(${columns.consumer} = $${params.length} OR ${columns.provider} = $${params.length})`;
   if (query.active) where.push('g.revoked_at IS NULL AND (g.valid_until IS NULL OR g.valid_until > now())');
   params.push(chinaDayBounds(now).start);
   const { rows } = await db.query<GrantView>(
     `SELECT ${grantColumns}, r.code AS "resourceCode", r.name AS "resourceName", p.code AS "predicateCode", s.name AS "systemName",
-            cd.name AS "consumerDepartmentName", pd.name AS "providerDepartmentName",
+            cd.name AS "consumerDepartmentName", pd.name AS "providerDepartmentName", ${ours} AS ours,
             (SELECT count(*)::int FROM hub_evidence e WHERE e.grant_id = g.id AND e.status = 200 AND e.at >= $${params.length}) AS "callsToday"
        FROM hub_grants g
        JOIN hub_resources r ON r.id = g.resource_id

@@ -12,9 +12,10 @@ import { withTransaction } from '../../kernel/db/index.ts';
 import { DomainError, notFound } from '../../kernel/errors.ts';
 import { appendToLedger } from '../../kernel/ledger/index.ts';
 import { findPublishedResource, findSystem, isHubAdmin, listSystems, type Resource } from './catalogue.ts';
-import { checkTerms, issueGrant, type Grant, type GrantTerms, type SharingNames, type SharingParties } from './grants.ts';
+import { checkTerms, issueGrant, type Grant, type GrantTerms, type MaskingRule, type SharingNames, type SharingParties } from './grants.ts';
 import { assertNotOwnRequest, assertProviderOfficer, assertUnmaskingAllowed, exchangeActions, seesDepartmentRow } from './policy.ts';
-import { findPredicate } from './predicates.ts';
+import { fittingPredicates, maskingWarnings, needsOf, type MaskingWarning, type PurposeNeed } from './fitness.ts';
+import { findPredicate, type Predicate } from './predicates.ts';
 import { exchangeSetting } from './settings.ts';
 
 export const requestStates = ['pending', 'approved', 'refused', 'escalated', 'withdrawn'] as const;
@@ -112,6 +113,10 @@ export interface DecideRequest extends Partial<GrantTerms> {
   requestId: number;
   approve: boolean;
   reason?: string;
+  /** 用谓词代替字段: grant this predicate of the resource instead of the requested fields. */
+  predicate?: string;
+  /** The approver has seen the warnings that masking defeats the purpose, and approves anyway. */
+  acceptWarnings?: boolean;
 }
 
 async function lockRequest(tx: Tx, id: number): Promise<SharingRequest> {
@@ -120,10 +125,10 @@ async function lockRequest(tx: Tx, id: number): Promise<SharingRequest> {
   return rows[0];
 }
 
-async function approve(ctx: Ctx, request: SharingRequest, terms: GrantTerms): Promise<SharingRequest & { grant: Grant }> {
+async function approve(ctx: Ctx, request: SharingRequest, terms: GrantTerms, predicateId = request.predicateId): Promise<SharingRequest & { grant: Grant }> {
   const grant = await issueGrant(ctx, {
     ...terms, requestId: request.id, consumerSystemId: request.consumerSystemId, consumerDepartmentId: request.consumerDepartmentId,
-    resourceId: request.resourceId, predicateId: request.predicateId, providerDepartmentId: request.providerDepartmentId,
+    resourceId: request.resourceId, predicateId, providerDepartmentId: request.providerDepartmentId,
     purpose: request.purpose, legalBasis: request.legalBasis,
   });
   const decided = await settle(ctx, request, 'approved', null);
@@ -158,12 +163,66 @@ export async function decideRequest(ctx: Ctx, input: DecideRequest): Promise<Sha
     return refused;
   }
   const resource = (await findResourceById(ctx.tx, request.resourceId));
-  const terms: GrantTerms = { ...input, fields: input.fields ?? request.fields };
+  const { requestId: _, approve: __, reason: ___, predicate: predicateCode, acceptWarnings, ...given } = input;
+  if (predicateCode !== undefined) {
+    const predicate = await substitutePredicate(ctx.tx, request, resource, predicateCode);
+    const terms: GrantTerms = { ...given, fields: [predicate.field], masking: {} };
+    checkTerms(resource, [predicate.field], terms);
+    const approved = await approve(ctx, request, terms, predicate.id);
+    await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hub.request.approved', object: subject, payload: input });
+    return approved;
+  }
+  const terms: GrantTerms = { ...given, fields: input.fields ?? request.fields };
   checkTerms(resource, request.fields, terms, 'hub.field.not-requested');
   assertUnmaskingAllowed(ctx.actor, request.providerDepartmentId, resource.fields, terms.masking ?? {});
+  // A predicate's grant answers yes or no: masking does not reach what it gives.
+  const warnings = request.predicateId !== null ? [] : maskingWarnings(`${request.purpose} ${request.scenario}`, resource.fields, terms.fields, terms.masking ?? {});
+  const defeating = warnings.find((w) => w.reason === 'defeats-purpose');
+  if (defeating && !acceptWarnings)
+    throw new DomainError('hub.masking.defeats-purpose', { status: 409, field: 'masking', value: defeating.field, need: defeating.need,
+      example: defeating.example }, `masking ${defeating.field} (${defeating.rule}) leaves ${defeating.example.masked}: useless for the purpose`);
   const approved = await approve(ctx, request, terms);
-  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hub.request.approved', object: subject, payload: input });
+  await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'hub.request.approved', object: subject, payload: { ...input, warnings } });
   return approved;
+}
+
+/** The predicate an approver grants instead of the fields: one of the resource's, for a request that asked for fields. */
+async function substitutePredicate(db: Queryable, request: SharingRequest, resource: Resource, code: string): Promise<Predicate> {
+  const predicate = await findPredicate(db, code);
+  if (!predicate || predicate.resourceId !== resource.id)
+    throw new DomainError('hub.predicate.not-found', { status: 404, field: 'predicate' }, `predicate ${code}`);
+  if (request.predicateId !== null) throw new DomainError('hub.predicate.already', { status: 409, field: 'predicate' }, 'the request asks a predicate already');
+  return predicate;
+}
+
+export interface DecisionReview {
+  /** what the purpose (with its scenario) needs, as far as the hub can tell */
+  needs: PurposeNeed[];
+  warnings: MaskingWarning[];
+  /** predicates of the resource that answer what the purpose needs: 用谓词代替字段 */
+  predicates: { code: string; name: string; description: string; field: string }[];
+}
+
+/**
+ * What approving with these terms would give the consumer, before the approver commits: the masking
+ * warnings and the predicates that fit the purpose. For whoever may decide the request.
+ */
+export async function reviewDecision(db: Queryable, actor: Actor, input: { requestId: number; fields?: string[]; masking?: Record<string, MaskingRule> }): Promise<DecisionReview> {
+  const { rows } = await db.query<SharingRequest>(`SELECT ${requestColumns} FROM hub_requests q WHERE q.id = $1`, [input.requestId]);
+  const request = rows[0];
+  if (!request) throw notFound('hub.request', input.requestId);
+  await assertProviderOfficer(db, actor, exchangeActions.decide, request.providerDepartmentId);
+  const resource = await findResourceById(db, request.resourceId);
+  const purpose = `${request.purpose} ${request.scenario}`;
+  const fields = (input.fields ?? request.fields).filter((code) => request.fields.includes(code));
+  if (request.predicateId !== null) return { needs: needsOf(purpose), warnings: [], predicates: [] };
+  const { rows: predicates } = await db.query<{ code: string; name: string; description: string; field: string; operator: Predicate['operator'] }>(
+    'SELECT code, name, description, field, operator FROM hub_predicates WHERE resource_id = $1 ORDER BY code', [resource.id]);
+  return {
+    needs: needsOf(purpose),
+    warnings: maskingWarnings(purpose, resource.fields, fields, input.masking ?? {}),
+    predicates: fittingPredicates(purpose, resource.fields, request.fields, predicates).map(({ operator: _, ...p }) => p),
+  };
 }
 
 async function findResourceById(db: Queryable, id: number): Promise<Resource> {

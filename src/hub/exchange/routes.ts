@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../kernel/errors.ts';
 import { runCommand, type App } from '../../kernel/http/index.ts';
 import {
-  DashboardSchema, EvidenceDetailSchema, EvidenceListSchema, GrantSchema, GrantsSchema, HiddenEvidenceSchema, MyUsageSchema, RequestOptionsSchema, RequestsSchema,
+  DashboardSchema, DecisionReviewSchema, EvidenceDetailSchema, EvidenceListSchema, GrantSchema, GrantsSchema, HiddenEvidenceSchema, MyUsageSchema, RequestOptionsSchema, RequestsSchema,
   SharingRequestSchema,
 } from './api-schemas.ts';
 import { maskings } from './catalogue.ts';
@@ -12,7 +12,7 @@ import { HttpGateway } from './gateway.ts';
 import { listGrants, revokeGrant } from './grants.ts';
 import { definePredicate, listPredicates, predicateOperators } from './predicates.ts';
 import { presentAskAnswer, presentCallAnswer, presentPredicate } from './present.ts';
-import { decideRequest, listRequests, requestHistory, requestOptions, requestStates, submitRequest, withdrawRequest } from './requests.ts';
+import { decideRequest, listRequests, requestHistory, requestOptions, requestStates, reviewDecision, submitRequest, withdrawRequest } from './requests.ts';
 import { evidenceDetail, hideEvidence, listEvidence, myUsage } from './usage.ts';
 
 const oneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -58,12 +58,20 @@ export async function hubExchangeRoutes(app: App) {
   app.get('/requests/:id/history', { schema: { tags, summary: 'A request\'s history', params: Id } },
     async (req) => ({ items: await requestHistory(app.db, req.actor, req.params.id) }));
 
+  const Masking = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }), oneOf(maskings));
+  app.post('/requests/:id/review', {
+    schema: { tags, summary: 'What approving with these fields and masking would give the consumer: masking warnings, and predicates that fit the purpose (changes nothing)',
+      params: Id, body: Type.Object({ fields: Type.Optional(Type.Array(FieldCode, { maxItems: 200, uniqueItems: true })), masking: Type.Optional(Masking) },
+        { additionalProperties: false }),
+      response: { 200: DecisionReviewSchema } },
+  }, async (req) => reviewDecision(app.db, req.actor, { ...req.body, requestId: req.params.id }));
+
   app.post('/requests/:id/decision', {
-    schema: { tags, summary: '审批 Approve (optionally narrowing fields, with masking, row filter, validity, daily quota) or refuse with a reason',
+    schema: { tags, summary: '审批 Approve (narrowing fields, with masking, row filter, validity, daily quota; or with a predicate instead of the fields) or refuse with a reason; masking that defeats the purpose needs acceptWarnings',
       params: Id,
       body: Type.Object({ approve: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 1000 })),
         fields: Type.Optional(Type.Array(FieldCode, { minItems: 1, maxItems: 200, uniqueItems: true })),
-        masking: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }), oneOf(maskings))),
+        masking: Type.Optional(Masking), predicate: Type.Optional(PredicateCode), acceptWarnings: Type.Optional(Type.Boolean()),
         rowFilter: Type.Optional(RowFilter), validFrom: Type.Optional(Type.String({ format: 'date-time' })),
         validUntil: Type.Optional(Type.String({ format: 'date-time' })), dailyQuota: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
       }, { additionalProperties: false }),
@@ -75,8 +83,9 @@ export async function hubExchangeRoutes(app: App) {
     async (req) => runCommand(req, withdrawRequest, { requestId: req.params.id }));
 
   app.get('/grants', {
-    schema: { tags, summary: '授权 Grants my department holds (consumer) or gave (provider)',
-      querystring: Type.Object({ side: Type.Optional(oneOf(['consumer', 'provider'])), active: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+    schema: { tags, summary: '授权 Grants my department holds (consumer) or gave (provider); hub administrators may ask for every department\'s (departments=all)',
+      querystring: Type.Object({ side: Type.Optional(oneOf(['consumer', 'provider'])), active: Type.Optional(Type.Boolean()),
+        departments: Type.Optional(oneOf(['own', 'all'])) }, { additionalProperties: false }),
       response: { 200: GrantsSchema } },
   }, async (req) => ({ items: await listGrants(app.db, req.actor, req.query as never) }));
 

@@ -1,5 +1,5 @@
 import { lazy } from 'react';
-import { AuditOutlined, DatabaseOutlined, FormOutlined, SafetyOutlined } from '@ant-design/icons';
+import { ApiOutlined, AuditOutlined, DatabaseOutlined, FormOutlined, SafetyOutlined } from '@ant-design/icons';
 import type { WebModule } from '../modules';
 import { staffHolding } from '../session';
 
@@ -10,6 +10,7 @@ export const module: WebModule = {
   pages: [
     { key: 'catalogue', icon: <DatabaseOutlined />, component: lazy(() => import('./CataloguePage')), visible: staff },
     { key: 'hub-register', icon: <FormOutlined />, component: lazy(() => import('./RegisterPage')), visible: staffHolding('hub.resource.register') },
+    { key: 'hub-systems', icon: <ApiOutlined />, component: lazy(() => import('./SystemsPage')), visible: staffHolding('hub.resource.register') },
     { key: 'hub-quality', icon: <SafetyOutlined />, component: lazy(() => import('./QualityPage')), visible: staff },
     { key: 'hub-review', icon: <AuditOutlined />, component: lazy(() => import('./ReviewPage')), visible: staffHolding('hub.resource.review') },
   ],

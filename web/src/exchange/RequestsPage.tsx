@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Checkbox, DatePicker, Flex, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, DatePicker, Flex, Form, Input, InputNumber, Modal, Radio, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -140,30 +140,48 @@ function NewRequest({ onClose }: { onClose: (saved: boolean) => void }) {
   );
 }
 
-interface DecisionForm { fields: string[]; masking: Record<string, string>; filterField?: string; filterOp?: 'eq' | 'prefix'; filterValue?: string;
-  validity?: [Dayjs, Dayjs]; dailyQuota?: number }
-const decisionFields = ['fields', 'dailyQuota'];
+type Masking = (typeof maskings)[number];
+interface DecisionForm { grantAs: string; fields: string[]; masking: Record<string, Masking | undefined>; filterField?: string; filterOp?: 'eq' | 'prefix';
+  filterValue?: string; validity?: [Dayjs, Dayjs]; dailyQuota?: number; acceptWarnings?: boolean }
+const decisionFields = ['fields', 'dailyQuota', 'predicate'];
+// The value of `grantAs` that grants the fields themselves; any other is a predicate's code.
+const asFields = '';
 
-/** 审批: approve with narrowed fields, masking, a row filter, validity and a daily quota (a refusal goes through ConfirmDecision). */
+/** The set masking rules of the fields still granted. */
+const maskingOf = (values: Pick<DecisionForm, 'masking'>, fields: string[]) =>
+  Object.fromEntries(Object.entries(values.masking ?? {}).filter((entry): entry is [string, Masking] => !!entry[1] && fields.includes(entry[0])));
+
+/**
+ * 审批: approve with narrowed fields, masking, a row filter, validity and a daily quota, or with a predicate
+ * instead of the fields when one answers the purpose (a refusal goes through ConfirmDecision). What the
+ * consumer will receive is reviewed by the hub as the terms change: masking that defeats the purpose is said,
+ * with an example, and must be confirmed.
+ */
 function Decide({ request, onClose }: { request: SharingRequest; onClose: (saved: boolean) => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<DecisionForm>();
   const chosen = Form.useWatch('fields', form) ?? request.fields;
+  const masking = maskingOf({ masking: Form.useWatch('masking', form) ?? {} }, chosen);
+  const grantAs = Form.useWatch('grantAs', form) ?? asFields;
   const options = useLoad(() => api('GET', `/hub/requests/options${query({ resource: request.resourceCode })}`), [request.resourceCode]);
+  const review = useLoad(() => api('POST', `/hub/requests/${request.id}/review`, { fields: chosen, masking }), [request.id, chosen.join(), JSON.stringify(masking)]);
   const nameOf = (code: string) => options.data?.resource?.fields.find((f) => f.code === code)?.name ?? code;
+  const predicates = review.data?.predicates ?? [];
+  const defeating = grantAs === asFields && (review.data?.warnings ?? []).some((w) => w.reason === 'defeats-purpose');
+  const accepted = Form.useWatch('acceptWarnings', form) === true;
   const [saving, setSaving] = useState(false);
 
   async function submit(values: DecisionForm) {
     setSaving(true);
     try {
-      const masking = Object.fromEntries(Object.entries(values.masking ?? {}).filter(([code, rule]) => rule && values.fields.includes(code)));
-      const body = {
-        approve: true, fields: values.fields, masking,
+      const limits = {
         rowFilter: values.filterField && values.filterValue ? [{ field: values.filterField, op: values.filterOp ?? 'eq', value: values.filterValue }] : undefined,
         validFrom: values.validity?.[0].startOf('day').toISOString(), validUntil: values.validity?.[1].endOf('day').toISOString(),
         dailyQuota: values.dailyQuota ?? undefined,
       };
+      const body = values.grantAs && values.grantAs !== asFields ? { approve: true, predicate: values.grantAs, ...limits }
+        : { approve: true, fields: values.fields, masking: maskingOf(values, values.fields), acceptWarnings: values.acceptWarnings || undefined, ...limits };
       await api('POST', `/hub/requests/${request.id}/decision`, body);
       void message.success(t('hubx.approved'));
       onClose(true);
@@ -176,10 +194,24 @@ function Decide({ request, onClose }: { request: SharingRequest; onClose: (saved
 
   return (
     <Modal open title={`${t('hubx.approve')} · ${request.resourceName}`} onCancel={() => onClose(false)}
-      onOk={() => form.submit()} confirmLoading={saving} width={640} destroyOnHidden>
+      onOk={() => form.submit()} confirmLoading={saving} okButtonProps={{ disabled: defeating && !accepted }} width={640} destroyOnHidden>
       <Typography.Paragraph type="secondary">{request.consumerDepartmentName} · {request.systemName} · {request.purpose} · {request.legalBasis}</Typography.Paragraph>
-      <Form form={form} layout="vertical" onFinish={(values) => void submit(values)} initialValues={{ fields: request.fields, masking: {}, filterOp: 'prefix' }}>
-        <>
+      <Form form={form} layout="vertical" onFinish={(values) => void submit(values)} initialValues={{ grantAs: asFields, fields: request.fields, masking: {}, filterOp: 'prefix' }}>
+        {predicates.length > 0 && (
+          <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('hubx.predicateOffered')}
+            description={<>
+              <Typography.Paragraph>{t('hubx.predicateOfferedWhy')}</Typography.Paragraph>
+              <Form.Item name="grantAs" noStyle>
+                <Radio.Group>
+                  <Space direction="vertical">
+                    {predicates.map((p) => <Radio key={p.code} value={p.code}>{t('hubx.grantPredicate', { name: p.name })}
+                      {p.description && <Typography.Text type="secondary"> · {p.description}</Typography.Text>}</Radio>)}
+                    <Radio value={asFields}>{t('hubx.grantRequestedFields')}</Radio>
+                  </Space>
+                </Radio.Group>
+              </Form.Item>
+            </>} />)}
+        {grantAs === asFields && <>
           <Form.Item name="fields" label={t('hubx.grantFields')} rules={[{ required: true }]}>
             <Checkbox.Group options={request.fields.map((f) => ({ value: f, label: nameOf(f) }))} />
           </Form.Item>
@@ -195,6 +227,22 @@ function Decide({ request, onClose }: { request: SharingRequest; onClose: (saved
                 </Space>))}
             </Flex>
           </Form.Item>
+          {(review.data?.warnings ?? []).length > 0 && (
+            <Alert type={defeating ? 'warning' : 'info'} showIcon style={{ marginBottom: 16 }} data-testid="masking-warnings"
+              message={defeating ? t('hubx.maskingDefeats') : t('hubx.maskingDrops')}
+              description={<>
+                <ul style={{ paddingInlineStart: 20, margin: 0 }}>
+                  {review.data!.warnings.map((w) => (
+                    <li key={w.field}>{t(w.reason === 'dropped' ? 'hubx.warningDropped' : 'hubx.warningDefeats', {
+                      field: nameOf(w.field), rule: t(`hubx.maskingRules.${w.rule}`), value: w.example.value, masked: w.example.masked,
+                      need: w.need ? t(`hubx.needs.${w.need}`) : '' })}</li>))}
+                </ul>
+                {defeating && <Form.Item name="acceptWarnings" valuePropName="checked" noStyle>
+                  <Checkbox style={{ marginTop: 8 }}>{t('hubx.acceptWarnings')}</Checkbox>
+                </Form.Item>}
+              </>} />)}
+        </>}
+        <>
           <Form.Item label={t('hubx.rowFilter')} help={t('hubx.rowFilterHelp')}>
             <Space.Compact style={{ width: '100%' }}>
               <Form.Item name="filterField" noStyle>
