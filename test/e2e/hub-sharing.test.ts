@@ -10,7 +10,7 @@ import { makeStaff, testPassword } from '../helpers/factories.ts';
 import { run } from '../hub/factories.ts';
 import { browserSuite } from './browser.ts';
 
-const suite = browserSuite('hub-sharing', 'hub-sharing-e2e');
+const suite = browserSuite('hub-sharing');
 const { shot, sees, step, openPage } = suite;
 let predicateName = '';
 
