@@ -9,6 +9,12 @@ export interface CalibrationOptions extends LinearOptions {
   folds?: number;
   /** The share of answers above the threshold that must be right. */
   precision?: number;
+  /**
+   * How sure the cross-validated answers must make it: the lower end of their Wilson interval at this
+   * standard normal quantile must reach `precision` (1.645: one-sided 95 %). The threshold is the one of many
+   * candidates where the observed share just reaches `precision`, so the share itself overstates it.
+   */
+  z?: number;
   /** Maps a label to its first-level class, for the first-level accuracy. */
   level?: (label: string) => string;
 }
@@ -38,7 +44,7 @@ const TEMPERATURES = Array.from({ length: 81 }, (_, i) => 2 ** ((i - 40) / 8)); 
 
 /** Trains on all examples; calibrates with `folds`-fold cross-validation (example i held out in fold i mod folds). */
 export function trainCalibrated(examples: Example[], options: CalibrationOptions = {}): Calibrated {
-  const { folds = 5, precision = 0.95, level = (label: string) => label, ...linear } = options;
+  const { folds = 5, precision = 0.95, z = 1.645, level = (label: string) => label, ...linear } = options;
   const featured = examples.map((e) => ({ ...e, tokens: linearFeatures(e.text) }));
   const scores: Float64Array[] = new Array(examples.length);
   const labelsOf: (readonly string[])[] = new Array(examples.length);
@@ -55,14 +61,14 @@ export function trainCalibrated(examples: Example[], options: CalibrationOptions
   const held = [...examples.keys()].filter((i) => scores[i] !== undefined);
   // Negative log-likelihood of the true labels; a label no training fold held counts as a uniform guess.
   const logLoss = (temperature: number) => held.reduce((loss, i) => {
-    const z = scores[i]!;
+    const logits = scores[i]!;
     const truth = labelsOf[i]!.indexOf(examples[i]!.label);
-    if (truth < 0) return loss + Math.log(z.length);
+    if (truth < 0) return loss + Math.log(logits.length);
     let max = -Infinity;
-    for (const s of z) max = Math.max(max, s);
+    for (const s of logits) max = Math.max(max, s);
     let sum = 0;
-    for (const s of z) sum += Math.exp((s - max) / temperature);
-    return loss + Math.log(sum) - (z[truth]! - max) / temperature;
+    for (const s of logits) sum += Math.exp((s - max) / temperature);
+    return loss + Math.log(sum) - (logits[truth]! - max) / temperature;
   }, 0);
   const temperature = TEMPERATURES.map((t) => [t, logLoss(t)] as const).reduce((best, next) => (next[1] < best[1] ? next : best))[0];
 
@@ -70,7 +76,7 @@ export function trainCalibrated(examples: Example[], options: CalibrationOptions
     const { label, confidence } = rank(labelsOf[i]!, scores[i]!, temperature, 0);
     return { truth: examples[i]!.label, label, confidence };
   });
-  const threshold = thresholdFor(outcomes, precision);
+  const threshold = thresholdFor(outcomes, precision, z);
   const above = outcomes.filter((o) => o.confidence >= threshold);
   const predictions = examples.map((_, i) => (scores[i] ? rank(labelsOf[i]!, scores[i]!, temperature, 0).label : ''));
   const n = outcomes.length || 1;
@@ -91,19 +97,26 @@ export function trainCalibrated(examples: Example[], options: CalibrationOptions
 }
 
 /**
- * The lowest confidence such that the answers at or above it were right at least `precision` of the time,
- * keeping as many answers as possible; above every confidence (all uncertain) when no level reaches it.
+ * The lowest confidence such that the answers at or above it were right at least `precision` of the time
+ * (with `z` > 0: the lower end of the Wilson interval of that share reaches `precision`), keeping as many
+ * answers as possible; above every confidence (all uncertain) when no level reaches it.
  */
-export function thresholdFor(outcomes: { truth: string; label: string; confidence: number }[], precision: number): number {
+export function thresholdFor(outcomes: { truth: string; label: string; confidence: number }[], precision: number, z = 0): number {
   const sorted = [...outcomes].sort((a, b) => b.confidence - a.confidence);
   let right = 0;
   let threshold = Math.min(1, (sorted[0]?.confidence ?? 1) + 1e-9);
   sorted.forEach((o, k) => {
     if (o.label === o.truth) right++;
     // Only where the next answer is less confident can the threshold fall between them.
-    if (right / (k + 1) >= precision && (k + 1 === sorted.length || sorted[k + 1]!.confidence < o.confidence)) threshold = o.confidence;
+    if (wilsonLower(right, k + 1, z) >= precision && (k + 1 === sorted.length || sorted[k + 1]!.confidence < o.confidence)) threshold = o.confidence;
   });
   return threshold;
+}
+
+/** The lower end of the Wilson score interval of `right` out of `n` at the standard normal quantile `z` (0: right / n). */
+function wilsonLower(right: number, n: number, z: number): number {
+  const p = right / n;
+  return (p + (z * z) / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
 }
 
 /** Mean F1 over every label in the truth or the predictions. */

@@ -41,7 +41,7 @@ export interface LinearJSON {
 
 const FORMAT = 'yiwang.hotline.classifier.linear/1';
 export const DEFAULT_LAMBDA = 1e-5;
-const DEFAULT_EPOCHS = 12;
+const DEFAULT_EPOCHS = 24;
 const ALTERNATIVES = 3;
 
 /** Jieba words, character bigrams and single characters (tokenize), plus character trigrams (prefixed `+`). */

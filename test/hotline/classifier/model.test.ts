@@ -90,4 +90,7 @@ test('calibration: a temperature below 1 sharpens, the threshold keeps answers a
   assert.equal(thresholdFor(outcomes, 1), 0.8, 'the two most confident answers were right');
   assert.equal(thresholdFor(outcomes, 0.75), 0.6, 'three of the four most confident');
   assert.ok(thresholdFor([{ truth: 'a', label: 'b', confidence: 0.9 }], 0.95) > 0.9, 'no level is right often enough: all uncertain');
+  // With a Wilson bound (z = 1.645) few answers say little: 3 right of 5 (share 0.6, bound 0.27) no longer reach 0.4, 2 of 2 (bound 0.42) do.
+  assert.equal(thresholdFor(outcomes, 0.4), 0.5);
+  assert.equal(thresholdFor(outcomes, 0.4, 1.645), 0.8);
 });
