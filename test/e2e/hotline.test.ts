@@ -241,7 +241,9 @@ describe('12345 hotline pages', () => {
     assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b), `ranks on the first page: ${ranks.join(', ')}`);
     // The department that handled this call is ranked on one of the ranking's pages.
     const own = ranking.locator('.ant-table-tbody tr.ant-table-row', { hasText: '广安区民政局' });
-    for (let page = 0; page < 10 && !(await own.first().isVisible()); page++) await ranking.locator('li.ant-pagination-next').click();
+    // antd puts the data-testid on the table itself and its pager beside it, in the card.
+    const next = suite.page.locator('.ant-card', { has: ranking }).locator('li.ant-pagination-next:not(.ant-pagination-disabled)');
+    while (!(await own.first().isVisible()) && await next.count() > 0) await next.click();
     assert.match(await own.first().locator('td').first().innerText(), /^\d+$/);
     const map = suite.page.getByTestId('hotspot-map');
     await map.scrollIntoViewIfNeeded();
