@@ -35,7 +35,7 @@ export default function GrantsPage() {
         { title: t('hubx.provider'), dataIndex: 'providerDepartmentName' },
         { title: t('hubx.fields'), key: 'f', render: (_, g) => <Flex wrap gap={4}>{g.fields.map((f) =>
           <Tag key={f}>{g.masking[f] ? `${codeLabel(t, 'fields', f)} · ${t(`hubx.maskingRules.${g.masking[f]}`)}` : codeLabel(t, 'fields', f)}</Tag>)}</Flex> },
-        { title: t('hubx.rowFilter'), key: 'rf', render: (_, g) => g.rowFilter.map((c) => `${c.field} ${t(`hubx.ops.${c.op}`)} ${String(c.value)}`).join('; ') || '—' },
+        { title: t('hubx.rowFilter'), key: 'rf', render: (_, g) => g.rowFilter.map((c) => `${codeLabel(t, 'fields', c.field)} ${t(`hubx.ops.${c.op}`)} ${String(c.value)}`).join('; ') || '—' },
         { title: t('hubx.validity'), key: 'v', render: (_, g) => `${chinaTime(g.validFrom, i18n.language)} – ${g.validUntil ? chinaTime(g.validUntil, i18n.language) : t('hubx.noEnd')}` },
         { title: t('hubx.quotaToday'), key: 'q', render: (_, g) => g.dailyQuota ? `${g.callsToday} / ${g.dailyQuota}` : `${g.callsToday}` },
         { title: t('hubx.state'), key: 's', render: (_, g) => <Space direction="vertical" size={0}><Tag color={color[status(g)]}>{t(`hubx.grantStates.${status(g)}`)}</Tag>
