@@ -3,7 +3,7 @@ import { Card, Col, Empty, Flex, Progress, Row, Segmented, Space, Statistic, Tag
 import { useTranslation } from 'react-i18next';
 import { api, query, type ApiItem } from '../api';
 import { chinaTime } from '../exchange/format';
-import { Chart, type ChartOption } from '../hotline/Chart';
+import { Chart, legend, type ChartOption } from '../components/Chart';
 import { useLoad } from '../useLoad';
 import { fieldLabel, libraryNames, type LibraryName } from './common';
 
@@ -15,7 +15,7 @@ function Trend({ source }: { source: SourceQuality }) {
   const option = useMemo((): ChartOption => {
     const keys = ['read', 'findings', 'pairs', 'review'] as const;
     return {
-      tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 40, right: 12, top: 32, bottom: 28 },
+      tooltip: { trigger: 'axis' }, legend, grid: { left: 8, right: 12, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: source.loads.map((l) => chinaTime(l.startedAt, i18n.language)) },
       yAxis: { type: 'value' },
       series: keys.map((k) => ({ type: 'line', name: t(`registry.trend.${k}`), data: source.loads.map((l) => l.counts[k] ?? 0) })),
