@@ -48,6 +48,27 @@ describe('the first hour of a citizen, and every page in both languages', () => 
     await setLanguage('zh-CN');
   });
 
+  step('a visitor\'s pages ask for nothing they are refused: no 4xx answer and no console error (a 401 for the session, say)', async () => {
+    const { page } = suite;
+    await page.context().clearCookies();
+    const problems: string[] = [];
+    const onResponse = (r: { status(): number; url(): string }) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); };
+    const onConsole = (m: { type(): string; text(): string }) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); };
+    page.on('response', onResponse);
+    page.on('console', onConsole);
+    try {
+      for (const path of ['/', '/services', '/report', '/status', '/verify', '/signup']) {
+        await page.goto(`${suite.base}${path}`);
+        await page.waitForLoadState('networkidle');
+        await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' });
+      }
+    } finally {
+      page.off('response', onResponse);
+      page.off('console', onConsole);
+    }
+    assert.deepEqual(problems, []);
+  });
+
   step('sign-up says what is wrong under each field, then logs the citizen in to 我的办事', async () => {
     const { page } = suite;
     await page.getByRole('link', { name: '市民注册' }).click();

@@ -56,7 +56,7 @@ step('page weight: a phone opening 我要反映 downloads under 500 KB, and unde
   // A second visit takes the hashed files from the cache: only the page and the data travel again.
   const again = await transferred(async () => { await page.reload(); await sees('向 12345 反映问题，无需登录'); await labelsOn(map, ['广安区']); });
   assert.ok(again.bytes < 250 * KB, `/report again: ${Math.round(again.bytes / KB)} KB`);
-}, { todo: 'the console merged with the new modules sends /report 742 KB on first view (budget 500 KB): a shared chunk pulls in more than the page needs' });
+});
 
 step('我要反映 at 1440 px: the map names the counties in Chinese, drawn from local fonts', async () => {
   const { page } = suite;
