@@ -23,6 +23,9 @@ export default function GrantsPage() {
   const status = (g: Grant) => g.revokedAt ? 'revoked' : g.validUntil && new Date(g.validUntil) < new Date() ? 'expired'
     : new Date(g.validFrom) > new Date() ? 'future' : 'active';
   const color = { revoked: 'error', expired: 'default', future: 'processing', active: 'success' } as const;
+  // A filter by a list of subjects may hold thousands: the first few say what it is.
+  const filterValue = (value: unknown) => (!Array.isArray(value) ? String(value)
+    : value.length <= 3 ? value.join(', ') : `${value.slice(0, 3).join(', ')} ${t('hubx.moreValues', { count: value.length - 3 })}`);
 
   return (
     <Card title={t('hubx.grantsTitle')}>
@@ -35,7 +38,8 @@ export default function GrantsPage() {
         { title: t('hubx.provider'), dataIndex: 'providerDepartmentName' },
         { title: t('hubx.fields'), key: 'f', render: (_, g) => <Flex wrap gap={4}>{g.fields.map((f) =>
           <Tag key={f}>{g.masking[f] ? `${codeLabel(t, 'fields', f)} · ${t(`hubx.maskingRules.${g.masking[f]}`)}` : codeLabel(t, 'fields', f)}</Tag>)}</Flex> },
-        { title: t('hubx.rowFilter'), key: 'rf', render: (_, g) => g.rowFilter.map((c) => `${codeLabel(t, 'fields', c.field)} ${t(`hubx.ops.${c.op}`)} ${String(c.value)}`).join('; ') || '—' },
+        { title: t('hubx.rowFilter'), key: 'rf', render: (_, g) => <div style={{ maxWidth: 280, overflowWrap: 'anywhere' }}>
+          {g.rowFilter.map((c) => `${codeLabel(t, 'fields', c.field)} ${t(`hubx.ops.${c.op}`)} ${filterValue(c.value)}`).join('; ') || '—'}</div> },
         { title: t('hubx.validity'), key: 'v', render: (_, g) => `${chinaTime(g.validFrom, i18n.language)} – ${g.validUntil ? chinaTime(g.validUntil, i18n.language) : t('hubx.noEnd')}` },
         { title: t('hubx.quotaToday'), key: 'q', render: (_, g) => g.dailyQuota ? `${g.callsToday} / ${g.dailyQuota}` : `${g.callsToday}` },
         { title: t('hubx.state'), key: 's', render: (_, g) => <Space direction="vertical" size={0}><Tag color={color[status(g)]}>{t(`hubx.grantStates.${status(g)}`)}</Tag>

@@ -111,7 +111,7 @@ export function TicketTable({ tickets, loading, now, pagination, extra, returnRe
         { key: 'number', title: t('hotline.field.number'), render: (_, r) => <a>{r.number}</a> },
         ...(extra ? [{ key: 'extra', title: extra.title, render: (_: unknown, r: Ticket) => extra.render(r) }] : []),
         ...(returnReason ? [{ key: 'returnReason', title: t('hotline.field.reasonCode'), render: (_: unknown, r: QueuedTicket) => r.returnReason && (
-          <div style={{ maxWidth: 200 }}>
+          <div style={{ maxWidth: 150 }}>
             {reasonName(r.returnReason.code)}
             {r.returnReason.note && <Typography.Paragraph type="secondary" ellipsis={{ rows: 2, tooltip: r.returnReason.note }} style={{ margin: 0 }}>
               {r.returnReason.note}</Typography.Paragraph>}
@@ -119,9 +119,11 @@ export function TicketTable({ tickets, loading, now, pagination, extra, returnRe
         ) }] : []),
         { key: 'category', title: t('hotline.field.category'), render: (_, r) => r.category.path.at(-1) },
         { key: 'description', title: t('hotline.field.description'),
-          render: (_, r) => <Typography.Text ellipsis style={{ maxWidth: 240 }}>{r.description}</Typography.Text> },
-        { key: 'state', title: t('hotline.field.state'), render: (_, r) => <StateTag state={r.state} /> },
-        { key: 'department', title: t('hotline.field.department'), render: (_, r) => r.department?.name ?? '—' },
+          render: (_, r) => <Typography.Text ellipsis style={{ maxWidth: 200 }}>{r.description}</Typography.Text> },
+        // Returns under review are all in one state: the column would only repeat it.
+        ...(returnReason ? [] : [{ key: 'state', title: t('hotline.field.state'), render: (_: unknown, r: QueuedTicket) => <StateTag state={r.state} /> }]),
+        { key: 'department', title: t('hotline.field.department'),
+          render: (_, r) => <Typography.Text ellipsis={{ tooltip: r.department?.name }} style={{ maxWidth: 160 }}>{r.department?.name ?? '—'}</Typography.Text> },
         { key: 'deadline', title: t('hotline.field.deadline'), render: (_, r) => <DeadlineTag ticket={r} now={now} /> },
       ]} />
   );

@@ -64,7 +64,7 @@ function ReturnDecision({ ticket, departments, onDone }: { ticket: Ticket; depar
   };
   return (
     // The department above its two buttons: the decision keeps the queue's other columns within a desktop screen.
-    <Space direction="vertical" size={4} onClick={(e) => e.stopPropagation()} data-testid="return-decision" style={{ width: 220 }}>
+    <Space direction="vertical" size={4} onClick={(e) => e.stopPropagation()} data-testid="return-decision" style={{ width: 190 }}>
       <DepartmentSelect departments={departments?.filter((d) => d.id !== ticket.department?.id)} value={departmentId} onChange={setDepartmentId}
         style={{ width: '100%' }} placeholder={t('hotline.review.otherDepartment')} />
       <Space wrap size={4}>
