@@ -426,13 +426,13 @@ describe('12345 hotline pages', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(`${suite.base}/`);
     await suite.login('hotline', demoPassword);
-    const overflow = () => page.evaluate(() => [document.documentElement, ...document.querySelectorAll('.ant-tabs-tabpane-active .ant-table-content')]
+    const overflow = () => page.evaluate(() => [document.documentElement, ...document.querySelectorAll('.ant-tabs-content-active .ant-table-content')]
       .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => `${el.className || 'page'}: ${el.scrollWidth} > ${el.clientWidth}`));
     for (const [language, columnTitle, reason, menu] of [['中文', '退单原因', '不在本单位辖区', '审核'], ['English', 'Return reason', 'Outside this department\'s area', 'Review']] as const) {
       if (language === 'English') await page.locator('.console-header').getByText('English', { exact: true }).click();
       await openPage(menu, '/hotline-review');
-      await page.locator('.ant-tabs-tabpane-active .ant-table-thead th', { hasText: columnTitle }).waitFor();
-      const row = page.locator('.ant-tabs-tabpane-active .ant-table-tbody tr.ant-table-row', { hasText: returned!.number });
+      await page.locator('.ant-tabs-content-active .ant-table-thead th', { hasText: columnTitle }).waitFor();
+      const row = page.locator('.ant-tabs-content-active .ant-table-tbody tr.ant-table-row', { hasText: returned!.number });
       await row.getByText(reason).waitFor();
       await row.getByText('该站点属岳池县管理').waitFor();
       assert.deepEqual(await overflow(), [], `审核 in ${language} overflows at 1440 px`);
@@ -445,9 +445,9 @@ describe('12345 hotline pages', () => {
     const search = page.getByPlaceholder('编号、内容或地址');
     await search.fill(replied!.number);
     await search.press('Enter');
-    const rows = page.locator('.ant-tabs-tabpane-active .ant-table-tbody tr.ant-table-row');
+    const rows = page.locator('.ant-tabs-content-active .ant-table-tbody tr.ant-table-row');
     await rows.filter({ hasText: replied!.number }).waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('.ant-tabs-tabpane-active .ant-table-tbody tr.ant-table-row').length === 1);
+    await page.waitForFunction(() => document.querySelectorAll('.ant-tabs-content-active .ant-table-tbody tr.ant-table-row').length === 1);
     await shot('18-callback-search');
     await search.fill('没有这样的工单');
     await search.press('Enter');

@@ -89,7 +89,7 @@ function Queue() {
 }
 
 /** Tickets as a table whose rows open the ticket page; used by the queue, the review and the callback pages. */
-export function TicketTable({ tickets, loading, now, pagination, extra, returnReason }: {
+export function TicketTable({ tickets, loading, now, pagination, extra, returnReason, size = 'middle' }: {
   tickets: QueuedTicket[] | undefined;
   loading: boolean;
   now: number;
@@ -97,6 +97,8 @@ export function TicketTable({ tickets, loading, now, pagination, extra, returnRe
   extra?: { title: string; render: (ticket: Ticket) => React.ReactNode };
   /** Shows the department's 退单原因 and note (the centre's review of returns). */
   returnReason?: boolean;
+  /** `small` where a decision column shares the row, so the row still fits a desktop screen. */
+  size?: 'small' | 'middle';
 }) {
   const { t } = useTranslation();
   const reasons = useLoad(() => (returnReason ? loadReturnReasons() : Promise.resolve([])), [returnReason]);
@@ -105,13 +107,13 @@ export function TicketTable({ tickets, loading, now, pagination, extra, returnRe
     return reason ? (currentLanguage() === 'zh-CN' ? reason.zh : reason.en) : code;
   };
   return (
-    <Table<QueuedTicket> rowKey="id" size="middle" loading={loading} dataSource={tickets} pagination={pagination ?? false} scroll={{ x: 'max-content' }}
+    <Table<QueuedTicket> rowKey="id" size={size} loading={loading} dataSource={tickets} pagination={pagination ?? false} scroll={{ x: 'max-content' }}
       onRow={(ticket) => ({ onClick: () => navigate(ticketPath(ticket.id)), className: 'hotline-clickable' })}
       columns={[
         { key: 'number', title: t('hotline.field.number'), render: (_, r) => <a>{r.number}</a> },
         ...(extra ? [{ key: 'extra', title: extra.title, render: (_: unknown, r: Ticket) => extra.render(r) }] : []),
         ...(returnReason ? [{ key: 'returnReason', title: t('hotline.field.reasonCode'), render: (_: unknown, r: QueuedTicket) => r.returnReason && (
-          <div style={{ maxWidth: 150 }}>
+          <div style={{ maxWidth: 130 }}>
             {reasonName(r.returnReason.code)}
             {r.returnReason.note && <Typography.Paragraph type="secondary" ellipsis={{ rows: 2, tooltip: r.returnReason.note }} style={{ margin: 0 }}>
               {r.returnReason.note}</Typography.Paragraph>}
@@ -119,7 +121,7 @@ export function TicketTable({ tickets, loading, now, pagination, extra, returnRe
         ) }] : []),
         { key: 'category', title: t('hotline.field.category'), render: (_, r) => r.category.path.at(-1) },
         { key: 'description', title: t('hotline.field.description'),
-          render: (_, r) => <Typography.Text ellipsis style={{ maxWidth: 200 }}>{r.description}</Typography.Text> },
+          render: (_, r) => <Typography.Text ellipsis style={{ maxWidth: 180 }}>{r.description}</Typography.Text> },
         // Returns under review are all in one state: the column would only repeat it.
         ...(returnReason ? [] : [{ key: 'state', title: t('hotline.field.state'), render: (_: unknown, r: QueuedTicket) => <StateTag state={r.state} /> }]),
         { key: 'department', title: t('hotline.field.department'),
