@@ -67,6 +67,7 @@ describe('the first hour of a citizen, and every page in both languages', () => 
       page.off('console', onConsole);
     }
     assert.deepEqual(problems, []);
+    await page.goto(`${suite.base}/`);
   });
 
   step('sign-up says what is wrong under each field, then logs the citizen in to 我的办事', async () => {
