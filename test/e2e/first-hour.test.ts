@@ -169,8 +169,8 @@ async function rawTextProblems(language: 'zh-CN' | 'en'): Promise<string[]> {
       ['snake_case code', /\b[a-z]+_[a-z0-9_]+\b/g],
       ['user by id', /\buser \d+\b/g],
     ];
-    // Hyphenated English words the English labels use: words, not kebab-case codes.
-    const englishWords = new Set(['make-up', 're-dispatch', 're-dispatched', 'open-ended', 'e-certificate', 'e-certificates', 'dry-run',
+    // Hyphenated English words and abbreviations the English labels use: words, not codes.
+    const englishWords = new Set(['e.g', 'i.e', 'make-up', 're-dispatch', 're-dispatched', 'open-ended', 'e-certificate', 'e-certificates', 'dry-run',
       'co-reply', 'co-handler', 'co-handlers', 'co-handling', 'check-digit', 'one-stop', 'one-off', 'lower-case', 'sub-category',
       'non-match', 'clean-up', 'follow-up', 'base-library', 'built-in', 'up-to-date', 'day-to-day', 'monday-to-friday', 'in-person']);
     for (const text of texts) {

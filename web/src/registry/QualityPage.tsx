@@ -36,7 +36,7 @@ export default function QualityPage() {
       {(board.data?.items ?? []).length === 0 && <Empty />}
       <Flex vertical gap={16}>
         {(board.data?.items ?? []).map((s) => (
-          <Card key={s.sourceId} type="inner" title={`${s.resourceName}（${s.providerName}）`} data-testid="source-quality">
+          <Card key={s.sourceId} type="inner" title={t('registry.q.sourceTitle', { name: s.resourceName, provider: s.providerName })} data-testid="source-quality">
             <Row gutter={[16, 16]}>
               <Col xs={12} md={4}><Statistic title={t('registry.q.records')} value={s.records} /></Col>
               <Col xs={12} md={5}><Statistic title={t('registry.q.duplicates')} value={s.duplicates} /></Col>
