@@ -6,7 +6,7 @@ import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import { migrate, type Db } from './kernel/db/index.ts';
 import { prepareJobs } from './kernel/jobs/index.ts';
-import { checkResponses, createHttp, crossSiteGuard, sendProblem, type App, type HttpOptions } from './kernel/http/index.ts';
+import { asOpenApi30, checkResponses, createHttp, crossSiteGuard, sendProblem, type App, type HttpOptions } from './kernel/http/index.ts';
 import { sessionCookie } from './kernel/auth/sessions.ts';
 import { authentication } from './kernel/auth/routes.ts';
 import { webDist } from './web-build.ts';
@@ -78,7 +78,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'yw_session' }, bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: docsPolicy });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: docsPolicy, transformSpecification: asOpenApi30 });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { tags: ['ops'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));

@@ -53,7 +53,9 @@ export const QueueSchema = Type.Object({
   /** `total` is a lower bound: the queue counts only so far. */
   totalCapped: Type.Boolean(),
   /** 主办 or 协办: how the caller's department takes part in the ticket. */
-  items: Type.Array(Type.Object({ ...ticketProperties, handlingRole: Nullable(OneOf(['main', 'co'])) })),
+  items: Type.Array(Type.Object({ ...ticketProperties, handlingRole: Nullable(OneOf(['main', 'co'])),
+    /** 退单原因: why the department returned the ticket, while it waits for the centre's review. */
+    returnReason: Nullable(Type.Object({ code: Type.String(), note: Nullable(Type.String()) })) })),
 });
 
 export const TicketEventSchema = Type.Object({

@@ -133,7 +133,8 @@ export async function hotlineRoutes(app: App) {
     const page = await listTickets(app.db, req.actor, req.query);
     // 主办 or 协办: whether the caller's department handles the ticket or helps with it.
     const handlingRole = (x: Ticket): 'main' | 'co' | null => (req.query.role === 'co' ? 'co' : x.departmentId !== null && x.departmentId === req.actor.departmentId ? 'main' : null);
-    return { total: page.total, totalCapped: page.totalCapped, items: page.items.map((x) => ({ ...presentTicket(x, req.actor, { centre: page.centre }), handlingRole: handlingRole(x) })) };
+    return { total: page.total, totalCapped: page.totalCapped,
+      items: page.items.map((x) => ({ ...presentTicket(x, req.actor, { centre: page.centre }), handlingRole: handlingRole(x), returnReason: x.returnReason })) };
   });
 
   // Dates are checked by the command too, so an impossible day (02-30) is named like a malformed one.

@@ -221,13 +221,16 @@ export interface TicketQuery {
 /** A queue counts its tickets up to this many; beyond, `total` says "at least" (`totalCapped`). */
 export const queueCountCap = 1_000;
 
+/** A ticket in the work queue; a returned one with the department's reason code and note (退单原因), for the centre's review. */
+export type QueuedTicket = Ticket & { returnReason: { code: string; note: string | null } | null };
+
 /**
  * The work queue: tickets the actor may see (the centre: its jurisdiction; a department: what is
  * dispatched to it), filtered, by deadline first unless asked for the newest. The page's ids come first
  * from the index alone, then the rows of those ids; the count stops at `queueCountCap`.
  */
 export async function listTickets(db: Queryable, actor: Actor, query: TicketQuery, now = new Date())
-  : Promise<{ total: number; totalCapped: boolean; items: Ticket[]; centre: boolean }> {
+  : Promise<{ total: number; totalCapped: boolean; items: QueuedTicket[]; centre: boolean }> {
   assertCan(actor, hotlineActions.read);
   const centre = await isCentre(db, actor);
   const params: unknown[] = [];
@@ -257,10 +260,12 @@ export async function listTickets(db: Queryable, actor: Actor, query: TicketQuer
   const count = `SELECT count(*)::int FROM (SELECT 1 FROM hotline_tickets t WHERE ${condition} LIMIT ${queueCountCap + 1}) q`;
   const order = query.sort === 'newest' ? 't.received_at DESC, t.id DESC' : 't.resolve_due, t.id';
   // One round trip: the page's ids in order from the index, then the rows of those ids, with the capped count.
-  const { rows } = await db.query<Ticket & { counted: number }>(
+  const { rows } = await db.query<QueuedTicket & { counted: number }>(
     `WITH page AS (SELECT array(SELECT t.id FROM hotline_tickets t WHERE ${condition} ORDER BY ${order}
                                  LIMIT $${params.length + 1} OFFSET $${params.length + 2}) AS ids)
-     SELECT ${ticketColumns}, (${count}) AS counted
+     SELECT ${ticketColumns}, (${count}) AS counted,
+            CASE WHEN t.state = 'returned' THEN (SELECT json_build_object('code', e.reason_code, 'note', e.note) FROM hotline_ticket_events e
+                                                  WHERE e.ticket_id = t.id AND e.to_state = 'returned' ORDER BY e.id DESC LIMIT 1) END AS "returnReason"
        FROM page, unnest(page.ids) WITH ORDINALITY AS p (id, ord) JOIN ${ticketFrom} ON t.id = p.id
       ORDER BY p.ord`, [...params, query.limit ?? 50, query.offset ?? 0]);
   // A page past the end has no rows to carry the count.

@@ -217,5 +217,5 @@ describe('web console', () => {
     await suite.page.locator('.opblock-tag', { hasText: 'ledger' }).first().waitFor();
     await suite.page.locator('.opblock-summary-path', { hasText: '/api/v1/ledger/checkpoint' }).waitFor();
     await shot('11-api-docs');
-  }, { todo: 'Swagger UI did not render the title within 15 s since four modules were added to the API; issue 15' });
+  });
 });

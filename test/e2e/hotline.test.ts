@@ -424,4 +424,56 @@ describe('12345 hotline pages', () => {
     await suite.page.getByTestId('timeline').getByText('批准延期', { exact: true }).waitFor();
     await shot('16-extension-approved');
   });
+
+  step('审核 fits a 1440 px screen in both languages and says why each ticket came back; 回访 finds a ticket by its number', async () => {
+    const { page } = suite;
+    // A ticket returned with a reason and a note, and one replied, through the API as the desks do.
+    const centre = await apiAs('hotline');
+    const officer = await apiAs('ga_officer');
+    const place = await middleOfGridIn('511602');
+    const departments = await centre<{ items: { id: number; name: string }[] }>('GET', `/org/departments?q=${encodeURIComponent('广安区民政局')}`);
+    const departmentId = departments.items.find((d) => d.name === '广安区民政局')!.id;
+    const [returned, replied] = await Promise.all(['社区养老服务站一直没有开门', '低保金本月没有按时发放'].map(async (description) => {
+      const ticket = await centre<{ id: number; number: string }>('POST', '/hotline/tickets',
+        { channel: 'phone', kind: 'help', description, ...place, callerName: '赵六', callerPhone: '13700003333' });
+      await centre('POST', `/hotline/tickets/${ticket.id}/dispatch`, { departmentId });
+      return ticket;
+    }));
+    await officer('POST', `/hotline/tickets/${returned!.id}/return`, { reasonCode: 'outside-area', note: '该站点属岳池县管理' });
+    await officer('POST', `/hotline/tickets/${replied!.id}/accept`);
+    await officer('POST', `/hotline/tickets/${replied!.id}/reply`, { reply: '已核实并补发' });
+
+    await page.context().clearCookies();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${suite.base}/`);
+    await suite.login('hotline', demoPassword);
+    const overflow = () => page.evaluate(() => [document.documentElement, ...document.querySelectorAll('.ant-tabs-content-active .ant-table-content')]
+      .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => `${el.className || 'page'}: ${el.scrollWidth} > ${el.clientWidth}`));
+    for (const [language, columnTitle, reason, menu] of [['中文', '退单原因', '不在本单位辖区', '审核'], ['English', 'Return reason', 'Outside this department\'s area', 'Review']] as const) {
+      if (language === 'English') await page.locator('.console-header').getByText('English', { exact: true }).click();
+      await openPage(menu, '/hotline-review');
+      await page.locator('.ant-tabs-content-active .ant-table-thead th', { hasText: columnTitle }).waitFor();
+      const row = page.locator('.ant-tabs-content-active .ant-table-tbody tr.ant-table-row', { hasText: returned!.number });
+      await row.getByText(reason).waitFor();
+      await row.getByText('该站点属岳池县管理').waitFor();
+      assert.deepEqual(await overflow(), [], `审核 in ${language} overflows at 1440 px`);
+      await shot(`17-review-1440-${language === '中文' ? 'zh' : 'en'}`);
+    }
+    await page.locator('.console-header').getByText('中文', { exact: true }).click();
+
+    await openPage('回访', '/hotline-callback');
+    await page.getByRole('tab', { name: /待办结/ }).click();
+    const search = page.getByPlaceholder('编号、内容或地址');
+    await search.fill(replied!.number);
+    await search.press('Enter');
+    const rows = page.locator('.ant-tabs-content-active .ant-table-tbody tr.ant-table-row');
+    await rows.filter({ hasText: replied!.number }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('.ant-tabs-content-active .ant-table-tbody tr.ant-table-row').length === 1);
+    await shot('18-callback-search');
+    await search.fill('没有这样的工单');
+    await search.press('Enter');
+    await rows.first().waitFor({ state: 'detached' });
+    await page.setViewportSize(wide);
+    await logout();
+  });
 });

@@ -106,6 +106,17 @@ test('a ticket goes through dispatch, accept, reply, close and callback over HTT
   assert.equal((await call('GET', `/tickets/${id}`, 'yc_handler')).statusCode, 404);
 });
 
+test('GET /tickets: a returned ticket carries the department\'s reason and note for the centre\'s review', async () => {
+  const id = (await call('POST', '/tickets', 'operator', ticketInput())).json().id;
+  await call('POST', `/tickets/${id}/dispatch`, 'operator', {});
+  assert.equal((await call('POST', `/tickets/${id}/return`, 'handler', { reasonCode: 'outside-area', note: '属邻街道' })).statusCode, 200);
+  const returned = (await call('GET', '/tickets?state=returned&limit=500', 'operator')).json().items;
+  assert.deepEqual(returned.find((x: { id: number }) => x.id === id).returnReason, { code: 'outside-area', note: '属邻街道' });
+  assert.equal((await call('POST', `/tickets/${id}/redispatch`, 'operator', { departmentId: t.city.gaUrban })).statusCode, 200);
+  const dispatched = (await call('GET', '/tickets?state=dispatched&limit=500', 'operator')).json().items;
+  assert.equal(dispatched.find((x: { id: number }) => x.id === id).returnReason, null, 'only while it waits for review');
+});
+
 test('GET /tickets: the queue by deadline, scoped by department; duplicates nearby', async () => {
   assert.equal((await call('GET', '/tickets')).statusCode, 401);
   const bad = await call('GET', '/tickets?state=lost', 'operator');

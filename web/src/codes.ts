@@ -1,3 +1,4 @@
+import { createElement, Fragment, type ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 
 /**
@@ -13,3 +14,20 @@ export const codeLabel = (t: TFunction, kind: CodeKind, code: string): string =>
 export const actorLabel = (t: TFunction, actor: { kind: string; id: string }): string =>
   actor.kind === 'system' ? codeLabel(t, 'systemActors', actor.id)
     : t('codes.person', { kind: t(`ledger.actorKind.${actor.kind}`, { defaultValue: actor.kind }), id: actor.id });
+
+/**
+ * A call's case reference (业务编号) in words where the platform made it (`registry-load:5` is base-library
+ * load no. 5); a reference a caller wrote itself stays as written, in the code style.
+ */
+export function caseLabel(t: TFunction, caseId: string): ReactNode {
+  const [, kind, id] = /^([a-z]+(?:-[a-z]+)*):(\d+)$/.exec(caseId) ?? [];
+  const label = kind && t(`codes.cases.${kind}`, { id, defaultValue: '' });
+  return label || createElement('span', { className: 'mono' }, caseId);
+}
+
+/** A purpose as its caller wrote it; a code it names at its end, such as `（new-firm-retention）`, in the code style. */
+export function purposeText(purpose: string): ReactNode {
+  const [, text, code] = /^(.*)（([a-z0-9]+(?:-[a-z0-9]+)+)）$/.exec(purpose) ?? [];
+  if (!text || !code) return purpose;
+  return createElement(Fragment, null, `${text}（`, createElement('span', { className: 'mono' }, code), '）');
+}

@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { api, ApiProblem, whenUnauthenticated, type ApiResponse } from './api';
 
 /** The caller as `GET /auth/me` describes it: roles, grants, jurisdiction and capabilities (what the console may offer). */
-export type Me = ApiResponse<'/auth/me'>['user'];
+export type Me = NonNullable<ApiResponse<'/auth/me'>['user']>;
 export type Role = Me['roles'][number];
 /** An action or ability a module defines on the server: a name the server does not know does not compile. */
 export type PermissionAction = Me['capabilities'][number];

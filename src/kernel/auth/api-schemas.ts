@@ -9,16 +9,23 @@ import { permissionActions } from './capabilities.ts';
  * console checks names the server has (built when the routes are, after every module has declared its own).
  */
 export function callerSchema() {
+  return Type.Object({ user: userOfCaller() });
+}
+
+/** What `GET /auth/me` says: the caller, or null for a visitor who presented no credentials (an anonymous page asks too). */
+export function meSchema() {
+  return Type.Object({ user: Nullable(userOfCaller()) });
+}
+
+function userOfCaller() {
   const Action = OneOf(permissionActions());
   return Type.Object({
-    user: Type.Object({
-      kind: OneOf(['staff', 'citizen', 'system', 'anonymous']), id: Type.String(), name: Type.String(), roles: Type.Array(OneOf(roles)),
-      grants: Type.Array(Action), departmentId: Nullable(Type.Integer()),
-      /** Division code at the top of what the user may see; null for none. */
-      jurisdiction: Nullable(Type.String()),
-      /** The granted actions module rules let the user use, plus abilities such as `hotline.metrics.read`: what the console may offer. */
-      capabilities: Type.Array(Action),
-    }),
+    kind: OneOf(['staff', 'citizen', 'system', 'anonymous']), id: Type.String(), name: Type.String(), roles: Type.Array(OneOf(roles)),
+    grants: Type.Array(Action), departmentId: Nullable(Type.Integer()),
+    /** Division code at the top of what the user may see; null for none. */
+    jurisdiction: Nullable(Type.String()),
+    /** The granted actions module rules let the user use, plus abilities such as `hotline.metrics.read`: what the console may offer. */
+    capabilities: Type.Array(Action),
   });
 }
 

@@ -14,7 +14,7 @@ import { registerFromAddress } from './limits.ts';
 import { assertCan } from './policy.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { Page } from '../http/responses.ts';
-import { callerSchema, ContactSchema, UserSchema } from './api-schemas.ts';
+import { callerSchema, ContactSchema, meSchema, UserSchema } from './api-schemas.ts';
 
 const Username = Type.String({ minLength: 1, maxLength: 40 });
 const Password = Type.String({ minLength: 1, maxLength: 200 });
@@ -66,8 +66,12 @@ export async function authRoutes(app: App, opts: { secureCookies: boolean }) {
     return reply.code(204).send();
   });
 
-  app.get('/me', { schema: { tags: ['auth'], summary: 'The caller: name, roles, actions, jurisdiction and capabilities (what the console may offer)', response: { 200: Caller } } }, async (req) => {
-    if (req.actor.kind === 'anonymous') assertCan(req.actor, 'auth.me');
+  app.get('/me', { schema: { tags: ['auth'], summary: 'The caller: name, roles, actions, jurisdiction and capabilities (what the console may offer); null for a visitor without credentials', response: { 200: meSchema() } } }, async (req) => {
+    if (req.actor.kind === 'anonymous') {
+      // A visitor who sent no credentials is simply nobody; a session or token that no longer holds is 401.
+      if (!req.cookies[sessionCookie] && !req.headers.authorization) return { user: null };
+      assertCan(req.actor, 'auth.me');
+    }
     return { user: presentActor(req.actor, await capabilitiesOf(app.db, req.actor)) };
   });
 

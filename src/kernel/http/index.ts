@@ -16,6 +16,7 @@ import { languageOf, titleOf } from './messages.ts';
 import { addProblemResponses } from './responses.ts';
 
 export { crossSiteGuard } from './csrf.ts';
+export { asOpenApi30 } from './openapi30.ts';
 export { checkResponses, Items, Nullable, OneOf, Page, ProblemSchema, Timestamp } from './responses.ts';
 
 declare module 'fastify' {

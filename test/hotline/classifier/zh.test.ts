@@ -126,6 +126,9 @@ test('the demo tickets give categories and urgency an operator would expect', ()
   const classifier = trainLinearClassifier(zhExamples());
   assert.equal(classifier.classify('小区门口的垃圾没人清运').label, 'CG-SRHW-LJQY');
   assert.equal(suggestUrgency('着火了').emergency, 'fire');
+  // A fire reported now is a call to transfer to 119, not a complaint about a restaurant's fumes (油烟).
+  assert.equal(classifier.classify('楼下饭店着火了，浓烟很大').label, 'GA-JJZJ');
+  assert.equal(classifier.classify('楼下饭店油烟太大了，熏得没法开窗').label, 'HB-YY');
   assert.equal(suggestUrgency('有人落水').emergency, 'fire');
   // Training texts about risks and appliances are not emergencies.
   for (const { text, label } of zhExamples()) {

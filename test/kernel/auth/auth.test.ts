@@ -60,8 +60,10 @@ describe('login', () => {
     assert.equal(res.json().title, 'Too many failed logins from this address; try again later');
   });
 
-  test('no cookie or a forged one is 401', async () => {
-    assert.equal((await t.app.inject({ url: '/api/v1/auth/me' })).statusCode, 401);
+  test('no credentials is nobody (200, no user); a forged cookie is 401', async () => {
+    const visitor = await t.app.inject({ url: '/api/v1/auth/me' });
+    assert.equal(visitor.statusCode, 200);
+    assert.deepEqual(visitor.json(), { user: null });
     assert.equal((await t.app.inject({ url: '/api/v1/auth/me', headers: { cookie: 'yw_session=forged' } })).statusCode, 401);
   });
 

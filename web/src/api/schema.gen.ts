@@ -137,7 +137,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller: name, roles, actions, jurisdiction and capabilities (what the console may offer) */
+        /** The caller: name, roles, actions, jurisdiction and capabilities (what the console may offer); null for a visitor without credentials */
         get: {
             parameters: {
                 query?: never;
@@ -203,7 +203,7 @@ export interface paths {
                                 kind: "staff" | "citizen" | "system" | "anonymous";
                                 name: string;
                                 roles: ("platform_admin" | "dept_admin" | "officer" | "data_officer" | "inspector" | "citizen")[];
-                            };
+                            } | null;
                         };
                     };
                 };
@@ -4467,6 +4467,10 @@ export interface paths {
                                 };
                                 reopenCount: number;
                                 reply: string | null;
+                                returnReason: {
+                                    code: string;
+                                    note: string | null;
+                                } | null;
                                 state: "received" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "merged";
                                 suggestion: {
                                     categoryCode: string;

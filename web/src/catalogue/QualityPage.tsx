@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { App, Button, Card, Flex, Input, Modal, Progress, Radio, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query, type ApiItem } from '../api';
+import { codeLabel } from '../codes';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import type { Entry } from './shared';
@@ -48,7 +49,7 @@ export default function QualityPage() {
   const objectionColumns = (side: 'to-answer' | 'raised') => [
     { title: t('hub.entry.name'), dataIndex: 'resourceName' },
     { title: side === 'to-answer' ? t('hub.objection.raisedBy') : t('hub.entry.provider'), render: (_: unknown, o: Objection) => (side === 'to-answer' ? o.raisedByName : o.providerName) },
-    { title: t('hub.objection.record'), render: (_: unknown, o: Objection) => `${o.rowKey} · ${o.fieldCode}` },
+    { title: t('hub.objection.record'), render: (_: unknown, o: Objection) => `${o.rowKey} · ${codeLabel(t, 'fields', o.fieldCode)}` },
     { title: t('hub.objection.description'), dataIndex: 'description' },
     { title: t('hub.objection.state'), render: (_: unknown, o: Objection) => stateTag(o) },
     ...(side === 'to-answer' ? [{ title: '', key: 'answer', render: (_: unknown, o: Objection) => o.state === 'open' && <Button size="small" onClick={() => setAnswering(o)}>{t('hub.objection.answer')}</Button> }] : []),

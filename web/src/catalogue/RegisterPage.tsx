@@ -84,12 +84,12 @@ export default function RegisterPage() {
                   <Space key={key} wrap align="baseline" data-testid="field-row">
                     <Form.Item name={[name, 'code']} rules={[{ required: true }]}><Input placeholder={t('hub.field.code')} aria-label={t('hub.field.code')} style={{ width: 130 }} /></Form.Item>
                     <Form.Item name={[name, 'name']} rules={[{ required: true }]}><Input placeholder={t('hub.field.name')} aria-label={t('hub.field.name')} style={{ width: 140 }} /></Form.Item>
-                    <Form.Item name={[name, 'type']}><Select options={options('hub.type', fieldTypes)} aria-label={t('hub.field.type')} style={{ width: 100 }} /></Form.Item>
+                    <Form.Item name={[name, 'type']}><Select options={options('hub.type', fieldTypes)} aria-label={t('hub.field.type')} popupMatchSelectWidth={false} style={{ width: 110 }} /></Form.Item>
                     <Form.Item name={[name, 'length']}><InputNumber min={1} placeholder={t('hub.field.length')} aria-label={t('hub.field.length')} style={{ width: 90 }} /></Form.Item>
-                    <Form.Item name={[name, 'sensitivity']}><Select options={options('hub.sensitivity', sensitivities)} aria-label={t('hub.field.sensitivity')} style={{ width: 90 }} /></Form.Item>
-                    <Form.Item name={[name, 'level']}><Select options={levels.map((v) => ({ value: v, label: v }))} aria-label={t('hub.field.level')} style={{ width: 70 }} /></Form.Item>
-                    <Form.Item name={[name, 'masking']}><Select options={options('hub.masking', maskings)} aria-label={t('hub.field.masking')} style={{ width: 110 }} /></Form.Item>
-                    <Form.Item name={[name, 'check']}><Select allowClear placeholder={t('hub.field.check')} options={options('hub.check', ['resident-id', 'credit-code'])} aria-label={t('hub.field.check')} style={{ width: 170 }} /></Form.Item>
+                    <Form.Item name={[name, 'sensitivity']}><Select options={options('hub.sensitivity', sensitivities)} aria-label={t('hub.field.sensitivity')} popupMatchSelectWidth={false} style={{ width: 120 }} /></Form.Item>
+                    <Form.Item name={[name, 'level']}><Select options={levels.map((v) => ({ value: v, label: v }))} aria-label={t('hub.field.level')} popupMatchSelectWidth={false} style={{ width: 70 }} /></Form.Item>
+                    <Form.Item name={[name, 'masking']}><Select options={options('hub.masking', maskings)} aria-label={t('hub.field.masking')} popupMatchSelectWidth={false} style={{ width: 120 }} /></Form.Item>
+                    <Form.Item name={[name, 'check']}><Select allowClear placeholder={t('hub.field.check')} options={options('hub.check', ['resident-id', 'credit-code'])} aria-label={t('hub.field.check')} popupMatchSelectWidth={false} style={{ width: 180 }} /></Form.Item>
                     <Form.Item name={[name, 'required']} valuePropName="checked"><Switch size="small" checkedChildren={t('hub.field.required')} unCheckedChildren={t('hub.field.optional')} aria-label={t('hub.field.required')} /></Form.Item>
                     <MinusCircleOutlined onClick={() => remove(name)} aria-label={t('hub.register.removeField')} />
                   </Space>

@@ -11,7 +11,7 @@ import {
 import { showProblemOnField } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
-import { codeLabel } from '../codes';
+import { caseLabel, codeLabel, purposeText } from '../codes';
 import { chinaTime } from './format';
 
 
@@ -61,7 +61,7 @@ export default function CallsPage() {
           { title: t('hubx.consumer'), key: 'c', render: (_, r) => `${r.consumerDepartmentName} · ${r.consumerSystemName}` },
           { title: t('hubx.resource'), key: 'r', render: (_, r) => r.predicateCode ? `${r.resourceName ?? ''} · ${codeLabel(t, 'predicates', r.predicateCode)}` : r.resourceName ?? '—' },
           { title: t('hubx.subject'), dataIndex: 'subject', render: (s: string | null) => <span className="mono">{s ?? '—'}</span> },
-          { title: t('hubx.purpose'), key: 'p', render: (_, r) => `${r.purpose} (${r.caseId})` },
+          { title: t('hubx.purpose'), key: 'p', render: (_, r) => <>{purposeText(r.purpose)} ({caseLabel(t, r.caseId)})</> },
           { title: t('hubx.outcome'), key: 'o', render: (_, r) => <Tag color={r.status === 200 ? 'success' : r.status >= 500 ? 'error' : 'warning'}>{codeLabel(t, 'problems', r.code)}</Tag> },
           { title: t('hubx.duration'), key: 'd', render: (_, r) => `${r.durationMs.toFixed(1)} ms` },
         ]} />
@@ -111,8 +111,8 @@ function EvidenceDrawer({ messageId, onClose }: { messageId: string; onClose: (c
           <Descriptions.Item label={t('hubx.provider')}>{d.providerDepartmentName ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('hubx.resource')}>{d.resourceName ?? '—'} <span className="mono">{d.predicateCode ?? d.resourceCode ?? ''}</span></Descriptions.Item>
           <Descriptions.Item label={t('hubx.subject')}><span className="mono">{d.subject ?? '—'}</span></Descriptions.Item>
-          <Descriptions.Item label={t('hubx.fields')}>{d.fields.join(', ') || '—'}</Descriptions.Item>
-          <Descriptions.Item label={t('hubx.purpose')}>{d.purpose} ({d.caseId})</Descriptions.Item>
+          <Descriptions.Item label={t('hubx.fields')}>{d.fields.map((f) => codeLabel(t, 'fields', f)).join(', ') || '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('hubx.purpose')}>{purposeText(d.purpose)} ({caseLabel(t, d.caseId)})</Descriptions.Item>
           <Descriptions.Item label={t('hubx.legalBasis')}>{d.legalBasis ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('hubx.outcome')}>{codeLabel(t, 'problems', d.code)} ({d.status}) · {d.durationMs.toFixed(1)} ms</Descriptions.Item>
           <Descriptions.Item label={t('hubx.requestHash')}><Typography.Text className="mono" style={{ wordBreak: 'break-all' }}>{d.requestHash}</Typography.Text></Descriptions.Item>

@@ -1,39 +1,21 @@
-import { useEffect, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Card, Col, DatePicker, Empty, Row, Statistic, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { chinaDaysBack } from '../chinaDays';
 import { useTranslation } from 'react-i18next';
-import * as echarts from 'echarts/core';
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
 import { api, query } from '../api';
+import { Chart, legend, type ChartOption } from '../components/Chart';
 import { useLoad } from '../useLoad';
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
-
-
-/** One ECharts chart in a div that follows its container's width. */
-function Chart({ option, height = 280, testId }: { option: echarts.EChartsCoreOption; height?: number; testId: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const chart = echarts.init(ref.current!);
-    chart.setOption(option);
-    const observer = new ResizeObserver(() => chart.resize());
-    observer.observe(ref.current!);
-    return () => { observer.disconnect(); chart.dispose(); };
-  }, [option]);
-  return <div ref={ref} style={{ width: '100%', height }} data-testid={testId} />;
-}
-
 const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
-const font = { fontFamily: 'system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif' };
 
-function ranking(rows: { name: string; calls: number }[], label: string): echarts.EChartsCoreOption {
+function ranking(rows: { name: string; calls: number }[], label: string): ChartOption {
   const sorted = [...rows].reverse();
   return {
-    textStyle: font, tooltip: { trigger: 'axis' }, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', minInterval: 1 }, yAxis: { type: 'category', data: sorted.map((r) => r.name), axisLabel: { width: 140, overflow: 'truncate' } },
+    tooltip: { trigger: 'axis' }, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    // Department and resource names are long: cut to a width that leaves the bars room in a third of the page.
+    xAxis: { type: 'value', minInterval: 1, axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'category', data: sorted.map((r) => r.name), axisLabel: { width: 110, overflow: 'truncate' } },
     series: [{ type: 'bar', name: label, data: sorted.map((r) => r.calls), barMaxWidth: 28, itemStyle: { color: '#1677ff' } }],
   };
 }
@@ -44,19 +26,15 @@ export default function DashboardPage() {
   const [range, setRange] = useState<[Dayjs, Dayjs]>(() => chinaDaysBack(89));
   const data = useLoad(() => api('GET', `/hub/dashboard${query({ from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') })}`), [range]);
   const d = data.data;
-  const [trend, setTrend] = useState<echarts.EChartsCoreOption | null>(null);
-  useEffect(() => {
-    if (!d) return;
-    setTrend({
-      textStyle: font, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: d.days.map((x) => x.day) }, yAxis: { type: 'value', minInterval: 1 },
-      series: [
-        { type: 'bar', stack: 'calls', barMaxWidth: 24, name: t('hubx.answered'), data: d.days.map((x) => x.answered), itemStyle: { color: '#52c41a' } },
-        { type: 'bar', stack: 'calls', barMaxWidth: 24, name: t('hubx.refusedCalls'), data: d.days.map((x) => x.refused), itemStyle: { color: '#faad14' } },
-        { type: 'bar', stack: 'calls', barMaxWidth: 24, name: t('hubx.errors'), data: d.days.map((x) => x.errors), itemStyle: { color: '#ff4d4f' } },
-      ],
-    });
-  }, [d, t]);
+  const trend = useMemo<ChartOption | null>(() => (d ? {
+    tooltip: { trigger: 'axis' }, legend, grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: d.days.map((x) => x.day), axisLabel: { hideOverlap: true } }, yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { type: 'bar', stack: 'calls', barMaxWidth: 24, name: t('hubx.answered'), data: d.days.map((x) => x.answered), itemStyle: { color: '#52c41a' } },
+      { type: 'bar', stack: 'calls', barMaxWidth: 24, name: t('hubx.refusedCalls'), data: d.days.map((x) => x.refused), itemStyle: { color: '#faad14' } },
+      { type: 'bar', stack: 'calls', barMaxWidth: 24, name: t('hubx.errors'), data: d.days.map((x) => x.errors), itemStyle: { color: '#ff4d4f' } },
+    ],
+  } : null), [d, t]);
 
   return (
     <Row gutter={[16, 16]}>
@@ -75,10 +53,10 @@ export default function DashboardPage() {
       </Col>
       {d && d.totals.calls === 0 && <Col span={24}><Card><Empty description={t('hubx.noCalls')} /></Card></Col>}
       {d && d.totals.calls > 0 && trend && <>
-        <Col span={24}><Card title={t('hubx.callsPerDay')}><Chart option={trend} testId="trend" /></Card></Col>
-        <Col xs={24} lg={8}><Card title={t('hubx.topResources')}><Chart option={ranking(d.topResources, t('hubx.calls'))} testId="resources" /></Card></Col>
-        <Col xs={24} lg={8}><Card title={t('hubx.byProvider')}><Chart option={ranking(d.byProvider, t('hubx.calls'))} testId="providers" /></Card></Col>
-        <Col xs={24} lg={8}><Card title={t('hubx.byConsumer')}><Chart option={ranking(d.byConsumer, t('hubx.calls'))} testId="consumers" /></Card></Col>
+        <Col span={24}><Card title={t('hubx.callsPerDay')}><Chart option={trend} height={280} testId="trend" /></Card></Col>
+        <Col xs={24} lg={8}><Card title={t('hubx.topResources')}><Chart option={ranking(d.topResources, t('hubx.calls'))} height={280} testId="resources" /></Card></Col>
+        <Col xs={24} lg={8}><Card title={t('hubx.byProvider')}><Chart option={ranking(d.byProvider, t('hubx.calls'))} height={280} testId="providers" /></Card></Col>
+        <Col xs={24} lg={8}><Card title={t('hubx.byConsumer')}><Chart option={ranking(d.byConsumer, t('hubx.calls'))} height={280} testId="consumers" /></Card></Col>
       </>}
     </Row>
   );

@@ -53,7 +53,7 @@ export default function GrantsPage() {
           <Tag key={f}>{g.masking[f] ? `${codeLabel(t, 'fields', f)} · ${t(`hubx.maskingRules.${g.masking[f]}`)}` : codeLabel(t, 'fields', f)}</Tag>)}</Flex> },
         // A row filter `in` a long list (thousands of codes) shows its first values and how many there are, within the column.
         { title: t('hubx.rowFilter'), key: 'rf', width: 240, render: (_, g) => <span style={{ overflowWrap: 'anywhere' }}>
-          {g.rowFilter.map((c) => `${c.field} ${t(`hubx.ops.${c.op}`)} ${listed([c.value].flat())}`).join('; ') || '—'}</span> },
+          {g.rowFilter.map((c) => `${codeLabel(t, 'fields', c.field)} ${t(`hubx.ops.${c.op}`)} ${listed([c.value].flat())}`).join('; ') || '—'}</span> },
         { title: t('hubx.validity'), key: 'v', render: (_, g) => `${chinaTime(g.validFrom, i18n.language)} – ${g.validUntil ? chinaTime(g.validUntil, i18n.language) : t('hubx.noEnd')}` },
         { title: t('hubx.quotaToday'), key: 'q', render: (_, g) => g.dailyQuota ? `${g.callsToday} / ${g.dailyQuota}` : `${g.callsToday}` },
         { title: t('hubx.state'), key: 's', render: (_, g) => <Space direction="vertical" size={0}><Tag color={color[status(g)]}>{t(`hubx.grantStates.${status(g)}`)}</Tag>

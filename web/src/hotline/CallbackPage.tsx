@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, Card, Modal, Tabs } from 'antd';
+import { Button, Card, Input, Modal, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLoad } from '../useLoad';
 import { CallbackForm, CloseForm } from './actions';
@@ -16,10 +16,11 @@ export default function CallbackPage() {
   const now = useNow();
   const [generation, setGeneration] = useState(0);
   const [open, setOpen] = useState<{ ticket: Ticket; action: 'close' | 'callback' }>();
-  const replied = useLoad(() => listTickets({ sort: 'deadline', limit: 200 }, ['replied']), [generation]);
+  const [q, setQ] = useState('');
+  const replied = useLoad(() => listTickets({ q: q || undefined, sort: 'deadline', limit: 200 }, ['replied']), [generation, q]);
   // Closed tickets not yet called back; the list API has no such filter, so the newest closed are sifted here.
-  const closed = useLoad(() => listTickets({ sort: 'newest', limit: 500 }, ['closed'])
-    .then(({ items }) => items.filter((x) => x.callback === null && x.abilities.includes('callback'))), [generation]);
+  const closed = useLoad(() => listTickets({ q: q || undefined, sort: 'newest', limit: 500 }, ['closed'])
+    .then(({ items }) => items.filter((x) => x.callback === null && x.abilities.includes('callback'))), [generation, q]);
   const done = () => { setOpen(undefined); setGeneration((g) => g + 1); };
   const button = (action: 'close' | 'callback') => ({
     title: t('hotline.ticket.actions'),
@@ -29,6 +30,7 @@ export default function CallbackPage() {
   });
   return (
     <Card title={t('hotline.callback.title')}>
+      <Input.Search allowClear placeholder={t('hotline.queue.search')} onSearch={(v) => setQ(v.trim())} style={{ maxWidth: 320 }} />
       <Tabs items={[
         { key: 'callback', label: `${t('hotline.callback.toCall')} (${closed.data?.length ?? 0})`,
           children: <TicketTable tickets={closed.data} loading={closed.loading} now={now} extra={button('callback')} /> },

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { api, query, type ApiResponse } from '../api';
 import { useLoad } from '../useLoad';
-import { Chart, type ChartOption, type ChartSeries } from './Chart';
+import { Chart, legend, type ChartOption, type ChartSeries } from '../components/Chart';
 import { CityMap, type Shapes } from '../map';
 
 type Metrics = ApiResponse<'/hotline/metrics'>;
@@ -45,9 +45,9 @@ export default function MetricsPage() {
   const charted = useMemo(() => rows.slice(0, 15), [rows]);
   const byGroup = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis', valueFormatter: (v) => `${String(v)}%` },
-    legend: { top: 0 },
-    grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
-    yAxis: { type: 'category', inverse: true, data: charted.map((r) => r.label), axisLabel: { width: 150, overflow: 'truncate' } },
+    legend,
+    grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+    yAxis: { type: 'category', inverse: true, data: charted.map((r) => r.label), axisLabel: { width: 140, overflow: 'truncate' } },
     xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: rateSeries(t, charted, 'bar'),
   }), [charted, t]);
@@ -55,10 +55,11 @@ export default function MetricsPage() {
     const months = monthly.data?.rows ?? [];
     return {
       tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      grid: { left: 48, right: 48, top: 40, bottom: 32 },
-      xAxis: { type: 'category', data: months.map((r) => r.label) },
-      yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', name: t('hotline.metrics.received') }],
+      legend,
+      // The legend names the bars (received), so the right axis needs no title of its own to collide with it.
+      grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: months.map((r) => r.label), axisLabel: { hideOverlap: true } },
+      yAxis: [{ type: 'value', max: 100, axisLabel: { formatter: '{value}%' } }, { type: 'value', minInterval: 1, splitLine: { show: false } }],
       series: [...rateSeries(t, months, 'line'),
         { name: t('hotline.metrics.received'), type: 'bar', yAxisIndex: 1, data: months.map((r) => r.received), itemStyle: { opacity: 0.35 } }],
     };

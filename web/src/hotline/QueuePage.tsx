@@ -3,9 +3,10 @@ import { App, Badge, Button, Card, Checkbox, Input, List, Popover, Segmented, Se
 import { BellOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, type ApiItem } from '../api';
+import { currentLanguage } from '../i18n';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
-import { categoryLabel, listTickets, loadCategories, ticketPath, ticketStates, type Ticket, type TicketState, formatTime } from './model';
+import { categoryLabel, listTickets, loadCategories, loadReturnReasons, ticketPath, ticketStates, type QueuedTicket, type Ticket, type TicketState, formatTime } from './model';
 import { DeadlineTag, StateTag, useNow } from './parts';
 
 const TicketPage = lazy(() => import('./TicketPage'));
@@ -88,25 +89,43 @@ function Queue() {
 }
 
 /** Tickets as a table whose rows open the ticket page; used by the queue, the review and the callback pages. */
-export function TicketTable({ tickets, loading, now, pagination, extra }: {
-  tickets: Ticket[] | undefined;
+export function TicketTable({ tickets, loading, now, pagination, extra, returnReason, size = 'middle' }: {
+  tickets: QueuedTicket[] | undefined;
   loading: boolean;
   now: number;
   pagination?: false | { current: number; pageSize: number; total: number; onChange: (page: number) => void; showSizeChanger: boolean };
   extra?: { title: string; render: (ticket: Ticket) => React.ReactNode };
+  /** Shows the department's 退单原因 and note (the centre's review of returns). */
+  returnReason?: boolean;
+  /** `small` where a decision column shares the row, so the row still fits a desktop screen. */
+  size?: 'small' | 'middle';
 }) {
   const { t } = useTranslation();
+  const reasons = useLoad(() => (returnReason ? loadReturnReasons() : Promise.resolve([])), [returnReason]);
+  const reasonName = (code: string) => {
+    const reason = reasons.data?.find((r) => r.code === code);
+    return reason ? (currentLanguage() === 'zh-CN' ? reason.zh : reason.en) : code;
+  };
   return (
-    <Table<Ticket> rowKey="id" size="middle" loading={loading} dataSource={tickets} pagination={pagination ?? false} scroll={{ x: 'max-content' }}
+    <Table<QueuedTicket> rowKey="id" size={size} loading={loading} dataSource={tickets} pagination={pagination ?? false} scroll={{ x: 'max-content' }}
       onRow={(ticket) => ({ onClick: () => navigate(ticketPath(ticket.id)), className: 'hotline-clickable' })}
       columns={[
         { key: 'number', title: t('hotline.field.number'), render: (_, r) => <a>{r.number}</a> },
         ...(extra ? [{ key: 'extra', title: extra.title, render: (_: unknown, r: Ticket) => extra.render(r) }] : []),
+        ...(returnReason ? [{ key: 'returnReason', title: t('hotline.field.reasonCode'), render: (_: unknown, r: QueuedTicket) => r.returnReason && (
+          <div style={{ maxWidth: 130 }}>
+            {reasonName(r.returnReason.code)}
+            {r.returnReason.note && <Typography.Paragraph type="secondary" ellipsis={{ rows: 2, tooltip: r.returnReason.note }} style={{ margin: 0 }}>
+              {r.returnReason.note}</Typography.Paragraph>}
+          </div>
+        ) }] : []),
         { key: 'category', title: t('hotline.field.category'), render: (_, r) => r.category.path.at(-1) },
         { key: 'description', title: t('hotline.field.description'),
-          render: (_, r) => <Typography.Text ellipsis style={{ maxWidth: 240 }}>{r.description}</Typography.Text> },
-        { key: 'state', title: t('hotline.field.state'), render: (_, r) => <StateTag state={r.state} /> },
-        { key: 'department', title: t('hotline.field.department'), render: (_, r) => r.department?.name ?? '—' },
+          render: (_, r) => <Typography.Text ellipsis style={{ maxWidth: 180 }}>{r.description}</Typography.Text> },
+        // Returns under review are all in one state: the column would only repeat it.
+        ...(returnReason ? [] : [{ key: 'state', title: t('hotline.field.state'), render: (_: unknown, r: QueuedTicket) => <StateTag state={r.state} /> }]),
+        { key: 'department', title: t('hotline.field.department'),
+          render: (_, r) => <Typography.Text ellipsis={{ tooltip: r.department?.name }} style={{ maxWidth: 160 }}>{r.department?.name ?? '—'}</Typography.Text> },
         { key: 'deadline', title: t('hotline.field.deadline'), render: (_, r) => <DeadlineTag ticket={r} now={now} /> },
       ]} />
   );

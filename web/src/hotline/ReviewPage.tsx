@@ -28,12 +28,12 @@ export default function ReviewPage() {
     <Card title={t('hotline.review.title')}>
       <Tabs items={[
         { key: 'returns', label: `${t('hotline.review.returns')} (${returned.data?.total ?? 0})`, children: (
-          <TicketTable tickets={returned.data?.items} loading={returned.loading} now={now} extra={expand((ticket) => (
+          <TicketTable tickets={returned.data?.items} loading={returned.loading} now={now} size="small" returnReason extra={expand((ticket) => (
             <ReturnDecision ticket={ticket} departments={departments.data} onDone={done} />
           ))} />
         ) },
         { key: 'extensions', label: `${t('hotline.review.extensions')} (${extensions.data?.total ?? 0})`, children: (
-          <TicketTable tickets={extensions.data?.items} loading={extensions.loading} now={now} extra={expand((ticket) => (
+          <TicketTable tickets={extensions.data?.items} loading={extensions.loading} now={now} size="small" extra={expand((ticket) => (
             <div onClick={(e) => e.stopPropagation()} style={{ minWidth: 240 }}>
               <ExtensionDecision ticketId={ticket.id} onDone={done} />
             </div>
@@ -63,12 +63,15 @@ function ReturnDecision({ ticket, departments, onDone }: { ticket: Ticket; depar
     }
   };
   return (
-    <Space wrap onClick={(e) => e.stopPropagation()} data-testid="return-decision">
+    // The department above its two buttons: the decision keeps the queue's other columns within a desktop screen.
+    <Space direction="vertical" size={4} onClick={(e) => e.stopPropagation()} data-testid="return-decision" style={{ width: 170 }}>
       <DepartmentSelect departments={departments?.filter((d) => d.id !== ticket.department?.id)} value={departmentId} onChange={setDepartmentId}
-        style={{ width: 220 }} placeholder={t('hotline.review.otherDepartment')} />
-      <Button type="primary" disabled={!departmentId} loading={saving} onClick={() => void redispatch(departmentId)}>{t('hotline.review.uphold')}</Button>
-      {ticket.department && <Button loading={saving} onClick={() => void modal.confirm({ title: t('hotline.review.refuse'), content: t('hotline.confirm.returnRefusal'),
-        okText: t('hotline.review.refuse'), cancelText: t('confirm.cancel'), onOk: () => redispatch(ticket.department!.id) })}>{t('hotline.review.refuse')}</Button>}
+        style={{ width: '100%' }} placeholder={t('hotline.review.otherDepartment')} />
+      <Space wrap size={4}>
+        <Button type="primary" size="small" disabled={!departmentId} loading={saving} onClick={() => void redispatch(departmentId)}>{t('hotline.review.uphold')}</Button>
+        {ticket.department && <Button size="small" loading={saving} onClick={() => void modal.confirm({ title: t('hotline.review.refuse'), content: t('hotline.confirm.returnRefusal'),
+          okText: t('hotline.review.refuse'), cancelText: t('confirm.cancel'), onOk: () => redispatch(ticket.department!.id) })}>{t('hotline.review.refuse')}</Button>}
+      </Space>
     </Space>
   );
 }

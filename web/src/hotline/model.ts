@@ -3,6 +3,8 @@ import { api, query, type ApiItem, type ApiResponse } from '../api';
 
 /** A ticket as a transition answers it; the detail view adds history, co-handlers and photos. */
 export type Ticket = ApiResponse<'/hotline/tickets/{id}/accept', 'POST'>;
+/** A ticket in a work queue: with how the caller's department takes part and, while returned, the 退单原因. */
+export type QueuedTicket = ApiItem<'/hotline/tickets'>;
 export type TicketView = ApiResponse<'/hotline/tickets/{id}'>;
 export type TicketState = Ticket['state'];
 export const ticketStates: TicketState[] = ['received', 'dispatched', 'accepted', 'returned', 'replied', 'closed', 'merged'];

@@ -3,7 +3,7 @@ import { Card, Col, Empty, Flex, Progress, Row, Segmented, Space, Statistic, Tag
 import { useTranslation } from 'react-i18next';
 import { api, query, type ApiItem } from '../api';
 import { chinaTime } from '../exchange/format';
-import { Chart, type ChartOption } from '../hotline/Chart';
+import { Chart, legend, type ChartOption } from '../components/Chart';
 import { useLoad } from '../useLoad';
 import { fieldLabel, libraryNames, type LibraryName } from './common';
 
@@ -15,7 +15,7 @@ function Trend({ source }: { source: SourceQuality }) {
   const option = useMemo((): ChartOption => {
     const keys = ['read', 'findings', 'pairs', 'review'] as const;
     return {
-      tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 40, right: 12, top: 32, bottom: 28 },
+      tooltip: { trigger: 'axis' }, legend, grid: { left: 8, right: 12, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: source.loads.map((l) => chinaTime(l.startedAt, i18n.language)) },
       yAxis: { type: 'value' },
       series: keys.map((k) => ({ type: 'line', name: t(`registry.trend.${k}`), data: source.loads.map((l) => l.counts[k] ?? 0) })),
@@ -36,7 +36,7 @@ export default function QualityPage() {
       {(board.data?.items ?? []).length === 0 && <Empty />}
       <Flex vertical gap={16}>
         {(board.data?.items ?? []).map((s) => (
-          <Card key={s.sourceId} type="inner" title={`${s.resourceName}（${s.providerName}）`} data-testid="source-quality">
+          <Card key={s.sourceId} type="inner" title={t('registry.q.sourceTitle', { name: s.resourceName, provider: s.providerName })} data-testid="source-quality">
             <Row gutter={[16, 16]}>
               <Col xs={12} md={4}><Statistic title={t('registry.q.records')} value={s.records} /></Col>
               <Col xs={12} md={5}><Statistic title={t('registry.q.duplicates')} value={s.duplicates} /></Col>

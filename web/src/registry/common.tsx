@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../api';
-import { Chart, type ChartOption } from '../hotline/Chart';
+import { Chart, type ChartOption } from '../components/Chart';
 
 export type LibraryName = 'people' | 'companies';
 export const libraryNames: readonly LibraryName[] = ['people', 'companies'];
