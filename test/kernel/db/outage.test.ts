@@ -11,6 +11,7 @@ import {
   consistencyProofFor, latestCheckpoint, startSequencerThread, verifyConsistency, verifyLedger,
 } from '../../../src/kernel/ledger/index.ts';
 import { buildApp } from '../../../src/server.ts';
+import { prepareClassifier } from '../../../src/hotline/classification.ts';
 import { makeHotlineCity, ticketInput } from '../../hotline/factories.ts';
 import { testPassword } from '../../helpers/factories.ts';
 import { freePort, killPostgres, sleep } from '../../helpers/postgres.ts';
@@ -29,6 +30,8 @@ test('PostgreSQL killed under 100 tickets/s: 503 while away, recovery by itself,
   const sequencer = await (async () => {
     await migrate(db);
     await makeHotlineCity(db);
+    // As `npm start` does before it listens: intake then never waits for the first model.
+    await prepareClassifier(db);
     return startSequencerThread({ connectionString: server.url, origin: 'outage.test/ledger', intervalMs: 100 });
   })();
   try {
