@@ -34,6 +34,8 @@ export interface BrowserSuite {
   pickOption(form: Locator, label: string, name: string): Promise<void>;
   /** The same for the one searchable select inside `field` (a form item, a table cell, the select itself). */
   pickIn(field: Locator, option: string): Promise<void>;
+  /** Picks the option titled `option` in the `index`-th select labelled `label`, searchable or not. */
+  choose(label: string, option: string, index?: number): Promise<void>;
   /** The dialog just opened, once its opening animation has ended: a click during it can miss a moving button. */
   dialog(): Promise<Locator>;
 }
@@ -102,6 +104,20 @@ export function browserSuite(name: string): BrowserSuite {
     // so the pick is tried again until it has taken.
     pickOption(form: Locator, label: string, option: string) {
       return suite.pickIn(form.locator('.ant-form-item', { has: suite.page.getByLabel(label, { exact: true }) }), option);
+    },
+    async choose(label: string, option: string, index = 0) {
+      const { page } = suite;
+      const select = page.locator('.ant-select', { has: page.getByLabel(label, { exact: true }) }).nth(index);
+      for (let attempt = 1; ; attempt++) {
+        await select.click();
+        await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`).last().click();
+        try {
+          await select.getByText(option, { exact: true }).waitFor({ timeout: 3000 });
+          return;
+        } catch (error) {
+          if (attempt === 3) throw error;
+        }
+      }
     },
     async pickIn(field: Locator, option: string) {
       const { page } = suite;

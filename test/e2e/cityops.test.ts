@@ -6,23 +6,7 @@ import { demoPassword } from '../../src/demo.ts';
 import { browserSuite } from './browser.ts';
 
 const suite = browserSuite('cityops');
-const { shot, sees, step, openPage } = suite;
-
-/** Picks `option` in the antd select labelled `label`, trying again until the select shows it. */
-async function choose(label: string, option: string) {
-  const { page } = suite;
-  const select = page.locator('.ant-select', { has: page.getByLabel(label, { exact: true }) });
-  for (let attempt = 1; ; attempt++) {
-    await select.click();
-    await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`).last().click();
-    try {
-      await select.getByText(option, { exact: true }).waitFor({ timeout: 3000 });
-      return;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
-}
+const { shot, sees, step, openPage, choose } = suite;
 
 describe('component registry', () => {
   step('a county admin filters the components to damaged street lights and opens one', async () => {

@@ -9,29 +9,13 @@ import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
 import { browserSuite, phone, wide } from './browser.ts';
 
 const suite = browserSuite('hub-catalogue');
-const { shot, sees, step, openPage } = suite;
+const { shot, sees, step, openPage, choose } = suite;
 const rid = (first17: string) => first17 + residentIdCheckChar(first17);
 
 async function loginAs(username: string) {
   await suite.page.context().clearCookies();
   await suite.page.goto(`${suite.base}/`);
   await suite.login(username, demoPassword);
-}
-
-/** Picks `option` in the antd select labelled `label` (the `index`-th such select), trying again until the select shows it. */
-async function choose(label: string, option: string, index = 0) {
-  const { page } = suite;
-  const select = page.locator('.ant-select', { has: page.getByLabel(label, { exact: true }) }).nth(index);
-  for (let attempt = 1; ; attempt++) {
-    await select.click();
-    await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`).last().click();
-    try {
-      await select.getByText(option, { exact: true }).waitFor({ timeout: 3000 });
-      return;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
 }
 
 describe('data catalogue', () => {
