@@ -82,8 +82,7 @@ describe('data hub exchange in the console', () => {
     const dialog = await suite.dialog();
     await dialog.getByText('广安区民政局 · 区民政救助系统').waitFor();
     await dialog.getByLabel('出生日期', { exact: true }).uncheck();
-    await dialog.getByLabel('脱敏规则 姓名').click();
-    await suite.page.locator('.ant-select-item-option', { hasText: '不脱敏' }).click();
+    await suite.choose('脱敏规则 姓名', '不脱敏');
     await dialog.getByLabel('每日调用限额').fill('100');
     await dialog.getByText('授权信息项（可缩减）').click();
     await shot('03-approve-dialog');
