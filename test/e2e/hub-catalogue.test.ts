@@ -79,7 +79,8 @@ describe('data catalogue', () => {
     await shot('review');
     await page.getByRole('button', { name: '通过并发布' }).click();
     // Publishing asks first, saying what will happen; the note is optional.
-    await page.locator('.ant-modal').getByRole('button', { name: '通过并发布' }).click();
+    // Once the dialog has stopped zooming in: a click during it can miss the moving button.
+    await (await suite.dialog()).getByRole('button', { name: '通过并发布' }).click();
     await sees('已发布');
   });
 
