@@ -10,6 +10,7 @@ import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { buildApp } from '../../src/server.ts';
 import { startSequencer, type Sequencer } from '../../src/kernel/ledger/index.ts';
 import type { App } from '../../src/kernel/http/index.ts';
+import { demoPassword } from '../../src/kernel/auth/index.ts';
 
 export const wide = { width: 1280, height: 800 };
 export const phone = { width: 390, height: 844 };
@@ -30,6 +31,10 @@ export interface BrowserSuite {
   openPage(menuLabel: string, path: string): Promise<void>;
   /** Logs in through the login form. */
   login(username: string, password: string): Promise<void>;
+  /** Logs out whoever is logged in, through the header's button when it shows; ends on the login form at the console's home. */
+  logout(): Promise<void>;
+  /** Opens this console path as this demo login, after logging out whoever was in. */
+  loginAt(path: string, username: string): Promise<void>;
   /** Picks an option in a form's searchable select and waits until the select shows it. */
   pickOption(form: Locator, label: string, name: string): Promise<void>;
   /** The same for the one searchable select inside `field` (a form item, a table cell, the select itself). */
@@ -93,6 +98,24 @@ export function browserSuite(name: string): BrowserSuite {
       await page.getByLabel(/密码|Password/).fill(password);
       await page.getByRole('button', { name: /登\s*录|Log in/ }).click();
       await page.locator('.console-sider, .console-header-button').first().waitFor();
+    },
+    async logout() {
+      const { page } = suite;
+      const button = page.locator('.console-header').getByRole('button', { name: /退出登录|Log out/ });
+      if (await button.isVisible()) {
+        await button.click();
+        await page.getByLabel(/用户名|Username/).waitFor();
+      }
+      // A page still loading shows no button yet while its session lives on: the cookie goes too.
+      await page.context().clearCookies();
+      // The next login starts from the console's home, not from the page the last one left.
+      await page.goto(`${suite.base}/`);
+      await page.getByLabel(/用户名|Username/).waitFor();
+    },
+    async loginAt(pagePath: string, username: string) {
+      await suite.logout();
+      await suite.page.goto(`${suite.base}${pagePath}`);
+      await suite.login(username, demoPassword);
     },
     async dialog() {
       const modal = suite.page.locator('.ant-modal');

@@ -56,8 +56,7 @@ else describe('demo logins have work waiting', () => {
         visits.push({ user: username, label, path: pagePath, items: seen.items, empty: seen.empty, overflow: seen.overflow, phoneOverflow: small.overflow });
       }
       await page.setViewportSize(desktop);
-      await page.locator('.console-header').getByRole('button', { name: /退出登录|Log out/ }).click();
-      await page.getByText(/工作人员登录|Staff login/).first().waitFor();
+      await suite.logout();
     }
     await fs.writeFile(path.join(shots, 'visits.json'), JSON.stringify(visits, null, 1));
     assert.ok(visits.length >= allDemoLogins().length * 3, 'every login has pages');

@@ -113,11 +113,10 @@ describe('the first hour of a citizen, and every page in both languages', () => 
   step('an existing demo citizen also lands on 我的办事 after logging in', async () => {
     const { page } = suite;
     await page.goto(`${suite.base}/my-services`);
-    await page.locator('.console-header').getByRole('button', { name: '退出登录' }).click();
-    await page.goto(`${suite.base}/`);
+    await suite.logout();
     await suite.login('citizen1', demoPassword);
     await page.waitForURL('**/my-services');
-    await page.locator('.console-header').getByRole('button', { name: '退出登录' }).click();
+    await suite.logout();
   });
 
   step('no page of any demo login shows a raw code, an untranslated key or (in English) a fullwidth label', async () => {

@@ -76,11 +76,6 @@ async function apiAs(username: string) {
   };
 }
 
-async function logout(): Promise<void> {
-  await suite.page.locator('.console-header').getByRole('button', { name: /退出登录|Log out/ }).click();
-  await sees(/工作人员登录|Staff login/);
-}
-
 const description = '广安区建设路小区门口的垃圾堆了三天没人清运，臭气熏天，请尽快处理';
 let number = '';
 
@@ -162,7 +157,7 @@ describe('12345 hotline pages', () => {
     await suite.page.getByTestId('deadline-provisional').hover();
     await suite.page.getByRole('tooltip').getByText(/2027 年节假日安排尚未公布/).waitFor();
     await db.query('UPDATE hotline_tickets SET resolve_due = $2, deadline_provisional = $3 WHERE number = $1', [number, kept!.resolve_due, kept!.deadline_provisional]);
-    await logout();
+    await suite.logout();
   });
 
   step('the department officer finds it in the queue with a countdown, accepts and replies', async () => {
@@ -186,7 +181,7 @@ describe('12345 hotline pages', () => {
     await suite.page.getByTestId('timeline').getByText('答复', { exact: true }).waitFor();
     await sees('已答复');
     await shot('05-ticket-replied');
-    await logout();
+    await suite.logout();
   });
 
   step('the centre closes and calls back: resolved and satisfied', async () => {
@@ -263,7 +258,7 @@ describe('12345 hotline pages', () => {
     await suite.page.getByTestId('suggestion').getByText('Suggested:').waitFor();
     await shot('09-intake-en');
     await suite.page.locator('.console-header').getByText('中文').click();
-    await logout();
+    await suite.logout();
   });
 
   let filed = '';
@@ -367,7 +362,7 @@ describe('12345 hotline pages', () => {
     }
     [review.returned, review.extended] = made;
 
-    await logout();
+    await suite.logout();
     await suite.login('ga_officer', demoPassword);
     await suite.page.goto(`${suite.base}/hotline-queue/${review.returned!.id}`);
     const returnForm = suite.page.getByTestId('return-form');
@@ -392,7 +387,7 @@ describe('12345 hotline pages', () => {
     await extension.getByRole('button', { name: '申请延期' }).click();
     await suite.page.getByTestId('pending-extension').getByText(/3 个工作日/).waitFor();
     await shot('14-extension-requested');
-    await logout();
+    await suite.logout();
   });
 
   step('the centre reviews: upholds the return and re-dispatches it, approves the extension', async () => {
@@ -474,6 +469,6 @@ describe('12345 hotline pages', () => {
     await search.press('Enter');
     await rows.first().waitFor({ state: 'detached' });
     await page.setViewportSize(wide);
-    await logout();
+    await suite.logout();
   });
 });

@@ -12,12 +12,6 @@ const suite = browserSuite('hub-catalogue');
 const { shot, sees, step, openPage, choose } = suite;
 const rid = (first17: string) => first17 + residentIdCheckChar(first17);
 
-async function loginAs(username: string) {
-  await suite.page.context().clearCookies();
-  await suite.page.goto(`${suite.base}/`);
-  await suite.login(username, demoPassword);
-}
-
 describe('data catalogue', () => {
   step('staff of 公安局 and 民政局 get demo logins', async () => {
     const { db } = suite.testDb;
@@ -32,7 +26,7 @@ describe('data catalogue', () => {
 
   step('a data officer registers a resource with its fields', async () => {
     const { page } = suite;
-    await loginAs('ga_data');
+    await suite.loginAt('/', 'ga_data');
     await openPage('资源登记', '/hub-register');
     await sees('登记新资源');
     await page.getByLabel('目录编码').fill('A01-0009-0001-0001');
@@ -69,7 +63,7 @@ describe('data catalogue', () => {
 
   step('the hub administrator publishes it from the review queue', async () => {
     const { page } = suite;
-    await loginAs('data_officer');
+    await suite.loginAt('/', 'data_officer');
     await openPage('目录审核', '/hub-review');
     const row = page.locator('.ant-table-row', { hasText: 'A01-0009-0001-0001' });
     await row.getByRole('button', { name: /审\s*核/ }).click();
@@ -86,7 +80,7 @@ describe('data catalogue', () => {
 
   step('an officer of another department finds it by a Chinese word and sees its fields and grades', async () => {
     const { page } = suite;
-    await loginAs('mz_officer');
+    await suite.loginAt('/', 'mz_officer');
     await openPage('数据目录', '/catalogue');
     await page.getByLabel('检索').fill('流动人口');
     await page.getByRole('button', { name: /检\s*索/ }).click();
@@ -116,7 +110,7 @@ describe('data catalogue', () => {
   });
 
   step('data quality shows the objections to answer with their countdown', async () => {
-    await loginAs('ga_data');
+    await suite.loginAt('/', 'ga_data');
     await openPage('数据质量', '/hub-quality');
     await sees('待答复的数据疑义');
     await sees('户籍地与现住址不符，请核实');

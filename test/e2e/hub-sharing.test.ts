@@ -14,12 +14,6 @@ const suite = browserSuite('hub-sharing');
 const { shot, sees, step, openPage } = suite;
 let predicateName = '';
 
-async function logout() {
-  await suite.page.locator('.console-header').getByRole('button', { name: /退出登录|Log out/ }).click();
-  await suite.page.getByLabel(/用户名|Username/).waitFor();
-  await suite.page.goto(`${suite.base}/`);
-}
-
 /** Opens the approval dialog of the pending request with this purpose. */
 async function approveDialog(purpose: string) {
   const row = suite.page.locator('.ant-table-row', { hasText: purpose });
@@ -73,7 +67,7 @@ describe('data sharing that serves its purpose', () => {
     await warnings.getByText('我已知晓，仍按此脱敏规则授权').click();
     await ok.click();
     await sees('已同意并授权');
-    await logout();
+    await suite.logout();
   });
 
   step('a data officer registers a system of their department and sees its token once', async () => {
@@ -103,7 +97,7 @@ describe('data sharing that serves its purpose', () => {
     await again.getByRole('button', { name: '轮换令牌' }).waitFor();
     await shot('05-tokens-later');
     await again.getByRole('button', { name: /Close|关闭/ }).click();
-    await logout();
+    await suite.logout();
   });
 
   step('the hub administrator\'s grants start at their own department; the switch shows every department\'s, marked', async () => {

@@ -22,13 +22,6 @@ async function assertFits(where: string) {
   assert.ok(scrollWidth <= innerWidth, `${where}: page is ${scrollWidth}px wide in a ${innerWidth}px window`);
 }
 
-async function logout() {
-  await suite.page.locator('.console-header').getByRole('button', { name: /退出登录|Log out/ }).click();
-  await suite.page.getByLabel(/用户名|Username/).waitFor();
-  // The next user starts from the console's home, not from the page the last one left.
-  await suite.page.goto(`${suite.base}/`);
-}
-
 /** Waits until no list or table on the page is still loading. */
 const settled = () => suite.page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' });
 
@@ -70,7 +63,7 @@ describe('data hub exchange in the console', () => {
     assert.match(await row.locator('[data-testid=countdown]').textContent() ?? '', /^剩余 \d+ 天 \d+ 小时$/);
     await assertFits('requests');
     await shot('02-request-pending');
-    await logout();
+    await suite.logout();
   });
 
   step('the police data officer approves, narrowing the fields, unmasking the name and setting a quota', async () => {
@@ -129,7 +122,7 @@ describe('data hub exchange in the console', () => {
     await drawer.getByText('调用存证与账本条目的载荷哈希一致（未被篡改）', { exact: false }).waitFor();
     await shot('05-call-verified');
     await drawer.locator('.ant-drawer-close').click();
-    await logout();
+    await suite.logout();
   });
 
   step('the citizen, on a phone, sees who used their data, for what and on which legal basis', async () => {
@@ -145,7 +138,7 @@ describe('data hub exchange in the console', () => {
     await settled();
     await assertFits('who used my data on a phone');
     await shot('06-citizen-my-data-phone');
-    await logout();
+    await suite.logout();
     await suite.page.setViewportSize(wide);
   });
 

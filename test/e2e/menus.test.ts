@@ -46,8 +46,7 @@ async function menuOf(username: string): Promise<string[]> {
   const items = page.locator('.console-sider .ant-menu-item');
   await items.first().waitFor();
   const labels = (await items.allInnerTexts()).map((s) => s.trim()).filter((s) => s !== 'API 文档');
-  await page.locator('.console-header').getByRole('button', { name: /退出登录|Log out/ }).click();
-  await page.getByText(/工作人员登录|Staff login/).first().waitFor();
+  await suite.logout();
   return labels;
 }
 

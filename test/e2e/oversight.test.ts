@@ -3,7 +3,6 @@
 // library dry-runs a rule; the discipline office reads the integrity file; the official answers the alert.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoPassword } from '../../src/demo.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { appendToLedger } from '../../src/kernel/ledger/index.ts';
 import { streamLedger } from '../../src/oversight/index.ts';
@@ -20,15 +19,6 @@ async function drained(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   assert.fail('the sequencer did not drain the queue');
-}
-
-async function loginAs(username: string): Promise<void> {
-  const { page } = suite;
-  if (await page.locator('.console-header').count()) {
-    await page.locator('.console-header').getByRole('button', { name: /退出登录|Log out/ }).click();
-  }
-  await page.goto(`${suite.base}/oversight`);
-  await suite.login(username, demoPassword);
 }
 
 describe('oversight', () => {
@@ -49,7 +39,7 @@ describe('oversight', () => {
 
   step('the inspector sees it on the risk dashboard and opens it; the proof verifies in the page', async () => {
     const { page } = suite;
-    await loginAs('supervisor');
+    await suite.loginAt('/oversight', 'supervisor');
     await openPage('风险预警', '/oversight');
     await sees('数据铁笼 · 风险看板');
     await sees('按规则');
@@ -105,7 +95,7 @@ describe('oversight', () => {
 
   step('the discipline office reads the official\'s integrity file; the view is on the ledger', async () => {
     const { page } = suite;
-    await loginAs('inspector');
+    await suite.loginAt('/oversight', 'inspector');
     await openPage('廉政档案', '/integrity');
     await page.locator('.ant-list-item', { hasText: officerName }).click();
     await sees('本次查阅已记入账本。');
@@ -118,7 +108,7 @@ describe('oversight', () => {
 
   step('the official sees the released alert about them and answers it', async () => {
     const { page } = suite;
-    await loginAs('ga_officer');
+    await suite.loginAt('/oversight', 'ga_officer');
     await openPage('我的预警', '/my-alerts');
     await sees('无目的调用个人数据');
     await page.getByPlaceholder('您的说明').fill('系统对接测试时漏填了办件编号');

@@ -15,12 +15,6 @@ const suite = browserSuite('registry');
 const { shot, sees, step, openPage } = suite;
 let citizenName = '';
 
-async function logout() {
-  await suite.page.locator('.console-header').getByRole('button', { name: /退出登录|Log out/ }).click();
-  await suite.page.getByLabel(/用户名|Username/).waitFor();
-  await suite.page.goto(`${suite.base}/`);
-}
-
 /** Nothing wider than the window. */
 async function assertFits(where: string) {
   const { scrollWidth, innerWidth } = await suite.page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
@@ -109,7 +103,7 @@ describe('base libraries in the console', () => {
     await page.getByTestId('source-quality').first().waitFor();
     await sees('完整率');
     await shot('6-quality');
-    await logout();
+    await suite.logout();
   });
 
   step('the citizen sees their own record and files a correction, which reaches the owning department', async () => {
@@ -127,7 +121,7 @@ describe('base libraries in the console', () => {
     await sees(`纠错已转交${provider}`);
     await birth.getByText(/纠错已转交，答复期限/).waitFor();
     await shot('7-my-record');
-    await logout();
+    await suite.logout();
     const owner = { 广安市卫生健康委员会: 'health_data', 广安市公安局: 'police_data' }[provider];
     assert.ok(owner, `the correction went to ${provider}`);
     await suite.login(owner, testPassword);

@@ -16,16 +16,6 @@ async function fitsScreen(where: string): Promise<void> {
   assert.ok(scrollWidth <= innerWidth, `${where}: page is ${scrollWidth}px wide in a ${innerWidth}px window`);
 }
 
-async function logout(): Promise<void> {
-  await suite.page.locator('.console-header').getByRole('button', { name: '退出登录' }).click();
-  await sees('工作人员登录');
-}
-
-async function loginAt(path: string, username: string): Promise<void> {
-  await suite.page.goto(`${suite.base}${path}`);
-  await suite.login(username, demoPassword);
-}
-
 describe('one-stop services', () => {
   step('the public portal lists items by life event and finds one by name; its guide shows materials and time limits', async () => {
     const { page } = suite;
@@ -81,12 +71,12 @@ describe('one-stop services', () => {
     receipt = (await page.locator('.mono').first().textContent())!.trim();
     assert.match(receipt, /^511602-\d{8}-\d{7}$/);
     await shot('06-submitted');
-    await logout();
+    await suite.logout();
   });
 
   step('the clerk finds it in the queue and asks for a correction; the clock stops', async () => {
     const { page } = suite;
-    await loginAt('/service-queue', 'ga_officer');
+    await suite.loginAt('/service-queue', 'ga_officer');
     await page.getByPlaceholder('受理编号、事项或申请人').fill(receipt);
     await page.getByPlaceholder('受理编号、事项或申请人').press('Enter');
     await page.locator('.ant-table-row').getByText(receipt).click();
@@ -95,12 +85,12 @@ describe('one-stop services', () => {
     await page.getByRole('button', { name: '一次性告知补正' }).click();
     await sees('补正中，计时暂停');
     await shot('07-correction-asked');
-    await logout();
+    await suite.logout();
   });
 
   step('the citizen sees the request and corrects; the clock restarts', async () => {
     const { page } = suite;
-    await loginAt('/my-services', 'citizen1');
+    await suite.loginAt('/my-services', 'citizen1');
     await page.locator('.ant-list-item', { hasText: itemName }).getByRole('button', { name: '查看' }).click();
     await sees('补正告知：请在申请事由中写明双方均无配偶');
     await page.locator('.ant-form').getByLabel(/申请事由/).fill('自愿结婚，双方均无配偶，申请结婚登记');
@@ -108,12 +98,12 @@ describe('one-stop services', () => {
     await sees('补正已提交');
     // Asked before 受理, it goes back to the queue of applications waiting for acceptance.
     await page.locator('.ant-descriptions').getByText('待受理').waitFor();
-    await logout();
+    await suite.logout();
   });
 
   step('the clerk accepts, reviews, approves and finishes; every step is in the history', async () => {
     const { page } = suite;
-    await loginAt('/service-queue', 'ga_officer');
+    await suite.loginAt('/service-queue', 'ga_officer');
     await page.getByPlaceholder('受理编号、事项或申请人').fill(receipt);
     await page.getByPlaceholder('受理编号、事项或申请人').press('Enter');
     await page.getByLabel('状态').click();
@@ -135,12 +125,12 @@ describe('one-stop services', () => {
     }
     await sees(/实际用时 \d+ 个工作日/);
     await shot('08-finished');
-    await logout();
+    await suite.logout();
   });
 
   step('不予受理 asks first, takes its reason in its own field (a common reason a click away), not from the note box', async () => {
     const { page } = suite;
-    await loginAt('/service-queue', 'ga_officer');
+    await suite.loginAt('/service-queue', 'ga_officer');
     await page.locator('.ant-table-row').first().click();
     await page.waitForURL(/\/service-queue\/\d+$/);
     await page.getByLabel('意见').fill('材料齐全，同意受理');
@@ -155,12 +145,12 @@ describe('one-stop services', () => {
     await dialog.getByRole('button', { name: '不予受理' }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.locator('.ant-descriptions').getByText('申请人不符合申请条件').waitFor();
-    await logout();
+    await suite.logout();
   });
 
   step('the marriage certificate issued on approval is in the citizen\'s wallet', async () => {
     const { page } = suite;
-    await loginAt('/wallet', 'citizen1');
+    await suite.loginAt('/wallet', 'citizen1');
     await page.getByText('结婚证').first().waitFor();
     await page.getByText('广安区民政局').first().waitFor();
     await shot('09-wallet');
@@ -179,8 +169,7 @@ describe('one-stop services', () => {
     await fitsScreen('application on a phone');
     await shot('10-phone-rated');
     await page.setViewportSize(wide);
-    await logout();
-    await loginAt('/service-ratings', 'ga_officer');
+    await suite.loginAt('/service-ratings', 'ga_officer');
     const row = page.locator('.ant-table-row', { hasText: receipt });
     await row.getByText('补正要求没有一次说清').waitFor();
     await row.getByText('核实').waitFor();
@@ -190,8 +179,7 @@ describe('one-stop services', () => {
 
   step('the admin edits an item\'s form as JSON (a broken schema is refused on the field) and evaluates a policy', async () => {
     const { page } = suite;
-    await logout();
-    await loginAt('/service-items', 'admin');
+    await suite.loginAt('/service-items', 'admin');
     await page.getByPlaceholder('事项名称或编码').fill(itemName);
     await page.getByPlaceholder('事项名称或编码').press('Enter');
     await page.getByRole('button', { name: `编辑表单 ${itemName}` }).click();

@@ -4,7 +4,6 @@
 // formula beside the score.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoPassword } from '../../src/demo.ts';
 import { browserSuite } from './browser.ts';
 
 const suite = browserSuite('supervision');
@@ -14,16 +13,6 @@ const evidence = { name: '整改照片.png', mimeType: 'image/png',
 let problemPath = '';
 let taskPath = '';
 
-async function loginAt(path: string, username: string): Promise<void> {
-  const { page } = suite;
-  if (await page.locator('.console-header').getByRole('button', { name: '退出登录' }).isVisible()) {
-    await page.locator('.console-header').getByRole('button', { name: '退出登录' }).click();
-    await sees('工作人员登录');
-  }
-  await page.goto(`${suite.base}${path}`);
-  await suite.login(username, demoPassword);
-}
-
 async function noOverflow(where: string): Promise<void> {
   const { scrollWidth, innerWidth } = await suite.page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
   assert.ok(scrollWidth <= innerWidth, `${where}: page is ${scrollWidth}px wide in a ${innerWidth}px window`);
@@ -32,7 +21,7 @@ async function noOverflow(where: string): Promise<void> {
 describe('problem lists and 督考', () => {
   step('the 督查室 sees a month of problems, overdue ones in red, and registers a new one', async () => {
     const { page } = suite;
-    await loginAt('/problems', 'duchashi');
+    await suite.loginAt('/problems', 'duchashi');
     // The first page of a fresh console builds its bundle cache: allow it longer than a step's usual wait.
     await page.locator('.supervision-overdue-row').first().waitFor({ timeout: 60_000 });
     await sees('按部门');
@@ -56,7 +45,7 @@ describe('problem lists and 督考', () => {
 
   step('the department analyses the root cause, takes a step with evidence and asks for acceptance; it cannot accept its own work', async () => {
     const { page } = suite;
-    await loginAt(problemPath, 'ga_officer');
+    await suite.loginAt(problemPath, 'ga_officer');
     await sees('社区养老服务投诉集中');
     await page.getByLabel('第1个为什么').fill('为什么服务时间不固定？人员排班不足');
     await page.getByLabel('第2个为什么').fill('为什么排班不足？未核定岗位');
@@ -80,7 +69,7 @@ describe('problem lists and 督考', () => {
 
   step('the 督查室 accepts it and sets a prevention rule; the problem is closed and watched for recurrence', async () => {
     const { page } = suite;
-    await loginAt(problemPath, 'duchashi');
+    await suite.loginAt(problemPath, 'duchashi');
     await page.getByLabel('验收意见').fill('现场核查属实，同意');
     await page.getByRole('button', { name: '验收通过' }).click();
     await sees(/陈立群 于 .* 验收通过/);
@@ -122,7 +111,7 @@ describe('problem lists and 督考', () => {
 
   step('the department reports it done with evidence; the 督查室 closes it and the ranking shows the score with its formula', async () => {
     const { page } = suite;
-    await loginAt(taskPath, 'ga_officer');
+    await suite.loginAt(taskPath, 'ga_officer');
     await page.getByLabel('进展情况').fill('已完成全部服务站培训和整改');
     await page.getByLabel('完成节点').click();
     await page.locator('.ant-select-item-option', { hasText: '完成标准培训' }).click();
@@ -134,7 +123,7 @@ describe('problem lists and 督考', () => {
     await page.getByRole('link', { name: /整改照片\.png/ }).waitFor();
     await shot('08-task-reported');
 
-    await loginAt(taskPath, 'duchashi');
+    await suite.loginAt(taskPath, 'duchashi');
     await page.getByLabel('验收意见').fill('经核查完成，同意办结');
     await page.getByRole('button', { name: '同意办结' }).click();
     await sees('已办结');
