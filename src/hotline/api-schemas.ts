@@ -164,7 +164,9 @@ const MetricsRowSchema = Type.Object({
 });
 /** 接诉即办考评: rates, score and ranking per group, and over everything. */
 export const MetricsSchema = Type.Object({
-  from: Type.String(), to: Type.String(), by: OneOf(metricGroupings), total: MetricsRowSchema, rows: Type.Array(MetricsRowSchema),
+  from: Type.String(), to: Type.String(), by: OneOf(metricGroupings),
+  /** rows that received fewer tickets are not ranked (样本不足) */
+  minReceived: Type.Integer(), total: MetricsRowSchema, rows: Type.Array(MetricsRowSchema),
 });
 
 const trendProperties = {

@@ -24,7 +24,15 @@ export interface MetricsQuery {
   by: MetricGrouping;
   /** For by=division: group by county (default) or township. */
   divisionLevel?: 'county' | 'township';
+  /** Rows that received fewer tickets are listed but not ranked (样本不足); default `minReceivedToRank`. */
+  minReceived?: number;
 }
+
+/**
+ * A unit with a handful of tickets, all handled well, would share the first place with the busiest and best:
+ * below this many tickets received in the period a row is not ranked. Our choice; the sources name no number.
+ */
+export const minReceivedToRank = 10;
 
 export interface Overdue {
   accept: number;
@@ -57,6 +65,8 @@ export interface Metrics {
   from: string;
   to: string;
   by: MetricGrouping;
+  /** Rows with fewer tickets received have no rank. */
+  minReceived: number;
   total: MetricsRow;
   rows: MetricsRow[];
 }
@@ -100,9 +110,12 @@ export function compositeScore(rates: { response: number | null; resolution: num
   return weight === 0 ? null : Math.round((sum / weight) * 100 * 100) / 100;
 }
 
-/** Rank by score, highest first; equal scores share a rank (1, 2, 2, 4); rows without a score are not ranked. */
-export function rankByScore<T extends { score: number | null; rank: number | null }>(rows: T[]): T[] {
-  const scored = rows.filter((r) => r.score !== null).sort((a, b) => b.score! - a.score!);
+/**
+ * Rank by score, highest first; equal scores share a rank (1, 2, 2, 4); rows without a score, or with fewer
+ * than `minReceived` tickets, are not ranked.
+ */
+export function rankByScore<T extends { score: number | null; rank: number | null; received: number }>(rows: T[], minReceived: number): T[] {
+  const scored = rows.filter((r) => r.score !== null && r.received >= minReceived).sort((a, b) => b.score! - a.score!);
   scored.forEach((row, i) => { row.rank = i > 0 && scored[i - 1]!.score === row.score ? scored[i - 1]!.rank : i + 1; });
   return rows;
 }
@@ -221,7 +234,8 @@ export async function computeMetrics(db: Queryable, actor: Actor, query: Metrics
   }
   const byKey = [...sums.values()].map(({ label, counts }) => toRow(counts, label))
     .sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
-  return { from: query.from, to: query.to, by: query.by, total: toRow(total, '合计'), rows: rankByScore(byKey) };
+  const minReceived = query.minReceived ?? minReceivedToRank;
+  return { from: query.from, to: query.to, by: query.by, minReceived, total: toRow(total, '合计'), rows: rankByScore(byKey, minReceived) };
 }
 
 const emptyCounts = (key: string | null): Counts => ({ key, received: 0, responseDue: 0, responded: 0, resolvedRated: 0, resolved: 0, satisfactionRated: 0,

@@ -142,7 +142,8 @@ export async function hotlineRoutes(app: App) {
   app.get('/metrics', {
     schema: { tags, summary: '接诉即办考评 Response, resolution and satisfaction rates, score and ranking, handling time and overdue counts',
       querystring: Type.Object({ from: Day, to: Day, by: oneOf(metricGroupings),
-        divisionLevel: Type.Optional(oneOf(['county', 'township'])) }), response: { 200: MetricsSchema } },
+        divisionLevel: Type.Optional(oneOf(['county', 'township'])), minReceived: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) }),
+      response: { 200: MetricsSchema } },
   }, (req) => computeMetrics(app.db, req.actor, req.query));
 
   app.get('/hotspots', {

@@ -115,9 +115,9 @@ describe('loadDemoCity', () => {
       const values = ranked.flatMap((r) => (r[rate] === null ? [] : [r[rate]]));
       assert.ok(values.filter((v) => v < 1).length >= 5 && new Set(values).size >= 4, `${rate}: ${values.join(', ')}`);
     }
-    // Equal scores share a rank: departments with a few tickets, all handled well, share the first; most do not.
+    // Departments with a few tickets, all handled well, are not ranked, so the first place is nearly never shared.
     const firsts = ranked.filter((r) => r.rank === 1).length;
-    assert.ok(firsts < ranked.length / 2 && new Set(ranked.map((r) => r.rank)).size >= 20, `ranks: ${ranked.map((r) => r.rank).join(', ')}`);
+    assert.ok(firsts <= 2 && new Set(ranked.map((r) => r.rank)).size >= 20, `ranks: ${ranked.map((r) => r.rank).join(', ')}`);
     assert.ok(metrics.total.satisfactionRate < 0.97 && metrics.total.satisfactionRate > 0.6, String(metrics.total.satisfactionRate));
   });
 

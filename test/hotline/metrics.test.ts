@@ -78,7 +78,7 @@ test('the office clock in SQL agrees with the calendar\'s working hours, across 
 });
 
 test('by department: the three rates, the score, handling time in office hours and overdue counts', async () => {
-  const m = await computeMetrics(t.db, city.actors.operator, { from: '2026-11-02', to: '2026-11-08', by: 'department' }, now);
+  const m = await computeMetrics(t.db, city.actors.operator, { from: '2026-11-02', to: '2026-11-08', by: 'department', minReceived: 3 }, now);
   assert.deepEqual(m.rows.map((r) => [r.key, r.label, r.received]), [[String(city.gaUrban), '广安区城市管理综合执法局', 3], ['none', '未派单', 1]]);
   const ga = m.rows[0]!;
   assert.deepEqual([ga.responseDue, ga.responded, ga.responseRate], [3, 1, 1 / 3]);
@@ -91,6 +91,8 @@ test('by department: the three rates, the score, handling time in office hours a
   const none = m.rows[1]!;
   assert.deepEqual([none.responseRate, none.resolutionRate, none.satisfactionRate, none.score, none.rank], [null, null, null, null, null]);
   assert.deepEqual([m.total.received, m.total.avgHandlingHours, m.total.score], [4, 14, 93.33]);
+  const usual = await computeMetrics(t.db, city.actors.operator, { from: '2026-11-02', to: '2026-11-08', by: 'department' }, now);
+  assert.deepEqual([usual.minReceived, usual.rows[0]!.score, usual.rows[0]!.rank], [10, 93.33, null], 'three tickets are too few to rank by default');
 });
 
 test('by category, area and month; a department sees only its own tickets', async () => {
@@ -111,11 +113,12 @@ test('by category, area and month; a department sees only its own tickets', asyn
   assert.deepEqual([other.rows, other.total.received, other.total.score], [[], 0, null]);
 });
 
-test('scores: missing rates drop out, ties share a rank', () => {
+test('scores: missing rates drop out, ties share a rank, too few tickets are not ranked', () => {
   assert.equal(compositeScore({ response: null, resolution: 0.5, satisfaction: 1 }), 75);
   assert.equal(compositeScore({ response: 1, resolution: 0, satisfaction: 0 }), 10);
-  const rows = rankByScore([{ score: 80, rank: null }, { score: 90, rank: null }, { score: 80, rank: null }, { score: null, rank: null }, { score: 70, rank: null }]);
-  assert.deepEqual(rows.map((r) => r.rank), [2, 1, 2, null, 4]);
+  const row = (score: number | null, received = 10) => ({ score, received, rank: null });
+  const rows = rankByScore([row(80), row(90), row(80), row(null), row(70), row(100, 9)], 10);
+  assert.deepEqual(rows.map((r) => r.rank), [2, 1, 2, null, 4, null]);
 });
 
 test('GET /metrics walks 401, 400 naming the field, then 200', async () => {

@@ -3305,6 +3305,7 @@ export interface paths {
                     by: "department" | "division" | "category" | "month";
                     divisionLevel?: "county" | "township";
                     from: string;
+                    minReceived?: number;
                     to: string;
                 };
                 header?: never;
@@ -3362,6 +3363,7 @@ export interface paths {
                         "application/json": {
                             by: "department" | "division" | "category" | "month";
                             from: string;
+                            minReceived: number;
                             rows: {
                                 avgHandlingHours: number | null;
                                 basicallySatisfied: number;

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Card, Col, DatePicker, List, Row, Segmented, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Card, Col, DatePicker, List, Row, Segmented, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { chinaDaysBack, chinaToday } from '../chinaDays';
 import { useTranslation } from 'react-i18next';
@@ -38,7 +38,7 @@ export default function MetricsPage() {
   const monthly = useLoad(() => api('GET', `/hotline/metrics${query({ ...period, by: 'month' })}`), [period.from, period.to]);
   const hotspots = useLoad(() => api('GET', `/hotline/hotspots${query({ asOf: chinaToday().format('YYYY-MM-DD'), level: 'township' })}`), []);
 
-  // Best first, the busier of equal scores first; rows without enough rated tickets to rank come last.
+  // Best first, the busier of equal scores first; rows with too few tickets to rank come last.
   const rows = useMemo(() => [...(grouped.data?.rows ?? [])]
     .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || b.received - a.received), [grouped.data]);
   // Names of departments are long, so groups run down the side, the best at the top.
@@ -95,7 +95,9 @@ export default function MetricsPage() {
       <Card title={t('hotline.metrics.ranking')}>
         <Table<MetricsRow> rowKey="key" size="small" dataSource={rows} loading={grouped.loading} pagination={{ pageSize: 10 }} scroll={{ x: 'max-content' }}
           data-testid="ranking" columns={[
-            { key: 'rank', title: t('hotline.metrics.rank'), render: (_, r) => r.rank ?? '—', width: 64 },
+            { key: 'rank', title: t('hotline.metrics.rank'), width: 64, render: (_, r) => r.rank
+              ?? (r.score !== null && r.received < grouped.data!.minReceived
+                ? <Tooltip title={t('hotline.metrics.tooFewToRank', { count: grouped.data!.minReceived })}><Tag>{t('hotline.metrics.unranked')}</Tag></Tooltip> : '—') },
             { key: 'label', title: t(`hotline.metrics.by.${by}`), dataIndex: 'label' },
             { key: 'received', title: t('hotline.metrics.received'), dataIndex: 'received' },
             ...rates.map((rate) => ({ key: rate, title: t(`hotline.metrics.${rate}`), render: (_: unknown, r: MetricsRow) => percent(r[rate]) })),
