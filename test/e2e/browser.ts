@@ -10,6 +10,9 @@ import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { buildApp } from '../../src/server.ts';
 import { startSequencer, type Sequencer } from '../../src/kernel/ledger/index.ts';
 import type { App } from '../../src/kernel/http/index.ts';
+import { startJobs, startSweeps } from '../../src/kernel/jobs/index.ts';
+import { queuesOf, timersOf } from '../../src/kernel/module.ts';
+import { modules } from '../../src/modules.ts';
 import { demoPassword } from '../../src/kernel/auth/index.ts';
 
 export const wide = { width: 1280, height: 800 };
@@ -54,13 +57,15 @@ export const pageWalk: string | false = process.env.YIWANG_PAGE_WALK === '1' ? f
 
 /**
  * Registers the hooks of one browser test file: a fresh database with the demo city of `npm start`,
- * the platform listening on a free port, a sequencer, and Chromium with a fresh profile. A script error on
+ * the platform listening on a free port, a sequencer (with `workers`, also the modules' timers and job workers),
+ * and Chromium with a fresh profile. A script error on
  * the page, or anything the Content-Security-Policy blocks, fails the step in which it happened. Screenshots go to test-results/<name>/.
  */
-export function browserSuite(name: string): BrowserSuite {
+export function browserSuite(name: string, opts: { workers?: boolean } = {}): BrowserSuite {
   const screenshots = path.resolve('test-results', name);
   const scriptErrors: string[] = [];
   let sequencer: Sequencer | undefined;
+  let workers: { stop(): Promise<void> }[] = [];
   let browser: BrowserContext | undefined;
   let profileDir: string | undefined;
 
@@ -164,6 +169,8 @@ export function browserSuite(name: string): BrowserSuite {
     suite.testDb = await createTestDb({ demo: true });
     suite.app = await buildApp({ db: suite.testDb.db, serveWeb: true, checkResponses: true });
     sequencer = startSequencer(suite.testDb.db, { intervalMs: 50 });
+    // The modules' timers and job workers, as `npm start` runs them (the oversight stream, escalations, …).
+    if (opts.workers) workers = [startSweeps(suite.testDb.db, timersOf(modules)), await startJobs(suite.testDb.db, queuesOf(modules))];
     suite.base = await suite.app.listen({ port: 0, host: '127.0.0.1' });
     await fs.mkdir(screenshots, { recursive: true });
     profileDir = await fs.mkdtemp(path.join(os.tmpdir(), 'yiwang-chromium-'));
@@ -190,6 +197,7 @@ export function browserSuite(name: string): BrowserSuite {
   after(async () => {
     await browser?.close();
     await suite.app?.close();
+    for (const worker of workers) await worker.stop();
     await sequencer?.stop();
     await suite.testDb?.drop();
     if (profileDir) await fs.rm(profileDir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import { allDemoLogins, demoPassword } from '../../src/demo.ts';
 import { browserSuite, pageWalk, phone } from './browser.ts';
 
 // Without the walk the file loads no demo at all: the suite's hooks are only registered when it runs.
-const suite = pageWalk ? undefined! : browserSuite('demo-work');
+const suite = pageWalk ? undefined! : browserSuite('demo-work', { workers: true });
 const desktop = { width: 1440, height: 900 };
 const shots = path.join(os.tmpdir(), 'yiwang-demo-work');
 
@@ -18,13 +18,19 @@ interface Visit { user: string; label: string; path: string; items: number; empt
 /** What a page shows once its requests settle: listed items, empty placeholders, and its width against the window. */
 async function measure() {
   const { page } = suite;
-  await page.waitForLoadState('networkidle');
-  await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined); // a page without a spinner
+  // A page's requests may start only once its code has loaded, after a first quiet moment: wait for quiet
+  // with no spinner left, twice in a row.
+  for (let quiet = 0; quiet < 2;) {
+    await page.waitForLoadState('networkidle');
+    await page.waitForFunction('!document.querySelector(".ant-spin-spinning")', undefined, { timeout: 15_000 });
+    quiet = (await page.locator('.ant-spin-spinning').count()) === 0 ? quiet + 1 : 0;
+    await page.waitForTimeout(300);
+  }
   // A string, not a function: the transpiler names inner functions with a helper the page does not have.
   return page.evaluate<{ items: number; empty: number; overflow: [number, number] }>(`(() => {
     const visible = (el) => el.offsetParent !== null;
     const main = document.querySelector('.console-content') ?? document.body;
-    const items = [...main.querySelectorAll('.ant-table-row, .ant-list-item, .ant-timeline-item, canvas, .ant-statistic, .ant-descriptions-item, .ant-tree-treenode')].filter(visible).length;
+    const items = [...main.querySelectorAll('.ant-table-row, .ant-list-item, .ant-timeline-item, canvas, .ant-statistic, .ant-descriptions-item, .ant-descriptions-item-label, .ant-collapse-item, .ant-tree-treenode')].filter(visible).length;
     const empty = [...main.querySelectorAll('.ant-empty')].filter(visible).length;
     return { items, empty, overflow: [document.scrollingElement.scrollWidth, window.innerWidth] };
   })()`);
@@ -45,7 +51,9 @@ else describe('demo logins have work waiting', () => {
       const labels = (await menu.allInnerTexts()).map((s) => s.trim()).filter((s) => s !== 'API 文档');
       for (const label of labels) {
         await page.setViewportSize(desktop);
+        const before = page.url();
         await page.locator('.console-sider').getByText(label, { exact: true }).click();
+        await page.waitForURL((url) => url.href !== before, { timeout: 3000 }).catch(() => undefined); // the page the login landed on
         const seen = await measure();
         const pagePath = new URL(page.url()).pathname;
         const shot = (width: number) => page.screenshot({ path: path.join(shots, `${username}-${pagePath.slice(1).replace(/\W/g, '_')}-${width}.png`), fullPage: true });
