@@ -123,9 +123,12 @@ const demoPredicates: Parameters<typeof definePredicate>[1][] = [
 /**
  * Connects the departments of the featured items to the hub (a 一网通办 system each, granted the applicant's
  * name and ID and the predicates their conditions ask), maps the forms' applicant fields to the people
- * register, and sets up and evaluates the two demo policies of 不来即享.
+ * register, and sets up and evaluates the two demo policies of 不来即享. As in a city some weeks into use,
+ * this happened before the demo's applications, and each policy ran on a day of its own, not all today.
  */
-async function linkToHub(ctx: Ctx, featuredItems: { id: number; name: string; department: { id: number; code: string }; conditions: { predicate?: string }[] }[]) {
+async function linkToHub(today: Ctx, featuredItems: { id: number; name: string; department: { id: number; code: string }; conditions: { predicate?: string }[] }[]) {
+  const daysBefore = (days: number): Ctx => ({ ...today, now: new Date(today.now.getTime() - days * 86_400_000) });
+  const ctx = daysBefore(80);
   for (const predicate of demoPredicates) if (!(await findPredicate(ctx.tx, predicate.code))) await definePredicate(ctx, predicate);
   const itemNamed = (name: string) => featuredItems.find((i) => i.name === name)!;
   const inCounty = [{ field: 'division_code', op: 'prefix' as const, value: county }];
@@ -161,8 +164,9 @@ async function linkToHub(ctx: Ctx, featuredItems: { id: number; name: string; de
 
   let offers = 0;
   let granted = 0;
-  for (const policy of policies) {
-    const result = await evaluatePolicy(ctx, { id: (await savePolicy(ctx, policy)).id });
+  for (const [i, policy] of policies.entries()) {
+    const id = (await savePolicy(daysBefore(40 - 10 * i), policy)).id;
+    const result = await evaluatePolicy(daysBefore(30 - 16 * i), { id });
     offers += result.offered;
     granted += result.granted;
   }
