@@ -104,7 +104,7 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
     `SELECT g.code, g.division_code AS "divisionCode", v.name, g.geometry FROM grids g JOIN divisions v ON v.code = g.division_code
       WHERE g.division_code LIKE $1 ORDER BY g.code`, [`${divisionPrefix(cityCode)}%`]);
   const byState: Record<string, number> = {};
-  const count = grids.length === 0 ? 0 : opts.tickets ?? 400;
+  const count = grids.length === 0 ? 0 : opts.tickets ?? 900;
   const made: Ticket[] = [];
 
   // Each department works to its own standard: the share of its callers left unresolved or dissatisfied, and how slowly it signs for tickets.
