@@ -10,7 +10,7 @@ import type { Queryable, Tx } from '../kernel/db/index.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { pushRows } from '../hub/index.ts';
 import {
-  cleanRecord, clusterPairs, divisionIndex, goldenRecord, identitiesOf, librarySchemas, scorer, scorePairs, trainModel, type CleanRecord, type DivisionIndex,
+  cleanRecord, clusterPairs, codePrefix, divisionIndex, goldenRecord, identitiesOf, librarySchemas, scorer, scorePairs, trainModel, type CleanRecord, type DivisionIndex,
   type Label, type LibrarySchema, type MatchModel, type ScoredPair,
 } from './match/index.ts';
 import { libraryFields, subjectField, type Library } from './libraries.ts';
@@ -46,8 +46,14 @@ export async function cleanLoad(tx: Tx, loadId: number, source: Source, now: Dat
   const schema = schemaOf[source.library];
   const options = { divisions: await divisionsOf(tx) };
   const cleaned = rows.map((r) => cleanRecord(schema, { id: r.id, source: String(source.id), updatedAt: r.changedAt, values: r.raw }, options));
-  await tx.query(`UPDATE registry_records r SET clean = u.c, findings = u.f FROM unnest($1::bigint[], $2::jsonb[], $3::jsonb[]) AS u (id, c, f) WHERE r.id = u.id`,
-    [rows.map((r) => r.id), cleaned.map((c) => JSON.stringify(c.clean)), cleaned.map((c) => JSON.stringify(c.findings))]);
+  // A record belongs where its address (or else its 户籍) places it within the source's division, so that a
+  // county's staff find their own people in a city-wide source; an address elsewhere leaves it at the source's.
+  const addresses = schema.fields.flatMap((f, i) => (f.type === 'address' ? [i] : []));
+  const within = codePrefix(source.divisionCode);
+  const divisionOf = (c: CleanRecord) => addresses.map((i) => c.features[i]?.division).find((d) => d?.startsWith(within)) ?? source.divisionCode;
+  await tx.query(`UPDATE registry_records r SET clean = u.c, findings = u.f, division_code = u.d
+                    FROM unnest($1::bigint[], $2::jsonb[], $3::jsonb[], $4::text[]) AS u (id, c, f, d) WHERE r.id = u.id`,
+    [rows.map((r) => r.id), cleaned.map((c) => JSON.stringify(c.clean)), cleaned.map((c) => JSON.stringify(c.findings)), cleaned.map((c) => divisionOf(c.clean))]);
   await countLoad(tx, loadId, { cleaned: rows.length, steps: cleaned.reduce((n, c) => n + c.steps.length, 0),
     findings: cleaned.reduce((n, c) => n + c.findings.length, 0) }, now);
   return rows.length === cleanBatch;

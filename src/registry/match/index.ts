@@ -3,7 +3,7 @@
  * by EM, blocking, scoring with explanations, clustering and golden records. Pure functions over arrays of
  * records, so the registry module, the command line and the benchmarks run the same pipeline.
  */
-export { divisionIndex, parseAddress, type DivisionEntry, type DivisionIndex, type ParsedAddress } from './address.ts';
+export { codePrefix, divisionIndex, parseAddress, type DivisionEntry, type DivisionIndex, type ParsedAddress } from './address.ts';
 export {
   cleanRecord, cleanRecords, type CleanOptions, type CleanRecord, type CleanResult, type CleanStep, type CleanSummary, type Feature,
   type Finding, type FindingCode, type RawRecord, type RawValues, type StepRecord,
