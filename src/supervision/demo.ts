@@ -53,7 +53,14 @@ const taskSeeds: { title: string; detail: string; deptKind: string; dueDays: num
 ];
 
 /** Where each task ends: 0 assigned, 1 progress reported, 2 reported done, 3 closed. */
-const taskStages = [3, 2, 3, 1, 3, 0, 3, 1];
+const taskStages = [3, 2, 3, 1, 3, 0, 3, 1, 1, 0];
+
+/** Tasks for the departments of demo logins outside 广安区, so that each finds one waiting (by login). */
+const loginTaskSeeds: (Omit<(typeof taskSeeds)[number], 'deptKind'> & { login: string })[] = [
+  { title: '特困供养人员冬季走访', detail: '对全县特困供养人员逐户走访，核实生活保障和取暖情况，建立问题台账。', login: 'yc_officer', dueDays: 14,
+    milestones: ['完成走访名单'] },
+  { title: '12345热线高峰时段接通率提升', detail: '优化早晚高峰排班和智能分流，工作日高峰时段接通率达到90%以上。', login: 'hotline', dueDays: 10, milestones: [] },
+];
 
 interface Dept { id: number; kind: string; divisionCode: string; staffName: string }
 
@@ -106,9 +113,15 @@ export async function loadSupervisionDemo({ tx, seed, cityCode, password }: Demo
     problems++;
   }
 
+  const { rows: loginDepts } = await tx.query<Dept & { login: string }>(
+    `SELECT u.username AS login, d.id::int, d.kind, d.division_code AS "divisionCode", u.display_name AS "staffName"
+       FROM users u JOIN departments d ON d.id = u.department_id WHERE u.username = ANY($1)`, [loginTaskSeeds.map((t) => t.login)]);
+  const seeds = [...taskSeeds.map((t) => ({ ...t, dept: deptOf.get(t.deptKind) })),
+    ...loginTaskSeeds.map((t) => ({ ...t, dept: loginDepts.find((d) => d.login === t.login) }))];
+
   let tasks = 0;
-  for (const [i, s] of taskSeeds.entries()) {
-    const dept = deptOf.get(s.deptKind);
+  for (const [i, s] of seeds.entries()) {
+    const dept = s.dept;
     if (!dept) continue;
     const stage = taskStages[i]!;
     let t = now - rng.int(15, 30) * DAY;
