@@ -8,7 +8,7 @@ import { exchangeActions, exchangeCapabilities, exchangeGrants } from './exchang
 import { escalateOverdueRequests } from './exchange/requests.ts';
 import { hubExchangeRoutes, hubGatewayRoutes } from './exchange/routes.ts';
 import { hubCatalogueLedgerActions, hubCatalogueMessages } from './messages.ts';
-import { hubActions, hubAdminDepartmentKind, hubCapabilities, hubCatalogueGrants } from './policy.ts';
+import { hubActions, hubAdminDepartmentKind, hubCapabilities, hubCatalogueGrants, readOwnQuality } from './policy.ts';
 import { ckanRoutes, hubCatalogueRoutes } from './routes.ts';
 
 /** 数据共享 (data hub): the catalogue (目录) and the exchange (共享申请, 授权, 网关, 存证). */
@@ -21,8 +21,9 @@ export const hubModule = defineModule({
   permissions: { actions: [...Object.values(hubActions), ...Object.values(exchangeActions)], grants: joinGrants(hubCatalogueGrants, exchangeGrants) },
   capabilities: async (db, actor) => {
     const [catalogue, exchange] = await Promise.all([hubCapabilities(db, actor), exchangeCapabilities(db, actor)]);
-    return { withhold: [...catalogue.withhold ?? [], ...exchange.withhold ?? []] };
+    return { withhold: [...catalogue.withhold ?? [], ...exchange.withhold ?? []], add: catalogue.add };
   },
+  abilities: [readOwnQuality],
   reservedDepartmentKinds: [hubAdminDepartmentKind],
   routes: [
     { prefix: '/api/v1/hub', plugin: hubCatalogueRoutes },

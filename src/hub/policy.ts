@@ -56,9 +56,23 @@ export async function isHubAdmin(db: Queryable, actor: Actor): Promise<boolean> 
   return rows[0]?.admin === true;
 }
 
-/** What the console offers in the catalogue: review only to hub administrators (assertReviewer). */
+/** The ability behind 数据质量: the quality of a department's own resources and the objections it raised. */
+export const readOwnQuality = 'hub.quality.own';
+
+/**
+ * What the console offers in the catalogue: review only to hub administrators (assertReviewer); 数据质量 to
+ * hub administrators and staff of a department that provides a resource or has raised an objection, since it
+ * shows only those.
+ */
 export async function hubCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
-  return { withhold: hasGrant(actor, a.review) && !(await isHubAdmin(db, actor)) ? [a.review] : [] };
+  const admin = await isHubAdmin(db, actor);
+  const withhold = hasGrant(actor, a.review) && !admin ? [a.review] : [];
+  if (admin) return { withhold, add: [readOwnQuality] };
+  if (actor.kind !== 'staff' || actor.departmentId === null) return { withhold };
+  const { rows } = await db.query<{ involved: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM hub_resources WHERE provider_department_id = $1)
+         OR EXISTS (SELECT 1 FROM hub_objections WHERE raised_by_department_id = $1) AS involved`, [actor.departmentId]);
+  return { withhold, add: rows[0]!.involved ? [readOwnQuality] : [] };
 }
 
 /** A registration act (systems, resources, imports, answers to objections) for `departmentId`'s data. */

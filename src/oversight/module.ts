@@ -6,7 +6,7 @@ import { defineModule } from '../kernel/module.ts';
 import { loadOversightDemo } from './demo.ts';
 import { generateHistory, queueHistory } from './history.ts';
 import { oversightLedgerActions, oversightMessages } from './messages.ts';
-import { disciplineKind, oversightActions, oversightCapabilities, oversightGrants } from './policy.ts';
+import { disciplineKind, oversightActions, oversightCapabilities, oversightGrants, readOwnAlerts } from './policy.ts';
 import { oversightRoutes } from './routes.ts';
 import { installLibrary } from './rulebook.ts';
 import { backfill, streamLedger } from './stream.ts';
@@ -19,6 +19,7 @@ export const oversightModule = defineModule({
   ledgerActions: oversightLedgerActions,
   permissions: { actions: Object.values(oversightActions), grants: oversightGrants },
   capabilities: oversightCapabilities,
+  abilities: [readOwnAlerts],
   reservedDepartmentKinds: [disciplineKind],
   routes: [{ prefix: '/api/v1/oversight', plugin: oversightRoutes }],
   // Rules as entries arrive: the sequencer signs every 200 ms, the stream follows every 250 ms.

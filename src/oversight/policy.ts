@@ -29,9 +29,20 @@ async function inDisciplineOffice(db: Queryable, actor: Actor): Promise<boolean>
   return (await findDepartment(db, actor.departmentId))?.kind === disciplineKind;
 }
 
-/** The console offers the integrity files only to the discipline office. */
+/** The console offers the integrity files only to the discipline office, and 我的预警 to whoever has one. */
 export async function oversightCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
-  return { withhold: hasGrant(actor, a.readIntegrity) && !(await inDisciplineOffice(db, actor)) ? [a.readIntegrity] : [] };
+  const withhold = hasGrant(actor, a.readIntegrity) && !(await inDisciplineOffice(db, actor)) ? [a.readIntegrity] : [];
+  return { withhold, add: (await hasReleasedAlerts(db, actor)) ? [readOwnAlerts] : [] };
+}
+
+/** 我的预警 is in a staff member's menu once an inspector has released an alert about them. */
+export const readOwnAlerts = 'oversight.alert.mine';
+
+async function hasReleasedAlerts(db: Queryable, actor: Actor): Promise<boolean> {
+  if (actor.kind !== 'staff') return false;
+  const { rows } = await db.query<{ any: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM oversight_alerts WHERE people @> ARRAY[$1::text] AND released_at IS NOT NULL) AS any', [actor.id]);
+  return rows[0]!.any;
 }
 
 export async function assertDisciplineOffice(db: Queryable, actor: Actor): Promise<void> {

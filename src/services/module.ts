@@ -2,11 +2,11 @@ import { defineModule, joinGrants } from '../kernel/module.ts';
 import { loadCredentialDemo, removeCredentialDemo } from './credentials/demo.ts';
 import { credentialLedgerActions, credentialMessages } from './credentials/messages.ts';
 import { expireVerifierNonces } from './credentials/nonces.ts';
-import { credentialActions, credentialGrants } from './credentials/policy.ts';
+import { credentialActions, credentialGrants, registerCapabilities } from './credentials/policy.ts';
 import { credentialPublicRoutes, credentialRoutes } from './credentials/routes.ts';
 import { loadServicesDemo, removeServicesDemo } from './demo.ts';
 import { servicesLedgerActions, servicesMessages } from './messages.ts';
-import { servicesActions, servicesGrants } from './policy.ts';
+import { queueCapabilities, servicesActions, servicesGrants } from './policy.ts';
 import { defaultRatings } from './ratings.ts';
 import { servicesRoutes } from './routes.ts';
 import { escalateOverdue } from './workflow.ts';
@@ -19,6 +19,10 @@ export const servicesModule = defineModule({
   messages: { ...servicesMessages, ...credentialMessages },
   ledgerActions: { ...servicesLedgerActions, ...credentialLedgerActions },
   permissions: { actions: [...Object.values(servicesActions), ...Object.values(credentialActions)], grants: joinGrants(servicesGrants, credentialGrants) },
+  capabilities: async (db, actor) => {
+    const [queue, register] = await Promise.all([queueCapabilities(db, actor), registerCapabilities(db, actor)]);
+    return { withhold: [...queue.withhold ?? [], ...register.withhold ?? []] };
+  },
   routes: [
     { prefix: '/api/v1/services', plugin: servicesRoutes },
     { prefix: '/api/v1/credentials', plugin: credentialRoutes },

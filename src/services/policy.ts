@@ -3,7 +3,8 @@
  * the department that owns the item or handles the application); a step is taken only by staff of that
  * department holding the step's role. Citizens see and act on their own applications only.
  */
-import { assertCan, hasGrant, inJurisdiction, type Actor } from '../kernel/auth/index.ts';
+import { assertCan, hasGrant, inJurisdiction, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
+import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 
 export const servicesActions = {
@@ -25,6 +26,17 @@ export const servicesGrants = {
   inspector: [a.read, a.readRatings],
   citizen: [a.apply],
 } as const;
+
+/**
+ * 办件受理 is the queue of the department's own items: an officer whose department offers no service item
+ * (the 12345 centre, a county bureau without listed items) has nothing to handle there, so it stays out of
+ * their menu. The commands still check for themselves.
+ */
+export async function queueCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
+  if (actor.kind !== 'staff' || actor.departmentId === null || actor.roles.some((role) => role !== 'officer')) return {};
+  const { rows } = await db.query<{ offers: boolean }>('SELECT EXISTS (SELECT 1 FROM services_items WHERE department_id = $1) AS offers', [actor.departmentId]);
+  return rows[0]!.offers ? {} : { withhold: [a.read, a.handle] };
+}
 
 /** The fields of an application that decide access. */
 export interface ApplicationAccess {

@@ -33,12 +33,16 @@ export const exchangeGrants = {
 /**
  * What the console offers of the exchange: an officer with no data role whose department runs no
  * information system has nothing to request, call or watch there, so those pages stay out of their menu
- * (a 岳池县交通运输局 officer); the commands still check for themselves.
+ * (a 岳池县交通运输局 officer). Nor has an inspector, whose pages would show their own department's sharing:
+ * they follow a misuse of data through the risk alerts, which carry the calls' evidence. The commands still
+ * check for themselves.
  */
 export async function exchangeCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
+  const pages = [a.request, a.grants, a.evidence, a.hide, a.dashboard];
+  if (actor.kind === 'staff' && actor.roles.length > 0 && actor.roles.every((role) => role === 'inspector')) return { withhold: pages };
   if (actor.kind !== 'staff' || actor.departmentId === null || actor.roles.some((role) => role !== 'officer')) return {};
   const { rows } = await db.query<{ runs: boolean }>('SELECT EXISTS (SELECT 1 FROM hub_systems WHERE department_id = $1) AS runs', [actor.departmentId]);
-  return rows[0]!.runs ? {} : { withhold: [a.request, a.grants, a.evidence, a.hide, a.dashboard] };
+  return rows[0]!.runs ? {} : { withhold: pages };
 }
 
 /** Is the actor the providing department's own data officer (not a hub administrator acting for it)? */

@@ -40,7 +40,7 @@ export const demoLogins: readonly DemoLogin[] = [
   { username: 'ga_officer', role: 'officer', description: '广安区民政局 officer: sees 广安区 only',
     tryFirst: '工单队列: sign for (签收) a 低保/养老 ticket waiting for 广安区民政局, then reply' },
   { username: 'yc_officer', role: 'officer', description: '岳池县民政局 officer: sees 岳池县 only',
-    tryFirst: '工单队列: sign for (签收) a ticket waiting for 岳池县民政局, then reply' },
+    tryFirst: '工单队列: sign for (签收) a ticket waiting for 岳池县民政局, then reply; 督办事项: report progress on 特困供养人员冬季走访' },
   { username: 'data_officer', role: 'data_officer', description: '市政数局 data officer: catalogue and data sharing of 广安市',
     tryFirst: '共享申请: decide a pending request (就业困难人员认定); 调用日志: see who called which data' },
   { username: 'inspector', role: 'inspector', description: '市纪委监委 纪检 (discipline office): the ledger, risk alerts and integrity files of 广安市',
@@ -48,7 +48,7 @@ export const demoLogins: readonly DemoLogin[] = [
   { username: 'supervisor', role: 'inspector', description: '市政数局 监督员 (inspector): risk alerts and the rule library of 广安市',
     tryFirst: '风险预警: open an alert, verify its proof in the page, confirm it or open a case; 预警规则库: dry-run a rule' },
   { username: 'hotline', role: 'officer', description: '12345热线 officer: tickets across 广安市',
-    tryFirst: '12345 受理台: take a call; 审核: tickets returned by departments; 回访: call back the closed ones' },
+    tryFirst: '12345 受理台: take a call; 审核: tickets returned by departments; 回访: call back the closed ones; 督办事项: the centre\'s own task' },
   { username: 'citizen1', role: 'citizen', description: '市民 (citizen): the portal, own applications, who used my data',
     tryFirst: '我的诉求: two reports and their progress; 我的数据使用记录: who used my data, and why' },
 ];

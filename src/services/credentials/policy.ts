@@ -3,7 +3,8 @@
  * data officers and admins (and platform admins) keep the register: list, revoke, rotate keys. Anyone
  * may verify a presentation: that is the point of it.
  */
-import { assertCan, hasGrant, inJurisdiction, type Actor } from '../../kernel/auth/index.ts';
+import { assertCan, hasGrant, inJurisdiction, type Actor, type CapabilityChange } from '../../kernel/auth/index.ts';
+import type { Queryable } from '../../kernel/db/index.ts';
 import { forbidden } from '../../kernel/errors.ts';
 
 export const credentialActions = {
@@ -28,6 +29,13 @@ const actsForPlatform = (actor: Actor) => hasGrant(actor, '*') || actor.roles.in
 export function assertIssuerStaff(actor: Actor, action: string, issuer: { departmentId: number; divisionCode: string }): void {
   assertCan(actor, action, issuer);
   if (!actsForPlatform(actor) && actor.departmentId !== issuer.departmentId) throw forbidden(action);
+}
+
+/** The register is the issuing department's: staff of a department that issues no e-certificate have none to keep. */
+export async function registerCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
+  if (actor.kind !== 'staff' || actsForPlatform(actor) || !hasGrant(actor, a.read)) return {};
+  const { rows } = await db.query<{ issues: boolean }>('SELECT EXISTS (SELECT 1 FROM credential_issuers WHERE department_id = $1) AS issues', [actor.departmentId]);
+  return rows[0]!.issues ? {} : { withhold: [a.read, a.revoke, a.manage] };
 }
 
 /** SQL condition limiting the register to the actor's department (or jurisdiction, for platform admins); `d` is departments. */

@@ -11,7 +11,8 @@ export const module: WebModule = {
     { key: 'catalogue', icon: <DatabaseOutlined />, component: lazy(() => import('./CataloguePage')), visible: staff },
     { key: 'hub-register', icon: <FormOutlined />, component: lazy(() => import('./RegisterPage')), visible: staffHolding('hub.resource.register') },
     { key: 'hub-systems', icon: <ApiOutlined />, component: lazy(() => import('./SystemsPage')), visible: staffHolding('hub.resource.register') },
-    { key: 'hub-quality', icon: <SafetyOutlined />, component: lazy(() => import('./QualityPage')), visible: staff },
+    { key: 'hub-quality', icon: <SafetyOutlined />, component: lazy(() => import('./QualityPage')),
+      visible: (user) => user.kind === 'staff' && user.capabilities.includes('hub.quality.own') },
     { key: 'hub-review', icon: <AuditOutlined />, component: lazy(() => import('./ReviewPage')), visible: staffHolding('hub.resource.review') },
   ],
 };

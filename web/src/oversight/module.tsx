@@ -9,6 +9,6 @@ export const module: WebModule = {
     { key: 'oversight', icon: <AlertOutlined />, component: lazy(() => import('./RiskPage')), visible: staffHolding('oversight.alert.read') },
     { key: 'oversight-rules', icon: <BookOutlined />, component: lazy(() => import('./RulesPage')), visible: staffHolding('oversight.rule.edit') },
     { key: 'integrity', icon: <FileProtectOutlined />, component: lazy(() => import('./IntegrityPage')), visible: staffHolding('oversight.integrity.read') },
-    { key: 'my-alerts', icon: <NotificationOutlined />, component: lazy(() => import('./MyAlertsPage')), visible: (user) => user.kind === 'staff' },
+    { key: 'my-alerts', icon: <NotificationOutlined />, component: lazy(() => import('./MyAlertsPage')), visible: (user) => user.kind === 'staff' && user.capabilities.includes('oversight.alert.mine') },
   ],
 };
