@@ -2,11 +2,12 @@ import { createElement, Fragment, type ReactNode } from 'react';
 import type { TFunction } from 'i18next';
 
 /**
- * Words for the codes the API hands over (predicates, data fields, problem codes, the platform's own processes):
+ * Words for the codes the API hands over (predicates, data fields, problem codes, the platform's own processes,
+ * the kinds of object the ledger records acts on):
  * what a reader sees instead of `age-over-18` or `hub.no-grant`. The keys are i18next keys, which may not hold
  * dots, so a dotted code is looked up with its dots as '/'.
  */
-type CodeKind = 'predicates' | 'fields' | 'problems' | 'systemActors';
+type CodeKind = 'predicates' | 'fields' | 'problems' | 'systemActors' | 'objectTypes';
 export const codeLabel = (t: TFunction, kind: CodeKind, code: string): string =>
   t(`codes.${kind}.${code.replaceAll('.', '/')}`, { defaultValue: code });
 
@@ -14,6 +15,10 @@ export const codeLabel = (t: TFunction, kind: CodeKind, code: string): string =>
 export const actorLabel = (t: TFunction, actor: { kind: string; id: string }): string =>
   actor.kind === 'system' ? codeLabel(t, 'systemActors', actor.id)
     : t('codes.person', { kind: t(`ledger.actorKind.${actor.kind}`, { defaultValue: actor.kind }), id: actor.id });
+
+/** What an act was on: its kind in words, its number or code in the code style. */
+export const objectLabel = (t: TFunction, object: { type: string; id: string }): ReactNode =>
+  createElement(Fragment, null, `${codeLabel(t, 'objectTypes', object.type)} `, createElement('span', { className: 'mono' }, object.id));
 
 /**
  * A call's case reference (业务编号) in words where the platform made it (`registry-load:5` is base-library

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, apiText, query } from '../api';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
-import { actorLabel } from '../codes';
+import { actorLabel, objectLabel } from '../codes';
 import {
   entryLeafData, fromBase64, hashLeaf, parseCheckpoint, parseVerifierKey, rootFromInclusionProof, sameBytes, toBase64,
   verifyCheckpointSignature, type Checkpoint, type LedgerEntry, type SignatureCheck, type VerifierKey,
@@ -158,7 +158,7 @@ export default function LedgerPage() {
               { title: t('ledger.time'), dataIndex: 'recordedAt', width: 170, render: (v: string) => time.format(new Date(v)) },
               { title: t('ledger.actor'), key: 'actor', render: (_, e) => <span>{actorLabel(t, e.actor)}</span> },
               { title: t('ledger.action'), dataIndex: 'action', render: (v: string) => <span title={v}>{actionName(v)}</span> },
-              { title: t('ledger.object'), key: 'object', render: (_, e) => e.object ? <span className="mono">{e.object.type} {e.object.id}</span> : '—' },
+              { title: t('ledger.object'), key: 'object', render: (_, e) => e.object ? objectLabel(t, e.object) : '—' },
               {
                 title: t('common.actions'), key: 'verify', width: 120, fixed: 'right',
                 render: (_, e) => (
