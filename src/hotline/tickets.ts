@@ -265,7 +265,7 @@ export async function listTickets(db: Queryable, actor: Actor, query: TicketQuer
                                  LIMIT $${params.length + 1} OFFSET $${params.length + 2}) AS ids)
      SELECT ${ticketColumns}, (${count}) AS counted,
             CASE WHEN t.state = 'returned' THEN (SELECT json_build_object('code', e.reason_code, 'note', e.note) FROM hotline_ticket_events e
-                                                  WHERE e.ticket_id = t.id AND e.to_state = 'returned' ORDER BY e.id DESC LIMIT 1) END AS "returnReason"
+                                                  WHERE e.ticket_id = t.id AND e.action = 'hotline.ticket.returned' ORDER BY e.id DESC LIMIT 1) END AS "returnReason"
        FROM page, unnest(page.ids) WITH ORDINALITY AS p (id, ord) JOIN ${ticketFrom} ON t.id = p.id
       ORDER BY p.ord`, [...params, query.limit ?? 50, query.offset ?? 0]);
   // A page past the end has no rows to carry the count.

@@ -22,7 +22,7 @@ async function measure() {
   // with no spinner left, twice in a row.
   for (let quiet = 0; quiet < 2;) {
     await page.waitForLoadState('networkidle');
-    await page.waitForFunction('!document.querySelector(".ant-spin-spinning")', undefined, { timeout: 15_000 });
+    await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached', timeout: 15_000 }); // none left
     quiet = (await page.locator('.ant-spin-spinning').count()) === 0 ? quiet + 1 : 0;
     await page.waitForTimeout(300);
   }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hotlineAppPerFile, ticketInput, inside } from './factories.ts';
 import { makeStaff } from '../helpers/factories.ts';
+import { sweepDeadlines } from '../../src/hotline/deadlines.ts';
 
 const t = hotlineAppPerFile(['operator', 'handler', 'yc_handler']);
 const { call, cookies } = t;
@@ -110,6 +111,11 @@ test('GET /tickets: a returned ticket carries the department\'s reason and note 
   const id = (await call('POST', '/tickets', 'operator', ticketInput())).json().id;
   await call('POST', `/tickets/${id}/dispatch`, 'operator', {});
   assert.equal((await call('POST', `/tickets/${id}/return`, 'handler', { reasonCode: 'outside-area', note: '属邻街道' })).statusCode, 200);
+  // A deadline alert while it waits is an event in the same state; the reason stays the return's.
+  await sweepDeadlines(t.db, new Date(Date.now() + 30 * 86_400_000));
+  const { rows: [alerted] } = await t.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM hotline_ticket_events WHERE ticket_id = $1 AND to_state = 'returned' AND action LIKE 'hotline.deadline.%'`, [id]);
+  assert.ok(alerted!.n > 0);
   const returned = (await call('GET', '/tickets?state=returned&limit=500', 'operator')).json().items;
   assert.deepEqual(returned.find((x: { id: number }) => x.id === id).returnReason, { code: 'outside-area', note: '属邻街道' });
   assert.equal((await call('POST', `/tickets/${id}/redispatch`, 'operator', { departmentId: t.city.gaUrban })).statusCode, 200);
