@@ -110,6 +110,8 @@ export const SuggestionSchema = Type.Object({
   /** Below the calibrated threshold (不确定): the operator should choose. */
   uncertain: Type.Boolean(),
   alternatives: Type.Array(Type.Object({ ...SuggestedCategory.properties, confidence: Type.Number() })),
+  /** The most likely first-level category, its confidence summed over the categories under it. */
+  firstLevel: Nullable(Type.Object({ ...SuggestedCategory.properties, confidence: Type.Number() })),
   urgency: OneOf(urgencies),
   emergency: Type.Optional(OneOf(['fire', 'police', 'medical'])),
   transferTo: Type.Optional(Type.String()),

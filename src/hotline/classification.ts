@@ -11,7 +11,7 @@ import { DomainError } from '../kernel/errors.ts';
 import { ledgerQueueSql } from '../kernel/ledger/index.ts';
 import { activeCategoriesIn, hotlineConfig, type Category, type HotlineConfig } from './catalogue.ts';
 import {
-  fromJSON, suggestUrgency, topLevelCode, trainCalibrated, zhExamples,
+  fromJSON, levelProbabilities, rankProbabilities, suggestUrgency, topLevelCode, trainCalibrated, zhExamples,
   type CalibratedEvaluation, type Classifier, type ClassifierJSON, type Example, type UrgencySuggestion,
 } from './classifier/index.ts';
 import { assertCentre, hotlineActions } from './policy.ts';
@@ -24,6 +24,11 @@ export interface CategorySuggestion {
   uncertain: boolean;
   /** Up to three active categories, best first (the first is `category`). */
   alternatives: { category: Category; confidence: number }[];
+  /**
+   * The most likely active first-level category, its confidence the sum of the calibrated confidences of the
+   * categories under it (so at least the best leaf's): where an operator choosing by hand can start.
+   */
+  firstLevel: { category: Category; confidence: number } | null;
   urgency: UrgencySuggestion;
 }
 
@@ -106,14 +111,38 @@ async function trainModel(tx: Queryable, actor: Actor, now: Date): Promise<Train
     classifier: promoted || !live ? classifier : fromJSON(live.model) };
 }
 
+const firstLevels = new WeakMap<HotlineConfig, Map<string, Category>>();
+
+/** The first-level category of each category code of `config` (its root: the first of its ancestry). */
+function firstLevelsIn(config: HotlineConfig): Map<string, Category> {
+  let roots = firstLevels.get(config);
+  if (!roots) {
+    const byId = new Map([...config.categories.values()].map((c) => [c.id, c]));
+    roots = new Map([...config.categories.values()].flatMap((c) => {
+      const root = byId.get(c.ancestry[0] ?? c.id);
+      return root ? [[c.code, root] as const] : [];
+    }));
+    firstLevels.set(config, roots);
+  }
+  return roots;
+}
+
 /** The category (among the active ones) and the urgency the text of a report suggests. */
 export function suggestWith(config: HotlineConfig, classifier: Classifier, text: string): CategorySuggestion {
-  const classification = classifier.classify(text);
+  // One scoring for both the leaf and the first level: segmentation is most of a classification's time.
+  const probabilities = classifier.probabilities(text);
+  const classification = rankProbabilities(classifier.labels, probabilities, classifier.threshold);
   const alternatives = activeCategoriesIn(config, classification.alternatives.map((a) => a.label)).map((category) => ({
     category, confidence: classification.alternatives.find((a) => a.label === category.code)!.confidence }));
   const category = alternatives[0]?.category ?? null;
+  const roots = firstLevelsIn(config);
+  const [first] = levelProbabilities(classifier.labels, probabilities, (label) => {
+    const root = roots.get(label);
+    return root?.active ? root.code : undefined;
+  });
   return { category, confidence: alternatives[0]?.confidence ?? 0,
-    uncertain: classification.uncertain || category?.code !== classification.label, alternatives, urgency: suggestUrgency(text) };
+    uncertain: classification.uncertain || category?.code !== classification.label, alternatives,
+    firstLevel: first ? { category: config.categories.get(first.label)!, confidence: first.confidence } : null, urgency: suggestUrgency(text) };
 }
 
 export async function suggestClassification(tx: Queryable, text: string, now = new Date()): Promise<CategorySuggestion> {

@@ -170,6 +170,7 @@ export function presentSuggestion(s: CategorySuggestion) {
     confidence: s.confidence,
     uncertain: s.uncertain,
     alternatives: s.alternatives.map((a) => ({ ...category(a.category), confidence: a.confidence })),
+    firstLevel: s.firstLevel && { ...category(s.firstLevel.category), confidence: s.firstLevel.confidence },
     urgency: s.urgency.urgency,
     ...(s.urgency.emergency ? { emergency: s.urgency.emergency, transferTo: s.urgency.transferTo } : {}),
     matched: s.urgency.matched,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { intakeTicket, learnFromCorrections, retrainClassifier, suggestClassification } from '../../src/hotline/index.ts';
-import { zhExamples } from '../../src/hotline/classifier/index.ts';
+import { topLevelCode, zhExamples } from '../../src/hotline/classifier/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { hotlineCityPerFile, ledgerCount, makeTicket, refusal, run, ticketInput } from './factories.ts';
 
@@ -24,6 +24,9 @@ test('texts written apart from the examples get their category, with its path an
     assert.deepEqual([s.category?.code, s.category?.path], [code, path], text);
     assert.ok(s.confidence > 0.5 && s.confidence <= 1, `${text}: ${s.confidence}`);
     assert.equal(s.alternatives[0]!.category.code, code);
+    // The first level: the class whose categories' confidences sum highest, so at least the best leaf's.
+    assert.deepEqual([s.firstLevel?.category.code, s.firstLevel?.category.path], [topLevelCode(code), path.slice(0, 1)], text);
+    assert.ok(s.firstLevel!.confidence >= s.confidence && s.firstLevel!.confidence <= 1 + 1e-9, `${text}: ${s.firstLevel!.confidence}`);
     assert.equal(s.urgency.urgency, 'normal');
   }
   const { rows: [model] } = await t.db.query<{ n: number; examples: number; accuracy: number }>(

@@ -160,6 +160,8 @@ test('GET /suggest: staff only, 400 naming text when empty, then the live sugges
   assert.deepEqual(s.category, { code: 'JT-XHD', name: '信号灯故障', path: ['交通运输', '信号灯故障'] });
   assert.ok(s.confidence > 0.5);
   assert.equal(s.alternatives[0].code, 'JT-XHD');
+  assert.deepEqual([s.firstLevel.code, s.firstLevel.name, s.firstLevel.path], ['JT', '交通运输', ['交通运输']]);
+  assert.ok(s.firstLevel.confidence >= s.confidence && s.firstLevel.confidence <= 1 + 1e-9, String(s.firstLevel.confidence));
   assert.equal(s.urgency, 'normal');
   assert.equal('transferTo' in s, false);
   const fire = (await call('GET', `/suggest?text=${encodeURIComponent('着火了')}`, 'handler')).json();

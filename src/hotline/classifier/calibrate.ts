@@ -2,8 +2,8 @@
  * Training as the hotline uses it: the linear model, its confidences calibrated and its 不确定 threshold set
  * from cross-validated predictions — predictions on examples the model predicting them was not trained on.
  */
-import { fitLinear, linearFeatures, rank, type LinearClassifier, type LinearOptions } from './linear.ts';
-import type { Example } from './model.ts';
+import { fitLinear, linearFeatures, probabilitiesOf, rank, type LinearClassifier, type LinearOptions } from './linear.ts';
+import { levelProbabilities, type Example } from './model.ts';
 
 export interface CalibrationOptions extends LinearOptions {
   folds?: number;
@@ -26,6 +26,8 @@ export interface CalibratedEvaluation {
   macroF1: number;
   /** Cross-validated, at the first level (the predicted leaf's first level against the true one's). */
   topLevelAccuracy: number;
+  /** Cross-validated, at the first level whose labels' calibrated probabilities sum highest (`levelProbabilities`). */
+  topLevelSummedAccuracy: number;
   temperature: number;
   threshold: number;
   /** Share of answers at or above the threshold, and how many of them were right. */
@@ -45,7 +47,7 @@ const TEMPERATURES = Array.from({ length: 81 }, (_, i) => 2 ** ((i - 40) / 8)); 
 /** Trains on all examples; calibrates with `folds`-fold cross-validation (example i held out in fold i mod folds). */
 export function trainCalibrated(examples: Example[], options: CalibrationOptions = {}): Calibrated {
   const { folds = 5, precision = 0.95, z = 1.645, level = (label: string) => label, ...linear } = options;
-  const featured = examples.map((e) => ({ ...e, tokens: linearFeatures(e.text) }));
+  const featured = examples.map((e) => ({ ...e, tokens: linearFeatures(e.text, linear.trigrams) }));
   const scores: Float64Array[] = new Array(examples.length);
   const labelsOf: (readonly string[])[] = new Array(examples.length);
   for (let fold = 0; fold < folds; fold++) {
@@ -74,7 +76,8 @@ export function trainCalibrated(examples: Example[], options: CalibrationOptions
 
   const outcomes = held.map((i) => {
     const { label, confidence } = rank(labelsOf[i]!, scores[i]!, temperature, 0);
-    return { truth: examples[i]!.label, label, confidence };
+    const summed = levelProbabilities(labelsOf[i]!, probabilitiesOf(scores[i]!, temperature), level)[0]!.label;
+    return { truth: examples[i]!.label, label, confidence, summed };
   });
   const threshold = thresholdFor(outcomes, precision, z);
   const above = outcomes.filter((o) => o.confidence >= threshold);
@@ -88,6 +91,7 @@ export function trainCalibrated(examples: Example[], options: CalibrationOptions
       accuracy: outcomes.filter((o) => o.label === o.truth).length / n,
       macroF1: macroF1(outcomes),
       topLevelAccuracy: outcomes.filter((o) => level(o.label) === level(o.truth)).length / n,
+      topLevelSummedAccuracy: outcomes.filter((o) => o.summed === level(o.truth)).length / n,
       temperature,
       threshold,
       coverage: above.length / n,

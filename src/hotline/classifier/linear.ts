@@ -1,6 +1,6 @@
 /**
  * Ticket text classifier: multinomial logistic regression (softmax) over TF-IDF weighted features — jieba
- * words and character 1–3-grams — with L2 regularisation, fitted by stochastic gradient descent.
+ * words and character 1–2-grams, optionally trigrams — with L2 regularisation, fitted by stochastic gradient descent.
  *
  * Its probabilities are divided by a temperature fitted on held-out predictions (calibration), and a
  * suggestion whose calibrated confidence is below the model's threshold is marked uncertain (不确定), so
@@ -17,10 +17,12 @@ export interface LinearOptions {
   epochs?: number;
   /** Features seen in fewer training examples are left out. */
   minDocs?: number;
+  /** Character trigrams among the features (`linearFeatures`); the model stores which. */
+  trigrams?: boolean;
 }
 
 export interface LinearJSON {
-  format: typeof FORMAT;
+  format: typeof FORMAT | typeof FORMAT_WITH_TRIGRAMS;
   labels: string[];
   features: string[];
   /** Inverse document frequency per feature, in the order of `features`. */
@@ -39,14 +41,22 @@ export interface LinearJSON {
   lambda: number;
 }
 
-const FORMAT = 'yiwang.hotline.classifier.linear/1';
+const FORMAT = 'yiwang.hotline.classifier.linear/2';
+/** A model whose features include character trigrams (`trigrams`; every model stored before they became optional). */
+const FORMAT_WITH_TRIGRAMS = 'yiwang.hotline.classifier.linear/1';
 export const DEFAULT_LAMBDA = 1e-5;
 const DEFAULT_EPOCHS = 24;
 const ALTERNATIVES = 3;
 
-/** Jieba words, character bigrams and single characters (tokenize), plus character trigrams (prefixed `+`). */
-export function linearFeatures(text: string): string[] {
+/**
+ * Jieba words, character bigrams and single characters (tokenize); with `trigrams`, character trigrams
+ * (prefixed `+`) as well, as models stored in the first format were trained. Cross-validation on the
+ * labelled messages scored the model without trigrams as well or better (bench/hotline-classifier.ts),
+ * with fewer features to train and store.
+ */
+export function linearFeatures(text: string, trigrams = false): string[] {
   const tokens = tokenize(text);
+  if (!trigrams) return tokens;
   for (const [run] of text.normalize('NFKC').toLowerCase().matchAll(/\p{Script=Han}{3,}/gu))
     for (let i = 0; i + 2 < run.length; i++) tokens.push(`+${run.slice(i, i + 3)}`);
   return tokens;
@@ -90,12 +100,12 @@ function vectorize(tokens: string[], featureIndex: Map<string, number>, idf: Arr
 
 /** Trains the model; confidences are uncalibrated (temperature 1) and nothing is uncertain (threshold 0). */
 export function trainLinearClassifier(examples: Example[], options: LinearOptions = {}): LinearClassifier {
-  return fitLinear(examples.map((e) => ({ tokens: linearFeatures(e.text), label: e.label, text: e.text })), options);
+  return fitLinear(examples.map((e) => ({ tokens: linearFeatures(e.text, options.trigrams), label: e.label, text: e.text })), options);
 }
 
-/** The same as `trainLinearClassifier` over texts already turned into `linearFeatures`, to reuse them across folds. */
+/** The same as `trainLinearClassifier` over texts already turned into `linearFeatures` (with `options.trigrams`), to reuse them across folds. */
 export function fitLinear(examples: { tokens: string[]; label: string; text?: string }[], options: LinearOptions = {}): LinearClassifier {
-  const { lambda = DEFAULT_LAMBDA, epochs = DEFAULT_EPOCHS, minDocs = 2 } = options;
+  const { lambda = DEFAULT_LAMBDA, epochs = DEFAULT_EPOCHS, minDocs = 2, trigrams = false } = options;
   if (!(lambda > 0)) throw new DomainError('hotline.classifier.lambda', { field: 'lambda', lambda });
   if (examples.length === 0) throw new DomainError('hotline.classifier.no-examples', { field: 'examples' });
   const labelIndex = new Map<string, number>();
@@ -159,7 +169,7 @@ export function fitLinear(examples: { tokens: string[]; label: string; text?: st
   for (let c = 0; c < classes; c++) bias[c] = meanBias[c]! / averaged;
   // The model in memory is the stored one, so a stored model classifies exactly as the one just trained.
   return linearFromJSON({
-    format: FORMAT, labels: [...labelIndex.keys()], features, idf: idf.map(round), ...quantize(weights, classes),
+    format: trigrams ? FORMAT_WITH_TRIGRAMS : FORMAT, labels: [...labelIndex.keys()], features, idf: idf.map(round), ...quantize(weights, classes),
     bias: Array.from(bias, round), temperature: 1, threshold: 0, lambda,
   });
 }
@@ -219,7 +229,7 @@ export class LinearClassifier implements Classifier {
 
   /** The logits of a text, before temperature and softmax. */
   scores(text: string): Float64Array {
-    return this.scoresOf(linearFeatures(text));
+    return this.scoresOf(linearFeatures(text, this.model.format === FORMAT_WITH_TRIGRAMS));
   }
 
   /** The logits of a text's `linearFeatures`. */
@@ -234,6 +244,10 @@ export class LinearClassifier implements Classifier {
     return rank(this.labels, this.scores(text), this.model.temperature, this.model.threshold);
   }
 
+  probabilities(text: string): Float64Array {
+    return probabilitiesOf(this.scores(text), this.model.temperature);
+  }
+
   /** The same model with its confidences divided by `temperature` and answers below `threshold` uncertain. */
   calibrated(temperature: number, threshold: number): LinearClassifier {
     return new LinearClassifier({ ...this.model, temperature, threshold }, this.weights);
@@ -244,10 +258,20 @@ export class LinearClassifier implements Classifier {
   }
 }
 
-/** The best labels of the logits `scores`, with calibrated confidences. */
-export function rank(labels: readonly string[], scores: Float64Array, temperature: number, threshold: number): Classification {
+/** The probability of each label from the logits `scores`, calibrated by `temperature`. */
+export function probabilitiesOf(scores: Float64Array, temperature: number): Float64Array {
   const probabilities = Float64Array.from(scores);
   softmaxInPlace(probabilities, temperature);
+  return probabilities;
+}
+
+/** The best labels of the logits `scores`, with calibrated confidences. */
+export function rank(labels: readonly string[], scores: Float64Array, temperature: number, threshold: number): Classification {
+  return rankProbabilities(labels, probabilitiesOf(scores, temperature), threshold);
+}
+
+/** The best labels by their `probabilities` (in the order of `labels`), best first; uncertain below `threshold`. */
+export function rankProbabilities(labels: readonly string[], probabilities: Float64Array, threshold: number): Classification {
   // The best few by one pass each, not a sort of every label: this runs on every ticket.
   const ranked: number[] = [];
   for (let n = 0; n < Math.min(ALTERNATIVES, labels.length); n++) {
@@ -263,8 +287,8 @@ export function rank(labels: readonly string[], scores: Float64Array, temperatur
 export function linearFromJSON(json: LinearJSON): LinearClassifier {
   const n = json.labels.length;
   const weights = typeof json.weights === 'string' ? dequantize(json) : new Float64Array();
-  if (json.bias.length !== n || weights.length !== json.features.length * n || json.idf.length !== json.features.length
-    || json.scales?.length !== json.features.length || !(json.temperature > 0))
+  if ((json.format !== FORMAT && json.format !== FORMAT_WITH_TRIGRAMS) || json.bias.length !== n
+    || weights.length !== json.features.length * n || json.idf.length !== json.features.length || json.scales?.length !== json.features.length || !(json.temperature > 0))
     throw new DomainError('hotline.classifier.format', { format: json.format });
   return new LinearClassifier(json, weights);
 }

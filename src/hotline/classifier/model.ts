@@ -5,7 +5,7 @@
  * (retrain) only adds counts: the result is exactly the model trained on all examples at once.
  */
 import { DomainError } from '../../kernel/errors.ts';
-import { linearFromJSON, type LinearJSON } from './linear.ts';
+import { linearFromJSON, rankProbabilities, type LinearJSON } from './linear.ts';
 import { featureWeight, tokenize } from './tokenize.ts';
 
 export interface Example {
@@ -47,14 +47,31 @@ export interface NaiveBayesJSON {
 
 export interface Classifier {
   readonly labels: readonly string[];
+  /** Below this confidence a classification is uncertain. */
+  readonly threshold: number;
   classify(text: string): Classification;
+  /** The probability of each of `labels`, in their order (`rankProbabilities` of them is `classify`). */
+  probabilities(text: string): Float64Array;
   toJSON(): ClassifierJSON;
+}
+
+/**
+ * The probability of each class a label belongs to (`level`, e.g. its first-level category), summed over
+ * its labels, most likely first. Labels `level` maps to undefined are left out.
+ */
+export function levelProbabilities(labels: readonly string[], probabilities: ArrayLike<number>,
+  level: (label: string) => string | undefined): Suggestion[] {
+  const sums = new Map<string, number>();
+  labels.forEach((label, i) => {
+    const group = level(label);
+    if (group !== undefined) sums.set(group, (sums.get(group) ?? 0) + probabilities[i]!);
+  });
+  return [...sums].map(([label, confidence]) => ({ label, confidence })).sort((a, b) => b.confidence - a.confidence);
 }
 
 const FORMAT = 'yiwang.hotline.classifier.nb/1';
 // A compromise: the small Chinese example set scores best with more smoothing (1), the NYC sample with less (0.1).
 const DEFAULT_ALPHA = 0.5;
-const ALTERNATIVES = 3;
 
 /** Trains a classifier from labelled tickets. MUST get at least one example. */
 export function trainClassifier(examples: Example[], options: TrainOptions = {}): Classifier {
@@ -73,7 +90,7 @@ export function retrain(classifier: Classifier, moreExamples: Example[]): Classi
 
 /** Rebuilds a classifier stored with `toJSON`. */
 export function fromJSON(json: ClassifierJSON): Classifier {
-  if (json?.format === 'yiwang.hotline.classifier.linear/1') return linearFromJSON(json);
+  if (json?.format?.startsWith('yiwang.hotline.classifier.linear/')) return linearFromJSON(json as LinearJSON);
   if (json?.format !== FORMAT) throw new DomainError('hotline.classifier.format', { format: (json as { format?: string })?.format });
   const n = json.labels.length;
   if (json.docs.length !== n || json.counts.length !== n || !(json.alpha > 0))
@@ -109,6 +126,8 @@ function addExamples(model: NaiveBayesJSON, examples: Example[]): NaiveBayesJSON
 
 class NaiveBayes implements Classifier {
   readonly labels: readonly string[];
+  /** Naive Bayes probabilities are not calibrated: it has no threshold to be uncertain below. */
+  readonly threshold = 0;
   private readonly logPrior: Float64Array;
   /** log P(feature | label) of a feature never seen with the label. */
   private readonly logUnseen: Float64Array;
@@ -134,6 +153,10 @@ class NaiveBayes implements Classifier {
   }
 
   classify(text: string): Classification {
+    return rankProbabilities(this.labels, this.probabilities(text), this.threshold);
+  }
+
+  probabilities(text: string): Float64Array {
     const scores = Float64Array.from(this.logPrior);
     // Features never seen in training are left out: they carry no evidence for any label.
     for (const token of new Set(tokenize(text))) {
@@ -146,10 +169,8 @@ class NaiveBayes implements Classifier {
     const max = Math.max(...scores);
     let sum = 0;
     for (let i = 0; i < scores.length; i++) sum += scores[i] = Math.exp(scores[i] - max);
-    const ranked = [...scores.keys()].sort((a, b) => scores[b] - scores[a]).slice(0, ALTERNATIVES);
-    const alternatives = ranked.map((i) => ({ label: this.labels[i], confidence: scores[i] / sum }));
-    // Naive Bayes probabilities are not calibrated: it has no threshold to be uncertain below.
-    return { ...alternatives[0], alternatives, uncertain: false };
+    for (let i = 0; i < scores.length; i++) scores[i] /= sum;
+    return scores;
   }
 
   /** A copy of the counts, so the caller may keep or change it without touching this model. */

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DomainError } from '../../../src/kernel/errors.ts';
-import { fromJSON, retrain, thresholdFor, tokenize, trainClassifier, trainLinearClassifier } from '../../../src/hotline/classifier/index.ts';
+import {
+  fromJSON, levelProbabilities, retrain, thresholdFor, tokenize, trainClassifier, trainLinearClassifier,
+} from '../../../src/hotline/classifier/index.ts';
 
 const examples = [
   { text: '小区门口垃圾堆了三天没人清运', label: 'CG-SRHW-LJQY' },
@@ -70,8 +72,18 @@ test('the linear model: learns the examples, stores as JSON and classifies exact
   assert.equal(linear.classify('垃圾没人清运').label, 'CG-SRHW-LJQY');
   assert.equal(linear.classify('红绿灯坏了').label, 'JT-XHD');
   const stored = JSON.parse(JSON.stringify(linear.toJSON()));
-  assert.equal(stored.format, 'yiwang.hotline.classifier.linear/1');
+  assert.equal(stored.format, 'yiwang.hotline.classifier.linear/2');
+  assert.ok(!stored.features.some((f: string) => f.startsWith('+')), 'no character trigrams');
   for (const text of ['垃圾', '信号灯', '噪音很大', 'unknown']) assert.deepEqual(fromJSON(stored).classify(text), linear.classify(text));
+  // A model stored with character trigrams (the first format) is read with them.
+  const withTrigrams = trainLinearClassifier([...examples, ...examples], { minDocs: 1, trigrams: true });
+  const storedWithTrigrams = JSON.parse(JSON.stringify(withTrigrams.toJSON()));
+  assert.equal(storedWithTrigrams.format, 'yiwang.hotline.classifier.linear/1');
+  assert.ok(storedWithTrigrams.features.includes('+没人清'));
+  assert.deepEqual(fromJSON(storedWithTrigrams).classify('垃圾没人清运'), withTrigrams.classify('垃圾没人清运'));
+  assert.notEqual(fromJSON({ ...storedWithTrigrams, format: 'yiwang.hotline.classifier.linear/2' }).classify('垃圾没人清运').confidence,
+    withTrigrams.classify('垃圾没人清运').confidence, 'read without them, it scores otherwise');
+  assert.throws(() => fromJSON({ ...stored, format: 'yiwang.hotline.classifier.linear/9' }), (e: DomainError) => e.code === 'hotline.classifier.format');
   assert.throws(() => fromJSON({ ...stored, scales: [] }), (e: DomainError) => e.code === 'hotline.classifier.format');
   assert.throws(() => retrain(linear, examples), (e: DomainError) => e.code === 'hotline.classifier.format');
   assert.throws(() => trainLinearClassifier(examples, { lambda: 0 }), (e: DomainError) => e.code === 'hotline.classifier.lambda');
@@ -93,4 +105,21 @@ test('calibration: a temperature below 1 sharpens, the threshold keeps answers a
   // With a Wilson bound (z = 1.645) few answers say little: 3 right of 5 (share 0.6, bound 0.27) no longer reach 0.4, 2 of 2 (bound 0.42) do.
   assert.equal(thresholdFor(outcomes, 0.4), 0.5);
   assert.equal(thresholdFor(outcomes, 0.4, 1.645), 0.8);
+});
+
+test('probabilities: one per label, summing to 1; summed per first-level class, most likely first', () => {
+  for (const classifier of [trainClassifier(examples), trainLinearClassifier([...examples, ...examples], { minDocs: 1 }).calibrated(0.5, 0)]) {
+    const p = classifier.probabilities('垃圾没人清运');
+    assert.equal(p.length, classifier.labels.length);
+    assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+    const best = classifier.classify('垃圾没人清运');
+    assert.equal(p[classifier.labels.indexOf(best.label)], best.confidence);
+  }
+  // Two leaves of one class outweigh a likelier leaf of another.
+  const labels = ['CG-A', 'CG-B', 'JT-A', 'HB-A'];
+  const first = (label: string) => label.split('-')[0]!;
+  assert.deepEqual(levelProbabilities(labels, [0.3, 0.25, 0.4, 0.05], first),
+    [{ label: 'CG', confidence: 0.55 }, { label: 'JT', confidence: 0.4 }, { label: 'HB', confidence: 0.05 }]);
+  assert.deepEqual(levelProbabilities(labels, [0.3, 0.25, 0.4, 0.05], (l) => (l.startsWith('CG') ? undefined : first(l))),
+    [{ label: 'JT', confidence: 0.4 }, { label: 'HB', confidence: 0.05 }], 'labels mapped to no class are left out');
 });

@@ -23,7 +23,7 @@ for (const task of Object.keys(floors) as NycTask[]) {
 }
 
 test('evaluation counts accuracy, macro-F1 and the majority baseline', () => {
-  const always = { labels: ['a'], classify: () => ({ label: 'a', confidence: 1, alternatives: [], uncertain: false }), toJSON: () => { throw new Error(); } };
+  const always = { labels: ['a'], threshold: 0, classify: () => ({ label: 'a', confidence: 1, alternatives: [], uncertain: false }), probabilities: () => Float64Array.of(1), toJSON: () => { throw new Error(); } };
   const heldOut = [{ text: '', label: 'a' }, { text: '', label: 'a' }, { text: '', label: 'b' }, { text: '', label: 'c' }];
   const result = evaluateClassifier(always, [{ text: '', label: 'a' }], heldOut);
   assert.equal(result.accuracy, 0.5);

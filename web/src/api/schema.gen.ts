@@ -4233,6 +4233,12 @@ export interface paths {
                             } | null;
                             confidence: number;
                             emergency?: "fire" | "police" | "medical";
+                            firstLevel: {
+                                code: string;
+                                confidence: number;
+                                name: string;
+                                path: string[];
+                            } | null;
                             matched: string[];
                             transferTo?: string;
                             uncertain: boolean;
@@ -4319,6 +4325,12 @@ export interface paths {
                             } | null;
                             confidence: number;
                             emergency?: "fire" | "police" | "medical";
+                            firstLevel: {
+                                code: string;
+                                confidence: number;
+                                name: string;
+                                path: string[];
+                            } | null;
                             matched: string[];
                             transferTo?: string;
                             uncertain: boolean;

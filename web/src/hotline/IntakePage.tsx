@@ -177,6 +177,10 @@ export default function IntakePage() {
                   ? <Tag color={suggestion.confidence >= confidentEnough && !suggestion.uncertain ? 'blue' : 'orange'}>{categoryLabel(suggestion.category.path)} · {Math.round(suggestion.confidence * 100)}%</Tag>
                   : <Tag>{t('hotline.intake.noSuggestion')}</Tag>}
                 {suggestion.category && suggestion.uncertain && <Tag color="orange" data-testid="suggestion-uncertain">{t('hotline.intake.uncertain')}</Tag>}
+                {/* When the leaf is uncertain, the first level (its confidence summed over its leaves) narrows the choice. */}
+                {suggestion.uncertain && suggestion.firstLevel && (
+                  <Tag data-testid="suggestion-first-level">{t('hotline.intake.firstLevel')}{suggestion.firstLevel.name} · {Math.round(suggestion.firstLevel.confidence * 100)}%</Tag>
+                )}
                 <Tag color={suggestion.urgency === 'urgent' ? 'red' : 'default'}>{t(`hotline.urgency.${suggestion.urgency}`)}</Tag>
                 {alternatives.length > 0 && (
                   <div>
