@@ -29,7 +29,12 @@ test('while one process runs a sweep, another skips it', async () => {
   assert.equal(await runSweep(testDb.db, slow), 1, 'once the first run ended the lock is free again');
 });
 
-test('sweeps run on their interval until stopped', async () => {
+test('sweeps run at start, then on their interval until stopped', async () => {
+  let hourly = 0;
+  const slow = startSweeps(testDb.db, [{ name: 'test.hourly', everyMs: 3_600_000, run: async () => ++hourly }]);
+  await new Promise((r) => setTimeout(r, 100));
+  await slow.stop();
+  assert.equal(hourly, 1, 'what fell due while stopped is handled at start, not an interval later');
   let runs = 0;
   const runner = startSweeps(testDb.db, [{ name: 'test.tick', everyMs: 20, run: async () => ++runs }]);
   await new Promise((r) => setTimeout(r, 150));

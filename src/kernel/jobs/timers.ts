@@ -37,14 +37,20 @@ export interface SweepRunner {
   stop(): Promise<void>;
 }
 
-/** Starts each sweep (the modules' manifests list them) on its own interval; a failing sweep is logged and tried again next tick. */
+/**
+ * Starts each sweep (the modules' manifests list them) at once and then on its own interval, so that what fell
+ * due while the platform was stopped (an overdue request to escalate) is handled at start, not a tick later.
+ * A failing sweep is logged and tried again next tick.
+ */
 export function startSweeps(db: Db, sweeps: readonly Sweep[], log: (message: string) => void = console.error): SweepRunner {
   const running = new Set<Promise<unknown>>();
-  const timers = sweeps.map((sweep) => setInterval(() => {
+  const tick = (sweep: Sweep) => {
     const job = runSweep(db, sweep).catch((error: unknown) => log(`sweep ${sweep.name} failed: ${String(error)}`));
     running.add(job);
     void job.finally(() => running.delete(job));
-  }, sweep.everyMs));
+  };
+  for (const sweep of sweeps) tick(sweep);
+  const timers = sweeps.map((sweep) => setInterval(() => tick(sweep), sweep.everyMs));
   return {
     async stop() {
       for (const timer of timers) clearInterval(timer);
