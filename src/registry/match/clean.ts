@@ -228,10 +228,23 @@ const SEX_SYNONYMS: Record<string, string> = {
   男: 'male', 男性: 'male', m: 'male', male: 'male', 女: 'female', 女性: 'female', f: 'female', female: 'female',
 };
 
+/**
+ * A category has few values, so one frozen feature per value serves every record that has it: a feature of
+ * its own per record took 32 bytes a record for sex alone (live heap, measured on 100,000 records).
+ */
+const categoryFeatures = new Map<string, Feature>();
+const CATEGORY_LIMIT = 10_000;
+
 function cleanCategory(ctx: Context, raw: string): Feature | null {
   let v = normaliseText(ctx, raw);
   if (ctx.field.name === 'sex') v = step(ctx, 'category-synonym', v, SEX_SYNONYMS[v] ?? v);
-  return v ? { value: v } : null;
+  if (!v) return null;
+  let feature = categoryFeatures.get(v);
+  if (!feature) {
+    if (categoryFeatures.size >= CATEGORY_LIMIT) categoryFeatures.clear();
+    categoryFeatures.set(v, (feature = Object.freeze({ value: v })));
+  }
+  return feature;
 }
 
 function cleanText(ctx: Context, raw: string): Feature | null {
