@@ -13390,10 +13390,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -13406,10 +13410,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13419,10 +13427,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -13431,10 +13443,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13444,10 +13460,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -13457,10 +13477,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -13471,10 +13495,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -13485,24 +13513,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -13512,10 +13584,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13681,10 +13757,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -13697,10 +13777,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13710,10 +13794,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -13722,10 +13810,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13735,10 +13827,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -13748,10 +13844,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -13762,10 +13862,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -13776,24 +13880,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -13803,10 +13951,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13967,10 +14119,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -13983,10 +14139,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13996,10 +14156,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14008,10 +14172,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14021,10 +14189,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -14034,10 +14206,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -14048,10 +14224,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14062,24 +14242,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14089,10 +14313,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14253,10 +14481,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -14269,10 +14501,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14282,10 +14518,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14294,10 +14534,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14307,10 +14551,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -14320,10 +14568,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -14334,10 +14586,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14348,24 +14604,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14375,10 +14675,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14539,10 +14843,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -14555,10 +14863,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14568,10 +14880,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14580,10 +14896,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14593,10 +14913,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -14606,10 +14930,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -14620,10 +14948,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14634,24 +14966,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14661,10 +15037,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14819,10 +15199,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -14835,10 +15219,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14848,10 +15236,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14860,10 +15252,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14873,10 +15269,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -14886,10 +15286,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -14900,10 +15304,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14914,24 +15322,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14941,10 +15393,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -15545,10 +16001,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                     } | {
@@ -15561,10 +16021,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @description window in seconds */
@@ -15574,10 +16038,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @enum {string} */
@@ -15586,10 +16054,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @description window in seconds */
@@ -15599,10 +16071,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         from: number;
@@ -15612,10 +16088,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         to: number;
@@ -15626,10 +16106,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @enum {string} */
@@ -15640,24 +16124,68 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @description window in seconds */
                                         within: number;
                                         z: number;
                                     } | {
-                                        first: {
+                                        atLeast: number;
+                                        /** @enum {string} */
+                                        kind: "share";
+                                        minCount: number;
+                                        of: {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
+                                            };
+                                        };
+                                        per: string;
+                                        when: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            } | {
+                                                differsFrom: string;
+                                            };
+                                        };
+                                        /** @description window in seconds */
+                                        within: number;
+                                    } | {
+                                        first: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @enum {string} */
@@ -15667,10 +16195,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @description window in seconds */
@@ -15805,10 +16337,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -15821,10 +16357,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -15834,10 +16374,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -15846,10 +16390,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -15859,10 +16407,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -15872,10 +16424,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -15886,10 +16442,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -15900,24 +16460,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -15927,10 +16531,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -16072,10 +16680,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -16088,10 +16700,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -16101,10 +16717,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -16113,10 +16733,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -16126,10 +16750,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -16139,10 +16767,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -16153,10 +16785,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -16167,24 +16803,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -16194,10 +16874,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -16447,10 +17131,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -16463,10 +17151,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -16476,10 +17168,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -16488,10 +17184,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -16501,10 +17201,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -16514,10 +17218,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -16528,10 +17236,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -16542,24 +17254,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -16569,10 +17325,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
