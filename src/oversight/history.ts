@@ -239,9 +239,9 @@ export function generateHistory(opts: HistoryOptions): History {
       }
       case 'outside-jurisdiction': {
         // An officer deciding an application of a division their jurisdiction does not cover (the first such officer from theirs on).
-        const start = officers.indexOf(officer);
+        const first = officers.indexOf(officer);
         for (let k = 0; k < officers.length; k++) {
-          const who = officers[(start + k) % officers.length]!;
+          const who = officers[(first + k) % officers.length]!;
           const elsewhere = officers.map((o) => divisionOf.get(o)!).find((d) => !d.startsWith(prefixOf(who)));
           if (elsewhere === undefined) continue;
           const app = id('a');
@@ -256,7 +256,7 @@ export function generateHistory(opts: HistoryOptions): History {
         break;
       }
       case 'often-rejected-items': {
-        // Twelve applications for one item in ten days, seven of them turned away at the window.
+        // Twelve applications for one item in about two weeks, seven of them turned away at the window.
         const item = items[items.length - 1 - Math.floor(p / plantedKinds.length)]!;
         for (let i = 0; i < 12; i++) {
           const app = id('a');
