@@ -7,7 +7,7 @@ import { chinaDay } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { containsPattern } from '../kernel/like.ts';
-import { appendToLedger } from '../kernel/ledger/index.ts';
+import { appendToLedger, jurisdictionFactNames, jurisdictionFacts } from '../kernel/ledger/index.ts';
 import { routeTicket } from './catalogue.ts';
 import type { Emergency } from './classifier/index.ts';
 import { canRead, coHandlerScope, hotlineActions, isCentre, seesCaller, ticketScope } from './policy.ts';
@@ -144,8 +144,10 @@ export async function moveTicket(ctx: Ctx, ticket: Ticket, move: {
   const departmentId = move.eventDepartmentId ?? ('department_id' in set ? (set.department_id as number | null) : ticket.departmentId);
   await recordEvent(ctx, ticket.id, { action: move.action, from: ticket.state, to: move.to, departmentId,
     reasonCode: move.reasonCode, note: move.note });
+  // Where the act falls is published, for the rule on acts outside one's jurisdiction.
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: move.action, object: { type: 'ticket', id: ticket.number }, at: ctx.now,
-    payload: { ticket: ticket.number, from: ticket.state, to: move.to, ...(move.payload ?? {}) } });
+    payload: { ticket: ticket.number, from: ticket.state, to: move.to, ...(move.payload ?? {}), ...jurisdictionFacts(ctx.actor, moved!.divisionCode) },
+    publish: jurisdictionFactNames });
   return moved!;
 }
 

@@ -114,6 +114,7 @@ export async function loadHubExchangeDemo(tx: Tx, opts: { seed: string; cityCode
   const personFields = person.fields.map((f) => f.code);
   const basics = personFields.slice(0, 4);
   type Plan = { system: string; request: Omit<SubmitRequest, 'systemId'>; decision?: Record<string, unknown>; daysAgo: number };
+  const questionPurpose = '资格条件核验';
   const plans: Plan[] = [
     { system: exchangeDemo.consumerSystem, daysAgo: 120, request: { resource: person.code, fields: basics, purpose: '最低生活保障资格审核',
       legalBasis: '《社会救助暂行办法》第十一条', scenario: '受理低保申请时核对申请人及共同生活家庭成员户籍' }, decision: { approve: true } },
@@ -134,7 +135,7 @@ export async function loadHubExchangeDemo(tx: Tx, opts: { seed: string; cityCode
   for (const [system, predicate, daysAgo] of [[exchangeDemo.consumerSystem, exchangeDemo.predicates.over18, 119], ['GAQ-MZ-JZ', exchangeDemo.predicates.over18, 117],
     ['JY-RXFW', exchangeDemo.predicates.residentGuangAn, 99], ['WJ-WSJD', exchangeDemo.predicates.foodLicence, 95]] as const) {
     const p = predicates.find((x) => x.code === predicate);
-    if (p) plans.push({ system, daysAgo, request: { resource: p.resource, predicate, purpose: '资格条件核验', legalBasis: '《优化营商环境条例》第三十五条',
+    if (p) plans.push({ system, daysAgo, request: { resource: p.resource, predicate, purpose: questionPurpose, legalBasis: '《优化营商环境条例》第三十五条',
       scenario: '办理事项时只核验是否满足条件' }, decision: { approve: true } });
   }
   if (registers.company) plans.push({ system: 'ZJ-ZFBZ', daysAgo: 11, request: { resource: registers.company.code,
@@ -158,7 +159,8 @@ export async function loadHubExchangeDemo(tx: Tx, opts: { seed: string; cityCode
   const callers = [...systems.values()].map((system): Caller => ({ system, actor: { ...demo, id: `demo:${system.code}` } }));
   const caller = (code: string) => callers.find((c) => c.system.code === code)!;
   const purposes = ['最低生活保障资格审核', '临时救助对象核实', '公租房资格审核', '高龄津贴发放核对'];
-  const records: { record: EvidenceRecord; actor: Actor }[] = [];
+  const grantedPurpose = new Map(plans.filter((p) => p.decision?.approve && !p.request.predicate).map((p) => [p.system, p.request.purpose]));
+  const records: { record: EvidenceRecord; actor: Actor; consumerCall: boolean }[] = [];
   // 09:00 to 17:00 China time; today's hours not yet come fall on the day before.
   const officeTime = (daysAgo: number) => {
     const when = new Date(at(daysAgo).setUTCHours(1 + rng.int(0, 7), rng.int(0, 59), rng.int(0, 59), 0));
@@ -171,13 +173,17 @@ export async function loadHubExchangeDemo(tx: Tx, opts: { seed: string; cityCode
     const subject = aboutCitizen ? citizen : rng.pick(subjects);
     const who = rng.weighted([exchangeDemo.consumerSystem, 'GAQ-MZ-JZ', 'ZJ-ZFBZ', 'JY-RXFW'].filter((c) => systems.has(c)),
       (c) => (c === exchangeDemo.consumerSystem ? 6 : c === 'JY-RXFW' ? 0.3 : 2));
-    const input = { purpose: rng.pick(purposes), caseId: `${who}-${when.getUTCFullYear()}-${String(i).padStart(5, '0')}` };
+    const other = rng.pick(purposes);
+    const caseId = `${who}-${when.getUTCFullYear()}-${String(i).padStart(5, '0')}`;
     const asking = rng.next() < 0.12;
     const by = caller(asking ? rng.pick([exchangeDemo.consumerSystem, 'GAQ-MZ-JZ'].filter((c) => systems.has(c))) : who);
+    // Each call states the purpose its grant was approved for, but for one in three hundred that states another.
+    const granted = asking ? questionPurpose : grantedPurpose.get(by.system.code) ?? other;
+    const input = { purpose: i % 300 !== 150 ? granted : other !== granted ? other : purposes.at(-1)!, caseId };
     const outcome = asking
       ? await performAsk(tx, by, { ...input, predicate: exchangeDemo.predicates.over18, subject }, when)
       : await performCall(tx, by, { ...input, resource: person.code, subject }, when);
-    records.push({ record: outcome.evidence, actor: by.actor });
+    records.push({ record: outcome.evidence, actor: by.actor, consumerCall: true });
   }
   await writeEvidence(tx, records);
   summary.calls = records.length;

@@ -15,7 +15,7 @@ import { ckanRoutes, hubCatalogueRoutes } from './routes.ts';
 export const hubModule = defineModule({
   name: 'hub',
   migrations: ['0020_hub_catalogue.sql', '0024_hub_published_search.sql', '0025_hub_exchange.sql', '0037_resource_submitter.sql',
-    '0043_evidence_without_foreign_keys.sql', '0100_hub_system_contact.sql'],
+    '0043_evidence_without_foreign_keys.sql', '0100_hub_system_contact.sql', '0121_hub_evidence_grant_purpose.sql'],
   messages: { ...hubCatalogueMessages, ...hubExchangeMessages },
   ledgerActions: { ...hubCatalogueLedgerActions, ...hubExchangeLedgerActions },
   permissions: { actions: [...Object.values(hubActions), ...Object.values(exchangeActions)], grants: joinGrants(hubCatalogueGrants, exchangeGrants) },

@@ -3,7 +3,9 @@
  * misconduct among them, so the inspectors have alerts waiting once the stream has read them (seconds after start).
  */
 import { systemActor } from '../kernel/auth/index.ts';
+import type { Queryable } from '../kernel/db/index.ts';
 import type { DemoContext } from '../kernel/module.ts';
+import { listItems } from '../services/index.ts';
 import { divisionPrefix } from '../kernel/checks/index.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { generateHistory, queueHistory } from './history.ts';
@@ -17,13 +19,24 @@ export async function loadOversightDemo({ tx, seed, cityCode }: DemoContext): Pr
   const ctx = { tx, actor: systemActor('demo'), now: new Date() };
   const rules = await installLibrary(ctx);
   // Generated officers are the city's staff without a demo login, so that the walkthrough accounts stay clean.
-  const { rows } = await tx.query<{ id: string }>(
-    `SELECT id::text FROM users WHERE kind = 'staff' AND division_code LIKE $1 AND password_hash = '!' ORDER BY id`, [`${divisionPrefix(cityCode)}%`]);
-  const history = generateHistory({ seed, entries: demoEntries, planted: demoPlanted, end: ctx.now, staff: rows.map((r) => r.id) });
+  const people = await historyPeople(tx, `${divisionPrefix(cityCode)}%`, true);
+  const history = generateHistory({ seed, entries: demoEntries, planted: demoPlanted, end: ctx.now, ...people });
   // Data-hub calls are left out: each must have its evidence record, which only the hub's gateway writes.
   const acts = history.acts.filter((a) => !a.action.startsWith('hub.call.'));
   await queueHistory(tx, acts);
   const summary = { oversightRules: rules, oversightHistoryActs: acts.length, oversightPlanted: history.planted.length };
   await appendToLedger(tx, { actor: ctx.actor, action: 'oversight.demo.loaded', payload: summary, at: ctx.now });
   return summary;
+}
+
+/**
+ * Who a generated history is about: the staff under a division (`like`, a LIKE pattern), with their divisions, and
+ * the service items open online, so that its acts publish the facts their real entries would (item, divisions).
+ */
+export async function historyPeople(db: Queryable, like: string, withoutLogin = false): Promise<{ staff: string[]; divisions: string[]; items?: number[] }> {
+  const { rows } = await db.query<{ id: string; division_code: string }>(
+    `SELECT id::text, division_code FROM users WHERE kind = 'staff' AND division_code LIKE $1 ${withoutLogin ? `AND password_hash = '!'` : ''} ORDER BY id`, [like]);
+  const { items } = await listItems(db, { limit: 500, offset: 0 });
+  // Too few items to keep some for the planted ones: the generator's own ids.
+  return { staff: rows.map((r) => r.id), divisions: rows.map((r) => r.division_code), ...(items.length >= 10 ? { items: items.map((i) => i.id) } : {}) };
 }

@@ -15,6 +15,8 @@ export interface Act {
   objectType: string | null;
   objectId: string | null;
   purpose: string | null;
+  /** The members of its payload the entry publishes (facts), if any. */
+  facts?: Readonly<Record<string, unknown>> | null;
   /** recorded_at, milliseconds since the epoch */
   at: number;
 }
@@ -63,8 +65,20 @@ export function compileFilter(filter: Filter): (act: Act) => boolean {
   const purposeOk = p === undefined ? () => true
     : p === 'missing' ? (a: Act) => a.purpose === null || a.purpose === ''
       : 'in' in p ? ((set) => (a: Act) => a.purpose !== null && set.has(a.purpose))(new Set(p.in))
-        : ((set) => (a: Act) => a.purpose === null || !set.has(a.purpose))(new Set(p.notIn));
-  return (a) => actions.has(a.action) && (!kinds || kinds.has(a.actorKind)) && purposeOk(a) && (!filter.afterHours || isAfterHours(a.at));
+        : 'notIn' in p ? ((set) => (a: Act) => a.purpose === null || !set.has(a.purpose))(new Set(p.notIn))
+          : (a: Act) => typeof a.facts?.[p.differsFrom] === 'string' && a.facts[p.differsFrom] !== a.purpose;
+  return (a) => actions.has(a.action) && (!kinds || kinds.has(a.actorKind)) && purposeOk(a) && (!filter.afterHours || isAfterHours(a.at))
+    && (filter.jurisdiction !== 'outside' || isOutside(a));
+}
+
+/**
+ * The object lies outside the actor's jurisdiction: its division does not start with the jurisdiction's prefix, or
+ * the actor has none. An entry that does not publish the object's division says nothing, so it never matches.
+ */
+function isOutside(a: Act): boolean {
+  const division = a.facts?.division;
+  const prefix = a.facts?.actorJurisdiction;
+  return typeof division === 'string' && (typeof prefix !== 'string' || !division.startsWith(prefix));
 }
 
 const staffOf = (...acts: Act[]) => [...new Set(acts.filter((a) => a.actorKind === 'staff').map((a) => a.actorId))];
@@ -216,6 +230,47 @@ function outlierDetector(rule: Extract<RuleDefinition, { kind: 'outlier' }>): De
   };
 }
 
+function shareDetector(rule: Extract<RuleDefinition, { kind: 'share' }>): Detector {
+  const of = compileFilter(rule.of);
+  const when = compileFilter(rule.when);
+  const windowMs = rule.within * 1000;
+  // Per value of the fact: the acts in the window, how many of them are hits, and when it was last raised.
+  const groups = new Map<string, { acts: { act: Act; hit: boolean }[]; hits: number; raisedAt: number | null }>();
+  const expire = (group: { acts: { act: Act; hit: boolean }[]; hits: number }, now: number) => {
+    let drop = 0;
+    while (drop < group.acts.length && group.acts[drop]!.act.at <= now - windowMs) group.hits -= group.acts[drop++]!.hit ? 1 : 0;
+    if (drop > 0) group.acts.splice(0, drop);
+  };
+  return {
+    feed(act, emit) {
+      const hit = when(act);
+      if (!hit && !of(act)) return;
+      const value = act.facts?.[rule.per];
+      if (typeof value !== 'string' && typeof value !== 'number') return;
+      const key = String(value);
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { acts: [], hits: 0, raisedAt: null }));
+      expire(group, act.at);
+      group.acts.push({ act, hit });
+      if (hit) group.hits++;
+      const share = group.hits / group.acts.length;
+      // Raised at most once a window for one value: a share hovering at the threshold is one finding, not many.
+      if (group.acts.length >= rule.minCount && share >= rule.atLeast && (group.raisedAt === null || act.at - group.raisedAt >= windowMs)) {
+        group.raisedAt = act.at;
+        const hits = group.acts.filter((a) => a.hit).map((a) => a.act);
+        emit({ key: String(act.index), at: act.at, entries: lastEntries(hits), people: [], measure: Math.round(share * 1000) / 1000 });
+      }
+    },
+    // A group left empty goes: its last raise is a window old at least, so forgetting it changes nothing.
+    advance(now) {
+      for (const [key, group] of groups) {
+        expire(group, now);
+        if (group.acts.length === 0) groups.delete(key);
+      }
+    },
+  };
+}
+
 function absentDetector(rule: Extract<RuleDefinition, { kind: 'absent' }>): Detector {
   const first = compileFilter(rule.first);
   const then = compileFilter(rule.then);
@@ -279,6 +334,7 @@ function detectorFor(rule: RuleDefinition): Detector {
     case 'same-actor': return sameActorDetector(rule);
     case 'gap': return gapDetector(rule);
     case 'outlier': return outlierDetector(rule);
+    case 'share': return shareDetector(rule);
     case 'absent': return absentDetector(rule);
   }
 }

@@ -5,6 +5,7 @@
  * the library should catch. Deterministic from the seed.
  */
 import type { Queryable } from '../kernel/db/index.ts';
+import { divisionPrefix } from '../kernel/checks/index.ts';
 import { createRng } from '../kernel/demo/index.ts';
 import { ledgerQueueSql } from '../kernel/ledger/index.ts';
 import type { Act } from './engine.ts';
@@ -13,7 +14,7 @@ import type { Act } from './engine.ts';
 export const plantedKinds = [
   'read-without-purpose', 'bulk-reads', 'after-hours-reads', 'accept-and-approve', 'request-and-approve', 'reply-and-callback',
   'approval-time-outlier', 'decided-late', 'repeated-corrections', 'repeated-returns', 'closed-without-reply', 'callback-skipped',
-  'bad-rating-unrectified', 'admin-login-after-hours', 'permission-burst',
+  'bad-rating-unrectified', 'admin-login-after-hours', 'permission-burst', 'purpose-mismatch', 'outside-jurisdiction', 'often-rejected-items',
 ] as const;
 export type PlantedKind = (typeof plantedKinds)[number];
 
@@ -42,8 +43,14 @@ export interface HistoryOptions {
   end: Date;
   /** Staff ids the acts are by; the first three act as administrators, the next five as hotline operators. */
   staff: readonly string[];
+  /** Each staff member's division (12 digits, in the order of `staff`); by default a fifth at a city, the rest in its four counties. */
+  divisions?: readonly string[];
+  /** Service item ids the applications are for (at least one more than the planted items often rejected); by default 1 to 40. */
+  items?: readonly number[];
   citizens?: readonly string[];
 }
+
+const defaultDivisions = ['511600000000', '511602000000', '511603000000', '511621000000', '511622000000'];
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -51,6 +58,8 @@ const day = 24 * hour;
 const chinaOffset = 8 * hour;
 /** Ordinary acts a day across the city: sets how many days a history of a given size spans. */
 const actsPerDay = 40_000;
+/** Purposes of the data-hub calls, each the purpose of a grant. */
+const purposes = ['最低生活保障资格审核', '临时救助对象核实', '公租房资格审核'];
 
 interface Draft extends HistoryAct {
   planted?: number;
@@ -68,6 +77,33 @@ export function generateHistory(opts: HistoryOptions): History {
   const operators = opts.staff.slice(3, 8);
   const officers = opts.staff.slice(8);
   const citizens = opts.citizens ?? Array.from({ length: 500 }, (_, i) => `c${i + 1}`);
+  // Where each one works: the jurisdiction facts of their acts, and the divisions their objects lie in.
+  const divisionOf = new Map(opts.staff.map((id, i) => [id, opts.divisions?.[i] ?? defaultDivisions[i % defaultDivisions.length]!]));
+  const prefixOf = (id: string) => divisionPrefix(divisionOf.get(id)!);
+  /** The division both may act on (the more specific of theirs), or null when neither covers the other's. */
+  const shared = (a: string, b: string): string | null => {
+    const [pa, pb] = [prefixOf(a), prefixOf(b)];
+    return pb.startsWith(pa) ? divisionOf.get(b)! : pa.startsWith(pb) ? divisionOf.get(a)! : null;
+  };
+  // Per staff member: the officers who may act with them on one object.
+  const partners = new Map<string, string[]>();
+  /** Two people who may act on one object, `a` of `first` and `b` (another) of the officers, and the object's division. */
+  const pair = (first: readonly string[], a = rng.pick(first)): { a: string; b: string; division: string } => {
+    for (let tries = 0; tries < 1000; tries++, a = rng.pick(first)) {
+      let list = partners.get(a);
+      if (!list) partners.set(a, (list = officers.filter((b) => b !== a && shared(a, b) !== null)));
+      if (list.length > 0) {
+        const b = rng.pick(list);
+        return { a, b, division: shared(a, b)! };
+      }
+    }
+    throw new Error('the staff divisions leave nobody to act together on one object');
+  };
+  const items = opts.items ?? Array.from({ length: 40 }, (_, i) => i + 1);
+  // Items planted as often rejected get no ordinary applications, so their share is the planted one.
+  const rejectedItems = Math.ceil(opts.planted / plantedKinds.length);
+  if (items.length <= rejectedItems) throw new Error(`a history planting ${opts.planted} cases needs more than ${rejectedItems} items`);
+  const ordinaryItems = items.slice(0, items.length - rejectedItems);
   const drafts: Draft[] = [];
   let serial = 0;
   const id = (prefix: string) => `${prefix}-${(++serial).toString(36)}`;
@@ -94,6 +130,11 @@ export function generateHistory(opts: HistoryOptions): History {
     drafts.push(d);
     return d;
   };
+  /** The facts a services or hotline entry publishes (docs/ledger.md): the item, the object's division, the actor's jurisdiction. */
+  const facts = (d: Draft, division: string, item?: number): Draft => {
+    d.facts = { ...(item === undefined ? {} : { item }), division, actorJurisdiction: d.actorKind === 'staff' ? prefixOf(d.actorId) : null };
+    return d;
+  };
   // Up to `end` and not past it: today's office hours still to come are not history yet.
   const horizon = Math.min(start + days * day, opts.end.getTime() + 1);
   const inHistory = (t: number) => t < horizon;
@@ -108,7 +149,7 @@ export function generateHistory(opts: HistoryOptions): History {
       return a;
     };
     const t = officeTime(1, days - 12);
-    plantedCases.push({ kind, actor: ['bad-rating-unrectified'].includes(kind) ? null : officer });
+    plantedCases.push({ kind, actor: ['bad-rating-unrectified', 'often-rejected-items'].includes(kind) ? null : officer });
     switch (kind) {
       case 'read-without-purpose':
         mark(act(t, officer, 'hub.call.answered', 'hub-message', id('m'), null));
@@ -191,6 +232,46 @@ export function generateHistory(opts: HistoryOptions): History {
       case 'permission-burst':
         for (let i = 0; i < 6; i++) mark(act(t + i * 4 * minute, officer, 'auth.permissions.changed', 'user', rng.pick(officers)));
         break;
+      case 'purpose-mismatch': {
+        const [granted, stated] = rng.pick([[purposes[0]!, purposes[2]!], [purposes[1]!, purposes[0]!], [purposes[2]!, purposes[1]!]]);
+        mark(act(t, officer, 'hub.call.answered', 'hub-message', id('m'), stated)).facts = { grantPurpose: granted };
+        break;
+      }
+      case 'outside-jurisdiction': {
+        // An officer deciding an application of a division their jurisdiction does not cover (the first such officer from theirs on).
+        const first = officers.indexOf(officer);
+        for (let k = 0; k < officers.length; k++) {
+          const who = officers[(first + k) % officers.length]!;
+          const elsewhere = officers.map((o) => divisionOf.get(o)!).find((d) => !d.startsWith(prefixOf(who)));
+          if (elsewhere === undefined) continue;
+          const app = id('a');
+          const accepter = officers.find((o) => o !== who && elsewhere.startsWith(prefixOf(o)))!;
+          const item = rng.pick(ordinaryItems);
+          facts(act(t, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen'), elsewhere, item);
+          facts(act(laterOffice(t, 2 * hour), accepter, 'services.application.accepted', 'application', app), elsewhere, item);
+          facts(mark(act(laterOffice(t, 3 * day), who, 'services.application.approved', 'application', app)), elsewhere, item);
+          plantedCases[p]!.actor = who;
+          break;
+        }
+        break;
+      }
+      case 'often-rejected-items': {
+        // Twelve applications for one item in about two weeks, seven of them turned away at the window.
+        const item = items[items.length - 1 - Math.floor(p / plantedKinds.length)]!;
+        for (let i = 0; i < 12; i++) {
+          const app = id('a');
+          const at = laterOffice(t, i * 20 * hour);
+          const { a: accepter, b: decider, division } = pair(officers);
+          facts(act(at, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen'), division, item);
+          if (i < 7) {
+            facts(mark(act(laterOffice(at, 2 * hour), accepter, 'services.application.rejected', 'application', app)), division, item);
+          } else {
+            facts(act(laterOffice(at, 2 * hour), accepter, 'services.application.accepted', 'application', app), division, item);
+            facts(act(laterOffice(at, 4 * day), decider, 'services.application.approved', 'application', app), division, item);
+          }
+        }
+        break;
+      }
     }
   }
   // Administrators: a login or two each working day and a few permission changes, spread over the day.
@@ -211,22 +292,29 @@ export function generateHistory(opts: HistoryOptions): History {
     if (kind < 40) {
       // A personal-data read for a case: with a purpose, a few per officer an hour.
       const action = rng.pick(['hotline.caller.viewed', 'services.application.viewed', 'hub.call.answered']);
-      act(t, officer, action, action === 'hub.call.answered' ? 'hub-message' : 'ticket', id('r'), action === 'hub.call.answered' ? `case-${rng.int(1, 9999)}` : null);
+      if (action !== 'hub.call.answered') act(t, officer, action, 'ticket', id('r'));
+      else {
+        // A call for the purpose of its grant, as the gateway publishes it.
+        const purpose = rng.pick(purposes);
+        act(t, officer, action, 'hub-message', id('r'), purpose).facts = { grantPurpose: purpose };
+      }
     } else if (kind < 62) {
       const app = id('a');
-      const accepter = officer;
-      let decider = rng.pick(officers);
-      if (decider === accepter) decider = officers[(officers.indexOf(accepter) + 1) % officers.length]!;
-      act(t, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen');
+      // The decider differs from the accepter, and both may act on the application's division.
+      const { a: accepter, b: decider, division } = pair(officers, officer);
+      const item = rng.pick(ordinaryItems);
+      facts(act(t, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen'), division, item);
       const accepted = laterOffice(t, rng.int(1, 20) * hour);
-      act(accepted, accepter, 'services.application.accepted', 'application', app);
+      facts(act(accepted, accepter, 'services.application.accepted', 'application', app), division, item);
       if (rng.next() < 0.3) {
         const asked = laterOffice(accepted, rng.int(1, 24) * hour);
-        act(asked, accepter, 'services.application.correction-requested', 'application', app);
-        act(laterOffice(asked, rng.int(1, 48) * hour), rng.pick(citizens), 'services.application.corrected', 'application', app, null, 'citizen');
+        facts(act(asked, accepter, 'services.application.correction-requested', 'application', app), division, item);
+        facts(act(laterOffice(asked, rng.int(1, 48) * hour), rng.pick(citizens), 'services.application.corrected', 'application', app, null, 'citizen'), division, item);
       }
       const decided = laterOffice(t, rng.int(2 * 24, 10 * 24) * hour);
-      if (inHistory(decided)) act(decided, decider, rng.next() < 0.9 ? 'services.application.approved' : 'services.application.refused', 'application', app);
+      if (inHistory(decided)) {
+        facts(act(decided, decider, rng.next() < 0.9 ? 'services.application.approved' : 'services.application.refused', 'application', app), division, item);
+      }
       if (rng.next() < 0.2 && inHistory(decided + 2 * day)) {
         act(decided + day, rng.pick(citizens), 'services.rating.given', 'application', app, null, 'citizen');
         if (rng.next() < 0.3) {
@@ -238,21 +326,22 @@ export function generateHistory(opts: HistoryOptions): History {
       }
     } else if (kind < 84) {
       const ticket = id('t');
-      const operator = rng.pick(operators);
+      // The handling officer and the operator who closes the ticket may both act on its division.
+      const { a: operator, b: handler, division } = pair(operators);
       act(t, operator, 'hotline.ticket.received', 'ticket', ticket);
       let at = laterOffice(t, rng.int(10, 90) * minute);
-      act(at, operator, 'hotline.ticket.dispatched', 'ticket', ticket);
+      facts(act(at, operator, 'hotline.ticket.dispatched', 'ticket', ticket), division);
       if (rng.next() < 0.15) {
         at = laterOffice(at, rng.int(1, 8) * hour);
-        act(at, officer, 'hotline.ticket.returned', 'ticket', ticket);
-        act(laterOffice(at, hour), operator, 'hotline.ticket.redispatched', 'ticket', ticket);
+        facts(act(at, handler, 'hotline.ticket.returned', 'ticket', ticket), division);
+        facts(act(laterOffice(at, hour), operator, 'hotline.ticket.redispatched', 'ticket', ticket), division);
       }
       at = laterOffice(at, rng.int(1, 8) * hour);
-      act(at, officer, 'hotline.ticket.accepted', 'ticket', ticket);
+      facts(act(at, handler, 'hotline.ticket.accepted', 'ticket', ticket), division);
       const replied = laterOffice(at, rng.int(4, 72) * hour);
-      act(replied, officer, 'hotline.ticket.replied', 'ticket', ticket);
+      facts(act(replied, handler, 'hotline.ticket.replied', 'ticket', ticket), division);
       const closed = laterOffice(replied, rng.int(1, 6) * hour);
-      act(closed, operator, 'hotline.ticket.closed', 'ticket', ticket);
+      facts(act(closed, operator, 'hotline.ticket.closed', 'ticket', ticket), division);
       act(laterOffice(closed, rng.int(2, 24) * hour), rng.pick(operators.filter((o) => o !== operator)), 'hotline.ticket.called-back', 'ticket', ticket);
     } else if (kind < 98) {
       act(t, officer, 'auth.login.succeeded', 'user', officer);
@@ -322,7 +411,7 @@ export async function queueHistory(db: Queryable, acts: readonly HistoryAct[], c
     const sql = ledgerQueueSql(acts.slice(from, from + chunk).map((a, i) => ({
       actor: { kind: a.actorKind as 'staff', id: a.actorId }, action: a.action,
       object: a.objectType === null ? undefined : { type: a.objectType, id: a.objectId! }, purpose: a.purpose ?? undefined,
-      payload: { generated: from + i }, at: new Date(a.at),
+      payload: { generated: from + i, ...a.facts }, publish: a.facts ? Object.keys(a.facts) : undefined, at: new Date(a.at),
     })), params);
     await db.query(sql, params);
   }

@@ -20,12 +20,20 @@ const hour = 3_600;
 const day = 86_400;
 const personalReads = ['hotline.caller.viewed', 'services.application.viewed', 'hub.call.answered'];
 const pipl = '《个人信息保护法》第六条、第三十四条';
+/** Acts that decide or handle an object of a division: 受理, 不予受理, 决定, and a ticket's 签收, 答复, 办结 (a 退单 of a ticket not one's own is right). */
+const decisions = ['services.application.accepted', 'services.application.rejected', 'services.application.approved', 'services.application.refused',
+  'hotline.ticket.accepted', 'hotline.ticket.replied', 'hotline.ticket.closed'];
 
 export const ruleLibrary: readonly LibraryRule[] = [
   {
     code: 'read-without-purpose', nameZh: '无目的调用个人数据', nameEn: 'Personal data read without a purpose', severity: 'red', scope: '数据共享调用',
     rationale: '调用个人数据须说明目的并关联办件；没有目的的调用无法说明其必要性。', legalBasis: pipl,
     definition: { kind: 'match', when: { actions: ['hub.call.answered'], purpose: 'missing' } },
+  },
+  {
+    code: 'purpose-mismatch', nameZh: '调用目的与授权目的不符', nameEn: 'Personal data read for another purpose than granted', severity: 'red', scope: '数据共享调用',
+    rationale: '共享授权只为审批时所述的目的；调用时声明的目的与授权目的不同，即超出授权使用个人数据。', legalBasis: pipl,
+    definition: { kind: 'match', when: { actions: ['hub.call.answered', 'hub.ask.answered'], purpose: { differsFrom: 'grantPurpose' } } },
   },
   {
     code: 'bulk-reads', nameZh: '短时间内查看大量个人信息', nameEn: 'Many people\'s records read in a short time', severity: 'red', scope: '热线、办件、数据共享',
@@ -53,6 +61,11 @@ export const ruleLibrary: readonly LibraryRule[] = [
     definition: { kind: 'same-actor', first: { actions: ['hotline.ticket.replied'] }, then: { actions: ['hotline.ticket.called-back'] }, within: 30 * day },
   },
   {
+    code: 'outside-jurisdiction', nameZh: '超出辖区办理', nameEn: 'Decided or handled outside one\'s jurisdiction', severity: 'red', scope: '政务服务办件、12345热线',
+    rationale: '办件的受理、决定或工单的答复、办结由辖区不含该事项所在区划的工作人员作出，超出其职权范围。', legalBasis: '《行政许可法》第二十二条；《国务院办公厅关于进一步优化地方政务服务便民热线的指导意见》',
+    definition: { kind: 'match', when: { actions: decisions, actorKinds: ['staff'], jurisdiction: 'outside' } },
+  },
+  {
     code: 'approval-time-outlier', nameZh: '审批用时异常', nameEn: 'Approval time far from its peers', severity: 'yellow', scope: '政务服务办件',
     rationale: '审批用时与同类办件的分布相差甚远（稳健Z值，中位数与MAD），过快可能未经审查，过慢可能刁难。', legalBasis: '《优化营商环境条例》第三十九条',
     definition: { kind: 'outlier', first: { actions: ['services.application.submitted'] }, then: { actions: ['services.application.approved'] }, within: 60 * day, peerBy: 'action', z: 5, minPeers: 30 },
@@ -66,6 +79,14 @@ export const ruleLibrary: readonly LibraryRule[] = [
     code: 'repeated-corrections', nameZh: '反复要求补正', nameEn: 'Corrections requested again and again', severity: 'yellow', scope: '政务服务办件',
     rationale: '一次性告知：同一办件被要求补正三次以上。', legalBasis: '《行政许可法》第三十二条',
     definition: { kind: 'count', when: { actions: ['services.application.correction-requested'] }, per: 'object', within: 60 * day, atLeast: 3 },
+  },
+  {
+    code: 'often-rejected-items', nameZh: '办件常被驳回的事项', nameEn: 'An item whose applications are often turned down', severity: 'yellow', scope: '政务服务事项',
+    rationale: '三十天内同一事项十件以上办结中半数以上不予受理或不予许可，可能是申请条件与材料公示不清，或窗口应收不收。', legalBasis: '《行政许可法》第三十条、第三十二条',
+    definition: {
+      kind: 'share', of: { actions: ['services.application.approved'] }, when: { actions: ['services.application.rejected', 'services.application.refused'] },
+      per: 'item', within: 30 * day, atLeast: 0.5, minCount: 10,
+    },
   },
   {
     code: 'repeated-returns', nameZh: '工单反复退单', nameEn: 'A ticket returned again and again', severity: 'yellow', scope: '12345热线',

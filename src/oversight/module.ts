@@ -3,7 +3,7 @@ import { printJson, wholeNumber } from '../kernel/cli.ts';
 import { withTransaction } from '../kernel/db/index.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { defineModule } from '../kernel/module.ts';
-import { loadOversightDemo } from './demo.ts';
+import { historyPeople, loadOversightDemo } from './demo.ts';
 import { generateHistory, queueHistory } from './history.ts';
 import { oversightLedgerActions, oversightMessages } from './messages.ts';
 import { disciplineKind, oversightActions, oversightCapabilities, oversightGrants, readOwnAlerts } from './policy.ts';
@@ -41,9 +41,9 @@ export const oversightModule = defineModule({
       .option('--planted <n>', 'planted cases', wholeNumber('planted'), 200)
       .option('--seed <seed>', 'seed', 'planted')
       .action((opts: { entries: number; planted: number; seed: string }) => withDatabase(async (db) => {
-        const { rows } = await db.query<{ id: string }>(`SELECT id::text FROM users WHERE kind = 'staff' ORDER BY id`);
-        const staff = rows.length >= 40 ? rows.map((r) => r.id) : Array.from({ length: 300 }, (_, i) => `${900_000 + i}`);
-        const history = generateHistory({ seed: opts.seed, entries: opts.entries, planted: opts.planted, end: new Date(), staff });
+        const people = await historyPeople(db, '%');
+        const staff = people.staff.length >= 40 ? people : { staff: Array.from({ length: 300 }, (_, i) => `${900_000 + i}`) };
+        const history = generateHistory({ seed: opts.seed, entries: opts.entries, planted: opts.planted, end: new Date(), ...staff });
         await queueHistory(db, history.acts);
         printJson({ acts: history.acts.length, planted: history.planted.length });
       }));

@@ -159,6 +159,7 @@ function suggest(definition: RuleDefinition, confirmed: number, dismissed: numbe
     case 'outlier': return { parameter: 'z', value: definition.z + 1 };
     case 'gap': return { parameter: 'from', value: Math.min(definition.to - 1, Math.ceil(definition.from * 1.25)) };
     case 'absent': return { parameter: 'within', value: Math.ceil(definition.within * 1.25) };
+    case 'share': return { parameter: 'atLeast', value: Math.min(1, Math.round(definition.atLeast * 125) / 100) };
     default: return null;
   }
 }

@@ -11,6 +11,9 @@ const day = 86_400;
 /** The longest window a rule may keep state for: what a restart replays, what memory holds. */
 export const maxWithinSeconds = 90 * day;
 
+/** The name of a fact a ledger entry publishes beside its payload hash (`division`, `item`, `grantPurpose`). */
+const FactName = Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9]*$', maxLength: 40 });
+
 /** Which ledger entries a rule looks at: the actions named (at least one), narrowed by actor kind, purpose and time of day. */
 export const Filter = Type.Object({
   actions: Type.Array(Type.String({ pattern: '^[a-z0-9-]+(\\.[a-z0-9-]+)+$', maxLength: 80 }), { minItems: 1, maxItems: 20 }),
@@ -20,7 +23,11 @@ export const Filter = Type.Object({
     Type.Literal('missing'),
     Type.Object({ in: Type.Array(Type.String(), { minItems: 1 }) }, { additionalProperties: false }),
     Type.Object({ notIn: Type.Array(Type.String(), { minItems: 1 }) }, { additionalProperties: false }),
+    // The purpose differs from a fact the entry publishes (the grant's purpose); an entry without that fact does not match.
+    Type.Object({ differsFrom: FactName }, { additionalProperties: false }),
   ])),
+  /** Only acts on an object outside the actor's jurisdiction, as the entry publishes them (facts `division`, `actorJurisdiction`). */
+  jurisdiction: Type.Optional(Type.Literal('outside')),
   /** Only acts outside office hours (before 08:00 or from 19:00 China time, or on a Saturday or Sunday). */
   afterHours: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
@@ -50,6 +57,12 @@ export const RuleDefinition = Type.Union([
     peerBy: Type.Union([Type.Literal('purpose'), Type.Literal('action')]),
     z: Type.Number({ minimum: 2, maximum: 50 }), minPeers: Type.Integer({ minimum: 5, maximum: 1000 }),
   }, { additionalProperties: false }),
+  // The share of acts matching `when` among those matching `of` or `when`, per value of a published fact (the item),
+  // in a sliding window, reaches `atLeast` over at least `minCount` acts: an item whose applications are often rejected.
+  Type.Object({
+    kind: Type.Literal('share'), of: Filter, when: Filter, per: FactName, within: Within,
+    atLeast: Type.Number({ exclusiveMinimum: 0, maximum: 1 }), minCount: Type.Integer({ minimum: 2, maximum: 100_000 }),
+  }, { additionalProperties: false }),
   // A first act on an object without the act that must follow it (after) or must have come before it (before).
   Type.Object({
     kind: Type.Literal('absent'), first: Filter, then: Filter, within: Within,
@@ -58,7 +71,7 @@ export const RuleDefinition = Type.Union([
 ]);
 export type RuleDefinition = Static<typeof RuleDefinition>;
 export type RuleKind = RuleDefinition['kind'];
-export const ruleKinds: readonly RuleKind[] = ['match', 'count', 'same-actor', 'gap', 'outlier', 'absent'];
+export const ruleKinds: readonly RuleKind[] = ['match', 'count', 'same-actor', 'gap', 'outlier', 'share', 'absent'];
 
 // One validator per kind, so that a refusal names the parameter at fault rather than the union.
 const checkKind = new Map(RuleDefinition.anyOf.map((schema) => [schema.properties.kind.const as string, Compile(schema)]));

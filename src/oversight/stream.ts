@@ -29,7 +29,7 @@ export async function activeVersions(db: Queryable): Promise<ActiveVersion[]> {
 
 /** Actions any of the rules looks at: the stream reads only those entries of each range. */
 function actionsOf(versions: readonly RuleVersion[]): string[] {
-  const filters = (d: RuleDefinition) => (d.kind === 'match' || d.kind === 'count' ? [d.when] : [d.first, d.then]);
+  const filters = (d: RuleDefinition) => (d.kind === 'match' || d.kind === 'count' ? [d.when] : d.kind === 'share' ? [d.of, d.when] : [d.first, d.then]);
   return [...new Set(versions.flatMap((v) => filters(v.definition).flatMap((f) => f.actions)))];
 }
 
@@ -37,7 +37,7 @@ function actionsOf(versions: readonly RuleVersion[]): string[] {
 export async function readActs(db: Queryable, from: number, to: number, actions: readonly string[]): Promise<Act[]> {
   const { rows } = await db.query<Act>(
     `SELECT leaf_index AS index, actor_kind AS "actorKind", actor_id AS "actorId", action, object_type AS "objectType",
-       object_id AS "objectId", purpose, (extract(epoch FROM recorded_at) * 1000)::float8 AS at
+       object_id AS "objectId", purpose, facts, (extract(epoch FROM recorded_at) * 1000)::float8 AS at
      FROM ledger_entries WHERE leaf_index >= $1 AND leaf_index < $2 AND action = ANY($3) ORDER BY leaf_index`,
     [from, to, actions]);
   return rows;

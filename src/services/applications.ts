@@ -11,7 +11,7 @@ import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { containsPattern } from '../kernel/like.ts';
 import { assertImageWithinBudget, readImageSize } from '../kernel/images.ts';
-import { appendToLedger } from '../kernel/ledger/index.ts';
+import { appendToLedger, jurisdictionFactNames, jurisdictionFacts } from '../kernel/ledger/index.ts';
 import { checkConditions, prefillForm } from './exchange.ts';
 import { validateForm } from './forms.ts';
 import { getItem, itemAsOf, type ServiceItem } from './items.ts';
@@ -142,9 +142,11 @@ async function writeStep(ctx: Ctx, app: Application, step: NewStep): Promise<{ a
      SELECT ${applicationColumns}, s.id AS "stepId" FROM a, s`,
     [app.id, ...values, history.at, history.action, history.stepKey, history.actorId, history.actorName, ctx.actor.departmentId,
       history.fromState, history.toState, history.note]);
+  // The item and where the act falls are published, for the rules on jurisdiction and on items often rejected.
   await appendToLedger(ctx.tx, {
     actor: ctx.actor, action: step.action, object: { type: 'application', id: app.id },
-    payload: { state: step.to, stepKey: step.stepKey ?? null, note: step.note ?? null }, at: ctx.now,
+    payload: { state: step.to, stepKey: step.stepKey ?? null, note: step.note ?? null, item: app.itemId, ...jurisdictionFacts(ctx.actor, app.divisionCode) },
+    publish: ['item', ...jurisdictionFactNames], at: ctx.now,
   });
   const { stepId, ...row } = updated!;
   return { app: row, step: { id: stepId, ...history } };

@@ -1,5 +1,5 @@
 /** 一网通办: what other modules, the server, the CLI and the demo may use of the services. */
-export { getItem, lifeEvents, saveItem, type ItemInput, type Step, type Material, type Condition } from './items.ts';
+export { getItem, lifeEvents, listItems, saveItem, type ItemInput, type Step, type Material, type Condition } from './items.ts';
 export type { Application, Channel } from './applications.ts';
 export { escalateOverdue } from './workflow.ts';
 export { defaultRatings, listRectifications, ratingFigures, ratingLevels, type RatingFigure } from './ratings.ts';

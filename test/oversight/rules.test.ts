@@ -28,6 +28,12 @@ describe('rule definitions', () => {
     // A filter that names no action would look at every entry.
     assert.match(refusal(JSON.stringify({ kind: 'match', when: { actions: [] } })), /actions/);
     assert.match(refusal(JSON.stringify({ kind: 'gap', first: { actions: ['a.b'] }, then: { actions: ['a.c'] }, within: 100, from: 50, to: 200 })), /band/);
+    // A share is a fraction of at least two acts, grouped by the name of a published fact.
+    const share = { kind: 'share', of: { actions: ['a.b'] }, when: { actions: ['a.c'] }, per: 'item', within: 100, atLeast: 0.5, minCount: 10 };
+    assert.match(refusal(JSON.stringify({ ...share, atLeast: 1.5 })), /atLeast/);
+    assert.match(refusal(JSON.stringify({ ...share, minCount: 1 })), /minCount/);
+    assert.match(refusal(JSON.stringify({ ...share, per: 'item; drop' })), /per/);
+    assert.match(refusal(JSON.stringify({ kind: 'match', when: { actions: ['a.b'], jurisdiction: 'inside' } })), /jurisdiction/);
   });
 
   it('accepts every rule of the library', () => {
@@ -101,5 +107,47 @@ describe('rule kinds', () => {
     assert.equal(out.length, 1);
     const before: RuleDefinition = { kind: 'absent', order: 'before', first: { actions: ['t.replied'] }, then: { actions: ['t.closed'] }, within: 3600 };
     assert.equal(run(before, [act({ action: 't.replied', objectId: 'A' }), act({ action: 't.closed', objectId: 'A' }), act({ action: 't.closed', objectId: 'C' })]).length, 1);
+  });
+
+  it('match on published facts: an act outside the actor\'s jurisdiction; a purpose other than the grant\'s', () => {
+    const outside: RuleDefinition = { kind: 'match', when: { actions: ['a.approved'], jurisdiction: 'outside' } };
+    const at = (division: string, actorJurisdiction: string | null) => ({ division, actorJurisdiction });
+    const decided = [
+      act({ action: 'a.approved', facts: at('511602000000', '511602') }), // inside a county
+      act({ action: 'a.approved', facts: at('511602001000', '5116') }), // a city officer on a township's case
+      act({ action: 'a.approved', facts: at('511602000000', '511621') }), // another county's officer: planted
+      act({ action: 'a.approved', facts: at('511602000000', null) }), // no jurisdiction at all: planted
+      act({ action: 'a.approved' }), // an entry that publishes nothing says nothing
+    ];
+    assert.deepEqual(run(outside, decided).map((e) => e.entries), [[decided[2]!.index], [decided[3]!.index]]);
+    const mismatch: RuleDefinition = { kind: 'match', when: { actions: ['hub.call.answered'], purpose: { differsFrom: 'grantPurpose' } } };
+    const calls = [
+      act({ action: 'hub.call.answered', purpose: '低保资格审核', facts: { grantPurpose: '低保资格审核' } }),
+      act({ action: 'hub.call.answered', purpose: '公租房资格审核', facts: { grantPurpose: '低保资格审核' } }),
+      act({ action: 'hub.call.answered', purpose: '公租房资格审核', facts: {} }),
+    ];
+    assert.deepEqual(run(mismatch, calls).map((e) => e.entries), [[calls[1]!.index]]);
+  });
+
+  it('share: an item whose outcomes are mostly refusals, over enough of them in the window, raised once a window', () => {
+    const day = 86_400_000;
+    const rule: RuleDefinition = { kind: 'share', of: { actions: ['a.approved'] }, when: { actions: ['a.rejected', 'a.refused'] }, per: 'item',
+      within: 30 * 86_400, atLeast: 0.5, minCount: 10 };
+    const outcome = (item: number, refused: boolean, n: number) =>
+      act({ action: refused ? (n % 2 ? 'a.rejected' : 'a.refused') : 'a.approved', facts: { item }, at: t0 + n * day });
+    // Item 1: 4 of 10 refused; item 2: 6 of 10 refused, then 4 more of 5 a few days on (the same window: no second alert).
+    const acts = [
+      ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => outcome(1, n < 4, n)),
+      ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => outcome(2, n % 5 < 3, n)),
+      ...[12, 13, 14, 15, 16].map((n) => outcome(2, n !== 12, n)),
+    ].sort((a, b) => a.at - b.at);
+    const out = run(rule, acts);
+    assert.equal(out.length, 1);
+    assert.equal(out[0]!.measure, 0.6);
+    assert.deepEqual(out[0]!.entries, acts.filter((a) => a.facts?.item === 2 && a.action !== 'a.approved' && a.at <= t0 + 9 * day).map((a) => a.index));
+    assert.deepEqual(out[0]!.people, []);
+    // A window later the same item raises again.
+    const later = [...acts, ...[45, 46, 47, 48, 49, 50, 51, 52, 53, 54].map((n) => outcome(2, true, n))];
+    assert.equal(run(rule, later).length, 2);
   });
 });

@@ -17,6 +17,8 @@ export interface EvidenceRecord {
   resourceId: number | null;
   predicateId: number | null;
   grantId: number | null;
+  /** The purpose the grant was approved for, beside the purpose the call states. */
+  grantPurpose: string | null;
   subject: string | null;
   key: string | null;
   param: string | null;
@@ -32,15 +34,24 @@ export interface EvidenceRecord {
   durationMs: number;
 }
 
-/** The record as the ledger hashes it; rebuilt from the stored row it hashes the same (durations in ms to 3 places). */
+/**
+ * The record as the ledger hashes it; rebuilt from the stored row it hashes the same (durations in ms to 3 places).
+ * A record without a grant leaves `grantPurpose` out, as records did before it was kept.
+ */
 export function evidencePayload(r: EvidenceRecord) {
-  return { ...r, at: r.at.toISOString(), durationMs: Math.round(r.durationMs * 1000) / 1000 };
+  return { ...r, grantPurpose: r.grantPurpose ?? undefined, at: r.at.toISOString(), durationMs: Math.round(r.durationMs * 1000) / 1000 };
 }
 
 const ledgerActionOf = (r: EvidenceRecord) =>
   `hub.${r.predicateId === null ? 'call' : 'ask'}.${r.status === 200 ? 'answered' : 'refused'}`;
 
-export type EvidenceEntry = { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'> };
+/**
+ * A record and who made the call. `consumerCall`: a consumer system's own call through the gateway's API, which states
+ * the purpose its grant was approved for (the case id says which case); only its entry publishes the grant's purpose,
+ * for the rule comparing the two. The platform's own calls (一网通办 prefill and conditions, 不来即享, the base
+ * libraries) state the item, policy or reason they serve under a grant made for all of them, so theirs is not compared.
+ */
+export type EvidenceEntry = { record: EvidenceRecord; actor: Pick<Actor, 'kind' | 'id'>; consumerCall?: boolean };
 
 /**
  * Writes evidence records and their ledger entries in one statement, so they are written together even
@@ -60,21 +71,21 @@ export function evidenceStatement(entries: EvidenceEntry[]): ReturnType<typeof p
     col((r) => r.providerDepartmentId), col((r) => r.resourceId), col((r) => r.predicateId), col((r) => r.grantId),
     col((r) => r.subject), col((r) => r.key), col((r) => r.param), col((r) => r.fields.join(',')), col((r) => r.purpose),
     col((r) => r.caseId), col((r) => r.legalBasis), col((r) => r.requestHash), col((r) => r.responseHash),
-    col((r) => r.status), col((r) => r.code), col((r) => evidencePayload(r).durationMs)];
-  const ledger = ledgerQueueSql(entries.map(({ record, actor }) => ({
+    col((r) => r.status), col((r) => r.code), col((r) => evidencePayload(r).durationMs), col((r) => r.grantPurpose)];
+  const ledger = ledgerQueueSql(entries.map(({ record, actor, consumerCall }) => ({
     actor, action: ledgerActionOf(record), object: { type: 'hub-message', id: record.messageId },
-    purpose: record.purpose, payload: evidencePayload(record), at: record.at,
+    purpose: record.purpose, payload: evidencePayload(record), publish: consumerCall ? ['grantPurpose'] : undefined, at: record.at,
   })), params);
   return prepared(
     `WITH evidence AS (
        INSERT INTO hub_evidence (message_id, at, consumer_system_id, consumer_department_id, provider_department_id, resource_id,
          predicate_id, grant_id, subject, lookup_key, param, fields, purpose, case_id, legal_basis, request_hash, response_hash,
-         status, code, duration_ms)
-       SELECT m, a, cs, cd, pd, r, p, g, s, k, pa, string_to_array(f, ','), pu, ca, lb, rq, rs, st, co, du
+         status, code, duration_ms, grant_purpose)
+       SELECT m, a, cs, cd, pd, r, p, g, s, k, pa, string_to_array(f, ','), pu, ca, lb, rq, rs, st, co, du, gp
          FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
            $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
-           $18::int[], $19::text[], $20::numeric[])
-           AS t (m, a, cs, cd, pd, r, p, g, s, k, pa, f, pu, ca, lb, rq, rs, st, co, du))
+           $18::int[], $19::text[], $20::numeric[], $21::text[])
+           AS t (m, a, cs, cd, pd, r, p, g, s, k, pa, f, pu, ca, lb, rq, rs, st, co, du, gp))
      ${ledger}`, params);
 }
 
@@ -94,7 +105,7 @@ export class EvidenceWriter {
   }
 
   async write(record: EvidenceRecord, actor: Pick<Actor, 'kind' | 'id'>): Promise<void> {
-    await this.groups.submit(this.db, 'evidence', null, { record, actor });
+    await this.groups.submit(this.db, 'evidence', null, { record, actor, consumerCall: true });
   }
 
   /** Resolves when every record handed in so far is written or failed (on shutdown). */
@@ -106,7 +117,7 @@ export class EvidenceWriter {
 /** A stored hub_evidence row (SELECT *) as the record its ledger entry hashed. */
 export interface EvidenceRow {
   message_id: string; at: Date; consumer_system_id: number; consumer_department_id: number; provider_department_id: number | null;
-  resource_id: number | null; predicate_id: number | null; grant_id: number | null; subject: string | null; lookup_key: string | null;
+  resource_id: number | null; predicate_id: number | null; grant_id: number | null; grant_purpose: string | null; subject: string | null; lookup_key: string | null;
   param: string | null; fields: string[]; purpose: string; case_id: string; legal_basis: string | null; request_hash: string;
   response_hash: string | null; status: number; code: string; duration_ms: number;
   hidden_until: Date | null; hidden_reason: string | null; hidden_by: string | null;
@@ -116,6 +127,7 @@ export function evidenceFromRow(row: EvidenceRow): EvidenceRecord {
   return {
     messageId: row.message_id, at: row.at, consumerSystemId: row.consumer_system_id, consumerDepartmentId: row.consumer_department_id,
     providerDepartmentId: row.provider_department_id, resourceId: row.resource_id, predicateId: row.predicate_id, grantId: row.grant_id,
+    grantPurpose: row.grant_purpose,
     subject: row.subject, key: row.lookup_key, param: row.param, fields: row.fields, purpose: row.purpose, caseId: row.case_id,
     legalBasis: row.legal_basis, requestHash: row.request_hash, responseHash: row.response_hash, status: row.status, code: row.code,
     durationMs: row.duration_ms,

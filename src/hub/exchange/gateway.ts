@@ -186,7 +186,7 @@ async function reserveQuota(db: Queryable, grant: Grant, now: Date, calls = 1): 
 /** A new evidence record of one exchange by `system`, answered until a check refuses it. */
 const newEvidence = (system: System, request: { purpose: string; caseId: string; hashed: unknown }, now: Date): EvidenceRecord => ({
   messageId: crypto.randomUUID(), at: now, consumerSystemId: system.id, consumerDepartmentId: system.departmentId,
-  providerDepartmentId: null, resourceId: null, predicateId: null, grantId: null, subject: null, key: null, param: null, fields: [],
+  providerDepartmentId: null, resourceId: null, predicateId: null, grantId: null, grantPurpose: null, subject: null, key: null, param: null, fields: [],
   purpose: request.purpose, caseId: request.caseId, legalBasis: null, requestHash: sha256Json({ system: system.code, ...(request.hashed as object) }),
   responseHash: null, status: 200, code: 'ok', durationMs: 0,
 });
@@ -252,6 +252,7 @@ export function performCall(db: Queryable, caller: Caller, input: CallInput, now
     const grant = await activeGrant(db, caller.system.id, resource.id, null, now);
     evidence.grantId = grant.id;
     evidence.legalBasis = grant.legalBasis;
+    evidence.grantPurpose = grant.purpose;
     const wanted = input.fields ?? grant.fields;
     const outside = wanted.find((code) => !grant.fields.includes(code));
     if (outside !== undefined) throw new DomainError('hub.field.not-granted', { status: 403, field: 'fields', value: outside }, `field ${outside}`);
@@ -313,6 +314,7 @@ async function grantOf(db: Queryable, system: System, resource: Resource, predic
   const grant = await activeGrant(db, system.id, resource.id, predicate.id, now);
   evidence.grantId = grant.id;
   evidence.legalBasis = grant.legalBasis;
+  evidence.grantPurpose = grant.purpose;
   return grant;
 }
 
@@ -480,6 +482,7 @@ export async function readResourceChanges(ctx: Ctx, input: ChangesInput, caller:
     const grant = await activeGrant(ctx.tx, caller.system.id, resource.id, null, ctx.now);
     evidence.grantId = grant.id;
     evidence.legalBasis = grant.legalBasis;
+    evidence.grantPurpose = grant.purpose;
     const fields = resource.fields.filter((f) => grant.fields.includes(f.code));
     const release = await reserveQuota(ctx.tx, grant, ctx.now);
     try {

@@ -28,6 +28,7 @@ export type LedgerStatementEntry = {
   purpose?: string;
   object?: { type: string; id: string | number } | { type: string; idSql: string };
   payload?: unknown;
+  publish?: readonly string[];
   payloadHashSql?: string;
   at?: Date;
   atSql?: string;
@@ -64,6 +65,7 @@ function valuesOf(entry: LedgerStatementEntry, fromRows = false): LedgerEntryInp
     || entry.atSql !== undefined;
   if (bySql && !fromRows) throw new Error('an entry field given as SQL needs the rows it is read from');
   const object = entry.object && ('idSql' in entry.object ? { type: entry.object.type, id: '' } : entry.object);
+  if (entry.publish?.length && entry.payloadHashSql !== undefined) throw new Error('a payload hashed in SQL has no members to publish');
   return { actor: 'actor' in entry ? entry.actor : { kind: 'system', id: '' }, action: entry.action, object, purpose: entry.purpose,
-    payload: entry.payloadHashSql === undefined ? entry.payload : null, at: entry.at };
+    payload: entry.payloadHashSql === undefined ? entry.payload : null, publish: entry.publish, at: entry.at };
 }

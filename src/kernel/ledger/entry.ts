@@ -1,5 +1,5 @@
 /**
- * The bytes of a ledger entry, defined once: what a writer queues (`queuedValues`, the eight columns of
+ * The bytes of a ledger entry, defined once: what a writer queues (`queuedValues`, the nine columns of
  * `ledger_queue`), the payload hash it carries (`payloadHash` over `canonicalJson`), and the leaf text the
  * sequencer hashes and a checkpoint signs (`leafText`). Both writers (append.ts) and the sequencer build on these.
  */
@@ -13,6 +13,12 @@ export interface LedgerEntryInput {
   purpose?: string;
   /** What was done, hashed into the entry; the content itself stays in the module's own tables. */
   payload?: unknown;
+  /**
+   * Members of the payload (an object) also stored in clear beside its hash (`facts`), for what reads the log
+   * (the oversight rules): short, non-personal facts such as a division code or an item code. The leaf covers
+   * them through the payload hash, so anyone holding the payload can check them; nothing else of it is stored.
+   */
+  publish?: readonly string[];
   at?: Date;
 }
 
@@ -57,13 +63,37 @@ function canonicalValue(value: unknown, key: string | number): string | undefine
 export const payloadHash = (payload: unknown) => crypto.createHash('sha256').update(canonicalJson(payload ?? null)).digest();
 
 /** The columns an entry is queued with, in order, and their SQL types. */
-export const queuedColumns = ['actor_kind', 'actor_id', 'action', 'object_type', 'object_id', 'purpose', 'payload_hash', 'recorded_at'] as const;
-export const queuedTypes = ['text', 'text', 'text', 'text', 'text', 'text', 'bytea', 'timestamptz'] as const;
+export const queuedColumns = ['actor_kind', 'actor_id', 'action', 'object_type', 'object_id', 'purpose', 'payload_hash', 'recorded_at', 'facts'] as const;
+export const queuedTypes = ['text', 'text', 'text', 'text', 'text', 'text', 'bytea', 'timestamptz', 'jsonb'] as const;
 
-/** An entry as the values of `queuedColumns`: the payload hashed, the object id as text, the time of the act (now by default). */
+/**
+ * An entry as the values of `queuedColumns`: the payload hashed, the object id as text, the time of the act (now by
+ * default), and the published members of the payload as JSON text (null when none).
+ */
 export function queuedValues(entry: LedgerEntryInput): unknown[] {
   return [entry.actor.kind, entry.actor.id, entry.action, entry.object?.type ?? null, entry.object === undefined ? null : String(entry.object.id),
-    entry.purpose ?? null, entry.payload == null ? noPayloadHash : payloadHash(entry.payload), entry.at ?? new Date()];
+    entry.purpose ?? null, entry.payload == null ? noPayloadHash : payloadHash(entry.payload), entry.at ?? new Date(), factsOf(entry)];
+}
+
+/**
+ * Where an act falls, as an entry publishes it: the division of the object acted on and the actor's jurisdiction
+ * (the prefix of the division codes it covers, null for none). A rule compares the two (a decision outside one's
+ * jurisdiction); a writer spreads these into the payload and publishes `jurisdictionFactNames`.
+ */
+export const jurisdictionFacts = (actor: Pick<Actor, 'jurisdiction'>, divisionCode: string) =>
+  ({ division: divisionCode, actorJurisdiction: actor.jurisdiction.prefix });
+export const jurisdictionFactNames = ['division', 'actorJurisdiction'] as const;
+
+/** The published members of an entry's payload, as JSON text; a name the payload lacks is a mistake of the writer. */
+function factsOf(entry: LedgerEntryInput): string | null {
+  if (!entry.publish?.length) return null;
+  const payload = entry.payload as Record<string, unknown> | null | undefined;
+  const facts: Record<string, unknown> = {};
+  for (const name of entry.publish) {
+    if (payload == null || !(name in payload)) throw new Error(`${entry.action}: published member ${name} is not in the payload`);
+    facts[name] = payload[name];
+  }
+  return canonicalJson(facts);
 }
 
 // Many entries carry no payload (and a statement's rows carry their own hash): hashed once.

@@ -4,7 +4,7 @@
  * when). Both queue the columns `queuedValues` makes of an entry (entry.ts), the one definition of its bytes.
  */
 export { appendToLedger, ledgerQueueSql, type LedgerStatementEntry } from './append.ts';
-export { canonicalJson, payloadHash, type LedgerEntryInput } from './entry.ts';
+export { canonicalJson, jurisdictionFactNames, jurisdictionFacts, payloadHash, type LedgerEntryInput } from './entry.ts';
 export { getEntry, listEntries, type LedgerEntry } from './entries.ts';
 export { ledgerVerifierKey } from './keys.ts';
 export { verifierKeyText, parseVerifierKey, openNote, parseCheckpointText } from './note.ts';

@@ -11,7 +11,7 @@ const ledgerActions = ['ledger.entry.read'] as const;
 /** 可信存证 (the tamper-evident ledger). Its entries' names come from every module's `ledgerActions`. */
 export const ledgerModule = defineModule({
   name: 'ledger',
-  migrations: ['0005_ledger.sql', '0039_ledger_queued_at.sql'],
+  migrations: ['0005_ledger.sql', '0039_ledger_queued_at.sql', '0120_ledger_facts.sql'],
   messages: ledgerMessages,
   permissions: { actions: ledgerActions, grants: { platform_admin: ['ledger.entry.read'], inspector: ['ledger.entry.read'] } },
   routes: [{ prefix: '/api/v1/ledger', plugin: ledgerRoutes }],

@@ -40,9 +40,9 @@ export async function integrateBatch(db: Db, signer?: NoteSigner, opts: { maxEnt
     const { rows } = await tx.query<EntryRow>(
       `WITH batch AS (
          DELETE FROM ledger_queue WHERE id IN (SELECT id FROM ledger_queue ORDER BY id LIMIT $2) RETURNING *)
-       INSERT INTO ledger_entries (${entryColumns})
+       INSERT INTO ledger_entries (${entryColumns}, facts)
        SELECT $1::bigint + row_number() OVER (ORDER BY id) - 1, actor_kind, actor_id, action, object_type, object_id,
-              purpose, payload_hash, recorded_at
+              purpose, payload_hash, recorded_at, facts
        FROM batch
        RETURNING ${entryColumns}`,
       [size, opts.maxEntries ?? defaultBatchSize],

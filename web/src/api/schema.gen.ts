@@ -13402,10 +13402,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -13418,10 +13422,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13431,10 +13439,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -13443,10 +13455,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13456,10 +13472,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -13469,10 +13489,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -13483,10 +13507,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -13497,24 +13525,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -13524,10 +13596,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13693,10 +13769,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -13709,10 +13789,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13722,10 +13806,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -13734,10 +13822,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13747,10 +13839,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -13760,10 +13856,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -13774,10 +13874,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -13788,24 +13892,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -13815,10 +13963,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -13979,10 +14131,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -13995,10 +14151,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14008,10 +14168,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14020,10 +14184,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14033,10 +14201,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -14046,10 +14218,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -14060,10 +14236,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14074,24 +14254,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14101,10 +14325,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14265,10 +14493,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -14281,10 +14513,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14294,10 +14530,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14306,10 +14546,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14319,10 +14563,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -14332,10 +14580,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -14346,10 +14598,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14360,24 +14616,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14387,10 +14687,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14551,10 +14855,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -14567,10 +14875,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14580,10 +14892,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14592,10 +14908,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14605,10 +14925,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -14618,10 +14942,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -14632,10 +14960,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14646,24 +14978,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14673,10 +15049,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14831,10 +15211,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -14847,10 +15231,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14860,10 +15248,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14872,10 +15264,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -14885,10 +15281,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -14898,10 +15298,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -14912,10 +15316,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14926,24 +15334,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -14953,10 +15405,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -15557,10 +16013,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                     } | {
@@ -15573,10 +16033,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @description window in seconds */
@@ -15586,10 +16050,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @enum {string} */
@@ -15598,10 +16066,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @description window in seconds */
@@ -15611,10 +16083,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         from: number;
@@ -15624,10 +16100,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         to: number;
@@ -15638,10 +16118,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @enum {string} */
@@ -15652,24 +16136,68 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @description window in seconds */
                                         within: number;
                                         z: number;
                                     } | {
-                                        first: {
+                                        atLeast: number;
+                                        /** @enum {string} */
+                                        kind: "share";
+                                        minCount: number;
+                                        of: {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
+                                            };
+                                        };
+                                        per: string;
+                                        when: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            } | {
+                                                differsFrom: string;
+                                            };
+                                        };
+                                        /** @description window in seconds */
+                                        within: number;
+                                    } | {
+                                        first: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @enum {string} */
@@ -15679,10 +16207,14 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
                                             purpose?: "missing" | {
                                                 in: string[];
                                             } | {
                                                 notIn: string[];
+                                            } | {
+                                                differsFrom: string;
                                             };
                                         };
                                         /** @description window in seconds */
@@ -15817,10 +16349,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -15833,10 +16369,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -15846,10 +16386,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -15858,10 +16402,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -15871,10 +16419,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -15884,10 +16436,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -15898,10 +16454,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -15912,24 +16472,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -15939,10 +16543,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -16084,10 +16692,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -16100,10 +16712,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -16113,10 +16729,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -16125,10 +16745,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -16138,10 +16762,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -16151,10 +16779,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -16165,10 +16797,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -16179,24 +16815,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -16206,10 +16886,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -16459,10 +17143,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                 } | {
@@ -16475,10 +17163,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -16488,10 +17180,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -16500,10 +17196,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
@@ -16513,10 +17213,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     from: number;
@@ -16526,10 +17230,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     to: number;
@@ -16540,10 +17248,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -16554,24 +17266,68 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
                                     within: number;
                                     z: number;
                                 } | {
-                                    first: {
+                                    atLeast: number;
+                                    /** @enum {string} */
+                                    kind: "share";
+                                    minCount: number;
+                                    of: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    per: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                } | {
+                                    first: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @enum {string} */
@@ -16581,10 +17337,14 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
                                         purpose?: "missing" | {
                                             in: string[];
                                         } | {
                                             notIn: string[];
+                                        } | {
+                                            differsFrom: string;
                                         };
                                     };
                                     /** @description window in seconds */
