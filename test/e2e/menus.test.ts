@@ -29,8 +29,9 @@ const expected: Record<string, string[]> = {
   ga_admin: [...kernel, '工单队列', '统计分析', '部件管理', '数据目录', '数据质量', '办件受理', '事项管理', '好差评', ...supervision],
   // 广安区民政局 runs an information system (广安区社会救助系统): its officer requests and watches data sharing.
   ga_officer: [...kernelRead, '工单队列', '部件管理', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', '标准记录', ...supervision],
-  // 岳池县民政局 and the hotline centre run no system and list no service item: no sharing pages, no 办件受理.
-  yc_officer: [...kernelRead, '工单队列', '部件管理', '数据目录', '数据质量', '好差评', '标准记录', ...supervision],
+  // 岳池县民政局 and the hotline centre run no system and list no service item: no sharing pages, no 办件受理;
+  // the base libraries' pilot has not reached 岳池县: no 标准记录.
+  yc_officer: [...kernelRead, '工单队列', '部件管理', '数据目录', '数据质量', '好差评', ...supervision],
   data_officer: [...kernelRead, '数据目录', '资源登记', '系统登记', '数据质量', '目录审核', ...sharing, ...registry],
   // Inspectors follow data sharing through the risk alerts, not the departments' sharing pages.
   inspector: [...kernelRead, '工单队列', '统计分析', '部件管理', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', '基础库质量',
