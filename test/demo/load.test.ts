@@ -34,7 +34,7 @@ describe('loadDemoCity', () => {
     const summary = await loadDemoCity(t.db, { seed });
     assert.ok(!summary.skipped);
     const { holidayYears, hotlineTickets, oversightRules, oversightHistoryActs, oversightPlanted, entities, records, review, ...loaded } = summary;
-    assert.deepEqual([oversightRules, oversightPlanted], [17, 30], 'the rule library and a history with planted misconduct');
+    assert.deepEqual([oversightRules, oversightPlanted], [20, 30], 'the rule library and a history with planted misconduct');
     assert.ok((records as number) > (entities as number) && (entities as number) > 0 && (review as number) > 0,
       'the base libraries resolve the sources\' records into fewer people and companies, with pairs left for review');
     assert.ok((oversightHistoryActs as number) > 5000);
@@ -115,9 +115,9 @@ describe('loadDemoCity', () => {
       const values = ranked.flatMap((r) => (r[rate] === null ? [] : [r[rate]]));
       assert.ok(values.filter((v) => v < 1).length >= 5 && new Set(values).size >= 4, `${rate}: ${values.join(', ')}`);
     }
-    // Departments with a few tickets, all handled well, are not ranked, so the first place is nearly never shared.
+    // Departments with a few tickets, all handled well, are not ranked, so few share the first place.
     const firsts = ranked.filter((r) => r.rank === 1).length;
-    assert.ok(firsts <= 2 && new Set(ranked.map((r) => r.rank)).size >= 20, `ranks: ${ranked.map((r) => r.rank).join(', ')}`);
+    assert.ok(firsts <= ranked.length / 10 && new Set(ranked.map((r) => r.rank)).size >= 20, `ranks: ${ranked.map((r) => r.rank).join(', ')}`);
     assert.ok(metrics.total.satisfactionRate < 0.97 && metrics.total.satisfactionRate > 0.6, String(metrics.total.satisfactionRate));
   });
 
