@@ -205,7 +205,7 @@ function standardValue(schema: LibrarySchema, field: string, value: string): str
   return type === 'date' && /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}` : value;
 }
 
-interface MemberRow { id: string; entityId: string; library: Library; sourceId: string; trust: Record<string, number>; clean: CleanRecord }
+interface MemberRow { id: string; entityId: string; library: Library; sourceId: string; trust: Record<string, number>; clean: CleanRecord; divisionCode: string }
 
 /**
  * The golden records of these entities computed again from their records (survivorship per field by the
@@ -214,10 +214,11 @@ interface MemberRow { id: string; entityId: string; library: Library; sourceId: 
  */
 export async function refreshGolden(tx: Tx, entityIds: number[], now: Date): Promise<void> {
   if (entityIds.length === 0) return;
-  const { rows: entities } = await tx.query<{ id: string; library: Library; golden: GoldenFields }>(
-    'SELECT id::text AS id, library, golden FROM registry_entities WHERE id = ANY($1::bigint[]) ORDER BY id', [entityIds]);
+  const { rows: entities } = await tx.query<{ id: string; library: Library; golden: GoldenFields; divisionCode: string }>(
+    'SELECT id::text AS id, library, golden, division_code AS "divisionCode" FROM registry_entities WHERE id = ANY($1::bigint[]) ORDER BY id', [entityIds]);
   const { rows: members } = await tx.query<MemberRow>(
-    `SELECT r.id::text AS id, r.entity_id::text AS "entityId", r.library, r.source_id::text AS "sourceId", s.trust, r.clean FROM registry_records r
+    `SELECT r.id::text AS id, r.entity_id::text AS "entityId", r.library, r.source_id::text AS "sourceId", s.trust, r.clean, r.division_code AS "divisionCode"
+       FROM registry_records r
        JOIN registry_sources s ON s.id = r.source_id WHERE r.entity_id = ANY($1::bigint[]) AND r.clean IS NOT NULL ORDER BY r.id`, [entityIds]);
   const byEntity = new Map<string, MemberRow[]>();
   for (const m of members) byEntity.set(m.entityId, [...(byEntity.get(m.entityId) ?? []), m]);
@@ -239,8 +240,11 @@ export async function refreshGolden(tx: Tx, entityIds: number[], now: Date): Pro
     const id = subjectField[entity.library];
     const subject = golden[id] && own.some((m) => m.clean.features[schema.fields.findIndex((f) => f.name === id)]?.valid) ? golden[id].value : null;
     const changed = libraryFields[entity.library].map((f) => f.code).filter((f) => entity.golden[f]?.value !== golden[f]?.value);
-    await tx.query('UPDATE registry_entities SET golden = $2, conflicts = $3, subject = $4, updated_at = $5 WHERE id = $1',
-      [entity.id, JSON.stringify(golden), JSON.stringify(conflicts), subject, now]);
+    // The entity sits where its most precisely placed record does (a township over the city of a register
+    // without addresses), so the staff of that area find it.
+    const division = own.map((m) => m.divisionCode).reduce((best, d) => (codePrefix(d).length > codePrefix(best).length ? d : best), own[0]?.divisionCode ?? entity.divisionCode);
+    await tx.query('UPDATE registry_entities SET golden = $2, conflicts = $3, subject = $4, updated_at = $5, division_code = $6 WHERE id = $1',
+      [entity.id, JSON.stringify(golden), JSON.stringify(conflicts), subject, now, division]);
     if (changed.length > 0 && Object.keys(entity.golden).length > 0)
       await tx.query(`INSERT INTO registry_history (entity_id, action, detail, actor, at) VALUES ($1, 'golden', $2, 'system:registry', $3)`,
         [entity.id, JSON.stringify({ fields: changed, before: Object.fromEntries(changed.map((f) => [f, entity.golden[f]?.value ?? null])) }), now]);
