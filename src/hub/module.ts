@@ -1,3 +1,4 @@
+import { joinCapabilities } from '../kernel/auth/index.ts';
 import { commandNamed, failVerification, listed } from '../kernel/cli.ts';
 import { defineModule, joinGrants } from '../kernel/module.ts';
 import { loadHubDemo, removeHubDemo } from './demo.ts';
@@ -19,10 +20,7 @@ export const hubModule = defineModule({
   messages: { ...hubCatalogueMessages, ...hubExchangeMessages },
   ledgerActions: { ...hubCatalogueLedgerActions, ...hubExchangeLedgerActions },
   permissions: { actions: [...Object.values(hubActions), ...Object.values(exchangeActions)], grants: joinGrants(hubCatalogueGrants, exchangeGrants) },
-  capabilities: async (db, actor) => {
-    const [catalogue, exchange] = await Promise.all([hubCapabilities(db, actor), exchangeCapabilities(db, actor)]);
-    return { withhold: [...catalogue.withhold ?? [], ...exchange.withhold ?? []], add: catalogue.add };
-  },
+  capabilities: joinCapabilities(hubCapabilities, exchangeCapabilities),
   abilities: [readOwnQuality],
   reservedDepartmentKinds: [hubAdminDepartmentKind],
   routes: [

@@ -1,3 +1,4 @@
+import { joinCapabilities } from '../kernel/auth/index.ts';
 import { defineModule, joinGrants } from '../kernel/module.ts';
 import { loadCredentialDemo, removeCredentialDemo } from './credentials/demo.ts';
 import { credentialLedgerActions, credentialMessages } from './credentials/messages.ts';
@@ -19,10 +20,7 @@ export const servicesModule = defineModule({
   messages: { ...servicesMessages, ...credentialMessages },
   ledgerActions: { ...servicesLedgerActions, ...credentialLedgerActions },
   permissions: { actions: [...Object.values(servicesActions), ...Object.values(credentialActions)], grants: joinGrants(servicesGrants, credentialGrants) },
-  capabilities: async (db, actor) => {
-    const [queue, register] = await Promise.all([queueCapabilities(db, actor), registerCapabilities(db, actor)]);
-    return { withhold: [...queue.withhold ?? [], ...register.withhold ?? []] };
-  },
+  capabilities: joinCapabilities(queueCapabilities, registerCapabilities),
   routes: [
     { prefix: '/api/v1/services', plugin: servicesRoutes },
     { prefix: '/api/v1/credentials', plugin: credentialRoutes },

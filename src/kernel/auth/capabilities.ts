@@ -17,6 +17,12 @@ export interface CapabilityChange {
 
 export type CapabilityRule = (db: Queryable, actor: Actor) => Promise<CapabilityChange>;
 
+/** One rule from several (a module with more than one part): what any of them withholds or adds. */
+export const joinCapabilities = (...parts: CapabilityRule[]): CapabilityRule => async (db, actor) => {
+  const changes = await Promise.all(parts.map((rule) => rule(db, actor)));
+  return { withhold: changes.flatMap((c) => c.withhold ?? []), add: changes.flatMap((c) => c.add ?? []) };
+};
+
 const rules: CapabilityRule[] = [];
 const abilities = new Set<string>();
 

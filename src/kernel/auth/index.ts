@@ -1,5 +1,5 @@
 export { anonymous, jurisdictionOf, roles, systemActor, type Actor, type Ctx, type Role, type StatementCtx } from './actor.ts';
-export type { CapabilityChange, CapabilityRule } from './capabilities.ts';
+export { joinCapabilities, type CapabilityChange, type CapabilityRule } from './capabilities.ts';
 export { assertCan, can, hasGrant, inJurisdiction } from './policy.ts';
 export { hashPassword } from './passwords.ts';
 export { citizensByIdNumber, createStaff, getUser, listStaff, resetPassword, updateStaff } from './users.ts';
