@@ -34,7 +34,7 @@ describe('loadDemoCity', () => {
     const summary = await loadDemoCity(t.db, { seed });
     assert.ok(!summary.skipped);
     const { holidayYears, hotlineTickets, oversightRules, oversightHistoryActs, oversightPlanted, entities, records, review, ...loaded } = summary;
-    assert.deepEqual([oversightRules, oversightPlanted], [20, 30], 'the rule library and a history with planted misconduct');
+    assert.deepEqual([oversightRules, oversightPlanted], [21, 30], 'the rule library and a history with planted misconduct');
     assert.ok((records as number) > (entities as number) && (entities as number) > 0 && (review as number) > 0,
       'the base libraries resolve the sources\' records into fewer people and companies, with pairs left for review');
     assert.ok((oversightHistoryActs as number) > 5000);
