@@ -203,7 +203,7 @@ const farthest = 1000;
  * stands in (× 1.2533, its ratio to the standard deviation of a normal law); when all are equal, a different value is
  * `farthest`.
  */
-export function robustZ(peers: readonly number[], value: number): number {
+function robustZ(peers: readonly number[], value: number): number {
   const values = [...peers];
   const m = median(values);
   const deviations = values.map((v) => Math.abs(v - m));
