@@ -270,9 +270,12 @@ export function generateHistory(opts: HistoryOptions): History {
       case 'often-rejected-items': {
         // Twelve applications for one item in about two weeks, seven of them turned away at the window.
         const item = items[items.length - 1 - Math.floor(p / plantedKinds.length)]!;
+        // Three weeks before the end at the latest: the approvals that make up the count, not planted acts themselves,
+        // must fall inside the history.
+        const first = officeTime(1, days - 21);
         for (let i = 0; i < 12; i++) {
           const app = id('a');
-          const at = laterOffice(t, i * 20 * hour);
+          const at = laterOffice(first, i * 20 * hour);
           const { a: accepter, b: decider, division } = pair(officers);
           facts(act(at, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen'), division, item);
           if (i < 7) {
