@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { App, Button, Card, Descriptions, Flex, Input, Select, Space, Spin, Switch, Table, Tag } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query } from '../api';
+import { api, query } from '../api';
+import { useSaving } from '../problemFields';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
 import { ConfirmDecision, type Decision } from '../components/ConfirmDecision';
@@ -60,22 +61,15 @@ function CasePage({ id }: { id: number }) {
   const { message } = App.useApp();
   const { data: app, reload } = useLoad(() => api<Application>('GET', `/services/applications/${id}`), [id]);
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { saving: busy, whileSaving } = useSaving();
   const [deciding, setDeciding] = useState<Decision | null>(null);
   useEffect(() => setNote(''), [app?.state, app?.currentStep?.key]);
   if (!app) return <Spin style={{ display: 'block', margin: 48 }} />;
-  const act = async (path: string, body: object) => {
-    setBusy(true);
-    try {
-      await api('POST', `/services/applications/${id}/${path}`, body);
-      void message.success(t('services.actions.done'));
-      reload();
-    } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const act = (path: string, body: object) => whileSaving(async () => {
+    await api('POST', `/services/applications/${id}/${path}`, body);
+    void message.success(t('services.actions.done'));
+    reload();
+  });
   const can = (ability: string) => app.abilities.includes(ability);
   /** A final act: confirmed in a dialog that says what follows, its reason (or note) in the dialog's own field. */
   const confirm = (kind: 'reject' | 'refuse' | 'approve' | 'finish', path: string, body: (reason: string, amount?: number) => object) => setDeciding({
