@@ -205,7 +205,9 @@ function standardValue(schema: LibrarySchema, field: string, value: string): str
   return type === 'date' && /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}` : value;
 }
 
-interface MemberRow { id: string; entityId: string; library: Library; sourceId: string; trust: Record<string, number>; clean: CleanRecord; divisionCode: string }
+interface MemberRow {
+  id: string; entityId: string; library: Library; sourceId: string; providerName: string; trust: Record<string, number>; clean: CleanRecord; divisionCode: string;
+}
 
 /**
  * The golden records of these entities computed again from their records (survivorship per field by the
@@ -217,9 +219,9 @@ export async function refreshGolden(tx: Tx, entityIds: number[], now: Date): Pro
   const { rows: entities } = await tx.query<{ id: string; library: Library; golden: GoldenFields; divisionCode: string }>(
     'SELECT id::text AS id, library, golden, division_code AS "divisionCode" FROM registry_entities WHERE id = ANY($1::bigint[]) ORDER BY id', [entityIds]);
   const { rows: members } = await tx.query<MemberRow>(
-    `SELECT r.id::text AS id, r.entity_id::text AS "entityId", r.library, r.source_id::text AS "sourceId", s.trust, r.clean, r.division_code AS "divisionCode"
-       FROM registry_records r
-       JOIN registry_sources s ON s.id = r.source_id WHERE r.entity_id = ANY($1::bigint[]) AND r.clean IS NOT NULL ORDER BY r.id`, [entityIds]);
+    `SELECT r.id::text AS id, r.entity_id::text AS "entityId", r.library, r.source_id::text AS "sourceId", d.name AS "providerName", s.trust, r.clean,
+            r.division_code AS "divisionCode"
+       FROM registry_records r JOIN registry_sources s ON s.id = r.source_id JOIN departments d ON d.id = s.provider_department_id WHERE r.entity_id = ANY($1::bigint[]) AND r.clean IS NOT NULL ORDER BY r.id`, [entityIds]);
   const byEntity = new Map<string, MemberRow[]>();
   for (const m of members) byEntity.set(m.entityId, [...(byEntity.get(m.entityId) ?? []), m]);
   const hubRows = new Map<Library, Record<string, unknown>[]>();
@@ -251,6 +253,8 @@ export async function refreshGolden(tx: Tx, entityIds: number[], now: Date): Pro
     const row: Record<string, unknown> = { entity_id: entity.id };
     for (const f of libraryFields[entity.library]) row[f.code] = golden[f.code]?.value ?? null;
     if (!subject) row[id] = null;
+    const providers = new Map(own.map((m) => [Number(m.sourceId), m.providerName]));
+    row.field_sources = JSON.stringify(Object.fromEntries(Object.entries(golden).map(([f, g]) => [f, providers.get(g.sourceId)!])));
     hubRows.set(entity.library, [...(hubRows.get(entity.library) ?? []), row]);
   }
   const ctx: Ctx = { tx, actor: systemActor('registry'), now };

@@ -19803,6 +19803,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -19984,6 +19991,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -20175,6 +20189,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -20364,6 +20385,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -20556,6 +20584,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -20745,6 +20780,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -20935,6 +20977,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -21124,6 +21173,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -21314,6 +21370,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -21632,6 +21695,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -21823,6 +21893,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -23221,6 +23298,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
