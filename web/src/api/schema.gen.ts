@@ -17545,6 +17545,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            certificates: {
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuerName: string;
+                                number: string;
+                                status: "valid" | "revoked" | "expired";
+                                type: string;
+                                typeName: string;
+                                validUntil: string | null;
+                            }[];
                             conflicts: {
                                 [key: string]: {
                                     recordIds: number[];
@@ -17709,6 +17720,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            certificates: {
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuerName: string;
+                                number: string;
+                                status: "valid" | "revoked" | "expired";
+                                type: string;
+                                typeName: string;
+                                validUntil: string | null;
+                            }[];
                             conflicts: {
                                 [key: string]: {
                                     recordIds: number[];
@@ -17864,6 +17886,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            certificates: {
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuerName: string;
+                                number: string;
+                                status: "valid" | "revoked" | "expired";
+                                type: string;
+                                typeName: string;
+                                validUntil: string | null;
+                            }[];
                             conflicts: {
                                 [key: string]: {
                                     recordIds: number[];
@@ -18208,6 +18241,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            certificates: {
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuerName: string;
+                                number: string;
+                                status: "valid" | "revoked" | "expired";
+                                type: string;
+                                typeName: string;
+                                validUntil: string | null;
+                            }[];
                             entityId: number | null;
                             fields: {
                                 /** Format: date-time */
@@ -18299,6 +18343,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            certificates: {
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuerName: string;
+                                number: string;
+                                status: "valid" | "revoked" | "expired";
+                                type: string;
+                                typeName: string;
+                                validUntil: string | null;
+                            }[];
                             entityId: number | null;
                             fields: {
                                 /** Format: date-time */
@@ -18780,6 +18835,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            certificates: {
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuerName: string;
+                                number: string;
+                                status: "valid" | "revoked" | "expired";
+                                type: string;
+                                typeName: string;
+                                validUntil: string | null;
+                            }[];
                             conflicts: {
                                 [key: string]: {
                                     recordIds: number[];
