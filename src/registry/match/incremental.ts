@@ -33,21 +33,28 @@ export class IncrementalMatcher {
     return this.records.length;
   }
 
-  /** The indexed records under `rule` whose key is `key`: the run of the ordered base, and those added since. */
-  private block(rule: number, key: number): number[] {
+  /** The first place in the ordered base of `rule` whose key is above `key` (`strict`) or not below it. */
+  private bound(rule: number, key: number, strict: boolean): number {
     const keys = this.keys[rule]!;
     const order = this.order[rule]!;
     let lo = 0;
     let hi = order.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (keys[order[mid]!]! < key) lo = mid + 1;
+      const k = keys[order[mid]!]!;
+      if (k < key || (strict && k === key)) lo = mid + 1;
       else hi = mid;
     }
-    const out: number[] = [];
-    for (let i = lo; i < order.length && keys[order[i]!] === key; i++) out.push(order[i]!);
-    const later = this.added[rule]!.get(key);
-    return later ? out.concat(later) : out;
+    return lo;
+  }
+
+  /** The indexed records under `rule` whose key is `key` (the run of the ordered base, and those added since); null when the block is too large to compare. */
+  private block(rule: number, key: number): number[] | null {
+    const from = this.bound(rule, key, false);
+    const to = this.bound(rule, key, true);
+    const later = this.added[rule]!.get(key) ?? [];
+    if (to - from + later.length >= this.model.blocking.maxBlockSize) return null;
+    return [...this.order[rule]!.subarray(from, to), ...later];
   }
 
   /** Pairs of each new record with the indexed ones (and earlier new ones) at or above `minProbability`; the records are then indexed. */
@@ -60,7 +67,7 @@ export class IncrementalMatcher {
       keys.forEach((key, rule) => {
         if (key === null) return;
         const block = this.block(rule, key);
-        if (block.length >= blocking.maxBlockSize) return;
+        if (!block) return;
         for (const other of block) {
           if (seen.has(other)) continue;
           seen.add(other);
