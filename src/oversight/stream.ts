@@ -29,7 +29,7 @@ export async function activeVersions(db: Queryable): Promise<ActiveVersion[]> {
 
 /** Actions any of the rules looks at: the stream reads only those entries of each range. */
 function actionsOf(versions: readonly RuleVersion[]): string[] {
-  const filters = (d: RuleDefinition) => (d.kind === 'match' || d.kind === 'count' ? [d.when] : d.kind === 'share' ? [d.of, d.when] : [d.first, d.then]);
+  const filters = (d: RuleDefinition) => (d.kind === 'share' ? [d.of, d.when] : 'when' in d ? [d.when] : [d.first, d.then]);
   return [...new Set(versions.flatMap((v) => filters(v.definition).flatMap((f) => f.actions)))];
 }
 

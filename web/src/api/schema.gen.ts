@@ -13539,6 +13539,29 @@ export interface paths {
                                     within: number;
                                     z: number;
                                 } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
                                     atLeast: number;
                                     /** @enum {string} */
                                     kind: "share";
@@ -13889,6 +13912,29 @@ export interface paths {
                                     minPeers: number;
                                     peerBy: "purpose" | "action";
                                     then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
@@ -14268,6 +14314,29 @@ export interface paths {
                                     within: number;
                                     z: number;
                                 } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
                                     atLeast: number;
                                     /** @enum {string} */
                                     kind: "share";
@@ -14613,6 +14682,29 @@ export interface paths {
                                     minPeers: number;
                                     peerBy: "purpose" | "action";
                                     then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
@@ -14992,6 +15084,29 @@ export interface paths {
                                     within: number;
                                     z: number;
                                 } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
                                     atLeast: number;
                                     /** @enum {string} */
                                     kind: "share";
@@ -15331,6 +15446,29 @@ export interface paths {
                                     minPeers: number;
                                     peerBy: "purpose" | "action";
                                     then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
@@ -16150,6 +16288,29 @@ export interface paths {
                                         within: number;
                                         z: number;
                                     } | {
+                                        /** @enum {string} */
+                                        kind: "outlier";
+                                        minPeers: number;
+                                        per: string;
+                                        value: string;
+                                        when: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            } | {
+                                                differsFrom: string;
+                                            };
+                                        };
+                                        /** @description window in seconds */
+                                        within: number;
+                                        z: number;
+                                    } | {
                                         atLeast: number;
                                         /** @enum {string} */
                                         kind: "share";
@@ -16469,6 +16630,29 @@ export interface paths {
                                     minPeers: number;
                                     peerBy: "purpose" | "action";
                                     then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
@@ -16812,6 +16996,29 @@ export interface paths {
                                     minPeers: number;
                                     peerBy: "purpose" | "action";
                                     then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
@@ -17263,6 +17470,29 @@ export interface paths {
                                     minPeers: number;
                                     peerBy: "purpose" | "action";
                                     then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
@@ -19782,6 +20012,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -19832,6 +20063,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -19970,6 +20202,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -20020,6 +20253,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -20168,6 +20402,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -20218,6 +20453,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -20364,6 +20600,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -20414,6 +20651,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -20563,6 +20801,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -20613,6 +20852,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -20759,6 +20999,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -20809,6 +21050,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -20889,7 +21131,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 决定 Approve or refuse (reason required to refuse) */
+        /** 决定 Approve or refuse (reason required to refuse; an approval of an item with an amount kind states the amount in 分) */
         post: {
             parameters: {
                 query?: never;
@@ -20902,6 +21144,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description amount the approval pays or charges, in fen (分) */
+                        amount?: number;
                         approve: boolean;
                         reason?: string;
                     };
@@ -20956,6 +21200,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -21006,6 +21251,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -21152,6 +21398,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -21202,6 +21449,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -21349,6 +21597,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -21399,6 +21648,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -21674,6 +21924,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -21724,6 +21975,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -21872,6 +22124,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -21922,6 +22175,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -22318,6 +22572,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        amountKind?: ("benefit" | "fee") | null;
                         code: string;
                         committedDays: number;
                         conditions: {
@@ -22419,6 +22674,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            amountKind: ("benefit" | "fee") | null;
                             applyOnline: boolean;
                             code: string;
                             committedDays: number;
@@ -22554,6 +22810,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            amountKind: ("benefit" | "fee") | null;
                             applyOnline: boolean;
                             code: string;
                             committedDays: number;
@@ -22705,6 +22962,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            amountKind: ("benefit" | "fee") | null;
                             applyOnline: boolean;
                             code: string;
                             committedDays: number;
@@ -22843,6 +23101,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            amountKind: ("benefit" | "fee") | null;
                             applyOnline: boolean;
                             code: string;
                             committedDays: number;
@@ -23277,6 +23536,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -23327,6 +23587,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;

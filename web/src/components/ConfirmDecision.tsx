@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Flex, Form, Input, Modal, Tag, Typography } from 'antd';
+import { Alert, App, Flex, Form, Input, InputNumber, Modal, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiProblem } from '../api';
 
@@ -18,8 +18,10 @@ export interface Decision {
   reasonOptional?: boolean;
   /** Common reasons offered with a click; the text can then be edited. */
   reasons?: string[];
-  /** Does the act; a problem naming `reasonField` is shown under the field. */
-  run: (reason: string) => Promise<void>;
+  /** An amount the act sets (a benefit paid, a fee): entered in 元 with two decimals, passed to `run` in 分; its label and the API's field. */
+  amount?: { label: string; field: string };
+  /** Does the act; a problem naming `reasonField` (or the amount's field) is shown under that field. */
+  run: (reason: string, amountFen?: number) => Promise<void>;
 }
 
 /**
@@ -29,18 +31,20 @@ export interface Decision {
 export function ConfirmDecision({ decision, onClose }: { decision: Decision; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ reason?: string }>();
+  const [form] = Form.useForm<{ reason?: string; amount?: number }>();
   const [busy, setBusy] = useState(false);
   const field = decision.reasonField;
   const chosen = Form.useWatch('reason', form);
-  const submit = async ({ reason }: { reason?: string }) => {
+  const submit = async ({ reason, amount }: { reason?: string; amount?: number }) => {
     setBusy(true);
     try {
-      await decision.run(reason?.trim() ?? '');
+      // 元 with two decimals to whole 分, rounded so that 0.1 + 0.2 is 30 分.
+      await decision.run(reason?.trim() ?? '', amount === undefined || amount === null ? undefined : Math.round(amount * 100));
       onClose();
     } catch (error) {
-      // The API names the field it refuses: a missing reason shows under the reason.
+      // The API names the field it refuses: a missing reason shows under the reason, a refused amount under the amount.
       if (field !== undefined && error instanceof ApiProblem && error.field === field) form.setFields([{ name: 'reason', errors: [error.title] }]);
+      else if (decision.amount && error instanceof ApiProblem && error.field === decision.amount.field) form.setFields([{ name: 'amount', errors: [error.title] }]);
       else void message.error(error instanceof ApiProblem ? error.title : String(error));
     } finally {
       setBusy(false);
@@ -51,6 +55,12 @@ export function ConfirmDecision({ decision, onClose }: { decision: Decision; onC
       okButtonProps={{ danger: decision.danger, loading: busy }} destroyOnHidden data-testid="confirm-decision">
       <Alert type={decision.danger ? 'warning' : 'info'} showIcon title={decision.consequence} style={{ marginBottom: 16 }} />
       <Form form={form} layout="vertical" onFinish={(values) => void submit(values)}>
+        {decision.amount && (
+          <Form.Item name="amount" label={`${decision.amount.label}（${t('confirm.yuan')}）`}
+            rules={[{ required: true, message: t('confirm.amountRequired') }]}>
+            <InputNumber min={0} max={10_000_000} precision={2} step={100} style={{ width: 200 }} />
+          </Form.Item>
+        )}
         {field !== undefined && (
           <>
             {decision.reasons && decision.reasons.length > 0 && (
