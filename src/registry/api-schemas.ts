@@ -50,6 +50,10 @@ const GoldenField = Type.Object({ value: Type.String(), original: Type.String(),
   rule: Type.String(), reason: Type.String() });
 const ConflictValue = Type.Object({ value: Type.String(), recordIds: Type.Array(Type.Integer()), sourceIds: Type.Array(Type.Integer()) });
 
+/** 电子证照库: a certificate about the subject, read through the credentials' index. */
+const CertificateSchema = Type.Object({ id: Type.String(), type: Type.String(), typeName: Type.String(), issuerName: Type.String(), number: Type.String(),
+  issuedAt: Timestamp, validUntil: Nullable(Timestamp), status: OneOf(['valid', 'revoked', 'expired'] as const) });
+
 export const EntitySchema = Type.Object({
   id: Type.Integer(), library: OneOf(libraries), subject: Nullable(Type.String()), divisionCode: Type.String(),
   golden: Type.Record(Type.String(), GoldenField), conflicts: Type.Record(Type.String(), Type.Array(ConflictValue)), updatedAt: Timestamp,
@@ -58,6 +62,7 @@ export const EntitySchema = Type.Object({
   pairs: Type.Array(Type.Object(pairProperties)),
   history: Type.Array(Type.Object({ id: Type.Integer(), action: OneOf(['created', 'merged', 'split', 'golden', 'undone'] as const),
     detail: Type.Record(Type.String(), Type.Unknown()), actor: Type.String(), at: Timestamp, undoable: Type.Boolean() })),
+  certificates: Type.Array(CertificateSchema),
 });
 
 export const EntitiesSchema = Items(Type.Object({ id: Type.Integer(), subject: Nullable(Type.String()), name: Nullable(Type.String()),
@@ -75,6 +80,7 @@ export const MyRecordSchema = Type.Object({
   entityId: Nullable(Type.Integer()),
   fields: Type.Array(Type.Object({ field: Type.String(), value: Type.String(), sourceName: Type.String(), providerName: Type.String(), at: Timestamp,
     correction: Nullable(Type.Object({ objectionId: Type.Integer(), dueAt: Timestamp, at: Timestamp })) })),
+  certificates: Type.Array(CertificateSchema),
 });
 
 export const AccessRequestSchema = Type.Object({ id: Type.Integer(), state: Type.String() });

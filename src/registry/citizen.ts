@@ -8,6 +8,8 @@ import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { raiseObjection } from '../hub/index.ts';
+import type { CertificateEntry } from '../services/index.ts';
+import { certificatesOfEntity } from './entities.ts';
 import { libraryFields } from './libraries.ts';
 import { registryActions } from './policy.ts';
 import type { GoldenFields } from './resolve.ts';
@@ -25,22 +27,24 @@ export interface MyField {
 export interface MyRecord {
   entityId: number | null;
   fields: MyField[];
+  /** 电子证照库: the certificates issued about the citizen */
+  certificates: CertificateEntry[];
 }
 
-async function ownEntity(db: Queryable, actor: Actor): Promise<{ id: number; golden: GoldenFields } | null> {
+async function ownEntity(db: Queryable, actor: Actor): Promise<{ id: number; subject: string; golden: GoldenFields } | null> {
   assertCan(actor, registryActions.own);
   if (actor.kind !== 'citizen') throw new DomainError('registry.citizens-only', { status: 403 }, 'citizens only');
   const idNumber = (await getUser(db, Number(actor.id)))?.id_number;
   if (!idNumber) return null;
-  const { rows } = await db.query<{ id: number; golden: GoldenFields }>(
-    `SELECT id::int, golden FROM registry_entities WHERE library = 'people' AND subject = $1 AND golden <> '{}' ORDER BY id LIMIT 1`, [idNumber]);
+  const { rows } = await db.query<{ id: number; subject: string; golden: GoldenFields }>(
+    `SELECT id::int, subject, golden FROM registry_entities WHERE library = 'people' AND subject = $1 AND golden <> '{}' ORDER BY id LIMIT 1`, [idNumber]);
   return rows[0] ?? null;
 }
 
 /** The citizen's own golden record, field by field with its source; empty when the libraries hold nothing on them. */
 export async function myRecord(db: Queryable, actor: Actor): Promise<MyRecord> {
   const entity = await ownEntity(db, actor);
-  if (!entity) return { entityId: null, fields: [] };
+  if (!entity) return { entityId: null, fields: [], certificates: [] };
   const { rows: sources } = await db.query<{ recordId: number; sourceName: string; providerName: string; at: string }>(
     `SELECT r.id::int AS "recordId", s.resource_name AS "sourceName", d.name AS "providerName", to_json(r.changed_at) #>> '{}' AS at
        FROM registry_records r JOIN registry_sources s ON s.id = r.source_id JOIN departments d ON d.id = s.provider_department_id WHERE r.entity_id = $1`,
@@ -57,7 +61,7 @@ export async function myRecord(db: Queryable, actor: Actor): Promise<MyRecord> {
     return [{ field: f.code, value: g.value, sourceName: source.sourceName, providerName: source.providerName, at: source.at,
       correction: correction ? { objectionId: correction.objectionId, dueAt: correction.dueAt, at: correction.at } : null }];
   });
-  return { entityId: entity.id, fields };
+  return { entityId: entity.id, fields, certificates: await certificatesOfEntity(db, { library: 'people', subject: entity.subject }) };
 }
 
 /** 纠错: the citizen says a field of their record is wrong; the owning department gets it as an objection with a deadline. */

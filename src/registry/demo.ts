@@ -14,6 +14,7 @@ import { createRng, type Rng } from '../kernel/demo/index.ts';
 import {
   createResource, findPublishedResource, findSystem, importRows, issueGrant, readResourceChanges, reviewResource, submitResource, type RowFilter,
 } from '../hub/index.ts';
+import { connectItemsToResource } from '../services/index.ts';
 import type { Library } from './libraries.ts';
 import { runLoadOn, startLoad } from './loads.ts';
 import { addSource, setUpLibrary, type AddSource, type LibrarySetup } from './sources.ts';
@@ -151,10 +152,12 @@ export async function loadRegistryDemo(tx: Tx, opts: { cityCode: string; seed: s
     { library: 'companies', resource: 'A02-0002-0001-0001', mapping: { uscc: 'credit_code', name: 'name' }, trust: { uscc: 7, name: 7 } },
   ];
   for (const source of sources) await addAndLoad(ctx, source);
+  // 一网通办 forms prefill from 人口库 first: the departments of those items are granted its golden records.
+  const prefillGrants = await connectItemsToResource(ctx, libraries.people.resourceCode);
   const { rows: [counts] } = await tx.query<{ records: number; entities: number; review: number }>(
     `SELECT (SELECT count(*)::int FROM registry_records) AS records, (SELECT count(*)::int FROM registry_entities WHERE golden <> '{}') AS entities,
             (SELECT count(*)::int FROM registry_pairs WHERE band = 'review' AND decision IS NULL) AS review`);
-  return { sources: sources.length, ...counts };
+  return { sources: sources.length, prefillGrants, ...counts };
 }
 
 /** Removes the libraries' rows (before the hub's resources and the departments go). */

@@ -10,6 +10,7 @@ import type { Queryable, Tx } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { callResource, findSystem } from '../hub/index.ts';
+import { certificatesOf, type CertificateEntry } from '../services/index.ts';
 import type { Library } from './libraries.ts';
 import type { PairExplanation } from './match/index.ts';
 import { assertCovers, registryActions, registryScope } from './policy.ts';
@@ -59,6 +60,8 @@ export interface Entity {
   records: EntityRecord[];
   pairs: PairView[];
   history: HistoryEntry[];
+  /** 电子证照库: the certificates issued about the subject (by resident ID or credit code), from the credentials' index */
+  certificates: CertificateEntry[];
 }
 
 interface EntityRow { id: number; library: Library; subject: string | null; divisionCode: string; golden: GoldenFields; conflicts: FieldConflicts; updatedAt: string }
@@ -70,7 +73,11 @@ const findEntityRow = async (db: Queryable, id: number) => (await db.query<Entit
 
 export const pairColumns = `p.id::int, p.left_id::int AS "leftId", p.right_id::int AS "rightId", p.weight, p.probability, p.parts AS explanation, p.band, p.decision`;
 
-/** The records, pairs and history of an entity, as stored. */
+/** The certificates about a golden record's subject: a person's by resident ID, a company's by credit code; none without a valid one. */
+export const certificatesOfEntity = (db: Queryable, entity: { library: Library; subject: string | null }) =>
+  entity.subject ? certificatesOf(db, { kind: entity.library === 'people' ? 'person' : 'company', id: entity.subject }) : Promise.resolve([]);
+
+/** The records, pairs, history and certificates of an entity, as stored. */
 export async function entityDetail(db: Queryable, row: EntityRow): Promise<Entity> {
   const [records, pairs, history] = await Promise.all([
     db.query<EntityRecord>(`SELECT r.id::int, r.source_id::int AS "sourceId", s.resource_name AS "sourceName", d.name AS "providerName",
@@ -82,7 +89,7 @@ export async function entityDetail(db: Queryable, row: EntityRow): Promise<Entit
     db.query<HistoryEntry>(`SELECT id::int, action, detail, actor, to_json(at) #>> '{}' AS at,
         (action IN ('merged', 'split') AND undone_at IS NULL) AS undoable FROM registry_history WHERE entity_id = $1 ORDER BY id DESC LIMIT 100`, [row.id]),
   ]);
-  return { ...row, records: records.rows, pairs: pairs.rows, history: history.rows };
+  return { ...row, records: records.rows, pairs: pairs.rows, history: history.rows, certificates: await certificatesOfEntity(db, row) };
 }
 
 export interface EntitySummary {

@@ -9,7 +9,7 @@ import { registryRoutes } from './routes.ts';
 /** 基础库: 人口库 and 法人库 resolved from the departments' hub resources into golden records. */
 export const registryModule = defineModule({
   name: 'registry',
-  migrations: ['0060_registry.sql', '0130_registry_entity_division.sql'],
+  migrations: ['0060_registry.sql', '0130_registry_entity_division.sql', '0151_registry_pairs_right.sql'],
   messages: registryMessages,
   ledgerActions: registryLedgerActions,
   permissions: { actions: Object.values(registryActions), grants: registryGrants },

@@ -10,7 +10,7 @@ import type { Queryable, Tx } from '../kernel/db/index.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { pushRows } from '../hub/index.ts';
 import {
-  cleanRecord, clusterPairs, codePrefix, divisionIndex, goldenRecord, identitiesOf, librarySchemas, scorer, scorePairs, trainModel, type CleanRecord, type DivisionIndex,
+  cleanRecord, clusterPairs, codePrefix, divisionIndex, goldenRecord, identitiesOf, IncrementalMatcher, librarySchemas, scorer, trainModel, type CleanRecord, type DivisionIndex,
   type Label, type LibrarySchema, type MatchModel, type ScoredPair,
 } from './match/index.ts';
 import { libraryFields, subjectField, type Library } from './libraries.ts';
@@ -77,25 +77,44 @@ export async function findModel(db: Queryable, library: Library): Promise<MatchM
 
 const ordered = (p: ScoredPair) => (Number(p.a) < Number(p.b) ? [Number(p.a), Number(p.b)] : [Number(p.b), Number(p.a)]);
 
+/** Training again is worth it when the library grew by more than this share since the model was trained on it. */
+const retrainGrowth = 0.2;
+
 /**
- * Stage match: the library's model is trained again over all its records with every decision so far as a label;
- * the pairs involving the load's records are scored again and stored with their weight's parts, in the match
- * band or the review band. Decided pairs keep their decision.
+ * The library's model: the stored one, or one trained again over all its records with every decision so far as
+ * a label when there is none, a decision was made since it was trained, or the library has grown by more than a
+ * fifth since. `trained` says which.
+ */
+async function modelFor(tx: Tx, library: Library, records: CleanRecord[], now: Date): Promise<{ model: MatchModel; trained: boolean }> {
+  const { rows: [stored] } = await tx.query<{ model: MatchModel; decidedSince: boolean }>(
+    `SELECT model, EXISTS (SELECT 1 FROM registry_pairs p WHERE p.library = m.library AND p.decided_at >= m.trained_at) AS "decidedSince"
+       FROM registry_models m WHERE library = $1`, [library]);
+  if (stored && !stored.decidedSince && records.length <= stored.model.training.records * (1 + retrainGrowth)) return { model: stored.model, trained: false };
+  const model = trainModel(schemaOf[library], records, { labels: await labelsOf(tx, library) });
+  await tx.query(`INSERT INTO registry_models (library, model, trained_at) VALUES ($1, $2, $3)
+    ON CONFLICT (library) DO UPDATE SET model = EXCLUDED.model, trained_at = EXCLUDED.trained_at`, [library, JSON.stringify(model), now]);
+  return { model, trained: true };
+}
+
+/**
+ * Stage match: the load's records (new and changed) go through the incremental matcher: each is compared with
+ * the library's other records it shares a block with (and the load's records before it), not the whole library
+ * with itself. The pairs found are stored with their weight's parts, in the match band or the review band;
+ * decided pairs keep their decision. The model is the stored one unless it must be trained again (`modelFor`).
  */
 export async function matchLoad(tx: Tx, loadId: number, source: Source, now: Date): Promise<boolean> {
   const records = await libraryRecords(tx, source.library);
   if (records.length < 2) return false;
-  const model = trainModel(schemaOf[source.library], records, { labels: await labelsOf(tx, source.library) });
-  await tx.query(`INSERT INTO registry_models (library, model, trained_at) VALUES ($1, $2, $3)
-    ON CONFLICT (library) DO UPDATE SET model = EXCLUDED.model, trained_at = EXCLUDED.trained_at`, [source.library, JSON.stringify(model), now]);
+  const { model, trained } = await modelFor(tx, source.library, records, now);
   const changed = new Set((await tx.query<{ id: string }>('SELECT id::text AS id FROM registry_records WHERE load_id = $1', [loadId])).rows.map((r) => r.id));
   await tx.query(`DELETE FROM registry_pairs WHERE decision IS NULL AND (left_id IN (SELECT id FROM registry_records WHERE load_id = $1)
     OR right_id IN (SELECT id FROM registry_records WHERE load_id = $1))`, [loadId]);
   const byId = new Map(records.map((r) => [r.id, r]));
-  const division = new Map((await tx.query<{ id: string; d: string }>('SELECT id::text AS id, division_code AS d FROM registry_records WHERE library = $1', [source.library]))
-    .rows.map((r) => [r.id, r.d]));
+  const matcher = new IncrementalMatcher(model, records.filter((r) => !changed.has(r.id)));
+  const found = matcher.match(records.filter((r) => changed.has(r.id)), reviewFloor);
+  const division = new Map((await tx.query<{ id: string; d: string }>('SELECT id::text AS id, division_code AS d FROM registry_records WHERE id = ANY($1::bigint[])',
+    [[...new Set(found.map((p) => p.a))]])).rows.map((r) => [r.id, r.d]));
   const explain = scorer(model);
-  const found = [...scorePairs(model, records, reviewFloor)].filter((p) => changed.has(p.a) || changed.has(p.b));
   // Two different valid ID numbers are two people, however alike the rest: such a pair is not worth a clerk's time.
   const identities = identitiesOf(model, records);
   const differentIds = (p: ScoredPair) => {
@@ -116,26 +135,37 @@ export async function matchLoad(tx: Tx, loadId: number, source: Source, now: Dat
         batch.map((p) => JSON.stringify(explain.explain(byId.get(p.a)!, byId.get(p.b)!))), batch.map(band),
         batch.map((p) => division.get(p.a)!), loadId]);
   }
-  await countLoad(tx, loadId, { pairs: found.length, review: found.filter((p) => band(p) === 'review').length }, now);
+  await countLoad(tx, loadId, { pairs: found.length, review: found.filter((p) => band(p) === 'review').length, trained: trained ? 1 : 0 }, now);
   return false;
 }
 
+/** Pairs that join two records: decided "match", or in the match band and undecided. */
+const joining = `(p.decision = 'match' OR (p.decision IS NULL AND p.band = 'match'))`;
+
 /**
  * Stage cluster: entities from the pairs in the match band or decided "match" (never across a "non-match"
- * decision), for the components holding the load's records. A component keeps the entity most of its records
- * had; records arriving from another entity are a merge, on the entity's history and the ledger.
+ * decision), for the components holding the load's records. Only the records the load can move are read: its
+ * own, those they are joined to, and every record of those records' entities; the rest of the library keeps its
+ * entities as they are. A component keeps the entity most of its records had; records arriving from another
+ * entity are a merge, on the entity's history and the ledger.
  */
 export async function clusterLoad(tx: Tx, loadId: number, source: Source, now: Date): Promise<boolean> {
   const library = source.library;
   const model = await findModel(tx, library);
-  const records = await libraryRecords(tx, library);
+  const { rows: current } = await tx.query<{ id: string; entityId: number | null; divisionCode: string; loadId: number; clean: CleanRecord }>(
+    `WITH own AS (SELECT id, entity_id FROM registry_records WHERE load_id = $1 AND clean IS NOT NULL),
+          linked AS (SELECT p.left_id AS id FROM registry_pairs p JOIN own ON own.id = p.right_id WHERE ${joining}
+                     UNION SELECT p.right_id FROM registry_pairs p JOIN own ON own.id = p.left_id WHERE ${joining}
+                     UNION SELECT id FROM own)
+     SELECT r.id::text AS id, r.entity_id::int AS "entityId", r.division_code AS "divisionCode", r.load_id::int AS "loadId", r.clean
+       FROM registry_records r
+      WHERE r.clean IS NOT NULL AND (r.id IN (SELECT id FROM linked)
+        OR r.entity_id IN (SELECT x.entity_id FROM registry_records x WHERE x.id IN (SELECT id FROM linked)))`, [loadId]);
+  const records = current.map((r) => r.clean);
   const { rows: edges } = await tx.query<{ a: string; b: string; weight: number; probability: number }>(
-    `SELECT left_id::text AS a, right_id::text AS b, weight, CASE WHEN decision = 'match' THEN 1 ELSE probability END AS probability FROM registry_pairs
-      WHERE library = $1 AND (decision = 'match' OR (decision IS NULL AND band = 'match'))`, [library]);
+    `SELECT left_id::text AS a, right_id::text AS b, weight, CASE WHEN decision = 'match' THEN 1 ELSE probability END AS probability FROM registry_pairs p
+      WHERE p.left_id = ANY($1::bigint[]) AND p.right_id = ANY($1::bigint[]) AND ${joining}`, [current.map((r) => r.id)]);
   const clustering = clusterPairs(edges, { threshold: 0, ...(model ? { identities: identitiesOf(model, records) } : {}) });
-  const { rows: current } = await tx.query<{ id: string; entityId: number | null; divisionCode: string; loadId: number }>(
-    `SELECT id::text AS id, entity_id::int AS "entityId", division_code AS "divisionCode", load_id::int AS "loadId" FROM registry_records
-      WHERE library = $1 AND clean IS NOT NULL`, [library]);
   const entityOfRecord = new Map(current.map((r) => [r.id, r.entityId]));
   const ofLoad = new Set(current.filter((r) => r.loadId === loadId).map((r) => r.id));
   const divisionOf = new Map(current.map((r) => [r.id, r.divisionCode]));
@@ -205,7 +235,9 @@ function standardValue(schema: LibrarySchema, field: string, value: string): str
   return type === 'date' && /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}` : value;
 }
 
-interface MemberRow { id: string; entityId: string; library: Library; sourceId: string; trust: Record<string, number>; clean: CleanRecord; divisionCode: string }
+interface MemberRow {
+  id: string; entityId: string; library: Library; sourceId: string; providerName: string; trust: Record<string, number>; clean: CleanRecord; divisionCode: string;
+}
 
 /**
  * The golden records of these entities computed again from their records (survivorship per field by the
@@ -217,9 +249,9 @@ export async function refreshGolden(tx: Tx, entityIds: number[], now: Date): Pro
   const { rows: entities } = await tx.query<{ id: string; library: Library; golden: GoldenFields; divisionCode: string }>(
     'SELECT id::text AS id, library, golden, division_code AS "divisionCode" FROM registry_entities WHERE id = ANY($1::bigint[]) ORDER BY id', [entityIds]);
   const { rows: members } = await tx.query<MemberRow>(
-    `SELECT r.id::text AS id, r.entity_id::text AS "entityId", r.library, r.source_id::text AS "sourceId", s.trust, r.clean, r.division_code AS "divisionCode"
-       FROM registry_records r
-       JOIN registry_sources s ON s.id = r.source_id WHERE r.entity_id = ANY($1::bigint[]) AND r.clean IS NOT NULL ORDER BY r.id`, [entityIds]);
+    `SELECT r.id::text AS id, r.entity_id::text AS "entityId", r.library, r.source_id::text AS "sourceId", d.name AS "providerName", s.trust, r.clean,
+            r.division_code AS "divisionCode"
+       FROM registry_records r JOIN registry_sources s ON s.id = r.source_id JOIN departments d ON d.id = s.provider_department_id WHERE r.entity_id = ANY($1::bigint[]) AND r.clean IS NOT NULL ORDER BY r.id`, [entityIds]);
   const byEntity = new Map<string, MemberRow[]>();
   for (const m of members) byEntity.set(m.entityId, [...(byEntity.get(m.entityId) ?? []), m]);
   const hubRows = new Map<Library, Record<string, unknown>[]>();
@@ -251,6 +283,8 @@ export async function refreshGolden(tx: Tx, entityIds: number[], now: Date): Pro
     const row: Record<string, unknown> = { entity_id: entity.id };
     for (const f of libraryFields[entity.library]) row[f.code] = golden[f.code]?.value ?? null;
     if (!subject) row[id] = null;
+    const providers = new Map(own.map((m) => [Number(m.sourceId), m.providerName]));
+    row.field_sources = JSON.stringify(Object.fromEntries(Object.entries(golden).map(([f, g]) => [f, providers.get(g.sourceId)!])));
     hubRows.set(entity.library, [...(hubRows.get(entity.library) ?? []), row]);
   }
   const ctx: Ctx = { tx, actor: systemActor('registry'), now };

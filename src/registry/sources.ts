@@ -47,6 +47,8 @@ function goldenFields(library: Library): CreateEntry['fields'] {
         : { sensitivity: 'general' as const, level: 'L2' as const, masking: 'none' as const }),
       ...(f.code === identifying ? { rules: { check: library === 'people' ? 'resident-id' as const : 'credit-code' as const } } : {}),
     })),
+    // Per field, the department whose record gave the value (JSON text), so a form prefilled from it can say so.
+    { code: 'field_sources', name: '各项来源部门', type: 'string', sensitivity: 'general', level: 'L2', masking: 'none' },
   ];
 }
 

@@ -56,6 +56,8 @@ export const ApplicationSchema = Type.Object({
   applicant: Type.Object({ id: Nullable(Type.Integer()), name: Type.String() }),
   form: Type.Record(Type.String(), Type.Unknown()),
   prefilled: Type.Array(Type.String()),
+  /** per prefilled field: the hub resource, and the department whose record gave the value (for a golden record, the one chosen) */
+  prefillSources: Type.Record(Type.String(), Type.Object({ resource: Type.String(), resourceName: Type.String(), department: Type.String() })),
   currentStep: Nullable(Step),
   signedBy: Type.Array(Type.String()),
   reason: Nullable(Type.String()),

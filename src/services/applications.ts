@@ -12,7 +12,7 @@ import { DomainError, notFound } from '../kernel/errors.ts';
 import { containsPattern } from '../kernel/like.ts';
 import { assertImageWithinBudget, readImageSize } from '../kernel/images.ts';
 import { appendToLedger, jurisdictionFactNames, jurisdictionFacts } from '../kernel/ledger/index.ts';
-import { checkConditions, prefillForm } from './exchange.ts';
+import { checkConditions, prefillForm, type PrefillSource } from './exchange.ts';
 import { validateForm } from './forms.ts';
 import { getItem, itemAsOf, type ServiceItem } from './items.ts';
 import type { ApplicationView } from './present.ts';
@@ -36,6 +36,8 @@ export interface Application {
   state: ApplicationState;
   form: Record<string, unknown>;
   prefilled: string[];
+  /** per prefilled field, the resource and department it came from */
+  prefillSources: Record<string, PrefillSource>;
   stepIndex: number;
   signedBy: string[];
   reason: string | null;
@@ -71,7 +73,8 @@ export interface ApplicationStep {
 
 export const applicationColumns = `a.id, a.receipt_number AS "receiptNumber", a.item_id AS "itemId", a.applicant_id AS "applicantId",
   a.applicant_name AS "applicantName", a.applicant_id_number AS "applicantIdNumber", a.channel, a.department_id AS "departmentId", a.division_code AS "divisionCode", a.state,
-  a.form, a.prefilled, a.step_index AS "stepIndex", a.signed_by AS "signedBy", a.reason, a.pauses, a.correction_note AS "correctionNote",
+  a.form, a.prefilled, a.prefill_sources AS "prefillSources", a.step_index AS "stepIndex", a.signed_by AS "signedBy", a.reason, a.pauses,
+  a.correction_note AS "correctionNote",
   a.resume_state AS "resumeState", a.submitted_at AS "submittedAt", a.statutory_days AS "statutoryDays", a.committed_days AS "committedDays",
   a.statutory_due AS "statutoryDue", a.committed_due AS "committedDue", a.finished_at AS "finishedAt", a.actual_days AS "actualDays",
   a.overdue, a.escalated_at AS "escalatedAt", a.amount, a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
@@ -157,7 +160,7 @@ async function writeStep(ctx: Ctx, app: Application, step: NewStep): Promise<{ a
   return { app: row, step: { id: stepId, ...history } };
 }
 
-const jsonColumns = new Set(['form', 'pauses']);
+const jsonColumns = new Set(['form', 'pauses', 'prefill_sources']);
 
 export interface StartApplication {
   itemId: number;
@@ -196,14 +199,16 @@ export async function startApplication(ctx: Ctx, input: StartApplication): Promi
     throw new DomainError('services.item.not-online', { field: 'itemId', status: 409 }, 'this item is not applied for online');
   const item = await itemAsOf(ctx.tx, { id: input.itemId, revision: itemRevision, departmentCode: itemDepartmentCode, departmentName: itemDepartmentName });
   const prefill = await prefillForm(ctx, item, applicant.id_number, draft.id);
-  const filled = prefill.fields.length > 0 ? { ...draft, form: { ...prefill.values, ...input.form }, prefilled: prefill.fields } : draft;
+  const filled = prefill.fields.length > 0
+    ? { ...draft, form: { ...prefill.values, ...input.form }, prefilled: prefill.fields, prefillSources: prefill.sources } : draft;
   const view = { item, materials: [], ratings: [] };
   if (input.submit) {
     const submitted = await submitLoaded(ctx, filled, item);
     return { ...view, app: submitted.app, history: [submitted.step], elapsedDays: 0 };
   }
   if (filled !== draft)
-    await ctx.tx.query('UPDATE services_applications SET form = $2, prefilled = $3 WHERE id = $1', [draft.id, JSON.stringify(filled.form), filled.prefilled]);
+    await ctx.tx.query('UPDATE services_applications SET form = $2, prefilled = $3, prefill_sources = $4 WHERE id = $1',
+      [draft.id, JSON.stringify(filled.form), filled.prefilled, JSON.stringify(filled.prefillSources)]);
   return { ...view, app: filled, history: [], elapsedDays: null };
 }
 
@@ -329,7 +334,7 @@ async function submitLoaded(ctx: Ctx, app: Application, item: ServiceItem) {
   const calendar = await loadCalendar(ctx.tx);
   return writeStep(ctx, app, {
     action: 'services.application.submitted', to: 'submitted',
-    set: { form: app.form, prefilled: app.prefilled, receipt_number: receiptNumber(app, ctx.now), submitted_at: ctx.now,
+    set: { form: app.form, prefilled: app.prefilled, prefill_sources: app.prefillSources, receipt_number: receiptNumber(app, ctx.now), submitted_at: ctx.now,
       ...deadlines(calendar, ctx.now, app, []) },
   });
 }

@@ -121,6 +121,8 @@ const demoActor = systemActor('demo');
 /** The hub demo's registers the services read: people (人口基本信息) and firms (企业登记信息). */
 const people = 'A01-0001-0001-0001';
 const firms = 'A02-0001-0001-0001';
+/** 人口库's golden records: read first where the library has the person (the base libraries connect the items' departments when set up). */
+const goldenPeople = 'A15-0099-0001-0001';
 
 /** The questions the demo's conditions and policies ask: over the people register, and the firms' age. */
 const demoPredicates: Parameters<typeof definePredicate>[1][] = [
@@ -172,6 +174,7 @@ async function linkToHub(today: Ctx, featuredItems: { id: number; name: string; 
       reads: [{ resource: people, fields: ['id_number', 'name'] }], asks: [...asks].map(([predicate, resource]) => ({ resource, predicate })),
     });
   await ctx.tx.query(`UPDATE services_items SET prefill = $2 WHERE id = ANY($1)`, [featuredItems.map((i) => i.id), JSON.stringify([
+    { field: 'applicantName', resource: goldenPeople, resourceField: 'name' }, { field: 'idNumber', resource: goldenPeople, resourceField: 'id_number' },
     { field: 'applicantName', resource: people, resourceField: 'name' }, { field: 'idNumber', resource: people, resourceField: 'id_number' }])]);
 
   let offers = 0;

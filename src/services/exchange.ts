@@ -23,19 +23,19 @@ const allSystems = (ctx: Ctx) => systems.get('all', () => listSystems(ctx.tx, lo
 
 /**
  * The system through which the item's department reads: the first of its systems holding a valid grant on
- * the resource (or predicate), else its first system, so that a refusal is evidenced against it. Null when
- * the department has no system at all.
+ * the resource (or predicate), with the fields granted, else its first system (no fields), so that a refusal is
+ * evidenced against it. Null when the department has no system at all.
  */
-export async function departmentCaller(ctx: Ctx, departmentId: number, resourceId: number, predicateId: number | null): Promise<Caller | null> {
+export async function departmentCaller(ctx: Ctx, departmentId: number, resourceId: number, predicateId: number | null): Promise<(Caller & { granted: string[] }) | null> {
   const systems = (await allSystems(ctx)).filter((s) => s.departmentId === departmentId);
   for (const system of systems) {
-    const granted = await activeGrant(ctx.tx, system.id, resourceId, predicateId, ctx.now).then(() => true, (error: unknown) => {
-      if (error instanceof DomainError) return false; // no valid grant for this system
+    const grant = await activeGrant(ctx.tx, system.id, resourceId, predicateId, ctx.now).catch((error: unknown) => {
+      if (error instanceof DomainError) return null; // no valid grant for this system
       throw error;
     });
-    if (granted) return { system, actor: ctx.actor };
+    if (grant) return { system, actor: ctx.actor, granted: grant.fields };
   }
-  return systems[0] ? { system: systems[0], actor: ctx.actor } : null;
+  return systems[0] ? { system: systems[0], actor: ctx.actor, granted: [] } : null;
 }
 
 /** The hub's refusal (on record as evidence) as null; evidence not written (503) and failures still fail the command. */
@@ -47,28 +47,55 @@ const refusedAsNull = (error: unknown): null => {
 const purposeOf = (item: ServiceItem) => `${item.name}（${item.code}）`;
 const caseOf = (applicationId: number) => `application:${applicationId}`;
 
+/** Where a prefilled field came from: the hub resource and the department that gave the value. */
+export interface PrefillSource {
+  resource: string;
+  resourceName: string;
+  /** the department whose record gave the value: for a base library's golden record, the one its survivorship chose */
+  department: string;
+}
+
+/**
+ * The field of a base library's golden record (人口库, 法人库) that names, per field, the department whose record
+ * gave the value (JSON text); a resource without it gave its values itself.
+ */
+const fieldSources = 'field_sources';
+
 /**
  * Values for the form fields the item maps to hub resources, read for the applicant (`subject`, their
- * resident ID). A resource the department may not read, or that has nothing on the applicant, fills
- * nothing; the refusal is on record as evidence.
+ * resident ID), each with where it came from. Rules are tried in order and the first value found for a field
+ * stays, so an item may read the golden record of 人口库 first and a department's register where the library
+ * has nothing; a resource whose fields are all filled already is not read. A resource the department may not
+ * read, or that has nothing on the applicant, fills nothing; the refusal is on record as evidence.
  */
 export async function prefillForm(ctx: Ctx, item: ServiceItem, subject: string | null, applicationId: number) {
   const values: Record<string, unknown> = {};
-  if (!subject) return { values, fields: [] as string[] };
+  const sources: Record<string, PrefillSource> = {};
+  if (!subject) return { values, sources, fields: [] as string[] };
   const byResource = new Map<string, typeof item.prefill>();
   for (const rule of item.prefill) byResource.set(rule.resource, [...(byResource.get(rule.resource) ?? []), rule]);
-  for (const [code, rules] of byResource) {
+  for (const [code, all] of byResource) {
+    const rules = all.filter((r) => !(r.field in values));
+    if (rules.length === 0) continue;
     const resource = await resources.get(code, () => findPublishedResource(ctx.tx, code));
     const caller = resource && await departmentCaller(ctx, item.departmentId, resource.id, null);
-    if (!caller) continue;
+    if (!resource || !caller) continue;
+    const fields = [...new Set(rules.map((r) => r.resourceField))];
     const answer = await callResource(ctx, {
-      resource: code, subject, purpose: purposeOf(item), caseId: caseOf(applicationId), fields: [...new Set(rules.map((r) => r.resourceField))],
+      resource: code, subject, purpose: purposeOf(item), caseId: caseOf(applicationId),
+      fields: caller.granted.includes(fieldSources) ? [...fields, fieldSources] : fields,
     }, caller).catch(refusedAsNull);
     const row = answer?.data[0];
     if (!row) continue;
-    for (const rule of rules) if (row[rule.resourceField] !== undefined && row[rule.resourceField] !== null) values[rule.field] = row[rule.resourceField];
+    const given = typeof row[fieldSources] === 'string' ? JSON.parse(row[fieldSources]) as Record<string, string> : {};
+    for (const rule of rules) {
+      const value = row[rule.resourceField];
+      if (value === undefined || value === null || rule.field in values) continue;
+      values[rule.field] = value;
+      sources[rule.field] = { resource: code, resourceName: resource.name, department: given[rule.resourceField] ?? resource.providerName };
+    }
   }
-  return { values, fields: Object.keys(values) };
+  return { values, sources, fields: Object.keys(values) };
 }
 
 /**
@@ -105,23 +132,52 @@ export interface ConnectToHub {
 
 const legalBasis = '《国务院关于加快推进全国一体化在线政务服务平台建设的指导意见》（国发〔2018〕27号）';
 
+type Ask = { resource: string; purpose: string } & ({ fields: string[] } | { predicate: string });
+
+/** Files one request of a 一网通办 system and approves it when the acting hub administrator has not already (set-up, the demo). */
+async function askAndApprove(ctx: Ctx, systemId: number, request: Ask): Promise<void> {
+  const submitted = await submitRequest(ctx, { systemId, legalBasis, scenario: '群众在网上办事大厅申请时，由共享数据预填并核验条件', ...request });
+  if (submitted.state === 'approved') return;
+  const fields = 'fields' in request ? request.fields : undefined;
+  await decideRequest(ctx, { requestId: submitted.id, approve: true, ...(fields ? { fields, masking: Object.fromEntries(fields.map((f) => [f, 'none' as const])) } : {}) });
+}
+
+const prefillPurpose = '一网通办：申请表预填，免交证明材料';
+
 /**
  * 接入数据共享: registers the department's 一网通办 system and asks the hub for what its services read and
  * ask, approved at once when the acting hub administrator may decide (set-up of a city, the demo).
  */
 export async function connectDepartmentToHub(ctx: Ctx, input: ConnectToHub): Promise<{ systemId: number; grants: number }> {
   const system = await createSystem(ctx, { code: input.systemCode, name: input.systemName, departmentId: input.departmentId });
-  let grants = 0;
-  const requests = [
-    ...input.reads.map((r) => ({ resource: r.resource, fields: r.fields, purpose: '一网通办：申请表预填，免交证明材料' })),
+  const requests: Ask[] = [
+    ...input.reads.map((r) => ({ resource: r.resource, fields: r.fields, purpose: prefillPurpose })),
     ...input.asks.map((a) => ({ resource: a.resource, predicate: a.predicate, purpose: '一网通办：申请条件核验（只核是否，不取数值）' })),
   ];
-  for (const request of requests) {
-    const submitted = await submitRequest(ctx, { systemId: system.id, legalBasis, scenario: '群众在网上办事大厅申请时，由共享数据预填并核验条件', ...request });
-    if (submitted.state === 'approved') { grants++; continue; }
-    const fields = 'fields' in request ? request.fields : undefined;
-    await decideRequest(ctx, { requestId: submitted.id, approve: true, ...(fields ? { fields, masking: Object.fromEntries(fields.map((f) => [f, 'none' as const])) } : {}) });
+  for (const request of requests) await askAndApprove(ctx, system.id, request);
+  return { systemId: system.id, grants: requests.length };
+}
+
+/**
+ * When a resource is published that items prefill from (a base library's golden records, set up after the
+ * items): each department of those items asks for it through its 一网通办 system (its first), for the fields
+ * its rules read and, where the resource names them, the departments that gave each value. Approved at once when
+ * the acting hub administrator may decide. Answers the number of grants.
+ */
+export async function connectItemsToResource(ctx: Ctx, code: string): Promise<number> {
+  const resource = await findPublishedResource(ctx.tx, code);
+  if (!resource) return 0;
+  const { rows } = await ctx.tx.query<{ departmentId: number; fields: string[] }>(
+    `SELECT i.department_id::int AS "departmentId", array_agg(DISTINCT r ->> 'resourceField') AS fields
+       FROM services_items i CROSS JOIN jsonb_array_elements(i.prefill) AS r WHERE r ->> 'resource' = $1 GROUP BY i.department_id ORDER BY 1`, [code]);
+  const systems = await listSystems(ctx.tx, lookup);
+  let grants = 0;
+  for (const { departmentId, fields } of rows) {
+    const system = systems.find((s) => s.departmentId === departmentId);
+    if (!system) continue;
+    const named = resource.fields.some((f) => f.code === fieldSources) ? [...fields, fieldSources] : fields;
+    await askAndApprove(ctx, system.id, { resource: code, fields: named, purpose: prefillPurpose });
     grants++;
   }
-  return { systemId: system.id, grants };
+  return grants;
 }

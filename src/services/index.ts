@@ -4,5 +4,5 @@ export type { Application, Channel } from './applications.ts';
 export { escalateOverdue } from './workflow.ts';
 export { defaultRatings, listRectifications, ratingFigures, ratingLevels, type RatingFigure } from './ratings.ts';
 export { evaluatePolicy, type Offer, type Policy } from './benefits.ts';
-export { connectDepartmentToHub } from './exchange.ts';
+export { connectDepartmentToHub, connectItemsToResource, type PrefillSource } from './exchange.ts';
 export * from './credentials/index.ts';

@@ -81,7 +81,7 @@ export function presentApplication(view: ApplicationView, viewer: Actor) {
       formSchema: item.formSchema, issuesCredentialType: item.issuesCredentialType ?? null, amountKind: item.amountKind },
     department: { id: item.departmentId, name: item.departmentName },
     applicant: { id: app.applicantId, name: app.applicantName },
-    form: app.form, prefilled: app.prefilled,
+    form: app.form, prefilled: app.prefilled, prefillSources: app.prefillSources,
     currentStep: app.state === 'accepted' ? item.steps[Math.min(app.stepIndex, item.steps.length - 1)] : null,
     signedBy: app.signedBy, reason: app.reason, amount: app.amount, correctionNote: app.correctionNote,
     clock: {

@@ -1,7 +1,10 @@
 import type { Db } from '../../src/kernel/db/index.ts';
 import { hashPassword } from '../../src/kernel/auth/index.ts';
 import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
+import { withTransaction } from '../../src/kernel/db/index.ts';
+import { findPublishedResource, issueGrant } from '../../src/hub/index.ts';
 import { importRows } from '../../src/hub/loads.ts';
+import { addSource, runLoadOn, setUpLibrary, startLoad } from '../../src/registry/index.ts';
 import { makeDepartment, makeStaff, testPassword } from '../helpers/factories.ts';
 import { makeHubCast, personEntry, publishEntry, run, system } from '../hub/factories.ts';
 
@@ -45,4 +48,28 @@ export async function makeRegistryCast(db: Db) {
     await db.query(`INSERT INTO users (username, display_name, kind, password_hash, roles, id_number) VALUES ($1, $1, 'citizen', $2, '{citizen}', $3)`,
       [username, hash, id]);
   return { ...cast, county };
+}
+
+/**
+ * 人口库 kept by the 政数局 with two sources, both loaded: 公安's register (trust 10) and 民政's marriage records
+ * (trust 5), the library's system granted each (unmasked) as a sharing agreement would.
+ */
+export async function loadPeopleLibrary(db: Db, bureau: number) {
+  const actor = { ...system, departmentId: bureau };
+  const setup = await run(db, actor, (ctx) => setUpLibrary(ctx, 'people', bureau), undefined);
+  const sources = [];
+  for (const [code, trust] of [['A01-0001-0001-0001', 10], ['A03-0001-0001-0001', 5]] as const) {
+    await withTransaction(db, async (tx) => {
+      const resource = (await findPublishedResource(tx, code))!;
+      await issueGrant({ tx, actor, now: new Date() }, { requestId: null, consumerSystemId: setup.systemId, consumerDepartmentId: bureau, resourceId: resource.id,
+        predicateId: null, providerDepartmentId: resource.providerDepartmentId, fields: resource.fields.map((f) => f.code),
+        masking: Object.fromEntries(resource.fields.map((f) => [f.code, 'none'])), purpose: '人口库汇聚', legalBasis: '《政务信息资源共享管理暂行办法》' });
+    });
+    const source = await run(db, actor, addSource, { library: 'people', resource: code,
+      mapping: { id_number: 'id_number', name: 'name', birth_date: 'birth_date' }, trust: { id_number: trust, name: trust, birth_date: trust } });
+    const load = await run(db, actor, startLoad, { sourceId: source.id });
+    await withTransaction(db, (tx) => runLoadOn(tx, load.id, new Date()));
+    sources.push(source);
+  }
+  return { setup, sources };
 }

@@ -180,7 +180,7 @@ export function* blockedPairs(schema: LibrarySchema, blocking: BlockingOptions, 
 }
 
 /** Indices of the records that have a key under a rule, by key and then by index. */
-function recordsByKey(keys: Float64Array): Uint32Array {
+export function recordsByKey(keys: Float64Array): Uint32Array {
   const order = new Uint32Array(keys.length);
   let n = 0;
   for (let i = 0; i < keys.length; i++) if (!Number.isNaN(keys[i])) order[n++] = i;
@@ -196,7 +196,7 @@ function earlierRuleYields(keys: readonly Float64Array[], a: number, b: number, 
  * A blocking key as a number: two 32-bit FNV-1a hashes of it, 53 bits together. Two keys sharing a number only
  * put their records in one block, where the comparison tells them apart; at a million keys that is a few pairs.
  */
-function keyHash(key: string): number {
+export function keyHash(key: string): number {
   let h1 = 0x811c9dc5;
   let h2 = 0x9747b28c;
   for (let i = 0; i < key.length; i++) {

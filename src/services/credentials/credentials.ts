@@ -225,6 +225,35 @@ export async function credentialsInForce(db: Queryable, holderUserId: number, ty
   return rows.map(credentialOf);
 }
 
+/** One entry of the 电子证照库: a certificate about a person or a company, as a base library lists it. */
+export interface CertificateEntry {
+  id: string;
+  type: CredentialType;
+  typeName: string;
+  issuerName: string;
+  /** the certificate's own number where its type has one (结婚证字号, the licence's credit code), else its id */
+  number: string;
+  issuedAt: Date;
+  validUntil: Date | null;
+  status: 'valid' | 'revoked' | 'expired';
+}
+
+/**
+ * 电子证照库: the certificates issued about a subject, found by the holder's resident ID (a person) or the
+ * company's credit code (a company) in their claims, newest first. Permission is the caller's: a base library
+ * lists them on a golden record that its reader may already see.
+ */
+export async function certificatesOf(db: Queryable, subject: { kind: 'person' | 'company'; id: string }, now = new Date()): Promise<CertificateEntry[]> {
+  const { rows } = await db.query<CredentialRow>(
+    `${credentialSelect} WHERE c.claims ->> '${subject.kind === 'person' ? 'id_number' : 'uscc'}' = $1 ORDER BY c.issued_at DESC, c.id LIMIT 100`,
+    [subject.id]);
+  return rows.map(credentialOf).map((c) => ({
+    id: c.id, type: c.type, typeName: credentialTypeOf(c.type).name.zh, issuerName: c.issuerName,
+    number: String(c.claims.certificate_number ?? c.claims.uscc ?? c.id), issuedAt: c.issuedAt, validUntil: c.validUntil,
+    status: c.revokedAt ? 'revoked' : c.validUntil && c.validUntil <= now ? 'expired' : 'valid',
+  }));
+}
+
 export interface RegisterQuery {
   departmentId?: number;
   type?: CredentialType;

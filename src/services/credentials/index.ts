@@ -1,7 +1,7 @@
 /** 电子证照: what other modules (办件 approval), the server, the CLI and the demo may use of e-certificates. */
 export {
-  bindCredentialToDevice, credentialsInForce, issueCredential, presentCredential, signCredential, type ClaimValue, type Credential,
-  type IssueCredential, type Presentation,
+  bindCredentialToDevice, certificatesOf, credentialsInForce, issueCredential, presentCredential, signCredential, type ClaimValue, type Credential,
+  type CertificateEntry, type IssueCredential, type Presentation,
 } from './credentials.ts';
 export type { Issuer } from './issuers.ts';
 export { credentialLedgerActions, credentialMessages } from './messages.ts';

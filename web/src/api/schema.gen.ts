@@ -17775,6 +17775,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            certificates: {
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuerName: string;
+                                number: string;
+                                status: "valid" | "revoked" | "expired";
+                                type: string;
+                                typeName: string;
+                                validUntil: string | null;
+                            }[];
                             conflicts: {
                                 [key: string]: {
                                     recordIds: number[];
@@ -17939,6 +17950,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            certificates: {
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuerName: string;
+                                number: string;
+                                status: "valid" | "revoked" | "expired";
+                                type: string;
+                                typeName: string;
+                                validUntil: string | null;
+                            }[];
                             conflicts: {
                                 [key: string]: {
                                     recordIds: number[];
@@ -18094,6 +18116,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            certificates: {
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuerName: string;
+                                number: string;
+                                status: "valid" | "revoked" | "expired";
+                                type: string;
+                                typeName: string;
+                                validUntil: string | null;
+                            }[];
                             conflicts: {
                                 [key: string]: {
                                     recordIds: number[];
@@ -18438,6 +18471,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            certificates: {
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuerName: string;
+                                number: string;
+                                status: "valid" | "revoked" | "expired";
+                                type: string;
+                                typeName: string;
+                                validUntil: string | null;
+                            }[];
                             entityId: number | null;
                             fields: {
                                 /** Format: date-time */
@@ -18529,6 +18573,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            certificates: {
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuerName: string;
+                                number: string;
+                                status: "valid" | "revoked" | "expired";
+                                type: string;
+                                typeName: string;
+                                validUntil: string | null;
+                            }[];
                             entityId: number | null;
                             fields: {
                                 /** Format: date-time */
@@ -19010,6 +19065,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            certificates: {
+                                id: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuerName: string;
+                                number: string;
+                                status: "valid" | "revoked" | "expired";
+                                type: string;
+                                typeName: string;
+                                validUntil: string | null;
+                            }[];
                             conflicts: {
                                 [key: string]: {
                                     recordIds: number[];
@@ -20035,6 +20101,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -20218,6 +20291,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -20411,6 +20491,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -20602,6 +20689,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -20796,6 +20890,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -20987,6 +21088,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -21181,6 +21289,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -21372,6 +21487,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -21564,6 +21686,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -21884,6 +22013,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -22077,6 +22213,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;
@@ -23482,6 +23625,13 @@ export interface paths {
                                 uploadedAt: string;
                             }[];
                             prefilled: string[];
+                            prefillSources: {
+                                [key: string]: {
+                                    department: string;
+                                    resource: string;
+                                    resourceName: string;
+                                };
+                            };
                             ratings: {
                                 comment: string | null;
                                 defaulted: boolean;

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api, type ApiResponse } from '../api';
 import { chinaTime } from '../exchange/format';
 import { useLoad } from '../useLoad';
+import { Certificates } from './Certificates';
 import { fieldLabel, problemText } from './common';
 
 type MyField = ApiResponse<'/registry/my/record'>['fields'][number];
@@ -43,6 +44,12 @@ export default function MyRecordPage() {
             ? <Tag color="processing">{t('registry.correctionPending', { due: chinaTime(f.correction.dueAt, i18n.language) })}</Tag>
             : <Button size="small" onClick={() => setCorrecting(f)}>{t('registry.correct')}</Button> },
         ]} />)}
+      {record.data?.entityId && (
+        <>
+          <Typography.Title level={5} style={{ marginTop: 24 }}>{t('registry.certificates')}</Typography.Title>
+          <Certificates certificates={record.data.certificates} />
+        </>
+      )}
       <Modal open={correcting !== undefined} title={correcting && t('registry.correctTitle', { field: fieldLabel(t, 'people', correcting.field) })}
         onCancel={() => setCorrecting(undefined)} onOk={() => void submit()} okText={t('registry.send')}>
         {correcting && <Typography.Paragraph>{t('registry.correctExplain', { department: correcting.providerName, value: correcting.value })}</Typography.Paragraph>}

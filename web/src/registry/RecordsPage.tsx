@@ -6,6 +6,7 @@ import { api, query, type ApiResponse } from '../api';
 import { chinaTime } from '../exchange/format';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
+import { Certificates } from './Certificates';
 import { fieldLabel, libraryNames, problemText, Waterfall, type LibraryName } from './common';
 
 type Entity = ApiResponse<'/registry/entities/{id}'>;
@@ -116,6 +117,9 @@ function GoldenRecord({ id }: { id: number }) {
             <Flex wrap gap={4}>{r.findings.map((f) => <Tag key={f.code} color="red">{t(`registry.findingCodes.${f.code}`, { defaultValue: f.code })}</Tag>)}</Flex>) },
           { title: t('registry.changedAt'), key: 'at', width: 150, render: (_: unknown, r: Entity['records'][number]) => chinaTime(r.changedAt, i18n.language) },
         ]} />
+      </Card>
+      <Card title={t('registry.certificates')}>
+        <Certificates certificates={entity.certificates} />
       </Card>
       {pair && <Card title={t('registry.waterfallTitle')} extra={
         <Select value={pairId} onChange={setPairId} style={{ minWidth: 220 }} options={entity.pairs.map((p) => ({ value: p.id,

@@ -157,7 +157,7 @@ function ApplicationPage({ id }: { id: number }) {
       {app.item.formSchema && (
         <Card size="small" title={t('services.app.form')}>
           <Form form={form} layout="vertical" disabled={!editable}>
-            <SchemaFields schema={app.item.formSchema} prefilled={app.prefilled} />
+            <SchemaFields schema={app.item.formSchema} prefilled={app.prefilled} sources={app.prefillSources} />
           </Form>
           {uploads.length > 0 && (
             <>

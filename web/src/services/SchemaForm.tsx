@@ -7,7 +7,9 @@ import type { FormSchema } from './types';
  * The fields of an item's JSON Schema form as antd form items, with the schema's own limits as rules;
  * the server validates again with the same schema. Prefilled fields say where their value came from.
  */
-export function SchemaFields({ schema, prefilled, disabled }: { schema: FormSchema; prefilled: string[]; disabled?: boolean }) {
+export function SchemaFields({ schema, prefilled, sources = {}, disabled }: {
+  schema: FormSchema; prefilled: string[]; sources?: Record<string, { resourceName: string; department: string }>; disabled?: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <>
@@ -20,7 +22,11 @@ export function SchemaFields({ schema, prefilled, disabled }: { schema: FormSche
         const label = (
           <span>
             {field.title ?? name}
-            {prefilled.includes(name) && <Tag color="green" style={{ marginInlineStart: 8 }}>{t('services.app.prefilled')}</Tag>}
+            {prefilled.includes(name) && (
+              <Tag color="green" style={{ marginInlineStart: 8 }}>
+                {sources[name] ? t('services.app.prefilledFrom', sources[name]) : t('services.app.prefilled')}
+              </Tag>
+            )}
           </span>
         );
         const control = field.enum
