@@ -5,7 +5,8 @@ import { api, type ApiResponse } from '../api';
 import { chinaTime } from '../exchange/format';
 import { useLoad } from '../useLoad';
 import { Certificates } from './Certificates';
-import { fieldLabel, problemText } from './common';
+import { fieldLabel } from './common';
+import { problemText } from '../problemFields';
 
 type MyField = ApiResponse<'/registry/my/record'>['fields'][number];
 

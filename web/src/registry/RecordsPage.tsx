@@ -7,7 +7,8 @@ import { chinaTime } from '../exchange/format';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
 import { Certificates } from './Certificates';
-import { fieldLabel, libraryNames, problemText, Waterfall, type LibraryName } from './common';
+import { fieldLabel, libraryNames, Waterfall, type LibraryName } from './common';
+import { problemText } from '../problemFields';
 
 type Entity = ApiResponse<'/registry/entities/{id}'>;
 

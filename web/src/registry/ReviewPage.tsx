@@ -3,7 +3,8 @@ import { App, Button, Card, Col, Empty, Flex, List, Row, Segmented, Space, Table
 import { useTranslation } from 'react-i18next';
 import { api, query, type ApiItem } from '../api';
 import { useLoad } from '../useLoad';
-import { fieldLabel, libraryNames, problemText, Waterfall, type LibraryName } from './common';
+import { fieldLabel, libraryNames, Waterfall, type LibraryName } from './common';
+import { problemText } from '../problemFields';
 
 type Pair = ApiItem<'/registry/review'>;
 

@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
 import { chinaTime } from '../exchange/format';
 import { useLoad } from '../useLoad';
-import { fieldLabel, libraryNames, problemText, type LibraryName } from './common';
+import { fieldLabel, libraryNames, type LibraryName } from './common';
+import { problemText, useSaving } from '../problemFields';
 
 type Source = ApiItem<'/registry/sources'>;
 type Load = ApiResponse<'/registry/loads/{id}'>;
@@ -94,7 +95,7 @@ function AddSourceModal({ library: initial, onClose }: { library: LibraryName; o
   const [form] = Form.useForm();
   const [library, setLibrary] = useState<LibraryName>(initial);
   const [resource, setResource] = useState<string>();
-  const [saving, setSaving] = useState(false);
+  const { saving, whileSaving } = useSaving();
   const [needsGrant, setNeedsGrant] = useState(false);
   const options = useLoad(() => api('GET', `/registry/sources/options${query({ resource })}`), [resource]);
   const fields = options.data?.libraries.find((l) => l.library === library)?.fields ?? [];
@@ -107,18 +108,19 @@ function AddSourceModal({ library: initial, onClose }: { library: LibraryName; o
       if (values[`map_${f.code}`]) mapping[f.code] = values[`map_${f.code}`];
       if (values[`map_${f.code}`] && values[`trust_${f.code}`]) trust[f.code] = values[`trust_${f.code}`];
     }
-    setSaving(true);
-    try {
+    await whileSaving(async () => {
       await api('POST', '/registry/sources', { library, resource, mapping, trust });
       void message.success(t('registry.sourceAdded'));
       onClose(true);
-    } catch (error) {
-      if (error instanceof ApiProblem && error.code === 'registry.no-grant') setNeedsGrant(true);
-      else if (error instanceof ApiProblem && error.field?.startsWith('mapping.')) form.setFields([{ name: `map_${error.field.slice(8)}`, errors: [error.title] }]);
-      else void message.error(problemText(error));
-    } finally {
-      setSaving(false);
-    }
+    }, {
+      onProblem: (error) => {
+        if (!(error instanceof ApiProblem)) return false;
+        if (error.code === 'registry.no-grant') setNeedsGrant(true);
+        else if (error.field?.startsWith('mapping.')) form.setFields([{ name: `map_${error.field.slice(8)}`, errors: [error.title] }]);
+        else return false;
+        return true;
+      },
+    });
   }
 
   async function requestAccess() {

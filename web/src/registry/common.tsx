@@ -1,7 +1,6 @@
 import { useMemo } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { ApiProblem } from '../api';
 import { Chart, type ChartOption } from '../components/Chart';
 
 export type LibraryName = 'people' | 'companies';
@@ -9,8 +8,6 @@ export const libraryNames: readonly LibraryName[] = ['people', 'companies'];
 
 /** A library field's label in the UI language (姓名, 统一社会信用代码). */
 export const fieldLabel = (t: TFunction, library: LibraryName, field: string) => t(`registry.fields.${library}.${field}`, { defaultValue: field });
-
-export const problemText = (error: unknown) => (error instanceof ApiProblem ? error.title : String(error));
 
 interface Explanation {
   prior: number;
