@@ -1,8 +1,10 @@
 // 数据铁笼 at scale: a generated history (OVERSIGHT_BENCH_ENTRIES acts, default 1,000,000) with 200 planted
-// cases of 15 kinds, sequenced into the ledger; then (a) streaming all library rules over it from the cursor,
-// with the process's heap sampled along the way, (b) precision and recall per kind, (c) backfill and a 30-day dry
+// cases of 18 kinds, sequenced into the ledger; then (a) streaming all library rules over it from the cursor,
+// with the process's memory sampled along the way and the CPU used per 1,000 entries (this process's and, with the
+// embedded PostgreSQL, the database's), (b) precision and recall per kind, (c) backfill and a 30-day dry
 // run, (d) the time from an act's commit to its alert with the sequencer and the stream running as in the platform.
 // Database: BENCH_DATABASE_URL's server, else the embedded PostgreSQL in data/bench; a fresh database either way.
+import os from 'node:os';
 import { systemActor } from '../src/kernel/auth/index.ts';
 import { withTransaction } from '../src/kernel/db/index.ts';
 import { appendToLedger, integrateBatch, startSequencer } from '../src/kernel/ledger/index.ts';
@@ -14,7 +16,7 @@ import { report } from './_report.ts';
 
 const entries = Number(process.env.OVERSIGHT_BENCH_ENTRIES ?? 1_000_000);
 const planted = 200;
-const { db, close } = await scratchDatabase('oversight', { dataDir: 'bench', port: 54372, poolSize: 8 });
+const { db, databaseCpu, close } = await scratchDatabase('oversight', { dataDir: 'bench', port: 54372, poolSize: 8 });
 const system = systemActor('bench');
 
 try {
@@ -22,22 +24,27 @@ try {
   await withTransaction(db, (tx) => installLibrary({ tx, actor: system, now }));
   const base = await integrateAll();
   const history = generateHistory({ seed: 'bench', entries, planted, end: now, staff: Array.from({ length: 400 }, (_, i) => String(700_000 + i)) });
-  let started = performance.now();
+  const sequencing = performance.now();
   await queueHistory(db, history.acts);
   const size = await integrateAll();
-  report('oversight.history.sequenced', history.acts.length / ((performance.now() - started) / 1000), 'entries/s',
+  report('oversight.history.sequenced', history.acts.length / ((performance.now() - sequencing) / 1000), 'entries/s',
     { entries: history.acts.length, planted, note: 'queued and signed into the Merkle log (setup, not the rules)' });
 
   // (a) Streaming from the cursor, a slice of 100,000 entries at a time, as the timer would after a long pause.
   const heap: number[] = [];
-  started = performance.now();
-  for (let cursor = 0; cursor < size; cursor += 100_000) {
-    await streamLedger(db, now, 100_000);
-    heap.push(process.memoryUsage().heapUsed / 2 ** 20);
-  }
-  const streamSeconds = (performance.now() - started) / 1000;
+  const rss: number[] = [];
+  const stream = await measured(size, async () => {
+    for (let cursor = 0; cursor < size; cursor += 100_000) {
+      await streamLedger(db, now, 100_000);
+      heap.push(process.memoryUsage().heapUsed / 2 ** 20);
+      rss.push(process.memoryUsage.rss() / 2 ** 20);
+    }
+  });
   const rules = (await activeVersions(db)).length;
-  report('oversight.stream.throughput', size / streamSeconds, 'entries/s', { entries: size, rules, note: 'all active rules; alerts stored with their ledger entries' });
+  report('oversight.stream.throughput', size / stream.seconds, 'entries/s',
+    { entries: size, rules, loadAverage: stream.loadAverage, note: 'all active rules; alerts stored with their ledger entries' });
+  report('oversight.stream.cpu', stream.cpuMsPer1000.node, 'ms per 1,000 entries', { database: stream.cpuMsPer1000.database, note: 'CPU of this process; database: of the embedded PostgreSQL' });
+  report('oversight.stream.rss', stream.maxRss, 'MiB', { afterEachSlice: rss.map(Math.round), note: 'RSS sampled every 100 ms; afterEachSlice: after each 100,000 entries' });
   report('oversight.stream.heap', Math.max(...heap), 'MiB', { min: Math.round(Math.min(...heap)), samples: heap.map(Math.round), note: 'heap after each 100,000 entries' });
 
   // (b) Precision and recall per planted kind.
@@ -51,19 +58,20 @@ try {
   }
 
   // (c) Backfill of the whole history and a dry run of one rule over 30 days (nothing stored).
-  started = performance.now();
-  const backfilled = await evaluateRange(db, await activeVersions(db), 0, size);
-  report('oversight.backfill.throughput', size / ((performance.now() - started) / 1000), 'entries/s', { entries: size, alerts: backfilled.length, storedByStream: rows.length });
+  const backfill = await measured(size, async () => (await evaluateRange(db, await activeVersions(db), 0, size)).length);
+  report('oversight.backfill.throughput', size / backfill.seconds, 'entries/s',
+    { entries: size, alerts: backfill.result, storedByStream: rows.length, loadAverage: backfill.loadAverage });
+  report('oversight.backfill.cpu', backfill.cpuMsPer1000.node, 'ms per 1,000 entries', { database: backfill.cpuMsPer1000.database });
   const version = (await activeVersions(db))[1]!;
   const { rows: [since] } = await db.query<{ i: number }>(`SELECT min(leaf_index) AS i FROM ledger_entries WHERE recorded_at >= now() - interval '30 days'`);
-  started = performance.now();
+  const started = performance.now();
   await evaluateRange(db, [version], since!.i, size);
   report('oversight.dry_run_30_days', (performance.now() - started) / 1000, 's', { entries: size - since!.i });
 
   // (d) Act to alert with the sequencer (every 200 ms) and the stream (every 500 ms) running as in the platform.
   const sequencer = startSequencer(db, { intervalMs: 200 });
   let stop = false;
-  const stream = (async () => {
+  const following = (async () => {
     while (!stop) {
       await streamLedger(db, new Date());
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -84,12 +92,34 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   stop = true;
-  await stream;
+  await following;
   await sequencer.stop();
   latencies.sort((a, b) => a - b);
   report('oversight.act_to_alert', latencies[latencies.length - 1]!, 'ms', { median: Math.round(latencies[2]!), samples: latencies.map(Math.round) });
 } finally {
   await close();
+}
+
+/**
+ * Runs `work` over `entries` entries: wall seconds, CPU milliseconds per 1,000 entries (this process's, and the
+ * embedded database's when there is one), the highest RSS sampled every 100 ms (MiB) and the load average after.
+ */
+async function measured<T>(entries: number, work: () => Promise<T>) {
+  let maxRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage.rss())), 100);
+  const [cpu, databaseBefore, started] = [process.cpuUsage(), databaseCpu?.() ?? null, performance.now()];
+  try {
+    const result = await work();
+    const seconds = (performance.now() - started) / 1000;
+    const { user, system } = process.cpuUsage(cpu);
+    const per1000 = (cpuSeconds: number) => Math.round((cpuSeconds * 1000 / (entries / 1000)) * 100) / 100;
+    return {
+      result, seconds, maxRss: Math.max(maxRss, process.memoryUsage.rss()) / 2 ** 20, loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      cpuMsPer1000: { node: per1000((user + system) / 1e6), database: databaseBefore === null ? null : per1000(databaseCpu!() - databaseBefore) },
+    };
+  } finally {
+    clearInterval(sampler);
+  }
 }
 
 async function integrateAll(): Promise<number> {
