@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { runningEmbeddedUrl } from '../src/kernel/db/embedded.ts';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,13 +32,17 @@ export function startArgs(): string[] {
 export function startPlatform(name: string, port: number, pgPort: number): Promise<BenchPlatform> {
   const dataDir = path.join(root, 'data', name);
   const base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, YIWANG_DATA_DIR: dataDir, PORT: String(port), YIWANG_PG_PORT: String(pgPort), DATABASE_URL: '' };
+  const env = { ...process.env, YIWANG_DATA_DIR: dataDir, PORT: String(port), YIWANG_PG_PORT: String(pgPort), DATABASE_URL: '',
+    ...(profileStatements ? { YIWANG_PG_SETTINGS: 'shared_preload_libraries=pg_stat_statements pg_stat_statements.track=all' } : {}) };
   const child = spawn(process.execPath, startArgs(), { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
+    let ready = false;
     const onData = (chunk: Buffer) => {
       output += chunk;
-      if (output.includes('is ready at')) resolve({
+      if (ready || !output.includes('is ready at')) return;
+      ready = true;
+      resolve(settled({
         base, dataDir, child,
         stop: () => new Promise((done) => {
           if (child.exitCode !== null) return done();
@@ -50,12 +56,29 @@ export function startPlatform(name: string, port: number, pgPort: number): Promi
           if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${await res.text()}`);
           return res.headers.get('set-cookie')!.split(';')[0]!;
         },
-      });
+      }));
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.on('exit', (code) => reject(new Error(`start exited with ${code}: ${output}`)));
   });
+}
+
+/**
+ * The platform once the work it starts with is done (the first sweeps, a retraining of the classifier on its
+ * own thread): a benchmark measures what it asks for, not the start-up. Waits until the process and its
+ * database use under a tenth of a core over a second, for two minutes at most.
+ */
+async function settled(platform: BenchPlatform): Promise<BenchPlatform> {
+  const until = Date.now() + 120_000;
+  let last = cpuSeconds(platform);
+  while (Date.now() < until) {
+    await new Promise((done) => setTimeout(done, 1_000));
+    const now = cpuSeconds(platform);
+    if (now.server - last.server + now.database - last.database < 0.1) break;
+    last = now;
+  }
+  return platform;
 }
 
 // Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux).
@@ -98,4 +121,33 @@ export function postgresCpuSeconds(clusterDir: string): number {
  */
 export function cpuSeconds(platform: BenchPlatform): { server: number; database: number } {
   return { server: processStat(platform.child.pid!).cpu, database: postgresCpuSeconds(path.join(platform.dataDir, 'pg')) };
+}
+
+/** BENCH_PG_STATEMENTS=1: the database counts its statements (pg_stat_statements) and a run prints where its CPU went. */
+const profileStatements = process.env.BENCH_PG_STATEMENTS === '1';
+
+/**
+ * Runs `work` and, with BENCH_PG_STATEMENTS=1, prints the statements that took most of the database's time
+ * meanwhile: total and per-operation execution time, calls per operation, and the statement's start.
+ */
+export async function withStatementProfile<T>(platform: BenchPlatform, label: string, work: () => Promise<T>,
+  operations: (result: T) => number): Promise<T> {
+  if (!profileStatements) return work();
+  const db = new pg.Client({ connectionString: (await runningEmbeddedUrl(platform.dataDir))! });
+  await db.connect();
+  try {
+    await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await db.query('SELECT pg_stat_statements_reset()');
+    const result = await work();
+    const ops = Math.max(1, operations(result));
+    const { rows } = await db.query<{ total: number; calls: string; query: string }>(
+      `SELECT total_exec_time AS total, calls, query FROM pg_stat_statements
+       WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 15`);
+    console.log(`-- ${label}: statements by database time, over ${ops} operations`);
+    for (const row of rows)
+      console.log(`--   ${(row.total / ops).toFixed(3)} ms/op  ${(Number(row.calls) / ops).toFixed(2)} calls/op  ${row.query.replace(/\s+/g, ' ').slice(0, 160)}`);
+    return result;
+  } finally {
+    await db.end();
+  }
 }

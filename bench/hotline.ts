@@ -12,8 +12,8 @@ import { runningEmbeddedUrl } from '../src/kernel/db/embedded.ts';
 import { createRng } from '../src/kernel/demo/index.ts';
 import { queueCountCap } from '../src/hotline/index.ts';
 import { atFixedRate } from './_fixed-rate.ts';
-import { cpuSeconds, root, startPlatform } from './_platform.ts';
-import { report } from './_report.ts';
+import { cpuSeconds, root, startPlatform, withStatementProfile } from './_platform.ts';
+import { report, reportCalibration } from './_report.ts';
 
 const intakeConnections = 50;
 const intakeRate = 1000;
@@ -112,7 +112,9 @@ function intakeBodies(categories: Category[], grids: GridFeature[]): string[] {
 
 // ---------------------------------------------------------------------------------------------------
 
-fs.rmSync(path.join(root, 'data', 'bench-hotline'), { recursive: true, force: true });
+reportCalibration();
+// BENCH_KEEP_DATA=1 starts on the last run's data: no demo load in the way of a server profile (BENCH_SERVER_ARGS=--cpu-prof).
+if (process.env.BENCH_KEEP_DATA !== '1') fs.rmSync(path.join(root, 'data', 'bench-hotline'), { recursive: true, force: true });
 const platform = await startPlatform('bench-hotline', 3991, 54351);
 const { base, dataDir, login } = platform;
 let failure: Error | null = null;
@@ -123,7 +125,7 @@ try {
   const below = await intakeUnderLoad(bodies, belowPool);
   reportIntake(`hotline.intake.c${belowPool}`, below, {});
   // The target: 1,000 tickets a second sustained, each answered within 50 ms at p99.
-  const sustained = await intakeAtRate(bodies);
+  const sustained = await withStatementProfile(platform, 'intake at a fixed rate', () => intakeAtRate(bodies), (r) => r.created);
   reportIntake(`hotline.intake.rate${intakeRate}`, sustained, { tickets: '>= 1000', p99: '< 50', non2xx: '0' });
   if (sustained.failed) throw new Error(`intake at ${intakeRate}/s: ${sustained.failed}`);
   const most = await intakeUnderLoad(bodies, intakeConnections);

@@ -11,7 +11,7 @@ import { DomainError } from '../kernel/errors.ts';
 import { ledgerQueueSql } from '../kernel/ledger/index.ts';
 import { activeCategoriesIn, hotlineConfig, type Category, type HotlineConfig } from './catalogue.ts';
 import {
-  fromJSON, levelProbabilities, rankProbabilities, suggestUrgency, topLevelCode, trainCalibrated, zhExamples,
+  fromJSON, levelProbabilities, rankProbabilities, suggestUrgency, trainOffThread, zhExamples,
   type CalibratedEvaluation, type Classifier, type ClassifierJSON, type Example, type UrgencySuggestion,
 } from './classifier/index.ts';
 import { assertCentre, hotlineActions } from './policy.ts';
@@ -83,7 +83,7 @@ async function trainModel(tx: Queryable, actor: Actor, now: Date): Promise<Train
     'SELECT text, label, created_at AS "createdAt" FROM hotline_classifier_examples ORDER BY id');
   const builtIn = zhExamples();
   const examples = [...builtIn, ...stored.map(({ text, label }) => ({ text, label }))];
-  const { classifier, evaluation, predictions } = trainCalibrated(examples, { level: topLevelCode });
+  const { classifier, evaluation, predictions } = await trainOffThread(examples);
   const live = await liveModel(tx);
   let shadow: ModelEvaluation['shadow'] = { examples: 0, live: null, candidate: null };
   let promoted = true;

@@ -83,7 +83,7 @@ export async function intakeTicket(ctx: Ctx | StatementCtx, input: CreateTicket 
 
   const description = report.description.trim();
   if (!description) throw new DomainError('validation', { field: 'description' }, 'describe the problem');
-  const stamps = await readStamps(db, ['grids', 'calendar', 'hotline', 'hotline-classifier']);
+  const stamps = await readStamps(db, ['grids', 'divisions', 'calendar', 'hotline', 'hotline-classifier']);
   const config = await hotlineConfig(db, stamps.hotline);
   const suggestion = suggestWith(config, await currentClassifier(db, now, stamps['hotline-classifier']), description);
   const category = report.categoryCode === undefined ? suggestion.category : requireCategoryIn(config, report.categoryCode);
@@ -102,7 +102,7 @@ export async function intakeTicket(ctx: Ctx | StatementCtx, input: CreateTicket 
     const place = await placeAt(db, report.lon!, report.lat!, stamps.grids);
     if (!place) throw new DomainError('hotline.outside-city', { field: 'lon' }, `(${report.lon}, ${report.lat}) is in none of the city's grids`);
     ({ divisionCode, gridCode } = place);
-    if (address) addressMismatch = await addressMismatchAt(db, address, report.lon!, report.lat!, stamps.grids);
+    if (address) addressMismatch = await addressMismatchAt(db, address, report.lon!, report.lat!, stamps);
   } else if (report.divisionCode !== undefined) {
     if (!/^[0-9]{12}$/.test(report.divisionCode)) throw new DomainError('validation', { field: 'divisionCode' }, 'a 12-digit division code');
     divisionCode = report.divisionCode;

@@ -22,7 +22,8 @@ export async function placeAt(via: Queryable, lon: number, lat: number, gridsSta
  * the point lies in. The report is taken all the same (the caller may know better than the map, or the
  * other way round); the clerk sees both.
  */
-export async function addressMismatchAt(via: Queryable, address: string, lon: number, lat: number, gridsStamp?: string): Promise<AddressMismatch | null> {
-  const check = await checkAddress(via, address, lon, lat, gridsStamp);
+export async function addressMismatchAt(via: Queryable, address: string, lon: number, lat: number,
+  stamps?: { grids: string; divisions: string }): Promise<AddressMismatch | null> {
+  const check = await checkAddress(via, address, lon, lat, stamps);
   return check.mismatch ? { address: check.address!.name, point: `${check.point!.countyName}${check.point!.townshipName}` } : null;
 }

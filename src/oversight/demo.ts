@@ -31,12 +31,20 @@ export async function loadOversightDemo({ tx, seed, cityCode }: DemoContext): Pr
 
 /**
  * Who a generated history is about: the staff under a division (`like`, a LIKE pattern), with their divisions, and
- * the service items open online, so that its acts publish the facts their real entries would (item, divisions).
+ * the service items open online (those paying an amount named), so that its acts publish the facts their real entries
+ * would (item, divisions, amount).
  */
-export async function historyPeople(db: Queryable, like: string, withoutLogin = false): Promise<{ staff: string[]; divisions: string[]; items?: number[] }> {
+export async function historyPeople(db: Queryable, like: string, withoutLogin = false):
+  Promise<{ staff: string[]; divisions: string[]; items?: number[]; amountItems?: number[] }> {
   const { rows } = await db.query<{ id: string; division_code: string }>(
     `SELECT id::text, division_code FROM users WHERE kind = 'staff' AND division_code LIKE $1 ${withoutLogin ? `AND password_hash = '!'` : ''} ORDER BY id`, [like]);
   const { items } = await listItems(db, { limit: 500, offset: 0 });
   // Too few items to keep some for the planted ones: the generator's own ids.
-  return { staff: rows.map((r) => r.id), divisions: rows.map((r) => r.division_code), ...(items.length >= 10 ? { items: items.map((i) => i.id) } : {}) };
+  // The items whose approvals pay an amount come first, so that none is kept back for the planted items often rejected.
+  const pays = items.filter((i) => i.amountKind !== null);
+  return {
+    staff: rows.map((r) => r.id), divisions: rows.map((r) => r.division_code),
+    ...(items.length >= 10 && pays.length > 0 ? { items: [...pays, ...items.filter((i) => i.amountKind === null)].map((i) => i.id), amountItems: pays.map((i) => i.id) }
+      : items.length >= 10 ? { items: items.map((i) => i.id) } : {}),
+  };
 }

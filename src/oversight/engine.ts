@@ -54,7 +54,7 @@ interface Detector {
 
 /** The filters of a rule: which acts it looks at. */
 export function filtersOf(rule: RuleDefinition): Filter[] {
-  return rule.kind === 'match' || rule.kind === 'count' ? [rule.when] : rule.kind === 'share' ? [rule.of, rule.when] : [rule.first, rule.then];
+  return rule.kind === 'share' ? [rule.of, rule.when] : 'when' in rule ? [rule.when] : [rule.first, rule.then];
 }
 
 /** Entries listed on one alert at most: the proof, not the whole history. */
@@ -204,39 +204,95 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** The z reported when every peer has the same value and this one differs: as far as a value can be. */
+const farthest = 1000;
+
+/**
+ * How far `value` lies from its peers, robustly (Iglewicz–Hoaglin's modified z-score): |x − median| / (1.4826·MAD).
+ * When more than half the peers share one value (a fixed allowance) the MAD is 0 and the mean absolute deviation
+ * stands in (× 1.2533, its ratio to the standard deviation of a normal law); when all are equal, a different value is
+ * `farthest`.
+ */
+function robustZ(peers: readonly number[], value: number): number {
+  const values = [...peers];
+  const m = median(values);
+  const deviations = values.map((v) => Math.abs(v - m));
+  const mad = median(deviations);
+  const scale = mad > 0 ? 1.4826 * mad : 1.2533 * (deviations.reduce((a, b) => a + b, 0) / deviations.length);
+  return scale > 0 ? Math.abs(value - m) / scale : value === m ? 0 : farthest;
+}
+
 /** Peer values kept per group: enough for a stable median, and a bound on memory and time per act. */
 const peerSample = 201;
 
-function outlierDetector(rule: Extract<RuleDefinition, { kind: 'outlier' }>): Detector {
+/**
+ * The peers of each group (the values of the window, the latest `peerSample`): `judge` gives the robust z of a value
+ * among them (null with fewer than `minPeers`), then adds it, so that it never dilutes its own test.
+ */
+function peerGroups(rule: { within: number; minPeers: number }) {
   const windowMs = rule.within * 1000;
   const peers = new Map<string, { at: number; value: number }[]>();
+  return {
+    judge(group: string, at: number, value: number, ready = true): number | null {
+      let sample = peers.get(group);
+      if (!sample) peers.set(group, (sample = []));
+      while (sample.length > 0 && sample[0]!.at <= at - windowMs) sample.shift();
+      const z = ready && sample.length >= rule.minPeers ? robustZ(sample.map((s) => s.value), value) : null;
+      sample.push({ at, value });
+      if (sample.length > peerSample) sample.shift();
+      return z;
+    },
+    advance(now: number) {
+      for (const [group, sample] of peers) if (sample.length > 0 && sample[sample.length - 1]!.at <= now - windowMs) peers.delete(group);
+    },
+  };
+}
+
+const roundZ = (z: number) => Math.round(z * 10) / 10;
+
+function outlierDetector(rule: Extract<RuleDefinition, { kind: 'outlier' }>): Detector {
+  return 'value' in rule ? valueOutlierDetector(rule) : timeOutlierDetector(rule);
+}
+
+function timeOutlierDetector(rule: Extract<RuleDefinition, { kind: 'outlier'; peerBy: unknown }>): Detector {
+  const windowMs = rule.within * 1000;
+  const peers = peerGroups(rule);
   // Warm-up: until a whole window of pairs has been seen, the completed ones are only the quick ones (the slow are
   // still open), and their spread would make every ordinary value look far out.
   let firstAt: number | null = null;
   const pairs = pairDetector(rule, (f, t, emit) => {
     firstAt ??= f.at;
-    const value = (t.at - f.at) / 1000;
     const group = rule.peerBy === 'purpose' ? `${f.purpose ?? ''}\u0000${t.action}` : t.action;
-    let sample = peers.get(group);
-    if (!sample) peers.set(group, (sample = []));
-    while (sample.length > 0 && sample[0]!.at <= t.at - windowMs) sample.shift();
-    if (sample.length >= rule.minPeers && t.at >= firstAt + windowMs) {
-      const values = sample.map((s) => s.value);
-      const m = median(values);
-      const mad = median(values.map((v) => Math.abs(v - m)));
-      const z = mad > 0 ? Math.abs(value - m) / (1.4826 * mad) : 0;
-      if (z >= rule.z) emit({ key: String(t.index), at: t.at, entries: [f.index, t.index], people: staffOf(t), measure: Math.round(z * 10) / 10 });
-    }
-    // The value joins its peers after it was judged, so it never dilutes its own test.
-    sample.push({ at: t.at, value });
-    if (sample.length > peerSample) sample.shift();
+    const z = peers.judge(group, t.at, (t.at - f.at) / 1000, t.at >= firstAt + windowMs);
+    if (z !== null && z >= rule.z) emit({ key: String(t.index), at: t.at, entries: [f.index, t.index], people: staffOf(t), measure: roundZ(z) });
   }, 'earliest');
   return {
     feed: (act, object, emit) => pairs.feed(act, object, emit),
     advance(now) {
       pairs.advance(now);
-      for (const [group, sample] of peers) if (sample.length > 0 && sample[sample.length - 1]!.at <= now - windowMs) peers.delete(group);
+      peers.advance(now);
     },
+  };
+}
+
+/**
+ * A number one act publishes (the amount of a decision) against the same number of its peers, the acts of the window
+ * with the same value of the fact `per` (the item). No warm-up: the value is known when the act is, so the peers of
+ * the window are all there is, and the state is the window's, which a replay of two windows rebuilds.
+ */
+function valueOutlierDetector(rule: Extract<RuleDefinition, { kind: 'outlier'; value: unknown }>): Detector {
+  const when = compileFilter(rule.when);
+  const peers = peerGroups(rule);
+  return {
+    feed(act, _object, emit) {
+      if (!when(act)) return;
+      const value = act.facts?.[rule.value];
+      const group = act.facts?.[rule.per];
+      if (typeof value !== 'number' || !Number.isFinite(value) || (typeof group !== 'string' && typeof group !== 'number')) return;
+      const z = peers.judge(String(group), act.at, value);
+      if (z !== null && z >= rule.z) emit({ key: String(act.index), at: act.at, entries: [act.index], people: staffOf(act), measure: roundZ(z) });
+    },
+    advance: (now) => peers.advance(now),
   };
 }
 

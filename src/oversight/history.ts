@@ -15,6 +15,7 @@ export const plantedKinds = [
   'read-without-purpose', 'bulk-reads', 'after-hours-reads', 'accept-and-approve', 'request-and-approve', 'reply-and-callback',
   'approval-time-outlier', 'decided-late', 'repeated-corrections', 'repeated-returns', 'closed-without-reply', 'callback-skipped',
   'bad-rating-unrectified', 'admin-login-after-hours', 'permission-burst', 'purpose-mismatch', 'outside-jurisdiction', 'often-rejected-items',
+  'amount-outlier',
 ] as const;
 export type PlantedKind = (typeof plantedKinds)[number];
 
@@ -47,6 +48,8 @@ export interface HistoryOptions {
   divisions?: readonly string[];
   /** Service item ids the applications are for (at least one more than the planted items often rejected); by default 1 to 40. */
   items?: readonly number[];
+  /** Those of `items` whose approval pays an amount (published as `amount`, in 分); by default the first four. */
+  amountItems?: readonly number[];
   citizens?: readonly string[];
 }
 
@@ -104,6 +107,14 @@ export function generateHistory(opts: HistoryOptions): History {
   const rejectedItems = Math.ceil(opts.planted / plantedKinds.length);
   if (items.length <= rejectedItems) throw new Error(`a history planting ${opts.planted} cases needs more than ${rejectedItems} items`);
   const ordinaryItems = items.slice(0, items.length - rejectedItems);
+  // Items that pay a benefit, each with its usual amount (300 to 6,000 元); the first two are busy, three applications
+  // in ten being theirs (临时救助 and 高龄津贴 are among a county's most frequent), so that an amount has peers to be judged against.
+  const paying = ordinaryItems.filter((i) => opts.amountItems?.includes(i) ?? ordinaryItems.indexOf(i) < 4)
+    .map((item) => ({ item, usual: rng.int(3, 60) * 10_000 }));
+  const busy = paying.slice(0, 2);
+  const usualOf = new Map(paying.map((p) => [p.item, p.usual]));
+  /** An ordinary amount of an item: its usual one times 0.6 to 1.5, in whole 元. */
+  const ordinaryAmount = (item: number) => Math.round(usualOf.get(item)! * rng.float(0.6, 1.5) / 100) * 100;
   const drafts: Draft[] = [];
   let serial = 0;
   const id = (prefix: string) => `${prefix}-${(++serial).toString(36)}`;
@@ -131,8 +142,9 @@ export function generateHistory(opts: HistoryOptions): History {
     return d;
   };
   /** The facts a services or hotline entry publishes (docs/ledger.md): the item, the object's division, the actor's jurisdiction. */
-  const facts = (d: Draft, division: string, item?: number): Draft => {
-    d.facts = { ...(item === undefined ? {} : { item }), division, actorJurisdiction: d.actorKind === 'staff' ? prefixOf(d.actorId) : null };
+  const facts = (d: Draft, division: string, item?: number, amount?: number): Draft => {
+    d.facts = { ...(item === undefined ? {} : { item }), division, actorJurisdiction: d.actorKind === 'staff' ? prefixOf(d.actorId) : null,
+      ...(amount === undefined ? {} : { amount }) };
     return d;
   };
   // Up to `end` and not past it: today's office hours still to come are not history yet.
@@ -258,9 +270,12 @@ export function generateHistory(opts: HistoryOptions): History {
       case 'often-rejected-items': {
         // Twelve applications for one item in about two weeks, seven of them turned away at the window.
         const item = items[items.length - 1 - Math.floor(p / plantedKinds.length)]!;
+        // Three weeks before the end at the latest: the approvals that make up the count, not planted acts themselves,
+        // must fall inside the history.
+        const first = officeTime(1, days - 21);
         for (let i = 0; i < 12; i++) {
           const app = id('a');
-          const at = laterOffice(t, i * 20 * hour);
+          const at = laterOffice(first, i * 20 * hour);
           const { a: accepter, b: decider, division } = pair(officers);
           facts(act(at, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen'), division, item);
           if (i < 7) {
@@ -270,6 +285,21 @@ export function generateHistory(opts: HistoryOptions): History {
             facts(act(laterOffice(at, 4 * day), decider, 'services.application.approved', 'application', app), division, item);
           }
         }
+        break;
+      }
+      case 'amount-outlier': {
+        // An approval paying eight to fifteen times what the item usually pays, decided in the ordinary time by someone else than the accepter.
+        if (paying.length === 0) throw new Error('a history planting amount outliers needs items that pay an amount');
+        const { item, usual } = busy[p % busy.length]!;
+        const app = id('a');
+        // Late enough that the item has had the minimum of peers (20) in the window.
+        const t0 = officeTime(45, days - 12);
+        const { a: decider, b: accepter, division } = pair(officers, officer);
+        facts(act(t0, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen'), division, item);
+        facts(act(laterOffice(t0, 3 * hour), accepter, 'services.application.accepted', 'application', app), division, item);
+        facts(mark(act(laterOffice(t0, rng.int(3, 8) * day), decider, 'services.application.approved', 'application', app)), division, item,
+          Math.round(usual * rng.float(8, 15) / 100) * 100);
+        plantedCases[p]!.actor = decider;
         break;
       }
     }
@@ -302,7 +332,7 @@ export function generateHistory(opts: HistoryOptions): History {
       const app = id('a');
       // The decider differs from the accepter, and both may act on the application's division.
       const { a: accepter, b: decider, division } = pair(officers, officer);
-      const item = rng.pick(ordinaryItems);
+      const item = busy.length > 0 && rng.next() < 0.3 ? rng.pick(busy).item : rng.pick(ordinaryItems);
       facts(act(t, rng.pick(citizens), 'services.application.submitted', 'application', app, null, 'citizen'), division, item);
       const accepted = laterOffice(t, rng.int(1, 20) * hour);
       facts(act(accepted, accepter, 'services.application.accepted', 'application', app), division, item);
@@ -313,7 +343,10 @@ export function generateHistory(opts: HistoryOptions): History {
       }
       const decided = laterOffice(t, rng.int(2 * 24, 10 * 24) * hour);
       if (inHistory(decided)) {
-        facts(act(decided, decider, rng.next() < 0.9 ? 'services.application.approved' : 'services.application.refused', 'application', app), division, item);
+        // An approval of a paying item publishes its amount; a refusal pays nothing.
+        const approved = rng.next() < 0.9;
+        facts(act(decided, decider, approved ? 'services.application.approved' : 'services.application.refused', 'application', app), division, item,
+          approved && usualOf.has(item) ? ordinaryAmount(item) : undefined);
       }
       if (rng.next() < 0.2 && inHistory(decided + 2 * day)) {
         act(decided + day, rng.pick(citizens), 'services.rating.given', 'application', app, null, 'citizen');

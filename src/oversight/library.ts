@@ -71,6 +71,12 @@ export const ruleLibrary: readonly LibraryRule[] = [
     definition: { kind: 'outlier', first: { actions: ['services.application.submitted'] }, then: { actions: ['services.application.approved'] }, within: 60 * day, peerBy: 'action', z: 5, minPeers: 30 },
   },
   {
+    code: 'amount-outlier', nameZh: '给付或收费金额异常', nameEn: 'An amount far from its item\'s peers', severity: 'red', scope: '政务服务办件',
+    rationale: '同一事项准予决定的给付（救助金、津贴、补贴）或收费金额与近九十天同事项其他决定的分布相差甚远（稳健Z值，中位数与MAD，不少于二十件同类决定才比较），可能为虚报冒领、优亲厚友或乱收费。',
+    legalBasis: '《社会救助暂行办法》第六十六条、第六十八条；《行政事业性收费标准管理办法》（发改价格规〔2018〕988号）',
+    definition: { kind: 'outlier', when: { actions: ['services.application.approved'] }, value: 'amount', per: 'item', within: 90 * day, z: 3.5, minPeers: 20 },
+  },
+  {
     code: 'decided-late', nameZh: '超过承诺时限许久才办结', nameEn: 'Decided long after the committed time', severity: 'yellow', scope: '政务服务办件',
     rationale: '提交后三十五天以上才作出决定，已超出法定二十个工作日的时限。', legalBasis: '《行政许可法》第四十二条',
     definition: { kind: 'gap', first: { actions: ['services.application.submitted'] }, then: { actions: ['services.application.approved', 'services.application.refused'] }, within: 90 * day, from: 35 * day, to: 90 * day },

@@ -34,6 +34,21 @@ export const Filter = Type.Object({
 export type Filter = Static<typeof Filter>;
 
 const Within = Type.Integer({ minimum: 1, maximum: maxWithinSeconds, description: 'window in seconds' });
+/** How far from its peers a value must be (robust z, Iglewicz–Hoaglin's modified z-score), and over how many peers at least. */
+const Z = Type.Number({ minimum: 2, maximum: 50 });
+const MinPeers = Type.Integer({ minimum: 5, maximum: 1000 });
+
+// The time between two acts on one object compared with its peers' (same purpose, e.g. the same service item):
+// robust z = |x − median| / (1.4826·MAD).
+const OutlierOfTime = Type.Object({
+  kind: Type.Literal('outlier'), first: Filter, then: Filter, within: Within,
+  peerBy: Type.Union([Type.Literal('purpose'), Type.Literal('action')]), z: Z, minPeers: MinPeers,
+}, { additionalProperties: false });
+// A number an act publishes (`value`, e.g. the amount of a decision) compared with the same fact of its peers, the acts
+// in the window with the same value of the fact `per` (the item).
+const OutlierOfValue = Type.Object({
+  kind: Type.Literal('outlier'), when: Filter, value: FactName, per: FactName, within: Within, z: Z, minPeers: MinPeers,
+}, { additionalProperties: false });
 
 export const RuleDefinition = Type.Union([
   // One act is enough (a read without a purpose, an admin login at night).
@@ -51,12 +66,8 @@ export const RuleDefinition = Type.Union([
     kind: Type.Literal('gap'), first: Filter, then: Filter, within: Within,
     from: Type.Integer({ minimum: 0, maximum: maxWithinSeconds }), to: Type.Integer({ minimum: 1, maximum: maxWithinSeconds }),
   }, { additionalProperties: false }),
-  // The same time compared with its peers' (same purpose, e.g. the same service item): robust z = |x − median| / (1.4826·MAD).
-  Type.Object({
-    kind: Type.Literal('outlier'), first: Filter, then: Filter, within: Within,
-    peerBy: Type.Union([Type.Literal('purpose'), Type.Literal('action')]),
-    z: Type.Number({ minimum: 2, maximum: 50 }), minPeers: Type.Integer({ minimum: 5, maximum: 1000 }),
-  }, { additionalProperties: false }),
+  OutlierOfTime,
+  OutlierOfValue,
   // The share of acts matching `when` among those matching `of` or `when`, per value of a published fact (the item),
   // in a sliding window, reaches `atLeast` over at least `minCount` acts: an item whose applications are often rejected.
   Type.Object({
@@ -73,8 +84,11 @@ export type RuleDefinition = Static<typeof RuleDefinition>;
 export type RuleKind = RuleDefinition['kind'];
 export const ruleKinds: readonly RuleKind[] = ['match', 'count', 'same-actor', 'gap', 'outlier', 'share', 'absent'];
 
-// One validator per kind, so that a refusal names the parameter at fault rather than the union.
-const checkKind = new Map(RuleDefinition.anyOf.map((schema) => [schema.properties.kind.const as string, Compile(schema)]));
+// One validator per kind, so that a refusal names the parameter at fault rather than the union; an outlier over a
+// published value is told from one over time by its `value`.
+const checkKind = new Map(RuleDefinition.anyOf.filter((schema) => schema !== OutlierOfValue)
+  .map((schema) => [schema.properties.kind.const as string, Compile(schema)]));
+const checkOutlierOfValue = Compile(OutlierOfValue);
 
 const invalid = (reason: string) => new DomainError('oversight.rule.invalid', { field: 'definition', reason }, reason);
 
@@ -94,7 +108,7 @@ export function parseRule(text: string): RuleDefinition {
   if (kind !== 'match' && typeof (value as { within?: unknown }).within !== 'number') {
     throw invalid('/within: every window must be bounded, from 1 second to 90 days; a rule without one would scan without bound');
   }
-  const check = checkKind.get(kind)!;
+  const check = kind === 'outlier' && 'value' in (value as object) ? checkOutlierOfValue : checkKind.get(kind)!;
   if (!check.Check(value)) {
     const first = check.Errors(value)[0];
     throw invalid(`${first?.instancePath || '/'}: ${first?.message ?? `does not match the kind ${kind}`}`);

@@ -5,7 +5,7 @@
 import Type from 'typebox';
 import { Items, Nullable, OneOf, Page, Timestamp } from '../kernel/http/index.ts';
 import { applicationStates, channels } from './applications.ts';
-import { Condition, Material, PrefillRule, Step } from './items.ts';
+import { amountKinds, Condition, Material, PrefillRule, Step, type AmountKind } from './items.ts';
 import { PolicyRule } from './benefits.ts';
 import { rectificationStates } from './ratings.ts';
 
@@ -32,6 +32,8 @@ export const ItemSchema = Type.Object({
   conditions: Type.Array(Condition), materials: Type.Array(Material), fee: Type.String(), steps: Type.Array(Step),
   formSchema: FormSchema, prefill: Type.Array(PrefillRule), issuesCredentialType: Nullable(Type.String()), online: Type.Boolean(),
   guide: Type.String(), updatedAt: Timestamp,
+  /** what a decision of the item pays (benefit) or charges (fee), stated in 分 on each approval */
+  amountKind: Nullable(OneOf(Object.keys(amountKinds) as AmountKind[])),
 });
 
 export const LifeEventCountsSchema = Items(Type.Object({ key: Type.String(), count: Type.Integer() }));
@@ -48,7 +50,8 @@ const Channel = OneOf(channels);
 export const ApplicationSchema = Type.Object({
   id: Type.Integer(), receiptNumber: Nullable(Type.String()), state: State, channel: Channel,
   item: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), kind: Type.String(), steps: Type.Array(Step),
-    materials: Type.Array(Material), formSchema: FormSchema, issuesCredentialType: Nullable(Type.String()) }),
+    materials: Type.Array(Material), formSchema: FormSchema, issuesCredentialType: Nullable(Type.String()),
+    amountKind: Nullable(OneOf(Object.keys(amountKinds) as AmountKind[])) }),
   department: Type.Object({ id: Type.Integer(), name: Type.String() }),
   applicant: Type.Object({ id: Nullable(Type.Integer()), name: Type.String() }),
   form: Type.Record(Type.String(), Type.Unknown()),
@@ -56,6 +59,8 @@ export const ApplicationSchema = Type.Object({
   currentStep: Nullable(Step),
   signedBy: Type.Array(Type.String()),
   reason: Nullable(Type.String()),
+  /** what the approval paid or charged, in 分 */
+  amount: Nullable(Type.Integer()),
   correctionNote: Nullable(Type.String()),
   clock: Type.Object({
     submittedAt: Nullable(Timestamp), statutoryDays: Type.Integer(), committedDays: Type.Integer(), statutoryDue: Nullable(Timestamp),

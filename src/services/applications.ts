@@ -51,6 +51,8 @@ export interface Application {
   actualDays: number | null;
   overdue: boolean;
   escalatedAt: Date | null;
+  /** what the decision pays or charges, in 分 (items with an `amountKind`, once approved) */
+  amount: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -72,7 +74,7 @@ export const applicationColumns = `a.id, a.receipt_number AS "receiptNumber", a.
   a.form, a.prefilled, a.step_index AS "stepIndex", a.signed_by AS "signedBy", a.reason, a.pauses, a.correction_note AS "correctionNote",
   a.resume_state AS "resumeState", a.submitted_at AS "submittedAt", a.statutory_days AS "statutoryDays", a.committed_days AS "committedDays",
   a.statutory_due AS "statutoryDue", a.committed_due AS "committedDue", a.finished_at AS "finishedAt", a.actual_days AS "actualDays",
-  a.overdue, a.escalated_at AS "escalatedAt", a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
+  a.overdue, a.escalated_at AS "escalatedAt", a.amount, a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
 
 export async function findApplication(db: Queryable, id: number, lock = false): Promise<Application | null> {
   const { rows } = await db.query<Application>(
@@ -123,6 +125,8 @@ interface NewStep {
   stepKey?: string | null;
   note?: string | null;
   set?: Record<string, unknown>;
+  /** Further members of the entry's payload it publishes for the oversight rules (the amount a decision set). */
+  facts?: Record<string, number>;
 }
 
 /** `recordStep`, also giving the history row written: the update and the row are one statement. */
@@ -142,11 +146,12 @@ async function writeStep(ctx: Ctx, app: Application, step: NewStep): Promise<{ a
      SELECT ${applicationColumns}, s.id AS "stepId" FROM a, s`,
     [app.id, ...values, history.at, history.action, history.stepKey, history.actorId, history.actorName, ctx.actor.departmentId,
       history.fromState, history.toState, history.note]);
-  // The item and where the act falls are published, for the rules on jurisdiction and on items often rejected.
+  // The item and where the act falls are published, for the rules on jurisdiction and on items often rejected, and
+  // the step's own facts (an amount) for the rules on amounts.
   await appendToLedger(ctx.tx, {
     actor: ctx.actor, action: step.action, object: { type: 'application', id: app.id },
-    payload: { state: step.to, stepKey: step.stepKey ?? null, note: step.note ?? null, item: app.itemId, ...jurisdictionFacts(ctx.actor, app.divisionCode) },
-    publish: ['item', ...jurisdictionFactNames], at: ctx.now,
+    payload: { state: step.to, stepKey: step.stepKey ?? null, note: step.note ?? null, item: app.itemId, ...jurisdictionFacts(ctx.actor, app.divisionCode), ...step.facts },
+    publish: ['item', ...jurisdictionFactNames, ...Object.keys(step.facts ?? {})], at: ctx.now,
   });
   const { stepId, ...row } = updated!;
   return { app: row, step: { id: stepId, ...history } };

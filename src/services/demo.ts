@@ -60,6 +60,18 @@ const featured: Record<string, { credential?: string; conditions?: { text: strin
   困难残疾人生活补贴: {},
 };
 
+/**
+ * Items whose decision pays a benefit (补贴, 津贴, 救助, 抚恤金, 返还 …), and what one approval of them usually pays in
+ * 元: demo values of the order 四川's standards (a year of 高龄津贴 or 残疾人补贴, a 临时救助 grant, a lump sum).
+ * Lookups, queries and filings of the same words pay nothing.
+ */
+const typicalPayments: [RegExp, number][] = [
+  [/临时救助/, 2000], [/高龄津贴/, 600], [/残疾人(护理|生活)补贴/, 960], [/抚恤金|补助金/, 20000], [/稳岗返还/, 8000],
+  [/补贴|津贴|补助|资助/, 1500],
+];
+const paysNothing = /查询|咨询|备案|审核|维护|关系/;
+const typicalPayment = (name: string) => (paysNothing.test(name) ? undefined : typicalPayments.find(([words]) => words.test(name))?.[1]);
+
 interface SourceItem { department: string; main_item: string; name: string; itemCode: string; taskType: string }
 
 /**
@@ -209,26 +221,28 @@ export async function loadServicesDemo(tx: Tx, opts: { seed: string; now?: Date 
       form: fully ? formFor(s.name, events) : null,
       guide: fully ? guideFor(s, kind, days, materials, conditions) : '',
       visits: fully ? 0 : 1,
+      payment: typicalPayment(s.name),
     };
   });
 
   const { rows: saved } = await tx.query<{ id: number; code: string }>(
     `INSERT INTO services_items (code, name, kind, item_group, department_id, division_code, implementing_body, level, legal_basis,
        conditions, materials, statutory_days, committed_days, visits, fully_online, steps, life_events, form_schema,
-       issues_credential_type, guide)
+       issues_credential_type, guide, amount_kind)
      SELECT code, name, kind, item_group, department_id, division_code, body, 'county', '', conditions, materials, statutory, committed,
-            visits, fully, steps, string_to_array(events, ','), form, credential, guide
+            visits, fully, steps, string_to_array(events, ','), form, credential, guide, CASE WHEN pays THEN 'benefit' END
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::jsonb[], $9::jsonb[],
-                   $10::int[], $11::int[], $12::int[], $13::boolean[], $14::jsonb[], $15::text[], $16::json[], $17::text[], $18::text[])
+                   $10::int[], $11::int[], $12::int[], $13::boolean[], $14::jsonb[], $15::text[], $16::json[], $17::text[], $18::text[],
+                   $19::boolean[])
          AS t (code, name, kind, item_group, department_id, division_code, body, conditions, materials, statutory, committed, visits, fully,
-               steps, events, form, credential, guide)
+               steps, events, form, credential, guide, pays)
      RETURNING id, code`,
     [items.map((i) => i.code), items.map((i) => i.name), items.map((i) => i.kind), items.map((i) => i.group),
       items.map((i) => i.department.id), items.map((i) => i.department.divisionCode), items.map((i) => i.body),
       items.map((i) => JSON.stringify(i.conditions)), items.map((i) => JSON.stringify(i.materials)), items.map((i) => i.statutory),
       items.map((i) => i.committed), items.map((i) => i.visits), items.map((i) => i.fully), items.map((i) => JSON.stringify(i.steps)),
       items.map((i) => i.events.join(',')), items.map((i) => (i.form ? JSON.stringify(i.form) : null)), items.map((i) => i.credential),
-      items.map((i) => i.guide)]);
+      items.map((i) => i.guide), items.map((i) => i.payment !== undefined)]);
   const idOf = new Map(saved.map((s) => [s.code, s.id]));
   // Applications go to the items applied for online; those the walkthroughs show are the busiest.
   const applied = items.filter((i) => i.fully && !featured[i.name]?.conditions?.some((c) => c.predicate));
@@ -242,6 +256,8 @@ export async function loadServicesDemo(tx: Tx, opts: { seed: string; now?: Date 
 
 interface DemoItem {
   id: number; name: string; full: boolean; statutory: number; committed: number; department: { id: number; divisionCode: string }; events: string[];
+  /** what an approval usually pays, in 元 (items that pay a benefit) */
+  payment?: number;
 }
 
 const stateShares: [string, number][] = [
@@ -282,13 +298,15 @@ async function insertApplications(tx: Tx, rng: Rng, now: Date, items: DemoItem[]
       actualDays: finishedAt ? Math.max(0, calendar.workingDaysBetween(submittedAt, finishedAt)) : null,
       overdue: (open && committedDue < now) || (finishedAt !== null && finishedAt > committedDue),
       stepIndex: state === 'accepted' ? rng.int(1, 2) : state === 'submitted' || state === 'draft' ? 0 : 2,
+      // An approval of a paying item pays about its usual amount, in whole 元, stored in 分.
+      amount: item.payment !== undefined && (state === 'approved' || state === 'finished') ? Math.round(item.payment * rng.float(0.6, 1.5)) * 100 : null,
       created: new Date(submittedAt.getTime() - 3_600_000),
     };
   });
   const { rows: ids } = await tx.query<{ id: number }>(
     `INSERT INTO services_applications (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
        state, form, step_index, pauses, correction_note, resume_state, submitted_at, statutory_days, committed_days, statutory_due, committed_due,
-       finished_at, actual_days, overdue, escalated_at, reason, created_at, updated_at)
+       finished_at, actual_days, overdue, escalated_at, reason, created_at, updated_at, amount)
      SELECT item_id, applicant_id, name, id_number, channel, department_id, division_code, state,
             jsonb_build_object('applicantName', name, 'idNumber', id_number), step_index,
             CASE WHEN state = 'correction' THEN jsonb_build_array(jsonb_build_object('from', submitted_at + interval '1 day')) ELSE '[]' END,
@@ -296,18 +314,18 @@ async function insertApplications(tx: Tx, rng: Rng, now: Date, items: DemoItem[]
             CASE WHEN state = 'correction' THEN 'accepted' END,
             submitted_at, statutory, committed, statutory_due, committed_due, finished_at, actual_days, overdue,
             CASE WHEN overdue AND finished_at IS NULL THEN committed_due END,
-            CASE WHEN state IN ('refused', 'rejected') THEN '不符合申请条件' END, created, coalesce(finished_at, submitted_at, created)
+            CASE WHEN state IN ('refused', 'rejected') THEN '不符合申请条件' END, created, coalesce(finished_at, submitted_at, created), amount
        FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::int[],
                    $10::timestamptz[], $11::int[], $12::int[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::int[],
-                   $17::boolean[], $18::timestamptz[])
+                   $17::boolean[], $18::timestamptz[], $19::int[])
          AS t (item_id, applicant_id, name, id_number, channel, department_id, division_code, state, step_index, submitted_at, statutory,
-               committed, statutory_due, committed_due, finished_at, actual_days, overdue, created)
+               committed, statutory_due, committed_due, finished_at, actual_days, overdue, created, amount)
      RETURNING id`,
     [rows.map((r) => r.item.id), rows.map((r) => r.citizen?.id ?? null), rows.map((r) => r.name), rows.map((r) => r.idNumber),
       rows.map((r) => r.channel), rows.map((r) => r.item.department.id), rows.map((r) => r.item.department.divisionCode),
       rows.map((r) => r.state), rows.map((r) => r.stepIndex), rows.map((r) => r.submittedAt), rows.map((r) => r.item.statutory),
       rows.map((r) => r.item.committed), rows.map((r) => r.statutoryDue), rows.map((r) => r.committedDue), rows.map((r) => r.finishedAt),
-      rows.map((r) => r.actualDays), rows.map((r) => r.overdue), rows.map((r) => r.created)]);
+      rows.map((r) => r.actualDays), rows.map((r) => r.overdue), rows.map((r) => r.created), rows.map((r) => r.amount)]);
   await numberInBulk(tx, ids.map((r) => r.id));
   // History: submission, then 受理 and the end where the case got that far.
   await tx.query(

@@ -32,6 +32,13 @@ export type ItemKind = keyof typeof itemKinds;
 export const kindOfTaskType = (taskType: number): ItemKind | undefined =>
   (Object.entries(itemKinds) as [ItemKind, { code: number }][]).find(([, k]) => k.code === taskType)?.[0];
 
+/**
+ * What an item's decision pays or charges, in 分: a benefit paid to the applicant (临时救助, 高龄津贴, a subsidy) or
+ * a fee. The decision of such an item records its amount, and the ledger entry publishes it for the oversight rules.
+ */
+export const amountKinds = { benefit: { zh: '发放金额' }, fee: { zh: '收取金额' } } as const;
+export type AmountKind = keyof typeof amountKinds;
+
 /** 主题: the life events a citizen browses by (个人) and a firm's (法人). */
 export const lifeEvents = ['birth', 'school', 'employment', 'business', 'retirement', 'marriage', 'residence', 'housing', 'transport', 'health', 'social-aid'] as const;
 
@@ -91,6 +98,8 @@ export const ItemInput = Type.Object({
   issuesCredentialType: Type.Union([Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.-]{1,60}$' }), Type.Null()]),
   online: Type.Boolean(),
   guide: Type.String({ maxLength: 20000 }),
+  /** what the decision pays (benefit) or charges (fee), recorded in 分 on each approval; null: no amount */
+  amountKind: Type.Optional(Type.Union([oneOf(Object.keys(amountKinds)), Type.Null()])),
 }, { additionalProperties: false });
 export type ItemInput = Static<typeof ItemInput>;
 export type Step = Static<typeof Step>;
@@ -98,8 +107,9 @@ export type Material = Static<typeof Material>;
 export type Condition = Static<typeof Condition>;
 export type PrefillRule = Static<typeof PrefillRule>;
 
-export interface ServiceItem extends Omit<ItemInput, 'departmentCode'> {
+export interface ServiceItem extends Omit<ItemInput, 'departmentCode' | 'amountKind'> {
   id: number;
+  amountKind: AmountKind | null;
   departmentId: number;
   departmentCode: string;
   departmentName: string;
@@ -121,7 +131,7 @@ export const itemColumns = `i.id, i.code, i.name, i.kind, i.item_group AS "itemG
   i.implementing_body AS "implementingBody", i.level, i.legal_basis AS "legalBasis", i.conditions, i.materials,
   i.statutory_days AS "statutoryDays", i.committed_days AS "committedDays", i.fee, i.visits, i.fully_online AS "fullyOnline",
   i.steps, i.life_events AS "lifeEvents", i.form_schema AS "formSchema", i.prefill,
-  i.issues_credential_type AS "issuesCredentialType", i.online, i.guide, i.revision, i.updated_at AS "updatedAt"`;
+  i.issues_credential_type AS "issuesCredentialType", i.online, i.guide, i.amount_kind AS "amountKind", i.revision, i.updated_at AS "updatedAt"`;
 
 export async function findItem(db: Queryable, id: number): Promise<ServiceItem | null> {
   const { rows } = await db.query<ServiceItem>(
@@ -229,21 +239,21 @@ export async function saveItem(ctx: Ctx, input: ItemInput): Promise<ServiceItem>
   const { rows: [saved] } = await ctx.tx.query<{ id: number; created: boolean }>(
     `INSERT INTO services_items (code, name, kind, item_group, department_id, division_code, implementing_body, level, legal_basis,
        conditions, materials, statutory_days, committed_days, fee, visits, fully_online, steps, life_events, form_schema, prefill,
-       issues_credential_type, online, guide, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+       issues_credential_type, online, guide, updated_at, amount_kind)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
      ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, item_group = EXCLUDED.item_group,
        department_id = EXCLUDED.department_id, division_code = EXCLUDED.division_code, implementing_body = EXCLUDED.implementing_body,
        level = EXCLUDED.level, legal_basis = EXCLUDED.legal_basis, conditions = EXCLUDED.conditions, materials = EXCLUDED.materials,
        statutory_days = EXCLUDED.statutory_days, committed_days = EXCLUDED.committed_days, fee = EXCLUDED.fee, visits = EXCLUDED.visits,
        fully_online = EXCLUDED.fully_online, steps = EXCLUDED.steps, life_events = EXCLUDED.life_events, form_schema = EXCLUDED.form_schema,
        prefill = EXCLUDED.prefill, issues_credential_type = EXCLUDED.issues_credential_type, online = EXCLUDED.online,
-       guide = EXCLUDED.guide, updated_at = EXCLUDED.updated_at
+       guide = EXCLUDED.guide, updated_at = EXCLUDED.updated_at, amount_kind = EXCLUDED.amount_kind
      RETURNING id, (xmax = 0) AS created`,
     [input.code, input.name, input.kind, input.itemGroup ?? null, department.id, department.divisionCode, input.implementingBody,
       input.level, input.legalBasis, JSON.stringify(input.conditions), JSON.stringify(input.materials), input.statutoryDays,
       input.committedDays, input.fee, input.visits, input.fullyOnline, JSON.stringify(input.steps), input.lifeEvents,
       input.formSchema === null ? null : JSON.stringify(input.formSchema), JSON.stringify(input.prefill), input.issuesCredentialType,
-      input.online, input.guide, ctx.now]);
+      input.online, input.guide, ctx.now, input.amountKind ?? null]);
   await appendToLedger(ctx.tx, {
     actor: ctx.actor, action: saved!.created ? 'services.item.created' : 'services.item.updated',
     object: { type: 'service-item', id: saved!.id }, payload: input, at: ctx.now,
@@ -270,7 +280,7 @@ export function inputOf(item: ServiceItem): ItemInput {
     implementingBody: item.implementingBody, level: item.level, legalBasis: item.legalBasis, conditions: item.conditions,
     materials: item.materials, statutoryDays: item.statutoryDays, committedDays: item.committedDays, fee: item.fee, visits: item.visits,
     fullyOnline: item.fullyOnline, steps: item.steps, lifeEvents: item.lifeEvents, formSchema: item.formSchema, prefill: item.prefill,
-    issuesCredentialType: item.issuesCredentialType ?? null, online: item.online, guide: item.guide,
+    issuesCredentialType: item.issuesCredentialType ?? null, online: item.online, guide: item.guide, amountKind: item.amountKind,
   };
 }
 
@@ -279,7 +289,7 @@ export function inputOf(item: ServiceItem): ItemInput {
 /** CSV columns of an item; lists and objects are JSON text in their cell, life events joined by `;`. */
 export const itemCsvColumns = ['code', 'name', 'kind', 'itemGroup', 'departmentCode', 'implementingBody', 'level', 'legalBasis',
   'statutoryDays', 'committedDays', 'fee', 'visits', 'fullyOnline', 'online', 'lifeEvents', 'conditions', 'materials', 'steps',
-  'formSchema', 'prefill', 'issuesCredentialType', 'guide'] as const;
+  'formSchema', 'prefill', 'issuesCredentialType', 'guide', 'amountKind'] as const;
 const jsonColumns = new Set(['conditions', 'materials', 'steps', 'formSchema', 'prefill']);
 
 export interface RowError { row: number; field: string; code: string; message: string }
@@ -300,7 +310,7 @@ function itemFromCsv(row: Record<string, string>): unknown {
     } else if (['statutoryDays', 'committedDays', 'visits'].includes(column)) out[column] = text === '' ? 0 : Number(text);
     else if (column === 'fullyOnline' || column === 'online') out[column] = text === '' ? column === 'online' : /^(true|1|是)$/i.test(text);
     else if (column === 'lifeEvents') out[column] = text === '' ? [] : text.split(';').map((e) => e.trim()).filter(Boolean);
-    else if (column === 'itemGroup' || column === 'issuesCredentialType') out[column] = text === '' ? null : text;
+    else if (column === 'itemGroup' || column === 'issuesCredentialType' || column === 'amountKind') out[column] = text === '' ? null : text;
     else out[column] = text;
   }
   return out;

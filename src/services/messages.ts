@@ -23,6 +23,8 @@ export const servicesMessages = {
   'services.not-handler': { zh: '该办件不在本部门办理', en: 'The application is not with your department' },
   'services.step-role': { zh: '您没有办理此环节的角色', en: 'You do not hold the role this step needs' },
   'services.reason-required': { zh: '请填写理由', en: 'A reason is required' },
+  'services.amount-required': { zh: '准予决定须填写该事项发放或收取的金额', en: 'An approval of this item must state the amount it pays or charges' },
+  'services.amount-not-allowed': { zh: '该决定不涉及金额，不应填写金额', en: 'This decision sets no amount; leave the amount out' },
   'services.decision-due': { zh: '下一环节为审批决定', en: 'The next step is the decision' },
   'services.step-pending': { zh: '前序环节尚未办理', en: 'Earlier steps are not done' },
   'services.countersign-same-officer': { zh: '会签须由另一名工作人员办理', en: 'A countersign needs a second, different officer' },

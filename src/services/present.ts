@@ -20,7 +20,7 @@ export function presentItem(item: ServiceItem) {
     conditions: item.conditions, materials: item.materials, statutoryDays: item.statutoryDays, committedDays: item.committedDays,
     fee: item.fee, visits: item.visits, fullyOnline: item.fullyOnline, steps: item.steps, lifeEvents: item.lifeEvents,
     formSchema: item.formSchema, prefill: item.prefill, issuesCredentialType: item.issuesCredentialType ?? null, online: item.online,
-    guide: item.guide, applyOnline: item.online && item.formSchema !== null, updatedAt: item.updatedAt,
+    guide: item.guide, applyOnline: item.online && item.formSchema !== null, updatedAt: item.updatedAt, amountKind: item.amountKind,
   };
 }
 
@@ -78,12 +78,12 @@ export function presentApplication(view: ApplicationView, viewer: Actor) {
   return {
     id: app.id, receiptNumber: app.receiptNumber, state: app.state, channel: app.channel,
     item: { id: item.id, code: item.code, name: item.name, kind: item.kind, steps: item.steps, materials: item.materials,
-      formSchema: item.formSchema, issuesCredentialType: item.issuesCredentialType ?? null },
+      formSchema: item.formSchema, issuesCredentialType: item.issuesCredentialType ?? null, amountKind: item.amountKind },
     department: { id: item.departmentId, name: item.departmentName },
     applicant: { id: app.applicantId, name: app.applicantName },
     form: app.form, prefilled: app.prefilled,
     currentStep: app.state === 'accepted' ? item.steps[Math.min(app.stepIndex, item.steps.length - 1)] : null,
-    signedBy: app.signedBy, reason: app.reason, correctionNote: app.correctionNote,
+    signedBy: app.signedBy, reason: app.reason, amount: app.amount, correctionNote: app.correctionNote,
     clock: {
       submittedAt: app.submittedAt, statutoryDays: app.statutoryDays, committedDays: app.committedDays,
       statutoryDue: app.statutoryDue, committedDue: app.committedDue, elapsedDays: view.elapsedDays, actualDays: app.actualDays,

@@ -163,8 +163,12 @@ export async function servicesRoutes(app: App) {
   }, (req) => runCommand(req, viewing(answerCorrection), { id: req.params.id, ...req.body }, presentApplication));
 
   app.post('/applications/:id/decide', {
-    schema: { tags, summary: '决定 Approve or refuse (reason required to refuse)', params: Id,
-      body: Type.Object({ approve: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+    schema: { tags, summary: '决定 Approve or refuse (reason required to refuse; an approval of an item with an amount kind states the amount in 分)', params: Id,
+      body: Type.Object({
+        approve: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 2000 })),
+        /** 分 (fen), at most 1000万元 */
+        amount: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'amount the approval pays or charges, in fen (分)' })),
+      }, { additionalProperties: false }),
       response: viewed },
   }, (req) => runCommand(req, viewing(decideApplication), { id: req.params.id, ...req.body }, presentApplication));
 

@@ -10,7 +10,7 @@ import { withTransaction, type Db } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { issueOnApproval } from './certificates.ts';
 import { validateForm } from './forms.ts';
-import { getItem, type Step } from './items.ts';
+import { getItem, type ServiceItem, type Step } from './items.ts';
 import { assertApplicant, assertHandler } from './policy.ts';
 import { badState, deadlines, lockApplication, pausesOf, recordStep, type Application } from './applications.ts';
 
@@ -99,17 +99,35 @@ export async function advanceApplication(ctx: Ctx, input: { id: number; note?: s
   });
 }
 
-/** 决定: approve or refuse (with a reason) at the item's last step. */
-export async function decideApplication(ctx: Ctx, input: { id: number; approve: boolean; reason?: string }): Promise<Application> {
+/**
+ * The amount an approval of an item that pays or charges one sets (分); any other decision sets none. The route's
+ * schema bounds the value; this checks it is given exactly when the item and the decision call for it.
+ */
+function amountOf(item: ServiceItem, input: { approve: boolean; amount?: number }): number | null {
+  if (item.amountKind !== null && input.approve) {
+    if (input.amount === undefined)
+      throw new DomainError('services.amount-required', { field: 'amount', amountKind: item.amountKind }, `an approval of this item states the amount (${item.amountKind}) in fen`);
+    return input.amount;
+  }
+  if (input.amount !== undefined)
+    throw new DomainError('services.amount-not-allowed', { field: 'amount' }, item.amountKind === null ? 'this item pays or charges no amount' : 'a refusal sets no amount');
+  return null;
+}
+
+/** 决定: approve or refuse (with a reason) at the item's last step; an approval of an item with an amount states it (分). */
+export async function decideApplication(ctx: Ctx, input: { id: number; approve: boolean; reason?: string; amount?: number }): Promise<Application> {
   const reason = input.approve ? input.reason?.trim() || null : needReason(input.reason);
   const { app, item, step } = await forStep(ctx, input.id, ['accepted']);
+  const amount = amountOf(item, input);
   if (app.stepIndex < item.steps.length - 1)
     throw new DomainError('services.step-pending', { status: 409, field: 'step', step: item.steps[app.stepIndex]!.key }, 'earlier steps are not done');
   const signed = await sign(ctx, app, step);
   if (!signed.complete) return signed.app;
+  // The amount is published on the decision's entry, for the rule on amounts far from their item's peers.
   const decided = await recordStep(ctx, signed.app, {
     action: input.approve ? 'services.application.approved' : 'services.application.refused',
-    to: input.approve ? 'approved' : 'refused', stepKey: step.key, note: reason, set: { reason, signed_by: [] },
+    to: input.approve ? 'approved' : 'refused', stepKey: step.key, note: reason, set: { reason, signed_by: [], amount },
+    facts: amount === null ? undefined : { amount },
   });
   if (input.approve) await issueOnApproval(ctx, item, decided);
   return decided;

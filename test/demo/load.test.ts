@@ -7,6 +7,8 @@ import { gridAt } from '../../src/kernel/org/index.ts';
 import { createTestApp, type TestApp } from '../helpers/factories.ts';
 import { verifyEvidence } from '../../src/hub/index.ts';
 import { marriageCertificateNumber } from '../../src/services/credentials/index.ts';
+import { RuleEngine, type Act } from '../../src/oversight/engine.ts';
+import { ruleLibrary } from '../../src/oversight/library.ts';
 
 let t: TestApp;
 const seed = 'load-test';
@@ -34,7 +36,7 @@ describe('loadDemoCity', () => {
     const summary = await loadDemoCity(t.db, { seed });
     assert.ok(!summary.skipped);
     const { holidayYears, hotlineTickets, oversightRules, oversightHistoryActs, oversightPlanted, entities, records, review, ...loaded } = summary;
-    assert.deepEqual([oversightRules, oversightPlanted], [20, 30], 'the rule library and a history with planted misconduct');
+    assert.deepEqual([oversightRules, oversightPlanted], [21, 30], 'the rule library and a history with planted misconduct');
     assert.ok((records as number) > (entities as number) && (entities as number) > 0 && (review as number) > 0,
       'the base libraries resolve the sources\' records into fewer people and companies, with pairs left for review');
     assert.ok((oversightHistoryActs as number) > 5000);
@@ -147,6 +149,26 @@ describe('loadDemoCity', () => {
     const cookie = await t.login('citizen1', demoPassword);
     const mine = (await t.app.inject({ method: 'GET', url: '/api/v1/services/applications?limit=20', headers: { cookie } })).json();
     assert.ok(mine.total >= 5, JSON.stringify(mine.total));
+  });
+
+  test('the benefit items pay amounts: the decided applications state them, and the generated history\'s planted amount raises the rule', async () => {
+    const { rows: [paid] } = await t.db.query<{ items: number; paid: number; unpaid: number; min: number; max: number }>(
+      `SELECT count(DISTINCT i.id) FILTER (WHERE a.amount IS NOT NULL)::int AS items, count(a.amount)::int AS paid,
+              count(*) FILTER (WHERE a.amount IS NULL AND a.state IN ('approved', 'finished') AND i.amount_kind IS NOT NULL
+                                 AND a.channel <> 'proactive')::int AS unpaid,
+              min(a.amount)::int AS min, max(a.amount)::int AS max
+         FROM services_applications a JOIN services_items i ON i.id = a.item_id`);
+    assert.ok(paid!.items >= 2 && paid!.paid >= 20, JSON.stringify(paid));
+    assert.equal(paid!.unpaid, 0, 'every approval of a paying item states its amount (but those of 不来即享: a policy states none)');
+    assert.ok(paid!.min >= 100 * 100 * 0.6 && paid!.max <= 20_000 * 100 * 1.5, JSON.stringify(paid));
+    // The generated history waits in the queue: the library's amount rule over it raises its planted approval.
+    const { rows } = await t.db.query<Act>(
+      `SELECT id::int AS index, actor_kind AS "actorKind", actor_id AS "actorId", action, object_type AS "objectType", object_id AS "objectId",
+              purpose, facts, (extract(epoch FROM recorded_at) * 1000)::float8 AS at
+         FROM ledger_queue WHERE action = 'services.application.approved' ORDER BY id`);
+    const rule = ruleLibrary.find((r) => r.code === 'amount-outlier')!;
+    const raised = new RuleEngine([{ id: 1, definition: rule.definition }]).feed(rows);
+    assert.ok(raised.length >= 1, `${rows.filter((r) => r.facts?.amount !== undefined).length} approvals with an amount`);
   });
 
   test('every 结婚证字号 has one format, the demo\'s and those issued on approval alike', async () => {

@@ -34,6 +34,12 @@ describe('rule definitions', () => {
     assert.match(refusal(JSON.stringify({ ...share, minCount: 1 })), /minCount/);
     assert.match(refusal(JSON.stringify({ ...share, per: 'item; drop' })), /per/);
     assert.match(refusal(JSON.stringify({ kind: 'match', when: { actions: ['a.b'], jurisdiction: 'inside' } })), /jurisdiction/);
+    // An outlier over a published value names the fact and the fact its peers share, and has no pair of acts.
+    const amount = { kind: 'outlier', when: { actions: ['a.b'] }, value: 'amount', per: 'item', within: 100, z: 3.5, minPeers: 20 };
+    assert.deepEqual(parseRule(JSON.stringify(amount)), amount);
+    assert.match(refusal(JSON.stringify({ ...amount, per: undefined })), /per/);
+    assert.match(refusal(JSON.stringify({ ...amount, first: { actions: ['a.b'] } })), /first|additional/i);
+    assert.match(refusal(JSON.stringify({ ...amount, minPeers: 2 })), /minPeers/);
   });
 
   it('accepts every rule of the library', () => {
@@ -96,6 +102,73 @@ describe('rule kinds', () => {
     const outlier = run({ kind: 'outlier', ...pair, peerBy: 'action', z: 5, minPeers: 20 }, acts);
     assert.equal(outlier.length, 1);
     assert.equal(outlier[0]!.measure, 9.4); // (19 − 5) days over 1.4826 × 1 day
+  });
+
+  describe('outlier over a published value: an amount far from those of its item', () => {
+    const day = 86_400_000;
+    const rule: RuleDefinition = { kind: 'outlier', when: { actions: ['a.approved'] }, value: 'amount', per: 'item', within: 30 * 86_400, z: 3.5, minPeers: 20 };
+    /** Approvals of item 7 every half day, 1,000 to 1,400 元 in 分 (the ordinary spread), and of item 8 at ten times that. */
+    const ordinary = (days: number) => {
+      const acts: Act[] = [];
+      for (let i = 0; i < days * 2; i++) {
+        const spread = 100_000 + ((i * 37) % 41) * 1_000;
+        acts.push(act({ action: 'a.approved', facts: { item: 7, amount: spread }, at: t0 + i * day / 2 }));
+        acts.push(act({ action: 'a.approved', facts: { item: 8, amount: spread * 10 }, at: t0 + i * day / 2 + 1000 }));
+      }
+      return acts;
+    };
+
+    it('fires on an amount far from its item\'s peers, never on the ordinary spread nor on another item\'s scale', () => {
+      const acts = ordinary(40);
+      const planted = act({ action: 'a.approved', actorId: 's9', facts: { item: 7, amount: 980_000 }, at: t0 + 35 * day + 5000 });
+      const low = act({ action: 'a.approved', facts: { item: 8, amount: 5_000 }, at: t0 + 36 * day + 5000 });
+      const other = act({ action: 'a.refused', facts: { item: 7, amount: 980_000 }, at: t0 + 36 * day + 6000 });
+      const unpublished = act({ action: 'a.approved', facts: { item: 7 }, at: t0 + 36 * day + 7000 });
+      const out = run(rule, [...acts, planted, low, other, unpublished].sort((a, b) => a.at - b.at));
+      assert.deepEqual(out.map((e) => e.entries), [[planted.index], [low.index]]);
+      assert.deepEqual(out[0]!.people, ['s9']);
+      // Median 1,200 元, MAD 100 元: (9,800 − 1,200) / 148.26 = 58.
+      assert.ok(out[0]!.measure > 50 && out[0]!.measure < 65, String(out[0]!.measure));
+      assert.equal(run(rule, ordinary(40)).length, 0, 'the ordinary spread raises nothing');
+    });
+
+    it('judges nothing below the minimum of peers in the window', () => {
+      const few = ordinary(9).filter((a) => a.facts!.item === 7); // 18 peers
+      const planted = act({ action: 'a.approved', facts: { item: 7, amount: 980_000 }, at: t0 + 9 * day });
+      assert.equal(run(rule, [...few, planted]).length, 0);
+      assert.equal(run({ ...rule, minPeers: 18 }, [...few, planted]).length, 1);
+      // Peers older than the window are gone: 18 within it once more.
+      const late = act({ action: 'a.approved', facts: { item: 7, amount: 980_000 }, at: t0 + 40.5 * day });
+      assert.equal(run(rule, [...ordinary(20).filter((a) => a.facts!.item === 7), late]).length, 0);
+    });
+
+    it('a fixed allowance (most peers equal, MAD 0): the mean deviation stands in; a far amount stands out, the usual ones do not', () => {
+      // Three in five at 100 元, the others 90 or 110 元.
+      const acts = Array.from({ length: 30 }, (_, i) => act({ action: 'a.approved', facts: { item: 'A', amount: [10_000, 10_000, 10_000, 9_000, 11_000][i % 5]! }, at: t0 + i * 60_000 }));
+      const usual = act({ action: 'a.approved', facts: { item: 'A', amount: 10_000 }, at: t0 + 31 * 60_000 });
+      const far = act({ action: 'a.approved', facts: { item: 'A', amount: 200_000 }, at: t0 + 32 * 60_000 });
+      assert.deepEqual(run(rule, [...acts, usual, far]).map((e) => e.entries), [[far.index]]);
+      // All peers equal: any other amount is as far as it gets.
+      const same = Array.from({ length: 20 }, (_, i) => act({ action: 'a.approved', facts: { item: 'B', amount: 10_000 }, at: t0 + i * 60_000 }));
+      const other = act({ action: 'a.approved', facts: { item: 'B', amount: 10_100 }, at: t0 + 21 * 60_000 });
+      assert.deepEqual(run(rule, [...same, other]).map((e) => e.measure), [1000]);
+    });
+
+    it('the same alerts fed at once, in odd batches, or rebuilt from a replay of two windows before a cursor', () => {
+      const planted = [12, 25, 44, 58].map((d) => act({ action: 'a.approved', facts: { item: 7 + (d % 2), amount: 9_000_000 }, at: t0 + d * day + 5000 }));
+      const acts = [...ordinary(60), ...planted].sort((a, b) => a.at - b.at).map((a, i) => ({ ...a, index: i }));
+      const whole = run(rule, acts);
+      assert.ok(whole.length >= 3, `${whole.length} raised`);
+      const engine = new RuleEngine([{ id: 1, definition: rule }]);
+      const batched = [];
+      for (let from = 0; from < acts.length; from += 7) batched.push(...engine.feed(acts.slice(from, from + 7)));
+      assert.deepEqual(batched, whole);
+      const cursor = acts.findIndex((a) => a.at >= t0 + 50 * day);
+      const replayFrom = acts.findIndex((a) => a.at > acts[cursor]!.at - engine.lookbackMs);
+      const rebuilt = new RuleEngine([{ id: 1, definition: rule }]);
+      rebuilt.feed(acts.slice(replayFrom, cursor));
+      assert.deepEqual(rebuilt.feed(acts.slice(cursor)), whole.filter((e) => Number(e.key) >= cursor));
+    });
   });
 
   it('absent: no follow-up in the window (raised when a later act passes it), or no act before', () => {

@@ -1,7 +1,8 @@
 /**
  * The rules that read what an entry publishes beside its payload hash, over entries written by the modules
  * themselves: a decision by an officer whose jurisdiction does not cover the application, an item whose
- * applications are mostly turned down, a data-hub call stating another purpose than its grant's. Each planted act
+ * applications are mostly turned down, an approval paying far more than its item's others, a data-hub call stating
+ * another purpose than its grant's. Each planted act
  * raises exactly its alert, the innocent ones none, and the stream raises what a backfill does.
  */
 import assert from 'node:assert/strict';
@@ -63,14 +64,15 @@ describe('services: decisions outside the jurisdiction, items often turned down'
   };
   const form = { name: '张小红', reason: '家中突发火灾，生活困难' };
   /** An application submitted, then accepted, reviewed and approved by another officer, or turned away at the window. */
-  const handled = async (itemId: number, rejected: boolean): Promise<void> => {
+  const handled = async (itemId: number, rejected: boolean, amount?: number): Promise<number> => {
     const { id } = await call('/applications', 'citizen1', { itemId, form, submit: true });
     if (rejected) await call(`/applications/${id}/reject`, 'ga_officer', { reason: '申请材料不符合要求' });
     else {
       await call(`/applications/${id}/accept`, 'ga_officer');
       await call(`/applications/${id}/advance`, 'ga_officer');
-      await call(`/applications/${id}/decide`, 'ga_officer2', { approve: true });
+      await call(`/applications/${id}/decide`, 'ga_officer2', { approve: true, amount });
     }
+    return id;
   };
 
   it('publishes the item and where the act falls on each step\'s entry, and raises exactly the planted alerts', async () => {
@@ -116,6 +118,44 @@ describe('services: decisions outside the jurisdiction, items often turned down'
       [String(items[0]!.id)]);
     assert.deepEqual(rejected[0]!.entries, turnedAway.map((r) => r.i));
     assert.deepEqual(rejected[0]!.people, []);
+  });
+});
+
+describe('services: an amount far from those of its item', () => {
+  let t: TestApp;
+  let city: Awaited<ReturnType<typeof makeServicesCity>>;
+  const cookies: Record<string, string> = {};
+  before(async () => {
+    t = await createTestApp();
+    city = await makeServicesCity(t.db);
+    await withTransaction(t.db, (tx) => installLibrary({ tx, actor: system, now: new Date() }));
+    for (const user of ['ga_officer', 'ga_officer2', 'citizen1']) cookies[user] = await t.login(user);
+  });
+  after(() => t?.close());
+
+  it('publishes the amount of each approval, and raises exactly the approval paying ten times its peers', async () => {
+    const form = { name: '张小红', reason: '家中突发火灾，生活困难' };
+    const inject = (url: string, user: string, payload: object = {}) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/services${url}`, headers: { cookie: cookies[user]! }, payload });
+    const item = await withTransaction(t.db, (tx) => saveItem({ tx, actor: system, now: new Date() },
+      itemInput(city.gaDeptCode, { name: '临时救助金给付', materials: [], conditions: [], amountKind: 'benefit' })));
+    const approve = async (amount: number) => {
+      const { id } = (await inject('/applications', 'citizen1', { itemId: item.id, form, submit: true })).json();
+      for (const step of ['accept', 'advance']) assert.equal((await inject(`/applications/${id}/${step}`, 'ga_officer')).statusCode, 200);
+      assert.equal((await inject(`/applications/${id}/decide`, 'ga_officer2', { approve: true, amount })).statusCode, 200);
+      return id as number;
+    };
+    // 22 ordinary grants of 800 to 1,430 元; then one of 12,000 元.
+    for (let i = 0; i < 22; i++) await approve(80_000 + ((i * 7) % 10) * 7_000);
+    const planted = await approve(1_200_000);
+    const alerts = (await streamedAlerts(t.db)).filter((a) => a.code === 'amount-outlier');
+    assert.deepEqual(alerts.map((a) => [a.entries, a.people]),
+      [[[await leafOf(t.db, 'services.application.approved', 'application', planted)], [String(city.gaOfficer2)]]]);
+    assert.ok(alerts[0]!.measure > 3.5, String(alerts[0]!.measure));
+    const { rows } = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ledger_entries WHERE action = 'services.application.approved' AND (facts ->> 'amount')::int > 0 AND facts ->> 'item' = $1`,
+      [String(item.id)]);
+    assert.equal(rows[0]!.n, 23);
   });
 });
 

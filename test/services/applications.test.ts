@@ -196,3 +196,48 @@ test('approving an item that issues a certificate puts it in the applicant\'s wa
   assert.ok(issued, 'the certificate is in the wallet');
   assert.equal(JSON.stringify(issued).includes('广安区浓洄街道建设路1号'), true);
 });
+
+test('an approval of an item that pays an amount states it in 分: required, bounded, stored, shown and published on its ledger entry', async () => {
+  const item = (await t.app.inject({ method: 'POST', url: '/api/v1/services/items', headers: { cookie: cookies.admin! },
+    payload: itemInput(city.gaDeptCode, { code: '511C0011-AID-1-00', name: '临时救助金给付', amountKind: 'benefit', materials: [] }) })).json();
+  assert.equal(item.amountKind, 'benefit');
+  const badKind = await t.app.inject({ method: 'POST', url: '/api/v1/services/items', headers: { cookie: cookies.admin! },
+    payload: itemInput(city.gaDeptCode, { code: '511C0012-X-1-00', amountKind: 'bribe' as 'fee' }) });
+  assert.deepEqual([badKind.statusCode, badKind.json().field], [400, 'amountKind']);
+  const decidable = async (itemId: number) => {
+    const app = (await call('POST', '/applications', 'citizen1', { itemId, form, submit: true })).json();
+    for (const step of ['accept', 'advance']) assert.equal((await call('POST', `/applications/${app.id}/${step}`, 'ga_officer', {})).statusCode, 200);
+    return app.id as number;
+  };
+  const id = await decidable(item.id);
+  const refusals: [unknown, number, string, string][] = [
+    [{ approve: true }, 400, 'services.amount-required', 'amount'],
+    [{ approve: true, amount: -1 }, 400, 'validation', 'amount'],
+    [{ approve: true, amount: 12.5 }, 400, 'validation', 'amount'],
+    [{ approve: true, amount: 1_000_000_001 }, 400, 'validation', 'amount'],
+    [{ approve: false, reason: '家庭收入超过标准', amount: 100 }, 400, 'services.amount-not-allowed', 'amount'],
+  ];
+  for (const [body, status, code, field] of refusals) {
+    const res = await call('POST', `/applications/${id}/decide`, 'ga_officer', body);
+    assert.deepEqual([res.statusCode, res.json().code, res.json().field], [status, code, field], JSON.stringify(body));
+    assert.match(res.headers['content-type'] as string, /application\/problem\+json/);
+  }
+  const approved = (await call('POST', `/applications/${id}/decide`, 'ga_officer', { approve: true, amount: 150_000 })).json();
+  assert.deepEqual([approved.state, approved.amount, approved.item.amountKind], ['approved', 150_000, 'benefit']);
+  assert.equal((await call('GET', `/applications/${id}`, 'citizen1')).json().amount, 150_000);
+  const { rows: [entry] } = await t.db.query<{ facts: Record<string, unknown> }>(
+    `SELECT facts FROM ledger_queue WHERE action = 'services.application.approved' AND object_id = $1`, [String(id)]);
+  assert.deepEqual(entry!.facts, { amount: 150_000, item: item.id, division: '511602000000', actorJurisdiction: entry!.facts.actorJurisdiction });
+
+  // An item without an amount refuses one, and its decision publishes none.
+  const plainItem = (await t.app.inject({ method: 'POST', url: '/api/v1/services/items', headers: { cookie: cookies.admin! },
+    payload: itemInput(city.gaDeptCode, { code: '511C0013-PLAIN-1-00', name: '困难证明开具', materials: [] }) })).json();
+  assert.equal(plainItem.amountKind, null);
+  const plain = await decidable(plainItem.id);
+  const stray = await call('POST', `/applications/${plain}/decide`, 'ga_officer', { approve: true, amount: 100 });
+  assert.deepEqual([stray.statusCode, stray.json().code, stray.json().field], [400, 'services.amount-not-allowed', 'amount']);
+  assert.equal((await call('POST', `/applications/${plain}/decide`, 'ga_officer', { approve: true })).json().amount, null);
+  const { rows: [other] } = await t.db.query<{ facts: Record<string, unknown> }>(
+    `SELECT facts FROM ledger_queue WHERE action = 'services.application.approved' AND object_id = $1`, [String(plain)]);
+  assert.equal('amount' in other!.facts, false);
+});

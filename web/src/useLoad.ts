@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { App } from 'antd';
-import { ApiProblem } from './api';
+import { problemText } from './problemFields';
 
 /**
  * Loads data for a page and reloads when `deps` change; a failure is shown as a message with the
@@ -24,7 +24,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
       },
       (failure: unknown) => {
         if (!current) return;
-        const text = failure instanceof ApiProblem ? failure.title : String(failure);
+        const text = problemText(failure);
         setError(text);
         void message.error(text);
       },

@@ -9,6 +9,8 @@ export interface Config {
   host: string;
   port: number;
   embeddedPgPort: number;
+  /** Further settings of the embedded PostgreSQL (`name=value`), from YIWANG_PG_SETTINGS. */
+  embeddedPgSettings: string[];
   /** Origin line of ledger checkpoints (C2SP signed note); names this log to outside verifiers. */
   ledgerOrigin: string;
   /** Seed of the demo city generator: the same seed gives the same city. */
@@ -46,6 +48,14 @@ export function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
   return entries;
 }
 
+/** `name=value` pairs separated by spaces; a name is a PostgreSQL setting name (letters, digits, `_` and `.`). */
+function parsePgSettings(raw: string | undefined): string[] {
+  const settings = raw?.split(/\s+/).filter(Boolean) ?? [];
+  for (const setting of settings)
+    if (!/^[a-z_][a-z0-9_.]*=\S+$/i.test(setting)) throw new Error(`YIWANG_PG_SETTINGS must be name=value pairs separated by spaces; "${setting}" is not one`);
+  return settings;
+}
+
 /** An integer setting within [min, max]; `what` says what the value is, for the error. */
 function intFromEnv(name: string, fallback: number, min: number, max: number, what: string): number {
   const raw = process.env[name];
@@ -67,6 +77,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     host: process.env.HOST ?? '127.0.0.1',
     port: portFromEnv('PORT', 3000),
     embeddedPgPort: portFromEnv('YIWANG_PG_PORT', 54320),
+    embeddedPgSettings: parsePgSettings(process.env.YIWANG_PG_SETTINGS),
     ledgerOrigin: process.env.YIWANG_LEDGER_ORIGIN ?? 'yiwang.example/ledger',
     demoSeed: process.env.YIWANG_DEMO_SEED ?? defaultDemoSeed,
     logLevel: process.env.LOG_LEVEL ?? 'warn',

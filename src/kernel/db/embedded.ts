@@ -163,7 +163,9 @@ const socketFits = (dir: string, port: number) => path.join(dir, `.s.PGSQL.${por
  * listening on 127.0.0.1 and on a Unix socket in the cluster directory. PostgreSQL refuses to run as root, so under root it runs as the
  * unprivileged `postgres` user (created if the system has none).
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number, database = 'yiwang'): Promise<EmbeddedDatabase> {
+/** `settings` are further server settings (`name=value`), e.g. `shared_preload_libraries=pg_stat_statements` to profile. */
+export async function startEmbeddedPostgres(dataDir: string, port: number, database = 'yiwang',
+  settings: readonly string[] = []): Promise<EmbeddedDatabase> {
   const clusterDir = path.join(dataDir, 'pg');
   await stopOrphanedPostmaster(clusterDir);
   if (await portInUse(port))
@@ -189,7 +191,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, datab
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketFits(path.resolve(clusterDir), port) ? path.resolve(clusterDir) : ''}`,
-      '-c', 'max_connections=200'],
+      '-c', 'max_connections=200', ...settings.flatMap((setting) => ['-c', setting])],
     onLog: (message) => void log.push(String(message)),
     onError: (message) => void log.push(String(message)),
   });
@@ -222,17 +224,17 @@ const postmasterPid = async (clusterDir: string) =>
  * a start that fails (the dead server's backends still hold its shared memory for a moment) is tried again
  * at the next check.
  */
-export async function keepEmbeddedPostgres(dataDir: string, port: number, database = 'yiwang',
-  log: (line: string) => void = console.error, checkMs = 1_000): Promise<EmbeddedDatabase> {
+export async function keepEmbeddedPostgres(dataDir: string, port: number, { database = 'yiwang', log = console.error, checkMs = 1_000, settings = [] }:
+  { database?: string; log?: (line: string) => void; checkMs?: number; settings?: readonly string[] } = {}): Promise<EmbeddedDatabase> {
   const clusterDir = path.join(dataDir, 'pg');
-  let server = await startEmbeddedPostgres(dataDir, port, database);
+  let server = await startEmbeddedPostgres(dataDir, port, database, settings);
   let pid = await postmasterPid(clusterDir);
   let stopped = false;
   let restarting: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (stopped || restarting || (pid !== null && alive(pid))) return;
     log(`the embedded PostgreSQL (pid ${pid}) has stopped; starting it again`);
-    restarting = startEmbeddedPostgres(dataDir, port, database).then(async (next) => {
+    restarting = startEmbeddedPostgres(dataDir, port, database, settings).then(async (next) => {
       server = next;
       pid = await postmasterPid(clusterDir);
       log('the embedded PostgreSQL runs again');

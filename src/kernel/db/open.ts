@@ -49,7 +49,7 @@ export async function openDatabase(config: Config, opts: { joinRunning?: boolean
     return openDatabase({ ...config, databaseUrl: url });
   }
   try {
-    const embedded = await keepEmbeddedPostgres(config.dataDir, config.embeddedPgPort);
+    const embedded = await keepEmbeddedPostgres(config.dataDir, config.embeddedPgPort, { settings: config.embeddedPgSettings });
     const db = createPool(embedded.url);
     return {
       db,

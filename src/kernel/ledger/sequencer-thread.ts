@@ -3,7 +3,8 @@
  * batch returns; on the main thread a batch of 2,000 entries held up the requests being served for about
  * 10 ms, four times a second under load. Here it runs beside them, with its own database connections.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { typeScriptWorker } from '../threads.ts';
 import type { Sequencer } from './sequencer.ts';
 
 export interface SequencerThreadOptions {
@@ -19,12 +20,7 @@ export type SequencerReply = { ready: true } | { id: number; error?: string } | 
 
 /** Starts the sequencer thread; resolves once it has its signing key and runs. */
 export function startSequencerThread(opts: SequencerThreadOptions): Promise<Sequencer> {
-  // Node 20 does not apply the TypeScript loader to a worker's entry module, so the worker starts from a
-  // line of JavaScript that imports the entry through the loader's API.
-  const entry = new URL('./sequencer-worker.ts', import.meta.url).href;
-  return superviseSequencer(() => new Worker(
-    `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}))`,
-    { eval: true, workerData: opts }));
+  return superviseSequencer(() => typeScriptWorker(new URL('./sequencer-worker.ts', import.meta.url).href, { workerData: opts }));
 }
 
 /**

@@ -8,7 +8,7 @@ const orgActions = ['org.read', 'org.division.manage', 'org.department.manage', 
 /** 组织机构: divisions, departments and grids. */
 export const orgModule = defineModule({
   name: 'org',
-  migrations: ['0002_org.sql'],
+  migrations: ['0002_org.sql', '0131_divisions_stamp.sql'],
   messages: orgMessages,
   ledgerActions: orgLedgerActions,
   permissions: {

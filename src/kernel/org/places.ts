@@ -3,7 +3,7 @@
  * addresses that name them), and the division a typed address names, so that an address and a point on
  * the map that disagree are caught. Public like the boundaries: names and shapes, no people.
  */
-import type { Db, Queryable } from '../db/index.ts';
+import { readStamps, stampedCache, type Db, type Queryable } from '../db/index.ts';
 import { listBoundaries, type BoundaryFeature, type BoundaryLevel } from './boundaries.ts';
 import { gridAt } from './grids.ts';
 
@@ -82,31 +82,62 @@ export async function searchPlaces(db: Db, text: string, limit = 10): Promise<Pl
     .slice(0, limit).map(({ p }) => p);
 }
 
+type NamedDivision = NonNullable<AddressCheck['address']>;
+
+interface DivisionNames {
+  /** Counties, townships and communities with names of two characters or more, by their first character. */
+  byFirstChar: Map<string, NamedDivision[]>;
+  nameOf: Map<string, string>;
+}
+
+/** By the divisions' stamp: every intake with an address looks names up, and the divisions rarely change. */
+const divisionNames = stampedCache<DivisionNames>(4);
+
+async function buildDivisionNames(via: Queryable): Promise<DivisionNames> {
+  const { rows } = await via.query<NamedDivision>(
+    `SELECT code, name, level FROM divisions WHERE level IN ('county', 'township', 'village')`);
+  const byFirstChar = new Map<string, NamedDivision[]>();
+  for (const d of rows) {
+    if (d.name.length < 2) continue;
+    const bucket = byFirstChar.get(d.name[0]!);
+    if (bucket) bucket.push(d);
+    else byFirstChar.set(d.name[0]!, [d]);
+  }
+  return { byFirstChar, nameOf: new Map(rows.map((d) => [d.code, d.name])) };
+}
+
 /**
  * The division an address names: of the counties, townships and communities whose names it holds, the
  * one with most of its parents named too, then the most specific. Null when it names none.
  */
-async function divisionOfAddress(via: Queryable, address: string): Promise<AddressCheck['address']> {
-  const { rows } = await via.query<{ code: string; name: string; level: 'county' | 'township' | 'village' }>(
-    `SELECT code, name, level FROM divisions
-      WHERE level IN ('county', 'township', 'village') AND length(name) >= 2 AND strpos($1, name) > 0`, [address]);
+function divisionOfAddress({ byFirstChar }: DivisionNames, address: string): NamedDivision | null {
+  const named = new Set<NamedDivision>();
+  for (let i = 0; i < address.length; i++)
+    for (const d of byFirstChar.get(address[i]!) ?? []) if (address.startsWith(d.name, i)) named.add(d);
+  const rows = [...named];
   const prefix = (code: string, level: string) => code.slice(0, level === 'county' ? 6 : level === 'township' ? 9 : 12);
   const depth = { county: 0, township: 1, village: 2 };
-  const score = (d: (typeof rows)[number]) =>
+  const score = (d: NamedDivision) =>
     rows.filter((other) => other !== d && d.code.startsWith(prefix(other.code, other.level))).length * 10 + depth[d.level];
-  return rows.reduce<(typeof rows)[number] | null>((best, d) => (best === null || score(d) > score(best) ? d : best), null);
+  // Ties go to the smaller code, whatever order the names were found in.
+  return rows.reduce<NamedDivision | null>((best, d) =>
+    (best === null || score(d) > score(best) || (score(d) === score(best) && d.code < best.code) ? d : best), null);
 }
 
-/** Does the typed address name the township (or county) the point is in? */
-export async function checkAddress(via: Queryable, address: string, lon: number, lat: number, gridsStamp?: string): Promise<AddressCheck> {
-  const named = await divisionOfAddress(via, address);
-  const grid = await gridAt(via, lon, lat, gridsStamp);
+/**
+ * Does the typed address name the township (or county) the point is in? A command that has read the grids'
+ * and divisions' stamps already passes them; then nothing is read from the database.
+ */
+export async function checkAddress(via: Queryable, address: string, lon: number, lat: number,
+  stamps?: { grids: string; divisions: string }): Promise<AddressCheck> {
+  const { grids, divisions } = stamps ?? (await readStamps(via, ['grids', 'divisions']));
+  const names = await divisionNames(divisions, () => buildDivisionNames(via));
+  const named = divisionOfAddress(names, address);
+  const grid = await gridAt(via, lon, lat, grids);
   let point: AddressCheck['point'] = null;
   if (grid) {
     const [countyCode, townshipCode] = [grid.divisionCode.slice(0, 6).padEnd(12, '0'), grid.divisionCode.slice(0, 9).padEnd(12, '0')];
-    const { rows } = await via.query<{ code: string; name: string }>('SELECT code, name FROM divisions WHERE code = ANY($1)', [[countyCode, townshipCode]]);
-    const nameOf = new Map(rows.map((r) => [r.code, r.name]));
-    point = { countyCode, countyName: nameOf.get(countyCode) ?? '', townshipCode, townshipName: nameOf.get(townshipCode) ?? '' };
+    point = { countyCode, countyName: names.nameOf.get(countyCode) ?? '', townshipCode, townshipName: names.nameOf.get(townshipCode) ?? '' };
   }
   const compared = named?.level === 'county' ? 6 : 9;
   const mismatch = named !== null && point !== null && named.code.slice(0, compared) !== point.townshipCode.slice(0, compared);

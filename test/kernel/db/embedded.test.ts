@@ -11,7 +11,7 @@ test('an embedded PostgreSQL killed with SIGKILL is started again, and the pool 
   const dataDir = path.resolve('data', `embedded-${process.pid}`);
   await fs.rm(dataDir, { recursive: true, force: true });
   const logged: string[] = [];
-  const server = await keepEmbeddedPostgres(dataDir, await freePort(), 'yiwang', (line) => logged.push(line), 200);
+  const server = await keepEmbeddedPostgres(dataDir, await freePort(), { log: (line) => logged.push(line), checkMs: 200 });
   const db = createPool(server.url, 2);
   try {
     assert.equal((await db.query('SELECT 1 AS one')).rows[0].one, 1);

@@ -53,3 +53,19 @@ test('GET /org/places/check: a 广安区 address for a point in 岳池县 is a m
   const unnamed = await check('建设路8号');
   assert.deepEqual([unnamed.address, unnamed.mismatch], [null, false], 'an address naming no division is not checked');
 });
+
+test('GET /org/places/check sees a renamed township at once: the names are cached by the divisions\' stamp', async () => {
+  const { items: [yuechi] } = await get(`places?q=${encodeURIComponent('岳池县')}`);
+  const check = (address: string) => get(`places/check?address=${encodeURIComponent(address)}&lon=${yuechi.lon}&lat=${yuechi.lat}`);
+  const { point } = await check('岳池县');
+  const newName = '测试改名镇';
+  assert.equal((await check(`岳池县${newName}`)).address.name, '岳池县', 'the new name names nothing yet');
+  await t.db.query('UPDATE divisions SET name = $2 WHERE code = $1', [point.townshipCode, newName]);
+  try {
+    const renamed = await check(`岳池县${newName}5号`);
+    assert.deepEqual([renamed.address.code, renamed.address.name, renamed.point.townshipName, renamed.mismatch],
+      [point.townshipCode, newName, newName, false]);
+  } finally {
+    await t.db.query('UPDATE divisions SET name = $2 WHERE code = $1', [point.townshipCode, point.townshipName]);
+  }
+});

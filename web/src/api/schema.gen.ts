@@ -13539,6 +13539,29 @@ export interface paths {
                                     within: number;
                                     z: number;
                                 } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
                                     atLeast: number;
                                     /** @enum {string} */
                                     kind: "share";
@@ -13889,6 +13912,29 @@ export interface paths {
                                     minPeers: number;
                                     peerBy: "purpose" | "action";
                                     then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
@@ -14268,6 +14314,29 @@ export interface paths {
                                     within: number;
                                     z: number;
                                 } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
                                     atLeast: number;
                                     /** @enum {string} */
                                     kind: "share";
@@ -14613,6 +14682,29 @@ export interface paths {
                                     minPeers: number;
                                     peerBy: "purpose" | "action";
                                     then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
@@ -14992,6 +15084,29 @@ export interface paths {
                                     within: number;
                                     z: number;
                                 } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
                                     atLeast: number;
                                     /** @enum {string} */
                                     kind: "share";
@@ -15331,6 +15446,29 @@ export interface paths {
                                     minPeers: number;
                                     peerBy: "purpose" | "action";
                                     then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
@@ -16150,6 +16288,29 @@ export interface paths {
                                         within: number;
                                         z: number;
                                     } | {
+                                        /** @enum {string} */
+                                        kind: "outlier";
+                                        minPeers: number;
+                                        per: string;
+                                        value: string;
+                                        when: {
+                                            actions: string[];
+                                            actorKinds?: ("staff" | "citizen" | "system")[];
+                                            afterHours?: boolean;
+                                            /** @enum {string} */
+                                            jurisdiction?: "outside";
+                                            purpose?: "missing" | {
+                                                in: string[];
+                                            } | {
+                                                notIn: string[];
+                                            } | {
+                                                differsFrom: string;
+                                            };
+                                        };
+                                        /** @description window in seconds */
+                                        within: number;
+                                        z: number;
+                                    } | {
                                         atLeast: number;
                                         /** @enum {string} */
                                         kind: "share";
@@ -16469,6 +16630,29 @@ export interface paths {
                                     minPeers: number;
                                     peerBy: "purpose" | "action";
                                     then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
@@ -16812,6 +16996,29 @@ export interface paths {
                                     minPeers: number;
                                     peerBy: "purpose" | "action";
                                     then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
@@ -17263,6 +17470,29 @@ export interface paths {
                                     minPeers: number;
                                     peerBy: "purpose" | "action";
                                     then: {
+                                        actions: string[];
+                                        actorKinds?: ("staff" | "citizen" | "system")[];
+                                        afterHours?: boolean;
+                                        /** @enum {string} */
+                                        jurisdiction?: "outside";
+                                        purpose?: "missing" | {
+                                            in: string[];
+                                        } | {
+                                            notIn: string[];
+                                        } | {
+                                            differsFrom: string;
+                                        };
+                                    };
+                                    /** @description window in seconds */
+                                    within: number;
+                                    z: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "outlier";
+                                    minPeers: number;
+                                    per: string;
+                                    value: string;
+                                    when: {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
@@ -19716,6 +19946,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -19766,6 +19997,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -19897,6 +20129,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -19947,6 +20180,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -20088,6 +20322,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -20138,6 +20373,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -20277,6 +20513,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -20327,6 +20564,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -20469,6 +20707,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -20519,6 +20758,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -20658,6 +20898,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -20708,6 +20949,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -20781,7 +21023,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 决定 Approve or refuse (reason required to refuse) */
+        /** 决定 Approve or refuse (reason required to refuse; an approval of an item with an amount kind states the amount in 分) */
         post: {
             parameters: {
                 query?: never;
@@ -20794,6 +21036,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description amount the approval pays or charges, in fen (分) */
+                        amount?: number;
                         approve: boolean;
                         reason?: string;
                     };
@@ -20848,6 +21092,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -20898,6 +21143,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -21037,6 +21283,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -21087,6 +21334,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -21227,6 +21475,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -21277,6 +21526,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -21545,6 +21795,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -21595,6 +21846,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -21736,6 +21988,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -21786,6 +22039,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;
@@ -22175,6 +22429,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        amountKind?: ("benefit" | "fee") | null;
                         code: string;
                         committedDays: number;
                         conditions: {
@@ -22276,6 +22531,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            amountKind: ("benefit" | "fee") | null;
                             applyOnline: boolean;
                             code: string;
                             committedDays: number;
@@ -22411,6 +22667,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            amountKind: ("benefit" | "fee") | null;
                             applyOnline: boolean;
                             code: string;
                             committedDays: number;
@@ -22562,6 +22819,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            amountKind: ("benefit" | "fee") | null;
                             applyOnline: boolean;
                             code: string;
                             committedDays: number;
@@ -22700,6 +22958,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            amountKind: ("benefit" | "fee") | null;
                             applyOnline: boolean;
                             code: string;
                             committedDays: number;
@@ -23134,6 +23393,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             abilities: string[];
+                            amount: number | null;
                             applicant: {
                                 id: number | null;
                                 name: string;
@@ -23184,6 +23444,7 @@ export interface paths {
                             }[];
                             id: number;
                             item: {
+                                amountKind: ("benefit" | "fee") | null;
                                 code: string;
                                 formSchema: {
                                     [key: string]: unknown;

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { App, Button, Card, Flex, Input, Modal, Progress, Radio, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query, type ApiItem } from '../api';
+import { api, query, type ApiItem } from '../api';
+import { problemText } from '../problemFields';
 import { codeLabel } from '../codes';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
@@ -29,7 +30,7 @@ export default function QualityPage() {
       await api('POST', `/hub/resources/${code}/quality`);
       scores.reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   }
 
@@ -40,7 +41,7 @@ export default function QualityPage() {
       setAnswer('');
       toAnswer.reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   }
 

@@ -3,7 +3,7 @@ import { App, Button, Card, Col, Flex, Form, Input, InputNumber, Row, Select, Sp
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, apiCsv, ApiProblem, query } from '../api';
-import { showProblemOnField } from '../problemFields';
+import { problemText, showProblemOnField } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { LoadReportView, StatusTag, type Entry, type LoadReport } from './shared';
@@ -113,7 +113,7 @@ function EntryLoad({ code, onChange }: { code: string; onChange: () => void }) {
   const { message } = App.useApp();
   const entry = useLoad(() => api('GET', `/hub/resources/${code}`), [code]);
   const [report, setReport] = useState<LoadReport | null>(null);
-  const show = (error: unknown) => void message.error(error instanceof ApiProblem ? error.title : String(error));
+  const show = (error: unknown) => void message.error(problemText(error));
 
   async function upload(file: File) {
     try {

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { App, Button, Card, Drawer, Flex, Space, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem } from '../api';
+import { api } from '../api';
+import { problemText } from '../problemFields';
 import { ConfirmDecision } from '../components/ConfirmDecision';
 import { useLoad } from '../useLoad';
 import { FieldTable, GradeTag, type Entry } from './shared';
@@ -18,7 +19,7 @@ export default function ReviewPage() {
     try {
       setOpen(await api('GET', `/hub/resources/${code}`));
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   }
 

@@ -2,11 +2,11 @@ import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, type ApiItem, type ApiResponse } from '../api';
+import { api, type ApiItem, type ApiResponse } from '../api';
 import { ConfirmDecision } from '../components/ConfirmDecision';
 import { DepartmentSelect } from '../components/DepartmentSelect';
 import { departmentsInJurisdiction } from '../org';
-import { showProblemOnField } from '../problemFields';
+import { problemText, useSaving } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { chinaTime } from '../exchange/format';
@@ -49,20 +49,13 @@ function RegisterSystem({ onClose }: { onClose: (saved: System | null) => void }
   const departments = useLoad(departmentsInJurisdiction, []);
   const offered = departments.data?.filter((d) => anyDepartment || d.id === user?.departmentId);
   const [form] = Form.useForm<SystemForm>();
-  const [saving, setSaving] = useState(false);
+  const { saving, whileSaving } = useSaving();
 
-  async function submit(values: SystemForm) {
-    setSaving(true);
-    try {
-      const saved = await api('POST', '/hub/systems', values);
-      void message.success(t('hub.systems.registered'));
-      onClose(saved);
-    } catch (error) {
-      if (!showProblemOnField(form, error, ['code', 'name', 'departmentId', 'purpose', 'contact'])) void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setSaving(false);
-    }
-  }
+  const submit = (values: SystemForm) => whileSaving(async () => {
+    const saved = await api('POST', '/hub/systems', values);
+    void message.success(t('hub.systems.registered'));
+    onClose(saved);
+  }, { form, fields: ['code', 'name', 'departmentId', 'purpose', 'contact'] });
 
   return (
     <Modal open title={t('hub.systems.register')} onCancel={() => onClose(null)} onOk={() => form.submit()} confirmLoading={saving} destroyOnHidden>
@@ -97,7 +90,7 @@ function Tokens({ system, onClose }: { system: System; onClose: () => void }) {
         : await api('POST', `/hub/systems/${system.id}/tokens`, { validDays }));
       tokens.reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   }
 

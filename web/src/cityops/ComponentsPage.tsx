@@ -3,6 +3,7 @@ import { Alert, App, Button, Card, Descriptions, Drawer, Flex, Input, Select, Ta
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, apiHeaders, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
+import { problemText } from '../problemFields';
 import { DepartmentSelect } from '../components/DepartmentSelect';
 import { currentLanguage } from '../i18n';
 import { CityMap, type MapDots, type MapView } from '../map';
@@ -61,7 +62,7 @@ export default function ComponentsPage() {
     [filter, view]);
   const dots = useMemo<MapDots>(() => ({
     points: (inView.data?.items ?? []).map((p) => ({ id: p.code, lon: p.lon, lat: p.lat, color: stateDots[p.state] })),
-    onClick: (code) => { api('GET', `/cityops/components/${code}`).then(setOpen, (e: unknown) => void message.error(e instanceof ApiProblem ? e.title : String(e))); },
+    onClick: (code) => { api('GET', `/cityops/components/${code}`).then(setOpen, (e: unknown) => void message.error(problemText(e))); },
   }), [inView.data, message]);
 
   const change = (next: Filter) => {

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { App, Checkbox, Form, Input, Modal, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem } from '../api';
+import { api } from '../api';
 import type { Department, StaffMember } from '../org';
-import { showProblemOnField } from '../problemFields';
+import { problemText, showProblemOnField } from '../problemFields';
 import { staffRoles } from '../roles';
 import { useSession, type Role } from '../session';
 import { DepartmentSelect } from './DepartmentSelect';
@@ -55,7 +55,7 @@ export function StaffForm({ member, departments, defaultDepartmentId, onClose, o
       void message.success(t('common.saved'));
       onSaved();
     } catch (error) {
-      if (!showProblemOnField(form, error, staffFields)) void message.error(error instanceof ApiProblem ? error.title : String(error));
+      if (!showProblemOnField(form, error, staffFields)) void message.error(problemText(error));
     } finally {
       setBusy(false);
     }
@@ -123,7 +123,7 @@ export function PasswordForm({ member, onClose }: { member: StaffMember; onClose
       void message.success(t('staff.passwordReset', { name: member.displayName }));
       onClose();
     } catch (error) {
-      if (!showProblemOnField(form, error, ['password', 'currentPassword'])) void message.error(error instanceof ApiProblem ? error.title : String(error));
+      if (!showProblemOnField(form, error, ['password', 'currentPassword'])) void message.error(problemText(error));
     } finally {
       setBusy(false);
     }

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { App, Button, Space, Table, Tag } from 'antd';
 import { EditOutlined, KeyOutlined, UnlockOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem } from '../api';
+import { api } from '../api';
+import { problemText } from '../problemFields';
 import { departmentLabel, listStaff, type Department, type StaffMember } from '../org';
 import { roleColor } from '../roles';
 import { useLoad } from '../useLoad';
@@ -39,7 +40,7 @@ export function StaffTable({ departmentId, q, departments, generation = 0 }: {
       void message.success(t('staff.unlocked', { name: member.displayName }));
       staff.reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   }
 

@@ -4,6 +4,7 @@ import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import QRCode from 'qrcode';
 import { api, ApiProblem } from '../api';
+import { problemText } from '../problemFields';
 import { claimValue, day, localized, moment, walletLink, type Verification } from './credentials';
 
 type Outcome = { verification: Verification } | { problem: ApiProblem };
@@ -30,7 +31,7 @@ function StartVerification() {
       const link = walletLink(nonce);
       setRequest({ nonce, expiresAt, link, qr: await QRCode.toDataURL(link, { margin: 2, width: 320 }) });
     } catch (error) {
-      setProblem(error instanceof ApiProblem ? error.title : String(error));
+      setProblem(problemText(error));
     } finally {
       setBusy(false);
     }

@@ -3,7 +3,8 @@ import { Alert, App, Button, Card, Checkbox, Descriptions, Empty, Flex, Form, In
 import { MobileOutlined, QrcodeOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import QRCode from 'qrcode';
-import { api, ApiProblem } from '../api';
+import { api } from '../api';
+import { problemText } from '../problemFields';
 import { useLoad } from '../useLoad';
 import { claimValue, day, localized, stateColor, verifyLink, type WalletCard } from './credentials';
 import { createDeviceKey, deviceKeyOf, signKeyBinding } from './deviceKeys';
@@ -55,7 +56,7 @@ function CredentialCard({ card, onPresent, onBound }: { card: WalletCard; onPres
       void message.success(t('credentials.device.bound'));
       onBound();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   };
 
@@ -114,7 +115,7 @@ function PresentDialog({ card, onClose }: { card: WalletCard; onClose: () => voi
       // A presentation is 1–2 KB, so the code is dense: drawn large and with the lowest error correction.
       setResult({ presentation, disclosed: made.disclosed, link, qr: await QRCode.toDataURL(link, { errorCorrectionLevel: 'L', margin: 2, width: 720 }) });
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     } finally {
       setBusy(false);
     }

@@ -4,11 +4,11 @@ import { SafetyCertificateOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { chinaDaysBack } from '../chinaDays';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, apiText, query, type ApiResponse } from '../api';
+import { api, apiText, query, type ApiResponse } from '../api';
 import {
   entryLeafData, fromBase64, hashLeaf, parseCheckpoint, parseVerifierKey, rootFromInclusionProof, sameBytes, verifyCheckpointSignature,
 } from '../ledger/verify';
-import { showProblemOnField } from '../problemFields';
+import { problemText, showProblemOnField } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { caseLabel, codeLabel, purposeText } from '../codes';
@@ -85,7 +85,7 @@ function EvidenceDrawer({ messageId, onClose }: { messageId: string; onClose: (c
     try {
       setCheck(await verifyInLedger(d!, t));
     } catch (error) {
-      setCheck({ ok: false, lines: [error instanceof ApiProblem ? error.title : String(error)] });
+      setCheck({ ok: false, lines: [problemText(error)] });
     } finally {
       setChecking(false);
     }
@@ -97,7 +97,7 @@ function EvidenceDrawer({ messageId, onClose }: { messageId: string; onClose: (c
       void message.success(t('hubx.hidden'));
       onClose(true);
     } catch (error) {
-      if (!showProblemOnField(form, error, ['until', 'reason'])) void message.error(error instanceof ApiProblem ? error.title : String(error));
+      if (!showProblemOnField(form, error, ['until', 'reason'])) void message.error(problemText(error));
     }
   }
 

@@ -3,8 +3,8 @@ import { Alert, App, Button, Card, Checkbox, DatePicker, Flex, Form, Input, Inpu
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query, type ApiItem } from '../api';
-import { showProblemOnField } from '../problemFields';
+import { api, query, type ApiItem } from '../api';
+import { problemText, useSaving } from '../problemFields';
 import { ConfirmDecision } from '../components/ConfirmDecision';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
@@ -34,7 +34,7 @@ export default function RequestsPage() {
       await api('POST', `/hub/requests/${request.id}/withdraw`);
       list.reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   }
 
@@ -95,21 +95,14 @@ function NewRequest({ onClose }: { onClose: (saved: boolean) => void }) {
   const resource = Form.useWatch('resource', form);
   const kind = Form.useWatch('kind', form) ?? 'fields';
   const options = useLoad(() => api('GET', `/hub/requests/options${query({ resource })}`), [resource]);
-  const [saving, setSaving] = useState(false);
+  const { saving, whileSaving } = useSaving();
 
-  async function submit(values: NewRequestForm) {
-    setSaving(true);
-    try {
-      const { kind: chosen, fields, predicate, ...rest } = values;
-      const created = await api('POST', '/hub/requests', chosen === 'predicate' ? { ...rest, predicate } : { ...rest, fields });
-      void message.success(t(created.state === 'approved' ? 'hubx.grantedAtOnce' : 'hubx.submitted'));
-      onClose(true);
-    } catch (error) {
-      if (!showProblemOnField(form, error, requestFields)) void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setSaving(false);
-    }
-  }
+  const submit = (values: NewRequestForm) => whileSaving(async () => {
+    const { kind: chosen, fields, predicate, ...rest } = values;
+    const created = await api('POST', '/hub/requests', chosen === 'predicate' ? { ...rest, predicate } : { ...rest, fields });
+    void message.success(t(created.state === 'approved' ? 'hubx.grantedAtOnce' : 'hubx.submitted'));
+    onClose(true);
+  }, { form, fields: requestFields });
 
   return (
     <Modal open title={t('hubx.newRequest')} onCancel={() => onClose(false)} onOk={() => form.submit()} confirmLoading={saving} width={640} destroyOnHidden>
@@ -170,27 +163,20 @@ function Decide({ request, onClose }: { request: SharingRequest; onClose: (saved
   const predicates = review.data?.predicates ?? [];
   const defeating = grantAs === asFields && (review.data?.warnings ?? []).some((w) => w.reason === 'defeats-purpose');
   const accepted = Form.useWatch('acceptWarnings', form) === true;
-  const [saving, setSaving] = useState(false);
+  const { saving, whileSaving } = useSaving();
 
-  async function submit(values: DecisionForm) {
-    setSaving(true);
-    try {
-      const limits = {
-        rowFilter: values.filterField && values.filterValue ? [{ field: values.filterField, op: values.filterOp ?? 'eq', value: values.filterValue }] : undefined,
-        validFrom: values.validity?.[0].startOf('day').toISOString(), validUntil: values.validity?.[1].endOf('day').toISOString(),
-        dailyQuota: values.dailyQuota ?? undefined,
-      };
-      const body = values.grantAs && values.grantAs !== asFields ? { approve: true, predicate: values.grantAs, ...limits }
-        : { approve: true, fields: values.fields, masking: maskingOf(values, values.fields), acceptWarnings: values.acceptWarnings || undefined, ...limits };
-      await api('POST', `/hub/requests/${request.id}/decision`, body);
-      void message.success(t('hubx.approved'));
-      onClose(true);
-    } catch (error) {
-      if (!showProblemOnField(form, error, decisionFields)) void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setSaving(false);
-    }
-  }
+  const submit = (values: DecisionForm) => whileSaving(async () => {
+    const limits = {
+      rowFilter: values.filterField && values.filterValue ? [{ field: values.filterField, op: values.filterOp ?? 'eq', value: values.filterValue }] : undefined,
+      validFrom: values.validity?.[0].startOf('day').toISOString(), validUntil: values.validity?.[1].endOf('day').toISOString(),
+      dailyQuota: values.dailyQuota ?? undefined,
+    };
+    const body = values.grantAs && values.grantAs !== asFields ? { approve: true, predicate: values.grantAs, ...limits }
+      : { approve: true, fields: values.fields, masking: maskingOf(values, values.fields), acceptWarnings: values.acceptWarnings || undefined, ...limits };
+    await api('POST', `/hub/requests/${request.id}/decision`, body);
+    void message.success(t('hubx.approved'));
+    onClose(true);
+  }, { form, fields: decisionFields });
 
   return (
     <Modal open title={`${t('hubx.approve')} · ${request.resourceName}`} onCancel={() => onClose(false)}

@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { App, Button, Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem } from '../api';
-import { showProblemOnField } from '../problemFields';
+import { api } from '../api';
+import { useSaving } from '../problemFields';
 import { DepartmentSelect } from '../components/DepartmentSelect';
 import { departmentLabel, type Department } from '../org';
 import type { Ticket } from './model';
@@ -24,23 +23,15 @@ export function DispatchForm({ ticket, departments, defaultDepartmentId, action 
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<DispatchValues>();
-  const [saving, setSaving] = useState(false);
+  const { saving, whileSaving } = useSaving();
 
-  const submit = async (values: DispatchValues) => {
-    setSaving(true);
-    try {
-      const body = { departmentId: values.departmentId, note: values.note || undefined,
-        ...(values.coDepartmentIds?.length ? { coDepartmentIds: values.coDepartmentIds } : {}) };
-      const moved = await api('POST', `/hotline/tickets/${ticket.id}/${action}`, body);
-      void message.success(t(`hotline.dispatch.done.${action}`, { department: moved.department?.name ?? '' }));
-      onDone(moved);
-    } catch (error) {
-      if (!showProblemOnField(form, error, ['departmentId', 'coDepartmentIds', 'note']))
-        void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const submit = (values: DispatchValues) => whileSaving(async () => {
+    const body = { departmentId: values.departmentId, note: values.note || undefined,
+      ...(values.coDepartmentIds?.length ? { coDepartmentIds: values.coDepartmentIds } : {}) };
+    const moved = await api('POST', `/hotline/tickets/${ticket.id}/${action}`, body);
+    void message.success(t(`hotline.dispatch.done.${action}`, { department: moved.department?.name ?? '' }));
+    onDone(moved);
+  }, { form, fields: ['departmentId', 'coDepartmentIds', 'note'] });
 
   return (
     <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ departmentId: defaultDepartmentId }}

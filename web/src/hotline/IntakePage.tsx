@@ -4,7 +4,7 @@ import {
 } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
-import { showProblemOnField } from '../problemFields';
+import { problemText, useSaving } from '../problemFields';
 import { navigate } from '../router';
 import { useLoad } from '../useLoad';
 import { departmentsInJurisdiction, type Department } from '../org';
@@ -65,7 +65,7 @@ export default function IntakePage() {
   const [point, setPoint] = useState<Point>();
   const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
   const [intake, setIntake] = useState<Intake>();
-  const [saving, setSaving] = useState(false);
+  const { saving, whileSaving } = useSaving();
   // 知识库答复: a consultation answered from this entry is closed as it is filed.
   const [knowledgeId, setKnowledgeId] = useState<number>();
   const suggestion = useSuggestion<Suggestion>('/hotline/suggest', description);
@@ -99,26 +99,25 @@ export default function IntakePage() {
     ...(point ? [{ ...point, title: t('hotline.intake.point'), draggable: !intake }] : []),
   ], [duplicates, point, intake, t]);
 
-  const submit = async (values: IntakeForm) => {
-    setSaving(true);
-    try {
-      const body = { ...values, ...(point ?? {}), anonymous: values.anonymous || undefined,
-        callerName: values.anonymous ? undefined : values.callerName || undefined,
-        callerPhone: values.anonymous ? undefined : values.callerPhone || undefined, address: values.address || undefined,
-        categoryCode: values.categoryCode || undefined, emergency: suggestion?.emergency ? true : undefined,
-        knowledgeId: values.kind === 'consultation' ? knowledgeId : undefined };
-      const created = await api('POST', '/hotline/tickets', body);
-      setIntake(created);
-      setDuplicates(created.duplicates);
-      void message.success(t('hotline.intake.created', { number: created.number }));
-    } catch (error) {
-      const field = error instanceof ApiProblem && (error.field === 'lon' || error.field === 'lat') ? 'address' : undefined;
-      if (field && error instanceof ApiProblem) form.setFields([{ name: field, errors: [error.title] }]);
-      else if (!showProblemOnField(form, error, intakeFields)) void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const submit = (values: IntakeForm) => whileSaving(async () => {
+    const body = { ...values, ...(point ?? {}), anonymous: values.anonymous || undefined,
+      callerName: values.anonymous ? undefined : values.callerName || undefined,
+      callerPhone: values.anonymous ? undefined : values.callerPhone || undefined, address: values.address || undefined,
+      categoryCode: values.categoryCode || undefined, emergency: suggestion?.emergency ? true : undefined,
+      knowledgeId: values.kind === 'consultation' ? knowledgeId : undefined };
+    const created = await api('POST', '/hotline/tickets', body);
+    setIntake(created);
+    setDuplicates(created.duplicates);
+    void message.success(t('hotline.intake.created', { number: created.number }));
+  }, {
+    form, fields: intakeFields,
+    // A point the city's grids do not hold is the address's problem to the operator, who typed or picked it there.
+    onProblem: (error) => {
+      if (!(error instanceof ApiProblem && (error.field === 'lon' || error.field === 'lat'))) return false;
+      form.setFields([{ name: 'address', errors: [error.title] }]);
+      return true;
+    },
+  });
 
   const restart = () => {
     form.resetFields();
@@ -136,7 +135,7 @@ export default function IntakePage() {
       void message.success(t('hotline.intake.merged', { number: intake.number, main: duplicate.number }));
       navigate(ticketPath(duplicate.id));
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   };
 

@@ -2,7 +2,8 @@ import { lazy, useState } from 'react';
 import { App, Badge, Button, Card, Checkbox, Input, List, Popover, Segmented, Select, Space, Table, Typography } from 'antd';
 import { BellOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, type ApiItem } from '../api';
+import { api, type ApiItem } from '../api';
+import { problemText } from '../problemFields';
 import { currentLanguage } from '../i18n';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
@@ -28,7 +29,7 @@ function AlertsBell() {
       setGeneration((g) => g + 1);
       navigate(ticketPath(alert.ticketId));
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   };
   return (

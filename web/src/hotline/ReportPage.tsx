@@ -2,8 +2,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Form, Input, Result, Select, Tag, Typography, Upload, type UploadFile } from 'antd';
 import { CameraOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query, type ApiResponse } from '../api';
-import { showProblemOnField } from '../problemFields';
+import { api, query, type ApiResponse } from '../api';
+import { problemText, useSaving } from '../problemFields';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
@@ -32,7 +32,7 @@ export default function ReportPage() {
   const [photos, setPhotos] = useState<UploadFile<{ id: string; url: string }>[]>([]);
   const [nearby, setNearby] = useState<PublicDuplicate[]>([]);
   const [filed, setFiled] = useState<Filed>();
-  const [saving, setSaving] = useState(false);
+  const { saving, whileSaving } = useSaving();
   const categories = useLoad(loadCategories, []);
   const { user } = useSession();
   // A logged-in citizen's name and phone come from the account, still editable (a report about someone else's flat).
@@ -62,21 +62,13 @@ export default function ReportPage() {
     return () => { current = false; };
   }, [point, categoryCode]);
 
-  const submit = async (values: ReportValues) => {
-    setSaving(true);
-    try {
-      const body = { description: values.description, categoryCode: values.categoryCode || undefined, address: values.address || undefined,
-        ...(point ?? {}), photoIds: photos.flatMap((p) => (p.response ? [p.response.id] : [])), anonymous: values.anonymous, public: values.public,
-        contactName: values.anonymous ? undefined : values.contactName || undefined,
-        contactPhone: values.anonymous ? undefined : values.contactPhone || undefined, channel: 'web' };
-      setFiled(await api('POST', '/hotline/reports', body));
-    } catch (error) {
-      if (!showProblemOnField(form, error, ['description', 'categoryCode', 'address', 'contactName', 'contactPhone', 'photoIds', 'lon', 'lat']))
-        void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const submit = (values: ReportValues) => whileSaving(async () => {
+    const body = { description: values.description, categoryCode: values.categoryCode || undefined, address: values.address || undefined,
+      ...(point ?? {}), photoIds: photos.flatMap((p) => (p.response ? [p.response.id] : [])), anonymous: values.anonymous, public: values.public,
+      contactName: values.anonymous ? undefined : values.contactName || undefined,
+      contactPhone: values.anonymous ? undefined : values.contactPhone || undefined, channel: 'web' };
+    setFiled(await api('POST', '/hotline/reports', body));
+  }, { form, fields: ['description', 'categoryCode', 'address', 'contactName', 'contactPhone', 'photoIds', 'lon', 'lat'] });
 
   if (filed) {
     const link = statusLink(filed.number, filed.statusToken);
@@ -137,7 +129,7 @@ export default function ReportPage() {
             onChange={({ fileList }) => setPhotos(fileList)}
             customRequest={({ file, onSuccess, onError }) => {
               uploadPhoto(file as File).then((r) => onSuccess?.(r), (e: unknown) => {
-                void message.error(e instanceof ApiProblem ? e.title : String(e));
+                void message.error(problemText(e));
                 onError?.(e as Error);
               });
             }}>

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { App, Button, Card, Space, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLoad } from '../useLoad';
-import { api, ApiProblem } from '../api';
+import { api } from '../api';
+import { useSaving } from '../problemFields';
 import { DepartmentSelect } from '../components/DepartmentSelect';
 import { departmentsInJurisdiction, type Department } from '../org';
 import { ExtensionDecision } from './actions';
@@ -49,19 +50,12 @@ function ReturnDecision({ ticket, departments, onDone }: { ticket: Ticket; depar
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const [departmentId, setDepartmentId] = useState<number>();
-  const [saving, setSaving] = useState(false);
-  const redispatch = async (to: number | undefined) => {
-    setSaving(true);
-    try {
-      const moved = await api('POST', `/hotline/tickets/${ticket.id}/redispatch`, { departmentId: to });
-      void message.success(t('hotline.dispatch.done.redispatch', { department: moved.department?.name ?? '' }));
-      onDone();
-    } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { saving, whileSaving } = useSaving();
+  const redispatch = (to: number | undefined) => whileSaving(async () => {
+    const moved = await api('POST', `/hotline/tickets/${ticket.id}/redispatch`, { departmentId: to });
+    void message.success(t('hotline.dispatch.done.redispatch', { department: moved.department?.name ?? '' }));
+    onDone();
+  });
   return (
     // The department above its two buttons: the decision keeps the queue's other columns within a desktop screen.
     <Space direction="vertical" size={4} onClick={(e) => e.stopPropagation()} data-testid="return-decision" style={{ width: 170 }}>

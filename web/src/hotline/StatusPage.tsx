@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Form, Image, Input, Space, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
+import { api, query, type ApiItem, type ApiResponse } from '../api';
+import { problemText } from '../problemFields';
 import { currentLanguage } from '../i18n';
 import { useLoad } from '../useLoad';
 import { categoryLabel, loadLedgerLabels, formatTime } from './model';
@@ -31,7 +32,7 @@ export default function StatusPage() {
     let current = true;
     api('GET', `/hotline/public/tickets/${encodeURIComponent(asked.number)}${query({ token: asked.token })}`).then(
       (found) => { if (current) setTicket(found); },
-      (failure: unknown) => { if (current) setError(failure instanceof ApiProblem ? failure.title : String(failure)); });
+      (failure: unknown) => { if (current) setError(problemText(failure)); });
     return () => { current = false; };
   }, [asked.number, asked.token]);
 

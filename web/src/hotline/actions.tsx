@@ -2,9 +2,9 @@
 import { useState, type ReactNode } from 'react';
 import { Alert, App, Button, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem } from '../api';
+import { api } from '../api';
 import { currentLanguage } from '../i18n';
-import { showProblemOnField } from '../problemFields';
+import { useSaving } from '../problemFields';
 import { useLoad } from '../useLoad';
 import { loadReturnReasons, satisfactions, type Ticket } from './model';
 
@@ -17,20 +17,13 @@ function useTransition<V extends object>(ticketId: number, action: TicketAction,
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<V>();
-  const [saving, setSaving] = useState(false);
-  const submit = async (values: V) => {
-    setSaving(true);
-    try {
-      const moved = await api('POST', `/hotline/tickets/${ticketId}/${action}`, toBody(values));
-      void message.success(t(`hotline.action.done.${action.replace('/', '-')}`));
-      form.resetFields();
-      onDone(moved);
-    } catch (error) {
-      if (!showProblemOnField(form, error, fields)) void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { saving, whileSaving } = useSaving();
+  const submit = (values: V) => whileSaving(async () => {
+    const moved = await api('POST', `/hotline/tickets/${ticketId}/${action}`, toBody(values));
+    void message.success(t(`hotline.action.done.${action.replace('/', '-')}`));
+    form.resetFields();
+    onDone(moved);
+  }, { form, fields });
   return { form, saving, submit };
 }
 

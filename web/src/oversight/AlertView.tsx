@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { App, Button, Card, DatePicker, Descriptions, Flex, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined, CheckCircleFilled, CloseCircleFilled, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, type ApiResponse } from '../api';
+import { api, type ApiResponse } from '../api';
+import { problemText } from '../problemFields';
 import {
   entryLeafData, fromBase64, hashLeaf, parseCheckpoint, parseVerifierKey, rootFromInclusionProof, sameBytes, toBase64, verifyCheckpointSignature,
 } from '../ledger/verify';
@@ -59,7 +60,7 @@ export default function AlertView({ id }: { id: number }) {
       setText('');
       void message.success(t('oversight.done'));
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   };
   const submit = () => {

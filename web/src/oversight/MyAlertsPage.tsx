@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { App, Button, Card, Empty, Input, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem } from '../api';
+import { api } from '../api';
+import { problemText } from '../problemFields';
 import { useLoad } from '../useLoad';
 import { chinaTime, ruleName, SeverityTag, StateTag } from './common';
 
@@ -16,7 +17,7 @@ export default function MyAlertsPage() {
       await api('POST', `/oversight/mine/${id}/answer`, { answer: drafts[id] ?? '' });
       mine.reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   };
   return (

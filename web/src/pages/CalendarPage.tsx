@@ -5,8 +5,8 @@ import {
 import { DeleteOutlined, EditOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query, type ApiResponse } from '../api';
-import { showProblemOnField } from '../problemFields';
+import { api, query, type ApiResponse } from '../api';
+import { problemText, showProblemOnField } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 
@@ -35,7 +35,7 @@ export default function CalendarPage() {
       void message.success(t('calendar.removed', { date: day.date }));
       calendar.reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   }
 
@@ -143,7 +143,7 @@ function DayForm({ day, date, onClose, onSaved }: { day?: CalendarDay; date?: Da
       void message.success(t('common.saved'));
       onSaved();
     } catch (error) {
-      if (!showProblemOnField(form, error, ['date', 'isOffDay', 'name'])) void message.error(error instanceof ApiProblem ? error.title : String(error));
+      if (!showProblemOnField(form, error, ['date', 'isOffDay', 'name'])) void message.error(problemText(error));
     } finally {
       setBusy(false);
     }
@@ -185,7 +185,7 @@ function DeadlineCalculator() {
       setResult(await api('GET', `/calendar/deadline${query({ start: start.toISOString(), workingDays })}`));
     } catch (e) {
       setResult(null);
-      setError(e instanceof ApiProblem ? e.title : String(e));
+      setError(problemText(e));
     } finally {
       setBusy(false);
     }

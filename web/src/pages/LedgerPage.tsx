@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { Alert, Button, Card, Descriptions, Flex, Grid, InputNumber, Space, Table, Tag, Typography } from 'antd';
 import { CheckCircleFilled, CloseCircleFilled, ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, apiText, query } from '../api';
+import { api, apiText, query } from '../api';
+import { problemText } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { actorLabel, objectLabel } from '../codes';
@@ -96,7 +97,7 @@ export default function LedgerPage() {
         entryMatches, signature: current.signature,
       });
     } catch (error) {
-      setCheck({ index, error: error instanceof ApiProblem ? error.title : String(error) });
+      setCheck({ index, error: problemText(error) });
     } finally {
       setChecking(null);
     }

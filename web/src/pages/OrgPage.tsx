@@ -9,7 +9,7 @@ import { api, ApiProblem, apiCsv, query } from '../api';
 import { StaffForm } from '../components/StaffForms';
 import { StaffTable } from '../components/StaffTable';
 import { departmentsInJurisdiction, type Department, type Division } from '../org';
-import { showProblemOnField } from '../problemFields';
+import { problemText, showProblemOnField } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 
@@ -197,7 +197,7 @@ function useCreate<V>(fields: string[], send: (values: V) => Promise<{ name: str
       void message.success(t('org.created', { name: created.name }));
       onSaved();
     } catch (error) {
-      if (!showProblemOnField(form, error, fields)) void message.error(error instanceof ApiProblem ? error.title : String(error));
+      if (!showProblemOnField(form, error, fields)) void message.error(problemText(error));
     } finally {
       setBusy(false);
     }

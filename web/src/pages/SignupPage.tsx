@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem } from '../api';
-import { showProblemOnField } from '../problemFields';
+import { api } from '../api';
+import { problemText, showProblemOnField } from '../problemFields';
 import { navigate } from '../router';
 import { useSession } from '../session';
 
@@ -33,7 +33,7 @@ export default function SignupPage() {
       void message.success(t('signup.done'));
       navigate('/my-services');
     } catch (error) {
-      if (!showProblemOnField(form, error, fields)) void message.error(error instanceof ApiProblem ? error.title : String(error));
+      if (!showProblemOnField(form, error, fields)) void message.error(problemText(error));
     } finally {
       setBusy(false);
     }

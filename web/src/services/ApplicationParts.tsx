@@ -31,6 +31,11 @@ export function ClockCard({ app }: { app: Application }) {
           </Descriptions.Item>
         )}
         {app.reason && <Descriptions.Item label={t('services.app.reason')}>{app.reason}</Descriptions.Item>}
+        {app.amount !== null && app.item.amountKind && (
+          <Descriptions.Item label={t(`services.amount.${app.item.amountKind}`)}>
+            {new Intl.NumberFormat(i18n.language, { style: 'currency', currency: 'CNY' }).format(app.amount / 100)}
+          </Descriptions.Item>
+        )}
       </Descriptions>
       {app.state === 'correction' && app.correctionNote && (
         <Typography.Paragraph type="warning" style={{ marginBottom: 0 }}>{t('services.app.correctionNote')}：{app.correctionNote}</Typography.Paragraph>

@@ -3,6 +3,7 @@ import { Alert, App, Button, Card, Flex, Form, Input, List, Modal, Table, Tag, U
 import { DownloadOutlined, EditOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, apiCsv, ApiProblem, apiText, query, type ApiResponse } from '../api';
+import { problemText } from '../problemFields';
 import { useLoad } from '../useLoad';
 import type { Item, ItemSummary } from './types';
 
@@ -88,7 +89,7 @@ function FormEditor({ item, onClose, onSaved }: { item: Item; onClose: () => voi
     } catch (error) {
       if (error instanceof ApiProblem && (error.field === 'formSchema' || error.field === 'prefill'))
         form.setFields([{ name: error.field, errors: [`${error.title}${error.detail ? `: ${error.detail}` : ''}`] }]);
-      else void message.error(error instanceof ApiProblem ? error.title : String(error));
+      else void message.error(problemText(error));
     }
   };
   return (

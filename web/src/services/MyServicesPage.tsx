@@ -3,6 +3,7 @@ import { App, Button, Card, Empty, Flex, Form, Input, List, Radio, Space, Spin, 
 import { ArrowLeftOutlined, SearchOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, type ApiItem } from '../api';
+import { problemText } from '../problemFields';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
 import { ClockCard, HistoryCard, MaterialLink } from './ApplicationParts';
@@ -28,7 +29,7 @@ function StartApplication({ itemId }: { itemId: number }) {
     if (!opening.has(itemId)) opening.set(itemId, api<Application>('POST', '/services/applications', { itemId }));
     opening.get(itemId)!.then(
       (app) => { opening.delete(itemId); navigate(`/my-services/${app.id}`); },
-      (error: unknown) => { opening.delete(itemId); void message.error(error instanceof ApiProblem ? error.title : String(error)); navigate('/my-services'); });
+      (error: unknown) => { opening.delete(itemId); void message.error(problemText(error)); navigate('/my-services'); });
   }, [itemId, message]);
   return <Spin style={{ display: 'block', margin: 48 }} />;
 }
@@ -47,7 +48,7 @@ function Offers() {
       void message.success(t('services.offers.accepted', { receipt: app.receiptNumber }));
       reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   };
   return (
@@ -144,7 +145,7 @@ function ApplicationPage({ id }: { id: number }) {
       void message.success(t('services.app.uploaded', { name: file.name }));
       reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   };
   const uploads = app.item.materials.filter((m) => !m.replacedBy);

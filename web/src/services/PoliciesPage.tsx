@@ -3,6 +3,7 @@ import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Switch, Table
 import { PlusOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, ApiProblem, type ApiItem } from '../api';
+import { problemText } from '../problemFields';
 import { useLoad } from '../useLoad';
 import { codeLabel } from '../codes';
 import { chinaTime } from './common';
@@ -23,7 +24,7 @@ export default function PoliciesPage() {
       void message.success(t('services.policies.evaluated', result));
       reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     } finally {
       setBusy(null);
     }
@@ -56,7 +57,7 @@ function PolicyEditor({ policy, onClose, onSaved }: { policy: Partial<Policy>; o
       onSaved();
     } catch (error) {
       if (error instanceof ApiProblem && error.field) form.setFields([{ name: error.field.split('.')[0]!, errors: [error.title] }]);
-      else void message.error(error instanceof ApiProblem ? error.title : String(error));
+      else void message.error(problemText(error));
     }
   };
   const json = { validator: (_: unknown, text: string) => { try { JSON.parse(text); return Promise.resolve(); } catch { /* the form says "not JSON", not the parser's detail */ return Promise.reject(new Error(t('services.admin.badJson'))); } } };

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { App, Button, Card, Descriptions, Flex, Input, Select, Space, Spin, Switch, Table, Tag } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query } from '../api';
+import { api, query } from '../api';
+import { useSaving } from '../problemFields';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
 import { ConfirmDecision, type Decision } from '../components/ConfirmDecision';
@@ -60,30 +61,25 @@ function CasePage({ id }: { id: number }) {
   const { message } = App.useApp();
   const { data: app, reload } = useLoad(() => api<Application>('GET', `/services/applications/${id}`), [id]);
   const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { saving: busy, whileSaving } = useSaving();
   const [deciding, setDeciding] = useState<Decision | null>(null);
   useEffect(() => setNote(''), [app?.state, app?.currentStep?.key]);
   if (!app) return <Spin style={{ display: 'block', margin: 48 }} />;
-  const act = async (path: string, body: object) => {
-    setBusy(true);
-    try {
-      await api('POST', `/services/applications/${id}/${path}`, body);
-      void message.success(t('services.actions.done'));
-      reload();
-    } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const act = (path: string, body: object) => whileSaving(async () => {
+    await api('POST', `/services/applications/${id}/${path}`, body);
+    void message.success(t('services.actions.done'));
+    reload();
+  });
   const can = (ability: string) => app.abilities.includes(ability);
   /** A final act: confirmed in a dialog that says what follows, its reason (or note) in the dialog's own field. */
-  const confirm = (kind: 'reject' | 'refuse' | 'approve' | 'finish', path: string, body: (reason: string) => object) => setDeciding({
+  const confirm = (kind: 'reject' | 'refuse' | 'approve' | 'finish', path: string, body: (reason: string, amount?: number) => object) => setDeciding({
     title: `${t(`services.actions.${kind}`)} · ${app.item.name}`, consequence: t(`services.confirm.${kind}`), okText: t(`services.actions.${kind}`),
     danger: kind === 'reject' || kind === 'refuse', reasonField: kind === 'finish' ? 'note' : 'reason', reasonOptional: kind === 'approve' || kind === 'finish',
     reasons: kind === 'reject' || kind === 'refuse' ? t(`services.confirm.${kind}Reasons`, { returnObjects: true }) as string[] : undefined,
-    run: async (reason) => {
-      await api('POST', `/services/applications/${id}/${path}`, body(reason));
+    // An approval of an item that pays or charges an amount states it.
+    amount: kind === 'approve' && app.item.amountKind ? { label: t(`services.amount.${app.item.amountKind}`), field: 'amount' } : undefined,
+    run: async (reason, amount) => {
+      await api('POST', `/services/applications/${id}/${path}`, body(reason, amount));
       void message.success(t('services.actions.done'));
       reload();
     },
@@ -108,7 +104,7 @@ function CasePage({ id }: { id: number }) {
               {can('accept') && <Button type="primary" loading={busy} onClick={() => void act('accept', { note: note || undefined })}>{t('services.actions.accept')}</Button>}
               {can('advance') && <Button type="primary" loading={busy} onClick={() => void act('advance', { note: note || undefined })}>{t('services.actions.advance')}</Button>}
               {can('request-correction') && <Button loading={busy} onClick={() => void act('correction', { note })}>{t('services.actions.request-correction')}</Button>}
-              {can('decide') && <Button type="primary" onClick={() => confirm('approve', 'decide', (reason) => ({ approve: true, reason: reason || undefined }))}>{t('services.actions.approve')}</Button>}
+              {can('decide') && <Button type="primary" onClick={() => confirm('approve', 'decide', (reason, amount) => ({ approve: true, reason: reason || undefined, amount }))}>{t('services.actions.approve')}</Button>}
               {can('decide') && <Button danger onClick={() => confirm('refuse', 'decide', (reason) => ({ approve: false, reason }))}>{t('services.actions.refuse')}</Button>}
               {can('reject') && <Button danger onClick={() => confirm('reject', 'reject', (reason) => ({ reason }))}>{t('services.actions.reject')}</Button>}
               {can('finish') && <Button type="primary" onClick={() => confirm('finish', 'finish', (note) => ({ note: note || undefined }))}>{t('services.actions.finish')}</Button>}

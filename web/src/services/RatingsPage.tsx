@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { App, Button, Card, Col, Flex, Input, Modal, Progress, Row, Segmented, Space, Statistic, Switch, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
+import { api, query, type ApiItem, type ApiResponse } from '../api';
+import { problemText } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { chinaTime, percent } from './common';
@@ -34,7 +35,7 @@ export default function RatingsPage() {
       setNote('');
       tasks.reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   };
   const f = figures.data;

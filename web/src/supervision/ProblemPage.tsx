@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { App, Button, Card, Descriptions, Flex, Form, Input, InputNumber, Result, Select, Space, Steps, Tag, Timeline } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, type ApiResponse } from '../api';
+import { api, type ApiResponse } from '../api';
+import { problemText } from '../problemFields';
 import { navigate } from '../router';
 import { useLoad } from '../useLoad';
 import { listName } from './ProblemsPage';
@@ -29,7 +30,7 @@ export default function ProblemPage({ id }: { id: number }) {
       view.reload();
       return true;
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
       return false;
     } finally {
       setBusy(false);

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { App, Button, Card, Col, Drawer, Flex, Form, Input, InputNumber, Modal, Row, Select, Space, Statistic, Switch, Table, Tabs, Tag } from 'antd';
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query, type ApiItem, type ApiResponse } from '../api';
+import { api, query, type ApiItem, type ApiResponse } from '../api';
+import { useSaving } from '../problemFields';
 import { DepartmentSelect } from '../components/DepartmentSelect';
 import { departmentsInJurisdiction } from '../org';
 import { navigate, usePath } from '../router';
@@ -133,19 +134,12 @@ function RegisterForm({ draft, lists, onClose, onDone }: { draft: Draft; lists: 
   const { message } = App.useApp();
   const [form] = Form.useForm<Draft>();
   const departments = useLoad(departmentsInJurisdiction, []);
-  const [saving, setSaving] = useState(false);
-  const save = async (values: Draft) => {
-    setSaving(true);
-    try {
-      const body = { ...draft, ...values, divisionCode: draft.divisionCode && /^\d{12}$/.test(draft.divisionCode) ? draft.divisionCode : undefined };
-      onDone(await api('POST', '/supervision/problems', body));
-      void message.success(t('supervision.done'));
-    } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { saving, whileSaving } = useSaving();
+  const save = (values: Draft) => whileSaving(async () => {
+    const body = { ...draft, ...values, divisionCode: draft.divisionCode && /^\d{12}$/.test(draft.divisionCode) ? draft.divisionCode : undefined };
+    onDone(await api('POST', '/supervision/problems', body));
+    void message.success(t('supervision.done'));
+  });
   return (
     <Modal open title={t('supervision.board.register')} onCancel={onClose} onOk={() => form.submit()} okText={t('supervision.board.registerOk')} confirmLoading={saving} width={640}>
       <Form form={form} layout="vertical" initialValues={draft} onFinish={(v) => void save(v)}>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { App, Button, Card, Flex, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query, type ApiResponse } from '../api';
+import { api, query, type ApiResponse } from '../api';
+import { problemText } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 
@@ -40,7 +41,7 @@ export default function ScoresPage() {
       setWeights(null);
       scores.reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     }
   };
 

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { App, Button, Card, Checkbox, Descriptions, Flex, Input, InputNumber, Progress, Result, Select, Space, Tag, Timeline } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem } from '../api';
+import { api } from '../api';
+import { problemText } from '../problemFields';
 import { navigate } from '../router';
 import { useLoad } from '../useLoad';
 import { Attachments, chinaDate, chinaTime, Due, EvidencePicker, StateTag, type FileInput } from './shared';
@@ -27,7 +28,7 @@ export default function TaskPage({ id }: { id: number }) {
       setText(''); setFiles([]); setNote(''); setCompletes(false); setMilestoneId(undefined);
       view.reload();
     } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
+      void message.error(problemText(error));
     } finally {
       setBusy(false);
     }

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { App, Button, Card, Col, Flex, Form, Input, InputNumber, Modal, Progress, Row, Space, Table, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiProblem, query, type ApiItem } from '../api';
+import { api, query, type ApiItem } from '../api';
+import { useSaving } from '../problemFields';
 import { DepartmentSelect } from '../components/DepartmentSelect';
 import { departmentsInJurisdiction } from '../org';
 import { navigate, usePath } from '../router';
@@ -52,18 +53,11 @@ function AssignForm({ onClose, onDone }: { onClose: () => void; onDone: (task: T
   const { message } = App.useApp();
   const [form] = Form.useForm<AssignValues>();
   const departments = useLoad(departmentsInJurisdiction, []);
-  const [saving, setSaving] = useState(false);
-  const save = async (values: AssignValues) => {
-    setSaving(true);
-    try {
-      onDone(await api('POST', '/supervision/tasks', { ...values, milestones: values.milestones ?? [] }));
-      void message.success(t('supervision.done'));
-    } catch (error) {
-      void message.error(error instanceof ApiProblem ? error.title : String(error));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const { saving, whileSaving } = useSaving();
+  const save = (values: AssignValues) => whileSaving(async () => {
+    onDone(await api('POST', '/supervision/tasks', { ...values, milestones: values.milestones ?? [] }));
+    void message.success(t('supervision.done'));
+  });
   return (
     <Modal open title={t('supervision.tasks.assign')} onCancel={onClose} onOk={() => form.submit()} okText={t('supervision.tasks.assignOk')} confirmLoading={saving} width={640}>
       <Form form={form} layout="vertical" initialValues={{ dueDays: 15, milestones: [] }} onFinish={(v) => void save(v)}>
