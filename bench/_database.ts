@@ -1,15 +1,17 @@
 // A fresh, migrated database for a benchmark that needs no running platform: on BENCH_DATABASE_URL's server,
 // else on an embedded PostgreSQL under data/<dataDir>; dropped again (and the embedded server stopped) by close().
+// With the embedded server, `databaseCpu` reads the CPU seconds its processes have used so far.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { createPool, migrate, type Db } from '../src/kernel/db/index.ts';
 import { startEmbeddedPostgres } from '../src/kernel/db/embedded.ts';
-import { root } from './_platform.ts';
+import { postgresCpuSeconds, root } from './_platform.ts';
 
 export async function scratchDatabase(name: string, opts: { dataDir: string; port: number; poolSize: number })
-  : Promise<{ db: Db; close(): Promise<void> }> {
-  const embedded = process.env.BENCH_DATABASE_URL ? null : await startEmbeddedPostgres(path.join(root, 'data', opts.dataDir), opts.port, 'postgres');
+  : Promise<{ db: Db; databaseCpu: (() => number) | null; close(): Promise<void> }> {
+  const dataDir = path.join(root, 'data', opts.dataDir);
+  const embedded = process.env.BENCH_DATABASE_URL ? null : await startEmbeddedPostgres(dataDir, opts.port, 'postgres');
   const serverUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
   const database = `yiwang_bench_${name}_${crypto.randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -21,6 +23,7 @@ export async function scratchDatabase(name: string, opts: { dataDir: string; por
   await migrate(db);
   return {
     db,
+    databaseCpu: embedded ? () => postgresCpuSeconds(path.join(dataDir, 'pg')) : null,
     async close() {
       await db.end();
       await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);

@@ -94,12 +94,11 @@ function processStat(pid: number): { ppid: number; cpu: number; endedChildren: n
 }
 
 /**
- * CPU seconds used so far by the platform's process and by its embedded PostgreSQL (the postmaster and
- * every backend it forked, running or ended), read from /proc. Differences over a load run give the CPU cost per call,
- * which depends much less than throughput on other work running on a shared machine.
+ * CPU seconds used so far by a PostgreSQL cluster (the postmaster and every backend it forked, running or ended),
+ * read from /proc.
  */
-export function cpuSeconds(platform: BenchPlatform): { server: number; database: number } {
-  const postmaster = Number(fs.readFileSync(path.join(platform.dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+export function postgresCpuSeconds(clusterDir: string): number {
+  const postmaster = Number(fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   let database = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -113,7 +112,15 @@ export function cpuSeconds(platform: BenchPlatform): { server: number; database:
       // the process ended while the list was read
     }
   }
-  return { server: processStat(platform.child.pid!).cpu, database };
+  return database;
+}
+
+/**
+ * CPU seconds used so far by the platform's process and by its embedded PostgreSQL. Differences over a load run
+ * give the CPU cost per call, which depends much less than throughput on other work running on a shared machine.
+ */
+export function cpuSeconds(platform: BenchPlatform): { server: number; database: number } {
+  return { server: processStat(platform.child.pid!).cpu, database: postgresCpuSeconds(path.join(platform.dataDir, 'pg')) };
 }
 
 /** BENCH_PG_STATEMENTS=1: the database counts its statements (pg_stat_statements) and a run prints where its CPU went. */

@@ -8,8 +8,7 @@
 import { systemActor } from '../kernel/auth/index.ts';
 import { withTransaction, type Db, type Queryable } from '../kernel/db/index.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
-import { RuleEngine, type Act, type Emission, type RuleVersion } from './engine.ts';
-import type { RuleDefinition } from './rules.ts';
+import { filtersOf, RuleEngine, type Act, type Emission, type RuleVersion } from './engine.ts';
 
 /** Entries read per query: large enough for throughput, small enough for one transaction's alerts. */
 const batchSize = 20_000;
@@ -29,15 +28,19 @@ export async function activeVersions(db: Queryable): Promise<ActiveVersion[]> {
 
 /** Actions any of the rules looks at: the stream reads only those entries of each range. */
 function actionsOf(versions: readonly RuleVersion[]): string[] {
-  const filters = (d: RuleDefinition) => (d.kind === 'share' ? [d.of, d.when] : 'when' in d ? [d.when] : [d.first, d.then]);
-  return [...new Set(versions.flatMap((v) => filters(v.definition).flatMap((f) => f.actions)))];
+  return [...new Set(versions.flatMap((v) => filtersOf(v.definition).flatMap((f) => f.actions)))];
 }
 
-/** Acts of leaf indexes [from, to) with one of the actions, in leaf order. */
+/**
+ * Acts of leaf indexes [from, to) with one of the actions, in leaf order. `at` is date_part's float8 rounded, not
+ * extract's numeric: the epoch in seconds with milliseconds needs 13 digits of float8's 15, so the rounded product is
+ * exact (checked against extract on the bench's 964,652 entries), and it halved the query's execution time there
+ * (EXPLAIN ANALYZE of 20,000 entries: 22–30 ms with extract, 14–15 ms with date_part).
+ */
 export async function readActs(db: Queryable, from: number, to: number, actions: readonly string[]): Promise<Act[]> {
   const { rows } = await db.query<Act>(
     `SELECT leaf_index AS index, actor_kind AS "actorKind", actor_id AS "actorId", action, object_type AS "objectType",
-       object_id AS "objectId", purpose, facts, (extract(epoch FROM recorded_at) * 1000)::float8 AS at
+       object_id AS "objectId", purpose, facts, round(date_part('epoch', recorded_at) * 1000) AS at
      FROM ledger_entries WHERE leaf_index >= $1 AND leaf_index < $2 AND action = ANY($3) ORDER BY leaf_index`,
     [from, to, actions]);
   return rows;
@@ -46,12 +49,24 @@ export async function readActs(db: Queryable, from: number, to: number, actions:
 const ledgerSize = async (db: Queryable) =>
   (await db.query<{ size: number }>('SELECT coalesce(max(leaf_index) + 1, 0) AS size FROM ledger_entries')).rows[0]!.size;
 
-/** Feeds [from, to) to the engine a batch at a time; `each` gets every batch's emissions and where it ended. */
+/**
+ * Feeds [from, to) to the engine a batch at a time; `each` gets every batch's emissions and where it ended. The next
+ * batch is read while this one is fed and stored, so that the database and this process work at the same time.
+ */
 async function run(db: Queryable, engine: RuleEngine, from: number, to: number, each: (emitted: Emission[], end: number) => Promise<void>): Promise<void> {
   const actions = actionsOf(engine.versions);
+  const read = (at: number) => {
+    const reading = readActs(db, at, Math.min(to, at + batchSize), actions);
+    // Awaited below; until then a failure must not count as unhandled (when `each` fails first, it is never awaited).
+    reading.catch(() => {});
+    return reading;
+  };
+  let next = from < to ? read(from) : null;
   for (let at = from; at < to; at += batchSize) {
     const end = Math.min(to, at + batchSize);
-    const emitted = engine.feed(await readActs(db, at, end, actions));
+    const acts = await next!;
+    next = end < to ? read(end) : null;
+    const emitted = engine.feed(acts);
     engine.next = end;
     await each(emitted, end);
   }
