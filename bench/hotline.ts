@@ -13,7 +13,7 @@ import { createRng } from '../src/kernel/demo/index.ts';
 import { queueCountCap } from '../src/hotline/index.ts';
 import { atFixedRate } from './_fixed-rate.ts';
 import { cpuSeconds, root, startPlatform, withStatementProfile } from './_platform.ts';
-import { report, reportCalibration } from './_report.ts';
+import { report } from './_report.ts';
 
 const intakeConnections = 50;
 const intakeRate = 1000;
@@ -112,7 +112,6 @@ function intakeBodies(categories: Category[], grids: GridFeature[]): string[] {
 
 // ---------------------------------------------------------------------------------------------------
 
-reportCalibration();
 // BENCH_KEEP_DATA=1 starts on the last run's data: no demo load in the way of a server profile (BENCH_SERVER_ARGS=--cpu-prof).
 if (process.env.BENCH_KEEP_DATA !== '1') fs.rmSync(path.join(root, 'data', 'bench-hotline'), { recursive: true, force: true });
 const platform = await startPlatform('bench-hotline', 3991, 54351);

@@ -12,9 +12,8 @@ import {
   activeVersions, evaluateRange, generateHistory, installLibrary, queueHistory, scoreAlerts, streamLedger,
 } from '../src/oversight/index.ts';
 import { scratchDatabase } from './_database.ts';
-import { report, reportCalibration } from './_report.ts';
+import { report } from './_report.ts';
 
-reportCalibration();
 const entries = Number(process.env.OVERSIGHT_BENCH_ENTRIES ?? 1_000_000);
 const planted = 200;
 const { db, databaseCpu, close } = await scratchDatabase('oversight', { dataDir: 'bench', port: 54372, poolSize: 8 });
