@@ -131,7 +131,7 @@ try {
   reportIntake('hotline.intake', most, { non2xx: '0' });
   if (most.failed) throw new Error(`intake at ${intakeConnections} connections: ${most.failed}`);
   // Last: its 50,000 tickets have deadlines already past, which the deadline sweep then works through.
-  await departmentQueue();
+  await withStatementProfile(platform, 'the department queue', departmentQueue, () => 1);
 } catch (error) {
   failure = error as Error;
 } finally {
