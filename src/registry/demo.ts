@@ -12,7 +12,8 @@ import { divisionPrefix } from '../kernel/checks/index.ts';
 import type { Tx } from '../kernel/db/index.ts';
 import { createRng, type Rng } from '../kernel/demo/index.ts';
 import {
-  createResource, findPublishedResource, findSystem, importRows, issueGrant, readResourceChanges, reviewResource, submitResource, type RowFilter,
+  createResource, definePredicate, findPublishedResource, findSystem, importRows, issueGrant, readResourceChanges, reviewResource, submitResource,
+  type RowFilter,
 } from '../hub/index.ts';
 import { connectItemsToResource } from '../services/index.ts';
 import type { Library } from './libraries.ts';
@@ -152,6 +153,10 @@ export async function loadRegistryDemo(tx: Tx, opts: { cityCode: string; seed: s
     { library: 'companies', resource: 'A02-0002-0001-0001', mapping: { uscc: 'credit_code', name: 'name' }, trust: { uscc: 7, name: 7 } },
   ];
   for (const source of sources) await addAndLoad(ctx, source);
+  // Questions answered from the golden records, for conditions and policies to ask instead of one department's register.
+  for (const [years, name] of [[18, '年满18周岁'], [60, '年满60周岁']] as const)
+    await definePredicate(ctx, { code: `people-age-over-${years}`, name: `人口库：${name}`, resource: libraries.people.resourceCode,
+      field: 'birth_date', operator: 'age_at_least', param: String(years) });
   // 一网通办 forms prefill from 人口库 first: the departments of those items are granted its golden records.
   const prefillGrants = await connectItemsToResource(ctx, libraries.people.resourceCode);
   const { rows: [counts] } = await tx.query<{ records: number; entities: number; review: number }>(

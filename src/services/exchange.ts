@@ -143,6 +143,7 @@ async function askAndApprove(ctx: Ctx, systemId: number, request: Ask): Promise<
 }
 
 const prefillPurpose = '一网通办：申请表预填，免交证明材料';
+const conditionsPurpose = '一网通办：申请条件核验（只核是否，不取数值）';
 
 /**
  * 接入数据共享: registers the department's 一网通办 system and asks the hub for what its services read and
@@ -152,32 +153,43 @@ export async function connectDepartmentToHub(ctx: Ctx, input: ConnectToHub): Pro
   const system = await createSystem(ctx, { code: input.systemCode, name: input.systemName, departmentId: input.departmentId });
   const requests: Ask[] = [
     ...input.reads.map((r) => ({ resource: r.resource, fields: r.fields, purpose: prefillPurpose })),
-    ...input.asks.map((a) => ({ resource: a.resource, predicate: a.predicate, purpose: '一网通办：申请条件核验（只核是否，不取数值）' })),
+    ...input.asks.map((a) => ({ resource: a.resource, predicate: a.predicate, purpose: conditionsPurpose })),
   ];
   for (const request of requests) await askAndApprove(ctx, system.id, request);
   return { systemId: system.id, grants: requests.length };
 }
 
 /**
- * When a resource is published that items prefill from (a base library's golden records, set up after the
- * items): each department of those items asks for it through its 一网通办 system (its first), for the fields
- * its rules read and, where the resource names them, the departments that gave each value. Approved at once when
- * the acting hub administrator may decide. Answers the number of grants.
+ * When a resource is published that items prefill from or ask about (a base library's golden records, set up
+ * after the items): each department of those items asks for it through its 一网通办 system (its first), for the
+ * fields its rules read and, where the resource names them, the departments that gave each value; and for each
+ * predicate over the resource that its items' conditions name. Approved at once when the acting hub
+ * administrator may decide. Answers the number of grants.
  */
 export async function connectItemsToResource(ctx: Ctx, code: string): Promise<number> {
   const resource = await findPublishedResource(ctx.tx, code);
   if (!resource) return 0;
-  const { rows } = await ctx.tx.query<{ departmentId: number; fields: string[] }>(
+  const { rows: reads } = await ctx.tx.query<{ departmentId: number; fields: string[] }>(
     `SELECT i.department_id::int AS "departmentId", array_agg(DISTINCT r ->> 'resourceField') AS fields
        FROM services_items i CROSS JOIN jsonb_array_elements(i.prefill) AS r WHERE r ->> 'resource' = $1 GROUP BY i.department_id ORDER BY 1`, [code]);
+  const { rows: named } = await ctx.tx.query<{ departmentId: number; predicate: string }>(
+    `SELECT DISTINCT i.department_id::int AS "departmentId", c ->> 'predicate' AS predicate
+       FROM services_items i CROSS JOIN jsonb_array_elements(i.conditions) AS c WHERE c ->> 'predicate' IS NOT NULL ORDER BY 1, 2`);
+  const asks: typeof named = [];
+  for (const ask of named) if ((await findPredicate(ctx.tx, ask.predicate))?.resourceCode === code) asks.push(ask);
   const systems = await listSystems(ctx.tx, lookup);
-  let grants = 0;
-  for (const { departmentId, fields } of rows) {
-    const system = systems.find((s) => s.departmentId === departmentId);
-    if (!system) continue;
-    const named = resource.fields.some((f) => f.code === fieldSources) ? [...fields, fieldSources] : fields;
-    await askAndApprove(ctx, system.id, { resource: code, fields: named, purpose: prefillPurpose });
-    grants++;
-  }
-  return grants;
+  const systemOf = (departmentId: number) => systems.find((s) => s.departmentId === departmentId);
+  const requests: { systemId: number; request: Ask }[] = [
+    ...reads.flatMap(({ departmentId, fields }) => {
+      const system = systemOf(departmentId);
+      const withSources = resource.fields.some((f) => f.code === fieldSources) ? [...fields, fieldSources] : fields;
+      return system ? [{ systemId: system.id, request: { resource: code, fields: withSources, purpose: prefillPurpose } }] : [];
+    }),
+    ...asks.flatMap(({ departmentId, predicate }) => {
+      const system = systemOf(departmentId);
+      return system ? [{ systemId: system.id, request: { resource: code, predicate, purpose: conditionsPurpose } }] : [];
+    }),
+  ];
+  for (const { systemId, request } of requests) await askAndApprove(ctx, systemId, request);
+  return requests.length;
 }

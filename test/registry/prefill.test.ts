@@ -1,8 +1,10 @@
 // 一网通办 prefill from 人口库: a form is filled from the golden record through the hub gateway, each field
 // naming the department that gave it; one evidence record per read; without a grant nothing is filled.
+// Conditions ask predicates over the golden record, granted when the library is connected.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/factories.ts';
+import { definePredicate } from '../../src/hub/index.ts';
 import { connectDepartmentToHub, connectItemsToResource, saveItem } from '../../src/services/index.ts';
 import { run, system } from '../hub/factories.ts';
 import { itemInput } from '../services/factories.ts';
@@ -11,6 +13,7 @@ import { loadPeopleLibrary, makeRegistryCast, people } from './factories.ts';
 let t: TestApp;
 let granted: number;
 let ungranted: number;
+const asking: Record<18 | 60, number> = { 18: 0, 60: 0 };
 let zhang: string;
 const golden = 'A15-0099-0001-0001';
 
@@ -31,7 +34,16 @@ before(async () => {
   // 公安's item prefills from the library too, but 公安 asks no grant: its department is left out below.
   ungranted = (await run(t.db, system, saveItem, itemInput(codeOf(cast.police), { formSchema: form, prefill, conditions: [] }))).id;
   await t.db.query(`UPDATE services_items SET prefill = '[]' WHERE id = $1`, [ungranted]);
-  assert.equal(await run(t.db, { ...system, departmentId: cast.bureau }, connectItemsToResource, golden), 1);
+  // Two questions over the golden record, asked by two more of 民政's items.
+  const keeper = { ...system, departmentId: cast.bureau };
+  for (const years of [18, 60] as const) {
+    await run(t.db, keeper, definePredicate, { code: `golden-age-over-${years}`, name: `年满${years}周岁`, resource: golden, field: 'birth_date',
+      operator: 'age_at_least', param: String(years) });
+    asking[years] = (await run(t.db, system, saveItem, itemInput(codeOf(cast.civil), { formSchema: form, prefill, materials: [],
+      conditions: [{ text: `申请人年满${years}周岁`, predicate: `golden-age-over-${years}` }] }))).id;
+  }
+  // 民政 is granted the fields its forms read and the two predicates; 公安 nothing.
+  assert.equal(await run(t.db, keeper, connectItemsToResource, golden), 3);
   await t.db.query(`UPDATE services_items SET prefill = $2 WHERE id = $1`, [ungranted, JSON.stringify(prefill)]);
   zhang = await t.login('zhang');
 });
@@ -73,4 +85,21 @@ test('a department without a grant on the library prefills nothing; the refusal 
   assert.deepEqual([draft.form, draft.prefilled, draft.prefillSources], [{}, [], {}]);
   const reads = await evidence(`application:${draft.id}`);
   assert.deepEqual(reads.map((r) => [r.subject, r.status, r.resource]), [[people.zhang, 403, golden]]);
+});
+
+test('a condition asks its predicate of the golden record: met, it is submitted; not met, it is refused naming the condition', async () => {
+  const submit = async (itemId: number) => {
+    const draft = await apply(itemId);
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/services/applications/${draft.id}/submit`, headers: { cookie: zhang }, payload: {} });
+    return { id: draft.id as number, res };
+  };
+  // 张伟 was born on 1990-03-05 (the golden record's date): over 18, not over 60.
+  const adult = await submit(asking[18]);
+  assert.equal(adult.res.statusCode, 200, adult.res.body);
+  assert.equal(adult.res.json().state, 'submitted');
+  assert.deepEqual((await evidence(`application:${adult.id}`)).map((r) => [r.subject, r.status, r.resource]),
+    [[people.zhang, 200, golden], [people.zhang, 200, golden]], 'the prefill read, then the question');
+  const elder = await submit(asking[60]);
+  assert.equal(elder.res.statusCode, 422, elder.res.body);
+  assert.deepEqual([elder.res.json().code, elder.res.json().field], ['services.condition-not-met', 'conditions.0']);
 });
