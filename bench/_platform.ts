@@ -129,16 +129,18 @@ const profileStatements = process.env.BENCH_PG_STATEMENTS === '1';
 /**
  * Runs `work` and, with BENCH_PG_STATEMENTS=1, prints the statements that took most of the database's time
  * meanwhile: total and per-operation execution time, calls per operation, and the statement's start.
+ * `work` calls `measuring()` when its warm-up ends, so the warm-up's statements are not counted.
  */
-export async function withStatementProfile<T>(platform: BenchPlatform, label: string, work: () => Promise<T>,
+export async function withStatementProfile<T>(platform: BenchPlatform, label: string, work: (measuring: () => Promise<void>) => Promise<T>,
   operations: (result: T) => number): Promise<T> {
-  if (!profileStatements) return work();
+  if (!profileStatements) return work(async () => undefined);
   const db = new pg.Client({ connectionString: (await runningEmbeddedUrl(platform.dataDir))! });
   await db.connect();
   try {
     await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    await db.query('SELECT pg_stat_statements_reset()');
-    const result = await work();
+    const reset = async () => { await db.query('SELECT pg_stat_statements_reset()'); };
+    await reset();
+    const result = await work(reset);
     const ops = Math.max(1, operations(result));
     const { rows } = await db.query<{ total: number; calls: string; query: string }>(
       `SELECT total_exec_time AS total, calls, query FROM pg_stat_statements

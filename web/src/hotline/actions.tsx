@@ -8,10 +8,10 @@ import { useSaving } from '../problemFields';
 import { useLoad } from '../useLoad';
 import { loadReturnReasons, satisfactions, type Ticket } from './model';
 
-/** Posts `body` to the ticket's `action` and reports the result; field errors go next to their field. */
 /** What the forms below post to a ticket: `/hotline/tickets/{id}/{action}`. */
 type TicketAction = 'accept' | 'return' | 'reply' | 'answer' | 'co-reply' | 'close' | 'extension' | 'extension/decision' | 'callback';
 
+/** Posts `body` to the ticket's `action` and reports the result; field errors go next to their field. */
 function useTransition<V extends object>(ticketId: number, action: TicketAction, fields: string[], toBody: (values: V) => unknown,
   onDone: (ticket: Ticket) => void) {
   const { t } = useTranslation();
