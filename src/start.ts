@@ -1,4 +1,5 @@
 import type { Config } from './kernel/config/index.ts';
+import { portInUse } from './kernel/db/embedded.ts';
 import { openDatabase, type OpenDatabase } from './kernel/db/open.ts';
 import { StartupError } from './kernel/errors.ts';
 import { startSequencerThread, type Sequencer } from './kernel/ledger/index.ts';
@@ -36,7 +37,10 @@ export async function startPlatform(config: Config, log: (line: string) => void 
     await sequencer?.stop();
     await database.close();
   };
+  const portBusy = () => new StartupError(`port ${config.port} is in use. Stop what uses it or start with PORT=<another port>.`);
   try {
+    // Said before the migrations and a first start's demo load (minutes), not after them; listen checks again.
+    if (await portInUse(config.port, config.host)) throw portBusy();
     await migratePlatform(db);
     await withTransaction(db, (tx) => seedOfficialHolidays(tx));
     for (const m of modules) await m.prepare?.(db);
@@ -51,8 +55,7 @@ export async function startPlatform(config: Config, log: (line: string) => void 
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-        throw new StartupError(`port ${config.port} is in use. Stop what uses it or start with PORT=<another port>.`);
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portBusy();
       throw error;
     }
     answering = performance.now();

@@ -23,6 +23,9 @@ const summaryProperties = {
 /** A short line of an item for lists. */
 export const ItemSummarySchema = Type.Object({ ...summaryProperties, department: Type.Object({ id: Type.Integer(), name: Type.String() }) });
 
+/** What a decision of the item pays (benefit) or charges (fee), stated in 分 on each approval; null: no amount. */
+export const AmountKindSchema = Nullable(OneOf(Object.keys(amountKinds) as AmountKind[]));
+
 /** 办事指南: an item with its guide, materials, time limits and form. */
 export const ItemSchema = Type.Object({
   ...summaryProperties,
@@ -32,8 +35,7 @@ export const ItemSchema = Type.Object({
   conditions: Type.Array(Condition), materials: Type.Array(Material), fee: Type.String(), steps: Type.Array(Step),
   formSchema: FormSchema, prefill: Type.Array(PrefillRule), issuesCredentialType: Nullable(Type.String()), online: Type.Boolean(),
   guide: Type.String(), updatedAt: Timestamp,
-  /** what a decision of the item pays (benefit) or charges (fee), stated in 分 on each approval */
-  amountKind: Nullable(OneOf(Object.keys(amountKinds) as AmountKind[])),
+  amountKind: AmountKindSchema,
 });
 
 export const LifeEventCountsSchema = Items(Type.Object({ key: Type.String(), count: Type.Integer() }));
@@ -51,7 +53,7 @@ export const ApplicationSchema = Type.Object({
   id: Type.Integer(), receiptNumber: Nullable(Type.String()), state: State, channel: Channel,
   item: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), kind: Type.String(), steps: Type.Array(Step),
     materials: Type.Array(Material), formSchema: FormSchema, issuesCredentialType: Nullable(Type.String()),
-    amountKind: Nullable(OneOf(Object.keys(amountKinds) as AmountKind[])) }),
+    amountKind: AmountKindSchema }),
   department: Type.Object({ id: Type.Integer(), name: Type.String() }),
   applicant: Type.Object({ id: Nullable(Type.Integer()), name: Type.String() }),
   form: Type.Record(Type.String(), Type.Unknown()),

@@ -262,9 +262,10 @@ export async function saveItem(ctx: Ctx, input: ItemInput): Promise<ServiceItem>
 }
 
 /** Replaces the form schema of an item (the admin's JSON editor). */
-export async function setItemForm(ctx: Ctx, input: { id: number; formSchema: object | null; prefill?: PrefillRule[] }): Promise<ServiceItem> {
+export async function setItemForm(ctx: Ctx, input: { id: number; formSchema: object | null; prefill?: PrefillRule[]; amountKind?: AmountKind | null }): Promise<ServiceItem> {
   const item = await getItem(ctx.tx, input.id);
-  return saveItem(ctx, { ...inputOf(item), formSchema: input.formSchema, prefill: input.prefill ?? item.prefill });
+  return saveItem(ctx, { ...inputOf(item), formSchema: input.formSchema, prefill: input.prefill ?? item.prefill,
+    amountKind: input.amountKind === undefined ? item.amountKind : input.amountKind });
 }
 
 /** Takes an item off the catalogue (not online); applications already made go on. */

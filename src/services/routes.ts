@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { Ctx } from '../kernel/auth/index.ts';
 import { Items, runCommand, type App } from '../kernel/http/index.ts';
 import {
-  ApplicationPage, ApplicationSchema, EvaluationSchema, FiguresSchema, ImportReportSchema, ItemPage, ItemSchema, LifeEventCountsSchema, OfferSchema,
+  AmountKindSchema, ApplicationPage, ApplicationSchema, EvaluationSchema, FiguresSchema, ImportReportSchema, ItemPage, ItemSchema, LifeEventCountsSchema, OfferSchema,
   PolicySchema, RatingFigureSchema, RectificationPage,
 } from './api-schemas.ts';
 import {
@@ -83,9 +83,9 @@ export async function servicesRoutes(app: App) {
     });
 
   app.put('/items/:id/form', {
-    schema: { tags, summary: 'Set the application form (JSON Schema) and its prefill rules (admin)', params: Id,
+    schema: { tags, summary: 'Set the application form (JSON Schema), its prefill rules and the amount its approval states (admin)', params: Id,
       body: Type.Object({ formSchema: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]),
-        prefill: Type.Optional(Type.Array(PrefillRule)) }, { additionalProperties: false }), response: { 200: ItemSchema } },
+        prefill: Type.Optional(Type.Array(PrefillRule)), amountKind: Type.Optional(AmountKindSchema) }, { additionalProperties: false }), response: { 200: ItemSchema } },
   }, (req) => runCommand(req, setItemForm, { id: req.params.id, ...req.body }, presentItem));
 
   app.post('/items/:id/withdraw', { schema: { tags, summary: 'Take an item off the online catalogue (admin)', params: Id, response: { 200: ItemSchema } } },

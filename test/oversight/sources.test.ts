@@ -18,7 +18,7 @@ import { lockApplication, recordStep } from '../../src/services/applications.ts'
 import { saveItem } from '../../src/services/index.ts';
 import { createTestApp, makeStaff, type TestApp } from '../helpers/factories.ts';
 import { adult, callGateway, grantFor, makeExchange } from '../hub/exchange/factories.ts';
-import { itemInput, makeServicesCity } from '../services/factories.ts';
+import { itemInput, makeServicesCity, servicesCaller } from '../services/factories.ts';
 
 const system = systemActor('test');
 
@@ -46,19 +46,19 @@ describe('services: decisions outside the jurisdiction, items often turned down'
   let t: TestApp;
   let city: Awaited<ReturnType<typeof makeServicesCity>>;
   let moved: number;
-  const cookies: Record<string, string> = {};
+  const { cookies, login, call: send } = servicesCaller(() => t);
   before(async () => {
     t = await createTestApp();
     city = await makeServicesCity(t.db);
     // An officer of the 广安区 bureau whose account is in 岳池县: the services refuse them the bureau's applications (403).
     moved = await makeStaff(t.db, { username: 'moved_officer', roles: ['officer'], departmentId: city.gaDept, divisionCode: '511621000000' });
     await withTransaction(t.db, (tx) => installLibrary({ tx, actor: system, now: new Date() }));
-    for (const user of ['ga_officer', 'ga_officer2', 'moved_officer', 'citizen1']) cookies[user] = await t.login(user);
+    await login(['ga_officer', 'ga_officer2', 'moved_officer', 'citizen1']);
   });
   after(() => t?.close());
 
   const call = async (url: string, user: string, payload: object = {}) => {
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/services${url}`, headers: { cookie: cookies[user]! }, payload });
+    const res = await send('POST', url, user, payload);
     assert.ok(res.statusCode < 300, `${url}: ${res.body}`);
     return res.json();
   };
@@ -124,19 +124,18 @@ describe('services: decisions outside the jurisdiction, items often turned down'
 describe('services: an amount far from those of its item', () => {
   let t: TestApp;
   let city: Awaited<ReturnType<typeof makeServicesCity>>;
-  const cookies: Record<string, string> = {};
+  const { login, call } = servicesCaller(() => t);
   before(async () => {
     t = await createTestApp();
     city = await makeServicesCity(t.db);
     await withTransaction(t.db, (tx) => installLibrary({ tx, actor: system, now: new Date() }));
-    for (const user of ['ga_officer', 'ga_officer2', 'citizen1']) cookies[user] = await t.login(user);
+    await login(['ga_officer', 'ga_officer2', 'citizen1']);
   });
   after(() => t?.close());
 
   it('publishes the amount of each approval, and raises exactly the approval paying ten times its peers', async () => {
     const form = { name: '张小红', reason: '家中突发火灾，生活困难' };
-    const inject = (url: string, user: string, payload: object = {}) =>
-      t.app.inject({ method: 'POST', url: `/api/v1/services${url}`, headers: { cookie: cookies[user]! }, payload });
+    const inject = (url: string, user: string, payload: object = {}) => call('POST', url, user, payload);
     const item = await withTransaction(t.db, (tx) => saveItem({ tx, actor: system, now: new Date() },
       itemInput(city.gaDeptCode, { name: '临时救助金给付', materials: [], conditions: [], amountKind: 'benefit' })));
     const approve = async (amount: number) => {

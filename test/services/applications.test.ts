@@ -4,21 +4,19 @@ import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.t
 import { systemActor } from '../../src/kernel/auth/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { escalateOverdue, saveItem } from '../../src/services/index.ts';
-import { itemInput, makeServicesCity, pdf } from './factories.ts';
+import { itemInput, makeServicesCity, pdf, servicesCaller } from './factories.ts';
 import { pngDeclaring } from '../helpers/images.ts';
 
 let t: TestApp;
 let city: Awaited<ReturnType<typeof makeServicesCity>>;
-const cookies: Record<string, string> = {};
+const { cookies, login, call } = servicesCaller(() => t);
 before(async () => {
   t = await createTestApp();
   city = await makeServicesCity(t.db);
-  for (const user of ['admin', 'ga_officer', 'ga_officer2', 'yc_officer', 'citizen1', 'citizen2']) cookies[user] = await t.login(user);
+  await login(['admin', 'ga_officer', 'ga_officer2', 'yc_officer', 'citizen1', 'citizen2']);
 });
 after(() => t.close());
 
-const call = (method: 'GET' | 'POST' | 'PUT', url: string, user?: string, payload?: unknown) =>
-  t.app.inject({ method, url: `/api/v1/services${url}`, headers: user ? { cookie: cookies[user]! } : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 const form = { name: '张小红', reason: '家中突发火灾，生活困难' };
 const upload = (id: number, user: string, overrides: Record<string, string> = {}) => call('POST', `/applications/${id}/materials`, user,

@@ -5,13 +5,13 @@ import { definePredicate, issueGrant, type Resource } from '../../src/hub/index.
 import { evaluatePolicy, saveItem } from '../../src/services/index.ts';
 import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
 import { run } from '../hub/factories.ts';
-import { itemInput, makeCitizen, makeServicesCity, makeServicesHub, residentId } from './factories.ts';
+import { itemInput, makeCitizen, makeServicesCity, makeServicesHub, residentId, servicesCaller } from './factories.ts';
 
 let t: TestApp;
 let itemId: number;
 let register: Resource;
 let gaDept: number;
-const cookies: Record<string, string> = {};
+const { cookies, login, call } = servicesCaller(() => t);
 const elder = residentId('19400307', '125');
 const elderElsewhere = residentId('19380101', '126');
 
@@ -30,7 +30,7 @@ before(async () => {
   register = await makeServicesHub(t.db, city, people);
   gaDept = city.gaDept;
   itemId = (await run(t.db, systemActor('test'), saveItem, itemInput(city.gaDeptCode, { code: '511B0003-POLICY-1-00', name: '80周岁以上老年人高龄津贴发放' }))).id;
-  for (const user of ['admin', 'ga_officer', 'citizen3', 'citizen1']) cookies[user] = await t.login(user);
+  await login(['admin', 'ga_officer', 'citizen3', 'citizen1']);
 });
 
 const hub = systemActor('test');
@@ -44,8 +44,6 @@ async function evidenceOf(code: string): Promise<string[]> {
 }
 after(() => t.close());
 
-const call = (method: 'GET' | 'POST', url: string, user: string, payload?: unknown) =>
-  t.app.inject({ method, url: `/api/v1/services${url}`, headers: { cookie: cookies[user]! }, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 const policy = (overrides: Record<string, unknown> = {}) => ({
   code: 'elderly-allowance', name: '高龄津贴主动发放', description: '本区户籍80周岁以上老年人', itemId,

@@ -4,11 +4,11 @@ import { systemActor } from '../../src/kernel/auth/index.ts';
 import { saveItem } from '../../src/services/index.ts';
 import { createTestApp, type TestApp } from '../helpers/factories.ts';
 import { run } from '../hub/factories.ts';
-import { itemInput, makeCitizen, makeServicesCity, makeServicesHub, residentId } from './factories.ts';
+import { itemInput, makeCitizen, makeServicesCity, makeServicesHub, residentId, servicesCaller } from './factories.ts';
 
 let t: TestApp;
 let itemId: number;
-const cookies: Record<string, string> = {};
+const { login, call } = servicesCaller(() => t);
 const young = residentId('19900101');
 const elder = residentId('19400307', '125');
 const hub = systemActor('test');
@@ -30,12 +30,10 @@ before(async () => {
     prefill: [{ field: 'name', resource: people.code, resourceField: 'name' }, { field: 'idNumber', resource: people.code, resourceField: 'id_number' }],
   }));
   itemId = item.id;
-  for (const user of ['citizen1', 'citizen2', 'citizen3']) cookies[user] = await t.login(user);
+  await login(['citizen1', 'citizen2', 'citizen3']);
 });
 after(() => t.close());
 
-const call = (method: 'POST', url: string, user: string, payload: unknown) =>
-  t.app.inject({ method, url: `/api/v1/services${url}`, headers: { cookie: cookies[user]! }, payload: payload as object });
 
 const evidence = async (subject: string) => (await t.db.query<{ purpose: string; case_id: string; status: number; predicate_id: number | null }>(
   'SELECT purpose, case_id, status, predicate_id FROM hub_evidence WHERE subject = $1 ORDER BY at', [subject])).rows;

@@ -5,10 +5,27 @@ import { seedOfficialHolidays } from '../../src/kernel/calendar/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { saveItem, type ItemInput } from '../../src/services/index.ts';
 import { residentIdCheckChar } from '../../src/kernel/checks/index.ts';
-import { makeCast, makeDepartment, makeStaff, testPassword } from '../helpers/factories.ts';
+import { makeCast, makeDepartment, makeStaff, testPassword, type TestApp } from '../helpers/factories.ts';
 import { definePredicate } from '../../src/hub/index.ts';
 import { connectDepartmentToHub } from '../../src/services/exchange.ts';
 import { personEntry, publishEntry, run } from '../hub/factories.ts';
+
+/**
+ * The services API as the test's users call it: `login` keeps their session cookies, `call` sends a request to
+ * `/api/v1/services…` as one of them (or as nobody). `app` gives the test app once its `before` has made it.
+ */
+export function servicesCaller(app: () => TestApp) {
+  const cookies: Record<string, string> = {};
+  return {
+    cookies,
+    async login(users: string[]) {
+      for (const user of users) cookies[user] = await app().login(user);
+    },
+    call: (method: 'GET' | 'POST' | 'PUT', url: string, user?: string, payload?: unknown, headers: Record<string, string> = {}) =>
+      app().app.inject({ method, url: `/api/v1/services${url}`, headers: { ...(user ? { cookie: cookies[user]! } : {}), ...headers },
+        ...(payload === undefined ? {} : { payload: payload as object }) }),
+  };
+}
 
 /** A valid resident ID (GB 11643) of 广安区 born on `birth` (YYYYMMDD). */
 export const residentId = (birth: string, seq = '123') => `511602${birth}${seq}${residentIdCheckChar(`511602${birth}${seq}`)}`;

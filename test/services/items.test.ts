@@ -1,21 +1,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, ledgerCount, makeDepartment, makeStaff, type TestApp } from '../helpers/factories.ts';
-import { itemInput, makeServicesCity } from './factories.ts';
+import { itemInput, makeServicesCity, servicesCaller } from './factories.ts';
 
 let t: TestApp;
 let city: Awaited<ReturnType<typeof makeServicesCity>>;
-const cookies: Record<string, string> = {};
+const { login, call } = servicesCaller(() => t);
 before(async () => {
   t = await createTestApp();
   city = await makeServicesCity(t.db);
-  for (const user of ['admin', 'ga_admin', 'yc_officer', 'citizen1']) cookies[user] = await t.login(user);
+  await login(['admin', 'ga_admin', 'yc_officer', 'citizen1']);
 });
 after(() => t.close());
 
-const call = (method: 'GET' | 'POST' | 'PUT', url: string, user?: string, payload?: unknown, headers: Record<string, string> = {}) =>
-  t.app.inject({ method, url: `/api/v1/services${url}`, headers: { ...(user ? { cookie: cookies[user]! } : {}), ...headers },
-    ...(payload === undefined ? {} : { payload: payload as string }) });
 
 test('the catalogue is public: search by words and by life event, and the guide of one item', async () => {
   const found = await call('GET', '/items?q=救助');
@@ -54,6 +51,15 @@ test('POST /items walks 401, 400 naming the field, 403 outside the jurisdiction,
   const form = await call('PUT', `/items/${created.json().id}/form`, 'ga_admin', { formSchema: { type: 'object', properties: { age: { type: 'integer' } } } });
   assert.deepEqual(form.json().formSchema, { type: 'object', properties: { age: { type: 'integer' } } });
   assert.equal(await ledgerCount(t.db, 'services.item.updated'), 1);
+  // The amount its approval states is set beside the form; leaving it out keeps it, null removes it.
+  const id = created.json().id;
+  const paying = await call('PUT', `/items/${id}/form`, 'ga_admin', { formSchema: null, amountKind: 'benefit' });
+  assert.deepEqual([paying.statusCode, paying.json().amountKind], [200, 'benefit']);
+  assert.equal((await call('PUT', `/items/${id}/form`, 'ga_admin', { formSchema: null })).json().amountKind, 'benefit');
+  const badKind = await call('PUT', `/items/${id}/form`, 'ga_admin', { formSchema: null, amountKind: 'bribe' });
+  assert.deepEqual([badKind.statusCode, badKind.json().field], [400, 'amountKind']);
+  assert.equal((await call('PUT', `/items/${id}/form`, 'ga_admin', { formSchema: null, amountKind: null })).json().amountKind, null);
+  assert.equal(await ledgerCount(t.db, 'services.item.updated'), 4);
 });
 
 test('export as CSV and import it back; an import keeps the good rows and reports each bad one', async () => {

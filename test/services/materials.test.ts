@@ -2,20 +2,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
-import { makeServicesCity, pdf } from './factories.ts';
+import { makeServicesCity, pdf, servicesCaller } from './factories.ts';
 
 let t: TestApp;
 let city: Awaited<ReturnType<typeof makeServicesCity>>;
-const cookies: Record<string, string> = {};
+const { login, call } = servicesCaller(() => t);
 before(async () => {
   t = await createTestApp();
   city = await makeServicesCity(t.db);
-  for (const user of ['ga_officer', 'yc_officer', 'citizen1', 'citizen2']) cookies[user] = await t.login(user);
+  await login(['ga_officer', 'yc_officer', 'citizen1', 'citizen2']);
 });
 after(() => t.close());
 
-const call = (method: 'GET' | 'POST', url: string, user?: string, payload?: object) =>
-  t.app.inject({ method, url: `/api/v1/services${url}`, headers: user ? { cookie: cookies[user]! } : {}, ...(payload ? { payload } : {}) });
 const material = '困难情况说明';
 const fileUrl = (id: number, name = material) => `/applications/${id}/materials/${encodeURIComponent(name)}`;
 

@@ -2,20 +2,18 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, ledgerCount, type TestApp } from '../helpers/factories.ts';
 import { defaultRatings } from '../../src/services/index.ts';
-import { makeServicesCity, pdf } from './factories.ts';
+import { makeServicesCity, pdf, servicesCaller } from './factories.ts';
 
 let t: TestApp;
 let city: Awaited<ReturnType<typeof makeServicesCity>>;
-const cookies: Record<string, string> = {};
+const { login, call } = servicesCaller(() => t);
 before(async () => {
   t = await createTestApp();
   city = await makeServicesCity(t.db);
-  for (const user of ['admin', 'ga_admin', 'ga_officer', 'yc_officer', 'citizen1', 'citizen2']) cookies[user] = await t.login(user);
+  await login(['admin', 'ga_admin', 'ga_officer', 'yc_officer', 'citizen1', 'citizen2']);
 });
 after(() => t.close());
 
-const call = (method: 'GET' | 'POST', url: string, user?: string, payload?: unknown) =>
-  t.app.inject({ method, url: `/api/v1/services${url}`, headers: user ? { cookie: cookies[user]! } : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 /** A finished application of citizen1, through the real commands. */
 async function finished(): Promise<{ id: number; history: { id: number; action: string }[] }> {

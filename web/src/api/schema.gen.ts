@@ -22890,7 +22890,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Set the application form (JSON Schema) and its prefill rules (admin) */
+        /** Set the application form (JSON Schema), its prefill rules and the amount its approval states (admin) */
         put: {
             parameters: {
                 query?: never;
@@ -22903,6 +22903,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        amountKind?: ("benefit" | "fee") | null;
                         formSchema: {
                             [key: string]: unknown;
                         } | null;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Flex, Form, Input, List, Modal, Table, Tag, Upload } from 'antd';
+import { Alert, App, Button, Card, Flex, Form, Input, List, Modal, Select, Table, Tag, Upload } from 'antd';
 import { DownloadOutlined, EditOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, apiCsv, ApiProblem, apiText, query, type ApiResponse } from '../api';
@@ -73,33 +73,44 @@ export default function ItemsAdminPage() {
   );
 }
 
-/** The item's form as JSON, checked here for syntax and by the server as JSON Schema (errors on the field). */
+type AmountKind = NonNullable<Item['amountKind']>;
+const amountKinds: AmountKind[] = ['benefit', 'fee'];
+
+/**
+ * The item's form as JSON, checked here for syntax and by the server as JSON Schema (errors on the field), and
+ * whether its approval pays or charges an amount (the clerk then states it on each approval).
+ */
 function FormEditor({ item, onClose, onSaved }: { item: Item; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ formSchema: string; prefill: string }>();
+  const [form] = Form.useForm<{ formSchema: string; prefill: string; amountKind: AmountKind | 'none' }>();
   const parse = (text: string) => { try { return { ok: true as const, value: JSON.parse(text) as unknown }; } catch { return { ok: false as const }; /* not JSON, said by the rule below */ } };
   const jsonRule = { validator: (_: unknown, text: string) => (parse(text).ok ? Promise.resolve() : Promise.reject(new Error(t('services.admin.badJson')))) };
   const save = async () => {
     const values = await form.validateFields();
     try {
-      await api('PUT', `/services/items/${item.id}/form`, { formSchema: parse(values.formSchema).value, prefill: parse(values.prefill).value });
+      await api('PUT', `/services/items/${item.id}/form`, { formSchema: parse(values.formSchema).value, prefill: parse(values.prefill).value,
+        amountKind: values.amountKind === 'none' ? null : values.amountKind });
       void message.success(t('services.admin.saved'));
       onSaved();
     } catch (error) {
-      if (error instanceof ApiProblem && (error.field === 'formSchema' || error.field === 'prefill'))
+      if (error instanceof ApiProblem && (error.field === 'formSchema' || error.field === 'prefill' || error.field === 'amountKind'))
         form.setFields([{ name: error.field, errors: [`${error.title}${error.detail ? `: ${error.detail}` : ''}`] }]);
       else void message.error(problemText(error));
     }
   };
   return (
     <Modal open title={`${t('services.admin.editForm')} · ${item.name}`} onCancel={onClose} onOk={() => void save()} width={720} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ formSchema: JSON.stringify(item.formSchema, null, 2), prefill: JSON.stringify(item.prefill, null, 2) }}>
+      <Form form={form} layout="vertical" initialValues={{ formSchema: JSON.stringify(item.formSchema, null, 2), prefill: JSON.stringify(item.prefill, null, 2),
+        amountKind: item.amountKind ?? 'none' }}>
         <Form.Item name="formSchema" label={t('services.admin.formSchema')} rules={[jsonRule]}>
           <Input.TextArea rows={14} className="mono" />
         </Form.Item>
         <Form.Item name="prefill" label={t('services.admin.prefill')} rules={[jsonRule]}>
           <Input.TextArea rows={4} className="mono" />
+        </Form.Item>
+        <Form.Item name="amountKind" label={t('services.admin.amountKind')} extra={t('services.admin.amountKindHelp')}>
+          <Select options={[{ value: 'none', label: t('services.admin.noAmount') }, ...amountKinds.map((kind) => ({ value: kind, label: t(`services.amount.${kind}`) }))]} />
         </Form.Item>
       </Form>
     </Modal>
