@@ -128,6 +128,33 @@ describe('one-stop services', () => {
     await suite.logout();
   });
 
+  step('an approval of a benefit asks for the amount paid, in 元, and the application then shows it', async () => {
+    const { page } = suite;
+    await suite.loginAt('/service-queue', 'ga_officer');
+    // A demo application of a paying item waiting for its decision, which another officer reviewed.
+    const id = await page.evaluate(async () => {
+      const list = await (await fetch('/api/v1/services/applications?state=accepted&q=困难残疾人生活补贴&limit=20')).json() as { items: { id: number }[] };
+      for (const { id } of list.items) {
+        const app = await (await fetch(`/api/v1/services/applications/${id}`)).json() as { abilities: string[] };
+        if (app.abilities.includes('decide')) return id;
+      }
+      return null;
+    });
+    assert.ok(id, 'the demo has a 困难残疾人生活补贴 application waiting for ga_officer\'s decision');
+    await page.goto(`${suite.base}/service-queue/${id}`);
+    await page.getByRole('button', { name: '准 予' }).click();
+    const dialog = await suite.dialog();
+    await dialog.getByRole('button', { name: '准 予' }).click();
+    await dialog.getByText('请填写金额（元，最多两位小数）').waitFor();
+    await dialog.getByLabel('发放金额（元）').fill('1280.5');
+    await shot('08c-approve-amount');
+    await dialog.getByRole('button', { name: '准 予' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('.ant-descriptions').getByText('已准予').waitFor();
+    await page.locator('.ant-descriptions').getByText('¥1,280.50').waitFor();
+    await suite.logout();
+  });
+
   step('不予受理 asks first, takes its reason in its own field (a common reason a click away), not from the note box', async () => {
     const { page } = suite;
     await suite.loginAt('/service-queue', 'ga_officer');
@@ -184,6 +211,7 @@ describe('one-stop services', () => {
     await page.getByPlaceholder('事项名称或编码').press('Enter');
     await page.getByRole('button', { name: `编辑表单 ${itemName}` }).click();
     const editor = await suite.dialog();
+    await editor.getByText('不涉及金额').waitFor(); // 婚姻登记 pays and charges nothing
     await editor.getByLabel('申请表 JSON Schema').fill('{"type": "object", "properties": {"a": {"type": "nonsense"}}}');
     await editor.getByRole('button', { name: /确\s*定|OK/ }).click();
     await editor.getByText('表单定义不是有效的 JSON Schema').first().waitFor();
