@@ -5,7 +5,7 @@ import { topLevelCode, zhExamples } from '../../src/hotline/classifier/index.ts'
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { hotlineCityPerFile, ledgerCount, makeTicket, refusal, run, ticketInput } from './factories.ts';
 
-const t = hotlineCityPerFile();
+const t = hotlineCityPerFile({ trainedModel: false });
 
 const suggest = (text: string) => withTransaction(t.db, (tx) => suggestClassification(tx, text));
 const operatorExamples = async () => (await t.db.query<{ text: string; label: string; ticketId: number }>(

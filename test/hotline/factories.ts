@@ -1,8 +1,13 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { systemActor, type Actor } from '../../src/kernel/auth/index.ts';
 import type { Db, Queryable } from '../../src/kernel/db/index.ts';
 import { withTransaction } from '../../src/kernel/db/index.ts';
 import { createTicket, loadDemoCategories, setDispatchRule, type CreateTicket } from '../../src/hotline/index.ts';
+import { trainOffThread, zhExamples } from '../../src/hotline/classifier/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { createTestApp, makeDivisions, makeStaff, type TestApp } from '../helpers/factories.ts';
 import { rectangle, run, staffActor } from '../kernel/org/factories.ts';
@@ -27,13 +32,48 @@ export function memberOf(departmentId: number, roles: Role[], root: string, id =
   return { ...staffActor(roles, root), id, departmentId, grants: grantsOf(roles), jurisdiction: jurisdictionOf(root) };
 }
 
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * The model the first intake of a fresh database trains from the shipped examples (about ten seconds of CPU),
+ * trained once and kept under data/test-cache, named by a hash of the examples and of the classifier's code,
+ * so a change to either trains it again.
+ */
+async function shippedModel(): Promise<string> {
+  const examples = zhExamples();
+  const hash = crypto.createHash('sha256').update(JSON.stringify(examples));
+  const code = path.join(root, 'src/hotline/classifier');
+  for (const file of (await fs.readdir(code)).filter((f) => f.endsWith('.ts')).sort()) hash.update(await fs.readFile(path.join(code, file)));
+  const file = path.join(root, 'data/test-cache', `classifier-${hash.digest('hex').slice(0, 16)}.json`);
+  const cached = await fs.readFile(file, 'utf8').catch(() => null);
+  if (cached) return cached;
+  const { classifier, evaluation } = await trainOffThread(examples);
+  const row = JSON.stringify({ model: classifier.toJSON(), examples: examples.length, accuracy: evaluation.accuracy,
+    evaluation: { ...evaluation, shadow: { examples: 0, live: null, candidate: null } } });
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}`; // two files training at once each write whole, then one wins the rename
+  await fs.writeFile(partial, row);
+  await fs.rename(partial, file);
+  return row;
+}
+
+/** Stores the shipped model as the one in use, as the first intake would (without its ledger entry). */
+async function storeShippedModel(db: Queryable): Promise<void> {
+  const row = JSON.parse(await shippedModel()) as { model: unknown; examples: number; accuracy: number; evaluation: unknown };
+  await db.query(`INSERT INTO hotline_classifier_models (model, trained_at, example_count, accuracy, promoted, evaluation)
+    VALUES ($1, now(), $2, $3, true, $4)`, [JSON.stringify(row.model), row.examples, row.accuracy, JSON.stringify(row.evaluation)]);
+}
+
 /**
  * The smallest hotline city: 广安区 with one grid, the 12345 centre, 广安区城市管理局 and 岳池县城市管理局,
  * the demo's category tree (城乡建设与管理 › 市容环卫 › 垃圾清运 …, the classifier's), the catalogue sending 城乡建设与管理 (CG) in
- * 广安区 to its 城市管理局, and logins: operator (centre), handler (广安区城管), yc_handler (岳池县城管).
+ * 广安区 to its 城市管理局, logins: operator (centre), handler (广安区城管), yc_handler (岳池县城管), and the classifier
+ * trained from the shipped examples in use.
  */
-export async function makeHotlineCity(db: Db) {
+export async function makeHotlineCity(db: Db, opts: { trainedModel?: boolean } = {}) {
   await makeDivisions(db);
+  // With `trainedModel: false`, the first intake trains the model as it does on a fresh installation.
+  if (opts.trainedModel !== false) await storeShippedModel(db);
   await db.query(`INSERT INTO grids (code, name, division_code, geometry) VALUES ('G-NH-1', '浓洄1号网格', '511602001000', $1)`,
     [JSON.stringify(rectangle(106.60, 30.44, 106.66, 30.50))]);
   const centreDept = await department(db, 'RX-5116', '广安市12345政务服务便民热线中心', 'hotline', '511600000000');
@@ -73,12 +113,12 @@ export function makeTicket(db: Db, overrides: Partial<CreateTicket> = {}, actor:
  * A test file's database with the hotline city: made by a `before` hook, dropped after. Read `db` and
  * `city` inside tests (they exist once the hook has run).
  */
-export function hotlineCityPerFile(): { readonly db: Db; readonly city: Awaited<ReturnType<typeof makeHotlineCity>> } {
+export function hotlineCityPerFile(opts: { trainedModel?: boolean } = {}): { readonly db: Db; readonly city: Awaited<ReturnType<typeof makeHotlineCity>> } {
   let testDb: TestDb | undefined;
   let city: Awaited<ReturnType<typeof makeHotlineCity>> | undefined;
   before(async () => {
     testDb = await createTestDb();
-    city = await makeHotlineCity(testDb.db);
+    city = await makeHotlineCity(testDb.db, opts);
   });
   after(() => testDb?.drop());
   return { get db() { return testDb!.db; }, get city() { return city!; } };
