@@ -45,7 +45,7 @@ async function shippedModel(): Promise<string> {
   const code = path.join(root, 'src/hotline/classifier');
   for (const file of (await fs.readdir(code)).filter((f) => f.endsWith('.ts')).sort()) hash.update(await fs.readFile(path.join(code, file)));
   const file = path.join(root, 'data/test-cache', `classifier-${hash.digest('hex').slice(0, 16)}.json`);
-  const cached = await fs.readFile(file, 'utf8').catch(() => null);
+  const cached = await fs.readFile(file, 'utf8').catch(() => null); // not trained yet: trained below
   if (cached) return cached;
   const { classifier, evaluation } = await trainOffThread(examples);
   const row = JSON.stringify({ model: classifier.toJSON(), examples: examples.length, accuracy: evaluation.accuracy,
