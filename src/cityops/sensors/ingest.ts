@@ -164,6 +164,7 @@ export class SensorIngest {
   readonly stats: IngestStats = { received: 0, stored: 0, late: 0, duplicate: 0, refused: {}, flushes: 0, eventsRaised: 0, eventsCleared: 0 };
   private readonly devices = new Map<string, DeviceEntry>();
   private readonly missing = new Map<string, number>();
+  private readonly stale = new Set<string>();
   private queue: Group[] = [];
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -240,18 +241,27 @@ export class SensorIngest {
     return entry;
   }
 
-  /** A device not in memory: registered a moment ago, or unknown (remembered as such for a second). */
+  /**
+   * The device's row changed in this process (disabled, re-keyed): its next reading reads it again, rather than
+   * waiting for the reload of the second. Called after the change committed.
+   */
+  forget(code: string): void {
+    this.stale.add(code);
+  }
+
+  /** A device not in memory (registered a moment ago, or unknown: remembered as such for a second), or changed here. */
   private async lookUp(code: string): Promise<DeviceEntry | undefined> {
     const known = this.devices.get(code);
-    if (known) return known;
-    if ((this.missing.get(code) ?? 0) > Date.now()) return undefined;
+    if (known && !this.stale.has(code)) return known;
+    this.stale.delete(code);
+    if (!known && (this.missing.get(code) ?? 0) > Date.now()) return undefined;
     const { rows } = await this.db.query<DeviceRow>(`${deviceSql} WHERE d.code = $1`, [code]);
     if (!rows[0]) {
       this.missing.set(code, Date.now() + 1_000);
       return undefined;
     }
     const { rows: open } = await this.db.query<{ rule: string }>(`SELECT rule FROM cityops_sensor_events WHERE state = 'raised' AND device_id = $1`, [rows[0].id]);
-    return this.devices.get(code) ?? this.keep(rows[0], new Set(open.map((o) => o.rule)));
+    return this.keep(rows[0], new Set(open.map((o) => o.rule)));
   }
 
   /** Counts a refusal by its code, and logs it (at most a line a second, so a flood does not flood the log). */
@@ -270,7 +280,8 @@ export class SensorIngest {
     const reading = checkReadingShape(raw, now, prefix);
     if (topicDevice !== undefined && topicDevice !== reading.device)
       throw refuse('cityops.sensor.foreign-topic', `${prefix}device`, `a reading of ${reading.device} published on the topic of ${topicDevice}`, 403);
-    const device = this.devices.get(reading.device) ?? (await this.lookUp(reading.device));
+    const known = this.devices.get(reading.device);
+    const device = known && !this.stale.has(reading.device) ? known : await this.lookUp(reading.device);
     if (!device) throw refuse('cityops.sensor.unknown-device', `${prefix}device`, `no device ${reading.device}`, 401);
     if (!device.enabled) throw refuse('cityops.sensor.device-disabled', `${prefix}device`, `device ${reading.device} is disabled`, 403);
     const expected = Buffer.from(signReading(device.signingKey, reading));
@@ -407,7 +418,7 @@ async function writeBatch(tx: Tx, items: Queued[]) {
      FROM s, old WHERE d.id = s.id AND old.id = s.id
      RETURNING d.code, old.connectivity AS was`, [
     ids, ids.map((id) => seen.get(id)!), ids.map((id) => latest.get(id)?.reading.seq ?? null), ids.map((id) => latest.get(id)?.reading.value ?? null),
-    ids.map((id) => latest.get(id)?.reading.at ?? null)]), []);
+    ids.map((id) => latest.get(id)?.reading.at ?? null)]));
   const ledger: LedgerEntryInput[] = cameOnline.filter((d) => d.was !== 'online').map((d) => ({
     actor: systemEntryActor, action: 'cityops.sensor.device.online', object: { type: 'sensor-device', id: d.code }, payload: { was: d.was },
   }));

@@ -11,15 +11,17 @@ import { getDevice, listDevices, registerDevice, rotateDeviceSecret, setDeviceEn
 import { deviceReadings, listSensorEvents } from './events.ts';
 import type { SensorIngest } from './ingest.ts';
 import { sensorActions } from './policy.ts';
-import { acquireIngest, readingsTopic, releaseIngest } from './service.ts';
+import { acquireIngest, readingsTopic, releaseIngest, runningIngest } from './service.ts';
 import { listSensorTypes, updateSensorType } from './types.ts';
 import { assertCan } from '../../kernel/auth/index.ts';
 
 const DeviceCode = Type.String({ minLength: 1, maxLength: 40 });
 const connectivity = Type.Union([Type.Literal('never'), Type.Literal('online'), Type.Literal('offline')]);
 
+/** A device as the API shows it: without its row number, with what the viewer may do. */
 function presentDevice(device: Device, viewer: Actor) {
-  return { ...device, abilities: { manage: can(viewer, sensorActions.manage, device) } };
+  const { id: _id, ...shown } = device;
+  return { ...shown, abilities: { manage: can(viewer, sensorActions.manage, device) } };
 }
 const withSecret = (device: Device & { secret: string }, viewer: Actor) =>
   ({ ...presentDevice(device, viewer), secret: device.secret, topic: readingsTopic(device.code) });
@@ -28,6 +30,11 @@ export async function sensorRoutes(app: App) {
   // The ingest starts with the first reading over HTTP (the platform's MQTT service may have started it already).
   let ingest: Promise<SensorIngest> | undefined;
   const ingestNow = () => (ingest ??= acquireIngest(app.db, { log: (line) => app.log.warn(line) }));
+  // After a change to a device commits, this process's ingest reads the device again on its next reading.
+  const changed = <T extends { code: string }>(device: T) => {
+    runningIngest(app.db)?.forget(device.code);
+    return device;
+  };
   app.addHook('onClose', async () => {
     if (ingest) await releaseIngest(app.db);
   });
@@ -100,16 +107,16 @@ export async function sensorRoutes(app: App) {
     schema: { tags: ['cityops'], summary: '停用 Disable a device: its readings and connections are refused',
       params: Type.Object({ code: DeviceCode }), body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 200 })) })),
       response: { 200: DeviceSchema } },
-  }, (req) => runCommand(req, setDeviceEnabled, { code: req.params.code, enabled: false, reason: req.body?.reason }, presentDevice));
+  }, async (req) => changed(await runCommand(req, setDeviceEnabled, { code: req.params.code, enabled: false, reason: req.body?.reason }, presentDevice)));
 
   app.post('/sensors/devices/:code/enable', {
     schema: { tags: ['cityops'], summary: '启用 Enable a disabled device', params: Type.Object({ code: DeviceCode }), response: { 200: DeviceSchema } },
-  }, (req) => runCommand(req, setDeviceEnabled, { code: req.params.code, enabled: true }, presentDevice));
+  }, async (req) => changed(await runCommand(req, setDeviceEnabled, { code: req.params.code, enabled: true }, presentDevice)));
 
   app.post('/sensors/devices/:code/secret', {
     schema: { tags: ['cityops'], summary: '更换密钥 A new secret for the device (shown once); the old one stops working',
       params: Type.Object({ code: DeviceCode }), response: { 200: DeviceWithSecretSchema } },
-  }, (req) => runCommand(req, rotateDeviceSecret, { code: req.params.code }, withSecret));
+  }, async (req) => changed(await runCommand(req, rotateDeviceSecret, { code: req.params.code }, withSecret)));
 
   app.get('/sensors/events', {
     schema: { tags: ['cityops'], summary: 'Events raised by the rules within the jurisdiction, newest first',

@@ -36,6 +36,9 @@ export async function acquireIngest(db: Db, options?: IngestOptions): Promise<Se
   return held.ingest;
 }
 
+/** The ingest running for `db` in this process, if any. */
+export const runningIngest = (db: Db): SensorIngest | undefined => ingests.get(db)?.ingest;
+
 export async function releaseIngest(db: Db): Promise<void> {
   const held = ingests.get(db);
   if (!held || --held.users > 0) return;
