@@ -74,6 +74,7 @@ async function measure(): Promise<void> {
   const ingest = await acquireIngest(db, { log: (line) => console.error(line) });
   const broker = await startSensorMqtt(db, { port: 0, host: '127.0.0.1' }, (line) => console.error(line));
   const latencies: number[] = [];
+  let from = Infinity;
   ingest.onEvents((events) => {
     for (const e of events) if (e.change === 'raised' && e.readingAt >= from) latencies.push(e.committedAt - e.readingAt);
   });
@@ -82,7 +83,7 @@ async function measure(): Promise<void> {
   child.stdout.on('data', (chunk: Buffer) => { output += chunk; });
   while (!output.includes('measuring')) await new Promise((r) => setTimeout(r, 5));
   const t0 = performance.now();
-  const from = Date.now();
+  from = Date.now();
   const sentBefore = Number(/measuring (\d+)/.exec(output)?.[1] ?? 0);
   const stored0 = ingest.stats.stored;
   const cpu0 = process.cpuUsage();

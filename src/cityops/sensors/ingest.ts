@@ -343,6 +343,17 @@ export class SensorIngest {
     await this.flushing;
   }
 
+  /** Hands committed events to the listeners; a failing listener is logged, the flush stands. */
+  private tell(events: CommittedEvent[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.log(`sensor event listener failed: ${String(error)}`);
+      }
+    }
+  }
+
   /** Writes the groups waiting (up to maxBatch readings, whole groups) in one transaction. */
   private async flush(): Promise<void> {
     const groups: Group[] = [];
@@ -367,10 +378,7 @@ export class SensorIngest {
         group.resolve(mine);
       }
       for (const e of events) this.stats[e.change === 'raised' ? 'eventsRaised' : 'eventsCleared']++;
-      if (events.length > 0 && this.listeners.size > 0) {
-        const committed = events.map((e) => ({ ...e, committedAt }));
-        for (const listener of this.listeners) listener(committed);
-      }
+      if (events.length > 0 && this.listeners.size > 0) this.tell(events.map((e) => ({ ...e, committedAt })));
     } catch (error) {
       this.log(`sensor readings flush failed (${items.length} readings): ${String(error)}`);
       // Memory ran ahead of the database: the devices of the batch are read again (sequence, open events).
