@@ -5,6 +5,7 @@ import { StartupError } from './kernel/errors.ts';
 import { startSequencerThread, type Sequencer } from './kernel/ledger/index.ts';
 import { startJobs, startSweeps, type JobRunner, type SweepRunner } from './kernel/jobs/index.ts';
 import { queuesOf, timersOf } from './kernel/module.ts';
+import { servicesOf } from './kernel/module.ts';
 import { seedOfficialHolidays } from './kernel/calendar/index.ts';
 import { withTransaction } from './kernel/db/index.ts';
 import { buildApp, migratePlatform } from './server.ts';
@@ -30,7 +31,9 @@ export async function startPlatform(config: Config, log: (line: string) => void 
   let sequencer: Sequencer | undefined;
   let sweeps: SweepRunner | undefined;
   let jobs: JobRunner | undefined;
+  const services: { describe: string[]; stop(): Promise<void> }[] = [];
   const stop = async () => {
+    for (const service of services.reverse()) await service.stop();
     await app?.close();
     await sweeps?.stop();
     await jobs?.stop();
@@ -64,6 +67,7 @@ export async function startPlatform(config: Config, log: (line: string) => void 
     sequencer = await startSequencerThread({ connectionString: database.url, origin: config.ledgerOrigin });
     sweeps = startSweeps(db, timersOf(modules), (line) => app?.log.error(line));
     jobs = await startJobs(db, queuesOf(modules), { log: (line) => app?.log.error(line) });
+    for (const service of servicesOf(modules)) services.push(await service.start({ db, config, log: (line) => app?.log.error(line) }));
   } catch (error) {
     await stop().catch(() => undefined); // what stopped the start is the error to report
     throw error;
@@ -72,6 +76,7 @@ export async function startPlatform(config: Config, log: (line: string) => void 
   // From the start of the process (node, module loading), as the operator waits it, not from this function.
   log(`Yiwang 一网 is ready at ${url}  (${(answering / 1000).toFixed(1)} s after the command; database: ${database.description})`);
   log(`API docs: ${url}/docs`);
+  for (const line of services.flatMap((service) => service.describe)) log(line);
   log(`Demo logins (password ${demoPassword}):`);
   for (const l of allDemoLogins(modules)) log(`  ${l.username.padEnd(14)} ${l.description}\n  ${''.padEnd(14)} try first: ${l.tryFirst}`);
   return { url, stop };

@@ -5,3 +5,12 @@ export {
   componentsInBox, createComponent, getComponent, listComponents, parseBbox, updateComponent, type Bbox, type ComponentFilter, type ComponentView,
 } from './components.ts';
 export { exportComponents, featureRows, importComponents, toFeatureCollection } from './transfer.ts';
+export {
+  getDevice, listDevices, registerDevice, rotateDeviceSecret, setDeviceEnabled, signingKeyOf, type Device,
+} from './sensors/devices.ts';
+export { listSensorEvents, type SensorEvent } from './sensors/events.ts';
+export { checkReadingShape, readingText, signReading, SensorIngest, type Reading, type ReadingOutcome } from './sensors/ingest.ts';
+export { markOfflineDevices } from './sensors/offline.ts';
+export { checkRules, evaluateReading, initialRuleState, type SensorRule } from './sensors/rules.ts';
+export { acquireIngest, readingsTopic, releaseIngest, startSensorMqtt } from './sensors/service.ts';
+export { listSensorTypes, updateSensorType } from './sensors/types.ts';

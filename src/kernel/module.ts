@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { Role } from './auth/actor.ts';
+import type { Config } from './config/index.ts';
 import type { DemoLogin } from './auth/demo.ts';
 import { declareAbilities, registerCapabilities, type CapabilityRule } from './auth/capabilities.ts';
 import { grantToRoles } from './auth/policy.ts';
@@ -40,6 +41,16 @@ export interface DemoContext {
   /** Code (12 digits) of the demo city division: every demo row lies under it. */
   cityCode: string;
   password: string;
+}
+
+/**
+ * A long-running part of a module that `yiwang start` runs beside the HTTP server (e.g. the sensors' MQTT broker),
+ * started after the server answers and stopped before the database closes. Not started by the tests' apps.
+ */
+export interface ModuleService {
+  name: string;
+  /** Starts the service; the lines of `describe` are printed with the platform's address. */
+  start(context: { db: Db; config: Config; log: (line: string) => void }): Promise<{ describe: string[]; stop(): Promise<void> }>;
 }
 
 export interface ModuleDemo {
@@ -82,6 +93,8 @@ export interface ModuleManifest<A extends string = string> {
   routes?: readonly ModuleRoutes[];
   /** Work due because time passed, run on an interval by one process of the platform. */
   timers?: readonly Sweep[];
+  /** Long-running parts started with the platform (see ModuleService). */
+  services?: readonly ModuleService[];
   /** Durable jobs the module handles (queued in a command's transaction, handled after it commits). */
   jobs?: readonly JobHandler[];
   /** Events of other modules (or its own) the module reacts to. */
@@ -109,6 +122,9 @@ export const defineModule = <const A extends string>(manifest: ModuleManifest<A>
 
 /** Every job and event queue the modules handle. */
 export const queuesOf = (modules: readonly ModuleManifest[]): JobHandler[] => modules.flatMap((m) => [...(m.jobs ?? []), ...(m.events ?? [])]);
+
+/** Every service of the modules. */
+export const servicesOf = (modules: readonly ModuleManifest[]): ModuleService[] => modules.flatMap((m) => m.services ?? []);
 
 /** Every timer of the modules. */
 export const timersOf = (modules: readonly ModuleManifest[]): Sweep[] => modules.flatMap((m) => m.timers ?? []);

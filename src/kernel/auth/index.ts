@@ -2,6 +2,7 @@ export { anonymous, jurisdictionOf, roles, systemActor, type Actor, type Ctx, ty
 export { joinCapabilities, type CapabilityChange, type CapabilityRule } from './capabilities.ts';
 export { assertCan, can, hasGrant, inJurisdiction } from './policy.ts';
 export { hashPassword } from './passwords.ts';
+export { verifyPassword } from './passwords.ts';
 export { citizensByIdNumber, createStaff, getUser, listStaff, resetPassword, updateStaff } from './users.ts';
 export { issueApiToken, revokeApiToken, resolveApiToken } from './tokens.ts';
 export { login } from './login.ts';

@@ -27,6 +27,12 @@ export interface Config {
    * count: false (none, the default), a hop count, or addresses and CIDR ranges of the proxies.
    */
   trustProxy: false | number | string[];
+  /** External MQTT broker for sensors (YIWANG_MQTT_URL, e.g. mqtt://user:password@127.0.0.1:1883); unset, the embedded broker runs. */
+  mqttUrl: string | undefined;
+  /** Port of the embedded MQTT broker (YIWANG_MQTT_PORT, default 18830). */
+  mqttPort: number;
+  /** Address the embedded MQTT broker listens on (YIWANG_MQTT_HOST, default HOST). */
+  mqttHost: string;
 }
 
 // Names proxy-addr (Fastify's trustProxy) knows for the private ranges.
@@ -67,6 +73,20 @@ function intFromEnv(name: string, fallback: number, min: number, max: number, wh
 
 const portFromEnv = (name: string, fallback: number) => intFromEnv(name, fallback, 0, 65535, 'a port number');
 
+/** YIWANG_MQTT_URL: unset, or an mqtt:, mqtts:, ws: or wss: URL. */
+function mqttUrlFromEnv(raw: string | undefined): string | undefined {
+  const value = raw?.trim() ?? '';
+  if (value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`YIWANG_MQTT_URL must be a URL such as mqtt://127.0.0.1:1883, got "${value}"`);
+  }
+  if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) throw new Error(`YIWANG_MQTT_URL must be mqtt://, mqtts://, ws:// or wss://, got "${value}"`);
+  return value;
+}
+
 /** The seed of the demo city `npm start` loads (the tests' demo city too). */
 export const defaultDemoSeed = 'guang-an-511600';
 
@@ -85,6 +105,9 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     metricsToken: process.env.YIWANG_METRICS_TOKEN || undefined,
     sessionIdleMinutes: intFromEnv('YIWANG_SESSION_IDLE_MINUTES', 30, 1, 24 * 60, 'whole minutes'),
     trustProxy: parseTrustProxy(process.env.YIWANG_TRUST_PROXY),
+    mqttUrl: mqttUrlFromEnv(process.env.YIWANG_MQTT_URL),
+    mqttPort: portFromEnv('YIWANG_MQTT_PORT', 18830),
+    mqttHost: process.env.YIWANG_MQTT_HOST ?? process.env.HOST ?? '127.0.0.1',
     ...overrides,
   };
 }

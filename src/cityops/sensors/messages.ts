@@ -1,0 +1,36 @@
+/** Titles of the sensors' refusals and names of their ledger actions, in zh-CN and English. */
+export const sensorMessages = {
+  'cityops.sensor.malformed-reading': { zh: '读数格式不正确', en: 'Malformed reading' },
+  'cityops.sensor.unsigned-reading': { zh: '读数缺少签名', en: 'The reading is not signed' },
+  'cityops.sensor.bad-signature': { zh: '读数签名不正确', en: 'The reading\'s signature does not match' },
+  'cityops.sensor.unknown-device': { zh: '设备未登记', en: 'Unknown device' },
+  'cityops.sensor.device-disabled': { zh: '设备已停用', en: 'The device is disabled' },
+  'cityops.sensor.foreign-topic': { zh: '设备不得发布其他设备的主题', en: 'A device publishes on its own topic only' },
+  'cityops.sensor.reading-in-future': { zh: '读数时间晚于平台时间', en: 'The reading is dated in the future' },
+  'cityops.sensor.reading-too-old': { zh: '读数时间过早', en: 'The reading is too old' },
+  'cityops.sensor.ingest-busy': { zh: '待写入的读数过多，请稍后重试', en: 'Too many readings waiting; retry' },
+  'cityops.sensor.ingest-stopped': { zh: '平台正在停止', en: 'The platform is stopping' },
+  'cityops.sensor.bad-login': { zh: '设备编码或密钥不正确', en: 'Bad device code or secret' },
+  'cityops.sensor.failed': { zh: '读数未能写入', en: 'The reading could not be stored' },
+  'cityops.sensor.device-not-found': { zh: '设备不存在', en: 'Device not found' },
+  'cityops.sensor.device-code-taken': { zh: '设备编码已存在', en: 'A device has this code already' },
+  'cityops.sensor.bad-device-code': { zh: '设备编码应为3至40位字母、数字、_ 或 -', en: 'A device code is 3 to 40 letters, digits, _ or -' },
+  'cityops.sensor.unknown-type': { zh: '设备类型不存在', en: 'Unknown device type' },
+  'cityops.sensor.unknown-component': { zh: '部件不存在', en: 'Unknown component' },
+  'cityops.sensor.bad-location': { zh: '设备位置经纬度不正确', en: 'Invalid longitude or latitude' },
+  'cityops.sensor.outside-grids': { zh: '设备位置不在本市网格内', en: 'The point lies in no grid of the city' },
+  'cityops.sensor.bad-rule': { zh: '规则不正确', en: 'Invalid rule' },
+  'cityops.sensor.bad-offline-interval': { zh: '离线判定时长应为30秒至7天', en: 'The offline interval is 30 s to 7 days' },
+} as const;
+
+export const sensorLedgerActions = {
+  'cityops.sensor.device.registered': { zh: '登记感知设备', en: 'Sensor device registered' },
+  'cityops.sensor.device.disabled': { zh: '停用感知设备', en: 'Sensor device disabled' },
+  'cityops.sensor.device.enabled': { zh: '启用感知设备', en: 'Sensor device enabled' },
+  'cityops.sensor.device.secret-rotated': { zh: '更换设备密钥', en: 'Sensor device secret rotated' },
+  'cityops.sensor.device.online': { zh: '设备上线', en: 'Sensor device online' },
+  'cityops.sensor.device.offline': { zh: '设备离线告警', en: 'Sensor device offline' },
+  'cityops.sensor.event.raised': { zh: '感知事件告警', en: 'Sensor event raised' },
+  'cityops.sensor.event.cleared': { zh: '感知事件解除', en: 'Sensor event cleared' },
+  'cityops.sensor.type.updated': { zh: '修改设备类型规则', en: 'Sensor type rules updated' },
+};
