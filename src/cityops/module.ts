@@ -1,26 +1,40 @@
 import { defineModule } from '../kernel/module.ts';
+import { prepareCaseKinds } from './case-kinds.ts';
+import { sweepCaseDeadlines } from './case-deadlines.ts';
+import { cityopsCaseRoutes } from './case-routes.ts';
 import { prepareCatalogue } from './catalogue.ts';
+import { caseLogins, loadCasesDemo, removeCasesDemo } from './demo-cases.ts';
 import { loadComponentsDemo, removeComponentsDemo } from './demo.ts';
 import { cityopsLedgerActions, cityopsMessages } from './messages.ts';
-import { cityopsActions, cityopsGrants } from './policy.ts';
+import { cityopsActions, cityopsCapabilities, cityopsGrants, deskKinds, readEvaluation } from './policy.ts';
 import { cityopsRoutes } from './routes.ts';
 
-/** 一网统管 city operations: the component registry (部件) with its catalogue of classes and kinds. */
+/** 一网统管 city operations: the component registry (部件) with its catalogue, and cases (案件) from report to rating. */
 export const cityopsModule = defineModule({
   name: 'cityops',
-  migrations: ['0090_cityops_components.sql'],
+  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql'],
   messages: cityopsMessages,
   ledgerActions: cityopsLedgerActions,
   permissions: { actions: Object.values(cityopsActions), grants: cityopsGrants },
-  routes: [{ prefix: '/api/v1/cityops', plugin: cityopsRoutes }],
-  prepare: (db) => prepareCatalogue(db),
+  capabilities: cityopsCapabilities,
+  abilities: [readEvaluation],
+  reservedDepartmentKinds: Object.values(deskKinds),
+  routes: [{ prefix: '/api/v1/cityops', plugin: cityopsRoutes }, { prefix: '/api/v1/cityops', plugin: cityopsCaseRoutes }],
+  timers: [{ name: 'cityops.cases.deadlines', everyMs: 60_000, run: sweepCaseDeadlines }],
+  prepare: async (db) => {
+    await prepareCatalogue(db);
+    await prepareCaseKinds(db);
+  },
   demo: {
-    async load({ tx, seed, city, cityCode }) {
-      const { components } = await loadComponentsDemo(tx, { seed, city, cityCode });
-      return { cityopsComponents: components };
+    logins: caseLogins,
+    async load(ctx) {
+      const { components } = await loadComponentsDemo(ctx.tx, ctx);
+      const cases = await loadCasesDemo(ctx);
+      return { cityopsComponents: components, cityopsCases: cases.cases };
     },
-    async reset({ tx, cityCode }) {
-      return removeComponentsDemo(tx, cityCode);
+    async reset(ctx) {
+      const cases = await removeCasesDemo(ctx);
+      return { ...(await removeComponentsDemo(ctx.tx, ctx.cityCode)), ...cases };
     },
   },
 });
