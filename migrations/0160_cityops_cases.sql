@@ -57,6 +57,8 @@ CREATE TABLE cityops_cases (
   reporter_user_id   bigint,
   -- The patrol worker who holds the field task of the moment (核实 or 核查).
   assignee_user_id   bigint,
+  -- Every patrol worker given a field task on the case: they keep seeing it once the task is done.
+  field_user_ids     bigint[] NOT NULL DEFAULT '{}',
   department_id      bigint,
   reply              text,
   rework_count       integer NOT NULL DEFAULT 0,
@@ -80,7 +82,7 @@ CREATE INDEX cityops_cases_division ON cityops_cases (division_code text_pattern
 CREATE INDEX cityops_cases_state ON cityops_cases (state, created_at DESC);
 CREATE INDEX cityops_cases_department ON cityops_cases (department_id, state);
 CREATE INDEX cityops_cases_reporter ON cityops_cases (reporter_user_id);
-CREATE INDEX cityops_cases_assignee ON cityops_cases (assignee_user_id);
+CREATE INDEX cityops_cases_field_users ON cityops_cases USING gin (field_user_ids);
 CREATE INDEX cityops_cases_ticket ON cityops_cases (hotline_ticket_id);
 CREATE INDEX cityops_cases_due ON cityops_cases (due_at) WHERE supervised_at IS NULL AND state NOT IN ('closed', 'rejected');
 

@@ -24,9 +24,9 @@ export interface CaseView extends Case {
   overdue: boolean;
 }
 
-const viewFrom = `SELECT ${caseColumns}, k.name_zh AS "kindNameZh", k.name_en AS "kindNameEn", k.type AS "kindType", g.name AS "gridName",
+const viewFrom = (nowParam: string) => `SELECT ${caseColumns}, k.name_zh AS "kindNameZh", k.name_en AS "kindNameEn", k.type AS "kindType", g.name AS "gridName",
     dv.name AS "divisionName", d.name AS "departmentName", ua.display_name AS "assigneeName", ur.display_name AS "reporterName",
-    (c.due_at IS NOT NULL AND c.due_at < $1) AS overdue
+    (c.due_at IS NOT NULL AND c.due_at < ${nowParam}::timestamptz) AS overdue
   FROM cityops_cases c JOIN cityops_case_kinds k ON k.code = c.kind_code
   LEFT JOIN grids g ON g.code = c.grid_code LEFT JOIN divisions dv ON dv.code = c.division_code
   LEFT JOIN departments d ON d.id = c.department_id LEFT JOIN users ua ON ua.id = c.assignee_user_id LEFT JOIN users ur ON ur.id = c.reporter_user_id`;
@@ -49,7 +49,7 @@ export interface CaseFilter {
 export async function listCases(db: Queryable, actor: Actor, now: Date, query: CaseFilter & { page: number; pageSize: number }) {
   assertCan(actor, a.caseRead);
   const desk = await deskOf(db, actor);
-  const params: unknown[] = [now];
+  const params: unknown[] = [];
   const where = [caseScope(actor, desk, params)];
   const add = (sql: (n: number) => string, value: unknown) => {
     params.push(value);
@@ -70,7 +70,8 @@ export async function listCases(db: Queryable, actor: Actor, now: Date, query: C
   const sql = where.join(' AND ');
   const [{ rows: count }, { rows: items }] = await Promise.all([
     db.query<{ n: number }>(`SELECT count(*)::int AS n FROM cityops_cases c WHERE ${sql}`, params),
-    db.query<CaseView>(`${viewFrom} WHERE ${sql} ORDER BY c.id DESC LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`, params),
+    db.query<CaseView>(`${viewFrom(`$${params.length + 1}`)} WHERE ${sql} ORDER BY c.id DESC LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
+      [...params, now]),
   ]);
   return { total: count[0]!.n, items: items.map((c) => ({ view: c, desk })) };
 }
@@ -103,7 +104,7 @@ const notFound = (id: number) => new DomainError('cityops.case.not-found', { sta
 export async function getCase(db: Queryable, actor: Actor, id: number, now: Date): Promise<CaseDetail> {
   assertCan(actor, a.caseRead);
   const desk = await deskOf(db, actor);
-  const { rows } = await db.query<CaseView>(`${viewFrom} WHERE c.id = $2`, [now, id]);
+  const { rows } = await db.query<CaseView>(`${viewFrom('$1')} WHERE c.id = $2`, [now, id]);
   const view = rows[0];
   if (!view || !canReadCase(actor, desk, view)) throw notFound(id);
   const me = userIdOf(actor);
@@ -135,9 +136,9 @@ export async function readCasePhoto(db: Queryable, actor: Actor, caseId: number,
   if (!/^[0-9a-f-]{36}$/i.test(photoId)) throw photoNotFound;
   assertCan(actor, a.caseRead);
   const { rows } = await db.query<{ contentType: string; bytes: Buffer; divisionCode: string; departmentId: number | null; reporterUserId: number | null;
-    assigneeUserId: number | null }>(
+    fieldUserIds: number[] }>(
     `SELECT p.content_type AS "contentType", p.bytes, c.division_code AS "divisionCode", c.department_id::int AS "departmentId",
-            c.reporter_user_id::int AS "reporterUserId", c.assignee_user_id::int AS "assigneeUserId"
+            c.reporter_user_id::int AS "reporterUserId", c.field_user_ids::int[] AS "fieldUserIds"
        FROM cityops_case_photos p JOIN cityops_cases c ON c.id = p.case_id WHERE p.id = $1 AND p.case_id = $2`, [photoId, caseId]);
   if (!rows[0] || !canReadCase(actor, await deskOf(db, actor), rows[0])) throw photoNotFound;
   return rows[0];

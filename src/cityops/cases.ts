@@ -64,6 +64,7 @@ export interface Case {
   reporter: string;
   reporterUserId: number | null;
   assigneeUserId: number | null;
+  fieldUserIds: number[];
   departmentId: number | null;
   reply: string | null;
   reworkCount: number;
@@ -83,7 +84,8 @@ export interface Case {
 
 export const caseColumns = `c.id::int, c.code, c.source, c.source_ref AS "sourceRef", c.kind_code AS "kindCode", c.urgency, c.state, c.outcome, c.reason,
   c.description, c.address, c.lon, c.lat, c.grid_code AS "gridCode", c.division_code AS "divisionCode", c.component_code AS "componentCode",
-  c.reporter, c.reporter_user_id::int AS "reporterUserId", c.assignee_user_id::int AS "assigneeUserId", c.department_id::int AS "departmentId",
+  c.reporter, c.reporter_user_id::int AS "reporterUserId", c.assignee_user_id::int AS "assigneeUserId",
+  c.field_user_ids::int[] AS "fieldUserIds", c.department_id::int AS "departmentId",
   c.reply, c.rework_count AS "reworkCount", c.hotline_ticket_id::int AS "hotlineTicketId", c.step_started_at AS "stepStartedAt", c.warn_at AS "warnAt",
   c.due_at AS "dueAt", c.warned_at AS "warnedAt", c.supervised_at AS "supervisedAt", c.handle_due_at AS "handleDueAt", c.rating,
   c.rating_comment AS "ratingComment", c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.closed_at AS "closedAt"`;
@@ -179,6 +181,7 @@ async function moveCase(ctx: Ctx, c: Case, kind: CaseKind, move: Move): Promise<
     ? { stepStartedAt: c.stepStartedAt, warnAt: c.warnAt, dueAt: c.dueAt } : await clockFor(ctx.tx, move.to, kind, urgency, ctx.now);
   const sets = ['state = $2', 'step_started_at = $3', 'warn_at = $4', 'due_at = $5', 'warned_at = NULL', 'supervised_at = NULL', 'updated_at = $6'];
   const params: unknown[] = [c.id, move.to, clock.stepStartedAt, clock.warnAt, clock.dueAt, ctx.now];
+  if (typeof move.set?.assigneeUserId === 'number') sets.push(`field_user_ids = array_append(field_user_ids, ${move.set.assigneeUserId}::bigint)`);
   for (const [key, value] of Object.entries(move.set ?? {})) {
     params.push(value);
     sets.push(`${columnOf[key]!} = $${params.length}`);
@@ -255,13 +258,13 @@ async function insertCase(ctx: Ctx, input: NewCase, extra: { reporterUserId: num
   const assignee = state === 'verifying' ? await patrolWorkerFor(ctx.tx, divisionCode, null) : null;
   const { rows } = await ctx.tx.query<Case>(
     `INSERT INTO cityops_cases AS c (id, code, source, source_ref, kind_code, urgency, state, description, address, lon, lat, grid_code, division_code,
-       component_code, reporter, reporter_user_id, assignee_user_id, hotline_ticket_id, step_started_at, warn_at, due_at, created_at, updated_at)
-     SELECT n, to_char($18::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(n::text, 6, '0'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-       $12, $13, $14, $15, $16, $18, $19, $20, $18, $18
+       component_code, reporter, reporter_user_id, assignee_user_id, field_user_ids, hotline_ticket_id, step_started_at, warn_at, due_at, created_at, updated_at)
+     SELECT n, to_char($17::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(n::text, 6, '0'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+       $12, $13, $14, $15, CASE WHEN $15::bigint IS NULL THEN '{}' ELSE ARRAY[$15::bigint] END, $16, $17, $18, $19, $17, $17
        FROM (SELECT nextval('cityops_cases_id_seq') AS n) AS s
      RETURNING ${caseColumns}`,
     [input.source, input.sourceRef ?? null, kind.code, urgency, state, description, (input.address ?? '').trim(), input.lon, input.lat, grid?.code ?? null,
-      divisionCode, input.componentCode ?? null, actorRef(ctx.actor), extra.reporterUserId, assignee, input.hotlineTicketId ?? null, null, ctx.now,
+      divisionCode, input.componentCode ?? null, actorRef(ctx.actor), extra.reporterUserId, assignee, input.hotlineTicketId ?? null, ctx.now,
       clock.warnAt, clock.dueAt]);
   const c = rows[0]!;
   const stored = await storePhotos(ctx, c.id, 'report', photos);

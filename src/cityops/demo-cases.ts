@@ -256,6 +256,11 @@ export async function loadCasesDemo({ tx, seed, city, cityCode, password }: Demo
      SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::text[],
        $11::boolean[], $12::boolean[])`,
     [ev.caseId, ev.at, ev.action, ev.actor, ev.actorName, ev.userId, ev.from, ev.to, ev.department, ev.division, ev.onTime, ev.passed]);
+  // Field workers keep seeing the cases they verified or checked.
+  await tx.query(
+    `UPDATE cityops_cases c SET field_user_ids = ARRAY(SELECT DISTINCT u FROM unnest(array_append(coalesce((SELECT array_agg(e.user_id) FROM cityops_case_events e
+         WHERE e.case_id = c.id AND e.action IN ('verified', 'unfounded', 'check-passed', 'check-failed')), '{}'), c.assignee_user_id)) AS u WHERE u IS NOT NULL)
+      WHERE c.id = ANY($1::bigint[])`, [cols.id]);
   const summary = { cases: plans.length, events: ev.caseId.length, dispatchRules: rules.length, patrolWorkers: workers.length };
   await appendToLedger(tx, { actor: systemActor('demo'), action: 'cityops.cases.demo-loaded', object: { type: 'demo', id: seed }, payload: summary, at: new Date(now) });
   return summary;

@@ -7,7 +7,7 @@
  * command centre (指挥中心, `city-command`) opens cases, dispatches (派遣) and keeps the dispatch catalogue;
  * patrol workers (信息采集员, `city-patrol`) report and do the 核实 and 核查 they are given; a handling unit
  * handles (处置) the cases dispatched to it. Centres and overseers see the cases of their jurisdiction, a unit
- * the cases dispatched to it, a patrol worker only the cases they reported or hold a task for.
+ * the cases dispatched to it, a patrol worker only the cases they reported or were given a field task on.
  */
 import { assertCan, can, hasGrant, inJurisdiction, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
@@ -80,7 +80,8 @@ export interface CaseAccess {
   divisionCode: string;
   departmentId: number | null;
   reporterUserId: number | null;
-  assigneeUserId: number | null;
+  /** Patrol workers given a field task on the case (核实, 核查), done or not. */
+  fieldUserIds: readonly number[];
 }
 
 /** The user id of a staff actor, or null. */
@@ -94,7 +95,7 @@ export function canReadCase(actor: Actor, desk: Desk, row: CaseAccess): boolean 
   if (!can(actor, a.caseRead, row)) return false;
   if (seesJurisdiction(actor, desk)) return true;
   const me = userIdOf(actor);
-  if (desk === 'patrol') return me !== null && (row.reporterUserId === me || row.assigneeUserId === me);
+  if (desk === 'patrol') return me !== null && (row.reporterUserId === me || row.fieldUserIds.includes(me));
   return actor.departmentId !== null && row.departmentId === actor.departmentId;
 }
 
@@ -105,7 +106,7 @@ export function caseScope(actor: Actor, desk: Desk, params: unknown[]): string {
   if (seesJurisdiction(actor, desk)) return within;
   if (desk === 'patrol') {
     params.push(userIdOf(actor));
-    return `${within} AND (c.reporter_user_id = $${params.length} OR c.assignee_user_id = $${params.length})`;
+    return `${within} AND (c.reporter_user_id = $${params.length} OR c.field_user_ids @> ARRAY[$${params.length}::bigint])`;
   }
   if (actor.departmentId === null) return 'false';
   params.push(actor.departmentId);
