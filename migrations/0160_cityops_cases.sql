@@ -133,3 +133,12 @@ CREATE TABLE cityops_case_positions (
   at          timestamptz NOT NULL
 );
 CREATE INDEX cityops_case_positions_case ON cityops_case_positions (case_id);
+
+-- 12345 categories of city management: a ticket of one becomes a case of the kind named (by the hotline
+-- centre, or by the sweep when `auto`). Keyed by the hotline category's code; a category's descendants follow it.
+CREATE TABLE cityops_hotline_categories (
+  category_code text PRIMARY KEY,
+  kind_code     text NOT NULL REFERENCES cityops_case_kinds (code),
+  auto          boolean NOT NULL DEFAULT false,
+  updated_at    timestamptz NOT NULL DEFAULT now()
+);

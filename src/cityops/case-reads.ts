@@ -136,9 +136,9 @@ export async function readCasePhoto(db: Queryable, actor: Actor, caseId: number,
   if (!/^[0-9a-f-]{36}$/i.test(photoId)) throw photoNotFound;
   assertCan(actor, a.caseRead);
   const { rows } = await db.query<{ contentType: string; bytes: Buffer; divisionCode: string; departmentId: number | null; reporterUserId: number | null;
-    fieldUserIds: number[] }>(
+    fieldUserIds: number[]; source: string }>(
     `SELECT p.content_type AS "contentType", p.bytes, c.division_code AS "divisionCode", c.department_id::int AS "departmentId",
-            c.reporter_user_id::int AS "reporterUserId", c.field_user_ids::int[] AS "fieldUserIds"
+            c.reporter_user_id::int AS "reporterUserId", c.field_user_ids::int[] AS "fieldUserIds", c.source
        FROM cityops_case_photos p JOIN cityops_cases c ON c.id = p.case_id WHERE p.id = $1 AND p.case_id = $2`, [photoId, caseId]);
   if (!rows[0] || !canReadCase(actor, await deskOf(db, actor), rows[0])) throw photoNotFound;
   return rows[0];

@@ -2,7 +2,7 @@ import Type from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import { Items, Nullable, runCommand, type App } from '../kernel/http/index.ts';
 import { CaseDetailSchema, CaseKindSchema, CasesSchema, DispatchRuleSchema, EvaluationSchema } from './api-schemas.ts';
-import { listCaseKinds, listDispatchRules, removeDispatchRule, setDispatchRule, updateCaseKind, urgencies } from './case-kinds.ts';
+import { caseKindsSource, listCaseKinds, listDispatchRules, removeDispatchRule, setDispatchRule, updateCaseKind, urgencies } from './case-kinds.ts';
 import { MAX_PHOTO_BYTES, MAX_PHOTOS_PER_STEP } from './case-photos.ts';
 import { getCase, listCases, readCasePhoto } from './case-reads.ts';
 import {
@@ -10,6 +10,7 @@ import {
   type Case,
 } from './cases.ts';
 import { evaluateMonth } from './evaluation.ts';
+import { caseFromTicket, listHotlineCategories, setHotlineCategory } from './hotline-link.ts';
 import { presentCase, presentCaseDetail } from './present.ts';
 
 const tags = ['cityops'];
@@ -31,8 +32,9 @@ async function step<I>(app: App, req: FastifyRequest, command: (ctx: import('../
 
 /** 一网统管, cases (案件): the loop from report to rating, the case kinds and the dispatch catalogue, under /api/v1/cityops. */
 export async function cityopsCaseRoutes(app: App) {
-  app.get('/case-kinds', { schema: { tags, summary: '案件分类 Case kinds with their 立案条件, 结案条件 and time limits', response: { 200: Items(CaseKindSchema) } } },
-    async () => ({ items: await listCaseKinds(app.db) }));
+  app.get('/case-kinds', { schema: { tags, summary: '案件分类 Case kinds with their 立案条件, 结案条件 and time limits',
+    response: { 200: Type.Object({ source: Type.String(), ...Items(CaseKindSchema).properties }) } } },
+  async () => ({ source: caseKindsSource, items: await listCaseKinds(app.db) }));
 
   app.patch('/case-kinds/:code', {
     schema: { tags, summary: 'Change a case kind\'s conditions, usual department or time limits, or retire it (command centre)',
@@ -158,6 +160,26 @@ export async function cityopsCaseRoutes(app: App) {
       body: Type.Object({ rating: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Nullable(Text(500))) }, { additionalProperties: false }),
       response: { 200: CaseDetailSchema } },
   }, (req) => step(app, req, evaluateCase, { ...req.body, caseId: req.params.id }));
+
+  const HotlineCategory = Type.Object({ categoryCode: Type.String({ minLength: 1, maxLength: 40 }), kindCode: KindCode, auto: Type.Boolean() },
+    { additionalProperties: false });
+  app.get('/hotline-categories', { schema: { tags, summary: '12345 categories of city management and the case kind each becomes',
+    response: { 200: Items(HotlineCategory) } } }, async () => ({ items: await listHotlineCategories(app.db) }));
+
+  app.put('/hotline-categories', {
+    schema: { tags, summary: 'Map a 12345 category to a case kind; `auto`: its tickets become cases without the hotline centre (command centre)',
+      body: HotlineCategory, response: { 200: HotlineCategory } },
+  }, (req) => runCommand(req, setHotlineCategory, req.body));
+
+  app.post('/cases/from-ticket', {
+    schema: { tags, summary: '转数字城管 A received 12345 ticket of a city-management category becomes a case; the ticket follows it (hotline centre)',
+      body: Type.Object({ ticketId: Type.Integer({ minimum: 1 }), kindCode: Type.Optional(KindCode), urgency: Type.Optional(Lit(urgencies)) },
+        { additionalProperties: false }),
+      response: { 201: CaseDetailSchema } },
+  }, async (req, reply) => {
+    reply.code(201);
+    return step(app, req, caseFromTicket, req.body);
+  });
 
   app.get('/case-evaluation', {
     schema: { tags, summary: '考评 A month\'s on-time, rework and 核查 pass rates of units, areas and patrol workers',

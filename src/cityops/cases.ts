@@ -11,14 +11,15 @@
  * calendar or round the clock; the sweep in case-deadlines.ts warns before it runs out and marks 督办 after.
  * Every change is a history row and a ledger entry in the command's transaction.
  */
-import { assertCan, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { assertCan, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { loadCalendar } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartment, gridAt } from '../kernel/org/index.ts';
+import { acceptTicket, closeTicket, findTicket, replyTicket, returnTicket, transitions as ticketTransitions, type TicketState } from '../hotline/index.ts';
 import { activeKind, areasAbove, assertUnitCovers, kindOf, limitOf, routeCase, type CaseKind, type Urgency } from './case-kinds.ts';
-import { checkPhotos, storePhotos, type PhotoInput, type PhotoStep } from './case-photos.ts';
+import { checkPhotos, storePhotos, type PhotoInput } from './case-photos.ts';
 import { splitComponentCode } from './codes.ts';
 import { assertDesk, canReadCase, cityopsActions as a, deskKinds, deskOf, userIdOf } from './policy.ts';
 
@@ -195,7 +196,25 @@ async function moveCase(ctx: Ctx, c: Case, kind: CaseKind, move: Move): Promise<
       move.departmentId ?? moved.departmentId, c.divisionCode, move.note ?? null, move.onTime ?? null, move.passed ?? null]);
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: move.action, object: { type: 'cityops-case', id: String(c.id) }, at: ctx.now,
     payload: { from: c.state, to: move.to, ...move.payload } });
+  if (moved.hotlineTicketId !== null) await followOnTicket(ctx, moved, move.action);
   return moved;
+}
+
+/**
+ * The 12345 ticket a case came from follows it, in the same transaction: 立案 signs for it, a passed 核查
+ * answers the caller with the unit's reply, 结案 closes it, and a case not filed or not found on site goes
+ * back to the hotline centre with the reason. A ticket the hotline has moved on meanwhile is left alone.
+ */
+async function followOnTicket(ctx: Ctx, c: Case, action: string): Promise<void> {
+  const ticketId = c.hotlineTicketId!;
+  const ticket = await findTicket(ctx.tx, ticketId);
+  const as: Ctx = { ...ctx, actor: { ...systemActor('cityops'), name: '数字城管' } };
+  const may = (t: keyof typeof ticketTransitions) => ticket !== null && (ticketTransitions[t] as readonly TicketState[]).includes(ticket.state);
+  if (action === 'cityops.case.filed' && may('accept')) await acceptTicket(as, { ticketId });
+  else if (action === 'cityops.case.check-passed' && may('reply')) await replyTicket(as, { ticketId, reply: c.reply ?? '' });
+  else if (action === 'cityops.case.closed' && may('close')) await closeTicket(as, { ticketId, note: `数字城管案件 ${c.code} 结案` });
+  else if ((action === 'cityops.case.refused' || action === 'cityops.case.unfounded') && may('return'))
+    await returnTicket(as, { ticketId, reasonCode: action === 'cityops.case.refused' ? 'not-our-duty' : 'wrong-location', note: `数字城管案件 ${c.code}：${c.reason ?? ''}` });
 }
 
 /** Was the step finished within its limit? */
@@ -337,7 +356,7 @@ export async function openCase(ctx: Ctx, input: OpenCase): Promise<Case> {
   return insertCase(ctx, input, { reporterUserId: null });
 }
 
-/** Opens a case for a 12345 ticket (the hotline link checks who may); it waits for 核实. */
+/** Opens a case for a 12345 ticket (hotline-link.ts checks who may); it waits for 核实. */
 export async function openHotlineCase(ctx: Ctx, input: Omit<NewCase, 'source'> & { hotlineTicketId: number }): Promise<Case> {
   return insertCase(ctx, { ...input, source: 'hotline' }, { reporterUserId: null });
 }

@@ -14,6 +14,7 @@ import type { DemoContext } from '../kernel/module.ts';
 import { createDepartment } from '../kernel/org/index.ts';
 import { limitOf, listCaseKinds, prepareCaseKinds, type CaseKind, type Urgency } from './case-kinds.ts';
 import { clockFor, stepHours, type CaseSource, type CaseState } from './cases.ts';
+import { prepareHotlineCategories } from './hotline-link.ts';
 import { deskKinds } from './policy.ts';
 
 export const DEMO_CASES = 3_000;
@@ -94,6 +95,7 @@ export async function loadCasesDemo({ tx, seed, city, cityCode, password }: Demo
   const now = Date.now();
   const setup = { tx, actor: systemActor('demo'), now: new Date(now - (DAYS + 1) * 24 * HOUR) };
   await prepareCaseKinds(tx);
+  await prepareHotlineCategories(tx);
   const city6 = cityCode.slice(0, 6);
   const counties = city.divisions.filter((d) => d.level === 'county');
   const supervision = await createDepartment(setup, { code: `${city6}-JD`, name: `${city.divisions.find((d) => d.code12 === cityCode)?.name ?? ''}城市管理监督中心`,

@@ -47,6 +47,11 @@ export const cityopsMessages = {
   'cityops.photo.too-many': { zh: '照片过多', en: 'Too many photos' },
   'cityops.photo.too-large': { zh: '照片过大', en: 'The photo is too large' },
   'cityops.photo.not-found': { zh: '照片不存在', en: 'Photo not found' },
+  'cityops.ticket.not-found': { zh: '工单不存在', en: 'Ticket not found' },
+  'cityops.case.not-city-category': { zh: '该工单类别不属于城市管理', en: 'The ticket\'s category is not city management' },
+  'cityops.case.ticket-without-place': { zh: '工单没有地图位置，无法现场核实', en: 'The ticket has no point to check on site' },
+  'cityops.case.no-command-centre': { zh: '工单所在区域没有城市管理指挥中心', en: 'No command centre serves the ticket\'s area' },
+  'cityops.case.unknown-category': { zh: '12345 诉求类别不存在', en: 'Unknown 12345 category' },
   'cityops.dispatch-rule.not-found': { zh: '派遣规则不存在', en: 'Dispatch rule not found' },
 } as const;
 
@@ -74,5 +79,6 @@ export const cityopsLedgerActions = {
   'cityops.case-kind.updated': { zh: '修改案件类别', en: 'Case kind updated' },
   'cityops.dispatch-rule.set': { zh: '设置派遣规则', en: 'Dispatch rule set' },
   'cityops.dispatch-rule.removed': { zh: '删除派遣规则', en: 'Dispatch rule removed' },
+  'cityops.hotline-category.set': { zh: '设置转案件的12345类别', en: '12345 category mapped to a case kind' },
   'cityops.cases.demo-loaded': { zh: '载入演示案件', en: 'Demo cases loaded' },
 };

@@ -2,6 +2,7 @@ import { defineModule } from '../kernel/module.ts';
 import { prepareCaseKinds } from './case-kinds.ts';
 import { sweepCaseDeadlines } from './case-deadlines.ts';
 import { cityopsCaseRoutes } from './case-routes.ts';
+import { prepareHotlineCategories, sweepHotlineCases } from './hotline-link.ts';
 import { prepareCatalogue } from './catalogue.ts';
 import { caseLogins, loadCasesDemo, removeCasesDemo } from './demo-cases.ts';
 import { loadComponentsDemo, removeComponentsDemo } from './demo.ts';
@@ -20,10 +21,15 @@ export const cityopsModule = defineModule({
   abilities: [readEvaluation],
   reservedDepartmentKinds: Object.values(deskKinds),
   routes: [{ prefix: '/api/v1/cityops', plugin: cityopsRoutes }, { prefix: '/api/v1/cityops', plugin: cityopsCaseRoutes }],
-  timers: [{ name: 'cityops.cases.deadlines', everyMs: 60_000, run: sweepCaseDeadlines }],
+  timers: [
+    { name: 'cityops.cases.deadlines', everyMs: 60_000, run: sweepCaseDeadlines },
+    // 12345 tickets of the categories marked `auto` become cases within a minute of intake.
+    { name: 'cityops.hotline.cases', everyMs: 60_000, run: sweepHotlineCases },
+  ],
   prepare: async (db) => {
     await prepareCatalogue(db);
     await prepareCaseKinds(db);
+    await prepareHotlineCategories(db);
   },
   demo: {
     logins: caseLogins,

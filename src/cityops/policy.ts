@@ -7,7 +7,8 @@
  * command centre (指挥中心, `city-command`) opens cases, dispatches (派遣) and keeps the dispatch catalogue;
  * patrol workers (信息采集员, `city-patrol`) report and do the 核实 and 核查 they are given; a handling unit
  * handles (处置) the cases dispatched to it. Centres and overseers see the cases of their jurisdiction, a unit
- * the cases dispatched to it, a patrol worker only the cases they reported or were given a field task on.
+ * the cases dispatched to it, a patrol worker only the cases they reported or were given a field task on,
+ * the 12345 hotline centre the cases its tickets became.
  */
 import { assertCan, can, hasGrant, inJurisdiction, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
@@ -41,7 +42,9 @@ export const cityopsGrants = {
 
 /** Department kinds of the city-operations desks. */
 export const deskKinds = { supervision: 'city-supervision', command: 'city-command', patrol: 'city-patrol' } as const;
-export type Desk = keyof typeof deskKinds | 'platform' | 'none';
+/** The 12345 hotline centre's department kind: it sees the cases its tickets became. */
+const hotlineKind = 'hotline';
+export type Desk = keyof typeof deskKinds | 'hotline' | 'platform' | 'none';
 
 /** Monthly evaluation of departments, areas and workers, for whoever sees a whole jurisdiction's cases. */
 export const readEvaluation = 'cityops.case.evaluation';
@@ -58,10 +61,10 @@ export async function deskOf(db: Queryable, actor: Actor): Promise<Desk> {
   if (known) return known;
   const asked = findDepartment(db, actor.departmentId).then((d) => {
     const found = Object.entries(deskKinds).find(([, kind]) => kind === d?.kind);
-    return (found?.[0] ?? 'none') as Desk;
+    return (found?.[0] ?? (d?.kind === hotlineKind ? 'hotline' : 'none')) as Desk;
   });
   desks.set(actor, asked);
-  asked.catch(() => desks.delete(actor));
+  asked.catch(() => desks.delete(actor)); // the caller gets the failure; forgetting it lets the next call ask again
   return asked;
 }
 
@@ -82,6 +85,7 @@ export interface CaseAccess {
   reporterUserId: number | null;
   /** Patrol workers given a field task on the case (核实, 核查), done or not. */
   fieldUserIds: readonly number[];
+  source: string;
 }
 
 /** The user id of a staff actor, or null. */
@@ -96,6 +100,7 @@ export function canReadCase(actor: Actor, desk: Desk, row: CaseAccess): boolean 
   if (seesJurisdiction(actor, desk)) return true;
   const me = userIdOf(actor);
   if (desk === 'patrol') return me !== null && (row.reporterUserId === me || row.fieldUserIds.includes(me));
+  if (desk === 'hotline') return row.source === 'hotline';
   return actor.departmentId !== null && row.departmentId === actor.departmentId;
 }
 
@@ -108,6 +113,7 @@ export function caseScope(actor: Actor, desk: Desk, params: unknown[]): string {
     params.push(userIdOf(actor));
     return `${within} AND (c.reporter_user_id = $${params.length} OR c.field_user_ids @> ARRAY[$${params.length}::bigint])`;
   }
+  if (desk === 'hotline') return `${within} AND c.source = 'hotline'`;
   if (actor.departmentId === null) return 'false';
   params.push(actor.departmentId);
   return `${within} AND c.department_id = $${params.length}`;

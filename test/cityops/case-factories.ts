@@ -1,6 +1,7 @@
 import { makeDepartment, makeStaff } from '../helpers/factories.ts';
 import { cityopsAppPerFile, inGa, type CityopsApp } from './factories.ts';
 import { prepareCaseKinds } from '../../src/cityops/case-kinds.ts';
+import { prepareHotlineCategories } from '../../src/cityops/hotline-link.ts';
 
 /** A 1×1 PNG, base64. */
 export const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -20,6 +21,7 @@ export function casesAppPerFile(): CasesApp {
   return cityopsAppPerFile(async (app) => {
     const t = app as CasesApp;
     await prepareCaseKinds(t.db);
+    await prepareHotlineCategories(t.db);
     t.desks = {
       supervision: await makeDepartment(t.db, { name: '市城市管理监督中心', divisionCode: '511600000000', kind: 'city-supervision' }),
       command: await makeDepartment(t.db, { name: '市城市管理指挥中心', divisionCode: '511600000000', kind: 'city-command' }),
