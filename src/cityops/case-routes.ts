@@ -1,5 +1,4 @@
 import Type from 'typebox';
-import type { FastifyRequest } from 'fastify';
 import { Items, Nullable, runCommand, type App } from '../kernel/http/index.ts';
 import { CaseDetailSchema, CaseKindSchema, CasesSchema, DispatchRuleSchema, EvaluationSchema } from './api-schemas.ts';
 import { caseKindsSource, listCaseKinds, listDispatchRules, removeDispatchRule, setDispatchRule, updateCaseKind, urgencies } from './case-kinds.ts';
@@ -25,7 +24,7 @@ const CaseId = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const photoBody = { bodyLimit: MAX_PHOTOS_PER_STEP * Math.ceil(MAX_PHOTO_BYTES * 4 / 3) + 64 * 1024 };
 
 /** Runs a case command, then answers the case as the caller now sees it. */
-async function step<I>(app: App, req: FastifyRequest, command: (ctx: import('../kernel/auth/index.ts').Ctx, input: I) => Promise<Case>, input: I) {
+async function step<I>(app: App, req: Parameters<typeof runCommand>[0], command: (ctx: import('../kernel/auth/index.ts').Ctx, input: I) => Promise<Case>, input: I) {
   const c = await runCommand(req, command, input);
   return presentCaseDetail(await getCase(app.db, req.actor, c.id, new Date()), req.actor);
 }
