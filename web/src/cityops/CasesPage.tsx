@@ -39,7 +39,7 @@ function CaseActions({ c, onDone }: { c: CaseDetail; onDone: (next: CaseDetail) 
         <Space wrap>
           <DepartmentSelect departments={departments.data ?? []} value={departmentId} onChange={setDepartmentId} style={{ minWidth: 260 }} />
           {c.route && <Tag>{t(`cityops.cases.routeBy.${c.route.by}`)}: {c.route.departmentName}</Tag>}
-          <Button type="primary" onClick={() => run('dispatch', departmentId ? { departmentId } : {})}>{t('cityops.cases.actions.dispatch')}</Button>
+          <Button type="primary" onClick={() => void run('dispatch', departmentId ? { departmentId } : {})}>{t('cityops.cases.actions.dispatch')}</Button>
         </Space>
       )}
       {a.handle && (
@@ -48,18 +48,18 @@ function CaseActions({ c, onDone }: { c: CaseDetail; onDone: (next: CaseDetail) 
             <Button>{t('cityops.cases.afterPhoto')}</Button>
           </Upload>
           <Button type="primary" disabled={!photo || !text.trim()}
-            onClick={async () => run('handle', { reply: text, photos: [{ data: await fileToBase64(photo!) }] })}>{t('cityops.cases.actions.handle')}</Button>
-          <Button disabled={!text.trim()} onClick={() => run('return', { reason: text })}>{t('cityops.cases.actions.return')}</Button>
+            onClick={() => void fileToBase64(photo!).then((data) => run('handle', { reply: text, photos: [{ data }] }))}>{t('cityops.cases.actions.handle')}</Button>
+          <Button disabled={!text.trim()} onClick={() => void run('return', { reason: text })}>{t('cityops.cases.actions.return')}</Button>
         </Space>
       )}
       <Space wrap>
-        {a.file && <Button type="primary" onClick={() => run('file', {})}>{t('cityops.cases.actions.file')}</Button>}
-        {a.refuse && <Button danger disabled={!text.trim()} onClick={() => run('refuse', { reason: text })}>{t('cityops.cases.actions.refuse')}</Button>}
-        {a.close && <Button type="primary" onClick={() => run('close', text.trim() ? { note: text } : {})}>{t('cityops.cases.actions.close')}</Button>}
+        {a.file && <Button type="primary" onClick={() => void run('file', {})}>{t('cityops.cases.actions.file')}</Button>}
+        {a.refuse && <Button danger disabled={!text.trim()} onClick={() => void run('refuse', { reason: text })}>{t('cityops.cases.actions.refuse')}</Button>}
+        {a.close && <Button type="primary" onClick={() => void run('close', text.trim() ? { note: text } : {})}>{t('cityops.cases.actions.close')}</Button>}
         {a.evaluate && (
           <>
             <Rate value={rating} onChange={setRating} />
-            <Button onClick={() => run('evaluate', { rating })}>{t('cityops.cases.actions.evaluate')}</Button>
+            <Button onClick={() => void run('evaluate', { rating })}>{t('cityops.cases.actions.evaluate')}</Button>
           </>
         )}
       </Space>

@@ -10,8 +10,8 @@ import { currentPosition, fileToBase64, stateColours, type CaseItem } from './ca
 type Position = { lon: number; lat: number; accuracy: number };
 
 /** The photo and the phone's position a field step needs. */
-function FieldInputs({ photo, setPhoto, position, setPosition }: {
-  photo: File | null; setPhoto: (f: File | null) => void; position: Position | null; setPosition: (p: Position) => void;
+function FieldInputs({ setPhoto, position, setPosition }: {
+  setPhoto: (f: File | null) => void; position: Position | null; setPosition: (p: Position) => void;
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -20,7 +20,7 @@ function FieldInputs({ photo, setPhoto, position, setPosition }: {
       <Upload accept="image/*" capture="environment" maxCount={1} beforeUpload={(file) => { setPhoto(file); return false; }} onRemove={() => setPhoto(null)}>
         <Button icon={<CameraOutlined />}>{t('cityops.patrol.photo')}</Button>
       </Upload>
-      <Button icon={<EnvironmentOutlined />} onClick={() => currentPosition().then(setPosition, (e: unknown) => void message.error(String(e)))}>
+      <Button icon={<EnvironmentOutlined />} onClick={() => void currentPosition().then(setPosition, (e: unknown) => void message.error(String(e)))}>
         {t('cityops.patrol.locate')}
       </Button>
       {position && <span data-testid="position">{position.lon.toFixed(5)}, {position.lat.toFixed(5)} (±{Math.round(position.accuracy)} m)</span>}
@@ -51,11 +51,11 @@ function Task({ c, onDone }: { c: CaseItem; onDone: () => void }) {
     <Card size="small" data-testid={`task-${c.id}`} title={<span>{verify ? t('cityops.patrol.verify') : t('cityops.patrol.check')} · {c.kindNameZh}</span>}>
       <p>{c.description}</p>
       {c.reply && <p>{t('cityops.cases.reply')}：{c.reply}</p>}
-      <FieldInputs photo={photo} setPhoto={setPhoto} position={position} setPosition={setPosition} />
+      <FieldInputs setPhoto={setPhoto} position={position} setPosition={setPosition} />
       <Input.TextArea aria-label={t('cityops.cases.note')} placeholder={t('cityops.cases.note')} rows={2} value={note} onChange={(e) => setNote(e.target.value)} style={{ margin: '8px 0' }} />
       <Flex gap={8}>
-        <Button type="primary" disabled={!position || !photo} onClick={() => send(true)}>{verify ? t('cityops.patrol.found') : t('cityops.patrol.pass')}</Button>
-        <Button danger disabled={!position || !note.trim()} onClick={() => send(false)}>{verify ? t('cityops.patrol.notFound') : t('cityops.patrol.back')}</Button>
+        <Button type="primary" disabled={!position || !photo} onClick={() => void send(true)}>{verify ? t('cityops.patrol.found') : t('cityops.patrol.pass')}</Button>
+        <Button danger disabled={!position || !note.trim()} onClick={() => void send(false)}>{verify ? t('cityops.patrol.notFound') : t('cityops.patrol.back')}</Button>
       </Flex>
     </Card>
   );
@@ -92,8 +92,8 @@ export default function PatrolPage() {
             options={(kinds.data?.items ?? []).filter((k) => k.active).map((k) => ({ value: k.code, label: `${k.nameZh}（${k.classNameZh}）` }))} />
           <Input.TextArea aria-label={t('cityops.cases.description')} placeholder={t('cityops.cases.description')} rows={3} value={description}
             onChange={(e) => setDescription(e.target.value)} />
-          <FieldInputs photo={photo} setPhoto={setPhoto} position={position} setPosition={setPosition} />
-          <Button type="primary" block disabled={!kindCode || !description.trim() || !photo || !position} onClick={report}>{t('cityops.patrol.send')}</Button>
+          <FieldInputs setPhoto={setPhoto} position={position} setPosition={setPosition} />
+          <Button type="primary" block disabled={!kindCode || !description.trim() || !photo || !position} onClick={() => void report()}>{t('cityops.patrol.send')}</Button>
           {reported && <Alert type="success" showIcon message={t('cityops.patrol.reported', { code: reported })} />}
         </Flex>
       </Card>
