@@ -66,7 +66,10 @@ describe('loadDemoCity', () => {
   test('demo logins and citizens each have their own salt, other staff no password yet; citizens have valid resident IDs', async () => {
     const withPassword = allDemoLogins().length - 1 + 5; // demoLogins lists one of the 5 citizens
     assert.equal(await count(`SELECT DISTINCT password_hash FROM users WHERE password_hash <> '!'`), withPassword);
-    assert.equal(await count(`SELECT 1 FROM users WHERE password_hash = '!'`), city.staff.length + 1 + 5 - withPassword, 'the staff of the city and the 督查室');
+    // City operations adds its four demo logins and two patrol workers per county (信息采集员, no password yet).
+    const cityops = 4 + 2 * city.divisions.filter((d) => d.level === 'county').length;
+    assert.equal(await count(`SELECT 1 FROM users WHERE password_hash = '!'`), city.staff.length + 1 + cityops + 5 - withPassword,
+      'the staff of the city, the 督查室 and the city-operations desks');
     const locked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: city.staff.at(-1)!.username, password: demoPassword } });
     assert.equal(locked.statusCode, 401, 'a generated staff member without a password cannot log in');
     const ids = (await t.db.query<{ id_number: string }>(`SELECT id_number FROM users WHERE kind = 'citizen'`)).rows;
