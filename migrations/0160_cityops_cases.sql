@@ -65,7 +65,7 @@ CREATE TABLE cityops_cases (
   hotline_ticket_id  bigint,
   -- The clock of the current step: when it started, the warning (预警) and the limit; raised marks.
   step_started_at    timestamptz NOT NULL,
-  warn_at            timestamptz,
+  warning_due_at     timestamptz,
   due_at             timestamptz,
   warned_at          timestamptz,
   supervised_at      timestamptz,

@@ -18,7 +18,7 @@ export async function sweepCaseDeadlines(db: Db, now: Date): Promise<number> {
     for (;;) {
       const n = await withTransaction(db, async (tx) => {
         const due = kind === 'warning'
-          ? 'c.warned_at IS NULL AND c.supervised_at IS NULL AND c.warn_at <= $1 AND c.due_at > $1'
+          ? 'c.warned_at IS NULL AND c.supervised_at IS NULL AND c.warning_due_at <= $1 AND c.due_at > $1'
           : 'c.supervised_at IS NULL AND c.due_at <= $1';
         const mark = kind === 'warning' ? 'warned_at' : 'supervised_at';
         const { rows } = await tx.query<{ id: number; state: string; divisionCode: string; departmentId: number | null; dueAt: Date }>(

@@ -87,7 +87,7 @@ export const caseColumns = `c.id::int, c.code, c.source, c.source_ref AS "source
   c.description, c.address, c.lon, c.lat, c.grid_code AS "gridCode", c.division_code AS "divisionCode", c.component_code AS "componentCode",
   c.reporter, c.reporter_user_id::int AS "reporterUserId", c.assignee_user_id::int AS "assigneeUserId",
   c.field_user_ids::int[] AS "fieldUserIds", c.department_id::int AS "departmentId",
-  c.reply, c.rework_count AS "reworkCount", c.hotline_ticket_id::int AS "hotlineTicketId", c.step_started_at AS "stepStartedAt", c.warn_at AS "warnAt",
+  c.reply, c.rework_count AS "reworkCount", c.hotline_ticket_id::int AS "hotlineTicketId", c.step_started_at AS "stepStartedAt", c.warning_due_at AS "warnAt",
   c.due_at AS "dueAt", c.warned_at AS "warnedAt", c.supervised_at AS "supervisedAt", c.handle_due_at AS "handleDueAt", c.rating,
   c.rating_comment AS "ratingComment", c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.closed_at AS "closedAt"`;
 
@@ -180,7 +180,7 @@ async function moveCase(ctx: Ctx, c: Case, kind: CaseKind, move: Move): Promise<
   const urgency = (move.set?.urgency as Urgency | undefined) ?? c.urgency;
   const clock = move.to === c.state && move.action === 'cityops.case.evaluated'
     ? { stepStartedAt: c.stepStartedAt, warnAt: c.warnAt, dueAt: c.dueAt } : await clockFor(ctx.tx, move.to, kind, urgency, ctx.now);
-  const sets = ['state = $2', 'step_started_at = $3', 'warn_at = $4', 'due_at = $5', 'warned_at = NULL', 'supervised_at = NULL', 'updated_at = $6'];
+  const sets = ['state = $2', 'step_started_at = $3', 'warning_due_at = $4', 'due_at = $5', 'warned_at = NULL', 'supervised_at = NULL', 'updated_at = $6'];
   const params: unknown[] = [c.id, move.to, clock.stepStartedAt, clock.warnAt, clock.dueAt, ctx.now];
   if (typeof move.set?.assigneeUserId === 'number') sets.push(`field_user_ids = array_append(field_user_ids, ${move.set.assigneeUserId}::bigint)`);
   for (const [key, value] of Object.entries(move.set ?? {})) {
@@ -277,7 +277,7 @@ async function insertCase(ctx: Ctx, input: NewCase, extra: { reporterUserId: num
   const assignee = state === 'verifying' ? await patrolWorkerFor(ctx.tx, divisionCode, null) : null;
   const { rows } = await ctx.tx.query<Case>(
     `INSERT INTO cityops_cases AS c (id, code, source, source_ref, kind_code, urgency, state, description, address, lon, lat, grid_code, division_code,
-       component_code, reporter, reporter_user_id, assignee_user_id, field_user_ids, hotline_ticket_id, step_started_at, warn_at, due_at, created_at, updated_at)
+       component_code, reporter, reporter_user_id, assignee_user_id, field_user_ids, hotline_ticket_id, step_started_at, warning_due_at, due_at, created_at, updated_at)
      SELECT n, to_char($17::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(n::text, 6, '0'), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
        $12, $13, $14, $15, CASE WHEN $15::bigint IS NULL THEN '{}' ELSE ARRAY[$15::bigint] END, $16, $17, $18, $19, $17, $17
        FROM (SELECT nextval('cityops_cases_id_seq') AS n) AS s

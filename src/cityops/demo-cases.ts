@@ -245,7 +245,7 @@ export async function loadCasesDemo({ tx, seed, city, cityCode, password }: Demo
   }
   await tx.query(
     `INSERT INTO cityops_cases (id, code, source, kind_code, urgency, state, outcome, reason, description, lon, lat, grid_code, division_code, reporter,
-       reporter_user_id, assignee_user_id, department_id, reply, rework_count, step_started_at, warn_at, due_at, handle_due_at, rating, created_at, updated_at,
+       reporter_user_id, assignee_user_id, department_id, reply, rework_count, step_started_at, warning_due_at, due_at, handle_due_at, rating, created_at, updated_at,
        closed_at, demo)
      SELECT *, true FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::float8[],
        $11::float8[], $12::text[], $13::text[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[], $18::text[], $19::int[], $20::timestamptz[],

@@ -42,6 +42,11 @@ const expected: Record<string, string[]> = {
     ...supervision],
   citizen1: ['数据铁笼·账本', '我的诉求', '我的数据使用记录', '我的办事', '我的证照', '我的档案'],
   // The 督查室 provides no data and has raised no objection: no 数据质量.
+  // The city-operations desks: each sees the cases (案件管理); the centres the evaluation, the patrol worker the phone page.
+  jiandu: [...kernelRead, '工单队列', '部件管理', '案件管理', '案件考评', '数据目录', '好差评', '标准记录', ...supervision],
+  zhihui: [...kernelRead, '工单队列', '部件管理', '案件管理', '案件考评', '数据目录', '好差评', '标准记录', ...supervision],
+  caiji: [...kernelRead, '工单队列', '部件管理', '案件管理', '巡查上报', '数据目录', '好差评', '标准记录', ...supervision],
+  ga_cg: [...kernelRead, '工单队列', '部件管理', '案件管理', '数据目录', '好差评', '标准记录', ...supervision],
   duchashi: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '数据目录', '办件受理', '好差评', '标准记录', '基础库质量',
     ...supervision, ...oversight],
 };
