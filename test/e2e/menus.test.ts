@@ -46,7 +46,8 @@ const expected: Record<string, string[]> = {
   jiandu: [...kernelRead, '工单队列', '部件管理', '案件管理', '案件考评', '数据目录', '好差评', '标准记录', ...supervision],
   zhihui: [...kernelRead, '工单队列', '部件管理', '案件管理', '案件考评', '数据目录', '好差评', '标准记录', ...supervision],
   caiji: [...kernelRead, '工单队列', '部件管理', '案件管理', '巡查上报', '数据目录', '好差评', '标准记录', ...supervision],
-  ga_cg: [...kernelRead, '工单队列', '部件管理', '案件管理', '数据目录', '好差评', '标准记录', ...supervision],
+  // 广安区城市管理综合执法局 lists service items and gives data: 办件受理 and 数据质量 as for 广安区民政局.
+  ga_cg: [...kernelRead, '工单队列', '部件管理', '案件管理', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', ...supervision],
   duchashi: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '数据目录', '办件受理', '好差评', '标准记录', '基础库质量',
     ...supervision, ...oversight],
 };
