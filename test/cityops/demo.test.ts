@@ -14,7 +14,7 @@ after(() => t.close());
 
 const one = async <T>(sql: string) => (await t.db.query<T & Record<string, unknown>>(sql)).rows[0]!;
 
-test('the demo city holds 200,000 components over its grids, each in its grid\'s county, with valid codes; a reset replaces them', async () => {
+test('the demo city holds 200,000 components over its grids, each in its grid\'s county, with valid codes, and 3,015 cases; a reset replaces them', async () => {
   const started = performance.now();
   const summary = await loadDemoCity(t.db, { seed });
   console.log(JSON.stringify({ name: 'demo load with 200,000 components', value: Math.round(performance.now() - started), unit: 'ms' }));
@@ -32,7 +32,21 @@ test('the demo city holds 200,000 components over its grids, each in its grid\'s
   // Serials count from 000001 per county and kind.
   const lights = (await t.db.query<{ code: string }>(`SELECT code FROM cityops_components WHERE code LIKE '5116020117%' ORDER BY code LIMIT 2`)).rows;
   assert.deepEqual(lights.map((r) => r.code), ['5116020117000001', '5116020117000002']);
+  // Cases: six months of the loop, and work waiting for each demo login of city operations.
+  assert.equal((summary as { cityopsCases?: number }).cityopsCases, 3_015);
+  const cases = await one<{ n: number; closed: number; bad: number; events: number; caiji: number; unit: number; filing: number; dispatching: number }>(
+    `SELECT count(*)::int AS n, count(*) FILTER (WHERE state = 'closed')::int AS closed,
+       count(*) FILTER (WHERE state = 'closed' AND NOT EXISTS (SELECT 1 FROM cityops_case_events e WHERE e.case_id = c.id AND e.action = 'closed'))::int AS bad,
+       (SELECT count(*)::int FROM cityops_case_events) AS events,
+       count(*) FILTER (WHERE assignee_user_id = (SELECT id FROM users WHERE username = 'caiji'))::int AS caiji,
+       count(*) FILTER (WHERE state = 'handling' AND department_id = (SELECT department_id FROM users WHERE username = 'ga_cg'))::int AS unit,
+       count(*) FILTER (WHERE state = 'filing')::int AS filing, count(*) FILTER (WHERE state = 'dispatching')::int AS dispatching
+     FROM cityops_cases c`);
+  assert.equal(cases.n, 3_015);
+  assert.ok(cases.closed > 2_000 && cases.bad === 0 && cases.events > cases.n * 5, JSON.stringify(cases));
+  assert.ok(cases.caiji >= 4 && cases.unit >= 3 && cases.filing >= 3 && cases.dispatching >= 3, JSON.stringify(cases));
   await resetDemoCity(t.db, seed);
+  assert.equal((await one<{ n: number }>('SELECT count(*)::int AS n FROM cityops_cases')).n, 3_015);
   // A reset removes the city's demo rows and loads them again: 200,000, not twice as many.
   assert.equal((await one<{ n: number }>('SELECT count(*)::int AS n FROM cityops_components')).n, 200_000);
 });

@@ -19,8 +19,8 @@ export interface CityopsApp extends TestApp {
   call(method: InjectOptions['method'], url: string, user?: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
 }
 
-/** One app per test file with the cast (admin, ga_admin, yc_admin, ga_officer, yc_officer), two grids and the catalogue. */
-export function cityopsAppPerFile(): CityopsApp {
+/** One app per test file with the cast (admin, ga_admin, yc_admin, ga_officer, yc_officer), two grids and the catalogue; then `setup`. */
+export function cityopsAppPerFile(setup?: (t: CityopsApp) => Promise<void>): CityopsApp {
   const t = { cookies: {} } as CityopsApp;
   before(async () => {
     Object.assign(t, await createTestApp());
@@ -41,6 +41,7 @@ export function cityopsAppPerFile(): CityopsApp {
       method, url: `/api/v1/cityops${url}`, headers: { ...(user ? { cookie: t.cookies[user]! } : {}), ...headers },
       ...(body === undefined ? {} : typeof body === 'string' ? { payload: body } : { payload: body as object }),
     });
+    await setup?.(t);
   });
   after(() => t.close());
   return t;

@@ -3,10 +3,13 @@ import assert from 'node:assert/strict';
 import { signingKeyOf } from '../../src/cityops/sensors/devices.ts';
 import { signReading } from '../../src/cityops/sensors/ingest.ts';
 import { markOfflineDevices } from '../../src/cityops/sensors/offline.ts';
+import { openEventCases } from '../../src/cityops/sensors/cases.ts';
+import { prepareCaseKinds } from '../../src/cityops/case-kinds.ts';
 import { ledgerCount } from '../helpers/factories.ts';
 import { cityopsAppPerFile, inGa, inYc } from './factories.ts';
 
-const t = cityopsAppPerFile();
+// Case kinds too: a raised event opens a case (案件).
+const t = cityopsAppPerFile((app) => prepareCaseKinds(app.db));
 const secrets = new Map<string, string>();
 
 /** A reading of `device` signed with its secret (or `sig` as given). */
@@ -151,4 +154,31 @@ test('devices mounted on a component take its place and its kind for cases; list
   const ok = await t.call('PATCH', '/sensors/types/manhole_tilt', 'admin', { rules });
   assert.deepEqual([ok.statusCode, ok.json().rules[0].raise], [200, 20]);
   assert.equal(await ledgerCount(t.db, 'cityops.sensor.type.updated'), 1);
+});
+
+test('a raised event opens an urgent case of its kind at once, waiting for 立案; the sweep opens none twice, and a refused case keeps its reason', async () => {
+  await register('CS-T001', 'manhole_tilt');
+  await register('CS-T002', 'manhole_tilt');
+  const opened = async () => ledgerCount(t.db, 'cityops.case.opened');
+  const before = await opened();
+  for (const seq of [1, 2]) await post(reading('CS-T001', seq, 30));
+  const eventOf = async (device: string) => (await t.call('GET', `/sensors/events?deviceCode=${device}`, 'ga_officer')).json().items[0];
+  // The ingest opens the case as soon as the event is committed, beside the reading's answer.
+  let event = await eventOf('CS-T001');
+  for (let i = 0; i < 50 && event.caseId === null; i++) event = await new Promise((r) => setTimeout(r, 100)).then(() => eventOf('CS-T001'));
+  const { rows: [made] } = await t.db.query(`SELECT source, source_ref, urgency, kind_code, state, description FROM cityops_cases WHERE id = $1`, [event.caseId]);
+  assert.deepEqual({ ...made, description: undefined }, { source: 'sensor', source_ref: `sensor-event:${event.id}`, urgency: 'urgent',
+    kind_code: 'C0113', state: 'filing', description: undefined });
+  assert.match(made.description, /井盖倾斜监测设备 CS-T001/);
+  assert.equal(await opened(), before + 1);
+  assert.equal(await openEventCases(t.db, new Date()), 0, 'the sweep finds nothing left to open');
+  // With the kind retired, the next event is raised and its case refused, the reason kept.
+  await t.db.query(`UPDATE cityops_case_kinds SET active = false WHERE code = 'C0113'`);
+  for (const seq of [1, 2]) await post(reading('CS-T002', seq, 30));
+  await openEventCases(t.db, new Date());
+  const refused = await eventOf('CS-T002');
+  assert.deepEqual([refused.state, refused.caseId], ['raised', null]);
+  assert.match(refused.caseError, /^cityops\.case\.unknown-kind/);
+  assert.equal(await openEventCases(t.db, new Date()), 0, 'a refused event is not tried again');
+  assert.equal(await opened(), before + 1);
 });

@@ -10,6 +10,15 @@ import { marriageCertificateNumber } from '../../src/services/credentials/index.
 import { RuleEngine, type Act } from '../../src/oversight/engine.ts';
 import { ruleLibrary } from '../../src/oversight/library.ts';
 
+/**
+ * What the city-operations demo adds to a generated city: the supervision and command centres and a 信息采集中心 per
+ * county; its four demo logins and two patrol workers per county (no password yet).
+ */
+const cityopsDesks = (c: { divisions: { level: string }[] }) => {
+  const counties = c.divisions.filter((d) => d.level === 'county').length;
+  return { departments: 2 + counties, staff: 4 + 2 * counties };
+};
+
 let t: TestApp;
 const seed = 'load-test';
 const city = generateCity(seed);
@@ -42,13 +51,14 @@ describe('loadDemoCity', () => {
     assert.ok((oversightHistoryActs as number) > 5000);
     assert.deepEqual(loaded, {
       skipped: false, seed, divisions: city.divisions.length, departments: city.departments.length, grids: city.grids.length,
-      staff: city.staff.length, citizens: 5, cityopsComponents: 200_000, sources: 5, prefillGrants: 4, supervisionProblems: 15, supervisionTasks: 10,
+      staff: city.staff.length, citizens: 5, cityopsComponents: 200_000, cityopsCases: 3_015, sources: 5, prefillGrants: 4, supervisionProblems: 15, supervisionTasks: 10,
     });
     assert.ok((holidayYears as number[]).includes(2025), 'the official holidays come with the demo');
     assert.ok((hotlineTickets as number) >= 290, 'and the 12345 hotline demo');
-    // The supervision demo adds the 市政府督查室 and its 督查 staff member to the generated city.
+    // The supervision demo adds the 市政府督查室 and its 督查 staff member to the generated city; city operations its desks.
     assert.deepEqual(await tableCounts(), {
-      divisions: city.divisions.length, departments: city.departments.length + 1, grids: city.grids.length, staff: city.staff.length + 1, citizens: 5,
+      divisions: city.divisions.length, departments: city.departments.length + 1 + cityopsDesks(city).departments, grids: city.grids.length,
+      staff: city.staff.length + 1 + cityopsDesks(city).staff, citizens: 5,
     });
     assert.equal((await demoLoaded(t.db))?.seed, seed);
     assert.equal(await count(`SELECT 1 FROM ledger_queue WHERE action = 'demo.loaded'`), 1);
@@ -66,7 +76,8 @@ describe('loadDemoCity', () => {
   test('demo logins and citizens each have their own salt, other staff no password yet; citizens have valid resident IDs', async () => {
     const withPassword = allDemoLogins().length - 1 + 5; // demoLogins lists one of the 5 citizens
     assert.equal(await count(`SELECT DISTINCT password_hash FROM users WHERE password_hash <> '!'`), withPassword);
-    assert.equal(await count(`SELECT 1 FROM users WHERE password_hash = '!'`), city.staff.length + 1 + 5 - withPassword, 'the staff of the city and the 督查室');
+    assert.equal(await count(`SELECT 1 FROM users WHERE password_hash = '!'`), city.staff.length + 1 + cityopsDesks(city).staff + 5 - withPassword,
+      'the staff of the city, the 督查室 and the city-operations desks');
     const locked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: city.staff.at(-1)!.username, password: demoPassword } });
     assert.equal(locked.statusCode, 401, 'a generated staff member without a password cannot log in');
     const ids = (await t.db.query<{ id_number: string }>(`SELECT id_number FROM users WHERE kind = 'citizen'`)).rows;
@@ -200,7 +211,8 @@ describe('resetDemoCity', () => {
     const summary = await resetDemoCity(t.db, 'reset-test');
     assert.equal(summary.skipped, false);
     assert.deepEqual(await tableCounts(), {
-      divisions: other.divisions.length, departments: other.departments.length + 1, grids: other.grids.length, staff: other.staff.length + 1, citizens: 5,
+      divisions: other.divisions.length, departments: other.departments.length + 1 + cityopsDesks(other).departments, grids: other.grids.length,
+      staff: other.staff.length + 1 + cityopsDesks(other).staff, citizens: 5,
     });
     assert.equal(await count(`SELECT 1 FROM departments WHERE code = '511621-EXTRA'`), 0);
     assert.equal((await demoLoaded(t.db))?.seed, 'reset-test');

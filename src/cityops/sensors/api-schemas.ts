@@ -47,6 +47,8 @@ export const SensorEventSchema = Type.Object({
   componentCode: Nullable(Type.String()),
   /** the kind (小类) a case about the event is filed under */
   caseClassCode: Type.String(), caseKindCode: Type.String(), description: Type.String(),
+  /** the case (案件) the event opened; null while still to be opened, or when refused (`caseError` says why) */
+  caseId: Nullable(Type.Integer()), caseError: Nullable(Type.String()),
 });
 export const SensorEventsSchema = Page(SensorEventSchema);
 

@@ -1,9 +1,13 @@
 /**
- * What a case (案件) about a sensor event needs: where (division, grid, point), the component (部件) the device is
- * mounted on, the kind (小类) it is filed under (the component's own, or the device type's) and a description a
- * dispatcher reads. Raised events are stored with these fields; `caseFieldsOf` is the one place that makes them,
- * and so the place where opening the case joins in once cases are part of the module.
+ * Sensor events become cases (案件): what a case about an event needs (where, the component (部件) the device is
+ * mounted on, the kind (小类) it is filed under, a description a dispatcher reads), stored on the event when it is
+ * raised, and the opening of the case from those fields.
  */
+import { systemActor } from '../../kernel/auth/index.ts';
+import { withTransaction, type Db } from '../../kernel/db/index.ts';
+import { DomainError } from '../../kernel/errors.ts';
+import type { Sweep } from '../../kernel/jobs/index.ts';
+import { openCase } from '../cases.ts';
 import type { RuleTransition } from './rules.ts';
 
 export interface CaseFields {
@@ -39,3 +43,42 @@ export function caseFieldsOf(device: EventDevice, transition: RuleTransition, re
     description: `${device.caseKind.typeNameZh}设备 ${device.code}${where}报警「${rule.name}」：${what}。`,
   };
 }
+
+const sensorsActor = systemActor('cityops.sensors');
+
+/**
+ * Opens the case of each raised event that has none yet (of `eventIds` only, when given), each in its own
+ * transaction: the process's ingest calls it as soon as a flush with raised events commits, and a sweep catches
+ * what that missed (a process stopped in between). Sensor cases are urgent, filed under the kind of the
+ * component (C + class + kind) and go straight to 立案. An event whose case is refused (its point in no grid of
+ * the city, its kind retired) keeps the reason in `case_error` and is not tried again. Returns the cases opened.
+ */
+export async function openEventCases(db: Db, now: Date, eventIds?: number[]): Promise<number> {
+  const { rows: due } = await db.query<{ id: number }>(
+    `SELECT id::int FROM cityops_sensor_events WHERE state = 'raised' AND case_id IS NULL AND case_error IS NULL
+       ${eventIds ? 'AND id = ANY($1::bigint[])' : ''} ORDER BY id LIMIT 1000`, eventIds ? [eventIds] : []);
+  let opened = 0;
+  for (const { id } of due) {
+    try {
+      opened += await withTransaction(db, async (tx) => {
+        // Another process may have opened it meanwhile: the row lock and the check decide who does.
+        const { rows: [event] } = await tx.query<Pick<CaseFields, 'lon' | 'lat' | 'componentCode' | 'classCode' | 'kindCode' | 'description'>>(
+          `SELECT lon, lat, component_code AS "componentCode", case_class_code AS "classCode", case_kind_code AS "kindCode", description
+             FROM cityops_sensor_events WHERE id = $1 AND case_id IS NULL AND case_error IS NULL FOR UPDATE SKIP LOCKED`, [id]);
+        if (!event) return 0;
+        const opened = await openCase({ tx, actor: sensorsActor, now }, { source: 'sensor', sourceRef: `sensor-event:${id}`, urgency: 'urgent',
+          kindCode: `C${event.classCode}${event.kindCode}`, description: event.description, lon: event.lon, lat: event.lat,
+          componentCode: event.componentCode });
+        await tx.query('UPDATE cityops_sensor_events SET case_id = $2 WHERE id = $1', [id, opened.id]);
+        return 1;
+      });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await db.query('UPDATE cityops_sensor_events SET case_error = $2 WHERE id = $1', [id, `${error.code}: ${error.message}`]);
+    }
+  }
+  return opened;
+}
+
+/** The sweep behind the ingest's own call: events whose case is still to be opened, every minute. */
+export const eventCasesSweep: Sweep = { name: 'cityops.sensors.cases', everyMs: 60_000, run: (db, now) => openEventCases(db, now) };

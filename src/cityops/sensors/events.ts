@@ -23,6 +23,8 @@ export interface SensorEvent {
   caseClassCode: string;
   caseKindCode: string;
   description: string;
+  caseId: number | null;
+  caseError: string | null;
 }
 
 export interface EventFilter {
@@ -50,7 +52,7 @@ export async function listSensorEvents(db: Queryable, actor: Actor, query: Event
     db.query<SensorEvent>(`SELECT e.id::int, d.code AS "deviceCode", d.type_code AS "typeCode", e.rule, e.rule_kind AS "ruleKind", e.state,
         e.raised_at AS "raisedAt", e.raised_value AS "raisedValue", e.cleared_at AS "clearedAt", e.cleared_value AS "clearedValue",
         e.division_code AS "divisionCode", e.grid_code AS "gridCode", e.lon, e.lat, e.component_code AS "componentCode",
-        e.case_class_code AS "caseClassCode", e.case_kind_code AS "caseKindCode", e.description
+        e.case_class_code AS "caseClassCode", e.case_kind_code AS "caseKindCode", e.description, e.case_id::int AS "caseId", e.case_error AS "caseError"
       ${from} WHERE ${where} ORDER BY e.raised_at DESC, e.id DESC LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`, params),
   ]);
   return { total: count[0]!.n, items };

@@ -15,6 +15,7 @@ import { verifyPassword } from '../../kernel/auth/index.ts';
 import type { Db } from '../../kernel/db/index.ts';
 import { StartupError } from '../../kernel/errors.ts';
 import type { ModuleService } from '../../kernel/module.ts';
+import { openEventCases } from './cases.ts';
 import { SensorIngest, type IngestOptions } from './ingest.ts';
 
 export const readingsTopic = (code: string) => `yiwang/sensors/${code}/readings`;
@@ -28,6 +29,11 @@ export async function acquireIngest(db: Db, options?: IngestOptions): Promise<Se
   let held = ingests.get(db);
   if (!held) {
     const ingest = new SensorIngest(db, options);
+    // The case of a raised event is opened as soon as the event is committed (the sweep catches any missed).
+    ingest.onEvents((events) => {
+      const raised = events.filter((e) => e.change === 'raised').map((e) => e.id);
+      if (raised.length > 0) openEventCases(db, new Date(), raised).catch((error: unknown) => (options?.log ?? console.error)(`sensor event cases: ${String(error)}`));
+    });
     held = { ingest, ready: ingest.start(), users: 0 };
     ingests.set(db, held);
   }

@@ -76,9 +76,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -195,9 +195,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -655,6 +655,2839 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/case-evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考评 A month's on-time, rework and 核查 pass rates of units, areas and patrol workers */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areas: {
+                                checkPassRate: number | null;
+                                checks: number;
+                                checksPassed: number;
+                                closed: number;
+                                divisionCode: string;
+                                divisionName: string | null;
+                                filed: number;
+                                handled: number;
+                                handledOnTime: number;
+                                onTimeRate: number | null;
+                                opened: number;
+                                reworkRate: number | null;
+                            }[];
+                            month: string;
+                            units: {
+                                checkPassRate: number | null;
+                                checks: number;
+                                checksPassed: number;
+                                departmentId: number;
+                                departmentName: string;
+                                dispatched: number;
+                                handled: number;
+                                handledOnTime: number;
+                                onTimeRate: number | null;
+                                returned: number;
+                                reworkRate: number | null;
+                            }[];
+                            workers: {
+                                checks: number;
+                                filedRate: number | null;
+                                name: string;
+                                onTimeRate: number | null;
+                                reports: number;
+                                reportsFiled: number;
+                                tasksOnTime: number;
+                                userId: number;
+                                verifications: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/case-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 案件分类 Case kinds with their 立案条件, 结案条件 and time limits */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                classNameZh: string;
+                                closingCondition: string;
+                                code: string;
+                                departmentKind: string | null;
+                                filingCondition: string;
+                                nameEn: string;
+                                nameZh: string;
+                                normalHours: number;
+                                normalRoundClock: boolean;
+                                type: "component" | "event";
+                                urgentHours: number;
+                                urgentRoundClock: boolean;
+                            }[];
+                            source: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/case-kinds/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a case kind's conditions, usual department or time limits, or retire it (command centre) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        closingCondition?: string;
+                        departmentKind?: string | null;
+                        filingCondition?: string;
+                        normalHours?: number;
+                        normalRoundClock?: boolean;
+                        urgentHours?: number;
+                        urgentRoundClock?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            classNameZh: string;
+                            closingCondition: string;
+                            code: string;
+                            departmentKind: string | null;
+                            filingCondition: string;
+                            nameEn: string;
+                            nameZh: string;
+                            normalHours: number;
+                            normalRoundClock: boolean;
+                            type: "component" | "event";
+                            urgentHours: number;
+                            urgentRoundClock: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/cityops/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases the caller may see, newest first: a centre's jurisdiction, a unit's dispatched cases, a patrol worker's own */
+        get: {
+            parameters: {
+                query: {
+                    alerted?: boolean;
+                    departmentId?: number;
+                    divisionCode?: string;
+                    kindCode?: string;
+                    mine?: boolean;
+                    open?: boolean;
+                    page: number;
+                    pageSize: number;
+                    source?: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                    state?: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                abilities: {
+                                    check: boolean;
+                                    close: boolean;
+                                    dispatch: boolean;
+                                    evaluate: boolean;
+                                    file: boolean;
+                                    handle: boolean;
+                                    refuse: boolean;
+                                    return: boolean;
+                                    verify: boolean;
+                                };
+                                address: string;
+                                assigneeName: string | null;
+                                assigneeUserId: number | null;
+                                closedAt: string | null;
+                                code: string;
+                                componentCode: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                departmentId: number | null;
+                                departmentName: string | null;
+                                description: string;
+                                divisionCode: string;
+                                divisionName: string | null;
+                                dueAt: string | null;
+                                gridCode: string | null;
+                                gridName: string | null;
+                                handleDueAt: string | null;
+                                hotlineTicketId: number | null;
+                                id: number;
+                                kindCode: string;
+                                kindNameEn: string;
+                                kindNameZh: string;
+                                kindType: "component" | "event";
+                                lat: number;
+                                lon: number;
+                                outcome: ("closed" | "not-filed" | "unfounded") | null;
+                                overdue: boolean;
+                                rating: number | null;
+                                ratingComment: string | null;
+                                reason: string | null;
+                                reply: string | null;
+                                reporterName: string | null;
+                                reworkCount: number;
+                                source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                                sourceRef: string | null;
+                                state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                                /** Format: date-time */
+                                stepStartedAt: string;
+                                supervisedAt: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                urgency: "normal" | "urgent";
+                                warnAt: string | null;
+                                warnedAt: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Open a case: a public report (checked on site before 立案), a leader's instruction or the command centre's own */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        address?: string;
+                        componentCode?: string | null;
+                        description: string;
+                        kindCode: string;
+                        lat: number;
+                        lon: number;
+                        photos?: {
+                            /** @description the image, base64 */
+                            data: string;
+                        }[];
+                        source: "public" | "leader" | "command";
+                        sourceRef?: string | null;
+                        urgency?: "normal" | "urgent";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 核查 On site: passed, or back to the unit */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accuracy?: number | null;
+                        lat: number;
+                        lon: number;
+                        note?: string | null;
+                        passed: boolean;
+                        photos?: {
+                            /** @description the image, base64 */
+                            data: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 结案 (supervision centre) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/{id}/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 派遣 to a unit (command centre); without departmentId, to the unit the route names */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        departmentId?: number | null;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/{id}/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 评价 Rate a closed case 1–5 (a centre), once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string | null;
+                        rating: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 立案 (supervision centre), possibly under another kind or urgency */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kindCode?: string;
+                        note?: string | null;
+                        urgency?: "normal" | "urgent";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/{id}/handle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 处置 The unit's reply with an after-photo */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        photos: {
+                            /** @description the image, base64 */
+                            data: string;
+                        }[];
+                        reply: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A photo of a case, for those who may see the case */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    photoId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/{id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 不予立案 with the reason (supervision centre) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退回 The unit hands the case back: not theirs */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 核实 On site: the reported problem is there (found) or not */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accuracy?: number | null;
+                        found: boolean;
+                        lat: number;
+                        lon: number;
+                        note?: string | null;
+                        photos?: {
+                            /** @description the image, base64 */
+                            data: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/from-ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 转数字城管 A received 12345 ticket of a city-management category becomes a case; the ticket follows it (hotline centre) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kindCode?: string;
+                        ticketId: number;
+                        urgency?: "normal" | "urgent";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/cases/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上报 A patrol worker reports a problem with a photo and the phone's position */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accuracy?: number | null;
+                        address?: string;
+                        componentCode?: string | null;
+                        description: string;
+                        kindCode: string;
+                        lat: number;
+                        lon: number;
+                        photos: {
+                            /** @description the image, base64 */
+                            data: string;
+                        }[];
+                        urgency?: "normal" | "urgent";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                check: boolean;
+                                close: boolean;
+                                dispatch: boolean;
+                                evaluate: boolean;
+                                file: boolean;
+                                handle: boolean;
+                                refuse: boolean;
+                                return: boolean;
+                                verify: boolean;
+                            };
+                            address: string;
+                            assigneeName: string | null;
+                            assigneeUserId: number | null;
+                            closedAt: string | null;
+                            closingCondition: string;
+                            code: string;
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            departmentId: number | null;
+                            departmentName: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            dueAt: string | null;
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                fromState: string | null;
+                                note: string | null;
+                                onTime: boolean | null;
+                                passed: boolean | null;
+                                toState: string | null;
+                            }[];
+                            filingCondition: string;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            handleDueAt: string | null;
+                            hotlineTicketId: number | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameEn: string;
+                            kindNameZh: string;
+                            kindType: "component" | "event";
+                            lat: number;
+                            lon: number;
+                            outcome: ("closed" | "not-filed" | "unfounded") | null;
+                            overdue: boolean;
+                            photos: {
+                                height: number;
+                                id: string;
+                                step: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                url: string;
+                                width: number;
+                            }[];
+                            positions: {
+                                accuracy: number | null;
+                                /** Format: date-time */
+                                at: string;
+                                distanceM: number;
+                                lat: number | null;
+                                lon: number | null;
+                                mine: boolean;
+                                step: string;
+                            }[];
+                            rating: number | null;
+                            ratingComment: string | null;
+                            reason: string | null;
+                            reply: string | null;
+                            reporterName: string | null;
+                            reworkCount: number;
+                            route: {
+                                by: "component" | "catalogue";
+                                departmentId: number;
+                                departmentName: string;
+                            } | null;
+                            source: "patrol" | "public" | "hotline" | "sensor" | "leader" | "command";
+                            sourceRef: string | null;
+                            state: "verifying" | "filing" | "dispatching" | "handling" | "checking" | "closing" | "closed" | "rejected";
+                            /** Format: date-time */
+                            stepStartedAt: string;
+                            supervisedAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgency: "normal" | "urgent";
+                            warnAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -1638,6 +4471,403 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cityops/dispatch-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 派遣目录 Which unit handles a kind in an area */
+        get: {
+            parameters: {
+                query?: {
+                    kindCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                departmentId: number;
+                                departmentName: string;
+                                divisionCode: string;
+                                divisionName: string | null;
+                                id: number;
+                                kindCode: string;
+                                kindNameZh: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the unit that handles a kind in an area (command centre) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        departmentId: number;
+                        divisionCode: string;
+                        kindCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            departmentId: number;
+                            departmentName: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            id: number;
+                            kindCode: string;
+                            kindNameZh: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/dispatch-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            removed: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/hotline-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 12345 categories of city management and the case kind each becomes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                auto: boolean;
+                                categoryCode: string;
+                                kindCode: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Map a 12345 category to a case kind; `auto`: its tickets become cases without the hotline centre (command centre) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        auto: boolean;
+                        categoryCode: string;
+                        kindCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            auto: boolean;
+                            categoryCode: string;
+                            kindCode: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cityops/sensors/devices": {
         parameters: {
             query?: never;
@@ -2407,6 +5637,8 @@ export interface paths {
                         "application/json": {
                             items: {
                                 caseClassCode: string;
+                                caseError: string | null;
+                                caseId: number | null;
                                 caseKindCode: string;
                                 clearedAt: string | null;
                                 clearedValue: number | null;
