@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Card, Flex, Select, Table, Tabs, Tag } from 'antd';
+import { Card, Flex, Select, Table, Tabs, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, query, type ApiItem } from '../api';
 import { useLoad } from '../useLoad';
@@ -72,6 +72,8 @@ export default function SensorsPage() {
                   <Tag color={s === 'raised' ? 'red' : 'default'}>{t(`sensors.eventStates.${s}`)}</Tag> },
                 { title: t('sensors.description'), dataIndex: 'description' },
                 { title: t('sensors.clearedAt'), dataIndex: 'clearedAt', render: time },
+                { title: t('sensors.case'), key: 'case', render: (_, e) => (e.caseId !== null ? t('sensors.caseNumber', { id: e.caseId })
+                  : e.caseError ? <Tooltip title={e.caseError}><Tag color="red">{t('sensors.caseRefused')}</Tag></Tooltip> : '—') },
               ]} />
           </>
         ) },
