@@ -235,12 +235,14 @@ export interface NewCase {
   source: CaseSource;
   /** The source's own reference: a sensor's event id, a ticket number, the leader's instruction. */
   sourceRef?: string | null;
+  /** A case kind: C + class + kind for a component (C0102 污水井盖), E + class + kind for an event (E0102 暴露垃圾). */
   kindCode: string;
   urgency?: Urgency;
   description: string;
   address?: string;
   lon: number;
   lat: number;
+  /** The 16-digit code of the component concerned, if any: its owner is the first choice at 派遣. */
   componentCode?: string | null;
   /** Where no grid contains the point (a 12345 ticket's area): the division to file the case in. */
   divisionCode?: string | null;
@@ -318,24 +320,13 @@ export async function reportCase(ctx: Ctx, input: PatrolReport): Promise<Case> {
   return insertCase(ctx, { ...input, source: 'patrol' }, { reporterUserId: userIdOf(ctx.actor), position: input });
 }
 
-export interface OpenCase {
+/** What `openCase` takes: a new case of the sources it opens, in a grid of the city (no division of its own, no ticket). */
+export interface OpenCase extends Omit<NewCase, 'source' | 'divisionCode' | 'hotlineTicketId'> {
   /**
    * 群众举报 `public` (checked on site before 立案), 领导交办 `leader`, the command centre's own `command`, or a
    * sensor's event `sensor` (acted by the platform: the device gateway runs as a system actor).
    */
   source: 'public' | 'leader' | 'command' | 'sensor';
-  /** The source's own reference: a sensor's event id, the leader's instruction, a letter's number. */
-  sourceRef?: string | null;
-  /** A case kind: C + class + kind for a component (C0102 污水井盖), E + class + kind for an event (E0102 暴露垃圾). */
-  kindCode: string;
-  urgency?: Urgency;
-  description: string;
-  address?: string;
-  lon: number;
-  lat: number;
-  /** The 16-digit code of the component concerned, if any: its owner is the first choice at 派遣. */
-  componentCode?: string | null;
-  photos?: PhotoInput[];
 }
 
 /**

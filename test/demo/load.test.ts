@@ -44,14 +44,15 @@ describe('loadDemoCity', () => {
   test('loads the generated city: every division, department, grid and staff member, and five citizens', async () => {
     const summary = await loadDemoCity(t.db, { seed });
     assert.ok(!summary.skipped);
-    const { holidayYears, hotlineTickets, oversightRules, oversightHistoryActs, oversightPlanted, entities, records, review, ...loaded } = summary;
+    const { holidayYears, hotlineTickets, oversightRules, oversightHistoryActs, oversightPlanted, entities, records, review, sensorEvents, sensorReadings, ...loaded } = summary;
+    assert.ok((sensorReadings as number) > 10_000 && (sensorEvents as number) > 0, 'the demo devices have a day of readings and raised events');
     assert.deepEqual([oversightRules, oversightPlanted], [21, 30], 'the rule library and a history with planted misconduct');
     assert.ok((records as number) > (entities as number) && (entities as number) > 0 && (review as number) > 0,
       'the base libraries resolve the sources\' records into fewer people and companies, with pairs left for review');
     assert.ok((oversightHistoryActs as number) > 5000);
     assert.deepEqual(loaded, {
       skipped: false, seed, divisions: city.divisions.length, departments: city.departments.length, grids: city.grids.length,
-      staff: city.staff.length, citizens: 5, cityopsComponents: 200_000, cityopsCases: 3_015, sources: 5, prefillGrants: 4, supervisionProblems: 15, supervisionTasks: 10,
+      staff: city.staff.length, citizens: 5, cityopsComponents: 200_000, sensorDevices: 300, cityopsCases: 3_015, sources: 5, prefillGrants: 4, supervisionProblems: 15, supervisionTasks: 10,
     });
     assert.ok((holidayYears as number[]).includes(2025), 'the official holidays come with the demo');
     assert.ok((hotlineTickets as number) >= 290, 'and the 12345 hotline demo');

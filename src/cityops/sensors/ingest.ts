@@ -118,7 +118,8 @@ export function checkReadingShape(raw: unknown, now: number, prefix = ''): Readi
   return { device: r.device, seq: r.seq, at: r.at, value: r.value, sig: r.sig };
 }
 
-interface DeviceRow {
+/** A device as the ingest holds it: with its place and the kind its cases are filed under. */
+interface DeviceRow extends Omit<CaseFields, 'description'> {
   id: number;
   code: string;
   typeCode: string;
@@ -126,13 +127,6 @@ interface DeviceRow {
   signingKey: Buffer;
   lastSeq: number | null;
   rules: SensorRule[];
-  divisionCode: string;
-  gridCode: string | null;
-  lon: number;
-  lat: number;
-  componentCode: string | null;
-  classCode: string;
-  kindCode: string;
   typeNameZh: string;
   unit: string;
   updatedAt: Date;
