@@ -18,9 +18,9 @@ interface Schema {
 interface Operation { parameters?: { in: string; name: string; required?: boolean; schema: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> } }
 
 const huge = '9223372036854775808';
-// Values that satisfy the patterns our schemas use (division codes, dates, receipt numbers, ids…).
+// Values that satisfy the patterns our schemas use (division codes, dates, receipt numbers, ids, case kinds…).
 const patternSamples = ['511600000000', 'abc', '2026-01-01', '2026-01', '13800138000', '11010519491231002X', '1234567890123456',
-  'A01-0000-0000-0000', '结婚', 'x'.repeat(43)];
+  'A01-0000-0000-0000', '结婚', 'x'.repeat(43), 'C0102'];
 
 function sample(schema: Schema): unknown {
   if ('const' in schema) return schema.const;
