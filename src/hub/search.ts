@@ -8,6 +8,7 @@ import type { Queryable } from '../kernel/db/index.ts';
 import { resourceSelect, type Resource } from './entries.ts';
 import { entryScope, isHubAdmin, seesWorkingCopy, workingCopyScope } from './policy.ts';
 import { searchQuery } from './search-text.ts';
+import { containsPattern } from '../kernel/like.ts';
 
 /** A column of an entry as the caller is shown it, for conditions (CKAN's `fq`), facets and sorting. */
 export type EntryColumn = 'provider' | 'shareType' | 'openType' | 'sensitivity' | 'status' | 'updateCycle' | 'format' | 'code' | 'theme' | 'tag';
@@ -72,7 +73,7 @@ function conditionSql(c: EntryCondition, params: unknown[]): string {
   if ('or' in c) return c.or.length ? `(${c.or.map((x) => conditionSql(x, params)).join(' OR ')})` : 'false';
   if ('not' in c) return `NOT ${conditionSql(c.not, params)}`;
   if ('contains' in c) {
-    params.push(`%${c.contains.replace(/[\\%_]/g, (x) => `\\${x}`)}%`);
+    params.push(containsPattern(c.contains));
     return `(m.code ILIKE $${params.length} OR m.name ILIKE $${params.length})`;
   }
   if ('modified' in c) {

@@ -13,6 +13,7 @@ import { appendToLedger } from '../../kernel/ledger/index.ts';
 import { gridAt } from '../../kernel/org/index.ts';
 import { sensorActions } from './policy.ts';
 import { findSensorType } from './types.ts';
+import { containsPattern } from '../../kernel/like.ts';
 
 /** What the device signs with: HMAC-SHA256 keyed by its secret over this label. Devices compute the same. */
 export function signingKeyOf(secret: string): Buffer {
@@ -163,7 +164,7 @@ export async function listDevices(db: Queryable, actor: Actor, query: DeviceFilt
   if (query.typeCode) add((n) => `d.type_code = $${n}`, query.typeCode);
   if (query.connectivity) add((n) => `d.connectivity = $${n}`, query.connectivity);
   if (query.enabled !== undefined) add((n) => `d.enabled = $${n}`, query.enabled);
-  if (query.q) add((n) => `(d.code ILIKE $${n} OR d.name ILIKE $${n})`, `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (query.q) add((n) => `(d.code ILIKE $${n} OR d.name ILIKE $${n})`, containsPattern(query.q));
   const where = conditions.join(' AND ');
   const [{ rows: count }, { rows: items }] = await Promise.all([
     db.query<{ n: number }>(`SELECT count(*)::int AS n FROM cityops_sensor_devices d WHERE ${where}`, params),
