@@ -23,7 +23,7 @@ import { sensorMqttService } from './sensors/service.ts';
  */
 export const cityopsModule = defineModule({
   name: 'cityops',
-  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql'],
+  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql', '0180_cityops_sensor_rule_labels.sql'],
   messages: { ...cityopsMessages, ...sensorMessages },
   ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions },
   permissions: { actions: [...Object.values(cityopsActions), ...Object.values(sensorActions)], grants: joinGrants(cityopsGrants, sensorGrants) },

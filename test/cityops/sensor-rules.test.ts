@@ -56,4 +56,8 @@ test('rules given as data are checked, the refusal naming the rule and field', (
     'rules[1].name');
   assert.equal(refused([{ name: 'x', kind: 'threshold', direction: 'above', raise: 1, clear: 0, debounceReadings: 0 }]), 'rules[0].debounceReadings');
   assert.equal(refused([{ name: 'x', kind: 'magic' }]), 'rules[0].kind');
+  assert.equal(refused([{ name: 'x', label: ' ', kind: 'threshold', direction: 'above', raise: 1, clear: 0 }]), 'rules[0].label');
+  assert.equal(refused([{ name: 'x', label: '超'.repeat(41), kind: 'threshold', direction: 'above', raise: 1, clear: 0 }]), 'rules[0].label');
+  assert.deepEqual(checkRules([{ name: 'x', label: ' 积水超限 ', kind: 'threshold', direction: 'above', raise: 1, clear: 0 }]).map((r) => [r.name, r.label]),
+    [['x', '积水超限']], 'the label is kept, trimmed');
 });

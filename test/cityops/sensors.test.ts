@@ -94,7 +94,7 @@ test('duplicates and out-of-order readings are idempotent by device sequence; a 
   const [raised] = await events();
   assert.deepEqual([raised.rule, raised.state, raised.raisedValue, raised.caseClassCode, raised.caseKindCode, raised.divisionCode],
     ['flooding', 'raised', 0.4, '01', '03', '511602001000'], 'raised on the third reading at or above 0.30 m (5, since 4 came late)');
-  assert.match(raised.description, /积水水位监测设备 WL-T002.*flooding.*0\.4 m/);
+  assert.match(raised.description, /积水水位监测设备 WL-T002.*报警「积水超限」.*0\.4 m/);
   for (const [seq, value] of [[6, 0.25], [7, 0.15], [8, 0.1]] as const) await send(seq, value);
   assert.equal((await events())[0].state, 'raised', 'not yet three readings below 0.20 m');
   await send(9, 0.12);

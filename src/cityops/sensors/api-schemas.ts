@@ -29,7 +29,7 @@ export const DeviceWithSecretSchema = Type.Object({
 });
 
 const RuleSchema = Type.Object({
-  name: Type.String(), kind: OneOf(['threshold', 'rate'] as const), direction: OneOf(['above', 'below', 'rise', 'fall'] as const),
+  name: Type.String(), label: Type.Optional(Type.String()), kind: OneOf(['threshold', 'rate'] as const), direction: OneOf(['above', 'below', 'rise', 'fall'] as const),
   raise: Type.Optional(Type.Number()), clear: Type.Optional(Type.Number()), perMinute: Type.Optional(Type.Number()),
   clearPerMinute: Type.Optional(Type.Number()), windowSeconds: Type.Optional(Type.Number()),
   debounceReadings: Type.Number(), debounceSeconds: Type.Number(),

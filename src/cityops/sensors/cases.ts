@@ -40,7 +40,7 @@ export function caseFieldsOf(device: EventDevice, transition: RuleTransition, re
   return {
     divisionCode: device.place.divisionCode, gridCode: device.place.gridCode, lon: device.place.lon, lat: device.place.lat,
     componentCode: device.place.componentCode, classCode: device.caseKind.classCode, kindCode: device.caseKind.kindCode,
-    description: `${device.caseKind.typeNameZh}设备 ${device.code}${where}报警「${rule.name}」：${what}。`,
+    description: `${device.caseKind.typeNameZh}设备 ${device.code}${where}报警「${rule.label ?? rule.name}」：${what}。`,
   };
 }
 

@@ -12,6 +12,8 @@ import { DomainError } from '../../kernel/errors.ts';
 
 interface Debounce {
   name: string;
+  /** The rule's name for people (积水超限), in the events' descriptions and cases; `name` when absent. */
+  label?: string;
   debounceReadings: number;
   debounceSeconds: number;
 }
@@ -73,7 +75,10 @@ export function checkRules(input: unknown): SensorRule[] {
     if (!Number.isInteger(debounceReadings) || (debounceReadings as number) < 1 || (debounceReadings as number) > 100)
       throw bad('debounceReadings', 'from 1 to 100 readings');
     if (!finite(debounceSeconds) || debounceSeconds < 0 || debounceSeconds > 86_400) throw bad('debounceSeconds', 'from 0 to 86400 seconds');
-    const base = { name: r.name, debounceReadings: debounceReadings as number, debounceSeconds };
+    if (r.label !== undefined && (typeof r.label !== 'string' || r.label.trim() === '' || r.label.trim().length > 40))
+      throw bad('label', 'a label is 1 to 40 characters');
+    const label = typeof r.label === 'string' ? { label: r.label.trim() } : {};
+    const base = { name: r.name, ...label, debounceReadings: debounceReadings as number, debounceSeconds };
     if (r.kind === 'threshold') {
       if (r.direction !== 'above' && r.direction !== 'below') throw bad('direction', 'above or below');
       if (!finite(r.raise)) throw bad('raise', 'a number');

@@ -6003,6 +6003,7 @@ export interface paths {
                                     debounceSeconds: number;
                                     direction: "above" | "below" | "rise" | "fall";
                                     kind: "threshold" | "rate";
+                                    label?: string;
                                     name: string;
                                     perMinute?: number;
                                     raise?: number;
@@ -6115,6 +6116,7 @@ export interface paths {
                                 debounceSeconds: number;
                                 direction: "above" | "below" | "rise" | "fall";
                                 kind: "threshold" | "rate";
+                                label?: string;
                                 name: string;
                                 perMinute?: number;
                                 raise?: number;

@@ -72,7 +72,7 @@ export default function SensorsPage() {
                   <Tag color={s === 'raised' ? 'red' : 'default'}>{t(`sensors.eventStates.${s}`)}</Tag> },
                 { title: t('sensors.description'), dataIndex: 'description' },
                 { title: t('sensors.clearedAt'), dataIndex: 'clearedAt', render: time },
-                { title: t('sensors.case'), key: 'case', render: (_, e) => (e.caseId !== null ? t('sensors.caseNumber', { id: e.caseId })
+                { title: t('sensors.case'), key: 'case', onHeaderCell: () => ({ style: { whiteSpace: 'nowrap' } }), render: (_, e) => (e.caseId !== null ? t('sensors.caseNumber', { id: e.caseId })
                   : e.caseError ? <Tooltip title={e.caseError}><Tag color="red">{t('sensors.caseRefused')}</Tag></Tooltip> : '—') },
               ]} />
           </>
