@@ -13,6 +13,7 @@ import { eventCasesSweep } from './sensors/cases.ts';
 import { loadSensorsDemo, removeSensorsDemo } from './sensors/demo.ts';
 import { sensorLedgerActions, sensorMessages } from './sensors/messages.ts';
 import { offlineSweep } from './sensors/offline.ts';
+import { retentionSweep } from './sensors/retention.ts';
 import { sensorActions, sensorGrants } from './sensors/policy.ts';
 import { sensorRoutes } from './sensors/routes.ts';
 import { sensorMqttService } from './sensors/service.ts';
@@ -23,7 +24,7 @@ import { sensorMqttService } from './sensors/service.ts';
  */
 export const cityopsModule = defineModule({
   name: 'cityops',
-  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql', '0180_cityops_sensor_rule_labels.sql'],
+  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql', '0180_cityops_sensor_rule_labels.sql', '0181_cityops_sensor_retention.sql'],
   messages: { ...cityopsMessages, ...sensorMessages },
   ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions },
   permissions: { actions: [...Object.values(cityopsActions), ...Object.values(sensorActions)], grants: joinGrants(cityopsGrants, sensorGrants) },
@@ -40,6 +41,7 @@ export const cityopsModule = defineModule({
     // 12345 tickets of the categories marked `auto` become cases within a minute of intake.
     { name: 'cityops.hotline.cases', everyMs: 60_000, run: sweepHotlineCases },
     offlineSweep,
+    retentionSweep,
     eventCasesSweep,
   ],
   services: [sensorMqttService],

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { signingKeyOf } from '../../src/cityops/sensors/devices.ts';
 import { signReading } from '../../src/cityops/sensors/ingest.ts';
 import { markOfflineDevices } from '../../src/cityops/sensors/offline.ts';
+import { expireReadings } from '../../src/cityops/sensors/retention.ts';
 import { openEventCases } from '../../src/cityops/sensors/cases.ts';
 import { prepareCaseKinds } from '../../src/cityops/case-kinds.ts';
 import { ledgerCount } from '../helpers/factories.ts';
@@ -181,4 +182,27 @@ test('a raised event opens an urgent case of its kind at once, waiting for ç«‹æ¡
   assert.match(refused.caseError, /^cityops\.case\.unknown-kind/);
   assert.equal(await openEventCases(t.db, new Date()), 0, 'a refused event is not tried again');
   assert.equal(await opened(), before + 1);
+});
+
+test('readings past their type\'s retention are deleted by the sweep, counted on the ledger; recent readings and the events stay', async () => {
+  const bad = await t.call('PATCH', '/sensors/types/smoke', 'admin', { retentionDays: 3 });
+  assert.deepEqual([bad.statusCode, bad.json().field], [400, 'retentionDays']);
+  const set = await t.call('PATCH', '/sensors/types/smoke', 'admin', { retentionDays: 30 });
+  assert.deepEqual([set.statusCode, set.json().retentionDays], [200, 30]);
+  await register('SM-T001', 'smoke');
+  const day = 86_400_000;
+  const now = Date.now();
+  for (const [seq, daysAgo] of [[1, 2.5], [2, 2], [3, 0]] as const) assert.equal((await post(reading('SM-T001', seq, 1, { at: now - daysAgo * day }))).statusCode, 200);
+  // Age the first two past 30 days (the ingest refuses readings older than 3 days, so the test moves them back).
+  await t.db.query(`UPDATE cityops_sensor_readings r SET at = at - interval '31 days' FROM cityops_sensor_devices d
+                     WHERE d.id = r.device_id AND d.code = 'SM-T001' AND r.seq IN (1, 2)`);
+  const kept = async () => (await t.db.query(`SELECT r.seq::int FROM cityops_sensor_readings r JOIN cityops_sensor_devices d ON d.id = r.device_id
+                                                 WHERE d.code = 'SM-T001' ORDER BY seq`)).rows.map((r) => r.seq);
+  const others = (await t.db.query('SELECT count(*)::int AS n FROM cityops_sensor_readings')).rows[0].n - 3;
+  assert.equal(await expireReadings(t.db, new Date(now)), 2);
+  assert.deepEqual(await kept(), [3]);
+  assert.equal((await t.db.query('SELECT count(*)::int AS n FROM cityops_sensor_readings')).rows[0].n, others + 1, 'other types\' readings are within 400 days');
+  assert.equal(await ledgerCount(t.db, 'cityops.sensor.readings.expired'), 1);
+  assert.equal(await expireReadings(t.db, new Date(now)), 0, 'nothing twice');
+  assert.equal(await ledgerCount(t.db, 'cityops.sensor.readings.expired'), 1, 'a run that deleted nothing leaves no entry');
 });

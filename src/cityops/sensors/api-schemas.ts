@@ -37,6 +37,8 @@ const RuleSchema = Type.Object({
 
 export const SensorTypeSchema = Type.Object({
   code: Type.String(), nameZh: Type.String(), nameEn: Type.String(), unit: Type.String(), offlineAfterSeconds: Type.Integer(),
+  /** readings older than this many days are deleted; events stay */
+  retentionDays: Type.Integer(),
   rules: Type.Array(RuleSchema), caseClassCode: Type.String(), caseKindCode: Type.String(),
 });
 

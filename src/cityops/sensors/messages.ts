@@ -21,6 +21,7 @@ export const sensorMessages = {
   'cityops.sensor.outside-grids': { zh: '设备位置不在本市网格内', en: 'The point lies in no grid of the city' },
   'cityops.sensor.bad-rule': { zh: '规则不正确', en: 'Invalid rule' },
   'cityops.sensor.bad-offline-interval': { zh: '离线判定时长应为30秒至7天', en: 'The offline interval is 30 s to 7 days' },
+  'cityops.sensor.bad-retention': { zh: '读数保存期限应为7至3650天', en: 'Readings are kept 7 to 3650 days' },
 } as const;
 
 export const sensorLedgerActions = {
@@ -33,4 +34,5 @@ export const sensorLedgerActions = {
   'cityops.sensor.event.raised': { zh: '感知事件告警', en: 'Sensor event raised' },
   'cityops.sensor.event.cleared': { zh: '感知事件解除', en: 'Sensor event cleared' },
   'cityops.sensor.type.updated': { zh: '修改设备类型规则', en: 'Sensor type rules updated' },
+  'cityops.sensor.readings.expired': { zh: '删除超过保存期限的读数', en: 'Readings past their retention deleted' },
 };

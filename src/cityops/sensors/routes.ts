@@ -65,10 +65,10 @@ export async function sensorRoutes(app: App) {
   });
 
   app.patch('/sensors/types/:code', {
-    schema: { tags: ['cityops'], summary: 'Set a device type\'s rules (threshold with hysteresis, rate of change, debounce) and offline interval',
+    schema: { tags: ['cityops'], summary: 'Set a device type\'s rules (threshold with hysteresis, rate of change, debounce), offline interval and readings\' retention',
       params: Type.Object({ code: Type.String({ maxLength: 40 }) }),
-      body: Type.Object({ rules: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 10 })), offlineAfterSeconds: Type.Optional(Type.Integer()) },
-        { additionalProperties: false }),
+      body: Type.Object({ rules: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 10 })), offlineAfterSeconds: Type.Optional(Type.Integer()),
+        retentionDays: Type.Optional(Type.Integer()) }, { additionalProperties: false }),
       response: { 200: SensorTypeSchema } },
   }, (req) => runCommand(req, updateSensorType, { ...req.body, code: req.params.code }));
 

@@ -5996,6 +5996,7 @@ export interface paths {
                                 nameEn: string;
                                 nameZh: string;
                                 offlineAfterSeconds: number;
+                                retentionDays: number;
                                 rules: {
                                     clear?: number;
                                     clearPerMinute?: number;
@@ -6037,7 +6038,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Set a device type's rules (threshold with hysteresis, rate of change, debounce) and offline interval */
+        /** Set a device type's rules (threshold with hysteresis, rate of change, debounce), offline interval and readings' retention */
         patch: {
             parameters: {
                 query?: never;
@@ -6051,6 +6052,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         offlineAfterSeconds?: number;
+                        retentionDays?: number;
                         rules?: unknown[];
                     };
                 };
@@ -6109,6 +6111,7 @@ export interface paths {
                             nameEn: string;
                             nameZh: string;
                             offlineAfterSeconds: number;
+                            retentionDays: number;
                             rules: {
                                 clear?: number;
                                 clearPerMinute?: number;
