@@ -30,6 +30,16 @@ import {
 export const demoCategories: CreateCategory[] = zhCategories.map(({ code, name, parent, synonyms }) => ({
   code, name, keywords: synonyms.join(','), ...(parent === undefined ? {} : { parentCode: parent }) }));
 
+/**
+ * What the operator writes down at a 回访, agreeing with the outcome; one satisfied callback in 120 is recorded over
+ * the caller's complaint (满意 over 「还是没人来修」), for the oversight rule on the two contradicting each other.
+ * Chosen by the callback's number, not the generator, so that the rest of the demo stays as it was.
+ */
+function callbackNote(failed: boolean, satisfaction: string, n: number): string | undefined {
+  if (!failed) return n % 120 === 119 ? '还是没人来修' : ['已解决，满意', '处理及时，感谢', undefined, '已经修好了'][n % 4];
+  return satisfaction === 'dissatisfied' ? ['问题还在，不满意', '没人来处理', '还是老样子', undefined][n % 4] : ['已有处理，基本认可', undefined][n % 2];
+}
+
 /** Adds the demo's categories that are missing, with their time limits; returns how many were added. */
 export async function loadDemoCategories(ctx: Ctx): Promise<number> {
   let added = 0;
@@ -117,6 +127,7 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
    * 回访 until the caller is content, the ticket is handed to supervision, or it is still being reworked:
    * a bad callback reopens it (重办), and a ticket that failed once is much harder to put right.
    */
+  let callbacks = 0;
   const callBack = async (departmentId: number | null, ticketId: number, step: (hours: number) => Date) => {
     let failure = failureShareOf(departmentId);
     for (;;) {
@@ -124,7 +135,7 @@ export async function loadHotlineDemo(tx: Tx, opts: { seed: string; cityCode?: s
       const satisfaction = failed ? rng.pick(['dissatisfied', 'dissatisfied', 'basically-satisfied'] as const)
         : rng.pick(['satisfied', 'satisfied', 'satisfied', 'basically-satisfied'] as const);
       const resolved = !failed || (satisfaction === 'dissatisfied' && rng.next() < 0.3);
-      const answered = await callbackTicket(at(step(rng.int(4, 48))), { ticketId, resolved, satisfaction });
+      const answered = await callbackTicket(at(step(rng.int(4, 48))), { ticketId, resolved, satisfaction, note: callbackNote(failed, satisfaction, callbacks++) });
       if (answered.state === 'closed' || rng.next() < 0.1) return;
       await acceptTicket(at(step(rng.int(1, 8))), { ticketId });
       await replyTicket(at(step(rng.int(8, 72))), { ticketId, reply: rng.pick(replies) });

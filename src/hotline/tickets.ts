@@ -131,6 +131,8 @@ type TicketPatch = Partial<Record<'state' | 'department_id' | 'main_ticket_id' |
  */
 export async function moveTicket(ctx: Ctx, ticket: Ticket, move: {
   action: string; to: TicketState; set?: TicketPatch; reasonCode?: string; note?: string; payload?: unknown;
+  /** Members of `payload` published on the ledger beside the jurisdiction facts, for the oversight rules. */
+  publish?: readonly string[];
   /** The department the history event names, when another than the ticket's acts (协办). */
   eventDepartmentId?: number;
 }): Promise<Ticket> {
@@ -147,7 +149,7 @@ export async function moveTicket(ctx: Ctx, ticket: Ticket, move: {
   // Where the act falls is published, for the rule on acts outside one's jurisdiction.
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: move.action, object: { type: 'ticket', id: ticket.number }, at: ctx.now,
     payload: { ticket: ticket.number, from: ticket.state, to: move.to, ...(move.payload ?? {}), ...jurisdictionFacts(ctx.actor, moved!.divisionCode) },
-    publish: jurisdictionFactNames });
+    publish: move.publish ? [...jurisdictionFactNames, ...move.publish] : jurisdictionFactNames });
   return moved!;
 }
 

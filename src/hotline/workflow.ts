@@ -7,6 +7,7 @@ import { hasGrant, type Ctx } from '../kernel/auth/index.ts';
 import { loadCalendar } from '../kernel/calendar/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { findDepartment } from '../kernel/org/index.ts';
+import { toneOf } from './callback-tone.ts';
 import { hotlineSetting, routeTicket, timeLimitFor } from './catalogue.ts';
 import { assignCoHandlers, checkCoDepartments, dropCoHandler } from './cohandling.ts';
 import { assertCentre, assertHandler, hotlineActions } from './policy.ts';
@@ -187,7 +188,9 @@ export async function callbackTicket(ctx: Ctx, input: CallbackTicket): Promise<T
   const summary = `${input.resolved ? '已解决' : '未解决'}，${satisfactionWords[input.satisfaction as keyof typeof satisfactionWords]}${input.note ? `：${input.note}` : ''}`;
   const answered = await moveTicket(ctx, ticket, { action: 'hotline.ticket.called-back', to: 'closed', note: summary,
     set: { resolved: input.resolved, satisfaction: input.satisfaction, called_back_at: ctx.now, needs_supervision: supervise },
-    payload: { resolved: input.resolved, satisfaction: input.satisfaction, note: input.note } });
+    // The satisfaction is published beside the tone of the caller's words (not the words), for the rule on the two disagreeing.
+    payload: { resolved: input.resolved, satisfaction: input.satisfaction, note: input.note, noteTone: toneOf(input.note) },
+    publish: ['resolved', 'satisfaction', 'noteTone'] });
   if (good || supervise) return answered;
 
   // 重办: back to the department that handled it (or to the centre's desk when nobody did), with new deadlines.

@@ -13,7 +13,7 @@ import { installLibrary } from './rulebook.ts';
 
 /** The demo's generated history: small enough to load in a moment, two planted cases of each kind. */
 const demoEntries = 6000;
-const demoPlanted = 30;
+const demoPlanted = 40;
 
 export async function loadOversightDemo({ tx, seed, cityCode }: DemoContext): Promise<Record<string, unknown>> {
   const ctx = { tx, actor: systemActor('demo'), now: new Date() };

@@ -78,8 +78,11 @@ export function compileFilter(filter: Filter): (act: Act) => boolean {
       : 'in' in p ? ((set) => (a: Act) => a.purpose !== null && set.has(a.purpose))(new Set(p.in))
         : 'notIn' in p ? ((set) => (a: Act) => a.purpose === null || !set.has(a.purpose))(new Set(p.notIn))
           : (a: Act) => typeof a.facts?.[p.differsFrom] === 'string' && a.facts[p.differsFrom] !== a.purpose;
+  // An act that does not publish a fact named never matches it.
+  const facts = (filter.facts ?? []).map((f) => ({ name: f.name, values: new Set<unknown>(f.in) }));
+  const factsOk = (a: Act) => facts.every((f) => a.facts?.[f.name] !== undefined && f.values.has(a.facts[f.name]));
   return (a) => actions.has(a.action) && (!kinds || kinds.has(a.actorKind)) && purposeOk(a) && (!filter.afterHours || isAfterHours(a.at))
-    && (filter.jurisdiction !== 'outside' || isOutside(a));
+    && (filter.jurisdiction !== 'outside' || isOutside(a)) && (facts.length === 0 || factsOk(a));
 }
 
 /**

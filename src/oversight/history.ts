@@ -15,7 +15,7 @@ export const plantedKinds = [
   'read-without-purpose', 'bulk-reads', 'after-hours-reads', 'accept-and-approve', 'request-and-approve', 'reply-and-callback',
   'approval-time-outlier', 'decided-late', 'repeated-corrections', 'repeated-returns', 'closed-without-reply', 'callback-skipped',
   'bad-rating-unrectified', 'admin-login-after-hours', 'permission-burst', 'purpose-mismatch', 'outside-jurisdiction', 'often-rejected-items',
-  'amount-outlier',
+  'amount-outlier', 'satisfaction-contradicts-note',
 ] as const;
 export type PlantedKind = (typeof plantedKinds)[number];
 
@@ -287,6 +287,19 @@ export function generateHistory(opts: HistoryOptions): History {
         }
         break;
       }
+      case 'satisfaction-contradicts-note': {
+        // 满意 recorded at the callback while the caller's words, as written down, say the problem is still there.
+        const ticket = id('t');
+        const { a: operator, b: handler, division } = pair(operators);
+        act(t, operator, 'hotline.ticket.received', 'ticket', ticket);
+        const replied = facts(act(laterOffice(t, day), handler, 'hotline.ticket.replied', 'ticket', ticket), division).at;
+        facts(act(laterOffice(replied, 2 * hour), operator, 'hotline.ticket.closed', 'ticket', ticket), division);
+        const caller = rng.pick(operators.filter((o) => o !== operator && o !== handler));
+        mark(act(laterOffice(replied, day), caller, 'hotline.ticket.called-back', 'ticket', ticket)).facts =
+          { satisfaction: rng.pick(['satisfied', 'basically-satisfied']), resolved: true, noteTone: 'negative' };
+        plantedCases[p]!.actor = caller;
+        break;
+      }
       case 'amount-outlier': {
         // An approval paying eight to fifteen times what the item usually pays, decided in the ordinary time by someone else than the accepter.
         if (paying.length === 0) throw new Error('a history planting amount outliers needs items that pay an amount');
@@ -375,7 +388,12 @@ export function generateHistory(opts: HistoryOptions): History {
       facts(act(replied, handler, 'hotline.ticket.replied', 'ticket', ticket), division);
       const closed = laterOffice(replied, rng.int(1, 6) * hour);
       facts(act(closed, operator, 'hotline.ticket.closed', 'ticket', ticket), division);
-      act(laterOffice(closed, rng.int(2, 24) * hour), rng.pick(operators.filter((o) => o !== operator)), 'hotline.ticket.called-back', 'ticket', ticket);
+      // What the callback publishes, agreeing with itself: a dissatisfied caller's words may be negative, a satisfied one's never are.
+      // Drawn from the count of acts so far rather than the generator, so that the rest of the history stays as it was.
+      const n = drafts.length % 10;
+      const satisfaction = n < 6 ? 'satisfied' : n < 8 ? 'basically-satisfied' : 'dissatisfied';
+      act(laterOffice(closed, rng.int(2, 24) * hour), rng.pick(operators.filter((o) => o !== operator)), 'hotline.ticket.called-back', 'ticket', ticket).facts =
+        { satisfaction, resolved: satisfaction !== 'dissatisfied', noteTone: satisfaction === 'dissatisfied' ? (n === 8 ? 'negative' : 'none') : n % 2 === 0 ? 'positive' : 'none' };
     } else if (kind < 98) {
       act(t, officer, 'auth.login.succeeded', 'user', officer);
     } else {

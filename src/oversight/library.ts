@@ -110,6 +110,14 @@ export const ruleLibrary: readonly LibraryRule[] = [
     definition: { kind: 'absent', order: 'after', first: { actions: ['hotline.ticket.replied'] }, then: { actions: ['hotline.ticket.called-back', 'hotline.ticket.reopened'] }, within: 5 * day },
   },
   {
+    code: 'satisfaction-contradicts-note', nameZh: '回访满意度与回访记录矛盾', nameEn: 'Callback satisfaction contradicts the caller\'s words',
+    severity: 'yellow', scope: '12345热线',
+    rationale: '回访记为满意或基本满意，回访记录中诉求人却说问题未解决或表示不满，可能虚报满意度以抬高考核指标。',
+    legalBasis: '《12345政务服务便民热线服务规范》；《国务院办公厅关于进一步优化地方政务服务便民热线的指导意见》（国办发〔2020〕53号）',
+    definition: { kind: 'match', when: { actions: ['hotline.ticket.called-back'], actorKinds: ['staff'],
+      facts: [{ name: 'satisfaction', in: ['satisfied', 'basically-satisfied'] }, { name: 'noteTone', in: ['negative'] }] } },
+  },
+  {
     code: 'bad-rating-unrectified', nameZh: '差评核实后未整改', nameEn: 'Bad rating verified but not rectified', severity: 'yellow', scope: '好差评',
     rationale: '差评核实后十天内应完成整改。', legalBasis: '《国务院办公厅关于建立政务服务“好差评”制度提高政务服务水平的意见》',
     definition: { kind: 'absent', order: 'after', first: { actions: ['services.rectification.verified'] }, then: { actions: ['services.rectification.rectified'] }, within: 10 * day },

@@ -30,6 +30,11 @@ export const Filter = Type.Object({
   jurisdiction: Type.Optional(Type.Literal('outside')),
   /** Only acts outside office hours (before 08:00 or from 19:00 China time, or on a Saturday or Sunday). */
   afterHours: Type.Optional(Type.Boolean()),
+  /** Only acts whose published facts take one of the values listed, each of them (a satisfaction of 满意 with a negative note). */
+  facts: Type.Optional(Type.Array(Type.Object({
+    name: FactName,
+    in: Type.Array(Type.Union([Type.String({ maxLength: 80 }), Type.Number(), Type.Boolean()]), { minItems: 1, maxItems: 20 }),
+  }, { additionalProperties: false }), { minItems: 1, maxItems: 5 })),
 }, { additionalProperties: false });
 export type Filter = Static<typeof Filter>;
 

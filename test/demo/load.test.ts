@@ -46,7 +46,7 @@ describe('loadDemoCity', () => {
     assert.ok(!summary.skipped);
     const { holidayYears, hotlineTickets, oversightRules, oversightHistoryActs, oversightPlanted, entities, records, review, sensorEvents, sensorReadings, ...loaded } = summary;
     assert.ok((sensorReadings as number) > 10_000 && (sensorEvents as number) > 0, 'the demo devices have a day of readings and raised events');
-    assert.deepEqual([oversightRules, oversightPlanted], [21, 30], 'the rule library and a history with planted misconduct');
+    assert.deepEqual([oversightRules, oversightPlanted], [22, 40], 'the rule library and a history with planted misconduct');
     assert.ok((records as number) > (entities as number) && (entities as number) > 0 && (review as number) > 0,
       'the base libraries resolve the sources\' records into fewer people and companies, with pairs left for review');
     assert.ok((oversightHistoryActs as number) > 5000);

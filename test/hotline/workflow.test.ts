@@ -21,8 +21,11 @@ test('派单 → 签收 → 答复 → 办结 → 回访: each step moves the st
   assert.deepEqual([replied.state, replied.reply], ['replied', '已安排清运，当日清理完毕']);
   const closed = await run(t.db, operator, closeTicket, { ticketId: made.id });
   assert.equal(closed.state, 'closed');
-  const called = await run(t.db, operator, callbackTicket, { ticketId: made.id, resolved: true, satisfaction: 'satisfied' });
+  const called = await run(t.db, operator, callbackTicket, { ticketId: made.id, resolved: true, satisfaction: 'satisfied', note: '垃圾还是没人来清' });
   assert.deepEqual([called.state, called.resolved, called.satisfaction, called.reopenCount], ['closed', true, 'satisfied', 0]);
+  // The entry publishes the satisfaction and the tone of the caller's words, never the words.
+  const { rows: [entry] } = await t.db.query(`SELECT facts FROM ledger_queue WHERE action = 'hotline.ticket.called-back'`);
+  assert.deepEqual([entry.facts.satisfaction, entry.facts.resolved, entry.facts.noteTone, entry.facts.note], ['satisfied', true, 'negative', undefined]);
   const history = await ticketHistory(t.db, made.id);
   assert.deepEqual(history.map((e) => e.toState), ['received', 'dispatched', 'accepted', 'replied', 'closed', 'closed']);
   assert.equal(await ledgerCount(t.db, 'hotline.ticket.called-back'), 1);

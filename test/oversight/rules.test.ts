@@ -34,6 +34,9 @@ describe('rule definitions', () => {
     assert.match(refusal(JSON.stringify({ ...share, minCount: 1 })), /minCount/);
     assert.match(refusal(JSON.stringify({ ...share, per: 'item; drop' })), /per/);
     assert.match(refusal(JSON.stringify({ kind: 'match', when: { actions: ['a.b'], jurisdiction: 'inside' } })), /jurisdiction/);
+    // A filter on published facts lists at least one value for each fact it names.
+    assert.match(refusal(JSON.stringify({ kind: 'match', when: { actions: ['a.b'], facts: [{ name: 'satisfaction', in: [] }] } })), /\/when\/facts\/0\/in/);
+    assert.match(refusal(JSON.stringify({ kind: 'match', when: { actions: ['a.b'], facts: [{ name: 'x y', in: ['a'] }] } })), /\/when\/facts\/0\/name/);
     // An outlier over a published value names the fact and the fact its peers share, and has no pair of acts.
     const amount = { kind: 'outlier', when: { actions: ['a.b'] }, value: 'amount', per: 'item', within: 100, z: 3.5, minPeers: 20 };
     assert.deepEqual(parseRule(JSON.stringify(amount)), amount);
@@ -200,6 +203,17 @@ describe('rule kinds', () => {
       act({ action: 'hub.call.answered', purpose: '公租房资格审核', facts: {} }),
     ];
     assert.deepEqual(run(mismatch, calls).map((e) => e.entries), [[calls[1]!.index]]);
+  });
+
+  it('match on published facts by value: a callback rated satisfied over a negative note', () => {
+    const contradicts = ruleLibrary.find((r) => r.code === 'satisfaction-contradicts-note')!.definition;
+    const callback = (satisfaction: string | null, noteTone: string | null) => act({ action: 'hotline.ticket.called-back',
+      facts: { ...(satisfaction === null ? {} : { satisfaction }), ...(noteTone === null ? {} : { noteTone }), resolved: true } });
+    const calls = [
+      callback('satisfied', 'positive'), callback('satisfied', 'negative'), callback('basically-satisfied', 'negative'),
+      callback('dissatisfied', 'negative'), callback('satisfied', 'none'), callback('satisfied', null), callback(null, 'negative'),
+    ];
+    assert.deepEqual(run(contradicts, calls).map((e) => e.entries), [[calls[1]!.index], [calls[2]!.index]]);
   });
 
   it('share: an item whose outcomes are mostly refusals, over enough of them in the window, raised once a window', () => {

@@ -35,7 +35,7 @@ describe('rules over the ledger: stream, backfill and planted misconduct', () =>
     t = await createTestDb();
     await withTransaction(t.db, (tx) => installLibrary({ tx, actor: system, now }));
     base = await integrateAll(t.db);
-    history = generateHistory({ seed: 'test', entries: 40_000, planted: 76, end: now, staff });
+    history = generateHistory({ seed: 'test', entries: 40_000, planted: 80, end: now, staff });
     await queueHistory(t.db, history.acts);
     size = await integrateAll(t.db);
   });
