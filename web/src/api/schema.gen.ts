@@ -17897,6 +17897,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -17917,6 +17921,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -17934,6 +17942,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -17950,6 +17962,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -17967,6 +17983,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -17984,6 +18004,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18002,6 +18026,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18020,6 +18048,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18043,6 +18075,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18065,6 +18101,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18080,6 +18120,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18097,6 +18141,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18114,6 +18162,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18287,6 +18339,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18307,6 +18363,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18324,6 +18384,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18340,6 +18404,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18357,6 +18425,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18374,6 +18446,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18392,6 +18468,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18410,6 +18490,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18433,6 +18517,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18455,6 +18543,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18470,6 +18562,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18487,6 +18583,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18504,6 +18604,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18672,6 +18776,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18692,6 +18800,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18709,6 +18821,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18725,6 +18841,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18742,6 +18862,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18759,6 +18883,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18777,6 +18905,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18795,6 +18927,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18818,6 +18954,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18840,6 +18980,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18855,6 +18999,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18872,6 +19020,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -18889,6 +19041,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19057,6 +19213,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19077,6 +19237,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19094,6 +19258,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19110,6 +19278,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19127,6 +19299,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19144,6 +19320,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19162,6 +19342,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19180,6 +19364,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19203,6 +19391,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19225,6 +19417,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19240,6 +19436,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19257,6 +19457,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19274,6 +19478,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19442,6 +19650,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19462,6 +19674,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19479,6 +19695,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19495,6 +19715,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19512,6 +19736,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19529,6 +19757,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19547,6 +19779,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19565,6 +19801,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19588,6 +19828,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19610,6 +19854,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19625,6 +19873,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19642,6 +19894,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19659,6 +19915,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19821,6 +20081,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19841,6 +20105,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19858,6 +20126,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19874,6 +20146,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19891,6 +20167,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19908,6 +20188,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19926,6 +20210,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19944,6 +20232,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19967,6 +20259,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -19989,6 +20285,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -20004,6 +20304,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -20021,6 +20325,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -20038,6 +20346,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -20646,6 +20958,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -20666,6 +20982,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -20683,6 +21003,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -20699,6 +21023,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -20716,6 +21044,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -20733,6 +21065,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -20751,6 +21087,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -20769,6 +21109,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -20792,6 +21136,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -20814,6 +21162,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -20829,6 +21181,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -20846,6 +21202,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -20863,6 +21223,10 @@ export interface paths {
                                             actions: string[];
                                             actorKinds?: ("staff" | "citizen" | "system")[];
                                             afterHours?: boolean;
+                                            facts?: {
+                                                in: (string | number | boolean)[];
+                                                name: string;
+                                            }[];
                                             /** @enum {string} */
                                             jurisdiction?: "outside";
                                             purpose?: "missing" | {
@@ -21005,6 +21369,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21025,6 +21393,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21042,6 +21414,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21058,6 +21434,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21075,6 +21455,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21092,6 +21476,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21110,6 +21498,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21128,6 +21520,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21151,6 +21547,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21173,6 +21573,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21188,6 +21592,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21205,6 +21613,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21222,6 +21634,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21371,6 +21787,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21391,6 +21811,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21408,6 +21832,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21424,6 +21852,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21441,6 +21873,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21458,6 +21894,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21476,6 +21916,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21494,6 +21938,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21517,6 +21965,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21539,6 +21991,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21554,6 +22010,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21571,6 +22031,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21588,6 +22052,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21845,6 +22313,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21865,6 +22337,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21882,6 +22358,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21898,6 +22378,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21915,6 +22399,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21932,6 +22420,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21950,6 +22442,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21968,6 +22464,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -21991,6 +22491,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -22013,6 +22517,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -22028,6 +22536,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -22045,6 +22557,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
@@ -22062,6 +22578,10 @@ export interface paths {
                                         actions: string[];
                                         actorKinds?: ("staff" | "citizen" | "system")[];
                                         afterHours?: boolean;
+                                        facts?: {
+                                            in: (string | number | boolean)[];
+                                            name: string;
+                                        }[];
                                         /** @enum {string} */
                                         jurisdiction?: "outside";
                                         purpose?: "missing" | {
