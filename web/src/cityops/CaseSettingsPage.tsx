@@ -90,6 +90,9 @@ function DispatchTab({ kinds }: { kinds: CaseKind[] | undefined }) {
   const set = async () => {
     if (await change(() => api('PUT', '/cityops/dispatch-rules', { divisionCode, kindCode, departmentId }))) rules.reload();
   };
+  const remove = async (id: number) => {
+    if (await change(() => api('DELETE', `/cityops/dispatch-rules/${id}`))) rules.reload();
+  };
   return (
     <Flex vertical gap={12}>
       <Space wrap data-testid="dispatch-rule-form">
@@ -105,9 +108,9 @@ function DispatchTab({ kinds }: { kinds: CaseKind[] | undefined }) {
         { title: t('cityops.settings.area'), key: 'area', render: (_, r) => r.divisionName ?? r.divisionCode },
         { title: t('cityops.settings.unit'), dataIndex: 'departmentName' },
         { title: '', key: 'remove', render: (_, r) => (
-          <Popconfirm title={t('cityops.settings.removeConfirm')} onConfirm={async () => {
-            if (await change(() => api('DELETE', `/cityops/dispatch-rules/${r.id}`))) rules.reload();
-          }}><Button size="small" danger>{t('cityops.settings.remove')}</Button></Popconfirm>) },
+          <Popconfirm title={t('cityops.settings.removeConfirm')} onConfirm={() => void remove(r.id)}>
+            <Button size="small" danger>{t('cityops.settings.remove')}</Button>
+          </Popconfirm>) },
       ]} />
     </Flex>
   );
