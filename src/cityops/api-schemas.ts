@@ -69,7 +69,9 @@ export const CaseSchema = Type.Object({
   hotlineTicketId: Nullable(Type.Integer()),
   /** the current step's clock: started, warning (预警), limit; when the warning and 督办 were raised */
   stepStartedAt: Timestamp, warnAt: Nullable(Timestamp), dueAt: Nullable(Timestamp), warnedAt: Nullable(Timestamp), supervisedAt: Nullable(Timestamp),
-  overdue: Type.Boolean(), handleDueAt: Nullable(Timestamp), rating: Nullable(Type.Integer()), ratingComment: Nullable(Type.String()),
+  overdue: Type.Boolean(), handleDueAt: Nullable(Timestamp),
+  /** the open jurisdiction dispute (管辖争议) the case waits on: the command centre decides it instead of dispatching */
+  disputeId: Nullable(Type.Integer()), rating: Nullable(Type.Integer()), ratingComment: Nullable(Type.String()),
   createdAt: Timestamp, updatedAt: Timestamp, closedAt: Nullable(Timestamp),
   abilities: CaseAbilities,
 });
@@ -86,8 +88,8 @@ export const CaseDetailSchema = Type.Object({
   /** where field workers' phones were: the distance for everyone, the point only for the worker themself */
   positions: Type.Array(Type.Object({ step: Type.String(), distanceM: Type.Number(), at: Timestamp, mine: Type.Boolean(), lon: Nullable(Type.Number()),
     lat: Nullable(Type.Number()), accuracy: Nullable(Type.Number()) })),
-  /** the unit a dispatch would choose now: by component ownership or the dispatch catalogue */
-  route: Nullable(Type.Object({ departmentId: Type.Integer(), departmentName: Type.String(), by: OneOf(['component', 'catalogue'] as const) })),
+  /** the unit a dispatch would choose now: by a jurisdiction rule, component ownership or the dispatch catalogue; null when none or several could */
+  route: Nullable(Type.Object({ departmentId: Type.Integer(), departmentName: Type.String(), by: OneOf(['rule', 'component', 'catalogue'] as const) })),
 });
 
 const Rate = Nullable(Type.Number({ description: 'share 0–1, null with nothing to count' }));

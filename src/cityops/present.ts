@@ -19,12 +19,13 @@ export function presentCase(c: CaseView, viewer: Actor, desk: Desk) {
     componentCode: c.componentCode, reporterName: c.reporterName, assigneeUserId: c.assigneeUserId, assigneeName: c.assigneeName,
     departmentId: c.departmentId, departmentName: c.departmentName, reply: c.reply, reworkCount: c.reworkCount, hotlineTicketId: c.hotlineTicketId,
     stepStartedAt: c.stepStartedAt, warnAt: c.warnAt, dueAt: c.dueAt, warnedAt: c.warnedAt, supervisedAt: c.supervisedAt, overdue: c.overdue,
-    handleDueAt: c.handleDueAt, rating: c.rating, ratingComment: c.ratingComment, createdAt: c.createdAt, updatedAt: c.updatedAt, closedAt: c.closedAt,
+    handleDueAt: c.handleDueAt, disputeId: c.disputeId, rating: c.rating, ratingComment: c.ratingComment, createdAt: c.createdAt, updatedAt: c.updatedAt, closedAt: c.closedAt,
     abilities: caseAbilities(c, viewer, desk),
   };
 }
 
 export function presentCaseDetail(d: CaseDetail, viewer: Actor) {
   return { ...presentCase(d.view, viewer, d.desk), filingCondition: d.kind.filingCondition, closingCondition: d.kind.closingCondition,
-    events: d.events, photos: d.photos, positions: d.positions, route: d.route };
+    events: d.events, photos: d.photos, positions: d.positions,
+    route: d.route && { departmentId: d.route.departmentId, departmentName: d.route.departmentName, by: d.route.by } };
 }
