@@ -106,6 +106,11 @@ export async function lockCase(ctx: Ctx, id: number): Promise<Case> {
   return c;
 }
 
+/** The case as stored now, within the caller's transaction (after a command has checked access). */
+async function reloadCase(ctx: Ctx, id: number): Promise<Case> {
+  return (await ctx.tx.query<Case>(`SELECT ${caseColumns} FROM cityops_cases c WHERE c.id = $1`, [id])).rows[0]!;
+}
+
 /** Refuses (409, field `state`) a command the state machine does not allow from the case's state. */
 export function assertTransition(c: { state: CaseState }, command: CaseCommand): void {
   if (!(transitions[command] as readonly CaseState[]).includes(c.state))
@@ -434,7 +439,7 @@ export async function dispatchCase(ctx: Ctx, input: { caseId: number; department
     throw new DomainError('cityops.case.no-route', { field: 'departmentId' }, 'neither a component owner nor the dispatch catalogue names a unit');
   if (owner.kind === 'disputed') {
     await openDispute(ctx, c, owner);
-    return lockCase(ctx, c.id);
+    return reloadCase(ctx, c.id);
   }
   const { route } = owner;
   return dispatchTo(ctx, c, { departmentId: route.departmentId, by: route.by, note: input.note, home: route.home });
@@ -488,7 +493,7 @@ export async function returnCase(ctx: Ctx, input: { caseId: number; reason: stri
   const others = owner.kind === 'single' ? [owner.route.departmentId] : owner.kind === 'disputed' ? owner.candidateIds : [];
   await openDispute(ctx, returned, { reasons: ['returned', ...(owner.kind === 'disputed' ? owner.reasons : [])],
     candidateIds: [...new Set([...returners, ...others])], gridCodes: owner.kind === 'disputed' ? owner.gridCodes : returned.gridCode ? [returned.gridCode] : [] });
-  return lockCase(ctx, c.id);
+  return reloadCase(ctx, c.id);
 }
 
 /** 处置: the unit reports the problem handled, with its reply and an after-photo; a patrol worker is given the 核查. */

@@ -11,7 +11,7 @@ import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartment } from '../kernel/org/index.ts';
 import { dispatchTo, lockCase, type Case } from './cases.ts';
-import { decideRefusal, getDispute, returnersOf } from './disputes.ts';
+import { decideRefusal, getDispute } from './disputes.ts';
 import { insertRule, RULE_RADIUS, type NewRule, type RuleScope } from './jurisdiction-rules.ts';
 import { deskKinds, deskOf } from './policy.ts';
 
@@ -32,7 +32,7 @@ export async function decideDispute(ctx: Ctx, input: DecideDispute): Promise<{ d
   if (!rows[0]) throw notFound(input.disputeId);
   const detail = await getDispute(ctx.tx, ctx.actor, input.disputeId, ctx.now);
   const { view } = detail;
-  const refusal = decideRefusal(ctx.actor, await deskOf(ctx.tx, ctx.actor), view, (await returnersOf(ctx.tx, view.caseId)).map((r) => r.userId));
+  const refusal = decideRefusal(ctx.actor, await deskOf(ctx.tx, ctx.actor), view);
   if (refusal) throw refusal;
   if (view.state !== 'open') throw new DomainError('cityops.dispute.decided', { status: 409, field: 'state' }, `dispute ${input.disputeId} is decided already`);
   const reason = input.reason.trim();

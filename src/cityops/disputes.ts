@@ -98,6 +98,8 @@ export interface DisputeView {
   decidedAt: Date | null;
   placedGridCode: string | null;
   ruleId: number | null;
+  /** The staff who returned the case: none of them decides. */
+  returnerUserIds: number[];
 }
 
 const disputeFrom = (nowParam: string) => `SELECT x.id::int, x.case_id::int AS "caseId", c.code AS "caseCode", c.kind_code AS "kindCode", k.name_zh AS "kindNameZh",
@@ -107,6 +109,7 @@ const disputeFrom = (nowParam: string) => `SELECT x.id::int, x.case_id::int AS "
     CASE WHEN x.state = 'open' THEN c.warned_at END AS "warnedAt", CASE WHEN x.state = 'open' THEN c.supervised_at END AS "supervisedAt",
     x.decided_department_id::int AS "decidedDepartmentId", dd.name AS "decidedDepartmentName", x.decision_reason AS "decisionReason",
     x.decided_by_name AS "decidedByName", x.decided_at AS "decidedAt", x.placed_grid_code AS "placedGridCode", x.rule_id::int AS "ruleId",
+    ARRAY(SELECT e.user_id::int FROM cityops_case_events e WHERE e.case_id = x.case_id AND e.action = 'returned' AND e.user_id IS NOT NULL) AS "returnerUserIds",
     (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name', d.name, 'divisionCode', d.division_code,
         'returned', EXISTS (SELECT 1 FROM cityops_case_events e WHERE e.case_id = x.case_id AND e.action = 'returned' AND e.department_id = d.id))
         ORDER BY array_position(x.candidate_ids, d.id)), '[]') FROM departments d WHERE d.id = ANY(x.candidate_ids)) AS candidates
@@ -173,14 +176,13 @@ export async function getDispute(db: Queryable, actor: Actor, id: number, now: D
 }
 
 /** Why the actor may not decide a dispute, or null: the command centre decides, never a candidate unit nor whoever returned the case. */
-export function decideRefusal(actor: Actor, desk: Desk, view: Pick<DisputeView, 'state' | 'candidates' | 'divisionCode'>,
-  returnerIds: readonly (number | null)[]): DomainError | null {
+export function decideRefusal(actor: Actor, desk: Desk, view: Pick<DisputeView, 'candidates' | 'divisionCode' | 'returnerUserIds'>): DomainError | null {
   if (!hasGrant(actor, a.disputeDecide) || !actor.jurisdiction.covers(view.divisionCode) || (desk !== 'platform' && desk !== 'command'))
     return new DomainError('cityops.case.not-desk', { status: 403, desk: 'command', action: a.disputeDecide }, 'only the command centre decides a dispute');
   if (actor.departmentId !== null && view.candidates.some((c) => c.id === actor.departmentId))
     return new DomainError('cityops.dispute.own-candidate', { status: 403 }, 'a candidate unit does not decide its own dispute');
   const me = userIdOf(actor);
-  if (me !== null && returnerIds.includes(me))
+  if (me !== null && view.returnerUserIds.includes(me))
     return new DomainError('cityops.dispute.own-return', { status: 403 }, 'whoever returned the case does not decide its dispute');
   return null;
 }

@@ -2,6 +2,7 @@ import { defineModule, joinGrants } from '../kernel/module.ts';
 import { prepareCaseKinds } from './case-kinds.ts';
 import { sweepCaseDeadlines } from './case-deadlines.ts';
 import { cityopsCaseRoutes } from './case-routes.ts';
+import { cityopsDisputeRoutes } from './dispute-routes.ts';
 import { prepareHotlineCategories, sweepHotlineCases } from './hotline-link.ts';
 import { prepareCatalogue } from './catalogue.ts';
 import { caseLogins, loadCasesDemo, removeCasesDemo } from './demo-cases.ts';
@@ -23,7 +24,8 @@ import { sensorMqttService } from './sensors/service.ts';
  */
 export const cityopsModule = defineModule({
   name: 'cityops',
-  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql'],
+  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql',
+    '0172_cityops_disputes.sql'],
   messages: { ...cityopsMessages, ...sensorMessages },
   ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions },
   permissions: { actions: [...Object.values(cityopsActions), ...Object.values(sensorActions)], grants: joinGrants(cityopsGrants, sensorGrants) },
@@ -33,6 +35,7 @@ export const cityopsModule = defineModule({
   routes: [
     { prefix: '/api/v1/cityops', plugin: cityopsRoutes },
     { prefix: '/api/v1/cityops', plugin: cityopsCaseRoutes },
+    { prefix: '/api/v1/cityops', plugin: cityopsDisputeRoutes },
     { prefix: '/api/v1/cityops', plugin: sensorRoutes },
   ],
   timers: [
