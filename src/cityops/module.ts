@@ -6,6 +6,7 @@ import { cityopsDisputeRoutes } from './dispute-routes.ts';
 import { prepareHotlineCategories, sweepHotlineCases } from './hotline-link.ts';
 import { prepareCatalogue } from './catalogue.ts';
 import { caseLogins, loadCasesDemo, removeCasesDemo } from './demo-cases.ts';
+import { loadDisputesDemo, removeDisputesDemo } from './demo-disputes.ts';
 import { loadComponentsDemo, removeComponentsDemo } from './demo.ts';
 import { cityopsLedgerActions, cityopsMessages } from './messages.ts';
 import { cityopsActions, cityopsCapabilities, cityopsGrants, deskKinds, readEvaluation } from './policy.ts';
@@ -56,14 +57,16 @@ export const cityopsModule = defineModule({
     async load(ctx) {
       const { components } = await loadComponentsDemo(ctx.tx, ctx);
       const cases = await loadCasesDemo(ctx);
+      const disputes = await loadDisputesDemo(ctx);
       const sensors = await loadSensorsDemo(ctx.tx, { seed: ctx.seed, cityCode: ctx.cityCode });
-      return { cityopsComponents: components, cityopsCases: cases.cases, ...sensors };
+      return { cityopsComponents: components, cityopsCases: cases.cases, ...disputes, ...sensors };
     },
     async reset(ctx) {
       // Devices first: they may be mounted on demo components.
       const sensors = await removeSensorsDemo(ctx.tx, ctx.cityCode);
+      const rules = await removeDisputesDemo(ctx);
       const cases = await removeCasesDemo(ctx);
-      return { ...sensors, ...cases, ...(await removeComponentsDemo(ctx.tx, ctx.cityCode)) };
+      return { ...sensors, ...rules, ...cases, ...(await removeComponentsDemo(ctx.tx, ctx.cityCode)) };
     },
   },
 });
