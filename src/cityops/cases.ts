@@ -487,7 +487,7 @@ export async function returnCase(ctx: Ctx, input: { caseId: number; reason: stri
   if (!reason) throw new DomainError('cityops.case.reason-required', { field: 'reason' });
   const returned = await moveCase(ctx, c, await kindOf(ctx.tx, c.kindCode), { action: 'cityops.case.returned', to: 'dispatching',
     set: { departmentId: null, handleDueAt: null, reason }, departmentId: c.departmentId, note: reason, payload: { reason, departmentId: c.departmentId } });
-  const returners = [...new Set((await returnersOf(ctx.tx, c.id)).map((r) => r.departmentId))];
+  const returners = await returnersOf(ctx.tx, c.id);
   if (returners.length < 2) return returned;
   const owner = await findOwner(ctx.tx, returned);
   const others = owner.kind === 'single' ? [owner.route.departmentId] : owner.kind === 'disputed' ? owner.candidateIds : [];

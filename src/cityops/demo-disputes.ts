@@ -47,9 +47,10 @@ export async function loadDisputesDemo({ tx, city, cityCode }: DemoContext): Pro
     }
   }
 
-  // 退回 twice: the catalogue's unit, then the unit the command centre chose instead.
+  // 退回 twice: the catalogue's unit, then the unit the command centre chose instead (住建, for a residential road).
   const { rows: units } = await tx.query<{ id: number }>(
-    `SELECT id::int FROM departments WHERE division_code = $1 AND kind <> ALL($2::text[]) AND kind <> 'urban-management' ORDER BY code LIMIT 1`,
+    `SELECT id::int FROM departments WHERE division_code = $1 AND kind <> ALL($2::text[]) AND kind <> 'urban-management'
+      ORDER BY (kind = 'housing') DESC, code LIMIT 1`,
     [`${gaCounty}000000`, Object.values(deskKinds)]);
   const inner = city.grids.find((g) => g.divisionCode12.startsWith(gaCounty))!;
   const ring = inner.geometry.coordinates[0]!;

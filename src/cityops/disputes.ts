@@ -28,16 +28,11 @@ export interface OpenDispute {
 }
 
 /**
- * Opens a dispute on a case in 派遣 (its caller holds the case's lock): the dispute row, the case's clock set
- * to the decision's limit, a history row and a ledger entry. A case with a dispute open already keeps it,
- * with the new candidates and reasons added.
+ * Opens a dispute on a case in 派遣 without one (its caller holds the case's lock and has refused a case
+ * whose dispute is open): the dispute row, the case's clock set to the decision's limit, a history row and a
+ * ledger entry.
  */
-export async function openDispute(ctx: Ctx, c: { id: number; divisionCode: string; departmentId: number | null }, input: OpenDispute): Promise<number> {
-  const { rows: open } = await ctx.tx.query<{ id: number }>(
-    `UPDATE cityops_disputes SET reasons = ARRAY(SELECT DISTINCT unnest(reasons || $2::text[])),
-            candidate_ids = ARRAY(SELECT DISTINCT unnest(candidate_ids || $3::bigint[])), grid_codes = ARRAY(SELECT DISTINCT unnest(grid_codes || $4::text[]))
-      WHERE case_id = $1 AND state = 'open' RETURNING id::int`, [c.id, input.reasons, input.candidateIds, input.gridCodes]);
-  if (open[0]) return open[0].id;
+export async function openDispute(ctx: Ctx, c: { id: number; divisionCode: string }, input: OpenDispute): Promise<number> {
   const calendar = await loadCalendar(ctx.tx);
   const dueAt = calendar.addWorkingHours(ctx.now, DISPUTE_HOURS).due;
   const warnAt = calendar.addWorkingHours(ctx.now, DISPUTE_HOURS * WARNING_SHARE).due;
@@ -59,12 +54,12 @@ export async function openDispute(ctx: Ctx, c: { id: number; divisionCode: strin
   return id;
 }
 
-/** The units that returned (退回) a case, each once, in order. */
-export async function returnersOf(db: Queryable, caseId: number): Promise<{ departmentId: number; userId: number | null }[]> {
-  const { rows } = await db.query<{ departmentId: number; userId: number | null }>(
-    `SELECT department_id::int AS "departmentId", user_id::int AS "userId" FROM cityops_case_events
-      WHERE case_id = $1 AND action = 'returned' AND department_id IS NOT NULL ORDER BY id`, [caseId]);
-  return rows;
+/** The units that returned (退回) a case, each once, in the order of their first return. */
+export async function returnersOf(db: Queryable, caseId: number): Promise<number[]> {
+  const { rows } = await db.query<{ departmentId: number }>(
+    `SELECT department_id::int AS "departmentId" FROM cityops_case_events
+      WHERE case_id = $1 AND action = 'returned' AND department_id IS NOT NULL GROUP BY department_id ORDER BY min(id)`, [caseId]);
+  return rows.map((r) => r.departmentId);
 }
 
 export interface DisputeView {
