@@ -17,10 +17,9 @@ const PAGE_SIZE = 20;
 const time = (t: string | null) => (t ? new Date(t).toLocaleString('zh-CN', { hour12: false }) : '—');
 const tints = ['#d6e4ff', '#ffd8bf', '#d9f7be', '#efdbff'];
 
-/** The decision's limit: the time, with 督办 or 预警 when the sweep raised one. */
+/** The decision's limit: the time, with 督办 or 预警 while open when the sweep raised one. */
 function Due({ d }: { d: Dispute }) {
   const { t } = useTranslation();
-  if (d.state === 'decided') return <span>{time(d.decidedAt as string | null)}</span>;
   return (
     <Space size={4}>
       <span>{time(d.dueAt as string)}</span>
@@ -186,7 +185,8 @@ function Queue({ state }: { state: 'open' | 'decided' }) {
           { title: t('cityops.disputes.reasons'), render: (_: unknown, d) => d.reasons.map((r) => <Tag key={r} color="volcano">{t(`cityops.disputes.reasonNames.${r}`)}</Tag>) },
           { title: t('cityops.disputes.candidates'), render: (_: unknown, d) => d.candidates.map((c) => c.name).join('、') },
           ...(state === 'decided' ? [{ title: t('cityops.disputes.decidedUnit'), dataIndex: 'decidedDepartmentName' }] : []),
-          { title: state === 'open' ? t('cityops.disputes.due') : t('cityops.disputes.decidedAt'), render: (_: unknown, d) => <Due d={d} /> },
+          state === 'open' ? { title: t('cityops.disputes.due'), render: (_: unknown, d) => <Due d={d} /> }
+            : { title: t('cityops.disputes.decidedAt'), render: (_: unknown, d) => time(d.decidedAt as string | null) },
         ]} />
       <Drawer open={open !== null} width={620} title={t('cityops.disputes.detail')} onClose={() => setOpen(null)} destroyOnHidden>
         {open && <DisputeView d={open} onChange={(next) => { setOpen(next); list.reload(); }} />}
