@@ -69,7 +69,9 @@ export const CaseSchema = Type.Object({
   hotlineTicketId: Nullable(Type.Integer()),
   /** the current step's clock: started, warning (预警), limit; when the warning and 督办 were raised */
   stepStartedAt: Timestamp, warnAt: Nullable(Timestamp), dueAt: Nullable(Timestamp), warnedAt: Nullable(Timestamp), supervisedAt: Nullable(Timestamp),
-  overdue: Type.Boolean(), handleDueAt: Nullable(Timestamp), rating: Nullable(Type.Integer()), ratingComment: Nullable(Type.String()),
+  overdue: Type.Boolean(), handleDueAt: Nullable(Timestamp),
+  /** the open jurisdiction dispute (管辖争议) the case waits on: the command centre decides it instead of dispatching */
+  disputeId: Nullable(Type.Integer()), rating: Nullable(Type.Integer()), ratingComment: Nullable(Type.String()),
   createdAt: Timestamp, updatedAt: Timestamp, closedAt: Nullable(Timestamp),
   abilities: CaseAbilities,
 });
@@ -86,8 +88,8 @@ export const CaseDetailSchema = Type.Object({
   /** where field workers' phones were: the distance for everyone, the point only for the worker themself */
   positions: Type.Array(Type.Object({ step: Type.String(), distanceM: Type.Number(), at: Timestamp, mine: Type.Boolean(), lon: Nullable(Type.Number()),
     lat: Nullable(Type.Number()), accuracy: Nullable(Type.Number()) })),
-  /** the unit a dispatch would choose now: by component ownership or the dispatch catalogue */
-  route: Nullable(Type.Object({ departmentId: Type.Integer(), departmentName: Type.String(), by: OneOf(['component', 'catalogue'] as const) })),
+  /** the unit a dispatch would choose now: by a jurisdiction rule, component ownership or the dispatch catalogue; null when none or several could */
+  route: Nullable(Type.Object({ departmentId: Type.Integer(), departmentName: Type.String(), by: OneOf(['rule', 'component', 'catalogue'] as const) })),
 });
 
 const Rate = Nullable(Type.Number({ description: 'share 0–1, null with nothing to count' }));
@@ -100,4 +102,50 @@ export const EvaluationSchema = Type.Object({
     closed: Type.Integer(), ...RateCounts })),
   workers: Type.Array(Type.Object({ userId: Type.Integer(), name: Type.String(), reports: Type.Integer(), reportsFiled: Type.Integer(),
     verifications: Type.Integer(), checks: Type.Integer(), tasksOnTime: Type.Integer(), filedRate: Rate, onTimeRate: Rate })),
+});
+
+const DisputeReasons = Type.Array(OneOf(['boundary', 'no-owner', 'returned'] as const), { description: 'boundary: the point is on the line between two '
+  + 'areas whose catalogue units differ; no-owner: the component names no department serving the area; returned: two units returned the case' });
+
+export const DisputeSchema = Type.Object({
+  id: Type.Integer(), caseId: Type.Integer(), caseCode: Type.String(), kindCode: Type.String(), kindNameZh: Type.String(), description: Type.String(),
+  address: Type.String(), lon: Type.Number(), lat: Type.Number(), gridCode: Nullable(Type.String()), gridName: Nullable(Type.String()),
+  divisionCode: Type.String(), divisionName: Nullable(Type.String()), componentCode: Nullable(Type.String()), state: OneOf(['open', 'decided'] as const),
+  reasons: DisputeReasons,
+  /** the units that could own the case; `returned`: the unit returned it */
+  candidates: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), divisionCode: Type.String(), returned: Type.Boolean() })),
+  /** the grids within reach of the point, the case's own first */
+  gridCodes: Type.Array(Type.String()),
+  /** the decision's limit in working hours; the warning (预警) and 督办 the deadline sweep raised */
+  openedAt: Timestamp, dueAt: Timestamp, overdue: Type.Boolean(), warnedAt: Nullable(Timestamp), supervisedAt: Nullable(Timestamp),
+  decidedDepartmentId: Nullable(Type.Integer()), decidedDepartmentName: Nullable(Type.String()), decisionReason: Nullable(Type.String()),
+  decidedByName: Nullable(Type.String()), decidedAt: Nullable(Timestamp),
+  /** the grid the decision placed the case in, when its unit serves the other side of the line */
+  placedGridCode: Nullable(Type.String()), ruleId: Nullable(Type.Integer()),
+  abilities: Type.Object({ decide: Type.Boolean() }),
+});
+export const DisputesSchema = Page(DisputeSchema);
+
+export const DisputeDetailSchema = Type.Object({
+  ...DisputeSchema.properties,
+  /** the grids around the point with their township and county, as GeoJSON polygons */
+  grids: Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(Type.Object({
+    type: Type.Literal('Feature'), id: Type.String(), geometry: Type.Unknown(),
+    properties: Type.Object({ code: Type.String(), name: Type.String(), divisionCode: Type.String(), divisionName: Nullable(Type.String()),
+      countyName: Nullable(Type.String()) }) })) }),
+  /** the component record the case names (部件), with its 权属 */
+  component: Nullable(Type.Object({ code: Type.String(), kindNameZh: Type.String(), address: Type.String(), lon: Type.Number(), lat: Type.Number(),
+    ownerName: Nullable(Type.String()), maintainerName: Nullable(Type.String()), competentName: Nullable(Type.String()) })),
+  returns: Type.Array(Type.Object({ at: Timestamp, departmentName: Nullable(Type.String()), actorName: Type.String(), note: Nullable(Type.String()) })),
+});
+
+export const JurisdictionRuleSchema = Type.Object({
+  id: Type.Integer(), scope: OneOf(['component', 'place', 'grid'] as const),
+  /** null: any kind */
+  kindCode: Nullable(Type.String()), kindNameZh: Nullable(Type.String()), componentCode: Nullable(Type.String()), gridCode: Nullable(Type.String()),
+  gridName: Nullable(Type.String()), lon: Nullable(Type.Number()), lat: Nullable(Type.Number()), radiusM: Nullable(Type.Integer()),
+  homeGridCode: Nullable(Type.String()), divisionCode: Type.String(), divisionName: Nullable(Type.String()), departmentId: Type.Integer(),
+  departmentName: Type.String(), reason: Type.String(), disputeId: Nullable(Type.Integer()), createdByName: Type.String(), createdAt: Timestamp,
+  retiredAt: Nullable(Timestamp), retiredByName: Nullable(Type.String()), retiredReason: Nullable(Type.String()),
+  abilities: Type.Object({ retire: Type.Boolean() }),
 });

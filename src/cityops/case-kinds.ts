@@ -186,27 +186,31 @@ export const areasAbove = (code: string) => [...new Set([2, 4, 6, 9, 12].map((n)
 export interface Route {
   departmentId: number;
   departmentName: string;
-  /** 权属: the component's owning (else maintaining, else competent) department; 目录: the dispatch catalogue. */
-  by: 'component' | 'catalogue';
+  /** 规则: a jurisdiction rule (管辖规则); 权属: the component's owning (else maintaining, else competent) department; 目录: the dispatch catalogue. */
+  by: 'rule' | 'component' | 'catalogue';
+  /** A rule's unit across the line: the grid the case is placed in when dispatched. */
+  home?: { gridCode: string; divisionCode: string } | null;
 }
 
 /**
- * Where a case goes: the department owning its component (then maintaining, then in charge) when it names
- * one that serves the case's area, else the catalogue's rule for the kind in the nearest area above the case.
+ * The component's 权属: its owning, then maintaining, then competent department that serves the case's area;
+ * `known` is false when the code names no component.
  */
-export async function routeCase(db: Queryable, c: { kindCode: string; divisionCode: string; componentCode: string | null }): Promise<Route | null> {
-  if (c.componentCode) {
-    const { rows } = await db.query<{ id: number; name: string; divisionCode: string }>(
-      `SELECT d.id::int, d.name, d.division_code AS "divisionCode" FROM cityops_components p
-         JOIN LATERAL (VALUES (1, p.owner_department_id), (2, p.maintainer_department_id), (3, p.competent_department_id)) AS o(n, id) ON o.id IS NOT NULL
-         JOIN departments d ON d.id = o.id
-        WHERE p.code = $1 ORDER BY o.n`, [c.componentCode]);
-    const owner = rows.find((d) => c.divisionCode.startsWith(divisionPrefix(d.divisionCode)));
-    if (owner) return { departmentId: owner.id, departmentName: owner.name, by: 'component' };
-  }
+export async function componentOwner(db: Queryable, componentCode: string, divisionCode: string): Promise<{ known: boolean; owner: Route | null }> {
+  const { rows } = await db.query<{ id: number | null; name: string | null; divisionCode: string | null }>(
+    `SELECT d.id::int, d.name, d.division_code AS "divisionCode" FROM cityops_components p
+       LEFT JOIN LATERAL (VALUES (1, p.owner_department_id), (2, p.maintainer_department_id), (3, p.competent_department_id)) AS o(n, id) ON o.id IS NOT NULL
+       LEFT JOIN departments d ON d.id = o.id
+      WHERE p.code = $1 ORDER BY o.n`, [componentCode]);
+  const owner = rows.find((d) => d.divisionCode !== null && divisionCode.startsWith(divisionPrefix(d.divisionCode)));
+  return { known: rows.length > 0, owner: owner ? { departmentId: owner.id!, departmentName: owner.name!, by: 'component' } : null };
+}
+
+/** The catalogue's unit for a kind in the nearest area above a division (派遣目录). */
+export async function catalogueRoute(db: Queryable, kindCode: string, divisionCode: string): Promise<Route | null> {
   const { rows } = await db.query<{ id: number; name: string }>(
     `SELECT d.id::int, d.name FROM cityops_dispatch_rules r JOIN departments d ON d.id = r.department_id
       WHERE r.kind_code = $1 AND r.division_code = ANY($2::text[]) ORDER BY array_position($2::text[], r.division_code) DESC LIMIT 1`,
-    [c.kindCode, areasAbove(c.divisionCode)]);
+    [kindCode, areasAbove(divisionCode)]);
   return rows[0] ? { departmentId: rows[0].id, departmentName: rows[0].name, by: 'catalogue' } : null;
 }

@@ -6,9 +6,10 @@
 import { assertCan, can, type Actor } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { routeCase, type Route } from './case-kinds.ts';
+import type { Route } from './case-kinds.ts';
 import { casePhotoUrl } from './case-photos.ts';
 import { caseColumns, openStates, transitions, type Case, type CaseCommand, type CaseSource, type CaseState } from './cases.ts';
+import { routeCase } from './ownership.ts';
 import { canReadCase, caseScope, cityopsActions as a, deskOf, userIdOf, type Desk } from './policy.ts';
 
 /** A case as lists show it: with the names of its kind, grid, division, unit and field worker. */
@@ -22,11 +23,14 @@ export interface CaseView extends Case {
   assigneeName: string | null;
   reporterName: string | null;
   overdue: boolean;
+  /** The open jurisdiction dispute (管辖争议) the case waits on, if any. */
+  disputeId: number | null;
 }
 
 const viewFrom = (nowParam: string) => `SELECT ${caseColumns}, k.name_zh AS "kindNameZh", k.name_en AS "kindNameEn", k.type AS "kindType", g.name AS "gridName",
     dv.name AS "divisionName", d.name AS "departmentName", ua.display_name AS "assigneeName", ur.display_name AS "reporterName",
-    (c.due_at IS NOT NULL AND c.due_at < ${nowParam}::timestamptz) AS overdue
+    (c.due_at IS NOT NULL AND c.due_at < ${nowParam}::timestamptz) AS overdue,
+    (SELECT x.id::int FROM cityops_disputes x WHERE x.case_id = c.id AND x.state = 'open') AS "disputeId"
   FROM cityops_cases c JOIN cityops_case_kinds k ON k.code = c.kind_code
   LEFT JOIN grids g ON g.code = c.grid_code LEFT JOIN divisions dv ON dv.code = c.division_code
   LEFT JOIN departments d ON d.id = c.department_id LEFT JOIN users ua ON ua.id = c.assignee_user_id LEFT JOIN users ur ON ur.id = c.reporter_user_id`;
@@ -119,7 +123,7 @@ export async function getCase(db: Queryable, actor: Actor, id: number, now: Date
     db.query<{ step: string; distanceM: number; at: Date; userId: number; lon: number; lat: number; accuracy: number | null }>(
       `SELECT step, distance_m AS "distanceM", at, user_id::int AS "userId", lon, lat, accuracy FROM cityops_case_positions WHERE case_id = $1 ORDER BY at`, [id]),
   ]);
-  const route = view.state === 'dispatching' ? await routeCase(db, view) : null;
+  const route = view.state === 'dispatching' && view.disputeId === null ? await routeCase(db, view) : null;
   return {
     view, desk, kind: kind[0]!, events, route,
     photos: photos.map((p) => ({ ...p, url: casePhotoUrl(id, p.id) })),
@@ -156,7 +160,7 @@ export function caseAbilities(c: CaseView, viewer: Actor, desk: Desk): Record<Ca
     verify: allowed('verify') && at('patrol', a.caseCheck) && assignee,
     file: allowed('file') && at('supervision', a.caseFile),
     refuse: allowed('refuse') && at('supervision', a.caseFile),
-    dispatch: allowed('dispatch') && at('command', a.caseDispatch),
+    dispatch: allowed('dispatch') && c.disputeId === null && at('command', a.caseDispatch),
     return: allowed('return') && unit,
     handle: allowed('handle') && unit,
     check: allowed('check') && at('patrol', a.caseCheck) && assignee,

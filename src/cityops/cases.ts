@@ -14,11 +14,14 @@
 import { assertCan, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { loadCalendar } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
+import { divisionPrefix } from '../kernel/checks/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartment, gridAt } from '../kernel/org/index.ts';
 import { acceptTicket, closeTicket, findTicket, replyTicket, returnTicket, transitions as ticketTransitions, type TicketState } from '../hotline/index.ts';
-import { activeKind, areasAbove, assertUnitCovers, kindOf, limitOf, routeCase, type CaseKind, type Urgency } from './case-kinds.ts';
+import { activeKind, areasAbove, assertUnitCovers, kindOf, limitOf, type CaseKind, type Urgency } from './case-kinds.ts';
+import { openDispute, returnersOf } from './disputes.ts';
+import { findOwner } from './ownership.ts';
 import { checkPhotos, storePhotos, type PhotoInput } from './case-photos.ts';
 import { splitComponentCode } from './codes.ts';
 import { assertDesk, canReadCase, cityopsActions as a, deskKinds, deskOf, userIdOf } from './policy.ts';
@@ -96,11 +99,16 @@ export const actorRef = (actor: Actor) => `${actor.kind}:${actor.id}`;
 const notFound = (id: number) => new DomainError('cityops.case.not-found', { status: 404, id }, `no case ${id}`);
 
 /** Locks a case the actor may see; 404 otherwise (its existence is not told). */
-async function lockCase(ctx: Ctx, id: number): Promise<Case> {
+export async function lockCase(ctx: Ctx, id: number): Promise<Case> {
   const { rows } = await ctx.tx.query<Case>(`SELECT ${caseColumns} FROM cityops_cases c WHERE c.id = $1 FOR UPDATE`, [id]);
   const c = rows[0];
   if (!c || !canReadCase(ctx.actor, await deskOf(ctx.tx, ctx.actor), c)) throw notFound(id);
   return c;
+}
+
+/** The case as stored now, within the caller's transaction (after a command has checked access). */
+async function reloadCase(ctx: Ctx, id: number): Promise<Case> {
+  return (await ctx.tx.query<Case>(`SELECT ${caseColumns} FROM cityops_cases c WHERE c.id = $1`, [id])).rows[0]!;
 }
 
 /** Refuses (409, field `state`) a command the state machine does not allow from the case's state. */
@@ -173,6 +181,7 @@ interface Move {
 const columnOf: Record<string, string> = {
   outcome: 'outcome', reason: 'reason', departmentId: 'department_id', assigneeUserId: 'assignee_user_id', reply: 'reply', reworkCount: 'rework_count',
   handleDueAt: 'handle_due_at', urgency: 'urgency', kindCode: 'kind_code', rating: 'rating', ratingComment: 'rating_comment', closedAt: 'closed_at',
+  gridCode: 'grid_code', divisionCode: 'division_code',
 };
 
 /** Moves a case to its next state with a new clock, one history row and one ledger entry; returns the case as stored. */
@@ -407,30 +416,55 @@ export async function refuseCase(ctx: Ctx, input: { caseId: number; reason: stri
     set: { outcome: 'not-filed', reason, closedAt: ctx.now }, note: reason, onTime: inTime(c, ctx.now), payload: { reason } });
 }
 
+/** Refuses (409, field `state`) a step on a case whose jurisdiction dispute is open: the command centre decides it first. */
+async function assertNotDisputed(ctx: Ctx, c: Case): Promise<void> {
+  const { rows } = await ctx.tx.query<{ id: number }>(`SELECT id::int FROM cityops_disputes WHERE case_id = $1 AND state = 'open'`, [c.id]);
+  if (rows[0]) throw new DomainError('cityops.case.disputed', { status: 409, field: 'state', disputeId: rows[0].id }, `case ${c.id} waits for its dispute ${rows[0].id}`);
+}
+
 /**
- * 派遣: the command centre sends the case to a unit: the one named, else the route (component ownership,
- * then the dispatch catalogue). A unit that does not serve the case's area is refused; so is no unit at all.
+ * 派遣: the command centre sends the case to a unit: the one named, else the owner (ownership.ts: a jurisdiction
+ * rule, the component's 权属, the dispatch catalogue). Where several units could own it, the case goes to the
+ * disputes queue instead (管辖争议) and stays in 派遣, marked; where none does, the unit must be named. A unit
+ * that does not serve the case's area is refused. A case whose dispute is open waits for its decision.
  */
 export async function dispatchCase(ctx: Ctx, input: { caseId: number; departmentId?: number | null; note?: string | null }): Promise<Case> {
   const c = await lockCase(ctx, input.caseId);
   await assertDesk(ctx.tx, ctx.actor, a.caseDispatch, 'command', c);
   assertTransition(c, 'dispatch');
-  let departmentId = input.departmentId ?? null;
-  let by: 'chosen' | 'component' | 'catalogue' = 'chosen';
-  if (departmentId === null) {
-    const route = await routeCase(ctx.tx, c);
-    if (!route) throw new DomainError('cityops.case.no-route', { field: 'departmentId' }, 'neither a component owner nor the dispatch catalogue names a unit');
-    [departmentId, by] = [route.departmentId, route.by];
+  await assertNotDisputed(ctx, c);
+  if (input.departmentId != null) return dispatchTo(ctx, c, { departmentId: input.departmentId, by: 'chosen', note: input.note });
+  const owner = await findOwner(ctx.tx, c);
+  if (owner.kind === 'none')
+    throw new DomainError('cityops.case.no-route', { field: 'departmentId' }, 'neither a component owner nor the dispatch catalogue names a unit');
+  if (owner.kind === 'disputed') {
+    await openDispute(ctx, c, owner);
+    return reloadCase(ctx, c.id);
   }
-  const department = await findDepartment(ctx.tx, departmentId);
-  if (!department) throw new DomainError('cityops.case.unknown-department', { field: 'departmentId' }, `no department ${departmentId}`);
+  const { route } = owner;
+  return dispatchTo(ctx, c, { departmentId: route.departmentId, by: route.by, note: input.note, home: route.home });
+}
+
+/**
+ * Sends a case in 派遣 to a unit (the caller has checked who may): refuses an unknown department, a desk of
+ * city operations and a unit that does not serve the case's area. `home` is the grid a decision or a rule
+ * places the case in when its unit serves the area across the line, not the case's own. One history row and ledger entry, `cityops.case.dispatched`.
+ */
+export async function dispatchTo(ctx: Ctx, c: Case, input: { departmentId: number; by: string; note?: string | null;
+  home?: { gridCode: string; divisionCode: string } | null; payload?: Record<string, unknown> }): Promise<Case> {
+  const department = await findDepartment(ctx.tx, input.departmentId);
+  if (!department) throw new DomainError('cityops.case.unknown-department', { field: 'departmentId' }, `no department ${input.departmentId}`);
   if (Object.values(deskKinds).includes(department.kind as never))
     throw new DomainError('cityops.case.not-a-unit', { field: 'departmentId' }, `${department.name} is a desk of city operations, not a handling unit`);
-  assertUnitCovers(department, c.divisionCode);
+  const home = input.home && !c.divisionCode.startsWith(divisionPrefix(department.divisionCode)) ? input.home : null;
+  assertUnitCovers(department, home?.divisionCode ?? c.divisionCode);
   const kind = await kindOf(ctx.tx, c.kindCode);
   const clock = await clockFor(ctx.tx, 'handling', kind, c.urgency, ctx.now);
-  return moveCase(ctx, c, kind, { action: 'cityops.case.dispatched', to: 'handling', set: { departmentId, handleDueAt: clock.dueAt },
-    departmentId, note: input.note, onTime: inTime(c, ctx.now), payload: { departmentId, by, handleDueAt: clock.dueAt } });
+  const departmentId = department.id;
+  return moveCase(ctx, c, kind, { action: 'cityops.case.dispatched', to: 'handling',
+    set: { departmentId, handleDueAt: clock.dueAt, ...(home ? { gridCode: home.gridCode, divisionCode: home.divisionCode } : {}) },
+    departmentId, note: input.note, onTime: inTime(c, ctx.now),
+    payload: { departmentId, by: input.by, handleDueAt: clock.dueAt, ...(home ? { placedIn: home } : {}), ...input.payload } });
 }
 
 function assertUnit(ctx: Ctx, c: Case): void {
@@ -440,15 +474,26 @@ function assertUnit(ctx: Ctx, c: Case): void {
     throw new DomainError('cityops.case.not-unit', { status: 403 }, 'the case is not with your department');
 }
 
-/** 退回: the unit hands the case back to the command centre (not theirs to handle), with the reason. */
+/**
+ * 退回: the unit hands the case back to the command centre (not theirs to handle), with the reason. When
+ * another unit returned it before, no single owner is left to guess: the case goes to the disputes queue
+ * (管辖争议) with the units that returned it and the owner routing would name.
+ */
 export async function returnCase(ctx: Ctx, input: { caseId: number; reason: string }): Promise<Case> {
   const c = await lockCase(ctx, input.caseId);
   assertUnit(ctx, c);
   assertTransition(c, 'return');
   const reason = input.reason.trim();
   if (!reason) throw new DomainError('cityops.case.reason-required', { field: 'reason' });
-  return moveCase(ctx, c, await kindOf(ctx.tx, c.kindCode), { action: 'cityops.case.returned', to: 'dispatching',
+  const returned = await moveCase(ctx, c, await kindOf(ctx.tx, c.kindCode), { action: 'cityops.case.returned', to: 'dispatching',
     set: { departmentId: null, handleDueAt: null, reason }, departmentId: c.departmentId, note: reason, payload: { reason, departmentId: c.departmentId } });
+  const returners = await returnersOf(ctx.tx, c.id);
+  if (returners.length < 2) return returned;
+  const owner = await findOwner(ctx.tx, returned);
+  const others = owner.kind === 'single' ? [owner.route.departmentId] : owner.kind === 'disputed' ? owner.candidateIds : [];
+  await openDispute(ctx, returned, { reasons: ['returned', ...(owner.kind === 'disputed' ? owner.reasons : [])],
+    candidateIds: [...new Set([...returners, ...others])], gridCodes: owner.kind === 'disputed' ? owner.gridCodes : returned.gridCode ? [returned.gridCode] : [] });
+  return reloadCase(ctx, c.id);
 }
 
 /** 处置: the unit reports the problem handled, with its reply and an after-photo; a patrol worker is given the 核查. */

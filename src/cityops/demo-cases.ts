@@ -25,7 +25,7 @@ export const caseLogins: readonly DemoLogin[] = [
   { username: 'jiandu', role: 'officer', description: '市城市管理监督中心 受理员: 立案, 不予立案 and 结案 across 广安市',
     tryFirst: '案件管理: 立案 a patrol report against its 立案条件; 结案 a case whose 核查 passed' },
   { username: 'zhihui', role: 'officer', description: '市城市管理指挥中心 派遣员: dispatch and the dispatch catalogue of 广安市',
-    tryFirst: '案件管理: dispatch a filed case to the unit the route names; 案件考评: this month\'s units, areas and workers' },
+    tryFirst: '案件管理: dispatch a filed case to the unit the route names; 管辖争议: decide a case on a county line and make it a rule; 案件考评: this month\'s units, areas and workers' },
   { username: 'caiji', role: 'officer', description: '广安区 信息采集员 (patrol worker): own reports and tasks, on a phone-sized page',
     tryFirst: '巡查上报 (phone page): report a problem with a photo and the position; 我的任务: 核实 and 核查 waiting' },
   { username: 'ga_cg', role: 'officer', description: '广安区城市管理综合执法局 officer: cases dispatched to the unit',

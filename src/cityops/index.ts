@@ -5,7 +5,8 @@ export {
   componentsInBox, createComponent, getComponent, listComponents, parseBbox, updateComponent, type Bbox, type ComponentFilter, type ComponentView,
 } from './components.ts';
 export { exportComponents, featureRows, importComponents, toFeatureCollection } from './transfer.ts';
-export { listCaseKinds, routeCase, setDispatchRule, type CaseKind, type Urgency } from './case-kinds.ts';
+export { listCaseKinds, setDispatchRule, type CaseKind, type Urgency } from './case-kinds.ts';
+export { routeCase } from './ownership.ts';
 export { sweepCaseDeadlines } from './case-deadlines.ts';
 export { getCase, listCases } from './case-reads.ts';
 export {

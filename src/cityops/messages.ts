@@ -53,6 +53,16 @@ export const cityopsMessages = {
   'cityops.case.no-command-centre': { zh: '工单所在区域没有城市管理指挥中心', en: 'No command centre serves the ticket\'s area' },
   'cityops.case.unknown-category': { zh: '12345 诉求类别不存在', en: 'Unknown 12345 category' },
   'cityops.dispatch-rule.not-found': { zh: '派遣规则不存在', en: 'Dispatch rule not found' },
+  'cityops.case.disputed': { zh: '案件处于管辖争议中，请先在管辖争议中裁定', en: 'The case waits for its jurisdiction dispute: decide it first' },
+  'cityops.dispute.not-found': { zh: '管辖争议不存在', en: 'Jurisdiction dispute not found' },
+  'cityops.dispute.decided': { zh: '该管辖争议已裁定', en: 'The dispute is decided already' },
+  'cityops.dispute.own-candidate': { zh: '争议涉及的单位不能裁定本争议，由指挥中心裁定', en: 'A candidate unit does not decide its own dispute' },
+  'cityops.dispute.own-return': { zh: '退回过该案件的人员不能裁定本争议', en: 'Whoever returned the case does not decide its dispute' },
+  'cityops.dispute.rule-component': { zh: '案件未关联部件，不能按部件形成规则', en: 'The case names no component to make a rule for' },
+  'cityops.dispute.rule-grid': { zh: '该单位不负责案件所在网格，请按位置形成规则', en: 'The unit does not serve the case\'s grid: make the rule for the place' },
+  'cityops.dispute.rule-radius': { zh: '规则半径应为 10 到 300 米', en: 'A rule\'s radius is 10 to 300 m' },
+  'cityops.jurisdiction-rule.not-found': { zh: '管辖规则不存在', en: 'Jurisdiction rule not found' },
+  'cityops.jurisdiction-rule.retired': { zh: '该管辖规则已停用', en: 'The rule is retired already' },
 } as const;
 
 export const cityopsLedgerActions = {
@@ -79,6 +89,10 @@ export const cityopsLedgerActions = {
   'cityops.case-kind.updated': { zh: '修改案件类别', en: 'Case kind updated' },
   'cityops.dispatch-rule.set': { zh: '设置派遣规则', en: 'Dispatch rule set' },
   'cityops.dispatch-rule.removed': { zh: '删除派遣规则', en: 'Dispatch rule removed' },
+  'cityops.dispute.opened': { zh: '案件转入管辖争议', en: 'Jurisdiction dispute opened' },
+  'cityops.dispute.decided': { zh: '裁定管辖争议', en: 'Jurisdiction dispute decided' },
+  'cityops.jurisdiction-rule.created': { zh: '形成管辖规则', en: 'Jurisdiction rule made' },
+  'cityops.jurisdiction-rule.retired': { zh: '停用管辖规则', en: 'Jurisdiction rule retired' },
   'cityops.hotline-category.set': { zh: '设置转案件的12345类别', en: '12345 category mapped to a case kind' },
   'cityops.cases.demo-loaded': { zh: '载入演示案件', en: 'Demo cases loaded' },
 };

@@ -2,9 +2,11 @@ import { defineModule, joinGrants } from '../kernel/module.ts';
 import { prepareCaseKinds } from './case-kinds.ts';
 import { sweepCaseDeadlines } from './case-deadlines.ts';
 import { cityopsCaseRoutes } from './case-routes.ts';
+import { cityopsDisputeRoutes } from './dispute-routes.ts';
 import { prepareHotlineCategories, sweepHotlineCases } from './hotline-link.ts';
 import { prepareCatalogue } from './catalogue.ts';
 import { caseLogins, loadCasesDemo, removeCasesDemo } from './demo-cases.ts';
+import { loadDisputesDemo, removeDisputesDemo } from './demo-disputes.ts';
 import { loadComponentsDemo, removeComponentsDemo } from './demo.ts';
 import { cityopsLedgerActions, cityopsMessages } from './messages.ts';
 import { cityopsActions, cityopsCapabilities, cityopsGrants, deskKinds, readEvaluation } from './policy.ts';
@@ -24,7 +26,8 @@ import { sensorMqttService } from './sensors/service.ts';
  */
 export const cityopsModule = defineModule({
   name: 'cityops',
-  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql', '0180_cityops_sensor_rule_labels.sql', '0181_cityops_sensor_retention.sql'],
+  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql',
+    '0172_cityops_disputes.sql', '0180_cityops_sensor_rule_labels.sql', '0181_cityops_sensor_retention.sql'],
   messages: { ...cityopsMessages, ...sensorMessages },
   ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions },
   permissions: { actions: [...Object.values(cityopsActions), ...Object.values(sensorActions)], grants: joinGrants(cityopsGrants, sensorGrants) },
@@ -34,6 +37,7 @@ export const cityopsModule = defineModule({
   routes: [
     { prefix: '/api/v1/cityops', plugin: cityopsRoutes },
     { prefix: '/api/v1/cityops', plugin: cityopsCaseRoutes },
+    { prefix: '/api/v1/cityops', plugin: cityopsDisputeRoutes },
     { prefix: '/api/v1/cityops', plugin: sensorRoutes },
   ],
   timers: [
@@ -55,14 +59,16 @@ export const cityopsModule = defineModule({
     async load(ctx) {
       const { components } = await loadComponentsDemo(ctx.tx, ctx);
       const cases = await loadCasesDemo(ctx);
+      const disputes = await loadDisputesDemo(ctx);
       const sensors = await loadSensorsDemo(ctx.tx, { seed: ctx.seed, cityCode: ctx.cityCode });
-      return { cityopsComponents: components, cityopsCases: cases.cases, ...sensors };
+      return { cityopsComponents: components, cityopsCases: cases.cases, ...disputes, ...sensors };
     },
     async reset(ctx) {
       // Devices first: they may be mounted on demo components.
       const sensors = await removeSensorsDemo(ctx.tx, ctx.cityCode);
+      const rules = await removeDisputesDemo(ctx);
       const cases = await removeCasesDemo(ctx);
-      return { ...sensors, ...cases, ...(await removeComponentsDemo(ctx.tx, ctx.cityCode)) };
+      return { ...sensors, ...rules, ...cases, ...(await removeComponentsDemo(ctx.tx, ctx.cityCode)) };
     },
   },
 });

@@ -28,10 +28,12 @@ export const cityopsActions = {
   caseCheck: 'cityops.case.check',
   caseEvaluate: 'cityops.case.evaluate',
   dispatchManage: 'cityops.dispatch.manage',
+  /** 管辖争议: decide which unit owns a disputed case, and keep the rules decisions make. */
+  disputeDecide: 'cityops.dispute.decide',
 } as const;
 
 const a = cityopsActions;
-const caseWork = [a.caseRead, a.caseReport, a.caseOpen, a.caseFile, a.caseDispatch, a.caseHandle, a.caseCheck, a.caseEvaluate, a.dispatchManage];
+const caseWork = [a.caseRead, a.caseReport, a.caseOpen, a.caseFile, a.caseDispatch, a.caseHandle, a.caseCheck, a.caseEvaluate, a.dispatchManage, a.disputeDecide];
 /** The roles that hold each action; the manifest grants them. */
 export const cityopsGrants = {
   platform_admin: [a.read, a.manage, a.catalogue, ...caseWork],
@@ -92,7 +94,7 @@ export interface CaseAccess {
 export const userIdOf = (actor: Actor): number | null => (actor.kind === 'staff' ? Number(actor.id) : null);
 
 /** Does the desk see the whole jurisdiction's cases (centres and overseers)? */
-const seesJurisdiction = (actor: Actor, desk: Desk) =>
+export const seesJurisdiction = (actor: Actor, desk: Desk) =>
   desk === 'platform' || desk === 'supervision' || desk === 'command' || actor.roles.includes('inspector') || actor.roles.includes('dept_admin');
 
 export function canReadCase(actor: Actor, desk: Desk, row: CaseAccess): boolean {
@@ -121,7 +123,7 @@ export function caseScope(actor: Actor, desk: Desk, params: unknown[]): string {
 
 const deskActions: Record<keyof typeof deskKinds, string[]> = {
   supervision: [a.caseFile],
-  command: [a.caseOpen, a.caseDispatch, a.dispatchManage],
+  command: [a.caseOpen, a.caseDispatch, a.dispatchManage, a.disputeDecide],
   patrol: [a.caseReport, a.caseCheck],
 };
 

@@ -14,7 +14,7 @@ after(() => t.close());
 
 const one = async <T>(sql: string) => (await t.db.query<T & Record<string, unknown>>(sql)).rows[0]!;
 
-test('the demo city holds 200,000 components over its grids, each in its grid\'s county, with valid codes, and 3,015 cases; a reset replaces them', async () => {
+test('the demo city holds 200,000 components over its grids, each in its grid\'s county, with valid codes, 3,015 cases and three jurisdiction disputes; a reset replaces them', async () => {
   const started = performance.now();
   const summary = await loadDemoCity(t.db, { seed });
   console.log(JSON.stringify({ name: 'demo load with 200,000 components', value: Math.round(performance.now() - started), unit: 'ms' }));
@@ -42,11 +42,16 @@ test('the demo city holds 200,000 components over its grids, each in its grid\'s
        count(*) FILTER (WHERE state = 'handling' AND department_id = (SELECT department_id FROM users WHERE username = 'ga_cg'))::int AS unit,
        count(*) FILTER (WHERE state = 'filing')::int AS filing, count(*) FILTER (WHERE state = 'dispatching')::int AS dispatching
      FROM cityops_cases c`);
-  assert.equal(cases.n, 3_015);
+  // and the cases of the three jurisdiction disputes waiting for the command centre: two on a county line, one returned by two units.
+  assert.equal((summary as { cityopsDisputes?: number }).cityopsDisputes, 3);
+  assert.equal(cases.n, 3_015 + 3);
+  const disputes = (await t.db.query<{ reasons: string[]; candidates: number }>(
+    `SELECT reasons, cardinality(candidate_ids) AS candidates FROM cityops_disputes WHERE state = 'open' ORDER BY id`)).rows;
+  assert.deepEqual(disputes, [{ reasons: ['boundary'], candidates: 2 }, { reasons: ['boundary'], candidates: 2 }, { reasons: ['returned'], candidates: 2 }]);
   assert.ok(cases.closed > 2_000 && cases.bad === 0 && cases.events > cases.n * 5, JSON.stringify(cases));
   assert.ok(cases.caiji >= 4 && cases.unit >= 3 && cases.filing >= 3 && cases.dispatching >= 3, JSON.stringify(cases));
   await resetDemoCity(t.db, seed);
-  assert.equal((await one<{ n: number }>('SELECT count(*)::int AS n FROM cityops_cases')).n, 3_015);
+  assert.equal((await one<{ n: number }>('SELECT count(*)::int AS n FROM cityops_cases')).n, 3_015 + 3);
   // A reset removes the city's demo rows and loads them again: 200,000, not twice as many.
   assert.equal((await one<{ n: number }>('SELECT count(*)::int AS n FROM cityops_components')).n, 200_000);
 });

@@ -52,7 +52,7 @@ describe('loadDemoCity', () => {
     assert.ok((oversightHistoryActs as number) > 5000);
     assert.deepEqual(loaded, {
       skipped: false, seed, divisions: city.divisions.length, departments: city.departments.length, grids: city.grids.length,
-      staff: city.staff.length, citizens: 5, cityopsComponents: 200_000, sensorDevices: 300, cityopsCases: 3_015, sources: 5, prefillGrants: 4, supervisionProblems: 15, supervisionTasks: 10,
+      staff: city.staff.length, citizens: 5, cityopsComponents: 200_000, sensorDevices: 300, cityopsCases: 3_015, cityopsDisputes: 3, sources: 5, prefillGrants: 4, supervisionProblems: 15, supervisionTasks: 10,
     });
     assert.ok((holidayYears as number[]).includes(2025), 'the official holidays come with the demo');
     assert.ok((hotlineTickets as number) >= 290, 'and the 12345 hotline demo');

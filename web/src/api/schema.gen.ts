@@ -76,9 +76,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -195,9 +195,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -1078,6 +1078,7 @@ export interface paths {
                                 departmentId: number | null;
                                 departmentName: string | null;
                                 description: string;
+                                disputeId: number | null;
                                 divisionCode: string;
                                 divisionName: string | null;
                                 dueAt: string | null;
@@ -1217,6 +1218,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -1272,7 +1274,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -1386,6 +1388,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -1441,7 +1444,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -1574,6 +1577,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -1629,7 +1633,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -1752,6 +1756,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -1807,7 +1812,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -1931,6 +1936,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -1986,7 +1992,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -2110,6 +2116,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -2165,7 +2172,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -2290,6 +2297,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -2345,7 +2353,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -2472,6 +2480,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -2527,7 +2536,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -2687,6 +2696,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -2742,7 +2752,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -2865,6 +2875,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -2920,7 +2931,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -3051,6 +3062,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -3106,7 +3118,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -3229,6 +3241,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -3284,7 +3297,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -3416,6 +3429,7 @@ export interface paths {
                             departmentId: number | null;
                             departmentName: string | null;
                             description: string;
+                            disputeId: number | null;
                             divisionCode: string;
                             divisionName: string | null;
                             dueAt: string | null;
@@ -3471,7 +3485,7 @@ export interface paths {
                             reporterName: string | null;
                             reworkCount: number;
                             route: {
-                                by: "component" | "catalogue";
+                                by: "rule" | "component" | "catalogue";
                                 departmentId: number;
                                 departmentName: string;
                             } | null;
@@ -4714,6 +4728,454 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cityops/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 管辖争议 Cases no single unit owns, with their candidates (centres and overseers); open ones by their limit */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    pageSize: number;
+                    state?: "open" | "decided";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                abilities: {
+                                    decide: boolean;
+                                };
+                                address: string;
+                                candidates: {
+                                    divisionCode: string;
+                                    id: number;
+                                    name: string;
+                                    returned: boolean;
+                                }[];
+                                caseCode: string;
+                                caseId: number;
+                                componentCode: string | null;
+                                decidedAt: string | null;
+                                decidedByName: string | null;
+                                decidedDepartmentId: number | null;
+                                decidedDepartmentName: string | null;
+                                decisionReason: string | null;
+                                description: string;
+                                divisionCode: string;
+                                divisionName: string | null;
+                                /** Format: date-time */
+                                dueAt: string;
+                                gridCode: string | null;
+                                gridCodes: string[];
+                                gridName: string | null;
+                                id: number;
+                                kindCode: string;
+                                kindNameZh: string;
+                                lat: number;
+                                lon: number;
+                                /** Format: date-time */
+                                openedAt: string;
+                                overdue: boolean;
+                                placedGridCode: string | null;
+                                /** @description boundary: the point is on the line between two areas whose catalogue units differ; no-owner: the component names no department serving the area; returned: two units returned the case */
+                                reasons: ("boundary" | "no-owner" | "returned")[];
+                                ruleId: number | null;
+                                state: "open" | "decided";
+                                supervisedAt: string | null;
+                                warnedAt: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/disputes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A dispute with the grids around the point, the component record and the returns */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                decide: boolean;
+                            };
+                            address: string;
+                            candidates: {
+                                divisionCode: string;
+                                id: number;
+                                name: string;
+                                returned: boolean;
+                            }[];
+                            caseCode: string;
+                            caseId: number;
+                            component: {
+                                address: string;
+                                code: string;
+                                competentName: string | null;
+                                kindNameZh: string;
+                                lat: number;
+                                lon: number;
+                                maintainerName: string | null;
+                                ownerName: string | null;
+                            } | null;
+                            componentCode: string | null;
+                            decidedAt: string | null;
+                            decidedByName: string | null;
+                            decidedDepartmentId: number | null;
+                            decidedDepartmentName: string | null;
+                            decisionReason: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            /** Format: date-time */
+                            dueAt: string;
+                            gridCode: string | null;
+                            gridCodes: string[];
+                            gridName: string | null;
+                            grids: {
+                                features: {
+                                    geometry: unknown;
+                                    id: string;
+                                    properties: {
+                                        code: string;
+                                        countyName: string | null;
+                                        divisionCode: string;
+                                        divisionName: string | null;
+                                        name: string;
+                                    };
+                                    /** @enum {string} */
+                                    type: "Feature";
+                                }[];
+                                /** @enum {string} */
+                                type: "FeatureCollection";
+                            };
+                            id: number;
+                            kindCode: string;
+                            kindNameZh: string;
+                            lat: number;
+                            lon: number;
+                            /** Format: date-time */
+                            openedAt: string;
+                            overdue: boolean;
+                            placedGridCode: string | null;
+                            /** @description boundary: the point is on the line between two areas whose catalogue units differ; no-owner: the component names no department serving the area; returned: two units returned the case */
+                            reasons: ("boundary" | "no-owner" | "returned")[];
+                            returns: {
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                note: string | null;
+                            }[];
+                            ruleId: number | null;
+                            state: "open" | "decided";
+                            supervisedAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/disputes/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 裁定 The command centre names the unit, with the reason: the case is dispatched at once; `rule` makes the decision a rule (成为规则) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        departmentId: number;
+                        reason: string;
+                        rule?: {
+                            /** @description the rule holds for every kind of case, not only the case's */
+                            anyKind?: boolean;
+                            /** @description a place rule's radius, 30 m by default */
+                            radiusM?: number;
+                            /** @description component: the case's component; place: a radius around the point; grid: the case's grid */
+                            scope: "component" | "place" | "grid";
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                decide: boolean;
+                            };
+                            address: string;
+                            candidates: {
+                                divisionCode: string;
+                                id: number;
+                                name: string;
+                                returned: boolean;
+                            }[];
+                            caseCode: string;
+                            caseId: number;
+                            component: {
+                                address: string;
+                                code: string;
+                                competentName: string | null;
+                                kindNameZh: string;
+                                lat: number;
+                                lon: number;
+                                maintainerName: string | null;
+                                ownerName: string | null;
+                            } | null;
+                            componentCode: string | null;
+                            decidedAt: string | null;
+                            decidedByName: string | null;
+                            decidedDepartmentId: number | null;
+                            decidedDepartmentName: string | null;
+                            decisionReason: string | null;
+                            description: string;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            /** Format: date-time */
+                            dueAt: string;
+                            gridCode: string | null;
+                            gridCodes: string[];
+                            gridName: string | null;
+                            grids: {
+                                features: {
+                                    geometry: unknown;
+                                    id: string;
+                                    properties: {
+                                        code: string;
+                                        countyName: string | null;
+                                        divisionCode: string;
+                                        divisionName: string | null;
+                                        name: string;
+                                    };
+                                    /** @enum {string} */
+                                    type: "Feature";
+                                }[];
+                                /** @enum {string} */
+                                type: "FeatureCollection";
+                            };
+                            id: number;
+                            kindCode: string;
+                            kindNameZh: string;
+                            lat: number;
+                            lon: number;
+                            /** Format: date-time */
+                            openedAt: string;
+                            overdue: boolean;
+                            placedGridCode: string | null;
+                            /** @description boundary: the point is on the line between two areas whose catalogue units differ; no-owner: the component names no department serving the area; returned: two units returned the case */
+                            reasons: ("boundary" | "no-owner" | "returned")[];
+                            returns: {
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                departmentName: string | null;
+                                note: string | null;
+                            }[];
+                            ruleId: number | null;
+                            state: "open" | "decided";
+                            supervisedAt: string | null;
+                            warnedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cityops/hotline-categories": {
         parameters: {
             query?: never;
@@ -4862,6 +5324,224 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/jurisdiction-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 管辖规则 The rules decisions made, live first (centres and overseers) */
+        get: {
+            parameters: {
+                query?: {
+                    retired?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                abilities: {
+                                    retire: boolean;
+                                };
+                                componentCode: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdByName: string;
+                                departmentId: number;
+                                departmentName: string;
+                                disputeId: number | null;
+                                divisionCode: string;
+                                divisionName: string | null;
+                                gridCode: string | null;
+                                gridName: string | null;
+                                homeGridCode: string | null;
+                                id: number;
+                                kindCode: string | null;
+                                kindNameZh: string | null;
+                                lat: number | null;
+                                lon: number | null;
+                                radiusM: number | null;
+                                reason: string;
+                                retiredAt: string | null;
+                                retiredByName: string | null;
+                                retiredReason: string | null;
+                                scope: "component" | "place" | "grid";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/jurisdiction-rules/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a rule, with the reason (command centre): routing no longer consults it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                retire: boolean;
+                            };
+                            componentCode: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdByName: string;
+                            departmentId: number;
+                            departmentName: string;
+                            disputeId: number | null;
+                            divisionCode: string;
+                            divisionName: string | null;
+                            gridCode: string | null;
+                            gridName: string | null;
+                            homeGridCode: string | null;
+                            id: number;
+                            kindCode: string | null;
+                            kindNameZh: string | null;
+                            lat: number | null;
+                            lon: number | null;
+                            radiusM: number | null;
+                            reason: string;
+                            retiredAt: string | null;
+                            retiredByName: string | null;
+                            retiredReason: string | null;
+                            scope: "component" | "place" | "grid";
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

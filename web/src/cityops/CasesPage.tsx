@@ -79,7 +79,7 @@ export function CaseView({ c, onChange }: { c: CaseDetail; onChange: (next: Case
         { label: t('cityops.cases.description'), children: c.description },
         { label: t('cityops.cases.place'), children: `${c.divisionName ?? c.divisionCode} · ${c.gridName ?? '—'} ${c.address}` },
         { label: t('cityops.cases.filingCondition'), children: c.filingCondition },
-        { label: t('cityops.cases.unit'), children: c.departmentName ?? '—' },
+        { label: t('cityops.cases.unit'), children: <span>{c.departmentName ?? '—'} {c.disputeId !== null && <Tag color="volcano">{t('cityops.cases.disputed')}</Tag>}</span> },
         { label: t('cityops.cases.assignee'), children: c.assigneeName ?? '—' },
         { label: t('cityops.cases.due'), children: <span>{time(c.dueAt as string | null)} {c.supervisedAt ? <Tag color="red">{t('cityops.cases.supervised')}</Tag> : c.warnedAt ? <Tag color="orange">{t('cityops.cases.warned')}</Tag> : null}</span> },
         ...(c.reply ? [{ label: t('cityops.cases.reply'), children: c.reply }] : []),
@@ -125,7 +125,7 @@ export default function CasesPage() {
           { title: t('cityops.cases.code'), dataIndex: 'code' },
           { title: t('cityops.cases.kind'), dataIndex: 'kindNameZh' },
           { title: t('cityops.cases.state'), dataIndex: 'state', render: (s: CaseState, c) => (
-            <Space size={4}><Tag color={stateColours[s]}>{t(`cityops.cases.states.${s}`)}</Tag>{c.supervisedAt ? <Tag color="red">{t('cityops.cases.supervised')}</Tag> : null}</Space>) },
+            <Space size={4}><Tag color={stateColours[s]}>{t(`cityops.cases.states.${s}`)}</Tag>{c.disputeId !== null && <Tag color="volcano">{t('cityops.cases.disputed')}</Tag>}{c.supervisedAt ? <Tag color="red">{t('cityops.cases.supervised')}</Tag> : null}</Space>) },
           { title: t('cityops.cases.source'), dataIndex: 'source', render: (s: CaseItem['source']) => t(`cityops.cases.sources.${s}`) },
           { title: t('cityops.cases.place'), render: (_: unknown, c) => c.divisionName ?? c.divisionCode },
           { title: t('cityops.cases.unit'), dataIndex: 'departmentName', render: (d: string | null) => d ?? '—' },

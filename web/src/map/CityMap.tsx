@@ -138,7 +138,7 @@ function PlaceSearch({ onFound }: { onFound: (place: Place) => void }) {
  * borders with their names, a search box, and markers; clicking the map (or dragging a draggable marker)
  * calls `onPick`. `shapes` (a page's own coloured polygons) replace the township tints.
  */
-export default function CityMap({ shapes, points = [], dots, onView, onPick, height = 360, testId, search = true }: CityMapProps) {
+export default function CityMap({ shapes, points = [], dots, onView, onPick, height = 360, testId, search = true, fit }: CityMapProps) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<MapLibreMap>();
@@ -152,6 +152,7 @@ export default function CityMap({ shapes, points = [], dots, onView, onPick, hei
   const translate = useRef(t);
   // Whether the page brings its own shapes, known at the first render: they replace the township tints.
   const overlay = useRef(shapes !== undefined);
+  const fitTo = useRef(fit);
   translate.current = t;
 
   useEffect(() => {
@@ -178,9 +179,10 @@ export default function CityMap({ shapes, points = [], dots, onView, onPick, hei
         if (!live) return;
         drawBase(created, layers, overlay.current);
         setSchematic(layers.county.features.some((f) => f.properties.schematic === true));
-        const bounds = boundsOf(layers.county);
+        const bounds: [[number, number], [number, number]] | null = fitTo.current
+          ? [[fitTo.current[0], fitTo.current[1]], [fitTo.current[2], fitTo.current[3]]] : boundsOf(layers.county);
         if (bounds) {
-          created.fitBounds(bounds, { padding: 16, animate: false });
+          created.fitBounds(bounds, { padding: 16, animate: false, maxZoom: 17 });
           // What the view was fitted to, so a browser test can aim a click at a known place.
           container.current?.setAttribute('data-bounds', JSON.stringify(bounds));
         }

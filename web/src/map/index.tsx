@@ -40,6 +40,8 @@ export interface CityMapProps {
   testId?: string;
   /** The place search box above the map (on by default). */
   search?: boolean;
+  /** The box to show at first instead of the whole city (a case and the grids around it). */
+  fit?: MapView;
 }
 
 const MapLibreCityMap = lazy(() => import('./CityMap'));
