@@ -88,7 +88,7 @@ export async function listStaffOnDuty(db: Queryable, actor: Actor): Promise<Staf
   const { rows } = await db.query<StaffOnDuty>(
     `SELECT d.user_id::int AS "userId", u.display_name AS name, dep.name AS "departmentName", d.division_code AS "divisionCode", d.changed_at AS since,
             (SELECT json_build_object('lon', p.lon, 'lat', p.lat, 'accuracy', p.accuracy, 'at', p.at) FROM cityops_field_positions p
-              WHERE p.user_id = d.user_id AND p.at >= d.changed_at ORDER BY p.at DESC LIMIT 1) AS position
+              WHERE p.user_id = d.user_id ORDER BY p.at DESC LIMIT 1) AS position
        FROM cityops_field_duty d JOIN users u ON u.id = d.user_id LEFT JOIN departments dep ON dep.id = u.department_id
       WHERE d.on_duty AND ${within} ORDER BY u.display_name, d.user_id`, params);
   return rows.map((r) => ({ ...r, position: r.position && { ...r.position, at: new Date(r.position.at) } }));
