@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, App, Badge, Button, Card, Flex, Input, List, Switch, Tag, Upload } from 'antd';
 import { CameraOutlined, CloudSyncOutlined, EnvironmentOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -32,7 +32,7 @@ function fix(): Promise<Fix> {
     if (!navigator.geolocation) return reject(new Error('no geolocation'));
     navigator.geolocation.getCurrentPosition(
       (p) => resolve({ lon: p.coords.longitude, lat: p.coords.latitude, accuracy: p.coords.accuracy, at: new Date(p.timestamp).toISOString() }),
-      (e) => reject(new Error(e.message)), { enableHighAccuracy: true, timeout: 10_000, maximumAge: 30_000 });
+      (e) => reject(new Error(e.message)), { enableHighAccuracy: true, timeout: 10_000, maximumAge: 0 });
   });
 }
 
@@ -51,6 +51,13 @@ async function submit(entry: OutboxEntry): Promise<'sent' | 'queued'> {
 }
 
 /** One task: arrival check-in (with the before-photo for 处置), then for 处置 the reply with the after-photo. */
+/** A refusal in words: outside the fence, with the distance the server measured. */
+function useRefusal() {
+  const { t } = useTranslation();
+  return (error: unknown) => (error instanceof ApiProblem && error.code === 'cityops.field.outside-fence'
+    ? t('cityops.field.outsideFence', { distance: error.members.distance, allowed: error.members.allowed }) : problemText(error));
+}
+
 function TaskCard({ task, userId, pending, onChange }: { task: Task; userId: string; pending: OutboxEntry[]; onChange: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -58,6 +65,7 @@ function TaskCard({ task, userId, pending, onChange }: { task: Task; userId: str
   const [after, setAfter] = useState<File | null>(null);
   const [reply, setReply] = useState('');
   const [busy, setBusy] = useState(false);
+  const refusal = useRefusal();
   const handling = task.step === 'handling';
   const queuedArrival = pending.find((e) => e.kind === 'arrive');
   const queuedReply = pending.find((e) => e.kind === 'handle');
@@ -69,9 +77,7 @@ function TaskCard({ task, userId, pending, onChange }: { task: Task; userId: str
       void message.success(how === 'queued' ? t('cityops.field.queuedOne') : t('cityops.field.sent'));
       onChange();
     } catch (error) {
-      const m = error instanceof ApiProblem ? error.members : {};
-      void message.error(error instanceof ApiProblem && error.code === 'cityops.field.outside-fence'
-        ? t('cityops.field.outsideFence', { distance: m.distance, allowed: m.allowed }) : problemText(error));
+      void message.error(refusal(error));
     } finally {
       setBusy(false);
     }
@@ -80,12 +86,12 @@ function TaskCard({ task, userId, pending, onChange }: { task: Task; userId: str
     const recordedAt = new Date().toISOString();
     const position = await fix();
     const photos = before ? [{ data: await fileToBase64(before) }] : [];
-    return submit({ userId, caseId: task.caseId, kind: 'arrive', path: `/cityops/cases/${task.caseId}/arrive`, recordedAt,
+    return submit({ userId, caseId: task.caseId, code: task.code, kind: 'arrive', path: `/cityops/cases/${task.caseId}/arrive`, recordedAt,
       body: { clientId: uuid(), ...position, recordedAt, ...(photos.length ? { photos } : {}) } });
   });
   const handle = () => run(async () => {
     const recordedAt = new Date().toISOString();
-    return submit({ userId, caseId: task.caseId, kind: 'handle', path: `/cityops/cases/${task.caseId}/handle`, recordedAt,
+    return submit({ userId, caseId: task.caseId, code: task.code, kind: 'handle', path: `/cityops/cases/${task.caseId}/handle`, recordedAt,
       body: { reply, photos: [{ data: await fileToBase64(after!) }], recordedAt } });
   });
   const photoButton = (label: string, set: (f: File | null) => void) => (
@@ -151,6 +157,7 @@ export default function FieldPage() {
   const [synced, setSynced] = useState<SyncResult[]>([]);
   const [onDuty, setOnDuty] = useState(false);
   const [here, setHere] = useState<Fix | null>(null);
+  const refusal = useRefusal();
 
   const loadTasks = useCallback(async () => {
     try {
@@ -221,12 +228,12 @@ export default function FieldPage() {
     }
   };
 
-  const items = tasks?.items ?? [];
-  const points: MapPoint[] = [
+  const items = useMemo(() => tasks?.items ?? [], [tasks]);
+  const points = useMemo<MapPoint[]>(() => [
     ...items.map((task) => ({ lon: task.lon, lat: task.lat, color: stepColours[task.step], title: `${t(`cityops.field.steps.${task.step}`)} · ${task.kindNameZh}` })),
     ...(here ? [{ lon: here.lon, lat: here.lat, color: '#722ed1', title: t('cityops.field.here') }] : []),
-  ];
-  const label = (e: OutboxEntry) => `${t(`cityops.field.kinds.${e.kind}`)} · ${items.find((x) => x.caseId === e.caseId)?.code ?? `#${e.caseId}`}`;
+  ], [items, here, t]);
+  const label = (e: OutboxEntry) => `${t(`cityops.field.kinds.${e.kind}`)} · ${e.code}`;
   return (
     <Flex vertical gap={12} style={{ maxWidth: 480 }}>
       <Card size="small" title={t('cityops.field.title')}
@@ -247,7 +254,7 @@ export default function FieldPage() {
             <List size="small" data-testid="synced" dataSource={synced} renderItem={(r) => (
               <List.Item>
                 {r.refused ? <Tag color="red">{t('cityops.field.refused')}</Tag> : <Tag color="green">{t('cityops.field.synced')}</Tag>}
-                <span>{label(r.entry)} · {t('cityops.field.madeAt', { time: time(r.entry.recordedAt) })}{r.refused ? `：${r.refused}` : ''}</span>
+                <span>{label(r.entry)} · {t('cityops.field.madeAt', { time: time(r.entry.recordedAt) })}{r.refused ? `：${refusal(r.refused)}` : ''}</span>
               </List.Item>)} />
           )}
         </Flex>

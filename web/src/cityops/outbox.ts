@@ -10,8 +10,9 @@ export interface OutboxEntry {
   id?: number;
   /** The user's id: entries belong to who made them. */
   userId: string;
-  /** The task it is for and what it is, for the list on the page. */
+  /** The task it is for (its id and 案卷号) and what it is, for the list on the page. */
   caseId: number;
+  code: string;
   kind: 'arrive' | 'handle';
   path: string;
   body: Record<string, unknown>;
@@ -21,8 +22,8 @@ export interface OutboxEntry {
 
 export interface SyncResult {
   entry: OutboxEntry;
-  /** The refusal's text when the server refused it (it is dropped from the queue then). */
-  refused?: string;
+  /** The server's refusal, when it refused it (it is dropped from the queue then). */
+  refused?: ApiProblem;
   /** What the server answered. */
   answer?: unknown;
 }
@@ -75,7 +76,7 @@ export async function syncQueue(userId: string): Promise<SyncResult[]> {
       results.push({ entry, answer: await api('POST', entry.path, entry.body) });
     } catch (error) {
       if (isNetworkFailure(error)) break;
-      results.push({ entry, refused: (error as ApiProblem).title });
+      results.push({ entry, refused: error as ApiProblem });
     }
     await drop(entry.id!);
   }
