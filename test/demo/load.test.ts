@@ -16,7 +16,8 @@ import { ruleLibrary } from '../../src/oversight/library.ts';
  */
 const cityopsDesks = (c: { divisions: { level: string }[] }) => {
   const counties = c.divisions.filter((d) => d.level === 'county').length;
-  return { departments: 2 + counties, staff: 4 + 2 * counties };
+  // jiandu, zhihui, caiji, ga_cg, the unit's handling worker ga_cgry, and two patrol workers per county.
+  return { departments: 2 + counties, staff: 5 + 2 * counties };
 };
 
 let t: TestApp;
