@@ -26,6 +26,7 @@ test('the platform runs every module\'s timers, each once, on its interval', () 
     'oversight.stream': 250,
     'cityops.sensors.offline': 30_000,
     'cityops.sensors.retention': 3_600_000,
+    'cityops.field.positions': 600_000,
     'cityops.sensors.cases': 60_000,
     'cityops.cases.deadlines': 60_000,
     'cityops.hotline.cases': 60_000,

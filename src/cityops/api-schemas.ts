@@ -65,6 +65,8 @@ export const CaseSchema = Type.Object({
   description: Type.String(), address: Type.String(), lon: Type.Number(), lat: Type.Number(), gridCode: Nullable(Type.String()),
   gridName: Nullable(Type.String()), divisionCode: Type.String(), divisionName: Nullable(Type.String()), componentCode: Nullable(Type.String()),
   reporterName: Nullable(Type.String()), assigneeUserId: Nullable(Type.Integer()), assigneeName: Nullable(Type.String()),
+  /** the unit's worker who goes out to handle it (处置人员) */
+  workerUserId: Nullable(Type.Integer()), workerName: Nullable(Type.String()),
   departmentId: Nullable(Type.Integer()), departmentName: Nullable(Type.String()), reply: Nullable(Type.String()), reworkCount: Type.Integer(),
   hotlineTicketId: Nullable(Type.Integer()),
   /** the current step's clock: started, warning (预警), limit; when the warning and 督办 were raised */

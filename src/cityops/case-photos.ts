@@ -10,7 +10,7 @@ import { assertImageWithinBudget, readImageSize } from '../kernel/images.ts';
 
 export const MAX_PHOTOS_PER_STEP = 4;
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
-export type PhotoStep = 'report' | 'verify' | 'handle' | 'check';
+export type PhotoStep = 'report' | 'verify' | 'arrive' | 'handle' | 'check';
 
 const contentTypes: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 

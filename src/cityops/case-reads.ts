@@ -21,6 +21,7 @@ export interface CaseView extends Case {
   divisionName: string | null;
   departmentName: string | null;
   assigneeName: string | null;
+  workerName: string | null;
   reporterName: string | null;
   overdue: boolean;
   /** The open jurisdiction dispute (管辖争议) the case waits on, if any. */
@@ -28,12 +29,13 @@ export interface CaseView extends Case {
 }
 
 const viewFrom = (nowParam: string) => `SELECT ${caseColumns}, k.name_zh AS "kindNameZh", k.name_en AS "kindNameEn", k.type AS "kindType", g.name AS "gridName",
-    dv.name AS "divisionName", d.name AS "departmentName", ua.display_name AS "assigneeName", ur.display_name AS "reporterName",
+    dv.name AS "divisionName", d.name AS "departmentName", ua.display_name AS "assigneeName", uw.display_name AS "workerName", ur.display_name AS "reporterName",
     (c.due_at IS NOT NULL AND c.due_at < ${nowParam}::timestamptz) AS overdue,
     (SELECT x.id::int FROM cityops_disputes x WHERE x.case_id = c.id AND x.state = 'open') AS "disputeId"
   FROM cityops_cases c JOIN cityops_case_kinds k ON k.code = c.kind_code
   LEFT JOIN grids g ON g.code = c.grid_code LEFT JOIN divisions dv ON dv.code = c.division_code
-  LEFT JOIN departments d ON d.id = c.department_id LEFT JOIN users ua ON ua.id = c.assignee_user_id LEFT JOIN users ur ON ur.id = c.reporter_user_id`;
+  LEFT JOIN departments d ON d.id = c.department_id LEFT JOIN users ua ON ua.id = c.assignee_user_id LEFT JOIN users ur ON ur.id = c.reporter_user_id
+  LEFT JOIN users uw ON uw.id = c.worker_user_id`;
 
 export interface CaseFilter {
   state?: CaseState;
@@ -162,7 +164,8 @@ export function caseAbilities(c: CaseView, viewer: Actor, desk: Desk): Record<Ca
     refuse: allowed('refuse') && at('supervision', a.caseFile),
     dispatch: allowed('dispatch') && c.disputeId === null && at('command', a.caseDispatch),
     return: allowed('return') && unit,
-    handle: allowed('handle') && unit,
+    // A case given to a worker of the unit is theirs to handle.
+    handle: allowed('handle') && unit && (platform || c.workerUserId === null || c.workerUserId === me),
     check: allowed('check') && at('patrol', a.caseCheck) && assignee,
     close: allowed('close') && at('supervision', a.caseFile),
     evaluate: allowed('evaluate') && c.outcome === 'closed' && c.rating === null && (platform || desk === 'supervision' || desk === 'command')

@@ -15,16 +15,16 @@ import { presentCase, presentCaseDetail } from './present.ts';
 const tags = ['cityops'];
 const Lit = <const V extends readonly string[]>(values: V) => Type.Union(values.map((v) => Type.Literal(v)));
 const KindCode = Type.String({ pattern: '^[CE][0-9]{4}$' });
-const Photos = Type.Array(Type.Object({ data: Type.String({ maxLength: Math.ceil(MAX_PHOTO_BYTES * 4 / 3) + 4, description: 'the image, base64' }) },
+export const Photos = Type.Array(Type.Object({ data: Type.String({ maxLength: Math.ceil(MAX_PHOTO_BYTES * 4 / 3) + 4, description: 'the image, base64' }) },
   { additionalProperties: false }), { maxItems: MAX_PHOTOS_PER_STEP });
 const Text = (max: number) => Type.String({ maxLength: max });
 const Position = { lon: Type.Number(), lat: Type.Number(), accuracy: Type.Optional(Nullable(Type.Number({ minimum: 0 }))) };
 const CaseId = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 // Photos travel in the body: a step with four phone photos needs more than the default megabyte.
-const photoBody = { bodyLimit: MAX_PHOTOS_PER_STEP * Math.ceil(MAX_PHOTO_BYTES * 4 / 3) + 64 * 1024 };
+export const photoBody = { bodyLimit: MAX_PHOTOS_PER_STEP * Math.ceil(MAX_PHOTO_BYTES * 4 / 3) + 64 * 1024 };
 
 /** Runs a case command, then answers the case as the caller now sees it. */
-async function step<I>(app: App, req: Parameters<typeof runCommand>[0], command: (ctx: import('../kernel/auth/index.ts').Ctx, input: I) => Promise<Case>, input: I) {
+export async function step<I>(app: App, req: Parameters<typeof runCommand>[0], command: (ctx: import('../kernel/auth/index.ts').Ctx, input: I) => Promise<Case>, input: I) {
   const c = await runCommand(req, command, input);
   return presentCaseDetail(await getCase(app.db, req.actor, c.id, new Date()), req.actor);
 }
@@ -139,7 +139,9 @@ export async function cityopsCaseRoutes(app: App) {
   app.post('/cases/:id/handle', {
     ...photoBody,
     schema: { tags, summary: '处置 The unit\'s reply with an after-photo', params: CaseId,
-      body: Type.Object({ reply: Type.String({ minLength: 1, maxLength: 1000 }), photos: Photos }, { additionalProperties: false }),
+      body: Type.Object({ reply: Type.String({ minLength: 1, maxLength: 1000 }), photos: Photos,
+        recordedAt: Type.Optional(Nullable(Type.String({ format: 'date-time', description: 'when it was done on the phone, if it waited in its offline queue' }))) },
+      { additionalProperties: false }),
       response: { 200: CaseDetailSchema } },
   }, (req) => step(app, req, handleCase, { ...req.body, caseId: req.params.id }));
 

@@ -24,6 +24,7 @@ import { openDispute, returnersOf } from './disputes.ts';
 import { findOwner } from './ownership.ts';
 import { checkPhotos, storePhotos, type PhotoInput } from './case-photos.ts';
 import { splitComponentCode } from './codes.ts';
+import { actTime, arrivalSince } from './field-times.ts';
 import { assertDesk, canReadCase, cityopsActions as a, deskKinds, deskOf, userIdOf } from './policy.ts';
 
 export const caseStates = ['verifying', 'filing', 'dispatching', 'handling', 'checking', 'closing', 'closed', 'rejected'] as const;
@@ -70,6 +71,8 @@ export interface Case {
   assigneeUserId: number | null;
   fieldUserIds: number[];
   departmentId: number | null;
+  /** The unit's worker who goes out to handle it (处置人员), given by the unit or taken by the worker. */
+  workerUserId: number | null;
   reply: string | null;
   reworkCount: number;
   hotlineTicketId: number | null;
@@ -89,7 +92,7 @@ export interface Case {
 export const caseColumns = `c.id::int, c.code, c.source, c.source_ref AS "sourceRef", c.kind_code AS "kindCode", c.urgency, c.state, c.outcome, c.reason,
   c.description, c.address, c.lon, c.lat, c.grid_code AS "gridCode", c.division_code AS "divisionCode", c.component_code AS "componentCode",
   c.reporter, c.reporter_user_id::int AS "reporterUserId", c.assignee_user_id::int AS "assigneeUserId",
-  c.field_user_ids::int[] AS "fieldUserIds", c.department_id::int AS "departmentId",
+  c.field_user_ids::int[] AS "fieldUserIds", c.department_id::int AS "departmentId", c.worker_user_id::int AS "workerUserId",
   c.reply, c.rework_count AS "reworkCount", c.hotline_ticket_id::int AS "hotlineTicketId", c.step_started_at AS "stepStartedAt", c.warning_due_at AS "warnAt",
   c.due_at AS "dueAt", c.warned_at AS "warnedAt", c.supervised_at AS "supervisedAt", c.handle_due_at AS "handleDueAt", c.rating,
   c.rating_comment AS "ratingComment", c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.closed_at AS "closedAt"`;
@@ -179,7 +182,7 @@ interface Move {
 }
 
 const columnOf: Record<string, string> = {
-  outcome: 'outcome', reason: 'reason', departmentId: 'department_id', assigneeUserId: 'assignee_user_id', reply: 'reply', reworkCount: 'rework_count',
+  outcome: 'outcome', reason: 'reason', departmentId: 'department_id', workerUserId: 'worker_user_id', assigneeUserId: 'assignee_user_id', reply: 'reply', reworkCount: 'rework_count',
   handleDueAt: 'handle_due_at', urgency: 'urgency', kindCode: 'kind_code', rating: 'rating', ratingComment: 'rating_comment', closedAt: 'closed_at',
   gridCode: 'grid_code', divisionCode: 'division_code',
 };
@@ -462,12 +465,13 @@ export async function dispatchTo(ctx: Ctx, c: Case, input: { departmentId: numbe
   const clock = await clockFor(ctx.tx, 'handling', kind, c.urgency, ctx.now);
   const departmentId = department.id;
   return moveCase(ctx, c, kind, { action: 'cityops.case.dispatched', to: 'handling',
-    set: { departmentId, handleDueAt: clock.dueAt, ...(home ? { gridCode: home.gridCode, divisionCode: home.divisionCode } : {}) },
+    set: { departmentId, handleDueAt: clock.dueAt, workerUserId: null, ...(home ? { gridCode: home.gridCode, divisionCode: home.divisionCode } : {}) },
     departmentId, note: input.note, onTime: inTime(c, ctx.now),
     payload: { departmentId, by: input.by, handleDueAt: clock.dueAt, ...(home ? { placedIn: home } : {}), ...input.payload } });
 }
 
-function assertUnit(ctx: Ctx, c: Case): void {
+/** The unit the case is dispatched to (or the platform); refuses others. */
+export function assertUnit(ctx: Ctx, c: Case): void {
   assertCan(ctx.actor, a.caseHandle, c);
   if (ctx.actor.kind === 'system' || ctx.actor.roles.includes('platform_admin')) return;
   if (ctx.actor.departmentId === null || ctx.actor.departmentId !== c.departmentId)
@@ -496,19 +500,32 @@ export async function returnCase(ctx: Ctx, input: { caseId: number; reason: stri
   return reloadCase(ctx, c.id);
 }
 
-/** 处置: the unit reports the problem handled, with its reply and an after-photo; a patrol worker is given the 核查. */
-export async function handleCase(ctx: Ctx, input: { caseId: number; reply: string; photos: PhotoInput[] }): Promise<Case> {
+/**
+ * 处置: the unit reports the problem handled, with its reply and an after-photo; a patrol worker is given the 核查.
+ * A case given to a worker of the unit is handled by that worker alone, after their arrival check-in (到场签到)
+ * for this round; `recordedAt` is when it was done on the phone (it may have waited in the phone's offline
+ * queue), and the on-time count goes by it.
+ */
+export async function handleCase(ctx: Ctx, input: { caseId: number; reply: string; photos: PhotoInput[]; recordedAt?: string | null }): Promise<Case> {
   const c = await lockCase(ctx, input.caseId);
   assertUnit(ctx, c);
   assertTransition(c, 'handle');
+  let notBefore = c.stepStartedAt;
+  if (c.workerUserId !== null && ctx.actor.kind !== 'system' && !ctx.actor.roles.includes('platform_admin')) {
+    if (userIdOf(ctx.actor) !== c.workerUserId) throw new DomainError('cityops.case.not-assignee', { status: 403 }, 'the case is with another worker of the unit');
+    const arrived = await arrivalSince(ctx.tx, c.id, c.workerUserId, 'handling', c.stepStartedAt);
+    if (!arrived) throw new DomainError('cityops.field.not-arrived', { status: 409 }, 'check in on site before reporting the case handled');
+    notBefore = arrived.recordedAt;
+  }
+  const doneAt = actTime(input.recordedAt, ctx.now, notBefore);
   const reply = input.reply.trim();
   if (!reply) throw new DomainError('cityops.case.reply-required', { field: 'reply' });
   const photos = checkPhotos(input.photos, { required: true });
   const stored = await storePhotos(ctx, c.id, 'handle', photos);
   const checker = await patrolWorkerFor(ctx.tx, c.divisionCode, c.reporterUserId);
-  const onTime = c.handleDueAt === null || ctx.now.getTime() <= c.handleDueAt.getTime();
+  const onTime = c.handleDueAt === null || doneAt.getTime() <= c.handleDueAt.getTime();
   return moveCase(ctx, c, await kindOf(ctx.tx, c.kindCode), { action: 'cityops.case.handled', to: 'checking', set: { reply, assigneeUserId: checker },
-    departmentId: c.departmentId, note: reply, onTime, payload: { reply, photos: stored, onTime, checker } });
+    departmentId: c.departmentId, note: reply, onTime, payload: { reply, photos: stored, onTime, checker, doneAt: doneAt.toISOString() } });
 }
 
 /** 核查: the patrol worker given the task checks on site: passed (it waits for 结案) or back to the unit (返工). */

@@ -2,7 +2,7 @@
  * The demo city's cases: six months of the loop over its grids, drawn from the demo seed, with the desks
  * that run it (监督中心, 指挥中心, a 信息采集中心 per county with its patrol workers), a dispatch catalogue
  * (each event kind to the county's department of the kind's usual department kind) and the logins
- * `jiandu`, `zhihui`, `caiji` and `ga_cg`, each with work waiting. Most cases are closed, with their
+ * `jiandu`, `zhihui`, `caiji`, `ga_cg` and the unit's handling worker `ga_cgry`, each with work waiting. Most cases are closed, with their
  * history (on time or late, some reworked) for the evaluation; the last days' are at every step. Rows go
  * in with a few `INSERT … SELECT FROM unnest(…)` statements; one ledger entry records the load.
  */
@@ -30,6 +30,8 @@ export const caseLogins: readonly DemoLogin[] = [
     tryFirst: '巡查上报 (phone page): report a problem with a photo and the position; 我的任务: 核实 and 核查 waiting' },
   { username: 'ga_cg', role: 'officer', description: '广安区城市管理综合执法局 officer: cases dispatched to the unit',
     tryFirst: '案件管理: 处置, a reply to a dispatched case with an after-photo' },
+  { username: 'ga_cgry', role: 'officer', description: '广安区城市管理综合执法局 处置人员 (handling worker): own field tasks on a phone-sized page',
+    tryFirst: '现场任务 (phone page): go on duty, 到场签到 at a task by the phone\'s position, then 处置反馈 with an after-photo' },
 ];
 
 /** Relative frequency of kinds among cases; kinds not named count 1 (events) or 0.2 (components). */
@@ -120,6 +122,7 @@ export async function loadCasesDemo({ tx, seed, city, cityCode, password }: Demo
   const zhihui = { id: Number(await staff('zhihui', '孙晓燕', command.id)), name: '孙晓燕' };
   const caiji = { id: Number(await staff('caiji', '刘建国', patrolDepts.get(gaCounty)!)), name: '刘建国', county: gaCounty };
   await staff('ga_cg', '王志强', gaUrban.id);
+  const worker = Number(await staff('ga_cgry', '陈立新', gaUrban.id));
 
   // Two more patrol workers per county, without a password yet (as the other generated staff).
   const workers: Worker[] = [caiji];
@@ -263,6 +266,10 @@ export async function loadCasesDemo({ tx, seed, city, cityCode, password }: Demo
     `UPDATE cityops_cases c SET field_user_ids = ARRAY(SELECT DISTINCT u FROM unnest(array_append(coalesce((SELECT array_agg(e.user_id) FROM cityops_case_events e
          WHERE e.case_id = c.id AND e.action IN ('verified', 'unfounded', 'check-passed', 'check-failed')), '{}'), c.assignee_user_id)) AS u WHERE u IS NOT NULL)
       WHERE c.id = ANY($1::bigint[])`, [cols.id]);
+  // The unit's handling worker holds two of the unit's waiting cases (the newest); the third is free to take.
+  await tx.query(
+    `UPDATE cityops_cases SET worker_user_id = $1 WHERE id IN (SELECT id FROM cityops_cases WHERE id = ANY($2::bigint[]) AND department_id = $3
+       AND state = 'handling' ORDER BY created_at DESC LIMIT 2)`, [worker, cols.id, gaUrban.id]);
   const summary = { cases: plans.length, events: ev.caseId.length, dispatchRules: rules.length, patrolWorkers: workers.length };
   await appendToLedger(tx, { actor: systemActor('demo'), action: 'cityops.cases.demo-loaded', object: { type: 'demo', id: seed }, payload: summary, at: new Date(now) });
   return summary;

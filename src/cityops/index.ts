@@ -14,6 +14,7 @@ export {
   type Case, type CaseSource, type CaseState, type OpenCase,
 } from './cases.ts';
 export { evaluateMonth } from './evaluation.ts';
+export { deleteOldPositions, listStaffOnDuty, POSITION_RETENTION_HOURS, type StaffOnDuty } from './field-duty.ts';
 export {
   getDevice, listDevices, registerDevice, rotateDeviceSecret, setDeviceEnabled, signingKeyOf, type Device,
 } from './sensors/devices.ts';

@@ -63,6 +63,18 @@ export const cityopsMessages = {
   'cityops.dispute.rule-radius': { zh: '规则半径应为 10 到 300 米', en: 'A rule\'s radius is 10 to 300 m' },
   'cityops.jurisdiction-rule.not-found': { zh: '管辖规则不存在', en: 'Jurisdiction rule not found' },
   'cityops.jurisdiction-rule.retired': { zh: '该管辖规则已停用', en: 'The rule is retired already' },
+  'cityops.field.not-field-worker': { zh: '仅现场作业人员（信息采集员、处置单位人员）可用', en: 'For field workers only (patrol and handling units\' staff)' },
+  'cityops.field.outside-fence': { zh: '不在任务签到范围内，签到被拒绝', en: 'Outside the task\'s check-in fence: refused' },
+  'cityops.field.stale-position': { zh: '定位时间过早，请重新定位后签到', en: 'The position is too old: locate again' },
+  'cityops.field.future-time': { zh: '时间晚于服务器当前时间', en: 'The time lies in the future' },
+  'cityops.field.before-task': { zh: '时间早于任务开始时间', en: 'The time is before the task began' },
+  'cityops.field.bad-time': { zh: '时间格式错误', en: 'Malformed time' },
+  'cityops.field.no-task': { zh: '案件当前没有现场任务', en: 'The case has no field task now' },
+  'cityops.field.not-arrived': { zh: '请先到场签到，再反馈处置结果', en: 'Check in on site before reporting the case handled' },
+  'cityops.field.not-unit-worker': { zh: '该人员不是案件所在处置单位的工作人员', en: 'Not staff of the unit the case is with' },
+  'cityops.field.taken': { zh: '该案件已由本单位其他人员领取', en: 'Another worker of the unit has the case' },
+  'cityops.field.client-id-taken': { zh: '签到编号已用于其他案件', en: 'The check-in id names another case\'s check-in' },
+  'cityops.field.off-duty': { zh: '未在岗，不记录位置', en: 'Off duty: positions are not taken' },
 } as const;
 
 export const cityopsLedgerActions = {
@@ -95,4 +107,8 @@ export const cityopsLedgerActions = {
   'cityops.jurisdiction-rule.retired': { zh: '停用管辖规则', en: 'Jurisdiction rule retired' },
   'cityops.hotline-category.set': { zh: '设置转案件的12345类别', en: '12345 category mapped to a case kind' },
   'cityops.cases.demo-loaded': { zh: '载入演示案件', en: 'Demo cases loaded' },
+  'cityops.case.worker-assigned': { zh: '指派处置人员', en: 'Case given to a worker of the unit' },
+  'cityops.case.arrived': { zh: '到场签到', en: 'Arrival check-in on site' },
+  'cityops.field.on-duty': { zh: '上岗', en: 'On duty' },
+  'cityops.field.off-duty': { zh: '离岗', en: 'Off duty' },
 };

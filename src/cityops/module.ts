@@ -3,13 +3,15 @@ import { prepareCaseKinds } from './case-kinds.ts';
 import { sweepCaseDeadlines } from './case-deadlines.ts';
 import { cityopsCaseRoutes } from './case-routes.ts';
 import { cityopsDisputeRoutes } from './dispute-routes.ts';
+import { positionsSweep } from './field-duty.ts';
+import { cityopsFieldRoutes } from './field-routes.ts';
 import { prepareHotlineCategories, sweepHotlineCases } from './hotline-link.ts';
 import { prepareCatalogue } from './catalogue.ts';
 import { caseLogins, loadCasesDemo, removeCasesDemo } from './demo-cases.ts';
 import { loadDisputesDemo, removeDisputesDemo } from './demo-disputes.ts';
 import { loadComponentsDemo, removeComponentsDemo } from './demo.ts';
 import { cityopsLedgerActions, cityopsMessages } from './messages.ts';
-import { cityopsActions, cityopsCapabilities, cityopsGrants, deskKinds, readEvaluation } from './policy.ts';
+import { cityopsActions, cityopsCapabilities, cityopsGrants, deskKinds, fieldPage, readEvaluation } from './policy.ts';
 import { cityopsRoutes } from './routes.ts';
 import { eventCasesSweep } from './sensors/cases.ts';
 import { loadSensorsDemo, removeSensorsDemo } from './sensors/demo.ts';
@@ -27,17 +29,18 @@ import { sensorMqttService } from './sensors/service.ts';
 export const cityopsModule = defineModule({
   name: 'cityops',
   migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql',
-    '0172_cityops_disputes.sql', '0180_cityops_sensor_rule_labels.sql', '0181_cityops_sensor_retention.sql'],
+    '0172_cityops_disputes.sql', '0174_cityops_field.sql', '0180_cityops_sensor_rule_labels.sql', '0181_cityops_sensor_retention.sql'],
   messages: { ...cityopsMessages, ...sensorMessages },
   ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions },
   permissions: { actions: [...Object.values(cityopsActions), ...Object.values(sensorActions)], grants: joinGrants(cityopsGrants, sensorGrants) },
   capabilities: cityopsCapabilities,
-  abilities: [readEvaluation],
+  abilities: [readEvaluation, fieldPage],
   reservedDepartmentKinds: Object.values(deskKinds),
   routes: [
     { prefix: '/api/v1/cityops', plugin: cityopsRoutes },
     { prefix: '/api/v1/cityops', plugin: cityopsCaseRoutes },
     { prefix: '/api/v1/cityops', plugin: cityopsDisputeRoutes },
+    { prefix: '/api/v1/cityops', plugin: cityopsFieldRoutes },
     { prefix: '/api/v1/cityops', plugin: sensorRoutes },
   ],
   timers: [
@@ -46,6 +49,8 @@ export const cityopsModule = defineModule({
     { name: 'cityops.hotline.cases', everyMs: 60_000, run: sweepHotlineCases },
     offlineSweep,
     retentionSweep,
+    // Positions of staff on duty are personal data: kept a day at most, and only while on duty.
+    positionsSweep,
     eventCasesSweep,
   ],
   services: [sensorMqttService],

@@ -30,10 +30,12 @@ export const cityopsActions = {
   dispatchManage: 'cityops.dispatch.manage',
   /** 管辖争议: decide which unit owns a disputed case, and keep the rules decisions make. */
   disputeDecide: 'cityops.dispute.decide',
+  fieldWork: 'cityops.field.work',
 } as const;
 
 const a = cityopsActions;
-const caseWork = [a.caseRead, a.caseReport, a.caseOpen, a.caseFile, a.caseDispatch, a.caseHandle, a.caseCheck, a.caseEvaluate, a.dispatchManage, a.disputeDecide];
+const caseWork = [a.caseRead, a.caseReport, a.caseOpen, a.caseFile, a.caseDispatch, a.caseHandle, a.caseCheck, a.caseEvaluate, a.dispatchManage, a.disputeDecide,
+  a.fieldWork];
 /** The roles that hold each action; the manifest grants them. */
 export const cityopsGrants = {
   platform_admin: [a.read, a.manage, a.catalogue, ...caseWork],
@@ -54,6 +56,31 @@ export const readEvaluation = 'cityops.case.evaluation';
 const actsForPlatform = (actor: Actor) => hasGrant(actor, '*') || actor.roles.includes('platform_admin');
 
 const desks = new WeakMap<Actor, Promise<Desk>>();
+
+/** The phone page of field work (现场任务), offered to field workers (isFieldWorker). */
+export const fieldPage = 'cityops.field.page';
+
+/**
+ * Field workers (现场作业人员): patrol workers, and the staff of handling units (a department the dispatch
+ * catalogue names or a case was dispatched to). They go on duty, check in on site and see their own tasks.
+ */
+export async function isFieldWorker(db: Queryable, actor: Actor): Promise<boolean> {
+  if (!hasGrant(actor, a.fieldWork) || actor.kind !== 'staff') return false;
+  const desk = await deskOf(db, actor);
+  if (desk === 'platform' || desk === 'patrol') return true;
+  if (desk !== 'none' || actor.departmentId === null) return false;
+  const { rows } = await db.query<{ unit: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM cityops_dispatch_rules WHERE department_id = $1) OR EXISTS (SELECT 1 FROM cityops_cases WHERE department_id = $1) AS unit`,
+    [actor.departmentId]);
+  return rows[0]!.unit;
+}
+
+/** The centres see who is on duty where (the map of staff), within their jurisdiction. */
+export async function seesStaffOnDuty(db: Queryable, actor: Actor): Promise<boolean> {
+  if (!hasGrant(actor, a.caseRead)) return false;
+  const desk = await deskOf(db, actor);
+  return desk === 'platform' || desk === 'command' || desk === 'supervision';
+}
 
 /** Which desk the actor works at: from the kind of their department (remembered with the actor object). */
 export async function deskOf(db: Queryable, actor: Actor): Promise<Desk> {
@@ -132,5 +159,7 @@ export async function cityopsCapabilities(db: Queryable, actor: Actor): Promise<
   const desk = await deskOf(db, actor);
   const withhold = desk === 'platform' ? [] : Object.entries(deskActions).flatMap(([d, actions]) => (d === desk ? [] : actions));
   if (desk !== 'platform' && desk !== 'supervision' && desk !== 'command') withhold.push(a.caseEvaluate);
-  return { withhold, add: hasGrant(actor, a.caseRead) && seesJurisdiction(actor, desk) ? [readEvaluation] : [] };
+  const add = hasGrant(actor, a.caseRead) && seesJurisdiction(actor, desk) ? [readEvaluation] : [];
+  if (await isFieldWorker(db, actor)) add.push(fieldPage);
+  return { withhold, add };
 }

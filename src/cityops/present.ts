@@ -19,6 +19,7 @@ export function presentCase(c: CaseView, viewer: Actor, desk: Desk) {
     kindType: c.kindType, urgency: c.urgency, state: c.state, outcome: c.outcome, reason: c.reason, description: c.description, address: c.address,
     lon: c.lon, lat: c.lat, gridCode: c.gridCode, gridName: c.gridName, divisionCode: c.divisionCode, divisionName: c.divisionName,
     componentCode: c.componentCode, reporterName: c.reporterName, assigneeUserId: c.assigneeUserId, assigneeName: c.assigneeName,
+    workerUserId: c.workerUserId, workerName: c.workerName,
     departmentId: c.departmentId, departmentName: c.departmentName, reply: c.reply, reworkCount: c.reworkCount, hotlineTicketId: c.hotlineTicketId,
     stepStartedAt: c.stepStartedAt, warnAt: c.warnAt, dueAt: c.dueAt, warnedAt: c.warnedAt, supervisedAt: c.supervisedAt, overdue: c.overdue,
     handleDueAt: c.handleDueAt, disputeId: c.disputeId, rating: c.rating, ratingComment: c.ratingComment, createdAt: c.createdAt, updatedAt: c.updatedAt, closedAt: c.closedAt,

@@ -12,11 +12,12 @@ import { ruleLibrary } from '../../src/oversight/library.ts';
 
 /**
  * What the city-operations demo adds to a generated city: the supervision and command centres and a 信息采集中心 per
- * county; its four demo logins and two patrol workers per county (no password yet).
+ * county; its five demo logins (jiandu, zhihui, caiji, ga_cg and the unit's handling worker ga_cgry) and two patrol
+ * workers per county (no password yet).
  */
 const cityopsDesks = (c: { divisions: { level: string }[] }) => {
   const counties = c.divisions.filter((d) => d.level === 'county').length;
-  return { departments: 2 + counties, staff: 4 + 2 * counties };
+  return { departments: 2 + counties, staff: 5 + 2 * counties };
 };
 
 let t: TestApp;

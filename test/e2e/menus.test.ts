@@ -23,7 +23,7 @@ const registry = ['基础库数据源', '融合复核', '标准记录', '基础�
  * has been released to anyone: 我的预警 appears once one is (test/e2e/oversight.test.ts).
  */
 const expected: Record<string, string[]> = {
-  admin: [...kernel, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '案件管理', '巡查上报', '管辖争议', '案件考评', '案件设置', '感知设备', '数据目录', '资源登记', '系统登记', '数据质量', '目录审核', ...sharing,
+  admin: [...kernel, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '案件管理', '巡查上报', '现场任务', '管辖争议', '案件考评', '案件设置', '感知设备', '数据目录', '资源登记', '系统登记', '数据质量', '目录审核', ...sharing,
     '办件受理', '事项管理', '不来即享', '好差评', '电子证照登记', ...registry, ...supervision, '风险预警'],
   // 广安区政数局 and 市政数局 issue no e-certificate: no register of them.
   ga_admin: [...kernel, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '数据目录', '数据质量', '办件受理', '事项管理', '好差评', ...supervision],
@@ -47,9 +47,11 @@ const expected: Record<string, string[]> = {
   // Staff of every department see the sensors (感知设备); data officers and citizens do not.
   jiandu: [...kernelRead, '工单队列', '部件管理', '案件管理', '案件考评', '感知设备', '数据目录', '好差评', '标准记录', ...supervision],
   zhihui: [...kernelRead, '工单队列', '部件管理', '案件管理', '管辖争议', '案件考评', '案件设置', '感知设备', '数据目录', '好差评', '标准记录', ...supervision],
-  caiji: [...kernelRead, '工单队列', '部件管理', '案件管理', '巡查上报', '感知设备', '数据目录', '好差评', '标准记录', ...supervision],
+  caiji: [...kernelRead, '工单队列', '部件管理', '案件管理', '巡查上报', '现场任务', '感知设备', '数据目录', '好差评', '标准记录', ...supervision],
   // 广安区城市管理综合执法局 lists service items and gives data: 办件受理 and 数据质量 as for 广安区民政局.
-  ga_cg: [...kernelRead, '工单队列', '部件管理', '案件管理', '感知设备', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', ...supervision],
+  ga_cg: [...kernelRead, '工单队列', '部件管理', '案件管理', '现场任务', '感知设备', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', ...supervision],
+  // Its handling worker: the unit's pages, and 现场任务 as for every handling unit's staff and the patrol workers.
+  ga_cgry: [...kernelRead, '工单队列', '部件管理', '案件管理', '现场任务', '感知设备', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', ...supervision],
   duchashi: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '数据目录', '办件受理', '好差评', '标准记录', '基础库质量',
     ...supervision, ...oversight],
 };

@@ -11,6 +11,8 @@ export class ApiProblem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly field?: string,
+    /** The problem's own members beyond the standard ones (a refusal's `distance`, `allowed`). */
+    readonly members: Record<string, unknown> = {},
   ) {
     super(title);
   }
@@ -29,7 +31,7 @@ async function problemOf(response: Response): Promise<ApiProblem> {
     // A JSON error body that does not parse: the status alone says what happened.
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     return new ApiProblem(response.status, String(body.code ?? response.status), String(body.title ?? response.statusText),
-      typeof body.detail === 'string' ? body.detail : undefined, typeof body.field === 'string' ? body.field : undefined);
+      typeof body.detail === 'string' ? body.detail : undefined, typeof body.field === 'string' ? body.field : undefined, body);
   }
   return new ApiProblem(response.status, String(response.status), response.statusText || `HTTP ${response.status}`);
 }

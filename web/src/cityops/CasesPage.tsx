@@ -81,6 +81,7 @@ export function CaseView({ c, onChange }: { c: CaseDetail; onChange: (next: Case
         { label: t('cityops.cases.filingCondition'), children: c.filingCondition },
         { label: t('cityops.cases.unit'), children: <span>{c.departmentName ?? '—'} {c.disputeId !== null && <Tag color="volcano">{t('cityops.cases.disputed')}</Tag>}</span> },
         { label: t('cityops.cases.assignee'), children: c.assigneeName ?? '—' },
+        ...(c.workerName ? [{ label: t('cityops.cases.worker'), children: c.workerName }] : []),
         { label: t('cityops.cases.due'), children: <span>{time(c.dueAt as string | null)} {c.supervisedAt ? <Tag color="red">{t('cityops.cases.supervised')}</Tag> : c.warnedAt ? <Tag color="orange">{t('cityops.cases.warned')}</Tag> : null}</span> },
         ...(c.reply ? [{ label: t('cityops.cases.reply'), children: c.reply }] : []),
         ...(c.reason ? [{ label: t('cityops.cases.reason'), children: c.reason }] : []),

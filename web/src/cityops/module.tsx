@@ -1,11 +1,12 @@
 import { lazy } from 'react';
-import { AlertOutlined, BarChartOutlined, EnvironmentOutlined, MobileOutlined, PartitionOutlined, SettingOutlined, WifiOutlined } from '@ant-design/icons';
+import { AimOutlined, AlertOutlined, BarChartOutlined, EnvironmentOutlined, MobileOutlined, PartitionOutlined, SettingOutlined, WifiOutlined } from '@ant-design/icons';
 import type { WebModule } from '../modules';
 import { staffHolding } from '../session';
 
 /**
- * 一网统管: the component registry (部件管理), cases (案件管理), the patrol worker's phone page, jurisdiction disputes (管辖争议),
- * the evaluation, the command centre's case settings (案件设置) and sensors (感知设备).
+ * 一网统管: the component registry (部件管理), cases (案件管理), the patrol worker's phone page, field tasks (现场任务) for
+ * patrol and handling workers, jurisdiction disputes (管辖争议), the evaluation, the command centre's case settings
+ * (案件设置) and sensors (感知设备).
  */
 export const module: WebModule = {
   name: 'cityops',
@@ -13,6 +14,7 @@ export const module: WebModule = {
     { key: 'cityops-components', icon: <EnvironmentOutlined />, component: lazy(() => import('./ComponentsPage')), visible: staffHolding('cityops.component.read') },
     { key: 'cityops-cases', icon: <AlertOutlined />, component: lazy(() => import('./CasesPage')), visible: staffHolding('cityops.case.read') },
     { key: 'cityops-patrol', icon: <MobileOutlined />, component: lazy(() => import('./PatrolPage')), visible: staffHolding('cityops.case.report') },
+    { key: 'cityops-field', icon: <AimOutlined />, component: lazy(() => import('./FieldPage')), visible: staffHolding('cityops.field.page') },
     { key: 'cityops-disputes', icon: <PartitionOutlined />, component: lazy(() => import('./DisputesPage')), visible: staffHolding('cityops.dispute.decide') },
     { key: 'cityops-evaluation', icon: <BarChartOutlined />, component: lazy(() => import('./EvaluationPage')), visible: staffHolding('cityops.case.evaluation') },
     { key: 'cityops-settings', icon: <SettingOutlined />, component: lazy(() => import('./CaseSettingsPage')), visible: staffHolding('cityops.dispatch.manage') },
