@@ -7,8 +7,11 @@ import { prepareCatalogue } from './catalogue.ts';
 import { caseLogins, loadCasesDemo, removeCasesDemo } from './demo-cases.ts';
 import { loadComponentsDemo, removeComponentsDemo } from './demo.ts';
 import { cityopsLedgerActions, cityopsMessages } from './messages.ts';
-import { cityopsActions, cityopsCapabilities, cityopsGrants, deskKinds, readEvaluation } from './policy.ts';
+import { cityopsActions, cityopsCapabilities, cityopsGrants, deskKinds, readEvaluation, screenActions, screenGrants } from './policy.ts';
 import { cityopsRoutes } from './routes.ts';
+import { screenLedgerActions, screenMessages } from './screen/messages.ts';
+import { orderEscalationSweep } from './screen/orders.ts';
+import { screenRoutes } from './screen/routes.ts';
 import { eventCasesSweep } from './sensors/cases.ts';
 import { loadSensorsDemo, removeSensorsDemo } from './sensors/demo.ts';
 import { sensorLedgerActions, sensorMessages } from './sensors/messages.ts';
@@ -19,14 +22,19 @@ import { sensorMqttService } from './sensors/service.ts';
 
 /**
  * 一网统管 city operations: the component registry (部件) with its catalogue, cases (案件) from report to rating,
- * and sensors (感知设备, src/cityops/sensors/): devices, rules, events, MQTT and HTTP ingest.
+ * sensors (感知设备, src/cityops/sensors/): devices, rules, events, MQTT and HTTP ingest, and the command-centre screen
+ * (指挥大屏, src/cityops/screen/): its snapshot, live stream and one-click orders (一键调度).
  */
 export const cityopsModule = defineModule({
   name: 'cityops',
-  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql'],
-  messages: { ...cityopsMessages, ...sensorMessages },
-  ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions },
-  permissions: { actions: [...Object.values(cityopsActions), ...Object.values(sensorActions)], grants: joinGrants(cityopsGrants, sensorGrants) },
+  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql',
+    '0178_cityops_orders.sql'],
+  messages: { ...cityopsMessages, ...sensorMessages, ...screenMessages },
+  ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions, ...screenLedgerActions },
+  permissions: {
+    actions: [...Object.values(cityopsActions), ...Object.values(sensorActions), ...Object.values(screenActions)],
+    grants: joinGrants(joinGrants(cityopsGrants, sensorGrants), screenGrants),
+  },
   capabilities: cityopsCapabilities,
   abilities: [readEvaluation],
   reservedDepartmentKinds: Object.values(deskKinds),
@@ -34,6 +42,7 @@ export const cityopsModule = defineModule({
     { prefix: '/api/v1/cityops', plugin: cityopsRoutes },
     { prefix: '/api/v1/cityops', plugin: cityopsCaseRoutes },
     { prefix: '/api/v1/cityops', plugin: sensorRoutes },
+    { prefix: '/api/v1/cityops', plugin: screenRoutes },
   ],
   timers: [
     { name: 'cityops.cases.deadlines', everyMs: 60_000, run: sweepCaseDeadlines },
@@ -41,6 +50,7 @@ export const cityopsModule = defineModule({
     { name: 'cityops.hotline.cases', everyMs: 60_000, run: sweepHotlineCases },
     offlineSweep,
     eventCasesSweep,
+    orderEscalationSweep,
   ],
   services: [sensorMqttService],
   prepare: async (db) => {
