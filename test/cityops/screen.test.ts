@@ -160,8 +160,10 @@ test('GET /screen/stream delivers case changes and sensor alarms of the caller\'
   const feed = screenFeed(t.db);
   for (let i = 0; i < 100 && feed.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
   assert.equal(feed.size, 0);
-  const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN cityops_screen'`);
-  assert.equal(rows[0].n, 0);
+  const listening = async () => (await t.db.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN cityops_screen'`)).rows[0].n as number;
+  for (let i = 0; i < 100 && (await listening()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(await listening(), 0, 'the connection stopped listening');
 });
 
 test('一键调度: issue, refusals naming the field, acknowledgement by the unit, never by the issuer; escalation by the sweep; ledger entries', async () => {
