@@ -1,9 +1,12 @@
 import { lazy } from 'react';
-import { AlertOutlined, BarChartOutlined, EnvironmentOutlined, MobileOutlined, WifiOutlined } from '@ant-design/icons';
+import { AlertOutlined, BarChartOutlined, DesktopOutlined, EnvironmentOutlined, MobileOutlined, NotificationOutlined, WifiOutlined } from '@ant-design/icons';
 import type { WebModule } from '../modules';
 import { staffHolding } from '../session';
 
-/** 一网统管: the component registry (部件管理), cases (案件管理), the patrol worker's phone page, the evaluation and sensors (感知设备). */
+/**
+ * 一网统管: the component registry (部件管理), cases (案件管理), the patrol worker's phone page, the evaluation, sensors (感知设备),
+ * the command-centre screen (指挥大屏, full-page) and the orders (调度指令) a department acknowledges.
+ */
 export const module: WebModule = {
   name: 'cityops',
   pages: [
@@ -12,5 +15,7 @@ export const module: WebModule = {
     { key: 'cityops-patrol', icon: <MobileOutlined />, component: lazy(() => import('./PatrolPage')), visible: staffHolding('cityops.case.report') },
     { key: 'cityops-evaluation', icon: <BarChartOutlined />, component: lazy(() => import('./EvaluationPage')), visible: staffHolding('cityops.case.evaluation') },
     { key: 'cityops-sensors', icon: <WifiOutlined />, component: lazy(() => import('./SensorsPage')), visible: staffHolding('cityops.sensor.read') },
+    { key: 'cityops-screen', icon: <DesktopOutlined />, component: lazy(() => import('./ScreenPage')), visible: staffHolding('cityops.screen.read'), bare: true },
+    { key: 'cityops-orders', icon: <NotificationOutlined />, component: lazy(() => import('./OrdersPage')), visible: staffHolding('cityops.order.acknowledge') },
   ],
 };
