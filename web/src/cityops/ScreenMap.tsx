@@ -17,7 +17,7 @@ export interface ScreenPoint {
   kind: 'case' | 'overdue' | 'alarm';
 }
 
-/** Something that just happened, pulsing where it happened for `PULSE_MS`. */
+/** Something that just happened, pulsing where it happened for a while. */
 export interface Pulse {
   key: string;
   lon: number;
@@ -25,7 +25,6 @@ export interface Pulse {
   at: number;
 }
 
-export const PULSE_MS = 20_000;
 const colors = { case: '#36cfc9', overdue: '#faad14', alarm: '#ff4d4f' };
 const labelFonts = ['Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei'];
 
@@ -124,5 +123,6 @@ export default function ScreenMap({ points, pulses, onCase }: { points: ScreenPo
     return () => clearInterval(timer);
   }, [map, pulses]);
 
-  return <div ref={container} data-testid="screen-map" role="img" className="screen-map" />;
+  // MapLibre makes its container `position: relative`: the frame that fills the panel is a wrapper around it.
+  return <div className="screen-map"><div ref={container} data-testid="screen-map" role="img" style={{ width: '100%', height: '100%' }} /></div>;
 }

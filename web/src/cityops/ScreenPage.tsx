@@ -5,7 +5,7 @@ import { api, ApiProblem, type ApiItem, type ApiResponse } from '../api';
 import { Chart, type ChartOption } from '../components/Chart';
 import { currentLanguage, switchLanguage, type Language } from '../i18n';
 import { navigate } from '../router';
-import { PULSE_MS, type Pulse, type ScreenPoint } from './ScreenMap';
+import type { Pulse, ScreenPoint } from './ScreenMap';
 import './screen.css';
 
 const ScreenMap = lazy(() => import('./ScreenMap'));
@@ -17,6 +17,10 @@ type Subject = { caseId: number; label: string } | { sensorEventId: number; labe
 
 /** The snapshot is read again at most this often while events stream in (the first at once). */
 const RELOAD_MS = 1_000;
+/** The kinds (小类) the chart shows, most reported first. */
+const SHOWN_KINDS = 6;
+/** How long a new event's ring pulses on the map. */
+const PULSE_MS = 20_000;
 /** Rings pulsing at once at most: a burst of events shows its latest. */
 const MAX_PULSES = 120;
 
@@ -26,6 +30,8 @@ const sources = ['patrol', 'public', 'hotline', 'sensor', 'leader', 'command'] a
 function bars(labels: string[], values: number[], color: string, size: number): ChartOption {
   const axis = { axisLabel: { color: '#9fb7d9', fontSize: size }, axisLine: { lineStyle: { color: '#2a4a7a' } }, splitLine: { lineStyle: { color: '#12294d' } } };
   return {
+    // Redrawn with every change: no animation from zero each time.
+    animation: false,
     grid: { left: 8, right: 36, top: 6, bottom: 6, containLabel: true },
     xAxis: { type: 'value', minInterval: 1, ...axis },
     yAxis: { type: 'category', data: labels, inverse: true, ...axis },
@@ -123,8 +129,10 @@ export default function ScreenPage() {
     [snapshot, t, text]);
   const bySource = useMemo(() => bars(sources.map((s) => t(`cityops.cases.sources.${s}`)), sources.map((s) => snapshot?.today.bySource[s] ?? 0), '#36cfc9', text),
     [snapshot, t, text]);
-  const kinds = useMemo(() => bars((snapshot?.topKinds ?? []).map((k) => (en ? k.nameEn : k.nameZh)), (snapshot?.topKinds ?? []).map((k) => k.count), '#faad14', text),
-    [snapshot, en, text]);
+  const kinds = useMemo(() => {
+    const top = (snapshot?.topKinds ?? []).slice(0, SHOWN_KINDS);
+    return bars(top.map((k) => `${en ? k.nameEn : k.nameZh} ${k.kindCode}`), top.map((k) => k.count), '#faad14', text);
+  }, [snapshot, en, text]);
 
   const language = (value: Language) => switchLanguage(value);
   const kpis = [
