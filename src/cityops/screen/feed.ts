@@ -49,10 +49,16 @@ export interface ScreenSubscriber {
   end(): void;
 }
 
+interface Listening {
+  client: Tx;
+  /** Removes the feed's own listeners from the connection. */
+  detach(): void;
+}
+
 /** The listening connection of one process on one database, open while it has subscribers. */
 class ScreenFeed {
   private readonly subscribers = new Set<ScreenSubscriber>();
-  private client: Promise<Tx> | undefined;
+  private listening: Promise<Listening> | undefined;
 
   constructor(private readonly db: Db, private readonly log: (line: string) => void) {}
 
@@ -64,9 +70,10 @@ class ScreenFeed {
   async subscribe(subscriber: ScreenSubscriber): Promise<() => void> {
     this.subscribers.add(subscriber);
     try {
-      await (this.client ??= this.listen());
+      await (this.listening ??= this.listen());
     } catch (error) {
       this.subscribers.delete(subscriber);
+      this.listening = undefined;
       throw error;
     }
     return () => {
@@ -74,50 +81,55 @@ class ScreenFeed {
     };
   }
 
-  private async listen(): Promise<Tx> {
+  private async listen(): Promise<Listening> {
     const client = await this.db.connect();
-    const lost = (error: unknown) => {
-      this.log(`screen feed connection lost: ${String(error)}`);
-      if (this.client === undefined) return;
-      this.client = undefined;
-      client.off('notification', deliver);
-      client.release(error instanceof Error ? error : new Error(String(error)));
-      const ended = [...this.subscribers];
-      this.subscribers.clear();
-      for (const s of ended) s.end();
-    };
     const deliver = (n: { channel: string; payload?: string }) => {
       if (n.channel !== screenChannel || !n.payload) return;
       const message = JSON.parse(n.payload) as ScreenMessage;
       for (const s of this.subscribers) s.message(message);
+    };
+    const detach = () => {
+      client.off('notification', deliver);
+      client.off('error', lost);
+    };
+    // The connection broke: it is dropped, and the streams end so that their browsers reconnect and read afresh.
+    const lost = (error: Error) => {
+      this.log(`screen feed connection lost: ${error.message}`);
+      detach();
+      client.on('error', () => undefined); // the pool has been told through release(error); later errors of the dead client say nothing new
+      client.release(error);
+      this.listening = undefined;
+      const ended = [...this.subscribers];
+      this.subscribers.clear();
+      for (const s of ended) s.end();
     };
     client.on('notification', deliver);
     client.on('error', lost);
     try {
       await client.query(`LISTEN ${screenChannel}`);
     } catch (error) {
-      client.off('notification', deliver);
-      client.off('error', lost);
-      client.release(true);
+      detach();
+      client.release(error instanceof Error ? error : true);
       throw error;
     }
-    return client;
+    return { client, detach };
   }
 
   /** Stops listening and gives the connection back to the pool. */
   async close(): Promise<void> {
-    const pending = this.client;
-    this.client = undefined;
+    const pending = this.listening;
+    this.listening = undefined;
     if (!pending) return;
-    const client = await pending.catch(() => undefined);
-    if (!client) return;
-    client.removeAllListeners('notification');
-    client.removeAllListeners('error');
+    // A connection that never listened was released by listen() already, and its subscriber told.
+    const listening = await pending.catch(() => undefined);
+    if (!listening) return;
     try {
-      await client.query(`UNLISTEN ${screenChannel}`);
-      client.release();
+      await listening.client.query(`UNLISTEN ${screenChannel}`);
+      listening.detach();
+      listening.client.release();
     } catch (error) {
-      client.release(error instanceof Error ? error : true);
+      listening.detach();
+      listening.client.release(error instanceof Error ? error : true);
     }
   }
 }

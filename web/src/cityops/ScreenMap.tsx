@@ -90,7 +90,12 @@ export default function ScreenMap({ points, pulses, onCase }: { points: ScreenPo
           if (id.startsWith('case-')) caseClick.current?.(Number(id.slice(5)));
         });
         const extent = extentOf(counties);
-        if (extent) created.fitBounds(extent, { padding: 24, animate: false });
+        if (extent) {
+          // The whole city in view, again at every change of size: at 3840×2160 one zoom level up, and the names and dots with it.
+          const fit = () => created.fitBounds(extent, { padding: 24, animate: false });
+          fit();
+          created.on('resize', fit);
+        }
         setMap(created);
       });
     });

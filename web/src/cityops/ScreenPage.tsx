@@ -72,6 +72,8 @@ export default function ScreenPage() {
   // Sizes in pixels from the viewport: 1 vh, and the charts' text (14 px at 1920 wide).
   const vh = viewport.height / 100;
   const text = Math.round(viewport.width / 137);
+  // The controls' (buttons, switch, dialog) text: 16 px at 1920 wide, 32 px at 3840.
+  const base = Math.round(viewport.width / 120);
   const [snapshot, setSnapshot] = useState<Snapshot>();
   const [live, setLive] = useState(false);
   const [pulses, setPulses] = useState<Pulse[]>([]);
@@ -143,7 +145,8 @@ export default function ScreenPage() {
   ];
 
   return (
-    <ConfigProvider theme={{ algorithm: theme.darkAlgorithm, token: { colorPrimary: '#1677ff', fontSize: 16 } }}>
+    <ConfigProvider theme={{ algorithm: theme.darkAlgorithm, token: { colorPrimary: '#1677ff', fontSize: base, controlHeight: base * 2,
+      controlHeightSM: Math.round(base * 1.5), controlHeightLG: Math.round(base * 2.5) } }}>
       <AntApp>
         <div className="screen" data-testid="screen" data-live={live ? 'yes' : 'no'}>
           <header className="screen-header">
