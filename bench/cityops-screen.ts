@@ -4,8 +4,7 @@
 // reading raises or clears an event (debounce 2): BENCH_SCREEN_EVENTS events a second (200 by default) for
 // BENCH_SCREEN_SECONDS (20). Prints the p50/p99 from the reading's own time stamp to its alarm arriving in the
 // stream, and how many of the events raised or cleared arrived.
-import { demoDeviceSecret } from '../src/cityops/sensors/demo.ts';
-import { signingKeyOf, signReading } from '../src/cityops/index.ts';
+import { demoDeviceSecret, signingKeyOf, signReading } from '../src/cityops/index.ts';
 import { startPlatform } from './_platform.ts';
 import { report } from './_report.ts';
 

@@ -16,6 +16,7 @@ export { evaluateMonth } from './evaluation.ts';
 export {
   getDevice, listDevices, registerDevice, rotateDeviceSecret, setDeviceEnabled, signingKeyOf, type Device,
 } from './sensors/devices.ts';
+export { demoDeviceSecret } from './sensors/demo.ts';
 export { listSensorEvents, type SensorEvent } from './sensors/events.ts';
 export { checkReadingShape, readingText, signReading, SensorIngest, type Reading, type ReadingOutcome } from './sensors/ingest.ts';
 export { markOfflineDevices } from './sensors/offline.ts';

@@ -5,7 +5,7 @@
  * The live feed (feed.ts) tells the screen when to read it again.
  */
 import { assertCan, hasGrant, inJurisdiction, type Actor } from '../../kernel/auth/index.ts';
-import { chinaDayNumber, chinaMidnight } from '../../kernel/calendar/china-time.ts';
+import { chinaDayNumber, chinaMidnight } from '../../kernel/calendar/index.ts';
 import type { Queryable } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { openStates } from '../cases.ts';
