@@ -3,7 +3,11 @@
 // manhole-cover and smoke sensors publish signed readings over HTTP, in pairs high and low, so that every second
 // reading raises or clears an event (debounce 2): BENCH_SCREEN_EVENTS events a second (200 by default) for
 // BENCH_SCREEN_SECONDS (20). Prints the p50/p99 from the reading's own time stamp to its alarm arriving in the
-// stream, and how many of the events raised or cleared arrived.
+// stream, and how many of the events raised or cleared arrived. With Chromium at /usr/bin/chromium (unless
+// BENCH_SCREEN_BROWSER=0), the screen itself is open at 1920×1080 meanwhile: the time from navigation to its first
+// figures, and its JS heap (after a forced garbage collection) once the first sixth of the run has passed and at the end.
+import fs from 'node:fs';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { demoDeviceSecret, signingKeyOf, signReading } from '../src/cityops/index.ts';
 import { startPlatform } from './_platform.ts';
 import { report } from './_report.ts';
@@ -13,6 +17,7 @@ const SECONDS = Number(process.env.BENCH_SCREEN_SECONDS ?? 20);
 const TICK_MS = 50;
 
 const platform = await startPlatform('bench-screen', 3994, 54354);
+let browser: Browser | undefined;
 try {
   const cookie = await platform.login('zhihui');
   const api = `${platform.base}/api/v1/cityops`;
@@ -24,6 +29,29 @@ try {
   if (devices.length === 0) throw new Error('the demo city has no manhole-cover or smoke sensors');
   const high = (code: string) => (code.startsWith('MT') ? 40 : 8);
   const low = (code: string) => (code.startsWith('MT') ? 1 : 0.5);
+
+  // The screen in Chromium, logged in as the same officer.
+  let screen: { page: Page; cdp: CDPSession } | undefined;
+  if (process.env.BENCH_SCREEN_BROWSER !== '0' && fs.existsSync('/usr/bin/chromium')) {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const [name, value] = cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: platform.base }]);
+    const page = await context.newPage();
+    const opened = Date.now();
+    await page.goto(`${platform.base}/cityops-screen`);
+    await page.getByTestId('screen-kpi-today').locator('.screen-kpi-value').filter({ hasText: /^\d+$/ }).waitFor({ timeout: 60_000 });
+    report('cityops screen first render in Chromium', Date.now() - opened, 'ms', { viewport: '1920x1080' });
+    screen = { page, cdp: await context.newCDPSession(page) };
+  }
+  const heap = async () => {
+    if (!screen) return null;
+    await screen.cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await screen.cdp.send('Runtime.getHeapUsage');
+    return usedSize / 1024 / 1024;
+  };
+  let heapEarly: number | null = null;
 
   // The stream, as the screen holds it: each alarm's delay from its reading's time stamp.
   const latencies: number[] = [];
@@ -67,6 +95,7 @@ try {
   const started = Date.now();
   while (Date.now() - started < SECONDS * 1000) {
     const tick = Date.now();
+    if (heapEarly === null && screen && tick - started >= (SECONDS * 1000) / 6) heapEarly = await heap();
     const readings = Array.from({ length: perTick }, () => {
       const device = devices[next++ % devices.length]!;
       const n = (count.get(device) ?? 0) + 1;
@@ -94,6 +123,13 @@ try {
   report('cityops screen reading → stream p99', q(0.99), 'ms', { alarms: received, max: latencies.at(-1) });
   report('cityops screen alarm events delivered', received / seconds, 'events/s',
     { offered: EVENTS_PER_SECOND, seconds: Math.round(seconds * 10) / 10, readings: sent, refused, devices: devices.length, expectedEvents: expected });
+  if (screen && heapEarly !== null) {
+    const heapEnd = (await heap())!;
+    const nodes = await screen.page.evaluate(() => document.getElementsByTagName('*').length);
+    report('cityops screen JS heap in Chromium, growth over the run', ((heapEnd - heapEarly) / heapEarly) * 100, '%',
+      { earlyMiB: Math.round(heapEarly * 10) / 10, endMiB: Math.round(heapEnd * 10) / 10, seconds: Math.round(seconds), domNodes: nodes });
+  }
 } finally {
+  await browser?.close();
   await platform.stop();
 }

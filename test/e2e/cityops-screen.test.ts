@@ -99,9 +99,13 @@ describe('command-centre screen', () => {
 
   step('at 3840×2160 the screen keeps its layout, twice the size', async () => {
     const { page } = suite;
-    const at1080 = await page.getByRole('heading', { name: '城市运行指挥大屏' }).evaluate((e) => e.getBoundingClientRect().height);
+    const size = () => page.evaluate(() => ({
+      title: parseFloat(getComputedStyle(document.querySelector('.screen-header h1')!).fontSize),
+      button: document.querySelector('[data-testid="screen-order-alarm"]')!.getBoundingClientRect().height }));
+    const at1080 = await size();
     await page.setViewportSize({ width: 3840, height: 2160 });
-    await page.waitForFunction((h) => (document.querySelector('.screen-header h1')?.getBoundingClientRect().height ?? 0) > h * 1.8, at1080);
+    await page.waitForFunction(([title, button]) => parseFloat(getComputedStyle(document.querySelector('.screen-header h1')!).fontSize) > title! * 1.9
+      && document.querySelector('[data-testid="screen-order-alarm"]')!.getBoundingClientRect().height > button! * 1.5, [at1080.title, at1080.button]);
     await page.screenshot({ path: 'test-results/cityops-screen/screen-4k.png' });
     await page.setViewportSize({ width: 1280, height: 800 });
   });
@@ -113,7 +117,11 @@ describe('command-centre screen', () => {
     await openPage('调度指令', '/cityops-orders');
     const row = page.getByTestId('orders-table').locator('tr', { hasText: device });
     await row.getByTestId('order-acknowledge').click();
-    await sees('已签收');
+    // Gone from the orders waiting; among all of them, acknowledged by the officer.
+    await row.waitFor({ state: 'detached' });
+    await page.getByText('全部', { exact: true }).click();
+    await row.getByText('已签收').waitFor();
+    await row.getByText('王志强').waitFor();
     const { rows } = await suite.testDb.db.query<{ state: string; by: string }>(
       `SELECT o.state, o.acknowledged_by_name AS by FROM cityops_orders o JOIN cityops_sensor_events e ON e.id = o.sensor_event_id
          JOIN cityops_sensor_devices d ON d.id = e.device_id WHERE d.code = $1`, [device]);
