@@ -78,11 +78,11 @@ export default function ScreenMap({ points, pulses, onCase }: { points: ScreenPo
         created.addLayer({ id: 'counties-fill', type: 'fill', source: 'counties', paint: { 'fill-color': '#0b2a5b', 'fill-opacity': 0.85 } });
         created.addLayer({ id: 'counties-line', type: 'line', source: 'counties', paint: { 'line-color': '#4fa3ff', 'line-width': 1.6 } });
         created.addLayer({ id: 'county-names', type: 'symbol', source: 'county-names',
-          layout: { 'text-field': ['get', 'name'], 'text-font': labelFonts, 'text-size': ['interpolate', ['linear'], ['zoom'], 7, 14, 11, 22] },
+          layout: { 'text-field': ['get', 'name'], 'text-font': labelFonts, 'text-size': 18 },
           paint: { 'text-color': '#bcd7ff', 'text-halo-color': '#06122b', 'text-halo-width': 1.6 } });
         created.addLayer({ id: 'points', type: 'circle', source: 'points', paint: {
           'circle-color': ['match', ['get', 'kind'], 'alarm', colors.alarm, 'overdue', colors.overdue, colors.case],
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 7, 3, 14, 8], 'circle-opacity': 0.9 } });
+          'circle-radius': 4, 'circle-opacity': 0.9 } });
         created.addLayer({ id: 'pulses', type: 'circle', source: 'pulses', paint: {
           'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': ['get', 'color'], 'circle-stroke-width': 3, 'circle-radius': 6, 'circle-stroke-opacity': 1 } });
         created.on('click', 'points', (e) => {
@@ -91,8 +91,14 @@ export default function ScreenMap({ points, pulses, onCase }: { points: ScreenPo
         });
         const extent = extentOf(counties);
         if (extent) {
-          // The whole city in view, again at every change of size: at 3840×2160 one zoom level up, and the names and dots with it.
-          const fit = () => created.fitBounds(extent, { padding: 24, animate: false });
+          // The whole city in view, again at every change of size, with names and dots in proportion to the map's width
+          // (18 px names on a map 930 px wide at 1920×1080, twice that at 3840×2160).
+          const fit = () => {
+            created.fitBounds(extent, { padding: 24, animate: false });
+            const width = container.current?.clientWidth ?? 930;
+            created.setLayoutProperty('county-names', 'text-size', Math.round(width / 52));
+            created.setPaintProperty('points', 'circle-radius', Math.max(3, Math.round(width / 230)));
+          };
           fit();
           created.on('resize', fit);
         }
