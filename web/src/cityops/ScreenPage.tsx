@@ -136,7 +136,6 @@ export default function ScreenPage() {
     return bars(top.map((k) => `${en ? k.nameEn : k.nameZh} ${k.kindCode}`), top.map((k) => k.count), '#faad14', text);
   }, [snapshot, en, text]);
 
-  const language = (value: Language) => switchLanguage(value);
   const kpis = [
     { key: 'today', value: snapshot?.today.total },
     { key: 'open', value: snapshot?.open },
@@ -154,7 +153,7 @@ export default function ScreenPage() {
             <h1>{t('screen.title')}</h1>
             <div className="screen-tools">
               <span className={live ? 'screen-live on' : 'screen-live'} data-testid="screen-live">● {t(live ? 'screen.live' : 'screen.offline')}</span>
-              <Segmented size="large" value={currentLanguage()} onChange={(v) => language(v as Language)} data-testid="screen-language"
+              <Segmented size="large" value={currentLanguage()} onChange={(v) => switchLanguage(v as Language)} data-testid="screen-language"
                 options={[{ value: 'zh-CN', label: '中文' }, { value: 'en', label: 'EN' }]} />
             </div>
           </header>
