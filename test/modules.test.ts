@@ -30,6 +30,7 @@ test('the platform runs every module\'s timers, each once, on its interval', () 
     'cityops.sensors.cases': 60_000,
     'cityops.cases.deadlines': 60_000,
     'cityops.hotline.cases': 60_000,
+    'cityops.orders.escalation': 30_000,
   });
   assert.equal(new Set(timersOf(modules).map((t) => t.name)).size, timersOf(modules).length);
 });

@@ -7,6 +7,7 @@ import { systemActor } from '../kernel/auth/index.ts';
 import { withTransaction, type Db } from '../kernel/db/index.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { openStates } from './cases.ts';
+import { caseMessage, notifyScreen } from './screen/feed.ts';
 
 const actor = systemActor('cityops.deadlines');
 const BATCH = 500;
@@ -21,10 +22,12 @@ export async function sweepCaseDeadlines(db: Db, now: Date): Promise<number> {
           ? 'c.warned_at IS NULL AND c.supervised_at IS NULL AND c.warning_due_at <= $1 AND c.due_at > $1'
           : 'c.supervised_at IS NULL AND c.due_at <= $1';
         const mark = kind === 'warning' ? 'warned_at' : 'supervised_at';
-        const { rows } = await tx.query<{ id: number; state: string; divisionCode: string; departmentId: number | null; dueAt: Date }>(
+        const { rows } = await tx.query<{ id: number; code: string; state: string; source: string; kindCode: string; divisionCode: string; lon: number;
+          lat: number; departmentId: number | null; dueAt: Date }>(
           `UPDATE cityops_cases c SET ${mark} = $1 WHERE c.id IN (
              SELECT c.id FROM cityops_cases c WHERE c.state = ANY($2::text[]) AND ${due} ORDER BY c.due_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-           RETURNING c.id::int, c.state, c.division_code AS "divisionCode", c.department_id::int AS "departmentId", c.due_at AS "dueAt"`,
+           RETURNING c.id::int, c.code, c.state, c.source, c.kind_code AS "kindCode", c.division_code AS "divisionCode", c.lon, c.lat,
+             c.department_id::int AS "departmentId", c.due_at AS "dueAt"`,
           [now, openStates]);
         if (rows.length === 0) return 0;
         await tx.query(
@@ -35,6 +38,8 @@ export async function sweepCaseDeadlines(db: Db, now: Date): Promise<number> {
         for (const r of rows)
           await appendToLedger(tx, { actor, action: kind === 'warning' ? 'cityops.case.warned' : 'cityops.case.supervised',
             object: { type: 'cityops-case', id: String(r.id) }, at: now, payload: { state: r.state, dueAt: r.dueAt } });
+        // The screen counts overdue cases: it hears of each new 督办 (a warning changes no count).
+        if (kind === 'supervision') await notifyScreen(tx, rows.map((r) => caseMessage(r, 'supervised', now)));
         return rows.length;
       });
       raised += n;

@@ -25,6 +25,7 @@ import { findOwner } from './ownership.ts';
 import { checkPhotos, storePhotos, type PhotoInput } from './case-photos.ts';
 import { splitComponentCode } from './codes.ts';
 import { actTime, arrivalSince } from './field-times.ts';
+import { caseMessage, notifyScreen } from './screen/feed.ts';
 import { assertDesk, canReadCase, cityopsActions as a, deskKinds, deskOf, userIdOf } from './policy.ts';
 
 export const caseStates = ['verifying', 'filing', 'dispatching', 'handling', 'checking', 'closing', 'closed', 'rejected'] as const;
@@ -208,6 +209,7 @@ async function moveCase(ctx: Ctx, c: Case, kind: CaseKind, move: Move): Promise<
       move.departmentId ?? moved.departmentId, c.divisionCode, move.note ?? null, move.onTime ?? null, move.passed ?? null]);
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: move.action, object: { type: 'cityops-case', id: String(c.id) }, at: ctx.now,
     payload: { from: c.state, to: move.to, ...move.payload } });
+  await notifyScreen(ctx.tx, [caseMessage(moved, move.action, ctx.now)]);
   if (moved.hotlineTicketId !== null) await followOnTicket(ctx, moved, move.action);
   return moved;
 }
@@ -310,6 +312,7 @@ async function insertCase(ctx: Ctx, input: NewCase, extra: { reporterUserId: num
   await appendToLedger(ctx.tx, { actor: ctx.actor, action, object: { type: 'cityops-case', id: String(c.id) }, at: ctx.now,
     payload: { code: c.code, source: c.source, sourceRef: c.sourceRef, kindCode: c.kindCode, urgency, state, divisionCode, componentCode: c.componentCode,
       photos: stored, onSiteMetres: distance } });
+  await notifyScreen(ctx.tx, [caseMessage(c, action, ctx.now)]);
   return c;
 }
 

@@ -18,6 +18,7 @@ export { deleteOldPositions, listStaffOnDuty, POSITION_RETENTION_HOURS, type Sta
 export {
   getDevice, listDevices, registerDevice, rotateDeviceSecret, setDeviceEnabled, signingKeyOf, type Device,
 } from './sensors/devices.ts';
+export { demoDeviceSecret } from './sensors/demo.ts';
 export { listSensorEvents, type SensorEvent } from './sensors/events.ts';
 export { checkReadingShape, readingText, signReading, SensorIngest, type Reading, type ReadingOutcome } from './sensors/ingest.ts';
 export { markOfflineDevices } from './sensors/offline.ts';

@@ -11,8 +11,11 @@ import { caseLogins, loadCasesDemo, removeCasesDemo } from './demo-cases.ts';
 import { loadDisputesDemo, removeDisputesDemo } from './demo-disputes.ts';
 import { loadComponentsDemo, removeComponentsDemo } from './demo.ts';
 import { cityopsLedgerActions, cityopsMessages } from './messages.ts';
-import { cityopsActions, cityopsCapabilities, cityopsGrants, deskKinds, fieldPage, readEvaluation } from './policy.ts';
+import { cityopsActions, cityopsCapabilities, cityopsGrants, deskKinds, fieldPage, readEvaluation, screenActions, screenGrants } from './policy.ts';
 import { cityopsRoutes } from './routes.ts';
+import { screenLedgerActions, screenMessages } from './screen/messages.ts';
+import { orderEscalationSweep } from './screen/orders.ts';
+import { screenRoutes } from './screen/routes.ts';
 import { eventCasesSweep } from './sensors/cases.ts';
 import { loadSensorsDemo, removeSensorsDemo } from './sensors/demo.ts';
 import { sensorLedgerActions, sensorMessages } from './sensors/messages.ts';
@@ -24,15 +27,19 @@ import { sensorMqttService } from './sensors/service.ts';
 
 /**
  * 一网统管 city operations: the component registry (部件) with its catalogue, cases (案件) from report to rating,
- * and sensors (感知设备, src/cityops/sensors/): devices, rules, events, MQTT and HTTP ingest.
+ * sensors (感知设备, src/cityops/sensors/): devices, rules, events, MQTT and HTTP ingest, and the command-centre screen
+ * (指挥大屏, src/cityops/screen/): its snapshot, live stream and one-click orders (一键调度).
  */
 export const cityopsModule = defineModule({
   name: 'cityops',
   migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql',
-    '0172_cityops_disputes.sql', '0174_cityops_field.sql', '0180_cityops_sensor_rule_labels.sql', '0181_cityops_sensor_retention.sql'],
-  messages: { ...cityopsMessages, ...sensorMessages },
-  ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions },
-  permissions: { actions: [...Object.values(cityopsActions), ...Object.values(sensorActions)], grants: joinGrants(cityopsGrants, sensorGrants) },
+    '0172_cityops_disputes.sql', '0174_cityops_field.sql', '0178_cityops_orders.sql', '0180_cityops_sensor_rule_labels.sql', '0181_cityops_sensor_retention.sql'],
+  messages: { ...cityopsMessages, ...sensorMessages, ...screenMessages },
+  ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions, ...screenLedgerActions },
+  permissions: {
+    actions: [...Object.values(cityopsActions), ...Object.values(sensorActions), ...Object.values(screenActions)],
+    grants: joinGrants(joinGrants(cityopsGrants, sensorGrants), screenGrants),
+  },
   capabilities: cityopsCapabilities,
   abilities: [readEvaluation, fieldPage],
   reservedDepartmentKinds: Object.values(deskKinds),
@@ -42,6 +49,7 @@ export const cityopsModule = defineModule({
     { prefix: '/api/v1/cityops', plugin: cityopsDisputeRoutes },
     { prefix: '/api/v1/cityops', plugin: cityopsFieldRoutes },
     { prefix: '/api/v1/cityops', plugin: sensorRoutes },
+    { prefix: '/api/v1/cityops', plugin: screenRoutes },
   ],
   timers: [
     { name: 'cityops.cases.deadlines', everyMs: 60_000, run: sweepCaseDeadlines },
@@ -52,6 +60,7 @@ export const cityopsModule = defineModule({
     // Positions of staff on duty are personal data: kept a day at most, and only while on duty.
     positionsSweep,
     eventCasesSweep,
+    orderEscalationSweep,
   ],
   services: [sensorMqttService],
   prepare: async (db) => {

@@ -44,6 +44,23 @@ export const cityopsGrants = {
   inspector: [a.read, a.caseRead],
 } as const;
 
+/**
+ * The command-centre screen (指挥大屏) and its one-click orders (一键调度): the centres and overseers who see a whole
+ * jurisdiction read the screen; the command centre issues orders; the staff of the department ordered acknowledge.
+ */
+export const screenActions = {
+  read: 'cityops.screen.read',
+  orderIssue: 'cityops.order.issue',
+  orderAcknowledge: 'cityops.order.acknowledge',
+} as const;
+const sc = screenActions;
+export const screenGrants = {
+  platform_admin: [sc.read, sc.orderIssue, sc.orderAcknowledge],
+  dept_admin: [sc.read, sc.orderAcknowledge],
+  officer: [sc.read, sc.orderIssue, sc.orderAcknowledge],
+  inspector: [sc.read],
+} as const;
+
 /** Department kinds of the city-operations desks. */
 export const deskKinds = { supervision: 'city-supervision', command: 'city-command', patrol: 'city-patrol' } as const;
 /** The 12345 hotline centre's department kind: it sees the cases its tickets became. */
@@ -150,7 +167,7 @@ export function caseScope(actor: Actor, desk: Desk, params: unknown[]): string {
 
 const deskActions: Record<keyof typeof deskKinds, string[]> = {
   supervision: [a.caseFile],
-  command: [a.caseOpen, a.caseDispatch, a.dispatchManage, a.disputeDecide],
+  command: [a.caseOpen, a.caseDispatch, a.dispatchManage, a.disputeDecide, sc.orderIssue],
   patrol: [a.caseReport, a.caseCheck],
 };
 
@@ -159,6 +176,7 @@ export async function cityopsCapabilities(db: Queryable, actor: Actor): Promise<
   const desk = await deskOf(db, actor);
   const withhold = desk === 'platform' ? [] : Object.entries(deskActions).flatMap(([d, actions]) => (d === desk ? [] : actions));
   if (desk !== 'platform' && desk !== 'supervision' && desk !== 'command') withhold.push(a.caseEvaluate);
+  if (!seesJurisdiction(actor, desk)) withhold.push(sc.read);
   const add = hasGrant(actor, a.caseRead) && seesJurisdiction(actor, desk) ? [readEvaluation] : [];
   if (await isFieldWorker(db, actor)) add.push(fieldPage);
   return { withhold, add };

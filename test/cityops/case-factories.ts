@@ -15,9 +15,9 @@ export interface CasesApp extends CityopsApp {
 
 /**
  * The components test app plus the desks of city operations: 监督中心 (jiandu), 指挥中心 (zhihui), a 广安区 信息采集中心
- * (caiji, caiji2), and officers of the units (ga_cg of 广安区综合执法局, yc_cg of 岳池县综合执法局).
+ * (caiji, caiji2), and officers of the units (ga_cg of 广安区综合执法局, yc_cg of 岳池县综合执法局); then `setup`.
  */
-export function casesAppPerFile(): CasesApp {
+export function casesAppPerFile(setup?: (t: CasesApp) => Promise<void>): CasesApp {
   return cityopsAppPerFile(async (app) => {
     const t = app as CasesApp;
     await prepareCaseKinds(t.db);
@@ -37,5 +37,6 @@ export function casesAppPerFile(): CasesApp {
       yc_cg: await staff('yc_cg', t.departments.ycUrban),
     };
     for (const user of [...Object.keys(t.users), 'inspector']) t.cookies[user] = await t.login(user);
+    await setup?.(t);
   }) as CasesApp;
 }

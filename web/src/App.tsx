@@ -36,6 +36,7 @@ export function App() {
   // A page the menu does not offer this user, opened by its address: say so rather than show an empty page.
   if (!allowed.includes(page)) return <ConsoleLayout page={page.key}><NoAccess home={home} /></ConsoleLayout>;
   const Page = page.component;
+  if (page.bare) return <Suspense fallback={<Spin fullscreen />}><Page /></Suspense>;
   return (
     <ConsoleLayout page={page.key}>
       <Suspense fallback={loading}>

@@ -18,6 +18,8 @@ export interface ConsolePage {
   component: LazyExoticComponent<() => ReactNode>;
   /** Whether the menu offers the page to this user (the server still decides what they may see). */
   visible?: (user: Me) => boolean;
+  /** Opens full-page, without the console's menu and header (the command-centre screen, 指挥大屏). */
+  bare?: boolean;
 }
 
 /** A page anyone may open without logging in (a citizen's report form, a public status page, a verifier). */

@@ -12,6 +12,7 @@ import { prepared, type Db, type Tx } from '../../kernel/db/index.ts';
 import { withTransaction } from '../../kernel/db/index.ts';
 import { DomainError } from '../../kernel/errors.ts';
 import { appendToLedger, type LedgerEntryInput } from '../../kernel/ledger/index.ts';
+import { notifyScreen, type ScreenMessage } from '../screen/feed.ts';
 import { caseFieldsOf, type CaseFields } from './cases.ts';
 import { evaluateReading, initialRuleState, type DeviceRuleState, type RuleTransition, type SensorRule } from './rules.ts';
 
@@ -436,6 +437,10 @@ async function writeBatch(tx: Tx, items: Queued[]) {
     (rounds[n] ??= []).push(c);
   }
   const events: Omit<CommittedEvent, 'committedAt'>[] = [];
+  const screen: ScreenMessage[] = [];
+  const alarm = (id: number, c: (typeof changes)[number], place: { divisionCode: string; lon: number; lat: number }, description: string | null): ScreenMessage => ({
+    type: 'alarm', change: c.t.change, id, deviceCode: c.q.device.code, rule: c.t.rule.name, divisionCode: place.divisionCode, lon: place.lon, lat: place.lat,
+    description, readingAt: c.q.reading.at, at: new Date(c.q.reading.at).toISOString() });
   for (const batch of rounds) {
     const raises = batch.filter((c) => c.t.change === 'raised');
     const clears = batch.filter((c) => c.t.change === 'cleared');
@@ -463,6 +468,7 @@ async function writeBatch(tx: Tx, items: Queued[]) {
         ledger.push({ actor: systemEntryActor, action: 'cityops.sensor.event.raised', object: { type: 'sensor-event', id },
           payload: { device: c.q.device.code, rule: c.t.rule.name, seq: c.q.reading.seq, at: new Date(c.q.reading.at).toISOString(), measure: c.t.measure, ...f } });
         events.push({ id: Number(id), deviceCode: c.q.device.code, rule: c.t.rule.name, change: 'raised', readingAt: c.q.reading.at, receivedAt: c.q.receivedAt });
+        screen.push(alarm(Number(id), c, f, f.description));
       });
     }
     if (clears.length > 0) {
@@ -480,9 +486,11 @@ async function writeBatch(tx: Tx, items: Queued[]) {
         ledger.push({ actor: systemEntryActor, action: 'cityops.sensor.event.cleared', object: { type: 'sensor-event', id },
           payload: { device: c.q.device.code, rule: c.t.rule.name, seq: c.q.reading.seq, at: new Date(c.q.reading.at).toISOString(), measure: c.t.measure } });
         events.push({ id: Number(id), deviceCode: c.q.device.code, rule: c.t.rule.name, change: 'cleared', readingAt: c.q.reading.at, receivedAt: c.q.receivedAt });
+        screen.push(alarm(Number(id), c, c.q.device.place, null));
       }
     }
   }
   if (ledger.length > 0) await appendToLedger(tx, ledger);
+  await notifyScreen(tx, screen);
   return { outcomes, events };
 }

@@ -76,9 +76,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.work" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.work" | "cityops.order.acknowledge" | "cityops.order.issue" | "cityops.screen.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.work" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.work" | "cityops.order.acknowledge" | "cityops.order.issue" | "cityops.screen.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -195,9 +195,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.work" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.work" | "cityops.order.acknowledge" | "cityops.order.issue" | "cityops.screen.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.work" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.work" | "cityops.order.acknowledge" | "cityops.order.issue" | "cityops.screen.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -6204,6 +6204,604 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 调度指令 Orders addressed to the caller's department (`mine`), or those of the area on the screen; newest first */
+        get: {
+            parameters: {
+                query?: {
+                    mine?: boolean;
+                    open?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                abilities: {
+                                    acknowledge: boolean;
+                                };
+                                /** Format: date-time */
+                                ackDueAt: string;
+                                ackMinutes: number;
+                                ackNote: string | null;
+                                acknowledgedAt: string | null;
+                                acknowledgedByName: string | null;
+                                caseCode: string | null;
+                                caseId: number | null;
+                                departmentId: number;
+                                departmentName: string;
+                                deviceCode: string | null;
+                                divisionCode: string;
+                                escalatedAt: string | null;
+                                escalatedToDepartmentId: number | null;
+                                escalatedToName: string | null;
+                                id: number;
+                                instruction: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuedByName: string;
+                                lat: number;
+                                lon: number;
+                                sensorEventId: number | null;
+                                state: "issued" | "acknowledged" | "escalated";
+                                subject: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 一键调度 Order a department to act on a case or a sensor alarm, to acknowledge within `ackMinutes` (command centre) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ackMinutes: number;
+                        caseId?: number;
+                        departmentId: number;
+                        instruction: string;
+                        sensorEventId?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                acknowledge: boolean;
+                            };
+                            /** Format: date-time */
+                            ackDueAt: string;
+                            ackMinutes: number;
+                            ackNote: string | null;
+                            acknowledgedAt: string | null;
+                            acknowledgedByName: string | null;
+                            caseCode: string | null;
+                            caseId: number | null;
+                            departmentId: number;
+                            departmentName: string;
+                            deviceCode: string | null;
+                            divisionCode: string;
+                            escalatedAt: string | null;
+                            escalatedToDepartmentId: number | null;
+                            escalatedToName: string | null;
+                            id: number;
+                            instruction: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            issuedByName: string;
+                            lat: number;
+                            lon: number;
+                            sensorEventId: number | null;
+                            state: "issued" | "acknowledged" | "escalated";
+                            subject: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/orders/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 签收 The department ordered acknowledges (not the one who issued it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: {
+                                acknowledge: boolean;
+                            };
+                            /** Format: date-time */
+                            ackDueAt: string;
+                            ackMinutes: number;
+                            ackNote: string | null;
+                            acknowledgedAt: string | null;
+                            acknowledgedByName: string | null;
+                            caseCode: string | null;
+                            caseId: number | null;
+                            departmentId: number;
+                            departmentName: string;
+                            deviceCode: string | null;
+                            divisionCode: string;
+                            escalatedAt: string | null;
+                            escalatedToDepartmentId: number | null;
+                            escalatedToName: string | null;
+                            id: number;
+                            instruction: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            issuedByName: string;
+                            lat: number;
+                            lon: number;
+                            sensorEventId: number | null;
+                            state: "issued" | "acknowledged" | "escalated";
+                            subject: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/screen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 指挥大屏 The screen's snapshot of the caller's area: today's cases, overdue, kinds, counties, alarms, orders */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alarms: {
+                                caseId: number | null;
+                                description: string;
+                                deviceCode: string;
+                                divisionCode: string;
+                                id: number;
+                                lat: number;
+                                lon: number;
+                                /** Format: date-time */
+                                raisedAt: string;
+                                raisedValue: number;
+                                rule: string;
+                                typeNameEn: string;
+                                typeNameZh: string;
+                                unit: string;
+                            }[];
+                            /** Format: date-time */
+                            at: string;
+                            districts: {
+                                divisionCode: string;
+                                name: string | null;
+                                open: number;
+                                overdue: number;
+                                today: number;
+                            }[];
+                            open: number;
+                            orders: {
+                                abilities: {
+                                    acknowledge: boolean;
+                                };
+                                /** Format: date-time */
+                                ackDueAt: string;
+                                ackMinutes: number;
+                                ackNote: string | null;
+                                acknowledgedAt: string | null;
+                                acknowledgedByName: string | null;
+                                caseCode: string | null;
+                                caseId: number | null;
+                                departmentId: number;
+                                departmentName: string;
+                                deviceCode: string | null;
+                                divisionCode: string;
+                                escalatedAt: string | null;
+                                escalatedToDepartmentId: number | null;
+                                escalatedToName: string | null;
+                                id: number;
+                                instruction: string;
+                                /** Format: date-time */
+                                issuedAt: string;
+                                issuedByName: string;
+                                lat: number;
+                                lon: number;
+                                sensorEventId: number | null;
+                                state: "issued" | "acknowledged" | "escalated";
+                                subject: string;
+                            }[];
+                            overdue: number;
+                            points: {
+                                code: string;
+                                id: number;
+                                kindCode: string;
+                                lat: number;
+                                lon: number;
+                                overdue: boolean;
+                                source: string;
+                                state: string;
+                            }[];
+                            today: {
+                                bySource: {
+                                    [key: string]: number;
+                                };
+                                byState: {
+                                    [key: string]: number;
+                                };
+                                total: number;
+                            };
+                            topKinds: {
+                                count: number;
+                                kindCode: string;
+                                nameEn: string;
+                                nameZh: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/screen/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The departments the command centre may order (一键调度) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                divisionCode: string;
+                                id: number;
+                                kind: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cityops/screen/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 实时推送 Server-Sent Events of the caller's area: `case`, `alarm` and `order` changes as they commit */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
