@@ -2,6 +2,7 @@ import { defineModule, joinGrants } from '../kernel/module.ts';
 import { prepareCaseKinds } from './case-kinds.ts';
 import { sweepCaseDeadlines } from './case-deadlines.ts';
 import { cityopsCaseRoutes } from './case-routes.ts';
+import { cityopsMapRoutes } from './map-routes.ts';
 import { prepareHotlineCategories, sweepHotlineCases } from './hotline-link.ts';
 import { prepareCatalogue } from './catalogue.ts';
 import { caseLogins, loadCasesDemo, removeCasesDemo } from './demo-cases.ts';
@@ -19,11 +20,12 @@ import { sensorMqttService } from './sensors/service.ts';
 
 /**
  * 一网统管 city operations: the component registry (部件) with its catalogue, cases (案件) from report to rating,
- * and sensors (感知设备, src/cityops/sensors/): devices, rules, events, MQTT and HTTP ingest.
+ * sensors (感知设备, src/cityops/sensors/): devices, rules, events, MQTT and HTTP ingest, and the one map (一张图): all of
+ * them and 12345 tickets as vector tiles.
  */
 export const cityopsModule = defineModule({
   name: 'cityops',
-  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql'],
+  migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql', '0177_cityops_map_places.sql'],
   messages: { ...cityopsMessages, ...sensorMessages },
   ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions },
   permissions: { actions: [...Object.values(cityopsActions), ...Object.values(sensorActions)], grants: joinGrants(cityopsGrants, sensorGrants) },
@@ -34,6 +36,7 @@ export const cityopsModule = defineModule({
     { prefix: '/api/v1/cityops', plugin: cityopsRoutes },
     { prefix: '/api/v1/cityops', plugin: cityopsCaseRoutes },
     { prefix: '/api/v1/cityops', plugin: sensorRoutes },
+    { prefix: '/api/v1/cityops', plugin: cityopsMapRoutes },
   ],
   timers: [
     { name: 'cityops.cases.deadlines', everyMs: 60_000, run: sweepCaseDeadlines },
