@@ -13,6 +13,7 @@ export {
   type Case, type CaseSource, type CaseState, type OpenCase,
 } from './cases.ts';
 export { evaluateMonth } from './evaluation.ts';
+export { mapLayers, mapTile, type MapFilter, type MapLayer } from './map.ts';
 export {
   getDevice, listDevices, registerDevice, rotateDeviceSecret, setDeviceEnabled, signingKeyOf, type Device,
 } from './sensors/devices.ts';
