@@ -1,7 +1,7 @@
 /**
  * Vector tiles (Mapbox Vector Tile 2.1) cut by the platform from its own rows, with no PostGIS: a tile's box
  * in longitude and latitude (Web Mercator, XYZ numbering), the rows of a layer inside it as single points or,
- * when zoomed out or too many, as counts per cell of a 64 × 64 grid computed in SQL, and the encoding.
+ * when zoomed out or too many, as counts per cell of a 16 × 16 grid computed in SQL, and the encoding.
  */
 import { fromVectorTileJs, GeoJSONWrapper, type Feature } from '@maplibre/vt-pbf';
 import type { Queryable } from './db/index.ts';
@@ -18,8 +18,8 @@ const extent = 4096;
 export const pointZoom = 14;
 /** More points than this in one tile are sent as counts per cell instead. */
 const pointLimit = 5_000;
-/** Cells per tile side when counting. */
-const cells = 64;
+/** Cells per tile side when counting: 32 screen pixels apart on a map of 512-pixel tiles. */
+const cells = 16;
 /** Points this far beyond the tile's edge (a share of its side) are included, so circles at the edge are not cut. */
 const buffer = 1 / 64;
 
