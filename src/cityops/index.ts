@@ -15,6 +15,7 @@ export {
 } from './cases.ts';
 export { evaluateMonth } from './evaluation.ts';
 export { deleteOldPositions, listStaffOnDuty, POSITION_RETENTION_HOURS, type StaffOnDuty } from './field-duty.ts';
+export { mapLayers, mapTile, type MapFilter, type MapLayer } from './map.ts';
 export {
   getDevice, listDevices, registerDevice, rotateDeviceSecret, setDeviceEnabled, signingKeyOf, type Device,
 } from './sensors/devices.ts';

@@ -5,6 +5,7 @@ import { cityopsCaseRoutes } from './case-routes.ts';
 import { cityopsDisputeRoutes } from './dispute-routes.ts';
 import { positionsSweep } from './field-duty.ts';
 import { cityopsFieldRoutes } from './field-routes.ts';
+import { cityopsMapRoutes } from './map-routes.ts';
 import { prepareHotlineCategories, sweepHotlineCases } from './hotline-link.ts';
 import { prepareCatalogue } from './catalogue.ts';
 import { caseLogins, loadCasesDemo, removeCasesDemo } from './demo-cases.ts';
@@ -27,13 +28,14 @@ import { sensorMqttService } from './sensors/service.ts';
 
 /**
  * 一网统管 city operations: the component registry (部件) with its catalogue, cases (案件) from report to rating,
- * sensors (感知设备, src/cityops/sensors/): devices, rules, events, MQTT and HTTP ingest, and the command-centre screen
- * (指挥大屏, src/cityops/screen/): its snapshot, live stream and one-click orders (一键调度).
+ * sensors (感知设备, src/cityops/sensors/): devices, rules, events, MQTT and HTTP ingest, the one map (一张图):
+ * all of them and 12345 tickets as vector tiles, and the command-centre screen (指挥大屏, src/cityops/screen/): its
+ * snapshot, live stream and one-click orders (一键调度).
  */
 export const cityopsModule = defineModule({
   name: 'cityops',
   migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql',
-    '0172_cityops_disputes.sql', '0174_cityops_field.sql', '0178_cityops_orders.sql', '0180_cityops_sensor_rule_labels.sql', '0181_cityops_sensor_retention.sql'],
+    '0172_cityops_disputes.sql', '0174_cityops_field.sql', '0177_cityops_map_places.sql', '0178_cityops_orders.sql', '0180_cityops_sensor_rule_labels.sql', '0181_cityops_sensor_retention.sql'],
   messages: { ...cityopsMessages, ...sensorMessages, ...screenMessages },
   ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions, ...screenLedgerActions },
   permissions: {
@@ -49,6 +51,7 @@ export const cityopsModule = defineModule({
     { prefix: '/api/v1/cityops', plugin: cityopsDisputeRoutes },
     { prefix: '/api/v1/cityops', plugin: cityopsFieldRoutes },
     { prefix: '/api/v1/cityops', plugin: sensorRoutes },
+    { prefix: '/api/v1/cityops', plugin: cityopsMapRoutes },
     { prefix: '/api/v1/cityops', plugin: screenRoutes },
   ],
   timers: [

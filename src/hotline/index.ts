@@ -6,8 +6,9 @@ export { decideExtension, requestExtension } from './extensions.ts';
 export { findHotspots, trendOf, type CategoryTrend, type Hotspots, type Trend } from './hotspots.ts';
 export { createTicket, intakeTicket, type CreateTicket, type Intake } from './intake.ts';
 export { compositeScore, computeMetrics, metricGroupings, officeClock, rankByScore, type Metrics, type MetricsRow } from './metrics.ts';
+export { ticketsInTile, type TicketTileFilter } from './map.ts';
 export { overdueOf } from './present.ts';
-export { channels, openStates, satisfactions, ticketKinds, ticketStates, transitions, type Channel, type TicketState } from './states.ts';
+export { channels, openStates, satisfactions, ticketKinds, ticketStates, transitions, type Channel, type TicketKind, type TicketState } from './states.ts';
 export {
   findTicket, listTickets, queueCountCap, ticketHistory, viewTicket, type Ticket, type TicketEvent, type TicketView,
 } from './tickets.ts';

@@ -19,7 +19,7 @@ export const hotlineModule = defineModule({
   name: 'hotline',
   migrations: ['0010_hotline.sql', '0011_hotline_classifier.sql', '0012_hotline_ops.sql', '0013_hotline_stamps.sql', '0016_hotline_metrics.sql',
     '0017_hotline_queue.sql', '0040_hotline_published.sql', '0044_hotline_classifier_shadow.sql',
-    '0055_hotline_address_mismatch.sql'],
+    '0055_hotline_address_mismatch.sql', '0176_hotline_ticket_places.sql'],
   messages: hotlineMessages,
   ledgerActions: hotlineLedgerActions,
   permissions: { actions: Object.values(hotlineActions), grants: hotlineGrants },

@@ -23,37 +23,37 @@ const registry = ['基础库数据源', '融合复核', '标准记录', '基础�
  * has been released to anyone: 我的预警 appears once one is (test/e2e/oversight.test.ts).
  */
 const expected: Record<string, string[]> = {
-  admin: [...kernel, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '案件管理', '巡查上报', '现场任务', '管辖争议', '案件考评', '案件设置', '感知设备', '指挥大屏', '调度指令', '数据目录', '资源登记', '系统登记', '数据质量', '目录审核', ...sharing,
+  admin: [...kernel, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '案件管理', '巡查上报', '现场任务', '管辖争议', '案件考评', '案件设置', '感知设备', '一张图', '指挥大屏', '调度指令', '数据目录', '资源登记', '系统登记', '数据质量', '目录审核', ...sharing,
     '办件受理', '事项管理', '不来即享', '好差评', '电子证照登记', ...registry, ...supervision, '风险预警'],
   // 广安区政数局 and 市政数局 issue no e-certificate: no register of them.
-  ga_admin: [...kernel, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '指挥大屏', '调度指令', '数据目录', '数据质量', '办件受理', '事项管理', '好差评', ...supervision],
+  ga_admin: [...kernel, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '调度指令', '数据目录', '数据质量', '办件受理', '事项管理', '好差评', ...supervision],
   // 广安区民政局 runs an information system (广安区社会救助系统): its officer requests and watches data sharing.
-  ga_officer: [...kernelRead, '工单队列', '部件管理', '案件管理', '感知设备', '调度指令', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', '标准记录', ...supervision],
+  ga_officer: [...kernelRead, '工单队列', '部件管理', '案件管理', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', ...sharing, '办件受理', '好差评', '标准记录', ...supervision],
   // 岳池县民政局 and the hotline centre run no system and list no service item: no sharing pages, no 办件受理;
   // the base libraries' pilot has not reached 岳池县: no 标准记录.
-  yc_officer: [...kernelRead, '工单队列', '部件管理', '案件管理', '感知设备', '调度指令', '数据目录', '数据质量', '好差评', ...supervision],
+  yc_officer: [...kernelRead, '工单队列', '部件管理', '案件管理', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', '好差评', ...supervision],
   data_officer: [...kernelRead, '数据目录', '资源登记', '系统登记', '数据质量', '目录审核', ...sharing, ...registry],
   // Inspectors follow data sharing through the risk alerts, not the departments' sharing pages.
-  inspector: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '指挥大屏', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', '基础库质量',
+  inspector: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', '基础库质量',
     ...supervision, ...oversight, '廉政档案'],
-  supervisor: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '指挥大屏', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', '基础库质量',
+  supervisor: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', '基础库质量',
     ...supervision, ...oversight],
-  hotline: [...kernelRead, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '案件管理', '感知设备', '调度指令', '数据目录', '数据质量', '好差评', '标准记录',
+  hotline: [...kernelRead, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '案件管理', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', '好差评', '标准记录',
     ...supervision],
   citizen1: ['数据铁笼·账本', '我的诉求', '我的数据使用记录', '我的办事', '我的证照', '我的档案'],
   // The 督查室 provides no data and has raised no objection: no 数据质量.
   // The city-operations desks: each sees the cases (案件管理); the centres the evaluation, the patrol worker the phone page,
   // the command centre the jurisdiction disputes (管辖争议).
-  // Staff of every department see the sensors (感知设备); data officers and citizens do not. The centres and overseers
+  // Staff of every department see the sensors (感知设备) and the one map (一张图); data officers and citizens do not. The centres and overseers
   // see the command-centre screen (指挥大屏); the staff of any department the orders addressed to it (调度指令).
-  jiandu: [...kernelRead, '工单队列', '部件管理', '案件管理', '案件考评', '感知设备', '指挥大屏', '调度指令', '数据目录', '好差评', '标准记录', ...supervision],
-  zhihui: [...kernelRead, '工单队列', '部件管理', '案件管理', '管辖争议', '案件考评', '案件设置', '感知设备', '指挥大屏', '调度指令', '数据目录', '好差评', '标准记录', ...supervision],
-  caiji: [...kernelRead, '工单队列', '部件管理', '案件管理', '巡查上报', '现场任务', '感知设备', '调度指令', '数据目录', '好差评', '标准记录', ...supervision],
+  jiandu: [...kernelRead, '工单队列', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '调度指令', '数据目录', '好差评', '标准记录', ...supervision],
+  zhihui: [...kernelRead, '工单队列', '部件管理', '案件管理', '管辖争议', '案件考评', '案件设置', '感知设备', '一张图', '指挥大屏', '调度指令', '数据目录', '好差评', '标准记录', ...supervision],
+  caiji: [...kernelRead, '工单队列', '部件管理', '案件管理', '巡查上报', '现场任务', '感知设备', '一张图', '调度指令', '数据目录', '好差评', '标准记录', ...supervision],
   // 广安区城市管理综合执法局 lists service items and gives data: 办件受理 and 数据质量 as for 广安区民政局.
-  ga_cg: [...kernelRead, '工单队列', '部件管理', '案件管理', '现场任务', '感知设备', '调度指令', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', ...supervision],
+  ga_cg: [...kernelRead, '工单队列', '部件管理', '案件管理', '现场任务', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', ...supervision],
   // Its handling worker: the unit's pages, and 现场任务 as for every handling unit's staff and the patrol workers.
-  ga_cgry: [...kernelRead, '工单队列', '部件管理', '案件管理', '现场任务', '感知设备', '调度指令', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', ...supervision],
-  duchashi: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '指挥大屏', '数据目录', '办件受理', '好差评', '标准记录', '基础库质量',
+  ga_cgry: [...kernelRead, '工单队列', '部件管理', '案件管理', '现场任务', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', ...supervision],
+  duchashi: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '数据目录', '办件受理', '好差评', '标准记录', '基础库质量',
     ...supervision, ...oversight],
 };
 

@@ -236,7 +236,9 @@ export function createHttp(opts: HttpOptions): App {
     // A 304's headers replace those the browser cached with the page: it must not swap the page's policy for the API's.
     if (reply.statusCode === 304) return;
     const type = reply.getHeader('content-type');
-    reply.header('content-security-policy', typeof type === 'string' && type.startsWith('text/html') ? htmlPolicy : apiPolicy);
+    // A worker runs under the policy its script was served with: the map's worker fetches vector tiles, so scripts get the page's.
+    const page = typeof type === 'string' && /^(text\/html|text\/javascript|application\/javascript)/.test(type);
+    reply.header('content-security-policy', page ? htmlPolicy : apiPolicy);
   });
   return app as unknown as App;
 }

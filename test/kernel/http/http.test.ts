@@ -181,6 +181,15 @@ test('HTML pages get the page policy; a 304 revalidating a cached page carries n
   await app.close();
 });
 
+test('scripts get the page policy too: a worker runs under its script\'s (the map\'s worker fetches vector tiles)', async () => {
+  const app = createHttp({ logLevel: 'silent', htmlPolicy: consolePolicy });
+  app.get('/worker.mjs', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send('self.onmessage = () => undefined;'));
+  app.get('/data', async () => ({ ok: true }));
+  assert.equal((await app.inject({ url: '/worker.mjs' })).headers['content-security-policy'], consolePolicy);
+  assert.equal((await app.inject({ url: '/data' })).headers['content-security-policy'], apiPolicy);
+  await app.close();
+});
+
 /** Sends raw bytes to a listening app and returns what it answers before closing. */
 async function raw(port: number, request: string, opts: { keepOpen?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {

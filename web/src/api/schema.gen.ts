@@ -8073,6 +8073,53 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/cityops/tiles/{layer}/{z}/{x}/{y}.mvt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一张图: one layer's vector tile (Mapbox Vector Tile), scoped to the caller and filtered; single points from zoom 14, counts per cell (`count`) below */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description cases reported, tickets received at or after */
+                    from?: string;
+                    kind?: string;
+                    source?: string;
+                    state?: string;
+                    /** @description and before */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    layer: "components" | "cases" | "tickets" | "sensors";
+                    x: number;
+                    y: number;
+                    z: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/credentials/{id}/device-binding": {
         parameters: {
             query?: never;

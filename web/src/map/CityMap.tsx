@@ -19,7 +19,7 @@ type Data = Parameters<GeoJSONSource['setData']>[0];
  * MapLibre renders every label locally (and would for CJK even with one, through
  * `localIdeographFontFamily`). Nothing is fetched from outside the platform.
  */
-const labelFonts = ['Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei'];
+export const labelFonts = ['Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei'];
 
 const countyTints = ['#d6e4ff', '#d9f7be', '#fff1b8', '#ffd8bf', '#efdbff', '#b5f5ec', '#ffccc7', '#f4ffb8'];
 
@@ -138,7 +138,7 @@ function PlaceSearch({ onFound }: { onFound: (place: Place) => void }) {
  * borders with their names, a search box, and markers; clicking the map (or dragging a draggable marker)
  * calls `onPick`. `shapes` (a page's own coloured polygons) replace the township tints.
  */
-export default function CityMap({ shapes, points = [], dots, onView, onPick, height = 360, testId, search = true, fit }: CityMapProps) {
+export default function CityMap({ shapes, points = [], dots, onView, onPick, onMap, height = 360, testId, search = true, fit }: CityMapProps) {
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<MapLibreMap>();
@@ -147,6 +147,8 @@ export default function CityMap({ shapes, points = [], dots, onView, onPick, hei
   pick.current = onPick;
   const view = useRef(onView);
   view.current = onView;
+  const ready = useRef(onMap);
+  ready.current = onMap;
   const dotClick = useRef(dots?.onClick);
   dotClick.current = dots?.onClick;
   const translate = useRef(t);
@@ -187,6 +189,7 @@ export default function CityMap({ shapes, points = [], dots, onView, onPick, hei
           container.current?.setAttribute('data-bounds', JSON.stringify(bounds));
         }
         setMap(created);
+        ready.current?.(created);
         tellView();
       });
     });

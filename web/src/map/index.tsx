@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Skeleton } from 'antd';
+import type { Map as MapLibreMap } from 'maplibre-gl';
 
 export { AddressCheck } from './AddressCheck';
 
@@ -36,6 +37,8 @@ export interface CityMapProps {
   /** The box in view, once the map has its place and after every move: for a page that loads what is in view. */
   onView?: (view: MapView) => void;
   onPick?: (lon: number, lat: number) => void;
+  /** The map once its boundaries are drawn, for a page that adds its own sources and layers above them. */
+  onMap?: (map: MapLibreMap) => void;
   height?: number;
   testId?: string;
   /** The place search box above the map (on by default). */

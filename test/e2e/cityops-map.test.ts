@@ -1,0 +1,97 @@
+// 一张图 in a real browser: the platform administrator sees components, cases, 12345 tickets and sensors of the
+// demo city drawn from the platform's vector tiles over the boundaries with their Chinese names; turns a layer
+// off and on, narrows the tickets to complaints, zooms in on a case by double clicks and opens its details.
+import { describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { demoPassword } from '../../src/demo.ts';
+import { browserSuite } from './browser.ts';
+
+const suite = browserSuite('cityops-map');
+const { shot, sees, step, openPage, choose } = suite;
+
+type Counts = Partial<Record<'components' | 'cases' | 'tickets' | 'sensors', number>>;
+
+/** Waits until the counts the page shows (what the map drew, per layer) satisfy `ok`, and returns them. */
+async function countsWhen(ok: (c: Counts) => boolean): Promise<Counts> {
+  const layers = suite.page.getByTestId('onemap-layers');
+  for (let i = 0; i < 150; i++) {
+    const counts = JSON.parse((await layers.getAttribute('data-counts')) ?? '{}') as Counts;
+    if (ok(counts)) return counts;
+    await suite.page.waitForTimeout(200);
+  }
+  throw new Error(`the map's counts never came right: ${await layers.getAttribute('data-counts')}`);
+}
+
+/** Where a place is on the screen, from the view the map reports (512-pixel tiles, Web Mercator). */
+async function pixelOf(lon: number, lat: number) {
+  const map = suite.page.getByTestId('onemap');
+  const view = JSON.parse((await map.getAttribute('data-view'))!) as { center: [number, number]; zoom: number };
+  const box = (await map.boundingBox())!;
+  const world = 512 * 2 ** view.zoom;
+  const x = (l: number) => ((l + 180) / 360) * world;
+  const y = (l: number) => { const r = (l * Math.PI) / 180; return ((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * world; };
+  return { x: box.x + box.width / 2 + x(lon) - x(view.center[0]), y: box.y + box.height / 2 + y(lat) - y(view.center[1]), zoom: view.zoom };
+}
+
+describe('one map', () => {
+  step('the administrator sees every layer drawn over the city\'s named boundaries', async () => {
+    const { page } = suite;
+    // Tall enough for the whole map to be on the screen.
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    await page.goto(`${suite.base}/`);
+    await suite.login('admin', demoPassword);
+    await openPage('一张图', '/cityops-onemap');
+    await sees('时间范围');
+    const counts = await countsWhen((c) => (c.components ?? 0) > 0 && (c.cases ?? 0) > 0 && (c.tickets ?? 0) > 0 && (c.sensors ?? 0) > 0);
+    const { rows: [db] } = await suite.testDb.db.query<{ components: number; sensors: number }>(
+      `SELECT (SELECT count(*)::int FROM cityops_components) AS components, (SELECT count(*)::int FROM cityops_sensor_devices) AS sensors`);
+    // The whole city is in view: every component and device is counted in some cell.
+    assert.equal(counts.components, db!.components);
+    assert.equal(counts.sensors, db!.sensors);
+    const labels = JSON.parse((await page.getByTestId('onemap').getAttribute('data-labels'))!) as string[];
+    // The places' names are drawn in Chinese from the device's fonts, between the layers' circles.
+    assert.ok(labels.length >= 10 && labels.every((l) => /^[\u4e00-\u9fff]+$/.test(l)), labels.join());
+    await shot('onemap-city');
+  });
+
+  step('a layer turned off is no longer drawn, and comes back when turned on', async () => {
+    const { page } = suite;
+    await page.getByTestId('onemap-toggle-components').click();
+    await countsWhen((c) => c.components === undefined);
+    await page.getByTestId('onemap-count-components').waitFor({ state: 'detached' });
+    await page.getByTestId('onemap-toggle-components').click();
+    await countsWhen((c) => (c.components ?? 0) > 0);
+  });
+
+  step('narrowed to complaints, fewer tickets are drawn', async () => {
+    const before = (await countsWhen((c) => (c.tickets ?? 0) > 0)).tickets!;
+    await choose('诉求类型', '投诉');
+    const after = await countsWhen((c) => c.tickets !== undefined && c.tickets < before);
+    assert.ok(after.tickets! > 0, 'some tickets are complaints');
+  });
+
+  step('zoomed in on a case, a click opens its details in Chinese', async () => {
+    const { page } = suite;
+    await page.getByTestId('onemap-toggle-components').click();
+    await page.getByTestId('onemap-toggle-sensors').click();
+    await page.getByTestId('onemap-toggle-tickets').click();
+    const { rows: [kase] } = await suite.testDb.db.query<{ code: string; lon: number; lat: number; state: string }>(
+      `SELECT code, lon, lat, state FROM cityops_cases WHERE created_at > now() - interval '29 days' ORDER BY id LIMIT 1`);
+    assert.ok(kase, 'the demo has a case of the last 30 days');
+    // The wheel zooms in around the pointer, which stays on the case.
+    for (let at = await pixelOf(kase.lon, kase.lat); at.zoom < 15; at = await pixelOf(kase.lon, kase.lat)) {
+      await page.mouse.move(at.x, at.y);
+      await page.mouse.wheel(0, -600);
+      await page.waitForFunction((z) => JSON.parse(document.querySelector('[data-testid="onemap"]')!.getAttribute('data-view')!).zoom > z + 0.3, at.zoom);
+    }
+    await countsWhen((c) => (c.cases ?? 0) > 0);
+    const at = await pixelOf(kase.lon, kase.lat);
+    await page.mouse.click(at.x, at.y);
+    const popup = page.getByTestId('onemap-popup');
+    await popup.waitFor();
+    const text = await popup.innerText();
+    assert.match(text, /案件/);
+    assert.ok(text.includes(kase.code), text);
+    await shot('onemap-case');
+  });
+});
