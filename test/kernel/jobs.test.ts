@@ -44,3 +44,32 @@ test('sweeps run at start, then on their interval until stopped', async () => {
   await new Promise((r) => setTimeout(r, 60));
   assert.equal(runs, afterStop, 'no run after stop');
 });
+
+test('more sweeps than the pool has connections start together without starving it: a few run at a time, each once, the rest in turn', async () => {
+  // Each holds its lock's connection and takes another for its work, as real sweeps do; a pool of 20 would
+  // deadlock until its timeout if all 24 ran at once.
+  let running = 0;
+  let most = 0;
+  const ran: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
+  const sweeps: Sweep[] = Array.from({ length: 24 }, (_, i) => ({
+    name: `test.many.${i}`, everyMs: 3_600_000,
+    run: async (db) => {
+      most = Math.max(most, ++running);
+      await db.query('SELECT 1');
+      await gate;
+      running--;
+      ran.push(`test.many.${i}`);
+      return 1;
+    },
+  }));
+  const runner = startSweeps(testDb.db, sweeps);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(running, 4, 'four run, twenty wait their turn');
+  release();
+  await new Promise((r) => setTimeout(r, 300));
+  await runner.stop();
+  assert.equal(most, 4);
+  assert.deepEqual([...ran].sort(), sweeps.map((s) => s.name).sort(), 'every sweep ran once');
+});

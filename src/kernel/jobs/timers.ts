@@ -38,23 +38,52 @@ export interface SweepRunner {
 }
 
 /**
+ * Sweeps running at once in one process. A running sweep holds a pooled connection for its lock and takes more
+ * for its work: started all together (every sweep runs at start) they would hold every connection of the pool
+ * and wait on each other until the pool's timeout, and the requests with them.
+ */
+const MAX_RUNNING_SWEEPS = 4;
+
+/**
  * Starts each sweep (the modules' manifests list them) at once and then on its own interval, so that what fell
  * due while the platform was stopped (an overdue request to escalate) is handled at start, not a tick later.
- * A failing sweep is logged and tried again next tick.
+ * At most MAX_RUNNING_SWEEPS run at a time, the others wait their turn; a tick that finds its sweep still running
+ * or waiting is skipped. A failing sweep is logged and tried again next tick.
  */
 export function startSweeps(db: Db, sweeps: readonly Sweep[], log: (message: string) => void = console.error): SweepRunner {
   const running = new Set<Promise<unknown>>();
+  const pending = new Set<Sweep>();
+  const waiting: Sweep[] = [];
+  let active = 0;
+  const next = () => {
+    while (active < MAX_RUNNING_SWEEPS && waiting.length > 0) {
+      const sweep = waiting.shift()!;
+      active++;
+      const job = runSweep(db, sweep).catch((error: unknown) => log(`sweep ${sweep.name} failed: ${String(error)}`));
+      running.add(job);
+      void job.finally(() => {
+        running.delete(job);
+        pending.delete(sweep);
+        active--;
+        next();
+      });
+    }
+  };
+  let stopped = false;
   const tick = (sweep: Sweep) => {
-    const job = runSweep(db, sweep).catch((error: unknown) => log(`sweep ${sweep.name} failed: ${String(error)}`));
-    running.add(job);
-    void job.finally(() => running.delete(job));
+    if (stopped || pending.has(sweep)) return;
+    pending.add(sweep);
+    waiting.push(sweep);
+    next();
   };
   for (const sweep of sweeps) tick(sweep);
   const timers = sweeps.map((sweep) => setInterval(() => tick(sweep), sweep.everyMs));
   return {
     async stop() {
+      stopped = true;
       for (const timer of timers) clearInterval(timer);
-      await Promise.all(running);
+      waiting.length = 0;
+      while (running.size > 0) await Promise.all(running);
     },
   };
 }
