@@ -24,7 +24,7 @@ import { openDispute, returnersOf } from './disputes.ts';
 import { findOwner } from './ownership.ts';
 import { checkPhotos, storePhotos, type PhotoInput } from './case-photos.ts';
 import { splitComponentCode } from './codes.ts';
-import { actTime, arrivalSince } from './field-times.ts';
+import { actTime, arrivalSince, fenceMetres } from './field-times.ts';
 import { caseMessage, notifyScreen } from './screen/feed.ts';
 import { assertDesk, canReadCase, cityopsActions as a, deskKinds, deskOf, userIdOf } from './policy.ts';
 
@@ -163,7 +163,7 @@ function checkPoint(p: { lon: number; lat: number }): void {
 async function recordPosition(ctx: Ctx, c: { id: number; lon: number; lat: number }, step: 'report' | 'verify' | 'check', p: Position): Promise<number> {
   checkPoint(p);
   const distance = Math.round(metresBetween(c, p));
-  const allowed = ON_SITE_METRES + Math.min(Math.max(p.accuracy ?? 0, 0), 100);
+  const allowed = fenceMetres(p.accuracy, ON_SITE_METRES);
   if (distance > allowed)
     throw new DomainError('cityops.case.not-on-site', { field: 'lon', distance, allowed }, `the phone is ${distance} m from the case, more than ${allowed} m`);
   await ctx.tx.query(`INSERT INTO cityops_case_positions (case_id, step, user_id, lon, lat, accuracy, distance_m, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,

@@ -14,8 +14,9 @@ export const POSITION_MAX_AGE_MINUTES = 10;
 /** How far ahead of the server's clock a phone's clock may run. */
 export const CLOCK_SKEW_MS = 2 * 60_000;
 
-/** The fence of a check-in: the radius plus the phone's accuracy, capped. */
-export const fenceMetres = (accuracy: number | null | undefined) => GEOFENCE_METRES + Math.min(Math.max(accuracy ?? 0, 0), ACCURACY_CAP_METRES);
+/** The fence around a task: its radius (a check-in's by default) plus the phone's stated accuracy, capped. */
+export const fenceMetres = (accuracy: number | null | undefined, radius = GEOFENCE_METRES) =>
+  radius + Math.min(Math.max(accuracy ?? 0, 0), ACCURACY_CAP_METRES);
 
 /**
  * The time a phone says it did something: `now` when it says nothing; refused (field `recordedAt`) when it
