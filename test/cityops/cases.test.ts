@@ -32,6 +32,16 @@ test('the loop: 上报 → 立案 → 派遣 by the catalogue → 处置 → 核
   assert.equal(filed.json().route, null, 'no rule yet');
   const noRoute = await t.call('POST', `/cases/${c.id}/dispatch`, 'zhihui', {});
   assert.deepEqual([noRoute.statusCode, noRoute.json().code, noRoute.json().field], [400, 'cityops.case.no-route', 'departmentId']);
+  // The settings are the command centre's: neither the unit nor the supervision centre changes them.
+  for (const user of ['ga_cg', 'jiandu']) {
+    const refused = [
+      await t.call('PUT', '/dispatch-rules', user, { divisionCode: '511602000000', kindCode: 'E0102', departmentId: t.departments.gaUrban }),
+      await t.call('PATCH', '/case-kinds/E0102', user, { urgentHours: 1 }),
+      await t.call('PUT', '/hotline-categories', user, { categoryCode: 'CG-WZJS', kindCode: 'E0101', auto: true }),
+    ];
+    assert.deepEqual(refused.map((r) => r.statusCode), [403, 403, 403], user);
+  }
+  assert.equal((await t.call('GET', '/dispatch-rules?kindCode=E0102', 'zhihui')).json().items.length, 0, 'nothing written');
   const rule = await t.call('PUT', '/dispatch-rules', 'zhihui', { divisionCode: '511602000000', kindCode: 'E0102', departmentId: t.departments.gaUrban });
   assert.equal(rule.statusCode, 200, rule.body);
   assert.deepEqual((await t.call('GET', `/cases/${c.id}`, 'zhihui')).json().route, { departmentId: Number(t.departments.gaUrban), departmentName: '广安区综合执法局', by: 'catalogue' });
