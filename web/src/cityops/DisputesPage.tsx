@@ -147,7 +147,7 @@ function Rules() {
     : t('cityops.disputes.around', { radius: r.radiusM, lon: r.lon?.toFixed(5), lat: r.lat?.toFixed(5) }));
   return (
     <>
-      <Table<Rule> rowKey="id" size="small" loading={rules.loading} dataSource={rules.data?.items ?? []} pagination={false} data-testid="rules"
+      <Table<Rule> rowKey="id" size="small" loading={rules.loading} dataSource={rules.data?.items ?? []} pagination={false} data-testid="rules" scroll={{ x: 800 }}
         columns={[
           { title: t('cityops.disputes.scope'), render: (_: unknown, r) => <span>{t(`cityops.disputes.scopes.${r.scope}`)}：{where(r)}</span> },
           { title: t('cityops.cases.kind'), render: (_: unknown, r) => r.kindNameZh ?? t('cityops.disputes.anyKindShort') },
@@ -175,7 +175,7 @@ function Queue({ state }: { state: 'open' | 'decided' }) {
   const show = (d: Dispute) => { api('GET', `/cityops/disputes/${d.id}`).then(setOpen, (e: unknown) => void message.error(problemText(e))); };
   return (
     <>
-      <Table<Dispute> rowKey="id" size="small" loading={list.loading} dataSource={list.data?.items ?? []}
+      <Table<Dispute> rowKey="id" size="small" loading={list.loading} dataSource={list.data?.items ?? []} scroll={{ x: 900 }}
         onRow={(d) => ({ onClick: () => show(d), style: { cursor: 'pointer' } })}
         pagination={{ current: page, pageSize: PAGE_SIZE, total: list.data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
         columns={[
