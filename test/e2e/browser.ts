@@ -42,8 +42,12 @@ export interface BrowserSuite {
   pickOption(form: Locator, label: string, name: string): Promise<void>;
   /** The same for the one searchable select inside `field` (a form item, a table cell, the select itself). */
   pickIn(field: Locator, option: string): Promise<void>;
-  /** Picks the option titled `option` in the `index`-th select labelled `label`, searchable or not. */
-  choose(label: string, option: string, index?: number): Promise<void>;
+  /**
+   * Picks the option titled `option` in a select, searchable or not: the `index`-th select labelled `label`,
+   * or the select (or the one select inside) `field`. The dropdown's opening animation can swallow a click,
+   * so the pick is tried again until the select shows it.
+   */
+  choose(label: string | Locator, option: string, index?: number): Promise<void>;
   /** The dialog just opened, once its opening animation has ended: a click during it can miss a moving button. */
   dialog(): Promise<Locator>;
 }
@@ -68,6 +72,9 @@ export function browserSuite(name: string, opts: { workers?: boolean } = {}): Br
   let workers: { stop(): Promise<void> }[] = [];
   let browser: BrowserContext | undefined;
   let profileDir: string | undefined;
+
+  /** The select that `field` is, or the one inside it (a form item, a table cell). */
+  const selectIn = (field: Locator) => field.and(suite.page.locator('.ant-select')).or(field.locator('.ant-select')).first();
 
   const suite = {
     async shot(file: string) {
@@ -133,9 +140,10 @@ export function browserSuite(name: string, opts: { workers?: boolean } = {}): Br
     pickOption(form: Locator, label: string, option: string) {
       return suite.pickIn(form.locator('.ant-form-item', { has: suite.page.getByLabel(label, { exact: true }) }), option);
     },
-    async choose(label: string, option: string, index = 0) {
+    async choose(label: string | Locator, option: string, index = 0) {
       const { page } = suite;
-      const select = page.locator('.ant-select', { has: page.getByLabel(label, { exact: true }) }).nth(index);
+      const select = typeof label === 'string' ? page.locator('.ant-select', { has: page.getByLabel(label, { exact: true }) }).nth(index)
+        : selectIn(label);
       for (let attempt = 1; ; attempt++) {
         await select.click();
         await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${option}"]`).last().click();
@@ -149,7 +157,7 @@ export function browserSuite(name: string, opts: { workers?: boolean } = {}): Br
     },
     async pickIn(field: Locator, option: string) {
       const { page } = suite;
-      const select = field.and(page.locator('.ant-select')).or(field.locator('.ant-select')).first();
+      const select = selectIn(field);
       for (let attempt = 1; ; attempt++) {
         await select.click();
         await page.keyboard.type(option);

@@ -368,8 +368,7 @@ describe('12345 hotline pages', () => {
     const returnForm = suite.page.getByTestId('return-form');
     await returnForm.getByRole('button', { name: /退\s*单/ }).click();
     await returnForm.locator('.ant-form-item', { hasText: '退单原因' }).getByText('退单须选择退单原因').waitFor();
-    await returnForm.getByLabel('退单原因').click();
-    await suite.page.locator('.ant-select-item-option', { hasText: '非本单位职责' }).click();
+    await suite.choose(returnForm.locator('.ant-form-item', { hasText: '退单原因' }), '非本单位职责');
     await returnForm.getByLabel('备注').fill('低保审核属于乡镇民政办');
     await returnForm.getByRole('button', { name: /退\s*单/ }).click();
     // Returning cannot be taken back: a dialog says what follows before anything is sent.
@@ -395,9 +394,7 @@ describe('12345 hotline pages', () => {
     await openPage('审核', '/hotline-review');
     const row = suite.page.locator('.ant-tabs-content-active .ant-table-tbody tr.ant-table-row', { hasText: review.returned!.number });
     const decision = row.getByTestId('return-decision');
-    await decision.locator('.ant-select').click();
-    await suite.page.keyboard.type('广安区城市管理');
-    await suite.page.locator('.ant-select-item-option', { hasText: '广安区城市管理综合执法局' }).first().click();
+    await suite.pickIn(decision, '广安区城市管理综合执法局');
     await shot('15-review-return');
     await decision.getByRole('button', { name: '同意退单并改派' }).click();
     await row.waitFor({ state: 'detached' });

@@ -58,8 +58,7 @@ describe('oversight', () => {
     const { page } = suite;
     await page.getByRole('button', { name: '启动处置' }).click();
     let modal = await suite.dialog();
-    await modal.locator('.ant-select').click();
-    await page.locator('.ant-select-item-option', { hasText: '限期整改' }).click();
+    await suite.choose(modal, '限期整改');
     await modal.getByPlaceholder('整改期限').fill('2026-12-31');
     await modal.getByPlaceholder('整改期限').press('Enter');
     await modal.locator('textarea').fill('补录办件编号，说明查询目的');

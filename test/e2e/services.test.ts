@@ -106,8 +106,7 @@ describe('one-stop services', () => {
     await suite.loginAt('/service-queue', 'ga_officer');
     await page.getByPlaceholder('受理编号、事项或申请人').fill(receipt);
     await page.getByPlaceholder('受理编号、事项或申请人').press('Enter');
-    await page.getByLabel('状态').click();
-    await page.locator('.ant-select-item-option').getByText('全部').click();
+    await suite.choose('状态', '全部');
     await page.locator('.ant-table-row').getByText(receipt).click();
     for (const [button, after] of [['受 理', '当前环节: 审查'], ['审查通过', '当前环节: 决定']] as const) {
       await page.getByRole('button', { name: button }).click();

@@ -113,8 +113,7 @@ describe('problem lists and 督考', () => {
     const { page } = suite;
     await suite.loginAt(taskPath, 'ga_officer');
     await page.getByLabel('进展情况').fill('已完成全部服务站培训和整改');
-    await page.getByLabel('完成节点').click();
-    await page.locator('.ant-select-item-option', { hasText: '完成标准培训' }).click();
+    await suite.choose('完成节点', '完成标准培训');
     await page.getByText('已全部完成，报请办结').click();
     await page.locator('input[type=file]').setInputFiles(evidence);
     await page.locator('.ant-tag', { hasText: '整改照片.png' }).waitFor();

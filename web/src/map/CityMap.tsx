@@ -238,8 +238,11 @@ export default function CityMap({ shapes, points = [], dots, onView, onPick, onM
       map.on('mouseenter', 'dots', () => { map.getCanvas().style.cursor = 'pointer'; });
       map.on('mouseleave', 'dots', () => { map.getCanvas().style.cursor = ''; });
     }
-    // How many dots are drawn, for checking that the layer follows the page's filter.
-    container.current?.setAttribute('data-dots', String(dots.points.length));
+    // How many dots are drawn, for checking that the layer follows the page's filter: told once they are on
+    // the canvas (the source is parsed off the main thread), when the view in data-view is the one drawn.
+    const count = String(dots.points.length);
+    container.current?.removeAttribute('data-dots');
+    map.once('idle', () => container.current?.setAttribute('data-dots', count));
   }, [map, dots]);
 
   useEffect(() => {
