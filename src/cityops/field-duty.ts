@@ -79,8 +79,12 @@ export interface StaffOnDuty {
   position: { lon: number; lat: number; accuracy: number | null; at: Date } | null;
 }
 
-/** 在岗人员: the field workers on duty in the centre's jurisdiction, with their latest position, for the map. */
-export async function listStaffOnDuty(db: Queryable, actor: Actor): Promise<StaffOnDuty[]> {
+/**
+ * 在岗人员: the field workers on duty in the centre's jurisdiction, with their latest position, for the map.
+ * Seeing where people are is itself a ledger entry naming whose positions were shown (not the positions).
+ */
+export async function listStaffOnDuty(ctx: Ctx): Promise<StaffOnDuty[]> {
+  const { tx: db, actor } = ctx;
   if (!(await seesStaffOnDuty(db, actor)))
     throw new DomainError('forbidden', { status: 403, action: 'cityops.field.on-duty' }, 'the map of staff on duty is for the centres');
   const params: unknown[] = [];
@@ -91,6 +95,10 @@ export async function listStaffOnDuty(db: Queryable, actor: Actor): Promise<Staf
               WHERE p.user_id = d.user_id ORDER BY p.at DESC LIMIT 1) AS position
        FROM cityops_field_duty d JOIN users u ON u.id = d.user_id LEFT JOIN departments dep ON dep.id = u.department_id
       WHERE d.on_duty AND ${within} ORDER BY u.display_name, d.user_id`, params);
+  const located = rows.filter((r) => r.position !== null).map((r) => r.userId);
+  if (located.length > 0)
+    await appendToLedger(db, { actor, action: 'cityops.field.positions-viewed', object: { type: 'staff-positions', id: located.join(',') },
+      purpose: 'dispatching field work', at: ctx.now, payload: { staff: located } });
   return rows.map((r) => ({ ...r, position: r.position && { ...r.position, at: new Date(r.position.at) } }));
 }
 

@@ -63,5 +63,5 @@ export async function cityopsFieldRoutes(app: App) {
     schema: { tags, summary: '在岗人员 Field workers on duty in the caller\'s jurisdiction with their latest position (centres)',
       response: { 200: Items(Type.Object({ userId: Type.Integer(), name: Type.String(), departmentName: Nullable(Type.String()), divisionCode: Type.String(),
         since: Timestamp, position: Nullable(Type.Object({ lon: Type.Number(), lat: Type.Number(), accuracy: Nullable(Type.Number()), at: Timestamp })) })) } },
-  }, async (req) => ({ items: await listStaffOnDuty(app.db, req.actor) }));
+  }, (req) => runCommand(req, listStaffOnDuty, undefined, (items) => ({ items })));
 }

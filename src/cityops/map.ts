@@ -1,7 +1,8 @@
 /**
  * 一张图 (the one map): components, cases, 12345 tickets and sensor devices as vector-tile layers, each
  * scoped as its own lists are (a layer the caller may not read is refused) and filtered by kind, state,
- * source and a time window. Staff on duty are not a layer yet: a layer is one entry of `layers` below.
+ * source and a time window. Staff on duty are drawn from their latest positions instead (`listStaffOnDuty`):
+ * few, moving, and each look recorded.
  */
 import { assertCan, inJurisdiction, type Actor } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';

@@ -12,7 +12,7 @@ import { caseLogins, loadCasesDemo, removeCasesDemo } from './demo-cases.ts';
 import { loadDisputesDemo, removeDisputesDemo } from './demo-disputes.ts';
 import { loadComponentsDemo, removeComponentsDemo } from './demo.ts';
 import { cityopsLedgerActions, cityopsMessages } from './messages.ts';
-import { cityopsActions, cityopsCapabilities, cityopsGrants, deskKinds, fieldPage, readEvaluation, screenActions, screenGrants } from './policy.ts';
+import { cityopsActions, cityopsCapabilities, cityopsGrants, deskKinds, fieldPage, readEvaluation, screenActions, screenGrants, staffMap } from './policy.ts';
 import { cityopsRoutes } from './routes.ts';
 import { screenLedgerActions, screenMessages } from './screen/messages.ts';
 import { orderEscalationSweep } from './screen/orders.ts';
@@ -43,7 +43,7 @@ export const cityopsModule = defineModule({
     grants: joinGrants(joinGrants(cityopsGrants, sensorGrants), screenGrants),
   },
   capabilities: cityopsCapabilities,
-  abilities: [readEvaluation, fieldPage],
+  abilities: [readEvaluation, fieldPage, staffMap],
   reservedDepartmentKinds: Object.values(deskKinds),
   routes: [
     { prefix: '/api/v1/cityops', plugin: cityopsRoutes },

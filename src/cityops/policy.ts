@@ -92,11 +92,14 @@ export async function isFieldWorker(db: Queryable, actor: Actor): Promise<boolea
   return rows[0]!.unit;
 }
 
+/** The layer of staff on duty on 一张图, offered to whoever seesStaffOnDuty. */
+export const staffMap = 'cityops.field.staff-map';
+
+const seeStaff = (actor: Actor, desk: Desk) => hasGrant(actor, a.caseRead) && (desk === 'platform' || desk === 'command' || desk === 'supervision');
+
 /** The centres see who is on duty where (the map of staff), within their jurisdiction. */
 export async function seesStaffOnDuty(db: Queryable, actor: Actor): Promise<boolean> {
-  if (!hasGrant(actor, a.caseRead)) return false;
-  const desk = await deskOf(db, actor);
-  return desk === 'platform' || desk === 'command' || desk === 'supervision';
+  return seeStaff(actor, await deskOf(db, actor));
 }
 
 /** Which desk the actor works at: from the kind of their department (remembered with the actor object). */
@@ -179,5 +182,6 @@ export async function cityopsCapabilities(db: Queryable, actor: Actor): Promise<
   if (!seesJurisdiction(actor, desk)) withhold.push(sc.read);
   const add = hasGrant(actor, a.caseRead) && seesJurisdiction(actor, desk) ? [readEvaluation] : [];
   if (await isFieldWorker(db, actor)) add.push(fieldPage);
+  if (seeStaff(actor, desk)) add.push(staffMap);
   return { withhold, add };
 }

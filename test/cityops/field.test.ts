@@ -134,6 +134,13 @@ test('在岗: positions only on duty; the centres see staff on duty with the lat
   const map = (await t.call('GET', '/field/on-duty', 'zhihui')).json().items as { name: string; position: { lon: number; accuracy: number } | null }[];
   assert.deepEqual(map.map((s) => [s.name, s.position?.lon ?? null, s.position?.accuracy ?? null]), [['caiji', nearGa.lon, 7], ['ga_worker', null, null]]);
   assert.equal((await t.call('GET', '/field/on-duty', 'caiji')).statusCode, 403, 'workers do not see each other');
+  // Whose positions were shown, and to whom, is on the ledger; not where they were.
+  const { rows: viewed } = await t.db.query(`SELECT actor_id, object_id, purpose FROM ledger_queue WHERE action = 'cityops.field.positions-viewed'`);
+  assert.deepEqual(viewed, [{ actor_id: String(t.users.zhihui), object_id: String(t.users.caiji), purpose: 'dispatching field work' }]);
+  const capabilities = async (user: string) => (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: t.cookies[user]! } }))
+    .json().user.capabilities as string[];
+  assert.deepEqual([(await capabilities('zhihui')).includes('cityops.field.staff-map'), (await capabilities('caiji')).includes('cityops.field.staff-map')],
+    [true, false], 'the map layer is offered to the centres only');
 
   const off = await t.call('PUT', '/field/duty', 'caiji', { onDuty: false });
   assert.equal(off.json().onDuty, false);

@@ -1,6 +1,7 @@
 // 一张图 in a real browser: the platform administrator sees components, cases, 12345 tickets and sensors of the
 // demo city drawn from the platform's vector tiles over the boundaries with their Chinese names; turns a layer
-// off and on, narrows the tickets to complaints, zooms in on a case by double clicks and opens its details.
+// off and on, narrows the tickets to complaints, zooms in on a case by double clicks and opens its details, then
+// turns on the staff on duty and opens a worker's.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoPassword } from '../../src/demo.ts';
@@ -9,7 +10,7 @@ import { browserSuite } from './browser.ts';
 const suite = browserSuite('cityops-map');
 const { shot, sees, step, openPage, choose } = suite;
 
-type Counts = Partial<Record<'components' | 'cases' | 'tickets' | 'sensors', number>>;
+type Counts = Partial<Record<'components' | 'cases' | 'tickets' | 'sensors' | 'staff', number>>;
 
 /** Waits until the counts the page shows (what the map drew, per layer) satisfy `ok`, and returns them. */
 async function countsWhen(ok: (c: Counts) => boolean): Promise<Counts> {
@@ -93,5 +94,39 @@ describe('one map', () => {
     assert.match(text, /案件/);
     assert.ok(text.includes(kase.code), text);
     await shot('onemap-case');
+  });
+
+  step('a handling worker on duty shows only when the staff layer is turned on, and each look is on the ledger', async () => {
+    const { page } = suite;
+    const { db } = suite.testDb;
+    // 陈立新 (ga_cgry) went on duty on the phone a while ago and reported where he is: on the case's street.
+    const { rows: [worker] } = await db.query<{ id: number; divisionCode: string }>(
+      `SELECT id::int, division_code AS "divisionCode" FROM users WHERE username = 'ga_cgry'`);
+    const view = JSON.parse((await page.getByTestId('onemap').getAttribute('data-view'))!) as { center: [number, number] };
+    const [lon, lat] = [view.center[0] + 0.001, view.center[1] + 0.0005];
+    await db.query(`INSERT INTO cityops_field_duty (user_id, on_duty, division_code, changed_at) VALUES ($1, true, $2, now() - interval '2 hours')`,
+      [worker!.id, worker!.divisionCode]);
+    await db.query(`INSERT INTO cityops_field_positions (user_id, lon, lat, accuracy, at) VALUES ($1, $2, $3, 8, now() - interval '1 minute')`, [worker!.id, lon, lat]);
+    // Queued or already sequenced into the ledger.
+    const looks = async () => (await db.query(`SELECT 1 FROM ledger_queue WHERE action = 'cityops.field.positions-viewed' AND object_id = $1
+      UNION ALL SELECT 1 FROM ledger_entries WHERE action = 'cityops.field.positions-viewed' AND object_id = $1`, [String(worker!.id)])).rowCount;
+    await page.waitForTimeout(500);
+    assert.equal(await looks(), 0, 'nobody asked where he is while the layer was off');
+
+    await page.getByTestId('onemap-toggle-staff').click();
+    await countsWhen((c) => c.staff === 1);
+    assert.ok((await looks())! >= 1, 'asked once on, then every 30 seconds');
+    const at = await pixelOf(lon, lat);
+    await page.mouse.click(at.x, at.y);
+    const popup = page.getByTestId('onemap-popup').last();
+    await popup.getByText('在岗人员').waitFor();
+    const text = await popup.innerText();
+    assert.ok(text.includes('陈立新') && text.includes('广安区城市管理综合执法局'), text);
+    assert.match(text, /上岗/);
+    await shot('onemap-staff');
+
+    await page.getByTestId('onemap-toggle-staff').click();
+    await countsWhen((c) => c.staff === undefined);
+    await page.getByTestId('onemap-count-staff').waitFor({ state: 'detached' });
   });
 });

@@ -1,22 +1,29 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Card, Checkbox, Flex, Select, Slider, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Popup, type Map as MapLibreMap, type MapGeoJSONFeature, type VectorTileSource } from 'maplibre-gl';
-import { query } from '../api';
+import { Popup, type GeoJSONSource, type Map as MapLibreMap, type MapGeoJSONFeature, type VectorTileSource } from 'maplibre-gl';
+import { api, query, type ApiResponse } from '../api';
 import { labelFonts } from '../map/CityMap';
 import { CityMap } from '../map';
 import { useSession, type PermissionAction } from '../session';
 
-type Layer = 'components' | 'cases' | 'tickets' | 'sensors';
+type TileLayer = 'components' | 'cases' | 'tickets' | 'sensors';
+type Layer = TileLayer | 'staff';
 interface Filters { componentState?: string; caseState?: string; caseSource?: string; ticketKind?: string }
 
 /** The layers, drawn in this order (the last on top): who may read each, its colour, and which filters it heeds. */
-const layers: { key: Layer; action: PermissionAction; colour: string; timed: boolean }[] = [
+const layers: { key: TileLayer; action: PermissionAction; colour: string; timed: boolean }[] = [
   { key: 'components', action: 'cityops.component.read', colour: '#2f54eb', timed: false },
   { key: 'sensors', action: 'cityops.sensor.read', colour: '#13c2c2', timed: false },
   { key: 'tickets', action: 'hotline.ticket.read', colour: '#fa8c16', timed: true },
   { key: 'cases', action: 'cityops.case.read', colour: '#f5222d', timed: true },
 ];
+/**
+ * Staff on duty (在岗人员) are few and move: not tiles but their latest positions, asked while the layer is on and
+ * every STAFF_REFRESH_MS, each asking a ledger entry. Off until turned on, so nobody is watched by default.
+ */
+const staffLayer = { key: 'staff' as const, action: 'cityops.field.staff-map' as PermissionAction, colour: '#389e0d' };
+const STAFF_REFRESH_MS = 30_000;
 /** The time slider's reach: the last 90 days, in days before today. */
 const DAYS = 90;
 const DEFAULT_WINDOW: [number, number] = [-30, 0];
@@ -36,7 +43,7 @@ const startOfDay = (offset: number) => {
 const windowOf = ([first, last]: [number, number]) => ({ from: startOfDay(first).toISOString(), to: startOfDay(last + 1).toISOString() });
 
 /** One layer's tile address, same origin (the session cookie goes with it), with the filters that layer heeds. */
-function tilesUrl(layer: Layer, filters: Filters, days: [number, number]): string {
+function tilesUrl(layer: TileLayer, filters: Filters, days: [number, number]): string {
   const timed = layers.find((l) => l.key === layer)!.timed ? windowOf(days) : {};
   const params = {
     components: { state: filters.componentState },
@@ -48,7 +55,7 @@ function tilesUrl(layer: Layer, filters: Filters, days: [number, number]): strin
 }
 
 /** Adds a layer's source and its two map layers: circles (sized by count when zoomed out) and the counts. */
-function addLayer(map: MapLibreMap, layer: Layer, colour: string, url: string, visible: boolean) {
+function addLayer(map: MapLibreMap, layer: TileLayer, colour: string, url: string, visible: boolean) {
   map.addSource(`onemap-${layer}`, { type: 'vector', tiles: [url], minzoom: 0, maxzoom: 16 });
   const visibility = visible ? 'visible' : 'none';
   map.addLayer({ id: `onemap-${layer}`, type: 'circle', source: `onemap-${layer}`, 'source-layer': layer, layout: { visibility },
@@ -58,6 +65,18 @@ function addLayer(map: MapLibreMap, layer: Layer, colour: string, url: string, v
     layout: { visibility, 'text-field': ['to-string', ['get', 'count']], 'text-font': labelFonts, 'text-size': 10 },
     paint: { 'text-color': '#ffffff' } });
 }
+
+/** The staff layer: a point per worker with a position, named. */
+function addStaffLayer(map: MapLibreMap) {
+  map.addSource('onemap-staff', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+  map.addLayer({ id: 'onemap-staff', type: 'circle', source: 'onemap-staff',
+    paint: { 'circle-color': staffLayer.colour, 'circle-radius': 7, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } });
+  map.addLayer({ id: 'onemap-staff-count', type: 'symbol', source: 'onemap-staff',
+    layout: { 'text-field': ['get', 'name'], 'text-font': labelFonts, 'text-size': 12, 'text-offset': [0, 1.3], 'text-anchor': 'top' },
+    paint: { 'text-color': '#135200', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } });
+}
+
+type StaffOnDuty = ApiResponse<'/cityops/field/on-duty'>['items'][number];
 
 /** How many are on show per layer: points by their own id, cells by their count. */
 function renderedCounts(map: MapLibreMap, shown: Layer[]): Partial<Record<Layer, number>> {
@@ -80,6 +99,8 @@ export default function OneMapPage() {
   const { t } = useTranslation();
   const { can } = useSession();
   const readable = useMemo(() => layers.filter((l) => can(l.action)), [can]);
+  const seesStaff = can(staffLayer.action);
+  const toggles = useMemo(() => [...readable, ...(seesStaff ? [staffLayer] : [])], [readable, seesStaff]);
   const [visible, setVisible] = useState<Layer[]>(readable.map((l) => l.key));
   const [filters, setFilters] = useState<Filters>({});
   const [days, setDays] = useState<[number, number]>(DEFAULT_WINDOW);
@@ -103,15 +124,33 @@ export default function OneMapPage() {
 
   useEffect(() => {
     if (!map) return;
-    for (const { key } of readable) for (const id of [`onemap-${key}`, `onemap-${key}-count`])
+    for (const { key } of toggles) for (const id of [`onemap-${key}`, `onemap-${key}-count`])
       if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visible.includes(key) ? 'visible' : 'none');
-  }, [map, visible, readable]);
+  }, [map, visible, toggles]);
+
+  const staffOn = seesStaff && visible.includes('staff');
+  useEffect(() => {
+    if (!map || !staffOn) return;
+    if (!map.getSource('onemap-staff')) addStaffLayer(map);
+    let live = true;
+    const show = (staff: StaffOnDuty[]) => {
+      if (!live) return;
+      void map.getSource<GeoJSONSource>('onemap-staff')?.setData({ type: 'FeatureCollection', features: staff.flatMap((s) => s.position ? [{
+        type: 'Feature' as const, geometry: { type: 'Point' as const, coordinates: [s.position.lon, s.position.lat] },
+        properties: { id: `staff:${s.userId}`, count: 1, name: s.name, department: s.departmentName ?? '', since: s.since, at: s.position.at } }] : []) });
+    };
+    const ask = () => api('GET', '/cityops/field/on-duty').then(({ items }) => show(items), () => undefined); // the next round asks again
+    void ask();
+    const timer = setInterval(() => void ask(), STAFF_REFRESH_MS);
+    // Turned off, the positions leave the page too.
+    return () => { clearInterval(timer); show([]); live = false; };
+  }, [map, staffOn]);
 
   useEffect(() => {
     if (!map) return;
     const count = () => setCounts(renderedCounts(map, shown.current.filter((l) => map.getLayer(`onemap-${l}`))));
     map.on('idle', count);
-    const ids = readable.map((l) => `onemap-${l.key}`);
+    const ids = toggles.map((l) => `onemap-${l.key}`);
     const open = (e: { features?: MapGeoJSONFeature[]; lngLat: { lng: number; lat: number } }) => {
       const feature = e.features?.[0];
       if (feature) new Popup({ maxWidth: '280px' }).setLngLat(e.lngLat).setDOMContent(popupOf(feature, translate.current)).addTo(map);
@@ -122,7 +161,7 @@ export default function OneMapPage() {
     map.on('mouseenter', ids, pointer);
     map.on('mouseleave', ids, plain);
     return () => { map.off('idle', count); map.off('click', ids, open); map.off('mouseenter', ids, pointer); map.off('mouseleave', ids, plain); };
-  }, [map, readable]);
+  }, [map, toggles]);
 
   const options = (values: string[], prefix: string) => values.map((value) => ({ value, label: t(`${prefix}.${value}`) }));
   const select = (field: keyof Filters, label: string, values: string[], prefix: string) => (
@@ -135,7 +174,7 @@ export default function OneMapPage() {
     <Card title={t('cityops.onemap.title')}>
       <Flex vertical gap={12}>
         <Flex gap={16} wrap align="center" data-testid="onemap-layers" data-counts={JSON.stringify(counts)}>
-          {readable.map(({ key, colour }) => (
+          {toggles.map(({ key, colour }) => (
             <Checkbox key={key} checked={visible.includes(key)} data-testid={`onemap-toggle-${key}`}
               onChange={(e) => setVisible((v) => (e.target.checked ? [...v, key] : v.filter((l) => l !== key)))}>
               <Space size={4}>
@@ -161,6 +200,7 @@ export default function OneMapPage() {
           <Typography.Text type="secondary" data-testid="onemap-window-text">{day(days[0])} — {day(days[1])}</Typography.Text>
         </Flex>
         <Typography.Text type="secondary">{t('cityops.onemap.hint')}</Typography.Text>
+        {seesStaff && <Typography.Text type="secondary">{t('cityops.onemap.staffHint')}</Typography.Text>}
         <CityMap height={620} testId="onemap" onMap={setMap} />
       </Flex>
     </Card>
@@ -170,7 +210,7 @@ export default function OneMapPage() {
 /** A feature's details: a cell's count, or a point's name, code and state in the viewer's language. */
 function popupOf(feature: MapGeoJSONFeature, t: (key: string, options?: Record<string, unknown>) => string): HTMLElement {
   const p = feature.properties;
-  const layer = feature.sourceLayer as Layer;
+  const layer = (feature.sourceLayer ?? 'staff') as Layer;
   const box = document.createElement('div');
   box.setAttribute('data-testid', 'onemap-popup');
   const line = (text: string, strong = false) => {
@@ -179,6 +219,12 @@ function popupOf(feature: MapGeoJSONFeature, t: (key: string, options?: Record<s
     box.appendChild(row);
   };
   line(t(`cityops.onemap.layers.${layer}`), true);
+  const time = (at: unknown) => new Date(String(at)).toLocaleString('zh-CN', { hour12: false });
+  if (layer === 'staff') {
+    for (const text of [String(p.name), String(p.department), t('cityops.onemap.staffSince', { time: time(p.since) }),
+      t('cityops.onemap.staffAt', { time: time(p.at) })]) if (text) line(text);
+    return box;
+  }
   if (Number(p.count) > 1) {
     line(t('cityops.onemap.cell', { count: Number(p.count) }));
     return box;
@@ -194,6 +240,6 @@ function popupOf(feature: MapGeoJSONFeature, t: (key: string, options?: Record<s
   if (p.source) line(t(`cityops.cases.sources.${p.source}`));
   if (p.address) line(String(p.address));
   const at = p.reportedAt ?? p.receivedAt;
-  if (at) line(new Date(String(at)).toLocaleString('zh-CN', { hour12: false }));
+  if (at) line(time(at));
   return box;
 }
