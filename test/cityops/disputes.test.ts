@@ -162,6 +162,11 @@ test('a case two units return goes to the queue; overdue, the sweep marks 督办
 
   const byReturner = await t.call('POST', `/disputes/${id}/decide`, 'admin', { departmentId: t.departments.gaUrban, reason: '执法局负责' });
   assert.deepEqual([byReturner.statusCode, byReturner.json().code], [403, 'cityops.dispute.own-return']);
+  // A platform administrator who sits in one of the candidate units may decide other disputes, not this one.
+  await makeStaff(t.db, { username: 'ga_sw_admin', roles: ['platform_admin'], departmentId: t.departments.gaWater });
+  t.cookies.ga_sw_admin = await t.login('ga_sw_admin');
+  const byCandidate = await t.call('POST', `/disputes/${id}/decide`, 'ga_sw_admin', { departmentId: t.departments.gaWater, reason: '水务局负责' });
+  assert.deepEqual([byCandidate.statusCode, byCandidate.json().code], [403, 'cityops.dispute.own-candidate']);
   const decided = await t.call('POST', `/disputes/${id}/decide`, 'zhihui', { departmentId: t.departments.gaUrban, reason: '暴露垃圾属执法局职责' });
   assert.deepEqual([decided.statusCode, decided.json().ruleId, decided.json().placedGridCode], [200, null, null]);
   const handled = (await t.call('GET', `/cases/${c.id}`, 'ga_cg')).json();
