@@ -8,7 +8,7 @@ import { demoPassword } from '../../src/demo.ts';
 import { demoDeviceSecret } from '../../src/cityops/sensors/demo.ts';
 import { signingKeyOf } from '../../src/cityops/sensors/devices.ts';
 import { signReading } from '../../src/cityops/sensors/ingest.ts';
-import { browserSuite } from './browser.ts';
+import { browserSuite, phone } from './browser.ts';
 
 const suite = browserSuite('cityops-screen');
 const { shot, sees, step, openPage } = suite;
@@ -110,8 +110,10 @@ describe('command-centre screen', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  step('the unit\'s officer acknowledges the order on 调度指令', async () => {
+  step('the unit\'s officer acknowledges the order on 调度指令 from a phone', async () => {
     const { page } = suite;
+    // Orders reach the unit's staff where they are: the page works at a phone's width.
+    await page.setViewportSize(phone);
     await page.goto(`${suite.base}/`);
     await suite.loginAt('/', 'ga_cg');
     await openPage('调度指令', '/cityops-orders');

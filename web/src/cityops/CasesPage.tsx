@@ -6,10 +6,9 @@ import { DepartmentSelect } from '../components/DepartmentSelect';
 import { departmentsInJurisdiction } from '../org';
 import { problemText } from '../problemFields';
 import { useLoad } from '../useLoad';
-import { caseStates, fileToBase64, stateColours, type CaseDetail, type CaseItem, type CaseState } from './cases';
+import { caseStates, fileToBase64, stateColours, time, type CaseDetail, type CaseItem, type CaseState } from './cases';
 
 const PAGE_SIZE = 20;
-const time = (t: string | null) => (t ? new Date(t).toLocaleString('zh-CN', { hour12: false }) : '—');
 
 /** The actions of the case's next step that the viewer may take (the server checks again). */
 function CaseActions({ c, onDone }: { c: CaseDetail; onDone: (next: CaseDetail) => void }) {

@@ -7,6 +7,7 @@ import { CityMap, type MapView, type Shapes } from '../map';
 import { departmentsInJurisdiction } from '../org';
 import { problemText } from '../problemFields';
 import { useLoad } from '../useLoad';
+import { time } from './cases';
 
 type Dispute = ApiItem<'/cityops/disputes'>;
 type DisputeDetail = ApiResponse<'/cityops/disputes/{id}'>;
@@ -14,7 +15,6 @@ type Rule = ApiItem<'/cityops/jurisdiction-rules'>;
 type Scope = Rule['scope'];
 
 const PAGE_SIZE = 20;
-const time = (t: string | null) => (t ? new Date(t).toLocaleString('zh-CN', { hour12: false }) : '—');
 const tints = ['#d6e4ff', '#ffd8bf', '#d9f7be', '#efdbff'];
 
 /** The decision's limit: the time, with 督办 or 预警 while open when the sweep raised one. */

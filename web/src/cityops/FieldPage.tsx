@@ -6,7 +6,7 @@ import { api, ApiProblem, type ApiResponse } from '../api';
 import { CityMap, type MapPoint } from '../map';
 import { problemText } from '../problemFields';
 import { useSession } from '../session';
-import { fileToBase64 } from './cases';
+import { fileToBase64, time } from './cases';
 import { enqueue, isNetworkFailure, queued, syncQueue, type OutboxEntry, type SyncResult } from './outbox';
 
 type Tasks = ApiResponse<'/cityops/field/tasks'>;
@@ -14,7 +14,8 @@ type Task = Tasks['items'][number];
 type Fix = { lon: number; lat: number; accuracy: number; at: string };
 
 const stepColours: Record<Task['step'], string> = { verifying: '#faad14', handling: '#1677ff', checking: '#13c2c2' };
-const time = (iso: string | Date) => new Date(iso).toLocaleTimeString('zh-CN', { hour12: false });
+/** The time of day of a moment on the phone's day (today's tasks and queue). */
+const clock = (iso: string | Date) => new Date(iso).toLocaleTimeString('zh-CN', { hour12: false });
 const cacheKey = (userId: string) => `yiwang.field.tasks.${userId}`;
 
 /** A random UUID; `crypto.randomUUID` exists only on secure pages. */
@@ -107,16 +108,16 @@ function TaskCard({ task, userId, pending, onChange }: { task: Task; userId: str
         <span>{task.code} · {task.description}</span>
         {task.address && <span>{task.address}</span>}
         {task.reply && <span>{t('cityops.cases.reply')}：{task.reply}</span>}
-        {task.dueAt && <span>{t('cityops.field.due', { time: new Date(task.dueAt).toLocaleString('zh-CN', { hour12: false }) })}</span>}
+        {task.dueAt && <span>{t('cityops.field.due', { time: time(task.dueAt) })}</span>}
         {task.checkIn && (
           <span data-testid="checked-in">
-            {t('cityops.field.checkedIn', { time: time(task.checkIn.recordedAt), distance: Math.round(task.checkIn.distanceM) })}
+            {t('cityops.field.checkedIn', { time: clock(task.checkIn.recordedAt), distance: Math.round(task.checkIn.distanceM) })}
             {new Date(task.checkIn.receivedAt).getTime() - new Date(task.checkIn.recordedAt).getTime() > 60_000
-              && t('cityops.field.syncedLater', { time: time(task.checkIn.receivedAt) })}
+              && t('cityops.field.syncedLater', { time: clock(task.checkIn.receivedAt) })}
             {task.checkIn.late && <Tag color="red" style={{ marginLeft: 6 }}>{t('cityops.field.late')}</Tag>}
           </span>
         )}
-        {!task.checkIn && queuedArrival && <Tag color="orange">{t('cityops.field.arrivalQueued', { time: time(queuedArrival.recordedAt) })}</Tag>}
+        {!task.checkIn && queuedArrival && <Tag color="orange">{t('cityops.field.arrivalQueued', { time: clock(queuedArrival.recordedAt) })}</Tag>}
         {!arrived && (
           <Flex gap={8} wrap>
             {handling && photoButton(t('cityops.field.beforePhoto'), setBefore)}
@@ -134,7 +135,7 @@ function TaskCard({ task, userId, pending, onChange }: { task: Task; userId: str
             </Flex>
           </Flex>
         )}
-        {queuedReply && <Tag color="orange">{t('cityops.field.replyQueued', { time: time(queuedReply.recordedAt) })}</Tag>}
+        {queuedReply && <Tag color="orange">{t('cityops.field.replyQueued', { time: clock(queuedReply.recordedAt) })}</Tag>}
         {!handling && arrived && <span>{t('cityops.field.patrolNext')}</span>}
       </Flex>
     </Card>
@@ -249,12 +250,12 @@ export default function FieldPage() {
             <Button size="small" icon={<CloudSyncOutlined />} disabled={!online || outbox.length === 0} onClick={() => void sync()}>{t('cityops.field.sync')}</Button>
             <Button size="small" icon={<ReloadOutlined />} onClick={() => void refresh()}>{t('cityops.field.refresh')}</Button>
           </Flex>
-          {cachedAt && <Alert type="warning" showIcon message={t('cityops.field.cached', { time: time(cachedAt) })} />}
+          {cachedAt && <Alert type="warning" showIcon message={t('cityops.field.cached', { time: clock(cachedAt) })} />}
           {synced.length > 0 && (
             <List size="small" data-testid="synced" dataSource={synced} renderItem={(r) => (
               <List.Item>
                 {r.refused ? <Tag color="red">{t('cityops.field.refused')}</Tag> : <Tag color="green">{t('cityops.field.synced')}</Tag>}
-                <span>{label(r.entry)} · {t('cityops.field.madeAt', { time: time(r.entry.recordedAt) })}{r.refused ? `：${refusal(r.refused)}` : ''}</span>
+                <span>{label(r.entry)} · {t('cityops.field.madeAt', { time: clock(r.entry.recordedAt) })}{r.refused ? `：${refusal(r.refused)}` : ''}</span>
               </List.Item>)} />
           )}
         </Flex>

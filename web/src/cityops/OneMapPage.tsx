@@ -6,6 +6,7 @@ import { api, query, type ApiResponse } from '../api';
 import { labelFonts } from '../map/CityMap';
 import { CityMap } from '../map';
 import { useSession, type PermissionAction } from '../session';
+import { time } from './cases';
 
 type TileLayer = 'components' | 'cases' | 'tickets' | 'sensors';
 type Layer = TileLayer | 'staff';
@@ -219,10 +220,9 @@ function popupOf(feature: MapGeoJSONFeature, t: (key: string, options?: Record<s
     box.appendChild(row);
   };
   line(t(`cityops.onemap.layers.${layer}`), true);
-  const time = (at: unknown) => new Date(String(at)).toLocaleString('zh-CN', { hour12: false });
   if (layer === 'staff') {
-    for (const text of [String(p.name), String(p.department), t('cityops.onemap.staffSince', { time: time(p.since) }),
-      t('cityops.onemap.staffAt', { time: time(p.at) })]) if (text) line(text);
+    for (const text of [String(p.name), String(p.department), t('cityops.onemap.staffSince', { time: time(String(p.since)) }),
+      t('cityops.onemap.staffAt', { time: time(String(p.at)) })]) if (text) line(text);
     return box;
   }
   if (Number(p.count) > 1) {
@@ -240,6 +240,6 @@ function popupOf(feature: MapGeoJSONFeature, t: (key: string, options?: Record<s
   if (p.source) line(t(`cityops.cases.sources.${p.source}`));
   if (p.address) line(String(p.address));
   const at = p.reportedAt ?? p.receivedAt;
-  if (at) line(time(at));
+  if (at) line(time(String(at)));
   return box;
 }

@@ -3,12 +3,12 @@ import { Card, Flex, Select, Table, Tabs, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, query, type ApiItem } from '../api';
 import { useLoad } from '../useLoad';
+import { time } from './cases';
 
 type Device = ApiItem<'/cityops/sensors/devices'>;
 type SensorEvent = ApiItem<'/cityops/sensors/events'>;
 const PAGE_SIZE = 20;
 const connectivityColours = { online: 'green', offline: 'red', never: 'default' } as const;
-const time = (value: string | null | undefined) => (value ? new Date(value).toLocaleString('zh-CN', { hour12: false }) : '—');
 
 /**
  * 感知设备: the devices of the jurisdiction with their state, last seen and latest reading, and the events their

@@ -9,6 +9,9 @@ export const stateColours: Record<CaseState, string> = {
   verifying: 'gold', filing: 'orange', dispatching: 'volcano', handling: 'blue', checking: 'cyan', closing: 'purple', closed: 'green', rejected: 'default',
 };
 
+/** A moment as the city's staff read it (2026/12/7 09:39:38), or a dash for none. */
+export const time = (at: string | null | undefined): string => (at ? new Date(at).toLocaleString('zh-CN', { hour12: false }) : '—');
+
 /** Reads a picked file as base64 (without the data: prefix), as the steps' bodies carry photos. */
 export function fileToBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
