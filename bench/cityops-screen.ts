@@ -6,7 +6,11 @@
 // stream, and how many of the events raised or cleared arrived. With Chromium at /usr/bin/chromium (unless
 // BENCH_SCREEN_BROWSER=0), the screen itself is open at 1920×1080 meanwhile: the time from navigation to its first
 // figures, and its JS heap (after a forced garbage collection) once the first sixth of the run has passed and at the end.
+// Each raised alarm also opens an urgent case (立案 waiting): the p50/p99 from the reading's time stamp to the case's
+// opening (its created_at, taken as its transaction starts) over the cases of the run.
 import fs from 'node:fs';
+import pg from 'pg';
+import { runningEmbeddedUrl } from '../src/kernel/db/embedded.ts';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { demoDeviceSecret, signingKeyOf, signReading } from '../src/cityops/index.ts';
 import { startPlatform } from './_platform.ts';
@@ -123,6 +127,15 @@ try {
   report('cityops screen reading → stream p99', q(0.99), 'ms', { alarms: received, max: latencies.at(-1) });
   report('cityops screen alarm events delivered', received / seconds, 'events/s',
     { offered: EVENTS_PER_SECOND, seconds: Math.round(seconds * 10) / 10, readings: sent, refused, devices: devices.length, expectedEvents: expected });
+  const db = new pg.Client({ connectionString: (await runningEmbeddedUrl(platform.dataDir))! });
+  await db.connect();
+  const { rows: [cases] } = await db.query<{ n: number; p50: number; p99: number; max: number }>(
+    `SELECT count(*)::int AS n, percentile_disc(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_disc(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
+       FROM (SELECT extract(epoch FROM c.created_at - e.raised_at) * 1000 AS ms
+               FROM cityops_sensor_events e JOIN cityops_cases c ON c.id = e.case_id WHERE e.raised_at >= $1) x`, [new Date(started)]);
+  await db.end();
+  report('cityops sensors reading → case p50', Math.round(cases!.p50), 'ms', { cases: cases!.n });
+  report('cityops sensors reading → case p99', Math.round(cases!.p99), 'ms', { cases: cases!.n, max: Math.round(cases!.max) });
   if (screen && heapEarly !== null) {
     const heapEnd = (await heap())!;
     const nodes = await screen.page.evaluate(() => document.getElementsByTagName('*').length);
