@@ -172,15 +172,15 @@ test('a raised event opens an urgent case of its kind at once, waiting for 立�
     kind_code: 'C0113', state: 'filing', description: undefined });
   assert.match(made.description, /井盖倾斜监测设备 CS-T001/);
   assert.equal(await opened(), before + 1);
-  assert.equal(await openEventCases(t.db, new Date()), 0, 'the sweep finds nothing left to open');
+  assert.equal(await openEventCases(t.db), 0, 'the sweep finds nothing left to open');
   // With the kind retired, the next event is raised and its case refused, the reason kept.
   await t.db.query(`UPDATE cityops_case_kinds SET active = false WHERE code = 'C0113'`);
   for (const seq of [1, 2]) await post(reading('CS-T002', seq, 30));
-  await openEventCases(t.db, new Date());
+  await openEventCases(t.db);
   const refused = await eventOf('CS-T002');
   assert.deepEqual([refused.state, refused.caseId], ['raised', null]);
   assert.match(refused.caseError, /^cityops\.case\.unknown-kind/);
-  assert.equal(await openEventCases(t.db, new Date()), 0, 'a refused event is not tried again');
+  assert.equal(await openEventCases(t.db), 0, 'a refused event is not tried again');
   assert.equal(await opened(), before + 1);
 });
 

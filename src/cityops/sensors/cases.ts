@@ -51,9 +51,10 @@ const sensorsActor = systemActor('cityops.sensors');
  * transaction: the process's ingest calls it as soon as a flush with raised events commits, and a sweep catches
  * what that missed (a process stopped in between). Sensor cases are urgent, filed under the kind of the
  * component (C + class + kind) and go straight to 立案. An event whose case is refused (its point in no grid of
- * the city, its kind retired) keeps the reason in `case_error` and is not tried again. Returns the cases opened.
+ * the city, its kind retired) keeps the reason in `case_error` and is not tried again. Each case is dated when its
+ * own transaction starts, not when the batch began. Returns the cases opened.
  */
-export async function openEventCases(db: Db, now: Date, eventIds?: number[]): Promise<number> {
+export async function openEventCases(db: Db, eventIds?: number[]): Promise<number> {
   const { rows: due } = await db.query<{ id: number }>(
     `SELECT id::int FROM cityops_sensor_events WHERE state = 'raised' AND case_id IS NULL AND case_error IS NULL
        ${eventIds ? 'AND id = ANY($1::bigint[])' : ''} ORDER BY id LIMIT 1000`, eventIds ? [eventIds] : []);
@@ -66,7 +67,7 @@ export async function openEventCases(db: Db, now: Date, eventIds?: number[]): Pr
           `SELECT lon, lat, component_code AS "componentCode", case_class_code AS "classCode", case_kind_code AS "kindCode", description
              FROM cityops_sensor_events WHERE id = $1 AND case_id IS NULL AND case_error IS NULL FOR UPDATE SKIP LOCKED`, [id]);
         if (!event) return 0;
-        const opened = await openCase({ tx, actor: sensorsActor, now }, { source: 'sensor', sourceRef: `sensor-event:${id}`, urgency: 'urgent',
+        const opened = await openCase({ tx, actor: sensorsActor, now: new Date() }, { source: 'sensor', sourceRef: `sensor-event:${id}`, urgency: 'urgent',
           kindCode: `C${event.classCode}${event.kindCode}`, description: event.description, lon: event.lon, lat: event.lat,
           componentCode: event.componentCode });
         await tx.query('UPDATE cityops_sensor_events SET case_id = $2 WHERE id = $1', [id, opened.id]);
@@ -81,4 +82,4 @@ export async function openEventCases(db: Db, now: Date, eventIds?: number[]): Pr
 }
 
 /** The sweep behind the ingest's own call: events whose case is still to be opened, every minute. */
-export const eventCasesSweep: Sweep = { name: 'cityops.sensors.cases', everyMs: 60_000, run: (db, now) => openEventCases(db, now) };
+export const eventCasesSweep: Sweep = { name: 'cityops.sensors.cases', everyMs: 60_000, run: (db) => openEventCases(db) };

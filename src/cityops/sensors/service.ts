@@ -32,7 +32,7 @@ export async function acquireIngest(db: Db, options?: IngestOptions): Promise<Se
     // The case of a raised event is opened as soon as the event is committed (the sweep catches any missed).
     ingest.onEvents((events) => {
       const raised = events.filter((e) => e.change === 'raised').map((e) => e.id);
-      if (raised.length > 0) openEventCases(db, new Date(), raised).catch((error: unknown) => (options?.log ?? console.error)(`sensor event cases: ${String(error)}`));
+      if (raised.length > 0) openEventCases(db, raised).catch((error: unknown) => (options?.log ?? console.error)(`sensor event cases: ${String(error)}`));
     });
     held = { ingest, ready: ingest.start(), users: 0 };
     ingests.set(db, held);
