@@ -114,7 +114,7 @@ async function rulesAt(db: Queryable, stamps: Record<(typeof ruleStamps)[number]
 }
 
 /** The case kinds and the working calendar as the transaction sees them. */
-export async function stepRules(db: Queryable): Promise<StepRules> {
+async function stepRules(db: Queryable): Promise<StepRules> {
   return rulesAt(db, await readStamps(db, ruleStamps));
 }
 
