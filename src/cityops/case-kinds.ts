@@ -7,7 +7,7 @@
 import type { Ctx } from '../kernel/auth/index.ts';
 import { assertCan } from '../kernel/auth/index.ts';
 import { divisionPrefix } from '../kernel/checks/index.ts';
-import type { Queryable } from '../kernel/db/index.ts';
+import { readStamps, stampedCache, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { findDepartment } from '../kernel/org/index.ts';
@@ -74,20 +74,36 @@ export async function listCaseKinds(db: Queryable): Promise<CaseKind[]> {
   return (await db.query<CaseKind>(`SELECT ${kindColumns} FROM cityops_case_kinds ORDER BY type DESC, code`)).rows;
 }
 
-export async function findCaseKind(db: Queryable, code: string): Promise<CaseKind | null> {
-  return (await db.query<CaseKind>(`SELECT ${kindColumns} FROM cityops_case_kinds WHERE code = $1`, [code])).rows[0] ?? null;
+/** The cache stamp of the case kinds (migration 0184), renewed by every change to them. */
+export const caseKindsStamp = 'cityops-case-kinds';
+
+/** Every case kind by code, as of `stamp` (read when not given); the kinds are shared, hence frozen. */
+export type CaseKinds = ReadonlyMap<string, Readonly<CaseKind>>;
+const kindSets = stampedCache<CaseKinds>(4);
+
+export async function caseKinds(db: Queryable, stamp?: string): Promise<CaseKinds> {
+  return kindSets(stamp ?? (await readStamps(db, [caseKindsStamp]))[caseKindsStamp],
+    async () => new Map((await listCaseKinds(db)).map((k) => [k.code, Object.freeze(k)])));
 }
 
-/** An active kind, or a refusal naming `field`. */
-export async function activeKind(db: Queryable, code: string, field = 'kindCode'): Promise<CaseKind> {
-  const kind = await findCaseKind(db, code);
+export async function findCaseKind(db: Queryable, code: string): Promise<CaseKind | null> {
+  return (await caseKinds(db)).get(code) ?? null;
+}
+
+/** An active kind of `kinds`, or a refusal naming `field`. */
+export function activeKindIn(kinds: CaseKinds, code: string, field = 'kindCode'): CaseKind {
+  const kind = kinds.get(code);
   if (!kind?.active) throw new DomainError('cityops.case.unknown-kind', { field }, `no active case kind ${code}`);
   return kind;
 }
 
+export async function activeKind(db: Queryable, code: string, field = 'kindCode'): Promise<CaseKind> {
+  return activeKindIn(await caseKinds(db), code, field);
+}
+
 /** The kind of an existing case (retired kinds too: cases filed under one go on). */
-export async function kindOf(db: Queryable, code: string): Promise<CaseKind> {
-  const kind = await findCaseKind(db, code);
+export function kindIn(kinds: CaseKinds, code: string): CaseKind {
+  const kind = kinds.get(code);
   if (!kind) throw new DomainError('cityops.case.unknown-kind', { field: 'kindCode' }, `no case kind ${code}`);
   return kind;
 }

@@ -12,20 +12,20 @@
  * Every change is a history row and a ledger entry in the command's transaction.
  */
 import { assertCan, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
-import { loadCalendar } from '../kernel/calendar/index.ts';
-import type { Queryable } from '../kernel/db/index.ts';
+import { loadCalendar, type WorkCalendar } from '../kernel/calendar/index.ts';
+import { prepared, readStamps, stampsColumn, stampsFrom, type Queryable } from '../kernel/db/index.ts';
 import { divisionPrefix } from '../kernel/checks/index.ts';
 import { DomainError } from '../kernel/errors.ts';
-import { appendToLedger } from '../kernel/ledger/index.ts';
+import { ledgerQueueSql, type LedgerStatementEntry } from '../kernel/ledger/index.ts';
 import { findDepartment, gridAt } from '../kernel/org/index.ts';
 import { acceptTicket, closeTicket, findTicket, replyTicket, returnTicket, transitions as ticketTransitions, type TicketState } from '../hotline/index.ts';
-import { activeKind, areasAbove, assertUnitCovers, kindOf, limitOf, type CaseKind, type Urgency } from './case-kinds.ts';
+import { activeKindIn, areasAbove, assertUnitCovers, caseKinds, caseKindsStamp, kindIn, limitOf, type CaseKind, type CaseKinds, type Urgency } from './case-kinds.ts';
 import { openDispute, returnersOf } from './disputes.ts';
 import { findOwner } from './ownership.ts';
 import { checkPhotos, storePhotos, type PhotoInput } from './case-photos.ts';
 import { splitComponentCode } from './codes.ts';
 import { actTime, arrivalSince, fenceMetres } from './field-times.ts';
-import { caseMessage, notifyScreen } from './screen/feed.ts';
+import { caseMessage, screenNotifySql } from './screen/feed.ts';
 import { assertDesk, canReadCase, cityopsActions as a, deskKinds, deskOf, userIdOf } from './policy.ts';
 
 export const caseStates = ['verifying', 'filing', 'dispatching', 'handling', 'checking', 'closing', 'closed', 'rejected'] as const;
@@ -102,9 +102,36 @@ export const actorRef = (actor: Actor) => `${actor.kind}:${actor.id}`;
 
 const notFound = (id: number) => new DomainError('cityops.case.not-found', { status: 404, id }, `no case ${id}`);
 
+/** What a step reads besides its case, from caches kept by stamp: the case kinds and the working calendar. */
+export interface StepRules {
+  kinds: CaseKinds;
+  calendar: WorkCalendar;
+}
+const ruleStamps = ['calendar', caseKindsStamp] as const;
+
+async function rulesAt(db: Queryable, stamps: Record<(typeof ruleStamps)[number], string>): Promise<StepRules> {
+  return { kinds: await caseKinds(db, stamps[caseKindsStamp]), calendar: await loadCalendar(db, stamps.calendar) };
+}
+
+/** The case kinds and the working calendar as the transaction sees them. */
+async function stepRules(db: Queryable): Promise<StepRules> {
+  return rulesAt(db, await readStamps(db, ruleStamps));
+}
+
+/** Locks a case the actor may see, reading the step's rules with it in one statement; 404 otherwise (its existence is not told). */
+async function lockStep(ctx: Ctx, id: number): Promise<{ c: Case; rules: StepRules }> {
+  const { rows } = await ctx.tx.query<Case & { stamps: Record<string, string> | null }>(
+    prepared(`SELECT ${caseColumns}, ${stampsColumn('$2')} AS stamps FROM cityops_cases c WHERE c.id = $1 FOR UPDATE`, [id, ruleStamps]));
+  const row = rows[0];
+  if (!row) throw notFound(id);
+  const { stamps, ...c } = row;
+  if (!canReadCase(ctx.actor, await deskOf(ctx.tx, ctx.actor), c)) throw notFound(id);
+  return { c, rules: await rulesAt(ctx.tx, stampsFrom(stamps, ruleStamps)) };
+}
+
 /** Locks a case the actor may see; 404 otherwise (its existence is not told). */
 export async function lockCase(ctx: Ctx, id: number): Promise<Case> {
-  const { rows } = await ctx.tx.query<Case>(`SELECT ${caseColumns} FROM cityops_cases c WHERE c.id = $1 FOR UPDATE`, [id]);
+  const { rows } = await ctx.tx.query<Case>(prepared(`SELECT ${caseColumns} FROM cityops_cases c WHERE c.id = $1 FOR UPDATE`, [id]));
   const c = rows[0];
   if (!c || !canReadCase(ctx.actor, await deskOf(ctx.tx, ctx.actor), c)) throw notFound(id);
   return c;
@@ -128,13 +155,12 @@ interface Clock {
   dueAt: Date | null;
 }
 
-/** The clock of a step starting at `now`: its warning and its limit, in working hours or round the clock. */
-export async function clockFor(db: Queryable, state: CaseState, kind: CaseKind, urgency: Urgency, now: Date): Promise<Clock> {
+/** The clock of a step starting at `now`: its warning and its limit, in working hours of `calendar` or round the clock. */
+export function clockFor(calendar: WorkCalendar, state: CaseState, kind: CaseKind, urgency: Urgency, now: Date): Clock {
   if (state === 'closed' || state === 'rejected') return { stepStartedAt: now, warnAt: null, dueAt: null };
   const limit = limitOf(kind, urgency);
   const hours = state === 'handling' ? limit.hours : stepHours[state];
   if (limit.roundClock) return { stepStartedAt: now, warnAt: new Date(now.getTime() + hours * WARNING_SHARE * 3_600_000), dueAt: new Date(now.getTime() + hours * 3_600_000) };
-  const calendar = await loadCalendar(db);
   return { stepStartedAt: now, warnAt: calendar.addWorkingHours(now, hours * WARNING_SHARE).due, dueAt: calendar.addWorkingHours(now, hours).due };
 }
 
@@ -188,28 +214,42 @@ const columnOf: Record<string, string> = {
   gridCode: 'grid_code', divisionCode: 'division_code',
 };
 
-/** Moves a case to its next state with a new clock, one history row and one ledger entry; returns the case as stored. */
-async function moveCase(ctx: Ctx, c: Case, kind: CaseKind, move: Move): Promise<Case> {
+/** The CTEs writing a step's history row (its values in the columns' order) and its ledger entry, for the statement writing the case. */
+function stepRecords(params: unknown[], event: unknown[], entry: LedgerStatementEntry): string {
+  const values = event.map((v) => `$${params.push(v)}`).join(', ');
+  return `event AS (INSERT INTO cityops_case_events (case_id, at, action, actor, actor_name, user_id, from_state, to_state, department_id, division_code,
+      note, on_time, passed) VALUES (${values})),
+    queued AS (${ledgerQueueSql([entry], params)})`;
+}
+
+/** The history row's values of a step by the context's actor, for `stepRecords`. */
+const eventValues = (ctx: Ctx, caseId: number, action: string, step: { from: CaseState | null; to: CaseState; departmentId: number | null;
+  divisionCode: string; note: string | null; onTime: boolean | null; passed: boolean | null }) =>
+  [caseId, ctx.now, action.replace('cityops.case.', ''), actorRef(ctx.actor), ctx.actor.name, userIdOf(ctx.actor), step.from, step.to, step.departmentId,
+    step.divisionCode, step.note, step.onTime, step.passed];
+
+/**
+ * Moves a case to its next state with a new clock, one history row, one ledger entry and its screen message,
+ * all in one statement; returns the case as stored.
+ */
+async function moveCase(ctx: Ctx, c: Case, rules: StepRules, kind: CaseKind, move: Move): Promise<Case> {
   const urgency = (move.set?.urgency as Urgency | undefined) ?? c.urgency;
   const clock = move.to === c.state && move.action === 'cityops.case.evaluated'
-    ? { stepStartedAt: c.stepStartedAt, warnAt: c.warnAt, dueAt: c.dueAt } : await clockFor(ctx.tx, move.to, kind, urgency, ctx.now);
+    ? { stepStartedAt: c.stepStartedAt, warnAt: c.warnAt, dueAt: c.dueAt } : clockFor(rules.calendar, move.to, kind, urgency, ctx.now);
   const sets = ['state = $2', 'step_started_at = $3', 'warning_due_at = $4', 'due_at = $5', 'warned_at = NULL', 'supervised_at = NULL', 'updated_at = $6'];
   const params: unknown[] = [c.id, move.to, clock.stepStartedAt, clock.warnAt, clock.dueAt, ctx.now];
-  if (typeof move.set?.assigneeUserId === 'number') sets.push(`field_user_ids = array_append(field_user_ids, ${move.set.assigneeUserId}::bigint)`);
-  for (const [key, value] of Object.entries(move.set ?? {})) {
-    params.push(value);
-    sets.push(`${columnOf[key]!} = $${params.length}`);
-  }
-  const { rows } = await ctx.tx.query<Case>(`UPDATE cityops_cases c SET ${sets.join(', ')} WHERE c.id = $1 RETURNING ${caseColumns}`, params);
-  const moved = rows[0]!;
-  await ctx.tx.query(
-    `INSERT INTO cityops_case_events (case_id, at, action, actor, actor_name, user_id, from_state, to_state, department_id, division_code, note, on_time, passed)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [c.id, ctx.now, move.action.replace('cityops.case.', ''), actorRef(ctx.actor), ctx.actor.name, userIdOf(ctx.actor), c.state, move.to,
-      move.departmentId ?? moved.departmentId, c.divisionCode, move.note ?? null, move.onTime ?? null, move.passed ?? null]);
-  await appendToLedger(ctx.tx, { actor: ctx.actor, action: move.action, object: { type: 'cityops-case', id: String(c.id) }, at: ctx.now,
-    payload: { from: c.state, to: move.to, ...move.payload } });
-  await notifyScreen(ctx.tx, [caseMessage(moved, move.action, ctx.now)]);
+  if (typeof move.set?.assigneeUserId === 'number') sets.push(`field_user_ids = array_append(field_user_ids, $${params.push(move.set.assigneeUserId)}::bigint)`);
+  for (const [key, value] of Object.entries(move.set ?? {})) sets.push(`${columnOf[key]!} = $${params.push(value)}`);
+  // What the statement stores, known beforehand: the history row and the screen message are written with it.
+  const next = { ...c, ...move.set, state: move.to } as Case;
+  const records = stepRecords(params, eventValues(ctx, c.id, move.action, { from: c.state, to: move.to, departmentId: move.departmentId ?? next.departmentId,
+    divisionCode: c.divisionCode, note: move.note ?? null, onTime: move.onTime ?? null, passed: move.passed ?? null }),
+  { actor: ctx.actor, action: move.action, object: { type: 'cityops-case', id: String(c.id) }, at: ctx.now, payload: { from: c.state, to: move.to, ...move.payload } });
+  const { rows } = await ctx.tx.query<Case & { notified?: number }>(prepared(
+    `WITH moved AS (UPDATE cityops_cases c SET ${sets.join(', ')} WHERE c.id = $1 RETURNING ${caseColumns}),
+    ${records}
+    SELECT moved.*, ${screenNotifySql([caseMessage(next, move.action, ctx.now)], params)} AS notified FROM moved`, params));
+  const { notified: _, ...moved } = rows[0]!;
   if (moved.hotlineTicketId !== null) await followOnTicket(ctx, moved, move.action);
   return moved;
 }
@@ -268,7 +308,8 @@ export interface NewCase {
 const needsVerifying = (source: CaseSource) => source === 'public' || source === 'hotline';
 
 async function insertCase(ctx: Ctx, input: NewCase, extra: { reporterUserId: number | null; position?: Position }): Promise<Case> {
-  const kind = await activeKind(ctx.tx, input.kindCode);
+  const rules = await stepRules(ctx.tx);
+  const kind = activeKindIn(rules.kinds, input.kindCode);
   const urgency = input.urgency ?? 'normal';
   const description = input.description.trim();
   if (description === '') throw new DomainError('cityops.case.no-description', { field: 'description' });
@@ -289,7 +330,7 @@ async function insertCase(ctx: Ctx, input: NewCase, extra: { reporterUserId: num
   if (!divisionCode) throw new DomainError('cityops.case.outside-grids', { field: 'lon' }, 'the point lies in no grid of the city');
   if (!ctx.actor.jurisdiction.covers(divisionCode)) throw new DomainError('forbidden', { status: 403, field: 'lon' }, 'the place lies outside your jurisdiction');
   const state: CaseState = needsVerifying(input.source) ? 'verifying' : 'filing';
-  const clock = await clockFor(ctx.tx, state, kind, urgency, ctx.now);
+  const clock = clockFor(rules.calendar, state, kind, urgency, ctx.now);
   const assignee = state === 'verifying' ? await patrolWorkerFor(ctx.tx, divisionCode, null) : null;
   const { rows } = await ctx.tx.query<Case>(
     `INSERT INTO cityops_cases AS c (id, code, source, source_ref, kind_code, urgency, state, description, address, lon, lat, grid_code, division_code,
@@ -305,14 +346,13 @@ async function insertCase(ctx: Ctx, input: NewCase, extra: { reporterUserId: num
   const stored = await storePhotos(ctx, c.id, 'report', photos);
   const distance = extra.position ? await recordPosition(ctx, c, 'report', extra.position) : null;
   const action = input.source === 'patrol' ? 'cityops.case.reported' : 'cityops.case.opened';
-  await ctx.tx.query(
-    `INSERT INTO cityops_case_events (case_id, at, action, actor, actor_name, user_id, from_state, to_state, division_code, note)
-     VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9)`,
-    [c.id, ctx.now, action.replace('cityops.case.', ''), actorRef(ctx.actor), ctx.actor.name, userIdOf(ctx.actor), state, divisionCode, input.sourceRef ?? null]);
-  await appendToLedger(ctx.tx, { actor: ctx.actor, action, object: { type: 'cityops-case', id: String(c.id) }, at: ctx.now,
+  const params: unknown[] = [];
+  const records = stepRecords(params, eventValues(ctx, c.id, action, { from: null, to: state, departmentId: null, divisionCode, note: input.sourceRef ?? null,
+    onTime: null, passed: null }),
+  { actor: ctx.actor, action, object: { type: 'cityops-case', id: String(c.id) }, at: ctx.now,
     payload: { code: c.code, source: c.source, sourceRef: c.sourceRef, kindCode: c.kindCode, urgency, state, divisionCode, componentCode: c.componentCode,
       photos: stored, onSiteMetres: distance } });
-  await notifyScreen(ctx.tx, [caseMessage(c, action, ctx.now)]);
+  await ctx.tx.query(prepared(`WITH ${records} SELECT ${screenNotifySql([caseMessage(c, action, ctx.now)], params)} AS notified`, params));
   return c;
 }
 
@@ -385,16 +425,16 @@ function assertAssignee(ctx: Ctx, c: Case): void {
 
 /** 核实: the patrol worker given the task confirms on site that the reported problem is there (then it waits for 立案) or not. */
 export async function verifyCase(ctx: Ctx, input: FieldStep & { found: boolean }): Promise<Case> {
-  const c = await lockCase(ctx, input.caseId);
+  const { c, rules } = await lockStep(ctx, input.caseId);
   await assertDesk(ctx.tx, ctx.actor, a.caseCheck, 'patrol', c);
   assertTransition(c, 'verify');
   assertAssignee(ctx, c);
   if (!input.found && !input.note?.trim()) throw new DomainError('cityops.case.reason-required', { field: 'note' }, 'say what was found instead');
   const photos = checkPhotos(input.photos, { required: input.found });
-  const kind = await kindOf(ctx.tx, c.kindCode);
+  const kind = kindIn(rules.kinds, c.kindCode);
   const distance = await recordPosition(ctx, c, 'verify', input);
   const stored = await storePhotos(ctx, c.id, 'verify', photos);
-  return moveCase(ctx, c, kind, input.found
+  return moveCase(ctx, c, rules, kind, input.found
     ? { action: 'cityops.case.verified', to: 'filing', set: { assigneeUserId: null }, note: input.note, onTime: inTime(c, ctx.now), passed: true,
       payload: { photos: stored, onSiteMetres: distance } }
     : { action: 'cityops.case.unfounded', to: 'rejected', set: { assigneeUserId: null, outcome: 'unfounded', reason: input.note!.trim(), closedAt: ctx.now },
@@ -403,22 +443,22 @@ export async function verifyCase(ctx: Ctx, input: FieldStep & { found: boolean }
 
 /** 立案: the supervision centre files the case against the kind's 立案条件, possibly under another kind or urgency. */
 export async function fileCase(ctx: Ctx, input: { caseId: number; kindCode?: string; urgency?: Urgency; note?: string | null }): Promise<Case> {
-  const c = await lockCase(ctx, input.caseId);
+  const { c, rules } = await lockStep(ctx, input.caseId);
   await assertDesk(ctx.tx, ctx.actor, a.caseFile, 'supervision', c);
   assertTransition(c, 'file');
-  const kind = await activeKind(ctx.tx, input.kindCode ?? c.kindCode);
-  return moveCase(ctx, c, kind, { action: 'cityops.case.filed', to: 'dispatching', set: { kindCode: kind.code, urgency: input.urgency ?? c.urgency },
+  const kind = activeKindIn(rules.kinds, input.kindCode ?? c.kindCode);
+  return moveCase(ctx, c, rules, kind, { action: 'cityops.case.filed', to: 'dispatching', set: { kindCode: kind.code, urgency: input.urgency ?? c.urgency },
     note: input.note, onTime: inTime(c, ctx.now), payload: { kindCode: kind.code, urgency: input.urgency ?? c.urgency, filingCondition: kind.filingCondition } });
 }
 
 /** 不予立案: the supervision centre refuses to file, with the reason (the 立案条件 not met, a duplicate, not the city's). */
 export async function refuseCase(ctx: Ctx, input: { caseId: number; reason: string }): Promise<Case> {
-  const c = await lockCase(ctx, input.caseId);
+  const { c, rules } = await lockStep(ctx, input.caseId);
   await assertDesk(ctx.tx, ctx.actor, a.caseFile, 'supervision', c);
   assertTransition(c, 'refuse');
   const reason = input.reason.trim();
   if (!reason) throw new DomainError('cityops.case.reason-required', { field: 'reason' });
-  return moveCase(ctx, c, await kindOf(ctx.tx, c.kindCode), { action: 'cityops.case.refused', to: 'rejected',
+  return moveCase(ctx, c, rules, kindIn(rules.kinds, c.kindCode), { action: 'cityops.case.refused', to: 'rejected',
     set: { outcome: 'not-filed', reason, closedAt: ctx.now }, note: reason, onTime: inTime(c, ctx.now), payload: { reason } });
 }
 
@@ -435,11 +475,11 @@ async function assertNotDisputed(ctx: Ctx, c: Case): Promise<void> {
  * that does not serve the case's area is refused. A case whose dispute is open waits for its decision.
  */
 export async function dispatchCase(ctx: Ctx, input: { caseId: number; departmentId?: number | null; note?: string | null }): Promise<Case> {
-  const c = await lockCase(ctx, input.caseId);
+  const { c, rules } = await lockStep(ctx, input.caseId);
   await assertDesk(ctx.tx, ctx.actor, a.caseDispatch, 'command', c);
   assertTransition(c, 'dispatch');
   await assertNotDisputed(ctx, c);
-  if (input.departmentId != null) return dispatchTo(ctx, c, { departmentId: input.departmentId, by: 'chosen', note: input.note });
+  if (input.departmentId != null) return dispatchTo(ctx, c, { departmentId: input.departmentId, by: 'chosen', note: input.note }, rules);
   const owner = await findOwner(ctx.tx, c);
   if (owner.kind === 'none')
     throw new DomainError('cityops.case.no-route', { field: 'departmentId' }, 'neither a component owner nor the dispatch catalogue names a unit');
@@ -448,26 +488,28 @@ export async function dispatchCase(ctx: Ctx, input: { caseId: number; department
     return reloadCase(ctx, c.id);
   }
   const { route } = owner;
-  return dispatchTo(ctx, c, { departmentId: route.departmentId, by: route.by, note: input.note, home: route.home });
+  return dispatchTo(ctx, c, { departmentId: route.departmentId, by: route.by, note: input.note, home: route.home }, rules);
 }
 
 /**
  * Sends a case in 派遣 to a unit (the caller has checked who may): refuses an unknown department, a desk of
  * city operations and a unit that does not serve the case's area. `home` is the grid a decision or a rule
  * places the case in when its unit serves the area across the line, not the case's own. One history row and ledger entry, `cityops.case.dispatched`.
+ * `rules` are those read with the case when it was locked, else read here.
  */
 export async function dispatchTo(ctx: Ctx, c: Case, input: { departmentId: number; by: string; note?: string | null;
-  home?: { gridCode: string; divisionCode: string } | null; payload?: Record<string, unknown> }): Promise<Case> {
+  home?: { gridCode: string; divisionCode: string } | null; payload?: Record<string, unknown> }, known?: StepRules): Promise<Case> {
+  const rules = known ?? await stepRules(ctx.tx);
   const department = await findDepartment(ctx.tx, input.departmentId);
   if (!department) throw new DomainError('cityops.case.unknown-department', { field: 'departmentId' }, `no department ${input.departmentId}`);
   if (Object.values(deskKinds).includes(department.kind as never))
     throw new DomainError('cityops.case.not-a-unit', { field: 'departmentId' }, `${department.name} is a desk of city operations, not a handling unit`);
   const home = input.home && !c.divisionCode.startsWith(divisionPrefix(department.divisionCode)) ? input.home : null;
   assertUnitCovers(department, home?.divisionCode ?? c.divisionCode);
-  const kind = await kindOf(ctx.tx, c.kindCode);
-  const clock = await clockFor(ctx.tx, 'handling', kind, c.urgency, ctx.now);
+  const kind = kindIn(rules.kinds, c.kindCode);
+  const clock = clockFor(rules.calendar, 'handling', kind, c.urgency, ctx.now);
   const departmentId = department.id;
-  return moveCase(ctx, c, kind, { action: 'cityops.case.dispatched', to: 'handling',
+  return moveCase(ctx, c, rules, kind, { action: 'cityops.case.dispatched', to: 'handling',
     set: { departmentId, handleDueAt: clock.dueAt, workerUserId: null, ...(home ? { gridCode: home.gridCode, divisionCode: home.divisionCode } : {}) },
     departmentId, note: input.note, onTime: inTime(c, ctx.now),
     payload: { departmentId, by: input.by, handleDueAt: clock.dueAt, ...(home ? { placedIn: home } : {}), ...input.payload } });
@@ -487,12 +529,12 @@ export function assertUnit(ctx: Ctx, c: Case): void {
  * (管辖争议) with the units that returned it and the owner routing would name.
  */
 export async function returnCase(ctx: Ctx, input: { caseId: number; reason: string }): Promise<Case> {
-  const c = await lockCase(ctx, input.caseId);
+  const { c, rules } = await lockStep(ctx, input.caseId);
   assertUnit(ctx, c);
   assertTransition(c, 'return');
   const reason = input.reason.trim();
   if (!reason) throw new DomainError('cityops.case.reason-required', { field: 'reason' });
-  const returned = await moveCase(ctx, c, await kindOf(ctx.tx, c.kindCode), { action: 'cityops.case.returned', to: 'dispatching',
+  const returned = await moveCase(ctx, c, rules, kindIn(rules.kinds, c.kindCode), { action: 'cityops.case.returned', to: 'dispatching',
     set: { departmentId: null, handleDueAt: null, reason }, departmentId: c.departmentId, note: reason, payload: { reason, departmentId: c.departmentId } });
   const returners = await returnersOf(ctx.tx, c.id);
   if (returners.length < 2) return returned;
@@ -510,7 +552,7 @@ export async function returnCase(ctx: Ctx, input: { caseId: number; reason: stri
  * queue), and the on-time count goes by it.
  */
 export async function handleCase(ctx: Ctx, input: { caseId: number; reply: string; photos: PhotoInput[]; recordedAt?: string | null }): Promise<Case> {
-  const c = await lockCase(ctx, input.caseId);
+  const { c, rules } = await lockStep(ctx, input.caseId);
   assertUnit(ctx, c);
   assertTransition(c, 'handle');
   let notBefore = c.stepStartedAt;
@@ -527,13 +569,13 @@ export async function handleCase(ctx: Ctx, input: { caseId: number; reply: strin
   const stored = await storePhotos(ctx, c.id, 'handle', photos);
   const checker = await patrolWorkerFor(ctx.tx, c.divisionCode, c.reporterUserId);
   const onTime = c.handleDueAt === null || doneAt.getTime() <= c.handleDueAt.getTime();
-  return moveCase(ctx, c, await kindOf(ctx.tx, c.kindCode), { action: 'cityops.case.handled', to: 'checking', set: { reply, assigneeUserId: checker },
+  return moveCase(ctx, c, rules, kindIn(rules.kinds, c.kindCode), { action: 'cityops.case.handled', to: 'checking', set: { reply, assigneeUserId: checker },
     departmentId: c.departmentId, note: reply, onTime, payload: { reply, photos: stored, onTime, checker, doneAt: doneAt.toISOString() } });
 }
 
 /** 核查: the patrol worker given the task checks on site: passed (it waits for 结案) or back to the unit (返工). */
 export async function checkCase(ctx: Ctx, input: FieldStep & { passed: boolean }): Promise<Case> {
-  const c = await lockCase(ctx, input.caseId);
+  const { c, rules } = await lockStep(ctx, input.caseId);
   await assertDesk(ctx.tx, ctx.actor, a.caseCheck, 'patrol', c);
   assertTransition(c, 'check');
   assertAssignee(ctx, c);
@@ -541,28 +583,28 @@ export async function checkCase(ctx: Ctx, input: FieldStep & { passed: boolean }
   const photos = checkPhotos(input.photos, { required: true });
   const distance = await recordPosition(ctx, c, 'check', input);
   const stored = await storePhotos(ctx, c.id, 'check', photos);
-  const kind = await kindOf(ctx.tx, c.kindCode);
+  const kind = kindIn(rules.kinds, c.kindCode);
   if (input.passed)
-    return moveCase(ctx, c, kind, { action: 'cityops.case.check-passed', to: 'closing', set: { assigneeUserId: null }, note: input.note,
+    return moveCase(ctx, c, rules, kind, { action: 'cityops.case.check-passed', to: 'closing', set: { assigneeUserId: null }, note: input.note,
       onTime: inTime(c, ctx.now), passed: true, payload: { photos: stored, onSiteMetres: distance } });
-  const clock = await clockFor(ctx.tx, 'handling', kind, c.urgency, ctx.now);
-  return moveCase(ctx, c, kind, { action: 'cityops.case.check-failed', to: 'handling',
+  const clock = clockFor(rules.calendar, 'handling', kind, c.urgency, ctx.now);
+  return moveCase(ctx, c, rules, kind, { action: 'cityops.case.check-failed', to: 'handling',
     set: { assigneeUserId: null, reworkCount: c.reworkCount + 1, handleDueAt: clock.dueAt, reason: input.note!.trim() }, note: input.note,
     onTime: inTime(c, ctx.now), passed: false, payload: { note: input.note, photos: stored, onSiteMetres: distance } });
 }
 
 /** 结案: the supervision centre closes a case whose 核查 passed. */
 export async function closeCase(ctx: Ctx, input: { caseId: number; note?: string | null }): Promise<Case> {
-  const c = await lockCase(ctx, input.caseId);
+  const { c, rules } = await lockStep(ctx, input.caseId);
   await assertDesk(ctx.tx, ctx.actor, a.caseFile, 'supervision', c);
   assertTransition(c, 'close');
-  return moveCase(ctx, c, await kindOf(ctx.tx, c.kindCode), { action: 'cityops.case.closed', to: 'closed', set: { outcome: 'closed', closedAt: ctx.now },
+  return moveCase(ctx, c, rules, kindIn(rules.kinds, c.kindCode), { action: 'cityops.case.closed', to: 'closed', set: { outcome: 'closed', closedAt: ctx.now },
     note: input.note, onTime: inTime(c, ctx.now), payload: { note: input.note ?? null } });
 }
 
 /** 评价: a centre rates how a closed case was handled (1–5), once. */
 export async function evaluateCase(ctx: Ctx, input: { caseId: number; rating: number; comment?: string | null }): Promise<Case> {
-  const c = await lockCase(ctx, input.caseId);
+  const { c, rules } = await lockStep(ctx, input.caseId);
   assertCan(ctx.actor, a.caseEvaluate, c);
   const desk = await deskOf(ctx.tx, ctx.actor);
   if (desk !== 'platform' && desk !== 'supervision' && desk !== 'command')
@@ -571,6 +613,6 @@ export async function evaluateCase(ctx: Ctx, input: { caseId: number; rating: nu
   if (c.outcome !== 'closed') throw new DomainError('cityops.case.bad-transition', { status: 409, field: 'state', state: c.state, command: 'evaluate' });
   if (c.rating !== null) throw new DomainError('cityops.case.rated', { status: 409, field: 'rating' }, 'the case is rated already');
   if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) throw new DomainError('cityops.case.bad-rating', { field: 'rating' });
-  return moveCase(ctx, c, await kindOf(ctx.tx, c.kindCode), { action: 'cityops.case.evaluated', to: 'closed',
+  return moveCase(ctx, c, rules, kindIn(rules.kinds, c.kindCode), { action: 'cityops.case.evaluated', to: 'closed',
     set: { rating: input.rating, ratingComment: input.comment?.trim() || null }, note: input.comment, payload: { rating: input.rating, comment: input.comment ?? null } });
 }

@@ -7,6 +7,7 @@
  * in with a few `INSERT … SELECT FROM unnest(…)` statements; one ledger entry records the load.
  */
 import { createStaff, systemActor, type DemoLogin } from '../kernel/auth/index.ts';
+import { loadCalendar } from '../kernel/calendar/index.ts';
 import { divisionPrefix } from '../kernel/checks/index.ts';
 import { createRng, personName, type Rng } from '../kernel/demo/index.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
@@ -192,6 +193,7 @@ export async function loadCasesDemo({ tx, seed, city, cityCode, password }: Demo
     passed: [] as (boolean | null)[] };
   const chinaDay = (t: number) => new Date(t + 8 * HOUR).toISOString().slice(0, 10).replaceAll('-', '');
 
+  const calendar = await loadCalendar(tx);
   for (const [i, plan] of plans.entries()) {
     const id = idRows[i]!.id;
     const kind = plan.kind ?? rng.weighted(caseKinds, (k) => kindWeights[k.code] ?? (k.type === 'event' ? 1 : 0.2));
@@ -226,8 +228,8 @@ export async function loadCasesDemo({ tx, seed, city, cityCode, password }: Demo
     }
     const last = history.at(-1)!;
     const state = plan.final;
-    const clock = await clockFor(tx, state, kind, urgency, new Date(t));
-    if (['handling', 'checking', 'closing', 'closed'].includes(state)) handleDue = (await clockFor(tx, 'handling', kind, urgency, new Date(t))).dueAt;
+    const clock = clockFor(calendar, state, kind, urgency, new Date(t));
+    if (['handling', 'checking', 'closing', 'closed'].includes(state)) handleDue = clockFor(calendar, 'handling', kind, urgency, new Date(t)).dueAt;
     const ended = state === 'closed' || state === 'rejected';
     const texts = descriptions[kind.code];
     cols.id.push(id); cols.code.push(`${chinaDay(plan.at)}${String(id).padStart(6, '0')}`); cols.source.push(source); cols.kind.push(kind.code);

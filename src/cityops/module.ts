@@ -35,7 +35,8 @@ import { sensorMqttService } from './sensors/service.ts';
 export const cityopsModule = defineModule({
   name: 'cityops',
   migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql',
-    '0172_cityops_disputes.sql', '0174_cityops_field.sql', '0177_cityops_map_places.sql', '0178_cityops_orders.sql', '0180_cityops_sensor_rule_labels.sql', '0181_cityops_sensor_retention.sql'],
+    '0172_cityops_disputes.sql', '0174_cityops_field.sql', '0177_cityops_map_places.sql', '0178_cityops_orders.sql', '0180_cityops_sensor_rule_labels.sql', '0181_cityops_sensor_retention.sql',
+    '0184_cityops_case_kinds_stamp.sql'],
   messages: { ...cityopsMessages, ...sensorMessages, ...screenMessages },
   ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions, ...screenLedgerActions },
   permissions: {

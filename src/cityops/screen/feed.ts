@@ -39,8 +39,17 @@ const cut = (text: string | null) => (text === null || text.length <= 200 ? text
 /** Publishes messages in the caller's transaction: they are delivered when it commits, and never if it rolls back. */
 export async function notifyScreen(tx: Queryable, messages: readonly ScreenMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  const payloads = messages.map((m) => JSON.stringify(m.type === 'alarm' ? { ...m, description: cut(m.description) } : m));
-  await tx.query(`SELECT pg_notify('${screenChannel}', m) FROM unnest($1::text[]) AS m`, [payloads]);
+  const params: unknown[] = [];
+  await tx.query(`SELECT ${screenNotifySql(messages, params)}`, params);
+}
+
+/**
+ * An expression publishing messages (its value appended to `params`), for a statement that also writes the
+ * change they tell of; it yields how many were sent.
+ */
+export function screenNotifySql(messages: readonly ScreenMessage[], params: unknown[]): string {
+  params.push(messages.map((m) => JSON.stringify(m.type === 'alarm' ? { ...m, description: cut(m.description) } : m)));
+  return `(SELECT count(pg_notify('${screenChannel}', m))::int FROM unnest($${params.length}::text[]) AS m)`;
 }
 
 export interface ScreenSubscriber {

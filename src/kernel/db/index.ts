@@ -110,5 +110,5 @@ export async function migrate(db: Db): Promise<string[]> {
 }
 
 export { databaseUnavailable, prepared } from './statements.ts';
-export { readStamps, stampedCache } from './stamps.ts';
+export { readStamps, stampedCache, stampsColumn, stampsFrom } from './stamps.ts';
 export { StatementGroups } from './group.ts';

@@ -12,7 +12,19 @@ import { prepared } from './statements.ts';
 /** The current stamps of the named caches, in one primary-key read. */
 export async function readStamps<N extends string>(via: Queryable, names: readonly N[]): Promise<Record<N, string>> {
   const { rows } = await via.query<{ name: N; stamp: string }>(prepared('SELECT name, stamp::text FROM cache_stamps WHERE name = ANY($1)', [names]));
-  const stamps = Object.fromEntries(rows.map((r) => [r.name, r.stamp])) as Record<N, string>;
+  return stampsFrom(Object.fromEntries(rows.map((r) => [r.name, r.stamp])), names);
+}
+
+/**
+ * A column of another statement reading the stamps named by the parameter `names` (a text array), so a
+ * command reads the row it works on and the stamps of the caches it needs in one round trip. `stampsFrom`
+ * reads the column back.
+ */
+export const stampsColumn = (names: string) => `(SELECT json_object_agg(name, stamp::text) FROM cache_stamps WHERE name = ANY(${names}))`;
+
+/** The stamps `names` of a `stampsColumn` (or of rows read otherwise); throws for one that does not exist. */
+export function stampsFrom<N extends string>(read: Record<string, string> | null, names: readonly N[]): Record<N, string> {
+  const stamps = (read ?? {}) as Record<N, string>;
   const missing = names.find((n) => stamps[n] === undefined);
   if (missing !== undefined) throw new Error(`no cache stamp named ${missing}: its migration has not run`);
   return stamps;
