@@ -58,27 +58,40 @@ export async function openEventCases(db: Db, eventIds?: number[]): Promise<numbe
   const { rows: due } = await db.query<{ id: number }>(
     `SELECT id::int FROM cityops_sensor_events WHERE state = 'raised' AND case_id IS NULL AND case_error IS NULL
        ${eventIds ? 'AND id = ANY($1::bigint[])' : ''} ORDER BY id LIMIT 1000`, eventIds ? [eventIds] : []);
-  let opened = 0;
-  for (const { id } of due) {
-    try {
-      opened += await withTransaction(db, async (tx) => {
-        // Another process may have opened it meanwhile: the row lock and the check decide who does.
-        const { rows: [event] } = await tx.query<Pick<CaseFields, 'lon' | 'lat' | 'componentCode' | 'classCode' | 'kindCode' | 'description'>>(
-          `SELECT lon, lat, component_code AS "componentCode", case_class_code AS "classCode", case_kind_code AS "kindCode", description
-             FROM cityops_sensor_events WHERE id = $1 AND case_id IS NULL AND case_error IS NULL FOR UPDATE SKIP LOCKED`, [id]);
-        if (!event) return 0;
-        const opened = await openCase({ tx, actor: sensorsActor, now: new Date() }, { source: 'sensor', sourceRef: `sensor-event:${id}`, urgency: 'urgent',
-          kindCode: `C${event.classCode}${event.kindCode}`, description: event.description, lon: event.lon, lat: event.lat,
-          componentCode: event.componentCode });
-        await tx.query('UPDATE cityops_sensor_events SET case_id = $2 WHERE id = $1', [id, opened.id]);
-        return 1;
-      });
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await db.query('UPDATE cityops_sensor_events SET case_error = $2 WHERE id = $1', [id, `${error.code}: ${error.message}`]);
-    }
+  // A few at a time: a burst of alarms (a storm, a power cut) waits for the slowest of a few, not for all before it.
+  let next = 0;
+  const opener = async () => {
+    let opened = 0;
+    while (next < due.length) opened += await openEventCase(db, due[next++]!.id);
+    return opened;
+  };
+  const counts = await Promise.all(Array.from({ length: Math.min(CASES_OPENED_AT_ONCE, due.length) }, opener));
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+/** Cases of events opened side by side, each on its own connection (the pool has room for them and the requests). */
+const CASES_OPENED_AT_ONCE = 4;
+
+/** One event's case, in its own transaction; a refusal is kept on the event. Returns 1 if opened. */
+async function openEventCase(db: Db, id: number): Promise<number> {
+  try {
+    return await withTransaction(db, async (tx) => {
+      // Another process may have opened it meanwhile: the row lock and the check decide who does.
+      const { rows: [event] } = await tx.query<Pick<CaseFields, 'lon' | 'lat' | 'componentCode' | 'classCode' | 'kindCode' | 'description'>>(
+        `SELECT lon, lat, component_code AS "componentCode", case_class_code AS "classCode", case_kind_code AS "kindCode", description
+           FROM cityops_sensor_events WHERE id = $1 AND case_id IS NULL AND case_error IS NULL FOR UPDATE SKIP LOCKED`, [id]);
+      if (!event) return 0;
+      const opened = await openCase({ tx, actor: sensorsActor, now: new Date() }, { source: 'sensor', sourceRef: `sensor-event:${id}`, urgency: 'urgent',
+        kindCode: `C${event.classCode}${event.kindCode}`, description: event.description, lon: event.lon, lat: event.lat,
+        componentCode: event.componentCode });
+      await tx.query('UPDATE cityops_sensor_events SET case_id = $2 WHERE id = $1', [id, opened.id]);
+      return 1;
+    });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    await db.query('UPDATE cityops_sensor_events SET case_error = $2 WHERE id = $1', [id, `${error.code}: ${error.message}`]);
+    return 0;
   }
-  return opened;
 }
 
 /** The sweep behind the ingest's own call: events whose case is still to be opened, every minute. */
