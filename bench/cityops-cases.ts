@@ -4,8 +4,7 @@
 // at once, each taking its own cases through the six steps, for 20 s after a 3 s warm-up; every step counts as
 // one transition. The screen's relay runs meanwhile, as the platform runs it, publishing each step's screen message.
 // Prints transitions per second and the p50/p99 of one transition.
-import { checkCase, closeCase, dispatchCase, fileCase, handleCase, reportCase, setDispatchRule } from '../src/cityops/index.ts';
-import { startScreenRelay } from '../src/cityops/screen/relay.ts';
+import { checkCase, closeCase, dispatchCase, fileCase, handleCase, reportCase, setDispatchRule, startScreenRelay } from '../src/cityops/index.ts';
 import { grantsOf, jurisdictionOf, systemActor, type Actor, type Ctx } from '../src/kernel/auth/index.ts';
 import { withTransaction, type Db } from '../src/kernel/db/index.ts';
 import { installModules } from '../src/kernel/module.ts';

@@ -9,7 +9,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { buildApp } from '../../src/server.ts';
 import { startSequencer, type Sequencer } from '../../src/kernel/ledger/index.ts';
-import { startScreenRelay, type ScreenRelay } from '../../src/cityops/screen/relay.ts';
+import { startScreenRelay, type ScreenRelay } from '../../src/cityops/index.ts';
 import type { App } from '../../src/kernel/http/index.ts';
 import { startJobs, startSweeps } from '../../src/kernel/jobs/index.ts';
 import { queuesOf, timersOf } from '../../src/kernel/module.ts';
