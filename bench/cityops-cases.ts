@@ -2,8 +2,9 @@
 // 上报 (patrol, with a photo and the phone's position) → 立案 → 派遣 (by the dispatch catalogue) → 处置 (reply and
 // after-photo) → 核查 (on site) → 结案, each one transaction with its history row and ledger entry. Eight callers
 // at once, each taking its own cases through the six steps, for 20 s after a 3 s warm-up; every step counts as
-// one transition. Prints transitions per second and the p50/p99 of one transition.
-import { checkCase, closeCase, dispatchCase, fileCase, handleCase, reportCase, setDispatchRule } from '../src/cityops/index.ts';
+// one transition. The screen's relay runs meanwhile, as the platform runs it, publishing each step's screen message.
+// Prints transitions per second and the p50/p99 of one transition.
+import { checkCase, closeCase, dispatchCase, fileCase, handleCase, reportCase, setDispatchRule, startScreenRelay } from '../src/cityops/index.ts';
 import { grantsOf, jurisdictionOf, systemActor, type Actor, type Ctx } from '../src/kernel/auth/index.ts';
 import { withTransaction, type Db } from '../src/kernel/db/index.ts';
 import { installModules } from '../src/kernel/module.ts';
@@ -63,6 +64,7 @@ async function caller(i: number): Promise<void> {
   }
 }
 
+const relay = startScreenRelay(db);
 const callers = Array.from({ length: CALLERS }, (_, i) => caller(i));
 await new Promise((resolve) => setTimeout(resolve, 3_000));
 measuring = true;
@@ -73,6 +75,7 @@ const seconds = (performance.now() - started) / 1000;
 const counted = times.length;
 stop = true;
 await Promise.all(callers);
+await relay.stop();
 times.sort((a, b) => a - b);
 const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM cityops_case_events`);
 report('cityops case transitions', counted / seconds, 'transitions/s', { callers: CALLERS, seconds: Math.round(seconds), historyRows: rows[0]!.n });

@@ -25,7 +25,7 @@ import { findOwner } from './ownership.ts';
 import { checkPhotos, storePhotos, type PhotoInput } from './case-photos.ts';
 import { splitComponentCode } from './codes.ts';
 import { actTime, arrivalSince, fenceMetres } from './field-times.ts';
-import { caseMessage, screenNotifySql } from './screen/feed.ts';
+import { caseMessage, screenOutboxSql } from './screen/feed.ts';
 import { assertDesk, canReadCase, cityopsActions as a, deskKinds, deskOf, userIdOf } from './policy.ts';
 
 export const caseStates = ['verifying', 'filing', 'dispatching', 'handling', 'checking', 'closing', 'closed', 'rejected'] as const;
@@ -245,11 +245,12 @@ async function moveCase(ctx: Ctx, c: Case, rules: StepRules, kind: CaseKind, mov
   const records = stepRecords(params, eventValues(ctx, c.id, move.action, { from: c.state, to: move.to, departmentId: move.departmentId ?? next.departmentId,
     divisionCode: c.divisionCode, note: move.note ?? null, onTime: move.onTime ?? null, passed: move.passed ?? null }),
   { actor: ctx.actor, action: move.action, object: { type: 'cityops-case', id: String(c.id) }, at: ctx.now, payload: { from: c.state, to: move.to, ...move.payload } });
-  const { rows } = await ctx.tx.query<Case & { notified?: number }>(prepared(
+  const { rows } = await ctx.tx.query<Case>(prepared(
     `WITH moved AS (UPDATE cityops_cases c SET ${sets.join(', ')} WHERE c.id = $1 RETURNING ${caseColumns}),
-    ${records}
-    SELECT moved.*, ${screenNotifySql([caseMessage(next, move.action, ctx.now)], params)} AS notified FROM moved`, params));
-  const { notified: _, ...moved } = rows[0]!;
+    ${records},
+    screened AS (${screenOutboxSql([caseMessage(next, move.action, ctx.now)], params)})
+    SELECT moved.* FROM moved`, params));
+  const moved = rows[0]!;
   if (moved.hotlineTicketId !== null) await followOnTicket(ctx, moved, move.action);
   return moved;
 }
@@ -352,7 +353,7 @@ async function insertCase(ctx: Ctx, input: NewCase, extra: { reporterUserId: num
   { actor: ctx.actor, action, object: { type: 'cityops-case', id: String(c.id) }, at: ctx.now,
     payload: { code: c.code, source: c.source, sourceRef: c.sourceRef, kindCode: c.kindCode, urgency, state, divisionCode, componentCode: c.componentCode,
       photos: stored, onSiteMetres: distance } });
-  await ctx.tx.query(prepared(`WITH ${records} SELECT ${screenNotifySql([caseMessage(c, action, ctx.now)], params)} AS notified`, params));
+  await ctx.tx.query(prepared(`WITH ${records} ${screenOutboxSql([caseMessage(c, action, ctx.now)], params)}`, params));
   return c;
 }
 

@@ -26,3 +26,4 @@ export { markOfflineDevices } from './sensors/offline.ts';
 export { checkRules, evaluateReading, initialRuleState, type SensorRule } from './sensors/rules.ts';
 export { acquireIngest, readingsTopic, releaseIngest, startSensorMqtt } from './sensors/service.ts';
 export { listSensorTypes, updateSensorType } from './sensors/types.ts';
+export { relayScreenMessages, startScreenRelay, type ScreenRelay } from './screen/relay.ts';

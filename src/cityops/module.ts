@@ -16,6 +16,7 @@ import { cityopsActions, cityopsCapabilities, cityopsGrants, deskKinds, fieldPag
 import { cityopsRoutes } from './routes.ts';
 import { screenLedgerActions, screenMessages } from './screen/messages.ts';
 import { orderEscalationSweep } from './screen/orders.ts';
+import { screenRelayService } from './screen/relay.ts';
 import { screenRoutes } from './screen/routes.ts';
 import { eventCasesSweep } from './sensors/cases.ts';
 import { loadSensorsDemo, removeSensorsDemo } from './sensors/demo.ts';
@@ -36,7 +37,7 @@ export const cityopsModule = defineModule({
   name: 'cityops',
   migrations: ['0090_cityops_components.sql', '0160_cityops_cases.sql', '0170_cityops_sensors.sql', '0171_cityops_sensor_event_cases.sql',
     '0172_cityops_disputes.sql', '0174_cityops_field.sql', '0177_cityops_map_places.sql', '0178_cityops_orders.sql', '0180_cityops_sensor_rule_labels.sql', '0181_cityops_sensor_retention.sql',
-    '0184_cityops_case_kinds_stamp.sql'],
+    '0184_cityops_case_kinds_stamp.sql', '0185_cityops_screen_outbox.sql'],
   messages: { ...cityopsMessages, ...sensorMessages, ...screenMessages },
   ledgerActions: { ...cityopsLedgerActions, ...sensorLedgerActions, ...screenLedgerActions },
   permissions: {
@@ -66,7 +67,8 @@ export const cityopsModule = defineModule({
     eventCasesSweep,
     orderEscalationSweep,
   ],
-  services: [sensorMqttService],
+  // The screen's messages leave their outbox in every process, screens open or not.
+  services: [sensorMqttService, screenRelayService],
   prepare: async (db) => {
     await prepareCatalogue(db);
     await prepareCaseKinds(db);

@@ -1,17 +1,23 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { signingKeyOf } from '../../src/cityops/sensors/devices.ts';
 import { signReading } from '../../src/cityops/sensors/ingest.ts';
-import { screenFeed } from '../../src/cityops/screen/feed.ts';
+import { caseMessage, notifyScreen, screenFeed } from '../../src/cityops/screen/feed.ts';
+import { relayScreenMessages, startScreenRelay, type ScreenRelay } from '../../src/cityops/screen/relay.ts';
+import { withTransaction } from '../../src/kernel/db/index.ts';
 import { escalateOrders } from '../../src/cityops/screen/orders.ts';
 import { ledgerCount, makeDepartment, makeStaff } from '../helpers/factories.ts';
 import { casesAppPerFile } from './case-factories.ts';
 import { inGa, inYc } from './factories.ts';
 
-// The cases app, plus a 岳池县 command centre (yc_zhihui) and a second city command-centre officer (zhihui2).
+// The cases app, plus a 岳池县 command centre (yc_zhihui) and a second city command-centre officer (zhihui2), and the
+// relay that publishes the screen's outbox, as the platform runs it (stopped before the app closes: registered first).
 let base = '';
+let relay: ScreenRelay | undefined;
+after(() => relay?.stop());
 const t = casesAppPerFile(async () => {
+  relay = startScreenRelay(t.db, { intervalMs: 20 });
   const ycCommand = await makeDepartment(t.db, { name: '岳池县城市管理指挥中心', divisionCode: '511621000000', kind: 'city-command' });
   await makeStaff(t.db, { username: 'yc_zhihui', roles: ['officer'], departmentId: ycCommand });
   await makeStaff(t.db, { username: 'zhihui2', roles: ['officer'], departmentId: t.desks.command });
@@ -248,4 +254,60 @@ test('an order on a sensor alarm; the departments the command centre may order',
   assert.ok(departments.some((d) => d.id === t.departments.gaUrban));
   assert.ok(!departments.some((d) => d.kind === 'city-command'));
   assert.equal((await t.call('GET', '/screen/departments', 'ga_cg')).statusCode, 403);
+});
+
+/** A screen message about case `id` (not stored) in 广安区, for the outbox alone. */
+const message = (id: number, action: string) => caseMessage({ id, code: `T${id}`, state: 'filing', source: 'command', kindCode: 'E0501',
+  divisionCode: '511602001000', ...inGa }, action, new Date());
+const queued = async () => (await t.db.query('SELECT count(*)::int AS n FROM cityops_screen_outbox')).rows[0].n as number;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('the outbox: a change rolled back publishes nothing, a committed one arrives once', async () => {
+  const stream = await openStream('zhihui');
+  try {
+    await assert.rejects(withTransaction(t.db, async (tx) => {
+      await notifyScreen(tx, [message(-1, 'cityops.case.opened')]);
+      throw new Error('the change fails');
+    }), /the change fails/);
+    await withTransaction(t.db, (tx) => notifyScreen(tx, [message(-2, 'cityops.case.opened')]));
+    await stream.waitFor((r) => r.data.id === -2);
+    await pause(200); // ten relay periods: a second delivery or the rolled-back message would have come
+    assert.deepEqual(stream.received.filter((r) => r.event === 'case' && Number(r.data.id) < 0).map((r) => [r.data.id, r.data.action]), [[-2, 'opened']]);
+    assert.equal(await queued(), 0, 'the relay emptied the outbox');
+  } finally {
+    stream.close();
+  }
+});
+
+test('the outbox: what a stopped process left is published by the next relay; concurrent relays publish each message once', async () => {
+  const stream = await openStream('zhihui');
+  try {
+    await relay!.stop();
+    await withTransaction(t.db, (tx) => notifyScreen(tx, [message(-10, 'cityops.case.opened'), message(-10, 'cityops.case.filed')]));
+    await pause(100);
+    assert.equal(await queued(), 2, 'kept while no relay runs');
+    assert.ok(!stream.received.some((r) => r.data.id === -10));
+    relay = startScreenRelay(t.db, { intervalMs: 20 });
+    await stream.waitFor((r) => r.data.id === -10 && r.data.action === 'filed');
+    assert.deepEqual(stream.received.filter((r) => r.data.id === -10).map((r) => r.data.action), ['opened', 'filed'], 'in the order written');
+
+    // A backlog taken by four relays at once: SKIP LOCKED gives each its own rows.
+    await relay.stop();
+    const ids = Array.from({ length: 300 }, (_, i) => -100 - i);
+    await withTransaction(t.db, (tx) => notifyScreen(tx, ids.map((id) => message(id, 'cityops.case.opened'))));
+    const published = await Promise.all(Array.from({ length: 4 }, async () => {
+      let n = 0;
+      for (let got; (got = await relayScreenMessages(t.db, 25)) > 0;) n += got;
+      return n;
+    }));
+    assert.equal(published.reduce((a, b) => a + b, 0), 300);
+    await stream.waitFor((r) => r.data.id === ids.at(-1));
+    await pause(100);
+    const seen = stream.received.filter((r) => Number(r.data.id) <= -100).map((r) => Number(r.data.id));
+    assert.deepEqual(seen.sort((a, b) => b - a), ids, 'each message once');
+    assert.equal(await queued(), 0);
+  } finally {
+    relay = startScreenRelay(t.db, { intervalMs: 20 });
+    stream.close();
+  }
 });

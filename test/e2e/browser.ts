@@ -9,6 +9,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { buildApp } from '../../src/server.ts';
 import { startSequencer, type Sequencer } from '../../src/kernel/ledger/index.ts';
+import { startScreenRelay, type ScreenRelay } from '../../src/cityops/index.ts';
 import type { App } from '../../src/kernel/http/index.ts';
 import { startJobs, startSweeps } from '../../src/kernel/jobs/index.ts';
 import { queuesOf, timersOf } from '../../src/kernel/module.ts';
@@ -69,6 +70,7 @@ export function browserSuite(name: string, opts: { workers?: boolean } = {}): Br
   const screenshots = path.resolve('test-results', name);
   const scriptErrors: string[] = [];
   let sequencer: Sequencer | undefined;
+  let screenRelay: ScreenRelay | undefined;
   let workers: { stop(): Promise<void> }[] = [];
   let browser: BrowserContext | undefined;
   let profileDir: string | undefined;
@@ -177,6 +179,8 @@ export function browserSuite(name: string, opts: { workers?: boolean } = {}): Br
     suite.testDb = await createTestDb({ demo: true });
     suite.app = await buildApp({ db: suite.testDb.db, serveWeb: true, checkResponses: true });
     sequencer = startSequencer(suite.testDb.db, { intervalMs: 50 });
+    // The command-centre screen's messages reach its stream through the relay, as `npm start` runs it.
+    screenRelay = startScreenRelay(suite.testDb.db);
     // The modules' timers and job workers, as `npm start` runs them (the oversight stream, escalations, …).
     if (opts.workers) workers = [startSweeps(suite.testDb.db, timersOf(modules)), await startJobs(suite.testDb.db, queuesOf(modules))];
     suite.base = await suite.app.listen({ port: 0, host: '127.0.0.1' });
@@ -206,6 +210,7 @@ export function browserSuite(name: string, opts: { workers?: boolean } = {}): Br
     await browser?.close();
     await suite.app?.close();
     for (const worker of workers) await worker.stop();
+    await screenRelay?.stop();
     await sequencer?.stop();
     await suite.testDb?.drop();
     if (profileDir) await fs.rm(profileDir, { recursive: true, force: true });

@@ -1,9 +1,10 @@
 /**
  * 实时推送: the command-centre screen's live feed. A change in city operations (a case opened or moved, a sensor
- * event raised or cleared, an order issued, acknowledged or escalated) publishes a small message with pg_notify
- * on the channel `cityops_screen`, inside the transaction of the change. PostgreSQL delivers a notification only
- * once its transaction commits, and to every process listening on the database: a reading taken by another node
- * reaches this node's screens too, and a change rolled back reaches none.
+ * event raised or cleared, an order issued, acknowledged or escalated) writes a small message to the outbox
+ * `cityops_screen_outbox`, inside the transaction of the change: a change rolled back leaves none. The relay
+ * (relay.ts) publishes the committed ones with pg_notify on the channel `cityops_screen` within about 50 ms, many
+ * changes in one notifying commit, and PostgreSQL delivers them to every process listening on the database: a
+ * reading taken by another node reaches this node's screens too.
  *
  * Each process holds one listening connection per database while it has subscribers (the open screens) and hands
  * every message to each; the subscriber decides what its caller may see.
@@ -36,20 +37,20 @@ export const caseMessage = (c: { id: number; code: string; state: string; source
 /** A notification's payload is at most 8000 bytes: a description is cut well below that. */
 const cut = (text: string | null) => (text === null || text.length <= 200 ? text : `${text.slice(0, 199)}…`);
 
-/** Publishes messages in the caller's transaction: they are delivered when it commits, and never if it rolls back. */
+/** Queues messages in the caller's transaction: they are published once it commits, and never if it rolls back. */
 export async function notifyScreen(tx: Queryable, messages: readonly ScreenMessage[]): Promise<void> {
   if (messages.length === 0) return;
   const params: unknown[] = [];
-  await tx.query(`SELECT ${screenNotifySql(messages, params)}`, params);
+  await tx.query(screenOutboxSql(messages, params), params);
 }
 
 /**
- * An expression publishing messages (its value appended to `params`), for a statement that also writes the
- * change they tell of; it yields how many were sent.
+ * The statement queuing messages (their value appended to `params`), to stand alone or as a data-modifying WITH
+ * item of a statement that also writes the change they tell of.
  */
-export function screenNotifySql(messages: readonly ScreenMessage[], params: unknown[]): string {
+export function screenOutboxSql(messages: readonly ScreenMessage[], params: unknown[]): string {
   params.push(messages.map((m) => JSON.stringify(m.type === 'alarm' ? { ...m, description: cut(m.description) } : m)));
-  return `(SELECT count(pg_notify('${screenChannel}', m))::int FROM unnest($${params.length}::text[]) AS m)`;
+  return `INSERT INTO cityops_screen_outbox (payload) SELECT unnest($${params.length}::text[])`;
 }
 
 export interface ScreenSubscriber {
