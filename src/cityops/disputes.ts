@@ -150,20 +150,19 @@ export async function getDispute(db: Queryable, actor: Actor, id: number, now: D
   const { rows } = await db.query<DisputeView>(`${disputeFrom('$1')} WHERE x.id = $2`, [now, id]);
   const view = rows[0];
   if (!view || !actor.jurisdiction.covers(view.divisionCode)) throw notFound(id);
-  const [{ rows: grids }, { rows: components }, { rows: returns }] = await Promise.all([
-    db.query<{ code: string; name: string; divisionCode: string; divisionName: string | null; countyName: string | null; geometry: unknown }>(
-      `SELECT g.code, g.name, g.division_code AS "divisionCode", dv.name AS "divisionName", cv.name AS "countyName", g.geometry
-         FROM grids g LEFT JOIN divisions dv ON dv.code = g.division_code LEFT JOIN divisions cv ON cv.code = left(g.division_code, 6) || '000000'
-        WHERE g.code = ANY($1::text[]) ORDER BY array_position($1::text[], g.code)`, [view.gridCodes]),
-    db.query<NonNullable<DisputeDetail['component']>>(
-      `SELECT p.code, k.name_zh AS "kindNameZh", p.address, p.lon, p.lat, o.name AS "ownerName", m.name AS "maintainerName", cp.name AS "competentName"
-         FROM cityops_components p JOIN cityops_component_kinds k ON k.class_code = p.class_code AND k.code = p.kind_code
-         LEFT JOIN departments o ON o.id = p.owner_department_id LEFT JOIN departments m ON m.id = p.maintainer_department_id
-         LEFT JOIN departments cp ON cp.id = p.competent_department_id WHERE p.code = $1`, [view.componentCode]),
-    db.query<DisputeDetail['returns'][number]>(
-      `SELECT e.at, d.name AS "departmentName", e.actor_name AS "actorName", e.note FROM cityops_case_events e LEFT JOIN departments d ON d.id = e.department_id
-        WHERE e.case_id = $1 AND e.action = 'returned' ORDER BY e.id`, [view.caseId]),
-  ]);
+  // One after another: `db` may be the command's transaction, a single connection.
+  const { rows: grids } = await db.query<{ code: string; name: string; divisionCode: string; divisionName: string | null; countyName: string | null; geometry: unknown }>(
+    `SELECT g.code, g.name, g.division_code AS "divisionCode", dv.name AS "divisionName", cv.name AS "countyName", g.geometry
+       FROM grids g LEFT JOIN divisions dv ON dv.code = g.division_code LEFT JOIN divisions cv ON cv.code = left(g.division_code, 6) || '000000'
+      WHERE g.code = ANY($1::text[]) ORDER BY array_position($1::text[], g.code)`, [view.gridCodes]);
+  const { rows: components } = await db.query<NonNullable<DisputeDetail['component']>>(
+    `SELECT p.code, k.name_zh AS "kindNameZh", p.address, p.lon, p.lat, o.name AS "ownerName", m.name AS "maintainerName", cp.name AS "competentName"
+       FROM cityops_components p JOIN cityops_component_kinds k ON k.class_code = p.class_code AND k.code = p.kind_code
+       LEFT JOIN departments o ON o.id = p.owner_department_id LEFT JOIN departments m ON m.id = p.maintainer_department_id
+       LEFT JOIN departments cp ON cp.id = p.competent_department_id WHERE p.code = $1`, [view.componentCode]);
+  const { rows: returns } = await db.query<DisputeDetail['returns'][number]>(
+    `SELECT e.at, d.name AS "departmentName", e.actor_name AS "actorName", e.note FROM cityops_case_events e LEFT JOIN departments d ON d.id = e.department_id
+      WHERE e.case_id = $1 AND e.action = 'returned' ORDER BY e.id`, [view.caseId]);
   return {
     view, desk: await deskOf(db, actor), component: components[0] ?? null, returns,
     grids: { type: 'FeatureCollection', features: grids.map(({ geometry, ...properties }) => ({ type: 'Feature', id: properties.code, geometry, properties })) },
