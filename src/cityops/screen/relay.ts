@@ -7,6 +7,7 @@
  * the screens out of id order; a screen reads its figures afresh on each message, so it shows the latest either way.
  */
 import type { Db, Queryable } from '../../kernel/db/index.ts';
+import { startBatchLoop } from '../../kernel/jobs/index.ts';
 import type { ModuleService } from '../../kernel/module.ts';
 import { screenChannel } from './feed.ts';
 
@@ -41,33 +42,10 @@ export interface ScreenRelay {
 
 /** Runs the relay in this process: at once, then every `intervalMs`, and straight again while a full batch shows a backlog. */
 export function startScreenRelay(db: Db, opts: ScreenRelayOptions = {}): ScreenRelay {
-  const interval = opts.intervalMs ?? 50;
   const maxMessages = opts.maxMessages ?? defaultBatchSize;
-  const onError = opts.onError ?? ((error: unknown) => console.error('screen relay:', error));
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  // After a failure (the database away) the pause doubles up to 5 s, so an outage is not a flood of errors.
-  let pause = interval;
-  const drain = async () => {
-    while (!stopped && (await relayScreenMessages(db, maxMessages)) === maxMessages);
-  };
-  const tick = () => {
-    running = drain().then(() => { pause = interval; }, (error: unknown) => {
-      pause = Math.min(pause * 2, Math.max(interval, 5_000));
-      onError(error);
-    }).finally(() => {
-      if (!stopped) timer = setTimeout(tick, pause);
-    });
-  };
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  const loop = startBatchLoop({ batch: () => relayScreenMessages(db, maxMessages), batchSize: maxMessages, intervalMs: opts.intervalMs ?? 50,
+    onError: opts.onError ?? ((error: unknown) => console.error('screen relay:', error)) });
+  return { stop: loop.stop };
 }
 
 /** The relay as `yiwang start` runs it, beside the HTTP server. */

@@ -4,6 +4,7 @@
  * checkpoint, all in one transaction, as Tessera separates sequencing from integration.
  */
 import { withTransaction, type Db, type Queryable, type Tx } from '../db/index.ts';
+import { startBatchLoop } from '../jobs/index.ts';
 import { entryColumns, entryLeafHash, type EntryRow } from './entry.ts';
 import { ledgerSigner } from './keys.ts';
 import { Frontier, perfectSubtrees } from './merkle.ts';
@@ -100,39 +101,11 @@ export interface Sequencer {
  */
 export function startSequencer(db: Db, opts: SequencerOptions = {}): Sequencer {
   const maxEntries = opts.maxEntries ?? defaultBatchSize;
-  const onError = opts.onError ?? ((error: unknown) => console.error('ledger sequencer:', error));
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-
-  // A full batch means a backlog: go straight on. A timed run yields to stop(); a flush drains the queue.
-  const drain = async (yieldToStop: boolean) => {
-    let result;
-    do result = await integrateBatch(db, opts.signer, { maxEntries });
-    while (result.integrated === maxEntries && !(yieldToStop && stopped));
-  };
-  // Runs never overlap within the process; a failed run does not block the next (its caller was told).
-  const run = (yieldToStop: boolean) => (running = running.catch(() => undefined).then(() => drain(yieldToStop)));
-  // After a failure (the database away) the pause doubles up to 5 s, so an outage is not a flood of errors.
-  const interval = opts.intervalMs ?? 200;
-  let pause = interval;
-  const tick = () => {
-    run(true).then(() => { pause = interval; }, (error: unknown) => {
-      pause = Math.min(pause * 2, Math.max(interval, 5_000));
-      onError(error);
-    }).finally(() => {
-      if (!stopped) timer = setTimeout(tick, pause);
-    });
-  };
-  tick();
-  return {
-    flush: () => run(false),
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running.catch(() => undefined); // the last run's failure went to its caller
-    },
-  };
+  const loop = startBatchLoop({
+    batch: async () => (await integrateBatch(db, opts.signer, { maxEntries })).integrated, batchSize: maxEntries,
+    intervalMs: opts.intervalMs ?? 200, onError: opts.onError ?? ((error: unknown) => console.error('ledger sequencer:', error)),
+  });
+  return { flush: loop.drain, stop: loop.stop };
 }
 
 export interface LedgerLag {
