@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { deleteOldPositions } from '../../src/cityops/index.ts';
-import { ledgerCount, makeStaff } from '../helpers/factories.ts';
+import { ledgerCount, makeDepartment, makeStaff } from '../helpers/factories.ts';
 import { inGa } from './factories.ts';
 import { casesAppPerFile, nearGa, photo } from './case-factories.ts';
 
@@ -134,6 +134,13 @@ test('在岗: positions only on duty; the centres see staff on duty with the lat
   const map = (await t.call('GET', '/field/on-duty', 'zhihui')).json().items as { name: string; position: { lon: number; accuracy: number } | null }[];
   assert.deepEqual(map.map((s) => [s.name, s.position?.lon ?? null, s.position?.accuracy ?? null]), [['caiji', nearGa.lon, 7], ['ga_worker', null, null]]);
   assert.equal((await t.call('GET', '/field/on-duty', 'caiji')).statusCode, 403, 'workers do not see each other');
+  assert.equal((await t.call('GET', '/field/on-duty', 'ga_cg')).statusCode, 403, 'a handling unit\'s officer does not see the field staff');
+  // 岳池县's own command centre sees 岳池县's staff: none of 广安区's, and its empty look logs nobody's position.
+  const ycCommand = await makeDepartment(t.db, { name: '岳池县城市管理指挥中心', divisionCode: '511621000000', kind: 'city-command' });
+  await makeStaff(t.db, { username: 'yc_zhihui', roles: ['officer'], departmentId: ycCommand });
+  t.cookies.yc_zhihui = await t.login('yc_zhihui');
+  const county = await t.call('GET', '/field/on-duty', 'yc_zhihui');
+  assert.deepEqual([county.statusCode, county.json().items], [200, []]);
   // Whose positions were shown, and to whom, is on the ledger; not where they were.
   const { rows: viewed } = await t.db.query(`SELECT actor_id, object_id, purpose FROM ledger_queue WHERE action = 'cityops.field.positions-viewed'`);
   assert.deepEqual(viewed, [{ actor_id: String(t.users.zhihui), object_id: String(t.users.caiji), purpose: 'dispatching field work' }]);
