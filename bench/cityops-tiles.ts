@@ -2,10 +2,12 @@
 // component, received over the last 365 days), then 50 tiles per zoom from 10 to 16 around random components,
 // each cut once (no tile cache), as a city-wide 12345 inspector asks them: components unfiltered, tickets of the
 // slider's default window (the last 30 days) and of all time. Prints p50/p95 per layer and zoom (target p95 < 30 ms).
+// The tickets' counts per cell and day are rolled up first, as the platform's sweep does (its time is printed);
+// BENCH_TILE_COUNTS=0 leaves them out, to cut the tickets' tiles from the tickets alone.
 // Database: BENCH_DATABASE_URL's server, else an embedded PostgreSQL in data/bench-tiles; a fresh database either way.
 import { mapTile, type MapFilter, type MapLayer } from '../src/cityops/index.ts';
 import { loadDemoCity } from '../src/demo.ts';
-import { loadDemoCategories } from '../src/hotline/index.ts';
+import { loadDemoCategories, rollUpTicketCounts } from '../src/hotline/index.ts';
 import { jurisdictionOf, systemActor, type Actor } from '../src/kernel/auth/index.ts';
 import { withTransaction } from '../src/kernel/db/index.ts';
 import { createRng } from '../src/kernel/demo/index.ts';
@@ -47,6 +49,16 @@ try {
   await db.query('ANALYZE hotline_tickets');
   await db.query('ANALYZE cityops_components');
   report('cityops.tiles.seed_tickets', (performance.now() - started) / 1000, 's', { tickets, note: 'one INSERT … SELECT generate_series, then ANALYZE' });
+  if (process.env.BENCH_TILE_COUNTS !== '0') {
+    started = performance.now();
+    const days = await rollUpTicketCounts(db, new Date());
+    const { rows: [kept] } = await db.query<{ cells: number; rows: number; bytes: string }>(
+      `SELECT (SELECT count(*)::int FROM hotline_tile_cells) AS cells, (SELECT count(*)::int FROM hotline_tile_counts) AS rows,
+              pg_size_pretty(pg_total_relation_size('hotline_tile_counts') + pg_total_relation_size('hotline_tile_cells')) AS bytes`);
+    report('cityops.tiles.roll_up_tickets', (performance.now() - started) / 1000, 's', { days, ...kept, note: 'the first run of the sweep over the whole history' });
+    await db.query('ANALYZE hotline_tile_counts');
+    await db.query('ANALYZE hotline_tile_cells');
+  }
 
   const inspector: Actor = { ...systemActor('bench'), kind: 'staff', roles: ['inspector'], jurisdiction: jurisdictionOf('511600000000'),
     grants: new Set(['cityops.component.read', 'cityops.case.read', 'hotline.ticket.read', 'cityops.sensor.read']) };

@@ -15,6 +15,7 @@ test('the platform runs every module\'s timers, each once, on its interval', () 
     'hotline.deadlines': 60_000,
     'hotline.rate.expire': 3_600_000,
     'hotline.photos.orphans': 3_600_000,
+    'hotline.tile-counts': 600_000,
     'hotline.classifier.learn': 21_600_000,
     'hub.requests.escalate': 60_000,
     'registry.loads.resume': 30_000,

@@ -7,6 +7,7 @@ export { findHotspots, trendOf, type CategoryTrend, type Hotspots, type Trend } 
 export { createTicket, intakeTicket, type CreateTicket, type Intake } from './intake.ts';
 export { compositeScore, computeMetrics, metricGroupings, officeClock, rankByScore, type Metrics, type MetricsRow } from './metrics.ts';
 export { ticketsInTile, type TicketTileFilter } from './map.ts';
+export { rollUpTicketCounts } from './tile-counts.ts';
 export { overdueOf } from './present.ts';
 export { channels, openStates, satisfactions, ticketKinds, ticketStates, transitions, type Channel, type TicketKind, type TicketState } from './states.ts';
 export {

@@ -5,7 +5,8 @@
 import { assertCan, type Actor } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { pointsInTile, type TileAddress, type TilePoint } from '../kernel/tiles.ts';
-import { hotlineActions, isCentre, ticketScope } from './policy.ts';
+import { hotlineActions, isCentre, seesJurisdiction, ticketScope } from './policy.ts';
+import { keptTicketCounts } from './tile-counts.ts';
 import type { TicketKind, TicketState } from './states.ts';
 
 export interface TicketTileFilter {
@@ -21,7 +22,8 @@ export interface TicketTileFilter {
 export async function ticketsInTile(db: Queryable, actor: Actor, tile: TileAddress, filter: TicketTileFilter): Promise<TilePoint[]> {
   assertCan(actor, hotlineActions.read);
   const params: unknown[] = [];
-  const conditions = ['t.lon IS NOT NULL AND t.lat IS NOT NULL', ticketScope(actor, await isCentre(db, actor), params)];
+  const centre = await isCentre(db, actor);
+  const conditions = ['t.lon IS NOT NULL AND t.lat IS NOT NULL', ticketScope(actor, centre, params)];
   const add = (sql: (n: number) => string, value: unknown) => {
     params.push(value);
     conditions.push(sql(params.length));
@@ -36,5 +38,8 @@ export async function ticketsInTile(db: Queryable, actor: Actor, tile: TileAddre
       id: 't.id::int', number: 't.number', kind: 't.kind', state: 't.state',
       category: '(SELECT c.name FROM hotline_categories c WHERE c.id = t.category_id)', receivedAt: `to_char(t.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`,
     },
+    // Counts are kept per county and day for everyone's tickets: they serve who sees a whole jurisdiction, unfiltered.
+    kept: seesJurisdiction(actor, centre) && !filter.state && !filter.kind
+      ? (level, at) => keptTicketCounts(db, level, at, actor.jurisdiction, filter) : undefined,
   });
 }

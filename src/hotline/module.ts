@@ -12,6 +12,7 @@ import { hotlineLedgerActions, hotlineMessages } from './messages.ts';
 import { sweepOrphanPhotos } from './photos.ts';
 import { centreKind, hotlineActions, hotlineCapabilities, hotlineGrants, readMetrics } from './policy.ts';
 import { expireRateCounts } from './rate.ts';
+import { tileCountsSweep } from './tile-counts.ts';
 import { hotlineOpsRoutes, hotlineRoutes, open311Routes } from './routes.ts';
 
 /** 12345 热线: tickets from intake to callback, the knowledge base, metrics, Open311. */
@@ -19,7 +20,7 @@ export const hotlineModule = defineModule({
   name: 'hotline',
   migrations: ['0010_hotline.sql', '0011_hotline_classifier.sql', '0012_hotline_ops.sql', '0013_hotline_stamps.sql', '0016_hotline_metrics.sql',
     '0017_hotline_queue.sql', '0040_hotline_published.sql', '0044_hotline_classifier_shadow.sql',
-    '0055_hotline_address_mismatch.sql', '0176_hotline_ticket_places.sql'],
+    '0055_hotline_address_mismatch.sql', '0176_hotline_ticket_places.sql', '0186_hotline_tile_counts.sql'],
   messages: hotlineMessages,
   ledgerActions: hotlineLedgerActions,
   permissions: { actions: Object.values(hotlineActions), grants: hotlineGrants },
@@ -35,6 +36,7 @@ export const hotlineModule = defineModule({
     { name: 'hotline.deadlines', everyMs: 60_000, run: sweepDeadlines },
     { name: 'hotline.rate.expire', everyMs: 3_600_000, run: expireRateCounts },
     { name: 'hotline.photos.orphans', everyMs: 3_600_000, run: sweepOrphanPhotos },
+    tileCountsSweep,
     // Learns from operators' corrections once 20 have come in; a worse model is not put in use (shadow evaluation).
     { name: 'hotline.classifier.learn', everyMs: 6 * 3_600_000, run: learnFromCorrections },
   ],

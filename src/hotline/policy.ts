@@ -76,7 +76,7 @@ export function assertHandler(actor: Actor, ticket: TicketAccess): void {
 }
 
 /** Does the actor see every ticket of their jurisdiction (the centre and overseers), not only their department's? */
-const seesJurisdiction = (actor: Actor, centre: boolean) => centre || actor.roles.includes('inspector') || actor.roles.includes('dept_admin');
+export const seesJurisdiction = (actor: Actor, centre: boolean) => centre || actor.roles.includes('inspector') || actor.roles.includes('dept_admin');
 
 /**
  * May the actor see this ticket? The centre and overseers see their jurisdiction; a department sees the

@@ -1,7 +1,8 @@
 /**
  * Vector tiles (Mapbox Vector Tile 2.1) cut by the platform from its own rows, with no PostGIS: a tile's box
  * in longitude and latitude (Web Mercator, XYZ numbering), the rows of a layer inside it as single points or,
- * when zoomed out or too many, as counts per cell of a 16 × 16 grid computed in SQL, and the encoding.
+ * when zoomed out or too many, as counts per cell of a 16 × 16 grid (the tiles four zooms in) computed in SQL
+ * or kept ahead of time by the layer's module, and the encoding.
  */
 import { fromVectorTileJs, GeoJSONWrapper, type Feature } from '@maplibre/vt-pbf';
 import type { Queryable } from './db/index.ts';
@@ -18,8 +19,8 @@ const extent = 4096;
 export const pointZoom = 14;
 /** More points than this in one tile are sent as counts per cell instead. */
 const pointLimit = 5_000;
-/** Cells per tile side when counting: 32 screen pixels apart on a map of 512-pixel tiles. */
-const cells = 16;
+/** Cells are the tiles this many zooms in: 16 per tile side, 32 screen pixels apart on a map of 512-pixel tiles. */
+const cellZoom = 4;
 /** Points this far beyond the tile's edge (a share of its side) are included, so circles at the edge are not cut. */
 const buffer = 1 / 64;
 
@@ -51,10 +52,35 @@ export interface TilePoint {
   props: Record<string, TileValue>;
 }
 
+/** SQL for the XYZ tile at `level` holding a point: its x and y (the same arithmetic as tileUnits). */
+export function cellOf(lon: string, lat: string, level: number): { x: string; y: string } {
+  const n = 2 ** level;
+  return {
+    x: `floor((${lon} + 180) / 360 * ${n})::int`,
+    y: `floor((1 - ln(tan(radians(${lat})) + 1 / cos(radians(${lat}))) / pi()) / 2 * ${n})::int`,
+  };
+}
+
+/** The rows of a cell (the XYZ tile cx, cy at some level): how many, and the sums of their coordinates. */
+export interface CellCount {
+  cx: number;
+  cy: number;
+  count: number;
+  lonSum: number;
+  latSum: number;
+}
+
+/** Counts a layer keeps ahead of time for a tile's cells, and `rest`: the SQL condition for the rows they leave out. */
+export interface KeptCounts {
+  cells: CellCount[];
+  rest: string;
+}
+
 /**
  * What a layer's rows are: `from` (a table with an alias), `where` (conditions on it, with `params`), `point`
  * (an SQL point of longitude and latitude that a GiST index covers), `lon` and `lat` (columns), and `props`
- * (property name → SQL expression) sent with single points only.
+ * (property name → SQL expression) sent with single points only. `kept`, when the layer keeps counts ahead of
+ * time, gives them for the cells at a level inside a tile, or null where it keeps none.
  */
 export interface TileQuery {
   from: string;
@@ -64,35 +90,71 @@ export interface TileQuery {
   lon: string;
   lat: string;
   props: Record<string, string>;
+  kept?: (level: number, tile: TileAddress) => Promise<KeptCounts | null>;
+}
+
+/** The first and last x and y of the cells at `level` inside a tile (level ≥ the tile's zoom). */
+export function cellRange({ z, x, y }: TileAddress, level: number) {
+  const side = 2 ** (level - z);
+  return { x0: x * side, x1: (x + 1) * side - 1, y0: y * side, y1: (y + 1) * side - 1 };
 }
 
 /**
  * The rows of a layer in a tile: single points from `pointZoom` on while there are at most `pointLimit`,
  * else counts per cell. The box goes through the GiST index of `point`; a cell belongs to one tile, so no
- * point is counted twice.
+ * point is counted twice. Counts the layer keeps are added to those of the rows they leave out.
  */
 export async function pointsInTile(db: Queryable, tile: TileAddress, query: TileQuery): Promise<TilePoint[]> {
   const [west, south, east, north] = tileBounds(tile);
   // The box is written into the statement, not passed as a parameter: statements run with generic plans
   // (src/kernel/db), and only a box the planner sees tells it a tile at zoom 16 is a few rows of the index.
-  const within = (margin: number) => {
+  const within = (where: string, margin: number) => {
     const dx = (east - west) * margin;
     const dy = (north - south) * margin;
-    return `(${query.where}) AND ${query.point} <@ box(point(${west - dx}, ${south - dy}), point(${east + dx}, ${north + dy}))`;
+    return `(${where}) AND ${query.point} <@ box(point(${west - dx}, ${south - dy}), point(${east + dx}, ${north + dy}))`;
   };
-  if (tile.z >= pointZoom) {
+  if (tile.z >= pointZoom && !(await overLimit(db, tile, query, within))) {
     const names = Object.keys(query.props);
     const columns = names.map((name, i) => `${query.props[name]} AS p${i}`);
     const { rows } = await db.query<Record<string, TileValue>>(
-      `SELECT ${[`${query.lon} AS lon`, `${query.lat} AS lat`, ...columns].join(', ')} FROM ${query.from} WHERE ${within(buffer)} LIMIT ${pointLimit + 1}`,
+      `SELECT ${[`${query.lon} AS lon`, `${query.lat} AS lat`, ...columns].join(', ')} FROM ${query.from} WHERE ${within(query.where, buffer)} LIMIT ${pointLimit + 1}`,
       query.params);
     if (rows.length <= pointLimit)
       return rows.map((r) => ({ lon: r.lon as number, lat: r.lat as number, count: 1, props: Object.fromEntries(names.map((name, i) => [name, r[`p${i}`] ?? null])) }));
   }
-  const { rows } = await db.query<{ lon: number; lat: number; count: number }>(
-    `SELECT avg(${query.lon}) AS lon, avg(${query.lat}) AS lat, count(*)::int AS count FROM ${query.from} WHERE ${within(0)}
-      GROUP BY floor((${query.lon} - ${west}) / ${(east - west) / cells}), floor((${query.lat} - ${south}) / ${(north - south) / cells})`, query.params);
-  return rows.map((r) => ({ lon: r.lon, lat: r.lat, count: r.count, props: {} }));
+  const level = tile.z + cellZoom;
+  const kept = await query.kept?.(level, tile) ?? null;
+  const cell = cellOf(query.lon, query.lat, level);
+  const { rows } = await db.query<CellCount>(
+    `SELECT ${cell.x} AS cx, ${cell.y} AS cy, count(*)::int AS count, sum(${query.lon}) AS "lonSum", sum(${query.lat}) AS "latSum"
+       FROM ${query.from} WHERE ${within(kept ? `(${query.where}) AND (${kept.rest})` : query.where, 0)} GROUP BY 1, 2`, query.params);
+  // A point on the box's east or south edge lies in the next tile's cell: that tile counts it.
+  const { x0, x1, y0, y1 } = cellRange(tile, level);
+  const cells = new Map<string, CellCount>();
+  for (const c of [...(kept?.cells ?? []), ...rows]) {
+    if (c.cx < x0 || c.cx > x1 || c.cy < y0 || c.cy > y1) continue;
+    const key = `${c.cx}/${c.cy}`;
+    const sum = cells.get(key);
+    if (sum) {
+      sum.count += c.count;
+      sum.lonSum += c.lonSum;
+      sum.latSum += c.latSum;
+    } else {
+      cells.set(key, { ...c });
+    }
+  }
+  return [...cells.values()].filter((c) => c.count > 0).map((c) => ({ lon: c.lonSum / c.count, lat: c.latSum / c.count, count: c.count, props: {} }));
+}
+
+/** Whether kept counts already put more than `pointLimit` rows in the tile, so its points need not be read. */
+async function overLimit(db: Queryable, tile: TileAddress, query: TileQuery, within: (where: string, margin: number) => string): Promise<boolean> {
+  const kept = await query.kept?.(tile.z, tile);
+  if (!kept) return false;
+  const counted = kept.cells.reduce((sum, c) => sum + c.count, 0);
+  if (counted <= pointLimit) return false;
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${query.from} WHERE ${within(`(${query.where}) AND (${kept.rest})`, 0)}`, query.params);
+  return counted + rows[0]!.n > pointLimit;
 }
 
 /** Encodes the layers of one tile (layer name → its points) as a Mapbox Vector Tile. */

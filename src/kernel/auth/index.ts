@@ -1,4 +1,4 @@
-export { anonymous, jurisdictionOf, roles, systemActor, type Actor, type Ctx, type Role, type StatementCtx } from './actor.ts';
+export { anonymous, jurisdictionOf, roles, systemActor, type Actor, type Ctx, type Jurisdiction, type Role, type StatementCtx } from './actor.ts';
 export { joinCapabilities, type CapabilityChange, type CapabilityRule } from './capabilities.ts';
 export { assertCan, can, grantsOf, hasGrant, inJurisdiction } from './policy.ts';
 export { hashPassword, verifyPassword } from './passwords.ts';
