@@ -6,7 +6,7 @@ import { assertCan, type Actor } from '../kernel/auth/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { pointsInTile, type TileAddress, type TilePoint } from '../kernel/tiles.ts';
 import { hotlineActions, isCentre, seesJurisdiction, ticketScope } from './policy.ts';
-import { keptTicketCounts } from './tile-counts.ts';
+import { keptTicketCounts, sqlInstant } from './tile-counts.ts';
 import type { TicketKind, TicketState } from './states.ts';
 
 export interface TicketTileFilter {
@@ -30,8 +30,10 @@ export async function ticketsInTile(db: Queryable, actor: Actor, tile: TileAddre
   };
   if (filter.state) add((n) => `t.state = $${n}`, filter.state);
   if (filter.kind) add((n) => `t.kind = $${n}`, filter.kind);
-  if (filter.from) add((n) => `t.received_at >= $${n}`, filter.from);
-  if (filter.to) add((n) => `t.received_at < $${n}`, filter.to);
+  // The window is written into the statement, as the tile's box is (src/kernel/tiles.ts): a generic plan does not
+  // know a window of a day from one of a year.
+  if (filter.from) conditions.push(`t.received_at >= ${sqlInstant(filter.from)}`);
+  if (filter.to) conditions.push(`t.received_at < ${sqlInstant(filter.to)}`);
   return pointsInTile(db, tile, {
     from: 'hotline_tickets t', where: conditions.join(' AND '), params, point: 'point(t.lon, t.lat)', lon: 't.lon', lat: 't.lat',
     props: {

@@ -18,7 +18,8 @@ const dayMs = 86_400_000;
 const settleMs = 3_600_000;
 
 const isoDay = (day: number) => new Date(day * dayMs).toISOString().slice(0, 10);
-const instant = (date: Date) => `'${date.toISOString()}'::timestamptz`;
+/** A time written into a statement: the planner then knows how few rows a range of received_at holds. */
+export const sqlInstant = (date: Date) => `to_timestamp(${date.getTime() / 1000})`;
 
 /**
  * The kept counts of the tiles' cells at `level` for tickets received in [from, to) in a jurisdiction, or null
@@ -52,12 +53,12 @@ export async function keptTicketCounts(db: Queryable, level: number, tile: TileA
       GROUP BY c.cx, c.cy`, params);
 
   // The rest, as literal ranges so that the planner reads them through the index on received_at.
-  const from = window.from ? instant(window.from) : null;
-  const to = window.to ? instant(window.to) : null;
+  const from = window.from ? sqlInstant(window.from) : null;
+  const to = window.to ? sqlInstant(window.to) : null;
   const range = (lower: string | null, upper: string | null) =>
     [lower && `t.received_at >= ${lower}`, upper && `t.received_at < ${upper}`].filter(Boolean).join(' AND ');
-  const after = range(instant(new Date(last * dayMs)), to);
-  const rest = first === null ? after : `(${range(from, instant(new Date(first * dayMs)))}) OR (${after})`;
+  const after = range(sqlInstant(new Date(last * dayMs)), to);
+  const rest = first === null ? after : `(${range(from, sqlInstant(new Date(first * dayMs)))}) OR (${after})`;
   return { cells: rows, rest };
 }
 
