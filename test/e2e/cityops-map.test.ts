@@ -5,7 +5,7 @@
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoPassword } from '../../src/demo.ts';
-import { browserSuite } from './browser.ts';
+import { browserSuite, phone } from './browser.ts';
 
 const suite = browserSuite('cityops-map');
 const { shot, sees, step, openPage, choose } = suite;
@@ -124,6 +124,24 @@ describe('one map', () => {
     assert.ok(text.includes('陈立新') && text.includes('广安区城市管理综合执法局'), text);
     assert.match(text, /上岗/);
     await shot('onemap-staff');
+
+    // The layer at a wide desk and on a phone, in both languages.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await shot('onemap-staff-1440-zh');
+    await page.locator('.console-header').getByText('English').click();
+    await page.getByTestId('onemap-layers').getByText('Staff on duty').waitFor();
+    await popup.getByText('Staff on duty').waitFor(); // the open popup is rewritten in the new language
+    await shot('onemap-staff-1440-en');
+    await page.setViewportSize(phone);
+    await page.getByTestId('onemap-count-staff').waitFor();
+    await shot('onemap-staff-390-en');
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    await page.locator('.console-header').getByText('中文').click();
+    await page.getByTestId('onemap-layers').getByText('在岗人员').waitFor();
+    await page.setViewportSize(phone);
+    await page.getByTestId('onemap-count-staff').waitFor();
+    await shot('onemap-staff-390-zh');
+    await page.setViewportSize({ width: 1280, height: 1100 });
 
     await page.getByTestId('onemap-toggle-staff').click();
     await countsWhen((c) => c.staff === undefined);

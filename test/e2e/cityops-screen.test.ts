@@ -129,5 +129,17 @@ describe('command-centre screen', () => {
          JOIN cityops_sensor_devices d ON d.id = e.device_id WHERE d.code = $1`, [device]);
     assert.deepEqual(rows, [{ state: 'acknowledged', by: '王志强' }]);
     await shot('orders-acknowledged');
+
+    // The same list at a wide desk, in both languages, and on the phone in English.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await shot('orders-1440-zh');
+    await page.locator('.console-header').getByText('English').click();
+    await row.getByText('Acknowledged').waitFor();
+    await shot('orders-1440-en');
+    await page.setViewportSize(phone);
+    await shot('orders-390-en');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.locator('.console-header').getByText('中文').click();
+    await row.getByText('已签收').waitFor();
   });
 });

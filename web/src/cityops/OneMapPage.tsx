@@ -97,7 +97,7 @@ function renderedCounts(map: MapLibreMap, shown: Layer[]): Partial<Record<Layer,
  * platform cuts; layers on and off, filters, a time slider over the last 90 days, and a feature's details on click.
  */
 export default function OneMapPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { can } = useSession();
   const readable = useMemo(() => layers.filter((l) => can(l.action)), [can]);
   const seesStaff = can(staffLayer.action);
@@ -111,6 +111,11 @@ export default function OneMapPage() {
   shown.current = visible;
   const translate = useRef(t);
   translate.current = t;
+  /** The popup open on the map and what it shows, so that a change of language rewrites it. */
+  const opened = useRef<{ popup: Popup; feature: MapGeoJSONFeature } | null>(null);
+  useEffect(() => {
+    if (opened.current) opened.current.popup.setDOMContent(popupOf(opened.current.feature, t));
+  }, [i18n.language, t]);
 
   // The sources once the map is there; afterwards filters change their tile addresses, toggles their visibility.
   useEffect(() => {
@@ -154,7 +159,10 @@ export default function OneMapPage() {
     const ids = toggles.map((l) => `onemap-${l.key}`);
     const open = (e: { features?: MapGeoJSONFeature[]; lngLat: { lng: number; lat: number } }) => {
       const feature = e.features?.[0];
-      if (feature) new Popup({ maxWidth: '280px' }).setLngLat(e.lngLat).setDOMContent(popupOf(feature, translate.current)).addTo(map);
+      if (!feature) return;
+      const popup = new Popup({ maxWidth: '280px' }).setLngLat(e.lngLat).setDOMContent(popupOf(feature, translate.current)).addTo(map);
+      opened.current = { popup, feature };
+      popup.on('close', () => { if (opened.current?.popup === popup) opened.current = null; });
     };
     map.on('click', ids, open);
     const pointer = () => { map.getCanvas().style.cursor = 'pointer'; };
@@ -193,9 +201,11 @@ export default function OneMapPage() {
           {can('cityops.case.read') && select('caseSource', t('cityops.onemap.caseSource'), caseSources, 'cityops.cases.sources')}
           {can('hotline.ticket.read') && select('ticketKind', t('cityops.onemap.ticketKind'), ticketKinds, 'hotline.kind')}
         </Flex>
-        <Flex gap={12} align="center" data-testid="onemap-window">
+        {/* The marks' labels overhang the slider's ends by half their width: the margins keep them clear of the
+            label, and on a phone the slider takes a line of its own rather than squeezing its marks together. */}
+        <Flex gap={12} wrap align="center" data-testid="onemap-window">
           <Typography.Text>{t('cityops.onemap.window')}</Typography.Text>
-          <Slider range min={-DAYS} max={0} value={days} style={{ flex: 1, maxWidth: 480, marginInline: 24 }} aria-label={t('cityops.onemap.window')}
+          <Slider range min={-DAYS} max={0} value={days} style={{ flex: '1 1 240px', maxWidth: 480, marginInline: 40 }} aria-label={t('cityops.onemap.window')}
             marks={{ [-DAYS]: t('cityops.onemap.daysAgo', { days: DAYS }), [-30]: t('cityops.onemap.daysAgo', { days: 30 }), 0: t('cityops.onemap.today') }}
             tooltip={{ formatter: (v) => (v === undefined ? '' : day(v)) }} onChangeComplete={(v) => setDays(v as [number, number])} />
           <Typography.Text type="secondary" data-testid="onemap-window-text">{day(days[0])} — {day(days[1])}</Typography.Text>
