@@ -120,6 +120,12 @@ test('before the first roll-up, counts come from the tickets; the tile at zoom 1
 });
 
 test('rolled up: whole days come from the kept counts, the rest from the tickets, and every tile is as before', async () => {
+  // A place on no tile (beyond Web Mercator's latitudes, as the intake allows up to 90°) does not stop the roll-up.
+  await t.db.query(`INSERT INTO hotline_tickets (number, channel, kind, category_id, urgency, description, lon, lat, division_code, intake_actor, state,
+      received_at, reply_due, resolve_due, updated_at)
+    SELECT n, channel, kind, category_id, urgency, description, p.lon, p.lat, '511621001000', intake_actor, state, r, r, r, r
+      FROM hotline_tickets, (VALUES ('POLE', 0, 90)) p (n, lon, lat),
+           LATERAL (SELECT now() - interval '5 days' AS r) at WHERE number = 'K1'`);
   const days = await rollUpTicketCounts(t.db, new Date(now));
   assert.ok(days >= 39 && days <= 41, `rolled ${days} days`);
   const { rows: [state] } = await t.db.query(`SELECT rolled_until::text AS until FROM hotline_tile_rollup`);
