@@ -4,6 +4,8 @@
 // embedded PostgreSQL, the database's), (b) precision and recall per kind, (c) backfill and a 30-day dry
 // run, (d) the time from an act's commit to its alert with the sequencer and the stream running as in the platform.
 // Database: BENCH_DATABASE_URL's server, else the embedded PostgreSQL in data/bench; a fresh database either way.
+// OVERSIGHT_BENCH_DAYS spreads the history over that many days (by default 40,000 acts a day, at least 75): over
+// more than the rules' longest window (90 days), the stream's memory must stop growing once the windows are full.
 import os from 'node:os';
 import { systemActor } from '../src/kernel/auth/index.ts';
 import { withTransaction } from '../src/kernel/db/index.ts';
@@ -15,6 +17,7 @@ import { scratchDatabase } from './_database.ts';
 import { report } from './_report.ts';
 
 const entries = Number(process.env.OVERSIGHT_BENCH_ENTRIES ?? 1_000_000);
+const days = process.env.OVERSIGHT_BENCH_DAYS ? Number(process.env.OVERSIGHT_BENCH_DAYS) : undefined;
 const planted = 200;
 const { db, databaseCpu, close } = await scratchDatabase('oversight', { dataDir: 'bench', port: 54372, poolSize: 8 });
 const system = systemActor('bench');
@@ -25,7 +28,7 @@ try {
   const base = await integrateAll();
   // Only the planted cases are kept once the acts are queued, so that the memory measured below is the stream's.
   const { cases, generated, sequencing } = await (async () => {
-    const history = generateHistory({ seed: 'bench', entries, planted, end: now, staff: Array.from({ length: 400 }, (_, i) => String(700_000 + i)) });
+    const history = generateHistory({ seed: 'bench', entries, planted, end: now, days, staff: Array.from({ length: 400 }, (_, i) => String(700_000 + i)) });
     const started = performance.now();
     await queueHistory(db, history.acts);
     return { cases: history.planted, generated: history.acts.length, sequencing: started };

@@ -183,13 +183,17 @@ async function caseOf(db: Queryable, alertId: number): Promise<AlertCase | null>
 async function withEvidence(db: Queryable, row: AlertRow): Promise<Alert> {
   const [summary] = await summaries(db, [row]);
   const checkpoint = await latestCheckpoint(db);
-  const entries = (await Promise.all(row.entries.map((i) => getEntry(db, i)))).filter((e): e is LedgerEntry => e !== null);
-  const proofs = checkpoint
-    ? await Promise.all(entries.filter((e) => e.index < checkpoint.size).map(async (e) => {
-      const p = await inclusionProofFor(db, e.index, checkpoint.size);
-      return { index: p.index, size: p.size, hashes: p.hashes };
-    }))
-    : [];
+  // One after another: an alert opened inside a command reads on its transaction's connection.
+  const entries: LedgerEntry[] = [];
+  for (const i of row.entries) {
+    const entry = await getEntry(db, i);
+    if (entry) entries.push(entry);
+  }
+  const proofs = [];
+  for (const e of checkpoint ? entries.filter((x) => x.index < checkpoint.size) : []) {
+    const p = await inclusionProofFor(db, e.index, checkpoint!.size);
+    proofs.push({ index: p.index, size: p.size, hashes: p.hashes });
+  }
   return {
     ...summary!, ruleVersion: { rationale: row.rationale, legalBasis: row.legal_basis, scope: row.scope, definition: row.definition },
     entries, checkpoint: checkpoint?.note ?? null, verifierKey: await ledgerVerifierKey(db), proofs,
@@ -336,5 +340,8 @@ export async function viewIntegrityFile(ctx: Ctx, input: { userId: string }): Pr
   const { rows } = await ctx.tx.query<AlertRow>(`${alertSelect} WHERE $1 = ANY(al.people) ORDER BY al.raised_at DESC`, [input.userId]);
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'oversight.integrity.viewed', object: { type: 'user', id: input.userId }, payload: input, at: ctx.now });
   const list = await summaries(ctx.tx, rows);
-  return { person, alerts: await Promise.all(list.map(async (a, i) => ({ ...a, case: await caseOf(ctx.tx, a.id), answer: rows[i]!.answer }))) };
+  // One after another: the transaction's connection runs one query at a time.
+  const alerts = [];
+  for (const [i, a] of list.entries()) alerts.push({ ...a, case: await caseOf(ctx.tx, a.id), answer: rows[i]!.answer });
+  return { person, alerts };
 }

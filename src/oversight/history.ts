@@ -42,6 +42,8 @@ export interface HistoryOptions {
   planted: number;
   /** Time of the last day of the history; it spans as many days as needed at the ordinary rate, at least 75 (an outlier rule warms up over its 60-day window). */
   end: Date;
+  /** Days the history spans instead, at least 75: the same acts spread thinner, so that a history passes the rules' longest window. */
+  days?: number;
   /** Staff ids the acts are by; the first three act as administrators, the next five as hotline operators. */
   staff: readonly string[];
   /** Each staff member's division (12 digits, in the order of `staff`); by default a fifth at a city, the rest in its four counties. */
@@ -72,7 +74,7 @@ interface Draft extends HistoryAct {
 export function generateHistory(opts: HistoryOptions): History {
   const rng = createRng(`${opts.seed}/oversight-history`);
   if (opts.staff.length < 40) throw new Error('a history needs at least 40 staff ids');
-  const days = Math.max(75, Math.ceil(opts.entries / actsPerDay));
+  const days = Math.max(75, opts.days ?? Math.ceil(opts.entries / actsPerDay));
   // Midnight (China time) of the first day.
   const endDay = Math.floor((opts.end.getTime() + chinaOffset) / day) * day - chinaOffset;
   const start = endDay - (days - 1) * day;

@@ -79,16 +79,17 @@ export const certificatesOfEntity = (db: Queryable, entity: { library: Library; 
 
 /** The records, pairs, history and certificates of an entity, as stored. */
 export async function entityDetail(db: Queryable, row: EntityRow): Promise<Entity> {
-  const [records, pairs, history] = await Promise.all([
-    db.query<EntityRecord>(`SELECT r.id::int, r.source_id::int AS "sourceId", s.resource_name AS "sourceName", d.name AS "providerName",
+  // One after another: an undo reads the entity on its transaction's connection.
+  const [records, pairs, history] = [
+    await db.query<EntityRecord>(`SELECT r.id::int, r.source_id::int AS "sourceId", s.resource_name AS "sourceName", d.name AS "providerName",
         r.source_key AS "sourceKey", r.raw, r.findings, to_json(r.changed_at) #>> '{}' AS "changedAt"
       FROM registry_records r JOIN registry_sources s ON s.id = r.source_id JOIN departments d ON d.id = s.provider_department_id
       WHERE r.entity_id = $1 ORDER BY r.id`, [row.id]),
-    db.query<PairView>(`SELECT ${pairColumns} FROM registry_pairs p JOIN registry_records l ON l.id = p.left_id JOIN registry_records r ON r.id = p.right_id
+    await db.query<PairView>(`SELECT ${pairColumns} FROM registry_pairs p JOIN registry_records l ON l.id = p.left_id JOIN registry_records r ON r.id = p.right_id
       WHERE l.entity_id = $1 OR r.entity_id = $1 ORDER BY p.weight DESC LIMIT 100`, [row.id]),
-    db.query<HistoryEntry>(`SELECT id::int, action, detail, actor, to_json(at) #>> '{}' AS at,
+    await db.query<HistoryEntry>(`SELECT id::int, action, detail, actor, to_json(at) #>> '{}' AS at,
         (action IN ('merged', 'split') AND undone_at IS NULL) AS undoable FROM registry_history WHERE entity_id = $1 ORDER BY id DESC LIMIT 100`, [row.id]),
-  ]);
+  ];
   return { ...row, records: records.rows, pairs: pairs.rows, history: history.rows, certificates: await certificatesOfEntity(db, row) };
 }
 
@@ -194,7 +195,9 @@ export async function undoChange(ctx: Ctx, input: { historyId: number }): Promis
     throw new DomainError('registry.not-undoable', { status: 409, field: 'historyId' }, 'only a merge or split not undone yet');
   const entity = (await findEntityRow(ctx.tx, change.entityId))!;
   const back = Object.entries(change.before).map(([record, to]) => ({ record: Number(record), to }));
-  const targets = await Promise.all([...new Set(back.map((b) => b.to).filter((t): t is number => t !== null))].map((id) => findEntityRow(ctx.tx, id)));
+  // One after another: the transaction's connection runs one query at a time.
+  const targets = [];
+  for (const id of new Set(back.map((b) => b.to).filter((t): t is number => t !== null))) targets.push(await findEntityRow(ctx.tx, id));
   assertCovers(ctx.actor, registryActions.edit, [entity.divisionCode, ...targets.map((t) => t!.divisionCode)]);
   for (const b of back) await ctx.tx.query('UPDATE registry_records SET entity_id = $2 WHERE id = $1', [b.record, b.to]);
   await ctx.tx.query('UPDATE registry_history SET undone_at = $2 WHERE id = $1', [input.historyId, ctx.now]);
