@@ -64,7 +64,10 @@ export async function findOwner(db: Queryable, c: CaseWhere): Promise<Ownership>
   }
   const near = await gridsNear(db, c.lon, c.lat);
   const divisions = [...new Set([c.divisionCode, ...near.map((g) => g.divisionCode)])];
-  const [own, ...others] = await Promise.all(divisions.map((d) => catalogueRoute(db, c.kindCode, d)));
+  // One after another: a dispatch asks inside its transaction, on one connection.
+  const routes = [];
+  for (const d of divisions) routes.push(await catalogueRoute(db, c.kindCode, d));
+  const [own, ...others] = routes;
   const candidateIds = [...new Set([own, ...others].filter((r) => r !== null).map((r) => r.departmentId))];
   const gridCodes = [...new Set([...(c.gridCode ? [c.gridCode] : []), ...near.map((g) => g.code)])];
   const reasons: DisputeReason[] = [...(candidateIds.length > 1 ? ['boundary' as const] : []), ...(noOwner ? ['no-owner' as const] : [])];

@@ -49,8 +49,11 @@ export interface BrowserSuite {
    * so the pick is tried again until the select shows it.
    */
   choose(label: string | Locator, option: string, index?: number): Promise<void>;
-  /** The dialog just opened, once its opening animation has ended: a click during it can miss a moving button. */
-  dialog(): Promise<Locator>;
+  /**
+   * The dialog just opened (the one showing `hasText`, when given), once its opening animation has ended: a
+   * click during it can miss a moving button.
+   */
+  dialog(hasText?: string): Promise<Locator>;
 }
 
 /**
@@ -131,8 +134,8 @@ export function browserSuite(name: string, opts: { workers?: boolean } = {}): Br
       await suite.page.goto(`${suite.base}${pagePath}`);
       await suite.login(username, demoPassword);
     },
-    async dialog() {
-      const modal = suite.page.locator('.ant-modal');
+    async dialog(hasText?: string) {
+      const modal = suite.page.locator('.ant-modal', hasText === undefined ? {} : { hasText });
       await modal.waitFor();
       await suite.page.locator('.ant-modal.ant-zoom-appear, .ant-modal.ant-zoom-enter').waitFor({ state: 'detached' });
       return modal;

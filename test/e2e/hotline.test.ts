@@ -207,8 +207,17 @@ describe('12345 hotline pages', () => {
     await suite.page.goto(`${suite.base}/hotline-queue`);
     await suite.page.getByPlaceholder('编号、内容或地址').fill(number);
     await suite.page.getByPlaceholder('编号、内容或地址').press('Enter');
-    await suite.page.getByLabel('状态').click();
-    await suite.page.locator('.ant-select-item-option', { hasText: '已办结' }).click();
+    // The status filter is a multi-select: a click on its option during the dropdown's opening animation can miss,
+    // and a second click on a taken option would drop it again, so the option is clicked only while not yet shown.
+    const status = suite.page.locator('.ant-select', { has: suite.page.getByLabel('状态') });
+    const closed = status.getByText('已办结', { exact: true });
+    for (let attempt = 1; !(await closed.isVisible()); attempt++) {
+      assert.ok(attempt <= 3, 'the status filter never took 已办结');
+      await suite.page.getByLabel('状态').click();
+      await suite.page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '已办结' }).click();
+      // Not shown in time: the loop's check tries again, and fails the step after the third try.
+      await closed.waitFor({ timeout: 3000 }).catch(() => undefined);
+    }
     await suite.page.keyboard.press('Escape');
     await suite.page.locator('.ant-table-tbody tr', { hasText: number }).click();
     const timeline = suite.page.getByTestId('timeline');

@@ -82,7 +82,7 @@ describe('data sharing that serves its purpose', () => {
     await shot('03-register-system');
     await form.getByRole('button', { name: /确\s*定|OK/ }).click();
     await sees('已登记');
-    const tokens = suite.page.locator('.ant-modal', { hasText: '令牌 · 警务综合平台' });
+    const tokens = await suite.dialog('令牌 · 警务综合平台');
     await tokens.getByRole('button', { name: '签发令牌' }).click();
     const token = await tokens.locator('[data-testid=issued-token]').textContent();
     assert.match(token ?? '', /^[\w-]+\.[\w-]+\.[\w-]+$/);
