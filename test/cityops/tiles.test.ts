@@ -106,6 +106,9 @@ test('tickets: no caller\'s name, phone, address or description; scoped; filtere
   assert.equal(all.find((f) => f.props.number === 'T-GA-1')!.props.category, '噪声扰民');
   assert.deepEqual((await features('tickets', inGa, 'admin', '?kind=consultation')).map((f) => f.props.number), ['T-GA-2']);
   assert.deepEqual((await features('tickets', inGa, 'admin', '?from=2026-11-01T00:00:00Z')).map((f) => f.props.number), ['T-GA-1']);
+  // A leap second is a valid RFC 3339 time that JavaScript's Date cannot hold: refused, naming the field.
+  const leap = await t.call('GET', `/tiles/tickets/15/0/0.mvt?from=${encodeURIComponent('2016-12-31T23:59:60Z')}`, 'admin');
+  assert.deepEqual([leap.statusCode, leap.json().field], [400, 'from'], leap.body);
   // The window is written into the statement: the first year a client may send is still a time.
   assert.deepEqual((await features('tickets', inGa, 'admin', '?from=0000-01-01T00:00:00Z&to=9999-12-31T23:59:59Z')).map((f) => f.props.number).sort(),
     ['T-GA-1', 'T-GA-2']);

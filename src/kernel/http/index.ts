@@ -143,6 +143,10 @@ const isParsedText = (body: unknown) =>
 function lazyValidator() {
   const ajv = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, addUsedSchema: false, allErrors: false });
   addFormats.default(ajv);
+  // RFC 3339 allows a leap second (23:59:60), which JavaScript's Date cannot hold: such a time would reach the
+  // handlers as an Invalid Date and fail in the database. It is refused here, naming the field.
+  const rfc3339 = ajv.formats['date-time'] as { validate: (value: string) => boolean };
+  ajv.addFormat('date-time', { type: 'string', validate: (value: string) => rfc3339.validate(value) && Number.isFinite(Date.parse(value)) });
   return ({ schema }: { schema: object }) => {
     let compiled: ValidateFunction | undefined;
     const validate = Object.assign((data: unknown, parent?: Parameters<ValidateFunction>[1]) => {
