@@ -78,6 +78,16 @@ export function browserSuite(name: string, opts: { workers?: boolean } = {}): Br
   let browser: BrowserContext | undefined;
   let profileDir: string | undefined;
 
+  /** The API's answers of 400 and above during the running step, as `POST /api/v1/… → 409 title (ms after the step began)`. */
+  const refused: string[] = [];
+  let stepStarted = Date.now();
+  const failureContext = async () => {
+    const shown = await suite.page.locator('.ant-message-notice, .ant-notification-notice, .ant-form-item-explain-error, .ant-alert-error, .ant-result-title')
+      .allInnerTexts().catch(() => []); // a page already closed shows nothing; the step's own error is reported
+    return `\n  after ${Date.now() - stepStarted} ms; the page shows: ${shown.map((x) => x.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' | ') || 'no message'}`
+      + `\n  the API refused: ${refused.join('; ') || 'nothing'}`;
+  };
+
   /** The select that `field` is, or the one inside it (a form item, a table cell). */
   const selectIn = (field: Locator) => field.and(suite.page.locator('.ant-select')).or(field.locator('.ant-select')).first();
 
@@ -91,10 +101,14 @@ export function browserSuite(name: string, opts: { workers?: boolean } = {}): Br
     },
     step(title: string, fn: () => Promise<void>, opts: { skip?: string | false; todo?: string } = {}) {
       test(title, { skip: opts.skip, todo: opts.todo }, async () => {
+        refused.length = 0;
+        stepStarted = Date.now();
         try {
           await fn();
         } catch (error) {
           await suite.page.screenshot({ path: path.join(screenshots, `failed-${title.replace(/\W+/g, '-').slice(0, 60)}.png`) }).catch(() => undefined); // the step's own failure is the one to report
+          // The screenshot stays on the machine that ran the step: what the page said and what the API refused go into the report.
+          if (error instanceof Error) error.message += await failureContext();
           throw error;
         }
       });
@@ -196,7 +210,16 @@ export function browserSuite(name: string, opts: { workers?: boolean } = {}): Br
         '--disable-sync', '--no-first-run'],
     });
     suite.page = browser.pages()[0] ?? (await browser.newPage());
-    suite.page.setDefaultTimeout(15_000);
+    // Two browser files run side by side with their servers and databases on two cores, and WebGL maps draw in
+    // software: a step's wait ran out at 15 s on a loaded machine, the next steps of that file one after another.
+    suite.page.setDefaultTimeout(30_000);
+    suite.page.on('response', (response) => {
+      if (response.status() < 400 || !response.url().includes('/api/')) return;
+      const at = Date.now() - stepStarted;
+      void response.json().catch(() => ({})) /* an answer without a JSON body still names its status */.then((body: { title?: string; detail?: string }) => refused.push(
+        `${response.request().method()} ${new URL(response.url()).pathname} → ${response.status()} ${body.title ?? ''} ${body.detail ?? ''}`.trim()
+        + ` (${at} ms)`));
+    });
     suite.page.on('pageerror', (error) => scriptErrors.push(error.message));
     // What the Content-Security-Policy blocks is reported on the console only: it fails the step too.
     suite.page.on('console', (message) => {
