@@ -14,6 +14,7 @@ import { cityopsModule } from './cityops/module.ts';
 import { hotlineModule } from './hotline/module.ts';
 import { hubModule } from './hub/module.ts';
 import { registryModule } from './registry/module.ts';
+import { penaltiesModule } from './penalties/module.ts';
 import { servicesModule } from './services/module.ts';
 import { supervisionModule } from './supervision/module.ts';
 import { oversightModule } from './oversight/module.ts';
@@ -28,6 +29,7 @@ export const modules: readonly ModuleManifest[] = [
   hotlineModule,
   hubModule,
   servicesModule,
+  penaltiesModule,
   supervisionModule,
   oversightModule,
   registryModule,

@@ -7,10 +7,9 @@
  * go in through the same import command staff use (checked, then COPY), as the system actor `demo`.
  */
 import { systemActor, type Ctx } from '../kernel/auth/index.ts';
-import { creditCodeCheckChar, residentIdCheckChar } from '../kernel/checks/index.ts';
 import type { Tx } from '../kernel/db/index.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
-import { createRng, personName, type Rng } from '../kernel/demo/index.ts';
+import { createRng, creditCode, personName, residentId, type Rng } from '../kernel/demo/index.ts';
 import { CITY_TEMPLATES, COUNTY_TEMPLATES, CREDIT, ID, ITEM_OF_KIND, NAME, type EntryTemplate, type FieldSpec } from './demo-catalogue.ts';
 import { createResource, reviewResource, retireResource, submitResource, type CreateEntry } from './entries.ts';
 import { importRows } from './loads.ts';
@@ -80,17 +79,6 @@ const SYSTEMS: [kind: string, code: string, name: string][] = [
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const dayOf = (rng: Rng, from: number, to: number) => `${rng.int(from, to)}-${pad(rng.int(1, 12), 2)}-${pad(rng.int(1, 28), 2)}`;
-
-function residentId(rng: Rng, county6: string, birth: string, male: boolean): string {
-  const sequence = rng.int(0, 499) * 2 + (male ? 1 : 0);
-  const first17 = `${county6}${birth.replaceAll('-', '')}${pad(sequence, 3)}`;
-  return first17 + residentIdCheckChar(first17);
-}
-
-const creditCode = (county6: string, serial: number) => {
-  const first17 = `91${county6}${pad(serial, 9)}`;
-  return first17 + creditCodeCheckChar(first17);
-};
 
 interface DemoPlaces {
   counties: string[];

@@ -18,11 +18,11 @@ export interface LibraryRule {
 const minute = 60;
 const hour = 3_600;
 const day = 86_400;
-const personalReads = ['hotline.caller.viewed', 'services.application.viewed', 'hub.call.answered'];
+const personalReads = ['hotline.caller.viewed', 'services.application.viewed', 'hub.call.answered', 'penalties.case.viewed'];
 const pipl = '《个人信息保护法》第六条、第三十四条';
 /** Acts that decide or handle an object of a division: 受理, 不予受理, 决定, and a ticket's 签收, 答复, 办结 (a 退单 of a ticket not one's own is right). */
 const decisions = ['services.application.accepted', 'services.application.rejected', 'services.application.approved', 'services.application.refused',
-  'hotline.ticket.accepted', 'hotline.ticket.replied', 'hotline.ticket.closed'];
+  'hotline.ticket.accepted', 'hotline.ticket.replied', 'hotline.ticket.closed', 'penalties.case.decided'];
 
 export const ruleLibrary: readonly LibraryRule[] = [
   {
@@ -75,6 +75,18 @@ export const ruleLibrary: readonly LibraryRule[] = [
     rationale: '同一事项准予决定的给付（救助金、津贴、补贴）或收费金额与近九十天同事项其他决定的分布相差甚远（稳健Z值，中位数与MAD，不少于二十件同类决定才比较），可能为虚报冒领、优亲厚友或乱收费。',
     legalBasis: '《社会救助暂行办法》第六十六条、第六十八条；《行政事业性收费标准管理办法》（发改价格规〔2018〕988号）',
     definition: { kind: 'outlier', when: { actions: ['services.application.approved'] }, value: 'amount', per: 'item', within: 90 * day, z: 3.5, minPeers: 20 },
+  },
+  {
+    code: 'fine-outlier', nameZh: '罚款金额异常', nameEn: 'A fine far from its peers', severity: 'red', scope: '行政处罚',
+    rationale: '同一处罚事项、同一裁量档次的罚款与近一年其他决定的分布相差甚远（稳健Z值，中位数与MAD，不少于二十件同档决定才比较），可能为人情罚款、选择性执法或以罚代管。',
+    legalBasis: '《行政处罚法》第五条、第三十四条；《国务院办公厅关于进一步规范行政裁量权基准制定和管理工作的意见》（国办发〔2022〕27号）',
+    definition: { kind: 'outlier', when: { actions: ['penalties.case.decided'] }, value: 'amount', per: 'itemLevel', within: 365 * day, z: 3.5, minPeers: 20 },
+  },
+  {
+    code: 'fine-beyond-discretion', nameZh: '罚款偏离裁量基准', nameEn: 'A fine outside its band of the discretion standard', severity: 'yellow', scope: '行政处罚',
+    rationale: '罚款金额超出所选裁量档次的幅度。偏离基准须说明理由；核查理由是否成立。',
+    legalBasis: '《行政处罚法》第三十四条；《国务院办公厅关于进一步规范行政裁量权基准制定和管理工作的意见》（国办发〔2022〕27号）',
+    definition: { kind: 'match', when: { actions: ['penalties.case.decided'], facts: [{ name: 'beyondBand', in: [true] }] } },
   },
   {
     code: 'decided-late', nameZh: '超过承诺时限许久才办结', nameEn: 'Decided long after the committed time', severity: 'yellow', scope: '政务服务办件',

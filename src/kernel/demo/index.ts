@@ -6,5 +6,6 @@ export {
   generateCity, type DemoCity, type Department, type Division, type DivisionCell, type DivisionLevel, type Grid, type Polygon,
   type Role,
 } from './city.ts';
+export { creditCode, residentId } from './identities.ts';
 export { personName, type Sex } from './names.ts';
 export { createRng, type Rng } from './rng.ts';
