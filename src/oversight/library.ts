@@ -78,9 +78,9 @@ export const ruleLibrary: readonly LibraryRule[] = [
   },
   {
     code: 'fine-outlier', nameZh: '罚款金额异常', nameEn: 'A fine far from its peers', severity: 'red', scope: '行政处罚',
-    rationale: '同一处罚事项、同一裁量档次的罚款与近一年其他决定的分布相差甚远（稳健Z值，中位数与MAD，不少于二十件同档决定才比较），可能为人情罚款、选择性执法或以罚代管。',
+    rationale: '同一处罚事项、同一裁量档次的罚款与近九十天其他决定的分布相差甚远（稳健Z值，中位数与MAD，不少于二十件同档决定才比较），可能为人情罚款、选择性执法或以罚代管。',
     legalBasis: '《行政处罚法》第五条、第三十四条；《国务院办公厅关于进一步规范行政裁量权基准制定和管理工作的意见》（国办发〔2022〕27号）',
-    definition: { kind: 'outlier', when: { actions: ['penalties.case.decided'] }, value: 'amount', per: 'itemLevel', within: 365 * day, z: 3.5, minPeers: 20 },
+    definition: { kind: 'outlier', when: { actions: ['penalties.case.decided'] }, value: 'amount', per: 'itemLevel', within: 90 * day, z: 3.5, minPeers: 20 },
   },
   {
     code: 'fine-beyond-discretion', nameZh: '罚款偏离裁量基准', nameEn: 'A fine outside its band of the discretion standard', severity: 'yellow', scope: '行政处罚',

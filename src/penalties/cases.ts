@@ -211,8 +211,11 @@ export async function listCases(db: Queryable, actor: Actor, query: CaseQuery): 
   const { rows } = await db.query<CaseRow & { total: number }>(
     `SELECT ${columns}, count(*) OVER ()::int AS total FROM ${from} WHERE ${where.join(' AND ')} ORDER BY c.id DESC LIMIT $${params.push(query.limit)} OFFSET $${params.push(query.offset)}`,
     params);
-  return { items: rows.map((row) => ({ ...present(row), partyName: maskParty(row), partyIdNumber: maskNumber(row.partyIdNumber), abilities: caseAbilities(actor, { ...row, ...ownerOf(row) }) })),
-    total: rows[0]?.total ?? 0 };
+  return {
+    items: rows.map(({ total: _, ...row }) => ({ ...present(row), partyName: maskParty(row), partyIdNumber: maskNumber(row.partyIdNumber),
+      abilities: caseAbilities(actor, { ...row, ...ownerOf(row) }) })),
+    total: rows[0]?.total ?? 0,
+  };
 }
 
 /** A person's name as 行政处罚决定公开 shows it (张某某); an organisation's in full. */

@@ -1,6 +1,6 @@
 /**
  * The demo's 行政处罚: six items of the urban-management and market-regulation departments with their legal
- * ranges and discretion bands, a year of decided cases in every county (so that each item and level has peers),
+ * ranges and discretion bands, three months of decided cases in every county (so that each item and level has peers),
  * and in 广安区城市管理综合执法局 three logins with work waiting: `zf_officer` (执法队员) has cases to propose,
  * `zf_review` (法制审核) one to review, `zf_head` (负责人) one to decide. Two decided fines are planted for the
  * oversight rules: one far above its peers inside its band, one outside its band with a reason.
@@ -42,8 +42,9 @@ const items: (Omit<SaveItem, 'bands' | 'legalMin' | 'legalMax' | 'active'> & { l
     facts: ['店内商品未标示价格', '服务项目未公示收费标准', '价签与结算价格不一致'] },
 ];
 
-const DAYS = 330;
-const CASES_PER_ITEM = 42;
+// Within the 90 days the fine rule compares, with about thirty fines of an item's usual level.
+const DAYS = 86;
+const CASES_PER_ITEM = 50;
 const HOUR = 3_600_000;
 
 export const penaltiesLogins: readonly DemoLogin[] = [
@@ -132,7 +133,7 @@ export async function loadPenaltiesDemo({ tx, seed, city, cityCode, password }: 
   for (const item of items) {
     const enforcing = departments.filter((d) => d.kind === item.departmentKind);
     for (let i = 0; i < CASES_PER_ITEM; i++) {
-      await runCase(rng.pick(enforcing), item.code, start.getTime() + rng.float(0, DAYS - 10) * 24 * HOUR, 'decided');
+      await runCase(rng.pick(enforcing), item.code, start.getTime() + rng.float(0, DAYS - 12) * 24 * HOUR, 'decided');
       decided++;
     }
   }

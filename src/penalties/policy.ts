@@ -4,7 +4,8 @@
  * decides a case they investigated, nor decides one they reviewed (《行政处罚法》第五十七条、第五十八条).
  * Inspectors read the cases of their jurisdiction; they do not act on them.
  */
-import { assertCan, can, hasGrant, type Actor } from '../kernel/auth/index.ts';
+import { assertCan, can, hasGrant, type Actor, type CapabilityChange } from '../kernel/auth/index.ts';
+import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 
 export const penaltiesActions = {
@@ -52,4 +53,15 @@ export function caseAbilities(actor: Actor, row: CaseOwner & { state: string; in
   if (row.state === 'proposed' && mine(a.review) && me !== row.investigator) out.push('review');
   if (row.state === 'reviewed' && mine(a.decide) && me !== row.investigator && me !== row.reviewer) out.push('decide');
   return out;
+}
+
+/**
+ * 行政处罚 is the work of the departments that enforce penalty items: staff of a department of a kind without
+ * items (民政局, the 12345 centre) have no case to see, so the page stays out of their menu. Overseers keep it.
+ */
+export async function penaltiesCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
+  if (actor.kind !== 'staff' || overseesCases(actor)) return {};
+  const { rows: [row] } = await db.query<{ enforces: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM penalty_items i JOIN departments d ON d.kind = i.department_kind WHERE d.id = $1) AS enforces`, [actor.departmentId]);
+  return row!.enforces ? {} : { withhold: Object.values(penaltiesActions) };
 }

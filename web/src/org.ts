@@ -24,3 +24,9 @@ export async function departmentsInJurisdiction(): Promise<Department[]> {
 export async function listStaff(params: { departmentId?: number; q?: string; limit: number; offset: number }) {
   return api('GET', `/users${query(params)}`);
 }
+
+type TreeNode = ApiItem<'/org/divisions/tree'>;
+export interface AreaOption { value: string; title: string; children: AreaOption[] }
+/** Counties and townships for a TreeSelect (villages are too fine for a catalogue or a place of violation). */
+export const areaOptions = (nodes: readonly TreeNode[]): AreaOption[] => nodes.filter((n) => n.level !== 'village')
+  .map((n) => ({ value: n.code, title: n.name, children: areaOptions((n as { children?: TreeNode[] }).children ?? []) }));

@@ -76,9 +76,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.staff-map" | "cityops.field.work" | "cityops.order.acknowledge" | "cityops.order.issue" | "cityops.screen.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.staff-map" | "cityops.field.work" | "cityops.order.acknowledge" | "cityops.order.issue" | "cityops.screen.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "penalties.case.decide" | "penalties.case.investigate" | "penalties.case.read" | "penalties.case.review" | "penalties.item.manage" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.staff-map" | "cityops.field.work" | "cityops.order.acknowledge" | "cityops.order.issue" | "cityops.screen.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.staff-map" | "cityops.field.work" | "cityops.order.acknowledge" | "cityops.order.issue" | "cityops.screen.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "penalties.case.decide" | "penalties.case.investigate" | "penalties.case.read" | "penalties.case.review" | "penalties.item.manage" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -195,9 +195,9 @@ export interface paths {
                     content: {
                         "application/json": {
                             user: {
-                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.staff-map" | "cityops.field.work" | "cityops.order.acknowledge" | "cityops.order.issue" | "cityops.screen.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                capabilities: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.staff-map" | "cityops.field.work" | "cityops.order.acknowledge" | "cityops.order.issue" | "cityops.screen.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "penalties.case.decide" | "penalties.case.investigate" | "penalties.case.read" | "penalties.case.review" | "penalties.item.manage" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 departmentId: number | null;
-                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.staff-map" | "cityops.field.work" | "cityops.order.acknowledge" | "cityops.order.issue" | "cityops.screen.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
+                                grants: ("*" | "auth.role.grant-any" | "auth.token.manage" | "auth.user.manage" | "calendar.manage" | "cityops.case.check" | "cityops.case.dispatch" | "cityops.case.evaluate" | "cityops.case.evaluation" | "cityops.case.file" | "cityops.case.handle" | "cityops.case.open" | "cityops.case.read" | "cityops.case.report" | "cityops.catalogue.manage" | "cityops.component.manage" | "cityops.component.read" | "cityops.dispatch.manage" | "cityops.dispute.decide" | "cityops.field.page" | "cityops.field.staff-map" | "cityops.field.work" | "cityops.order.acknowledge" | "cityops.order.issue" | "cityops.screen.read" | "cityops.sensor.manage" | "cityops.sensor.read" | "cityops.sensor.rules" | "credentials.credential.revoke" | "credentials.issuer.manage" | "credentials.register.read" | "credentials.wallet.read" | "hotline.catalogue.manage" | "hotline.classifier.retrain" | "hotline.metrics.read" | "hotline.ticket.callback" | "hotline.ticket.close" | "hotline.ticket.dispatch" | "hotline.ticket.handle" | "hotline.ticket.intake" | "hotline.ticket.merge" | "hotline.ticket.read" | "hotline.ticket.report" | "hub.catalogue.read" | "hub.dashboard.read" | "hub.evidence.hide" | "hub.evidence.read" | "hub.grant.read" | "hub.objection.raise" | "hub.predicate.define" | "hub.quality.own" | "hub.request.create" | "hub.request.decide" | "hub.resource.register" | "hub.resource.review" | "hub.usage.read" | "ledger.entry.read" | "org.department.manage" | "org.division.manage" | "org.grid.manage" | "org.read" | "oversight.alert.handle" | "oversight.alert.mine" | "oversight.alert.read" | "oversight.integrity.read" | "oversight.rule.edit" | "penalties.case.decide" | "penalties.case.investigate" | "penalties.case.read" | "penalties.case.review" | "penalties.item.manage" | "registry.entity.edit" | "registry.own.read" | "registry.pair.review" | "registry.quality.read" | "registry.record.read" | "registry.source.manage" | "services.application.apply" | "services.application.handle" | "services.application.read" | "services.item.manage" | "services.policy.manage" | "services.rating.read" | "services.rating.rectify" | "supervision.list.manage" | "supervision.problem.accept" | "supervision.problem.open" | "supervision.problem.read" | "supervision.problem.rectify" | "supervision.score.read" | "supervision.score.weights" | "supervision.task.assign" | "supervision.task.read" | "supervision.task.report")[];
                                 id: string;
                                 jurisdiction: string | null;
                                 kind: "staff" | "citizen" | "system" | "anonymous";
@@ -24614,6 +24614,907 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/penalties/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 行政处罚案件 The cases the caller sees, newest first; parties masked */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                    q?: string;
+                    state?: ("investigating" | "proposed" | "reviewed" | "decided")[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                abilities: string[];
+                                amount: number | null;
+                                decidedAt: string | null;
+                                department: {
+                                    id: number;
+                                    name: string;
+                                };
+                                deviation: string | null;
+                                divisionCode: string;
+                                facts: string;
+                                /** Format: date-time */
+                                filedAt: string;
+                                id: number;
+                                investigatorName: string;
+                                item: {
+                                    code: string;
+                                    id: number;
+                                    name: string;
+                                };
+                                level: ("light" | "ordinary" | "severe") | null;
+                                number: string;
+                                partyIdNumber: string;
+                                partyKind: "person" | "organisation";
+                                partyName: string;
+                                place: string;
+                                proposedAt: string | null;
+                                reviewedAt: string | null;
+                                state: "investigating" | "proposed" | "reviewed" | "decided";
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 立案 File a case */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        divisionCode: string;
+                        facts: string;
+                        itemId: number;
+                        partyIdNumber: string;
+                        partyKind: "person" | "organisation";
+                        partyName: string;
+                        place: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            amount: number | null;
+                            decidedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            deviation: string | null;
+                            divisionCode: string;
+                            facts: string;
+                            /** Format: date-time */
+                            filedAt: string;
+                            id: number;
+                            investigatorName: string;
+                            item: {
+                                code: string;
+                                id: number;
+                                name: string;
+                            };
+                            level: ("light" | "ordinary" | "severe") | null;
+                            number: string;
+                            partyIdNumber: string;
+                            partyKind: "person" | "organisation";
+                            partyName: string;
+                            place: string;
+                            proposedAt: string | null;
+                            reviewedAt: string | null;
+                            state: "investigating" | "proposed" | "reviewed" | "decided";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/penalties/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case with its record (a ledger entry when the party is a person) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            abilities: string[];
+                            bands: {
+                                light: [
+                                    number,
+                                    number
+                                ];
+                                ordinary: [
+                                    number,
+                                    number
+                                ];
+                                severe: [
+                                    number,
+                                    number
+                                ];
+                            };
+                            case: {
+                                amount: number | null;
+                                decidedAt: string | null;
+                                department: {
+                                    id: number;
+                                    name: string;
+                                };
+                                deviation: string | null;
+                                divisionCode: string;
+                                facts: string;
+                                /** Format: date-time */
+                                filedAt: string;
+                                id: number;
+                                investigatorName: string;
+                                item: {
+                                    code: string;
+                                    id: number;
+                                    name: string;
+                                };
+                                level: ("light" | "ordinary" | "severe") | null;
+                                number: string;
+                                partyIdNumber: string;
+                                partyKind: "person" | "organisation";
+                                partyName: string;
+                                place: string;
+                                proposedAt: string | null;
+                                reviewedAt: string | null;
+                                state: "investigating" | "proposed" | "reviewed" | "decided";
+                            };
+                            events: {
+                                action: string;
+                                actorName: string;
+                                /** Format: date-time */
+                                at: string;
+                                fromState: string | null;
+                                id: number;
+                                note: string | null;
+                                toState: string;
+                            }[];
+                            legalMax: number;
+                            legalMin: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/penalties/cases/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 决定 Decide the proposed fine, or send back with the reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approve: boolean;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            amount: number | null;
+                            decidedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            deviation: string | null;
+                            divisionCode: string;
+                            facts: string;
+                            /** Format: date-time */
+                            filedAt: string;
+                            id: number;
+                            investigatorName: string;
+                            item: {
+                                code: string;
+                                id: number;
+                                name: string;
+                            };
+                            level: ("light" | "ordinary" | "severe") | null;
+                            number: string;
+                            partyIdNumber: string;
+                            partyKind: "person" | "organisation";
+                            partyName: string;
+                            place: string;
+                            proposedAt: string | null;
+                            reviewedAt: string | null;
+                            state: "investigating" | "proposed" | "reviewed" | "decided";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/penalties/cases/{id}/proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 拟处罚 Level of discretion and fine (分); a fine outside its band states the reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amount: number;
+                        deviation?: string;
+                        level: "light" | "ordinary" | "severe";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            amount: number | null;
+                            decidedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            deviation: string | null;
+                            divisionCode: string;
+                            facts: string;
+                            /** Format: date-time */
+                            filedAt: string;
+                            id: number;
+                            investigatorName: string;
+                            item: {
+                                code: string;
+                                id: number;
+                                name: string;
+                            };
+                            level: ("light" | "ordinary" | "severe") | null;
+                            number: string;
+                            partyIdNumber: string;
+                            partyKind: "person" | "organisation";
+                            partyName: string;
+                            place: string;
+                            proposedAt: string | null;
+                            reviewedAt: string | null;
+                            state: "investigating" | "proposed" | "reviewed" | "decided";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/penalties/cases/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 法制审核 Pass, or send back with the reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approve: boolean;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            amount: number | null;
+                            decidedAt: string | null;
+                            department: {
+                                id: number;
+                                name: string;
+                            };
+                            deviation: string | null;
+                            divisionCode: string;
+                            facts: string;
+                            /** Format: date-time */
+                            filedAt: string;
+                            id: number;
+                            investigatorName: string;
+                            item: {
+                                code: string;
+                                id: number;
+                                name: string;
+                            };
+                            level: ("light" | "ordinary" | "severe") | null;
+                            number: string;
+                            partyIdNumber: string;
+                            partyKind: "person" | "organisation";
+                            partyName: string;
+                            place: string;
+                            proposedAt: string | null;
+                            reviewedAt: string | null;
+                            state: "investigating" | "proposed" | "reviewed" | "decided";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/penalties/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 处罚事项 The items and their discretion standards (裁量基准) the caller works with */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                bands: {
+                                    light: [
+                                        number,
+                                        number
+                                    ];
+                                    ordinary: [
+                                        number,
+                                        number
+                                    ];
+                                    severe: [
+                                        number,
+                                        number
+                                    ];
+                                };
+                                code: string;
+                                departmentKind: string;
+                                id: number;
+                                legalMax: number;
+                                legalMin: number;
+                                name: string;
+                                penaltyBasis: string;
+                                violatedBasis: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Add an item or edit the one with its code */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active: boolean;
+                        bands: {
+                            light: [
+                                number,
+                                number
+                            ];
+                            ordinary: [
+                                number,
+                                number
+                            ];
+                            severe: [
+                                number,
+                                number
+                            ];
+                        };
+                        code: string;
+                        departmentKind: string;
+                        legalMax: number;
+                        legalMin: number;
+                        name: string;
+                        penaltyBasis: string;
+                        violatedBasis: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            detail?: string;
+                            field?: string;
+                            instance?: string;
+                            requestId?: string;
+                            status: number;
+                            title: string;
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            bands: {
+                                light: [
+                                    number,
+                                    number
+                                ];
+                                ordinary: [
+                                    number,
+                                    number
+                                ];
+                                severe: [
+                                    number,
+                                    number
+                                ];
+                            };
+                            code: string;
+                            departmentKind: string;
+                            id: number;
+                            legalMax: number;
+                            legalMin: number;
+                            name: string;
+                            penaltyBasis: string;
+                            violatedBasis: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -3,19 +3,14 @@ import { App, Button, Card, Checkbox, Drawer, Flex, Form, Input, InputNumber, Po
 import { useTranslation } from 'react-i18next';
 import { api, query, type ApiItem } from '../api';
 import { DepartmentSelect } from '../components/DepartmentSelect';
-import { departmentsInJurisdiction } from '../org';
+import { areaOptions, departmentsInJurisdiction } from '../org';
 import { problemText } from '../problemFields';
 import { useLoad } from '../useLoad';
 
 type CaseKind = ApiItem<'/cityops/case-kinds'>;
-type TreeNode = ApiItem<'/org/divisions/tree'>;
-interface AreaOption { value: string; title: string; children: AreaOption[] }
 
 const kindLabel = (k: CaseKind) => `${k.code} ${k.classNameZh} · ${k.nameZh}`;
 const kindOptions = (kinds: CaseKind[] | undefined) => (kinds ?? []).filter((k) => k.active).map((k) => ({ value: k.code, label: kindLabel(k) }));
-/** Counties and townships: the areas a unit may be named for (grids and villages are too fine for a catalogue). */
-const areaOptions = (nodes: readonly TreeNode[]): AreaOption[] => nodes.filter((n) => n.level !== 'village')
-  .map((n) => ({ value: n.code, title: n.name, children: areaOptions((n as { children?: TreeNode[] }).children ?? []) }));
 
 /** Runs a change and reports it; answers whether it went through. */
 function useChange() {
