@@ -30442,6 +30442,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                amount: number | null;
+                                amountKind: ("benefit" | "fee") | null;
                                 applicationId: number | null;
                                 description: string;
                                 /** Format: date-time */
@@ -30729,6 +30731,7 @@ export interface paths {
                             items: {
                                 accepted: number;
                                 active: boolean;
+                                amount: number | null;
                                 automatic: boolean;
                                 code: string;
                                 description: string;
@@ -30769,6 +30772,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         active: boolean;
+                        /** @description amount each grant pays or charges, in fen (分) */
+                        amount?: number;
                         automatic: boolean;
                         code: string;
                         description: string;
@@ -30837,6 +30842,7 @@ export interface paths {
                         "application/json": {
                             accepted: number;
                             active: boolean;
+                            amount: number | null;
                             automatic: boolean;
                             code: string;
                             description: string;
