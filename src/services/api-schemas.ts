@@ -127,6 +127,8 @@ export const FiguresSchema = Type.Object({
 export const PolicySchema = Type.Object({
   id: Type.Integer(), code: Type.String(), name: Type.String(), description: Type.String(), itemId: Type.Integer(), itemName: Type.String(),
   rules: Type.Array(PolicyRule), automatic: Type.Boolean(), active: Type.Boolean(), divisionCode: Type.String(), evaluatedAt: Nullable(Timestamp),
+  /** what each grant pays or charges, in 分; null for an item without an amount */
+  amount: Nullable(Type.Integer()),
   offers: Type.Integer(), accepted: Type.Integer(), granted: Type.Integer(),
 });
 export const EvaluationSchema = Type.Object({ qualified: Type.Integer(), offered: Type.Integer(), granted: Type.Integer() });
@@ -134,6 +136,8 @@ export const EvaluationSchema = Type.Object({ qualified: Type.Integer(), offered
 /** A benefit offered to the citizen, with why they qualify. */
 export const OfferSchema = Type.Object({
   id: Type.Integer(), policyId: Type.Integer(), policyName: Type.String(), description: Type.String(), itemName: Type.String(),
+  /** what accepting it pays (or charges), in 分 */
+  amount: Nullable(Type.Integer()), amountKind: AmountKindSchema,
   reasons: Type.Array(Type.Object({ predicate: Type.String(), name: Type.String(), answer: Type.Boolean() })),
   state: OneOf(['offered', 'accepted', 'granted']), applicationId: Nullable(Type.Integer()), foundAt: Timestamp,
 });

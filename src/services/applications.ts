@@ -11,7 +11,7 @@ import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { containsPattern } from '../kernel/like.ts';
 import { assertImageWithinBudget, readImageSize } from '../kernel/images.ts';
-import { appendToLedger, jurisdictionFactNames, jurisdictionFacts } from '../kernel/ledger/index.ts';
+import { appendToLedger, jurisdictionFactNames, jurisdictionFacts, type LedgerEntryInput } from '../kernel/ledger/index.ts';
 import { checkConditions, prefillForm, type PrefillSource } from './exchange.ts';
 import { validateForm } from './forms.ts';
 import { getItem, itemAsOf, type ServiceItem } from './items.ts';
@@ -122,7 +122,7 @@ export async function recordStep(ctx: Ctx, app: Application, step: NewStep): Pro
   return (await writeStep(ctx, app, step)).app;
 }
 
-interface NewStep {
+export interface NewStep {
   action: string;
   to: ApplicationState;
   stepKey?: string | null;
@@ -149,15 +149,21 @@ async function writeStep(ctx: Ctx, app: Application, step: NewStep): Promise<{ a
      SELECT ${applicationColumns}, s.id AS "stepId" FROM a, s`,
     [app.id, ...values, history.at, history.action, history.stepKey, history.actorId, history.actorName, ctx.actor.departmentId,
       history.fromState, history.toState, history.note]);
-  // The item and where the act falls are published, for the rules on jurisdiction and on items often rejected, and
-  // the step's own facts (an amount) for the rules on amounts.
-  await appendToLedger(ctx.tx, {
+  await appendToLedger(ctx.tx, stepEntry(ctx, app, step));
+  const { stepId, ...row } = updated!;
+  return { app: row, step: { id: stepId, ...history } };
+}
+
+/**
+ * The ledger entry of a step. The item and where the act falls are published, for the rules on jurisdiction and
+ * on items often rejected, and the step's own facts (an amount) for the rules on amounts.
+ */
+export function stepEntry(ctx: Ctx, app: Pick<Application, 'id' | 'itemId' | 'divisionCode'>, step: NewStep): LedgerEntryInput {
+  return {
     actor: ctx.actor, action: step.action, object: { type: 'application', id: app.id },
     payload: { state: step.to, stepKey: step.stepKey ?? null, note: step.note ?? null, item: app.itemId, ...jurisdictionFacts(ctx.actor, app.divisionCode), ...step.facts },
     publish: ['item', ...jurisdictionFactNames, ...Object.keys(step.facts ?? {})], at: ctx.now,
-  });
-  const { stepId, ...row } = updated!;
-  return { app: row, step: { id: stepId, ...history } };
+  };
 }
 
 const jsonColumns = new Set(['form', 'pauses', 'prefill_sources']);

@@ -7,16 +7,17 @@
  * (免申即享) grants without waiting.
  */
 import Type, { type Static } from 'typebox';
-import { assertCan, citizensByIdNumber, getUser, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { assertCan, citizensByIdNumber, getUser, systemActor, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { loadCalendar } from '../kernel/calendar/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError, notFound } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
 import { evaluatePredicateInBulk, findPredicate, type RowFilter } from '../hub/index.ts';
 import { departmentCaller } from './exchange.ts';
-import { applicationColumns, deadlines, numberInBulk, receiptNumber, recordStep, type Application } from './applications.ts';
-import { getItem } from './items.ts';
+import { applicationColumns, deadlines, numberInBulk, receiptNumber, recordStep, stepEntry, type Application } from './applications.ts';
+import { getItem, type AmountKind, type ServiceItem } from './items.ts';
 import { servicesActions } from './policy.ts';
+import { amountOf, approvalStep } from './workflow.ts';
 
 export const PolicyRule = Type.Object({
   predicate: Type.String({ minLength: 1, maxLength: 80 }),
@@ -38,11 +39,14 @@ export const PolicyInput = Type.Object({
   rules: Type.Array(PolicyRule, { minItems: 1, maxItems: 6 }),
   automatic: Type.Boolean(),
   active: Type.Boolean(),
+  /** what each grant pays or charges, in 分: required for an item with an `amountKind`, refused for one without */
+  amount: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: 'amount each grant pays or charges, in fen (分)' })),
 }, { additionalProperties: false });
 export type PolicyInput = Static<typeof PolicyInput>;
 
-export interface Policy extends PolicyInput {
+export interface Policy extends Omit<PolicyInput, 'amount'> {
   id: number;
+  amount: number | null;
   itemName: string;
   divisionCode: string;
   evaluatedAt: Date | null;
@@ -51,7 +55,7 @@ export interface Policy extends PolicyInput {
   granted: number;
 }
 
-const policyColumns = `p.id, p.code, p.name, p.description, p.item_id AS "itemId", i.name AS "itemName", p.rules, p.automatic, p.active,
+const policyColumns = `p.id, p.code, p.name, p.description, p.item_id AS "itemId", i.name AS "itemName", p.rules, p.automatic, p.active, p.amount,
   p.division_code AS "divisionCode", p.evaluated_at AS "evaluatedAt",
   (SELECT count(*)::int FROM services_offers o WHERE o.policy_id = p.id) AS offers,
   (SELECT count(*)::int FROM services_offers o WHERE o.policy_id = p.id AND o.state = 'accepted') AS accepted,
@@ -72,21 +76,25 @@ async function getPolicy(db: Queryable, id: number): Promise<Policy> {
   return rows[0];
 }
 
-/** Adds a policy or replaces the one with the same code; every rule must name a predicate the hub knows. */
+/**
+ * Adds a policy or replaces the one with the same code; every rule must name a predicate the hub knows. A policy
+ * of an item that pays or charges an amount states it, as an approval of that item does.
+ */
 export async function savePolicy(ctx: Ctx, input: PolicyInput): Promise<Policy> {
   const item = await getItem(ctx.tx, input.itemId);
   assertCan(ctx.actor, servicesActions.managePolicies, item);
+  const amount = amountOf(item, { approve: true, amount: input.amount });
   for (const [index, rule] of input.rules.entries())
     if (!(await findPredicate(ctx.tx, rule.predicate)))
       throw new DomainError('services.policy.unknown-predicate', { field: `rules.${index}.predicate` }, `the hub has no predicate ${rule.predicate}`);
   const { rows: [saved] } = await ctx.tx.query<{ id: number }>(
-    `INSERT INTO services_policies (code, name, description, item_id, rules, automatic, active, division_code, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    `INSERT INTO services_policies (code, name, description, item_id, rules, automatic, active, division_code, updated_at, amount)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, item_id = EXCLUDED.item_id,
        rules = EXCLUDED.rules, automatic = EXCLUDED.automatic, active = EXCLUDED.active, division_code = EXCLUDED.division_code,
-       updated_at = EXCLUDED.updated_at
+       updated_at = EXCLUDED.updated_at, amount = EXCLUDED.amount
      RETURNING id`,
-    [input.code, input.name, input.description, item.id, JSON.stringify(input.rules), input.automatic, input.active, item.divisionCode, ctx.now]);
+    [input.code, input.name, input.description, item.id, JSON.stringify(input.rules), input.automatic, input.active, item.divisionCode, ctx.now, amount]);
   await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'services.policy.saved', object: { type: 'policy', id: saved!.id }, payload: input, at: ctx.now });
   return getPolicy(ctx.tx, saved!.id);
 }
@@ -153,12 +161,21 @@ export async function evaluatePolicy(ctx: Ctx, input: { id: number }): Promise<{
 }
 
 /**
- * Applications approved at once for these offers (channel 不来即享), in bulk; returns how many. The hub
- * answered yes or no, never a name: the applicant is named by their account, or by their masked ID.
+ * The amount a grant of the policy sets, checked against its item as a decision's is: an item that came to pay
+ * or charge an amount after the policy was saved grants nothing until the policy states it.
+ */
+const grantAmount = (policy: Policy, item: ServiceItem) => amountOf(item, { approve: true, amount: policy.amount ?? undefined });
+
+/**
+ * Applications approved at once for these offers (channel 不来即享), in bulk; returns how many. Each approval
+ * is the item's approval step with the policy's amount, by the one who ran the evaluation, and its entry
+ * publishes the amount as a decision's does. The hub answered yes or no, never a name: the applicant is named
+ * by their account, or by their masked ID.
  */
 async function grantOffers(ctx: Ctx, policy: Policy, offerIds: number[]): Promise<number> {
   if (offerIds.length === 0) return 0;
   const item = await getItem(ctx.tx, policy.itemId);
+  const approval = approvalStep(grantAmount(policy, item), { note: policy.name });
   const calendar = await loadCalendar(ctx.tx);
   const due = deadlines(calendar, ctx.now, item, []);
   const { rows: offers } = await ctx.tx.query<{ id: number; subject: string; userId: number | null; name: string | null }>(
@@ -166,21 +183,22 @@ async function grantOffers(ctx: Ctx, policy: Policy, offerIds: number[]): Promis
        FROM services_offers o LEFT JOIN users u ON u.id = o.user_id WHERE o.id = ANY($1) ORDER BY o.id`, [offerIds]);
   const { rows: apps } = await ctx.tx.query<{ id: number }>(
     `INSERT INTO services_applications (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
-       state, form, step_index, submitted_at, statutory_days, committed_days, statutory_due, committed_due, reason, created_at, updated_at)
-     SELECT $1, t.user_id, t.name, t.subject, 'proactive', $2, $3, 'approved', '{}', $4, $5, $6, $7, $8, $9, $10, $5, $5
+       state, form, step_index, submitted_at, statutory_days, committed_days, statutory_due, committed_due, reason, created_at, updated_at, amount)
+     SELECT $1, t.user_id, t.name, t.subject, 'proactive', $2, $3, $14, '{}', $4, $5, $6, $7, $8, $9, $10, $5, $5, $15
        FROM unnest($11::text[], $12::bigint[], $13::text[]) WITH ORDINALITY AS t (subject, user_id, name, n) ORDER BY t.n
      RETURNING id`,
     [item.id, item.departmentId, item.divisionCode, item.steps.length - 1, ctx.now, item.statutoryDays, item.committedDays,
       due.statutory_due, due.committed_due, `免申即享：${policy.name}`, offers.map((o) => o.subject), offers.map((o) => o.userId),
-      offers.map((o) => o.name ?? o.subject.slice(0, 6) + '********' + o.subject.slice(-4))]);
+      offers.map((o) => o.name ?? o.subject.slice(0, 6) + '********' + o.subject.slice(-4)), approval.to, approval.set!.amount]);
   await numberInBulk(ctx.tx, apps.map((a) => a.id));
   await ctx.tx.query(
     `UPDATE services_offers o SET state = 'granted', decided_at = $2, application_id = t.app
        FROM unnest($1::bigint[], $3::bigint[]) AS t (offer, app) WHERE o.id = t.offer`, [offers.map((o) => o.id), ctx.now, apps.map((a) => a.id)]);
   await ctx.tx.query(
-    `INSERT INTO services_application_steps (application_id, at, action, actor_id, actor_name, from_state, to_state, note)
-     SELECT id, $2, 'services.offer.granted', $3, $4, NULL, 'approved', $5 FROM unnest($1::bigint[]) AS id`,
-    [apps.map((a) => a.id), ctx.now, `${ctx.actor.kind}:${ctx.actor.id}`, ctx.actor.name, policy.name]);
+    `INSERT INTO services_application_steps (application_id, at, action, actor_id, actor_name, department_id, from_state, to_state, note)
+     SELECT id, $2, $6, $3, $4, $7, NULL, $8, $5 FROM unnest($1::bigint[]) AS id`,
+    [apps.map((a) => a.id), ctx.now, `${ctx.actor.kind}:${ctx.actor.id}`, ctx.actor.name, approval.note, approval.action, ctx.actor.departmentId, approval.to]);
+  await appendToLedger(ctx.tx, apps.map((a) => stepEntry(ctx, { id: a.id, itemId: item.id, divisionCode: item.divisionCode }, approval)));
   return apps.length;
 }
 
@@ -190,6 +208,9 @@ export interface Offer {
   policyName: string;
   description: string;
   itemName: string;
+  /** what accepting it pays (or charges), in 分; null for an item without an amount */
+  amount: number | null;
+  amountKind: AmountKind | null;
   reasons: { predicate: string; name: string; answer: boolean }[];
   state: 'offered' | 'accepted' | 'granted';
   applicationId: number | null;
@@ -200,14 +221,18 @@ export interface Offer {
 export async function myOffers(db: Queryable, actor: Actor): Promise<Offer[]> {
   if (actor.kind !== 'citizen') throw new DomainError('unauthenticated', { status: 401 }, 'citizens only');
   const { rows } = await db.query<Offer>(
-    `SELECT o.id, o.policy_id AS "policyId", p.name AS "policyName", p.description, i.name AS "itemName", o.reasons, o.state,
+    `SELECT o.id, o.policy_id AS "policyId", p.name AS "policyName", p.description, i.name AS "itemName", p.amount,
+            i.amount_kind AS "amountKind", o.reasons, o.state,
             o.application_id AS "applicationId", o.found_at AS "foundAt"
        FROM services_offers o JOIN services_policies p ON p.id = o.policy_id JOIN services_items i ON i.id = p.item_id
       WHERE o.user_id = $1 ORDER BY o.found_at DESC, o.id`, [Number(actor.id)]);
   return rows;
 }
 
-/** 一键确认: the citizen accepts an offer; the application is approved at once and waits for 办结. */
+/**
+ * 一键确认: the citizen accepts an offer (their step) and the policy approves the application at once with its
+ * amount (the approval step, by the policy as a system actor), which then waits for 办结.
+ */
 export async function acceptOffer(ctx: Ctx, input: { id: number }): Promise<Application> {
   const { rows: [offer] } = await ctx.tx.query<{ id: number; policyId: number; subject: string; state: string; userId: number | null }>(
     'SELECT id, policy_id AS "policyId", subject, state, user_id AS "userId" FROM services_offers WHERE id = $1 FOR UPDATE', [input.id]);
@@ -216,6 +241,7 @@ export async function acceptOffer(ctx: Ctx, input: { id: number }): Promise<Appl
   if (offer.state !== 'offered') throw new DomainError('services.bad-state', { status: 409, field: 'state', state: offer.state }, 'already decided');
   const policy = await getPolicy(ctx.tx, offer.policyId);
   const item = await getItem(ctx.tx, policy.itemId);
+  const amount = grantAmount(policy, item);
   const user = await getUser(ctx.tx, Number(ctx.actor.id));
   const { rows: [app] } = await ctx.tx.query<Application>(
     `INSERT INTO services_applications AS a (item_id, applicant_id, applicant_name, applicant_id_number, channel, department_id, division_code,
@@ -223,10 +249,12 @@ export async function acceptOffer(ctx: Ctx, input: { id: number }): Promise<Appl
      VALUES ($1, $2, $3, $4, 'proactive', $5, $6, 'submitted', '{}', $7, $8, $9, $9) RETURNING ${applicationColumns}`,
     [item.id, offer.userId, user!.display_name, offer.subject, item.departmentId, item.divisionCode, item.statutoryDays, item.committedDays, ctx.now]);
   const calendar = await loadCalendar(ctx.tx);
-  const approved = await recordStep(ctx, app!, {
-    action: 'services.offer.accepted', to: 'approved', note: policy.name,
+  const accepted = await recordStep(ctx, app!, {
+    action: 'services.offer.accepted', to: 'submitted', note: policy.name,
     set: { receipt_number: receiptNumber(app!, ctx.now), submitted_at: ctx.now, step_index: item.steps.length - 1, reason: `不来即享：${policy.name}`, ...deadlines(calendar, ctx.now, item, []) },
   });
+  const byPolicy: Ctx = { ...ctx, actor: { ...systemActor('services.proactive'), name: `不来即享：${policy.name}` } };
+  const approved = await recordStep(byPolicy, accepted, approvalStep(amount, { note: policy.name }));
   await ctx.tx.query(`UPDATE services_offers SET state = 'accepted', decided_at = $2, application_id = $3 WHERE id = $1`, [offer.id, ctx.now, approved.id]);
   return approved;
 }

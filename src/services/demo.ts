@@ -146,12 +146,15 @@ async function linkToHub(today: Ctx, featuredItems: { id: number; name: string; 
   for (const predicate of demoPredicates) if (!(await findPredicate(ctx.tx, predicate.code))) await definePredicate(ctx, predicate);
   const itemNamed = (name: string) => featuredItems.find((i) => i.name === name)!;
   const inCounty = [{ field: 'division_code', op: 'prefix' as const, value: county }];
+  // What each grant pays, demo figures near the items' usual approvals: 高龄津贴 of 100 元 a month for those
+  // over 80, paid half-yearly (600 元); a new small firm's 稳岗返还, 60% of a year's unemployment insurance paid
+  // by an employer of about twenty (3000 元).
   const policies: PolicyInput[] = [
-    { code: 'elderly-allowance', name: '高龄津贴主动发放', description: '广安区户籍、年满80周岁的老年人，系统比对后主动推送，一键确认即可领取',
-      itemId: itemNamed('80周岁以上老年人高龄津贴发放').id, automatic: false, active: true,
+    { code: 'elderly-allowance', name: '高龄津贴主动发放', description: '广安区户籍、年满80周岁的老年人，系统比对后主动推送，一键确认即可领取（每月100元，每半年发放一次）',
+      itemId: itemNamed('80周岁以上老年人高龄津贴发放').id, automatic: false, active: true, amount: 600 * 100,
       rules: [{ predicate: 'age-over-80', expect: true, filter: inCounty }, { predicate: 'resident-guang-an', expect: true, filter: inCounty }] },
     { code: 'new-firm-retention', name: '新设小微企业稳岗返还（免申即享）', description: '广安区成立未满1年的存续企业，无需申请，直接拨付',
-      itemId: itemNamed('失业保险稳岗返还申领').id, automatic: true, active: true,
+      itemId: itemNamed('失业保险稳岗返还申领').id, automatic: true, active: true, amount: 3000 * 100,
       rules: [{ predicate: 'firm-older-than-1y', expect: false, filter: [...inCounty, { field: 'state', op: 'eq', value: '存续' }] }] },
   ];
   // A department asks the hub what its items' conditions and its policies' rules ask, under grants.

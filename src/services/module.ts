@@ -16,7 +16,8 @@ import { escalateOverdue } from './workflow.ts';
 export const servicesModule = defineModule({
   name: 'services',
   migrations: ['0030_services.sql', '0031_services_ratings.sql', '0032_services_policies.sql', '0035_credentials.sql', '0036_services_item_revision.sql',
-    '0041_verifier_nonces.sql', '0140_services_amounts.sql', '0150_services_prefill_sources.sql', '0152_credentials_subject.sql'],
+    '0041_verifier_nonces.sql', '0140_services_amounts.sql', '0150_services_prefill_sources.sql', '0152_credentials_subject.sql',
+    '0173_services_policy_amounts.sql'],
   messages: { ...servicesMessages, ...credentialMessages },
   ledgerActions: { ...servicesLedgerActions, ...credentialLedgerActions },
   permissions: { actions: [...Object.values(servicesActions), ...Object.values(credentialActions)], grants: joinGrants(servicesGrants, credentialGrants) },

@@ -12,7 +12,7 @@ import { issueOnApproval } from './certificates.ts';
 import { validateForm } from './forms.ts';
 import { getItem, type ServiceItem, type Step } from './items.ts';
 import { assertApplicant, assertHandler } from './policy.ts';
-import { badState, deadlines, lockApplication, pausesOf, recordStep, type Application } from './applications.ts';
+import { badState, deadlines, lockApplication, pausesOf, recordStep, type Application, type NewStep } from './applications.ts';
 
 const needReason = (reason: string | undefined, field = 'reason') => {
   if (!reason?.trim()) throw new DomainError('services.reason-required', { field }, 'a reason is required');
@@ -103,7 +103,7 @@ export async function advanceApplication(ctx: Ctx, input: { id: number; note?: s
  * The amount an approval of an item that pays or charges one sets (分); any other decision sets none. The route's
  * schema bounds the value; this checks it is given exactly when the item and the decision call for it.
  */
-function amountOf(item: ServiceItem, input: { approve: boolean; amount?: number }): number | null {
+export function amountOf(item: ServiceItem, input: { approve: boolean; amount?: number }): number | null {
   if (item.amountKind !== null && input.approve) {
     if (input.amount === undefined)
       throw new DomainError('services.amount-required', { field: 'amount', amountKind: item.amountKind }, `an approval of this item states the amount (${item.amountKind}) in fen`);
@@ -112,6 +112,17 @@ function amountOf(item: ServiceItem, input: { approve: boolean; amount?: number 
   if (input.amount !== undefined)
     throw new DomainError('services.amount-not-allowed', { field: 'amount' }, item.amountKind === null ? 'this item pays or charges no amount' : 'a refusal sets no amount');
   return null;
+}
+
+/**
+ * The step approving an application (决定, or a 不来即享 grant): it sets the amount (分, null for an item without
+ * one) and publishes it on the entry, for the rule on amounts far from their item's peers.
+ */
+export function approvalStep(amount: number | null, step: { stepKey?: string | null; note?: string | null; set?: Record<string, unknown> }): NewStep {
+  return {
+    action: 'services.application.approved', to: 'approved', stepKey: step.stepKey, note: step.note,
+    set: { ...step.set, amount }, facts: amount === null ? undefined : { amount },
+  };
 }
 
 /** 决定: approve or refuse (with a reason) at the item's last step; an approval of an item with an amount states it (分). */
@@ -123,12 +134,9 @@ export async function decideApplication(ctx: Ctx, input: { id: number; approve: 
     throw new DomainError('services.step-pending', { status: 409, field: 'step', step: item.steps[app.stepIndex]!.key }, 'earlier steps are not done');
   const signed = await sign(ctx, app, step);
   if (!signed.complete) return signed.app;
-  // The amount is published on the decision's entry, for the rule on amounts far from their item's peers.
-  const decided = await recordStep(ctx, signed.app, {
-    action: input.approve ? 'services.application.approved' : 'services.application.refused',
-    to: input.approve ? 'approved' : 'refused', stepKey: step.key, note: reason, set: { reason, signed_by: [], amount },
-    facts: amount === null ? undefined : { amount },
-  });
+  const decided = await recordStep(ctx, signed.app, input.approve
+    ? approvalStep(amount, { stepKey: step.key, note: reason, set: { reason, signed_by: [] } })
+    : { action: 'services.application.refused', to: 'refused', stepKey: step.key, note: reason, set: { reason, signed_by: [], amount } });
   if (input.approve) await issueOnApproval(ctx, item, decided);
   return decided;
 }

@@ -218,10 +218,37 @@ describe('one-stop services', () => {
     await editor.getByRole('button', { name: /取\s*消|Cancel/ }).click();
     await openPage('不来即享', '/service-policies');
     const row = page.locator('.ant-table-row', { hasText: '高龄津贴主动发放' });
+    // The amount each grant pays: in 元 on screen (the demo's 600), 分 on the wire.
+    await row.getByText('¥600.00').waitFor();
+    await row.getByText('高龄津贴主动发放').click();
+    const policyEditor = await suite.dialog();
+    assert.equal(await policyEditor.getByLabel(/每人发放或收取金额/).inputValue(), '600.00');
+    await policyEditor.getByLabel(/每人发放或收取金额/).fill('650');
+    await policyEditor.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await row.getByText('¥650.00').waitFor();
     await row.getByRole('button', { name: '精准匹配' }).click();
     // Matching asks the hub about every resident of the city: seconds, and more on a busy machine.
     await page.getByText(/符合条件 \d+ 人/).first().waitFor({ timeout: 60_000 });
     await shot('13-policies');
+  });
+
+  step('the citizen sees what an offer pays, accepts it, and the approved application states the amount', async () => {
+    const { page } = suite;
+    // The demo's citizens are younger than 80: an offer of the 高龄津贴 policy is made to citizen1 as if matched.
+    await suite.testDb.db.query(
+      `INSERT INTO services_offers (policy_id, subject, user_id, reasons, state, found_at)
+       SELECT p.id, u.id_number, u.id, '[{"predicate": "age-over-80", "name": "年满80周岁", "answer": true}]', 'offered', now()
+         FROM services_policies p, users u WHERE p.code = 'elderly-allowance' AND u.username = 'citizen1'`);
+    await suite.loginAt('/my-services', 'citizen1');
+    const offer = page.locator('.services-offers .ant-list-item', { hasText: '高龄津贴主动发放' });
+    await offer.getByText('发放金额：¥650.00').waitFor();
+    await shot('14-offer');
+    await offer.getByRole('button', { name: '一键确认' }).click();
+    await sees(/已确认，受理编号/);
+    await offer.getByRole('button', { name: '已确认' }).click();
+    await page.waitForURL(/\/my-services\/\d+$/);
+    await page.locator('.ant-descriptions-item', { hasText: '发放金额' }).getByText('¥650.00').waitFor();
+    await suite.logout();
   });
 
   step('the portal reads in English too', async () => {
@@ -231,7 +258,7 @@ describe('one-stop services', () => {
     await sees("Guang'an District one-stop services");
     await page.locator('.services-events').getByText(/^Marriage/).click();
     await page.locator('.ant-list-item').first().waitFor();
-    await shot('14-portal-en');
+    await shot('15-portal-en');
     await page.locator('.console-header').getByText('中文').click();
   });
 });

@@ -9,6 +9,8 @@ import { itemInput, makeCitizen, makeServicesCity, makeServicesHub, residentId, 
 
 let t: TestApp;
 let itemId: number;
+/** an item paying no amount */
+let plainItemId: number;
 let register: Resource;
 let gaDept: number;
 const { cookies, login, call } = servicesCaller(() => t);
@@ -29,7 +31,8 @@ before(async () => {
   ];
   register = await makeServicesHub(t.db, city, people);
   gaDept = city.gaDept;
-  itemId = (await run(t.db, systemActor('test'), saveItem, itemInput(city.gaDeptCode, { code: '511B0003-POLICY-1-00', name: '80周岁以上老年人高龄津贴发放' }))).id;
+  itemId = (await run(t.db, systemActor('test'), saveItem, itemInput(city.gaDeptCode, { code: '511B0003-POLICY-1-00', name: '80周岁以上老年人高龄津贴发放', amountKind: 'benefit' }))).id;
+  plainItemId = (await run(t.db, systemActor('test'), saveItem, itemInput(city.gaDeptCode, { code: '511B0003-POLICY-2-00', name: '老年人优待证办理' }))).id;
   await login(['admin', 'ga_officer', 'citizen3', 'citizen1']);
 });
 
@@ -47,7 +50,38 @@ after(() => t.close());
 
 const policy = (overrides: Record<string, unknown> = {}) => ({
   code: 'elderly-allowance', name: '高龄津贴主动发放', description: '本区户籍80周岁以上老年人', itemId,
-  rules: [{ predicate: 'age-over-80', expect: true }, { predicate: 'resident-guang-an', expect: true }], automatic: false, active: true, ...overrides,
+  rules: [{ predicate: 'age-over-80', expect: true }, { predicate: 'resident-guang-an', expect: true }], automatic: false, active: true, amount: 60_000, ...overrides,
+});
+
+/** The published facts and the actor of the approval entry of each application, by id. */
+async function approvalEntries(ids: number[]): Promise<{ id: number; actor: string; facts: Record<string, unknown> }[]> {
+  const { rows } = await t.db.query<{ id: number; actor: string; facts: Record<string, unknown> }>(
+    `SELECT object_id::int AS id, actor_kind || ':' || actor_id AS actor, facts FROM ledger_queue
+      WHERE action = 'services.application.approved' AND object_id = ANY($1) ORDER BY object_id::int`, [ids.map(String)]);
+  return rows;
+}
+
+test('a policy of an item that pays an amount states it in 分: required, a positive integer, refused for an item without one; editing it is on record', async () => {
+  const { amount: _, ...withoutAmount } = policy({ code: 'amount-check' });
+  const missing = await call('POST', '/policies', 'admin', withoutAmount);
+  assert.deepEqual([missing.statusCode, missing.json().code, missing.json().field], [400, 'services.amount-required', 'amount']);
+  for (const amount of [0, -100, 12.5, 1_000_000_001])
+    assert.deepEqual(await call('POST', '/policies', 'admin', policy({ code: 'amount-check', amount })).then((r) => [r.statusCode, r.json().field]), [400, 'amount'], String(amount));
+  const plain = await call('POST', '/policies', 'admin', policy({ code: 'amount-check', itemId: plainItemId }));
+  assert.deepEqual([plain.statusCode, plain.json().code, plain.json().field], [400, 'services.amount-not-allowed', 'amount']);
+  const withoutOne = await call('POST', '/policies', 'admin', { ...withoutAmount, itemId: plainItemId });
+  assert.deepEqual([withoutOne.statusCode, withoutOne.json().amount], [201, null]);
+  assert.equal((await t.db.query('SELECT count(*)::int AS n FROM services_policies WHERE code = $1 AND amount IS NOT NULL', ['amount-check'])).rows[0].n, 0);
+  const saves = await ledgerCount(t.db, 'services.policy.saved');
+  const saved = await call('POST', '/policies', 'admin', policy({ code: 'amount-check', amount: 65_050 }));
+  assert.deepEqual([saved.statusCode, saved.json().amount], [201, 65_050]);
+  const edited = await call('POST', '/policies', 'admin', policy({ code: 'amount-check', amount: 70_000 }));
+  assert.deepEqual([edited.json().id, edited.json().amount], [saved.json().id, 70_000]);
+  assert.equal(await ledgerCount(t.db, 'services.policy.saved'), saves + 2);
+  const { rows: [stored] } = await t.db.query('SELECT amount FROM services_policies WHERE code = $1', ['amount-check']);
+  assert.equal(stored!.amount, 70_000);
+  assert.equal((await call('GET', '/policies', 'admin')).json().items.find((p: { code: string }) => p.code === 'amount-check').amount, 70_000);
+  await t.db.query(`DELETE FROM services_policies WHERE code = 'amount-check'`);
 });
 
 test('an admin defines a policy over hub predicates; evaluation finds who qualifies and why, once each', async () => {
@@ -83,6 +117,7 @@ test('an admin defines a policy over hub predicates; evaluation finds who qualif
   const offers = (await call('GET', '/offers', 'citizen3')).json().items;
   assert.equal(offers.length, 1);
   assert.deepEqual(offers[0].reasons.map((r: { name: string }) => r.name), ['年满80周岁', '广安区户籍']);
+  assert.deepEqual([offers[0].amount, offers[0].amountKind], [60_000, 'benefit']);
   assert.deepEqual((await call('GET', '/offers', 'citizen1')).json().items, []);
 });
 
@@ -91,19 +126,37 @@ test('one click accepts the offer: an application approved at once; a second cli
   assert.equal((await call('POST', `/offers/${offer.id}/accept`, 'citizen1')).statusCode, 404);
   const accepted = await call('POST', `/offers/${offer.id}/accept`, 'citizen3');
   assert.equal(accepted.statusCode, 200);
-  assert.deepEqual([accepted.json().state, accepted.json().channel, accepted.json().abilities], ['approved', 'proactive', []]);
+  assert.deepEqual([accepted.json().state, accepted.json().channel, accepted.json().abilities, accepted.json().amount], ['approved', 'proactive', [], 60_000]);
+  // The citizen's acceptance, then the policy's approval with its amount, published as a decision's is.
+  assert.deepEqual(accepted.json().history.map((h: { action: string; toState: string }) => [h.action, h.toState]),
+    [['services.offer.accepted', 'submitted'], ['services.application.approved', 'approved']]);
+  const { rows: [app] } = await t.db.query('SELECT amount FROM services_applications WHERE id = $1', [accepted.json().id]);
+  assert.equal(app!.amount, 60_000);
+  assert.deepEqual(await approvalEntries([accepted.json().id]), [{ id: accepted.json().id, actor: 'system:services.proactive',
+    facts: { amount: 60_000, item: itemId, division: '511602000000', actorJurisdiction: '' } }]);
   assert.match(accepted.json().receiptNumber, /^511602-\d{8}-\d{7}$/);
   assert.equal((await call('POST', `/offers/${offer.id}/accept`, 'citizen3')).statusCode, 409);
   assert.equal((await call('GET', '/offers', 'citizen3')).json().items[0].state, 'accepted');
 });
 
 test('an automatic policy grants without waiting: approved applications for every one found', async () => {
-  const saved = (await call('POST', '/policies', 'admin', policy({ code: 'elderly-auto', automatic: true }))).json();
+  const saved = (await call('POST', '/policies', 'admin', policy({ code: 'elderly-auto', automatic: true, amount: 55_000 }))).json();
+  // A policy saved before it stated an amount grants nothing until it states one.
+  await t.db.query('UPDATE services_policies SET amount = NULL WHERE id = $1', [saved.id]);
+  const refused = await call('POST', `/policies/${saved.id}/evaluate`, 'admin');
+  assert.deepEqual([refused.statusCode, refused.json().code, refused.json().field], [400, 'services.amount-required', 'amount']);
+  assert.equal((await t.db.query('SELECT count(*)::int AS n FROM services_offers WHERE policy_id = $1', [saved.id])).rows[0].n, 0);
+  await t.db.query('UPDATE services_policies SET amount = 55000 WHERE id = $1', [saved.id]);
   const evaluated = (await call('POST', `/policies/${saved.id}/evaluate`, 'admin')).json();
   assert.deepEqual(evaluated, { qualified: 2, offered: 2, granted: 2 });
-  const { rows } = await t.db.query(`SELECT state, channel, receipt_number, applicant_name FROM services_applications WHERE channel = 'proactive' AND reason LIKE '免申即享%' ORDER BY id`);
+  const { rows } = await t.db.query(`SELECT id::int, state, channel, receipt_number, applicant_name, amount FROM services_applications WHERE channel = 'proactive' AND reason LIKE '免申即享%' ORDER BY id`);
   assert.equal(rows.length, 2);
-  assert.ok(rows.every((r) => r.state === 'approved' && /^511602-/.test(r.receipt_number)));
+  assert.ok(rows.every((r) => r.state === 'approved' && /^511602-/.test(r.receipt_number) && r.amount === 55_000), JSON.stringify(rows));
+  // Each grant is an approval on the ledger by the one who ran the evaluation, its amount published for the oversight rules.
+  const { rows: [admin] } = await t.db.query(`SELECT id FROM users WHERE username = 'admin'`);
+  const entries = await approvalEntries(rows.map((r) => r.id));
+  assert.deepEqual(entries, rows.map((r, i) => ({ id: r.id, actor: `staff:${admin!.id}`,
+    facts: { amount: 55_000, item: itemId, division: '511602000000', actorJurisdiction: entries[i]?.facts.actorJurisdiction } })));
   // The hub answered yes or no: no name left it (李秀英 has no account and is named by her masked ID).
   const lee = residentId('19350505', '127');
   assert.deepEqual(rows.map((r) => r.applicant_name).sort(), ['市民citizen3', `${lee.slice(0, 6)}********${lee.slice(-4)}`].sort());

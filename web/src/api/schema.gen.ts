@@ -31343,6 +31343,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                amount: number | null;
+                                amountKind: ("benefit" | "fee") | null;
                                 applicationId: number | null;
                                 description: string;
                                 /** Format: date-time */
@@ -31630,6 +31632,7 @@ export interface paths {
                             items: {
                                 accepted: number;
                                 active: boolean;
+                                amount: number | null;
                                 automatic: boolean;
                                 code: string;
                                 description: string;
@@ -31670,6 +31673,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         active: boolean;
+                        /** @description amount each grant pays or charges, in fen (分) */
+                        amount?: number;
                         automatic: boolean;
                         code: string;
                         description: string;
@@ -31738,6 +31743,7 @@ export interface paths {
                         "application/json": {
                             accepted: number;
                             active: boolean;
+                            amount: number | null;
                             automatic: boolean;
                             code: string;
                             description: string;

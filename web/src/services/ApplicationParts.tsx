@@ -1,7 +1,7 @@
 import { Card, Descriptions, Flex, Image, Tag, Timeline, Typography } from 'antd';
 import { FilePdfOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { chinaTime, Deadline, StateTag } from './common';
+import { chinaTime, Deadline, StateTag, yuan } from './common';
 import type { Application } from './types';
 
 /** Receipt number, state and the three clocks: statutory, committed and actual working days. */
@@ -33,7 +33,7 @@ export function ClockCard({ app }: { app: Application }) {
         {app.reason && <Descriptions.Item label={t('services.app.reason')}>{app.reason}</Descriptions.Item>}
         {app.amount !== null && app.item.amountKind && (
           <Descriptions.Item label={t(`services.amount.${app.item.amountKind}`)}>
-            {new Intl.NumberFormat(i18n.language, { style: 'currency', currency: 'CNY' }).format(app.amount / 100)}
+            {yuan(app.amount, i18n.language)}
           </Descriptions.Item>
         )}
       </Descriptions>

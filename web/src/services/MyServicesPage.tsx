@@ -7,7 +7,7 @@ import { problemText } from '../problemFields';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
 import { ClockCard, HistoryCard, MaterialLink } from './ApplicationParts';
-import { chinaTime, Deadline, ratingLevels, StateTag } from './common';
+import { chinaTime, Deadline, ratingLevels, StateTag, yuan } from './common';
 import { SchemaFields, showFormProblem } from './SchemaForm';
 import type { Application } from './types';
 
@@ -38,7 +38,7 @@ type Offer = ApiItem<'/services/offers'>;
 
 /** 不来即享: benefits the citizen qualifies for, found from data the government holds, with why; one click to accept. */
 function Offers() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const { data, reload } = useLoad(() => api('GET', '/services/offers'), []);
   if (!data?.items.length) return null;
@@ -60,6 +60,11 @@ function Offers() {
           <List.Item.Meta title={offer.policyName} description={
             <Space orientation="vertical" size={4}>
               <span>{offer.description}</span>
+              {offer.amount !== null && offer.amountKind && (
+                <Typography.Text strong data-testid="offer-amount">
+                  {t('services.offers.amount', { label: t(`services.amount.${offer.amountKind}`), amount: yuan(offer.amount, i18n.language) })}
+                </Typography.Text>
+              )}
               <Flex wrap gap={4}>{t('services.offers.why')}{offer.reasons.map((r) => <Tag key={r.name} color="green">{r.name}</Tag>)}</Flex>
             </Space>} />
         </List.Item>

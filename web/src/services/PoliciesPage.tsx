@@ -6,7 +6,7 @@ import { api, ApiProblem, type ApiItem } from '../api';
 import { problemText } from '../problemFields';
 import { useLoad } from '../useLoad';
 import { codeLabel } from '../codes';
-import { chinaTime } from './common';
+import { chinaTime, yuan } from './common';
 
 type Policy = ApiItem<'/services/policies'>;
 
@@ -36,6 +36,7 @@ export default function PoliciesPage() {
           { title: t('services.policies.name'), render: (_, p) => <a onClick={() => setEditing(p)}>{p.name}</a> },
           { title: t('services.app.item'), dataIndex: 'itemName' },
           { title: t('services.policies.rules'), render: (_, p) => <Flex wrap gap={4}>{p.rules.map((r) => <Tag key={r.predicate} color={r.expect ? 'green' : 'orange'}>{r.expect ? codeLabel(t, 'predicates', r.predicate) : t('codes.not', { label: codeLabel(t, 'predicates', r.predicate) })}</Tag>)}</Flex> },
+          { title: t('services.policies.amount'), render: (_, p) => (p.amount === null ? '—' : yuan(p.amount, i18n.language)) },
           { title: t('services.policies.automatic'), render: (_, p) => (p.automatic ? <Tag color="purple">{t('services.policies.automatic')}</Tag> : '—') },
           { title: t('services.policies.counts'), render: (_, p) => `${p.offers} / ${p.accepted} / ${p.granted}` },
           { title: t('services.policies.evaluatedAt'), render: (_, p) => chinaTime(p.evaluatedAt, i18n.language) },
@@ -51,9 +52,11 @@ function PolicyEditor({ policy, onClose, onSaved }: { policy: Partial<Policy>; o
   const { message } = App.useApp();
   const [form] = Form.useForm();
   const save = async () => {
-    const values = await form.validateFields() as Record<string, unknown> & { rules: string };
+    const { amount, ...values } = await form.validateFields() as Record<string, unknown> & { rules: string; amount?: number | null };
     try {
-      await api('POST', '/services/policies', { ...values, rules: JSON.parse(values.rules) as unknown });
+      // 元 on screen, 分 on the wire; left empty, the policy states none.
+      await api('POST', '/services/policies', { ...values, rules: JSON.parse(values.rules) as unknown,
+        amount: amount === undefined || amount === null ? undefined : Math.round(amount * 100) });
       onSaved();
     } catch (error) {
       if (error instanceof ApiProblem && error.field) form.setFields([{ name: error.field.split('.')[0]!, errors: [error.title] }]);
@@ -64,12 +67,16 @@ function PolicyEditor({ policy, onClose, onSaved }: { policy: Partial<Policy>; o
   return (
     <Modal open title={policy.name ?? t('services.policies.add')} onCancel={onClose} onOk={() => void save()} width={640} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ code: policy.code, name: policy.name, description: policy.description ?? '', itemId: policy.itemId,
-        automatic: policy.automatic, active: policy.active, rules: JSON.stringify(policy.rules ?? [], null, 2) }}>
+        automatic: policy.automatic, active: policy.active, rules: JSON.stringify(policy.rules ?? [], null, 2),
+        amount: policy.amount === null || policy.amount === undefined ? undefined : policy.amount / 100 }}>
         <Form.Item name="code" label={t('services.policies.code')} rules={[{ required: true, pattern: /^[a-z][a-z0-9-]{1,60}$/ }]}><Input /></Form.Item>
         <Form.Item name="name" label={t('services.policies.name')} rules={[{ required: true }]}><Input /></Form.Item>
         <Form.Item name="description" label={t('services.policies.description')}><Input.TextArea rows={2} /></Form.Item>
         <Form.Item name="itemId" label={t('services.policies.itemId')} rules={[{ required: true }]}><InputNumber min={1} style={{ width: '100%' }} /></Form.Item>
         <Form.Item name="rules" label={t('services.policies.rules')} rules={[json]}><Input.TextArea rows={6} className="mono" /></Form.Item>
+        <Form.Item name="amount" label={`${t('services.policies.amount')}（${t('confirm.yuan')}）`} extra={t('services.policies.amountHelp')}>
+          <InputNumber min={0.01} max={10_000_000} precision={2} step={100} placeholder={t('services.policies.noAmount')} style={{ width: 200 }} />
+        </Form.Item>
         <Flex gap={24}>
           <Form.Item name="automatic" label={t('services.policies.automatic')} valuePropName="checked"><Switch /></Form.Item>
           <Form.Item name="active" label={t('services.policies.active')} valuePropName="checked"><Switch /></Form.Item>

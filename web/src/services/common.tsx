@@ -19,6 +19,9 @@ export const chinaTime = (iso: string | null, language: string) =>
 
 export const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
+/** An amount the API gives in 分, shown in 元 (¥600.00). */
+export const yuan = (fen: number, language: string) => new Intl.NumberFormat(language, { style: 'currency', currency: 'CNY' }).format(fen / 100);
+
 /** The deadline with its state: paused while waiting for corrections, red when overdue. */
 export function Deadline({ due, paused, overdue }: { due: string | null; paused: boolean; overdue: boolean }) {
   const { t, i18n } = useTranslation();
