@@ -92,9 +92,10 @@ async function moveCase(ctx: Ctx, row: Pick<CaseRow, 'id' | 'number' | 'division
     publish: [...jurisdictionFactNames, ...(step.publish ?? [])] });
 }
 
-async function readCase(db: Queryable, id: number): Promise<CaseRow> {
+/** The case as the commands answer it: without who holds which part, which the record shows. */
+async function readCase(db: Queryable, id: number): Promise<PenaltyCase> {
   const { rows: [row] } = await db.query<CaseRow>(`SELECT ${columns} FROM ${from} WHERE c.id = $1`, [id]);
-  return row!;
+  return present(row!);
 }
 
 export interface FileCase {

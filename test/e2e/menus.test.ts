@@ -24,7 +24,7 @@ const registry = ['基础库数据源', '融合复核', '标准记录', '基础�
  */
 const expected: Record<string, string[]> = {
   admin: [...kernel, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '案件管理', '巡查上报', '现场任务', '管辖争议', '案件考评', '案件设置', '感知设备', '一张图', '指挥大屏', '调度指令', '数据目录', '资源登记', '系统登记', '数据质量', '目录审核', ...sharing,
-    '办件受理', '事项管理', '不来即享', '好差评', '电子证照登记', ...registry, ...supervision, '风险预警'],
+    '办件受理', '事项管理', '不来即享', '好差评', '行政处罚', '电子证照登记', ...registry, ...supervision, '风险预警'],
   // 广安区政数局 and 市政数局 issue no e-certificate: no register of them.
   ga_admin: [...kernel, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '调度指令', '数据目录', '数据质量', '办件受理', '事项管理', '好差评', ...supervision],
   // 广安区民政局 runs an information system (广安区社会救助系统): its officer requests and watches data sharing.
@@ -34,9 +34,9 @@ const expected: Record<string, string[]> = {
   yc_officer: [...kernelRead, '工单队列', '部件管理', '案件管理', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', '好差评', ...supervision],
   data_officer: [...kernelRead, '数据目录', '资源登记', '系统登记', '数据质量', '目录审核', ...sharing, ...registry],
   // Inspectors follow data sharing through the risk alerts, not the departments' sharing pages.
-  inspector: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', '基础库质量',
+  inspector: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '数据目录', '数据质量', '办件受理', '好差评', '行政处罚', '标准记录', '基础库质量',
     ...supervision, ...oversight, '廉政档案'],
-  supervisor: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', '基础库质量',
+  supervisor: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '数据目录', '数据质量', '办件受理', '好差评', '行政处罚', '标准记录', '基础库质量',
     ...supervision, ...oversight],
   hotline: [...kernelRead, '12345 受理台', '工单队列', '审核', '回访', '统计分析', '部件管理', '案件管理', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', '好差评', '标准记录',
     ...supervision],
@@ -50,10 +50,14 @@ const expected: Record<string, string[]> = {
   zhihui: [...kernelRead, '工单队列', '部件管理', '案件管理', '管辖争议', '案件考评', '案件设置', '感知设备', '一张图', '指挥大屏', '调度指令', '数据目录', '好差评', '标准记录', ...supervision],
   caiji: [...kernelRead, '工单队列', '部件管理', '案件管理', '巡查上报', '现场任务', '感知设备', '一张图', '调度指令', '数据目录', '好差评', '标准记录', ...supervision],
   // 广安区城市管理综合执法局 lists service items and gives data: 办件受理 and 数据质量 as for 广安区民政局.
-  ga_cg: [...kernelRead, '工单队列', '部件管理', '案件管理', '现场任务', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', ...supervision],
+  ga_cg: [...kernelRead, '工单队列', '部件管理', '案件管理', '现场任务', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', '办件受理', '好差评', '行政处罚', '标准记录', ...supervision],
+  // 行政处罚 of the same bureau: its officers as ga_cg; its head (dept_admin) as a department's admin, with the bureau's staff and items.
+  zf_officer: [...kernelRead, '工单队列', '部件管理', '案件管理', '现场任务', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', '办件受理', '好差评', '行政处罚', '标准记录', ...supervision],
+  zf_review: [...kernelRead, '工单队列', '部件管理', '案件管理', '现场任务', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', '办件受理', '好差评', '行政处罚', '标准记录', ...supervision],
+  zf_head: [...kernel, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '调度指令', '数据目录', '数据质量', '办件受理', '事项管理', '好差评', '行政处罚', ...supervision],
   // Its handling worker: the unit's pages, and 现场任务 as for every handling unit's staff and the patrol workers.
-  ga_cgry: [...kernelRead, '工单队列', '部件管理', '案件管理', '现场任务', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', '办件受理', '好差评', '标准记录', ...supervision],
-  duchashi: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '数据目录', '办件受理', '好差评', '标准记录', '基础库质量',
+  ga_cgry: [...kernelRead, '工单队列', '部件管理', '案件管理', '现场任务', '感知设备', '一张图', '调度指令', '数据目录', '数据质量', '办件受理', '好差评', '行政处罚', '标准记录', ...supervision],
+  duchashi: [...kernelRead, '工单队列', '统计分析', '部件管理', '案件管理', '案件考评', '感知设备', '一张图', '指挥大屏', '数据目录', '办件受理', '好差评', '行政处罚', '标准记录', '基础库质量',
     ...supervision, ...oversight],
 };
 

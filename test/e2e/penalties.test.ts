@@ -14,7 +14,16 @@ let number = '';
 /** The row of the case this test filed, in the cases table. */
 const caseRow = () => suite.page.locator('.ant-table-row', { hasText: number });
 
+/** Closes the case's drawer, whose mask covers the page and its header. */
+async function closeDrawer() {
+  const drawer = suite.page.locator('.ant-drawer-content-wrapper');
+  if (!(await drawer.isVisible())) return;
+  await drawer.locator('.ant-drawer-close').click();
+  await drawer.waitFor({ state: 'hidden' });
+}
+
 async function openCase(username: string) {
+  await closeDrawer();
   await suite.loginAt('/penalties', username);
   await caseRow().click();
   await suite.page.getByTestId('penalty-case').waitFor();
@@ -55,6 +64,7 @@ describe('行政处罚', () => {
     await drawer.getByTestId('penalty-case').getByText('一般 · ¥12,000').waitFor();
     assert.equal(await drawer.getByTestId('review-form').count(), 0, 'the investigator does not review their own case');
     await shot('01-proposed');
+    await closeDrawer();
   });
 
   step('another officer passes the legal review; the head decides; the record names each step', async () => {
@@ -75,7 +85,7 @@ describe('行政处罚', () => {
     for (const event of ['立案', '拟处罚', '法制审核通过', '作出处罚决定']) await timeline.getByText(event, { exact: true }).waitFor();
     await timeline.getByText('占道已逾三个月，经两次责令改正仍未清除').waitFor();
     await shot('02-decided');
-    await drawer.locator('.ant-drawer-close').click();
+    await closeDrawer();
     // The list masks the person's name as the public notice of penalties does.
     await page.getByText('已决定', { exact: true }).first().click();
     await caseRow().getByText('李某某').waitFor();
