@@ -19,6 +19,8 @@ const cityopsDesks = (c: { divisions: { level: string }[] }) => {
   const counties = c.divisions.filter((d) => d.level === 'county').length;
   return { departments: 2 + counties, staff: 5 + 2 * counties };
 };
+/** 行政处罚 adds three staff to each county's urban-management and market-regulation bureaus (zf_officer, zf_review, zf_head among them). */
+const penaltiesStaff = (c: { divisions: { level: string }[] }) => 6 * c.divisions.filter((d) => d.level === 'county').length;
 
 let t: TestApp;
 const seed = 'load-test';
@@ -45,9 +47,11 @@ describe('loadDemoCity', () => {
   test('loads the generated city: every division, department, grid and staff member, and five citizens', async () => {
     const summary = await loadDemoCity(t.db, { seed });
     assert.ok(!summary.skipped);
-    const { holidayYears, hotlineTickets, oversightRules, oversightHistoryActs, oversightPlanted, entities, records, review, sensorEvents, sensorReadings, ...loaded } = summary;
+    const { holidayYears, hotlineTickets, oversightRules, oversightHistoryActs, oversightPlanted, entities, records, review, sensorEvents, sensorReadings,
+      penaltyItems, penaltyCasesDecided, penaltyCasesOpen, ...loaded } = summary;
+    assert.deepEqual([penaltyItems, penaltyCasesDecided, penaltyCasesOpen], [6, 302, 4], 'the penalty items, decided and open cases');
     assert.ok((sensorReadings as number) > 10_000 && (sensorEvents as number) > 0, 'the demo devices have a day of readings and raised events');
-    assert.deepEqual([oversightRules, oversightPlanted], [22, 40], 'the rule library and a history with planted misconduct');
+    assert.deepEqual([oversightRules, oversightPlanted], [24, 40], 'the rule library and a history with planted misconduct');
     assert.ok((records as number) > (entities as number) && (entities as number) > 0 && (review as number) > 0,
       'the base libraries resolve the sources\' records into fewer people and companies, with pairs left for review');
     assert.ok((oversightHistoryActs as number) > 5000);
@@ -60,7 +64,7 @@ describe('loadDemoCity', () => {
     // The supervision demo adds the 市政府督查室 and its 督查 staff member to the generated city; city operations its desks.
     assert.deepEqual(await tableCounts(), {
       divisions: city.divisions.length, departments: city.departments.length + 1 + cityopsDesks(city).departments, grids: city.grids.length,
-      staff: city.staff.length + 1 + cityopsDesks(city).staff, citizens: 5,
+      staff: city.staff.length + 1 + cityopsDesks(city).staff + penaltiesStaff(city), citizens: 5,
     });
     assert.equal((await demoLoaded(t.db))?.seed, seed);
     assert.equal(await count(`SELECT 1 FROM ledger_queue WHERE action = 'demo.loaded'`), 1);
@@ -78,8 +82,8 @@ describe('loadDemoCity', () => {
   test('demo logins and citizens each have their own salt, other staff no password yet; citizens have valid resident IDs', async () => {
     const withPassword = allDemoLogins().length - 1 + 5; // demoLogins lists one of the 5 citizens
     assert.equal(await count(`SELECT DISTINCT password_hash FROM users WHERE password_hash <> '!'`), withPassword);
-    assert.equal(await count(`SELECT 1 FROM users WHERE password_hash = '!'`), city.staff.length + 1 + cityopsDesks(city).staff + 5 - withPassword,
-      'the staff of the city, the 督查室 and the city-operations desks');
+    assert.equal(await count(`SELECT 1 FROM users WHERE password_hash = '!'`), city.staff.length + 1 + cityopsDesks(city).staff + penaltiesStaff(city) + 5 - withPassword,
+      'the staff of the city, the 督查室, the city-operations desks and the penalty bureaus');
     const locked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: city.staff.at(-1)!.username, password: demoPassword } });
     assert.equal(locked.statusCode, 401, 'a generated staff member without a password cannot log in');
     const ids = (await t.db.query<{ id_number: string }>(`SELECT id_number FROM users WHERE kind = 'citizen'`)).rows;
@@ -214,7 +218,7 @@ describe('resetDemoCity', () => {
     assert.equal(summary.skipped, false);
     assert.deepEqual(await tableCounts(), {
       divisions: other.divisions.length, departments: other.departments.length + 1 + cityopsDesks(other).departments, grids: other.grids.length,
-      staff: other.staff.length + 1 + cityopsDesks(other).staff, citizens: 5,
+      staff: other.staff.length + 1 + cityopsDesks(other).staff + penaltiesStaff(other), citizens: 5,
     });
     assert.equal(await count(`SELECT 1 FROM departments WHERE code = '511621-EXTRA'`), 0);
     assert.equal((await demoLoaded(t.db))?.seed, 'reset-test');
