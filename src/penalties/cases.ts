@@ -10,7 +10,7 @@ import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger, jurisdictionFactNames, jurisdictionFacts } from '../kernel/ledger/index.ts';
 import { containsPattern } from '../kernel/like.ts';
-import { findDepartment } from '../kernel/org/index.ts';
+import { divisionExists, findDepartment } from '../kernel/org/index.ts';
 import { getItem, withinBand, type Level } from './items.ts';
 import { actorRef, assertActsOn, caseAbilities, overseesCases, penaltiesActions as a } from './policy.ts';
 
@@ -114,6 +114,8 @@ export async function fileCase(ctx: Ctx, input: FileCase): Promise<PenaltyCase> 
   const department = (await findDepartment(ctx.tx, ctx.actor.departmentId))!;
   const owner = { divisionCode: input.divisionCode, departmentId: department.id };
   assertActsOn(ctx.actor, a.investigate, owner);
+  if (!(await divisionExists(ctx.tx, input.divisionCode)))
+    throw new DomainError('validation', { field: 'divisionCode' }, `no division ${input.divisionCode}`);
   const item = await getItem(ctx.tx, input.itemId);
   if (!item || !item.active || item.departmentKind !== department.kind)
     throw new DomainError('penalties.item.unknown', { field: 'itemId' }, 'not an item this department enforces');
@@ -143,6 +145,9 @@ export async function proposePenalty(ctx: Ctx, input: ProposePenalty): Promise<P
   const row = await lockCase(ctx, input.id);
   assertActsOn(ctx.actor, a.investigate, ownerOf(row));
   if (row.state !== 'investigating') throw badState(row);
+  // Whoever proposes is the one the review and the decision are kept apart from: the case's own investigator.
+  if (row.investigator !== actorRef(ctx.actor) && ctx.actor.kind !== 'system')
+    throw new DomainError('penalties.not-investigator', { status: 403 }, 'only the case\'s investigator proposes the penalty');
   const item = (await getItem(ctx.tx, row.item.id))!;
   if (!Number.isInteger(input.amount) || input.amount < item.legalMin || input.amount > item.legalMax)
     throw new DomainError('penalties.amount-outside-law', { field: 'amount', legalMin: item.legalMin, legalMax: item.legalMax },

@@ -3,7 +3,8 @@
  * it (从轻, 一般, 从重) that the department's discretion standard sets. A case's amount is judged against the band
  * of the level its investigator chose.
  */
-import { assertCan, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { assertCan, hasGrant, type Actor, type Ctx } from '../kernel/auth/index.ts';
+import { divisionLevel } from '../kernel/checks/index.ts';
 import type { Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { appendToLedger } from '../kernel/ledger/index.ts';
@@ -60,9 +61,23 @@ function checkBands(item: SaveItem): void {
   }
 }
 
-/** Adds an item or edits the one with its code: a department admin of that kind or the platform. */
-export async function saveItem(ctx: Ctx, input: SaveItem): Promise<PenaltyItem> {
+/**
+ * Who sets an item: the platform, or an admin of a city-wide (or province-wide) department of the item's kind. The
+ * standard binds every county's bureau, so a county's head does not change it for the others.
+ */
+async function assertSetsItem(ctx: Ctx, kinds: readonly string[]): Promise<void> {
   assertCan(ctx.actor, a.manageItems);
+  if (hasGrant(ctx.actor, '*') || ctx.actor.roles.includes('platform_admin')) return;
+  const department = ctx.actor.departmentId === null ? undefined : await findDepartment(ctx.tx, ctx.actor.departmentId);
+  if (!department || !['city', 'province'].includes(divisionLevel(department.divisionCode)) || kinds.some((kind) => kind !== department.kind))
+    throw new DomainError('penalties.item.not-yours', { status: 403 }, 'only an admin of a city-wide department of this kind, or the platform, sets this item');
+}
+
+/** Adds an item or edits the one with its code. */
+export async function saveItem(ctx: Ctx, input: SaveItem): Promise<PenaltyItem> {
+  const { rows: [existing] } = await ctx.tx.query<{ kind: string }>('SELECT department_kind AS kind FROM penalty_items WHERE code = $1 FOR UPDATE', [input.code]);
+  // Editing an item of another kind would take it from the departments that enforce it.
+  await assertSetsItem(ctx, existing ? [existing.kind, input.departmentKind] : [input.departmentKind]);
   checkBands(input);
   const { rows: [saved] } = await ctx.tx.query<PenaltyItem>(
     `INSERT INTO penalty_items AS i (code, name, department_kind, violated_basis, penalty_basis, legal_min, legal_max, bands, active, updated_at)

@@ -7,6 +7,8 @@ export const penaltiesMessages = {
   'penalties.amount-outside-law': { zh: '罚款金额超出法定幅度', en: 'The fine is outside the range the law allows' },
   'penalties.not-own-department': { zh: '这是其他部门的案件', en: 'This case belongs to another department' },
   'penalties.no-department': { zh: '仅部门工作人员可以立案', en: 'Only a department\'s staff file cases' },
+  'penalties.not-investigator': { zh: '仅承办人可以提出拟处罚意见', en: 'Only the case\'s investigator proposes the penalty' },
+  'penalties.item.not-yours': { zh: '仅市级该类执法部门的管理员或平台管理员可以设置该事项', en: 'Only an admin of a city-wide department of this kind, or the platform, sets this item' },
   'penalties.own-investigation': { zh: '办案人员不能审核本人承办的案件', en: 'The investigator does not review their own case' },
   'penalties.own-check': { zh: '承办或审核该案件的人员不能作出决定', en: 'Whoever investigated or reviewed the case does not decide it' },
 };

@@ -49,7 +49,7 @@ export function caseAbilities(actor: Actor, row: CaseOwner & { state: string; in
   const mine = (action: PenaltiesAction) => mayActOn(actor, action, row);
   const me = actorRef(actor);
   const out: string[] = [];
-  if (row.state === 'investigating' && mine(a.investigate)) out.push('propose');
+  if (row.state === 'investigating' && mine(a.investigate) && me === row.investigator) out.push('propose');
   if (row.state === 'proposed' && mine(a.review) && me !== row.investigator) out.push('review');
   if (row.state === 'reviewed' && mine(a.decide) && me !== row.investigator && me !== row.reviewer) out.push('decide');
   return out;
@@ -61,7 +61,10 @@ export function caseAbilities(actor: Actor, row: CaseOwner & { state: string; in
  */
 export async function penaltiesCapabilities(db: Queryable, actor: Actor): Promise<CapabilityChange> {
   if (actor.kind !== 'staff' || overseesCases(actor)) return {};
-  const { rows: [row] } = await db.query<{ enforces: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM penalty_items i JOIN departments d ON d.kind = i.department_kind WHERE d.id = $1) AS enforces`, [actor.departmentId]);
-  return row!.enforces ? {} : { withhold: Object.values(penaltiesActions) };
+  const { rows: [row] } = await db.query<{ enforces: boolean; cityWide: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM penalty_items i WHERE i.department_kind = d.kind) AS enforces, d.division_code LIKE '%00000000' AS "cityWide"
+       FROM departments d WHERE d.id = $1`, [actor.departmentId]);
+  if (!row?.enforces) return { withhold: Object.values(penaltiesActions) };
+  // The discretion standard is the city's: a county bureau's head applies it and does not edit it (see items.ts).
+  return row.cityWide ? {} : { withhold: [penaltiesActions.manageItems] };
 }

@@ -101,6 +101,23 @@ describe('行政处罚', () => {
     await page.setViewportSize(wide);
   });
 
+  step('the platform admin changes a band of the standard; a band overlapping the next is refused with its reason', async () => {
+    const { page } = suite;
+    await suite.loginAt('/penalties', 'admin');
+    await page.getByRole('tab', { name: '处罚事项与裁量基准' }).click();
+    const items = page.getByTestId('penalty-items');
+    await items.locator('.ant-table-row', { hasText: 'CF-SJ-0003' }).getByRole('button', { name: /编\s*辑/ }).click();
+    const modal = await suite.dialog('违法依据');
+    await modal.getByLabel('从轻 止').fill('1500');
+    await modal.getByRole('button', { name: /保\s*存/ }).click();
+    await page.locator('.ant-message-notice', { hasText: '裁量档次须在法定幅度内' }).waitFor();
+    await modal.getByLabel('一般 起').fill('1500');
+    await modal.getByRole('button', { name: /保\s*存/ }).click();
+    await modal.waitFor({ state: 'hidden' });
+    await items.locator('.ant-table-row', { hasText: 'CF-SJ-0003' }).getByText('¥0 – ¥1,500').waitFor();
+    await shot('04-standard-edited');
+  });
+
   step('a 民政局 officer has no 行政处罚 in the menu', async () => {
     await suite.loginAt('/', 'ga_officer');
     await suite.page.locator('.console-sider').getByText('工单队列').waitFor();

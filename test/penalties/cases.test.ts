@@ -14,7 +14,7 @@ import { ledgerCount, refusal, run } from '../kernel/org/factories.ts';
 
 let testDb: TestDb;
 const db = () => testDb.db;
-let people: Record<'officer' | 'colleague' | 'head' | 'ycOfficer' | 'inspector' | 'market', Actor>;
+let people: Record<'officer' | 'colleague' | 'head' | 'ycOfficer' | 'inspector' | 'market' | 'cityHead' | 'cityMarketHead', Actor>;
 let roadItem: number;
 let marketItem: number;
 
@@ -36,6 +36,8 @@ before(async () => {
   const ycUrban = await department('CG-511621', 'urban-management', '511621000000');
   const gaMarket = await department('SJ-511602', 'market-regulation', '511602000000');
   const discipline = await department('JW-5116', 'discipline-inspection', '511600000000');
+  const cityUrban = await department('CG-5116', 'urban-management', '511600000000');
+  const cityMarket = await department('SJ-5116', 'market-regulation', '511600000000');
   people = {
     officer: memberOf(gaUrban, ['officer'], '511602000000', 'officer'),
     colleague: memberOf(gaUrban, ['officer'], '511602000000', 'colleague'),
@@ -43,6 +45,8 @@ before(async () => {
     ycOfficer: memberOf(ycUrban, ['officer'], '511621000000', 'yc'),
     market: memberOf(gaMarket, ['officer'], '511602000000', 'market'),
     inspector: memberOf(discipline, ['inspector'], '511600000000', 'inspector'),
+    cityHead: memberOf(cityUrban, ['dept_admin'], '511600000000', 'city-head'),
+    cityMarketHead: memberOf(cityMarket, ['dept_admin'], '511600000000', 'city-market-head'),
   };
   const admin = memberOf(gaUrban, ['platform_admin'], '511600000000', 'admin');
   roadItem = (await run(db(), admin, saveItem, road)).id;
@@ -51,21 +55,27 @@ before(async () => {
 after(() => testDb?.drop());
 
 test('裁量基准: bands lie inside the legal range from low to high; only an admin sets them; staff see their kind\'s items', async () => {
-  const { head, officer, market, inspector } = people;
+  const { head, officer, market, inspector, cityHead, cityMarketHead } = people;
   await assert.rejects(run(db(), officer, saveItem, road), refusal('forbidden', 403));
-  await assert.rejects(run(db(), head, saveItem, { ...road, bands: { ...road.bands, ordinary: [100_000, 900_000] } }), refusal('penalties.item.bad-band', 400, 'bands.ordinary'));
-  await assert.rejects(run(db(), head, saveItem, { ...road, bands: { ...road.bands, severe: [800_000, 3_000_000] } }), refusal('penalties.item.bad-band', 400, 'bands.severe'));
-  await assert.rejects(run(db(), head, saveItem, { ...road, bands: { ...road.bands, light: [300_000, 200_000] } }), refusal('penalties.item.bad-band', 400, 'bands.light'));
+  // A county's head does not change the city's standard; a bureau of another kind does not take the item over.
+  await assert.rejects(run(db(), head, saveItem, road), refusal('penalties.item.not-yours', 403));
+  await assert.rejects(run(db(), cityMarketHead, saveItem, { ...road, departmentKind: 'market-regulation' }), refusal('penalties.item.not-yours', 403));
+  await assert.rejects(run(db(), cityHead, saveItem, { ...road, bands: { ...road.bands, ordinary: [100_000, 900_000] } }), refusal('penalties.item.bad-band', 400, 'bands.ordinary'));
+  await assert.rejects(run(db(), cityHead, saveItem, { ...road, bands: { ...road.bands, severe: [800_000, 3_000_000] } }), refusal('penalties.item.bad-band', 400, 'bands.severe'));
+  await assert.rejects(run(db(), cityHead, saveItem, { ...road, bands: { ...road.bands, light: [300_000, 200_000] } }), refusal('penalties.item.bad-band', 400, 'bands.light'));
+  assert.equal((await run(db(), cityHead, saveItem, { ...road, name: '擅自占用或者挖掘城市道路' })).name, '擅自占用或者挖掘城市道路');
+  await run(db(), cityHead, saveItem, road);
   assert.deepEqual((await listItems(db(), officer)).map((i) => i.code), ['CF-CG-0003']);
   assert.deepEqual((await listItems(db(), market)).map((i) => i.code), ['CF-SJ-0003']);
   assert.deepEqual((await listItems(db(), inspector)).map((i) => i.code), ['CF-SJ-0003', 'CF-CG-0003']); // by department kind, then code
-  assert.equal(await ledgerCount(db(), 'penalties.item.saved'), 2);
+  assert.equal(await ledgerCount(db(), 'penalties.item.saved'), 4);
 });
 
 test('立案 → 拟处罚 → 法制审核 → 决定, each by another person; the decision publishes the fine for the rules', async () => {
   const { officer, colleague, head, ycOfficer, inspector, market } = people;
   await assert.rejects(run(db(), officer, fileCase, { ...filing(roadItem), partyIdNumber: '511602198005120000' }), refusal('validation', 400, 'partyIdNumber'));
   await assert.rejects(run(db(), officer, fileCase, filing(marketItem)), refusal('penalties.item.unknown', 400, 'itemId'));
+  await assert.rejects(run(db(), officer, fileCase, { ...filing(roadItem), divisionCode: '511602999000' }), refusal('validation', 400, 'divisionCode'));
   await assert.rejects(run(db(), ycOfficer, fileCase, filing(roadItem)), refusal('forbidden', 403));
   await assert.rejects(run(db(), officer, fileCase, { ...filing(roadItem), partyKind: 'organisation', partyIdNumber: person.partyIdNumber }), refusal('validation', 400, 'partyIdNumber'));
   const filed = await run(db(), officer, fileCase, filing(roadItem));
@@ -76,6 +86,8 @@ test('立案 → 拟处罚 → 法制审核 → 决定, each by another person; 
   await assert.rejects(run(db(), officer, proposePenalty, { id: filed.id, level: 'light', amount: 500_000 }), refusal('validation', 400, 'deviation'));
   await assert.rejects(run(db(), ycOfficer, proposePenalty, { id: filed.id, level: 'light', amount: 100_000 }), refusal('penalties.case.not-found', 404));
   await assert.rejects(run(db(), market, proposePenalty, { id: filed.id, level: 'light', amount: 100_000 }), refusal('penalties.case.not-found', 404));
+  // A colleague who proposed would then be free to review their own proposal.
+  await assert.rejects(run(db(), colleague, proposePenalty, { id: filed.id, level: 'light', amount: 100_000 }), refusal('penalties.not-investigator', 403));
   const proposed = await run(db(), officer, proposePenalty, { id: filed.id, level: 'light', amount: 500_000, deviation: '占道时间长达三个月，影响通行' });
   assert.deepEqual([proposed.state, proposed.level, proposed.amount, proposed.deviation], ['proposed', 'light', 500_000, '占道时间长达三个月，影响通行']);
 

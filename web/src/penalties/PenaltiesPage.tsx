@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { App, Button, Card, Descriptions, Drawer, Flex, Form, Input, InputNumber, Modal, Radio, Segmented, Select, Table, Tabs, Tag, Timeline, TreeSelect } from 'antd';
+import { App, Button, Card, Descriptions, Drawer, Flex, Form, Input, InputNumber, Modal, Radio, Segmented, Select, Switch, Table, Tabs, Tag, Timeline, TreeSelect } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, query, type ApiItem } from '../api';
 import { currentLanguage } from '../i18n';
-import { areaOptions } from '../org';
+import { areaOptions, departmentsInJurisdiction } from '../org';
 import { useSaving } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
@@ -52,7 +52,7 @@ export default function PenaltiesPage() {
                 { title: t('penalties.filedAt'), render: (_, c) => when(c.filedAt) },
               ]} />
           </Flex>) },
-        { key: 'items', label: t('penalties.items'), children: <ItemsTable items={items.data?.items} loading={items.loading} /> },
+        { key: 'items', label: t('penalties.items'), children: <ItemsTable items={items.data?.items} loading={items.loading} onSaved={items.reload} /> },
       ]} />
       {filing && <FileForm items={items.data?.items ?? []} onClose={() => setFiling(false)} onDone={(c) => { setFiling(false); changed(); setOpen(c.id); }} />}
       {open !== undefined && <CaseDrawer id={open} onClose={() => setOpen(undefined)} onChanged={changed} />}
@@ -60,16 +60,79 @@ export default function PenaltiesPage() {
   );
 }
 
-function ItemsTable({ items, loading }: { items: Item[] | undefined; loading: boolean }) {
+function ItemsTable({ items, loading, onSaved }: { items: Item[] | undefined; loading: boolean; onSaved: () => void }) {
   const { t } = useTranslation();
+  const { can } = useSession();
+  const [editing, setEditing] = useState<Item | 'new'>();
+  const mayEdit = can('penalties.item.manage');
   return (
-    <Table<Item> rowKey="id" size="small" loading={loading} dataSource={items ?? []} pagination={false} scroll={{ x: 1100 }} data-testid="penalty-items" columns={[
-      { title: t('penalties.code'), dataIndex: 'code', render: (v: string) => <span className="mono">{v}</span> },
-      { title: t('penalties.item'), dataIndex: 'name' },
-      { title: t('penalties.legalRange'), render: (_, i) => range([i.legalMin, i.legalMax]) },
-      ...levels.map((level) => ({ title: t(`penalties.levels.${level}`), key: level, render: (_: unknown, i: Item) => range(i.bands[level]) })),
-      { title: t('penalties.basis'), render: (_, i) => <span style={{ fontSize: 12 }}>{i.penaltyBasis}</span> },
-    ]} />
+    <Flex vertical gap={12}>
+      {mayEdit && <Button icon={<PlusOutlined />} style={{ alignSelf: 'flex-start' }} onClick={() => setEditing('new')}>{t('penalties.addItem')}</Button>}
+      <Table<Item> rowKey="id" size="small" loading={loading} dataSource={items ?? []} pagination={false} scroll={{ x: 1100 }} data-testid="penalty-items" columns={[
+        { title: t('penalties.code'), dataIndex: 'code', render: (v: string) => <span className="mono">{v}</span> },
+        { title: t('penalties.item'), render: (_, i) => <>{i.name}{!i.active && <Tag style={{ marginLeft: 4 }}>{t('penalties.inactive')}</Tag>}</> },
+        { title: t('penalties.legalRange'), render: (_, i) => range([i.legalMin, i.legalMax]) },
+        ...levels.map((level) => ({ title: t(`penalties.levels.${level}`), key: level, render: (_: unknown, i: Item) => range(i.bands[level]) })),
+        { title: t('penalties.basis'), render: (_, i) => <span style={{ fontSize: 12 }}>{i.penaltyBasis}</span> },
+        ...(mayEdit ? [{ title: '', key: 'edit', render: (_: unknown, i: Item) => <Button size="small" onClick={() => setEditing(i)}>{t('penalties.edit')}</Button> }] : []),
+      ]} />
+      {editing && <ItemForm item={editing === 'new' ? undefined : editing} onClose={() => setEditing(undefined)} onSaved={() => { setEditing(undefined); onSaved(); }} />}
+    </Flex>
+  );
+}
+
+type ItemValues = Omit<Item, 'id' | 'legalMin' | 'legalMax' | 'bands'> & { legal: [number, number]; bands: Record<Level, [number, number]> };
+const toYuan = ([low, high]: readonly number[]): [number, number] => [low! / 100, high! / 100];
+const toFen = ([low, high]: readonly number[]): [number, number] => [Math.round(low! * 100), Math.round(high! * 100)];
+
+/** One item and its 裁量基准, edited in 元: the legal range and the three bands. */
+function ItemForm({ item, onClose, onSaved }: { item?: Item; onClose: () => void; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<ItemValues>();
+  const { saving, whileSaving } = useSaving();
+  // The kinds of department the item may belong to, each named by one of its departments (综合执法局 for urban-management).
+  const departments = useLoad(departmentsInJurisdiction, []);
+  const kinds = [...new Map((departments.data ?? []).map((d) => [d.kind, { value: d.kind, label: `${d.shortName ?? d.name} (${d.kind})` }])).values()];
+  const save = (v: ItemValues) => whileSaving(async () => {
+    const { legal, bands, ...rest } = v;
+    await api('PUT', '/penalties/items', { ...rest, legalMin: toFen(legal)[0], legalMax: toFen(legal)[1],
+      bands: { light: toFen(bands.light), ordinary: toFen(bands.ordinary), severe: toFen(bands.severe) } });
+    void message.success(t('penalties.done.item'));
+    onSaved();
+  }, { form, fields: ['code', 'name', 'departmentKind', 'violatedBasis', 'penaltyBasis'] });
+  const initial: Partial<ItemValues> = item
+    ? { ...item, legal: toYuan([item.legalMin, item.legalMax]), bands: { light: toYuan(item.bands.light), ordinary: toYuan(item.bands.ordinary), severe: toYuan(item.bands.severe) } }
+    : { active: true, departmentKind: 'urban-management' };
+  // A range's two ends; a refusal of a band (its field is `bands.<level>`) shows as a message with its reason.
+  const pair = (name: (string | number)[], label: string) => (
+    <Form.Item label={label} key={name.join('.')}>
+      <Flex gap={8} align="center">
+        <Form.Item name={[...name, 0]} noStyle rules={[{ required: true }]}><InputNumber min={0} precision={0} aria-label={`${label} ${t('penalties.from')}`} /></Form.Item>
+        –
+        <Form.Item name={[...name, 1]} noStyle rules={[{ required: true }]}><InputNumber min={0} precision={0} aria-label={`${label} ${t('penalties.to')}`} /></Form.Item>
+        {t('penalties.yuan')}
+      </Flex>
+    </Form.Item>
+  );
+  return (
+    <Modal open title={item ? `${t('penalties.edit')} · ${item.code}` : t('penalties.addItem')} onCancel={onClose} onOk={() => form.submit()}
+      okText={t('penalties.save')} confirmLoading={saving} width={680}>
+      <Form form={form} layout="vertical" initialValues={initial} onFinish={(v) => void save(v)}>
+        <Flex gap={12} wrap>
+          <Form.Item name="code" label={t('penalties.code')} rules={[{ required: true }]} style={{ width: 200 }}><Input disabled={!!item} maxLength={40} className="mono" /></Form.Item>
+          <Form.Item name="departmentKind" label={t('penalties.departmentKind')} rules={[{ required: true }]} style={{ flex: 1, minWidth: 200 }}>
+            <Select showSearch={{ optionFilterProp: 'label' }} options={kinds} />
+          </Form.Item>
+        </Flex>
+        <Form.Item name="name" label={t('penalties.item')} rules={[{ required: true }]}><Input maxLength={200} /></Form.Item>
+        <Form.Item name="violatedBasis" label={t('penalties.violatedBasis')} rules={[{ required: true }]}><Input maxLength={1000} /></Form.Item>
+        <Form.Item name="penaltyBasis" label={t('penalties.basis')} rules={[{ required: true }]}><Input.TextArea rows={2} maxLength={1000} /></Form.Item>
+        {pair(['legal'], t('penalties.legalRange'))}
+        {levels.map((level) => pair(['bands', level], t(`penalties.levels.${level}`)))}
+        <Form.Item name="active" label={t('penalties.inUse')} valuePropName="checked"><Switch /></Form.Item>
+      </Form>
+    </Modal>
   );
 }
 
