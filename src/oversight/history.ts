@@ -15,7 +15,7 @@ export const plantedKinds = [
   'read-without-purpose', 'bulk-reads', 'after-hours-reads', 'accept-and-approve', 'request-and-approve', 'reply-and-callback',
   'approval-time-outlier', 'decided-late', 'repeated-corrections', 'repeated-returns', 'closed-without-reply', 'callback-skipped',
   'bad-rating-unrectified', 'admin-login-after-hours', 'permission-burst', 'purpose-mismatch', 'outside-jurisdiction', 'often-rejected-items',
-  'amount-outlier', 'satisfaction-contradicts-note',
+  'amount-outlier', 'satisfaction-contradicts-note', 'fine-outlier', 'fine-beyond-discretion',
 ] as const;
 export type PlantedKind = (typeof plantedKinds)[number];
 
@@ -149,6 +149,26 @@ export function generateHistory(opts: HistoryOptions): History {
       ...(amount === undefined ? {} : { amount }) };
     return d;
   };
+  // 行政处罚: six items, each level with its band of the discretion standard (分), fines drawn from their own stream so
+  // that adding them left the rest of the history as it was.
+  const fineRng = createRng(`${opts.seed}/oversight-history/fines`);
+  const fineItems = Array.from({ length: 6 }, (_, i) => {
+    const step = fineRng.int(1, 20) * 10_000;
+    return { code: `CF-${i + 1}`, bands: { light: [0, step], ordinary: [step, 4 * step], severe: [4 * step, 10 * step] } as Record<string, [number, number]> };
+  });
+  /** A fine's decision as the module publishes it, by `decider` after `investigator` proposed it. */
+  const fine = (at: number, investigator: string, decider: string, division: string, item: (typeof fineItems)[number], level: string, share: number): Draft => {
+    const [low, high] = item.bands[level]!;
+    const amount = Math.round((low + (high - low) * share) / 100) * 100;
+    const caseId = id('f');
+    facts(act(at, investigator, 'penalties.case.proposed', 'penalty-case', caseId), division);
+    const decided = facts(act(laterOffice(at, fineRng.int(1, 5) * day), decider, 'penalties.case.decided', 'penalty-case', caseId), division);
+    decided.facts = { ...decided.facts, item: item.code, level, itemLevel: `${item.code}:${level}`, amount, beyondBand: share < 0 || share > 1 };
+    return decided;
+  };
+  /** Where a department's fines of one item and level usually fall: about a third into the band (at most 0.225 of it away). */
+  const usualShare = () => 0.35 + (fineRng.next() + fineRng.next() + fineRng.next() - 1.5) * 0.15;
+
   // Up to `end` and not past it: today's office hours still to come are not history yet.
   const horizon = Math.min(start + days * day, opts.end.getTime() + 1);
   const inHistory = (t: number) => t < horizon;
@@ -302,6 +322,17 @@ export function generateHistory(opts: HistoryOptions): History {
         plantedCases[p]!.actor = caller;
         break;
       }
+      case 'fine-outlier':
+      case 'fine-beyond-discretion': {
+        // Late enough that the item's level has its peers: an ordinary fine at the top of its band (z about 8), or a
+        // lenient one half again above its band.
+        const { a: investigator, b: decider, division } = pair(officers, officer);
+        const item = fineRng.pick(fineItems);
+        mark(fine(officeTime(45, days - 12), investigator, decider, division, item, kind === 'fine-outlier' ? 'ordinary' : 'light',
+          kind === 'fine-outlier' ? 0.98 : 1.5));
+        plantedCases[p]!.actor = decider;
+        break;
+      }
       case 'amount-outlier': {
         // An approval paying eight to fifteen times what the item usually pays, decided in the ordinary time by someone else than the accepter.
         if (paying.length === 0) throw new Error('a history planting amount outliers needs items that pay an amount');
@@ -402,6 +433,17 @@ export function generateHistory(opts: HistoryOptions): History {
       const request = id('q');
       act(t, officer, 'hub.request.submitted', 'hub-request', request);
       act(laterOffice(t, rng.int(1, 5) * day), rng.pick(officers.filter((o) => o !== officer)), 'hub.request.approved', 'hub-request', request);
+    }
+  }
+
+  // The bureaus' ordinary fines, about 25 a working day across the city: 25 % lenient, 60 % ordinary, 15 % severe.
+  for (let d = 0; d < days; d++) {
+    if (isWeekend(start + d * day + 12 * hour)) continue;
+    for (let i = 0; i < 25; i++) {
+      const { a: investigator, b: decider, division } = pair(officers, fineRng.pick(officers));
+      const roll = fineRng.next();
+      fine(start + d * day + 9 * hour + fineRng.int(0, 9 * hour - 1), investigator, decider, division, fineRng.pick(fineItems),
+        roll < 0.25 ? 'light' : roll < 0.85 ? 'ordinary' : 'severe', usualShare());
     }
   }
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { systemActor } from '../../src/kernel/auth/index.ts';
 import { createPool, withTransaction, type Db } from '../../src/kernel/db/index.ts';
 import { integrateBatch } from '../../src/kernel/ledger/index.ts';
-import { generateHistory, queueHistory, scoreAlerts, type History } from '../../src/oversight/history.ts';
+import { generateHistory, plantedKinds, queueHistory, scoreAlerts, type History } from '../../src/oversight/history.ts';
 import { activateRule, editRule, installLibrary, listRules, testRule } from '../../src/oversight/rulebook.ts';
 import { activeVersions, evaluateRange, streamLedger } from '../../src/oversight/stream.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
@@ -35,7 +35,7 @@ describe('rules over the ledger: stream, backfill and planted misconduct', () =>
     t = await createTestDb();
     await withTransaction(t.db, (tx) => installLibrary({ tx, actor: system, now }));
     base = await integrateAll(t.db);
-    history = generateHistory({ seed: 'test', entries: 40_000, planted: 80, end: now, staff });
+    history = generateHistory({ seed: 'test', entries: 40_000, planted: 4 * plantedKinds.length, end: now, staff });
     await queueHistory(t.db, history.acts);
     size = await integrateAll(t.db);
   });
