@@ -110,6 +110,7 @@ export interface FileCase {
 
 /** 立案: an officer opens a case of an item its department enforces, where the violation happened in its jurisdiction. */
 export async function fileCase(ctx: Ctx, input: FileCase): Promise<PenaltyCase> {
+  assertCan(ctx.actor, a.investigate);
   if (ctx.actor.departmentId === null) throw new DomainError('penalties.no-department', { status: 403 }, 'only a department\'s staff file cases');
   const department = (await findDepartment(ctx.tx, ctx.actor.departmentId))!;
   const owner = { divisionCode: input.divisionCode, departmentId: department.id };

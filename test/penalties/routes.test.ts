@@ -37,6 +37,8 @@ test('the demo\'s waiting cases are each the next step of one of the three login
   assert.ok(zfMe.json().user.capabilities.includes('penalties.case.investigate'));
   assert.equal((await call('ga_officer', 'GET', '/cases')).json().total, 0);
   assert.equal((await call(null, 'GET', '/cases')).statusCode, 401);
+  assert.equal((await call(null, 'POST', '/cases', { itemId: 1, partyKind: 'person', partyName: '某', partyIdNumber: '511602197803216832',
+    divisionCode: '511602000000', place: '某地', facts: '某事' })).statusCode, 401);
   const inspected = (await call('inspector', 'GET', '/cases?limit=200&state=decided')).json();
   assert.equal(inspected.total, 302);
   assert.ok(inspected.items.every((c: { partyIdNumber: string }) => /^\w{4}\*+\w{4}$/.test(c.partyIdNumber)), 'identity numbers masked in lists');
