@@ -1,5 +1,5 @@
 // 数据铁笼 at scale: a generated history (OVERSIGHT_BENCH_ENTRIES acts, default 1,000,000) with 200 planted
-// cases of 18 kinds, sequenced into the ledger; then (a) streaming all library rules over it from the cursor,
+// cases of every planted kind, sequenced into the ledger; then (a) streaming all library rules over it from the cursor,
 // with the process's memory sampled along the way and the CPU used per 1,000 entries (this process's and, with the
 // embedded PostgreSQL, the database's), (b) precision and recall per kind, (c) backfill and a 30-day dry
 // run, (d) the time from an act's commit to its alert with the sequencer and the stream running as in the platform.
