@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Descriptions, Drawer, Flex, Form, Input, InputNumber, Modal, Radio, Segmented, Select, Switch, Table, Tabs, Tag, Timeline, TreeSelect } from 'antd';
+import { App, Button, Card, Descriptions, Drawer, Flex, Form, Grid, Input, InputNumber, Modal, Radio, Segmented, Select, Switch, Table, Tabs, Tag, Timeline, TreeSelect } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, query, type ApiItem } from '../api';
@@ -39,7 +39,10 @@ export default function PenaltiesPage() {
       <Tabs items={[
         { key: 'cases', label: t('penalties.cases'), children: (
           <Flex vertical gap={12}>
-            <Segmented value={state} onChange={(v) => setState(v)} options={['open', ...states, 'all'].map((s) => ({ value: s, label: t(`penalties.state.${s}`) }))} />
+            {/* Six states do not fit a phone's width in one row: the row scrolls instead of widening the page. */}
+            <div style={{ overflowX: 'auto', maxWidth: '100%' }}>
+              <Segmented value={state} onChange={(v) => setState(v)} options={['open', ...states, 'all'].map((s) => ({ value: s, label: t(`penalties.state.${s}`) }))} />
+            </div>
             <Table<Case> rowKey="id" size="small" loading={cases.loading} dataSource={cases.data?.items ?? []} pagination={{ pageSize: 20 }} scroll={{ x: 900 }}
               onRow={(c) => ({ onClick: () => setOpen(c.id), style: { cursor: 'pointer' } })} columns={[
                 { title: t('penalties.number'), dataIndex: 'number', render: (v: string) => <span className="mono" style={{ whiteSpace: 'nowrap' }}>{v}</span> },
@@ -185,8 +188,10 @@ function CaseDrawer({ id, onClose, onChanged }: { id: number; onClose: () => voi
   const view = useLoad(() => api('GET', `/penalties/cases/${id}`), [id, generation]);
   const c = view.data?.case;
   const moved = () => { setGeneration((g) => g + 1); onChanged(); };
+  // Full width on a phone: a 640 px drawer would run off a 390 px screen.
+  const wide = Grid.useBreakpoint().md ?? true;
   return (
-    <Drawer open size={640} title={c ? `${t('penalties.case')} ${c.number}` : t('penalties.case')} onClose={onClose} loading={view.loading && !c}>
+    <Drawer open size={wide ? 640 : '100%'} title={c ? `${t('penalties.case')} ${c.number}` : t('penalties.case')} onClose={onClose} loading={view.loading && !c}>
       {c && view.data && <Flex vertical gap={16}>
         <Descriptions size="small" column={1} bordered data-testid="penalty-case">
           <Descriptions.Item label={t('penalties.stateLabel')}><Tag color={stateColours[c.state]}>{t(`penalties.state.${c.state}`)}</Tag></Descriptions.Item>
