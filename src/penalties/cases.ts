@@ -63,11 +63,11 @@ function caseScope(actor: Actor, params: unknown[]): string {
 
 const caseNotFound = (id: number) => new DomainError('penalties.case.not-found', { status: 404, id }, `case ${id} not found`);
 
-/** The case, locked for a command; a case the actor may not see is not found. */
-async function lockCase(ctx: Ctx, id: number): Promise<CaseRow> {
+/** The case as the actor may see it, locked for a command (`lock`); a case the actor may not see is not found. */
+async function scopedCase(ctx: Ctx, id: number, lock: boolean): Promise<CaseRow> {
   const params: unknown[] = [id];
   const scope = caseScope(ctx.actor, params);
-  const { rows: [row] } = await ctx.tx.query<CaseRow>(`SELECT ${columns} FROM ${from} WHERE c.id = $1 AND ${scope} FOR UPDATE OF c`, params);
+  const { rows: [row] } = await ctx.tx.query<CaseRow>(`SELECT ${columns} FROM ${from} WHERE c.id = $1 AND ${scope}${lock ? ' FOR UPDATE OF c' : ''}`, params);
   if (!row) throw caseNotFound(id);
   return row;
 }
@@ -143,7 +143,7 @@ export interface ProposePenalty { id: number; level: Level; amount: number; devi
  * refused; one outside the level's band of the discretion standard needs the reason (偏离裁量基准须说明理由).
  */
 export async function proposePenalty(ctx: Ctx, input: ProposePenalty): Promise<PenaltyCase> {
-  const row = await lockCase(ctx, input.id);
+  const row = await scopedCase(ctx, input.id, true);
   assertActsOn(ctx.actor, a.investigate, ownerOf(row));
   if (row.state !== 'investigating') throw badState(row);
   // Whoever proposes is the one the review and the decision are kept apart from: the case's own investigator.
@@ -168,7 +168,7 @@ export interface CheckCase { id: number; approve: boolean; note?: string }
 
 /** 法制审核: an officer who did not investigate the case passes it to the head or sends it back with the reason. */
 export async function reviewCase(ctx: Ctx, input: CheckCase): Promise<PenaltyCase> {
-  const row = await lockCase(ctx, input.id);
+  const row = await scopedCase(ctx, input.id, true);
   assertActsOn(ctx.actor, a.review, ownerOf(row));
   if (row.state !== 'proposed') throw badState(row);
   if (row.investigator === actorRef(ctx.actor))
@@ -184,7 +184,7 @@ export async function reviewCase(ctx: Ctx, input: CheckCase): Promise<PenaltyCas
  * back. The decision publishes the amount, the item, the level and whether the amount left its band.
  */
 export async function decideCase(ctx: Ctx, input: CheckCase): Promise<PenaltyCase> {
-  const row = await lockCase(ctx, input.id);
+  const row = await scopedCase(ctx, input.id, true);
   assertActsOn(ctx.actor, a.decide, ownerOf(row));
   if (row.state !== 'reviewed') throw badState(row);
   const me = actorRef(ctx.actor);
@@ -236,10 +236,7 @@ const present = ({ investigator: _i, reviewer: _r, decider: _d, ...shown }: Case
 export async function viewCase(ctx: Ctx, input: { id: number }): Promise<{ case: PenaltyCase; events: CaseEvent[]; abilities: string[];
   bands: Record<Level, [number, number]>; legalMin: number; legalMax: number }> {
   assertCan(ctx.actor, a.read);
-  const params: unknown[] = [input.id];
-  const scope = caseScope(ctx.actor, params);
-  const { rows: [row] } = await ctx.tx.query<CaseRow>(`SELECT ${columns} FROM ${from} WHERE c.id = $1 AND ${scope}`, params);
-  if (!row) throw caseNotFound(input.id);
+  const row = await scopedCase(ctx, input.id, false);
   if (row.partyKind === 'person')
     await appendToLedger(ctx.tx, { actor: ctx.actor, action: 'penalties.case.viewed', object: { type: 'penalty-case', id: row.number },
       purpose: 'handling the case', at: ctx.now, payload: { case: row.number } });
