@@ -3,6 +3,7 @@ import { App, Button, Card, Descriptions, Drawer, Flex, Form, Grid, Input, Input
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api, query, type ApiItem } from '../api';
+import { chinaTime, yuan } from '../format';
 import { currentLanguage } from '../i18n';
 import { areaOptions, departmentsInJurisdiction } from '../org';
 import { useSaving } from '../problemFields';
@@ -17,9 +18,9 @@ const states = ['investigating', 'proposed', 'reviewed', 'decided'] as const;
 const stateColours: Record<string, string> = { investigating: 'processing', proposed: 'warning', reviewed: 'purple', decided: 'success' };
 
 /** Amounts travel in 分 and show in 元. */
-const money = (fen: number | null) => (fen === null ? '—' : new Intl.NumberFormat(currentLanguage(), { style: 'currency', currency: 'CNY', maximumFractionDigits: 0 }).format(fen / 100));
+const money = (fen: number | null) => yuan(fen, currentLanguage());
 const range = ([low, high]: readonly [number, number] | number[]) => `${money(low!)} – ${money(high!)}`;
-const when = (at: string | null) => (at ? new Date(at).toLocaleString(currentLanguage(), { timeZone: 'Asia/Shanghai' }) : '—');
+const when = (at: string | null) => chinaTime(at, currentLanguage());
 
 /** 行政处罚: the department's cases (an inspector's: the jurisdiction's), each opened into its record and next step. */
 export default function PenaltiesPage() {

@@ -1,7 +1,8 @@
 import { Card, Descriptions, Flex, Image, Tag, Timeline, Typography } from 'antd';
 import { FilePdfOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { chinaTime, Deadline, StateTag, yuan } from './common';
+import { chinaTime, yuan } from '../format';
+import { Deadline, StateTag } from './common';
 import type { Application } from './types';
 
 /** Receipt number, state and the three clocks: statutory, committed and actual working days. */

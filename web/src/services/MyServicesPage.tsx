@@ -7,7 +7,8 @@ import { problemText } from '../problemFields';
 import { navigate, usePath } from '../router';
 import { useLoad } from '../useLoad';
 import { ClockCard, HistoryCard, MaterialLink } from './ApplicationParts';
-import { chinaTime, Deadline, ratingLevels, StateTag, yuan } from './common';
+import { chinaTime, yuan } from '../format';
+import { Deadline, ratingLevels, StateTag } from './common';
 import { SchemaFields, showFormProblem } from './SchemaForm';
 import type { Application } from './types';
 

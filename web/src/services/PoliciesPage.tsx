@@ -6,7 +6,7 @@ import { api, ApiProblem, type ApiItem } from '../api';
 import { problemText } from '../problemFields';
 import { useLoad } from '../useLoad';
 import { codeLabel } from '../codes';
-import { chinaTime, yuan } from './common';
+import { chinaTime, yuan } from '../format';
 
 type Policy = ApiItem<'/services/policies'>;
 
@@ -36,7 +36,7 @@ export default function PoliciesPage() {
           { title: t('services.policies.name'), render: (_, p) => <a onClick={() => setEditing(p)}>{p.name}</a> },
           { title: t('services.app.item'), dataIndex: 'itemName' },
           { title: t('services.policies.rules'), render: (_, p) => <Flex wrap gap={4}>{p.rules.map((r) => <Tag key={r.predicate} color={r.expect ? 'green' : 'orange'}>{r.expect ? codeLabel(t, 'predicates', r.predicate) : t('codes.not', { label: codeLabel(t, 'predicates', r.predicate) })}</Tag>)}</Flex> },
-          { title: t('services.policies.amount'), render: (_, p) => (p.amount === null ? '—' : yuan(p.amount, i18n.language)) },
+          { title: t('services.policies.amount'), render: (_, p) => yuan(p.amount, i18n.language) },
           { title: t('services.policies.automatic'), render: (_, p) => (p.automatic ? <Tag color="purple">{t('services.policies.automatic')}</Tag> : '—') },
           { title: t('services.policies.counts'), render: (_, p) => `${p.offers} / ${p.accepted} / ${p.granted}` },
           { title: t('services.policies.evaluatedAt'), render: (_, p) => chinaTime(p.evaluatedAt, i18n.language) },

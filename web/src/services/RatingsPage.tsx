@@ -5,7 +5,8 @@ import { api, query, type ApiItem, type ApiResponse } from '../api';
 import { problemText } from '../problemFields';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
-import { chinaTime, percent } from './common';
+import { chinaTime } from '../format';
+import { percent } from './common';
 
 type Task = ApiItem<'/services/rectifications'>;
 type RatingFigure = ApiItem<'/services/ratings/figures'>;

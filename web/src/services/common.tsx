@@ -1,5 +1,6 @@
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { chinaTime } from '../format';
 
 export const lifeEvents = ['birth', 'school', 'employment', 'business', 'retirement', 'marriage', 'residence', 'housing', 'transport', 'health', 'social-aid'];
 export const ratingLevels = ['very-satisfied', 'satisfied', 'basically-satisfied', 'dissatisfied', 'very-dissatisfied'];
@@ -13,14 +14,7 @@ export function StateTag({ state }: { state: string }) {
   return <Tag color={stateColor[state]}>{t(`services.states.${state}`)}</Tag>;
 }
 
-/** A date and time in China time, as staff and citizens read deadlines. */
-export const chinaTime = (iso: string | null, language: string) =>
-  iso ? new Intl.DateTimeFormat(language, { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '—';
-
 export const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
-
-/** An amount the API gives in 分, shown in 元 (¥600.00). */
-export const yuan = (fen: number, language: string) => new Intl.NumberFormat(language, { style: 'currency', currency: 'CNY' }).format(fen / 100);
 
 /** The deadline with its state: paused while waiting for corrections, red when overdue. */
 export function Deadline({ due, paused, overdue }: { due: string | null; paused: boolean; overdue: boolean }) {
