@@ -9,7 +9,7 @@ import { startEmbeddedPostgres } from '../src/kernel/db/embedded.ts';
 import { postgresCpuSeconds, root } from './_platform.ts';
 
 export async function scratchDatabase(name: string, opts: { dataDir: string; port: number; poolSize: number })
-  : Promise<{ db: Db; databaseCpu: (() => number) | null; close(): Promise<void> }> {
+  : Promise<{ db: Db; url: string; databaseCpu: (() => number) | null; close(): Promise<void> }> {
   const dataDir = path.join(root, 'data', opts.dataDir);
   const embedded = process.env.BENCH_DATABASE_URL ? null : await startEmbeddedPostgres(dataDir, opts.port, 'postgres');
   const serverUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
@@ -23,6 +23,7 @@ export async function scratchDatabase(name: string, opts: { dataDir: string; por
   await migrate(db);
   return {
     db,
+    url: url.toString(),
     databaseCpu: embedded ? () => postgresCpuSeconds(path.join(dataDir, 'pg')) : null,
     async close() {
       await db.end();

@@ -1,11 +1,12 @@
 // The ledger under load: (a) commands appending entries from 32 concurrent transactions while the
-// sequencer runs, beside the plain commit rate of the same clients, (b) inclusion proofs on a
+// sequencer runs on its thread as in the platform, beside the plain commit rate of the same clients (each with
+// its CPU per transaction: this process, all threads, and the database), (b) inclusion proofs on a
 // 1,000,000-entry log, (c) a full verification of that log.
 // Database: BENCH_DATABASE_URL's server, else the embedded PostgreSQL in data/bench; a fresh database either way.
 import crypto from 'node:crypto';
 import { withTransaction } from '../src/kernel/db/index.ts';
 import {
-  appendToLedger, inclusionProofFor, integrateBatch, latestCheckpoint, startSequencer, verifyLedger,
+  appendToLedger, inclusionProofFor, integrateBatch, latestCheckpoint, startSequencerThread, verifyLedger,
 } from '../src/kernel/ledger/index.ts';
 import { scratchDatabase } from './_database.ts';
 import { report } from './_report.ts';
@@ -16,11 +17,12 @@ const logSize = 1_000_000;
 const proofWorkers = 8;
 const proofSeconds = 5;
 
-const { db, close } = await scratchDatabase('ledger', { dataDir: 'bench', port: 54340, poolSize: appenders + 8 });
+const { db, url, databaseCpu, close } = await scratchDatabase('ledger', { dataDir: 'bench', port: 54340, poolSize: appenders + 8 });
 
 try {
-  await commitBaseline();
-  await appendUnderLoad(1);
+  const baseline = await commitBaseline();
+  const single = await appendUnderLoad(1);
+  report('ledger.append.ratio_to_commit_baseline', single / baseline, 'ratio', { target: '>= 0.95', note: 'one-entry transactions against one-row transactions, same clients, same run' });
   await appendUnderLoad(10);
   await proofsOnLargeLog();
   await verifyLargeLog();
@@ -28,9 +30,23 @@ try {
   await close();
 }
 
+/** Starts counting CPU; what it returns gives the CPU per operation since, for `operations` done: this process (all its threads) and the database. */
+function cpuMeter(): (operations: number) => { cpuMsPerOperation: number; databaseCpuMsPerOperation: number | null } {
+  const process0 = process.cpuUsage();
+  const database0 = databaseCpu?.();
+  return (operations) => {
+    const used = process.cpuUsage(process0);
+    return {
+      cpuMsPerOperation: Number(((used.user + used.system) / 1000 / operations).toFixed(3)),
+      databaseCpuMsPerOperation: database0 === undefined ? null : Number(((databaseCpu!() - database0) * 1000 / operations).toFixed(3)),
+    };
+  };
+}
+
 /** What 32 clients get from one-row transactions without the ledger: the ceiling for one-entry commands. */
-async function commitBaseline(): Promise<void> {
+async function commitBaseline(): Promise<number> {
   await db.query('CREATE TABLE bench_commits (id bigserial PRIMARY KEY, note text NOT NULL)');
+  const cpu = cpuMeter();
   const until = performance.now() + appendSeconds * 1000;
   let commits = 0;
   await Promise.all(Array.from({ length: appenders }, async () => {
@@ -39,15 +55,17 @@ async function commitBaseline(): Promise<void> {
       commits++;
     }
   }));
-  report('db.commit_baseline', commits / appendSeconds, 'transactions/s', { clients: appenders, note: 'one INSERT per transaction, no ledger' });
+  report('db.commit_baseline', commits / appendSeconds, 'transactions/s', { clients: appenders, note: 'one INSERT per transaction, no ledger', ...cpu(commits) });
+  return commits / appendSeconds;
 }
 
 /** (a) Commands appending entries in their own transactions while the sequencer integrates alongside. */
-async function appendUnderLoad(entriesPerTransaction: number): Promise<void> {
-  const sequencer = startSequencer(db, { intervalMs: 200 });
+async function appendUnderLoad(entriesPerTransaction: number): Promise<number> {
+  const sequencer = await startSequencerThread({ connectionString: url, origin: 'bench.yiwang.example/ledger', intervalMs: 200 });
   await sequencer.flush(); // whatever an earlier run left, so the window below holds only this load
   const before = (await latestCheckpoint(db))!.size;
   const started = new Date();
+  const cpu = cpuMeter();
   const begun = performance.now();
   let appended = 0;
   await Promise.all(Array.from({ length: appenders }, async (_, worker) => {
@@ -65,6 +83,7 @@ async function appendUnderLoad(entriesPerTransaction: number): Promise<void> {
   }));
   const appendEnded = performance.now();
   await sequencer.flush();
+  const perEntry = cpu(appended);
   const drainMs = performance.now() - appendEnded;
   await sequencer.stop();
 
@@ -76,9 +95,10 @@ async function appendUnderLoad(entriesPerTransaction: number): Promise<void> {
   if (size - before !== appended) throw new Error(`appended ${appended} entries but the log grew by ${size - before}`);
   const suffix = entriesPerTransaction === 1 ? '' : `_${entriesPerTransaction}_per_transaction`;
   report(`ledger.append.throughput${suffix}`, appended / ((appendEnded - begun) / 1000), 'entries/s',
-    { target: '>= 5000', clients: appenders, entriesPerTransaction, entries: appended });
+    { target: '>= 5000', clients: appenders, entriesPerTransaction, entries: appended, ...perEntry });
   report(`ledger.append.max_checkpoint_interval${suffix}`, gaps!.max_gap_ms, 'ms', { target: '<= 1000', checkpoints: gaps!.checkpoints });
   report(`ledger.append.backlog_drain${suffix}`, drainMs, 'ms', { note: 'from the last append to its checkpoint' });
+  return appended / ((appendEnded - begun) / 1000);
 }
 
 /** (b) Builds the log up to 1,000,000 entries in large batches, then asks for proofs at random indexes. */
