@@ -219,13 +219,13 @@ describe('one-stop services', () => {
     await openPage('不来即享', '/service-policies');
     const row = page.locator('.ant-table-row', { hasText: '高龄津贴主动发放' });
     // The amount each grant pays: in 元 on screen (the demo's 600), 分 on the wire.
-    await row.getByText('¥600').waitFor();
+    await row.getByText(/^¥600$/).waitFor();
     await row.getByText('高龄津贴主动发放').click();
     const policyEditor = await suite.dialog();
     assert.equal(await policyEditor.getByLabel(/每人发放或收取金额/).inputValue(), '600.00');
     await policyEditor.getByLabel(/每人发放或收取金额/).fill('650');
     await policyEditor.getByRole('button', { name: /确\s*定|OK/ }).click();
-    await row.getByText('¥650').waitFor();
+    await row.getByText(/^¥650$/).waitFor();
     await row.getByRole('button', { name: '精准匹配' }).click();
     // Matching asks the hub about every resident of the city: seconds, and more on a busy machine.
     await page.getByText(/符合条件 \d+ 人/).first().waitFor({ timeout: 60_000 });
@@ -241,13 +241,13 @@ describe('one-stop services', () => {
          FROM services_policies p, users u WHERE p.code = 'elderly-allowance' AND u.username = 'citizen1'`);
     await suite.loginAt('/my-services', 'citizen1');
     const offer = page.locator('.services-offers .ant-list-item', { hasText: '高龄津贴主动发放' });
-    await offer.getByText('发放金额：¥650').waitFor();
+    await offer.getByText(/^发放金额：¥650$/).waitFor();
     await shot('14-offer');
     await offer.getByRole('button', { name: '一键确认' }).click();
     await sees(/已确认，受理编号/);
     await offer.getByRole('button', { name: '已确认' }).click();
     await page.waitForURL(/\/my-services\/\d+$/);
-    await page.locator('.ant-descriptions-item', { hasText: '发放金额' }).getByText('¥650').waitFor();
+    await page.locator('.ant-descriptions-item', { hasText: '发放金额' }).getByText(/^¥650$/).waitFor();
     await suite.logout();
   });
 
