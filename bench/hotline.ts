@@ -336,7 +336,7 @@ async function explainQueue(db: pg.Client, departmentId: number, jurisdiction: s
   params.push(departmentId, ['dispatched', 'accepted', 'returned'], departmentId);
   const condition = `${scope} AND t.department_id = $2 AND t.state = ANY($3) AND t.state NOT IN ('closed', 'merged') AND t.department_id = $4`;
   const statements = {
-    count: [`SELECT count(*)::int AS n FROM (SELECT 1 FROM hotline_tickets t WHERE ${condition} LIMIT ${queueCountCap + 1}) q`, params],
+    count: [`SELECT count(*)::int AS n FROM (SELECT 1 FROM hotline_tickets t WHERE ${condition} ORDER BY t.resolve_due, t.id LIMIT ${queueCountCap + 1}) q`, params],
     page: [`SELECT t.id::int FROM hotline_tickets t WHERE ${condition} ORDER BY t.resolve_due, t.id LIMIT $5 OFFSET $6`, [...params, 50, 0]],
   } as const;
   for (const [name, [sql, values]] of Object.entries(statements)) {

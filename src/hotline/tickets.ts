@@ -4,7 +4,7 @@
  */
 import { assertCan, hasGrant, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { chinaDay } from '../kernel/calendar/index.ts';
-import type { Queryable } from '../kernel/db/index.ts';
+import { withValuePlans, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { containsPattern } from '../kernel/like.ts';
 import { appendToLedger, jurisdictionFactNames, jurisdictionFacts } from '../kernel/ledger/index.ts';
@@ -236,6 +236,13 @@ export type QueuedTicket = Ticket & { returnReason: { code: string; note: string
 export async function listTickets(db: Queryable, actor: Actor, query: TicketQuery, now = new Date())
   : Promise<{ total: number; totalCapped: boolean; items: QueuedTicket[]; centre: boolean }> {
   assertCan(actor, hotlineActions.read);
+  // Planned for its values: a generic plan guessed 2 rows for a department of 50,000 open tickets and sorted
+  // all of them for each page (76 ms, against 0.07 ms walking hotline_tickets_open_queue).
+  return withValuePlans(db, (db) => listTicketsPlanned(db, actor, query, now));
+}
+
+async function listTicketsPlanned(db: Queryable, actor: Actor, query: TicketQuery, now: Date)
+  : Promise<{ total: number; totalCapped: boolean; items: QueuedTicket[]; centre: boolean }> {
   const centre = await isCentre(db, actor);
   const params: unknown[] = [];
   const where = [query.role === 'co' ? coHandlerScope(actor, params) : ticketScope(actor, centre, params)];
@@ -261,8 +268,10 @@ export async function listTickets(db: Queryable, actor: Actor, query: TicketQuer
       OR (t.state NOT IN ('closed','merged') AND t.resolve_due < ${p}))`);
   }
   const condition = where.join(' AND ');
-  const count = `SELECT count(*)::int FROM (SELECT 1 FROM hotline_tickets t WHERE ${condition} LIMIT ${queueCountCap + 1}) q`;
   const order = query.sort === 'newest' ? 't.received_at DESC, t.id DESC' : 't.resolve_due, t.id';
+  // Ordered as the page, so that a count over a large queue walks the page's index from the queue's start
+  // rather than the table from its start, where a department's open tickets may not be.
+  const count = `SELECT count(*)::int FROM (SELECT 1 FROM hotline_tickets t WHERE ${condition} ORDER BY ${order} LIMIT ${queueCountCap + 1}) q`;
   // One round trip: the page's ids in order from the index, then the rows of those ids, with the capped count.
   const { rows } = await db.query<QueuedTicket & { counted: number }>(
     `WITH page AS (SELECT array(SELECT t.id FROM hotline_tickets t WHERE ${condition} ORDER BY ${order}

@@ -67,6 +67,27 @@ export async function withConnection<T>(db: Db, fn: (client: Tx) => Promise<T>):
   }
 }
 
+/**
+ * Runs `fn` on one connection whose statements are planned for their values (PostgreSQL's default plan choice),
+ * not with the generic plans the pool forces (createPool). For a list whose best plan depends on what it is
+ * asked: a department holding most of the tickets wants its deadline index walked for the first page, a small
+ * one wants its rows fetched and sorted. Costs two round trips (SET, RESET). On a client already checked out
+ * (a transaction), the setting lasts until `fn` returns, or until that transaction rolls back.
+ */
+export async function withValuePlans<T>(db: Queryable, fn: (client: Queryable) => Promise<T>): Promise<T> {
+  const owned = db instanceof pg.Pool ? await db.connect() : null;
+  const client = owned ?? db;
+  try {
+    await client.query('SET plan_cache_mode = auto');
+    return await fn(client);
+  } finally {
+    // Fails only in a transaction that has failed, whose rollback undoes the SET; a pooled connection that
+    // cannot be reset is dropped rather than handed on with the wrong plans.
+    const reset = await client.query('RESET plan_cache_mode').then(() => true, () => false);
+    owned?.release(!reset);
+  }
+}
+
 /** Runs `fn` in one transaction: commit on return, roll back on throw. */
 export async function withTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await db.connect();
