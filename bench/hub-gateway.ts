@@ -15,13 +15,13 @@ import { withTransaction } from '../src/kernel/db/index.ts';
 import { issueSystemToken } from '../src/hub/index.ts';
 import { exchangeDemo } from '../src/hub/index.ts';
 import { report } from './_report.ts';
-import { cpuSeconds, startPlatform, type BenchPlatform } from './_platform.ts';
+import { cpuSeconds, startPlatform, withStatementProfile, type BenchPlatform } from './_platform.ts';
 
 const connections = 100;
 const seconds = 10;
 const targets = { calls: 2000, callP99: 30, asks: 3000, usageP95: 100 };
 
-async function loadRun(platform: BenchPlatform, token: string, paths: string[]) {
+async function loadRun(platform: BenchPlatform, token: string, paths: string[], measuring: () => Promise<void> = async () => undefined) {
   let firstError: string | null = null;
   const run = (duration: number) => autocannon({
     url: platform.base, connections, duration, timeout: 5,
@@ -33,13 +33,14 @@ async function loadRun(platform: BenchPlatform, token: string, paths: string[]) 
     }],
   });
   await run(2); // connections, plans, caches
+  await measuring();
   const before = { ...cpuSeconds(platform), generator: process.cpuUsage() };
   const result = await run(seconds);
   const after = cpuSeconds(platform);
   const generator = process.cpuUsage(before.generator);
   const answered = Math.max(result['2xx'], 1);
   return {
-    perSecond: result['2xx'] / seconds, p50: result.latency.p50, p99: result.latency.p99, bad: result.non2xx + result.errors + result.timeouts, firstError,
+    answered, perSecond: result['2xx'] / seconds, p50: result.latency.p50, p99: result.latency.p99, bad: result.non2xx + result.errors + result.timeouts, firstError,
     serverCpuMs: (after.server - before.server) * 1000 / answered, databaseCpuMs: (after.database - before.database) * 1000 / answered,
     // autocannon runs in this process, on the same cores
     generatorCpuMs: (generator.user + generator.system) / 1000 / answered,
@@ -71,7 +72,8 @@ async function main() {
     // The machine's load when the runs begin (other work on a shared machine slows every figure below).
     report('machine.load_average_1m', os.loadavg()[0]!, 'processes', { cores: os.cpus().length });
 
-    const calls = await loadRun(platform, token, subjects.map((s) => `/hub/v1/call/${grant.code}?subject=${s}`));
+    const calls = await withStatementProfile(platform, 'gateway calls',
+      (measuring) => loadRun(platform, token, subjects.map((s) => `/hub/v1/call/${grant.code}?subject=${s}`), measuring), (r) => r.answered);
     report('hub.gateway.calls_per_second', calls.perSecond, 'calls/s', { ...extra, target: `>= ${targets.calls}`, ratio: Math.round(calls.perSecond / targets.calls * 100) / 100 });
     report('hub.gateway.latency_p50', calls.p50, 'ms', extra);
     report('hub.gateway.latency_p99', calls.p99, 'ms', { ...extra, target: `< ${targets.callP99}`, ratio: Math.round(calls.p99 / targets.callP99 * 100) / 100 });

@@ -4,7 +4,7 @@
  */
 import { assertCan, hasGrant, type Actor, type Ctx } from '../kernel/auth/index.ts';
 import { chinaDay } from '../kernel/calendar/index.ts';
-import { withValuePlans, type Queryable } from '../kernel/db/index.ts';
+import { prepared, withValuePlans, type Queryable } from '../kernel/db/index.ts';
 import { DomainError } from '../kernel/errors.ts';
 import { containsPattern } from '../kernel/like.ts';
 import { appendToLedger, jurisdictionFactNames, jurisdictionFacts } from '../kernel/ledger/index.ts';
@@ -228,6 +228,13 @@ export const queueCountCap = 1_000;
 /** A ticket in the work queue; a returned one with the department's reason code and note (退单原因), for the centre's review. */
 export type QueuedTicket = Ticket & { returnReason: { code: string; note: string | null } | null };
 
+/** Tickets by id, in the order given, with the reason of the last return of one sent back. */
+const ticketsInOrderSql = `SELECT ${ticketColumns},
+    CASE WHEN t.state = 'returned' THEN (SELECT json_build_object('code', e.reason_code, 'note', e.note) FROM hotline_ticket_events e
+                                          WHERE e.ticket_id = t.id AND e.action = 'hotline.ticket.returned' ORDER BY e.id DESC LIMIT 1) END AS "returnReason"
+  FROM unnest($1::bigint[]) WITH ORDINALITY AS p (id, ord) JOIN ${ticketFrom} ON t.id = p.id
+ ORDER BY p.ord`;
+
 /**
  * The work queue: tickets the actor may see (the centre: its jurisdiction; a department: what is
  * dispatched to it), filtered, by deadline first unless asked for the newest. The page's ids come first
@@ -236,13 +243,6 @@ export type QueuedTicket = Ticket & { returnReason: { code: string; note: string
 export async function listTickets(db: Queryable, actor: Actor, query: TicketQuery, now = new Date())
   : Promise<{ total: number; totalCapped: boolean; items: QueuedTicket[]; centre: boolean }> {
   assertCan(actor, hotlineActions.read);
-  // Planned for its values: a generic plan guessed 2 rows for a department of 50,000 open tickets and sorted
-  // all of them for each page (76 ms, against 0.07 ms walking hotline_tickets_open_queue).
-  return withValuePlans(db, (db) => listTicketsPlanned(db, actor, query, now));
-}
-
-async function listTicketsPlanned(db: Queryable, actor: Actor, query: TicketQuery, now: Date)
-  : Promise<{ total: number; totalCapped: boolean; items: QueuedTicket[]; centre: boolean }> {
   const centre = await isCentre(db, actor);
   const params: unknown[] = [];
   const where = [query.role === 'co' ? coHandlerScope(actor, params) : ticketScope(actor, centre, params)];
@@ -272,17 +272,14 @@ async function listTicketsPlanned(db: Queryable, actor: Actor, query: TicketQuer
   // Ordered as the page, so that a count over a large queue walks the page's index from the queue's start
   // rather than the table from its start, where a department's open tickets may not be.
   const count = `SELECT count(*)::int FROM (SELECT 1 FROM hotline_tickets t WHERE ${condition} ORDER BY ${order} LIMIT ${queueCountCap + 1}) q`;
-  // One round trip: the page's ids in order from the index, then the rows of those ids, with the capped count.
-  const { rows } = await db.query<QueuedTicket & { counted: number }>(
-    `WITH page AS (SELECT array(SELECT t.id FROM hotline_tickets t WHERE ${condition} ORDER BY ${order}
-                                 LIMIT $${params.length + 1} OFFSET $${params.length + 2}) AS ids)
-     SELECT ${ticketColumns}, (${count}) AS counted,
-            CASE WHEN t.state = 'returned' THEN (SELECT json_build_object('code', e.reason_code, 'note', e.note) FROM hotline_ticket_events e
-                                                  WHERE e.ticket_id = t.id AND e.action = 'hotline.ticket.returned' ORDER BY e.id DESC LIMIT 1) END AS "returnReason"
-       FROM page, unnest(page.ids) WITH ORDINALITY AS p (id, ord) JOIN ${ticketFrom} ON t.id = p.id
-      ORDER BY p.ord`, [...params, query.limit ?? 50, query.offset ?? 0]);
-  // A page past the end has no rows to carry the count.
-  const counted = rows[0]?.counted ?? (await db.query<{ count: number }>(count, params)).rows[0]!.count;
-  const items = rows.map(({ counted: _, ...ticket }) => ticket);
+  // The page's ids and the capped count, planned for their values: a generic plan guessed 2 rows for a department
+  // of 50,000 open tickets and sorted all of them for each page (76 ms, against 0.07 ms walking hotline_tickets_open_queue).
+  const { rows: [page] } = await withValuePlans(db, (db) => db.query<{ ids: number[]; counted: number }>(
+    `SELECT array(SELECT t.id::int FROM hotline_tickets t WHERE ${condition} ORDER BY ${order}
+                   LIMIT $${params.length + 1} OFFSET $${params.length + 2}) AS ids, (${count}) AS counted`,
+    [...params, query.limit ?? 50, query.offset ?? 0]));
+  // Their rows by a prepared statement, planned once: planning the two together for each page took 2.3 ms.
+  const { ids, counted } = page!;
+  const items = ids.length === 0 ? [] : (await db.query<QueuedTicket>(prepared(ticketsInOrderSql, [ids]))).rows;
   return { total: Math.min(counted, queueCountCap), totalCapped: counted > queueCountCap, items, centre };
 }
