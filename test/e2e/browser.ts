@@ -39,7 +39,7 @@ export interface BrowserSuite {
   logout(): Promise<void>;
   /** Opens this console path as this demo login, after logging out whoever was in. */
   loginAt(path: string, username: string): Promise<void>;
-  /** Picks an option in a form's searchable select and waits until the select shows it. */
+  /** Picks an option in a form's searchable select (or a node of its tree select) and waits until the select shows it. */
   pickOption(form: Locator, label: string, name: string): Promise<void>;
   /** The same for the one searchable select inside `field` (a form item, a table cell, the select itself). */
   pickIn(field: Locator, option: string): Promise<void>;
@@ -180,7 +180,8 @@ export function browserSuite(name: string, opts: { workers?: boolean } = {}): Br
       for (let attempt = 1; ; attempt++) {
         await select.click();
         await page.keyboard.type(option);
-        await page.locator('.ant-select-dropdown:visible').last().locator('.ant-select-item-option', { hasText: option }).first().click();
+        // An option of a select, or a node of a tree select (its title alone, not a parent's).
+        await page.locator('.ant-select-dropdown:visible').last().locator('.ant-select-item-option, .ant-select-tree-title', { hasText: option }).first().click();
         try {
           await select.locator('.ant-select-content, .ant-select-selection-item', { hasText: option }).first().waitFor({ timeout: 3000 });
           return;

@@ -41,9 +41,7 @@ describe('行政处罚', () => {
     await suite.pickOption(modal, '处罚事项', 'CF-CG-0003 擅自占用城市道路');
     await modal.getByLabel('当事人名称').fill('李国强');
     await modal.getByLabel('公民身份号码').fill(idNumber);
-    await modal.getByLabel('违法行为发生地').click();
-    await page.keyboard.type('广安区');
-    await page.locator('.ant-select-dropdown:visible .ant-select-tree-title', { hasText: /^广安区$/ }).click();
+    await suite.pickOption(modal, '违法行为发生地', '广安区');
     await modal.getByLabel('具体地点').fill('浓洄街道建设路');
     await modal.getByLabel('违法事实').fill('未经批准在机动车道堆放建材，占用道路约四十平方米');
     await modal.getByRole('button', { name: /立\s*案/ }).click();
